@@ -1,0 +1,125 @@
+// signpost's public API: one Engine object owns the store, identity graph, analytics index and
+// every definition. The HTTP server (src/api) and the command line (src/cli) are thin layers over it.
+//
+// Thread-safety: every method may be called from any thread concurrently unless it says otherwise;
+// writes are serialized inside, reports run concurrently with each other.
+// Reports and views are returned as JSON documents (nlohmann::json) whose shapes are documented in
+// docs/openapi.yaml; the HTTP API returns exactly these documents.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signpost/clock.h"
+#include "signpost/event.h"
+#include "signpost/options.h"
+#include "signpost/rejection.h"
+#include "signpost/status.h"
+
+namespace signpost {
+
+// The outcome of one ingest call (an HTTP request or one import).
+struct IngestOutcome {
+  size_t accepted = 0;    // new events, durable
+  size_t duplicates = 0;  // events whose messageId was already stored (stored once, not again)
+  std::vector<Rejection> rejections;  // refused items; each is also kept in the dead-letter store
+  std::vector<std::string> refused_merges;  // identity links refused (two different userIds)
+};
+
+// Progress of a running import: bytes read of total (total 0 when unknown), events so far.
+struct ImportProgress {
+  uint64_t bytes_read = 0, bytes_total = 0;
+  uint64_t accepted = 0, duplicates = 0, rejected = 0;
+};
+
+struct ImportSummary {
+  IngestOutcome outcome;
+  double seconds = 0;
+};
+
+enum class ImportFormat { kAuto, kNdjson, kCsv };
+
+class Engine {
+ public:
+  // Opens (or creates) the data folder in options.data_dir, loads the analytics index.
+  // Fails with a Status naming the folder and the fix (locked by another process, written by an
+  // incompatible version, not a signpost folder).
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- keys -------------------------------------------------------------------------------
+  // Creates a write key (kind "write") or an admin token (kind "admin"); returns {"token","kind","name",...}.
+  Result<nlohmann::json> CreateKey(std::string_view kind, std::string_view name);
+  Result<nlohmann::json> ListKeys() const;
+  Status RevokeKey(std::string_view token_or_prefix);
+  // True when `token` is a live key of `kind`.
+  bool CheckKey(std::string_view token, std::string_view kind) const;
+
+  // ---- ingest -----------------------------------------------------------------------------
+  // Parses and stores the body of POST /v1/<endpoint>. `auth_key` is the Basic-auth username
+  // ("" when absent); a `writeKey` in the body is used when auth_key is empty.
+  // Errors: kUnauthenticated (no valid write key), kResourceExhausted (a limit, named),
+  // kInvalidArgument (the body as a whole is unreadable). Item problems are in the outcome.
+  // Durable on return.
+  Result<IngestOutcome> IngestHttp(std::string_view endpoint, std::string_view body,
+                                   std::string_view auth_key);
+  // Imports an NDJSON or CSV file; `progress` (may be empty) is called from this thread after
+  // each chunk. Accepted events are durable chunk by chunk.
+  Result<ImportSummary> Import(const std::string& path, ImportFormat format,
+                               const std::function<void(const ImportProgress&)>& progress);
+  // Stores already-parsed events (tests, replay tooling). Durable on return.
+  Result<IngestOutcome> IngestEvents(std::vector<Event> events);
+
+  // ---- dead letters -----------------------------------------------------------------------
+  Result<nlohmann::json> ListDeadLetters(size_t limit) const;
+  // Re-ingests the dead letters with these ids (all when empty) through the parser again; those that
+  // now parse are stored and removed from the dead-letter store; the rest stay.
+  Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);
+
+  // ---- profiles ---------------------------------------------------------------------------
+  // `id`: "user:X", "anon:X", or a bare userId / anonymousId.
+  Result<nlohmann::json> Profile(std::string_view id) const;
+  Result<nlohmann::json> ProfileEvents(std::string_view id, size_t limit) const;
+  // Total stored events.
+  uint64_t EventCount() const;
+
+  // ---- definitions and funnels ------------------------------------------------------------
+  // Validates and stores a definition (YAML or JSON text with a `kind`); returns
+  // {"kind","id","version","note"}. Errors name the field and the fix.
+  Result<nlohmann::json> Apply(std::string_view text, std::string_view note);
+  Result<nlohmann::json> ListDefinitions(std::string_view kind) const;
+  // Runs a stored funnel (by id, latest version unless `query["version"]`), or an ad-hoc one
+  // (`query["steps"]` = "A>B>C" or a definition object). Query fields: window, order, entry,
+  // from, to, segment, breakdown, breakdown_attribution, top, completion_windows, trend.
+  Result<nlohmann::json> Funnel(std::string_view id, const nlohmann::json& query) const;
+  // People of a funnel: query["completed"]=k or query["dropped_at"]=k (reached k, not k+1).
+  Result<nlohmann::json> FunnelPeople(std::string_view id, const nlohmann::json& query) const;
+  // Saves the people of FunnelPeople as a static segment named `segment`; returns its version.
+  Result<nlohmann::json> SaveFunnelPeople(std::string_view id, const nlohmann::json& query,
+                                          std::string_view segment);
+  // The last completed step of one profile in a funnel.
+  Result<nlohmann::json> LastCompletedStep(std::string_view funnel_id,
+                                           std::string_view profile) const;
+  Result<nlohmann::json> ListSegments() const;
+  Result<nlohmann::json> Segment(std::string_view name) const;
+
+  // ---- operations -------------------------------------------------------------------------
+  // Prometheus text exposition of the engine's counters and gauges.
+  std::string MetricsText() const;
+  const Clock& clock() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace signpost

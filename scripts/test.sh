@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Everything `make test` runs: unit + scenario tests (release build), the same under ASan/UBSan,
+# short fuzz runs of every parser, and the end-to-end tests that drive the binary.
+# Usage: test.sh BUILD ASAN_BUILD FUZZ_BUILD
+set -uo pipefail
+build=${1:-build}; asan=${2:-build-asan}; fuzz=${3:-build-fuzz}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+failed=()
+step() {
+  local name=$1; shift
+  echo "=== $name"
+  local t0=$SECONDS
+  if "$@"; then echo "=== $name: ok ($((SECONDS - t0))s)"; else echo "=== $name: FAILED"; failed+=("$name"); fi
+}
+
+step "unit and scenario tests" ctest --test-dir "$build" --output-on-failure -j 2
+step "unit and scenario tests under ASan/UBSan" \
+  env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$asan" --output-on-failure -j 2
+if [ -x fuzz/run.sh ]; then
+  step "fuzzing every parser (bounded)" bash fuzz/run.sh "$fuzz" "${FUZZ_SECONDS:-15}"
+fi
+for t in tests/e2e/*.sh; do
+  [ -f "$t" ] && step "e2e $(basename "$t" .sh)" bash "$t" "$build"
+done
+if [ -d tests/sdk ] && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
+  step "real Segment SDK against signpost serve" env SIGNPOST_BIN="$root/$build/signpost" \
+    node --test tests/sdk/
+fi
+if [ -x tests/crash/kill9.sh ]; then
+  step "kill -9 crash test" bash tests/crash/kill9.sh "$build"
+fi
+
+total=$(( ${#failed[@]} ))
+if [ "$total" -ne 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all test groups passed"

@@ -1,0 +1,283 @@
+#include "cli/commands.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "api/server.h"
+#include "cli/output.h"
+#include "cli/report_text.h"
+#include "signpost/engine.h"
+
+namespace signpost::cli {
+namespace {
+
+using nlohmann::json;
+
+Result<std::unique_ptr<Engine>> OpenEngine(const Globals& g, bool load_index) {
+  EngineOptions options;
+  options.data_dir = g.data_dir;
+  options.load_index = load_index;
+  return Engine::Open(options);
+}
+
+// Runs `body` against an opened engine and records the exit code.
+template <class F>
+void WithEngine(Globals& g, bool load_index, F body) {
+  auto engine = OpenEngine(g, load_index);
+  if (!engine.ok()) {
+    g.exit_code = PrintError(engine.status());
+    return;
+  }
+  g.exit_code = body(**engine);
+}
+
+// Prints a JSON result with --json, or through `text` otherwise.
+template <class Text>
+int Show(const Globals& g, const Result<json>& r, Text text) {
+  if (!r.ok()) return PrintError(r.status());
+  if (g.json) {
+    PrintJson(*r);
+  } else {
+    text(*r);
+  }
+  return 0;
+}
+
+int ShowJson(const Globals& g, const Result<json>& r) {
+  return Show(g, r, [](const json& doc) { PrintJson(doc); });
+}
+
+// Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
+std::thread StopOnSignal(api::Server& server) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return std::thread([set, &server] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    std::cerr << "signpost: stopping (signal " << sig << ")\n";
+    server.Stop();
+  });
+}
+
+void RegisterServe(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API, ingest and the dashboard");
+  auto opts = std::make_shared<api::ServerOptions>();
+  cmd->add_option("--host", opts->host, "Interface to bind")->capture_default_str();
+  cmd->add_option("--port", opts->port, "Port (0 = any free port)")->capture_default_str();
+  cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
+  cmd->add_option("--web", opts->web_root, "Folder of the built dashboard");
+  cmd->callback([&g, opts] {
+    WithEngine(g, true, [&](Engine& engine) {
+      auto keys = engine.ListKeys();
+      if (keys.ok() && keys->empty()) {
+        // First start: without a key nobody could send or read anything.
+        auto write = engine.CreateKey("write", "default");
+        auto admin = engine.CreateKey("admin", "default");
+        if (write.ok() && admin.ok()) {
+          std::cout << "first start: created write key " << (*write)["token"].get<std::string>()
+                    << " and admin token " << (*admin)["token"].get<std::string>()
+                    << " (list them with `signpost keys list`)\n";
+        }
+      }
+      api::Server server(engine, *opts);
+      Status bound = server.Bind();
+      if (!bound.ok()) return PrintError(bound);
+      std::thread stopper = StopOnSignal(server);
+      std::cout << "listening on http://" << opts->host << ":" << server.port() << std::endl;
+      Status s = server.Run();
+      pthread_kill(stopper.native_handle(), SIGTERM);
+      stopper.join();
+      return s.ok() ? 0 : PrintError(s);
+    });
+  });
+}
+
+void RegisterImport(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("import", "Import events from NDJSON or CSV files");
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto format = std::make_shared<std::string>("auto");
+  cmd->add_option("files", *files, "Files to import")->required();
+  cmd->add_option("--format", *format, "ndjson | csv | auto (by extension)")
+      ->check(CLI::IsMember({"auto", "ndjson", "csv"}));
+  cmd->callback([&g, files, format] {
+    WithEngine(g, false, [&](Engine& engine) {
+      ImportFormat f = *format == "csv"      ? ImportFormat::kCsv
+                       : *format == "ndjson" ? ImportFormat::kNdjson
+                                             : ImportFormat::kAuto;
+      const bool bar = !g.json && StderrIsTerminal();
+      json summaries = json::array();
+      for (const auto& path : *files) {
+        auto start = std::chrono::steady_clock::now();
+        auto progress = [&](const ImportProgress& p) {
+          if (!bar) return;
+          DrawProgress(p, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                              .count());
+        };
+        auto summary = engine.Import(path, f, progress);
+        if (bar) std::cerr << "\n";
+        if (!summary.ok()) return PrintError(summary.status());
+        summaries.push_back(ImportSummaryJson(path, *summary));
+      }
+      if (g.json) {
+        PrintJson(summaries.size() == 1 ? summaries[0] : summaries);
+      } else {
+        for (const auto& s : summaries) PrintImportSummary(s);
+      }
+      return 0;
+    });
+  });
+}
+
+void RegisterProfile(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("profile", "Show a profile: identities, traits, consent, events");
+  auto id = std::make_shared<std::string>();
+  cmd->add_option("id", *id, "userId, anonymousId, or user:/anon: identity")->required();
+  cmd->callback([&g, id] {
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, engine.Profile(*id), PrintProfile);
+    });
+  });
+}
+
+void RegisterEvents(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("events", "List a profile's events, or count all events");
+  auto profile = std::make_shared<std::string>();
+  auto limit = std::make_shared<size_t>(100);
+  auto count = std::make_shared<bool>(false);
+  cmd->add_option("--profile", *profile, "The profile (any of its identities)");
+  cmd->add_option("--limit", *limit, "At most this many events")->capture_default_str();
+  cmd->add_flag("--count", *count, "Print the number of stored events");
+  cmd->callback([&g, profile, limit, count] {
+    WithEngine(g, false, [&](Engine& engine) {
+      if (*count || profile->empty()) {
+        json doc = {{"count", engine.EventCount()}};
+        return Show(g, doc, [](const json& d) { std::cout << d["count"] << " events\n"; });
+      }
+      return Show(g, engine.ProfileEvents(*profile, *limit), PrintEvents);
+    });
+  });
+}
+
+void RegisterDeadLetters(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("deadletters", "List rejected input, or re-import it");
+  auto limit = std::make_shared<size_t>(100);
+  cmd->add_option("--limit", *limit, "At most this many")->capture_default_str();
+  auto* reimport = cmd->add_subcommand("reimport", "Parse dead letters again; store those now valid");
+  auto ids = std::make_shared<std::vector<uint64_t>>();
+  reimport->add_option("ids", *ids, "Dead-letter ids (default: all)");
+  reimport->callback([&g, ids] {
+    WithEngine(g, false, [&](Engine& engine) {
+      auto outcome = engine.ReimportDeadLetters(*ids);
+      if (!outcome.ok()) return PrintError(outcome.status());
+      json doc = {{"accepted", outcome->accepted},
+                  {"duplicates", outcome->duplicates},
+                  {"still_rejected", outcome->rejections.size()}};
+      return Show(g, doc, [](const json& d) {
+        std::cout << d["accepted"] << " re-imported, " << d["duplicates"] << " duplicates, "
+                  << d["still_rejected"] << " still rejected\n";
+      });
+    });
+  });
+  cmd->callback([&g, limit, cmd] {
+    if (cmd->got_subcommand("reimport")) return;
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, engine.ListDeadLetters(*limit), PrintDeadLetters);
+    });
+  });
+}
+
+void RegisterKeys(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("keys", "Write keys (ingest) and admin tokens (API)");
+  cmd->require_subcommand(1);
+  auto* create = cmd->add_subcommand("create", "Create a key");
+  auto kind = std::make_shared<std::string>("write");
+  auto name = std::make_shared<std::string>("");
+  create->add_option("--kind", *kind, "write | admin")->check(CLI::IsMember({"write", "admin"}));
+  create->add_option("--name", *name, "A label for the key");
+  create->callback([&g, kind, name] {
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, engine.CreateKey(*kind, *name),
+                  [](const json& d) { std::cout << d["token"].get<std::string>() << "\n"; });
+    });
+  });
+  cmd->add_subcommand("list", "List keys")->callback([&g] {
+    WithEngine(g, false, [&](Engine& engine) { return Show(g, engine.ListKeys(), PrintKeys); });
+  });
+  auto* revoke = cmd->add_subcommand("revoke", "Revoke a key");
+  auto token = std::make_shared<std::string>();
+  revoke->add_option("token", *token, "The key, or a unique prefix of it")->required();
+  revoke->callback([&g, token] {
+    WithEngine(g, false, [&](Engine& engine) {
+      Status s = engine.RevokeKey(*token);
+      if (!s.ok()) return PrintError(s);
+      if (!g.json) std::cout << "revoked\n";
+      return 0;
+    });
+  });
+}
+
+void RegisterApply(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("apply", "Validate and store a definition (funnel, ...)");
+  auto file = std::make_shared<std::string>();
+  auto note = std::make_shared<std::string>();
+  cmd->add_option("-f,--file", *file, "YAML or JSON definition")->required();
+  cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
+  cmd->callback([&g, file, note] {
+    std::ifstream in(*file);
+    if (!in) {
+      g.exit_code = PrintError(Status::NotFound(*file + ": cannot read the file"));
+      return;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, engine.Apply(text.str(), *note), [](const json& d) {
+        std::cout << "applied " << d["kind"].get<std::string>() << " " << d["id"].get<std::string>()
+                  << " version " << d["version"] << "\n";
+      });
+    });
+  });
+}
+
+void RegisterSegments(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("segments", "List segments, or show one");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "A segment to show");
+  cmd->callback([&g, name] {
+    WithEngine(g, false, [&](Engine& engine) {
+      return ShowJson(g, name->empty() ? engine.ListSegments() : engine.Segment(*name));
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterFunnel(CLI::App& app, Globals& g);  // funnel_command.cc
+
+void RegisterCommands(CLI::App& app, Globals& g) {
+  app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
+  app.add_flag("--json", g.json, "Machine-readable JSON output");
+  // --data and --json are accepted after the subcommand too.
+  app.fallthrough();
+  RegisterServe(app, g);
+  RegisterImport(app, g);
+  RegisterProfile(app, g);
+  RegisterEvents(app, g);
+  RegisterDeadLetters(app, g);
+  RegisterKeys(app, g);
+  RegisterApply(app, g);
+  RegisterFunnel(app, g);
+  RegisterSegments(app, g);
+}
+
+}  // namespace signpost::cli

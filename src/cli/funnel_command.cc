@@ -1,0 +1,108 @@
+// `signpost funnel`: run a stored or ad-hoc funnel; list or save its people.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/report_text.h"
+#include "signpost/engine.h"
+
+namespace signpost::cli {
+
+namespace {
+
+struct FunnelArgs {
+  std::string id, steps, window, order, entry, from, to, breakdown, attribution, segment,
+      completion, trend, save_segment, profile;
+  int top = 0;
+  int completed = 0, dropped_at = 0;
+  bool people = false;
+};
+
+// The query document the Engine takes, from the flags that were given.
+nlohmann::json QueryOf(const FunnelArgs& a) {
+  nlohmann::json q = nlohmann::json::object();
+  auto put = [&q](const char* key, const std::string& v) {
+    if (!v.empty()) q[key] = v;
+  };
+  put("steps", a.steps);
+  put("window", a.window);
+  put("order", a.order);
+  put("entry", a.entry);
+  put("from", a.from);
+  put("to", a.to);
+  put("breakdown", a.breakdown);
+  put("breakdown_attribution", a.attribution);
+  put("segment", a.segment);
+  put("completion_windows", a.completion);
+  put("trend", a.trend);
+  if (a.top > 0) q["top"] = a.top;
+  if (a.completed > 0) q["completed"] = a.completed;
+  if (a.dropped_at > 0) q["dropped_at"] = a.dropped_at;
+  return q;
+}
+
+}  // namespace
+
+void RegisterFunnel(CLI::App& app, Globals& g) {
+  auto a = std::make_shared<FunnelArgs>();
+  auto* cmd = app.add_subcommand("funnel", "Run a goal-step funnel: conversion, drop-off, timing");
+  cmd->add_option("id", a->id, "A stored funnel (see `signpost apply`)");
+  cmd->add_option("--steps", a->steps, "Ad-hoc steps: 'Signed Up>Email Verified>Order Completed'");
+  cmd->add_option("--window", a->window, "Conversion window from step 1, e.g. 7d, 14d");
+  cmd->add_option("--order", a->order, "ordered | strict | any");
+  cmd->add_option("--entry", a->entry, "any_attempt | first_entry | each_attempt");
+  cmd->add_option("--from", a->from, "Entries from this date (ISO 8601)");
+  cmd->add_option("--to", a->to, "Entries up to this date (ISO 8601)");
+  cmd->add_option("--breakdown", a->breakdown, "A trait or property: traits.plan, properties.x");
+  cmd->add_option("--attribution", a->attribution, "Breakdown value from: first | last | step:N");
+  cmd->add_option("--top", a->top, "Breakdown: top N values plus other");
+  cmd->add_option("--segment", a->segment, "Only profiles in this segment");
+  cmd->add_option("--completion", a->completion, "Completion within windows, e.g. 7d,14d,30d");
+  cmd->add_option("--trend", a->trend, "Conversion trend by entry day | week");
+  cmd->add_flag("--people", a->people, "List people instead of the report");
+  cmd->add_option("--completed", a->completed, "People: those who completed step K");
+  cmd->add_option("--dropped-at", a->dropped_at, "People: those who reached step K but not K+1");
+  cmd->add_option("--save-segment", a->save_segment, "Save the people as a static segment");
+  cmd->add_option("--profile", a->profile, "The last completed step of this profile");
+  cmd->callback([&g, a] {
+    if (a->id.empty() && a->steps.empty()) {
+      g.exit_code = PrintError(Status::InvalidArgument(
+          "funnel: give a stored funnel id, or ad-hoc steps with --steps 'A>B>C'"));
+      return;
+    }
+    EngineOptions options;
+    options.data_dir = g.data_dir;
+    auto engine = Engine::Open(options);
+    if (!engine.ok()) {
+      g.exit_code = PrintError(engine.status());
+      return;
+    }
+    Engine& e = **engine;
+    nlohmann::json q = QueryOf(*a);
+    Result<nlohmann::json> r = nlohmann::json();
+    void (*text)(const nlohmann::json&) = PrintFunnel;
+    if (!a->profile.empty()) {
+      r = e.LastCompletedStep(a->id, a->profile);
+      text = PrintJson;
+    } else if (!a->save_segment.empty()) {
+      r = e.SaveFunnelPeople(a->id, q, a->save_segment);
+      text = PrintJson;
+    } else if (a->people || a->completed > 0 || a->dropped_at > 0) {
+      r = e.FunnelPeople(a->id, q);
+      text = PrintPeople;
+    } else {
+      r = e.Funnel(a->id, q);
+    }
+    if (!r.ok()) {
+      g.exit_code = PrintError(r.status());
+      return;
+    }
+    if (g.json) {
+      PrintJson(*r);
+    } else {
+      text(*r);
+    }
+  });
+}
+
+}  // namespace signpost::cli

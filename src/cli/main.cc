@@ -1,0 +1,24 @@
+// signpost: the command line. Each subcommand opens the Engine on --data, calls one method and
+// prints the result (a table or text on a terminal, the JSON document with --json).
+// Errors go to stderr as "error: <what is wrong and how to fix it>" with exit code 1.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  signpost::cli::Globals globals;
+  CLI::App app{"signpost: customer journeys, goals and goal-step funnels, self-hosted"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Every subcommand's options");
+  signpost::cli::RegisterCommands(app, globals);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return globals.exit_code;
+}

@@ -1,0 +1,139 @@
+#include "cli/report_text.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/output.h"
+
+namespace signpost::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "-";
+  return v.dump();
+}
+
+std::string Percent(const json& v) {
+  return v.is_number() ? fmt::format("{:.1f}%", v.get<double>() * 100) : "-";
+}
+
+std::string Seconds(const json& v) {
+  if (!v.is_number()) return "-";
+  double s = v.get<double>();
+  if (s < 120) return fmt::format("{:.0f}s", s);
+  if (s < 7200) return fmt::format("{:.1f}m", s / 60);
+  if (s < 172800) return fmt::format("{:.1f}h", s / 3600);
+  return fmt::format("{:.1f}d", s / 86400);
+}
+
+}  // namespace
+
+json ImportSummaryJson(const std::string& path, const ImportSummary& s) {
+  json rejected = json::array();
+  for (size_t i = 0; i < s.outcome.rejections.size() && i < 20; ++i) {
+    const auto& r = s.outcome.rejections[i];
+    rejected.push_back({{"location", r.location}, {"field", r.field}, {"reason", r.reason}});
+  }
+  const size_t total = s.outcome.accepted + s.outcome.duplicates + s.outcome.rejections.size();
+  return {{"file", path},
+          {"accepted", s.outcome.accepted},
+          {"duplicates", s.outcome.duplicates},
+          {"rejected", s.outcome.rejections.size()},
+          {"rejections", rejected},
+          {"refused_merges", s.outcome.refused_merges.size()},
+          {"seconds", s.seconds},
+          {"events_per_second", s.seconds > 0 ? double(total) / s.seconds : 0.0}};
+}
+
+void PrintImportSummary(const json& s) {
+  std::cout << fmt::format("{}: {} accepted, {} duplicates, {} rejected in {:.2f}s ({:.0f} events/s)\n",
+                           s["file"].get<std::string>(), s["accepted"].get<size_t>(),
+                           s["duplicates"].get<size_t>(), s["rejected"].get<size_t>(),
+                           s["seconds"].get<double>(), s["events_per_second"].get<double>());
+  for (const auto& r : s["rejections"]) {
+    std::cout << "  rejected " << Text(r["location"]) << " " << Text(r["field"]) << ": "
+              << Text(r["reason"]) << "\n";
+  }
+  if (s["rejected"].get<size_t>() > 0)
+    std::cout << "  rejected input is kept: `signpost deadletters` lists it, "
+                 "`signpost deadletters reimport` retries it\n";
+}
+
+void PrintProfile(const json& p) {
+  std::cout << "profile " << Text(p["id"]) << "\n";
+  std::cout << "  identities: ";
+  for (const auto& i : p["identities"]) std::cout << Text(i) << " ";
+  std::cout << "\n";
+  if (p.contains("consent")) std::cout << "  consent: " << p["consent"].dump() << "\n";
+  if (p.contains("traits")) {
+    for (const auto& [k, v] : p["traits"].items()) std::cout << "  " << k << " = " << v.dump() << "\n";
+  }
+  if (p.contains("event_count")) std::cout << "  events: " << p["event_count"] << "\n";
+  if (p.contains("refused_merges") && !p["refused_merges"].empty()) {
+    std::cout << "  refused merges:\n";
+    for (const auto& m : p["refused_merges"]) std::cout << "    " << Text(m) << "\n";
+  }
+}
+
+void PrintEvents(const json& doc) {
+  std::vector<std::vector<std::string>> rows = {{"timestamp", "type", "event", "identity", "messageId"}};
+  for (const auto& e : doc["events"]) {
+    std::string who = e.value("userId", "");
+    if (who.empty()) who = "anon:" + e.value("anonymousId", "");
+    rows.push_back({Text(e["timestamp"]), Text(e["type"]), e.value("event", ""), who,
+                    Text(e["messageId"])});
+  }
+  PrintTable(rows);
+}
+
+void PrintDeadLetters(const json& doc) {
+  std::vector<std::vector<std::string>> rows = {{"id", "source", "location", "field", "reason"}};
+  for (const auto& d : doc["dead_letters"]) {
+    rows.push_back({Text(d["id"]), Text(d["source"]), Text(d["location"]), Text(d["field"]),
+                    Text(d["reason"])});
+  }
+  PrintTable(rows);
+}
+
+void PrintKeys(const json& doc) {
+  std::vector<std::vector<std::string>> rows = {{"token", "kind", "name", "revoked"}};
+  for (const auto& k : doc) {
+    rows.push_back({Text(k["token"]), Text(k["kind"]), Text(k["name"]), Text(k["revoked"])});
+  }
+  PrintTable(rows);
+}
+
+void PrintFunnel(const json& r) {
+  if (r.contains("funnel")) std::cout << "funnel " << Text(r["funnel"]);
+  if (r.contains("version")) std::cout << " (version " << Text(r["version"]) << ")";
+  std::cout << "\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"#", "step", "reached", "from prev", "from first", "dropped", "median", "p90"}};
+  int i = 1;
+  for (const auto& s : r["steps"]) {
+    rows.push_back({std::to_string(i++), Text(s["name"]), Text(s["reached"]),
+                    Percent(s.value("conversion_from_previous", json())),
+                    Percent(s.value("conversion_from_first", json())),
+                    Text(s.value("dropped", json())),
+                    Seconds(s.value("median_seconds_from_previous", json())),
+                    Seconds(s.value("p90_seconds_from_previous", json()))});
+  }
+  PrintTable(rows);
+}
+
+void PrintPeople(const json& doc) {
+  std::vector<std::vector<std::string>> rows = {{"profile", "identity", "last step", "stuck for"}};
+  for (const auto& p : doc["people"]) {
+    rows.push_back({Text(p["profile"]), Text(p.value("identity", json())),
+                    Text(p.value("last_step_at", json())),
+                    Seconds(p.value("stuck_seconds", json()))});
+  }
+  PrintTable(rows);
+}
+
+}  // namespace signpost::cli
