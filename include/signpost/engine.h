@@ -116,8 +116,9 @@ class Engine {
   std::string MetricsText() const;
   const Clock& clock() const;
 
+  struct Impl;  // internal to src/engine
+
  private:
-  struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

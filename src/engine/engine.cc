@@ -1,0 +1,149 @@
+// Engine: opening, keys, metrics, and the index kept in step with the store.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/engine_impl.h"
+
+namespace signpost {
+
+Status StorePropertySource::Scan(analytics::PropertyScope scope,
+                                 const std::function<void(uint64_t, std::string_view)>& visit) const {
+  return store_.ScanEvents(0, [&](const Event& e) {
+    switch (scope) {
+      case analytics::PropertyScope::kProperties: visit(e.seq, e.properties); break;
+      case analytics::PropertyScope::kContext: visit(e.seq, e.context); break;
+      case analytics::PropertyScope::kTraits: visit(e.seq, e.traits); break;
+    }
+    return true;
+  });
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Engine::~Engine() {
+  // Drain pending commits before the store closes.
+  if (impl_) impl_->commits.reset();
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  if (options.data_dir.empty())
+    return Status::InvalidArgument("data_dir: empty; pass the data folder with --data DIR");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clock = options.clock ? options.clock : &impl->system_clock;
+  impl->limits = {options.max_event_bytes, options.max_batch_bytes, options.max_batch_events};
+  store::StoreOptions so;
+  so.dir = options.data_dir;
+  so.sync = options.sync;
+  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(so));
+  impl->properties = std::make_unique<StorePropertySource>(impl->store());
+  impl->merges_applied = impl->profiles->MergeCount();
+  if (options.load_index) SP_RETURN_IF_ERROR(impl->LoadIndex());
+  Impl* raw = impl.get();
+  impl->commits = std::make_unique<engine::CommitQueue>(
+      [raw](std::vector<Event>& events, std::vector<std::string>& refused) {
+        return raw->Commit(events, refused);
+      });
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Status Engine::Impl::LoadIndex() {
+  std::unique_lock lock(index_mu);
+  Status s = store().ScanEvents(0, [&](const Event& e) {
+    index.Add(profiles->ProfileOf(e.PrimaryIdentity()), e);
+    return true;
+  });
+  SP_RETURN_IF_ERROR(s);
+  index.Seal();
+  index_loaded = true;
+  spdlog::info("analytics index: {} events, {} profiles, {:.1f} bytes/event", index.EventCount(),
+               index.ProfileCount(),
+               index.EventCount() ? double(index.MemoryBytes()) / double(index.EventCount()) : 0.0);
+  return Status::Ok();
+}
+
+Status Engine::Impl::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
+  SP_ASSIGN_OR_RETURN(store::AppendResult r, profiles->Append(events));
+  accepted += r.accepted;
+  duplicates += r.duplicates;
+  refused_merges += r.refused_merges.size();
+  for (auto& line : r.refused_merges) refused.push_back(std::move(line));
+  if (!index_loaded) return Status::Ok();
+  std::unique_lock lock(index_mu);
+  return UpdateIndex(events);
+}
+
+Status Engine::Impl::UpdateIndex(const std::vector<Event>& events) {
+  SP_RETURN_IF_ERROR(profiles->MergesSince(merges_applied, [&](ProfileId from, ProfileId into) {
+    Status s = index.MergeProfiles(from, into);
+    // A profile that never had events is not in the index: nothing to move.
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+    ++merges_applied;
+    return Status::Ok();
+  }));
+  for (const Event& e : events) {
+    if (e.seq != 0) index.Add(profiles->ProfileOf(e.PrimaryIdentity()), e);
+  }
+  return Status::Ok();
+}
+
+// ---- keys -------------------------------------------------------------------------------------
+
+namespace {
+nlohmann::json KeyJson(const store::ApiKey& k) {
+  return {{"token", k.token}, {"kind", k.kind}, {"name", k.name},
+          {"created_at", k.created_at}, {"revoked", k.revoked}};
+}
+}  // namespace
+
+Result<nlohmann::json> Engine::CreateKey(std::string_view kind, std::string_view name) {
+  SP_ASSIGN_OR_RETURN(store::ApiKey k, impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
+  return KeyJson(k);
+}
+
+Result<nlohmann::json> Engine::ListKeys() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : impl_->store().keys().List()) out.push_back(KeyJson(k));
+  return out;
+}
+
+Status Engine::RevokeKey(std::string_view token_or_prefix) {
+  return impl_->store().keys().Revoke(token_or_prefix, impl_->clock->NowMs()).status();
+}
+
+bool Engine::CheckKey(std::string_view token, std::string_view kind) const {
+  return !token.empty() && impl_->store().keys().Check(token, kind);
+}
+
+uint64_t Engine::EventCount() const { return impl_->store().EventCount(); }
+
+const Clock& Engine::clock() const { return *impl_->clock; }
+
+std::string Engine::MetricsText() const {
+  const Impl& m = *impl_;
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, uint64_t v) {
+    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
+  };
+  metric("signpost_events_accepted_total", "counter", "Events stored since start.", m.accepted);
+  metric("signpost_events_duplicate_total", "counter", "Events dropped as duplicates of a stored messageId.",
+         m.duplicates);
+  metric("signpost_events_rejected_total", "counter", "Events refused (kept as dead letters).", m.rejected);
+  metric("signpost_requests_refused_total", "counter",
+         "Ingest requests refused whole (over a limit or unreadable).", m.refused_requests);
+  metric("signpost_requests_unauthenticated_total", "counter",
+         "Ingest requests without a valid write key.", m.unauthenticated);
+  metric("signpost_identity_merges_refused_total", "counter",
+         "Identity links refused because they would merge two userIds.", m.refused_merges);
+  metric("signpost_events_stored", "gauge", "Events in the store.", m.store().EventCount());
+  metric("signpost_dead_letters", "gauge", "Dead letters in the store.", m.store().dead_letters().count());
+  {
+    std::shared_lock lock(m.index_mu);
+    metric("signpost_index_events", "gauge", "Events in the analytics index.", m.index.EventCount());
+    metric("signpost_index_bytes", "gauge", "Bytes held by the analytics index core columns.",
+           m.index.MemoryBytes());
+  }
+  return out;
+}
+
+}  // namespace signpost

@@ -1,0 +1,309 @@
+// Engine: definitions (apply, list) and funnels (reports, people, segments).
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "analytics/funnel_query.h"
+#include "base/duration.h"
+#include "base/time.h"
+#include "engine/engine_impl.h"
+
+namespace signpost {
+
+using nlohmann::json;
+
+namespace {
+
+// A query field as text, whether it came as a JSON string (HTTP query) or number (CLI).
+std::string Text(const json& q, const char* key) {
+  if (!q.contains(key)) return "";
+  const json& v = q[key];
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
+  std::string t = Text(q, key);
+  if (t.empty()) return fallback;
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(t, &used);
+    if (used == t.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return Status::InvalidArgument(fmt::format("{}: '{}' is not a whole number", key, t));
+}
+
+// The `kind` and `id` of a YAML or JSON definition (JSON is YAML).
+Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(fmt::format(
+        "definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
+        e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap())
+    return Status::InvalidArgument("definition: expected a mapping with `kind` and `id`");
+  if (!root["kind"] || !root["kind"].IsScalar())
+    return Status::InvalidArgument("kind: missing; add `kind: funnel`");
+  std::string kind = root["kind"].as<std::string>();
+  std::string id = root["id"] && root["id"].IsScalar() ? root["id"].as<std::string>() : "";
+  return std::make_pair(kind, id);
+}
+
+json DefinitionJson(const store::VersionedRecord& r) {
+  return {{"kind", r.kind}, {"id", r.id}, {"version", r.version}, {"note", r.note}, {"at", FormatIso8601(r.at)}};
+}
+
+}  // namespace
+
+Result<json> Engine::Apply(std::string_view text, std::string_view note) {
+  Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(auto kind_id, KindAndId(text));
+  auto& [kind, id] = kind_id;
+  if (kind != "funnel") {
+    return Status::InvalidArgument(
+        fmt::format("kind: '{}' is not a kind this version applies; use `kind: funnel`", kind));
+  }
+  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
+  if (def.id.empty()) return Status::InvalidArgument("id: missing; give the funnel an `id`");
+  std::string change_note(note.empty() ? def.note : note);
+  SP_ASSIGN_OR_RETURN(uint64_t version,
+                      m.store().definitions().Put(kind, def.id, text, change_note, m.clock->NowMs()));
+  return json{{"kind", kind}, {"id", def.id}, {"version", version}, {"note", change_note}};
+}
+
+Result<json> Engine::ListDefinitions(std::string_view kind) const {
+  SP_ASSIGN_OR_RETURN(auto records, impl_->store().definitions().List(kind));
+  json out = json::array();
+  for (const auto& r : records) {
+    json d = DefinitionJson(r);
+    if (kind == "funnel") {
+      auto def = analytics::ParseFunnelDefinition(r.body);
+      if (def.ok()) {
+        d["name"] = def->name;
+        json steps = json::array();
+        for (const auto& s : def->steps) steps.push_back(s.name);
+        d["steps"] = steps;
+      }
+    }
+    out.push_back(std::move(d));
+  }
+  return json{{"definitions", out}};
+}
+
+// ---- funnels ------------------------------------------------------------------------------------
+
+namespace {
+
+struct ResolvedFunnel {
+  analytics::FunnelDefinition def;
+  analytics::FunnelOptions options;
+};
+
+}  // namespace
+
+// The definition (stored or ad hoc) with the query's overrides, and the run options.
+static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, std::string_view id, const json& q,
+                                      const std::function<Result<std::vector<ProfileId>>(std::string_view)>& segment_members) {
+  ResolvedFunnel r;
+  if (!id.empty()) {
+    SP_ASSIGN_OR_RETURN(int64_t version, Integer(q, "version", 0));
+    SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
+                        m.store().definitions().Get("funnel", id, static_cast<uint64_t>(version)));
+    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
+    r.def.id = rec.id;
+    r.options.definition_version = static_cast<int64_t>(rec.version);
+  } else if (q.contains("steps") && q["steps"].is_string()) {
+    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseAdHocFunnel(q["steps"].get<std::string>()));
+  } else if (q.contains("definition") && q["definition"].is_object()) {
+    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(q["definition"].dump()));
+  } else {
+    return Status::InvalidArgument(
+        "steps: missing; give a stored funnel id, `steps: \"A>B>C\"` or a `definition` object");
+  }
+  if (std::string w = Text(q, "window"); !w.empty()) {
+    SP_ASSIGN_OR_RETURN(r.def.window, ParseDuration(w));
+  }
+  if (std::string o = Text(q, "order"); !o.empty()) {
+    SP_ASSIGN_OR_RETURN(r.def.order, analytics::ParseOrderMode(o));
+  }
+  if (std::string e = Text(q, "entry"); !e.empty()) {
+    SP_ASSIGN_OR_RETURN(r.def.entry, analytics::ParseEntryMode(e));
+  }
+  SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
+  auto& o = r.options;
+  o.threads = m.options.query_threads;
+  if (std::string f = Text(q, "from"); !f.empty()) {
+    SP_ASSIGN_OR_RETURN(TimeMs t, ParseIso8601(f));
+    o.from = t;
+  }
+  if (std::string t = Text(q, "to"); !t.empty()) {
+    SP_ASSIGN_OR_RETURN(TimeMs v, ParseIso8601(t));
+    o.to = v;
+  }
+  if (std::string s = Text(q, "segment"); !s.empty()) {
+    SP_ASSIGN_OR_RETURN(o.segment, segment_members(s));
+  }
+  o.breakdown = Text(q, "breakdown");
+  if (std::string a = Text(q, "breakdown_attribution"); !a.empty()) {
+    SP_ASSIGN_OR_RETURN(o.attribution, analytics::ParseAttribution(a));
+  }
+  SP_ASSIGN_OR_RETURN(int64_t top, Integer(q, "top", o.top));
+  o.top = static_cast<int>(top);
+  if (std::string c = Text(q, "completion_windows"); !c.empty()) {
+    size_t at = 0;
+    while (at <= c.size()) {
+      size_t comma = c.find(',', at);
+      std::string part = c.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+      SP_ASSIGN_OR_RETURN(DurationMs d, ParseDuration(part));
+      o.completion_windows.push_back(d);
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+  }
+  if (std::string t = Text(q, "trend"); !t.empty()) {
+    if (t == "day") {
+      o.trend = analytics::TrendUnit::kDay;
+    } else if (t == "week") {
+      o.trend = analytics::TrendUnit::kWeek;
+    } else {
+      return Status::InvalidArgument(fmt::format("trend: '{}' is not day or week", t));
+    }
+  }
+  return r;
+}
+
+Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view name) const {
+  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store().segments().Get(name));
+  std::vector<ProfileId> out;
+  out.reserve(seg.identities.size());
+  for (const auto& identity : seg.identities) {
+    ProfileId p = profiles->ProfileOf(identity);
+    if (p.value() != 0) out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Status Engine::Impl::RequireIndex() const {
+  if (!index_loaded)
+    return Status::FailedPrecondition("the analytics index is not loaded in this process");
+  return Status::Ok();
+}
+
+Result<json> Engine::Funnel(std::string_view id, const json& query) const {
+  const Impl& m = *impl_;
+  SP_RETURN_IF_ERROR(m.RequireIndex());
+  auto members = [&m](std::string_view s) { return m.SegmentMembers(s); };
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, id, query, members));
+  std::shared_lock lock(m.index_mu);
+  SP_ASSIGN_OR_RETURN(analytics::FunnelReport report,
+                      analytics::RunFunnel(m.index, f.def, f.options, m.properties.get()));
+  json out = analytics::ToJson(report);
+  out["funnel"] = f.def.id.empty() ? "ad-hoc" : f.def.id;
+  out["version"] = f.options.definition_version;
+  out["name"] = f.def.name;
+  return out;
+}
+
+Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
+                                      std::vector<std::string>* identities) const {
+  SP_RETURN_IF_ERROR(RequireIndex());
+  auto members = [this](std::string_view s) { return SegmentMembers(s); };
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, id, query, members));
+  analytics::PeopleQuery pq;
+  SP_ASSIGN_OR_RETURN(int64_t completed, Integer(query, "completed", 0));
+  SP_ASSIGN_OR_RETURN(int64_t dropped, Integer(query, "dropped_at", 0));
+  pq.completed = static_cast<int>(completed);
+  pq.dropped_at = static_cast<int>(dropped);
+  pq.now = clock->NowMs();
+  std::vector<analytics::FunnelPerson> people;
+  {
+    std::shared_lock lock(index_mu);
+    SP_ASSIGN_OR_RETURN(people, analytics::FunnelPeople(index, f.def, f.options, pq, properties.get()));
+  }
+  json list = json::array();
+  for (const auto& p : people) {
+    std::vector<std::string> ids = profiles->IdentitiesOf(p.profile);
+    if (identities) identities->insert(identities->end(), ids.begin(), ids.end());
+    list.push_back({{"profile", p.profile.value()},
+                    {"identity", ids.empty() ? "" : ids.front()},
+                    {"last_step", p.last_step},
+                    {"last_step_name", p.last_step_name},
+                    {"last_step_at", FormatIso8601(p.last_step_at)},
+                    {"stuck_seconds", double(p.stuck_ms) / 1000.0}});
+  }
+  return json{{"funnel", f.def.id.empty() ? "ad-hoc" : f.def.id},
+              {"version", f.options.definition_version},
+              {"completed", pq.completed},
+              {"dropped_at", pq.dropped_at},
+              {"count", list.size()},
+              {"people", list}};
+}
+
+Result<json> Engine::FunnelPeople(std::string_view id, const json& query) const {
+  return impl_->PeopleJson(id, query, nullptr);
+}
+
+Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
+                                      std::string_view segment) {
+  Impl& m = *impl_;
+  std::vector<std::string> identities;
+  SP_ASSIGN_OR_RETURN(json people, m.PeopleJson(id, query, &identities));
+  std::string note = fmt::format("people of funnel {} v{}: {}", people["funnel"].get<std::string>(),
+                                 people["version"].get<int64_t>(),
+                                 people["dropped_at"].get<int>() > 0
+                                     ? fmt::format("reached step {} but not the next",
+                                                   people["dropped_at"].get<int>())
+                                     : fmt::format("completed step {}", people["completed"].get<int>()));
+  SP_ASSIGN_OR_RETURN(uint64_t version,
+                      m.store().segments().Put(segment, identities, note, m.clock->NowMs()));
+  return json{{"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
+}
+
+Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_view profile) const {
+  const Impl& m = *impl_;
+  SP_RETURN_IF_ERROR(m.RequireIndex());
+  auto members = [&m](std::string_view s) { return m.SegmentMembers(s); };
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, funnel_id, json::object(), members));
+  ProfileId pid = m.profiles->Resolve(profile);
+  if (pid.value() == 0)
+    return Status::NotFound(fmt::format("profile '{}': no identity of that name", profile));
+  std::shared_lock lock(m.index_mu);
+  auto person = analytics::LastCompletedStep(m.index, f.def, f.options, pid, m.clock->NowMs(),
+                                             m.properties.get());
+  json out = {{"funnel", f.def.id}, {"version", f.options.definition_version},
+              {"profile", std::string(profile)}};
+  if (!person.ok()) {
+    if (person.status().code() != Code::kNotFound) return person.status();
+    out["step"] = 0;  // no events in the index: never entered
+    return out;
+  }
+  out["step"] = person->last_step;
+  out["step_name"] = person->last_step_name;
+  if (person->last_step > 0) {
+    out["at"] = FormatIso8601(person->last_step_at);
+    out["stuck_seconds"] = double(person->stuck_ms) / 1000.0;
+  }
+  return out;
+}
+
+Result<json> Engine::ListSegments() const {
+  SP_ASSIGN_OR_RETURN(auto segments, impl_->store().segments().List());
+  json out = json::array();
+  for (const auto& s : segments) {
+    out.push_back({{"name", s.name}, {"version", s.version}, {"members", s.identities.size()},
+                   {"note", s.note}, {"at", FormatIso8601(s.at)}});
+  }
+  return json{{"segments", out}};
+}
+
+Result<json> Engine::Segment(std::string_view name) const {
+  SP_ASSIGN_OR_RETURN(store::StaticSegment s, impl_->store().segments().Get(name));
+  return json{{"name", s.name}, {"version", s.version}, {"note", s.note},
+              {"at", FormatIso8601(s.at)}, {"identities", s.identities}};
+}
+
+}  // namespace signpost

@@ -1,0 +1,70 @@
+// Engine::Impl: the state one Engine owns, shared by the engine_*.cc files (one per area:
+// ingest, profiles, definitions and funnels). Internal to src/engine.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <shared_mutex>
+
+#include "analytics/event_index.h"
+#include "engine/commit_queue.h"
+#include "identity/profile_store.h"
+#include "ingest/ingest.h"
+#include "signpost/engine.h"
+
+namespace signpost {
+
+// Reads the nested JSON of stored events for the index's lazily built property columns.
+class StorePropertySource final : public analytics::PropertySource {
+ public:
+  explicit StorePropertySource(const store::Store& store) : store_(store) {}
+  Status Scan(analytics::PropertyScope scope,
+              const std::function<void(uint64_t, std::string_view)>& visit) const override;
+
+ private:
+  const store::Store& store_;
+};
+
+struct Engine::Impl {
+  EngineOptions options;
+  SystemClock system_clock;
+  const Clock* clock = nullptr;
+  ingest::Limits limits;
+  std::unique_ptr<identity::ProfileStore> profiles;
+  std::unique_ptr<StorePropertySource> properties;
+
+  // The analytics index: writers (the commit thread) exclusive, queries shared.
+  mutable std::shared_mutex index_mu;
+  analytics::EventIndex index;
+  bool index_loaded = false;
+  uint64_t merges_applied = 0;  // identity merges already applied to the index
+
+  std::unique_ptr<engine::CommitQueue> commits;
+
+  // Counters for /metrics.
+  std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, refused_merges{0};
+  std::atomic<uint64_t> unauthenticated{0}, refused_requests{0};
+
+  store::Store& store() { return profiles->store(); }
+  const store::Store& store() const { return profiles->store(); }
+
+  // Commits events durably and brings the index up to date. Runs on the commit thread.
+  Status Commit(std::vector<Event>& events, std::vector<std::string>& refused);
+  // Applies merges recorded since the last call, then adds the accepted events. Caller holds
+  // index_mu exclusively.
+  Status UpdateIndex(const std::vector<Event>& events);
+  // Loads every stored event into the index (at Open).
+  Status LoadIndex();
+  // The profiles of static segment `name`, sorted, merged profiles once.
+  Result<std::vector<ProfileId>> SegmentMembers(std::string_view name) const;
+  // kFailedPrecondition when this process did not load the index.
+  Status RequireIndex() const;
+  // The people list of a funnel query; appends every identity of each person to `identities`
+  // when not null.
+  Result<nlohmann::json> PeopleJson(std::string_view id, const nlohmann::json& query,
+                                    std::vector<std::string>* identities) const;
+  // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
+  Result<IngestOutcome> Submit(ingest::ParsedEvents parsed, std::string_view source);
+};
+
+}  // namespace signpost
