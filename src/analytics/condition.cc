@@ -1,0 +1,108 @@
+#include "analytics/condition.h"
+
+#include <cstdlib>
+
+namespace signpost::analytics {
+
+namespace {
+
+bool EqualsLiteral(const ValueRef& v, const Literal& lit) {
+  switch (v.kind) {
+    case ValueKind::kNumber:
+      return lit.number.has_value() && *lit.number == v.number;
+    case ValueKind::kBool:
+      return lit.boolean.has_value() && *lit.boolean == (v.number != 0);
+    case ValueKind::kString:
+      return v.text == lit.text;
+    case ValueKind::kNull:
+      return lit.text == "null";
+    case ValueKind::kMissing:
+      return false;
+  }
+  return false;
+}
+
+std::string TextOf(const ValueRef& v) { return PropertyColumn::Render(v); }
+
+}  // namespace
+
+const char* OperatorList() { return "=, !=, <, >, in, contains, exists, regex"; }
+
+std::optional<Op> ParseOp(std::string_view t) {
+  if (t == "=" || t == "eq" || t == "equals") return Op::kEq;
+  if (t == "!=") return Op::kNe;
+  if (t == "<") return Op::kLt;
+  if (t == ">") return Op::kGt;
+  if (t == "in") return Op::kIn;
+  if (t == "contains") return Op::kContains;
+  if (t == "exists") return Op::kExists;
+  if (t == "regex") return Op::kRegex;
+  return std::nullopt;
+}
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kEq: return "=";
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kGt: return ">";
+    case Op::kIn: return "in";
+    case Op::kContains: return "contains";
+    case Op::kExists: return "exists";
+    case Op::kRegex: return "regex";
+  }
+  return "?";
+}
+
+Literal Literal::Of(std::string text) {
+  Literal lit;
+  lit.text = std::move(text);
+  if (lit.text == "true") lit.boolean = true;
+  if (lit.text == "false") lit.boolean = false;
+  if (!lit.text.empty()) {
+    char* end = nullptr;
+    double d = std::strtod(lit.text.c_str(), &end);
+    if (end == lit.text.c_str() + lit.text.size()) lit.number = d;
+  }
+  return lit;
+}
+
+bool Condition::Matches(const ValueRef& v) const {
+  const bool present = v.kind != ValueKind::kMissing;
+  switch (op) {
+    case Op::kExists:
+      return exists == (present && v.kind != ValueKind::kNull);
+    case Op::kEq:
+      return !values.empty() && EqualsLiteral(v, values[0]);
+    case Op::kNe:
+      return values.empty() || !EqualsLiteral(v, values[0]);
+    case Op::kIn:
+      for (const Literal& lit : values) {
+        if (EqualsLiteral(v, lit)) return true;
+      }
+      return false;
+    case Op::kLt:
+    case Op::kGt: {
+      if (values.empty() || !present) return false;
+      const Literal& lit = values[0];
+      int cmp;
+      if (v.kind == ValueKind::kNumber && lit.number.has_value()) {
+        cmp = v.number < *lit.number ? -1 : (v.number > *lit.number ? 1 : 0);
+      } else if (v.kind == ValueKind::kString && !lit.number.has_value()) {
+        cmp = v.text.compare(lit.text);
+      } else {
+        return false;
+      }
+      return op == Op::kLt ? cmp < 0 : cmp > 0;
+    }
+    case Op::kContains:
+      return present && !values.empty() && v.kind != ValueKind::kNull &&
+             TextOf(v).find(values[0].text) != std::string::npos;
+    case Op::kRegex:
+      return present && v.kind != ValueKind::kNull && regex != nullptr &&
+             std::regex_search(TextOf(v), *regex);
+  }
+  return false;
+}
+
+}  // namespace signpost::analytics

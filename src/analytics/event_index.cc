@@ -1,0 +1,359 @@
+#include "analytics/event_index.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace signpost::analytics {
+
+namespace {
+
+// Dense profile ids (the store assigns them from 1) index a vector; ids far beyond the number of
+// profiles go to a hash map so one odd id cannot blow the vector up.
+constexpr uint64_t kDenseSlack = 1 << 20;
+
+// The delta is folded in by itself when it passes this share of the index (and kMinAutoSeal).
+constexpr size_t kMinAutoSeal = 1 << 20;
+
+struct SortRow {
+  TimeMs ts;
+  uint64_t seq;
+  int64_t ref;
+  uint32_t name;
+  uint8_t type;
+  bool operator<(const SortRow& o) const { return ts != o.ts ? ts < o.ts : seq < o.seq; }
+};
+
+}  // namespace
+
+EventIndex::EventIndex() = default;
+EventIndex::~EventIndex() = default;
+
+uint32_t EventIndex::InternName(std::string_view name) {
+  auto it = name_ids_.find(name);
+  if (it != name_ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(names_.size());
+  names_.emplace_back(name);
+  name_ids_.emplace(names_.back(), id);
+  return id;
+}
+
+uint32_t EventIndex::NameId(std::string_view name) const {
+  auto it = name_ids_.find(name);
+  return it == name_ids_.end() ? kNoName : it->second;
+}
+
+int64_t EventIndex::SlotLookup(uint64_t profile) const {
+  if (profile < dense_slot_.size()) {
+    uint32_t s = dense_slot_[profile];
+    if (s != 0) return s - 1;
+  }
+  auto it = sparse_slot_.find(profile);
+  return it == sparse_slot_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+int64_t EventIndex::SlotOf(ProfileId profile) const { return SlotLookup(profile.value()); }
+
+uint32_t EventIndex::SlotFor(ProfileId profile) {
+  uint64_t p = profile.value();
+  int64_t found = SlotLookup(p);
+  if (found >= 0) return static_cast<uint32_t>(found);
+  uint32_t slot = static_cast<uint32_t>(slot_profile_.size());
+  slot_profile_.push_back(p);
+  if (!delta_head_.empty()) delta_head_.push_back(kNoRow);
+  if (p < 2 * slot_profile_.size() + kDenseSlack) {
+    if (p >= dense_slot_.size()) dense_slot_.resize(std::max<size_t>(p + 1, dense_slot_.size() * 3 / 2), 0);
+    dense_slot_[p] = slot + 1;
+  } else {
+    sparse_slot_.emplace(p, slot);
+  }
+  return slot;
+}
+
+void EventIndex::PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name,
+                           uint8_t type) {
+  if (delta_head_.empty()) delta_head_.assign(slot_profile_.size(), kNoRow);
+  assert(delta_.size() < kNoRow);
+  delta_.push_back(DeltaRow{ts, seq, ref, name, slot, delta_head_[slot], type});
+  delta_head_[slot] = static_cast<uint32_t>(delta_.size() - 1);
+}
+
+const char* EventIndex::ScopeObject(const Event& e, PropertyScope scope) {
+  switch (scope) {
+    case PropertyScope::kProperties:
+      return e.properties.c_str();
+    case PropertyScope::kContext:
+      return e.context.c_str();
+    case PropertyScope::kTraits:
+      return e.traits.c_str();
+  }
+  return "{}";
+}
+
+void EventIndex::Add(ProfileId profile, const Event& event) {
+  uint32_t slot = SlotFor(profile);
+  int64_t ref = ~new_events_++;
+  PushDelta(slot, event.timestamp, event.seq, ref, InternName(event.event),
+            static_cast<uint8_t>(event.type));
+  ++event_count_;
+  {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    for (auto& [text, column] : columns_) {
+      column->SetFromJson(ref, ScopeObject(event, column->path().scope));
+    }
+  }
+  MaybeSeal();
+}
+
+void EventIndex::AddTrack(ProfileId profile, TimeMs timestamp, uint64_t seq, std::string_view name) {
+  uint32_t slot = SlotFor(profile);
+  int64_t ref = ~new_events_++;
+  PushDelta(slot, timestamp, seq, ref, InternName(name), static_cast<uint8_t>(EventType::kTrack));
+  ++event_count_;
+  std::lock_guard<std::mutex> lock(columns_mu_);
+  for (auto& [text, column] : columns_) column->SetFromJson(ref, "{}");
+}
+
+void EventIndex::MaybeSeal() {
+  if (delta_.size() >= std::max(kMinAutoSeal, ts_.size() / 4)) Seal();
+}
+
+Status EventIndex::MergeProfiles(ProfileId from, ProfileId into) {
+  int64_t from_slot = SlotOf(from);
+  if (from_slot < 0) {
+    return Status::NotFound("profile " + std::to_string(from.value()) + " has no events to merge");
+  }
+  if (from == into) return Status::Ok();
+  uint32_t to = SlotFor(into);
+  uint32_t fs = static_cast<uint32_t>(from_slot);
+  if (fs + 1 < offsets_.size() && !moved_[fs]) {
+    for (uint64_t pos = offsets_[fs]; pos < offsets_[fs + 1]; ++pos) {
+      PushDelta(to, ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]);
+    }
+    moved_[fs] = 1;
+  }
+  if (!delta_head_.empty()) {
+    uint32_t row = delta_head_[fs];
+    while (row != kNoRow) {
+      uint32_t next = delta_[row].next;
+      delta_[row].slot = to;
+      delta_[row].next = delta_head_[to];
+      delta_head_[to] = row;
+      row = next;
+    }
+    delta_head_[fs] = kNoRow;
+  }
+  // `from` no longer names a profile here; its slot stays, empty.
+  uint64_t p = from.value();
+  if (p < dense_slot_.size() && dense_slot_[p] != 0) {
+    dense_slot_[p] = 0;
+  } else {
+    sparse_slot_.erase(p);
+  }
+  slot_profile_[fs] = into.value();
+  MaybeSeal();
+  return Status::Ok();
+}
+
+ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
+  ProfileView v;
+  bool sealed = slot + 1 < offsets_.size() && !moved_[slot];
+  uint32_t head = delta_head_.empty() ? kNoRow : delta_head_[slot];
+  if (head == kNoRow) {
+    if (!sealed) return v;
+    uint64_t b = offsets_[slot], e = offsets_[slot + 1];
+    v.ts = ts_.data() + b;
+    v.seq = seq_.data() + b;
+    v.name = name_.data() + b;
+    v.type = type_.data() + b;
+    v.base_ref = static_cast<int64_t>(b);
+    v.size = e - b;
+    return v;
+  }
+  std::vector<SortRow> rows;
+  if (sealed) {
+    for (uint64_t pos = offsets_[slot]; pos < offsets_[slot + 1]; ++pos) {
+      rows.push_back(SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
+    }
+  }
+  for (uint32_t r = head; r != kNoRow; r = delta_[r].next) {
+    const DeltaRow& d = delta_[r];
+    rows.push_back(SortRow{d.ts, d.seq, d.ref, d.name, d.type});
+  }
+  std::sort(rows.begin(), rows.end());
+  scratch->ts.resize(rows.size());
+  scratch->seq.resize(rows.size());
+  scratch->name.resize(rows.size());
+  scratch->type.resize(rows.size());
+  scratch->ref.resize(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    scratch->ts[i] = rows[i].ts;
+    scratch->seq[i] = rows[i].seq;
+    scratch->name[i] = rows[i].name;
+    scratch->type[i] = rows[i].type;
+    scratch->ref[i] = rows[i].ref;
+  }
+  v.ts = scratch->ts.data();
+  v.seq = scratch->seq.data();
+  v.name = scratch->name.data();
+  v.type = scratch->type.data();
+  v.ref = scratch->ref.data();
+  v.size = rows.size();
+  return v;
+}
+
+void EventIndex::Seal() {
+  if (delta_.empty()) {
+    // Merged-away slots may still be flagged; nothing moves.
+    if (offsets_.size() < slot_profile_.size() + 1) {
+      offsets_.resize(slot_profile_.size() + 1, offsets_.back());
+      moved_.resize(slot_profile_.size(), 0);
+    }
+    return;
+  }
+  const size_t slots = slot_profile_.size();
+  const size_t sealed_slots = offsets_.size() - 1;
+  std::vector<uint64_t> counts(slots, 0);
+  for (size_t s = 0; s < sealed_slots; ++s) {
+    if (!moved_[s]) counts[s] = offsets_[s + 1] - offsets_[s];
+  }
+  for (const DeltaRow& d : delta_) ++counts[d.slot];
+  std::vector<uint64_t> offsets(slots + 1, 0);
+  for (size_t s = 0; s < slots; ++s) offsets[s + 1] = offsets[s] + counts[s];
+  const size_t n = offsets[slots];
+
+  bool gather;
+  {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    gather = !columns_.empty();
+  }
+  std::vector<TimeMs> ts(n);
+  std::vector<uint64_t> seq(n);
+  std::vector<uint32_t> name(n);
+  std::vector<uint8_t> type(n);
+  std::vector<int64_t> refs(gather ? n : 0);
+  // Delta rows grouped by slot (a counting sort, stable in arrival order).
+  std::vector<uint64_t> delta_start(slots + 1, 0);
+  for (const DeltaRow& d : delta_) ++delta_start[d.slot + 1];
+  for (size_t s = 0; s < slots; ++s) delta_start[s + 1] += delta_start[s];
+  std::vector<uint32_t> by_slot(delta_.size());
+  {
+    std::vector<uint64_t> fill(delta_start.begin(), delta_start.end() - 1);
+    for (size_t i = 0; i < delta_.size(); ++i) by_slot[fill[delta_[i].slot]++] = static_cast<uint32_t>(i);
+  }
+  std::vector<SortRow> rows;
+  for (size_t s = 0; s < slots; ++s) {
+    uint64_t out = offsets[s];
+    bool sealed = s < sealed_slots && !moved_[s];
+    if (delta_start[s] == delta_start[s + 1]) {
+      if (!sealed) continue;
+      uint64_t b = offsets_[s], len = offsets_[s + 1] - b;
+      std::memcpy(ts.data() + out, ts_.data() + b, len * sizeof(TimeMs));
+      std::memcpy(seq.data() + out, seq_.data() + b, len * sizeof(uint64_t));
+      std::memcpy(name.data() + out, name_.data() + b, len * sizeof(uint32_t));
+      std::memcpy(type.data() + out, type_.data() + b, len);
+      if (gather) {
+        for (uint64_t i = 0; i < len; ++i) refs[out + i] = static_cast<int64_t>(b + i);
+      }
+      continue;
+    }
+    rows.clear();
+    if (sealed) {
+      for (uint64_t pos = offsets_[s]; pos < offsets_[s + 1]; ++pos) {
+        rows.push_back(SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
+      }
+    }
+    for (uint64_t k = delta_start[s]; k < delta_start[s + 1]; ++k) {
+      const DeltaRow& d = delta_[by_slot[k]];
+      rows.push_back(SortRow{d.ts, d.seq, d.ref, d.name, d.type});
+    }
+    if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
+    for (const SortRow& r : rows) {
+      ts[out] = r.ts;
+      seq[out] = r.seq;
+      name[out] = r.name;
+      type[out] = r.type;
+      if (gather) refs[out] = r.ref;
+      ++out;
+    }
+  }
+  ts_ = std::move(ts);
+  seq_ = std::move(seq);
+  name_ = std::move(name);
+  type_ = std::move(type);
+  offsets_ = std::move(offsets);
+  moved_.assign(slots, 0);
+  if (gather) {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    for (auto& [text, column] : columns_) column->Gather(refs);
+  }
+  std::vector<DeltaRow>().swap(delta_);
+  std::vector<uint32_t>().swap(delta_head_);
+  new_events_ = 0;
+}
+
+uint64_t EventIndex::ProfileCount() const {
+  ViewScratch scratch;
+  uint64_t n = 0;
+  for (uint32_t s = 0; s < SlotCount(); ++s) {
+    bool sealed = s + 1 < offsets_.size() && !moved_[s] && offsets_[s + 1] > offsets_[s];
+    bool delta = !delta_head_.empty() && delta_head_[s] != kNoRow;
+    n += (sealed || delta) ? 1 : 0;
+  }
+  return n;
+}
+
+size_t EventIndex::MemoryBytes() const {
+  size_t bytes = offsets_.capacity() * sizeof(uint64_t) + ts_.capacity() * sizeof(TimeMs) +
+                 seq_.capacity() * sizeof(uint64_t) + name_.capacity() * sizeof(uint32_t) +
+                 type_.capacity() + moved_.capacity() + slot_profile_.capacity() * sizeof(uint64_t) +
+                 dense_slot_.capacity() * sizeof(uint32_t) + sparse_slot_.size() * 32 +
+                 delta_.capacity() * sizeof(DeltaRow) + delta_head_.capacity() * sizeof(uint32_t);
+  for (const auto& n : names_) bytes += 2 * (n.capacity() + sizeof(std::string)) + 16;
+  return bytes;
+}
+
+size_t EventIndex::ColumnMemoryBytes() const {
+  std::lock_guard<std::mutex> lock(columns_mu_);
+  size_t bytes = 0;
+  for (const auto& [text, column] : columns_) bytes += column->MemoryBytes();
+  return bytes;
+}
+
+Result<const PropertyColumn*> EventIndex::Column(const PropertyPath& path,
+                                                 const PropertySource* source) const {
+  std::lock_guard<std::mutex> lock(columns_mu_);
+  auto it = columns_.find(path.text);
+  if (it != columns_.end()) return static_cast<const PropertyColumn*>(it->second.get());
+  if (source == nullptr) {
+    return Status::FailedPrecondition("column '" + path.text +
+                                      "' is not loaded and no property source was given");
+  }
+  // seq -> row ref, for sealed rows (by binary search over positions sorted by seq) and for the
+  // rows added since the last Seal (a hash map).
+  std::vector<uint64_t> by_seq(ts_.size());
+  for (size_t i = 0; i < by_seq.size(); ++i) by_seq[i] = i;
+  std::sort(by_seq.begin(), by_seq.end(), [this](uint64_t a, uint64_t b) { return seq_[a] < seq_[b]; });
+  std::unordered_map<uint64_t, int64_t> new_refs;
+  for (const DeltaRow& d : delta_) {
+    if (d.ref < 0) new_refs.emplace(d.seq, d.ref);
+  }
+  auto column = std::make_unique<PropertyColumn>(path);
+  column->ResetSealed(ts_.size());
+  Status st = source->Scan(path.scope, [&](uint64_t seq, std::string_view json) {
+    auto pos = std::lower_bound(by_seq.begin(), by_seq.end(), seq,
+                                [this](uint64_t p, uint64_t s) { return seq_[p] < s; });
+    if (pos != by_seq.end() && seq_[*pos] == seq) {
+      column->SetFromJson(static_cast<int64_t>(*pos), json);
+      return;
+    }
+    auto n = new_refs.find(seq);
+    if (n != new_refs.end()) column->SetFromJson(n->second, json);
+  });
+  if (!st.ok()) return st;
+  const PropertyColumn* result = column.get();
+  columns_.emplace(path.text, std::move(column));
+  return result;
+}
+
+}  // namespace signpost::analytics

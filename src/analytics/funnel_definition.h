@@ -1,0 +1,78 @@
+// Funnel definitions: the parsed, validated form of a `kind: funnel` document (YAML or JSON) or
+// of an ad-hoc "A>B>C" string. The format is documented in src/analytics/README.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analytics/condition.h"
+#include "signpost/clock.h"
+#include "signpost/status.h"
+
+namespace signpost::analytics {
+
+enum class OrderMode { kOrdered, kStrict, kAny };
+enum class EntryMode { kAnyAttempt, kFirstEntry, kEachAttempt };
+
+const char* OrderModeName(OrderMode m);
+const char* EntryModeName(EntryMode m);
+// "ordered" | "strict" | "any"; kInvalidArgument naming the choices otherwise.
+Result<OrderMode> ParseOrderMode(std::string_view text);
+// "any_attempt" | "first_entry" | "each_attempt"; kInvalidArgument naming the choices otherwise.
+Result<EntryMode> ParseEntryMode(std::string_view text);
+
+constexpr int kMaxSteps = 64;
+
+// Matches events by name and property conditions (all must hold).
+struct EventMatcher {
+  std::string event;
+  std::vector<Condition> where;
+};
+
+struct FunnelStep {
+  std::string name;
+  // Event matchers, any of which fills the step (one for a plain `event:` step). Empty for a
+  // status step.
+  std::vector<EventMatcher> any_of;
+  // A status step: satisfied by the event at which the trait took a value matching this
+  // condition (path is traits.<name>).
+  std::optional<Condition> status;
+  bool optional = false;
+};
+
+// An exclusion: an event matching `matcher` after the event that filled step `from_step` and
+// before the one that filled `to_step` (1-based) disqualifies the attempt.
+struct Exclusion {
+  EventMatcher matcher;
+  int from_step = 1;
+  int to_step = 2;
+};
+
+struct FunnelDefinition {
+  std::string id;
+  std::string name;
+  std::string note;
+  DurationMs window = 7 * kDayMs;  // from step 1, inclusive
+  OrderMode order = OrderMode::kOrdered;
+  EntryMode entry = EntryMode::kAnyAttempt;
+  std::vector<PropertyPath> hold_constant;
+  std::vector<FunnelStep> steps;
+  std::vector<Exclusion> exclusions;
+};
+
+// Parses and validates a funnel definition from YAML or JSON text. On failure returns
+// kInvalidArgument whose message names the field (e.g. "steps[2].where") and the fix.
+// Pure: thread-safe.
+Result<FunnelDefinition> ParseFunnelDefinition(std::string_view text);
+
+// An ad-hoc funnel from "Signed Up>Email Verified>Order Completed" (names trimmed), with the
+// default window, order and entry. kInvalidArgument for an empty step or more than 64 steps.
+Result<FunnelDefinition> ParseAdHocFunnel(std::string_view steps);
+
+// Checks the rules a definition must satisfy (1-64 steps, step 1 not optional, at least one
+// required step, exclusion bounds within the steps, positive window). Returns the first problem.
+Status ValidateFunnel(const FunnelDefinition& def);
+
+}  // namespace signpost::analytics

@@ -1,0 +1,135 @@
+// The funnel kernel (internal to src/analytics): a definition compiled against an index into
+// per-name bitmask tables (FunnelPlan), the per-profile preparation of step masks, and the
+// attempt matcher. funnel_query.cc drives it over profiles in parallel.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "analytics/event_index.h"
+#include "analytics/funnel_definition.h"
+
+namespace signpost::analytics {
+
+// A matcher with conditions, evaluated per event (name-only matchers live in the tables).
+struct CompiledMatcher {
+  uint64_t bit = 0;  // the step (or exclusion) it fills
+  uint32_t name = 0;
+  std::vector<std::pair<const PropertyColumn*, const Condition*>> conditions;
+};
+
+struct CompiledStatus {
+  uint64_t bit = 0;
+  const PropertyColumn* column = nullptr;
+  const Condition* condition = nullptr;
+};
+
+struct CompiledExclusion {
+  int bit = 0;       // bit in the exclusion mask
+  int from_step = 0; // 0-based
+  int to_step = 0;   // 0-based
+};
+
+struct FunnelPlan {
+  int steps = 0;
+  int required = 0;               // number of required steps
+  uint64_t all_mask = 0;
+  uint64_t required_mask = 0;
+  std::vector<int> step_of_rank;  // required rank -> step index
+  std::vector<int> rank_of_step;  // step index -> rank, -1 for optional
+  // For the step just filled: the steps that may come next (up to and including the next
+  // required one), as a mask. 0 after the last step.
+  uint64_t cand_after[kMaxSteps] = {};
+  OrderMode order = OrderMode::kOrdered;
+  EntryMode entry = EntryMode::kAnyAttempt;
+  DurationMs window = 0;
+  TimeMs from = INT64_MIN, to = INT64_MAX;
+
+  std::vector<uint64_t> name_steps;  // name id -> steps it fills without conditions
+  std::vector<uint64_t> name_excl;   // name id -> exclusions it triggers without conditions
+  std::vector<uint8_t> name_has_conditional;  // name id -> 1 when a conditional matcher names it
+  std::vector<CompiledMatcher> step_matchers;  // conditional step matchers
+  std::vector<CompiledMatcher> excl_matchers;  // conditional exclusion matchers
+  std::vector<CompiledStatus> status_steps;
+  std::vector<CompiledExclusion> exclusions;
+  std::vector<const PropertyColumn*> hold;
+  bool simple = true;  // masks come from name_steps alone
+};
+
+// Compiles `def` for `index`, loading the columns it needs through `source`.
+Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& def,
+                               const PropertySource* source);
+
+// One profile's events with their step masks.
+struct PreparedProfile {
+  ProfileView view;
+  std::vector<uint64_t> mask;  // steps each event can fill
+  std::vector<uint64_t> excl;  // exclusions each event triggers (empty when none defined)
+  std::vector<uint32_t> hold;  // held-value id per event, 0 = lacks it (empty when no hold)
+};
+
+// Fills `out` for `view`. Thread-safe for distinct `out`s.
+void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedProfile* out);
+
+// One attempt: the start event and which steps it filled with which events.
+struct Attempt {
+  int start = 0;
+  int level = 0;                // required steps reached (1 = entered)
+  uint64_t filled = 0;          // steps filled (required and optional)
+  int32_t pos[kMaxSteps];       // event index that filled each step (valid where filled)
+  int32_t level_pos[kMaxSteps]; // event index at which level r+1 was reached
+};
+
+// Runs the attempt starting at event `start` (which must fill step 1). Returns false when an
+// exclusion disqualifies it. `*ran_out` is set when the scan reached the profile's last event
+// inside the window (so, in ordered mode, no later start can reach further).
+bool RunAttempt(const FunnelPlan& plan, const PreparedProfile& p, int start, Attempt* a,
+                bool* ran_out);
+
+// True when event i can start an attempt (fills step 1, in the date range, holds a value).
+inline bool CanStart(const FunnelPlan& plan, const PreparedProfile& p, size_t i) {
+  return (p.mask[i] & 1) != 0 && p.view.ts[i] >= plan.from && p.view.ts[i] < plan.to &&
+         (plan.hold.empty() || p.hold[i] != 0);
+}
+
+// Calls `sink(const Attempt&)` for the attempts the entry mode counts: the best (any_attempt),
+// the first (first_entry) or every one (each_attempt; with `best_only`, the best instead).
+// `a` and `b` are scratch. Returns the number of attempts passed to the sink.
+template <class Sink>
+int ForEachCountedAttempt(const FunnelPlan& plan, const PreparedProfile& p, bool best_only,
+                          Attempt* a, Attempt* b, Sink&& sink) {
+  const size_t n = p.view.size;
+  const bool each = plan.entry == EntryMode::kEachAttempt && !best_only;
+  const bool first = plan.entry == EntryMode::kFirstEntry;
+  const bool prune_ran_out = plan.order == OrderMode::kOrdered && plan.hold.empty() &&
+                             plan.exclusions.empty();
+  Attempt* best = nullptr;
+  Attempt* cur = a;
+  int counted = 0;
+  for (size_t s = 0; s < n; ++s) {
+    if (!CanStart(plan, p, s)) continue;
+    bool ran_out = false;
+    bool ok = RunAttempt(plan, p, static_cast<int>(s), cur, &ran_out);
+    if (each) {
+      if (ok) {
+        sink(*cur);
+        ++counted;
+      }
+      continue;
+    }
+    if (ok && (best == nullptr || cur->level > best->level)) {
+      best = cur;
+      cur = (cur == a) ? b : a;
+    }
+    if (first) break;
+    if (best != nullptr && best->level == plan.required) break;
+    if (prune_ran_out && ok && ran_out) break;
+  }
+  if (best != nullptr) {
+    sink(*best);
+    ++counted;
+  }
+  return counted;
+}
+
+}  // namespace signpost::analytics
