@@ -1,0 +1,36 @@
+// The column families of a signpost data folder: one per kind of record, so each gets options that
+// fit its access pattern. The names are part of the on-disk format.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace signpost::store {
+
+enum class Cf : uint8_t {
+  kMeta = 0,          // format version and counters ("default" column family)
+  kEvents,            // seq (u64 BE) -> encoded event
+  kMessageIds,        // xxh3(message_id) (u64 BE) + message_id -> seq
+  kEventsByIdentity,  // identity (length-prefixed) + timestamp + seq -> ""
+  kIdentities,        // identity -> profile id (u64 BE)
+  kMerges,            // merge ordinal (u64 BE) -> encoded merge record
+  kRefusedMerges,     // ordinal (u64 BE) -> JSON record of a refused userId merge
+  kTraits,            // identity (length-prefixed) + timestamp + seq -> flattened traits JSON
+  kDeadLetters,       // id (u64 BE) -> JSON record
+  kKeys,              // token -> JSON record
+  kDefinitions,       // kind + id (length-prefixed) + version (u64 BE) -> JSON record
+  kSegments,          // name (length-prefixed) + version (u64 BE) -> JSON record
+};
+
+constexpr size_t kCfCount = 12;
+
+// The on-disk name of each column family, indexed by Cf.
+constexpr std::array<std::string_view, kCfCount> kCfNames = {
+    "default",   "events", "message_ids", "events_by_identity", "identities",  "merges",
+    "refused_merges", "traits", "dead_letters", "keys", "definitions", "segments"};
+
+constexpr size_t CfIndex(Cf cf) { return static_cast<size_t>(cf); }
+
+}  // namespace signpost::store

@@ -1,0 +1,138 @@
+#include "store/db.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/test_util.h"
+
+namespace signpost::store {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+TEST(Db, CreatesFolderAndReopens) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("data/nested");
+  {
+    auto db = Db::Open({dir, true});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    Batch b = (*db)->NewBatch();
+    b.Put(Cf::kDefinitions, "k", "v");
+    ASSERT_TRUE((*db)->Write(b).ok());
+  }
+  auto db = Db::Open({dir, true});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto v = (*db)->Get(Cf::kDefinitions, "k");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->value_or(""), "v");
+  // Column families are separate key spaces.
+  EXPECT_FALSE((*db)->Get(Cf::kKeys, "k")->has_value());
+}
+
+TEST(Db, ScanAndLastRespectPrefix) {
+  TempDir tmp;
+  auto db = Db::Open({tmp.path(), false});
+  ASSERT_TRUE(db.ok());
+  Batch b = (*db)->NewBatch();
+  for (std::string k : {"a1", "a2", "a\xff", "b1", "b2"}) b.Put(Cf::kMeta, k, "x" + k);
+  ASSERT_TRUE((*db)->Write(b).ok());
+  std::vector<std::string> keys;
+  ASSERT_TRUE((*db)
+                  ->Scan(Cf::kMeta, "a2", "a",
+                         [&](std::string_view k, std::string_view) {
+                           keys.emplace_back(k);
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a2", "a\xff"}));
+  auto last = (*db)->Last(Cf::kMeta, "b");
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_EQ((*last)->first, "b2");
+  EXPECT_FALSE((*db)->Last(Cf::kMeta, "c")->has_value());
+  EXPECT_EQ((*(*db)->Last(Cf::kMeta, "a"))->first, "a\xff");
+}
+
+TEST(Db, FormatVersionMismatchNamesBothVersions) {
+  TempDir tmp;
+  {
+    auto db = Db::Open({tmp.path(), true});
+    ASSERT_TRUE(db.ok());
+    Batch b = (*db)->NewBatch();
+    b.Put(Cf::kMeta, "signpost.format_version", "99");
+    ASSERT_TRUE((*db)->Write(b).ok());
+  }
+  auto db = Db::Open({tmp.path(), true});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("format version 99"));
+  EXPECT_THAT(db.status().message(), HasSubstr("reads format version 1"));
+  EXPECT_THAT(db.status().message(), HasSubstr(tmp.path()));
+  EXPECT_THAT(db.status().message(), HasSubstr("new folder"));
+}
+
+TEST(Db, RefusesAFolderOfOtherFiles) {
+  TempDir tmp;
+  std::ofstream(tmp.Sub("notes.txt")) << "hello";
+  auto db = Db::Open({tmp.path(), true});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("not a signpost data folder"));
+  std::ifstream still(tmp.Sub("notes.txt"));
+  EXPECT_TRUE(still.good());
+}
+
+TEST(Db, RefusesAFile) {
+  TempDir tmp;
+  std::ofstream(tmp.Sub("file")) << "x";
+  auto db = Db::Open({tmp.Sub("file"), true});
+  ASSERT_FALSE(db.ok());
+  EXPECT_THAT(db.status().message(), HasSubstr("is a file"));
+}
+
+TEST(Db, RefusesAFolderLockedByThisProcess) {
+  TempDir tmp;
+  auto first = Db::Open({tmp.path(), true});
+  ASSERT_TRUE(first.ok());
+  auto second = Db::Open({tmp.path(), true});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_THAT(second.status().message(), HasSubstr("in use by another signpost process"));
+}
+
+TEST(Db, RefusesAFolderLockedByAnotherProcess) {
+  TempDir tmp;
+  ASSERT_TRUE(Db::Open({tmp.path(), true}).ok());  // create, then close
+  int ready[2], release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto db = Db::Open({tmp.path(), true});
+    char c = db.ok() ? 'y' : 'n';
+    (void)!write(ready[1], &c, 1);
+    (void)!read(release[0], &c, 1);
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  ASSERT_EQ(c, 'y');
+  auto db = Db::Open({tmp.path(), true});
+  (void)!write(release[1], &c, 1);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("stop that process or pass a different --data"));
+  // Once the other process is gone the folder opens.
+  EXPECT_TRUE(Db::Open({tmp.path(), true}).ok());
+}
+
+}  // namespace
+}  // namespace signpost::store

@@ -1,0 +1,55 @@
+// DeadLetters: rejected raw input kept with its reason, so it can be listed, fixed and re-imported.
+// Ids are dense from 1 and never reused, also after a delete.
+// Thread-safety: every method may be called from any thread; writes are serialized inside.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signpost/clock.h"
+#include "signpost/rejection.h"
+#include "signpost/status.h"
+#include "store/db.h"
+
+namespace signpost::store {
+
+struct DeadLetter {
+  uint64_t id = 0;
+  std::string source;  // where it came from: "http", "import:<file>", ...
+  TimeMs at = 0;       // when it was rejected
+  Rejection rejection;
+};
+
+class DeadLetters {
+ public:
+  // Loads the id counter and count from `db` (not owned; must outlive this).
+  static Result<std::unique_ptr<DeadLetters>> Load(Db* db);
+
+  // Stores `rejections` durably in one write; returns their ids in order (empty input: no write).
+  Result<std::vector<uint64_t>> Add(const std::vector<Rejection>& rejections,
+                                    std::string_view source, TimeMs at);
+  // Up to `limit` dead letters with id > after_id, by id (page with the last id returned).
+  Result<std::vector<DeadLetter>> List(uint64_t after_id, size_t limit) const;
+  // kNotFound when there is no dead letter `id`.
+  Result<DeadLetter> Get(uint64_t id) const;
+  // Deletes the dead letters in `ids` in one write; ids that do not exist are ignored.
+  // Returns how many were deleted.
+  Result<size_t> Delete(const std::vector<uint64_t>& ids);
+  // Dead letters currently stored.
+  uint64_t count() const { return count_.load(std::memory_order_acquire); }
+
+ private:
+  explicit DeadLetters(Db* db) : db_(db) {}
+
+  Db* db_;
+  std::mutex write_mu_;
+  uint64_t next_id_ = 1;  // guarded by write_mu_
+  std::atomic<uint64_t> count_{0};
+};
+
+}  // namespace signpost::store

@@ -1,0 +1,34 @@
+#include "store/store.h"
+
+namespace signpost::store {
+
+Store::Store(std::unique_ptr<Db> db)
+    : db_(std::move(db)), definitions_(db_.get(), Cf::kDefinitions), segments_(db_.get()) {}
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  SP_ASSIGN_OR_RETURN(auto db, Db::Open(options));
+  std::unique_ptr<Store> store(new Store(std::move(db)));
+  SP_ASSIGN_OR_RETURN(store->events_, EventLog::Load(store->db_.get()));
+  SP_ASSIGN_OR_RETURN(store->dead_letters_, DeadLetters::Load(store->db_.get()));
+  SP_ASSIGN_OR_RETURN(store->keys_, ApiKeys::Load(store->db_.get()));
+  return store;
+}
+
+Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook& hook) {
+  std::lock_guard lock(append_mu_);
+  Batch batch = db_->NewBatch();
+  SP_ASSIGN_OR_RETURN(auto staged, events_->Stage(events, batch));
+  AppendResult result;
+  result.accepted = staged.accepted;
+  result.duplicates = staged.duplicates;
+  if (hook) SP_RETURN_IF_ERROR(hook(events, batch, result));
+  if (batch.Count() > 0) SP_RETURN_IF_ERROR(db_->Write(batch));
+  events_->Commit(staged);
+  return result;
+}
+
+Status Store::ScanEvents(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
+  return events_->Scan(after_seq, fn);
+}
+
+}  // namespace signpost::store

@@ -1,0 +1,100 @@
+// Store: the durable store of one data folder. Owns the RocksDB database and every kind of record
+// kept in it: events (dedup, arrival order), dead letters, API keys, versioned definitions and
+// static segments. The identity module builds on it (identity::ProfileStore) and adds its own
+// records to the same atomic event write through an AppendHook.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signpost/event.h"
+#include "signpost/status.h"
+#include "store/api_keys.h"
+#include "store/db.h"
+#include "store/dead_letters.h"
+#include "store/event_log.h"
+#include "store/options.h"
+#include "store/static_segments.h"
+#include "store/versioned_records.h"
+
+namespace signpost::store {
+
+struct AppendResult {
+  size_t accepted = 0, duplicates = 0;
+  std::vector<std::string> refused_merges;  // human-readable lines, one per refused userId merge
+};
+
+// Called by Append after dedup and seq assignment, before the write: `events` are the caller's
+// events (accepted ones have seq != 0, duplicates seq == 0); the hook adds its own records to
+// `batch` and may add lines to `result.refused_merges`. A non-ok Status aborts the append (nothing
+// is written). Runs with the append lock held.
+using AppendHook =
+    std::function<Status(const std::vector<Event>& events, Batch& batch, AppendResult& result)>;
+
+class Store {
+ public:
+  // Opens or creates the store in options.dir and loads what must be in memory (message-id hashes,
+  // counters, keys). Errors as Db::Open (locked, not a signpost folder, other format version).
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // Appends `events` in one atomic write (WAL fsynced when options.sync), durable on return:
+  // dedup by message id against everything stored and within the call; each accepted event gets
+  // its seq (strictly increasing, persisted); duplicates get seq = 0 and are not stored again.
+  // `hook` (may be empty) adds records to the same write. On failure nothing is stored and the
+  // seqs of `events` are meaningless. Thread-safe: appends are serialized.
+  Result<AppendResult> Append(std::vector<Event>& events, const AppendHook& hook = {});
+
+  // Every stored event with seq > after_seq, in seq order, until fn returns false. The Event
+  // reference is valid only during the call. Thread-safe; runs concurrently with appends.
+  Status ScanEvents(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const;
+  // Events whose primary identity is one of `identities`, by (timestamp, seq); the last `limit`
+  // of them when limit > 0. Thread-safe.
+  Result<std::vector<Event>> EventsOf(const std::vector<std::string>& identities,
+                                      size_t limit) const {
+    return events_->EventsOf(identities, limit);
+  }
+  // Count and time span of those events. Thread-safe.
+  Result<EventLog::Summary> SummaryOf(const std::vector<std::string>& identities) const {
+    return events_->SummaryOf(identities);
+  }
+  uint64_t EventCount() const { return events_->count(); }
+  uint64_t LastSeq() const { return events_->last_seq(); }
+
+  // Stores rejected input with its reason; returns the dead letters' ids. Thread-safe.
+  Result<std::vector<uint64_t>> AddDeadLetters(const std::vector<Rejection>& rejections,
+                                               std::string_view source, TimeMs at) {
+    return dead_letters_->Add(rejections, source, at);
+  }
+
+  // The parts, each thread-safe; references valid as long as the Store.
+  DeadLetters& dead_letters() { return *dead_letters_; }
+  const DeadLetters& dead_letters() const { return *dead_letters_; }
+  ApiKeys& keys() { return *keys_; }
+  const ApiKeys& keys() const { return *keys_; }
+  // Definitions: kind ("funnel", "journey", ...) + id -> versioned body (JSON text) with a note.
+  VersionedRecords& definitions() { return definitions_; }
+  const VersionedRecords& definitions() const { return definitions_; }
+  StaticSegments& segments() { return segments_; }
+  const StaticSegments& segments() const { return segments_; }
+  // The database, for modules that keep their own records here (identity).
+  Db& db() { return *db_; }
+  const Db& db() const { return *db_; }
+
+ private:
+  explicit Store(std::unique_ptr<Db> db);
+
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<EventLog> events_;
+  std::unique_ptr<DeadLetters> dead_letters_;
+  std::unique_ptr<ApiKeys> keys_;
+  VersionedRecords definitions_;
+  StaticSegments segments_;
+  std::mutex append_mu_;
+};
+
+}  // namespace signpost::store
