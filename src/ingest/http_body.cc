@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "base/time.h"
+#include "ingest/dom_writer.h"
 #include "ingest/json_item.h"
 #include "ingest/rejection_text.h"
 
@@ -79,7 +80,7 @@ Result<ParsedEvents> ParseBatch(const object& root, TimeMs received_at, const Li
   parsed.events.reserve(count);
   size_t index = 0;
   for (element item : batch) {
-    const std::string raw = simdjson::minify(item);
+    const std::string raw = MinifiedJson(item);
     std::string location = fmt::format("batch[{}]", index++);
     if (raw.size() > limits.max_event_bytes) {
       parsed.rejections.push_back(MakeRejection(
@@ -144,7 +145,7 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
   JsonItemDefaults defaults;
   defaults.type = type;
   defaults.received_at = received_at;
-  const std::string raw = simdjson::minify(root);
+  const std::string raw = MinifiedJson(root);
   Event event;
   if (auto error = ParseJsonItem(root, raw, defaults, event)) {
     parsed.rejections.push_back(MakeRejection("body", std::move(*error), body));

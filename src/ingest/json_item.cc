@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/time.h"
+#include "ingest/dom_writer.h"
 #include "ingest/json_text.h"
 
 namespace signpost::ingest {
@@ -97,7 +98,7 @@ std::string MergeObjects(const object& shared, const object* own) {
     first = false;
     AppendJsonString(key, out);
     out += ':';
-    out += simdjson::minify(value);
+    AppendMinifiedJson(value, out);
   }
   if (own != nullptr) {
     for (auto [key, value] : *own) {
@@ -105,7 +106,7 @@ std::string MergeObjects(const object& shared, const object* own) {
       first = false;
       AppendJsonString(key, out);
       out += ':';
-      out += simdjson::minify(value);
+      AppendMinifiedJson(value, out);
     }
   }
   out += '}';
@@ -124,7 +125,7 @@ std::optional<ItemError> ReadObject(const Fields& fields, Field f, const object*
   if (shared != nullptr) {
     out = MergeObjects(*shared, has_own ? &own : nullptr);
   } else if (has_own) {
-    out = simdjson::minify(own);
+    out = MinifiedJson(fields.value[f]);
   }
   return std::nullopt;
 }
@@ -166,7 +167,7 @@ std::optional<ItemError> ParseJsonItem(element item, std::string_view raw,
     fields.value[f] = value;
   }
 
-  out = Event{};
+  out = Event{};  // cheap: the strings are empty or "{}" (no allocation)
   if (defaults.type) {
     out.type = *defaults.type;
   } else {

@@ -58,11 +58,11 @@ void NdjsonParser::State::Line(std::string_view text, uint64_t size, ParsedEvent
                                   simdjson::error_message(error))});
     return;
   }
-  Event event;
+  // Parse straight into the output vector (no Event move); take it back on a rejection.
+  Event& event = out.events.emplace_back();
   if (auto error = ParseJsonItem(root, text, defaults, event)) {
+    out.events.pop_back();
     reject(std::move(*error));
-  } else {
-    out.events.push_back(std::move(event));
   }
 }
 
