@@ -60,7 +60,7 @@ uint32_t EventIndex::SlotFor(ProfileId profile) {
   if (found >= 0) return static_cast<uint32_t>(found);
   uint32_t slot = static_cast<uint32_t>(slot_profile_.size());
   slot_profile_.push_back(p);
-  if (!delta_head_.empty()) delta_head_.push_back(kNoRow);
+  if (!redirect_.empty()) redirect_.push_back(kNoRow);
   if (p < 2 * slot_profile_.size() + kDenseSlack) {
     if (p >= dense_slot_.size()) dense_slot_.resize(std::max<size_t>(p + 1, dense_slot_.size() * 3 / 2), 0);
     dense_slot_[p] = slot + 1;
@@ -72,10 +72,33 @@ uint32_t EventIndex::SlotFor(ProfileId profile) {
 
 void EventIndex::PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name,
                            uint8_t type) {
-  if (delta_head_.empty()) delta_head_.assign(slot_profile_.size(), kNoRow);
   assert(delta_.size() < kNoRow);
-  delta_.push_back(DeltaRow{ts, seq, ref, name, slot, delta_head_[slot], type});
-  delta_head_[slot] = static_cast<uint32_t>(delta_.size() - 1);
+  delta_.push_back(DeltaRow{ts, seq, ref, name, slot, type});
+  grouped_.store(false, std::memory_order_relaxed);
+}
+
+uint32_t EventIndex::Resolve(uint32_t slot) const {
+  if (redirect_.empty()) return slot;
+  while (redirect_[slot] != kNoRow) slot = redirect_[slot];
+  return slot;
+}
+
+void EventIndex::EnsureGrouped() const {
+  if (grouped_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lock(group_mu_);
+  if (grouped_.load(std::memory_order_relaxed)) return;
+  const size_t slots = slot_profile_.size();
+  group_start_.assign(slots + 1, 0);
+  std::vector<uint32_t> resolved(delta_.size());
+  for (size_t i = 0; i < delta_.size(); ++i) {
+    resolved[i] = Resolve(delta_[i].slot);
+    ++group_start_[resolved[i] + 1];
+  }
+  for (size_t s = 0; s < slots; ++s) group_start_[s + 1] += group_start_[s];
+  group_rows_.resize(delta_.size());
+  std::vector<uint64_t> fill(group_start_.begin(), group_start_.end() - 1);
+  for (size_t i = 0; i < delta_.size(); ++i) group_rows_[fill[resolved[i]]++] = static_cast<uint32_t>(i);
+  grouped_.store(true, std::memory_order_release);
 }
 
 const char* EventIndex::ScopeObject(const Event& e, PropertyScope scope) {
@@ -115,7 +138,13 @@ void EventIndex::AddTrack(ProfileId profile, TimeMs timestamp, uint64_t seq, std
 }
 
 void EventIndex::MaybeSeal() {
-  if (delta_.size() >= std::max(kMinAutoSeal, ts_.size() / 4)) Seal();
+  size_t limit = auto_seal_rows_ != 0 ? auto_seal_rows_ : std::max(kMinAutoSeal, ts_.size());
+  if (delta_.size() >= limit) Seal();
+}
+
+void EventIndex::Reserve(size_t events) {
+  delta_.reserve(delta_.size() + events);
+  auto_seal_rows_ = std::max(std::max(kMinAutoSeal, ts_.size()), delta_.size() + events);
 }
 
 Status EventIndex::MergeProfiles(ProfileId from, ProfileId into) {
@@ -132,17 +161,9 @@ Status EventIndex::MergeProfiles(ProfileId from, ProfileId into) {
     }
     moved_[fs] = 1;
   }
-  if (!delta_head_.empty()) {
-    uint32_t row = delta_head_[fs];
-    while (row != kNoRow) {
-      uint32_t next = delta_[row].next;
-      delta_[row].slot = to;
-      delta_[row].next = delta_head_[to];
-      delta_head_[to] = row;
-      row = next;
-    }
-    delta_head_[fs] = kNoRow;
-  }
+  if (redirect_.empty()) redirect_.assign(slot_profile_.size(), kNoRow);
+  redirect_[fs] = to;
+  grouped_.store(false, std::memory_order_relaxed);
   // `from` no longer names a profile here; its slot stays, empty.
   uint64_t p = from.value();
   if (p < dense_slot_.size() && dense_slot_[p] != 0) {
@@ -158,8 +179,12 @@ Status EventIndex::MergeProfiles(ProfileId from, ProfileId into) {
 ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
   ProfileView v;
   bool sealed = slot + 1 < offsets_.size() && !moved_[slot];
-  uint32_t head = delta_head_.empty() ? kNoRow : delta_head_[slot];
-  if (head == kNoRow) {
+  bool has_delta = false;
+  if (!delta_.empty()) {
+    EnsureGrouped();
+    has_delta = group_start_[slot + 1] > group_start_[slot];
+  }
+  if (!has_delta) {
     if (!sealed) return v;
     uint64_t b = offsets_[slot], e = offsets_[slot + 1];
     v.ts = ts_.data() + b;
@@ -176,8 +201,8 @@ ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
       rows.push_back(SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
     }
   }
-  for (uint32_t r = head; r != kNoRow; r = delta_[r].next) {
-    const DeltaRow& d = delta_[r];
+  for (uint64_t k = group_start_[slot]; k < group_start_[slot + 1]; ++k) {
+    const DeltaRow& d = delta_[group_rows_[k]];
     rows.push_back(SortRow{d.ts, d.seq, d.ref, d.name, d.type});
   }
   std::sort(rows.begin(), rows.end());
@@ -204,7 +229,7 @@ ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
 
 void EventIndex::Seal() {
   if (delta_.empty()) {
-    // Merged-away slots may still be flagged; nothing moves.
+    std::vector<uint32_t>().swap(redirect_);
     if (offsets_.size() < slot_profile_.size() + 1) {
       offsets_.resize(slot_profile_.size() + 1, offsets_.back());
       moved_.resize(slot_profile_.size(), 0);
@@ -217,7 +242,7 @@ void EventIndex::Seal() {
   for (size_t s = 0; s < sealed_slots; ++s) {
     if (!moved_[s]) counts[s] = offsets_[s + 1] - offsets_[s];
   }
-  for (const DeltaRow& d : delta_) ++counts[d.slot];
+  for (const DeltaRow& d : delta_) ++counts[Resolve(d.slot)];
   std::vector<uint64_t> offsets(slots + 1, 0);
   for (size_t s = 0; s < slots; ++s) offsets[s + 1] = offsets[s] + counts[s];
   const size_t n = offsets[slots];
@@ -232,15 +257,9 @@ void EventIndex::Seal() {
   std::vector<uint32_t> name(n);
   std::vector<uint8_t> type(n);
   std::vector<int64_t> refs(gather ? n : 0);
-  // Delta rows grouped by slot (a counting sort, stable in arrival order).
-  std::vector<uint64_t> delta_start(slots + 1, 0);
-  for (const DeltaRow& d : delta_) ++delta_start[d.slot + 1];
-  for (size_t s = 0; s < slots; ++s) delta_start[s + 1] += delta_start[s];
-  std::vector<uint32_t> by_slot(delta_.size());
-  {
-    std::vector<uint64_t> fill(delta_start.begin(), delta_start.end() - 1);
-    for (size_t i = 0; i < delta_.size(); ++i) by_slot[fill[delta_[i].slot]++] = static_cast<uint32_t>(i);
-  }
+  EnsureGrouped();
+  const std::vector<uint64_t>& delta_start = group_start_;
+  const std::vector<uint32_t>& by_slot = group_rows_;
   std::vector<SortRow> rows;
   for (size_t s = 0; s < slots; ++s) {
     uint64_t out = offsets[s];
@@ -288,16 +307,20 @@ void EventIndex::Seal() {
     for (auto& [text, column] : columns_) column->Gather(refs);
   }
   std::vector<DeltaRow>().swap(delta_);
-  std::vector<uint32_t>().swap(delta_head_);
+  std::vector<uint32_t>().swap(redirect_);
+  std::vector<uint64_t>().swap(group_start_);
+  std::vector<uint32_t>().swap(group_rows_);
+  grouped_.store(true, std::memory_order_relaxed);
   new_events_ = 0;
+  auto_seal_rows_ = 0;
 }
 
 uint64_t EventIndex::ProfileCount() const {
-  ViewScratch scratch;
+  if (!delta_.empty()) EnsureGrouped();
   uint64_t n = 0;
   for (uint32_t s = 0; s < SlotCount(); ++s) {
     bool sealed = s + 1 < offsets_.size() && !moved_[s] && offsets_[s + 1] > offsets_[s];
-    bool delta = !delta_head_.empty() && delta_head_[s] != kNoRow;
+    bool delta = !delta_.empty() && group_start_[s + 1] > group_start_[s];
     n += (sealed || delta) ? 1 : 0;
   }
   return n;
@@ -308,7 +331,8 @@ size_t EventIndex::MemoryBytes() const {
                  seq_.capacity() * sizeof(uint64_t) + name_.capacity() * sizeof(uint32_t) +
                  type_.capacity() + moved_.capacity() + slot_profile_.capacity() * sizeof(uint64_t) +
                  dense_slot_.capacity() * sizeof(uint32_t) + sparse_slot_.size() * 32 +
-                 delta_.capacity() * sizeof(DeltaRow) + delta_head_.capacity() * sizeof(uint32_t);
+                 delta_.capacity() * sizeof(DeltaRow) + redirect_.capacity() * sizeof(uint32_t) +
+                 group_start_.capacity() * sizeof(uint64_t) + group_rows_.capacity() * sizeof(uint32_t);
   for (const auto& n : names_) bytes += 2 * (n.capacity() + sizeof(std::string)) + 16;
   return bytes;
 }

@@ -14,6 +14,7 @@
 // Column() is const and safe to call concurrently (it locks an internal mutex while building).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -83,6 +84,9 @@ class EventIndex {
   // Moves every event of `from` to `into` (an identity merge). `from` then has no events.
   // Returns kNotFound when `from` has never been added; ok (no-op) when from == into.
   Status MergeProfiles(ProfileId from, ProfileId into);
+  // Reserves room for `events` more added events (a bulk load knows roughly how many) and holds
+  // the automatic Seal() back until that many are in; call Seal() at the end of the load.
+  void Reserve(size_t events);
   // Folds the delta into the sorted columns. Cheap when there is no delta.
   void Seal();
 
@@ -122,15 +126,17 @@ class EventIndex {
     uint64_t seq;
     int64_t ref;  // >= 0: a sealed position (moved by a merge); < 0: ~n, the n-th new event
     uint32_t name;
-    uint32_t slot;
-    uint32_t next;  // the slot's next delta row, kNoRow at the end
+    uint32_t slot;  // as added; follow redirect_ for merged slots
     uint8_t type;
   };
 
   uint32_t InternName(std::string_view name);
   uint32_t SlotFor(ProfileId profile);
   int64_t SlotLookup(uint64_t profile) const;
-  // Appends a delta row to `slot`'s list; returns its ref.
+  // The slot a delta row of `slot` belongs to now (after merges).
+  uint32_t Resolve(uint32_t slot) const;
+  // Builds the per-slot grouping of delta rows when it is stale. Const: runs under group_mu_.
+  void EnsureGrouped() const;
   void PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name, uint8_t type);
   void MaybeSeal();
   static const char* ScopeObject(const Event& e, PropertyScope scope);
@@ -155,7 +161,13 @@ class EventIndex {
   std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_ids_;
 
   std::vector<DeltaRow> delta_;
-  std::vector<uint32_t> delta_head_;  // per slot: first delta row, kNoRow when none
+  std::vector<uint32_t> redirect_;  // per slot: the slot it was merged into, kNoRow when none
+  // Delta rows grouped by (resolved) slot, built lazily by the first query after a write.
+  mutable std::mutex group_mu_;
+  mutable std::atomic<bool> grouped_{true};
+  mutable std::vector<uint64_t> group_start_;  // per slot + 1 (empty when there is no delta)
+  mutable std::vector<uint32_t> group_rows_;
+  size_t auto_seal_rows_ = 0;  // 0: the default rule; else the delta size that triggers a Seal
   int64_t new_events_ = 0;            // events added since the last Seal
   uint64_t event_count_ = 0;
 

@@ -161,6 +161,12 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
   }
 }
 
+bool CountsByBestLevel(const FunnelPlan& plan) {
+  return plan.order == OrderMode::kOrdered && plan.entry == EntryMode::kAnyAttempt && plan.simple &&
+         plan.required == plan.steps && plan.exclusions.empty() && plan.hold.empty() &&
+         plan.excl_matchers.empty();
+}
+
 bool RunAttempt(const FunnelPlan& plan, const PreparedProfile& p, int start, Attempt* a,
                 bool* ran_out) {
   const size_t n = p.view.size;

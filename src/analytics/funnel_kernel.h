@@ -3,6 +3,7 @@
 // attempt matcher. funnel_query.cc drives it over profiles in parallel.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -70,6 +71,46 @@ struct PreparedProfile {
 
 // Fills `out` for `view`. Thread-safe for distinct `out`s.
 void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedProfile* out);
+
+// True when the plan can be counted by BestLevel (ordered, any_attempt, name-only matchers, no
+// optional steps, exclusions or held properties): levels only, no timings.
+bool CountsByBestLevel(const FunnelPlan& plan);
+
+// The level of the best attempt of one profile (0 = never entered), in one pass over its events:
+// for each level, the latest start time of a partial chain that reached it (a later start
+// leaves more of the window). Equals the best attempt of RunAttempt under CountsByBestLevel.
+inline int BestLevel(const FunnelPlan& plan, const TimeMs* ts, const uint32_t* name, size_t n) {
+  TimeMs start[kMaxSteps];
+  int level = 0;  // levels 1..level have a valid start[level-1]
+  const uint64_t* table = plan.name_steps.data();
+  const TimeMs window = plan.window;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t m = table[name[i]];
+    if (m == 0) continue;
+    const TimeMs t = ts[i];
+    // Highest step first, so one event fills at most one step of a chain.
+    m &= (uint64_t{2} << level) - 1;  // steps 0..level can be filled
+    while (m != 0) {
+      const int k = 63 - std::countl_zero(m);
+      m &= ~(uint64_t{1} << k);
+      if (k == 0) {
+        if (t >= plan.from && t < plan.to) {
+          start[0] = t;
+          if (level == 0) level = 1;
+        }
+      } else if (t - start[k - 1] <= window) {
+        if (k == level) {
+          start[k] = start[k - 1];
+          level = k + 1;
+        } else if (start[k - 1] > start[k]) {
+          start[k] = start[k - 1];
+        }
+      }
+    }
+    if (level == plan.steps) break;
+  }
+  return level;
+}
 
 // One attempt: the start event and which steps it filled with which events.
 struct Attempt {

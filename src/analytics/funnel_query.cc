@@ -132,16 +132,14 @@ std::vector<uint8_t> SegmentMask(const EventIndex& index, const FunnelOptions& o
   return mask;
 }
 
-// Calls fn(thread, prepared) for every profile with events (in the segment when given), on
+// Calls fn(thread, slot, view) for every profile with events (in the segment when given), on
 // `threads` threads, slots handed out in chunks.
 template <class Fn>
-void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::vector<uint8_t>& segment,
-                    int threads, Fn&& fn) {
+void ForEachView(const EventIndex& index, const std::vector<uint8_t>& segment, int threads, Fn&& fn) {
   const uint32_t slots = index.SlotCount();
   std::atomic<uint32_t> next{0};
   auto work = [&](int t) {
     ViewScratch scratch;
-    PreparedProfile prepared;
     while (true) {
       uint32_t begin = next.fetch_add(kChunkSlots, std::memory_order_relaxed);
       if (begin >= slots) break;
@@ -149,9 +147,7 @@ void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::
       for (uint32_t s = begin; s < end; ++s) {
         if (!segment.empty() && !segment[s]) continue;
         ProfileView view = index.View(s, &scratch);
-        if (view.size == 0) continue;
-        PrepareProfile(plan, view, &prepared);
-        fn(t, s, prepared);
+        if (view.size != 0) fn(t, s, view);
       }
     }
   };
@@ -164,6 +160,31 @@ void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
   work(0);
   for (auto& th : pool) th.join();
+}
+
+// Same, with the profile's step masks prepared.
+template <class Fn>
+void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::vector<uint8_t>& segment,
+                    int threads, Fn&& fn) {
+  std::vector<PreparedProfile> prepared(std::max(1, threads));
+  ForEachView(index, segment, threads, [&](int t, uint32_t slot, const ProfileView& view) {
+    PrepareProfile(plan, view, &prepared[t]);
+    fn(t, slot, prepared[t]);
+  });
+}
+
+// Level counts by the one-pass kernel (see CountsByBestLevel).
+Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan, const std::vector<uint8_t>& segment,
+                       int threads) {
+  std::vector<Counts> partial(std::max(1, threads));
+  for (auto& c : partial) c.Init(plan);
+  ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
+    int level = BestLevel(plan, v.ts, v.name, v.size);
+    ++partial[t].level_hist[level];
+  });
+  for (size_t t = 1; t < partial.size(); ++t) partial[0].Merge(partial[t]);
+  partial[0].level_hist[0] = 0;
+  return partial[0];
 }
 
 TimingStats Timing(std::vector<DurationMs>& v) {
@@ -186,6 +207,7 @@ double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>
 Counts CountPass(const EventIndex& index, FunnelPlan plan, DurationMs window,
                  const std::vector<uint8_t>& segment, int threads) {
   plan.window = window;
+  if (CountsByBestLevel(plan)) return BestLevelCounts(index, plan, segment, threads);
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
   std::vector<Attempt> scratch(2 * partial.size());
@@ -250,6 +272,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   const std::vector<uint8_t> segment = SegmentMask(index, options);
 
   std::vector<Partial> partial(threads);
+  const bool trend = options.trend != TrendUnit::kNone;
+  const bool fast = CountsByBestLevel(plan) && !options.timings && !trend && ctx.breakdown == nullptr;
   for (auto& p : partial) {
     p.counts.Init(plan);
     if (options.timings) {
@@ -258,8 +282,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
     }
   }
   std::vector<Attempt> scratch(2 * threads);
-  const bool trend = options.trend != TrendUnit::kNone;
-  ForEachProfile(index, plan, segment, threads, [&](int t, uint32_t, const PreparedProfile& p) {
+  if (fast) partial[0].counts = BestLevelCounts(index, plan, segment, threads);
+  if (!fast) ForEachProfile(index, plan, segment, threads, [&](int t, uint32_t, const PreparedProfile& p) {
     Partial& out = partial[t];
     ForEachCountedAttempt(plan, p, false, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
       out.counts.Add(plan, a);
