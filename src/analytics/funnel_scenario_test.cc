@@ -20,8 +20,9 @@ namespace fs = std::filesystem;
 
 fs::path ScenarioDir() {
   const char* root = std::getenv("SIGNPOST_SOURCE_DIR");
-  fs::path base = root != nullptr ? fs::path(root) : fs::path("../../..");
-  return base / "tests" / "scenarios" / "funnels";
+  if (root != nullptr) return fs::path(root) / "tests" / "scenarios" / "funnels";
+  // Without CTest: relative to this source file (src/analytics/ -> the repository root).
+  return fs::path(__FILE__).parent_path() / ".." / ".." / "tests" / "scenarios" / "funnels";
 }
 
 // YAML -> JSON, with scalars typed the way YAML 1.2 core would read them.
