@@ -77,6 +77,20 @@ class ProfileStore {
   uint64_t refused_merge_count() const { return graph_->refused_count(); }
   uint64_t profile_count() const { return graph_->profile_count(); }
 
+  // Dead letters (List paged, Get, Delete by id), write keys and admin tokens (Create, List, Revoke,
+  // Check), versioned definitions (Put -> version, Get, List, History) and static segments
+  // (Put -> version, Get, List, Delete). Each is thread-safe; references live as long as this.
+  store::DeadLetters& dead_letters() { return store_->dead_letters(); }
+  const store::DeadLetters& dead_letters() const { return store_->dead_letters(); }
+  store::ApiKeys& keys() { return store_->keys(); }
+  const store::ApiKeys& keys() const { return store_->keys(); }
+  store::VersionedRecords& definitions() { return store_->definitions(); }
+  const store::VersionedRecords& definitions() const { return store_->definitions(); }
+  store::StaticSegments& segments() { return store_->segments(); }
+  const store::StaticSegments& segments() const { return store_->segments(); }
+  // Events stored so far.
+  uint64_t EventCount() const { return store_->EventCount(); }
+
   // The underlying store: dead letters, keys, definitions, static segments, counters.
   store::Store& store() { return *store_; }
   const store::Store& store() const { return *store_; }
