@@ -160,6 +160,20 @@ TEST(NdjsonParser, InvalidUtf8AndTruncatedLines) {
   EXPECT_EQ(out.rejections[2].location, "line 4");
 }
 
+TEST(NdjsonParser, DeepNestingIsARejectionNotACrash) {
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  const std::string ok_depth = std::string(500, '[') + std::string(500, ']');
+  ParsedEvents out = ParseAll(R"({"type":"track","userId":"u","event":"E","properties":{"a":)" +
+                              deep + "}}\n" +
+                              R"({"type":"track","userId":"u","event":"E","properties":{"a":)" +
+                              ok_depth + "}}\n");
+  ASSERT_EQ(out.rejections.size(), 1u);
+  EXPECT_EQ(out.rejections[0].location, "line 1");
+  EXPECT_THAT(out.rejections[0].reason, HasSubstr("not valid JSON"));
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0].properties, R"({"a":)" + ok_depth + "}");
+}
+
 TEST(NdjsonParser, FinishIsIdempotentAndEmptyInputIsNothing) {
   NdjsonParser parser(kImportTime);
   ParsedEvents out;
