@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# What `make bench` runs: signpost against real peers, on the same generated data, in one run.
+#   bench/run.sh BUILD_DIR
+# 1. Funnels: for each size (events:profiles), the CSV from gen_events (cached under bench/data/),
+#    then bench/signpost_funnel, DuckDB (bench/peers/duckdb_funnel.mjs) and ClickHouse via chdb
+#    (bench/peers/clickhouse_funnel.mjs): one warm-up and BENCH_RUNS timed runs each. The step counts
+#    must be identical, else the run fails loudly.
+# 2. Bulk import: the same generator's NDJSON into a fresh data folder (`signpost import --json`)
+#    against DuckDB read_json into a table.
+# 3. HTTP ingest: `signpost serve` on a fresh folder, bench/http_load posting /v1/batch.
+# Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs).
+#
+# Environment (defaults):
+#   BENCH_SIZES="10000000:1000000 100000000:10000000"  funnel sizes, events:profiles
+#   BENCH_RUNS=5 BENCH_THREADS=2 BENCH_SEED=42 BENCH_WINDOW_MS=604800000
+#   BENCH_IMPORT_SIZE=10000000:1000000                 import size, events:profiles
+#   BENCH_HTTP_SECONDS=10 BENCH_HTTP_THREADS=4 BENCH_HTTP_BATCH=100
+#   BENCH_ONLY="funnel import http"                    which parts to run
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
+sizes=${BENCH_SIZES:-10000000:1000000 100000000:10000000}
+runs=${BENCH_RUNS:-5}
+threads=${BENCH_THREADS:-2}
+seed=${BENCH_SEED:-42}
+window=${BENCH_WINDOW_MS:-604800000}
+import_size=${BENCH_IMPORT_SIZE:-10000000:1000000}
+http_seconds=${BENCH_HTTP_SECONDS:-10}
+http_threads=${BENCH_HTTP_THREADS:-4}
+http_batch=${BENCH_HTTP_BATCH:-100}
+only=${BENCH_ONLY:-funnel import http}
+steps='Signed Up,Email Verified,Project Created,Teammate Invited,Order Completed'
+data="$root/bench/data"
+run="$data/run-$$"
+mkdir -p "$data" "$run"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$run/import-data" "$run/http-data"
+}
+trap cleanup EXIT
+wants() { [[ " $only " == *" $1 "* ]]; }
+say() { echo "bench: $*" >&2; }
+
+# The programs this needs; build whichever is missing (make bench has built everything already).
+need=(gen_events signpost_funnel http_load)
+missing=()
+for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
+[ -x "$build/signpost" ] || missing+=(signpost)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "building ${missing[*]}"
+  cmake --build "$build" --target "${missing[@]}" -j 2 >&2 || { say "build failed"; exit 1; }
+fi
+bash "$root/scripts/node-deps.sh" >&2 || exit 1
+
+# gen FORMAT EVENTS PROFILES: prints the cached file's path, generating it first if needed.
+gen() {
+  local file="$data/events-$2-$3-s$seed.$1"
+  if [ ! -f "$file" ]; then
+    say "generating $file"
+    "$build/bench/gen_events" --events "$2" --profiles "$3" --seed "$seed" --format "$1" --out "$file" >&2 ||
+      { say "gen_events failed"; return 1; }
+  fi
+  echo "$file"
+}
+
+# Where and on what this ran.
+node -e '
+const os = require("os");
+console.log(JSON.stringify({ cpu: os.cpus()[0]?.model, cores: os.cpus().length,
+  memory_gb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version,
+  date: new Date().toISOString(), commit: process.argv[1], runs: +process.argv[2], threads: +process.argv[3], seed: +process.argv[4] }));
+' "$(git -C "$root" rev-parse --short HEAD 2>/dev/null)" "$runs" "$threads" "$seed" > "$run/machine.json"
+
+if wants funnel; then
+  for size in $sizes; do
+    events=${size%%:*}; profiles=${size##*:}
+    csv=$(gen csv "$events" "$profiles") || exit 1
+    say "funnel on $events events: signpost"
+    "$build/bench/signpost_funnel" --data "$csv" --steps "$steps" --window-ms "$window" \
+      --threads "$threads" --runs "$runs" > "$run/funnel-$events-signpost.json"
+    for peer in duckdb clickhouse; do
+      say "funnel on $events events: $peer"
+      node "$root/bench/peers/${peer}_funnel.mjs" --data "$csv" --steps "$steps" --window-ms "$window" \
+        --threads "$threads" --runs "$runs" > "$run/funnel-$events-$peer.json"
+    done
+  done
+fi
+
+if wants import; then
+  events=${import_size%%:*}; profiles=${import_size##*:}
+  ndjson=$(gen ndjson "$events" "$profiles") || exit 1
+  say "import of $events events: duckdb"
+  node "$root/bench/peers/duckdb_import.mjs" --data "$ndjson" --threads "$threads" > "$run/import-duckdb.json"
+  say "import of $events events: signpost"
+  rm -rf "$run/import-data"
+  "$build/signpost" import --data "$run/import-data" "$ndjson" --json > "$run/import-signpost.json"
+  rm -rf "$run/import-data"
+fi
+
+if wants http; then
+  dir="$run/http-data"
+  rm -rf "$dir"
+  key=$("$build/signpost" keys create --data "$dir" --kind write --name bench --json |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
+  if [ -z "$key" ]; then
+    say "could not create a write key"
+    echo '{"error":"signpost keys create failed"}' > "$run/http-signpost.json"
+  else
+    "$build/signpost" serve --data "$dir" --port 0 > "$run/serve.log" 2>&1 &
+    server_pid=$!
+    url=""
+    for _ in $(seq 1 100); do
+      url=$(grep -o 'listening on http://[^ ]*' "$run/serve.log" | head -1 | sed 's/listening on //')
+      [ -n "$url" ] && break
+      sleep 0.1
+    done
+    if [ -z "$url" ]; then
+      say "signpost serve did not start: $(tail -5 "$run/serve.log")"
+      echo '{"error":"signpost serve did not start"}' > "$run/http-signpost.json"
+    else
+      say "HTTP ingest for ${http_seconds}s against $url"
+      "$build/bench/http_load" --url "$url" --key "$key" --threads "$http_threads" --batch "$http_batch" \
+        --seconds "$http_seconds" > "$run/http-signpost.json"
+    fi
+    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+  fi
+fi
+
+node "$root/bench/report.mjs" "$run" "$root/bench/results/latest.json"
+status=$?
+rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
+exit $status
