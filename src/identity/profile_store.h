@@ -61,11 +61,12 @@ class ProfileStore {
   Result<ProfileView> GetProfile(std::string_view identity) const;
   // The current profile of a canonical identity ("user:X" / "anon:X"), ProfileId(0) when unknown.
   ProfileId ProfileOf(std::string_view identity) const { return graph_->ProfileOf(identity); }
+  // The identities of `profile`, sorted ("anon:..." before "user:..."); empty when unknown.
+  std::vector<std::string> IdentitiesOf(ProfileId profile) const {
+    return graph_->IdentitiesOf(profile);
+  }
   // The profile of an event (of its primary identity); ProfileId(0) when not stored.
   ProfileId ProfileOfEvent(const Event& event) const;
-
-  // Every identity of `profile` (empty when unknown).
-  std::vector<std::string> IdentitiesOf(ProfileId profile) const { return graph_->IdentitiesOf(profile); }
 
   // Merges with ordinal > after, in the order they happened (old profile id -> new).
   std::vector<MergeRecord> MergesAfter(uint64_t after) const { return graph_->MergesAfter(after); }

@@ -110,6 +110,8 @@ TEST_F(ProfileStoreTest, MergeOfTwoProfilesWithEventsFoldsSmallerIntoLarger) {
   ProfileView view = Profile("anon:phone");
   EXPECT_EQ(view.id, big);
   EXPECT_THAT(view.identities, ElementsAre("anon:laptop", "anon:phone", "user:u1"));
+  EXPECT_EQ(ps_->IdentitiesOf(big), view.identities);
+  EXPECT_TRUE(ps_->IdentitiesOf(small).empty());  // the merged-away profile is gone
   EXPECT_EQ(view.event_count, 5u);
   EXPECT_THAT(EventIds("laptop"), ElementsAre("i1", "t1", "t2", "t3", "i2"));
 
