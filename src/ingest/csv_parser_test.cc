@@ -229,6 +229,22 @@ TEST(CsvParser, RowSizeLimitBoundary) {
   EXPECT_THAT(out.rejections[0].reason, HasSubstr("32769 bytes"));
 }
 
+TEST(CsvParser, RowOfMillionsOfCommasIsRejectedWithoutKeepingItsCells) {
+  CsvParser parser(kImportTime);
+  ParsedEvents out;
+  parser.Feed("userId,event\n", out);
+  const std::string commas(1 << 20, ',');
+  for (int i = 0; i < 8; ++i) parser.Feed(commas, out);
+  parser.Feed("\nu,E\n", out);
+  parser.Finish(out);
+  ASSERT_EQ(out.rejections.size(), 1u);
+  EXPECT_EQ(out.rejections[0].location, "row 1");
+  EXPECT_THAT(out.rejections[0].reason, HasSubstr("8388608 bytes"));
+  EXPECT_LE(out.rejections[0].raw.size(), kMaxRejectionRawBytes);
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(parser.rows(), 2u);
+}
+
 TEST(CsvParser, EmptyInputAndHeaderOnly) {
   Status status;
   ParsedEvents out = ParseAll("", &status);

@@ -11,7 +11,8 @@ CsvReader::CsvReader(size_t max_record_bytes)
       max_raw_bytes_(std::max(max_record_bytes + 1, kMaxRejectionRawBytes)) {}
 
 void CsvReader::EndField() {
-  record_.fields.push_back(std::move(field_));
+  // An oversized record is only delimited: keeping its (empty) fields could take unbounded memory.
+  if (record_.raw_size <= max_record_bytes_) record_.fields.push_back(std::move(field_));
   field_.clear();
   closed_quote_ = false;
   field_started_ = false;
