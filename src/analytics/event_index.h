@@ -114,6 +114,15 @@ class EventIndex {
   // stays valid until the next non-const call or the next View() with the same scratch.
   ProfileView View(uint32_t slot, ViewScratch* scratch) const;
 
+  // Raw sealed columns for hot loops over many profiles. Meaningful only when HasDelta() is
+  // false: then slot s's events are [SealedOffsets()[s], SealedOffsets()[s + 1]) for
+  // s < SealedSlots(), and later slots have none.
+  bool HasDelta() const { return !delta_.empty(); }
+  uint32_t SealedSlots() const { return static_cast<uint32_t>(offsets_.size() - 1); }
+  const uint64_t* SealedOffsets() const { return offsets_.data(); }
+  const TimeMs* SealedTimestamps() const { return ts_.data(); }
+  const uint32_t* SealedNames() const { return name_.data(); }
+
   // The column for `path`, built through `source` on first use and cached. Returns
   // kFailedPrecondition when it is not cached and `source` is null, or the source's error.
   // The pointer stays valid until the next non-const call.

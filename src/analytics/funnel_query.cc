@@ -178,10 +178,34 @@ Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan, const st
                        int threads) {
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
-  ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
-    int level = BestLevel(plan, v.ts, v.name, v.size);
-    ++partial[t].level_hist[level];
-  });
+  if (!index.HasDelta()) {
+    // Straight over the sealed columns, no per-profile view.
+    const uint64_t* off = index.SealedOffsets();
+    const TimeMs* ts = index.SealedTimestamps();
+    const uint32_t* name = index.SealedNames();
+    const uint32_t slots = index.SealedSlots();
+    std::atomic<uint32_t> next{0};
+    auto work = [&](int t) {
+      uint64_t* hist = partial[t].level_hist.data();
+      while (true) {
+        uint32_t begin = next.fetch_add(kChunkSlots * 8, std::memory_order_relaxed);
+        if (begin >= slots) break;
+        uint32_t end = std::min(slots, begin + kChunkSlots * 8);
+        for (uint32_t s = begin; s < end; ++s) {
+          if (!segment.empty() && !segment[s]) continue;
+          ++hist[BestLevel(plan, ts + off[s], name + off[s], off[s + 1] - off[s])];
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < static_cast<int>(partial.size()); ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+  } else {
+    ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
+      ++partial[t].level_hist[BestLevel(plan, v.ts, v.name, v.size)];
+    });
+  }
   for (size_t t = 1; t < partial.size(); ++t) partial[0].Merge(partial[t]);
   partial[0].level_hist[0] = 0;
   return partial[0];
