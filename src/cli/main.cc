@@ -2,6 +2,7 @@
 // prints the result (a table or text on a terminal, the JSON document with --json).
 // Errors go to stderr as "error: <what is wrong and how to fix it>" with exit code 1.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // Logs go to stderr: stdout carries the command's output (JSON with --json).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("signpost"));
   signpost::cli::Globals globals;
   CLI::App app{"signpost: customer journeys, goals and goal-step funnels, self-hosted"};
   app.require_subcommand(1);

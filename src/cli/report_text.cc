@@ -109,27 +109,47 @@ void PrintKeys(const json& doc) {
 }
 
 void PrintFunnel(const json& r) {
-  if (r.contains("funnel")) std::cout << "funnel " << Text(r["funnel"]);
-  if (r.contains("version")) std::cout << " (version " << Text(r["version"]) << ")";
-  std::cout << "\n";
+  std::cout << "funnel " << Text(r.value("funnel", json())) << " (version "
+            << Text(r.value("version", json())) << ", " << Text(r.value("order", json())) << ", "
+            << Text(r.value("entry", json())) << ", window "
+            << Seconds(json(r.value("window_ms", 0.0) / 1000.0)) << ")\n";
   std::vector<std::vector<std::string>> rows = {
       {"#", "step", "reached", "from prev", "from first", "dropped", "median", "p90"}};
-  int i = 1;
-  for (const auto& s : r["steps"]) {
-    rows.push_back({std::to_string(i++), Text(s["name"]), Text(s["reached"]),
+  for (const auto& s : r.value("steps", json::array())) {
+    json timing = s.value("time_from_previous", json());
+    auto seconds = [&timing](const char* key) {
+      return timing.is_object() && timing.value("samples", 0) > 0
+                 ? Seconds(json(timing.value(key, 0.0) / 1000.0))
+                 : std::string("-");
+    };
+    rows.push_back({Text(s.value("step", json())) + (s.value("optional", false) ? "?" : ""),
+                    Text(s.value("name", json())), Text(s.value("count", json())),
                     Percent(s.value("conversion_from_previous", json())),
                     Percent(s.value("conversion_from_first", json())),
-                    Text(s.value("dropped", json())),
-                    Seconds(s.value("median_seconds_from_previous", json())),
-                    Seconds(s.value("p90_seconds_from_previous", json()))});
+                    Text(s.value("dropped", json())), seconds("median_ms"), seconds("p90_ms")});
   }
   PrintTable(rows);
+  std::cout << "completed " << Text(r.value("completed", json())) << " of "
+            << Text(r.value("entered", json())) << " (" << Percent(r.value("conversion", json()))
+            << ")\n";
+  const json breakdown = r.value("breakdown", json());
+  if (breakdown.is_object() && breakdown.contains("rows")) {
+    std::cout << "\nbreakdown by " << Text(breakdown.value("by", json())) << "\n";
+    std::vector<std::vector<std::string>> b = {{"value", "entered", "completed", "conversion"}};
+    for (const auto& row : breakdown["rows"]) {
+      const json counts = row.value("counts", json::array());
+      b.push_back({Text(row.value("value", json())), counts.empty() ? "-" : Text(counts.front()),
+                   counts.empty() ? "-" : Text(counts.back()),
+                   Percent(row.value("conversion", json()))});
+    }
+    PrintTable(b);
+  }
 }
 
 void PrintPeople(const json& doc) {
   std::vector<std::vector<std::string>> rows = {{"profile", "identity", "last step", "stuck for"}};
   for (const auto& p : doc["people"]) {
-    rows.push_back({Text(p["profile"]), Text(p.value("identity", json())),
+    rows.push_back({Text(p.value("profile", json())), Text(p.value("identity", json())),
                     Text(p.value("last_step_at", json())),
                     Seconds(p.value("stuck_seconds", json()))});
   }

@@ -37,7 +37,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   so.sync = options.sync;
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(so));
   impl->properties = std::make_unique<StorePropertySource>(impl->store());
-  impl->merges_applied = impl->profiles->MergeCount();
+  impl->merges_applied = impl->profiles->merge_count();
   if (options.load_index) SP_RETURN_IF_ERROR(impl->LoadIndex());
   Impl* raw = impl.get();
   impl->commits = std::make_unique<engine::CommitQueue>(
@@ -74,13 +74,12 @@ Status Engine::Impl::Commit(std::vector<Event>& events, std::vector<std::string>
 }
 
 Status Engine::Impl::UpdateIndex(const std::vector<Event>& events) {
-  SP_RETURN_IF_ERROR(profiles->MergesSince(merges_applied, [&](ProfileId from, ProfileId into) {
-    Status s = index.MergeProfiles(from, into);
+  for (const identity::MergeRecord& merge : profiles->MergesAfter(merges_applied)) {
+    Status s = index.MergeProfiles(merge.from, merge.to);
     // A profile that never had events is not in the index: nothing to move.
     if (!s.ok() && s.code() != Code::kNotFound) return s;
-    ++merges_applied;
-    return Status::Ok();
-  }));
+    merges_applied = merge.ordinal;
+  }
   for (const Event& e : events) {
     if (e.seq != 0) index.Add(profiles->ProfileOf(e.PrimaryIdentity()), e);
   }

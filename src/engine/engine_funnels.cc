@@ -268,9 +268,8 @@ Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_v
   SP_RETURN_IF_ERROR(m.RequireIndex());
   auto members = [&m](std::string_view s) { return m.SegmentMembers(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, funnel_id, json::object(), members));
-  ProfileId pid = m.profiles->Resolve(profile);
-  if (pid.value() == 0)
-    return Status::NotFound(fmt::format("profile '{}': no identity of that name", profile));
+  SP_ASSIGN_OR_RETURN(std::string identity, m.profiles->Resolve(profile));
+  ProfileId pid = m.profiles->ProfileOf(identity);
   std::shared_lock lock(m.index_mu);
   auto person = analytics::LastCompletedStep(m.index, f.def, f.options, pid, m.clock->NowMs(),
                                              m.properties.get());

@@ -1,15 +1,16 @@
 # Helpers for the end-to-end tests: a scratch data folder, a server on a free port, assertions.
-# Source it; it sets BIN, DATA, and cleans up on exit.
+# Source it; it sets BIN, WORK (scratch files), DATA (the store), and cleans up on exit.
 set -euo pipefail
 BUILD=${1:-build}
 BIN=$(cd "$BUILD" && pwd)/signpost
-DATA=$(mktemp -d /tmp/signpost-e2e.XXXXXX)
+WORK=$(mktemp -d /tmp/signpost-e2e.XXXXXX)  # scratch files
+DATA=$WORK/data                             # the store
 SERVER_PID=""
 FAILURES=0
 PASSES=0
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$DATA"
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -17,7 +18,7 @@ sp() { "$BIN" --data "$DATA" "$@"; }
 
 # start_server: starts `signpost serve` on a free port; sets PORT and URL.
 start_server() {
-  local log="$DATA/server.log"
+  local log="$WORK/server.log"
   "$BIN" serve --data "$DATA" --port 0 >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
