@@ -12,6 +12,11 @@ const read = (name) => {
   if (!fs.existsSync(file)) return null;
   const text = fs.readFileSync(file, 'utf8').trim();
   try {
+    return JSON.parse(text);  // one document, maybe pretty-printed (signpost --json)
+  } catch {
+    // else the last one-line JSON document among other output
+  }
+  try {
     return JSON.parse(text.split('\n').filter((l) => l.startsWith('{')).pop());
   } catch {
     return { error: `could not parse ${name}: ${text.slice(0, 300)}` };
@@ -19,6 +24,12 @@ const read = (name) => {
 };
 const fmtRate = (r) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : `${(r / 1e3).toFixed(1)}k`);
 const pad = (s, n) => String(s).padEnd(n);
+// How a peer's time compares with signpost's: "12.3x slower" (signpost faster) or "2.0x faster".
+const versus = (peerSeconds, oursSeconds) => {
+  if (!peerSeconds || !oursSeconds) return '-';
+  const r = peerSeconds / oursSeconds;
+  return r >= 1 ? `${r.toFixed(1)}x slower` : `${(1 / r).toFixed(1)}x faster`;
+};
 const lpad = (s, n) => String(s).padStart(n);
 let failed = false;
 const report = { machine: read('machine.json'), funnel: [], import: {}, http_ingest: null, checks: [] };
@@ -40,7 +51,7 @@ for (const events of sizes) {
       continue;
     }
     const ratio = ours?.best_seconds ? r.best_seconds / ours.best_seconds : null;
-    const ratioText = engine === 'signpost' ? '1.0x' : ratio ? `${ratio.toFixed(1)}x slower` : '-';
+    const ratioText = engine === 'signpost' ? '1.0x' : versus(r.best_seconds, ours?.best_seconds);
     console.log(`${pad(engine, 12)}${lpad(r.load_seconds?.toFixed(2) ?? '-', 9)}${lpad(r.best_seconds.toFixed(3), 9)}` +
       `${lpad(fmtRate(events / r.best_seconds), 11)}${lpad(ratioText, 13)}  [${r.steps.join(', ')}]`);
     entry.engines[engine] = { ...r, events_per_second: Math.round(events / r.best_seconds), ratio_vs_signpost: ratio };
@@ -75,9 +86,14 @@ if (imp.signpost || imp.duckdb) {
     }
     const events = r.events ?? r.accepted;
     const rate = events / r.seconds;
-    const ratio = engine === 'signpost' ? '1.0x' : imp.signpost?.seconds ? `${(r.seconds / imp.signpost.seconds).toFixed(1)}x slower` : '-';
+    const ratio = engine === 'signpost' ? '1.0x' : versus(r.seconds, imp.signpost?.seconds);
     console.log(`${pad(engine, 12)}${lpad(events, 12)}${lpad(r.seconds.toFixed(2), 10)}${lpad(fmtRate(rate), 11)}${lpad(ratio, 13)}`);
     report.import[engine] = { ...r, events, events_per_second: Math.round(rate) };
+  }
+  const counts = Object.entries(report.import).map(([engine, r]) => `${engine}=${r.events}`);
+  if (new Set(Object.values(report.import).map((r) => r.events)).size > 1 || (imp.signpost?.rejected ?? 0) > 0) {
+    console.log(`!!! IMPORT COUNTS DIFFER: ${counts.join('  ')} (signpost rejected ${imp.signpost?.rejected ?? 0})`);
+    failed = true;
   }
   const ours = report.import.signpost;
   if (ours) report.checks.push({ bar: 'bulk import > 1M events/s', value: ours.events_per_second, met: ours.events_per_second > 1e6 });
