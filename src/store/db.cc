@@ -46,7 +46,7 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(std::string_view name,
   table.block_cache = cache;
   table.block_size = 16 << 10;
   const bool bulk = name == "events" || name == "message_ids" || name == "events_by_identity";
-  options.write_buffer_size = bulk ? (64 << 20) : (8 << 20);
+  options.write_buffer_size = name == "events" ? (64 << 20) : bulk ? (16 << 20) : (8 << 20);
   options.max_write_buffer_number = bulk ? 4 : 2;  // room to keep writing while a flush runs
   if (name == "message_ids" || name == "identities" || name == "keys") {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
