@@ -1,0 +1,63 @@
+// IdentityGraph on its own: what a failed write must undo.
+#include "identity/identity_graph.h"
+
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "store/test_util.h"
+
+namespace signpost::identity {
+namespace {
+
+using store::testing::Identify;
+using store::testing::TempDir;
+using store::testing::Track;
+
+// Apply() changes the graph before the batch is written; when the write fails, ProfileStore calls
+// Reload(), which must bring back exactly what is on disk.
+TEST(IdentityGraph, ReloadDropsChangesWhoseBatchWasNeverWritten) {
+  TempDir tmp;
+  auto st = store::Store::Open({tmp.path(), true});
+  ASSERT_TRUE(st.ok());
+  store::Db& db = (*st)->db();
+  auto graph = IdentityGraph::Load(db);
+  ASSERT_TRUE(graph.ok());
+  IdentityGraph& g = **graph;
+
+  std::vector<Event> first = {Track("t1", "u1", "", 1), Track("t2", "", "a1", 2)};
+  first[0].seq = 1;
+  first[1].seq = 2;
+  std::vector<std::string> refused;
+  store::Batch written = db.NewBatch();
+  g.Apply(first, written, refused);
+  ASSERT_TRUE(db.Write(written).ok());
+  const ProfileId u1 = g.ProfileOf("user:u1"), a1 = g.ProfileOf("anon:a1");
+  ASSERT_NE(u1, a1);
+
+  std::vector<Event> lost = {Identify("i1", "u1", "a1", 3), Track("t3", "u2", "", 4)};
+  lost[0].seq = 3;
+  lost[1].seq = 4;
+  store::Batch dropped = db.NewBatch();
+  g.Apply(lost, dropped, refused);
+  EXPECT_EQ(g.ProfileOf("anon:a1"), u1);  // merged in memory
+  EXPECT_EQ(g.merge_count(), 1u);
+  EXPECT_NE(g.ProfileOf("user:u2").value(), 0u);
+
+  ASSERT_TRUE(g.Reload(db).ok());  // the batch was never written
+  EXPECT_EQ(g.ProfileOf("user:u1"), u1);
+  EXPECT_EQ(g.ProfileOf("anon:a1"), a1);
+  EXPECT_EQ(g.merge_count(), 0u);
+  EXPECT_EQ(g.ProfileOf("user:u2").value(), 0u);
+  EXPECT_EQ(g.profile_count(), 2u);
+
+  // The profile counter was rolled back too: the next new profile takes the next unused id.
+  std::vector<Event> next = {Track("t4", "u3", "", 5)};
+  next[0].seq = 3;
+  store::Batch b = db.NewBatch();
+  g.Apply(next, b, refused);
+  ASSERT_TRUE(db.Write(b).ok());
+  EXPECT_EQ(g.ProfileOf("user:u3").value(), 3u);
+}
+
+}  // namespace
+}  // namespace signpost::identity
