@@ -119,7 +119,8 @@ void EventIndex::Add(ProfileId profile, const Event& event) {
   PushDelta(slot, event.timestamp, event.seq, ref, InternName(event.event),
             static_cast<uint8_t>(event.type));
   ++event_count_;
-  {
+  // Writers have exclusive access (see the header), so no query is building a column now.
+  if (!columns_.empty()) {
     std::lock_guard<std::mutex> lock(columns_mu_);
     for (auto& [text, column] : columns_) {
       column->SetFromJson(ref, ScopeObject(event, column->path().scope));
@@ -133,8 +134,11 @@ void EventIndex::AddTrack(ProfileId profile, TimeMs timestamp, uint64_t seq, std
   int64_t ref = ~new_events_++;
   PushDelta(slot, timestamp, seq, ref, InternName(name), static_cast<uint8_t>(EventType::kTrack));
   ++event_count_;
-  std::lock_guard<std::mutex> lock(columns_mu_);
-  for (auto& [text, column] : columns_) column->SetFromJson(ref, "{}");
+  if (!columns_.empty()) {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    for (auto& [text, column] : columns_) column->SetFromJson(ref, "{}");
+  }
+  MaybeSeal();
 }
 
 void EventIndex::MaybeSeal() {
