@@ -12,7 +12,7 @@ namespace {
 // profiles go to a hash map so one odd id cannot blow the vector up.
 constexpr uint64_t kDenseSlack = 1 << 20;
 
-// The delta is folded in by itself when it passes this share of the index (and kMinAutoSeal).
+// The delta is folded in by itself when it outgrows the sealed part (and is at least this big).
 constexpr size_t kMinAutoSeal = 1 << 20;
 
 struct SortRow {

@@ -158,3 +158,44 @@ TEST(FunnelQueryJson, PeopleRows) {
 
 }  // namespace
 }  // namespace signpost::analytics
+
+namespace signpost::analytics {
+namespace {
+
+TEST(FunnelQuery, PropertyConditionsFollowMergedEvents) {
+  std::vector<Event> stored = {TrackEvent(1, 100, "A", R"({"m":"link"})"),
+                               TrackEvent(2, 200, "B", R"({"m":"code"})"),
+                               TrackEvent(3, 300, "B", R"({"m":"sms"})")};
+  testing::VectorPropertySource source(&stored);
+  auto def = ParseFunnelDefinition("steps: [A, { event: B, where: { properties.m: code } }]");
+  ASSERT_TRUE(def.ok());
+  for (bool seal_first : {false, true}) {
+    EventIndex index;
+    index.Add(ProfileId(1), stored[0]);
+    index.Add(ProfileId(2), stored[1]);
+    index.Add(ProfileId(3), stored[2]);
+    if (seal_first) index.Seal();
+    ASSERT_TRUE(index.MergeProfiles(ProfileId(2), ProfileId(1)).ok());
+    auto r = RunFunnel(index, *def, {}, &source);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->steps[1].count, 1u);
+    ASSERT_TRUE(index.MergeProfiles(ProfileId(3), ProfileId(1)).ok());
+    index.Seal();
+    r = RunFunnel(index, *def, {}, &source);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->entered, 1u);
+    EXPECT_EQ(r->steps[1].count, 1u);
+    PeopleQuery q;
+    q.completed = 2;
+    q.now = 1000;
+    auto people = FunnelPeople(index, *def, {}, q, &source);
+    ASSERT_TRUE(people.ok());
+    ASSERT_EQ(people->size(), 1u);
+    EXPECT_EQ((*people)[0].profile, ProfileId(1));
+    EXPECT_EQ((*people)[0].last_step_at, 200);
+    EXPECT_EQ((*people)[0].stuck_ms, 800);
+  }
+}
+
+}  // namespace
+}  // namespace signpost::analytics
