@@ -256,27 +256,33 @@ void EventIndex::Seal() {
     std::lock_guard<std::mutex> lock(columns_mu_);
     gather = !columns_.empty();
   }
-  std::vector<TimeMs> ts(n);
-  std::vector<uint64_t> seq(n);
-  std::vector<uint32_t> name(n);
-  std::vector<uint8_t> type(n);
-  std::vector<int64_t> refs(gather ? n : 0);
+  // Filled in output order with appends, so the new columns are never zeroed first.
+  std::vector<TimeMs> ts;
+  std::vector<uint64_t> seq;
+  std::vector<uint32_t> name;
+  std::vector<uint8_t> type;
+  std::vector<int64_t> refs;
+  ts.reserve(n);
+  seq.reserve(n);
+  name.reserve(n);
+  type.reserve(n);
+  if (gather) refs.reserve(n);
   EnsureGrouped();
   const std::vector<uint64_t>& delta_start = group_start_;
   const std::vector<uint32_t>& by_slot = group_rows_;
   std::vector<SortRow> rows;
   for (size_t s = 0; s < slots; ++s) {
-    uint64_t out = offsets[s];
+    assert(ts.size() == offsets[s]);
     bool sealed = s < sealed_slots && !moved_[s];
     if (delta_start[s] == delta_start[s + 1]) {
       if (!sealed) continue;
-      uint64_t b = offsets_[s], len = offsets_[s + 1] - b;
-      std::memcpy(ts.data() + out, ts_.data() + b, len * sizeof(TimeMs));
-      std::memcpy(seq.data() + out, seq_.data() + b, len * sizeof(uint64_t));
-      std::memcpy(name.data() + out, name_.data() + b, len * sizeof(uint32_t));
-      std::memcpy(type.data() + out, type_.data() + b, len);
+      uint64_t b = offsets_[s], e = offsets_[s + 1];
+      ts.insert(ts.end(), ts_.begin() + b, ts_.begin() + e);
+      seq.insert(seq.end(), seq_.begin() + b, seq_.begin() + e);
+      name.insert(name.end(), name_.begin() + b, name_.begin() + e);
+      type.insert(type.end(), type_.begin() + b, type_.begin() + e);
       if (gather) {
-        for (uint64_t i = 0; i < len; ++i) refs[out + i] = static_cast<int64_t>(b + i);
+        for (uint64_t i = b; i < e; ++i) refs.push_back(static_cast<int64_t>(i));
       }
       continue;
     }
@@ -292,12 +298,11 @@ void EventIndex::Seal() {
     }
     if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
     for (const SortRow& r : rows) {
-      ts[out] = r.ts;
-      seq[out] = r.seq;
-      name[out] = r.name;
-      type[out] = r.type;
-      if (gather) refs[out] = r.ref;
-      ++out;
+      ts.push_back(r.ts);
+      seq.push_back(r.seq);
+      name.push_back(r.name);
+      type.push_back(r.type);
+      if (gather) refs.push_back(r.ref);
     }
   }
   ts_ = std::move(ts);
