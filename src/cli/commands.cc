@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
@@ -77,6 +78,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
   cmd->add_option("--web", opts->web_root, "Folder of the built dashboard");
   cmd->callback([&g, opts] {
+    spdlog::set_level(spdlog::level::info);
     WithEngine(g, true, [&](Engine& engine) {
       auto keys = engine.ListKeys();
       if (keys.ok() && keys->empty()) {

@@ -11,8 +11,10 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  // Logs go to stderr: stdout carries the command's output (JSON with --json).
+  // Logs go to stderr: stdout carries the command's output (JSON with --json). Only warnings
+  // and errors, except for `serve`, which logs what it does.
   spdlog::set_default_logger(spdlog::stderr_color_mt("signpost"));
+  spdlog::set_level(spdlog::level::warn);
   signpost::cli::Globals globals;
   CLI::App app{"signpost: customer journeys, goals and goal-step funnels, self-hosted"};
   app.require_subcommand(1);

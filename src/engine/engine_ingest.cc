@@ -201,7 +201,8 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
   std::vector<uint64_t> fixed;
   for (const auto& d : letters) {
     std::string_view src = d.source;
-    const TimeMs now = m.clock->NowMs();
+    // Parsed as if received when it first arrived, so clock-skew correction gives the same time.
+    const TimeMs now = d.at;
     ingest::ParsedEvents parsed;
     if (src.rfind(kHttpSource, 0) == 0) {
       std::string_view endpoint = src.substr(kHttpSource.size());
