@@ -1,0 +1,126 @@
+// Engine-level rules on an injected clock: auth, receivedAt and skew correction from the clock,
+// cross-device identity in funnels (retroactive merge), live index updates, definitions versions.
+#include "signpost/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "base/time.h"
+
+namespace signpost {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("signpost-engine-test-" + std::to_string(std::random_device{}()));
+    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;  // tests need no power-cut durability
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+    key_ = (*engine_->CreateKey("write", "test"))["token"];
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  IngestOutcome Post(std::string_view endpoint, std::string_view body) {
+    auto r = engine_->IngestHttp(endpoint, body, key_);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : IngestOutcome{};
+  }
+  nlohmann::json Funnel(std::string_view steps) {
+    auto r = engine_->Funnel("", {{"steps", steps}});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : nlohmann::json();
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  std::unique_ptr<Engine> engine_;
+  std::string key_;
+};
+
+TEST_F(EngineTest, RefusesIngestWithoutAValidWriteKey) {
+  auto r = engine_->IngestHttp("track", R"({"userId":"u","event":"E"})", "not-a-key");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(engine_->EventCount(), 0u);
+}
+
+TEST_F(EngineTest, ReceivedAtAndSkewCorrectionComeFromTheInjectedClock) {
+  // The device clock is a year ahead; it sent the event 10 s after it happened.
+  Post("track", R"({"userId":"u","event":"E","messageId":"m",
+                    "originalTimestamp":"2027-11-24T11:59:50Z","sentAt":"2027-11-24T12:00:00Z"})");
+  auto events = engine_->ProfileEvents("u", 10);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ((*events)["events"][0]["receivedAt"], "2026-11-24T12:00:00.000Z");
+  EXPECT_EQ((*events)["events"][0]["timestamp"], "2026-11-24T11:59:50.000Z");
+}
+
+TEST_F(EngineTest, AJourneyStartedOnAPhoneAndFinishedOnALaptopIsOnePerson) {
+  // Phone: anonymous sign-up. Laptop: the order under the userId. Then an identify links them.
+  Post("track", R"({"anonymousId":"phone","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
+  Post("track", R"({"userId":"ann","event":"Order Completed","timestamp":"2026-11-20T11:00:00Z"})");
+  auto before = Funnel("Signed Up>Order Completed");
+  EXPECT_EQ(before["steps"][0]["count"], 1);
+  EXPECT_EQ(before["steps"][1]["count"], 0);  // two strangers so far
+  Post("identify", R"({"userId":"ann","anonymousId":"phone","timestamp":"2026-11-20T12:00:00Z"})");
+  auto after = Funnel("Signed Up>Order Completed");
+  EXPECT_EQ(after["steps"][0]["count"], 1);
+  EXPECT_EQ(after["steps"][1]["count"], 1);  // one person, retroactively
+}
+
+TEST_F(EngineTest, TwoUserIdsAreNeverMergedSoTheFunnelKeepsThemApart) {
+  Post("track", R"({"userId":"a","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
+  Post("track", R"({"userId":"b","event":"Order Completed","timestamp":"2026-11-20T11:00:00Z"})");
+  auto r = Post("alias", R"({"userId":"b","previousId":"a","timestamp":"2026-11-20T12:00:00Z"})");
+  EXPECT_EQ(r.refused_merges.size(), 1u);
+  EXPECT_EQ(Funnel("Signed Up>Order Completed")["steps"][1]["count"], 0);
+}
+
+TEST_F(EngineTest, DuplicatesAreCountedOnceInTheIndex) {
+  for (int i = 0; i < 3; ++i)
+    Post("track", R"({"userId":"u","event":"Signed Up","messageId":"same"})");
+  EXPECT_EQ(engine_->EventCount(), 1u);
+  EXPECT_EQ(Funnel("Signed Up>X")["entered"], 1);
+}
+
+TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
+  const char* def = "kind: funnel\nid: f\nsteps: [{event: A}, {event: B}]\n";
+  EXPECT_EQ((*engine_->Apply(def, "one"))["version"], 1);
+  EXPECT_EQ((*engine_->Apply(def, "two"))["version"], 2);
+  EXPECT_EQ((*engine_->Funnel("f", nlohmann::json::object()))["version"], 2);
+  EXPECT_EQ((*engine_->Funnel("f", {{"version", "1"}}))["version"], 1);
+}
+
+TEST_F(EngineTest, ApplyRejectsAnUnknownKindAndNamesTheFix) {
+  auto r = engine_->Apply("kind: dashboard\nid: x\n", "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("kind"), std::string::npos);
+}
+
+TEST_F(EngineTest, RejectedItemsAreKeptAndReimportedWhenTheyBecomeValid) {
+  auto r = Post("batch", R"({"batch":[{"type":"track","userId":"u","event":"Ok"},
+                                       {"type":"track","event":"No person"}]})");
+  EXPECT_EQ(r.accepted, 1u);
+  ASSERT_EQ(r.rejections.size(), 1u);
+  EXPECT_EQ(r.rejections[0].location, "batch[1]");
+  auto letters = engine_->ListDeadLetters(10);
+  ASSERT_TRUE(letters.ok());
+  EXPECT_EQ((*letters)["dead_letters"].size(), 1u);
+  auto again = engine_->ReimportDeadLetters({});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->rejections.size(), 1u);  // still invalid: kept
+  EXPECT_EQ((*engine_->ListDeadLetters(10))["dead_letters"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace signpost
