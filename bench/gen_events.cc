@@ -11,7 +11,6 @@
 // The file is written to OUT.tmp and renamed at the end, so a half-written file is never mistaken
 // for a finished one. A JSON summary goes to stdout.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -131,7 +130,8 @@ int main(int argc, char** argv) {
   app.add_option("--events", events, "Number of events")->capture_default_str();
   app.add_option("--profiles", profiles, "Number of profiles (<= events)")->capture_default_str();
   app.add_option("--seed", seed, "PRNG seed: same seed, same bytes")->capture_default_str();
-  app.add_option("--format", format, "csv | ndjson")->check(CLI::IsMember({"csv", "ndjson"}))
+  app.add_option("--format", format, "csv | ndjson")
+      ->check(CLI::IsMember({"csv", "ndjson"}))
       ->capture_default_str();
   app.add_option("--out", out, "Output file")->required();
   app.add_option("--start-ms", start_ms, "First instant, epoch ms")->capture_default_str();
@@ -141,9 +141,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (profiles == 0 || profiles > events || profiles > UINT32_MAX ||
       events > profiles * sb::kMaxEventsPerProfile || days <= 0) {
-    std::fprintf(stderr,
-                 "error: need 1 <= profiles <= events <= profiles * %u, profiles < 2^32, days > 0\n",
-                 sb::kMaxEventsPerProfile);
+    std::fprintf(
+        stderr, "error: need 1 <= profiles <= events <= profiles * %u, profiles < 2^32, days > 0\n",
+        sb::kMaxEventsPerProfile);
     return 1;
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -163,23 +163,26 @@ int main(int argc, char** argv) {
     if (format == "csv") w.Put("profile_id,ts_ms,event\n");
     std::vector<sb::SyntheticEvent> one, slice;
     for (uint64_t pass = 0; pass < passes; ++pass) {
-      const int64_t lo = start_ms + static_cast<int64_t>(static_cast<__int128>(range_ms) * pass / passes);
+      const int64_t lo =
+          start_ms + static_cast<int64_t>(static_cast<__int128>(range_ms) * pass / passes);
       const int64_t hi =
           start_ms + static_cast<int64_t>(static_cast<__int128>(range_ms) * (pass + 1) / passes);
       slice.clear();
       for (uint64_t p = 0; p < profiles; ++p) {
         one.clear();
-        sb::GenerateProfile(seed, static_cast<uint32_t>(p + 1), counts[p], start_ms, range_ms, model, one);
+        sb::GenerateProfile(seed, static_cast<uint32_t>(p + 1), counts[p], start_ms, range_ms,
+                            model, one);
         if (one.back().ts_ms < lo || one.front().ts_ms >= hi) continue;
         for (const auto& e : one) {
           if (e.ts_ms >= lo && e.ts_ms < hi) slice.push_back(e);
         }
       }
-      std::sort(slice.begin(), slice.end(), [](const sb::SyntheticEvent& a, const sb::SyntheticEvent& b) {
-        if (a.ts_ms != b.ts_ms) return a.ts_ms < b.ts_ms;
-        if (a.profile != b.profile) return a.profile < b.profile;
-        return a.seq < b.seq;
-      });
+      std::sort(slice.begin(), slice.end(),
+                [](const sb::SyntheticEvent& a, const sb::SyntheticEvent& b) {
+                  if (a.ts_ms != b.ts_ms) return a.ts_ms < b.ts_ms;
+                  if (a.profile != b.profile) return a.profile < b.profile;
+                  return a.seq < b.seq;
+                });
       for (const auto& e : slice) {
         if (format == "csv") {
           w.PutInt(e.profile);
@@ -198,7 +201,8 @@ int main(int argc, char** argv) {
     const bool ok = w.ok() && std::fclose(f) == 0;
     if (!ok || emitted != events || std::rename(tmp.c_str(), out.c_str()) != 0) {
       std::fprintf(stderr, "error: writing %s failed (%llu of %llu events)\n", out.c_str(),
-                   static_cast<unsigned long long>(emitted), static_cast<unsigned long long>(events));
+                   static_cast<unsigned long long>(emitted),
+                   static_cast<unsigned long long>(events));
       std::remove(tmp.c_str());
       return 1;
     }
@@ -209,7 +213,8 @@ int main(int argc, char** argv) {
         "\"bytes\":%llu,\"passes\":%llu,\"seconds\":%.3f}\n",
         out.c_str(), format.c_str(), static_cast<unsigned long long>(events),
         static_cast<unsigned long long>(profiles), static_cast<unsigned long long>(seed),
-        static_cast<unsigned long long>(w.written()), static_cast<unsigned long long>(passes), seconds);
+        static_cast<unsigned long long>(w.written()), static_cast<unsigned long long>(passes),
+        seconds);
   }
   return 0;
 }

@@ -3,14 +3,15 @@
 // for --seconds or until --requests have been sent. Prints one JSON line: events/s, requests/s,
 // latency p50/p99/max of successful requests, and the errors.
 //
-//   http_load --url http://127.0.0.1:8080 --key WRITE_KEY [--threads 4] [--batch 100] [--seconds 10]
+//   http_load --url http://127.0.0.1:8080 --key WRITE_KEY [--threads 4] [--batch 100] [--seconds
+//   10]
 //
 // --ack-log FILE appends the messageId of every event in an acknowledged (2xx) request, one a line,
 // flushed before the next request: the crash test's record of what the server promised to keep.
 // Failed requests are retried with new messageIds after --retry-delay-ms (the server may be down).
-#include <CLI/CLI.hpp>
 #include <httplib.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -57,10 +58,11 @@ std::string Iso(int64_t ms) {
   const year_month_day ymd(day);
   const int64_t in_day = ms - duration_cast<milliseconds>(day.time_since_epoch()).count();
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(in_day / 3600000), static_cast<int>(in_day / 60000 % 60),
-                static_cast<int>(in_day / 1000 % 60), static_cast<int>(in_day % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(in_day / 3600000),
+                static_cast<int>(in_day / 60000 % 60), static_cast<int>(in_day / 1000 % 60),
+                static_cast<int>(in_day % 1000));
   return buf;
 }
 
@@ -70,7 +72,8 @@ std::string BatchBody(const Options& o, int t, uint64_t n, int64_t base_ms, sb::
   std::string body = R"({"batch":[)";
   ids.clear();
   for (int i = 0; i < o.batch; ++i) {
-    std::string id = o.run_id + "-" + std::to_string(t) + "-" + std::to_string(n) + "-" + std::to_string(i);
+    std::string id =
+        o.run_id + "-" + std::to_string(t) + "-" + std::to_string(n) + "-" + std::to_string(i);
     const uint64_t user = rng.Below(o.profiles);
     const auto name = sb::kEventNames[rng.Below(sb::kEventNames.size())];
     if (i > 0) body += ',';
@@ -158,16 +161,21 @@ int main(int argc, char** argv) {
   CLI::App app{"http_load: POST /v1/batch load generator for signpost serve"};
   app.add_option("--url", o.url, "Server base URL")->capture_default_str();
   app.add_option("--key", o.key, "Write key (Basic-auth username)")->required();
-  app.add_option("--threads", o.threads, "Client threads, one connection each")->capture_default_str();
+  app.add_option("--threads", o.threads, "Client threads, one connection each")
+      ->capture_default_str();
   app.add_option("--batch", o.batch, "Events per request")->capture_default_str();
   app.add_option("--seconds", o.seconds, "Stop after this long")->capture_default_str();
-  app.add_option("--requests", o.requests, "Stop after this many successful requests (0 = no limit)");
+  app.add_option("--requests", o.requests,
+                 "Stop after this many successful requests (0 = no limit)");
   app.add_option("--run-id", o.run_id, "messageId prefix (default: r<start time ms>)");
-  app.add_option("--profiles", o.profiles, "userIds are PREFIX0 .. PREFIX<profiles-1>")->capture_default_str();
+  app.add_option("--profiles", o.profiles, "userIds are PREFIX0 .. PREFIX<profiles-1>")
+      ->capture_default_str();
   app.add_option("--user-prefix", o.user_prefix, "userId prefix")->capture_default_str();
   app.add_option("--ack-log", o.ack_log, "Append acknowledged messageIds to this file");
-  app.add_option("--retry-delay-ms", o.retry_delay_ms, "Pause after a failed request")->capture_default_str();
-  app.add_option("--timeout", o.timeout_s, "Connect/read/write timeout, seconds")->capture_default_str();
+  app.add_option("--retry-delay-ms", o.retry_delay_ms, "Pause after a failed request")
+      ->capture_default_str();
+  app.add_option("--timeout", o.timeout_s, "Connect/read/write timeout, seconds")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.threads < 1 || o.batch < 1 || o.profiles < 1) {
     std::fprintf(stderr, "error: --threads, --batch and --profiles must be >= 1\n");
@@ -187,12 +195,14 @@ int main(int argc, char** argv) {
   std::atomic<uint64_t> budget{o.requests};
   std::vector<ThreadResult> results(static_cast<size_t>(o.threads));
   const auto start = Clock::now();
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  const auto deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   {
     std::vector<std::jthread> workers;
     for (int t = 0; t < o.threads; ++t) {
       workers.emplace_back([&, t] {
-        RunThread(o, t, now_ms - 3600000, deadline, budget, ack, ack_mu, results[static_cast<size_t>(t)]);
+        RunThread(o, t, now_ms - 3600000, deadline, budget, ack, ack_mu,
+                  results[static_cast<size_t>(t)]);
       });
     }
   }
@@ -205,18 +215,22 @@ int main(int argc, char** argv) {
     all.latencies_ms.insert(all.latencies_ms.end(), r.latencies_ms.begin(), r.latencies_ms.end());
     if (all.first_error.empty()) all.first_error = r.first_error;
   }
-  const double max_ms = all.latencies_ms.empty() ? 0 : *std::max_element(all.latencies_ms.begin(), all.latencies_ms.end());
+  const double max_ms = all.latencies_ms.empty()
+                            ? 0
+                            : *std::max_element(all.latencies_ms.begin(), all.latencies_ms.end());
   const double p50 = Percentile(all.latencies_ms, 0.50);
   const double p99 = Percentile(all.latencies_ms, 0.99);
   const uint64_t events = all.ok_requests * static_cast<uint64_t>(o.batch);
   std::printf(
-      "{\"engine\":\"signpost\",\"bench\":\"http_ingest\",\"threads\":%d,\"batch\":%d,\"seconds\":%.3f,"
+      "{\"engine\":\"signpost\",\"bench\":\"http_ingest\",\"threads\":%d,\"batch\":%d,\"seconds\":%"
+      ".3f,"
       "\"requests\":%llu,\"events\":%llu,\"requests_per_second\":%.1f,\"events_per_second\":%.1f,"
       "\"latency_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f},\"errors\":%llu,\"first_error\":%s,"
       "\"run_id\":%s}\n",
       o.threads, o.batch, elapsed, static_cast<unsigned long long>(all.ok_requests),
       static_cast<unsigned long long>(events), static_cast<double>(all.ok_requests) / elapsed,
-      static_cast<double>(events) / elapsed, p50, p99, max_ms, static_cast<unsigned long long>(all.errors),
-      JsonString(all.first_error).c_str(), JsonString(o.run_id).c_str());
+      static_cast<double>(events) / elapsed, p50, p99, max_ms,
+      static_cast<unsigned long long>(all.errors), JsonString(all.first_error).c_str(),
+      JsonString(o.run_id).c_str());
   return all.ok_requests > 0 ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 // The synthetic event model shared by the benchmark programs: a seeded PRNG, the 20 event names
 // (five of them the onboarding funnel), and the events of one profile as a pure function of
-// (seed, profile id, event count). Same inputs, same events: nothing here reads a clock or global state.
+// (seed, profile id, event count). Same inputs, same events: nothing here reads a clock or global
+// state.
 #pragma once
 
 #include <algorithm>
@@ -56,11 +57,11 @@ inline constexpr std::array<std::string_view, 5> kFunnelSteps = {
 
 // Every event name: the five funnel steps first (ids 0..4), then 15 others.
 inline constexpr std::array<std::string_view, 20> kEventNames = {
-    "Signed Up",       "Email Verified",   "Project Created",     "Teammate Invited",
-    "Order Completed", "Page Viewed",      "Button Clicked",      "Search Performed",
-    "Product Viewed",  "Product Added",    "Cart Viewed",         "Checkout Started",
-    "Settings Updated", "File Uploaded",   "Comment Added",       "Notification Opened",
-    "Session Started", "Logged In",        "Logged Out",          "Help Viewed"};
+    "Signed Up",        "Email Verified", "Project Created", "Teammate Invited",
+    "Order Completed",  "Page Viewed",    "Button Clicked",  "Search Performed",
+    "Product Viewed",   "Product Added",  "Cart Viewed",     "Checkout Started",
+    "Settings Updated", "File Uploaded",  "Comment Added",   "Notification Opened",
+    "Session Started",  "Logged In",      "Logged Out",      "Help Viewed"};
 
 // One generated event. 16 bytes, so a pass of the generator can hold tens of millions.
 struct SyntheticEvent {
@@ -80,8 +81,8 @@ inline constexpr uint32_t kMaxEventsPerProfile = 65535;
 struct ProfileModel {
   double p_enter = 0.75;  // a profile's events include the funnel's step 1
   std::array<double, 4> step_through = {0.62, 0.55, 0.48, 0.40};  // step i -> i+1, if no window
-  double p_minutes = 0.60;  // a gap between two events is minutes (mean 10 min) ...
-  double p_hours = 0.30;    // ... or hours (mean 8 h), else days (mean 4 days)
+  double p_minutes = 0.60;     // a gap between two events is minutes (mean 10 min) ...
+  double p_hours = 0.30;       // ... or hours (mean 8 h), else days (mean 4 days)
   int funnel_name_weight = 1;  // weight of a funnel name among the noise events ...
   int other_name_weight = 10;  // ... against each of the 15 other names
 };
@@ -106,14 +107,14 @@ inline void GenerateProfile(uint64_t seed, uint32_t profile, uint32_t count, int
   std::vector<int64_t> gaps(count, 0);
   for (uint32_t i = 1; i < count; ++i) {
     const double kind = rng.Uniform();
-    const double mean_ms = kind < model.p_minutes ? 10 * 60e3
+    const double mean_ms = kind < model.p_minutes                   ? 10 * 60e3
                            : kind < model.p_minutes + model.p_hours ? 8 * 3600e3
                                                                     : 4 * 86400e3;
     gaps[i] = 1 + static_cast<int64_t>(rng.Exponential(mean_ms));
     span += gaps[i];
   }
   const int64_t longest = range_ms / 10 * 9;  // a history longer than 90% of the range ...
-  if (span >= longest) {  // ... is squeezed to 90% of it, keeping gaps >= 1 ms
+  if (span >= longest) {                      // ... is squeezed to 90% of it, keeping gaps >= 1 ms
     const double scale = static_cast<double>(longest - count) / static_cast<double>(span);
     span = 0;
     for (uint32_t i = 1; i < count; ++i) {
@@ -136,7 +137,8 @@ inline void GenerateProfile(uint64_t seed, uint32_t profile, uint32_t count, int
       if (pick < 5 * model.funnel_name_weight) {
         name = static_cast<uint8_t>(pick / model.funnel_name_weight);
       } else {
-        name = static_cast<uint8_t>(5 + (pick - 5 * model.funnel_name_weight) / model.other_name_weight);
+        name = static_cast<uint8_t>(5 + (pick - 5 * model.funnel_name_weight) /
+                                            model.other_name_weight);
       }
     }
     out[first + i] = SyntheticEvent{t, profile, static_cast<uint16_t>(i), name};
@@ -160,8 +162,9 @@ inline std::vector<uint32_t> EventsPerProfile(uint64_t seed, uint64_t events, ui
       const double mean = static_cast<double>(remaining) / static_cast<double>(left);
       n = 1 + static_cast<uint64_t>(rng.Exponential(std::max(0.0, mean - 1)));
       // Never leave more for the rest than they can hold.
-      const uint64_t least =
-          remaining > (left - 1) * kMaxEventsPerProfile ? remaining - (left - 1) * kMaxEventsPerProfile : 1;
+      const uint64_t least = remaining > (left - 1) * kMaxEventsPerProfile
+                                 ? remaining - (left - 1) * kMaxEventsPerProfile
+                                 : 1;
       n = std::clamp<uint64_t>(n, least, most);
     }
     counts[i] = static_cast<uint32_t>(n);
