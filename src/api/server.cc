@@ -92,6 +92,7 @@ Server::Server(Engine& engine, ServerOptions options)
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_payload_max_length(8 << 20);  // larger bodies get the engine's named-limit error first
   svr.set_keep_alive_max_count(100000);
+  svr.set_tcp_nodelay(true);  // replies go out at once (no Nagle wait on a delayed ACK)
 
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown error";
