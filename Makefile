@@ -9,7 +9,7 @@ PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build build-asan run test test-unit test-asan test-fuzz test-node bench node-deps clean format
+.PHONY: deps build build-server build-asan run test bench node-deps clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,7 +22,11 @@ build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 
-run: build
+build-server: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target signpost
+
+run: build-server
 	@bash scripts/run.sh $(BUILD)/signpost $(DATA) $(PORT)
 
 node-deps: deps
