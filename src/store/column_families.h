@@ -11,9 +11,9 @@ namespace signpost::store {
 
 enum class Cf : uint8_t {
   kMeta = 0,          // format version and counters ("default" column family)
-  kEvents,            // seq (u64 BE) -> encoded event
-  kMessageIds,        // xxh3(message_id) (u64 BE) + message_id -> seq
-  kEventsByIdentity,  // identity (length-prefixed) + timestamp + seq -> ""
+  kEvents,            // first seq of a chunk (u64 BE) -> event chunk (event_chunk.h)
+  kMessageIds,        // first seq of a chunk (u64 BE) -> its message-id hash log (event_log.cc)
+  kEventsByIdentity,  // identity (length-prefixed) + chunk first seq -> (timestamp, offset) list
   kIdentities,        // identity -> profile id (u64 BE)
   kMerges,            // merge ordinal (u64 BE) -> encoded merge record
   kRefusedMerges,     // ordinal (u64 BE) -> JSON record of a refused userId merge

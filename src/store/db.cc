@@ -270,6 +270,24 @@ Status Db::Scan(Cf cf, std::string_view start, std::string_view prefix, const Sc
   return FromRocks(it->status(), "scan failed");
 }
 
+Status Db::ScanFromFloor(Cf cf, std::string_view start, const ScanFn& fn, bool bulk) const {
+  rocksdb::ReadOptions options;
+  if (bulk) {
+    options.readahead_size = 4 << 20;
+    options.fill_cache = false;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, handle(cf)));
+  it->SeekForPrev(ToSlice(start));
+  if (!it->Valid()) {
+    SP_RETURN_IF_ERROR(FromRocks(it->status(), "scan failed"));
+    it->SeekToFirst();
+  }
+  for (; it->Valid(); it->Next()) {
+    if (!fn(ToView(it->key()), ToView(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scan failed");
+}
+
 Result<std::optional<std::pair<std::string, std::string>>> Db::Last(
     Cf cf, std::string_view prefix) const {
   using Entry = std::optional<std::pair<std::string, std::string>>;

@@ -25,7 +25,7 @@ class WriteBatch;
 namespace signpost::store {
 
 // The on-disk format this build reads and writes. Bump on any incompatible change of keys or values.
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: events in chunks, message-id hash log
 
 class Db;
 
@@ -84,6 +84,9 @@ class Db {
   using ScanFn = std::function<bool(std::string_view key, std::string_view value)>;
   Status Scan(Cf cf, std::string_view start, std::string_view prefix, const ScanFn& fn,
               bool bulk = false) const;
+  // Like Scan without a prefix, but starts at the last key <= `start` (at the first key when there
+  // is none), so a reader finds the record whose range holds `start`. Thread-safe.
+  Status ScanFromFloor(Cf cf, std::string_view start, const ScanFn& fn, bool bulk = false) const;
   // The last key (and its value) that begins with `prefix`; nullopt when there is none.
   Result<std::optional<std::pair<std::string, std::string>>> Last(Cf cf,
                                                                   std::string_view prefix) const;

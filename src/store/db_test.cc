@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -71,9 +72,25 @@ TEST(Db, FormatVersionMismatchNamesBothVersions) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
   EXPECT_THAT(db.status().message(), HasSubstr("format version 99"));
-  EXPECT_THAT(db.status().message(), HasSubstr("reads format version 1"));
+  EXPECT_THAT(db.status().message(), HasSubstr(fmt::format("reads format version {}", kFormatVersion)));
   EXPECT_THAT(db.status().message(), HasSubstr(tmp.path()));
   EXPECT_THAT(db.status().message(), HasSubstr("new folder"));
+}
+
+// A folder of format 1 (one key per event) is refused by this build with the clear message.
+TEST(Db, RefusesAFormat1Folder) {
+  TempDir tmp;
+  {
+    auto db = Db::Open({tmp.path(), true});
+    ASSERT_TRUE(db.ok());
+    Batch b = (*db)->NewBatch();
+    b.Put(Cf::kMeta, "signpost.format_version", "1");
+    ASSERT_TRUE((*db)->Write(b).ok());
+  }
+  auto db = Db::Open({tmp.path(), true});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("format version 1, but this build reads format version 2"));
 }
 
 TEST(Db, RefusesAFolderOfOtherFiles) {

@@ -89,4 +89,16 @@ bool DecodeEvent(std::string_view in, Event& event) {
          GetJson(in, event.context) && GetJson(in, event.integrations) && in.empty();
 }
 
+bool DecodeMessageId(std::string_view in, std::string_view& message_id) {
+  if (in.size() < 3 || in[0] != kCodecVersion) return false;
+  const auto flags = static_cast<uint8_t>(in[2]);
+  in.remove_prefix(3);
+  const int times = 2 + ((flags & kHasSentAt) ? 1 : 0) + ((flags & kHasOriginalTimestamp) ? 1 : 0);
+  for (int i = 0; i < times; ++i) {
+    uint64_t ignored = 0;
+    if (!GetVarint64(in, ignored)) return false;
+  }
+  return GetLengthPrefixed(in, message_id);
+}
+
 }  // namespace signpost::store

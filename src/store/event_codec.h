@@ -18,4 +18,8 @@ void EncodeEvent(const Event& event, std::string& out);
 // Returns false when `in` is not a valid encoding (truncated, unknown version or type).
 bool DecodeEvent(std::string_view in, Event& event);
 
+// The message id of an encoded event without decoding the rest (a view into `in`); false when
+// `in` is malformed before the message id.
+bool DecodeMessageId(std::string_view in, std::string_view& message_id);
+
 }  // namespace signpost::store

@@ -1,47 +1,67 @@
 #include "store/event_log.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "store/coding.h"
+#include "store/event_chunk.h"
 #include "store/event_codec.h"
 
 namespace signpost::store {
 namespace {
 
-constexpr std::string_view kEventCountKey = "events.count";
+// Hash log of one chunk (value in the message_ids family): varint event count, then per event
+// with a message id: varint position in the chunk, 8-byte big-endian XXH3 of the message id.
+struct HashLogEntry {
+  uint64_t offset, hash;
+};
 
-std::string MessageIdKey(uint64_t hash, std::string_view message_id) {
-  std::string key;
-  key.reserve(8 + message_id.size());
-  PutFixed64BE(key, hash);
-  key.append(message_id);
-  return key;
+bool DecodeHashLog(std::string_view in, uint64_t& count, std::vector<HashLogEntry>& entries) {
+  entries.clear();
+  if (!GetVarint64(in, count)) return false;
+  while (!in.empty()) {
+    HashLogEntry e{};
+    if (!GetVarint64(in, e.offset) || !GetFixed64BE(in, e.hash) || e.offset >= count) return false;
+    entries.push_back(e);
+  }
+  return true;
 }
 
-// One entry of the per-identity index, decoded.
+// One event of the per-identity index, decoded.
 struct IndexEntry {
   TimeMs timestamp;
   uint64_t seq;
+  uint64_t chunk;  // first seq of the chunk holding it
   bool operator<(const IndexEntry& o) const {
     return timestamp != o.timestamp ? timestamp < o.timestamp : seq < o.seq;
   }
 };
 
+// Index record value: per event of the identity in the chunk, zig-zag varint timestamp and varint
+// position.
 Status ScanIdentity(const Db& db, const std::string& identity,
                     const std::function<void(const IndexEntry&)>& fn) {
   const std::string prefix = IdentityIndexPrefix(identity);
   Status bad;
   SP_RETURN_IF_ERROR(db.Scan(Cf::kEventsByIdentity, prefix, prefix,
-                             [&](std::string_view key, std::string_view) {
-                               if (key.size() != prefix.size() + 16) {
+                             [&](std::string_view key, std::string_view value) {
+                               if (key.size() != prefix.size() + 8) {
                                  bad = Status::Corruption("bad identity index key");
                                  return false;
                                }
-                               const char* p = key.data() + prefix.size();
-                               fn(IndexEntry{DecodeOrderedTime(p), DecodeFixed64BE(p + 8)});
+                               const uint64_t chunk = DecodeFixed64BE(key.data() + prefix.size());
+                               while (!value.empty()) {
+                                 int64_t t = 0;
+                                 uint64_t offset = 0;
+                                 if (!GetSignedVarint64(value, t) || !GetVarint64(value, offset)) {
+                                   bad = Status::Corruption("bad identity index record");
+                                   return false;
+                                 }
+                                 fn(IndexEntry{t, chunk + offset, chunk});
+                               }
                                return true;
                              }));
   return bad;
@@ -62,34 +82,47 @@ Result<std::unique_ptr<EventLog>> EventLog::Load(Db* db) {
 }
 
 Status EventLog::LoadState() {
-  SP_ASSIGN_OR_RETURN(auto last, db_->Last(Cf::kEvents, ""));
-  if (last) {
-    if (last->first.size() != 8) return Status::Corruption("bad event key");
-    next_seq_ = DecodeFixed64BE(last->first.data()) + 1;
-  }
-  SP_ASSIGN_OR_RETURN(auto count, db_->Get(Cf::kMeta, kEventCountKey));
-  if (count) {
-    if (count->size() != 8) return Status::Corruption("bad event count");
-    count_ = DecodeFixed64BE(count->data());
-  }
-  hashes_.Reserve(count_.load());
-  return db_->Scan(
+  // Every chunk has a hash-log record (also when none of its events has a message id), so this one
+  // scan rebuilds the dedup table, the chunk starts and both counters.
+  uint64_t next_seq = 1, count = 0;
+  std::vector<HashLogEntry> entries;
+  Status bad;
+  SP_RETURN_IF_ERROR(db_->Scan(
       Cf::kMessageIds, "", "",
-      [&](std::string_view key, std::string_view) {
-        if (key.size() >= 8) hashes_.Insert(DecodeFixed64BE(key.data()));
+      [&](std::string_view key, std::string_view value) {
+        uint64_t n = 0;
+        if (key.size() != 8 || !DecodeHashLog(value, n, entries) || n == 0) {
+          bad = Status::Corruption("a message-id hash log record cannot be decoded");
+          return false;
+        }
+        const uint64_t start = DecodeFixed64BE(key.data());
+        chunk_starts_.push_back(start);
+        ids_.Reserve(entries.size());
+        for (const auto& e : entries) ids_.Insert(e.hash, start + e.offset);
+        next_seq = start + n;
+        count += n;
         return true;
       },
-      /*bulk=*/true);
+      /*bulk=*/true));
+  SP_RETURN_IF_ERROR(bad);
+  next_seq_ = next_seq;
+  count_ = count;
+  return Status::Ok();
+}
+
+uint64_t EventLog::ChunkOf(uint64_t seq) const {
+  auto it = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), seq);
+  return it == chunk_starts_.begin() ? 0 : *(it - 1);
 }
 
 Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batch) const {
-  enum : uint8_t { kAccept, kDuplicate, kConfirm };
+  enum : uint8_t { kAccept, kDuplicate };
   std::vector<uint8_t> verdict(events.size(), kAccept);
   std::vector<uint64_t> hash(events.size(), 0);
   std::unordered_set<std::string_view> in_call;
   in_call.reserve(events.size() * 2);
-  std::vector<size_t> to_confirm;
-  std::vector<std::string> confirm_keys;
+  // (event index, stored seq with the same hash): confirmed by reading the stored event.
+  std::vector<std::pair<size_t, uint64_t>> candidates;
   for (size_t i = 0; i < events.size(); ++i) {
     const std::string& id = events[i].message_id;
     if (id.empty()) continue;
@@ -98,27 +131,60 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
       continue;
     }
     hash[i] = HashMessageId(id);
-    if (hashes_.Contains(hash[i])) {
-      verdict[i] = kConfirm;
-      to_confirm.push_back(i);
-      confirm_keys.push_back(MessageIdKey(hash[i], id));
-    }
+    ids_.ForEach(hash[i], [&](uint64_t seq) { candidates.emplace_back(i, seq); });
   }
-  if (!confirm_keys.empty()) {
-    SP_ASSIGN_OR_RETURN(auto found, db_->MultiGet(Cf::kMessageIds, confirm_keys));
-    for (size_t j = 0; j < to_confirm.size(); ++j) {
-      verdict[to_confirm[j]] = found[j] ? kDuplicate : kAccept;
+  if (!candidates.empty()) {
+    std::vector<std::string> chunk_keys;
+    std::unordered_map<uint64_t, size_t> chunk_slot;  // chunk start -> index in chunk_keys
+    for (const auto& [i, seq] : candidates) {
+      const uint64_t chunk = ChunkOf(seq);
+      if (chunk_slot.emplace(chunk, chunk_keys.size()).second) chunk_keys.push_back(U64Key(chunk));
+    }
+    SP_ASSIGN_OR_RETURN(auto chunks, db_->MultiGet(Cf::kEvents, chunk_keys));
+    std::vector<std::vector<std::string_view>> records(chunks.size());
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      if (!chunks[c] || !SplitChunk(*chunks[c], records[c])) {
+        return Status::Corruption(fmt::format("event chunk {} cannot be read",
+                                              DecodeFixed64BE(chunk_keys[c].data())));
+      }
+    }
+    for (const auto& [i, seq] : candidates) {
+      const uint64_t chunk = ChunkOf(seq);
+      const auto& recs = records[chunk_slot[chunk]];
+      std::string_view stored;
+      if (seq - chunk >= recs.size() || !DecodeMessageId(recs[seq - chunk], stored)) {
+        return Status::Corruption(fmt::format("event {} cannot be read", seq));
+      }
+      if (stored == events[i].message_id) verdict[i] = kDuplicate;
     }
   }
 
-  // Keys of the message-id and identity-index families are random; putting them in key order lets
-  // the memtable insert each next to the previous one instead of searching from the top.
   Staged staged;
   staged.next_seq = next_seq_.load(std::memory_order_relaxed);
-  std::vector<std::pair<std::string, uint64_t>> id_keys, index_keys;
-  id_keys.reserve(events.size());
-  index_keys.reserve(events.size());
-  std::string key, value;
+  // Index records of the whole call, put in key order: the memtable then inserts each next to
+  // the previous one instead of searching from the top.
+  std::vector<std::pair<std::string, std::string>> index_records;
+  std::unordered_map<std::string, size_t> in_chunk;  // identity -> index in index_records
+  ChunkWriter chunk;
+  std::string hash_log;
+  uint64_t chunk_start = staged.next_seq;
+  auto finish_chunk = [&] {
+    if (chunk.count() == 0) return;
+    const std::string key = U64Key(chunk_start);
+    batch.Put(Cf::kEvents, key, chunk.Finish());
+    std::string log;
+    PutVarint64(log, chunk.count());
+    log.append(hash_log);
+    batch.Put(Cf::kMessageIds, key, log);
+    staged.chunk_starts.push_back(chunk_start);
+    for (auto& [identity, slot] : in_chunk) {
+      PutFixed64BE(index_records[slot].first, chunk_start);
+    }
+    chunk = ChunkWriter();
+    hash_log.clear();
+    in_chunk.clear();
+    chunk_start = staged.next_seq;
+  };
   for (size_t i = 0; i < events.size(); ++i) {
     Event& e = events[i];
     if (verdict[i] == kDuplicate) {
@@ -126,34 +192,33 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
       ++staged.duplicates;
       continue;
     }
+    if (chunk.count() == kChunkEvents) finish_chunk();
     e.seq = staged.next_seq++;
     ++staged.accepted;
-    key.clear();
-    PutFixed64BE(key, e.seq);
-    value.clear();
-    EncodeEvent(e, value);
-    batch.Put(Cf::kEvents, key, value);
+    const uint64_t offset = e.seq - chunk_start;
+    chunk.Add(e);
     if (!e.message_id.empty()) {
-      staged.hashes.push_back(hash[i]);
-      id_keys.emplace_back(MessageIdKey(hash[i], e.message_id), e.seq);
+      staged.ids.emplace_back(hash[i], e.seq);
+      PutVarint64(hash_log, offset);
+      PutFixed64BE(hash_log, hash[i]);
     }
-    std::string index_key = IdentityIndexPrefix(e.PrimaryIdentity());
-    PutOrderedTime(index_key, e.timestamp);
-    PutFixed64BE(index_key, e.seq);
-    index_keys.emplace_back(std::move(index_key), e.seq);
+    auto [it, fresh] = in_chunk.try_emplace(e.PrimaryIdentity(), index_records.size());
+    if (fresh) index_records.emplace_back(IdentityIndexPrefix(it->first), std::string());
+    std::string& value = index_records[it->second].second;
+    PutSignedVarint64(value, e.timestamp);
+    PutVarint64(value, offset);
   }
-  std::sort(id_keys.begin(), id_keys.end());
-  for (const auto& [k, seq] : id_keys) batch.Put(Cf::kMessageIds, k, U64Key(seq));
-  std::sort(index_keys.begin(), index_keys.end());
-  for (const auto& [k, seq] : index_keys) batch.Put(Cf::kEventsByIdentity, k, "");
-  if (staged.accepted > 0) {
-    batch.Put(Cf::kMeta, kEventCountKey, U64Key(count_.load() + staged.accepted));
-  }
+  finish_chunk();
+  std::sort(index_records.begin(), index_records.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : index_records) batch.Put(Cf::kEventsByIdentity, key, value);
   return staged;
 }
 
 void EventLog::Commit(const Staged& staged) {
-  for (uint64_t h : staged.hashes) hashes_.Insert(h);
+  ids_.Reserve(staged.ids.size());
+  for (const auto& [hash, seq] : staged.ids) ids_.Insert(hash, seq);
+  chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
   count_.fetch_add(staged.accepted, std::memory_order_acq_rel);
   next_seq_.store(staged.next_seq, std::memory_order_release);
 }
@@ -161,16 +226,26 @@ void EventLog::Commit(const Staged& staged) {
 Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
   Event event;
   Status bad;
-  SP_RETURN_IF_ERROR(db_->Scan(
-      Cf::kEvents, U64Key(after_seq + 1), "",
+  std::vector<std::string_view> records;
+  SP_RETURN_IF_ERROR(db_->ScanFromFloor(
+      Cf::kEvents, U64Key(after_seq + 1),
       [&](std::string_view key, std::string_view value) {
-        if (key.size() != 8 || !DecodeEvent(value, event)) {
-          bad = Status::Corruption(fmt::format("event record {} cannot be decoded",
+        if (key.size() != 8 || !SplitChunk(value, records)) {
+          bad = Status::Corruption(fmt::format("event chunk {} cannot be decoded",
                                                key.size() == 8 ? DecodeFixed64BE(key.data()) : 0));
           return false;
         }
-        event.seq = DecodeFixed64BE(key.data());
-        return fn(event);
+        const uint64_t start = DecodeFixed64BE(key.data());
+        for (size_t i = 0; i < records.size(); ++i) {
+          if (start + i <= after_seq) continue;
+          if (!DecodeEvent(records[i], event)) {
+            bad = Status::Corruption(fmt::format("event record {} cannot be decoded", start + i));
+            return false;
+          }
+          event.seq = start + i;
+          if (!fn(event)) return false;
+        }
+        return true;
       },
       /*bulk=*/true));
   return bad;
@@ -188,12 +263,23 @@ Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& id
     entries.erase(entries.begin(), entries.end() - static_cast<std::ptrdiff_t>(limit));
   }
   std::vector<std::string> keys;
-  keys.reserve(entries.size());
-  for (const auto& e : entries) keys.push_back(U64Key(e.seq));
+  std::unordered_map<uint64_t, size_t> chunk_slot;
+  for (const auto& e : entries) {
+    if (chunk_slot.emplace(e.chunk, keys.size()).second) keys.push_back(U64Key(e.chunk));
+  }
   SP_ASSIGN_OR_RETURN(auto values, db_->MultiGet(Cf::kEvents, keys));
+  std::vector<std::vector<std::string_view>> records(values.size());
+  for (size_t c = 0; c < values.size(); ++c) {
+    if (!values[c] || !SplitChunk(*values[c], records[c])) {
+      return Status::Corruption(fmt::format("event chunk {} is indexed but cannot be read",
+                                            DecodeFixed64BE(keys[c].data())));
+    }
+  }
   std::vector<Event> events(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!values[i] || !DecodeEvent(*values[i], events[i])) {
+    const auto& recs = records[chunk_slot[entries[i].chunk]];
+    const uint64_t offset = entries[i].seq - entries[i].chunk;
+    if (offset >= recs.size() || !DecodeEvent(recs[offset], events[i])) {
       return Status::Corruption(fmt::format("event {} is indexed but cannot be read", entries[i].seq));
     }
     events[i].seq = entries[i].seq;

@@ -1,6 +1,8 @@
-// EventLog: the stored events. Dedup by message id (an in-memory hash set confirmed by a point
-// read), arrival sequence numbers, the compact event records, and the per-identity index that
-// orders a person's events by (timestamp, seq).
+// EventLog: the stored events. Arrival sequence numbers; the compact event records, stored in
+// chunks of up to kChunkEvents consecutive events under the chunk's first seq; dedup by message id
+// (an in-memory hash -> seq table, confirmed by reading the stored event, and persisted as one
+// hash-log record per chunk); and the per-identity index: one record per (identity, chunk)
+// listing that identity's (timestamp, position) pairs in the chunk.
 //
 // Writes are two-phase so that one atomic batch can also carry other modules' records: Stage()
 // fills a Batch, the caller writes it, then Commit() publishes the result in memory.
@@ -13,21 +15,23 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "signpost/event.h"
 #include "signpost/status.h"
 #include "store/db.h"
-#include "store/message_id_set.h"
+#include "store/message_id_index.h"
 
 namespace signpost::store {
 
-// Key of the per-identity index: length-prefixed identity, ordered timestamp, seq.
+// Prefix of the per-identity index keys of `identity` (length-prefixed identity; the chunk's
+// first seq follows).
 std::string IdentityIndexPrefix(std::string_view identity);
 
 class EventLog {
  public:
-  // Loads the message-id hashes and the sequence counter from `db` (not owned; must outlive this).
+  // Loads the message-id hashes, chunk starts and counters from `db` (not owned; must outlive this).
   // kIoError / kCorruption when the store cannot be read.
   static Result<std::unique_ptr<EventLog>> Load(Db* db);
 
@@ -36,11 +40,12 @@ class EventLog {
     uint64_t next_seq = 0;
     size_t accepted = 0;
     size_t duplicates = 0;
-    std::vector<uint64_t> hashes;  // of the accepted message ids
+    std::vector<std::pair<uint64_t, uint64_t>> ids;  // (message-id hash, seq) of accepted events
+    std::vector<uint64_t> chunk_starts;                // first seqs of the new chunks
   };
   // Marks each event of `events` a duplicate (seq = 0) when its message id is already stored or
-  // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events, their
-  // message ids and index entries into `batch`. Events with an empty message id are never
+  // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events' chunks,
+  // hash logs and index records into `batch`. Events with an empty message id are never
   // duplicates. Fails only when the store cannot be read.
   Result<Staged> Stage(std::vector<Event>& events, Batch& batch) const;
   // Publishes a staged write after its batch was written.
@@ -70,7 +75,11 @@ class EventLog {
   Status LoadState();
 
   Db* db_;
-  MessageIdSet hashes_;  // writer-only
+  // The chunk that holds `seq` (its first seq); writer-only.
+  uint64_t ChunkOf(uint64_t seq) const;
+
+  MessageIdIndex ids_;                  // writer-only
+  std::vector<uint64_t> chunk_starts_;  // first seq of every chunk, ascending; writer-only
   std::atomic<uint64_t> next_seq_{1};
   std::atomic<uint64_t> count_{0};
 };

@@ -1,0 +1,36 @@
+// Event chunks: the value of one key of the events column family. A chunk holds the encodings of
+// consecutive events (seq = the key's first seq + position): varint count, then per event a
+// varint length and its EncodeEvent bytes. Storing ~256 events under one key makes appends one
+// put per chunk and scans read big values.
+// Thread-safe: pure functions and a reader over caller-owned bytes.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signpost/event.h"
+
+namespace signpost::store {
+
+// Most events in one chunk. A chunk never spans two appends, so small appends make small chunks.
+constexpr size_t kChunkEvents = 256;
+
+// Builds one chunk value.
+class ChunkWriter {
+ public:
+  void Add(const Event& event);
+  size_t count() const { return count_; }
+  // The chunk value (count prefix + records).
+  std::string Finish() const;
+
+ private:
+  size_t count_ = 0;
+  std::string records_, scratch_;
+};
+
+// Splits a chunk value into its event records. Returns false when `value` is malformed.
+bool SplitChunk(std::string_view value, std::vector<std::string_view>& records);
+
+}  // namespace signpost::store
