@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "store/coding.h"
 
@@ -37,6 +38,20 @@ bool Decode(std::string_view key, std::string_view in, DeadLetter& d) {
   return true;
 }
 
+// The hash that finds identical items: XXH3 of the length-prefixed source, location and raw text.
+uint64_t ContentHash(std::string_view source, const Rejection& r) {
+  std::string buf;
+  PutLengthPrefixed(buf, source);
+  PutLengthPrefixed(buf, r.location);
+  PutLengthPrefixed(buf, r.raw);
+  return XXH3_64bits(buf.data(), buf.size());
+}
+
+bool SameContent(std::string_view source, const Rejection& r, std::string_view source2,
+                 const Rejection& r2) {
+  return source == source2 && r.location == r2.location && r.raw == r2.raw;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DeadLetters>> DeadLetters::Load(Db* db) {
@@ -44,12 +59,30 @@ Result<std::unique_ptr<DeadLetters>> DeadLetters::Load(Db* db) {
   SP_ASSIGN_OR_RETURN(auto next, db->Get(Cf::kMeta, kNextIdKey));
   if (next && next->size() == 8) d->next_id_ = DecodeFixed64BE(next->data());
   uint64_t count = 0;
-  SP_RETURN_IF_ERROR(db->Scan(Cf::kDeadLetters, "", "", [&](std::string_view, std::string_view) {
+  Status bad;
+  SP_RETURN_IF_ERROR(db->Scan(Cf::kDeadLetters, "", "", [&](std::string_view key, std::string_view value) {
+    DeadLetter letter;
+    if (!Decode(key, value, letter)) {
+      bad = Status::Corruption("a dead letter cannot be decoded");
+      return false;
+    }
+    d->by_content_.emplace(ContentHash(letter.source, letter.rejection), letter.id);
     ++count;
     return true;
   }));
+  SP_RETURN_IF_ERROR(bad);
   d->count_ = count;
   return d;
+}
+
+Result<uint64_t> DeadLetters::FindStored(uint64_t hash, std::string_view source,
+                                         const Rejection& r) const {
+  auto [begin, end] = by_content_.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    SP_ASSIGN_OR_RETURN(DeadLetter stored, Get(it->second));
+    if (SameContent(source, r, stored.source, stored.rejection)) return stored.id;
+  }
+  return uint64_t{0};
 }
 
 Result<std::vector<uint64_t>> DeadLetters::Add(const std::vector<Rejection>& rejections,
@@ -59,15 +92,34 @@ Result<std::vector<uint64_t>> DeadLetters::Add(const std::vector<Rejection>& rej
   std::lock_guard lock(write_mu_);
   Batch batch = db_->NewBatch();
   uint64_t next = next_id_;
-  for (const auto& r : rejections) {
+  // Items stored by this call: (content hash, index in `rejections`).
+  std::unordered_multimap<uint64_t, size_t> added;
+  for (size_t i = 0; i < rejections.size(); ++i) {
+    const Rejection& r = rejections[i];
+    const uint64_t hash = ContentHash(source, r);
+    uint64_t id = 0;
+    auto [begin, end] = added.equal_range(hash);
+    for (auto it = begin; it != end && id == 0; ++it) {
+      if (SameContent(source, r, source, rejections[it->second])) id = ids[it->second];
+    }
+    if (id == 0) {
+      SP_ASSIGN_OR_RETURN(id, FindStored(hash, source, r));
+    }
+    if (id != 0) {
+      ids.push_back(id);
+      continue;
+    }
     DeadLetter d{next, std::string(source), at, r};
     batch.Put(Cf::kDeadLetters, U64Key(next), Encode(d));
+    added.emplace(hash, i);
     ids.push_back(next++);
   }
+  if (added.empty()) return ids;
   batch.Put(Cf::kMeta, kNextIdKey, U64Key(next));
   SP_RETURN_IF_ERROR(db_->Write(batch));
   next_id_ = next;
-  count_.fetch_add(ids.size(), std::memory_order_acq_rel);
+  for (const auto& [hash, i] : added) by_content_.emplace(hash, ids[i]);
+  count_.fetch_add(added.size(), std::memory_order_acq_rel);
   return ids;
 }
 
@@ -107,14 +159,28 @@ Result<size_t> DeadLetters::Delete(const std::vector<uint64_t>& ids) {
   for (uint64_t id : unique) keys.push_back(U64Key(id));
   SP_ASSIGN_OR_RETURN(auto found, db_->MultiGet(Cf::kDeadLetters, keys));
   Batch batch = db_->NewBatch();
-  size_t deleted = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> forget;  // (content hash, id) of deleted items
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!found[i]) continue;
+    DeadLetter d;
+    if (!Decode(keys[i], *found[i], d)) {
+      return Status::Corruption(fmt::format("dead letter {} is unreadable", unique[i]));
+    }
     batch.Delete(Cf::kDeadLetters, keys[i]);
-    ++deleted;
+    forget.emplace_back(ContentHash(d.source, d.rejection), d.id);
   }
+  const size_t deleted = forget.size();
   if (deleted == 0) return deleted;
   SP_RETURN_IF_ERROR(db_->Write(batch));
+  for (const auto& [hash, id] : forget) {
+    auto [begin, end] = by_content_.equal_range(hash);
+    for (auto it = begin; it != end; ++it) {
+      if (it->second == id) {
+        by_content_.erase(it);
+        break;
+      }
+    }
+  }
   count_.fetch_sub(deleted, std::memory_order_acq_rel);
   return deleted;
 }
