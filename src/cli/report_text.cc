@@ -149,9 +149,10 @@ void PrintFunnel(const json& r) {
 void PrintPeople(const json& doc) {
   std::vector<std::vector<std::string>> rows = {{"profile", "identity", "last step", "stuck for"}};
   for (const auto& p : doc["people"]) {
-    rows.push_back({Text(p.value("profile", json())), Text(p.value("identity", json())),
+    const json ids = p.value("identities", json::array());
+    rows.push_back({Text(p.value("profile", json())), ids.empty() ? "-" : Text(ids.front()),
                     Text(p.value("last_step_at", json())),
-                    Seconds(p.value("stuck_seconds", json()))});
+                    Seconds(json(p.value("stuck_ms", 0.0) / 1000.0))});
   }
   PrintTable(rows);
 }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analytics/funnel_query.h"
+#include "analytics/funnel_query_json.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "engine/engine_impl.h"
@@ -99,6 +100,7 @@ namespace {
 struct ResolvedFunnel {
   analytics::FunnelDefinition def;
   analytics::FunnelOptions options;
+  analytics::PeopleQuery people;
 };
 
 }  // namespace
@@ -122,54 +124,11 @@ static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, std::string_view id
     return Status::InvalidArgument(
         "steps: missing; give a stored funnel id, `steps: \"A>B>C\"` or a `definition` object");
   }
-  if (std::string w = Text(q, "window"); !w.empty()) {
-    SP_ASSIGN_OR_RETURN(r.def.window, ParseDuration(w));
-  }
-  if (std::string o = Text(q, "order"); !o.empty()) {
-    SP_ASSIGN_OR_RETURN(r.def.order, analytics::ParseOrderMode(o));
-  }
-  if (std::string e = Text(q, "entry"); !e.empty()) {
-    SP_ASSIGN_OR_RETURN(r.def.entry, analytics::ParseEntryMode(e));
-  }
+  SP_RETURN_IF_ERROR(analytics::ApplyQueryJson(q, &r.def, &r.options, &r.people));
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
-  auto& o = r.options;
-  o.threads = m.options.query_threads;
-  if (std::string f = Text(q, "from"); !f.empty()) {
-    SP_ASSIGN_OR_RETURN(TimeMs t, ParseIso8601(f));
-    o.from = t;
-  }
-  if (std::string t = Text(q, "to"); !t.empty()) {
-    SP_ASSIGN_OR_RETURN(TimeMs v, ParseIso8601(t));
-    o.to = v;
-  }
+  r.options.threads = m.options.query_threads;
   if (std::string s = Text(q, "segment"); !s.empty()) {
-    SP_ASSIGN_OR_RETURN(o.segment, segment_members(s));
-  }
-  o.breakdown = Text(q, "breakdown");
-  if (std::string a = Text(q, "breakdown_attribution"); !a.empty()) {
-    SP_ASSIGN_OR_RETURN(o.attribution, analytics::ParseAttribution(a));
-  }
-  SP_ASSIGN_OR_RETURN(int64_t top, Integer(q, "top", o.top));
-  o.top = static_cast<int>(top);
-  if (std::string c = Text(q, "completion_windows"); !c.empty()) {
-    size_t at = 0;
-    while (at <= c.size()) {
-      size_t comma = c.find(',', at);
-      std::string part = c.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-      SP_ASSIGN_OR_RETURN(DurationMs d, ParseDuration(part));
-      o.completion_windows.push_back(d);
-      if (comma == std::string::npos) break;
-      at = comma + 1;
-    }
-  }
-  if (std::string t = Text(q, "trend"); !t.empty()) {
-    if (t == "day") {
-      o.trend = analytics::TrendUnit::kDay;
-    } else if (t == "week") {
-      o.trend = analytics::TrendUnit::kWeek;
-    } else {
-      return Status::InvalidArgument(fmt::format("trend: '{}' is not day or week", t));
-    }
+    SP_ASSIGN_OR_RETURN(r.options.segment, segment_members(s));
   }
   return r;
 }
@@ -213,27 +172,18 @@ Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
   SP_RETURN_IF_ERROR(RequireIndex());
   auto members = [this](std::string_view s) { return SegmentMembers(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, id, query, members));
-  analytics::PeopleQuery pq;
-  SP_ASSIGN_OR_RETURN(int64_t completed, Integer(query, "completed", 0));
-  SP_ASSIGN_OR_RETURN(int64_t dropped, Integer(query, "dropped_at", 0));
-  pq.completed = static_cast<int>(completed);
-  pq.dropped_at = static_cast<int>(dropped);
+  analytics::PeopleQuery pq = f.people;
   pq.now = clock->NowMs();
   std::vector<analytics::FunnelPerson> people;
   {
     std::shared_lock lock(index_mu);
     SP_ASSIGN_OR_RETURN(people, analytics::FunnelPeople(index, f.def, f.options, pq, properties.get()));
   }
-  json list = json::array();
-  for (const auto& p : people) {
-    std::vector<std::string> ids = profiles->IdentitiesOf(p.profile);
+  json list = analytics::ToJson(people);
+  for (size_t i = 0; i < people.size(); ++i) {
+    std::vector<std::string> ids = profiles->IdentitiesOf(people[i].profile);
     if (identities) identities->insert(identities->end(), ids.begin(), ids.end());
-    list.push_back({{"profile", p.profile.value()},
-                    {"identity", ids.empty() ? "" : ids.front()},
-                    {"last_step", p.last_step},
-                    {"last_step_name", p.last_step_name},
-                    {"last_step_at", FormatIso8601(p.last_step_at)},
-                    {"stuck_seconds", double(p.stuck_ms) / 1000.0}});
+    list[i]["identities"] = ids;
   }
   return json{{"funnel", f.def.id.empty() ? "ad-hoc" : f.def.id},
               {"version", f.options.definition_version},
@@ -273,19 +223,17 @@ Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_v
   std::shared_lock lock(m.index_mu);
   auto person = analytics::LastCompletedStep(m.index, f.def, f.options, pid, m.clock->NowMs(),
                                              m.properties.get());
-  json out = {{"funnel", f.def.id}, {"version", f.options.definition_version},
-              {"profile", std::string(profile)}};
-  if (!person.ok()) {
-    if (person.status().code() != Code::kNotFound) return person.status();
-    out["step"] = 0;  // no events in the index: never entered
-    return out;
+  json out;
+  if (person.ok()) {
+    out = analytics::ToJson(*person);
+  } else if (person.status().code() == Code::kNotFound) {
+    out = {{"profile", pid.value()}, {"last_step", 0}, {"last_step_name", nullptr}};  // no events
+  } else {
+    return person.status();
   }
-  out["step"] = person->last_step;
-  out["step_name"] = person->last_step_name;
-  if (person->last_step > 0) {
-    out["at"] = FormatIso8601(person->last_step_at);
-    out["stuck_seconds"] = double(person->stuck_ms) / 1000.0;
-  }
+  out["funnel"] = f.def.id;
+  out["version"] = f.options.definition_version;
+  out["identity"] = identity;
   return out;
 }
 

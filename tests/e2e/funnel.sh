@@ -44,7 +44,7 @@ check "people who verified but did not order" "$(echo "$people" | json count)" "
 check "saved as a static segment" "$(sp funnel onboarding --dropped-at 2 --save-segment stuck-at-2 --json | json members)" "2"
 check_contains "the segment lists them" "$(sp segments stuck-at-2 --json)" "user:bob"
 check "restricted to the segment" "$(sp funnel onboarding --segment stuck-at-2 --json | json steps.0.count)" "2"
-check "last completed step of bob" "$(sp funnel onboarding --profile bob --json | json step)" "2"
+check "last completed step of bob" "$(sp funnel onboarding --profile bob --json | json last_step)" "2"
 
 WK=$(sp keys create --kind write --json | json token)
 AT=$(sp keys create --kind admin --json | json token)
