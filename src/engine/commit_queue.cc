@@ -42,11 +42,17 @@ void CommitQueue::WriterLoop() {
         pending_.pop_front();
       }
     }
-    // One vector for the whole group; each submission owns a contiguous slice.
+    // One vector for the whole group; each submission owns a contiguous slice. A group of one
+    // (an import chunk, a quiet server) commits the submission's own vector: no copy.
     std::vector<size_t> sizes;
-    for (auto& p : group) {
-      sizes.push_back(p.events.size());
-      for (auto& e : p.events) events.push_back(std::move(e));
+    if (group.size() == 1) {
+      sizes.push_back(group[0].events.size());
+      events.swap(group[0].events);
+    } else {
+      for (auto& p : group) {
+        sizes.push_back(p.events.size());
+        for (auto& e : p.events) events.push_back(std::move(e));
+      }
     }
     std::vector<std::string> refused;
     Status s = events.empty() ? Status::Ok() : commit_(events, refused);

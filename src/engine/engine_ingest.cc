@@ -122,11 +122,14 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
     SP_RETURN_IF_ERROR(finish_in_flight());
     if (!parsed.events.empty()) in_flight = m.commits->Submit(std::move(parsed.events));
     parsed = ingest::ParsedEvents();
+    // Room for a chunk's events up front (~1 per 200 bytes): no regrowth moving Events around.
+    parsed.events.reserve(m.options.import_chunk_bytes / 200);
     return Status::Ok();
   };
 
   std::string buffer(m.options.import_chunk_bytes, '\0');
   ingest::ParsedEvents parsed;
+  parsed.events.reserve(m.options.import_chunk_bytes / 200);
   bool first_chunk = true;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
