@@ -42,6 +42,17 @@ class EngineTest : public ::testing::Test {
     return r.ok() ? *r : nlohmann::json();
   }
 
+  void Reopen() {
+    engine_.reset();
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+  }
+
   std::filesystem::path dir_;
   ManualClock clock_;
   std::unique_ptr<Engine> engine_;
@@ -120,6 +131,21 @@ TEST_F(EngineTest, RejectedItemsAreKeptAndReimportedWhenTheyBecomeValid) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->rejections.size(), 1u);  // still invalid: kept
   EXPECT_EQ((*engine_->ListDeadLetters(10))["dead_letters"].size(), 1u);
+}
+
+TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {
+  Post("track", R"({"anonymousId":"x","event":"A","timestamp":"2026-11-20T10:00:00Z","properties":{"p":1}})");
+  Post("track", R"({"userId":"u","event":"B","timestamp":"2026-11-20T11:00:00Z","properties":{"p":2}})");
+  Post("identify", R"({"userId":"u","anonymousId":"x","timestamp":"2026-11-20T12:00:00Z"})");
+  Post("track", R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
+  nlohmann::json q = {{"steps", "A>B"}, {"breakdown", "properties.p"}};
+  auto live = engine_->Funnel("", q);
+  ASSERT_TRUE(live.ok());
+  Reopen();
+  auto rebuilt = engine_->Funnel("", q);
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(live->dump(), rebuilt->dump());
+  EXPECT_EQ((*rebuilt)["steps"][1]["count"], 1);
 }
 
 }  // namespace
