@@ -76,6 +76,7 @@ void Batch::Delete(Cf cf, std::string_view key) { wb_->Delete(db_->handle(cf), T
 void Batch::DeleteRange(Cf cf, std::string_view begin, std::string_view end) {
   wb_->DeleteRange(db_->handle(cf), ToSlice(begin), ToSlice(end));
 }
+void Batch::Clear() { wb_->Clear(); }
 size_t Batch::Count() const { return wb_->Count(); }
 size_t Batch::ByteSize() const { return wb_->GetDataSize(); }
 

@@ -41,6 +41,8 @@ class Batch {
   void Delete(Cf cf, std::string_view key);
   // Deletes every key in [begin, end).
   void DeleteRange(Cf cf, std::string_view begin, std::string_view end);
+  // Removes every operation, keeping the memory (for a batch reused across writes).
+  void Clear();
   // Number of operations so far.
   size_t Count() const;
   // Bytes of the batch's encoding (a size guide for callers that want to split work).

@@ -14,25 +14,15 @@ void ChunkWriter::Add(const Event& event) {
   ++count_;
 }
 
-std::string ChunkWriter::Finish() const {
-  std::string out;
-  out.reserve(records_.size() + 3);
-  PutVarint64(out, count_);
-  out.append(records_);
-  return out;
-}
-
 bool SplitChunk(std::string_view value, std::vector<std::string_view>& records) {
   records.clear();
-  uint64_t n = 0;
-  if (!GetVarint64(value, n) || n > value.size()) return false;
-  records.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
+  if (value.empty()) return false;  // a chunk holds at least one event
+  while (!value.empty()) {
     std::string_view record;
     if (!GetLengthPrefixed(value, record)) return false;
     records.push_back(record);
   }
-  return value.empty();
+  return true;
 }
 
 }  // namespace signpost::store

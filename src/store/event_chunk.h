@@ -1,6 +1,6 @@
 // Event chunks: the value of one key of the events column family. A chunk holds the encodings of
-// consecutive events (seq = the key's first seq + position): varint count, then per event a
-// varint length and its EncodeEvent bytes. Storing ~256 events under one key makes appends one
+// consecutive events (seq = the key's first seq + position): per event a varint length and its
+// EncodeEvent bytes, nothing else (the count is the number of records). Storing ~256 events under one key makes appends one
 // put per chunk and scans read big values.
 // Thread-safe: pure functions and a reader over caller-owned bytes.
 #pragma once
@@ -22,8 +22,13 @@ class ChunkWriter {
  public:
   void Add(const Event& event);
   size_t count() const { return count_; }
-  // The chunk value (count prefix + records).
-  std::string Finish() const;
+  // The chunk value; valid until the next Add or Clear.
+  std::string_view value() const { return records_; }
+  // Empties the writer, keeping its memory.
+  void Clear() {
+    records_.clear();
+    count_ = 0;
+  }
 
  private:
   size_t count_ = 0;

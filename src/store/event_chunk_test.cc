@@ -17,7 +17,7 @@ TEST(EventChunk, RoundTripsRecordsAndReadsMessageIdsAlone) {
   writer.Add(a);
   writer.Add(b);
   EXPECT_EQ(writer.count(), 2u);
-  const std::string value = writer.Finish();
+  const std::string value(writer.value());
   std::vector<std::string_view> records;
   ASSERT_TRUE(SplitChunk(value, records));
   ASSERT_EQ(records.size(), 2u);
@@ -36,7 +36,7 @@ TEST(EventChunk, RoundTripsRecordsAndReadsMessageIdsAlone) {
 TEST(EventChunk, RefusesMalformedValues) {
   ChunkWriter writer;
   writer.Add(testing::Track("m", "u", "", 1));
-  const std::string value = writer.Finish();
+  const std::string value(writer.value());
   std::vector<std::string_view> records;
   EXPECT_FALSE(SplitChunk(value.substr(0, value.size() - 1), records));  // truncated
   EXPECT_FALSE(SplitChunk(value + "x", records));                         // trailing bytes

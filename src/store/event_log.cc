@@ -1,10 +1,12 @@
 #include "store/event_log.h"
 
 #include <algorithm>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "store/coding.h"
 #include "store/event_chunk.h"
@@ -30,18 +32,26 @@ bool DecodeHashLog(std::string_view in, uint64_t& count, std::vector<HashLogEntr
   return true;
 }
 
-// One event of the per-identity index, decoded.
-struct IndexEntry {
-  TimeMs timestamp;
-  uint64_t seq;
-  uint64_t chunk;  // first seq of the chunk holding it
-  bool operator<(const IndexEntry& o) const {
-    return timestamp != o.timestamp ? timestamp < o.timestamp : seq < o.seq;
-  }
-};
+constexpr std::string_view kIndexedThroughKey = "events.indexed_through";
 
-// Index record value: per event of the identity in the chunk, zig-zag varint timestamp and varint
-// position.
+using IndexEntry = EventLog::IndexEntry;
+using PendingEntry = EventLog::PendingEntry;
+
+uint64_t IdentityHash(std::string_view identity) {
+  return XXH3_64bits(identity.data(), identity.size());
+}
+
+// Adds the index entry of `e` (stored at `chunk`) to `entries` and `names`.
+void AddPending(const Event& e, uint64_t chunk, std::vector<PendingEntry>& entries,
+                std::string& names) {
+  const std::string identity = e.PrimaryIdentity();
+  entries.push_back(PendingEntry{IdentityHash(identity), names.size(), identity.size(),
+                                 IndexEntry{e.timestamp, e.seq, chunk}});
+  names.append(identity);
+}
+
+// Index record: key = length-prefixed identity + first seq of the record (u64 BE); value = per
+// entry, in seq order: zig-zag varint timestamp, varint (seq - first seq), varint (seq - chunk).
 Status ScanIdentity(const Db& db, const std::string& identity,
                     const std::function<void(const IndexEntry&)>& fn) {
   const std::string prefix = IdentityIndexPrefix(identity);
@@ -52,15 +62,16 @@ Status ScanIdentity(const Db& db, const std::string& identity,
                                  bad = Status::Corruption("bad identity index key");
                                  return false;
                                }
-                               const uint64_t chunk = DecodeFixed64BE(key.data() + prefix.size());
+                               const uint64_t first = DecodeFixed64BE(key.data() + prefix.size());
                                while (!value.empty()) {
                                  int64_t t = 0;
-                                 uint64_t offset = 0;
-                                 if (!GetSignedVarint64(value, t) || !GetVarint64(value, offset)) {
+                                 uint64_t delta = 0, offset = 0;
+                                 if (!GetSignedVarint64(value, t) || !GetVarint64(value, delta) ||
+                                     !GetVarint64(value, offset) || offset > first + delta) {
                                    bad = Status::Corruption("bad identity index record");
                                    return false;
                                  }
-                                 fn(IndexEntry{t, chunk + offset, chunk});
+                                 fn(IndexEntry{t, first + delta, first + delta - offset});
                                }
                                return true;
                              }));
@@ -75,8 +86,8 @@ std::string IdentityIndexPrefix(std::string_view identity) {
   return key;
 }
 
-Result<std::unique_ptr<EventLog>> EventLog::Load(Db* db) {
-  std::unique_ptr<EventLog> log(new EventLog(db));
+Result<std::unique_ptr<EventLog>> EventLog::Load(Db* db, size_t index_flush_events) {
+  std::unique_ptr<EventLog> log(new EventLog(db, std::max<size_t>(index_flush_events, 1)));
   SP_RETURN_IF_ERROR(log->LoadState());
   return log;
 }
@@ -107,7 +118,19 @@ Status EventLog::LoadState() {
   SP_RETURN_IF_ERROR(bad);
   next_seq_ = next_seq;
   count_ = count;
-  return Status::Ok();
+
+  // Re-index the events written after the last index records.
+  SP_ASSIGN_OR_RETURN(auto through, db_->Get(Cf::kMeta, kIndexedThroughKey));
+  uint64_t indexed_through = 0;
+  if (through) {
+    if (through->size() != 8) return Status::Corruption("bad indexed-through seq");
+    indexed_through = DecodeFixed64BE(through->data());
+  }
+  std::unique_lock lock(pending_mu_);
+  return Scan(indexed_through, [&](const Event& e) {
+    AddPending(e, ChunkOf(e.seq), pending_, pending_names_);
+    return true;
+  });
 }
 
 uint64_t EventLog::ChunkOf(uint64_t seq) const {
@@ -161,28 +184,21 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
 
   Staged staged;
   staged.next_seq = next_seq_.load(std::memory_order_relaxed);
-  // Index records of the whole call, put in key order: the memtable then inserts each next to
-  // the previous one instead of searching from the top.
-  std::vector<std::pair<std::string, std::string>> index_records;
-  std::unordered_map<std::string, size_t> in_chunk;  // identity -> index in index_records
+  staged.index.reserve(events.size());
   ChunkWriter chunk;
   std::string hash_log;
   uint64_t chunk_start = staged.next_seq;
   auto finish_chunk = [&] {
     if (chunk.count() == 0) return;
     const std::string key = U64Key(chunk_start);
-    batch.Put(Cf::kEvents, key, chunk.Finish());
+    batch.Put(Cf::kEvents, key, chunk.value());
     std::string log;
     PutVarint64(log, chunk.count());
     log.append(hash_log);
     batch.Put(Cf::kMessageIds, key, log);
     staged.chunk_starts.push_back(chunk_start);
-    for (auto& [identity, slot] : in_chunk) {
-      PutFixed64BE(index_records[slot].first, chunk_start);
-    }
-    chunk = ChunkWriter();
+    chunk.Clear();
     hash_log.clear();
-    in_chunk.clear();
     chunk_start = staged.next_seq;
   };
   for (size_t i = 0; i < events.size(); ++i) {
@@ -202,20 +218,78 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
       PutVarint64(hash_log, offset);
       PutFixed64BE(hash_log, hash[i]);
     }
-    auto [it, fresh] = in_chunk.try_emplace(e.PrimaryIdentity(), index_records.size());
-    if (fresh) index_records.emplace_back(IdentityIndexPrefix(it->first), std::string());
-    std::string& value = index_records[it->second].second;
-    PutSignedVarint64(value, e.timestamp);
-    PutVarint64(value, offset);
+    AddPending(e, chunk_start, staged.index, staged.names);
   }
   finish_chunk();
-  std::sort(index_records.begin(), index_records.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, value] : index_records) batch.Put(Cf::kEventsByIdentity, key, value);
+  if (pending_.size() + staged.index.size() >= index_flush_events_) {
+    PutIndexRecords(staged, batch);
+    staged.flushed = true;
+  }
   return staged;
 }
 
-void EventLog::Commit(const Staged& staged) {
+void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
+  struct Ref {
+    uint64_t hash;
+    std::string_view name;
+    const IndexEntry* entry;
+  };
+  std::vector<Ref> refs;
+  refs.reserve(pending_.size() + staged.index.size());
+  for (const auto& p : pending_) {
+    refs.push_back(Ref{p.hash, std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
+  }
+  for (const auto& p : staged.index) {
+    refs.push_back(Ref{p.hash, std::string_view(staged.names).substr(p.offset, p.size), &p.entry});
+  }
+  // Group by identity (hash first: cheap; the name only decides between equal hashes), each
+  // group in seq order.
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+    if (a.hash != b.hash) return a.hash < b.hash;
+    if (a.name != b.name) return a.name < b.name;
+    return a.entry->seq < b.entry->seq;
+  });
+  std::vector<std::pair<std::string, std::string>> records;
+  for (size_t i = 0; i < refs.size();) {
+    size_t end = i + 1;
+    while (end < refs.size() && refs[end].hash == refs[i].hash && refs[end].name == refs[i].name) {
+      ++end;
+    }
+    const uint64_t first = refs[i].entry->seq;
+    std::string key = IdentityIndexPrefix(refs[i].name);
+    PutFixed64BE(key, first);
+    std::string value;
+    for (size_t k = i; k < end; ++k) {
+      const IndexEntry& e = *refs[k].entry;
+      PutSignedVarint64(value, e.timestamp);
+      PutVarint64(value, e.seq - first);
+      PutVarint64(value, e.seq - e.chunk);
+    }
+    records.emplace_back(std::move(key), std::move(value));
+    i = end;
+  }
+  // Put in key order: the memtable then inserts each next to the previous one.
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : records) batch.Put(Cf::kEventsByIdentity, key, value);
+  batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(staged.next_seq - 1));
+}
+
+void EventLog::Commit(Staged& staged) {
+  {
+    std::unique_lock lock(pending_mu_);
+    if (staged.flushed) {
+      pending_.clear();
+      pending_names_.clear();
+    } else {
+      const uint64_t base = pending_names_.size();
+      pending_names_.append(staged.names);
+      for (PendingEntry p : staged.index) {
+        p.offset += base;
+        pending_.push_back(p);
+      }
+    }
+  }
   ids_.Reserve(staged.ids.size());
   for (const auto& [hash, seq] : staged.ids) ids_.Insert(hash, seq);
   chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
@@ -251,14 +325,39 @@ Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)
   return bad;
 }
 
-Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& identities,
-                                              size_t limit) const {
-  std::vector<IndexEntry> entries;
+Status EventLog::EntriesOf(const std::vector<std::string>& identities,
+                           std::vector<IndexEntry>& entries) const {
+  // Pending first: an entry that leaves pending_ was written before it left, so the stored scan
+  // that follows finds it.
+  {
+    std::vector<uint64_t> hashes;
+    for (const auto& identity : identities) hashes.push_back(IdentityHash(identity));
+    std::shared_lock lock(pending_mu_);
+    const std::string_view names(pending_names_);
+    for (const auto& p : pending_) {
+      for (size_t k = 0; k < hashes.size(); ++k) {
+        if (p.hash == hashes[k] && names.substr(p.offset, p.size) == identities[k]) {
+          entries.push_back(p.entry);
+          break;
+        }
+      }
+    }
+  }
   for (const auto& identity : identities) {
     SP_RETURN_IF_ERROR(
         ScanIdentity(*db_, identity, [&](const IndexEntry& e) { entries.push_back(e); }));
   }
   std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const IndexEntry& a, const IndexEntry& b) { return a.seq == b.seq; }),
+                entries.end());
+  return Status::Ok();
+}
+
+Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& identities,
+                                              size_t limit) const {
+  std::vector<IndexEntry> entries;
+  SP_RETURN_IF_ERROR(EntriesOf(identities, entries));
   if (limit > 0 && entries.size() > limit) {
     entries.erase(entries.begin(), entries.end() - static_cast<std::ptrdiff_t>(limit));
   }
@@ -289,12 +388,12 @@ Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& id
 
 Result<EventLog::Summary> EventLog::SummaryOf(const std::vector<std::string>& identities) const {
   Summary summary;
-  for (const auto& identity : identities) {
-    SP_RETURN_IF_ERROR(ScanIdentity(*db_, identity, [&](const IndexEntry& e) {
-      if (summary.count == 0 || e.timestamp < summary.first_seen) summary.first_seen = e.timestamp;
-      if (summary.count == 0 || e.timestamp > summary.last_seen) summary.last_seen = e.timestamp;
-      ++summary.count;
-    }));
+  std::vector<IndexEntry> entries;
+  SP_RETURN_IF_ERROR(EntriesOf(identities, entries));
+  summary.count = entries.size();
+  if (!entries.empty()) {
+    summary.first_seen = entries.front().timestamp;
+    summary.last_seen = entries.back().timestamp;
   }
   return summary;
 }

@@ -1,8 +1,11 @@
 // EventLog: the stored events. Arrival sequence numbers; the compact event records, stored in
 // chunks of up to kChunkEvents consecutive events under the chunk's first seq; dedup by message id
 // (an in-memory hash -> seq table, confirmed by reading the stored event, and persisted as one
-// hash-log record per chunk); and the per-identity index: one record per (identity, chunk)
-// listing that identity's (timestamp, position) pairs in the chunk.
+// hash-log record per chunk); and the per-identity index. The index entries of the newest events
+// (at most index_flush_events of them) are kept in memory; when that many have gathered, the
+// append that crosses the limit also writes them, one record per identity listing its
+// (timestamp, seq, chunk) entries, and moves the persisted "indexed through" seq. At open, the
+// events after that seq are re-indexed from their chunks, so a crash loses no index entry.
 //
 // Writes are two-phase so that one atomic batch can also carry other modules' records: Stage()
 // fills a Batch, the caller writes it, then Commit() publishes the result in memory.
@@ -14,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,7 +37,26 @@ class EventLog {
  public:
   // Loads the message-id hashes, chunk starts and counters from `db` (not owned; must outlive this).
   // kIoError / kCorruption when the store cannot be read.
-  static Result<std::unique_ptr<EventLog>> Load(Db* db);
+  // `index_flush_events` (>= 1): see the class comment.
+  static Result<std::unique_ptr<EventLog>> Load(Db* db, size_t index_flush_events);
+
+  // One event in the per-identity index.
+  struct IndexEntry {
+    TimeMs timestamp;
+    uint64_t seq;
+    uint64_t chunk;  // first seq of the chunk holding it
+    bool operator<(const IndexEntry& o) const {
+      return timestamp != o.timestamp ? timestamp < o.timestamp : seq < o.seq;
+    }
+  };
+
+  // An index entry not yet written: its identity's hash and name (bytes [offset, offset + size)
+  // of a names buffer) and the entry.
+  struct PendingEntry {
+    uint64_t hash;
+    uint64_t offset, size;
+    IndexEntry entry;
+  };
 
   // What Stage() decided, to pass to Commit() once the batch is durable.
   struct Staged {
@@ -42,6 +65,11 @@ class EventLog {
     size_t duplicates = 0;
     std::vector<std::pair<uint64_t, uint64_t>> ids;  // (message-id hash, seq) of accepted events
     std::vector<uint64_t> chunk_starts;                // first seqs of the new chunks
+    // Index entries of the accepted events (names point into `names`), unless `flushed`: then
+    // these and every pending entry went into the batch.
+    std::vector<PendingEntry> index;
+    std::string names;
+    bool flushed = false;
   };
   // Marks each event of `events` a duplicate (seq = 0) when its message id is already stored or
   // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events' chunks,
@@ -49,7 +77,7 @@ class EventLog {
   // duplicates. Fails only when the store cannot be read.
   Result<Staged> Stage(std::vector<Event>& events, Batch& batch) const;
   // Publishes a staged write after its batch was written.
-  void Commit(const Staged& staged);
+  void Commit(Staged& staged);
 
   // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns false.
   Status Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const;
@@ -71,12 +99,28 @@ class EventLog {
   uint64_t last_seq() const { return next_seq_.load(std::memory_order_acquire) - 1; }
 
  private:
-  explicit EventLog(Db* db) : db_(db) {}
+  EventLog(Db* db, size_t index_flush_events) : db_(db), index_flush_events_(index_flush_events) {}
   Status LoadState();
-
-  Db* db_;
+  // Puts the pending entries and `staged.index` into `batch` as index records, with the new
+  // "indexed through" seq.
+  void PutIndexRecords(const Staged& staged, Batch& batch) const;
+  // Every index entry of `identities`, pending and stored, sorted by (timestamp, seq); an entry
+  // found in both (while a flush is being published) is listed once.
+  Status EntriesOf(const std::vector<std::string>& identities,
+                   std::vector<IndexEntry>& entries) const;
   // The chunk that holds `seq` (its first seq); writer-only.
   uint64_t ChunkOf(uint64_t seq) const;
+
+  Db* db_;
+  const size_t index_flush_events_;
+  // Index entries not yet written, in seq order, and the buffer of their identities' names: flat
+  // arrays, so an append adds to them without a map lookup or an allocation per event (a reader
+  // looks through them all: at most index_flush_events entries). Changed only by Commit and
+  // LoadState (the writer), under an exclusive lock; readers take a shared lock; the writer reads
+  // them without the lock.
+  mutable std::shared_mutex pending_mu_;
+  std::vector<PendingEntry> pending_;
+  std::string pending_names_;
 
   MessageIdIndex ids_;                  // writer-only
   std::vector<uint64_t> chunk_starts_;  // first seq of every chunk, ascending; writer-only

@@ -8,7 +8,7 @@ Store::Store(std::unique_ptr<Db> db)
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   SP_ASSIGN_OR_RETURN(auto db, Db::Open(options));
   std::unique_ptr<Store> store(new Store(std::move(db)));
-  SP_ASSIGN_OR_RETURN(store->events_, EventLog::Load(store->db_.get()));
+  SP_ASSIGN_OR_RETURN(store->events_, EventLog::Load(store->db_.get(), options.index_flush_events));
   SP_ASSIGN_OR_RETURN(store->dead_letters_, DeadLetters::Load(store->db_.get()));
   SP_ASSIGN_OR_RETURN(store->keys_, ApiKeys::Load(store->db_.get()));
   return store;
@@ -16,7 +16,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 
 Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook& hook) {
   std::lock_guard lock(append_mu_);
-  Batch batch = db_->NewBatch();
+  if (!append_batch_) append_batch_.emplace(db_->NewBatch());
+  Batch& batch = *append_batch_;
+  batch.Clear();
   SP_ASSIGN_OR_RETURN(auto staged, events_->Stage(events, batch));
   AppendResult result;
   result.accepted = staged.accepted;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,9 @@ class Store {
   VersionedRecords definitions_;
   StaticSegments segments_;
   std::mutex append_mu_;
+  // The batch of every append, reused so its buffer is not allocated (and page-faulted) anew each
+  // time; guarded by append_mu_.
+  std::optional<Batch> append_batch_;
 };
 
 }  // namespace signpost::store
