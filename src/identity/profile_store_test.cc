@@ -261,3 +261,57 @@ TEST_F(ProfileStoreTest, ProfileIdsAreNeverReusedAfterReopen) {
 
 }  // namespace
 }  // namespace signpost::identity
+
+namespace signpost::identity {
+namespace {
+
+// A profile's events stored under two identities, in many chunks of several appends, some index
+// entries written and some still in memory, before and after a merge and a reopen.
+TEST(ProfileStoreChunks, ProfileEventsSpanChunksFlushesAndAMerge) {
+  store::testing::TempDir tmp;
+  std::vector<std::string> expected;
+  {
+    auto opened = ProfileStore::Open({tmp.path(), true, 500});
+    ASSERT_TRUE(opened.ok());
+    auto& ps = **opened;
+    for (int b = 0; b < 4; ++b) {
+      std::vector<Event> batch;
+      for (int i = 0; i < 400; ++i) {
+        const std::string id = "b" + std::to_string(b) + "-" + std::to_string(i);
+        if (i % 50 == 0) {
+          batch.push_back(store::testing::Track(id, "", "anon-1", b * 1000 + i));
+          expected.push_back(id);
+        } else if (i % 50 == 25) {
+          batch.push_back(store::testing::Track(id, "u1", "", b * 1000 + i));
+          expected.push_back(id);
+        } else {
+          batch.push_back(store::testing::Track(id, "x" + std::to_string(i), "", b * 1000 + i));
+        }
+      }
+      ASSERT_TRUE(ps.Append(batch).ok());
+    }
+    std::vector<Event> link = {store::testing::Identify("link", "u1", "anon-1", 99999)};
+    ASSERT_TRUE(ps.Append(link).ok());
+    expected.push_back("link");
+    auto events = ps.ProfileEvents("u1", 0);
+    ASSERT_TRUE(events.ok());
+    std::vector<std::string> ids;
+    for (const auto& e : *events) ids.push_back(e.message_id);
+    EXPECT_EQ(ids, expected);
+    EXPECT_EQ(ps.GetProfile("anon-1")->event_count, expected.size());
+  }
+  auto opened = ProfileStore::Open({tmp.path(), true});
+  ASSERT_TRUE(opened.ok());
+  auto last3 = (*opened)->ProfileEvents("anon-1", 3);
+  ASSERT_TRUE(last3.ok());
+  ASSERT_EQ(last3->size(), 3u);
+  EXPECT_EQ((*last3)[0].message_id, expected[expected.size() - 3]);
+  EXPECT_EQ((*last3)[2].message_id, "link");
+  auto view = (*opened)->GetProfile("u1");
+  EXPECT_EQ(view->event_count, expected.size());
+  EXPECT_EQ(view->first_seen, 0);
+  EXPECT_EQ(view->last_seen, 99999);
+}
+
+}  // namespace
+}  // namespace signpost::identity
