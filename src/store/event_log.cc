@@ -297,6 +297,18 @@ void EventLog::Commit(Staged& staged) {
   next_seq_.store(staged.next_seq, std::memory_order_release);
 }
 
+Status EventLog::WriteIndex() {
+  if (pending_.empty()) return Status::Ok();
+  Staged staged;
+  staged.next_seq = next_seq_.load(std::memory_order_relaxed);
+  Batch batch = db_->NewBatch();
+  PutIndexRecords(staged, batch);
+  SP_RETURN_IF_ERROR(db_->Write(batch));
+  staged.flushed = true;
+  Commit(staged);
+  return Status::Ok();
+}
+
 Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
   Event event;
   Status bad;

@@ -79,6 +79,11 @@ class EventLog {
   // Publishes a staged write after its batch was written.
   void Commit(Staged& staged);
 
+  // Writes the in-memory index entries (as an append's flush does), so the next open need not
+  // re-index. Serialized with Stage/Commit by the caller. kIoError when the write fails (the
+  // entries stay in memory and are re-indexed at the next open).
+  Status WriteIndex();
+
   // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns false.
   Status Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const;
   // The events stored under any of `identities` (their primary identity), ordered by (timestamp,

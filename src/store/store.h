@@ -42,6 +42,9 @@ class Store {
   // Opens or creates the store in options.dir and loads what must be in memory (message-id hashes,
   // counters, keys). Errors as Db::Open (locked, not a signpost folder, other format version).
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  // Writes the in-memory part of the per-identity index (best effort: what is not written is
+  // rebuilt at the next open), then closes the database.
+  ~Store();
 
   // Appends `events` in one atomic write (WAL fsynced when options.sync), durable on return:
   // dedup by message id against everything stored and within the call; each accepted event gets
