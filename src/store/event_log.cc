@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -142,18 +141,29 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
   enum : uint8_t { kAccept, kDuplicate };
   std::vector<uint8_t> verdict(events.size(), kAccept);
   std::vector<uint64_t> hash(events.size(), 0);
-  std::unordered_set<std::string_view> in_call;
-  in_call.reserve(events.size() * 2);
+  // Earlier events of this call, by message-id hash: open addressing over event index + 1 (0 =
+  // empty), at most half full; equal hashes are confirmed by comparing the ids.
+  size_t capacity = 16;
+  while (capacity < events.size() * 2) capacity <<= 1;
+  std::vector<size_t> in_call(capacity, 0);
   // (event index, stored seq with the same hash): confirmed by reading the stored event.
   std::vector<std::pair<size_t, uint64_t>> candidates;
   for (size_t i = 0; i < events.size(); ++i) {
     const std::string& id = events[i].message_id;
     if (id.empty()) continue;
-    if (!in_call.insert(id).second) {
-      verdict[i] = kDuplicate;
-      continue;
-    }
     hash[i] = HashMessageId(id);
+    for (size_t j = hash[i] & (capacity - 1);; j = (j + 1) & (capacity - 1)) {
+      if (in_call[j] == 0) {
+        in_call[j] = i + 1;
+        break;
+      }
+      const size_t k = in_call[j] - 1;
+      if (hash[k] == hash[i] && events[k].message_id == id) {
+        verdict[i] = kDuplicate;
+        break;
+      }
+    }
+    if (verdict[i] == kDuplicate) continue;
     ids_.ForEach(hash[i], [&](uint64_t seq) { candidates.emplace_back(i, seq); });
   }
   if (!candidates.empty()) {
