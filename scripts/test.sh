@@ -22,6 +22,7 @@ if [ -x fuzz/run.sh ]; then
   step "fuzzing every parser (bounded)" bash fuzz/run.sh "$fuzz" "${FUZZ_SECONDS:-15}"
 fi
 for t in tests/e2e/*.sh; do
+  [ "$(basename "$t")" = lib.sh ] && continue  # helpers, sourced by the tests
   [ -f "$t" ] && step "e2e $(basename "$t" .sh)" bash "$t" "$build"
 done
 if [ -d tests/sdk ] && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
