@@ -46,7 +46,7 @@ key=$("$bin" keys create --data "$data" --kind write --name kill9 --json | grep 
 [ -n "$key" ] || fail "signpost keys create gave no token"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 acked="$work/acked.txt"
-"$build/bench/http_load" --url "http://127.0.0.1:$port" --key "$key" --threads 2 --batch 50 \
+"$build/bench/http_load" --url "http://127.0.0.1:$port" --key "$key" --threads 2 --batch 10 \
   --seconds "$seconds" --profiles 16 --user-prefix kill9- --ack-log "$acked" --retry-delay-ms 20 \
   --timeout 5 > "$work/client.json" 2> "$work/client.err" &
 client_pid=$!
