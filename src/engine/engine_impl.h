@@ -63,6 +63,8 @@ struct Engine::Impl {
   // when not null.
   Result<nlohmann::json> PeopleJson(std::string_view id, const nlohmann::json& query,
                                     std::vector<std::string>* identities) const;
+  // Counts `rejections` and keeps them in the dead-letter store under `source`.
+  Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
   Result<IngestOutcome> Submit(ingest::ParsedEvents parsed, std::string_view source);
 };

@@ -35,12 +35,15 @@ void Accumulate(IngestOutcome& total, IngestOutcome&& part) {
 
 }  // namespace
 
+Status Engine::Impl::KeepRejections(const std::vector<Rejection>& rejections,
+                                     std::string_view source) {
+  if (rejections.empty()) return Status::Ok();
+  rejected += rejections.size();
+  return store().AddDeadLetters(rejections, source, clock->NowMs()).status();
+}
+
 Result<IngestOutcome> Engine::Impl::Submit(ingest::ParsedEvents parsed, std::string_view source) {
-  if (!parsed.rejections.empty()) {
-    rejected += parsed.rejections.size();
-    SP_RETURN_IF_ERROR(
-        store().AddDeadLetters(parsed.rejections, source, clock->NowMs()).status());
-  }
+  SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
   IngestOutcome out;
   if (!parsed.events.empty()) {
     SP_ASSIGN_OR_RETURN(out, commits->Submit(std::move(parsed.events)).get());
@@ -113,12 +116,9 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
         if (r.location.rfind("row", 0) == 0) r.raw = csv_header + "\n" + r.raw;
       }
     }
-    if (!parsed.rejections.empty()) {
-      m.rejected += parsed.rejections.size();
-      p.rejected += parsed.rejections.size();
-      SP_RETURN_IF_ERROR(m.store().AddDeadLetters(parsed.rejections, source, m.clock->NowMs()).status());
-      for (auto& r : parsed.rejections) summary.outcome.rejections.push_back(std::move(r));
-    }
+    SP_RETURN_IF_ERROR(m.KeepRejections(parsed.rejections, source));
+    p.rejected += parsed.rejections.size();
+    for (auto& r : parsed.rejections) summary.outcome.rejections.push_back(std::move(r));
     SP_RETURN_IF_ERROR(finish_in_flight());
     if (!parsed.events.empty()) in_flight = m.commits->Submit(std::move(parsed.events));
     parsed = ingest::ParsedEvents();
