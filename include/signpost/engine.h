@@ -108,8 +108,52 @@ class Engine {
   // The last completed step of one profile in a funnel.
   Result<nlohmann::json> LastCompletedStep(std::string_view funnel_id,
                                            std::string_view profile) const;
+
+  // ---- segments (engine_segments.cc) -------------------------------------------------------
+  // Every segment: static lists and rule segments (`kind: segment` definitions), by name.
   Result<nlohmann::json> ListSegments() const;
+  // One segment with its members now (rule segments are evaluated at the clock's now).
   Result<nlohmann::json> Segment(std::string_view name) const;
+  // The segments one profile is a member of now: {"profile", "segments": [names]}.
+  Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
+
+  // ---- journeys (engine_journeys.cc) -------------------------------------------------------
+  // Every journey: id, name, state (draft|live|stopped|completed), version, entered, goal tile.
+  Result<nlohmann::json> Journeys() const;
+  // One journey: its definition, state, versions, and per-step analytics (inflow, in progress,
+  // passed on, exits by reason).
+  Result<nlohmann::json> Journey(std::string_view id) const;
+  // Moves a journey to `state`: "live" (starts it: from then on it enters people) or "stopped"
+  // (everyone inside exits with reason journey_stopped). kFailedPrecondition for a move the
+  // lifecycle does not allow (e.g. a stopped journey cannot go live again: apply a new version).
+  Result<nlohmann::json> SetJourneyState(std::string_view id, std::string_view state);
+  // Back-tests journeys on stored events: request {"journey", "from", "to"} (ISO 8601). Runs the
+  // same runtime on a virtual clock, with no real sends; returns the step analytics, the messages
+  // that would have gone out, and the goal report.
+  Result<nlohmann::json> Replay(const nlohmann::json& request) const;
+  // Processes every committed event not yet seen by the journey runtime and fires every timer due
+  // at the clock's now; returns when nothing is left to do. The live engine does this on its own
+  // thread; tests on a ManualClock call it after advancing the clock.
+  Status RunJourneysUntilIdle();
+
+  // ---- delivery and tracking (engine_delivery.cc) ------------------------------------------
+  // Messages waiting in the outbox (and recent outcomes), newest first.
+  Result<nlohmann::json> Outbox(size_t limit) const;
+  // Attempts every outbox message due at the clock's now once; returns when done (tests).
+  Status DeliverDue();
+  // An open-pixel hit: verifies the signed token and records `Message Opened`.
+  Status TrackOpen(std::string_view token);
+  // A click on a rewritten link: verifies the token, records `Message Clicked`, returns the URL
+  // to redirect to.
+  Result<std::string> TrackClick(std::string_view token);
+
+  // ---- goals (engine_goals.cc) ---------------------------------------------------------------
+  // The goal report of a journey: entered, attained, rate, target, target_progress, holdout and
+  // lift, over time, by variant, by channel, by segment, time to goal. Query: from, to, trend
+  // (day|week), segment.
+  Result<nlohmann::json> GoalReport(std::string_view journey, const nlohmann::json& query) const;
+  // Who attained the goal: profile, when, through which entry.
+  Result<nlohmann::json> GoalPeople(std::string_view journey, const nlohmann::json& query) const;
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/base64.h"
+#include "api/routes.h"
 
 namespace signpost::api {
 
@@ -29,8 +30,6 @@ int HttpStatusFor(Code code) {
   return 500;
 }
 
-namespace {
-
 void Reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -40,6 +39,8 @@ void ReplyError(httplib::Response& res, const Status& s) {
   Reply(res, HttpStatusFor(s.code()),
         {{"success", false}, {"error", {{"code", CodeName(s.code())}, {"message", s.message()}}}});
 }
+
+namespace {
 
 json RejectionJson(const Rejection& r) {
   return {{"location", r.location}, {"field", r.field}, {"reason", r.reason}};
@@ -70,14 +71,26 @@ std::string BearerToken(const httplib::Request& req) {
   return "";
 }
 
-// Query parameters as a JSON object: numbers stay strings; the engine converts.
+}  // namespace
+
 json QueryJson(const httplib::Request& req) {
   json q = json::object();
   for (const auto& [k, v] : req.params) q[k] = v;
   return q;
 }
 
-}  // namespace
+httplib::Server::Handler Admin(Engine& eng, AdminHandler handler) {
+  return [&eng, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    if (!eng.CheckKey(BearerToken(req), "admin")) {
+      return ReplyError(res, Status::Unauthenticated(
+                                 "this endpoint needs an admin token: send 'Authorization: Bearer "
+                                 "<token>' (create one with `signpost keys create --kind admin`)"));
+    }
+    Result<json> r = handler(req);
+    if (!r.ok()) return ReplyError(res, r.status());
+    Reply(res, 200, *r);
+  };
+}
 
 struct Server::Routes {
   httplib::Server http;
@@ -131,18 +144,7 @@ Server::Server(Engine& engine, ServerOptions options)
   });
 
   // ---- admin API: needs an admin token -------------------------------------------------------
-  auto admin = [&eng](auto handler) {
-    return [&eng, handler](const httplib::Request& req, httplib::Response& res) {
-      if (!eng.CheckKey(BearerToken(req), "admin")) {
-        return ReplyError(res, Status::Unauthenticated(
-                                   "this endpoint needs an admin token: send 'Authorization: Bearer "
-                                   "<token>' (create one with `signpost keys create --kind admin`)"));
-      }
-      Result<json> r = handler(req);
-      if (!r.ok()) return ReplyError(res, r.status());
-      Reply(res, 200, *r);
-    };
-  };
+  auto admin = [&eng](AdminHandler handler) { return Admin(eng, std::move(handler)); };
   svr.Get(R"(/api/profiles/([^/]+))", admin([&eng](const httplib::Request& req) {
             return eng.Profile(req.matches[1].str());
           }));
@@ -192,6 +194,10 @@ Server::Server(Engine& engine, ServerOptions options)
   svr.Get(R"(/api/segments/([^/]+))", admin([&eng](const httplib::Request& req) {
             return eng.Segment(req.matches[1].str());
           }));
+
+  AddSegmentRoutes(svr, eng);
+  AddDeliveryRoutes(svr, eng);
+  AddJourneyRoutes(svr, eng);
 
   if (!options_.web_root.empty()) svr.set_mount_point("/", options_.web_root);
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/server.h"
+#include "cli/command_support.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
@@ -20,40 +21,6 @@ namespace signpost::cli {
 namespace {
 
 using nlohmann::json;
-
-Result<std::unique_ptr<Engine>> OpenEngine(const Globals& g, bool load_index) {
-  EngineOptions options;
-  options.data_dir = g.data_dir;
-  options.load_index = load_index;
-  return Engine::Open(options);
-}
-
-// Runs `body` against an opened engine and records the exit code.
-template <class F>
-void WithEngine(Globals& g, bool load_index, F body) {
-  auto engine = OpenEngine(g, load_index);
-  if (!engine.ok()) {
-    g.exit_code = PrintError(engine.status());
-    return;
-  }
-  g.exit_code = body(**engine);
-}
-
-// Prints a JSON result with --json, or through `text` otherwise.
-template <class Text>
-int Show(const Globals& g, const Result<json>& r, Text text) {
-  if (!r.ok()) return PrintError(r.status());
-  if (g.json) {
-    PrintJson(*r);
-  } else {
-    text(*r);
-  }
-  return 0;
-}
-
-int ShowJson(const Globals& g, const Result<json>& r) {
-  return Show(g, r, [](const json& doc) { PrintJson(doc); });
-}
 
 // Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
 std::thread StopOnSignal(api::Server& server) {
@@ -264,7 +231,6 @@ void RegisterSegments(CLI::App& app, Globals& g) {
 
 }  // namespace
 
-void RegisterFunnel(CLI::App& app, Globals& g);  // funnel_command.cc
 
 void RegisterCommands(CLI::App& app, Globals& g) {
   app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
@@ -280,6 +246,10 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterApply(app, g);
   RegisterFunnel(app, g);
   RegisterSegments(app, g);
+  RegisterJourneys(app, g);
+  RegisterGoals(app, g);
+  RegisterReplay(app, g);
+  RegisterDelivery(app, g);
 }
 
 }  // namespace signpost::cli

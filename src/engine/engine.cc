@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/engine_delivery.h"
 #include "engine/engine_impl.h"
+#include "engine/engine_journeys.h"
+#include "engine/engine_segments.h"
 
 namespace signpost {
 
@@ -20,9 +23,15 @@ Status StorePropertySource::Scan(analytics::PropertyScope scope,
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+Engine::Impl::Impl() = default;
+Engine::Impl::~Impl() = default;
+
 Engine::~Engine() {
+  if (!impl_) return;
+  impl_->CloseJourneys();
   // Drain pending commits before the store closes.
-  if (impl_) impl_->commits.reset();
+  impl_->commits.reset();
+  impl_->CloseDelivery();
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
@@ -44,6 +53,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       [raw](std::vector<Event>& events, std::vector<std::string>& refused) {
         return raw->Commit(events, refused);
       });
+  SP_RETURN_IF_ERROR(impl->OpenSegments());
+  SP_RETURN_IF_ERROR(impl->OpenDelivery());
+  SP_RETURN_IF_ERROR(impl->OpenJourneys());
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -68,9 +80,12 @@ Status Engine::Impl::Commit(std::vector<Event>& events, std::vector<std::string>
   duplicates += r.duplicates;
   refused_merges += r.refused_merges.size();
   for (auto& line : r.refused_merges) refused.push_back(std::move(line));
-  if (!index_loaded) return Status::Ok();
-  std::unique_lock lock(index_mu);
-  return UpdateIndex(events);
+  if (index_loaded) {
+    std::unique_lock lock(index_mu);
+    SP_RETURN_IF_ERROR(UpdateIndex(events));
+  }
+  OnCommitted(events);
+  return Status::Ok();
 }
 
 Status Engine::Impl::UpdateIndex(const std::vector<Event>& events) {

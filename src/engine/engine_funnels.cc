@@ -1,4 +1,4 @@
-// Engine: definitions (apply, list) and funnels (reports, people, segments).
+// Engine: funnels (reports, people, saving people as a segment, last completed step).
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -33,64 +33,11 @@ Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
   return Status::InvalidArgument(fmt::format("{}: '{}' is not a whole number", key, t));
 }
 
-// The `kind` and `id` of a YAML or JSON definition (JSON is YAML).
-Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format(
-        "definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
-        e.mark.column + 1, e.msg));
-  }
-  if (!root.IsMap())
-    return Status::InvalidArgument("definition: expected a mapping with `kind` and `id`");
-  if (!root["kind"] || !root["kind"].IsScalar())
-    return Status::InvalidArgument("kind: missing; add `kind: funnel`");
-  std::string kind = root["kind"].as<std::string>();
-  std::string id = root["id"] && root["id"].IsScalar() ? root["id"].as<std::string>() : "";
-  return std::make_pair(kind, id);
-}
-
-json DefinitionJson(const store::VersionedRecord& r) {
-  return {{"kind", r.kind}, {"id", r.id}, {"version", r.version}, {"note", r.note}, {"at", FormatIso8601(r.at)}};
-}
-
 }  // namespace
 
-Result<json> Engine::Apply(std::string_view text, std::string_view note) {
-  Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(auto kind_id, KindAndId(text));
-  auto& [kind, id] = kind_id;
-  if (kind != "funnel") {
-    return Status::InvalidArgument(
-        fmt::format("kind: '{}' is not a kind this version applies; use `kind: funnel`", kind));
-  }
+Result<json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  if (def.id.empty()) return Status::InvalidArgument("id: missing; give the funnel an `id`");
-  std::string change_note(note.empty() ? def.note : note);
-  SP_ASSIGN_OR_RETURN(uint64_t version,
-                      m.store().definitions().Put(kind, def.id, text, change_note, m.clock->NowMs()));
-  return json{{"kind", kind}, {"id", def.id}, {"version", version}, {"note", change_note}};
-}
-
-Result<json> Engine::ListDefinitions(std::string_view kind) const {
-  SP_ASSIGN_OR_RETURN(auto records, impl_->store().definitions().List(kind));
-  json out = json::array();
-  for (const auto& r : records) {
-    json d = DefinitionJson(r);
-    if (kind == "funnel") {
-      auto def = analytics::ParseFunnelDefinition(r.body);
-      if (def.ok()) {
-        d["name"] = def->name;
-        json steps = json::array();
-        for (const auto& s : def->steps) steps.push_back(s.name);
-        d["steps"] = steps;
-      }
-    }
-    out.push_back(std::move(d));
-  }
-  return json{{"definitions", out}};
+  return StoreDefinition("funnel", def.id, text, note.empty() ? def.note : note);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -131,19 +78,6 @@ static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, std::string_view id
     SP_ASSIGN_OR_RETURN(r.options.segment, segment_members(s));
   }
   return r;
-}
-
-Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view name) const {
-  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store().segments().Get(name));
-  std::vector<ProfileId> out;
-  out.reserve(seg.identities.size());
-  for (const auto& identity : seg.identities) {
-    ProfileId p = profiles->ProfileOf(identity);
-    if (p.value() != 0) out.push_back(p);
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 Status Engine::Impl::RequireIndex() const {
@@ -235,22 +169,6 @@ Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_v
   out["version"] = f.options.definition_version;
   out["identity"] = identity;
   return out;
-}
-
-Result<json> Engine::ListSegments() const {
-  SP_ASSIGN_OR_RETURN(auto segments, impl_->store().segments().List());
-  json out = json::array();
-  for (const auto& s : segments) {
-    out.push_back({{"name", s.name}, {"version", s.version}, {"members", s.identities.size()},
-                   {"note", s.note}, {"at", FormatIso8601(s.at)}});
-  }
-  return json{{"segments", out}};
-}
-
-Result<json> Engine::Segment(std::string_view name) const {
-  SP_ASSIGN_OR_RETURN(store::StaticSegment s, impl_->store().segments().Get(name));
-  return json{{"name", s.name}, {"version", s.version}, {"note", s.note},
-              {"at", FormatIso8601(s.at)}, {"identities", s.identities}};
 }
 
 }  // namespace signpost

@@ -25,7 +25,15 @@ class StorePropertySource final : public analytics::PropertySource {
   const store::Store& store_;
 };
 
+// The state of each area, defined in engine_<area>.h; Impl owns one of each.
+struct SegmentsPart;
+struct DeliveryPart;
+struct JourneysPart;
+
 struct Engine::Impl {
+  Impl();
+  ~Impl();
+
   EngineOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
@@ -40,6 +48,20 @@ struct Engine::Impl {
   uint64_t merges_applied = 0;  // identity merges already applied to the index
 
   std::unique_ptr<engine::CommitQueue> commits;
+
+  // Areas (engine_<area>.cc). Opened in Engine::Open after the index (segments, delivery, then
+  // journeys), closed in reverse order by ~Engine.
+  std::unique_ptr<SegmentsPart> segments;
+  std::unique_ptr<DeliveryPart> delivery;
+  std::unique_ptr<JourneysPart> journeys;
+  Status OpenSegments();
+  Status OpenDelivery();
+  void CloseDelivery();
+  Status OpenJourneys();
+  void CloseJourneys();
+  // Called on the commit thread after each commit with the accepted events (seq != 0) and their
+  // profiles: hands them to the journey runtime.
+  void OnCommitted(const std::vector<Event>& events);
 
   // Counters for /metrics.
   std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, refused_merges{0};
@@ -63,6 +85,17 @@ struct Engine::Impl {
   // when not null.
   Result<nlohmann::json> PeopleJson(std::string_view id, const nlohmann::json& query,
                                     std::vector<std::string>* identities) const;
+  // Apply of each kind: validates `text` completely, then stores it as a new version
+  // (engine_definitions.cc dispatches on `kind`).
+  Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);    // funnels
+  Result<nlohmann::json> ApplySegment(std::string_view text, std::string_view note);   // segments
+  Result<nlohmann::json> ApplyTemplate(std::string_view text, std::string_view note);  // delivery
+  Result<nlohmann::json> ApplyChannel(std::string_view text, std::string_view note);   // delivery
+  Result<nlohmann::json> ApplyJourney(std::string_view text, std::string_view note);   // journeys
+  Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note);  // journeys
+  // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
+  Result<nlohmann::json> StoreDefinition(std::string_view kind, std::string_view id,
+                                         std::string_view text, std::string_view note);
   // Counts `rejections` and keeps them in the dead-letter store under `source`.
   Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.

@@ -1,0 +1,7 @@
+#include "api/routes.h"
+
+namespace signpost::api {
+
+void AddDeliveryRoutes(httplib::Server& svr, Engine& eng) {}
+
+}  // namespace signpost::api

@@ -1,0 +1,55 @@
+// What every subcommand file shares: opening the engine for a command, and printing a JSON result
+// (as JSON with --json, as text otherwise). Also declares the Register* function of each command
+// file, so commands.cc can add them all.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "signpost/engine.h"
+
+namespace signpost::cli {
+
+inline Result<std::unique_ptr<Engine>> OpenEngine(const Globals& g, bool load_index) {
+  EngineOptions options;
+  options.data_dir = g.data_dir;
+  options.load_index = load_index;
+  return Engine::Open(options);
+}
+
+// Runs `body` against an opened engine and records the exit code it returns.
+template <class F>
+void WithEngine(Globals& g, bool load_index, F body) {
+  auto engine = OpenEngine(g, load_index);
+  if (!engine.ok()) {
+    g.exit_code = PrintError(engine.status());
+    return;
+  }
+  g.exit_code = body(**engine);
+}
+
+// Prints a JSON result with --json, or through `text` otherwise; returns the exit code.
+template <class Text>
+int Show(const Globals& g, const Result<nlohmann::json>& r, Text text) {
+  if (!r.ok()) return PrintError(r.status());
+  if (g.json) {
+    PrintJson(*r);
+  } else {
+    text(*r);
+  }
+  return 0;
+}
+
+inline int ShowJson(const Globals& g, const Result<nlohmann::json>& r) {
+  return Show(g, r, [](const nlohmann::json& doc) { PrintJson(doc); });
+}
+
+// One per command file.
+void RegisterFunnel(CLI::App& app, Globals& g);    // funnel_command.cc
+void RegisterJourneys(CLI::App& app, Globals& g);  // journeys_command.cc: journeys, journey state
+void RegisterGoals(CLI::App& app, Globals& g);     // goals_command.cc
+void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc
+void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbox
+}  // namespace signpost::cli
