@@ -96,6 +96,9 @@ struct Engine::Impl {
   // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
   Result<nlohmann::json> StoreDefinition(std::string_view kind, std::string_view id,
                                          std::string_view text, std::string_view note);
+  // Records system events (src/base/system_events.h) through the commit queue; durable on return.
+  // Must not be called from the commit thread.
+  Result<IngestOutcome> RecordSystemEvents(std::vector<Event> events);
   // Counts `rejections` and keeps them in the dead-letter store under `source`.
   Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.

@@ -74,6 +74,11 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
   return m.Submit(std::move(parsed).value(), fmt::format("{}{}", kHttpSource, endpoint));
 }
 
+Result<IngestOutcome> Engine::Impl::RecordSystemEvents(std::vector<Event> events) {
+  if (events.empty()) return IngestOutcome{};
+  return commits->Submit(std::move(events)).get();
+}
+
 Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {
   ingest::ParsedEvents parsed;
   parsed.events = std::move(events);

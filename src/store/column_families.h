@@ -22,14 +22,16 @@ enum class Cf : uint8_t {
   kKeys,              // token -> JSON record
   kDefinitions,       // kind + id (length-prefixed) + version (u64 BE) -> JSON record
   kSegments,          // name (length-prefixed) + version (u64 BE) -> JSON record
+  kJourneys,          // journey runtime state, timers and cursor (src/journeys/README.md)
+  kOutbox,            // delivery outbox (src/delivery/README.md)
 };
 
-constexpr size_t kCfCount = 12;
+constexpr size_t kCfCount = 14;
 
 // The on-disk name of each column family, indexed by Cf.
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
     "default",   "events", "message_ids", "events_by_identity", "identities",  "merges",
-    "refused_merges", "traits", "dead_letters", "keys", "definitions", "segments"};
+    "refused_merges", "traits", "dead_letters", "keys", "definitions", "segments", "journeys", "outbox"};
 
 constexpr size_t CfIndex(Cf cf) { return static_cast<size_t>(cf); }
 

@@ -1,0 +1,36 @@
+// delivery::Message: one message of one journey step for one profile entry, as the journey runtime
+// hands it to the outbox. The outbox stores it durably under `key`; the same key twice is one
+// message, so the runtime may hand it over again after a crash.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "signpost/clock.h"
+
+namespace signpost::delivery {
+
+struct Message {
+  // Idempotency key: "<journey>/<version>/<profile>/<entry>/<step>". Sent to providers (webhook
+  // header `Idempotency-Key`, email `Message-ID`) so a re-send after a crash is recognizable.
+  std::string key;
+  std::string journey;
+  uint64_t version = 0;
+  uint64_t profile = 0;  // ProfileId value
+  uint32_t entry = 0;    // 1-based entry number of the profile in the journey
+  std::string step;      // step id
+  std::string channel;   // a channel id: "email", "sms", "push", "webhook", "file", or a user's own
+  std::string template_id;
+  std::string identity;  // "user:42" or "anon:x": system events are recorded under it
+  std::string to;        // the address (email, phone, push token); "" for webhook and file
+  // Personalization values for the template: {"traits": {...}, "event": {"name", "properties"},
+  // "entry": {"properties": {...}}, "journey": {"id", "step"}}.
+  nlohmann::json vars = nlohmann::json::object();
+  std::string subject;   // the step's subject override ("" = the template's), itself a template
+  TimeMs created_at = 0; // event time at which the runtime sent it
+  bool holdout = false;  // never true in the outbox: holdout members get nothing (documented here)
+};
+
+}  // namespace signpost::delivery
