@@ -26,13 +26,15 @@ std::string TextOf(const ValueRef& v) { return PropertyColumn::Render(v); }
 
 }  // namespace
 
-const char* OperatorList() { return "=, !=, <, >, in, contains, exists, regex"; }
+const char* OperatorList() { return "=, !=, <, >, <=, >=, in, contains, exists, regex"; }
 
 std::optional<Op> ParseOp(std::string_view t) {
   if (t == "=" || t == "eq" || t == "equals") return Op::kEq;
-  if (t == "!=") return Op::kNe;
-  if (t == "<") return Op::kLt;
-  if (t == ">") return Op::kGt;
+  if (t == "!=" || t == "ne") return Op::kNe;
+  if (t == "<" || t == "lt") return Op::kLt;
+  if (t == ">" || t == "gt") return Op::kGt;
+  if (t == "<=" || t == "lte") return Op::kLe;
+  if (t == ">=" || t == "gte") return Op::kGe;
   if (t == "in") return Op::kIn;
   if (t == "contains") return Op::kContains;
   if (t == "exists") return Op::kExists;
@@ -46,6 +48,8 @@ const char* OpName(Op op) {
     case Op::kNe: return "!=";
     case Op::kLt: return "<";
     case Op::kGt: return ">";
+    case Op::kLe: return "<=";
+    case Op::kGe: return ">=";
     case Op::kIn: return "in";
     case Op::kContains: return "contains";
     case Op::kExists: return "exists";
@@ -82,7 +86,9 @@ bool Condition::Matches(const ValueRef& v) const {
       }
       return false;
     case Op::kLt:
-    case Op::kGt: {
+    case Op::kGt:
+    case Op::kLe:
+    case Op::kGe: {
       if (values.empty() || !present) return false;
       const Literal& lit = values[0];
       int cmp;
@@ -93,7 +99,12 @@ bool Condition::Matches(const ValueRef& v) const {
       } else {
         return false;
       }
-      return op == Op::kLt ? cmp < 0 : cmp > 0;
+      switch (op) {
+        case Op::kLt: return cmp < 0;
+        case Op::kLe: return cmp <= 0;
+        case Op::kGe: return cmp >= 0;
+        default: return cmp > 0;
+      }
     }
     case Op::kContains:
       return present && !values.empty() && v.kind != ValueKind::kNull &&

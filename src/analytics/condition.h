@@ -11,11 +11,12 @@
 
 namespace signpost::analytics {
 
-enum class Op { kEq, kNe, kLt, kGt, kIn, kContains, kExists, kRegex };
+enum class Op { kEq, kNe, kLt, kGt, kIn, kContains, kExists, kRegex, kLe, kGe };
 
 // The operator names accepted in definitions, for error messages: "=, !=, <, >, in, ...".
 const char* OperatorList();
-// Parses "=", "eq", "!=", "<", ">", "in", "contains", "exists", "regex"; nullopt otherwise.
+// Parses "=" (eq), "!=" (ne), "<" (lt), ">" (gt), "<=" (lte), ">=" (gte), "in", "contains",
+// "exists", "regex"; nullopt otherwise.
 std::optional<Op> ParseOp(std::string_view text);
 const char* OpName(Op op);
 

@@ -62,8 +62,18 @@ TEST(Condition, EachOperator) {
 TEST(Condition, OperatorNames) {
   EXPECT_EQ(ParseOp("eq"), Op::kEq);
   EXPECT_EQ(ParseOp("="), Op::kEq);
-  EXPECT_EQ(ParseOp("gte"), std::nullopt);
-  EXPECT_STREQ(OperatorList(), "=, !=, <, >, in, contains, exists, regex");
+  EXPECT_EQ(ParseOp("between"), std::nullopt);
+  EXPECT_STREQ(OperatorList(), "=, !=, <, >, <=, >=, in, contains, exists, regex");
+}
+
+TEST(Condition, GteAndLteIncludeTheBoundAndReadTheirWordForms) {
+  ASSERT_EQ(ParseOp("gte"), Op::kGe);
+  ASSERT_EQ(ParseOp("<="), Op::kLe);
+  ASSERT_EQ(ParseOp("gt"), Op::kGt);
+  EXPECT_TRUE(Make(Op::kGe, {"3"}).Matches(Num(3)));
+  EXPECT_FALSE(Make(Op::kGe, {"3"}).Matches(Num(2.9)));
+  EXPECT_TRUE(Make(Op::kLe, {"3"}).Matches(Num(3)));
+  EXPECT_FALSE(Make(Op::kLe, {"3"}).Matches(Num(3.1)));
 }
 
 }  // namespace
