@@ -65,9 +65,9 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(FunnelDefinition, ErrorsNameTheFieldAndTheFix) {
-  EXPECT_EQ(ErrorOf("steps: [A, { event: B, where: { properties.m: { gte: 3 } } }]"),
-            "steps[1].where.properties.m: unknown operator 'gte'; use one of =, !=, <, >, in, "
-            "contains, exists, regex");
+  EXPECT_EQ(ErrorOf("steps: [A, { event: B, where: { properties.m: { between: 3 } } }]"),
+            "steps[1].where.properties.m: unknown operator 'between'; use one of =, !=, <, >, <=, "
+            ">=, in, contains, exists, regex");
   EXPECT_EQ(ErrorOf("steps: [A]\norder: sideways"),
             "order: unknown order 'sideways'; use ordered, strict or any");
   EXPECT_EQ(ErrorOf("steps: [A]\nentry: all"),
