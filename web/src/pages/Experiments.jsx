@@ -1,0 +1,85 @@
+// Experiments: each split step's variants with rates, intervals, probability to be best, and the
+// winner state (GET /api/experiments).
+import { useApi } from '../components/useApi.js';
+import { Empty, ErrorBox, Loading } from '../components/States.jsx';
+import { isNumber, list, num, pct, text } from '../format.js';
+import { route } from '../router.js';
+
+function Interval({ interval }) {
+  const [lo, hi] = Array.isArray(interval) ? interval : [];
+  if (!isNumber(lo) || !isNumber(hi)) return <span>—</span>;
+  return (
+    <span class="interval">
+      <span class="interval-track" aria-hidden="true">
+        <span class="interval-range" style={{ left: `${lo * 100}%`, width: `${Math.max((hi - lo) * 100, 0.5)}%` }} />
+      </span>
+      <span data-testid="variant-interval">{pct(lo)} – {pct(hi)}</span>
+    </span>
+  );
+}
+
+function winnerText(e) {
+  if (e.winner) return `Winner: ${e.winner}`;
+  if (e.state === 'running') return 'No winner yet';
+  return 'No winner';
+}
+
+export function ExperimentsPage() {
+  const res = useApi('/api/experiments');
+  const exps = list(res.data && res.data.experiments);
+  return (
+    <section class="page" aria-labelledby="exp-title">
+      <h1 id="exp-title">Experiments</h1>
+      {res.loading && <Loading what="the experiments" />}
+      {res.error && res.error.status === 404 && (
+        <Empty title="Experiments are not available on this server">
+          <p>This signpost build has no experiments API yet (GET /api/experiments answered 404). Update and rebuild signpost.</p>
+        </Empty>
+      )}
+      {res.error && res.error.status !== 404 && <ErrorBox error={res.error} what="the experiments" onRetry={res.reload} />}
+      {res.data && exps.length === 0 && (
+        <Empty title="No experiments yet">
+          <p>An experiment is a <code>split</code> step in a journey: 2 to 4 variants with weights. Add one to a journey,
+            apply it and set the journey live; its variants appear here as people go through.</p>
+        </Empty>
+      )}
+      {exps.map((e) => (
+        <section class="card experiment" data-testid="experiment" aria-label={`Experiment ${text(e.journey)} / ${text(e.step)}`}>
+          <div class="journey-head">
+            <h2><a href={route(['journeys', e.journey || ''])}>{text(e.journey)}</a> · step <code>{text(e.step)}</code></h2>
+            <span class={`badge state-${text(e.state)}`}>{text(e.state)}</span>
+            <strong data-testid="experiment-winner" class={e.winner ? 'winner' : 'muted'}>{winnerText(e)}</strong>
+          </div>
+          <p class="muted small">Metric: {text(e.metric)}. Rate = converted / entered; the interval is 95%.</p>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Variant</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Entered</th>
+                  <th scope="col" class="num">Converted</th><th scope="col" class="num">Rate</th><th scope="col">Interval</th>
+                  <th scope="col" class="num">Probability best</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list(e.variants).map((v) => (
+                  <tr data-testid="variant" data-id={v.id} class={e.winner && e.winner === v.id ? 'is-winner' : ''}>
+                    <th scope="row">{text(v.id)}</th>
+                    <td class="num">{isNumber(v.weight) ? `${v.weight}%` : '—'}</td>
+                    <td class="num" data-testid="variant-entered">{num(v.entered)}</td>
+                    <td class="num" data-testid="variant-converted">{num(v.converted)}</td>
+                    <td class="num" data-testid="variant-rate">{pct(v.rate)}</td>
+                    <td><Interval interval={v.interval} /></td>
+                    <td class="num"><span class="mini-bar" style={{ width: `${Math.round((v.prob_best || 0) * 60)}px` }} /><span data-testid="variant-prob-best">{pct(v.prob_best, 0)}</span></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {list(e.warnings).length > 0 && (
+            <ul class="warnings">{list(e.warnings).map((w) => <li>{typeof w === 'string' ? w : JSON.stringify(w)}</li>)}</ul>
+          )}
+        </section>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+// One journey: totals, the goal (attained over time, holdout and lift, by variant and channel),
+// and the step graph with per-step analytics (GET /api/journeys/{id} and /api/journeys/{id}/goal).
+import { useMemo } from 'preact/hooks';
+import { useApi } from '../components/useApi.js';
+import { Empty, ErrorBox, Loading, Stat } from '../components/States.jsx';
+import { GoalTile, targetText } from '../components/GoalTile.jsx';
+import { LineChart } from '../components/LineChart.jsx';
+import { StepGraph } from '../components/StepGraph.jsx';
+import { isNumber, list, num, pct, text } from '../format.js';
+import { StateBadge } from './Journeys.jsx';
+
+function ObjectTable({ rows, label }) {
+  const items = list(rows).filter((r) => r && typeof r === 'object');
+  if (!items.length) return null;
+  const cols = [...new Set(items.flatMap((r) => Object.keys(r)))].filter((k) => typeof items[0][k] !== 'object' || items[0][k] === null);
+  const cell = (k, v) => (isNumber(v) ? (k === 'rate' || k.endsWith('_rate') ? pct(v) : num(v)) : text(v));
+  return (
+    <div class="table-wrap">
+      <table aria-label={label}>
+        <thead><tr>{cols.map((c) => <th scope="col">{c.replaceAll('_', ' ')}</th>)}</tr></thead>
+        <tbody>{items.map((r) => <tr>{cols.map((c) => <td class={isNumber(r[c]) ? 'num' : ''}>{cell(c, r[c])}</td>)}</tr>)}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function GoalSection({ id }) {
+  const res = useApi(`/api/journeys/${encodeURIComponent(id)}/goal`, { trend: 'day' });
+  const g = res.data;
+  const chart = useMemo(() => {
+    const pts = list(g && g.over_time);
+    return {
+      x: pts.map((p) => Date.parse(p.date) / 1000),
+      series: [{ label: 'Attained', values: pts.map((p) => p.attained), format: (v) => num(v) }],
+    };
+  }, [g]);
+  if (res.loading) return <Loading what="the goal" />;
+  if (res.error && res.error.status === 404) return <p class="muted">This journey has no goal report (it has no goal, or the goal API is not on this server).</p>;
+  if (res.error) return <ErrorBox error={res.error} what="the goal report" onRetry={res.reload} />;
+  const tile = { type: g.goal && g.goal.type, attained: g.attained, rate: g.rate, target: g.target, target_progress: g.target_progress, lift: g.lift };
+  const holdout = g.holdout || {};
+  return (
+    <section class="card" aria-labelledby="goal-title" data-testid="goal-report">
+      <h2 id="goal-title">Goal</h2>
+      <GoalTile goal={tile} />
+      <div class="stats">
+        <Stat label="Entered (treated)" value={num(g.entered)} testid="goal-entered" />
+        <Stat label="Attained" value={num(g.attained)} />
+        <Stat label="Target" value={targetText(g.target)} />
+        <Stat label="Holdout rate" value={pct(holdout.rate)} testid="goal-holdout-rate" hint={`${num(holdout.attained)} of ${num(holdout.entered)}`} />
+      </div>
+      <LineChart title="Attained over time (by day)" x={chart.x} series={chart.series} testid="attained-chart" />
+      {list(g.by_variant).length > 0 && <><h3>By variant</h3><ObjectTable rows={g.by_variant} label="Goal by variant" /></>}
+      {list(g.by_channel).length > 0 && <><h3>By channel</h3><ObjectTable rows={g.by_channel} label="Goal by channel" /></>}
+    </section>
+  );
+}
+
+export function JourneyPage({ id }) {
+  const res = useApi(`/api/journeys/${encodeURIComponent(id)}`);
+  const j = res.data;
+  return (
+    <section class="page" aria-labelledby="journey-title">
+      <p class="crumbs"><a href="#/journeys">← Journeys</a></p>
+      <h1 id="journey-title">{j ? text(j.name || j.id) : id}</h1>
+      {res.loading && <Loading what="the journey" />}
+      {res.error && res.error.status === 404 && (
+        <Empty title="No such journey">
+          <p>The server has no journey <code>{id}</code> (or no journeys API). Pick one on the <a href="#/journeys">Journeys</a> page.</p>
+        </Empty>
+      )}
+      {res.error && res.error.status !== 404 && <ErrorBox error={res.error} what="the journey" onRetry={res.reload} />}
+      {j && (
+        <>
+          <div class="journey-head">
+            <StateBadge state={j.state} />
+            <span class="muted">version {text(j.version)}</span>
+          </div>
+          <div class="stats" data-testid="journey-totals">
+            <Stat label="Entered" value={num(j.totals && j.totals.entered)} testid="total-entered" />
+            <Stat label="In progress" value={num(j.totals && j.totals.in_progress)} testid="total-in-progress" />
+            <Stat label="Completed" value={num(j.totals && j.totals.completed)} testid="total-completed" />
+            <Stat label="Exited" value={num(j.totals && j.totals.exited)} testid="total-exited" />
+          </div>
+          <GoalSection id={id} />
+          <section class="card" aria-labelledby="graph-title">
+            <h2 id="graph-title">Steps</h2>
+            <StepGraph steps={list(j.steps)} />
+            <div class="table-wrap">
+              <table data-testid="step-table">
+                <thead>
+                  <tr><th scope="col">Step</th><th scope="col">Type</th><th scope="col" class="num">Inflow</th><th scope="col" class="num">In progress</th>
+                    <th scope="col" class="num">Passed on</th><th scope="col">Exits by reason</th></tr>
+                </thead>
+                <tbody>
+                  {list(j.steps).map((s) => (
+                    <tr data-testid="step-row" data-id={s.id}>
+                      <th scope="row">{text(s.name || s.id)}</th>
+                      <td>{text(s.type)}</td>
+                      <td class="num" data-testid="step-inflow">{num(s.inflow)}</td>
+                      <td class="num" data-testid="step-in-progress">{num(s.in_progress)}</td>
+                      <td class="num" data-testid="step-passed-on">{num(s.passed_on)}</td>
+                      <td data-testid="step-exits">
+                        {Object.entries(s.exits && typeof s.exits === 'object' ? s.exits : {}).map(([k, v]) => `${k.replaceAll('_', ' ')}: ${num(v)}`).join(', ') || 'none'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </>
+      )}
+    </section>
+  );
+}
