@@ -1,0 +1,31 @@
+// ProfileFacts: what a segment rule needs to know about one profile, answered as of a time. The
+// engine implements it over the store (src/engine/engine_segments.cc); tests implement it in
+// memory. Implementations read lazily and cache, so one ProfileFacts answers many questions about
+// one profile cheaply.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "signpost/clock.h"
+#include "signpost/status.h"
+
+namespace signpost::segments {
+
+class ProfileFacts {
+ public:
+  virtual ~ProfileFacts() = default;
+  // The value of trait `name` ("plan", "address.city": dotted, without "traits.") as of `at`: the last
+  // identify with timestamp <= at that set it, as JSON text ("\"pro\"", "3", "true"); nullopt when unset.
+  virtual std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const = 0;
+  // The profile's events named `event` with timestamp in [from, to], by (timestamp, seq):
+  // fn(timestamp, properties JSON text); stops when fn returns false.
+  virtual Status ForEachEvent(std::string_view event, TimeMs from, TimeMs to,
+                              const std::function<bool(TimeMs, std::string_view)>& fn) const = 0;
+  // Whether one of the profile's identities is in static segment `name` (latest version).
+  virtual bool InStaticSegment(std::string_view name) const = 0;
+};
+
+}  // namespace signpost::segments

@@ -1,0 +1,96 @@
+#include "segments/rule_evaluator.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace signpost::segments {
+
+RuleEvaluator::RuleEvaluator(std::function<const Rule*(std::string_view)> rule_of,
+                             const ProfileFacts& facts, TimeMs at)
+    : rule_of_(std::move(rule_of)), facts_(facts), at_(at) {}
+
+Result<bool> RuleEvaluator::InSegment(std::string_view name) {
+  if (auto it = memo_.find(name); it != memo_.end()) return it->second;
+  const Rule* rule = rule_of_(name);
+  bool in = false;
+  if (rule != nullptr) {
+    SP_ASSIGN_OR_RETURN(in, Holds(*rule));
+  } else {
+    in = facts_.InStaticSegment(name);
+  }
+  memo_.emplace(std::string(name), in);
+  return in;
+}
+
+Result<bool> RuleEvaluator::Holds(const Rule& rule) {
+  switch (rule.kind) {
+    case Rule::Kind::kEvent: return EventHolds(rule);
+    case Rule::Kind::kTrait: return TraitsHold(rule);
+    case Rule::Kind::kSegment: return InSegment(rule.segment);
+    case Rule::Kind::kNot: {
+      SP_ASSIGN_OR_RETURN(bool in, Holds(rule.children[0]));
+      return !in;
+    }
+    case Rule::Kind::kAll:
+    case Rule::Kind::kAny: {
+      const bool want = rule.kind == Rule::Kind::kAny;  // the answer that ends the list early
+      for (const auto& c : rule.children) {
+        SP_ASSIGN_OR_RETURN(bool in, Holds(c));
+        if (in == want) return want;
+      }
+      return !want;
+    }
+  }
+  return false;
+}
+
+Result<bool> RuleEvaluator::EventHolds(const Rule& rule) {
+  // Counting past the largest threshold cannot change any test's answer.
+  int64_t enough = 0;
+  for (const auto& c : rule.count) enough = std::max(enough, c.n + 1);
+  const TimeMs from = rule.within ? at_ - *rule.within : std::numeric_limits<TimeMs>::min();
+  int64_t count = 0;
+  SP_RETURN_IF_ERROR(facts_.ForEachEvent(rule.event, from, at_, [&](TimeMs, std::string_view props) {
+    analytics::JsonScopes scopes;
+    scopes.properties = props;
+    if (rule.where.empty() || matcher_.Matches(rule.where, scopes)) ++count;
+    return count < enough;
+  }));
+  return std::all_of(rule.count.begin(), rule.count.end(),
+                     [count](const CountTest& c) { return c.Holds(count); });
+}
+
+bool RuleEvaluator::TraitsHold(const Rule& rule) {
+  std::string scratch;
+  for (const auto& c : rule.traits) {
+    analytics::ValueRef v = ValueOfJson(facts_.TraitAt(c.path.keys[0], at_), scratch);
+    if (!c.Matches(v)) return false;
+  }
+  return true;
+}
+
+analytics::ValueRef ValueOfJson(const std::optional<std::string>& text, std::string& scratch) {
+  using analytics::ValueKind;
+  analytics::ValueRef v;
+  if (!text) return v;
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return v;
+  if (j.is_null()) {
+    v.kind = ValueKind::kNull;
+  } else if (j.is_boolean()) {
+    v.kind = ValueKind::kBool;
+    v.number = j.get<bool>() ? 1 : 0;
+  } else if (j.is_number()) {
+    v.kind = ValueKind::kNumber;
+    v.number = j.get<double>();
+  } else {
+    v.kind = ValueKind::kString;
+    scratch = j.is_string() ? j.get<std::string>() : j.dump();
+    v.text = scratch;
+  }
+  return v;
+}
+
+}  // namespace signpost::segments

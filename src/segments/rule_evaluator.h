@@ -1,0 +1,45 @@
+// RuleEvaluator: evaluates segment rules for one profile as of one time. Internal to the segments
+// module (SegmentCatalog::IsMember makes one per call).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "analytics/json_match.h"
+#include "segments/profile_facts.h"
+#include "segments/segment_definition.h"
+
+namespace signpost::segments {
+
+class RuleEvaluator {
+ public:
+  // `rule_of(name)` returns the rule of rule segment `name` or nullptr when `name` is not a rule
+  // segment (then it is answered as a static list by facts.InStaticSegment). The rules, `facts`
+  // must outlive this. Not thread-safe: one per evaluation.
+  RuleEvaluator(std::function<const Rule*(std::string_view)> rule_of, const ProfileFacts& facts,
+                TimeMs at);
+
+  // Membership in segment `name` (rule or static), memoized for this evaluator.
+  Result<bool> InSegment(std::string_view name);
+  // Whether `rule` holds. Errors are the storage errors of facts.ForEachEvent.
+  Result<bool> Holds(const Rule& rule);
+
+ private:
+  Result<bool> EventHolds(const Rule& rule);
+  bool TraitsHold(const Rule& rule);
+
+  std::function<const Rule*(std::string_view)> rule_of_;
+  const ProfileFacts& facts_;
+  TimeMs at_;
+  analytics::JsonMatcher matcher_;
+  std::map<std::string, bool, std::less<>> memo_;
+};
+
+// A condition's value from JSON text ("\"pro\"", "3", "true", "null", "[1,2]"): strings as their
+// text (held in `scratch`), numbers, booleans as 0/1, null, objects and arrays as their minified
+// text; kMissing for nullopt or malformed text.
+analytics::ValueRef ValueOfJson(const std::optional<std::string>& json, std::string& scratch);
+
+}  // namespace signpost::segments

@@ -1,0 +1,307 @@
+#include "segments/segment_definition.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <set>
+
+#include "analytics/where.h"
+#include "base/duration.h"
+
+namespace signpost::segments {
+
+namespace {
+
+using analytics::Op;
+
+constexpr int kMaxDepth = 32;
+
+// " (line N)", or "" for a node that is not in the document (Mark() would throw).
+std::string LineOf(const YAML::Node& node) {
+  if (!node.IsDefined()) return "";
+  return fmt::format(" (line {})", node.Mark().line + 1);
+}
+
+// A scalar that is present (IsScalar() throws on a key the map lacks).
+bool IsText(const YAML::Node& node) { return node.IsDefined() && node.IsScalar(); }
+
+Status Bad(const std::string& field, const YAML::Node& node, const std::string& what) {
+  return Status::InvalidArgument(field + LineOf(node) + ": " + what);
+}
+
+// Adds the line of `node` to an error from the shared where parser.
+Status WithLine(Status s, const YAML::Node& node) {
+  if (s.ok()) return s;
+  return Status::InvalidArgument(s.message() + LineOf(node));
+}
+
+Status AllowedKeys(const YAML::Node& map, const std::string& field,
+                   const std::set<std::string>& allowed) {
+  return WithLine(analytics::KeysAllowed(map, field, allowed, false), map);
+}
+
+Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::string& field) {
+  const std::string fix = "write e.g. `count: { gte: 1 }` (gte, gt, lte, lt, eq, ne with a whole number)";
+  if (!node.IsMap() || node.size() == 0) return Bad(field, node, "expected a map; " + fix);
+  std::vector<CountTest> out;
+  for (const auto& kv : node) {
+    std::string op_text = kv.first.Scalar();
+    std::string f = field + "." + op_text;
+    std::optional<Op> op = analytics::ParseOp(op_text);
+    if (!op || (*op != Op::kEq && *op != Op::kNe && *op != Op::kLt && *op != Op::kLe &&
+                *op != Op::kGt && *op != Op::kGe)) {
+      return Bad(f, kv.first, "unknown count operator '" + op_text + "'; " + fix);
+    }
+    if (!kv.second.IsScalar()) return Bad(f, kv.second, "expected a whole number; " + fix);
+    const std::string& t = kv.second.Scalar();
+    CountTest c;
+    c.op = *op;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), c.n);
+    if (ec != std::errc() || end != t.data() + t.size() || c.n < 0) {
+      return Bad(f, kv.second, "'" + t + "' is not a whole number >= 0; " + fix);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+// `trait: { plan: pro, seats: { gte: 5 } }`: names are trait names ("traits." optional).
+Status ParseTraits(const YAML::Node& node, const std::string& field,
+                   std::vector<analytics::Condition>* out) {
+  if (!node.IsMap() || node.size() == 0) {
+    return Bad(field, node, "expected a map of trait name to condition, e.g. `trait: { plan: pro }`");
+  }
+  for (const auto& kv : node) {
+    std::string name = kv.first.Scalar();
+    if (name.rfind("traits.", 0) == 0) name = name.substr(7);
+    const std::string f = field + "." + name;
+    auto path = analytics::ParsePropertyPath("traits." + name);
+    if (!path.ok() || name.empty()) {
+      return Bad(f, kv.first, "not a trait name; write it dotted without `traits.`, e.g. address.city");
+    }
+    // The trait's flattened name is one key (traits are stored flattened: "address.city").
+    path->keys = {name};
+    const YAML::Node& cond = kv.second;
+    if (cond.IsMap()) {
+      for (const auto& op : cond) {
+        auto c = analytics::ParseCondition(*path, op.first.Scalar(), op.second, f);
+        if (!c.ok()) return WithLine(c.status(), op.first);
+        out->push_back(std::move(c).value());
+      }
+    } else {
+      auto c = analytics::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f);
+      if (!c.ok()) return WithLine(c.status(), cond);
+      out->push_back(std::move(c).value());
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int depth);
+
+Result<Rule> ParseEventRule(const YAML::Node& node, const std::string& field) {
+  Rule r;
+  r.kind = Rule::Kind::kEvent;
+  r.field = field;
+  r.line = node.Mark().line + 1;
+  SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"event", "where", "count", "within"}));
+  if (!IsText(node["event"]) || node["event"].Scalar().empty()) {
+    return Bad(field + ".event", node["event"], "expected an event name, e.g. `event: Order Completed`");
+  }
+  r.event = node["event"].Scalar();
+  if (node["where"]) {
+    SP_RETURN_IF_ERROR(WithLine(analytics::ParseWhere(node["where"], field + ".where", &r.where),
+                                node["where"]));
+    for (const auto& c : r.where) {
+      if (c.path.scope != analytics::PropertyScope::kProperties) {
+        return Bad(field + ".where." + c.path.text, node["where"],
+                   "segment event conditions read the event's properties only; write "
+                   "properties.<name> (use `trait:` for the profile's traits)");
+      }
+    }
+  }
+  if (node["count"]) {
+    SP_ASSIGN_OR_RETURN(r.count, ParseCount(node["count"], field + ".count"));
+  } else {
+    r.count.push_back(CountTest{});
+  }
+  if (node["within"]) {
+    const YAML::Node& w = node["within"];
+    if (!w.IsScalar()) return Bad(field + ".within", w, "expected a duration such as 7d, 12h or 30m");
+    auto d = ParseDuration(w.Scalar());
+    if (!d.ok()) return Bad(field + ".within", w, d.status().message());
+    if (*d <= 0) return Bad(field + ".within", w, "must be longer than 0s; omit `within` to mean ever");
+    r.within = *d;
+  }
+  return r;
+}
+
+Result<Rule> ParseList(const YAML::Node& node, Rule::Kind kind, const std::string& key,
+                       const std::string& field, int depth) {
+  Rule r;
+  r.kind = kind;
+  r.field = field + "." + key;
+  r.line = node.Mark().line + 1;
+  const YAML::Node& list = node[key];
+  if (!list.IsSequence() || list.size() == 0) {
+    return Bad(r.field, list, "expected a non-empty list of rules, e.g. `" + key +
+                                  ": [ { trait: { plan: pro } }, { segment: active } ]`");
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    SP_ASSIGN_OR_RETURN(Rule child, ParseRule(list[i], fmt::format("{}[{}]", r.field, i), depth + 1));
+    r.children.push_back(std::move(child));
+  }
+  return r;
+}
+
+Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int depth) {
+  if (depth > kMaxDepth) {
+    return Bad(field, node, fmt::format("rules nest deeper than {} levels; flatten them or split "
+                                        "them into segments that refer to each other", kMaxDepth));
+  }
+  const std::string forms = "write one of `event: <name>`, `trait: {...}`, `segment: <name>`, "
+                            "`all: [...]`, `any: [...]` or `not: {...}`";
+  if (!node.IsMap()) return Bad(field, node, "expected a rule; " + forms);
+  int forms_used = 0;
+  for (const char* k : {"event", "trait", "segment", "all", "any", "not"}) forms_used += node[k] ? 1 : 0;
+  if (forms_used != 1) {
+    return Bad(field, node, forms_used == 0 ? "no rule here; " + forms
+                                            : "more than one rule in one map; put them in `all:` "
+                                              "or `any:` lists");
+  }
+  if (node["event"]) return ParseEventRule(node, field);
+  Rule r;
+  r.line = node.Mark().line + 1;
+  if (node["all"] || node["any"]) {
+    const bool all = static_cast<bool>(node["all"]);
+    SP_RETURN_IF_ERROR(AllowedKeys(node, field, {all ? "all" : "any"}));
+    return ParseList(node, all ? Rule::Kind::kAll : Rule::Kind::kAny, all ? "all" : "any", field, depth);
+  }
+  if (node["trait"]) {
+    SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"trait"}));
+    r.kind = Rule::Kind::kTrait;
+    r.field = field + ".trait";
+    SP_RETURN_IF_ERROR(ParseTraits(node["trait"], r.field, &r.traits));
+    return r;
+  }
+  if (node["segment"]) {
+    SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"segment"}));
+    r.kind = Rule::Kind::kSegment;
+    r.field = field + ".segment";
+    const YAML::Node& s = node["segment"];
+    if (!s.IsScalar() || s.Scalar().empty()) {
+      return Bad(r.field, s, "expected the name of a segment, e.g. `segment: churned`");
+    }
+    r.segment = s.Scalar();
+    return r;
+  }
+  SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"not"}));
+  r.kind = Rule::Kind::kNot;
+  r.field = field + ".not";
+  SP_ASSIGN_OR_RETURN(Rule child, ParseRule(node["not"], r.field, depth + 1));
+  r.children.push_back(std::move(child));
+  return r;
+}
+
+std::string ConditionText(const analytics::Condition& c) {
+  std::string out = c.path.text + " " + analytics::OpName(c.op);
+  if (c.op == Op::kExists) return out + (c.exists ? " true" : " false");
+  if (c.op == Op::kIn) {
+    std::string list;
+    for (const auto& v : c.values) list += (list.empty() ? "" : ", ") + v.text;
+    return out + " [" + list + "]";
+  }
+  return out + " " + (c.values.empty() ? "" : c.values[0].text);
+}
+
+}  // namespace
+
+bool CountTest::Holds(int64_t count) const {
+  switch (op) {
+    case Op::kEq: return count == n;
+    case Op::kNe: return count != n;
+    case Op::kLt: return count < n;
+    case Op::kLe: return count <= n;
+    case Op::kGt: return count > n;
+    case Op::kGe: return count >= n;
+    default: return false;
+  }
+}
+
+Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text) {
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(fmt::format("(document): not valid YAML or JSON at line {}, "
+                                               "column {}: {}", e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  const YAML::Node& root = loaded;  // const: lookups never add keys
+  if (!root.IsMap()) return Bad("(document)", root, "expected a map with kind, id and rule");
+  SP_RETURN_IF_ERROR(AllowedKeys(root, "(document)", {"kind", "id", "name", "note", "description", "rule"}));
+  if (!IsText(root["kind"]) || root["kind"].Scalar() != "segment") {
+    return Bad("kind", root, "expected `kind: segment`");
+  }
+  SegmentDefinition def;
+  if (!IsText(root["id"]) || root["id"].Scalar().empty()) {
+    return Bad("id", root["id"] ? root["id"] : root, "missing; give the segment an id, e.g. `id: purchased-last-7d`");
+  }
+  def.id = root["id"].Scalar();
+  if (def.id.find_first_of("/?#% \t") != std::string::npos) {
+    return Bad("id", root["id"], "'" + def.id + "' has a space or one of / ? # %; use letters, "
+                                 "digits, - and _ (the id appears in URLs)");
+  }
+  def.name = def.id;
+  if (root["name"]) {
+    if (!root["name"].IsScalar()) return Bad("name", root["name"], "expected text");
+    def.name = root["name"].Scalar();
+  }
+  for (const char* k : {"note", "description"}) {
+    if (!root[k]) continue;
+    if (!root[k].IsScalar()) return Bad(k, root[k], "expected text");
+    def.note = root[k].Scalar();
+  }
+  if (!root["rule"]) {
+    return Bad("rule", root, "missing; add e.g. `rule: { event: Order Completed, within: 7d }`");
+  }
+  SP_ASSIGN_OR_RETURN(def.rule, ParseRule(root["rule"], "rule", 0));
+  return def;
+}
+
+void ReferencesOf(const Rule& rule, std::vector<std::string>* out) {
+  if (rule.kind == Rule::Kind::kSegment) out->push_back(rule.segment);
+  for (const auto& c : rule.children) ReferencesOf(c, out);
+}
+
+nlohmann::json RuleJson(const Rule& rule) {
+  using nlohmann::json;
+  switch (rule.kind) {
+    case Rule::Kind::kEvent: {
+      json out = {{"event", rule.event}};
+      json where = json::array(), count = json::array();
+      for (const auto& c : rule.where) where.push_back(ConditionText(c));
+      for (const auto& c : rule.count) count.push_back(fmt::format("{} {}", analytics::OpName(c.op), c.n));
+      if (!where.empty()) out["where"] = where;
+      out["count"] = count;
+      if (rule.within) out["within"] = FormatDuration(*rule.within);
+      return out;
+    }
+    case Rule::Kind::kTrait: {
+      json traits = json::array();
+      for (const auto& c : rule.traits) traits.push_back(ConditionText(c));
+      return {{"trait", traits}};
+    }
+    case Rule::Kind::kSegment: return {{"segment", rule.segment}};
+    case Rule::Kind::kNot: return {{"not", RuleJson(rule.children[0])}};
+    case Rule::Kind::kAll:
+    case Rule::Kind::kAny: {
+      json list = json::array();
+      for (const auto& c : rule.children) list.push_back(RuleJson(c));
+      return {{rule.kind == Rule::Kind::kAll ? "all" : "any", list}};
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace signpost::segments
