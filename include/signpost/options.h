@@ -26,6 +26,19 @@ struct EngineOptions {
   size_t max_batch_events = 2500;
   // Import reads files in chunks of this many bytes; each chunk is one durable write. Default 8 MiB.
   size_t import_chunk_bytes = 8 << 20;
+  // Delivery (src/delivery/README.md). The base URL at which mail clients reach this server: open
+  // pixels and rewritten links point at <public_url>/t/o/... and /t/c/.... Default
+  // "http://127.0.0.1:8080"; set it to the public address (`serve --public-url`).
+  std::string public_url = "http://127.0.0.1:8080";
+  // Run the background thread that sends due outbox messages. Default false: only `serve` turns
+  // it on; short commands and tests on a ManualClock send with Engine::DeliverDue.
+  bool delivery_thread = false;
+  // Attempts before a transient send failure becomes permanent. Default 6.
+  uint32_t delivery_max_attempts = 6;
+  // Wait before the first retry, doubled for each further attempt up to delivery_retry_max_ms, with
+  // ±20% jitter. Defaults 30 s and 1 h.
+  DurationMs delivery_retry_base_ms = 30 * kSecondMs;
+  DurationMs delivery_retry_max_ms = kHourMs;
 };
 
 }  // namespace signpost

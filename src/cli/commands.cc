@@ -44,9 +44,22 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--port", opts->port, "Port (0 = any free port)")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
   cmd->add_option("--web", opts->web_root, "Folder of the built dashboard");
-  cmd->callback([&g, opts] {
+  auto public_url = std::make_shared<std::string>(EngineOptions().public_url);
+  cmd->add_option("--public-url", *public_url,
+                  "Base URL mail clients reach this server at (tracking pixels and links)")
+      ->capture_default_str();
+  cmd->callback([&g, opts, public_url] {
     spdlog::set_level(spdlog::level::info);
-    WithEngine(g, true, [&](Engine& engine) {
+    EngineOptions engine_options;
+    engine_options.data_dir = g.data_dir;
+    engine_options.public_url = *public_url;
+    engine_options.delivery_thread = true;
+    auto opened = Engine::Open(engine_options);
+    if (!opened.ok()) {
+      g.exit_code = PrintError(opened.status());
+      return;
+    }
+    g.exit_code = [&](Engine& engine) {
       auto keys = engine.ListKeys();
       if (keys.ok() && keys->empty()) {
         // First start: without a key nobody could send or read anything.
@@ -67,7 +80,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
       pthread_kill(stopper.native_handle(), SIGTERM);
       stopper.join();
       return s.ok() ? 0 : PrintError(s);
-    });
+    }(**opened);
   });
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "signpost/clock.h"
+#include "signpost/status.h"
 
 namespace signpost::delivery {
 
@@ -32,5 +33,10 @@ struct Message {
   TimeMs created_at = 0; // event time at which the runtime sent it
   bool holdout = false;  // never true in the outbox: holdout members get nothing (documented here)
 };
+
+// The message as a JSON object (every field, by name); and back. MessageFromJson fails with
+// kCorruption when a field is missing or of the wrong type.
+nlohmann::json MessageToJson(const Message& m);
+Result<Message> MessageFromJson(const nlohmann::json& j);
 
 }  // namespace signpost::delivery

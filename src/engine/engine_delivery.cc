@@ -1,35 +1,315 @@
-// Engine: delivery. The durable outbox, the channels, open and click tracking.
+// Engine: delivery. The durable outbox, the delivery thread, the channel and template definitions,
+// and open and click tracking. The rules (states, retries, tokens, rendering) are in src/delivery;
+// this file wires them to the store, the profiles (consent) and the commit queue (system events).
 #include "engine/engine_delivery.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "base/system_events.h"
+#include "delivery/channels.h"
+#include "delivery/definitions.h"
+#include "delivery/render.h"
+#include "delivery/signing.h"
+#include "delivery/tracking.h"
 
 namespace signpost {
 
 using nlohmann::json;
+namespace se = system_events;
+
+namespace {
+
+// The longest the delivery thread sleeps without looking at the outbox (a clock that jumps, an
+// item enqueued without NotifyDelivery).
+constexpr DurationMs kMaxIdleMs = 2 * kSecondMs;
+// Items one pass of the delivery thread or DeliverDue takes from the due index.
+constexpr size_t kPassLimit = 10000;
+
+// The built-in `file` channel, used when no `kind: channel` with id `file` is applied.
+delivery::ChannelDef BuiltinFileChannel() {
+  delivery::ChannelDef c;
+  c.id = "file";
+  c.type = delivery::ChannelType::kFile;
+  c.path = "outbox.ndjson";
+  return c;
+}
+
+Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id) {
+  auto record = m.store().definitions().Get("channel", id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
+    if (record.status().code() == Code::kNotFound)
+      return Status::NotFound(fmt::format(
+          "channel '{}' is not configured; apply a `kind: channel` definition with id: {} (type smtp, "
+          "webhook or file), or use the built-in channel `file`", id, id));
+    return record.status();
+  }
+  return delivery::ParseChannel(record->body);
+}
+
+Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_view id) {
+  auto record = m.store().definitions().Get("template", id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound)
+      return Status::NotFound(fmt::format(
+          "template '{}' is not defined; apply a `kind: template` definition with id: {} and its "
+          "channel, subject and html/text (email) or body (sms, push, webhook)", id, id));
+    return record.status();
+  }
+  return delivery::ParseTemplate(record->body);
+}
+
+// A system event (track) of `identity` ("user:X" / "anon:X") at `now`.
+Result<Event> SystemEvent(std::string_view identity, std::string_view name, const json& properties,
+                          std::string message_id, TimeMs now) {
+  Event e;
+  e.type = EventType::kTrack;
+  if (identity.rfind("user:", 0) == 0) {
+    e.user_id = std::string(identity.substr(5));
+  } else if (identity.rfind("anon:", 0) == 0) {
+    e.anonymous_id = std::string(identity.substr(5));
+  } else {
+    return Status::InvalidArgument(fmt::format("identity '{}': expected user:<id> or anon:<id>", identity));
+  }
+  e.event = std::string(name);
+  e.message_id = std::move(message_id);
+  e.timestamp = e.received_at = now;
+  e.properties = properties.dump(-1, ' ', false, json::error_handler_t::replace);
+  return e;
+}
+
+json MessageProperties(const delivery::Message& msg) {
+  return {{se::kPropJourney, msg.journey}, {se::kPropVersion, msg.version}, {se::kPropEntry, msg.entry},
+          {"step", msg.step},              {"channel", msg.channel},       {"key", msg.key}};
+}
+
+Status Record(Engine::Impl& m, const std::string& identity, std::string_view name, const json& props,
+              std::string message_id) {
+  SP_ASSIGN_OR_RETURN(Event e, SystemEvent(identity, name, props, std::move(message_id), m.clock->NowMs()));
+  std::vector<Event> events;
+  events.push_back(std::move(e));
+  return m.RecordSystemEvents(std::move(events)).status();
+}
+
+// Whether the profile of `identity` consents to `kind` ("email", "sms", "push") now.
+bool HasConsent(const Engine::Impl& m, const std::string& identity, const std::string& kind) {
+  auto profile = m.profiles->GetProfile(identity);
+  if (!profile.ok()) return false;
+  const identity::Consent& c = profile->consent;
+  const std::optional<bool>& v = kind == "email" ? c.email : kind == "sms" ? c.sms : c.push;
+  return v.value_or(false);
+}
+
+// Calls the provider for `msg`.
+delivery::SendOutcome Send(const Engine::Impl& m, const delivery::Message& msg) {
+  using delivery::SendStatus;
+  auto channel = LoadChannel(m, msg.channel);
+  if (!channel.ok()) return {SendStatus::kPermanent, channel.status().message()};
+  auto tmpl = LoadTemplate(m, msg.template_id);
+  if (!tmpl.ok()) return {SendStatus::kPermanent, tmpl.status().message()};
+  if (!channel->consent.empty() && !HasConsent(m, msg.identity, channel->consent))
+    return {SendStatus::kPermanent, "no consent"};
+  delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret};
+  while (!tracking.public_url.empty() && tracking.public_url.back() == '/') tracking.public_url.pop_back();
+  auto rendered = delivery::RenderMessage(*tmpl, msg, &tracking);
+  if (!rendered.ok()) return {SendStatus::kPermanent, rendered.status().message()};
+  const TimeMs now = m.clock->NowMs();
+  switch (channel->type) {
+    case delivery::ChannelType::kSmtp: return delivery::SendSmtp(*channel, msg, *rendered, now);
+    case delivery::ChannelType::kWebhook: return delivery::SendWebhook(*channel, msg, *rendered);
+    case delivery::ChannelType::kFile:
+      return delivery::AppendToFile(*channel, m.options.data_dir, msg, *rendered, now);
+  }
+  return {SendStatus::kPermanent, "unknown channel type"};
+}
+
+// One attempt at the pending item `key`. Caller holds send_mu.
+// Order for crash safety: the provider call, then the outcome event (durable, deterministic id),
+// then the item's new state. A crash before the state is written re-sends with the same key.
+Status AttemptOne(Engine::Impl& m, const std::string& key) {
+  DeliveryPart& d = *m.delivery;
+  SP_ASSIGN_OR_RETURN(auto found, d.outbox->Get(key));
+  if (!found || found->state != delivery::OutboxState::kPending) return Status::Ok();
+  delivery::OutboxItem item = std::move(*found);
+  const TimeMs previous_due = item.next_attempt_at;
+  delivery::SendOutcome outcome = Send(m, item.message);
+  const TimeMs now = m.clock->NowMs();
+  ++item.attempts;
+  item.updated_at = now;
+  item.last_error = outcome.error;
+  const delivery::Message& msg = item.message;
+  if (outcome.status == delivery::SendStatus::kAccepted) {
+    SP_RETURN_IF_ERROR(Record(m, msg.identity, se::kMessageDelivered, MessageProperties(msg),
+                              fmt::format("{}{}/delivered", se::kSystemMessageIdPrefix, msg.key)));
+    item.state = delivery::OutboxState::kSent;
+    return d.outbox->Update(item, previous_due);
+  }
+  if (outcome.status == delivery::SendStatus::kTransient && item.attempts < d.retry.max_attempts) {
+    item.next_attempt_at = now + d.retry.Delay(item.attempts, d.rng);
+    spdlog::warn("delivery: {} attempt {} failed, retry at {}: {}", msg.key, item.attempts,
+                 item.next_attempt_at, outcome.error);
+    return d.outbox->Update(item, previous_due);
+  }
+  if (outcome.status == delivery::SendStatus::kTransient)
+    item.last_error = fmt::format("gave up after {} attempts: {}", item.attempts, outcome.error);
+  item.state = delivery::OutboxState::kFailed;
+  item.permanent = true;
+  json props = MessageProperties(msg);
+  props["error"] = item.last_error;
+  props["permanent"] = true;
+  SP_RETURN_IF_ERROR(Record(m, msg.identity, se::kMessageFailed, props,
+                            fmt::format("{}{}/failed", se::kSystemMessageIdPrefix, msg.key)));
+  spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
+  return d.outbox->Update(item, previous_due);
+}
+
+// Attempts every item due now once. Returns the first error (the other items are still tried).
+Status DeliverPass(Engine::Impl& m) {
+  std::lock_guard lock(m.delivery->send_mu);
+  SP_ASSIGN_OR_RETURN(std::vector<std::string> keys, m.delivery->outbox->Due(m.clock->NowMs(), kPassLimit));
+  Status first = Status::Ok();
+  for (const std::string& key : keys) {
+    Status s = AttemptOne(m, key);
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
+}
+
+void DeliveryLoop(Engine::Impl& m) {
+  DeliveryPart& d = *m.delivery;
+  while (true) {
+    DurationMs wait = kMaxIdleMs;
+    auto next = d.outbox->NextDue();
+    if (next.ok() && next->has_value()) wait = std::clamp<DurationMs>(**next - m.clock->NowMs(), 0, kMaxIdleMs);
+    {
+      std::unique_lock lock(d.wake_mu);
+      d.wake_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return d.woken || d.stop; });
+      if (d.stop) return;
+      d.woken = false;
+    }
+    Status s = DeliverPass(m);
+    if (!s.ok()) {
+      spdlog::error("delivery: {}", s.ToString());
+      std::unique_lock lock(d.wake_mu);
+      d.wake_cv.wait_for(lock, std::chrono::milliseconds(kMaxIdleMs), [&] { return d.stop; });
+      if (d.stop) return;
+    }
+  }
+}
+
+}  // namespace
+
+// ---- the runtime's calls ---------------------------------------------------------------------
+
+void EnqueueMessage(Engine::Impl& m, store::Batch& batch, const delivery::Message& msg) {
+  auto added = m.delivery->outbox->Enqueue(batch, msg, m.clock->NowMs());
+  if (!added.ok()) spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
+}
+
+void NotifyDelivery(Engine::Impl& m) {
+  DeliveryPart& d = *m.delivery;
+  {
+    std::lock_guard lock(d.wake_mu);
+    d.woken = true;
+  }
+  d.wake_cv.notify_one();
+}
+
+Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id) {
+  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, LoadTemplate(m, id));
+  return t.channel;
+}
+
+bool ChannelConfigured(const Engine::Impl& m, std::string_view id) {
+  return id == "file" || m.store().definitions().Get("channel", id).ok();
+}
+
+// ---- open and close --------------------------------------------------------------------------
 
 Status Engine::Impl::OpenDelivery() {
   delivery = std::make_unique<DeliveryPart>();
+  delivery->outbox = std::make_unique<delivery::Outbox>(&store().db());
+  SP_ASSIGN_OR_RETURN(delivery->tracking_secret, delivery->outbox->TrackingSecret());
+  delivery->retry.max_attempts = std::max<uint32_t>(1, options.delivery_max_attempts);
+  delivery->retry.base_delay = options.delivery_retry_base_ms;
+  delivery->retry.max_delay = options.delivery_retry_max_ms;
+  if (options.delivery_thread) delivery->thread = std::thread([this] { DeliveryLoop(*this); });
   return Status::Ok();
 }
 
-void Engine::Impl::CloseDelivery() {}
+void Engine::Impl::CloseDelivery() {
+  if (!delivery || !delivery->thread.joinable()) return;
+  {
+    std::lock_guard lock(delivery->wake_mu);
+    delivery->stop = true;
+  }
+  delivery->wake_cv.notify_one();
+  delivery->thread.join();
+}
+
+// ---- definitions -----------------------------------------------------------------------------
 
 Result<json> Engine::Impl::ApplyTemplate(std::string_view text, std::string_view note) {
-  return Status::InvalidArgument("kind: 'template' definitions are not built yet");
+  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, delivery::ParseTemplate(text));
+  auto channel = LoadChannel(*this, t.channel);
+  if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
+  SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
+  return StoreDefinition("template", t.id, text, note);
 }
 
 Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view note) {
-  return Status::InvalidArgument("kind: 'channel' definitions are not built yet");
+  SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
+  // A channel whose type changes must still fit every template sent through it.
+  SP_ASSIGN_OR_RETURN(auto templates, store().definitions().List("template"));
+  for (const auto& record : templates) {
+    auto t = delivery::ParseTemplate(record.body);
+    if (!t.ok() || t->channel != c.id) continue;
+    Status fits = delivery::CheckTemplateFits(*t, c.type);
+    if (!fits.ok())
+      return Status::InvalidArgument(fmt::format(
+          "type: a {} channel cannot send template '{}' ({}); change the template first",
+          delivery::ChannelTypeName(c.type), t->id, fits.message()));
+  }
+  return StoreDefinition("channel", c.id, text, note);
 }
 
-Result<json> Engine::Outbox(size_t limit) const { return json{{"messages", json::array()}}; }
+// ---- outbox ----------------------------------------------------------------------------------
 
-Status Engine::DeliverDue() { return Status::Ok(); }
+Result<json> Engine::Outbox(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(auto items, impl_->delivery->outbox->List(limit));
+  json out = json::array();
+  for (const auto& item : items) out.push_back(item.ToJson());
+  return json{{"messages", out}};
+}
+
+Status Engine::DeliverDue() { return DeliverPass(*impl_); }
+
+// ---- tracking --------------------------------------------------------------------------------
 
 Status Engine::TrackOpen(std::string_view token) {
-  return Status::InvalidArgument("tracking is not built yet");
+  Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, m.delivery->tracking_secret));
+  if (c.click) return Status::InvalidArgument("not a valid tracking token");
+  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version}, {se::kPropEntry, c.entry},
+                {"step", c.step},              {"channel", c.channel},       {"key", c.key}};
+  // One Opened event per message: a re-fetched pixel is stored once.
+  return Record(m, c.identity, se::kMessageOpened, props,
+                fmt::format("{}{}/opened", se::kSystemMessageIdPrefix, c.key));
 }
 
 Result<std::string> Engine::TrackClick(std::string_view token) {
-  return Status::InvalidArgument("tracking is not built yet");
+  Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, m.delivery->tracking_secret));
+  if (!c.click) return Status::InvalidArgument("not a valid tracking token");
+  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version}, {se::kPropEntry, c.entry},
+                {"step", c.step},              {"channel", c.channel},       {"key", c.key},
+                {"url", c.url}};
+  // One Clicked event per (message, link): a second click on the same link is stored once.
+  SP_RETURN_IF_ERROR(Record(m, c.identity, se::kMessageClicked, props,
+                            fmt::format("{}{}/clicked/{}", se::kSystemMessageIdPrefix, c.key,
+                                        delivery::Hex(delivery::Sha256(c.url)).substr(0, 16))));
+  return c.url;
 }
 
 }  // namespace signpost

@@ -1,0 +1,171 @@
+#include "delivery/outbox.h"
+
+#include <algorithm>
+
+#include "base/time.h"
+#include "delivery/signing.h"
+#include "store/coding.h"
+
+namespace signpost::delivery {
+
+using nlohmann::json;
+using store::Cf;
+
+namespace {
+
+constexpr std::string_view kItemPrefix = "m/";
+constexpr std::string_view kDuePrefix = "d/";
+constexpr std::string_view kSecretKey = "x/tracking-secret";
+
+std::string ItemKey(std::string_view key) { return std::string(kItemPrefix) + std::string(key); }
+
+std::string DueKey(TimeMs due, std::string_view key) {
+  std::string k(kDuePrefix);
+  store::PutOrderedTime(k, due);
+  k.append(key);
+  return k;
+}
+
+json Record(const OutboxItem& item) {
+  return {{"message", MessageToJson(item.message)}, {"state", OutboxStateName(item.state)},
+          {"attempts", item.attempts},             {"enqueued_at", item.enqueued_at},
+          {"next_attempt_at", item.next_attempt_at}, {"updated_at", item.updated_at},
+          {"last_error", item.last_error},         {"permanent", item.permanent}};
+}
+
+Result<OutboxItem> FromRecord(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return Status::Corruption("outbox: an item record is not JSON");
+  try {
+    OutboxItem item;
+    SP_ASSIGN_OR_RETURN(item.message, MessageFromJson(j.at("message")));
+    std::string state = j.at("state").get<std::string>();
+    item.state = state == "sent" ? OutboxState::kSent : state == "failed" ? OutboxState::kFailed
+                                                                          : OutboxState::kPending;
+    item.attempts = j.at("attempts").get<uint32_t>();
+    item.enqueued_at = j.at("enqueued_at").get<TimeMs>();
+    item.next_attempt_at = j.at("next_attempt_at").get<TimeMs>();
+    item.updated_at = j.at("updated_at").get<TimeMs>();
+    item.last_error = j.at("last_error").get<std::string>();
+    item.permanent = j.at("permanent").get<bool>();
+    return item;
+  } catch (const json::exception& e) {
+    return Status::Corruption(std::string("outbox: an item record: ") + e.what());
+  }
+}
+
+}  // namespace
+
+std::string_view OutboxStateName(OutboxState state) {
+  switch (state) {
+    case OutboxState::kPending: return "pending";
+    case OutboxState::kSent: return "sent";
+    case OutboxState::kFailed: return "failed";
+  }
+  return "pending";
+}
+
+json OutboxItem::ToJson() const {
+  json j = {{"key", message.key},
+            {"journey", message.journey},
+            {"version", message.version},
+            {"entry", message.entry},
+            {"step", message.step},
+            {"channel", message.channel},
+            {"template", message.template_id},
+            {"identity", message.identity},
+            {"to", message.to},
+            {"state", OutboxStateName(state)},
+            {"attempts", attempts},
+            {"enqueued_at", FormatIso8601(enqueued_at)},
+            {"updated_at", FormatIso8601(updated_at)},
+            {"last_error", last_error}};
+  if (state == OutboxState::kPending) j["next_attempt_at"] = FormatIso8601(next_attempt_at);
+  if (state == OutboxState::kFailed) j["permanent"] = permanent;
+  return j;
+}
+
+Result<bool> Outbox::Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const {
+  if (msg.key.empty()) return Status::InvalidArgument("message key: empty; every message needs its idempotency key");
+  SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, ItemKey(msg.key)));
+  if (existing) return false;
+  OutboxItem item;
+  item.message = msg;
+  item.enqueued_at = item.next_attempt_at = item.updated_at = now;
+  batch.Put(Cf::kOutbox, ItemKey(msg.key), Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
+  batch.Put(Cf::kOutbox, DueKey(now, msg.key), "");
+  return true;
+}
+
+Result<std::optional<OutboxItem>> Outbox::Get(std::string_view key) const {
+  SP_ASSIGN_OR_RETURN(auto value, db_->Get(Cf::kOutbox, ItemKey(key)));
+  if (!value) return std::optional<OutboxItem>();
+  SP_ASSIGN_OR_RETURN(OutboxItem item, FromRecord(*value));
+  return std::optional<OutboxItem>(std::move(item));
+}
+
+Result<std::vector<std::string>> Outbox::Due(TimeMs now, size_t limit) const {
+  std::vector<std::string> keys;
+  Status s = db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
+    if (k.size() < kDuePrefix.size() + 8) return true;
+    TimeMs due = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
+    if (due > now || keys.size() >= limit) return false;
+    keys.emplace_back(k.substr(kDuePrefix.size() + 8));
+    return true;
+  });
+  SP_RETURN_IF_ERROR(s);
+  return keys;
+}
+
+Result<std::optional<TimeMs>> Outbox::NextDue() const {
+  std::optional<TimeMs> next;
+  Status s = db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
+    if (k.size() < kDuePrefix.size() + 8) return true;
+    next = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
+    return false;
+  });
+  SP_RETURN_IF_ERROR(s);
+  return next;
+}
+
+Status Outbox::Update(const OutboxItem& item, TimeMs previous_due) {
+  store::Batch batch = db_->NewBatch();
+  batch.Delete(Cf::kOutbox, DueKey(previous_due, item.message.key));
+  if (item.state == OutboxState::kPending) batch.Put(Cf::kOutbox, DueKey(item.next_attempt_at, item.message.key), "");
+  batch.Put(Cf::kOutbox, ItemKey(item.message.key),
+            Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
+  return db_->Write(batch);
+}
+
+Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
+  std::vector<OutboxItem> items;
+  Status bad = Status::Ok();
+  Status s = db_->Scan(Cf::kOutbox, kItemPrefix, kItemPrefix, [&](std::string_view, std::string_view v) {
+    auto item = FromRecord(v);
+    if (!item.ok()) {
+      bad = item.status();
+      return false;
+    }
+    items.push_back(std::move(item).value());
+    return true;
+  });
+  SP_RETURN_IF_ERROR(s);
+  SP_RETURN_IF_ERROR(bad);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const OutboxItem& a, const OutboxItem& b) { return a.updated_at > b.updated_at; });
+  if (limit > 0 && items.size() > limit) items.resize(limit);
+  return items;
+}
+
+Result<std::string> Outbox::TrackingSecret() {
+  SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, kSecretKey));
+  if (existing && existing->size() == 32) return *existing;
+  std::string secret = RandomBytes(32);
+  if (secret.size() != 32) return Status::Internal("no random bytes for the tracking secret (RAND_bytes failed)");
+  store::Batch batch = db_->NewBatch();
+  batch.Put(Cf::kOutbox, kSecretKey, secret);
+  SP_RETURN_IF_ERROR(db_->Write(batch, true));
+  return secret;
+}
+
+}  // namespace signpost::delivery

@@ -1,0 +1,74 @@
+// Outbox: the durable queue of messages, in column family Cf::kOutbox, keyed by idempotency key.
+//
+// Records (keys):
+//   "m/" + key                 -> the item as JSON (message, state, attempts, times, last error)
+//   "d/" + due time (ordered) + key -> "" : index of pending items by next attempt time
+//   "x/tracking-secret"        -> the 32-byte secret of tracking tokens (one per data folder)
+// An item moves pending -> sent | failed and keeps its record afterwards: the record is the
+// tombstone that makes a later Enqueue of the same key a no-op, so a key is never sent twice.
+// Thread-safety: every method may be called from any thread; the engine serializes the updates of
+// one item (one sender at a time).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "delivery/message.h"
+#include "signpost/status.h"
+#include "store/db.h"
+
+namespace signpost::delivery {
+
+enum class OutboxState { kPending, kSent, kFailed };
+
+// "pending" | "sent" | "failed".
+std::string_view OutboxStateName(OutboxState state);
+
+struct OutboxItem {
+  Message message;
+  OutboxState state = OutboxState::kPending;
+  uint32_t attempts = 0;       // provider calls made so far
+  TimeMs enqueued_at = 0;
+  TimeMs next_attempt_at = 0;  // pending: when the next attempt is due
+  TimeMs updated_at = 0;       // last change of state or attempt
+  std::string last_error;      // "" when the last attempt succeeded or none was made
+  bool permanent = false;      // failed: true (kept for the event); pending: false
+
+  // The item as the outbox listing shows it (message fields without vars, state, times ISO 8601).
+  nlohmann::json ToJson() const;
+};
+
+class Outbox {
+ public:
+  // Items in `db` (not owned; must outlive this).
+  explicit Outbox(store::Db* db) : db_(db) {}
+
+  // Adds `msg` as a pending item due at `now` to `batch` unless its key is already in the outbox
+  // (pending, sent or failed). Returns true when added. kInvalidArgument for an empty key;
+  // a read error as the store reports it.
+  Result<bool> Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const;
+  // The item of `key`; nullopt when unknown.
+  Result<std::optional<OutboxItem>> Get(std::string_view key) const;
+  // Keys of pending items due at `now` (next attempt <= now), earliest first, at most `limit`.
+  Result<std::vector<std::string>> Due(TimeMs now, size_t limit) const;
+  // The earliest next attempt of any pending item; nullopt when none is pending.
+  Result<std::optional<TimeMs>> NextDue() const;
+  // Durably writes `item`, whose stored version was due at `previous_due` (the pending index entry
+  // moves or goes away with its state). Uses the store's sync setting.
+  Status Update(const OutboxItem& item, TimeMs previous_due);
+  // Every item, most recently updated first, at most `limit` (0 = all).
+  Result<std::vector<OutboxItem>> List(size_t limit) const;
+  // The tracking secret of this data folder, created (random, durable) on the first call.
+  // kInternal when the system has no randomness. Not thread-safe against itself (call at open).
+  Result<std::string> TrackingSecret();
+
+ private:
+  store::Db* db_;
+};
+
+}  // namespace signpost::delivery

@@ -1,0 +1,72 @@
+#include "delivery/render.h"
+
+namespace signpost::delivery {
+
+using nlohmann::json;
+
+namespace {
+
+Result<std::string> RenderField(const std::string& text, const char* field, const json& vars, Escape escape) {
+  if (text.empty()) return std::string();
+  SP_ASSIGN_OR_RETURN(TemplateText t, TemplateText::Parse(text, field));
+  return t.Render(vars, escape);
+}
+
+// Renders the string leaves of `payload`; a leaf that does not parse is sent as written.
+json RenderLeaves(const json& payload, const json& vars) {
+  if (payload.is_string()) {
+    auto t = TemplateText::Parse(payload.get<std::string>(), "payload", kPayloadRoots);
+    return t.ok() ? json(t->Render(vars, Escape::kNone)) : payload;
+  }
+  json out = payload;
+  if (payload.is_object()) {
+    for (auto& [k, v] : out.items()) v = RenderLeaves(payload[k], vars);
+  } else if (payload.is_array()) {
+    for (size_t i = 0; i < out.size(); ++i) out[i] = RenderLeaves(payload[i], vars);
+  }
+  return out;
+}
+
+}  // namespace
+
+json MessageVars(const Message& m) {
+  json vars = m.vars.is_object() ? m.vars : json::object();
+  vars["to"] = m.to;
+  return vars;
+}
+
+Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m, const TrackingSetup* tracking) {
+  const json vars = MessageVars(m);
+  Rendered r;
+  SP_ASSIGN_OR_RETURN(r.subject, RenderField(m.subject.empty() ? t.subject : m.subject, "subject", vars, Escape::kNone));
+  SP_ASSIGN_OR_RETURN(r.text, RenderField(t.text, "text", vars, Escape::kNone));
+  SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
+  SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
+  if (tracking != nullptr && !r.html.empty()) {
+    TrackingClaims base{false, m.key, m.identity, m.journey, m.version, m.entry, m.step, m.channel, ""};
+    r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret);
+  }
+  return r;
+}
+
+json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r) {
+  if (!c.payload.is_null()) {
+    json vars = MessageVars(m);
+    vars["body"] = r.body;
+    vars["subject"] = r.subject;
+    vars["key"] = m.key;
+    vars["channel"] = m.channel;
+    vars["step"] = m.step;
+    return RenderLeaves(c.payload, vars);
+  }
+  json body = {{"key", m.key},       {"journey", m.journey},   {"version", m.version},
+               {"entry", m.entry},   {"step", m.step},         {"channel", m.channel},
+               {"template", m.template_id}, {"identity", m.identity}, {"to", m.to}};
+  if (!r.subject.empty()) body["subject"] = r.subject;
+  if (!r.body.empty()) body["body"] = r.body;
+  if (!r.text.empty()) body["text"] = r.text;
+  if (!r.html.empty()) body["html"] = r.html;
+  return body;
+}
+
+}  // namespace signpost::delivery

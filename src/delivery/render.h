@@ -1,0 +1,36 @@
+// Rendering: a template filled in for one message. Subject and plain text as they are, html with
+// values HTML-escaped and (when tracking is given) the open pixel and rewritten links, body as it is.
+// Pure: any thread.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "delivery/definitions.h"
+#include "delivery/message.h"
+#include "delivery/tracking.h"
+
+namespace signpost::delivery {
+
+struct Rendered {
+  std::string subject, text, html, body;  // "" when the template has no such field
+};
+
+// Where tracked links point: the public base URL and the signing secret.
+struct TrackingSetup {
+  std::string public_url;  // no trailing slash
+  std::string secret;
+};
+
+// The values placeholders read: the message's vars plus "to".
+nlohmann::json MessageVars(const Message& m);
+// Renders `t` for `m` (the message's own subject, when set, replaces the template's).
+// kInvalidArgument when a field does not parse (definitions are validated at apply, so only a
+// definition stored by an older version can fail here).
+Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m, const TrackingSetup* tracking);
+// The JSON body a webhook channel sends: its payload template rendered (string leaves), or the
+// default body with every message field and the rendered texts.
+nlohmann::json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r);
+
+}  // namespace signpost::delivery

@@ -1,0 +1,58 @@
+// TemplateText: one personalized text field of a message template ("Your cart, {{traits.first_name}}").
+//
+// Syntax: literal text with placeholders `{{ path }}` or `{{ path | default: "fallback" }}`.
+// A path is dot-separated names whose first name is one of the allowed roots (for message templates
+// traits, event, entry, journey, to). A stray `}}` outside a placeholder is literal text; a `{{`
+// without its `}}` is an error. Rendering: strings as they are, numbers and booleans as JSON
+// writes them, objects and arrays as JSON; a missing value, null or "" renders the fallback, or ""
+// when there is none. A path finds nested objects (traits.address.city in {"address":{"city":..}})
+// and flat dotted keys ({"address.city": ..}) alike, as profiles store traits flattened.
+// Parse never crashes on any input (fuzzed by the lead); a parsed template is immutable and may be
+// rendered from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signpost/status.h"
+
+namespace signpost::delivery {
+
+// The roots a message template's placeholders may start with.
+inline const std::vector<std::string_view> kMessageRoots = {"traits", "event", "entry", "journey", "to"};
+
+enum class Escape {
+  kNone,  // values inserted as they are (plain text, subjects, JSON string leaves)
+  kHtml,  // values HTML-escaped (& < > " '): the html body of an email
+};
+
+class TemplateText {
+ public:
+  // Parses `text`. Errors (kInvalidArgument) name `field`, the line and column in the text, and
+  // the fix: an unclosed `{{`, an empty placeholder, a bad name, a root not in `roots`, an unknown
+  // filter.
+  static Result<TemplateText> Parse(std::string_view text, std::string_view field,
+                                    const std::vector<std::string_view>& roots = kMessageRoots);
+
+  // The text with every placeholder replaced by its value in `vars` (an object keyed by root).
+  std::string Render(const nlohmann::json& vars, Escape escape) const;
+  // True when the text has no placeholder.
+  bool IsLiteral() const;
+
+ private:
+  struct Part {
+    std::string literal;                  // text before the placeholder (or the whole tail)
+    std::vector<std::string> path;        // empty: no placeholder after the literal
+    std::optional<std::string> fallback;  // `| default: "..."`
+  };
+  std::vector<Part> parts_;
+};
+
+// HTML-escapes `text` (& < > " ').
+std::string EscapeHtml(std::string_view text);
+
+}  // namespace signpost::delivery

@@ -1,0 +1,86 @@
+// Template placeholders: paths, flat and nested values, defaults, escaping, and errors that name
+// the place and the fix; any input parses or fails cleanly.
+#include "delivery/template_text.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace signpost::delivery {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+std::string Render(std::string_view text, const json& vars, Escape escape = Escape::kNone) {
+  auto t = TemplateText::Parse(text, "body");
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? t->Render(vars, escape) : "";
+}
+
+std::string Error(std::string_view text) {
+  auto t = TemplateText::Parse(text, "subject");
+  EXPECT_FALSE(t.ok()) << text;
+  return t.ok() ? "" : t.status().message();
+}
+
+TEST(TemplateTextTest, FillsNestedAndFlatValues) {
+  json vars = {{"traits", {{"first_name", "Ada"}, {"address.city", "Oslo"}, {"plan", {{"tier", "pro"}}}}},
+               {"event", {{"properties", {{"item", "Shoes"}, {"qty", 2}, {"gift", true}}}}},
+               {"to", "ada@x.test"}};
+  EXPECT_EQ(Render("Hi {{traits.first_name}} in {{ traits.address.city }}, {{traits.plan.tier}}", vars),
+            "Hi Ada in Oslo, pro");
+  EXPECT_EQ(Render("{{event.properties.qty}}x {{event.properties.item}} gift={{event.properties.gift}} to {{to}}", vars),
+            "2x Shoes gift=true to ada@x.test");
+  EXPECT_EQ(Render("{{traits.plan}}", vars), R"({"tier":"pro"})");
+}
+
+TEST(TemplateTextTest, AMissingValueRendersEmptyOrItsDefault) {
+  json vars = {{"traits", {{"nickname", ""}, {"gone", nullptr}}}};
+  EXPECT_EQ(Render("Hi {{traits.first_name}}!", vars), "Hi !");
+  EXPECT_EQ(Render("Hi {{traits.first_name | default: \"there\"}}!", vars), "Hi there!");
+  EXPECT_EQ(Render("Hi {{traits.nickname|default:'you'}}!", vars), "Hi you!");
+  EXPECT_EQ(Render("Hi {{traits.gone | default: \"x\"}}!", vars), "Hi x!");
+  EXPECT_EQ(Render("{{event.properties.a.b.c}}", json::object()), "");
+}
+
+TEST(TemplateTextTest, HtmlEscapesValuesButNotTheTemplate) {
+  json vars = {{"traits", {{"name", "<b>\"Tom\" & 'Jerry'</b>"}}}};
+  EXPECT_EQ(Render("<p>{{traits.name}}</p>", vars, Escape::kHtml),
+            "<p>&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;</p>");
+  EXPECT_EQ(Render("<p>{{traits.name}}</p>", vars, Escape::kNone), "<p><b>\"Tom\" & 'Jerry'</b></p>");
+}
+
+TEST(TemplateTextTest, AStrayClosingBraceIsText) {
+  EXPECT_EQ(Render("a }} b {", json::object()), "a }} b {");
+  EXPECT_EQ(Render("", json::object()), "");
+}
+
+TEST(TemplateTextTest, ErrorsNameTheFieldThePlaceAndTheFix) {
+  EXPECT_EQ(Error("Hi\n  {{traits.name"),
+            "subject: `{{` is not closed; end the placeholder with `}}` (line 2, column 3)");
+  EXPECT_THAT(Error("{{ traits.a {{ traits.b }}"), HasSubstr("`{{` is not closed"));
+  EXPECT_THAT(Error("{{}}"), HasSubstr("empty placeholder"));
+  EXPECT_THAT(Error("{{traits..x}}"), HasSubstr("`traits..x` is not a value path"));
+  EXPECT_THAT(Error("{{traits.first name}}"), HasSubstr("is not a value path"));
+  EXPECT_THAT(Error("{{profile.name}}"),
+              HasSubstr("unknown value `profile`; a placeholder starts with one of traits, event, entry, journey, to"));
+  EXPECT_THAT(Error("{{traits.x | upcase}}"), HasSubstr("unknown filter `upcase`"));
+  EXPECT_THAT(Error("{{traits.x | default: two words}}"), HasSubstr("`default:` needs a value in quotes"));
+}
+
+TEST(TemplateTextTest, AnyInputParsesOrFailsCleanly) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "{}|.:\"' abtraitsevent\n\\x";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    size_t n = rng() % 40;
+    for (size_t j = 0; j < n; ++j) text += alphabet[rng() % alphabet.size()];
+    auto t = TemplateText::Parse(text, "body");
+    if (t.ok()) (void)t->Render(json::object(), Escape::kHtml);
+  }
+}
+
+}  // namespace
+}  // namespace signpost::delivery

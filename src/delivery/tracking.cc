@@ -1,0 +1,131 @@
+#include "delivery/tracking.h"
+
+#include <nlohmann/json.hpp>
+
+#include "delivery/signing.h"
+
+namespace signpost::delivery {
+
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+// Position of `needle` (lower case) in `hay` from `from`, ignoring ASCII case; npos when absent.
+size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    size_t j = 0;
+    while (j < needle.size() && Lower(hay[i + j]) == needle[j]) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Decodes the entities an HTML attribute value of a URL may hold.
+std::string UnescapeHtml(std::string_view s) {
+  static const std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    bool replaced = false;
+    if (s[i] == '&') {
+      for (const auto& [name, c] : kEntities) {
+        if (s.substr(i, name.size()) == name) {
+          out += c;
+          i += name.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out += s[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SignToken(const TrackingClaims& c, std::string_view secret) {
+  nlohmann::json j = {{"t", c.click ? "c" : "o"}, {"k", c.key},   {"i", c.identity},
+                      {"j", c.journey},           {"v", c.version}, {"e", c.entry},
+                      {"s", c.step},              {"c", c.channel}};
+  if (c.click) j["u"] = c.url;
+  std::string payload = Base64Url(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return payload + "." + Base64Url(HmacSha256(secret, payload));
+}
+
+Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secret) {
+  const Status invalid = Status::InvalidArgument("not a valid tracking token");
+  size_t dot = token.find('.');
+  if (dot == std::string_view::npos || token.size() > 8192) return invalid;
+  std::string_view payload = token.substr(0, dot);
+  std::string sig, text;
+  if (!DecodeBase64Url(token.substr(dot + 1), sig) || !ConstantTimeEquals(sig, HmacSha256(secret, payload)))
+    return invalid;
+  if (!DecodeBase64Url(payload, text)) return invalid;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return invalid;
+  try {
+    TrackingClaims c;
+    c.click = j.at("t").get<std::string>() == "c";
+    c.key = j.at("k").get<std::string>();
+    c.identity = j.at("i").get<std::string>();
+    c.journey = j.at("j").get<std::string>();
+    c.version = j.at("v").get<uint64_t>();
+    c.entry = j.at("e").get<uint32_t>();
+    c.step = j.at("s").get<std::string>();
+    c.channel = j.at("c").get<std::string>();
+    if (c.click) c.url = j.at("u").get<std::string>();
+    return c;
+  } catch (const nlohmann::json::exception&) {
+    return invalid;
+  }
+}
+
+std::string AddTracking(std::string_view html, const TrackingClaims& base, std::string_view public_url,
+                        std::string_view secret) {
+  std::string out;
+  out.reserve(html.size() + 512);
+  size_t pos = 0;
+  while (true) {
+    size_t href = FindNoCase(html, "href=", pos);
+    if (href == std::string_view::npos) break;
+    size_t q = href + 5;
+    if (q >= html.size() || (html[q] != '"' && html[q] != '\'')) {
+      out.append(html.substr(pos, q - pos));
+      pos = q;
+      continue;
+    }
+    char quote = html[q];
+    size_t end = html.find(quote, q + 1);
+    if (end == std::string_view::npos) break;
+    std::string_view value = html.substr(q + 1, end - q - 1);
+    out.append(html.substr(pos, q + 1 - pos));
+    if (FindNoCase(value, "http://", 0) == 0 || FindNoCase(value, "https://", 0) == 0) {
+      TrackingClaims click = base;
+      click.click = true;
+      click.url = UnescapeHtml(value);
+      out.append(public_url);
+      out += "/t/c/";
+      out += SignToken(click, secret);
+    } else {
+      out.append(value);
+    }
+    out += quote;
+    pos = end + 1;
+  }
+  out.append(html.substr(pos));
+  TrackingClaims open = base;
+  open.click = false;
+  open.url.clear();
+  std::string pixel = std::string("<img src=\"") + std::string(public_url) + "/t/o/" + SignToken(open, secret) +
+                      ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+  size_t body_end = FindNoCase(out, "</body>", 0);
+  if (body_end == std::string::npos) {
+    out += pixel;
+  } else {
+    out.insert(body_end, pixel);
+  }
+  return out;
+}
+
+}  // namespace signpost::delivery

@@ -1,0 +1,44 @@
+// Open and click tracking: signed tokens and the rewriting of HTML email bodies.
+//
+// Token: base64url(JSON claims) + "." + base64url(HMAC-SHA256(secret, first part)), no padding.
+// The claims say which message (key, identity, journey, version, entry, step, channel), whether it
+// is an open ("t":"o") or a click ("t":"c"), and for a click the target URL. The secret is 32
+// random bytes generated once per data folder (the engine keeps it in the outbox column family),
+// so a token cannot be forged or altered, and carries no secret itself.
+// Pure functions: any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "signpost/status.h"
+
+namespace signpost::delivery {
+
+struct TrackingClaims {
+  bool click = false;    // "t": "c" for a click, "o" for an open
+  std::string key;       // the outbox idempotency key
+  std::string identity;  // "user:X" / "anon:X": the events are recorded under it
+  std::string journey;
+  uint64_t version = 0;
+  uint32_t entry = 0;
+  std::string step;
+  std::string channel;
+  std::string url;       // clicks: where to redirect
+};
+
+// The signed token of `claims`.
+std::string SignToken(const TrackingClaims& claims, std::string_view secret);
+// The claims of `token` when its signature matches `secret` and it is well formed;
+// kInvalidArgument ("not a valid tracking token", nothing more) otherwise.
+Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secret);
+
+// `html` with every href="http(s)://..." (single or double quotes) replaced by
+// `public_url`/t/c/<click token> (the token carries the target, HTML entities decoded) and an open
+// pixel <img src="`public_url`/t/o/<open token>.gif"> before </body> (or at the end).
+// `base` gives the message claims (its click and url are ignored).
+std::string AddTracking(std::string_view html, const TrackingClaims& base, std::string_view public_url,
+                        std::string_view secret);
+
+}  // namespace signpost::delivery

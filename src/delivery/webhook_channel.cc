@@ -1,0 +1,37 @@
+// The webhook channel over cpp-httplib (see channels.h).
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "delivery/channels.h"
+#include "delivery/signing.h"
+
+namespace signpost::delivery {
+
+SendOutcome SendWebhook(const ChannelDef& c, const Message& m, const Rendered& r) {
+  const std::string body =
+      WebhookBody(c, m, r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // url = scheme://host[:port] + path (validated at apply).
+  size_t host_start = c.url.find("://") + 3;
+  size_t path_start = c.url.find('/', host_start);
+  std::string base = c.url.substr(0, path_start);
+  std::string path = path_start == std::string::npos ? "/" : c.url.substr(path_start);
+  httplib::Client client(base);
+  const time_t secs = static_cast<time_t>(c.timeout_ms / 1000);
+  const time_t usecs = static_cast<time_t>((c.timeout_ms % 1000) * 1000);
+  client.set_connection_timeout(secs, usecs);
+  client.set_read_timeout(secs, usecs);
+  client.set_write_timeout(secs, usecs);
+  httplib::Headers headers = {{"Idempotency-Key", m.key}, {"User-Agent", "signpost"}};
+  if (!c.secret.empty())
+    headers.emplace("X-Signpost-Signature", "sha256=" + Hex(HmacSha256(c.secret, body)));
+  auto res = client.Post(path, headers, body, "application/json");
+  if (!res) return {SendStatus::kTransient, fmt::format("webhook {}: {}", c.url, httplib::to_string(res.error()))};
+  const int status = res->status;
+  if (status >= 200 && status < 300) return {SendStatus::kAccepted, ""};
+  std::string answer = res->body.substr(0, 200);
+  std::string what = fmt::format("webhook {}: HTTP {}{}{}", c.url, status, answer.empty() ? "" : ": ", answer);
+  if (status == 408 || status == 429 || status >= 500) return {SendStatus::kTransient, what};
+  return {SendStatus::kPermanent, what};
+}
+
+}  // namespace signpost::delivery

@@ -1,0 +1,390 @@
+// Delivery through an Engine on a ManualClock, against real providers on loopback (a minimal SMTP
+// server and a cpp-httplib webhook receiver): the MIME and JSON they receive, signatures,
+// idempotency keys, retries, permanent failures and their events, consent, and a crash between
+// the provider's acceptance and the outbox update.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "base/time.h"
+#include "delivery/mime.h"
+#include "delivery/signing.h"
+#include "delivery/test_support.h"
+#include "engine/engine_delivery.h"
+#include "signpost/engine.h"
+
+namespace signpost {
+
+// engine.h keeps Engine::impl_ private and has no test hook, but the runtime's contract
+// (EnqueueMessage) is on Engine::Impl. An explicit instantiation may name a private member, so
+// this reaches it without changing the public header.
+using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
+ImplMember EngineImplMember();
+template <ImplMember P>
+struct ExposeImpl {
+  friend ImplMember EngineImplMember() { return P; }
+};
+template struct ExposeImpl<&Engine::impl_>;
+
+namespace {
+
+using delivery::testing::MimeHeader;
+using delivery::testing::MimePart;
+using delivery::testing::SmtpSink;
+using delivery::testing::WebhookSink;
+using nlohmann::json;
+
+class DeliveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("signpost-delivery-test-" + std::to_string(std::random_device{}()));
+    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
+    Open();
+    Identify("ada", R"({"first_name":"Ada <3","email":"ada@x.test","consent":{"email":true,"sms":true}})");
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;
+    o.public_url = "http://track.test";
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+  }
+  Engine::Impl& impl() { return *((*engine_).*EngineImplMember()); }
+
+  void Identify(const std::string& user, const std::string& traits) {
+    Event e;
+    e.type = EventType::kIdentify;
+    e.user_id = user;
+    e.message_id = "identify-" + user + "-" + std::to_string(clock_.NowMs());
+    e.timestamp = e.received_at = clock_.NowMs();
+    e.traits = traits;
+    auto r = engine_->IngestEvents({e});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void Apply(const std::string& yaml) {
+    auto r = engine_->Apply(yaml, "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
+  }
+  delivery::Message Message(const std::string& step, const std::string& channel, const std::string& tmpl) {
+    delivery::Message m;
+    m.journey = "cart";
+    m.version = 1;
+    m.profile = 1;
+    m.entry = 1;
+    m.step = step;
+    m.key = "cart/1/1/1/" + step;
+    m.channel = channel;
+    m.template_id = tmpl;
+    m.identity = "user:ada";
+    m.to = channel == "email" ? "ada@x.test" : "+15550100";
+    m.vars = {{"traits", {{"first_name", "Ada <3"}}}, {"event", {{"name", "Cart Updated"}, {"properties", {{"item", "Shoes"}}}}}};
+    m.created_at = clock_.NowMs();
+    return m;
+  }
+  // What the runtime does: enqueue inside its batch, write it, wake delivery.
+  void Enqueue(const delivery::Message& m) {
+    store::Batch batch = impl().store().db().NewBatch();
+    EnqueueMessage(impl(), batch, m);
+    ASSERT_TRUE(impl().store().db().Write(batch).ok());
+    NotifyDelivery(impl());
+  }
+  void Deliver() {
+    Status s = engine_->DeliverDue();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  // The events named `name` of user ada.
+  std::vector<json> Events(std::string_view name) {
+    auto r = engine_->ProfileEvents("user:ada", 1000);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<json> out;
+    if (!r.ok()) return out;
+    for (const auto& e : (*r)["events"])
+      if (e.value("event", "") == name) out.push_back(e);
+    return out;
+  }
+  json OutboxItem(const std::string& key) {
+    auto r = engine_->Outbox(0);
+    EXPECT_TRUE(r.ok());
+    for (const auto& m : (*r)["messages"])
+      if (m["key"] == key) return m;
+    return json();
+  }
+  void ApplyEmail(int port) {
+    Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" + std::to_string(port) +
+          "\nfrom: \"Shop <shop@example.test>\"\ntimeout: 5s\n");
+    Apply(R"(kind: template
+id: cart-reminder
+channel: email
+subject: "Your cart, {{traits.first_name}}"
+html: "<html><body><p>Hi {{traits.first_name | default: \"there\"}}, you left {{event.properties.item}} behind. <a href=\"https://shop.test/cart?a=1&amp;b=2\">Back to cart</a> <a href='mailto:help@shop.test'>help</a></p></body></html>"
+text: "You left {{event.properties.item}} behind, {{traits.nickname | default: \"friend\"}}."
+)");
+  }
+  void ApplySms(const std::string& url) {
+    Apply("kind: channel\nid: sms\ntype: webhook\nurl: " + url +
+          "\nsecret: s3cr3t\ntimeout: 5s\npayload: { to: \"{{to}}\", text: \"{{body}}\", key: \"{{key}}\" }\n");
+    Apply("kind: template\nid: sms-reminder\nchannel: sms\nbody: \"{{traits.first_name}}, your {{event.properties.item}} are waiting\"\n");
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(DeliveryTest, EmailGoesOutOverSmtpAsMultipartMimeWithTrackingAndTheKeyAsMessageId) {
+  SmtpSink smtp;
+  ApplyEmail(smtp.port());
+  delivery::Message m = Message("remind", "email", "cart-reminder");
+  Enqueue(m);
+  Deliver();
+
+  auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].from, "<shop@example.test>");
+  EXPECT_EQ(mails[0].rcpt, "<ada@x.test>");
+  const std::string& data = mails[0].data;
+  EXPECT_EQ(MimeHeader(data, "Subject"), "Your cart, Ada <3");
+  EXPECT_EQ(MimeHeader(data, "Message-ID"), delivery::MessageIdFor(m.key, "shop@example.test"));
+  EXPECT_EQ(MimeHeader(data, "X-Signpost-Key"), m.key);
+  EXPECT_NE(MimeHeader(data, "Content-Type").find("multipart/alternative"), std::string::npos);
+  EXPECT_EQ(MimePart(data, "text/plain"), "You left Shoes behind, friend.");
+  std::string html = MimePart(data, "text/html");
+  EXPECT_NE(html.find("Hi Ada &lt;3, you left Shoes behind."), std::string::npos) << html;
+  EXPECT_EQ(html.find("https://shop.test/cart"), std::string::npos) << "the link is rewritten: " << html;
+  EXPECT_NE(html.find("href=\"http://track.test/t/c/"), std::string::npos) << html;
+  EXPECT_NE(html.find("href='mailto:help@shop.test'"), std::string::npos) << "only http(s) links are tracked";
+  size_t pixel = html.find("<img src=\"http://track.test/t/o/");
+  ASSERT_NE(pixel, std::string::npos) << html;
+  EXPECT_LT(pixel, html.find("</body>")) << "the pixel goes inside the body";
+
+  EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
+  auto delivered = Events("Message Delivered");
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0]["messageId"], "sp:" + m.key + "/delivered");
+  EXPECT_EQ(delivered[0]["timestamp"], "2026-11-24T12:00:00.000Z");
+  EXPECT_EQ(delivered[0]["properties"],
+            (json{{"journey", "cart"}, {"version", 1}, {"entry", 1}, {"step", "remind"}, {"channel", "email"},
+                  {"key", m.key}}));
+
+  // The same key again, before or after a later DeliverDue, is never a second mail.
+  Enqueue(m);
+  Deliver();
+  clock_.Advance(kDayMs);
+  Deliver();
+  EXPECT_EQ(smtp.mails().size(), 1u);
+}
+
+TEST_F(DeliveryTest, AnSmtp5xxIsPermanentAndRecordedAsMessageFailed) {
+  SmtpSink smtp;
+  smtp.set_rcpt_reply(550);
+  ApplyEmail(smtp.port());
+  delivery::Message m = Message("remind", "email", "cart-reminder");
+  Enqueue(m);
+  Deliver();
+  EXPECT_EQ(smtp.mails().size(), 0u);
+  json item = OutboxItem(m.key);
+  EXPECT_EQ(item["state"], "failed");
+  EXPECT_EQ(item["attempts"], 1);
+  auto failed = Events("Message Failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["properties"]["permanent"], true);
+  EXPECT_NE(failed[0]["properties"]["error"].get<std::string>().find("550"), std::string::npos);
+}
+
+TEST_F(DeliveryTest, WebhookPostsTheRenderedPayloadSignedWithTheIdempotencyKey) {
+  WebhookSink hook;
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  Deliver();
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(json::parse(hooks[0].body),
+            (json{{"to", "+15550100"}, {"text", "Ada <3, your Shoes are waiting"}, {"key", m.key}}));
+  EXPECT_EQ(hooks[0].Header("Idempotency-Key"), m.key);
+  EXPECT_EQ(hooks[0].Header("X-Signpost-Signature"),
+            "sha256=" + delivery::Hex(delivery::HmacSha256("s3cr3t", hooks[0].body)));
+  EXPECT_EQ(hooks[0].Header("Content-Type"), "application/json");
+  EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
+  EXPECT_EQ(Events("Message Delivered").size(), 1u);
+}
+
+TEST_F(DeliveryTest, A500IsRetriedWithBackoffThenDelivered) {
+  WebhookSink hook;
+  hook.Script({500, 503});
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  Deliver();
+  json item = OutboxItem(m.key);
+  EXPECT_EQ(item["state"], "pending");
+  EXPECT_EQ(item["attempts"], 1);
+  EXPECT_NE(item["last_error"].get<std::string>().find("HTTP 500"), std::string::npos);
+  // Not due again at once: the retry waits (30 s ± 20% for the first).
+  Deliver();
+  EXPECT_EQ(hook.hooks().size(), 1u);
+  clock_.Advance(kMinuteMs);
+  Deliver();
+  EXPECT_EQ(OutboxItem(m.key)["attempts"], 2);
+  clock_.Advance(2 * kMinuteMs);
+  Deliver();
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), 3u);
+  for (const auto& h : hooks) EXPECT_EQ(h.Header("Idempotency-Key"), m.key) << "every retry has the same key";
+  EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
+  EXPECT_EQ(Events("Message Delivered").size(), 1u);
+  EXPECT_EQ(Events("Message Failed").size(), 0u);
+}
+
+TEST_F(DeliveryTest, A400IsPermanentAndRecordedOnceAsMessageFailed) {
+  WebhookSink hook;
+  hook.Script({400});
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  Deliver();
+  clock_.Advance(kDayMs);
+  Deliver();
+  EXPECT_EQ(hook.hooks().size(), 1u) << "a permanent failure is not retried";
+  json item = OutboxItem(m.key);
+  EXPECT_EQ(item["state"], "failed");
+  EXPECT_EQ(item["permanent"], true);
+  auto failed = Events("Message Failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["messageId"], "sp:" + m.key + "/failed");
+  EXPECT_EQ(failed[0]["properties"]["permanent"], true);
+  EXPECT_EQ(failed[0]["properties"]["key"], m.key);
+  EXPECT_NE(failed[0]["properties"]["error"].get<std::string>().find("HTTP 400"), std::string::npos);
+}
+
+TEST_F(DeliveryTest, TransientFailuresBecomePermanentAfterTheLastAttempt) {
+  WebhookSink hook;
+  hook.Script({500, 500, 500, 500, 500, 500, 500});
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  for (int i = 0; i < 8; ++i) {
+    Deliver();
+    clock_.Advance(2 * kHourMs);
+  }
+  EXPECT_EQ(hook.hooks().size(), 6u);
+  json item = OutboxItem(m.key);
+  EXPECT_EQ(item["state"], "failed");
+  EXPECT_NE(item["last_error"].get<std::string>().find("gave up after 6 attempts"), std::string::npos);
+  EXPECT_EQ(Events("Message Failed").size(), 1u);
+}
+
+TEST_F(DeliveryTest, ConsentIsCheckedJustBeforeSending) {
+  WebhookSink hook;
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  // Consent revoked after the runtime enqueued the message, before delivery.
+  Identify("ada", R"({"consent":{"sms":false}})");
+  Deliver();
+  EXPECT_EQ(hook.hooks().size(), 0u);
+  json item = OutboxItem(m.key);
+  EXPECT_EQ(item["state"], "failed");
+  EXPECT_EQ(item["last_error"], "no consent");
+  auto failed = Events("Message Failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["properties"]["error"], "no consent");
+  EXPECT_EQ(failed[0]["properties"]["permanent"], true);
+}
+
+TEST_F(DeliveryTest, AProviderThatAcceptedBeforeACrashGetsTheSameKeyOnceMore) {
+  WebhookSink hook;
+  // The provider stores the message but its answer is lost (here: a 500 after storing), so the
+  // outbox item stays pending, exactly what a crash between the provider call and the outbox
+  // update leaves on disk. Then the engine dies.
+  hook.Script({500});
+  ApplySms(hook.url());
+  delivery::Message m = Message("sms", "sms", "sms-reminder");
+  Enqueue(m);
+  Deliver();
+  ASSERT_EQ(hook.hooks().size(), 1u);
+  ASSERT_EQ(OutboxItem(m.key)["state"], "pending");
+  engine_.reset();
+
+  Open();
+  Enqueue(m);  // the runtime re-processing its input after the crash hands the same message over
+  clock_.Advance(kHourMs);
+  Deliver();
+  Deliver();
+  clock_.Advance(kDayMs);
+  Deliver();
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), 2u) << "re-sent once, not twice";
+  EXPECT_EQ(hooks[1].Header("Idempotency-Key"), m.key) << "the re-send carries the same key";
+  EXPECT_EQ(hooks[1].body, hooks[0].body);
+  EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
+  EXPECT_EQ(Events("Message Delivered").size(), 1u);
+}
+
+TEST_F(DeliveryTest, TheFileChannelAppendsOneNdjsonLinePerMessage) {
+  Apply("kind: template\nid: note\nchannel: file\nbody: \"hello {{traits.first_name}}\"\n");
+  Enqueue(Message("a", "file", "note"));
+  Enqueue(Message("b", "file", "note"));
+  Deliver();
+  std::ifstream in(dir_ / "outbox.ndjson");
+  std::string line;
+  std::vector<json> lines;
+  while (std::getline(in, line)) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["body"], "hello Ada <3");
+  EXPECT_EQ(lines[0]["key"], "cart/1/1/1/a");
+  EXPECT_EQ(lines[1]["key"], "cart/1/1/1/b");
+}
+
+TEST_F(DeliveryTest, DefinitionsAreValidatedAtApplyWithTheFieldAndTheFix) {
+  auto error = [&](const std::string& yaml) {
+    auto r = engine_->Apply(yaml, "");
+    EXPECT_FALSE(r.ok()) << yaml;
+    return r.ok() ? std::string() : r.status().message();
+  };
+  using ::testing::HasSubstr;
+  EXPECT_THAT(error("kind: channel\nid: fax\ntype: fax\n"), HasSubstr("type: 'fax' is not a channel type; use smtp, webhook or file"));
+  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: http://x:25\nfrom: a@b.c\n"), HasSubstr("url: an smtp channel needs smtp://"));
+  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: smtp://x:25\n"), HasSubstr("from: missing"));
+  EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\n"), HasSubstr("url: missing"));
+  EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\nurl: https://h.test/x\ncolour: red\n"),
+              HasSubstr("colour: not a field of a channel"));
+  EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\nurl: https://h.test/x\npayload: { t: \"{{nope}}\" }\n"),
+              HasSubstr("payload.t: unknown value `nope`"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: push\nbody: hi\n"), HasSubstr("channel 'push' is not configured"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{traits.first_name\"\n"),
+              HasSubstr("body: `{{` is not closed; end the placeholder with `}}` (line 1, column 4)"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{user.name}}\"\n"),
+              HasSubstr("unknown value `user`; a placeholder starts with one of traits, event, entry, journey, to"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{traits.x | upcase}}\"\n"),
+              HasSubstr("unknown filter `upcase`"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{ }}\"\n"), HasSubstr("empty placeholder"));
+  SmtpSink smtp;
+  ApplyEmail(smtp.port());
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nsubject: s\nbody: hi\n"), HasSubstr("html: missing"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nhtml: hi\n"), HasSubstr("subject: missing"));
+  // A channel cannot change type under a template that no longer fits it.
+  EXPECT_THAT(error("kind: channel\nid: email\ntype: webhook\nurl: https://h.test/x\n"),
+              HasSubstr("cannot send template 'cart-reminder'"));
+  auto channel = TemplateChannel(impl(), "cart-reminder");
+  ASSERT_TRUE(channel.ok());
+  EXPECT_EQ(*channel, "email");
+  EXPECT_EQ(TemplateChannel(impl(), "nope").status().code(), Code::kNotFound);
+  EXPECT_TRUE(ChannelConfigured(impl(), "email"));
+  EXPECT_TRUE(ChannelConfigured(impl(), "file"));
+  EXPECT_FALSE(ChannelConfigured(impl(), "push"));
+}
+
+}  // namespace
+}  // namespace signpost
