@@ -9,7 +9,7 @@ PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build build-server build-asan run test bench node-deps clean format
+.PHONY: deps build build-server build-asan run test bench node-deps web clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,13 +26,21 @@ build-server: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS) --target signpost
 
-run: build-server
+# The dashboard (web/): npm ci from web/package-lock.json when needed, then vite build into web/dist;
+# rebuilt only when a source file is newer than the build.
+WEB_SOURCES = $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.js web/package-lock.json
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SOURCES) | deps
+	@cd web && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; fi && npm run --silent build
+
+run: build-server web
 	@bash scripts/run.sh $(BUILD)/signpost $(DATA) $(PORT)
 
 node-deps: deps
 	@bash scripts/node-deps.sh
 
-test: build build-asan node-deps
+test: build build-asan node-deps web
 	@bash scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 bench: build node-deps

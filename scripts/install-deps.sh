@@ -8,6 +8,7 @@ PACKAGES=(
   librocksdb-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev
   libboost-dev libcurl4-openssl-dev libxxhash-dev libcpp-httplib-dev libssl-dev libhowardhinnant-date-dev tzdata nodejs npm
+  chromium
 )
 
 missing=()

@@ -32,6 +32,10 @@ fi
 if [ -x tests/crash/kill9.sh ]; then
   step "kill -9 crash test" bash tests/crash/kill9.sh "$build"
 fi
+if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+  step "dashboard in a browser (chromium)" env SIGNPOST_BIN="$root/$build/signpost" \
+    timeout 180 node --test tests/browser/
+fi
 
 total=$(( ${#failed[@]} ))
 if [ "$total" -ne 0 ]; then

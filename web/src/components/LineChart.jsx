@@ -18,7 +18,7 @@ export function LineChart({ title, x, series, height = 220, testid }) {
       const scale = s.scale || 'y';
       if (!scales[scale]) {
         scales[scale] = { auto: true, range: s.range };
-        axes.push({ scale, side: axes.length === 1 ? 3 : 1, values: (u, vals) => vals.map((v) => s.format(v)), grid: { show: axes.length === 1 } });
+        axes.push({ scale, side: axes.length === 1 ? 3 : 1, size: 64, values: (u, vals) => vals.map((v) => (s.axisFormat || s.format)(v)), grid: { show: axes.length === 1 } });
       }
       s.color = COLORS[i % COLORS.length];
     });

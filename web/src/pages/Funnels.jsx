@@ -157,7 +157,7 @@ function Trend({ trend }) {
     return {
       x,
       series: [
-        { label: 'Conversion', values: points.map((p) => p.rate), format: (v) => pct(v), range: [0, 1] },
+        { label: 'Conversion', values: points.map((p) => p.rate), format: (v) => pct(v), axisFormat: (v) => pct(v, 0), range: [0, 1] },
         { label: 'Entered', values: points.map((p) => p.entered), format: (v) => num(v), scale: 'count' },
         { label: 'Completed', values: points.map((p) => p.completed), format: (v) => num(v), scale: 'count' },
       ],
