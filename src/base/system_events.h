@@ -52,7 +52,9 @@ inline constexpr std::string_view kSystemMessageIdPrefix = "sp:";
 
 // Journey Exited reasons. Completed and the two journey-ended reasons give the goal's listening
 // window; every other reason ends attribution at the exit (see src/goals/README.md).
-inline constexpr std::string_view kExitCompleted = "completed";          // reached the end or an exit step
+// Completed: left through an end of the step graph (after the last step, an `exit` step, or an
+// `exit` target such as a wait's `on_event: exit`).
+inline constexpr std::string_view kExitCompleted = "completed";
 inline constexpr std::string_view kExitJourneyStopped = "journey_stopped";      // journey stopped
 inline constexpr std::string_view kExitJourneyCompleted = "journey_completed";  // end time reached
 inline constexpr std::string_view kExitSuppressed = "suppressed";        // joined a suppression segment
@@ -60,7 +62,6 @@ inline constexpr std::string_view kExitNoConsent = "no_consent";
 inline constexpr std::string_view kExitNoAddress = "no_address";
 inline constexpr std::string_view kExitFrequencyCap = "frequency_cap";
 inline constexpr std::string_view kExitSendFailed = "send_failed";
-inline constexpr std::string_view kExitEventReceived = "event_received";  // a wait's on_event: exit
 inline constexpr std::string_view kExitMerged = "merged";  // two profiles in the journey merged
 
 // Keys of the properties above.

@@ -1,0 +1,55 @@
+// What the journey runtime asks of the world: a profile's traits, segment membership and history
+// as of a time, and the segments' dependencies. The engine implements it over the store (live) and
+// the same way for replay; tests implement it in memory.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analytics/funnel_definition.h"
+#include "signpost/clock.h"
+#include "signpost/ids.h"
+#include "signpost/status.h"
+
+namespace signpost::journeys {
+
+// A lazily loaded view of one profile, used while the runtime handles one event or timer of it.
+// Not thread-safe; short-lived.
+class ProfileScope {
+ public:
+  virtual ~ProfileScope() = default;
+  // The identity system events of this profile are recorded under ("user:42" / "anon:x").
+  virtual const std::string& Identity() = 0;
+  // Trait `name` (dotted, without "traits.") as of `at`, as JSON text; nullopt when unset.
+  virtual std::optional<std::string> TraitAt(std::string_view name, TimeMs at) = 0;
+  // Every trait as of `at`, as a nested JSON object (for personalization).
+  virtual nlohmann::json TraitsAt(TimeMs at) = 0;
+  // Membership in segment `name` at `at`. kNotFound for an unknown segment.
+  virtual Result<bool> InSegment(std::string_view name, TimeMs at) = 0;
+  // Whether the profile did an event matching `m` with timestamp in [from, to].
+  virtual Result<bool> DidEvent(const analytics::EventMatcher& m, TimeMs from, TimeMs to) = 0;
+  // The last completed step (1-based, 0 = none) of funnel `id`; kNotFound for an unknown funnel.
+  virtual Result<int> LastCompletedStep(std::string_view funnel) = 0;
+};
+
+// What can change a segment's membership (see segments::Triggers).
+struct SegmentDependencies {
+  std::vector<std::string> events;
+  bool traits = false;
+};
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  virtual std::unique_ptr<ProfileScope> Open(ProfileId profile) = 0;
+  virtual SegmentDependencies DependenciesOf(std::string_view segment) = 0;
+  // Members of segment `name` at `at` (for journeys whose entry is a segment).
+  virtual Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) = 0;
+};
+
+}  // namespace signpost::journeys

@@ -1,0 +1,819 @@
+#include "journeys/runtime.h"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "base/system_events.h"
+#include "base/time.h"
+#include "journeys/local_time.h"
+#include "journeys/placeholders.h"
+
+namespace signpost::journeys {
+
+using nlohmann::json;
+namespace se = system_events;
+
+// ---- status JSON ---------------------------------------------------------------------------------
+
+json ToJson(const JourneyStatus& s) {
+  json steps = json::object();
+  for (const auto& [id, c] : s.steps) {
+    steps[id] = {{"inflow", c.inflow}, {"passed_on", c.passed_on}, {"exits", c.exits}};
+  }
+  return {{"state", s.state},       {"live_version", s.live_version}, {"live_since", s.live_since},
+          {"ended_at", s.ended_at}, {"entered", s.entered},           {"entered_holdout", s.entered_holdout},
+          {"entries", s.entries},   {"in_progress", s.in_progress},   {"completed", s.completed},
+          {"steps", steps}};
+}
+
+JourneyStatus JourneyStatusFromJson(const json& j) {
+  JourneyStatus s;
+  s.state = j.value("state", std::string("draft"));
+  s.live_version = j.value("live_version", uint64_t{0});
+  s.live_since = j.value("live_since", TimeMs{0});
+  s.ended_at = j.value("ended_at", TimeMs{0});
+  s.entered = j.value("entered", uint64_t{0});
+  s.entered_holdout = j.value("entered_holdout", uint64_t{0});
+  s.entries = j.value("entries", uint64_t{0});
+  s.in_progress = j.value("in_progress", uint64_t{0});
+  s.completed = j.value("completed", uint64_t{0});
+  if (j.contains("steps")) {
+    for (const auto& [id, c] : j["steps"].items()) {
+      StepCounters sc;
+      sc.inflow = c.value("inflow", uint64_t{0});
+      sc.passed_on = c.value("passed_on", uint64_t{0});
+      if (c.contains("exits")) sc.exits = c["exits"].get<std::map<std::string, uint64_t>>();
+      s.steps[id] = std::move(sc);
+    }
+  }
+  return s;
+}
+
+// ---- internals -------------------------------------------------------------------------------------
+
+struct Runtime::Journey {
+  std::string id;
+  size_t index = 0;
+  JourneyStatus status;
+  std::map<uint64_t, std::shared_ptr<const JourneyDefinition>> versions;
+
+  const JourneyDefinition* Version(uint64_t v) const {
+    auto it = versions.find(v);
+    return it == versions.end() ? nullptr : it->second.get();
+  }
+  const JourneyDefinition* Live() const {
+    if (const JourneyDefinition* d = Version(status.live_version)) return d;
+    return versions.empty() ? nullptr : versions.rbegin()->second.get();
+  }
+  bool live() const { return status.state == "live"; }
+};
+
+namespace {
+
+// Opens a profile's scope on first use and keeps it for the rest of one event or timer.
+class LazyScope {
+ public:
+  LazyScope(Environment* env, ProfileId p) : env_(env), profile_(p) {}
+  ProfileScope& get() {
+    if (!scope_) scope_ = env_->Open(profile_);
+    return *scope_;
+  }
+
+ private:
+  Environment* env_;
+  ProfileId profile_;
+  std::unique_ptr<ProfileScope> scope_;
+};
+
+uint64_t Hash(std::string_view a, uint64_t profile) {
+  std::string key(a);
+  key.push_back('\0');
+  key.append(reinterpret_cast<const char*>(&profile), sizeof profile);
+  return XXH3_64bits(key.data(), key.size());
+}
+
+std::string Unquote(const std::optional<std::string>& json_text) {
+  if (!json_text) return "";
+  const std::string& t = *json_text;
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
+    try {
+      return json::parse(t).get<std::string>();
+    } catch (const std::exception&) {
+      return t.substr(1, t.size() - 2);
+    }
+  }
+  return t;
+}
+
+// The trait that holds a channel's address ("" when the channel needs none).
+std::string AddressTrait(std::string_view channel) {
+  if (channel == "email") return "email";
+  if (channel == "sms") return "phone";
+  if (channel == "push") return "push_token";
+  return "";
+}
+
+bool NeedsConsent(std::string_view channel) {
+  return channel == "email" || channel == "sms" || channel == "push";
+}
+
+json ParseOr(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+}  // namespace
+
+struct Runtime::Ctx {
+  ProfileId profile;
+  ProfileState* state = nullptr;
+  Journey* journey = nullptr;
+  JourneyState* js = nullptr;
+  const JourneyDefinition* def = nullptr;
+  LazyScope* scope = nullptr;
+  Effects* fx = nullptr;
+  Instance& inst() { return *js->active; }
+  const Step& step() { return def->steps[static_cast<size_t>(js->active->step)]; }
+};
+
+Runtime::Runtime(Environment* env, RuntimeOptions options) : env_(env), options_(options) {}
+Runtime::~Runtime() = default;
+
+Runtime::Journey* Runtime::Find(const std::string& id) {
+  auto it = journey_index_.find(id);
+  return it == journey_index_.end() ? nullptr : journeys_[it->second].get();
+}
+const Runtime::Journey* Runtime::Find(const std::string& id) const {
+  auto it = journey_index_.find(id);
+  return it == journey_index_.end() ? nullptr : journeys_[it->second].get();
+}
+
+void Runtime::AddVersion(std::shared_ptr<const JourneyDefinition> def, uint64_t version) {
+  Journey* j = Find(def->id);
+  if (j == nullptr) {
+    auto nj = std::make_unique<Journey>();
+    nj->id = def->id;
+    nj->index = journeys_.size();
+    journey_index_[def->id] = nj->index;
+    j = nj.get();
+    journeys_.push_back(std::move(nj));
+  }
+  j->versions[version] = std::move(def);
+  Reindex();
+}
+
+void Runtime::RestoreStatus(const std::string& id, JourneyStatus status) {
+  if (Journey* j = Find(id)) j->status = std::move(status);
+  Reindex();
+}
+
+const JourneyStatus* Runtime::StatusOf(const std::string& id) const {
+  const Journey* j = Find(id);
+  return j ? &j->status : nullptr;
+}
+
+std::vector<std::string> Runtime::JourneyIds() const {
+  std::vector<std::string> out;
+  for (const auto& j : journeys_) out.push_back(j->id);
+  return out;
+}
+
+std::shared_ptr<const JourneyDefinition> Runtime::Definition(const std::string& id, uint64_t version) const {
+  const Journey* j = Find(id);
+  if (!j) return nullptr;
+  if (version == 0) return j->versions.empty() ? nullptr : j->versions.rbegin()->second;
+  auto it = j->versions.find(version);
+  return it == j->versions.end() ? nullptr : it->second;
+}
+
+void Runtime::Reindex() {
+  by_trigger_.clear();
+  interesting_.clear();
+  interested_in_identify_ = false;
+  for (std::string_view n : {se::kMessageOpened, se::kMessageClicked, se::kMessageFailed})
+    interesting_.insert(std::string(n));
+  auto add_segment = [this](const std::string& seg) {
+    SegmentDependencies d = env_->DependenciesOf(seg);
+    for (auto& e : d.events) interesting_.insert(std::move(e));
+    if (d.traits) interested_in_identify_ = true;
+  };
+  for (const auto& j : journeys_) {
+    if (j->status.state == "live") {
+      if (const JourneyDefinition* def = j->Live()) {
+        if (def->entry.trigger) {
+          by_trigger_[def->entry.trigger->event].push_back(j->index);
+          interesting_.insert(def->entry.trigger->event);
+        } else if (def->entry.join_later) {
+          add_segment(def->entry.segment);
+        }
+      }
+    }
+    for (const auto& [v, def] : j->versions) {
+      for (const auto& seg : def->suppress) add_segment(seg);
+      for (const auto& s : def->steps) {
+        if (s.kind == StepKind::kWait && s.wait == WaitKind::kEvent) interesting_.insert(s.await.event);
+      }
+    }
+  }
+}
+
+bool Runtime::Interested(EventType type, std::string_view name) const {
+  if (type == EventType::kIdentify) return interested_in_identify_;
+  if (type != EventType::kTrack) return false;
+  return interesting_.count(std::string(name)) != 0;
+}
+
+// ---- lifecycle -------------------------------------------------------------------------------------
+
+Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
+  Journey* j = Find(id);
+  if (!j || j->versions.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
+  if (j->status.state == "live") return Status::Ok();
+  if (j->status.state != "draft") {
+    return Status::FailedPrecondition(fmt::format(
+        "journey '{}' is {}; a journey goes live once. Apply it under a new id to run it again",
+        id, j->status.state));
+  }
+  j->status.state = "live";
+  j->status.live_version = j->versions.rbegin()->first;
+  j->status.live_since = at;
+  fx->dirty_journeys.insert(id);
+  Reindex();
+  const JourneyDefinition* def = j->Live();
+  if (!def->entry.trigger) {
+    TimeMs t = std::max(at, def->start.value_or(at));
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, env_->Members(def->entry.segment, t));
+    for (ProfileId p : members) TryEnter(*j, p, nullptr, t, fx);
+  }
+  return Status::Ok();
+}
+
+void Runtime::Upgrade(const std::string& id, uint64_t version, Effects* fx) {
+  Journey* j = Find(id);
+  if (!j || !j->live() || !j->Version(version)) return;
+  j->status.live_version = version;
+  fx->dirty_journeys.insert(id);
+  Reindex();
+}
+
+Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
+  Journey* j = Find(id);
+  if (!j) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
+  if (j->status.state != "live") {
+    return Status::FailedPrecondition(
+        fmt::format("journey '{}' is {}, not live; only a live journey can be stopped", id, j->status.state));
+  }
+  for (auto& [pid, st] : profiles_) {
+    auto it = st.journeys.find(id);
+    if (it == st.journeys.end() || !it->second.active) continue;
+    LazyScope scope(env_, ProfileId(pid));
+    Ctx c{ProfileId(pid), &st, j, &it->second, j->Version(it->second.active->version), &scope, fx};
+    Exit(c, se::kExitJourneyStopped, at);
+  }
+  j->status.state = "stopped";
+  j->status.ended_at = at;
+  fx->dirty_journeys.insert(id);
+  Reindex();
+  return Status::Ok();
+}
+
+// ---- processing ------------------------------------------------------------------------------------
+
+Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
+                           json properties) {
+  Event e;
+  e.type = EventType::kTrack;
+  e.event = std::string(name);
+  const std::string& identity = c.scope->get().Identity();
+  if (identity.rfind("user:", 0) == 0) {
+    e.user_id = identity.substr(5);
+  } else {
+    e.anonymous_id = identity.size() > 5 ? identity.substr(5) : identity;
+  }
+  const Instance& i = c.inst();
+  e.message_id = fmt::format("{}{}/{}/{}/{}/{}", se::kSystemMessageIdPrefix, c.journey->id, i.version,
+                             c.profile.value(), i.entry, id_suffix);
+  e.timestamp = t;
+  e.received_at = t;
+  properties[std::string(se::kPropJourney)] = c.journey->id;
+  properties[std::string(se::kPropVersion)] = i.version;
+  properties[std::string(se::kPropEntry)] = i.entry;
+  e.properties = properties.dump();
+  return e;
+}
+
+void Runtime::Arm(ProfileId p, Journey& j, const Instance& i) {
+  if (i.due != 0) timers_.emplace(i.due, p.value(), j.index);
+}
+
+void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx) {
+  const JourneyDefinition* def = j.Live();
+  if (def == nullptr || !j.live()) return;
+  // Triggers count from the start time when one is set (so history after it flows in), else from
+  // the moment the journey went live.
+  const TimeMs eligible_from = def->start.value_or(j.status.live_since);
+  if (t < eligible_from || (def->end && t > *def->end)) return;
+  StepCounters& entry = j.status.steps["entry"];
+  fx->dirty_journeys.insert(j.id);
+  ++entry.inflow;
+  ProfileState& st = profiles_[p.value()];
+  auto found = st.journeys.find(j.id);
+  if (found != st.journeys.end()) {
+    const JourneyState& prev = found->second;
+    bool blocked = prev.active.has_value() ||
+                   (prev.entries > 0 && def->entry.reentry == ReentryPolicy::kOnce) ||
+                   (prev.entries > 0 && def->entry.reentry == ReentryPolicy::kAfter &&
+                    t < prev.last_entered + def->entry.reentry_after);
+    if (blocked) {
+      ++entry.exits["reentry_blocked"];
+      return;
+    }
+  }
+  LazyScope scope(env_, p);
+  for (const auto& seg : def->exclude) {
+    auto member = scope.get().InSegment(seg, t);
+    if (member.ok() && *member) {
+      ++entry.exits["excluded"];
+      return;
+    }
+  }
+  for (const auto& seg : def->suppress) {
+    auto member = scope.get().InSegment(seg, t);
+    if (member.ok() && *member) {
+      ++entry.exits[std::string(se::kExitSuppressed)];
+      return;
+    }
+  }
+  JourneyState& js = st.journeys[j.id];
+  ++js.entries;
+  js.last_entered = t;
+  Instance inst;
+  inst.entry = js.entries;
+  inst.version = j.status.live_version ? j.status.live_version : j.versions.rbegin()->first;
+  inst.entered_at = t;
+  inst.holdout = def->holdout_percent > 0 &&
+                 static_cast<double>(Hash(j.id, p.value()) % 10000) < def->holdout_percent * 100;
+  if (trigger) {
+    inst.entry_event = trigger->name;
+    inst.entry_properties = trigger->properties;
+  }
+  js.active = std::move(inst);
+  ++j.status.entries;
+  if (js.entries == 1) ++(js.active->holdout ? j.status.entered_holdout : j.status.entered);
+  ++j.status.in_progress;
+  ++entry.passed_on;
+  fx->dirty_profiles.insert(p.value());
+  Ctx c{p, &st, &j, &js, j.Version(js.active->version), &scope, fx};
+  fx->events.push_back(SystemEvent(
+      c, se::kJourneyEntered, "entered", t,
+      {{"holdout", c.inst().holdout},
+       {"trigger", trigger ? trigger->name : "segment:" + def->entry.segment}}));
+  Arrive(c, 0, t);
+  Run(c, t, true);
+}
+
+void Runtime::Arrive(Ctx& c, int step, TimeMs t) {
+  Instance& i = c.inst();
+  i.step = step;
+  i.step_since = t;
+  i.due = 0;
+  i.quiet_wait = false;
+  i.correlation.clear();
+  ++c.journey->status.steps[c.step().id].inflow;
+}
+
+void Runtime::Complete(Ctx& c, TimeMs t) {
+  c.fx->events.push_back(SystemEvent(c, se::kJourneyExited, "exited", t,
+                                     {{"reason", se::kExitCompleted}, {"step", c.step().id}}));
+  ++c.journey->status.completed;
+  --c.journey->status.in_progress;
+  c.js->last_exited = t;
+  c.js->active.reset();
+  c.fx->dirty_profiles.insert(c.profile.value());
+  c.fx->dirty_journeys.insert(c.journey->id);
+}
+
+void Runtime::Exit(Ctx& c, std::string_view reason, TimeMs t) {
+  ++c.journey->status.steps[c.step().id].exits[std::string(reason)];
+  c.fx->events.push_back(SystemEvent(c, se::kJourneyExited, "exited", t,
+                                     {{"reason", reason}, {"step", c.step().id}}));
+  --c.journey->status.in_progress;
+  c.js->last_exited = t;
+  c.js->active.reset();
+  c.fx->dirty_profiles.insert(c.profile.value());
+  c.fx->dirty_journeys.insert(c.journey->id);
+}
+
+bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
+  Instance& i = c.inst();
+  if (i.holdout) return true;  // holdout members walk the journey but receive nothing
+  ProfileScope& scope = c.scope->get();
+  if (NeedsConsent(s.channel)) {
+    auto consent = scope.TraitAt("consent." + s.channel, t);
+    if (!consent || *consent != "true") {
+      Exit(c, se::kExitNoConsent, t);
+      return false;
+    }
+  }
+  std::string to;
+  if (std::string trait = AddressTrait(s.channel); !trait.empty()) {
+    to = Unquote(scope.TraitAt(trait, t));
+    if (to.empty()) {
+      Exit(c, se::kExitNoAddress, t);
+      return false;
+    }
+  }
+  auto& sends = c.state->sends;
+  sends.erase(std::remove_if(sends.begin(), sends.end(), [t](TimeMs s) { return s <= t - kDayMs; }),
+              sends.end());
+  if (c.def->frequency_capped && options_.frequency_cap_per_day > 0) {
+    int recent = 0;
+    for (TimeMs s : sends) recent += s <= t ? 1 : 0;
+    if (recent >= options_.frequency_cap_per_day) {
+      Exit(c, se::kExitFrequencyCap, t);
+      return false;
+    }
+  }
+  ++i.messages;
+  delivery::Message m;
+  m.key = fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version, c.profile.value(), i.entry, s.id);
+  if (i.messages > 1) m.key += fmt::format("#{}", i.messages);
+  m.journey = c.journey->id;
+  m.version = i.version;
+  m.profile = c.profile.value();
+  m.entry = i.entry;
+  m.step = s.id;
+  m.channel = s.channel;
+  m.template_id = s.template_id;
+  m.identity = scope.Identity();
+  m.to = to;
+  m.subject = s.subject;
+  m.created_at = t;
+  json event_props = ParseOr(i.entry_properties);
+  m.vars = {{"traits", scope.TraitsAt(t)},
+            {"event", {{"name", i.entry_event}, {"properties", event_props}}},
+            {"entry", {{"properties", event_props}, {"at", FormatIso8601(i.entered_at)}}},
+            {"journey", {{"id", c.journey->id}, {"step", s.id}, {"version", i.version}}},
+            {"to", to}};
+  sends.push_back(t);
+  i.last_message_key = m.key;
+  i.last_opened = i.last_clicked = false;
+  c.fx->events.push_back(SystemEvent(c, se::kMessageSent, "sent/" + s.id + fmt::format("#{}", i.messages), t,
+                                     {{"step", s.id}, {"channel", s.channel},
+                                      {"template", s.template_id}, {"key", m.key}}));
+  c.fx->messages.push_back(std::move(m));
+  return true;
+}
+
+bool Runtime::Branch(Ctx& c, const BranchCondition& cond, TimeMs t) {
+  ProfileScope& scope = c.scope->get();
+  Instance& i = c.inst();
+  if (!cond.traits.empty()) {
+    std::string traits = scope.TraitsAt(t).dump();
+    if (!matcher_.Matches(cond.traits, {"{}", "{}", traits})) return false;
+  }
+  for (const auto& seg : cond.in_segments) {
+    auto m = scope.InSegment(seg, t);
+    if (!m.ok() || !*m) return false;
+  }
+  for (const auto& seg : cond.not_in_segments) {
+    auto m = scope.InSegment(seg, t);
+    if (!m.ok() || *m) return false;
+  }
+  if (cond.opened_last_message && *cond.opened_last_message != i.last_opened) return false;
+  if (cond.clicked_last_message && *cond.clicked_last_message != i.last_clicked) return false;
+  if (cond.did_event) {
+    auto did = scope.DidEvent(*cond.did_event, i.entered_at, t);
+    if (!did.ok() || !*did) return false;
+  }
+  if (!cond.funnel.empty()) {
+    auto step = scope.LastCompletedStep(cond.funnel);
+    if (!step.ok()) return false;
+    analytics::ValueRef v;
+    v.kind = analytics::ValueKind::kNumber;
+    v.number = *step;
+    if (!cond.funnel_step->Matches(v)) return false;
+  }
+  return true;
+}
+
+void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
+  for (int guard = 0; guard < options_.max_steps_per_run; ++guard) {
+    const Step& s = c.step();
+    Instance& i = c.inst();
+    int next = s.next;
+    switch (s.kind) {
+      case StepKind::kMessage:
+        if (!i.quiet_wait && c.def->quiet_hours.enabled && !i.holdout) {
+          std::string tz = Unquote(c.scope->get().TraitAt("timezone", t));
+          TimeMs end = QuietHoursEnd(t, c.def->quiet_hours, tz, c.def->timezone);
+          if (end > t) {
+            i.quiet_wait = true;
+            i.due = end;
+            Arm(c.profile, *c.journey, i);
+            return;
+          }
+        }
+        i.quiet_wait = false;
+        if (!Send(c, s, t)) return;
+        break;
+      case StepKind::kWait:
+        if (s.wait == WaitKind::kFor) {
+          i.due = t + s.wait_for;
+          Arm(c.profile, *c.journey, i);
+          return;
+        }
+        if (s.wait == WaitKind::kUntil) {
+          if (s.wait_until > t) {
+            i.due = s.wait_until;
+            Arm(c.profile, *c.journey, i);
+            return;
+          }
+          break;  // the time has passed: go on at once
+        }
+        for (const auto& corr : s.correlate) {
+          i.correlation.emplace_back(corr.path.text,
+                                     RenderPlaceholders(corr.value_template, i.entry_properties));
+        }
+        if (s.timeout > 0) {
+          i.due = t + s.timeout;
+          Arm(c.profile, *c.journey, i);
+        }
+        return;
+      case StepKind::kBranch:
+        next = s.otherwise;
+        for (const auto& arm : s.arms) {
+          if (Branch(c, arm.when, t)) {
+            next = arm.next;
+            break;
+          }
+        }
+        break;
+      case StepKind::kSplit: {
+        uint64_t bucket = Hash(c.journey->id + "/" + s.id, c.profile.value()) % 10000;
+        double acc = 0;
+        const SplitVariant* chosen = &s.variants.back();
+        for (const auto& v : s.variants) {
+          acc += v.weight * 100;
+          if (static_cast<double>(bucket) < acc) {
+            chosen = &v;
+            break;
+          }
+        }
+        i.variant = chosen->id;
+        c.fx->events.push_back(SystemEvent(c, se::kExperimentAssigned, "assigned/" + s.id, t,
+                                           {{"step", s.id}, {"variant", chosen->id}}));
+        next = chosen->next;
+        break;
+      }
+      case StepKind::kUpdate: {
+        Event identify = SystemEvent(c, se::kProfileUpdated, "identify/" + s.id, t, json::object());
+        identify.type = EventType::kIdentify;
+        identify.event.clear();
+        identify.properties = "{}";
+        identify.traits = s.set_traits.dump();
+        c.fx->events.push_back(std::move(identify));
+        c.fx->events.push_back(SystemEvent(c, se::kProfileUpdated, "updated/" + s.id, t,
+                                           {{"step", s.id}, {"traits", s.set_traits}}));
+        break;
+      }
+      case StepKind::kExit: next = kExitNow; break;
+    }
+    ++c.journey->status.steps[s.id].passed_on;
+    c.fx->dirty_profiles.insert(c.profile.value());
+    if (next < 0) {
+      Complete(c, t);
+      return;
+    }
+    Arrive(c, next, t);
+  }
+  Exit(c, "loop_limit", t);
+}
+
+bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
+  for (const auto& seg : c.def->suppress) {
+    if (e != nullptr) {
+      SegmentDependencies d = env_->DependenciesOf(seg);
+      bool relevant = (e->type == EventType::kIdentify && d.traits) ||
+                      (e->type == EventType::kTrack &&
+                       std::find(d.events.begin(), d.events.end(), e->name) != d.events.end());
+      if (!relevant) continue;
+    }
+    auto member = c.scope->get().InSegment(seg, t);
+    if (member.ok() && *member) {
+      Exit(c, se::kExitSuppressed, t);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
+  const Step& s = c.step();
+  Instance& i = c.inst();
+  if (s.kind != StepKind::kWait || s.wait != WaitKind::kEvent || e.type != EventType::kTrack ||
+      e.name != s.await.event)
+    return;
+  // Event time: the event must happen while the wait is open (both ends inclusive).
+  if (e.timestamp < i.step_since || (s.timeout > 0 && e.timestamp > i.step_since + s.timeout)) return;
+  analytics::JsonScopes scopes{e.properties, "{}", e.traits};
+  if (!matcher_.Matches(s.await.where, scopes)) return;
+  for (size_t k = 0; k < s.correlate.size() && k < i.correlation.size(); ++k) {
+    auto v = matcher_.Text(s.correlate[k].path, scopes);
+    if (!v || *v != i.correlation[k].second) return;
+  }
+  ++c.journey->status.steps[s.id].passed_on;
+  c.fx->dirty_profiles.insert(c.profile.value());
+  if (s.on_event < 0) {
+    Complete(c, e.timestamp);
+    return;
+  }
+  Arrive(c, s.on_event, e.timestamp);
+  Run(c, e.timestamp, true);
+}
+
+void Runtime::Process(const InputEvent& e, Effects* fx) {
+  if (!Interested(e.type, e.name)) return;
+  const TimeMs t = e.timestamp;
+  LazyScope scope(env_, e.profile);
+  // 1. Profiles already inside journeys: message feedback, suppression, waits. Before entries, so
+  //    the event that enters a journey cannot also end a wait of that new entry.
+  auto it = profiles_.find(e.profile.value());
+  if (it != profiles_.end()) {
+    ProfileState& st = it->second;
+    const bool feedback = e.name == se::kMessageOpened || e.name == se::kMessageClicked ||
+                          e.name == se::kMessageFailed;
+    for (auto& [jid, js] : st.journeys) {
+      if (!js.active) continue;
+      Journey* j = Find(jid);
+      if (!j) continue;
+      Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
+      if (!c.def) continue;
+      if (feedback && e.type == EventType::kTrack) {
+        analytics::JsonScopes scopes{e.properties};
+        analytics::PropertyPath journey_path{analytics::PropertyScope::kProperties, {"journey"}, ""};
+        if (matcher_.Text(journey_path, scopes).value_or("") != jid) continue;
+        if (e.name == se::kMessageFailed) {
+          analytics::PropertyPath entry_path{analytics::PropertyScope::kProperties, {"entry"}, ""};
+          analytics::PropertyPath perm_path{analytics::PropertyScope::kProperties, {"permanent"}, ""};
+          if (matcher_.Text(entry_path, scopes).value_or("") == std::to_string(c.inst().entry) &&
+              matcher_.Text(perm_path, scopes).value_or("") == "true") {
+            Exit(c, se::kExitSendFailed, std::max(t, c.inst().step_since));
+          }
+          continue;
+        }
+        analytics::PropertyPath key_path{analytics::PropertyScope::kProperties, {"key"}, ""};
+        if (matcher_.Text(key_path, scopes).value_or("") == c.inst().last_message_key) {
+          (e.name == se::kMessageOpened ? c.inst().last_opened : c.inst().last_clicked) = true;
+          if (e.name == se::kMessageClicked) c.inst().last_opened = true;  // a click implies an open
+          fx->dirty_profiles.insert(e.profile.value());
+        }
+      }
+      if (CheckSuppression(c, t, &e)) continue;
+      HandleWaitingEvent(c, e);
+    }
+  }
+  // 2. Entries by trigger.
+  if (e.type == EventType::kTrack) {
+    auto bt = by_trigger_.find(e.name);
+    if (bt != by_trigger_.end()) {
+      for (size_t idx : bt->second) {
+        Journey& j = *journeys_[idx];
+        const JourneyDefinition* def = j.Live();
+        if (!def || !j.live()) continue;
+        if (!matcher_.Matches(def->entry.trigger->where, {e.properties, "{}", e.traits})) continue;
+        TryEnter(j, e.profile, &e, t, fx);
+      }
+    }
+  }
+  // 3. Entries of segment journeys that admit people who join later.
+  for (auto& jp : journeys_) {
+    Journey& j = *jp;
+    const JourneyDefinition* def = j.Live();
+    if (!def || !j.live() || def->entry.trigger || !def->entry.join_later) continue;
+    SegmentDependencies d = env_->DependenciesOf(def->entry.segment);
+    bool relevant = (e.type == EventType::kIdentify && d.traits) ||
+                    (e.type == EventType::kTrack &&
+                     std::find(d.events.begin(), d.events.end(), e.name) != d.events.end());
+    if (!relevant) continue;
+    auto member = scope.get().InSegment(def->entry.segment, t);
+    if (member.ok() && *member) TryEnter(j, e.profile, nullptr, t, fx);
+  }
+}
+
+TimeMs Runtime::NextDue() const {
+  TimeMs next = timers_.empty() ? 0 : std::get<0>(*timers_.begin());
+  for (const auto& j : journeys_) {
+    const JourneyDefinition* def = j->Live();
+    if (j->live() && def && def->end && (next == 0 || *def->end < next)) next = *def->end;
+  }
+  return next;
+}
+
+void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
+  for (;;) {
+    // The earliest journey end not after `now`: timers due before it fire first.
+    Journey* ending = nullptr;
+    TimeMs end_at = 0;
+    for (auto& j : journeys_) {
+      const JourneyDefinition* def = j->Live();
+      if (j->live() && def && def->end && *def->end <= now && (!ending || *def->end < end_at)) {
+        ending = j.get();
+        end_at = *def->end;
+      }
+    }
+    const TimeMs limit = ending ? end_at : now;
+    while (!timers_.empty() && std::get<0>(*timers_.begin()) <= limit) {
+      auto [due, pid, jidx] = *timers_.begin();
+      timers_.erase(timers_.begin());
+      Journey& j = *journeys_[jidx];
+      auto pit = profiles_.find(pid);
+      if (pit == profiles_.end()) continue;
+      auto jit = pit->second.journeys.find(j.id);
+      if (jit == pit->second.journeys.end() || !jit->second.active || jit->second.active->due != due)
+        continue;  // stale: the profile moved on
+      LazyScope scope(env_, ProfileId(pid));
+      Ctx c{ProfileId(pid), &pit->second, &j, &jit->second, j.Version(jit->second.active->version),
+            &scope, fx};
+      if (!c.def) continue;
+      c.inst().due = 0;
+      fx->dirty_profiles.insert(pid);
+      if (CheckSuppression(c, due, nullptr)) continue;
+      const Step& s = c.step();
+      if (s.kind == StepKind::kMessage) {
+        Run(c, due, false);  // quiet hours are over: send now
+        continue;
+      }
+      int next = s.wait == WaitKind::kEvent ? s.on_timeout : s.next;
+      ++j.status.steps[s.id].passed_on;
+      fx->dirty_journeys.insert(j.id);
+      if (next < 0) {
+        Complete(c, due);
+        continue;
+      }
+      Arrive(c, next, due);
+      Run(c, due, true);
+    }
+    if (!ending) return;
+    for (auto& [pid, st] : profiles_) {
+      auto jit = st.journeys.find(ending->id);
+      if (jit == st.journeys.end() || !jit->second.active) continue;
+      LazyScope scope(env_, ProfileId(pid));
+      Ctx c{ProfileId(pid), &st, ending, &jit->second, ending->Version(jit->second.active->version),
+            &scope, fx};
+      Exit(c, se::kExitJourneyCompleted, end_at);
+    }
+    ending->status.state = "completed";
+    ending->status.ended_at = end_at;
+    fx->dirty_journeys.insert(ending->id);
+    Reindex();
+  }
+}
+
+// ---- state -----------------------------------------------------------------------------------------
+
+const ProfileState* Runtime::State(ProfileId profile) const {
+  auto it = profiles_.find(profile.value());
+  return it == profiles_.end() ? nullptr : &it->second;
+}
+
+void Runtime::RestoreState(ProfileId profile, ProfileState state) {
+  auto& st = profiles_[profile.value()] = std::move(state);
+  for (const auto& [jid, js] : st.journeys) {
+    Journey* j = Find(jid);
+    if (j && js.active) Arm(profile, *j, *js.active);
+  }
+}
+
+void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
+  auto fit = profiles_.find(from.value());
+  if (fit == profiles_.end() || from == into) return;
+  ProfileState moved = std::move(fit->second);
+  profiles_.erase(fit);
+  ProfileState& dst = profiles_[into.value()];
+  LazyScope scope(env_, into);
+  for (auto& [jid, js] : moved.journeys) {
+    Journey* j = Find(jid);
+    auto [dit, fresh] = dst.journeys.emplace(jid, JourneyState{});
+    JourneyState& d = dit->second;
+    d.entries += js.entries;
+    d.last_entered = std::max(d.last_entered, js.last_entered);
+    d.last_exited = std::max(d.last_exited, js.last_exited);
+    if (!js.active || !j) continue;
+    if (!d.active) {
+      d.active = std::move(js.active);
+      Arm(into, *j, *d.active);
+      continue;
+    }
+    Ctx c{into, &dst, j, &js, j->Version(js.active->version), &scope, fx};
+    Exit(c, se::kExitMerged, at);
+  }
+  dst.sends.insert(dst.sends.end(), moved.sends.begin(), moved.sends.end());
+  std::sort(dst.sends.begin(), dst.sends.end());
+  fx->dirty_profiles.insert(from.value());
+  fx->dirty_profiles.insert(into.value());
+}
+
+}  // namespace signpost::journeys

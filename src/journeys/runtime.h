@@ -1,0 +1,164 @@
+// The journey runtime: moves profiles through journeys as events arrive and timers fire, in event
+// time. One code path serves the live engine (events as they are committed, timers on the wall
+// clock) and replay (stored events in timestamp order, the clock jumping from event to event).
+//
+// What it decides it reports as Effects: system events to record (src/base/system_events.h),
+// messages for the outbox, and which profiles' state changed (to persist). It never writes anything
+// itself, so the caller makes the effects durable in the order that makes re-processing after a
+// crash harmless (system events carry deterministic message ids; outbox keys are idempotent).
+//
+// Thread-safety: not thread-safe. The engine serializes all calls (one runtime per partition of
+// profiles; nothing here needs two profiles at once).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analytics/json_match.h"
+#include "delivery/message.h"
+#include "journeys/environment.h"
+#include "journeys/journey_definition.h"
+#include "journeys/profile_state.h"
+#include "signpost/event.h"
+#include "signpost/ids.h"
+
+namespace signpost::journeys {
+
+struct RuntimeOptions {
+  // At most this many messages per profile in any 24 hours across journeys (0 = no cap).
+  int frequency_cap_per_day = 0;
+  // A profile may take at most this many steps on one event or timer (guards against loops that
+  // validation cannot see); beyond it the profile exits with reason "loop_limit".
+  int max_steps_per_run = 1000;
+};
+
+// One event as the runtime sees it.
+struct InputEvent {
+  uint64_t seq = 0;
+  ProfileId profile;
+  EventType type = EventType::kTrack;
+  std::string name;  // track: the event name; otherwise empty
+  TimeMs timestamp = 0;
+  std::string properties = "{}";
+  std::string traits = "{}";
+};
+
+struct Effects {
+  std::vector<Event> events;                 // system events (and identify events of updates)
+  std::vector<delivery::Message> messages;   // for the outbox
+  std::unordered_set<uint64_t> dirty_profiles;
+  std::set<std::string> dirty_journeys;      // lifecycle or counters changed
+  bool empty() const {
+    return events.empty() && messages.empty() && dirty_profiles.empty() && dirty_journeys.empty();
+  }
+};
+
+// Per-step counts: inflow = in progress + passed on + exited.
+struct StepCounters {
+  uint64_t inflow = 0, passed_on = 0;
+  std::map<std::string, uint64_t> exits;  // by reason
+};
+
+// A journey's lifecycle and counters.
+struct JourneyStatus {
+  std::string state = "draft";  // draft | live | stopped | completed
+  uint64_t live_version = 0;    // the version new entries get
+  TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
+  TimeMs ended_at = 0;
+  uint64_t entered = 0;          // unique profiles entered, holdout excluded
+  uint64_t entered_holdout = 0;  // unique holdout profiles
+  uint64_t entries = 0;          // every entry, re-entries included
+  uint64_t in_progress = 0;
+  uint64_t completed = 0;
+  std::map<std::string, StepCounters> steps;  // by step id ("entry" for the entry), all versions
+};
+
+nlohmann::json ToJson(const JourneyStatus& s);
+JourneyStatus JourneyStatusFromJson(const nlohmann::json& j);
+
+class Runtime {
+ public:
+  // `env` is not owned and must outlive the runtime.
+  Runtime(Environment* env, RuntimeOptions options);
+  ~Runtime();
+
+  // ---- journeys ------------------------------------------------------------------------------
+  // Makes version `version` of a journey known (profiles inside old versions finish on them).
+  void AddVersion(std::shared_ptr<const JourneyDefinition> def, uint64_t version);
+  // Restores a journey's lifecycle and counters (at load).
+  void RestoreStatus(const std::string& id, JourneyStatus status);
+  // Goes live at `at` with the latest known version. A segment entry enters the segment's members
+  // at once. kFailedPrecondition for an unknown journey or a move the lifecycle refuses.
+  Status Start(const std::string& id, TimeMs at, Effects* fx);
+  // A live journey takes `version` for new entries (an edit of a live journey).
+  void Upgrade(const std::string& id, uint64_t version, Effects* fx);
+  // Stops a live journey at `at`: everyone inside exits with reason journey_stopped.
+  Status Stop(const std::string& id, TimeMs at, Effects* fx);
+  const JourneyStatus* StatusOf(const std::string& id) const;
+  std::vector<std::string> JourneyIds() const;
+  std::shared_ptr<const JourneyDefinition> Definition(const std::string& id, uint64_t version) const;
+
+  // ---- processing ----------------------------------------------------------------------------
+  // Handles one event of one profile at its event time.
+  void Process(const InputEvent& e, Effects* fx);
+  // Fires every timer due at or before `now` (in due order), and ends journeys whose end time has
+  // come. Each fires at its own due time (the event time of what it causes).
+  void AdvanceTo(TimeMs now, Effects* fx);
+  // The earliest pending timer or journey end; 0 when none.
+  TimeMs NextDue() const;
+  // Cheap pre-filter: false when an event with this name (track) or type can change nothing.
+  bool Interested(EventType type, std::string_view name) const;
+
+  // ---- state ---------------------------------------------------------------------------------
+  // The state of one profile (nullptr when it never entered a journey).
+  const ProfileState* State(ProfileId profile) const;
+  // Restores a profile's state (at load); re-arms its timers.
+  void RestoreState(ProfileId profile, ProfileState state);
+  // Moves `from`'s journeys to `into` after an identity merge; where both are inside the same
+  // journey, `from`'s entry exits with reason merged.
+  void Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx);
+  size_t ProfileCount() const { return profiles_.size(); }
+
+ private:
+  struct Journey;
+  struct Ctx;
+
+  Journey* Find(const std::string& id);
+  const Journey* Find(const std::string& id) const;
+  void Reindex();
+  void TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx);
+  void Run(Ctx& c, TimeMs t, bool arrived);
+  void Arrive(Ctx& c, int step, TimeMs t);
+  bool Send(Ctx& c, const Step& s, TimeMs t);
+  bool Branch(Ctx& c, const BranchCondition& cond, TimeMs t);
+  void Exit(Ctx& c, std::string_view reason, TimeMs t);
+  void Complete(Ctx& c, TimeMs t);
+  void HandleWaitingEvent(Ctx& c, const InputEvent& e);
+  bool CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e);
+  void Arm(ProfileId p, Journey& j, const Instance& i);
+  Event SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
+                    nlohmann::json properties);
+
+  Environment* env_;
+  RuntimeOptions options_;
+  std::vector<std::unique_ptr<Journey>> journeys_;
+  std::unordered_map<std::string, size_t> journey_index_;
+  // trigger event name -> journeys it enters; event names some journey reacts to.
+  std::unordered_map<std::string, std::vector<size_t>> by_trigger_;
+  std::unordered_set<std::string> interesting_;
+  bool interested_in_identify_ = false;
+  std::unordered_map<uint64_t, ProfileState> profiles_;
+  // (due, profile, journey index): a timer; stale entries are skipped when they fire.
+  std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
+  analytics::JsonMatcher matcher_;
+};
+
+}  // namespace signpost::journeys
