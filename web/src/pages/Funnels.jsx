@@ -10,6 +10,8 @@ import { FunnelControls } from './FunnelControls.jsx';
 import { StepBars } from './StepBars.jsx';
 import { reportQuery } from './funnelQuery.js';
 
+const definitionDefaults = new Map();
+
 function segmentName(s) {
   return typeof s === 'string' ? s : s && (s.name || s.id || s.segment);
 }
@@ -47,12 +49,16 @@ function FunnelReport({ funnelId, funnels, segments, query, reloadSegments }) {
   const rq = useMemo(() => reportQuery(query), [JSON.stringify(query)]);
   const report = useApi(`/api/funnels/${encodeURIComponent(funnelId)}/report`, rq);
   const r = report.data;
-  const defaults = r ? { window: shortDur(r.window_ms), order: r.order, entry: r.entry } : {};
+  // The definition's own settings, learnt from a report without overrides (the list has none).
+  if (r && !query.window && !query.order && !query.entry) {
+    definitionDefaults.set(funnelId, { window: shortDur(r.window_ms), order: r.order, entry: r.entry });
+  }
+  const defaults = definitionDefaults.get(funnelId) || {};
   const change = (q) => setQuery(['funnels', funnelId], q);
   return (
     <>
       <FunnelControls query={query} funnels={funnels.length ? funnels : [{ id: funnelId }]} funnelId={funnelId} segments={segments}
-        defaults={query.window || query.order || query.entry ? {} : defaults}
+        defaults={defaults}
         onFunnel={(f) => { location.hash = route(['funnels', f], {}); }} onChange={change} />
       {report.loading && <Loading what="the report" />}
       {report.error && (
@@ -180,6 +186,7 @@ function Breakdown({ b, steps }) {
     );
   }
   const rows = list(b.rows);
+  const best = Math.max(0.0001, ...rows.map((row) => row.conversion || 0));
   return (
     <section class="card" aria-labelledby="bd-title">
       <h2 id="bd-title">Breakdown by <code>{text(b.by)}</code> <span class="muted small">(value from the {text(b.attribution)} touch; top values, the rest as "other")</span></h2>
@@ -198,7 +205,7 @@ function Breakdown({ b, steps }) {
                 <tr data-testid="breakdown-row">
                   <th scope="row">{text(row.value)}</th>
                   {steps.map((_, i) => <td class="num">{num(list(row.counts)[i])}</td>)}
-                  <td class="num"><span class="mini-bar" style={{ width: `${Math.round((row.conversion || 0) * 60)}px` }} />{pct(row.conversion)}</td>
+                  <td class="num"><span class="mini-bar" style={{ width: `${Math.round(((row.conversion || 0) / best) * 60)}px` }} />{pct(row.conversion)}</td>
                 </tr>
               ))}
             </tbody>
