@@ -34,13 +34,13 @@ std::vector<size_t> Order(std::span<const ProfileEvent> events) {
 }
 
 bool IsJourneyEvent(std::string_view name) {
-  return name == se::kJourneyEntered || name == se::kJourneyExited || name == se::kExperimentAssigned ||
-         name == se::kMessageSent;
+  return name == se::kJourneyEntered || name == se::kJourneyExited ||
+         name == se::kExperimentAssigned || name == se::kMessageSent;
 }
 
 // The entries of `events` visited in `order` (Message Sent positions are ranks in `order`).
-std::vector<EntryState> BuildEntries(std::span<const ProfileEvent> events, const std::vector<size_t>& order,
-                                     PropertyReader& reader) {
+std::vector<EntryState> BuildEntries(std::span<const ProfileEvent> events,
+                                     const std::vector<size_t>& order, PropertyReader& reader) {
   std::vector<EntryState> entries;
   std::map<std::pair<std::string, uint32_t>, size_t> by_key;
   for (size_t pos = 0; pos < order.size(); ++pos) {
@@ -110,8 +110,8 @@ Standing StandingAt(const std::vector<const EntryState*>& entries, TimeMs t, Dur
 }
 
 // True when event `e` meets the goal of `jg`. `reader` holds e's parsed properties once `parsed`.
-bool Meets(const JourneyGoal& jg, const ProfileEvent& e, analytics::JsonMatcher& matcher, PropertyReader& reader,
-           bool& parsed) {
+bool Meets(const JourneyGoal& jg, const ProfileEvent& e, analytics::JsonMatcher& matcher,
+           PropertyReader& reader, bool& parsed) {
   const GoalDefinition& g = jg.goal;
   auto ensure_parsed = [&] {
     if (!parsed) parsed = reader.Parse(e.properties_json);
@@ -121,7 +121,8 @@ bool Meets(const JourneyGoal& jg, const ProfileEvent& e, analytics::JsonMatcher&
     case MetWhenKind::kEvent:
       if (e.name != g.trigger.event) return false;
       if (g.trigger.where.empty()) return true;
-      return matcher.Matches(g.trigger.where, {.properties = e.properties_json.empty() ? "{}" : e.properties_json});
+      return matcher.Matches(g.trigger.where,
+                             {.properties = e.properties_json.empty() ? "{}" : e.properties_json});
     case MetWhenKind::kOpenedAnyMessage:
     case MetWhenKind::kClickedAnyMessage: {
       bool kind = e.name == se::kMessageClicked ||
@@ -144,7 +145,8 @@ std::string ChannelBefore(const EntryState& s, size_t pos) {
 }  // namespace
 
 bool ExitListens(std::string_view reason) {
-  return reason == se::kExitCompleted || reason == se::kExitJourneyStopped || reason == se::kExitJourneyCompleted;
+  return reason == se::kExitCompleted || reason == se::kExitJourneyStopped ||
+         reason == se::kExitJourneyCompleted;
 }
 
 std::vector<EntryRecord> Entries(std::span<const ProfileEvent> events) {
@@ -160,7 +162,8 @@ std::vector<Credit> AttributeProfile(std::span<const JourneyGoal> journeys,
   PropertyReader reader;
   const std::vector<EntryState> entries = BuildEntries(events, order, reader);
   const size_t n = journeys.size();
-  // Entries per journey, and each journey's trigger class (the first journey with the same trigger).
+  // Entries per journey, and each journey's trigger class (the first journey with the same
+  // trigger).
   std::vector<std::vector<const EntryState*>> entries_of(n);
   std::vector<size_t> klass(n);
   bool any_entry = false;

@@ -45,7 +45,7 @@ struct EntryRecord {
   std::optional<TimeMs> exited_at;  // nullopt: still in the journey (active)
   std::string exit_reason;          // system_events::kExit*; "" while active
   bool holdout = false;
-  std::string variant;  // the first Experiment Assigned variant of this entry; "" none
+  std::string variant;       // the first Experiment Assigned variant of this entry; "" none
   uint64_t entered_seq = 0;  // seq of the Journey Entered event (a tie-break)
 };
 

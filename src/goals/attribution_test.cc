@@ -1,7 +1,8 @@
 #include "goals/attribution.h"
-#include "goals/goal_attained.h"
 
 #include <gtest/gtest.h>
+
+#include "goals/goal_attained.h"
 
 namespace signpost::goals {
 namespace {
@@ -22,7 +23,8 @@ TEST(Entries, ReadsEntryExitVariantAndHoldout) {
       Ev(90, 8, "Journey Entered", "not json"),
   };
   std::vector<EntryRecord> entries = Entries(events);
-  ASSERT_EQ(entries.size(), 1u);  // the exit of entry 3, the repeated entry 2 and bad JSON are ignored
+  ASSERT_EQ(entries.size(),
+            1u);  // the exit of entry 3, the repeated entry 2 and bad JSON are ignored
   const EntryRecord& e = entries[0];
   EXPECT_EQ(e.journey, "j");
   EXPECT_EQ(e.entry, 2u);
@@ -39,14 +41,16 @@ TEST(Entries, ReadsEntryExitVariantAndHoldout) {
 TEST(AttributeProfile, NoJourneysOrNoEntriesGiveNoCredits) {
   std::vector<ProfileEvent> events = {Ev(1, 1, "Order Completed")};
   EXPECT_TRUE(AttributeProfile({}, events).empty());
-  JourneyGoal jg{"j", *ParseGoal(YAML::Load("{ type: custom, met_when: Order Completed }"), "goal")};
+  JourneyGoal jg{"j",
+                 *ParseGoal(YAML::Load("{ type: custom, met_when: Order Completed }"), "goal")};
   EXPECT_TRUE(AttributeProfile(std::span(&jg, 1), events).empty());
 }
 
 TEST(AttributeProfile, ConditionsReadTheHitsProperties) {
-  JourneyGoal jg{"j", *ParseGoal(YAML::Load("{ type: drive_purchase, met_when: { event: Order Completed, "
-                                            "where: { properties.total: { '>=': 10 } } } }"),
-                                 "goal")};
+  JourneyGoal jg{
+      "j", *ParseGoal(YAML::Load("{ type: drive_purchase, met_when: { event: Order Completed, "
+                                 "where: { properties.total: { '>=': 10 } } } }"),
+                      "goal")};
   std::vector<ProfileEvent> events = {
       Ev(0, 1, "Journey Entered", R"({"journey":"j","version":1,"entry":1})"),
       Ev(5, 2, "Order Completed", R"({"total":9.5})"),
@@ -83,7 +87,8 @@ TEST(GoalAttained, PropertiesOfTheSystemEvent) {
   c.hit_event = "Order Completed";
   c.hit_message_id = "m-17";
   nlohmann::json p = GoalAttainedProperties(c, GoalType::kDrivePurchase);
-  EXPECT_EQ(p, nlohmann::json::parse(R"({"journey":"cart","version":3,"entry":2,"goal_type":"drive_purchase",
+  EXPECT_EQ(p, nlohmann::json::parse(
+                   R"({"journey":"cart","version":3,"entry":2,"goal_type":"drive_purchase",
       "hit_event":"Order Completed","hit_message_id":"m-17","hit_at":"1970-01-01T01:30:00.000Z",
       "entered_at":"1970-01-01T00:00:00.000Z"})"));
 }

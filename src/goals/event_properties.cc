@@ -27,7 +27,8 @@ bool Find(const dom::element& root, const Keys& keys, dom::element* out) {
 
 }  // namespace
 
-PropertyReader::PropertyReader() : parser_(std::make_unique<dom::parser>()), doc_(std::make_unique<Doc>()) {}
+PropertyReader::PropertyReader()
+    : parser_(std::make_unique<dom::parser>()), doc_(std::make_unique<Doc>()) {}
 PropertyReader::~PropertyReader() = default;
 
 bool PropertyReader::Parse(std::string_view json) {

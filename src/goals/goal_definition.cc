@@ -53,31 +53,36 @@ const std::string kNoTraitGoals =
 
 bool IsIdentifyName(std::string_view name) {
   std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return lower == "identify" || lower == "alias" || lower == "group";
 }
 
 // `where: { properties.<key>: value | [values] | { op: operand } }`, properties only: a goal is
 // an event you send, so its conditions read that event's properties.
-Status ParseGoalWhere(const YAML::Node& where, const std::string& field, std::vector<Condition>* out) {
+Status ParseGoalWhere(const YAML::Node& where, const std::string& field,
+                      std::vector<Condition>* out) {
   if (!where.IsMap()) return Bad(field, where, "expected a map of properties.<key> to a condition");
   for (const auto& kv : where) {
     std::string key = kv.first.Scalar();
     std::string f = field + "." + key;
     if (key.rfind("traits.", 0) == 0) return Bad(f, kv.first, kNoTraitGoals);
     if (key.rfind("properties.", 0) != 0) {
-      return Bad(f, kv.first, "a goal condition reads the event's properties; write properties.<key>");
+      return Bad(f, kv.first,
+                 "a goal condition reads the event's properties; write properties.<key>");
     }
     auto path = analytics::ParsePropertyPath(key);
     if (!path.ok()) return Bad(f, kv.first, path.status().message());
     const YAML::Node& cond = kv.second;
     if (cond.IsMap()) {
       for (const auto& op : cond) {
-        SP_ASSIGN_OR_RETURN(Condition c, analytics::ParseCondition(*path, op.first.Scalar(), op.second, f));
+        SP_ASSIGN_OR_RETURN(Condition c,
+                            analytics::ParseCondition(*path, op.first.Scalar(), op.second, f));
         out->push_back(std::move(c));
       }
     } else {
-      SP_ASSIGN_OR_RETURN(Condition c, analytics::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f));
+      SP_ASSIGN_OR_RETURN(
+          Condition c, analytics::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f));
       out->push_back(std::move(c));
     }
   }
@@ -88,13 +93,16 @@ Status CheckEventName(const std::string& name, const std::string& field, const Y
                       GoalType type) {
   if (name.empty()) return Bad(field, node, "is empty; name the track event that meets the goal");
   if (system_events::IsReserved(name)) {
-    std::string fix = type == GoalType::kGeneralNotification
-                          ? "; for opens or clicks write met_when: opened_any_message or clicked_any_message"
-                          : "";
-    return Bad(field, node,
-               "system events such as " + name +
-                   " are measured by signpost itself; a goal must be a custom trigger (a track event "
-                   "you send)" + fix);
+    std::string fix =
+        type == GoalType::kGeneralNotification
+            ? "; for opens or clicks write met_when: opened_any_message or clicked_any_message"
+            : "";
+    return Bad(
+        field, node,
+        "system events such as " + name +
+            " are measured by signpost itself; a goal must be a custom trigger (a track event "
+            "you send)" +
+            fix);
   }
   if (IsIdentifyName(name)) return Bad(field, node, kNoTraitGoals);
   return Status::Ok();
@@ -106,11 +114,12 @@ Status ParseMetWhen(const YAML::Node& node, const std::string& field, GoalDefini
     const std::string& text = node.Scalar();
     if (text == kOpened || text == kClicked) {
       if (!notification) {
-        return Bad(field, node, text + " belongs to general_notification goals; a " +
-                                    GoalTypeName(goal->type) +
-                                    " goal is met by a custom trigger: { event: <name>, where: {...} }");
+        return Bad(field, node,
+                   text + " belongs to general_notification goals; a " + GoalTypeName(goal->type) +
+                       " goal is met by a custom trigger: { event: <name>, where: {...} }");
       }
-      goal->met_when = text == kOpened ? MetWhenKind::kOpenedAnyMessage : MetWhenKind::kClickedAnyMessage;
+      goal->met_when =
+          text == kOpened ? MetWhenKind::kOpenedAnyMessage : MetWhenKind::kClickedAnyMessage;
       return Status::Ok();
     }
   }
@@ -125,20 +134,27 @@ Status ParseMetWhen(const YAML::Node& node, const std::string& field, GoalDefini
     return CheckEventName(goal->trigger.event, field, node, goal->type);
   }
   if (node.IsSequence()) {
-    return Bad(field, node, "one goal per journey, met by one trigger; keep a single { event, where }");
+    return Bad(field, node,
+               "one goal per journey, met by one trigger; keep a single { event, where }");
   }
   if (!node.IsMap()) return Bad(field, node, "expected { event: <name>, where: {...} }");
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
-    if (key == "trait" || key == "traits" || key == "identify") return Bad(field + "." + key, kv.first, kNoTraitGoals);
+    if (key == "trait" || key == "traits" || key == "identify")
+      return Bad(field + "." + key, kv.first, kNoTraitGoals);
     if (key != "event" && key != "where") {
       return Bad(field + "." + key, kv.first, "unknown field; use event and where");
     }
   }
-  if (!node["event"]) return Bad(field + ".event", node, "missing; name the track event, e.g. event: Order Completed");
-  SP_ASSIGN_OR_RETURN(goal->trigger.event, analytics::ScalarAt(node["event"], At(field + ".event", node["event"])));
-  SP_RETURN_IF_ERROR(CheckEventName(goal->trigger.event, field + ".event", node["event"], goal->type));
-  if (node["where"]) SP_RETURN_IF_ERROR(ParseGoalWhere(node["where"], field + ".where", &goal->trigger.where));
+  if (!node["event"])
+    return Bad(field + ".event", node,
+               "missing; name the track event, e.g. event: Order Completed");
+  SP_ASSIGN_OR_RETURN(goal->trigger.event,
+                      analytics::ScalarAt(node["event"], At(field + ".event", node["event"])));
+  SP_RETURN_IF_ERROR(
+      CheckEventName(goal->trigger.event, field + ".event", node["event"], goal->type));
+  if (node["where"])
+    SP_RETURN_IF_ERROR(ParseGoalWhere(node["where"], field + ".where", &goal->trigger.where));
   return Status::Ok();
 }
 
@@ -224,10 +240,12 @@ Result<GoalDefinition> ParseGoal(const YAML::Node& node, std::string_view field_
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     if (++seen[key] > 1) {
-      return Bad(field + "." + key, kv.first, "appears twice; one goal per journey, with one " + key);
+      return Bad(field + "." + key, kv.first,
+                 "appears twice; one goal per journey, with one " + key);
     }
     if (key == "goal" || key == "goals") {
-      return Bad(field + "." + key, kv.first, "one goal per journey; a goal holds type, met_when and target");
+      return Bad(field + "." + key, kv.first,
+                 "one goal per journey; a goal holds type, met_when and target");
     }
     if (key != "type" && key != "met_when" && key != "target") {
       return Bad(field + "." + key, kv.first, "unknown field; use type, met_when and target");
@@ -235,7 +253,8 @@ Result<GoalDefinition> ParseGoal(const YAML::Node& node, std::string_view field_
   }
   GoalDefinition goal;
   if (!node["type"]) return Bad(field + ".type", node, "missing; use one of " + TypeList());
-  SP_ASSIGN_OR_RETURN(std::string type, analytics::ScalarAt(node["type"], At(field + ".type", node["type"])));
+  SP_ASSIGN_OR_RETURN(std::string type,
+                      analytics::ScalarAt(node["type"], At(field + ".type", node["type"])));
   bool known = false;
   for (const auto& [t, name] : kTypes) {
     if (type == name) {
@@ -243,7 +262,9 @@ Result<GoalDefinition> ParseGoal(const YAML::Node& node, std::string_view field_
       known = true;
     }
   }
-  if (!known) return Bad(field + ".type", node["type"], "unknown goal type '" + type + "'; use one of " + TypeList());
+  if (!known)
+    return Bad(field + ".type", node["type"],
+               "unknown goal type '" + type + "'; use one of " + TypeList());
   if (!node["met_when"]) {
     return Bad(field + ".met_when", node,
                "missing; say what meets the goal, e.g. met_when: { event: Order Completed }");
@@ -265,10 +286,12 @@ Status CheckOneGoal(const YAML::Node& journey) {
   for (const auto& kv : journey) {
     std::string key = kv.first.Scalar();
     if (key == "goals") {
-      return Bad(key, kv.first, "one goal per journey; write a single goal: { type, met_when, target }");
+      return Bad(key, kv.first,
+                 "one goal per journey; write a single goal: { type, met_when, target }");
     }
     if (key == "goal" && (++goals > 1 || kv.second.IsSequence())) {
-      return Bad(key, kv.first, "one goal per journey; keep a single goal: { type, met_when, target }");
+      return Bad(key, kv.first,
+                 "one goal per journey; keep a single goal: { type, met_when, target }");
     }
   }
   return Status::Ok();
@@ -276,7 +299,8 @@ Status CheckOneGoal(const YAML::Node& journey) {
 
 bool SameTrigger(const GoalDefinition& a, const GoalDefinition& b) {
   if (a.met_when != MetWhenKind::kEvent || b.met_when != MetWhenKind::kEvent) return false;
-  return a.trigger.event == b.trigger.event && ConditionKeys(a.trigger.where) == ConditionKeys(b.trigger.where);
+  return a.trigger.event == b.trigger.event &&
+         ConditionKeys(a.trigger.where) == ConditionKeys(b.trigger.where);
 }
 
 nlohmann::json ToJson(const GoalDefinition& goal) {

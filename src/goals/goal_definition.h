@@ -2,13 +2,13 @@
 // block of a journey definition. One goal per journey; rules in src/goals/README.md.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "analytics/funnel_definition.h"
 #include "signpost/status.h"

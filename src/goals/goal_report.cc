@@ -17,12 +17,16 @@ using nlohmann::json;
 
 constexpr std::string_view kNone = "(none)";
 
-double Rate(uint64_t k, uint64_t n) { return n == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(n); }
+double Rate(uint64_t k, uint64_t n) {
+  return n == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(n);
+}
 
 // A finite number, or null (an interval side can be infinite when nothing is known).
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-json IntervalJson(const analytics::stats::Interval& i) { return json::array({Num(i.low), Num(i.high)}); }
+json IntervalJson(const analytics::stats::Interval& i) {
+  return json::array({Num(i.low), Num(i.high)});
+}
 
 json TimeJson(TimeMs t) { return FormatIso8601(t); }
 
@@ -82,15 +86,16 @@ json TimeToGoal(std::vector<DurationMs> v) {
 
 }  // namespace
 
-GoalReportBuilder::GoalReportBuilder(JourneyGoal journey, uint64_t version, GoalReportOptions options)
+GoalReportBuilder::GoalReportBuilder(JourneyGoal journey, uint64_t version,
+                                     GoalReportOptions options)
     : journey_(std::move(journey)),
       version_(version),
       options_(std::move(options)),
       by_segment_(options_.segments.size()) {}
 
-void GoalReportBuilder::AddProfile(std::string_view profile, std::span<const EntryRecord> entries,
-                                   const Credit* credit,
-                                   const std::function<bool(std::string_view segment)>& in_segment) {
+void GoalReportBuilder::AddProfile(
+    std::string_view profile, std::span<const EntryRecord> entries, const Credit* credit,
+    const std::function<bool(std::string_view segment)>& in_segment) {
   auto in_range = [&](TimeMs t) {
     return (!options_.from || t >= *options_.from) && (!options_.to || t < *options_.to);
   };
@@ -105,15 +110,16 @@ void GoalReportBuilder::AddProfile(std::string_view profile, std::span<const Ent
   if (first == nullptr) return;
   // Attained: a credit for this journey whose entry is in the range. The profile's group and
   // variant come from the credited entry when attained, else from its first entry in the range.
-  const bool attained = credit != nullptr && credit->journey == journey_.journey && in_range(credit->entered_at);
+  const bool attained =
+      credit != nullptr && credit->journey == journey_.journey && in_range(credit->entered_at);
   const bool holdout = attained ? credit->holdout : first->holdout;
   const std::string& variant = attained ? credit->variant : first->variant;
   Counts& group = holdout ? holdout_ : treated_;
   ++group.entered;
   if (attained) {
     ++group.attained;
-    people_.push_back({std::string(profile), credit->hit_at, credit->entry, credit->entered_at, credit->hit_event,
-                       credit->channel, credit->variant, credit->holdout});
+    people_.push_back({std::string(profile), credit->hit_at, credit->entry, credit->entered_at,
+                       credit->hit_event, credit->channel, credit->variant, credit->holdout});
   }
   if (holdout) return;  // the breakdowns describe treated profiles
   Counts& v = by_variant_[variant.empty() ? std::string(kNone) : variant];
@@ -140,7 +146,8 @@ void GoalReportBuilder::Merge(const GoalReportBuilder& other) {
   add(holdout_, other.holdout_);
   for (const auto& [k, c] : other.by_variant_) add(by_variant_[k], c);
   for (const auto& [k, c] : other.by_channel_) by_channel_[k] += c;
-  for (size_t s = 0; s < by_segment_.size() && s < other.by_segment_.size(); ++s) add(by_segment_[s], other.by_segment_[s]);
+  for (size_t s = 0; s < by_segment_.size() && s < other.by_segment_.size(); ++s)
+    add(by_segment_[s], other.by_segment_[s]);
   for (const auto& [k, c] : other.over_time_) add(over_time_[k], c);
   time_to_goal_.insert(time_to_goal_.end(), other.time_to_goal_.begin(), other.time_to_goal_.end());
   people_.insert(people_.end(), other.people_.begin(), other.people_.end());
@@ -159,7 +166,8 @@ json GoalReportBuilder::ToJson() const {
   j["entered"] = treated_.entered;
   j["attained"] = treated_.attained;
   j["rate"] = rate;
-  j["rate_interval"] = IntervalJson(stats::Wilson(treated_.attained, treated_.entered, options_.level));
+  j["rate_interval"] =
+      IntervalJson(stats::Wilson(treated_.attained, treated_.entered, options_.level));
   j["target"] = j["goal"]["target"];
   if (!journey_.goal.target) {
     j["target_progress"] = nullptr;
@@ -169,18 +177,19 @@ json GoalReportBuilder::ToJson() const {
     j["target_progress"] = static_cast<double>(treated_.attained) / journey_.goal.target->value;
   }
   const double holdout_rate = Rate(holdout_.attained, holdout_.entered);
-  j["holdout"] = {{"entered", holdout_.entered}, {"attained", holdout_.attained}, {"rate", holdout_rate}};
+  j["holdout"] = {
+      {"entered", holdout_.entered}, {"attained", holdout_.attained}, {"rate", holdout_rate}};
   if (holdout_.entered == 0 || treated_.entered == 0) {
     j["lift"] = nullptr;
   } else {
-    stats::Interval diff = stats::NewcombeDifference(treated_.attained, treated_.entered, holdout_.attained,
-                                                     holdout_.entered, options_.level);
+    stats::Interval diff = stats::NewcombeDifference(
+        treated_.attained, treated_.entered, holdout_.attained, holdout_.entered, options_.level);
     j["lift"] = {{"absolute", rate - holdout_rate},
                  {"absolute_interval", IntervalJson(diff)},
                  {"relative", holdout_rate > 0 ? json(rate / holdout_rate - 1) : json(nullptr)},
-                 {"relative_interval", IntervalJson(stats::RelativeLift(treated_.attained, treated_.entered,
-                                                                       holdout_.attained, holdout_.entered,
-                                                                       options_.level))},
+                 {"relative_interval", IntervalJson(stats::RelativeLift(
+                                           treated_.attained, treated_.entered, holdout_.attained,
+                                           holdout_.entered, options_.level))},
                  {"level", options_.level},
                  {"significant", diff.low > 0 || diff.high < 0}};
   }
@@ -197,11 +206,12 @@ json GoalReportBuilder::ToJson() const {
   j["over_time"] = std::move(over_time);
   json variants = json::array();
   for (const auto& [name, c] : by_variant_) {
-    variants.push_back({{"variant", name},
-                        {"entered", c.entered},
-                        {"attained", c.attained},
-                        {"rate", Rate(c.attained, c.entered)},
-                        {"rate_interval", IntervalJson(stats::Wilson(c.attained, c.entered, options_.level))}});
+    variants.push_back(
+        {{"variant", name},
+         {"entered", c.entered},
+         {"attained", c.attained},
+         {"rate", Rate(c.attained, c.entered)},
+         {"rate_interval", IntervalJson(stats::Wilson(c.attained, c.entered, options_.level))}});
   }
   j["by_variant"] = std::move(variants);
   json channels = json::array();

@@ -7,13 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "goals/attribution.h"
 
@@ -50,7 +49,8 @@ class GoalReportBuilder {
   // credit for this journey from AttributeProfile, or nullptr; `in_segment(name)`: membership in
   // each of options.segments (may be empty when there are none). A profile without an entry in
   // the [from, to) range adds nothing. Each profile must be added once, to one builder.
-  void AddProfile(std::string_view profile, std::span<const EntryRecord> entries, const Credit* credit,
+  void AddProfile(std::string_view profile, std::span<const EntryRecord> entries,
+                  const Credit* credit,
                   const std::function<bool(std::string_view segment)>& in_segment = {});
 
   // Adds the counts of `other` (built with the same journey and options over other profiles).

@@ -6,7 +6,8 @@ namespace signpost::goals {
 namespace {
 
 JourneyGoal Goal() {
-  return {"j", *ParseGoal(YAML::Load("{ type: custom, met_when: A, target: { percent: 40 } }"), "goal")};
+  return {"j",
+          *ParseGoal(YAML::Load("{ type: custom, met_when: A, target: { percent: 40 } }"), "goal")};
 }
 
 EntryRecord Entry(TimeMs at, bool holdout) {

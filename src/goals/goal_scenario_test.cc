@@ -1,13 +1,13 @@
 // Runs every scenario file in tests/scenarios/goals/: journeys with goals, each profile's events,
 // and the expected credits, report fields and people. Format: tests/scenarios/goals/README.md.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <set>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <set>
 
 #include "base/duration.h"
 #include "base/time.h"
@@ -22,7 +22,8 @@ using nlohmann::json;
 
 fs::path Dir() {
   const char* root = std::getenv("SIGNPOST_SOURCE_DIR");
-  fs::path base = root != nullptr ? fs::path(root) : fs::path(__FILE__).parent_path().parent_path().parent_path();
+  fs::path base = root != nullptr ? fs::path(root)
+                                  : fs::path(__FILE__).parent_path().parent_path().parent_path();
   return base / "tests" / "scenarios" / "goals";
 }
 
@@ -75,14 +76,17 @@ void ExpectFields(const json& want, const json& got, const std::string& what) {
       EXPECT_EQ(value, flat[pointer]) << what << pointer << " in " << got.dump();
     }
   }
-  std::function<void(const json&, const json::json_pointer&)> sizes = [&](const json& w, const json::json_pointer& p) {
-    if (w.is_array()) {
-      ASSERT_TRUE(got.contains(p) && got[p].is_array()) << what << p.to_string() << ": expected a list";
-      EXPECT_EQ(w.size(), got[p].size()) << what << p.to_string() << ": " << got[p].dump();
-    }
-    if (!w.is_structured()) return;
-    for (const auto& [key, v] : w.items()) sizes(v, w.is_array() ? p / std::stoul(key) : p / key);
-  };
+  std::function<void(const json&, const json::json_pointer&)> sizes =
+      [&](const json& w, const json::json_pointer& p) {
+        if (w.is_array()) {
+          ASSERT_TRUE(got.contains(p) && got[p].is_array())
+              << what << p.to_string() << ": expected a list";
+          EXPECT_EQ(w.size(), got[p].size()) << what << p.to_string() << ": " << got[p].dump();
+        }
+        if (!w.is_structured()) return;
+        for (const auto& [key, v] : w.items())
+          sizes(v, w.is_array() ? p / std::stoul(key) : p / key);
+      };
   sizes(want, json::json_pointer());
 }
 
@@ -97,11 +101,16 @@ json Times(json rows, TimeMs base) {
 }
 
 json CreditJson(const Credit& c) {
-  return {{"journey", c.journey},       {"entry", c.entry},
-          {"version", c.version},       {"entered_at", FormatIso8601(c.entered_at)},
-          {"hit_at", FormatIso8601(c.hit_at)}, {"hit_seq", c.hit_seq},
-          {"hit_event", c.hit_event},   {"hit_message_id", c.hit_message_id},
-          {"holdout", c.holdout},       {"variant", c.variant},
+  return {{"journey", c.journey},
+          {"entry", c.entry},
+          {"version", c.version},
+          {"entered_at", FormatIso8601(c.entered_at)},
+          {"hit_at", FormatIso8601(c.hit_at)},
+          {"hit_seq", c.hit_seq},
+          {"hit_event", c.hit_event},
+          {"hit_message_id", c.hit_message_id},
+          {"holdout", c.holdout},
+          {"variant", c.variant},
           {"channel", c.channel}};
 }
 
@@ -183,28 +192,33 @@ void RunScenario(const fs::path& file) {
   }
   if (const YAML::Node r = doc["report"]) {
     const std::string id = r["journey"].Scalar();
-    auto it = std::find_if(journeys.begin(), journeys.end(), [&](const JourneyGoal& j) { return j.journey == id; });
+    auto it = std::find_if(journeys.begin(), journeys.end(),
+                           [&](const JourneyGoal& j) { return j.journey == id; });
     ASSERT_NE(it, journeys.end()) << "report of an unknown journey " << id;
     GoalReportOptions options;
     std::map<std::string, std::set<std::string>> members;
     if (const YAML::Node q = r["query"]) {
       if (q["from"]) options.from = At(q["from"].Scalar(), base);
       if (q["to"]) options.to = At(q["to"].Scalar(), base);
-      if (q["over_time"] && q["over_time"].Scalar() == "week") options.over_time = GoalReportOptions::Bucket::kWeek;
+      if (q["over_time"] && q["over_time"].Scalar() == "week")
+        options.over_time = GoalReportOptions::Bucket::kWeek;
       for (const auto& s : q["segments"]) {
         options.segments.push_back(s.first.Scalar());
         for (const auto& m : s.second) members[s.first.Scalar()].insert(m.Scalar());
       }
     }
     // Two partial builders (alternate profiles), merged: the report of a partitioned run.
-    GoalReportBuilder whole(*it, r["version"] ? r["version"].as<uint64_t>() : 1, options), part = whole;
+    GoalReportBuilder whole(*it, r["version"] ? r["version"].as<uint64_t>() : 1, options),
+        part = whole;
     size_t i = 0;
     for (const auto& [name, p] : profiles) {
       const Credit* credit = nullptr;
       for (const auto& c : credits[name]) {
         if (c.journey == id) credit = &c;
       }
-      auto in_segment = [&](std::string_view s) { return members[std::string(s)].count(name) != 0; };
+      auto in_segment = [&](std::string_view s) {
+        return members[std::string(s)].count(name) != 0;
+      };
       (i++ % 2 == 0 ? whole : part).AddProfile(name, Entries(p.events), credit, in_segment);
     }
     whole.Merge(part);
