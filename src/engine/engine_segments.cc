@@ -1,25 +1,230 @@
-// Engine: segments. Static lists (saved funnel people, imported ids) and rule segments.
+// Engine: segments. Static lists (saved funnel people, imported ids) and rule segments
+// (`kind: segment` definitions, evaluated on demand as of a time; see src/segments/README.md).
+#include "engine/engine_segments.h"
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
 
 #include "base/time.h"
-#include "engine/engine_segments.h"
 
 namespace signpost {
 
 using nlohmann::json;
 
+namespace {
+
+// ProfileFacts over the store: one profile's events (grouped by name) and trait history, each
+// read once on first use; static lists read once per name.
+class StoreProfileFacts final : public segments::ProfileFacts {
+ public:
+  StoreProfileFacts(const Engine::Impl& m, ProfileId profile)
+      : m_(m), identities_(m.profiles->IdentitiesOf(profile)) {}
+
+  std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
+    if (!traits_loaded_) LoadTraits();
+    auto it = traits_.find(std::string(name));
+    if (it == traits_.end()) return std::nullopt;
+    // The last change with timestamp <= at (changes are in (timestamp, seq) order).
+    const auto& changes = it->second;
+    auto after = std::upper_bound(changes.begin(), changes.end(), at,
+                                  [](TimeMs t, const TraitValue& c) { return t < c.timestamp; });
+    if (after == changes.begin()) return std::nullopt;
+    return std::prev(after)->json;
+  }
+
+  Status ForEachEvent(std::string_view event, TimeMs from, TimeMs to,
+                      const std::function<bool(TimeMs, std::string_view)>& fn) const override {
+    if (!events_loaded_) LoadEvents();
+    SP_RETURN_IF_ERROR(events_error_);
+    auto it = events_.find(std::string(event));
+    if (it == events_.end()) return Status::Ok();
+    const auto& list = it->second;
+    auto first = std::lower_bound(list.begin(), list.end(), from,
+                                  [](const Occurrence& o, TimeMs t) { return o.timestamp < t; });
+    for (auto e = first; e != list.end() && e->timestamp <= to; ++e) {
+      if (!fn(e->timestamp, e->properties)) break;
+    }
+    return Status::Ok();
+  }
+
+  bool InStaticSegment(std::string_view name) const override {
+    std::string key(name);
+    if (auto it = statics_.find(key); it != statics_.end()) return it->second;
+    bool in = false;
+    auto seg = m_.store().segments().Get(name);
+    if (seg.ok()) {
+      for (const auto& id : seg->identities) {
+        if (std::binary_search(identities_.begin(), identities_.end(), id)) in = true;
+      }
+    }
+    statics_.emplace(std::move(key), in);
+    return in;
+  }
+
+ private:
+  struct Occurrence {
+    TimeMs timestamp;
+    std::string properties;
+  };
+  struct TraitValue {
+    TimeMs timestamp;
+    std::string json;
+  };
+
+  void LoadEvents() const {
+    events_loaded_ = true;
+    if (identities_.empty()) return;
+    auto events = m_.store().EventsOf(identities_, 0);  // by (timestamp, seq)
+    if (!events.ok()) {
+      events_error_ = events.status();
+      return;
+    }
+    for (auto& e : *events) {
+      if (e.event.empty()) continue;
+      events_[e.event].push_back({e.timestamp, std::move(e.properties)});
+    }
+  }
+
+  void LoadTraits() const {
+    traits_loaded_ = true;
+    if (identities_.empty()) return;
+    auto view = m_.profiles->GetProfile(identities_.front());
+    if (!view.ok()) {
+      // TraitAt has no error channel: the profile reads as having no traits.
+      spdlog::warn("segments: traits of {} unreadable: {}", identities_.front(),
+                   view.status().ToString());
+      return;
+    }
+    for (auto& c : view->trait_history) {  // sorted by (timestamp, seq, name)
+      traits_[c.name].push_back({c.timestamp, std::move(c.value)});
+    }
+  }
+
+  const Engine::Impl& m_;
+  const std::vector<std::string> identities_;  // sorted
+  mutable bool events_loaded_ = false, traits_loaded_ = false;
+  mutable Status events_error_;
+  mutable std::unordered_map<std::string, std::vector<Occurrence>> events_;
+  mutable std::unordered_map<std::string, std::vector<TraitValue>> traits_;
+  mutable std::unordered_map<std::string, bool> statics_;
+};
+
+bool StaticExists(const Engine::Impl& m, std::string_view name) {
+  return m.store().segments().Get(name).ok();
+}
+
+// Every profile with at least one event: from the index when loaded, else by scanning the events.
+Result<std::vector<ProfileId>> AllProfiles(const Engine::Impl& m) {
+  std::vector<ProfileId> out;
+  if (m.index_loaded) {
+    std::shared_lock lock(m.index_mu);
+    analytics::ViewScratch scratch;
+    for (uint32_t slot = 0; slot < m.index.SlotCount(); ++slot) {
+      if (m.index.View(slot, &scratch).size > 0) out.push_back(m.index.SlotProfile(slot));
+    }
+  } else {
+    SP_RETURN_IF_ERROR(m.profiles->ScanEvents(0, [&](const Event& e) {
+      ProfileId p = m.profiles->ProfileOfEvent(e);
+      if (p.value() != 0) out.push_back(p);
+      return true;
+    }));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The profiles in rule segment `name` at `at`, sorted.
+Result<std::vector<ProfileId>> RuleMembers(const Engine::Impl& m, std::string_view name, TimeMs at) {
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles(m));
+  std::vector<ProfileId> out;
+  for (ProfileId p : all) {
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(m, name, p, at));
+    if (in) out.push_back(p);
+  }
+  return out;
+}
+
+json TriggersJson(const segments::Triggers& t) {
+  return {{"events", t.events}, {"traits", t.traits}, {"time", t.time}, {"static", t.is_static}};
+}
+
+}  // namespace
+
+bool SegmentExists(const Engine::Impl& m, std::string_view name) {
+  return m.segments->catalog.IsRule(name) || StaticExists(m, name);
+}
+
+std::unique_ptr<segments::ProfileFacts> FactsOf(const Engine::Impl& m, ProfileId profile) {
+  return std::make_unique<StoreProfileFacts>(m, profile);
+}
+
+Result<bool> InSegment(const Engine::Impl& m, std::string_view name,
+                       const segments::ProfileFacts& facts, TimeMs at) {
+  if (m.segments->catalog.IsRule(name)) return m.segments->catalog.IsMember(name, facts, at);
+  if (facts.InStaticSegment(name)) return true;
+  if (StaticExists(m, name)) return false;
+  return Status::NotFound(fmt::format(
+      "segment '{}' does not exist; list segments with `signpost segments`", name));
+}
+
+Result<bool> InSegment(const Engine::Impl& m, std::string_view name, ProfileId profile, TimeMs at) {
+  StoreProfileFacts facts(m, profile);
+  return InSegment(m, name, facts, at);
+}
+
+segments::Triggers SegmentTriggers(const Engine::Impl& m, std::string_view name) {
+  if (m.segments->catalog.IsRule(name)) return m.segments->catalog.TriggersOf(name);
+  segments::Triggers t;
+  t.is_static = StaticExists(m, name);
+  return t;
+}
+
 Status Engine::Impl::OpenSegments() {
-  segments = std::make_unique<SegmentsPart>();
+  const Impl* self = this;
+  segments = std::make_unique<SegmentsPart>(
+      [self](std::string_view name) { return StaticExists(*self, name); });
+  SP_ASSIGN_OR_RETURN(auto records, store().definitions().List("segment"));
+  std::vector<segments::SegmentDefinition> defs;
+  for (const auto& r : records) {
+    auto def = segments::ParseSegmentDefinition(r.body);
+    if (!def.ok()) {
+      spdlog::warn("segments: stored segment {} version {} no longer parses, skipped: {}", r.id,
+                   r.version, def.status().message());
+      continue;
+    }
+    def->version = r.version;
+    defs.push_back(std::move(def).value());
+  }
+  segments->catalog.Load(std::move(defs));
   return Status::Ok();
 }
 
 Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view note) {
-  return Status::InvalidArgument("kind: 'segment' definitions are not built yet");
+  SP_ASSIGN_OR_RETURN(segments::SegmentDefinition def, segments::ParseSegmentDefinition(text));
+  if (StaticExists(*this, def.id)) {
+    return Status::InvalidArgument(fmt::format(
+        "id: '{}' is already a static segment (a saved list); give the rule segment another id",
+        def.id));
+  }
+  // Check, store and add as one step, so two applies cannot together make a cycle.
+  std::lock_guard lock(segments->apply_mu);
+  SP_RETURN_IF_ERROR(segments->catalog.Check(def));
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
+  def.version = out["version"].get<uint64_t>();
+  out["name"] = def.name;
+  SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
+  return out;
 }
 
 Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view name) const {
+  if (segments->catalog.IsRule(name)) return RuleMembers(*this, name, clock->NowMs());
   SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store().segments().Get(name));
   std::vector<ProfileId> out;
   out.reserve(seg.identities.size());
@@ -33,23 +238,72 @@ Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view nam
 }
 
 Result<json> Engine::ListSegments() const {
-  SP_ASSIGN_OR_RETURN(auto segments, impl_->store().segments().List());
-  json out = json::array();
-  for (const auto& s : segments) {
-    out.push_back({{"name", s.name}, {"version", s.version}, {"members", s.identities.size()},
-                   {"note", s.note}, {"at", FormatIso8601(s.at)}});
+  const Impl& m = *impl_;
+  std::map<std::string, json> by_name;
+  SP_ASSIGN_OR_RETURN(auto statics, m.store().segments().List());
+  for (const auto& s : statics) {
+    by_name[s.name] = {{"name", s.name}, {"type", "static"}, {"version", s.version},
+                       {"members", s.identities.size()}, {"note", s.note}, {"at", FormatIso8601(s.at)}};
   }
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("segment"));
+  for (const auto& r : records) {
+    auto def = m.segments->catalog.Get(r.id);
+    if (def == nullptr) continue;
+    by_name[r.id] = {{"name", r.id}, {"type", "rule"}, {"title", def->name}, {"version", def->version},
+                     {"rule", segments::RuleJson(def->rule)},
+                     {"triggers", TriggersJson(SegmentTriggers(m, r.id))}, {"note", r.note},
+                     {"at", FormatIso8601(r.at)}};
+  }
+  json out = json::array();
+  for (auto& [name, s] : by_name) out.push_back(std::move(s));
   return json{{"segments", out}};
 }
 
 Result<json> Engine::Segment(std::string_view name) const {
-  SP_ASSIGN_OR_RETURN(store::StaticSegment s, impl_->store().segments().Get(name));
-  return json{{"name", s.name}, {"version", s.version}, {"note", s.note},
-              {"at", FormatIso8601(s.at)}, {"identities", s.identities}};
+  const Impl& m = *impl_;
+  if (auto def = m.segments->catalog.Get(name)) {
+    const TimeMs now = m.clock->NowMs();
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(m, name, now));
+    json people = json::array();
+    std::vector<std::string> identities;
+    for (ProfileId p : members) {
+      std::vector<std::string> ids = m.profiles->IdentitiesOf(p);
+      identities.insert(identities.end(), ids.begin(), ids.end());
+      people.push_back({{"profile", p.value()}, {"identities", ids}});
+    }
+    return json{{"name", def->id}, {"type", "rule"}, {"title", def->name},
+                {"version", def->version}, {"note", def->note},
+                {"rule", segments::RuleJson(def->rule)}, {"evaluated_at", FormatIso8601(now)},
+                {"count", members.size()}, {"members", people}, {"identities", identities}};
+  }
+  auto s = m.store().segments().Get(name);
+  if (!s.ok()) {
+    if (s.status().code() != Code::kNotFound) return s.status();
+    return Status::NotFound(fmt::format(
+        "segment '{}' does not exist; list segments with `signpost segments`", name));
+  }
+  return json{{"name", s->name}, {"type", "static"}, {"version", s->version}, {"note", s->note},
+              {"at", FormatIso8601(s->at)}, {"count", s->identities.size()},
+              {"identities", s->identities}};
 }
 
 Result<json> Engine::SegmentsOf(std::string_view profile) const {
-  return Status::NotFound("segment membership of a profile is not built yet");
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(std::string identity, m.profiles->Resolve(profile));
+  const ProfileId id = m.profiles->ProfileOf(identity);
+  const TimeMs now = m.clock->NowMs();
+  StoreProfileFacts facts(m, id);
+  std::set<std::string> names;
+  for (const auto& def : m.segments->catalog.List()) names.insert(def->id);
+  SP_ASSIGN_OR_RETURN(auto statics, m.store().segments().List());
+  for (const auto& s : statics) names.insert(s.name);
+  std::vector<std::string> in_segments;
+  for (const auto& name : names) {
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(m, name, facts, now));
+    if (in) in_segments.push_back(name);
+  }
+  return json{{"profile", id.value()}, {"identity", identity}, {"evaluated_at", FormatIso8601(now)},
+              {"segments", in_segments}};
 }
 
 }  // namespace signpost
