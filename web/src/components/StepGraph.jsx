@@ -16,7 +16,7 @@ function exitsOf(step) {
 export function layout(steps) {
   const byId = new Map(steps.map((s, i) => [String(s.id), i]));
   const depth = new Array(steps.length).fill(-1);
-  const terminals = new Map();  // "end" / "exit" targets drawn as small nodes
+  const terminals = new Map();
   if (steps.length) depth[0] = 0;
   const queue = steps.length ? [0] : [];
   while (queue.length) {
@@ -30,13 +30,13 @@ export function layout(steps) {
   let maxDepth = Math.max(0, ...depth);
   steps.forEach((_, i) => { if (depth[i] < 0) depth[i] = ++maxDepth; });
   const nodes = steps.map((s, i) => ({ step: s, col: depth[i], h: LINE * (5 + Math.max(exitsOf(s).length, 0)) + 12 }));
+  // "end" / "exit" (or a missing `to`): a small terminal node beside each step that leads there.
+  const terminalKey = (i, to) => `${i}->${to === null || to === undefined ? 'end' : String(to)}`;
   steps.forEach((s, i) => {
     for (const n of list(s.next)) {
       if (byId.has(String(n.to))) continue;
-      const key = n.to === null || n.to === undefined ? 'end' : String(n.to);
-      const t = terminals.get(key) || { id: key, col: 0, h: 34, terminal: true };
-      t.col = Math.max(t.col, depth[i] + 1);
-      terminals.set(key, t);
+      const key = terminalKey(i, n.to);
+      if (!terminals.has(key)) terminals.set(key, { id: n.to == null ? 'end' : String(n.to), col: depth[i] + 1, h: 34, terminal: true });
     }
   });
   const all = [...nodes, ...terminals.values()];
@@ -50,10 +50,9 @@ export function layout(steps) {
   nodes.forEach((n) => index.set(String(n.step.id), n));
   terminals.forEach((t, k) => index.set(k, t));
   const edges = [];
-  nodes.forEach((n) => {
+  nodes.forEach((n, i) => {
     for (const link of list(n.step.next)) {
-      const key = link.to === null || link.to === undefined ? 'end' : String(link.to);
-      const target = index.get(key);
+      const target = index.get(String(link.to)) || index.get(terminalKey(i, link.to));
       if (target) edges.push({ from: n, to: target, label: link.label });
     }
   });

@@ -1,7 +1,7 @@
 // Experiments: each split step's variants with rates, intervals, probability to be best, and the
 // winner state (GET /api/experiments).
 import { useApi } from '../components/useApi.js';
-import { Empty, ErrorBox, Loading } from '../components/States.jsx';
+import { Empty, LoadStates } from '../components/States.jsx';
 import { isNumber, list, num, pct, text } from '../format.js';
 import { route } from '../router.js';
 
@@ -30,13 +30,7 @@ export function ExperimentsPage() {
   return (
     <section class="page" aria-labelledby="exp-title">
       <h1 id="exp-title">Experiments</h1>
-      {res.loading && <Loading what="the experiments" />}
-      {res.error && res.error.status === 404 && (
-        <Empty title="Experiments are not available on this server">
-          <p>This signpost build has no experiments API yet (GET /api/experiments answered 404). Update and rebuild signpost.</p>
-        </Empty>
-      )}
-      {res.error && res.error.status !== 404 && <ErrorBox error={res.error} what="the experiments" onRetry={res.reload} />}
+      <LoadStates res={res} what="the experiments" api="GET /api/experiments" absentTitle="Experiments are not available on this server" />
       {res.data && exps.length === 0 && (
         <Empty title="No experiments yet">
           <p>An experiment is a <code>split</code> step in a journey: 2 to 4 variants with weights. Add one to a journey,

@@ -1,6 +1,6 @@
 // Journeys: every journey with its state, version, entered count and goal tile (GET /api/journeys).
 import { useApi } from '../components/useApi.js';
-import { Empty, ErrorBox, Loading } from '../components/States.jsx';
+import { Empty, LoadStates } from '../components/States.jsx';
 import { GoalTile } from '../components/GoalTile.jsx';
 import { list, num, text } from '../format.js';
 import { route } from '../router.js';
@@ -16,14 +16,7 @@ export function JourneysPage() {
   return (
     <section class="page" aria-labelledby="journeys-title">
       <h1 id="journeys-title">Journeys</h1>
-      {res.loading && <Loading what="the journeys" />}
-      {res.error && res.error.status === 404 && (
-        <Empty title="Journeys are not available on this server">
-          <p>This signpost build has no journeys API yet (GET /api/journeys answered 404). Update and rebuild signpost
-            (<code>make run</code>); meanwhile the <a href="#/funnels">Funnels</a> page works.</p>
-        </Empty>
-      )}
-      {res.error && res.error.status !== 404 && <ErrorBox error={res.error} what="the journeys" onRetry={res.reload} />}
+      <LoadStates res={res} what="the journeys" api="GET /api/journeys" absentTitle="Journeys are not available on this server" />
       {res.data && journeys.length === 0 && (
         <Empty title="No journeys yet">
           <p>A journey sends messages to people who do something (say, abandon a cart) and measures a goal. Write one with
