@@ -5,7 +5,8 @@
 //   experiments_sim --runs 2000 --per-day 150 --days 30 --base 0.10 --better 0.13 --seed 42
 //
 // Prints: the A/A false-winner rate (both variants at --base) with daily looks and with a look
-// every 10 profiles per variant (near-continuous monitoring, on a quarter of the runs), the power at the stated effect
+// every 10 profiles per variant (near-continuous monitoring, on a quarter of the runs), the power
+// at the stated effect
 // (--base against --better) with the wrong-winner rate, the mean and median day of decision, and
 // the channel bandit's regret against always using the best channel (and against always using the
 // default), averaged over --bandit-runs simulations. Each rate comes with its 95% Wilson interval.
@@ -35,8 +36,9 @@ SplitSummary RunSplits(const sa::SplitScenario& scenario, const sa::ExperimentPo
   for (int r = 0; r < runs; ++r) {
     const sa::SplitOutcome outcome = sa::SimulateSplit(scenario, policy, rng);
     if (outcome.decision != sa::ExperimentDecision::kWinner) continue;
-    const bool better_won = scenario.true_rates[*outcome.winner] ==
-                            *std::max_element(scenario.true_rates.begin(), scenario.true_rates.end());
+    const bool better_won =
+        scenario.true_rates[*outcome.winner] ==
+        *std::max_element(scenario.true_rates.begin(), scenario.true_rates.end());
     (better_won ? summary.right : summary.wrong) += 1;
     summary.decision_days.push_back(outcome.decided_on_day);
   }
@@ -44,7 +46,8 @@ SplitSummary RunSplits(const sa::SplitScenario& scenario, const sa::ExperimentPo
 }
 
 void PrintRate(const char* label, int k, int n) {
-  const sa::stats::Interval ci = sa::stats::Wilson(static_cast<uint64_t>(k), static_cast<uint64_t>(n));
+  const sa::stats::Interval ci =
+      sa::stats::Wilson(static_cast<uint64_t>(k), static_cast<uint64_t>(n));
   std::printf("  %-34s %6.2f%%  (%d of %d; 95%% CI %.2f%%–%.2f%%)\n", label, 100.0 * k / n, k, n,
               100 * ci.low, 100 * ci.high);
 }
@@ -90,10 +93,11 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(seed);
   const uint64_t daily = static_cast<uint64_t>(per_day);
 
-  std::printf("Split tests: %d runs each, %d per variant per day, a look every day for %d days,\n"
-              "alpha %.3g, minimum %llu per variant, mixture sd %.3g, seed %llu\n",
-              runs, per_day, days, alpha, static_cast<unsigned long long>(min_sample), mixture_sd,
-              static_cast<unsigned long long>(seed));
+  std::printf(
+      "Split tests: %d runs each, %d per variant per day, a look every day for %d days,\n"
+      "alpha %.3g, minimum %llu per variant, mixture sd %.3g, seed %llu\n",
+      runs, per_day, days, alpha, static_cast<unsigned long long>(min_sample), mixture_sd,
+      static_cast<unsigned long long>(seed));
   std::printf("A/A (both %.1f%%):\n", 100 * base);
   const SplitSummary aa = RunSplits({{base, base}, daily, days}, policy, runs, rng);
   PrintRate("false-winner rate", aa.right + aa.wrong, aa.runs);
@@ -131,10 +135,11 @@ int main(int argc, char** argv) {
   const double profiles = static_cast<double>(bandit_profiles);
   const double best_total = profiles * 0.08;
   const double default_regret = profiles * (0.08 - 0.05);
-  std::printf("Channel bandit: email (default) 5%%, sms 8%%, push 3%%; %llu profiles, outcomes "
-              "observed every %llu; mean of %d runs\n",
-              static_cast<unsigned long long>(bandit_profiles),
-              static_cast<unsigned long long>(batch), bandit_runs);
+  std::printf(
+      "Channel bandit: email (default) 5%%, sms 8%%, push 3%%; %llu profiles, outcomes "
+      "observed every %llu; mean of %d runs\n",
+      static_cast<unsigned long long>(bandit_profiles), static_cast<unsigned long long>(batch),
+      bandit_runs);
   std::printf("  %-34s %.1f conversions (%.2f%% of the best channel's %.0f)\n",
               "regret vs always sms", regret / n, 100 * regret / n / best_total, best_total);
   std::printf("  %-34s %.1f of it from non-control choices (learning)\n", "", regret_optimized / n);

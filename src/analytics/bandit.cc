@@ -1,19 +1,22 @@
 #include "analytics/bandit.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "analytics/experiment_sampling.h"
 
 namespace signpost::analytics {
 namespace {
 
-nlohmann::json ArmJson(const ArmCounts& a) { return {{"sent", a.sent}, {"converted", a.converted}}; }
+nlohmann::json ArmJson(const ArmCounts& a) {
+  return {{"sent", a.sent}, {"converted", a.converted}};
+}
 
 Result<ArmCounts> ArmFromJson(const nlohmann::json& json, const std::string& field) {
   if (!json.is_object()) {
-    return Status::InvalidArgument(fmt::format("{}: expected an object {{sent, converted}}", field));
+    return Status::InvalidArgument(
+        fmt::format("{}: expected an object {{sent, converted}}", field));
   }
   ArmCounts arm;
   for (auto [name, out] : {std::pair{"sent", &arm.sent}, std::pair{"converted", &arm.converted}}) {
@@ -25,8 +28,8 @@ Result<ArmCounts> ArmFromJson(const nlohmann::json& json, const std::string& fie
     *out = it->get<uint64_t>();
   }
   if (arm.converted > arm.sent) {
-    return Status::InvalidArgument(fmt::format("{}.converted: {} is more than sent ({})", field,
-                                               arm.converted, arm.sent));
+    return Status::InvalidArgument(
+        fmt::format("{}.converted: {} is more than sent ({})", field, arm.converted, arm.sent));
   }
   return arm;
 }
@@ -131,10 +134,10 @@ Result<ChannelBandit> ChannelBandit::FromJson(const nlohmann::json& json) {
     for (const auto& [channel, arm] : value["channels"].items()) {
       SP_ASSIGN_OR_RETURN(s.channels[channel], ArmFromJson(arm, field + ".channels." + channel));
     }
-    SP_ASSIGN_OR_RETURN(s.control, ArmFromJson(value.value("control", nlohmann::json()),
-                                               field + ".control"));
-    SP_ASSIGN_OR_RETURN(s.optimized, ArmFromJson(value.value("optimized", nlohmann::json()),
-                                                 field + ".optimized"));
+    SP_ASSIGN_OR_RETURN(s.control,
+                        ArmFromJson(value.value("control", nlohmann::json()), field + ".control"));
+    SP_ASSIGN_OR_RETURN(
+        s.optimized, ArmFromJson(value.value("optimized", nlohmann::json()), field + ".optimized"));
     bandit.segments_.emplace(name, std::move(s));
   }
   return bandit;

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analytics/experiment_lift.h"
 #include "analytics/stats.h"
@@ -37,7 +36,7 @@ struct BanditChoice {
 struct ChannelRate {
   std::string channel;
   ArmCounts counts;
-  double rate = 0;          // converted / sent (0 when nothing was sent)
+  double rate = 0;           // converted / sent (0 when nothing was sent)
   stats::Interval interval;  // Wilson
 };
 

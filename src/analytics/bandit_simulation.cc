@@ -10,16 +10,17 @@ BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rn
   ChannelBandit bandit(scenario.options);
   BanditOutcome outcome;
   outcome.chosen.assign(scenario.channels.size(), 0);
-  const size_t best = static_cast<size_t>(
-      std::max_element(scenario.true_rates.begin(), scenario.true_rates.end()) -
-      scenario.true_rates.begin());
+  const size_t best =
+      static_cast<size_t>(std::max_element(scenario.true_rates.begin(), scenario.true_rates.end()) -
+                          scenario.true_rates.begin());
   const double best_rate = scenario.true_rates[best];
   const uint64_t late_from = scenario.profiles - scenario.profiles / 5;
   uint64_t late_total = 0, late_best = 0, optimized = 0;
   double optimized_expected = 0;
   std::vector<std::pair<BanditChoice, bool>> pending;
   for (uint64_t p = 0; p < scenario.profiles; ++p) {
-    auto choice = bandit.Choose(scenario.channels, scenario.channels[scenario.default_channel], rng);
+    auto choice =
+        bandit.Choose(scenario.channels, scenario.channels[scenario.default_channel], rng);
     if (!choice.ok()) return outcome;  // no channels: nothing to simulate
     const size_t index = static_cast<size_t>(
         std::find(scenario.channels.begin(), scenario.channels.end(), choice->channel) -
@@ -45,7 +46,8 @@ BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rn
   }
   outcome.late_best_share =
       late_total == 0 ? 0.0 : static_cast<double>(late_best) / static_cast<double>(late_total);
-  outcome.regret = static_cast<double>(scenario.profiles) * best_rate - outcome.expected_conversions;
+  outcome.regret =
+      static_cast<double>(scenario.profiles) * best_rate - outcome.expected_conversions;
   outcome.regret_without_control = static_cast<double>(optimized) * best_rate - optimized_expected;
   outcome.report = bandit.Report();
   return outcome;

@@ -18,19 +18,19 @@ struct BanditScenario {
   std::vector<double> true_rates;     // goal rate per channel
   size_t default_channel = 0;
   uint64_t profiles = 20000;
-  uint64_t batch = 200;               // choices made before their outcomes are observed
+  uint64_t batch = 200;  // choices made before their outcomes are observed
   BanditOptions options;
 };
 
 struct BanditOutcome {
-  std::vector<uint64_t> chosen;        // optimized (non-control) choices per channel
-  uint64_t control = 0;                // control choices
-  double late_best_share = 0;          // share of the best channel among the non-control
-                                       // choices of the last fifth of profiles
-  double expected_conversions = 0;     // Σ true rate of each choice
-  double regret = 0;                   // profiles × best rate - expected_conversions
-  double regret_without_control = 0;   // the same over the non-control choices only
-  BanditReport report;                 // the bandit's own report at the end
+  std::vector<uint64_t> chosen;       // optimized (non-control) choices per channel
+  uint64_t control = 0;               // control choices
+  double late_best_share = 0;         // share of the best channel among the non-control
+                                      // choices of the last fifth of profiles
+  double expected_conversions = 0;    // Σ true rate of each choice
+  double regret = 0;                  // profiles × best rate - expected_conversions
+  double regret_without_control = 0;  // the same over the non-control choices only
+  BanditReport report;                // the bandit's own report at the end
 };
 
 BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rng);

@@ -1,8 +1,8 @@
 #include "analytics/bandit.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "analytics/bandit_simulation.h"
 
@@ -49,12 +49,13 @@ TEST(ChannelBandit, NoControlWhenTheDefaultIsNotAvailable) {
 TEST(ChannelBandit, StrongEvidencePicksTheBetterChannel) {
   ChannelBandit bandit(BanditOptions{.control_share = 0});
   for (int i = 0; i < 1000; ++i) {
-    bandit.Observe({"email", false}, i < 50);   // 5%
-    bandit.Observe({"sms", false}, i < 150);    // 15%
+    bandit.Observe({"email", false}, i < 50);  // 5%
+    bandit.Observe({"sms", false}, i < 150);   // 15%
   }
   std::mt19937_64 rng(11);
   int sms = 0;
-  for (int i = 0; i < 1000; ++i) sms += bandit.Choose({"email", "sms"}, "email", rng)->channel == "sms";
+  for (int i = 0; i < 1000; ++i)
+    sms += bandit.Choose({"email", "sms"}, "email", rng)->channel == "sms";
   EXPECT_GT(sms, 990);
 }
 
@@ -121,7 +122,8 @@ TEST(ChannelBandit, FromJsonNamesTheBadField) {
       << bandit.status().message();
   json["segments"]["vip"]["channels"]["email"]["sent"] = -1;
   EXPECT_NE(ChannelBandit::FromJson(json).status().message().find("email.sent"), std::string::npos);
-  EXPECT_FALSE(ChannelBandit::FromJson(nlohmann::json{{"control_share", 2}, {"segments", {}}}).ok());
+  EXPECT_FALSE(
+      ChannelBandit::FromJson(nlohmann::json{{"control_share", 2}, {"segments", {}}}).ok());
   EXPECT_FALSE(ChannelBandit::FromJson(nlohmann::json::array()).ok());
 }
 

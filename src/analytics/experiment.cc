@@ -1,10 +1,10 @@
 #include "analytics/experiment.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "analytics/experiment_sampling.h"
 
@@ -19,14 +19,14 @@ double Rate(uint64_t k, uint64_t n) {
 
 Status Validate(const std::vector<VariantCounts>& variants, const ExperimentPolicy& policy) {
   if (variants.size() < 2 || variants.size() > 4) {
-    return Status::InvalidArgument(fmt::format(
-        "variants: an experiment compares 2 to 4 variants, got {}", variants.size()));
+    return Status::InvalidArgument(
+        fmt::format("variants: an experiment compares 2 to 4 variants, got {}", variants.size()));
   }
   for (size_t i = 0; i < variants.size(); ++i) {
     if (variants[i].converted > variants[i].entered) {
       return Status::InvalidArgument(fmt::format(
-          "variants[{}].converted: {} is more than the {} who entered; count each profile once",
-          i, variants[i].converted, variants[i].entered));
+          "variants[{}].converted: {} is more than the {} who entered; count each profile once", i,
+          variants[i].converted, variants[i].entered));
     }
   }
   if (!(policy.alpha > 0 && policy.alpha < 1)) {
@@ -34,9 +34,9 @@ Status Validate(const std::vector<VariantCounts>& variants, const ExperimentPoli
         fmt::format("policy.alpha: must be in (0, 1), got {}; 0.05 is usual", policy.alpha));
   }
   if (policy.default_variant >= variants.size()) {
-    return Status::InvalidArgument(fmt::format(
-        "policy.default_variant: {} is not a variant index (0..{})", policy.default_variant,
-        variants.size() - 1));
+    return Status::InvalidArgument(
+        fmt::format("policy.default_variant: {} is not a variant index (0..{})",
+                    policy.default_variant, variants.size() - 1));
   }
   if (!(policy.mixture_sd > 0) || !std::isfinite(policy.mixture_sd)) {
     return Status::InvalidArgument(fmt::format(
@@ -77,10 +77,14 @@ std::vector<double> ProbabilityBest(const std::vector<VariantCounts>& variants, 
 
 std::string_view DecisionName(ExperimentDecision decision) {
   switch (decision) {
-    case ExperimentDecision::kRunning: return "running";
-    case ExperimentDecision::kWinner: return "winner";
-    case ExperimentDecision::kNoWinner: return "no_winner";
-    case ExperimentDecision::kEnded: return "ended";
+    case ExperimentDecision::kRunning:
+      return "running";
+    case ExperimentDecision::kWinner:
+      return "winner";
+    case ExperimentDecision::kNoWinner:
+      return "no_winner";
+    case ExperimentDecision::kEnded:
+      return "ended";
   }
   return "running";
 }
@@ -90,8 +94,8 @@ double AlwaysValidPValue(uint64_t control_converted, uint64_t control_entered,
   if (control_entered == 0 || variant_entered == 0) return 1;
   const double nc = static_cast<double>(control_entered);
   const double nv = static_cast<double>(variant_entered);
-  const double difference = Rate(variant_converted, variant_entered) -
-                            Rate(control_converted, control_entered);
+  const double difference =
+      Rate(variant_converted, variant_entered) - Rate(control_converted, control_entered);
   const double pc = (static_cast<double>(control_converted) + 0.5) / (nc + 1);
   const double pv = (static_cast<double>(variant_converted) + 0.5) / (nv + 1);
   const double v = pc * (1 - pc) / nc + pv * (1 - pv) / nv;  // variance of the difference
@@ -126,7 +130,8 @@ Result<ExperimentReport> Evaluate(const std::vector<VariantCounts>& variants,
     r.interval = stats::Wilson(v.converted, v.entered, level);
     r.probability_best = best[i];
     if (i != control) {
-      r.difference = stats::NewcombeDifference(v.converted, v.entered, c.converted, c.entered, level);
+      r.difference =
+          stats::NewcombeDifference(v.converted, v.entered, c.converted, c.entered, level);
       r.relative_lift = stats::RelativeLift(v.converted, v.entered, c.converted, c.entered, level);
       r.p_value =
           AlwaysValidPValue(c.converted, c.entered, v.converted, v.entered, policy.mixture_sd);
@@ -134,8 +139,8 @@ Result<ExperimentReport> Evaluate(const std::vector<VariantCounts>& variants,
     }
     if (v.entered < kWarnBelow) {
       report.warnings.push_back(fmt::format(
-          "variant '{}' has {} people; below 1,000 per variant rates and intervals are rough",
-          v.id, v.entered));
+          "variant '{}' has {} people; below 1,000 per variant rates and intervals are rough", v.id,
+          v.entered));
     }
     report.variants.push_back(std::move(r));
   }

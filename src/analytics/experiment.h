@@ -50,14 +50,14 @@ struct VariantCounts {
 
 // How a test is decided. Plain struct; defaults in the comments.
 struct ExperimentPolicy {
-  double alpha = 0.05;                   // family-wise false-winner rate of the whole test
+  double alpha = 0.05;                     // family-wise false-winner rate of the whole test
   uint64_t min_sample_per_variant = 1000;  // no stop before every variant has this many entered
-  double mixture_sd = 0.02;              // mSPRT prior sd of the true difference (absolute rate)
-  size_t default_variant = 0;            // the control, and the fallback when nothing wins
+  double mixture_sd = 0.02;                // mSPRT prior sd of the true difference (absolute rate)
+  size_t default_variant = 0;              // the control, and the fallback when nothing wins
   DurationMs no_winner_after = 30 * kDayMs;  // fallback to the default after this, when no end
-  std::optional<TimeMs> ends_at;         // a set end date; replaces the no-winner fallback
-  uint32_t probability_draws = 20000;    // Monte Carlo draws for the probability to be best
-  uint64_t seed = 1;                     // seeds those draws: same counts → same report
+  std::optional<TimeMs> ends_at;             // a set end date; replaces the no-winner fallback
+  uint32_t probability_draws = 20000;        // Monte Carlo draws for the probability to be best
+  uint64_t seed = 1;                         // seeds those draws: same counts → same report
 };
 
 enum class ExperimentDecision {
@@ -72,24 +72,24 @@ std::string_view DecisionName(ExperimentDecision decision);
 struct VariantReport {
   std::string id;
   uint64_t entered = 0, converted = 0;
-  double rate = 0;                       // converted / entered (0 when entered == 0)
-  stats::Interval interval;              // Wilson, at 1 - policy.alpha
-  double probability_best = 0;           // P(this variant's true rate is the highest)
+  double rate = 0;              // converted / entered (0 when entered == 0)
+  stats::Interval interval;     // Wilson, at 1 - policy.alpha
+  double probability_best = 0;  // P(this variant's true rate is the highest)
   // Against the default variant (zero-width {0, 0} and p_value 1 for the default itself):
-  stats::Interval difference;            // rate - default rate, Newcombe, at 1 - alpha
-  stats::Interval relative_lift;         // rate / default rate - 1, Katz, at 1 - alpha
-  double p_value = 1;                    // always-valid mSPRT p-value of the comparison
-  bool significant = false;              // p_value <= alpha / comparisons, minimum sample met
+  stats::Interval difference;     // rate - default rate, Newcombe, at 1 - alpha
+  stats::Interval relative_lift;  // rate / default rate - 1, Katz, at 1 - alpha
+  double p_value = 1;             // always-valid mSPRT p-value of the comparison
+  bool significant = false;       // p_value <= alpha / comparisons, minimum sample met
 };
 
 struct ExperimentReport {
   ExperimentDecision decision = ExperimentDecision::kRunning;
-  std::optional<size_t> winner;          // set with kWinner
-  std::optional<size_t> assign_to;       // the variant every new profile gets; unset while running
-  bool minimum_sample_met = false;       // every variant has min_sample_per_variant entered
-  double alpha_per_comparison = 0;       // policy.alpha / (variants - 1) (Bonferroni)
-  std::vector<VariantReport> variants;   // in the order given
-  std::vector<std::string> warnings;     // e.g. fewer than 1,000 people in a variant
+  std::optional<size_t> winner;         // set with kWinner
+  std::optional<size_t> assign_to;      // the variant every new profile gets; unset while running
+  bool minimum_sample_met = false;      // every variant has min_sample_per_variant entered
+  double alpha_per_comparison = 0;      // policy.alpha / (variants - 1) (Bonferroni)
+  std::vector<VariantReport> variants;  // in the order given
+  std::vector<std::string> warnings;    // e.g. fewer than 1,000 people in a variant
 };
 
 // The always-valid p-value (Johari, Pekelis, Walsh 2017) of "variant rate == control rate" from

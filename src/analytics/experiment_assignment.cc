@@ -1,8 +1,8 @@
-#include <cmath>
-#include <string>
-
 #include <fmt/format.h>
 #include <xxhash.h>
+
+#include <cmath>
+#include <string>
 
 #include "analytics/experiment.h"
 
@@ -10,15 +10,16 @@ namespace signpost::analytics {
 
 Status ValidateWeights(const std::vector<double>& weights, const std::string& field) {
   if (weights.size() < 2 || weights.size() > 4) {
-    return Status::InvalidArgument(fmt::format(
-        "{}: a split needs 2 to 4 variants, got {}; add or remove variants", field, weights.size()));
+    return Status::InvalidArgument(
+        fmt::format("{}: a split needs 2 to 4 variants, got {}; add or remove variants", field,
+                    weights.size()));
   }
   double sum = 0;
   for (size_t i = 0; i < weights.size(); ++i) {
     if (!std::isfinite(weights[i]) || weights[i] <= 0) {
-      return Status::InvalidArgument(fmt::format(
-          "{}[{}].weight: must be a number above 0, got {}; give every variant a share", field, i,
-          weights[i]));
+      return Status::InvalidArgument(
+          fmt::format("{}[{}].weight: must be a number above 0, got {}; give every variant a share",
+                      field, i, weights[i]));
     }
     sum += weights[i];
   }

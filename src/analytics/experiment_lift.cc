@@ -13,14 +13,14 @@ double Rate(GroupCounts g) {
 
 Result<Lift> HoldoutLift(GroupCounts treated, GroupCounts holdout, double level) {
   if (treated.converted > treated.profiles) {
-    return Status::InvalidArgument(fmt::format(
-        "treated.converted: {} is more than the {} treated profiles", treated.converted,
-        treated.profiles));
+    return Status::InvalidArgument(
+        fmt::format("treated.converted: {} is more than the {} treated profiles", treated.converted,
+                    treated.profiles));
   }
   if (holdout.converted > holdout.profiles) {
-    return Status::InvalidArgument(fmt::format(
-        "holdout.converted: {} is more than the {} held-out profiles", holdout.converted,
-        holdout.profiles));
+    return Status::InvalidArgument(
+        fmt::format("holdout.converted: {} is more than the {} held-out profiles",
+                    holdout.converted, holdout.profiles));
   }
   Lift lift;
   lift.treated_rate = Rate(treated);

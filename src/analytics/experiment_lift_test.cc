@@ -1,8 +1,8 @@
 #include "analytics/experiment_lift.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace signpost::analytics {
 namespace {

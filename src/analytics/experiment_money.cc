@@ -1,9 +1,9 @@
 #include "analytics/experiment_money.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace signpost::analytics {
 namespace {
@@ -32,9 +32,9 @@ Result<CostReport> CostPerProgressed(const std::vector<ChannelMessages>& message
     if (m.messages == 0) continue;
     auto it = costs.find(m.channel);
     if (it == costs.end()) {
-      return Status::InvalidArgument(fmt::format(
-          "costs.{}: no cost per message for channel '{}'; add one (0 if it is free)", m.channel,
-          m.channel));
+      return Status::InvalidArgument(
+          fmt::format("costs.{}: no cost per message for channel '{}'; add one (0 if it is free)",
+                      m.channel, m.channel));
     }
     if (!std::isfinite(it->second) || it->second < 0) {
       return Status::InvalidArgument(fmt::format(
@@ -45,7 +45,8 @@ Result<CostReport> CostPerProgressed(const std::vector<ChannelMessages>& message
   CostReport report;
   report.total_cost = total.Value();
   report.progressed = progressed;
-  if (progressed > 0) report.cost_per_progressed = report.total_cost / static_cast<double>(progressed);
+  if (progressed > 0)
+    report.cost_per_progressed = report.total_cost / static_cast<double>(progressed);
   return report;
 }
 

@@ -20,8 +20,8 @@ struct ChannelMessages {
 };
 
 struct CostReport {
-  double total_cost = 0;                     // Σ messages × cost per message of the channel
-  uint64_t progressed = 0;                   // the profiles that progressed
+  double total_cost = 0;                      // Σ messages × cost per message of the channel
+  uint64_t progressed = 0;                    // the profiles that progressed
   std::optional<double> cost_per_progressed;  // total_cost / progressed; unset when progressed == 0
 };
 

@@ -1,8 +1,8 @@
 #include "analytics/experiment_money.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace signpost::analytics {
 namespace {
@@ -43,8 +43,12 @@ TEST(SumRevenue, CompensatesRounding) {
 }
 
 TEST(RevenueByGroup, SumsAndLifetimeValuePerProfileInOrderOfFirstAppearance) {
-  auto groups = RevenueByGroup({{"step 3", 30}, {"step 1", 0}, {"step 3", 50}, {"step 1", 10},
-                                {"step 1", 5}, {"step 2", 12.5}});
+  auto groups = RevenueByGroup({{"step 3", 30},
+                                {"step 1", 0},
+                                {"step 3", 50},
+                                {"step 1", 10},
+                                {"step 1", 5},
+                                {"step 2", 12.5}});
   ASSERT_EQ(groups.size(), 3u);
   EXPECT_EQ(groups[0].group, "step 3");
   EXPECT_EQ(groups[0].profiles, 2u);

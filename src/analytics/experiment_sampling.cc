@@ -5,9 +5,7 @@
 
 namespace signpost::analytics {
 
-double UniformUnit(std::mt19937_64& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
+double UniformUnit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
 double StandardNormal(std::mt19937_64& rng) {
   for (;;) {

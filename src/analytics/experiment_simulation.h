@@ -22,7 +22,7 @@ struct SplitScenario {
 struct SplitOutcome {
   ExperimentDecision decision = ExperimentDecision::kRunning;  // the first non-running decision
   std::optional<size_t> winner;
-  int decided_on_day = 0;  // the look that decided (0: still running after the last look)
+  int decided_on_day = 0;            // the look that decided (0: still running after the last look)
   uint64_t entered_per_variant = 0;  // at that look
 };
 

@@ -1,8 +1,8 @@
 #include "analytics/experiment_simulation.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 // Simulations of the stop rule on counts (seeded; they run in well under a second each). Each
 // test is one run of many simulated experiments: 150 new profiles per variant per day, a look
@@ -45,8 +45,8 @@ TEST(ExperimentSimulation, AaaTestHoldsTheFamilyWiseRate) {
   const int runs = 300;
   int false_winners = 0;
   for (int r = 0; r < runs; ++r) {
-    false_winners += SimulateSplit(scenario, SimulationPolicy(), rng).decision ==
-                     ExperimentDecision::kWinner;
+    false_winners +=
+        SimulateSplit(scenario, SimulationPolicy(), rng).decision == ExperimentDecision::kWinner;
   }
   EXPECT_LE(false_winners / double(runs), 0.05 + 2.33 * std::sqrt(0.05 * 0.95 / runs));
 }

@@ -1,8 +1,8 @@
 #include "analytics/experiment.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 // Expected values marked [MP] were computed independently with mpmath 1.3.0 (mp.dps = 30): the
 // mSPRT ratio Λ by numerically integrating N(d; θ, V)·N(θ; 0, τ²) over θ and dividing by
@@ -23,7 +23,8 @@ TEST(ValidateWeights, AcceptsTwoToFourPositiveShares) {
 TEST(ValidateWeights, NamesTheFieldAndTheFix) {
   Status s = ValidateWeights({95, 5}, "steps[2].split.variants");
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("steps[2].split.variants[0].weight"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("steps[2].split.variants[0].weight"), std::string::npos)
+      << s.message();
   EXPECT_NE(s.message().find("10% to 90%"), std::string::npos);
   s = ValidateWeights({50, 0, 50});
   EXPECT_NE(s.message().find("variants[1].weight"), std::string::npos) << s.message();

@@ -21,8 +21,8 @@ double NormalQuantile(double p);
 Interval Wilson(uint64_t k, uint64_t n, double level = 0.95);
 
 // Interval for the difference p1 - p2 of two independent proportions (p_i = k_i/n_i) by Newcombe
-// (1998) method 10: the hybrid of the two Wilson score intervals. Always within [-1, 1]. A side with
-// n == 0 has p = 0 and Wilson interval {0, 1}, so the result is wide but defined.
+// (1998) method 10: the hybrid of the two Wilson score intervals. Always within [-1, 1]. A side
+// with n == 0 has p = 0 and Wilson interval {0, 1}, so the result is wide but defined.
 Interval NewcombeDifference(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2,
                             double level = 0.95);
 

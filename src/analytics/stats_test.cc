@@ -1,8 +1,8 @@
 #include "analytics/stats.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 // Where the expected values come from:
 //  [N98a] Newcombe RG (1998). Two-sided confidence intervals for the single proportion: comparison
