@@ -34,7 +34,7 @@ for def in "$work"/*.yaml; do
   try "apply $(basename "$def" .yaml | sed 's/^[0-9]*-//')" sp apply -f "$def"
 done
 # Live before the import, so the month of history flows through the journey (it starts 30 days ago).
-try "set the abandoned-cart journey live" sp journeys abandoned-cart --state live
+try "set the abandoned-cart journey live (signpost journeys abandoned-cart --state live)" sp journeys abandoned-cart --state live
 if ! sp import "$work/events.ndjson"; then
   echo "demo: importing the events failed; the data folder $data is incomplete (delete it and retry)" >&2
   exit 1
