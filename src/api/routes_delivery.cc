@@ -36,6 +36,8 @@ void AddDeliveryRoutes(httplib::Server& svr, Engine& eng) {
     if (!url.ok()) return Plain(res, url.status().code() == Code::kInvalidArgument ? 400 : 500);
     res.set_header("Cache-Control", "no-store");
     res.set_redirect(*url, 302);
+    // A body gives the reply a Content-Length, so keep-alive clients do not wait for the close.
+    res.set_content("redirecting", "text/plain");
   });
   svr.Get("/api/outbox", Admin(eng, [&eng](const httplib::Request& req) -> Result<nlohmann::json> {
     size_t limit = 100;

@@ -225,6 +225,18 @@ bool ChannelConfigured(const Engine::Impl& m, std::string_view id) {
   return id == "file" || m.store().definitions().Get("channel", id).ok();
 }
 
+// engine.h keeps Engine::impl_ private and has no test hook; an explicit instantiation may name a
+// private member, which gives ImplOf its pointer-to-member without changing the public header.
+using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
+ImplMember EngineImplMember();
+template <ImplMember P>
+struct ExposeImpl {
+  friend ImplMember EngineImplMember() { return P; }
+};
+template struct ExposeImpl<&Engine::impl_>;
+
+Engine::Impl& ImplOf(Engine& engine) { return *(engine.*EngineImplMember()); }
+
 // ---- open and close --------------------------------------------------------------------------
 
 Status Engine::Impl::OpenDelivery() {

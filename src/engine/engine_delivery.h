@@ -46,4 +46,8 @@ Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id);
 // Whether channel `id` is configured (a `kind: channel` definition, or the built-in `file`).
 bool ChannelConfigured(const Engine::Impl& m, std::string_view id);
 
+// The Impl of `engine`, for tests (here and in src/api) that play the runtime's part through
+// EnqueueMessage. The reference lives as long as the engine.
+Engine::Impl& ImplOf(Engine& engine);
+
 }  // namespace signpost

@@ -18,17 +18,6 @@
 
 namespace signpost {
 
-// engine.h keeps Engine::impl_ private and has no test hook, but the runtime's contract
-// (EnqueueMessage) is on Engine::Impl. An explicit instantiation may name a private member, so
-// this reaches it without changing the public header.
-using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
-ImplMember EngineImplMember();
-template <ImplMember P>
-struct ExposeImpl {
-  friend ImplMember EngineImplMember() { return P; }
-};
-template struct ExposeImpl<&Engine::impl_>;
-
 namespace {
 
 using delivery::testing::MimeHeader;
@@ -60,13 +49,13 @@ class DeliveryTest : public ::testing::Test {
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
   }
-  Engine::Impl& impl() { return *((*engine_).*EngineImplMember()); }
+  Engine::Impl& impl() { return ImplOf(*engine_); }
 
   void Identify(const std::string& user, const std::string& traits) {
     Event e;
     e.type = EventType::kIdentify;
     e.user_id = user;
-    e.message_id = "identify-" + user + "-" + std::to_string(clock_.NowMs());
+    e.message_id = "identify-" + user + "-" + std::to_string(++identifies_);
     e.timestamp = e.received_at = clock_.NowMs();
     e.traits = traits;
     auto r = engine_->IngestEvents({e});
@@ -140,6 +129,7 @@ text: "You left {{event.properties.item}} behind, {{traits.nickname | default: \
   std::filesystem::path dir_;
   ManualClock clock_;
   std::unique_ptr<Engine> engine_;
+  int identifies_ = 0;
 };
 
 TEST_F(DeliveryTest, EmailGoesOutOverSmtpAsMultipartMimeWithTrackingAndTheKeyAsMessageId) {

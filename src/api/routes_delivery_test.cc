@@ -1,0 +1,173 @@
+// Opens and clicks end to end: an email goes out over real SMTP, and its open pixel and a
+// rewritten link are fetched from the real HTTP server as a mail client would; a tampered token
+// is refused and records nothing.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "api/server.h"
+#include "base/time.h"
+#include "delivery/test_support.h"
+#include "engine/engine_delivery.h"
+
+namespace signpost::api {
+namespace {
+
+using nlohmann::json;
+
+// A loopback port free right now (the engine must know its public URL before the server binds).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The URL in `html` that starts with `prefix` and ends before `end`.
+std::string Extract(const std::string& html, const std::string& prefix, char end) {
+  size_t at = html.find(prefix);
+  if (at == std::string::npos) return "";
+  return html.substr(at, html.find(end, at) - at);
+}
+
+class TrackingRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("signpost-tracking-test-" + std::to_string(std::random_device{}()));
+    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
+    port_ = FreePort();
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;
+    o.public_url = "http://127.0.0.1:" + std::to_string(port_);
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+    ServerOptions so;
+    so.port = port_;
+    so.threads = 2;
+    server_ = std::make_unique<Server>(*engine_, so);
+    ASSERT_TRUE(server_->Bind().ok());
+    serving_ = std::thread([this] { (void)server_->Run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    serving_.join();
+    server_.reset();
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::vector<json> Events(std::string_view name) {
+    auto r = engine_->ProfileEvents("user:ada", 1000);
+    std::vector<json> out;
+    if (!r.ok()) return out;
+    for (const auto& e : (*r)["events"])
+      if (e.value("event", "") == name) out.push_back(e);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  int port_ = 0;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Server> server_;
+  std::thread serving_;
+};
+
+TEST_F(TrackingRoutesTest, APixelAndALinkFromTheReceivedMailBecomeOpenedAndClickedEvents) {
+  delivery::testing::SmtpSink smtp;
+  ASSERT_TRUE(engine_->IngestEvents({[] {
+                Event e;
+                e.type = EventType::kIdentify;
+                e.user_id = "ada";
+                e.message_id = "identify-ada";
+                e.traits = R"({"consent":{"email":true}})";
+                return e;
+              }()}).ok());
+  ASSERT_TRUE(engine_->Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" +
+                                 std::to_string(smtp.port()) + "\nfrom: shop@example.test\n", "").ok());
+  auto applied = engine_->Apply(R"(kind: template
+id: welcome
+channel: email
+subject: Welcome
+html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
+)", "");
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  delivery::Message m;
+  m.key = "onboard/1/1/1/welcome";
+  m.journey = "onboard";
+  m.version = 1;
+  m.entry = 1;
+  m.step = "welcome";
+  m.channel = "email";
+  m.template_id = "welcome";
+  m.identity = "user:ada";
+  m.to = "ada@x.test";
+  Engine::Impl& impl = ImplOf(*engine_);
+  store::Batch batch = impl.store().db().NewBatch();
+  EnqueueMessage(impl, batch, m);
+  ASSERT_TRUE(impl.store().db().Write(batch).ok());
+  ASSERT_TRUE(engine_->DeliverDue().ok());
+  auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  std::string html = delivery::testing::MimePart(mails[0].data, "text/html");
+
+  const std::string base = "http://127.0.0.1:" + std::to_string(port_);
+  std::string pixel = Extract(html, base + "/t/o/", '"');
+  std::string link = Extract(html, base + "/t/c/", '"');
+  ASSERT_FALSE(pixel.empty()) << html;
+  ASSERT_FALSE(link.empty()) << html;
+
+  httplib::Client client("127.0.0.1", port_);
+  auto open = client.Get(pixel.substr(base.size()));
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200);
+  EXPECT_EQ(open->get_header_value("Content-Type"), "image/gif");
+  EXPECT_EQ(open->body.substr(0, 6), "GIF89a");
+  auto click = client.Get(link.substr(base.size()));
+  ASSERT_TRUE(click);
+  EXPECT_EQ(click->status, 302);
+  EXPECT_EQ(click->get_header_value("Location"), "https://shop.test/start?x=1&y=2");
+
+  auto opened = Events("Message Opened");
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0]["properties"], (json{{"journey", "onboard"}, {"version", 1}, {"entry", 1},
+                                            {"step", "welcome"}, {"channel", "email"}, {"key", m.key}}));
+  EXPECT_EQ(opened[0]["timestamp"], "2026-11-24T12:00:00.000Z");
+  auto clicked = Events("Message Clicked");
+  ASSERT_EQ(clicked.size(), 1u);
+  EXPECT_EQ(clicked[0]["properties"]["url"], "https://shop.test/start?x=1&y=2");
+  EXPECT_EQ(clicked[0]["properties"]["key"], m.key);
+
+  // Tampered tokens: one character of the claims changed, or a click token used as a pixel.
+  std::string token = link.substr(base.size() + 5);
+  std::string tampered = token;
+  tampered[3] = tampered[3] == 'A' ? 'B' : 'A';
+  auto bad_click = client.Get("/t/c/" + tampered);
+  ASSERT_TRUE(bad_click);
+  EXPECT_EQ(bad_click->status, 400);
+  EXPECT_EQ(bad_click->body, "bad request");
+  EXPECT_FALSE(bad_click->has_header("Location"));
+  auto bad_open = client.Get("/t/o/" + token + ".gif");
+  ASSERT_TRUE(bad_open);
+  EXPECT_EQ(bad_open->status, 400);
+  EXPECT_EQ(Events("Message Opened").size(), 1u);
+  EXPECT_EQ(Events("Message Clicked").size(), 1u);
+}
+
+}  // namespace
+}  // namespace signpost::api
