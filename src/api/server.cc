@@ -190,10 +190,6 @@ Server::Server(Engine& engine, ServerOptions options)
           admin([&eng](const httplib::Request& req) {
             return eng.LastCompletedStep(req.matches[2].str(), req.matches[1].str());
           }));
-  svr.Get("/api/segments", admin([&eng](const httplib::Request&) { return eng.ListSegments(); }));
-  svr.Get(R"(/api/segments/([^/]+))", admin([&eng](const httplib::Request& req) {
-            return eng.Segment(req.matches[1].str());
-          }));
 
   AddSegmentRoutes(svr, eng);
   AddDeliveryRoutes(svr, eng);

@@ -231,17 +231,6 @@ void RegisterApply(CLI::App& app, Globals& g) {
   });
 }
 
-void RegisterSegments(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand("segments", "List segments, or show one");
-  auto name = std::make_shared<std::string>();
-  cmd->add_option("name", *name, "A segment to show");
-  cmd->callback([&g, name] {
-    WithEngine(g, false, [&](Engine& engine) {
-      return ShowJson(g, name->empty() ? engine.ListSegments() : engine.Segment(*name));
-    });
-  });
-}
-
 }  // namespace
 
 
