@@ -11,8 +11,11 @@ if [ ! -e "$data" ] && [ "${SIGNPOST_DEMO:-1}" != 0 ]; then
 fi
 # The dashboard link with an admin token (the CLI can read the keys: serve is not running yet).
 if [ -n "$web" ] && [ -d "$data" ]; then
-  token=$("$bin" --data "$data" keys list --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const k=JSON.parse(s).find(k=>k.kind==="admin"&&!k.revoked);if(k)console.log(k.token)}catch{}})' || true)
+  keys=$("$bin" --data "$data" keys list --json 2>/dev/null || true)
+  key_of() { echo "$keys" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const k=JSON.parse(s).find(k=>k.kind===process.argv[1]&&!k.revoked);if(k)console.log(k.token)}catch{}})' "$1"; }
+  token=$(key_of admin); write=$(key_of write)
   [ -n "$token" ] && echo "signpost: dashboard: http://127.0.0.1:$port/#token=$token"
+  [ -n "$write" ] && echo "signpost: write key for ingest: $write"
 fi
 echo "signpost: data in $data; the dashboard and API on http://127.0.0.1:$port"
 echo "signpost: keys: '$bin keys list --data $data' (stop the server first, or use the admin API)"
