@@ -33,6 +33,7 @@ export function GoalTile({ goal, compact }) {
         {progress !== null && <span> · <span data-testid="goal-progress">{pct(progress, 0)}</span> of target</span>}
         <span> · lift over holdout <strong data-testid="goal-lift">{lift ? points(lift.absolute) : '—'}</strong>
           {lift && isNumber(lift.relative) && <span class="muted"> ({lift.relative >= 0 ? '+' : ''}{(lift.relative * 100).toFixed(0)}%)</span>}
+          {lift && typeof lift.significant === 'boolean' && <span class="muted">{lift.significant ? ', significant' : ', not significant yet'}</span>}
         </span>
       </div>
     </div>

@@ -31,7 +31,12 @@ function GoalSection({ id }) {
     const pts = list(g && g.over_time);
     return {
       x: pts.map((p) => Date.parse(p.date) / 1000),
-      series: [{ label: 'Attained', values: pts.map((p) => p.attained), format: (v) => num(v) }],
+      series: [
+        { label: 'Attained that day', values: pts.map((p) => p.attained), format: (v) => num(v) },
+        ...(pts.some((p) => isNumber(p.cumulative_attained))
+          ? [{ label: 'Attained in total', values: pts.map((p) => p.cumulative_attained), format: (v) => num(v), scale: 'total' }]
+          : []),
+      ],
     };
   }, [g]);
   if (res.loading) return <Loading what="the goal" />;
@@ -49,7 +54,7 @@ function GoalSection({ id }) {
         <Stat label="Target" value={targetText(g.target)} />
         <Stat label="Holdout rate" value={pct(holdout.rate)} testid="goal-holdout-rate" hint={`${num(holdout.attained)} of ${num(holdout.entered)}`} />
       </div>
-      <LineChart title="Attained over time (by day)" x={chart.x} series={chart.series} testid="attained-chart" />
+      <LineChart title={`Attained over time (by ${g.over_time_unit === 'week' ? 'week' : 'day'})`} x={chart.x} series={chart.series} testid="attained-chart" />
       {list(g.by_variant).length > 0 && <><h3>By variant</h3><ObjectTable rows={g.by_variant} label="Goal by variant" /></>}
       {list(g.by_channel).length > 0 && <><h3>By channel</h3><ObjectTable rows={g.by_channel} label="Goal by channel" /></>}
     </section>
