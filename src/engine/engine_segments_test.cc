@@ -72,13 +72,15 @@ class SegmentsEngineTest : public ::testing::Test {
     engine_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open() {
+  // (Re)opens the engine on the folder; `load_index` false as the CLI opens it.
+  void Open(bool load_index = true) {
     engine_.reset();
     EngineOptions o;
     o.data_dir = dir_.string();
     o.clock = &clock_;
     o.sync = false;
     o.delivery_thread = false;
+    o.load_index = load_index;
     auto e = Engine::Open(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
@@ -298,16 +300,7 @@ TEST_F(SegmentsEngineTest, MembersAreFoundWithoutTheAnalyticsIndex) {
   Event browse = MakeEvent("2", "", At("10:00"));
   browse.event = "Browse";
   Ingest({buy, browse});
-  engine_.reset();
-  EngineOptions o;
-  o.data_dir = dir_.string();
-  o.clock = &clock_;
-  o.sync = false;
-  o.delivery_thread = false;
-  o.load_index = false;  // as the CLI opens it: profiles come from a scan of the events
-  auto e = Engine::Open(o);
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  engine_ = std::move(e).value();
+  Open(/*load_index=*/false);  // profiles come from a scan of the events
   clock_.Set(At("11:00"));
   EXPECT_EQ(Members("buyers"), std::vector<std::string>{"anon:a1"});
 }
