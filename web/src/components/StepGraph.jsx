@@ -2,8 +2,8 @@
 // `next` links (labelled), and each step's inflow, in progress, passed on and exits by reason.
 import { isNumber, list, num, text } from '../format.js';
 
-const W = 230;      // card width
-const GAP_X = 80;   // between columns
+const W = 190;      // card width
+const GAP_X = 96;   // between columns (room for a link's label)
 const GAP_Y = 28;   // between cards of a column
 const LINE = 17;    // text line height
 
@@ -61,7 +61,10 @@ export function layout(steps) {
   return { nodes, terminals: [...terminals.values()], edges, width, height };
 }
 
-function Edge({ e }) {
+const shorten = (t, n) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+
+// The path of an arrow and where its label goes.
+function edgeGeometry(e) {
   const back = e.to.col <= e.from.col;
   const x1 = e.from.x + W, y1 = e.from.y + e.from.h / 2;
   const x2 = e.to.x, y2 = e.to.y + e.to.h / 2;
@@ -70,12 +73,17 @@ function Edge({ e }) {
     : `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}`;
   const mx = back ? (e.from.x + e.to.x + W) / 2 : (x1 + x2) / 2;
   const my = back ? Math.max(e.from.y + e.from.h, e.to.y + e.to.h) + 30 : (y1 + y2) / 2 - 6;
-  return (
-    <g class="edge">
-      <path d={d} marker-end="url(#arrow)" />
-      {e.label && <text x={mx} y={my} text-anchor="middle" class="edge-label">{String(e.label).slice(0, 18)}</text>}
-    </g>
-  );
+  return { d, mx, my };
+}
+
+function EdgePath({ e }) {
+  return <path class="edge" d={edgeGeometry(e).d} marker-end="url(#arrow)" />;
+}
+
+function EdgeLabel({ e }) {
+  if (!e.label) return null;
+  const { mx, my } = edgeGeometry(e);
+  return <text x={mx} y={my} text-anchor="middle" class="edge-label">{shorten(String(e.label), 14)}</text>;
 }
 
 function Node({ n }) {
@@ -89,7 +97,7 @@ function Node({ n }) {
   return (
     <g class={`node node-${text(s.type)}`} transform={`translate(${n.x},${n.y})`} data-testid="graph-node" data-id={s.id}>
       <rect width={W} height={n.h} rx="8" />
-      <text x="12" y={LINE + 4} class="node-title">{String(s.name || s.id).slice(0, 26)}</text>
+      <text x="12" y={LINE + 4} class="node-title">{String(s.name || s.id).slice(0, 15)}</text>
       <text x={W - 12} y={LINE + 4} text-anchor="end" class="node-type">{text(s.type)}</text>
       {rows.map(([label, v], i) => (
         <text x="12" y={LINE * (i + 2) + 8} class="node-row">
@@ -119,7 +127,7 @@ export function StepGraph({ steps }) {
             <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
           </marker>
         </defs>
-        {g.edges.map((e) => <Edge e={e} />)}
+        {g.edges.map((e) => <EdgePath e={e} />)}
         {g.nodes.map((n) => <Node n={n} />)}
         {g.terminals.map((t) => (
           <g class="terminal" transform={`translate(${t.x},${t.y})`}>
@@ -127,6 +135,7 @@ export function StepGraph({ steps }) {
             <text x="45" y="22" text-anchor="middle">{t.id}</text>
           </g>
         ))}
+        {g.edges.map((e) => <EdgeLabel e={e} />)}
       </svg>
     </div>
   );

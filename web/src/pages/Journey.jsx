@@ -12,8 +12,11 @@ import { StateBadge } from './Journeys.jsx';
 function ObjectTable({ rows, label }) {
   const items = list(rows).filter((r) => r && typeof r === 'object');
   if (!items.length) return null;
-  const cols = [...new Set(items.flatMap((r) => Object.keys(r)))].filter((k) => typeof items[0][k] !== 'object' || items[0][k] === null);
-  const cell = (k, v) => (isNumber(v) ? (k === 'rate' || k.endsWith('_rate') ? pct(v) : num(v)) : text(v));
+  // Plain columns only (intervals and nested objects are left out), names first, then numbers.
+  const cols = [...new Set(items.flatMap((r) => Object.keys(r)))]
+    .filter((k) => typeof items[0][k] !== 'object' || items[0][k] === null)
+    .sort((a, b) => Number(isNumber(items[0][a])) - Number(isNumber(items[0][b])));
+  const cell = (k, v) => (isNumber(v) ? (k === 'rate' || k === 'share' || k.endsWith('_rate') ? pct(v) : num(v)) : text(v));
   return (
     <div class="table-wrap">
       <table aria-label={label}>
