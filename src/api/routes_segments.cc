@@ -7,9 +7,8 @@ namespace signpost::api {
 void AddSegmentRoutes(httplib::Server& svr, Engine& eng) {
   auto admin = [&eng](AdminHandler h) { return Admin(eng, std::move(h)); };
   svr.Get("/api/segments", admin([&eng](const httplib::Request&) { return eng.ListSegments(); }));
-  svr.Get(R"(/api/segments/([^/]+))", admin([&eng](const httplib::Request& req) {
-            return eng.Segment(req.matches[1].str());
-          }));
+  svr.Get(R"(/api/segments/([^/]+))",
+          admin([&eng](const httplib::Request& req) { return eng.Segment(req.matches[1].str()); }));
   svr.Get(R"(/api/profiles/([^/]+)/segments)", admin([&eng](const httplib::Request& req) {
             return eng.SegmentsOf(req.matches[1].str());
           }));

@@ -51,11 +51,13 @@ void PrintProfileSegments(const json& doc) {
 }  // namespace
 
 void RegisterSegments(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand("segments", "List segments, show one's members now, or a profile's segments");
+  auto* cmd = app.add_subcommand("segments",
+                                 "List segments, show one's members now, or a profile's segments");
   auto name = std::make_shared<std::string>();
   auto profile = std::make_shared<std::string>();
   cmd->add_option("name", *name, "A segment to show (rule segments are evaluated now)");
-  cmd->add_option("--profile", *profile, "The segments this profile (userId, anonymousId, user:.., anon:..) is in now")
+  cmd->add_option("--profile", *profile,
+                  "The segments this profile (userId, anonymousId, user:.., anon:..) is in now")
       ->excludes(cmd->get_option("name"));
   cmd->callback([&g, name, profile] {
     // Without the analytics index: evaluation reads profiles from the store.

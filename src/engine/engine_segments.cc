@@ -141,7 +141,8 @@ Result<std::vector<ProfileId>> AllProfiles(const Engine::Impl& m) {
 }
 
 // The profiles in rule segment `name` at `at`, sorted.
-Result<std::vector<ProfileId>> RuleMembers(const Engine::Impl& m, std::string_view name, TimeMs at) {
+Result<std::vector<ProfileId>> RuleMembers(const Engine::Impl& m, std::string_view name,
+                                           TimeMs at) {
   SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles(m));
   std::vector<ProfileId> out;
   for (ProfileId p : all) {
@@ -170,8 +171,8 @@ Result<bool> InSegment(const Engine::Impl& m, std::string_view name,
   if (m.segments->catalog.IsRule(name)) return m.segments->catalog.IsMember(name, facts, at);
   if (facts.InStaticSegment(name)) return true;
   if (StaticExists(m, name)) return false;
-  return Status::NotFound(fmt::format(
-      "segment '{}' does not exist; list segments with `signpost segments`", name));
+  return Status::NotFound(
+      fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
 }
 
 Result<bool> InSegment(const Engine::Impl& m, std::string_view name, ProfileId profile, TimeMs at) {
@@ -216,7 +217,8 @@ Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view 
   // Check, store and add as one step, so two applies cannot together make a cycle.
   std::lock_guard lock(segments->apply_mu);
   SP_RETURN_IF_ERROR(segments->catalog.Check(def));
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
+  SP_ASSIGN_OR_RETURN(json out,
+                      StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
   def.version = out["version"].get<uint64_t>();
   out["name"] = def.name;
   SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
@@ -242,16 +244,21 @@ Result<json> Engine::ListSegments() const {
   std::map<std::string, json> by_name;
   SP_ASSIGN_OR_RETURN(auto statics, m.store().segments().List());
   for (const auto& s : statics) {
-    by_name[s.name] = {{"name", s.name}, {"type", "static"}, {"version", s.version},
-                       {"members", s.identities.size()}, {"note", s.note}, {"at", FormatIso8601(s.at)}};
+    by_name[s.name] = {{"name", s.name},       {"type", "static"},
+                       {"version", s.version}, {"members", s.identities.size()},
+                       {"note", s.note},       {"at", FormatIso8601(s.at)}};
   }
   SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("segment"));
   for (const auto& r : records) {
     auto def = m.segments->catalog.Get(r.id);
     if (def == nullptr) continue;
-    by_name[r.id] = {{"name", r.id}, {"type", "rule"}, {"title", def->name}, {"version", def->version},
+    by_name[r.id] = {{"name", r.id},
+                     {"type", "rule"},
+                     {"title", def->name},
+                     {"version", def->version},
                      {"rule", segments::RuleJson(def->rule)},
-                     {"triggers", TriggersJson(SegmentTriggers(m, r.id))}, {"note", r.note},
+                     {"triggers", TriggersJson(SegmentTriggers(m, r.id))},
+                     {"note", r.note},
                      {"at", FormatIso8601(r.at)}};
   }
   json out = json::array();
@@ -271,19 +278,29 @@ Result<json> Engine::Segment(std::string_view name) const {
       identities.insert(identities.end(), ids.begin(), ids.end());
       people.push_back({{"profile", p.value()}, {"identities", ids}});
     }
-    return json{{"name", def->id}, {"type", "rule"}, {"title", def->name},
-                {"version", def->version}, {"note", def->note},
-                {"rule", segments::RuleJson(def->rule)}, {"evaluated_at", FormatIso8601(now)},
-                {"count", members.size()}, {"members", people}, {"identities", identities}};
+    return json{{"name", def->id},
+                {"type", "rule"},
+                {"title", def->name},
+                {"version", def->version},
+                {"note", def->note},
+                {"rule", segments::RuleJson(def->rule)},
+                {"evaluated_at", FormatIso8601(now)},
+                {"count", members.size()},
+                {"members", people},
+                {"identities", identities}};
   }
   auto s = m.store().segments().Get(name);
   if (!s.ok()) {
     if (s.status().code() != Code::kNotFound) return s.status();
-    return Status::NotFound(fmt::format(
-        "segment '{}' does not exist; list segments with `signpost segments`", name));
+    return Status::NotFound(
+        fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
   }
-  return json{{"name", s->name}, {"type", "static"}, {"version", s->version}, {"note", s->note},
-              {"at", FormatIso8601(s->at)}, {"count", s->identities.size()},
+  return json{{"name", s->name},
+              {"type", "static"},
+              {"version", s->version},
+              {"note", s->note},
+              {"at", FormatIso8601(s->at)},
+              {"count", s->identities.size()},
               {"identities", s->identities}};
 }
 
@@ -302,7 +319,9 @@ Result<json> Engine::SegmentsOf(std::string_view profile) const {
     SP_ASSIGN_OR_RETURN(bool in, InSegment(m, name, facts, now));
     if (in) in_segments.push_back(name);
   }
-  return json{{"profile", id.value()}, {"identity", identity}, {"evaluated_at", FormatIso8601(now)},
+  return json{{"profile", id.value()},
+              {"identity", identity},
+              {"evaluated_at", FormatIso8601(now)},
               {"segments", in_segments}};
 }
 

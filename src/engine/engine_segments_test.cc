@@ -32,7 +32,8 @@ TimeMs At(const std::string& text) {
   return t.ok() ? *t : 0;
 }
 
-// A YAML value as JSON: quoted scalars stay text, plain ones become numbers/booleans when they read so.
+// A YAML value as JSON: quoted scalars stay text, plain ones become numbers/booleans when they read
+// so.
 json ToJson(const YAML::Node& n) {
   if (n.IsMap()) {
     json o = json::object();
@@ -221,7 +222,11 @@ TEST_F(SegmentsEngineTest, RuleSegmentsSurviveReopenWithTheirVersion) {
   Apply("kind: segment\nid: buyers\nrule: { event: Buy }");
   Apply("kind: segment\nid: buyers\nname: Buyers\nrule: { event: Buy, count: { gte: 2 } }");
   Apply("kind: segment\nid: not-buyers\nrule: { not: { segment: buyers } }");
-  Ingest({[&] { Event e = MakeEvent("1", "", At("10:00")); e.event = "Buy"; return e; }()});
+  Ingest({[&] {
+    Event e = MakeEvent("1", "", At("10:00"));
+    e.event = "Buy";
+    return e;
+  }()});
   clock_.Set(At("11:00"));
   Open();
   auto list = engine_->ListSegments();
@@ -244,8 +249,9 @@ TEST_F(SegmentsEngineTest, RuleSegmentsSurviveReopenWithTheirVersion) {
 TEST_F(SegmentsEngineTest, ListingShowsBothKindsWithTriggers) {
   PutStatic("imported", {"user:9"});
   Open();
-  Apply("kind: segment\nid: active\nrule: { any: [ { event: Login, within: 7d }, "
-        "{ trait: { plan: pro } }, { segment: imported } ] }");
+  Apply(
+      "kind: segment\nid: active\nrule: { any: [ { event: Login, within: 7d }, "
+      "{ trait: { plan: pro } }, { segment: imported } ] }");
   auto list = engine_->ListSegments();
   ASSERT_TRUE(list.ok());
   ASSERT_EQ((*list)["segments"].size(), 2u);

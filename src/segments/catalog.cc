@@ -57,7 +57,8 @@ Status SegmentCatalog::CheckLocked(const SegmentDefinition& def) const {
     if (!is_rule && !(is_static_ && is_static_(r->segment))) {
       return Status::InvalidArgument(fmt::format(
           "{}: unknown segment '{}'; apply a `kind: segment` definition with that id first, or "
-          "save a static segment of that name", where, r->segment));
+          "save a static segment of that name",
+          where, r->segment));
     }
     std::vector<std::string> path = {def.id};
     if (is_rule && reaches(r->segment, &path)) {
@@ -65,7 +66,8 @@ Status SegmentCatalog::CheckLocked(const SegmentDefinition& def) const {
       for (const auto& p : path) cycle += (cycle.empty() ? "" : " -> ") + p;
       return Status::InvalidArgument(fmt::format(
           "{}: segment '{}' refers back to '{}' ({}); segments may not refer to each other in a "
-          "cycle: remove one of these references", where, r->segment, def.id, cycle));
+          "cycle: remove one of these references",
+          where, r->segment, def.id, cycle));
     }
   }
   return Status::Ok();
@@ -136,7 +138,9 @@ Triggers SegmentCatalog::TriggersOf(std::string_view name) const {
         events.insert(r.event);
         if (r.within) t.time = true;
         break;
-      case Rule::Kind::kTrait: t.traits = true; break;
+      case Rule::Kind::kTrait:
+        t.traits = true;
+        break;
       case Rule::Kind::kSegment:
         if (!seen.insert(r.segment).second) break;
         if (auto it = rules_.find(r.segment); it != rules_.end()) {
@@ -145,7 +149,8 @@ Triggers SegmentCatalog::TriggersOf(std::string_view name) const {
           t.is_static = true;
         }
         break;
-      default: break;
+      default:
+        break;
     }
     for (const auto& c : r.children) visit(c);
   };

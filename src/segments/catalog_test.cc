@@ -25,8 +25,8 @@ class MemoryFacts final : public ProfileFacts {
     TimeMs ts;
     std::string name, json;
   };
-  std::vector<Ev> events;    // in (timestamp, seq) order
-  std::vector<Trait> traits; // in (timestamp, seq) order
+  std::vector<Ev> events;     // in (timestamp, seq) order
+  std::vector<Trait> traits;  // in (timestamp, seq) order
   std::set<std::string, std::less<>> statics;
 
   std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
@@ -80,8 +80,10 @@ TEST_F(CatalogTest, AWithinWindowIncludesBothEnds) {
 TEST_F(CatalogTest, CountsOnlyEventsMeetingWhere) {
   Put("kind: segment\nid: big\nrule: { event: Buy, where: { properties.total: { gt: 10 } }, "
       "count: { gte: 2 } }");
-  facts_.events = {{1, "Buy", R"({"total":20})"}, {2, "Buy", R"({"total":5})"},
-                   {3, "Other", R"({"total":50})"}, {4, "Buy", R"({"total":11})"}};
+  facts_.events = {{1, "Buy", R"({"total":20})"},
+                   {2, "Buy", R"({"total":5})"},
+                   {3, "Other", R"({"total":50})"},
+                   {4, "Buy", R"({"total":11})"}};
   EXPECT_FALSE(In("big", 3));
   EXPECT_TRUE(In("big", 4));
 }
@@ -109,7 +111,8 @@ TEST_F(CatalogTest, AllAnyNotAndReferencesCombine) {
   Put("kind: segment\nid: churned\nrule: { not: { event: Login, within: 30d } }");
   Put("kind: segment\nid: pro-not-churned\nrule:\n  all:\n    - trait: { plan: pro }\n"
       "    - not: { segment: churned }\n");
-  Put("kind: segment\nid: either\nrule: { any: [ { segment: pro-not-churned }, { segment: vip-list } ] }");
+  Put("kind: segment\nid: either\nrule: { any: [ { segment: pro-not-churned }, { segment: vip-list "
+      "} ] }");
   facts_.traits = {{0, "plan", "\"pro\""}};
   facts_.events = {{100, "Login", "{}"}};
   EXPECT_TRUE(In("pro-not-churned", 100));
@@ -163,7 +166,8 @@ TEST_F(CatalogTest, TriggersFollowReferences) {
 TEST_F(CatalogTest, TraitValuesOfEveryKindCompare) {
   Put("kind: segment\nid: t\nrule: { trait: { flag: true, n: { lt: 3 }, tags: { contains: b }, "
       "gone: { exists: false } } }");
-  facts_.traits = {{0, "flag", "true"}, {0, "n", "2.5"}, {0, "tags", R"(["a","b"])"}, {0, "gone", "null"}};
+  facts_.traits = {
+      {0, "flag", "true"}, {0, "n", "2.5"}, {0, "tags", R"(["a","b"])"}, {0, "gone", "null"}};
   EXPECT_TRUE(In("t", 0));
 }
 

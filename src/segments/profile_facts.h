@@ -17,8 +17,9 @@ namespace signpost::segments {
 class ProfileFacts {
  public:
   virtual ~ProfileFacts() = default;
-  // The value of trait `name` ("plan", "address.city": dotted, without "traits.") as of `at`: the last
-  // identify with timestamp <= at that set it, as JSON text ("\"pro\"", "3", "true"); nullopt when unset.
+  // The value of trait `name` ("plan", "address.city": dotted, without "traits.") as of `at`: the
+  // last identify with timestamp <= at that set it, as JSON text ("\"pro\"", "3", "true"); nullopt
+  // when unset.
   virtual std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const = 0;
   // The profile's events named `event` with timestamp in [from, to], by (timestamp, seq):
   // fn(timestamp, properties JSON text); stops when fn returns false.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 namespace signpost::segments {
@@ -26,9 +25,12 @@ Result<bool> RuleEvaluator::InSegment(std::string_view name) {
 
 Result<bool> RuleEvaluator::Holds(const Rule& rule) {
   switch (rule.kind) {
-    case Rule::Kind::kEvent: return EventHolds(rule);
-    case Rule::Kind::kTrait: return TraitsHold(rule);
-    case Rule::Kind::kSegment: return InSegment(rule.segment);
+    case Rule::Kind::kEvent:
+      return EventHolds(rule);
+    case Rule::Kind::kTrait:
+      return TraitsHold(rule);
+    case Rule::Kind::kSegment:
+      return InSegment(rule.segment);
     case Rule::Kind::kNot: {
       SP_ASSIGN_OR_RETURN(bool in, Holds(rule.children[0]));
       return !in;
@@ -52,12 +54,13 @@ Result<bool> RuleEvaluator::EventHolds(const Rule& rule) {
   for (const auto& c : rule.count) enough = std::max(enough, c.n + 1);
   const TimeMs from = rule.within ? at_ - *rule.within : std::numeric_limits<TimeMs>::min();
   int64_t count = 0;
-  SP_RETURN_IF_ERROR(facts_.ForEachEvent(rule.event, from, at_, [&](TimeMs, std::string_view props) {
-    analytics::JsonScopes scopes;
-    scopes.properties = props;
-    if (rule.where.empty() || matcher_.Matches(rule.where, scopes)) ++count;
-    return count < enough;
-  }));
+  SP_RETURN_IF_ERROR(
+      facts_.ForEachEvent(rule.event, from, at_, [&](TimeMs, std::string_view props) {
+        analytics::JsonScopes scopes;
+        scopes.properties = props;
+        if (rule.where.empty() || matcher_.Matches(rule.where, scopes)) ++count;
+        return count < enough;
+      }));
   return std::all_of(rule.count.begin(), rule.count.end(),
                      [count](const CountTest& c) { return c.Holds(count); });
 }

@@ -42,7 +42,8 @@ Status AllowedKeys(const YAML::Node& map, const std::string& field,
 }
 
 Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::string& field) {
-  const std::string fix = "write e.g. `count: { gte: 1 }` (gte, gt, lte, lt, eq, ne with a whole number)";
+  const std::string fix =
+      "write e.g. `count: { gte: 1 }` (gte, gt, lte, lt, eq, ne with a whole number)";
   if (!node.IsMap() || node.size() == 0) return Bad(field, node, "expected a map; " + fix);
   std::vector<CountTest> out;
   for (const auto& kv : node) {
@@ -70,7 +71,8 @@ Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::str
 Status ParseTraits(const YAML::Node& node, const std::string& field,
                    std::vector<analytics::Condition>* out) {
   if (!node.IsMap() || node.size() == 0) {
-    return Bad(field, node, "expected a map of trait name to condition, e.g. `trait: { plan: pro }`");
+    return Bad(field, node,
+               "expected a map of trait name to condition, e.g. `trait: { plan: pro }`");
   }
   for (const auto& kv : node) {
     std::string name = kv.first.Scalar();
@@ -78,7 +80,8 @@ Status ParseTraits(const YAML::Node& node, const std::string& field,
     const std::string f = field + "." + name;
     auto path = analytics::ParsePropertyPath("traits." + name);
     if (!path.ok() || name.empty()) {
-      return Bad(f, kv.first, "not a trait name; write it dotted without `traits.`, e.g. address.city");
+      return Bad(f, kv.first,
+                 "not a trait name; write it dotted without `traits.`, e.g. address.city");
     }
     // The trait's flattened name is one key (traits are stored flattened: "address.city").
     path->keys = {name};
@@ -107,12 +110,13 @@ Result<Rule> ParseEventRule(const YAML::Node& node, const std::string& field) {
   r.line = node.Mark().line + 1;
   SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"event", "where", "count", "within"}));
   if (!IsText(node["event"]) || node["event"].Scalar().empty()) {
-    return Bad(field + ".event", node["event"], "expected an event name, e.g. `event: Order Completed`");
+    return Bad(field + ".event", node["event"],
+               "expected an event name, e.g. `event: Order Completed`");
   }
   r.event = node["event"].Scalar();
   if (node["where"]) {
-    SP_RETURN_IF_ERROR(WithLine(analytics::ParseWhere(node["where"], field + ".where", &r.where),
-                                node["where"]));
+    SP_RETURN_IF_ERROR(
+        WithLine(analytics::ParseWhere(node["where"], field + ".where", &r.where), node["where"]));
     for (const auto& c : r.where) {
       if (c.path.scope != analytics::PropertyScope::kProperties) {
         return Bad(field + ".where." + c.path.text, node["where"],
@@ -128,10 +132,12 @@ Result<Rule> ParseEventRule(const YAML::Node& node, const std::string& field) {
   }
   if (node["within"]) {
     const YAML::Node& w = node["within"];
-    if (!w.IsScalar()) return Bad(field + ".within", w, "expected a duration such as 7d, 12h or 30m");
+    if (!w.IsScalar())
+      return Bad(field + ".within", w, "expected a duration such as 7d, 12h or 30m");
     auto d = ParseDuration(w.Scalar());
     if (!d.ok()) return Bad(field + ".within", w, d.status().message());
-    if (*d <= 0) return Bad(field + ".within", w, "must be longer than 0s; omit `within` to mean ever");
+    if (*d <= 0)
+      return Bad(field + ".within", w, "must be longer than 0s; omit `within` to mean ever");
     r.within = *d;
   }
   return r;
@@ -145,11 +151,13 @@ Result<Rule> ParseList(const YAML::Node& node, Rule::Kind kind, const std::strin
   r.line = node.Mark().line + 1;
   const YAML::Node& list = node[key];
   if (!list.IsSequence() || list.size() == 0) {
-    return Bad(r.field, list, "expected a non-empty list of rules, e.g. `" + key +
-                                  ": [ { trait: { plan: pro } }, { segment: active } ]`");
+    return Bad(r.field, list,
+               "expected a non-empty list of rules, e.g. `" + key +
+                   ": [ { trait: { plan: pro } }, { segment: active } ]`");
   }
   for (size_t i = 0; i < list.size(); ++i) {
-    SP_ASSIGN_OR_RETURN(Rule child, ParseRule(list[i], fmt::format("{}[{}]", r.field, i), depth + 1));
+    SP_ASSIGN_OR_RETURN(Rule child,
+                        ParseRule(list[i], fmt::format("{}[{}]", r.field, i), depth + 1));
     r.children.push_back(std::move(child));
   }
   return r;
@@ -157,18 +165,23 @@ Result<Rule> ParseList(const YAML::Node& node, Rule::Kind kind, const std::strin
 
 Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int depth) {
   if (depth > kMaxDepth) {
-    return Bad(field, node, fmt::format("rules nest deeper than {} levels; flatten them or split "
-                                        "them into segments that refer to each other", kMaxDepth));
+    return Bad(field, node,
+               fmt::format("rules nest deeper than {} levels; flatten them or split "
+                           "them into segments that refer to each other",
+                           kMaxDepth));
   }
-  const std::string forms = "write one of `event: <name>`, `trait: {...}`, `segment: <name>`, "
-                            "`all: [...]`, `any: [...]` or `not: {...}`";
+  const std::string forms =
+      "write one of `event: <name>`, `trait: {...}`, `segment: <name>`, "
+      "`all: [...]`, `any: [...]` or `not: {...}`";
   if (!node.IsMap()) return Bad(field, node, "expected a rule; " + forms);
   int forms_used = 0;
-  for (const char* k : {"event", "trait", "segment", "all", "any", "not"}) forms_used += node[k] ? 1 : 0;
+  for (const char* k : {"event", "trait", "segment", "all", "any", "not"})
+    forms_used += node[k] ? 1 : 0;
   if (forms_used != 1) {
-    return Bad(field, node, forms_used == 0 ? "no rule here; " + forms
-                                            : "more than one rule in one map; put them in `all:` "
-                                              "or `any:` lists");
+    return Bad(field, node,
+               forms_used == 0 ? "no rule here; " + forms
+                               : "more than one rule in one map; put them in `all:` "
+                                 "or `any:` lists");
   }
   if (node["event"]) return ParseEventRule(node, field);
   Rule r;
@@ -176,7 +189,8 @@ Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int dep
   if (node["all"] || node["any"]) {
     const bool all = static_cast<bool>(node["all"]);
     SP_RETURN_IF_ERROR(AllowedKeys(node, field, {all ? "all" : "any"}));
-    return ParseList(node, all ? Rule::Kind::kAll : Rule::Kind::kAny, all ? "all" : "any", field, depth);
+    return ParseList(node, all ? Rule::Kind::kAll : Rule::Kind::kAny, all ? "all" : "any", field,
+                     depth);
   }
   if (node["trait"]) {
     SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"trait"}));
@@ -219,13 +233,20 @@ std::string ConditionText(const analytics::Condition& c) {
 
 bool CountTest::Holds(int64_t count) const {
   switch (op) {
-    case Op::kEq: return count == n;
-    case Op::kNe: return count != n;
-    case Op::kLt: return count < n;
-    case Op::kLe: return count <= n;
-    case Op::kGt: return count > n;
-    case Op::kGe: return count >= n;
-    default: return false;
+    case Op::kEq:
+      return count == n;
+    case Op::kNe:
+      return count != n;
+    case Op::kLt:
+      return count < n;
+    case Op::kLe:
+      return count <= n;
+    case Op::kGt:
+      return count > n;
+    case Op::kGe:
+      return count >= n;
+    default:
+      return false;
   }
 }
 
@@ -234,23 +255,29 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text) {
   try {
     loaded = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format("(document): not valid YAML or JSON at line {}, "
-                                               "column {}: {}", e.mark.line + 1, e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("(document): not valid YAML or JSON at line {}, "
+                    "column {}: {}",
+                    e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   const YAML::Node& root = loaded;  // const: lookups never add keys
   if (!root.IsMap()) return Bad("(document)", root, "expected a map with kind, id and rule");
-  SP_RETURN_IF_ERROR(AllowedKeys(root, "(document)", {"kind", "id", "name", "note", "description", "rule"}));
+  SP_RETURN_IF_ERROR(
+      AllowedKeys(root, "(document)", {"kind", "id", "name", "note", "description", "rule"}));
   if (!IsText(root["kind"]) || root["kind"].Scalar() != "segment") {
     return Bad("kind", root, "expected `kind: segment`");
   }
   SegmentDefinition def;
   if (!IsText(root["id"]) || root["id"].Scalar().empty()) {
-    return Bad("id", root["id"] ? root["id"] : root, "missing; give the segment an id, e.g. `id: purchased-last-7d`");
+    return Bad("id", root["id"] ? root["id"] : root,
+               "missing; give the segment an id, e.g. `id: purchased-last-7d`");
   }
   def.id = root["id"].Scalar();
   if (def.id.find_first_of("/?#% \t") != std::string::npos) {
-    return Bad("id", root["id"], "'" + def.id + "' has a space or one of / ? # %; use letters, "
-                                 "digits, - and _ (the id appears in URLs)");
+    return Bad("id", root["id"],
+               "'" + def.id +
+                   "' has a space or one of / ? # %; use letters, "
+                   "digits, - and _ (the id appears in URLs)");
   }
   def.name = def.id;
   if (root["name"]) {
@@ -281,7 +308,8 @@ nlohmann::json RuleJson(const Rule& rule) {
       json out = {{"event", rule.event}};
       json where = json::array(), count = json::array();
       for (const auto& c : rule.where) where.push_back(ConditionText(c));
-      for (const auto& c : rule.count) count.push_back(fmt::format("{} {}", analytics::OpName(c.op), c.n));
+      for (const auto& c : rule.count)
+        count.push_back(fmt::format("{} {}", analytics::OpName(c.op), c.n));
       if (!where.empty()) out["where"] = where;
       out["count"] = count;
       if (rule.within) out["within"] = FormatDuration(*rule.within);
@@ -292,8 +320,10 @@ nlohmann::json RuleJson(const Rule& rule) {
       for (const auto& c : rule.traits) traits.push_back(ConditionText(c));
       return {{"trait", traits}};
     }
-    case Rule::Kind::kSegment: return {{"segment", rule.segment}};
-    case Rule::Kind::kNot: return {{"not", RuleJson(rule.children[0])}};
+    case Rule::Kind::kSegment:
+      return {{"segment", rule.segment}};
+    case Rule::Kind::kNot:
+      return {{"not", RuleJson(rule.children[0])}};
     case Rule::Kind::kAll:
     case Rule::Kind::kAny: {
       json list = json::array();

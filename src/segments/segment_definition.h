@@ -3,12 +3,11 @@
 // another segment, combined with all / any / not. The format is documented in README.md here.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analytics/condition.h"
 #include "signpost/clock.h"
@@ -34,8 +33,8 @@ struct Rule {
   // kEvent: events named `event` whose properties meet `where`, counted in the window
   // [at - within, at] (every event up to `at` when `within` is unset); all `count` tests must hold.
   std::string event;
-  std::vector<analytics::Condition> where;   // paths are properties.*
-  std::vector<CountTest> count;              // {gte: 1} when not written
+  std::vector<analytics::Condition> where;  // paths are properties.*
+  std::vector<CountTest> count;             // {gte: 1} when not written
   std::optional<DurationMs> within;
   // kTrait: every condition holds on the profile's traits as of `at` (paths are traits.<name>).
   std::vector<analytics::Condition> traits;

@@ -86,7 +86,8 @@ TEST(SegmentDefinition, ABadDurationNamesTheFieldTheLineAndTheForm) {
 }
 
 TEST(SegmentDefinition, ABadOperatorNamesTheFieldAndTheOperators) {
-  std::string m = ErrorOf("kind: segment\nid: s\nrule:\n  all:\n    - trait: { plan: { like: pro } }\n");
+  std::string m =
+      ErrorOf("kind: segment\nid: s\nrule:\n  all:\n    - trait: { plan: { like: pro } }\n");
   EXPECT_THAT(m, HasSubstr("rule.all[0].trait.plan"));
   EXPECT_THAT(m, HasSubstr("like"));
   EXPECT_THAT(m, HasSubstr("line 5"));
