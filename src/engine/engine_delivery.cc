@@ -203,6 +203,10 @@ void DeliveryLoop(Engine::Impl& m) {
 // ---- the runtime's calls ---------------------------------------------------------------------
 
 void EnqueueMessage(Engine::Impl& m, store::Batch& batch, const delivery::Message& msg) {
+  if (msg.holdout) {  // holdout members receive nothing (the runtime should not hand these over)
+    spdlog::error("delivery: {} belongs to a holdout member; not sent", msg.key);
+    return;
+  }
   auto added = m.delivery->outbox->Enqueue(batch, msg, m.clock->NowMs());
   if (!added.ok()) spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
 }

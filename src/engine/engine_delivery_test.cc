@@ -322,16 +322,19 @@ TEST_F(DeliveryTest, AProviderThatAcceptedBeforeACrashGetsTheSameKeyOnceMore) {
   EXPECT_EQ(Events("Message Delivered").size(), 1u);
 }
 
-TEST_F(DeliveryTest, TheFileChannelAppendsOneNdjsonLinePerMessage) {
+TEST_F(DeliveryTest, TheFileChannelAppendsOneNdjsonLinePerMessageAndSkipsHoldouts) {
   Apply("kind: template\nid: note\nchannel: file\nbody: \"hello {{traits.first_name}}\"\n");
   Enqueue(Message("a", "file", "note"));
   Enqueue(Message("b", "file", "note"));
+  delivery::Message holdout = Message("c", "file", "note");
+  holdout.holdout = true;
+  Enqueue(holdout);
   Deliver();
   std::ifstream in(dir_ / "outbox.ndjson");
   std::string line;
   std::vector<json> lines;
   while (std::getline(in, line)) lines.push_back(json::parse(line));
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 2u) << "a holdout member's message is never queued";
   EXPECT_EQ(lines[0]["body"], "hello Ada <3");
   EXPECT_EQ(lines[0]["key"], "cart/1/1/1/a");
   EXPECT_EQ(lines[1]["key"], "cart/1/1/1/b");
