@@ -58,6 +58,9 @@ bool Decode(std::string_view in, std::string_view alphabet, std::string_view ski
       out += char((acc >> bits) & 0xff);
     }
   }
+  // A canonical encoding leaves no stray bits: otherwise two texts would decode the same (a
+  // signature could be altered in its last character and still verify).
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return false;
   return count % 4 != 1;
 }
 
