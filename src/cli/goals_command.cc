@@ -1,7 +1,47 @@
+// `signpost goals`: a journey's goal report, or who attained it.
+#include <fmt/format.h>
+
+#include <iostream>
+
 #include "cli/command_support.h"
 
 namespace signpost::cli {
 
-void RegisterGoals(CLI::App& app, Globals& g) {}
+void PrintGoalSummary(const nlohmann::json& report);  // journeys_command.cc
+
+void RegisterGoals(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string journey, from, to, trend, segment;
+    bool people = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("goals", "A journey's goal: entered, attained, rate, target, lift");
+  cmd->add_option("journey", a->journey, "The journey")->required();
+  cmd->add_flag("--people", a->people, "Who attained the goal, when, through which entry");
+  cmd->add_option("--from", a->from, "Only entries from this time (ISO 8601)");
+  cmd->add_option("--to", a->to, "Only entries before this time (ISO 8601)");
+  cmd->add_option("--trend", a->trend, "Attained over time by day | week");
+  cmd->add_option("--segment", a->segment, "Break down by these segments (comma-separated)");
+  cmd->callback([&g, a] {
+    nlohmann::json q = nlohmann::json::object();
+    if (!a->from.empty()) q["from"] = a->from;
+    if (!a->to.empty()) q["to"] = a->to;
+    if (!a->trend.empty()) q["trend"] = a->trend;
+    if (!a->segment.empty()) q["segment"] = a->segment;
+    WithEngine(g, false, [&](Engine& e) {
+      if (a->people) {
+        return Show(g, e.GoalPeople(a->journey, q), [](const nlohmann::json& doc) {
+          std::vector<std::vector<std::string>> rows = {{"profile", "attained at", "entry", "hit", "channel"}};
+          for (const auto& p : doc["people"]) {
+            rows.push_back({p.value("profile", ""), p.value("attained_at", ""), p["entry"].dump(),
+                            p.value("hit_event", ""), p.value("channel", "")});
+          }
+          PrintTable(rows);
+        });
+      }
+      return Show(g, e.GoalReport(a->journey, q), [](const nlohmann::json& r) { PrintGoalSummary(r); });
+    });
+  });
+}
 
 }  // namespace signpost::cli

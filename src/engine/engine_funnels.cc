@@ -147,6 +147,17 @@ Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
   return json{{"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
 }
 
+Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
+  SP_RETURN_IF_ERROR(RequireIndex());
+  auto members = [this](std::string_view s) { return SegmentMembers(s); };
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, funnel, json::object(), members));
+  std::shared_lock lock(index_mu);
+  auto person = analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties.get());
+  if (person.ok()) return analytics::ToJson(*person).value("last_step", 0);
+  if (person.status().code() == Code::kNotFound) return 0;
+  return person.status();
+}
+
 Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_view profile) const {
   const Impl& m = *impl_;
   SP_RETURN_IF_ERROR(m.RequireIndex());

@@ -1,18 +1,197 @@
-// Engine: journey goals. Attribution of goal hits to journey entries, and the goal report.
+// Engine: journey goals. Live credits and the goal report, both computed by src/goals from each
+// profile's events, so the live engine and replay count by the same rules.
+#include "engine/engine_goals.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "base/system_events.h"
+#include "base/time.h"
 #include "engine/engine_journeys.h"
+#include "engine/engine_segments.h"
+#include "goals/goal_attained.h"
 
 namespace signpost {
 
 using nlohmann::json;
+namespace se = system_events;
+
+std::string PrimaryIdentityOf(const Engine::Impl& m, ProfileId p) {
+  std::string identity;
+  for (const auto& id : m.profiles->IdentitiesOf(p)) {
+    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0)) identity = id;
+  }
+  return identity.empty() ? fmt::format("anon:profile-{}", p.value()) : identity;
+}
+
+Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
+                                           const std::vector<goals::JourneyGoal>& goal_list,
+                                           const std::vector<Event>* extra, bool stored_system_events,
+                                           TimeMs until) {
+  SP_ASSIGN_OR_RETURN(std::vector<Event> events,
+                      m.store().EventsOf(m.profiles->IdentitiesOf(profile), 0));
+  std::vector<goals::ProfileEvent> views;
+  views.reserve(events.size() + (extra ? extra->size() : 0));
+  auto add = [&views](const Event& e) {
+    views.push_back({e.timestamp, e.seq, e.event, e.properties, e.message_id});
+  };
+  for (const Event& e : events) {
+    if (e.type != EventType::kTrack || e.timestamp > until) continue;
+    // In a replay the journeys' own events come from the replay, not from the live store.
+    if (!stored_system_events && se::IsReserved(e.event)) continue;
+    add(e);
+  }
+  if (extra) {
+    for (const Event& e : *extra) add(e);
+  }
+  std::stable_sort(views.begin(), views.end(), [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
+    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+  });
+  ProfileAttribution out;
+  out.entries = goals::Entries(views);
+  out.credits = goals::AttributeProfile(goal_list, views);
+  return out;
+}
+
+namespace {
+
+std::vector<goals::JourneyGoal> GoalList(const JourneysPart& j) {
+  std::vector<goals::JourneyGoal> out;
+  for (const auto& [id, g] : j.goals) out.push_back(g);
+  return out;
+}
+
+}  // namespace
+
+Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_set<uint64_t>& profiles) {
+  if (profiles.empty() || j.goals.empty()) return Status::Ok();
+  std::vector<goals::JourneyGoal> goal_list = GoalList(j);
+  std::vector<Event> credits;
+  for (uint64_t pid : profiles) {
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
+    if (a.credits.empty()) continue;
+    std::string identity = PrimaryIdentityOf(m, ProfileId(pid));
+    for (const goals::Credit& c : a.credits) {
+      Event e;
+      e.type = EventType::kTrack;
+      e.event = std::string(se::kGoalAttained);
+      if (identity.rfind("user:", 0) == 0) {
+        e.user_id = identity.substr(5);
+      } else {
+        e.anonymous_id = identity.substr(5);
+      }
+      e.message_id = fmt::format("{}goal/{}/{}", se::kSystemMessageIdPrefix, c.journey, pid);
+      e.timestamp = c.hit_at;
+      e.received_at = m.clock->NowMs();
+      e.properties = goals::GoalAttainedProperties(c, j.goals.at(c.journey).goal.type).dump();
+      credits.push_back(std::move(e));
+    }
+  }
+  if (credits.empty()) return Status::Ok();
+  return m.RecordSystemEvents(std::move(credits)).status();
+}
+
+namespace {
+
+Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
+                                             const json& query) {
+  JourneysPart& j = *m.journeys;
+  std::vector<ProfileId> entered;
+  std::vector<goals::JourneyGoal> goal_list;
+  goals::JourneyGoal goal;
+  uint64_t version = 0;
+  {
+    std::lock_guard lock(j.mu);
+    auto it = j.goals.find(std::string(journey));
+    if (it == j.goals.end()) {
+      if (!j.runtime->Definition(std::string(journey), 0))
+        return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
+      return Status::NotFound(fmt::format(
+          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it", journey));
+    }
+    goal = it->second;
+    goal_list = GoalList(j);
+    entered = j.runtime->ProfilesIn(std::string(journey));
+    if (const journeys::JourneyStatus* st = j.runtime->StatusOf(std::string(journey))) version = st->live_version;
+    if (version == 0) {
+      auto def = j.runtime->Definition(std::string(journey), 0);
+      version = 0;
+      (void)def;
+    }
+  }
+  goals::GoalReportOptions options;
+  auto text = [&query](const char* key) -> std::string {
+    if (!query.contains(key)) return "";
+    return query[key].is_string() ? query[key].get<std::string>() : query[key].dump();
+  };
+  if (std::string from = text("from"); !from.empty()) {
+    auto t = ParseIso8601(from);
+    if (!t.ok()) return Status::InvalidArgument("from: " + t.status().message());
+    options.from = *t;
+  }
+  if (std::string to = text("to"); !to.empty()) {
+    auto t = ParseIso8601(to);
+    if (!t.ok()) return Status::InvalidArgument("to: " + t.status().message());
+    options.to = *t;
+  }
+  if (std::string trend = text("trend"); !trend.empty()) {
+    if (trend != "day" && trend != "week") return Status::InvalidArgument("trend: use day or week");
+    options.over_time = trend == "week" ? goals::GoalReportOptions::Bucket::kWeek
+                                        : goals::GoalReportOptions::Bucket::kDay;
+  }
+  if (std::string segs = text("segment"); !segs.empty()) {
+    size_t start = 0;
+    while (start <= segs.size()) {
+      size_t comma = segs.find(',', start);
+      std::string s = segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!s.empty()) {
+        if (!SegmentExists(m, s)) return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
+        options.segments.push_back(s);
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  goals::GoalReportBuilder builder(goal, version, options);
+  const TimeMs now = m.clock->NowMs();
+  for (ProfileId p : entered) {
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goal_list, nullptr, true));
+    const goals::Credit* credit = nullptr;
+    for (const auto& c : a.credits) {
+      if (c.journey == journey) credit = &c;
+    }
+    auto in_segment = [&m, p, now](std::string_view s) {
+      auto r = InSegment(m, s, p, now);
+      return r.ok() && *r;
+    };
+    builder.AddProfile(PrimaryIdentityOf(m, p), a.entries, credit, in_segment);
+  }
+  return builder;
+}
+
+}  // namespace
 
 Result<json> Engine::GoalReport(std::string_view journey, const json& query) const {
-  return Status::NotFound(fmt::format("journey '{}' has no goal report yet", journey));
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
+  return b.ToJson();
 }
 
 Result<json> Engine::GoalPeople(std::string_view journey, const json& query) const {
-  return Status::NotFound(fmt::format("journey '{}' has no goal report yet", journey));
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
+  json people = json::array();
+  for (const auto& p : b.People()) people.push_back(goals::ToJson(p));
+  return json{{"journey", journey}, {"people", people}, {"count", people.size()}};
+}
+
+Result<json> GoalTile(const Engine::Impl& m, std::string_view journey) {
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, json::object()));
+  json r = b.ToJson();
+  json tile = {{"type", r["goal"].value("type", "")}};
+  for (const char* k : {"entered", "attained", "rate", "target", "target_progress", "lift"}) {
+    tile[k] = r.contains(k) ? r[k] : json(nullptr);
+  }
+  return tile;
 }
 
 }  // namespace signpost

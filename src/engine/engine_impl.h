@@ -79,6 +79,8 @@ struct Engine::Impl {
   Status LoadIndex();
   // The profiles of static segment `name`, sorted, merged profiles once.
   Result<std::vector<ProfileId>> SegmentMembers(std::string_view name) const;
+  // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
+  Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;
   // kFailedPrecondition when this process did not load the index.
   Status RequireIndex() const;
   // The people list of a funnel query; appends every identity of each person to `identities`

@@ -1,10 +1,68 @@
-// The journeys area's state inside Engine::Impl (see engine_journeys.cc).
+// The journeys area's state inside Engine::Impl (see engine_journeys.cc): the live runtime, its
+// input queue and thread, the journeys' goals, and the environment the runtime reads profiles
+// through.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_set>
+
 #include "engine/engine_impl.h"
+#include "goals/attribution.h"
+#include "journeys/runtime.h"
 
 namespace signpost {
 
-struct JourneysPart {};
+// Reads profiles for the runtime through the store, the segments area and the funnels.
+class EngineEnvironment;
 
+struct JourneysPart {
+  JourneysPart();
+  ~JourneysPart();
+
+  std::unique_ptr<EngineEnvironment> env;
+  // The live runtime. `mu` serializes every use of it (the journey thread, RunJourneysUntilIdle,
+  // lifecycle calls). Never held while waiting for the commit thread's OnCommitted.
+  std::mutex mu;
+  std::unique_ptr<journeys::Runtime> runtime;
+  uint64_t cursor = 0;  // the last committed seq the runtime has seen (persisted)
+
+  // Input from the commit thread (its own mutex: OnCommitted never waits for `mu`).
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<journeys::InputEvent> queue;
+  uint64_t committed_seq = 0;  // highest seq OnCommitted saw, filtered out or not
+  // What the runtime reacts to, copied from it after each change (read by OnCommitted).
+  std::unordered_set<std::string> interesting;
+  bool interested_in_identify = false;
+  bool any_live = false;
+
+  // Goals of the journeys (by id), for live attribution and reports.
+  std::map<std::string, goals::JourneyGoal> goals;
+  std::unordered_set<std::string> goal_events;  // event names some goal is met by
+
+  std::thread thread;
+  bool stop = false;  // guarded by queue_mu
+};
+
+}  // namespace signpost
+
+namespace signpost {
+// The environment the runtime reads profiles through (live and replay).
+std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m);
+// The global frequency cap from the `kind: settings` definition (0 = none).
+int FrequencyCap(const Engine::Impl& m);
+// The runtime's view of a stored event of `profile`.
+journeys::InputEvent InputOf(const Event& e, ProfileId profile);
+// Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,
+// passed on, exits by reason and the edges to the next steps.
+nlohmann::json StepAnalyticsJson(const journeys::JourneyDefinition& def, const journeys::JourneyStatus& st);
+// {entered, entered_holdout, entries, in_progress, completed, exited}.
+nlohmann::json JourneyTotals(const journeys::JourneyStatus& st);
 }  // namespace signpost

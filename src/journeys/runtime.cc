@@ -779,6 +779,15 @@ const ProfileState* Runtime::State(ProfileId profile) const {
   return it == profiles_.end() ? nullptr : &it->second;
 }
 
+std::vector<ProfileId> Runtime::ProfilesIn(const std::string& id) const {
+  std::vector<ProfileId> out;
+  for (const auto& [pid, st] : profiles_) {
+    if (st.journeys.count(id) != 0) out.push_back(ProfileId(pid));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void Runtime::RestoreState(ProfileId profile, ProfileState state) {
   auto& st = profiles_[profile.value()] = std::move(state);
   for (const auto& [jid, js] : st.journeys) {

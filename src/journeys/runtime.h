@@ -116,6 +116,14 @@ class Runtime {
   TimeMs NextDue() const;
   // Cheap pre-filter: false when an event with this name (track) or type can change nothing.
   bool Interested(EventType type, std::string_view name) const;
+  // A copy of what Interested accepts: track event names, and whether identify events matter.
+  std::pair<std::unordered_set<std::string>, bool> Interests() const {
+    return {interesting_, interested_in_identify_};
+  }
+  // Recomputes what the runtime reacts to (after segment definitions changed).
+  void Refresh() { Reindex(); }
+  // The cap of RuntimeOptions::frequency_cap_per_day (a settings change).
+  void SetFrequencyCap(int per_day) { options_.frequency_cap_per_day = per_day; }
 
   // ---- state ---------------------------------------------------------------------------------
   // The state of one profile (nullptr when it never entered a journey).
@@ -126,6 +134,8 @@ class Runtime {
   // journey, `from`'s entry exits with reason merged.
   void Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx);
   size_t ProfileCount() const { return profiles_.size(); }
+  // Profiles that ever entered journey `id`.
+  std::vector<ProfileId> ProfilesIn(const std::string& id) const;
 
  private:
   struct Journey;
