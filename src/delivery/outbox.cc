@@ -104,17 +104,23 @@ Result<std::optional<OutboxItem>> Outbox::Get(std::string_view key) const {
   return std::optional<OutboxItem>(std::move(item));
 }
 
-Result<std::vector<std::string>> Outbox::Due(TimeMs now, size_t limit) const {
-  std::vector<std::string> keys;
+Result<std::vector<Outbox::DueEntry>> Outbox::Due(TimeMs now, size_t limit) const {
+  std::vector<DueEntry> entries;
   Status s = db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
     if (k.size() < kDuePrefix.size() + 8) return true;
     TimeMs due = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
-    if (due > now || keys.size() >= limit) return false;
-    keys.emplace_back(k.substr(kDuePrefix.size() + 8));
+    if (due > now || entries.size() >= limit) return false;
+    entries.push_back({due, std::string(k.substr(kDuePrefix.size() + 8))});
     return true;
   });
   SP_RETURN_IF_ERROR(s);
-  return keys;
+  return entries;
+}
+
+Status Outbox::DropDue(const DueEntry& entry) {
+  store::Batch batch = db_->NewBatch();
+  batch.Delete(Cf::kOutbox, DueKey(entry.due, entry.key));
+  return db_->Write(batch);
 }
 
 Result<std::optional<TimeMs>> Outbox::NextDue() const {

@@ -54,8 +54,15 @@ class Outbox {
   Result<bool> Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const;
   // The item of `key`; nullopt when unknown.
   Result<std::optional<OutboxItem>> Get(std::string_view key) const;
-  // Keys of pending items due at `now` (next attempt <= now), earliest first, at most `limit`.
-  Result<std::vector<std::string>> Due(TimeMs now, size_t limit) const;
+  // An entry of the pending index: the item `key` is due at `due`.
+  struct DueEntry {
+    TimeMs due = 0;
+    std::string key;
+  };
+  // Pending items due at `now` (next attempt <= now), earliest first, at most `limit`.
+  Result<std::vector<DueEntry>> Due(TimeMs now, size_t limit) const;
+  // Removes an index entry whose item is gone or no longer pending (never left by Update).
+  Status DropDue(const DueEntry& entry);
   // The earliest next attempt of any pending item; nullopt when none is pending.
   Result<std::optional<TimeMs>> NextDue() const;
   // Durably writes `item`, whose stored version was due at `previous_due` (the pending index entry

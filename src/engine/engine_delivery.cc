@@ -124,15 +124,15 @@ delivery::SendOutcome Send(const Engine::Impl& m, const delivery::Message& msg) 
   return {SendStatus::kPermanent, "unknown channel type"};
 }
 
-// One attempt at the pending item `key`. Caller holds send_mu.
+// One attempt at the pending item of index entry `due`. Caller holds send_mu.
 // Order for crash safety: the provider call, then the outcome event (durable, deterministic id),
 // then the item's new state. A crash before the state is written re-sends with the same key.
-Status AttemptOne(Engine::Impl& m, const std::string& key) {
+Status AttemptOne(Engine::Impl& m, const delivery::Outbox::DueEntry& due) {
   DeliveryPart& d = *m.delivery;
-  SP_ASSIGN_OR_RETURN(auto found, d.outbox->Get(key));
-  if (!found || found->state != delivery::OutboxState::kPending) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(auto found, d.outbox->Get(due.key));
+  if (!found || found->state != delivery::OutboxState::kPending) return d.outbox->DropDue(due);
   delivery::OutboxItem item = std::move(*found);
-  const TimeMs previous_due = item.next_attempt_at;
+  const TimeMs previous_due = due.due;
   delivery::SendOutcome outcome = Send(m, item.message);
   const TimeMs now = m.clock->NowMs();
   ++item.attempts;
@@ -167,10 +167,11 @@ Status AttemptOne(Engine::Impl& m, const std::string& key) {
 // Attempts every item due now once. Returns the first error (the other items are still tried).
 Status DeliverPass(Engine::Impl& m) {
   std::lock_guard lock(m.delivery->send_mu);
-  SP_ASSIGN_OR_RETURN(std::vector<std::string> keys, m.delivery->outbox->Due(m.clock->NowMs(), kPassLimit));
+  SP_ASSIGN_OR_RETURN(auto entries, m.delivery->outbox->Due(m.clock->NowMs(), kPassLimit));
   Status first = Status::Ok();
-  for (const std::string& key : keys) {
-    Status s = AttemptOne(m, key);
+  for (const auto& entry : entries) {
+    if (m.delivery->closing) break;
+    Status s = AttemptOne(m, entry);
     if (!s.ok() && first.ok()) first = s;
   }
   return first;
@@ -256,6 +257,7 @@ Status Engine::Impl::OpenDelivery() {
 
 void Engine::Impl::CloseDelivery() {
   if (!delivery || !delivery->thread.joinable()) return;
+  delivery->closing = true;
   {
     std::lock_guard lock(delivery->wake_mu);
     delivery->stop = true;

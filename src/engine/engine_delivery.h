@@ -2,6 +2,7 @@
 // (see engine_delivery.cc and src/delivery/README.md).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,7 @@ struct DeliveryPart {
   std::condition_variable wake_cv;
   bool woken = false;
   bool stop = false;
+  std::atomic<bool> closing{false};  // set at close: a pass stops between messages
   std::thread thread;
 };
 
