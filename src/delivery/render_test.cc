@@ -1,0 +1,81 @@
+// Rendering a message: subject override, escaping per field, webhook bodies, and the MIME text
+// (encoded subject, no header injection, base64 parts, Message-ID from the key).
+#include "delivery/render.h"
+
+#include <gtest/gtest.h>
+
+#include "delivery/mime.h"
+#include "delivery/test_support.h"
+
+namespace signpost::delivery {
+namespace {
+
+using nlohmann::json;
+
+Message Sample() {
+  Message m;
+  m.key = "j/1/9/1/s";
+  m.journey = "j";
+  m.version = 1;
+  m.entry = 1;
+  m.step = "s";
+  m.channel = "email";
+  m.template_id = "t";
+  m.identity = "user:ada";
+  m.to = "ada@x.test";
+  m.vars = {{"traits", {{"name", "Ada & Co"}}}};
+  return m;
+}
+
+TEST(RenderTest, EachFieldIsRenderedAndOnlyHtmlIsEscaped) {
+  TemplateDef t{"t", "email", "Hi {{traits.name}}", "<b>{{traits.name}}</b>", "{{traits.name}} / {{to}}", ""};
+  auto r = RenderMessage(t, Sample(), nullptr);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->subject, "Hi Ada & Co");
+  EXPECT_EQ(r->html, "<b>Ada &amp; Co</b>");
+  EXPECT_EQ(r->text, "Ada & Co / ada@x.test");
+  Message m = Sample();
+  m.subject = "Override for {{traits.name}}";
+  EXPECT_EQ(RenderMessage(t, m, nullptr)->subject, "Override for Ada & Co");
+}
+
+TEST(RenderTest, WebhookBodyIsThePayloadTemplateOrTheWholeMessage) {
+  Message m = Sample();
+  m.channel = "sms";
+  m.to = "+1555";
+  Rendered r;
+  r.body = "hello";
+  ChannelDef c;
+  c.type = ChannelType::kWebhook;
+  EXPECT_EQ(WebhookBody(c, m, r),
+            (json{{"key", m.key}, {"journey", "j"}, {"version", 1}, {"entry", 1}, {"step", "s"}, {"channel", "sms"},
+                  {"template", "t"}, {"identity", "user:ada"}, {"to", "+1555"}, {"body", "hello"}}));
+  c.payload = {{"message", {{"to", "{{to}}"}, {"parts", {"{{body}}", "{{traits.name}}"}}}}, {"n", 3}};
+  EXPECT_EQ(WebhookBody(c, m, r),
+            (json{{"message", {{"to", "+1555"}, {"parts", {"hello", "Ada & Co"}}}}, {"n", 3}}));
+}
+
+TEST(MimeTest, HeadersCannotBeInjectedAndNonAsciiSubjectsAreEncoded) {
+  Message m = Sample();
+  Rendered r;
+  r.subject = "Grüße\r\nBcc: evil@x.test";
+  r.text = "plain";
+  r.html = "<p>html</p>";
+  std::string mime = BuildMime("Shop <shop@example.test>", m, r, 0);
+  EXPECT_EQ(mime.find("\r\nBcc:"), std::string::npos) << mime;
+  std::string subject = testing::MimeHeader(mime, "Subject");
+  ASSERT_EQ(subject.rfind("=?UTF-8?B?", 0), 0u) << subject;
+  std::string decoded;
+  ASSERT_TRUE(DecodeBase64(subject.substr(10, subject.size() - 12), decoded));
+  EXPECT_EQ(decoded, "Grüße  Bcc: evil@x.test");
+  EXPECT_EQ(testing::MimeHeader(mime, "Date"), "Thu, 01 Jan 1970 00:00:00 +0000");
+  EXPECT_EQ(testing::MimeHeader(mime, "Message-ID"), MessageIdFor(m.key, "shop@example.test"));
+  EXPECT_EQ(MessageIdFor(m.key, "x@example.test").substr(33), "@example.test>");
+  EXPECT_EQ(testing::MimePart(mime, "text/plain"), "plain");
+  EXPECT_EQ(testing::MimePart(mime, "text/html"), "<p>html</p>");
+  for (size_t at = 0, next; (next = mime.find("\r\n", at)) != std::string::npos; at = next + 2)
+    EXPECT_LE(next - at, 998u) << "SMTP line limit";
+}
+
+}  // namespace
+}  // namespace signpost::delivery
