@@ -90,22 +90,28 @@ class TrackingRoutesTest : public ::testing::Test {
 
 TEST_F(TrackingRoutesTest, APixelAndALinkFromTheReceivedMailBecomeOpenedAndClickedEvents) {
   delivery::testing::SmtpSink smtp;
-  ASSERT_TRUE(engine_->IngestEvents({[] {
-                Event e;
-                e.type = EventType::kIdentify;
-                e.user_id = "ada";
-                e.message_id = "identify-ada";
-                e.traits = R"({"consent":{"email":true}})";
-                return e;
-              }()}).ok());
-  ASSERT_TRUE(engine_->Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" +
-                                 std::to_string(smtp.port()) + "\nfrom: shop@example.test\n", "").ok());
+  ASSERT_TRUE(engine_
+                  ->IngestEvents({[] {
+                    Event e;
+                    e.type = EventType::kIdentify;
+                    e.user_id = "ada";
+                    e.message_id = "identify-ada";
+                    e.traits = R"({"consent":{"email":true}})";
+                    return e;
+                  }()})
+                  .ok());
+  ASSERT_TRUE(engine_
+                  ->Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" +
+                              std::to_string(smtp.port()) + "\nfrom: shop@example.test\n",
+                          "")
+                  .ok());
   auto applied = engine_->Apply(R"(kind: template
 id: welcome
 channel: email
 subject: Welcome
 html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
-)", "");
+)",
+                                "");
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   delivery::Message m;
   m.key = "onboard/1/1/1/welcome";
@@ -145,8 +151,12 @@ html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
 
   auto opened = Events("Message Opened");
   ASSERT_EQ(opened.size(), 1u);
-  EXPECT_EQ(opened[0]["properties"], (json{{"journey", "onboard"}, {"version", 1}, {"entry", 1},
-                                            {"step", "welcome"}, {"channel", "email"}, {"key", m.key}}));
+  EXPECT_EQ(opened[0]["properties"], (json{{"journey", "onboard"},
+                                           {"version", 1},
+                                           {"entry", 1},
+                                           {"step", "welcome"},
+                                           {"channel", "email"},
+                                           {"key", m.key}}));
   EXPECT_EQ(opened[0]["timestamp"], "2026-11-24T12:00:00.000Z");
   auto clicked = Events("Message Clicked");
   ASSERT_EQ(clicked.size(), 1u);

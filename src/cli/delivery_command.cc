@@ -1,4 +1,5 @@
-// `signpost outbox`: the delivery outbox, newest first; `--deliver` first attempts every due message.
+// `signpost outbox`: the delivery outbox, newest first; `--deliver` first attempts every due
+// message.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,7 +12,8 @@ void RegisterDelivery(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("outbox", "List the delivery outbox (messages, states, errors)");
   auto limit = std::make_shared<size_t>(50);
   auto deliver = std::make_shared<bool>(false);
-  cmd->add_option("--limit", *limit, "Messages to show, newest first (0 = all)")->capture_default_str();
+  cmd->add_option("--limit", *limit, "Messages to show, newest first (0 = all)")
+      ->capture_default_str();
   cmd->add_flag("--deliver", *deliver, "First attempt every message due now once");
   cmd->callback([&g, limit, deliver] {
     WithEngine(g, false, [&](Engine& engine) {
@@ -23,10 +25,10 @@ void RegisterDelivery(CLI::App& app, Globals& g) {
         const auto& messages = doc["messages"];
         if (messages.empty()) std::cout << "the outbox is empty\n";
         for (const auto& m : messages) {
-          std::cout << fmt::format("{:<8} {:<9} attempts {}  {}  {} -> {}\n", m["state"].get<std::string>(),
-                                   m["channel"].get<std::string>(), m["attempts"].get<int>(),
-                                   m["key"].get<std::string>(), m["template"].get<std::string>(),
-                                   m["to"].get<std::string>());
+          std::cout << fmt::format("{:<8} {:<9} attempts {}  {}  {} -> {}\n",
+                                   m["state"].get<std::string>(), m["channel"].get<std::string>(),
+                                   m["attempts"].get<int>(), m["key"].get<std::string>(),
+                                   m["template"].get<std::string>(), m["to"].get<std::string>());
           const std::string err = m["last_error"];
           if (!err.empty()) std::cout << "         " << err << "\n";
         }

@@ -30,7 +30,7 @@ struct SendOutcome {
 SendOutcome SendSmtp(const ChannelDef& c, const Message& m, const Rendered& r, TimeMs now);
 SendOutcome SendWebhook(const ChannelDef& c, const Message& m, const Rendered& r);
 // `data_dir` resolves a relative c.path.
-SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const Message& m, const Rendered& r,
-                         TimeMs now);
+SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const Message& m,
+                         const Rendered& r, TimeMs now);
 
 }  // namespace signpost::delivery

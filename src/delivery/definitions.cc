@@ -13,14 +13,16 @@ namespace {
 
 Status Bad(const YAML::Node& node, std::string_view field, std::string_view what) {
   if (node && node.Mark().line >= 0)
-    return Status::InvalidArgument(fmt::format("{}: {} (line {})", field, what, node.Mark().line + 1));
+    return Status::InvalidArgument(
+        fmt::format("{}: {} (line {})", field, what, node.Mark().line + 1));
   return Status::InvalidArgument(fmt::format("{}: {}", field, what));
 }
 
 // `s` with the YAML line of `node` appended.
 Status WithLine(const YAML::Node& node, const Status& s) {
   if (s.ok() || node.Mark().line < 0) return s;
-  return Status::InvalidArgument(fmt::format("{} (YAML line {})", s.message(), node.Mark().line + 1));
+  return Status::InvalidArgument(
+      fmt::format("{} (YAML line {})", s.message(), node.Mark().line + 1));
 }
 
 Result<YAML::Node> LoadMap(std::string_view text, std::string_view kind) {
@@ -28,15 +30,17 @@ Result<YAML::Node> LoadMap(std::string_view text, std::string_view kind) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format("{}: not valid YAML or JSON (line {}, column {}: {})",
-                                               kind, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("{}: not valid YAML or JSON (line {}, column {}: {})", kind, e.mark.line + 1,
+                    e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) return Status::InvalidArgument(fmt::format("{}: expected a mapping", kind));
   return root;
 }
 
 // Refuses keys outside `allowed`, naming the allowed ones.
-Status OnlyKeys(const YAML::Node& map, const std::set<std::string>& allowed, std::string_view what) {
+Status OnlyKeys(const YAML::Node& map, const std::set<std::string>& allowed,
+                std::string_view what) {
   for (const auto& kv : map) {
     std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
     if (allowed.count(key)) continue;
@@ -91,21 +95,26 @@ Status CheckUrl(const YAML::Node& node, std::string_view url, ChannelType type) 
   bool scheme_ok = smtp ? (StartsWith(url, "smtp://") || StartsWith(url, "smtps://"))
                         : (StartsWith(url, "http://") || StartsWith(url, "https://"));
   if (!scheme_ok)
-    return Bad(node, "url", smtp ? "an smtp channel needs smtp://host:port or smtps://host:port"
-                                 : "a webhook channel needs an http:// or https:// URL");
+    return Bad(node, "url",
+               smtp ? "an smtp channel needs smtp://host:port or smtps://host:port"
+                    : "a webhook channel needs an http:// or https:// URL");
   std::string_view host = HostOf(url);
-  if (host.empty() || host.front() == ':') return Bad(node, "url", "no host; write e.g. smtp://mail.example.com:587");
-  if (url.find_first_of(" \t\r\n") != std::string_view::npos) return Bad(node, "url", "contains white space");
+  if (host.empty() || host.front() == ':')
+    return Bad(node, "url", "no host; write e.g. smtp://mail.example.com:587");
+  if (url.find_first_of(" \t\r\n") != std::string_view::npos)
+    return Bad(node, "url", "contains white space");
   return Status::Ok();
 }
 
 // Checks every string leaf of `payload` as a template.
 Status CheckLeaves(const nlohmann::json& v, const std::string& field) {
-  if (v.is_string()) return TemplateText::Parse(v.get<std::string>(), field, kPayloadRoots).status();
+  if (v.is_string())
+    return TemplateText::Parse(v.get<std::string>(), field, kPayloadRoots).status();
   if (v.is_object()) {
     for (const auto& [k, item] : v.items()) SP_RETURN_IF_ERROR(CheckLeaves(item, field + "." + k));
   } else if (v.is_array()) {
-    for (size_t i = 0; i < v.size(); ++i) SP_RETURN_IF_ERROR(CheckLeaves(v[i], fmt::format("{}[{}]", field, i)));
+    for (size_t i = 0; i < v.size(); ++i)
+      SP_RETURN_IF_ERROR(CheckLeaves(v[i], fmt::format("{}[{}]", field, i)));
   }
   return Status::Ok();
 }
@@ -114,24 +123,30 @@ Status CheckLeaves(const nlohmann::json& v, const std::string& field) {
 
 std::string_view ChannelTypeName(ChannelType type) {
   switch (type) {
-    case ChannelType::kSmtp: return "smtp";
-    case ChannelType::kWebhook: return "webhook";
-    case ChannelType::kFile: return "file";
+    case ChannelType::kSmtp:
+      return "smtp";
+    case ChannelType::kWebhook:
+      return "webhook";
+    case ChannelType::kFile:
+      return "file";
   }
   return "file";
 }
 
 Status CheckPayload(const nlohmann::json& payload, const std::string& field) {
   if (!payload.is_object() && !payload.is_array())
-    return Status::InvalidArgument(field + ": expected a mapping, e.g. { to: \"{{to}}\", text: \"{{body}}\" }");
+    return Status::InvalidArgument(
+        field + ": expected a mapping, e.g. { to: \"{{to}}\", text: \"{{body}}\" }");
   return CheckLeaves(payload, field);
 }
 
 Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_ASSIGN_OR_RETURN(YAML::Node root, LoadMap(text, "channel"));
-  SP_RETURN_IF_ERROR(OnlyKeys(root, {"kind", "id", "type", "url", "username", "password", "from", "secret",
-                                     "payload", "path", "timeout", "consent", "name", "description"},
-                              "channel"));
+  SP_RETURN_IF_ERROR(
+      OnlyKeys(root,
+               {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload",
+                "path", "timeout", "consent", "name", "description"},
+               "channel"));
   ChannelDef c;
   SP_ASSIGN_OR_RETURN(c.id, Required(root, "id", "give the channel an `id`, e.g. id: email"));
   SP_ASSIGN_OR_RETURN(std::string type, Required(root, "type", "use type: smtp, webhook or file"));
@@ -142,7 +157,8 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
   } else if (type == "file") {
     c.type = ChannelType::kFile;
   } else {
-    return Bad(root["type"], "type", fmt::format("'{}' is not a channel type; use smtp, webhook or file", type));
+    return Bad(root["type"], "type",
+               fmt::format("'{}' is not a channel type; use smtp, webhook or file", type));
   }
   SP_ASSIGN_OR_RETURN(c.url, Text(root, "url"));
   SP_ASSIGN_OR_RETURN(c.username, Text(root, "username"));
@@ -167,19 +183,26 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
     if (c.path.empty()) c.path = c.id + ".ndjson";
   } else {
     if (c.url.empty())
-      return Bad(root, "url", c.type == ChannelType::kSmtp ? "missing; write e.g. url: smtp://127.0.0.1:2525"
-                                                           : "missing; write e.g. url: https://hooks.example.com/sms");
+      return Bad(root, "url",
+                 c.type == ChannelType::kSmtp
+                     ? "missing; write e.g. url: smtp://127.0.0.1:2525"
+                     : "missing; write e.g. url: https://hooks.example.com/sms");
     SP_RETURN_IF_ERROR(CheckUrl(root["url"], c.url, c.type));
   }
   if (c.type == ChannelType::kSmtp) {
-    if (c.from.empty()) return Bad(root, "from", "missing; write e.g. from: \"Shop <shop@example.com>\"");
+    if (c.from.empty())
+      return Bad(root, "from", "missing; write e.g. from: \"Shop <shop@example.com>\"");
     size_t lt = c.from.find('<');
-    std::string_view addr = lt == std::string::npos ? std::string_view(c.from) : std::string_view(c.from).substr(lt + 1);
-    if (addr.find('@') == std::string_view::npos || c.from.find_first_of("\r\n") != std::string::npos ||
+    std::string_view addr = lt == std::string::npos ? std::string_view(c.from)
+                                                    : std::string_view(c.from).substr(lt + 1);
+    if (addr.find('@') == std::string_view::npos ||
+        c.from.find_first_of("\r\n") != std::string::npos ||
         (lt != std::string::npos && c.from.find('>', lt) == std::string::npos))
-      return Bad(root["from"], "from", "expected an address, e.g. \"Shop <shop@example.com>\" or shop@example.com");
+      return Bad(root["from"], "from",
+                 "expected an address, e.g. \"Shop <shop@example.com>\" or shop@example.com");
     if (c.username.empty() != c.password.empty())
-      return Bad(root, c.username.empty() ? "username" : "password", "give both username and password, or neither");
+      return Bad(root, c.username.empty() ? "username" : "password",
+                 "give both username and password, or neither");
   }
   if (root["payload"]) {
     c.payload = ToJson(root["payload"]);
@@ -195,7 +218,8 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
   }
   if (!c.consent.empty() && c.consent != "email" && c.consent != "sms" && c.consent != "push" &&
       c.consent != "none")
-    return Bad(root["consent"], "consent", "use email, sms, push or none (the consent trait checked before sending)");
+    return Bad(root["consent"], "consent",
+               "use email, sms, push or none (the consent trait checked before sending)");
   if (c.consent == "none") {
     c.consent.clear();
   } else if (c.consent.empty()) {
@@ -210,12 +234,15 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
 
 Result<TemplateDef> ParseTemplate(std::string_view text) {
   SP_ASSIGN_OR_RETURN(YAML::Node root, LoadMap(text, "template"));
-  SP_RETURN_IF_ERROR(OnlyKeys(root, {"kind", "id", "channel", "subject", "html", "text", "body", "name",
-                                     "description"},
-                              "template"));
+  SP_RETURN_IF_ERROR(OnlyKeys(
+      root, {"kind", "id", "channel", "subject", "html", "text", "body", "name", "description"},
+      "template"));
   TemplateDef t;
-  SP_ASSIGN_OR_RETURN(t.id, Required(root, "id", "give the template an `id`, e.g. id: cart-reminder"));
-  SP_ASSIGN_OR_RETURN(t.channel, Required(root, "channel", "name the channel it is sent through, e.g. channel: email"));
+  SP_ASSIGN_OR_RETURN(t.id,
+                      Required(root, "id", "give the template an `id`, e.g. id: cart-reminder"));
+  SP_ASSIGN_OR_RETURN(
+      t.channel,
+      Required(root, "channel", "name the channel it is sent through, e.g. channel: email"));
   SP_ASSIGN_OR_RETURN(t.subject, Text(root, "subject"));
   SP_ASSIGN_OR_RETURN(t.html, Text(root, "html"));
   SP_ASSIGN_OR_RETURN(t.text, Text(root, "text"));
@@ -234,9 +261,12 @@ Status CheckTemplateFits(const TemplateDef& t, ChannelType type) {
   };
   switch (type) {
     case ChannelType::kSmtp:
-      if (t.subject.empty()) return bad("subject", fmt::format("missing; an email (channel {}) needs a subject", t.channel));
+      if (t.subject.empty())
+        return bad("subject",
+                   fmt::format("missing; an email (channel {}) needs a subject", t.channel));
       if (t.html.empty() && t.text.empty())
-        return bad("html", fmt::format("missing; an email (channel {}) needs html, text or both", t.channel));
+        return bad("html", fmt::format("missing; an email (channel {}) needs html, text or both",
+                                       t.channel));
       if (!t.body.empty())
         return bad("body", "an email has no `body`; use `text` (plain) and/or `html`");
       return Status::Ok();
@@ -245,7 +275,8 @@ Status CheckTemplateFits(const TemplateDef& t, ChannelType type) {
         return bad("body", fmt::format("missing; channel {} (webhook) sends a `body`", t.channel));
       if (!t.html.empty() || !t.text.empty())
         return bad(t.html.empty() ? "text" : "html",
-                   fmt::format("channel {} is a webhook (sms, push): use `body`, not html/text", t.channel));
+                   fmt::format("channel {} is a webhook (sms, push): use `body`, not html/text",
+                               t.channel));
       return Status::Ok();
     case ChannelType::kFile:
       if (t.body.empty() && t.html.empty() && t.text.empty())

@@ -3,11 +3,10 @@
 // field, the YAML line, and the fix. See README.md for every field.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "delivery/template_text.h"
 #include "signpost/clock.h"
@@ -26,11 +25,12 @@ struct ChannelDef {
   std::string url;       // smtp(s)://host:port or http(s)://host[:port]/path
   std::string username;  // smtp login (optional)
   std::string password;
-  std::string from;      // smtp: "Name <addr>" or "addr"
-  std::string secret;    // webhook: HMAC-SHA256 key of the X-Signpost-Signature header ("" = unsigned)
+  std::string from;  // smtp: "Name <addr>" or "addr"
+  std::string
+      secret;  // webhook: HMAC-SHA256 key of the X-Signpost-Signature header ("" = unsigned)
   // webhook: the JSON body with templated string leaves; null = the full message JSON.
   nlohmann::json payload;
-  std::string path;      // file: NDJSON file, relative to the data folder unless absolute
+  std::string path;  // file: NDJSON file, relative to the data folder unless absolute
   DurationMs timeout_ms = 10 * kSecondMs;  // one provider call
   // The consent trait checked before each send: "email", "sms", "push", or "" (none needed).
   // Default: the id when it is email/sms/push, else "email" for smtp, else none.
@@ -39,11 +39,11 @@ struct ChannelDef {
 
 struct TemplateDef {
   std::string id;
-  std::string channel;   // a channel id
-  std::string subject;   // email subject (push title); itself a template
-  std::string html;      // email html body
-  std::string text;      // email plain-text body
-  std::string body;      // sms / push / webhook / file body
+  std::string channel;  // a channel id
+  std::string subject;  // email subject (push title); itself a template
+  std::string html;     // email html body
+  std::string text;     // email plain-text body
+  std::string body;     // sms / push / webhook / file body
 };
 
 // Parses and validates a `kind: channel` definition.

@@ -1,24 +1,24 @@
 // The file channel: one NDJSON line per message, fsynced (see channels.h).
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "base/time.h"
 #include "delivery/channels.h"
 
 namespace signpost::delivery {
 
-SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const Message& m, const Rendered& r,
-                         TimeMs now) {
+SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const Message& m,
+                         const Rendered& r, TimeMs now) {
   std::filesystem::path path(c.path);
   if (path.is_relative()) path = std::filesystem::path(data_dir) / path;
-  nlohmann::json line = {{"at", FormatIso8601(now)}, {"key", m.key},   {"journey", m.journey},
-                         {"version", m.version},     {"entry", m.entry}, {"step", m.step},
+  nlohmann::json line = {{"at", FormatIso8601(now)}, {"key", m.key},
+                         {"journey", m.journey},     {"version", m.version},
+                         {"entry", m.entry},         {"step", m.step},
                          {"channel", m.channel},     {"template", m.template_id},
                          {"identity", m.identity},   {"to", m.to}};
   if (!r.subject.empty()) line["subject"] = r.subject;
@@ -27,7 +27,9 @@ SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const M
   if (!r.body.empty()) line["body"] = r.body;
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return {SendStatus::kTransient, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))};
+  if (fd < 0)
+    return {SendStatus::kTransient,
+            fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))};
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);

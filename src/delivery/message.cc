@@ -3,11 +3,20 @@
 namespace signpost::delivery {
 
 nlohmann::json MessageToJson(const Message& m) {
-  return {{"key", m.key},           {"journey", m.journey},   {"version", m.version},
-          {"profile", m.profile},   {"entry", m.entry},       {"step", m.step},
-          {"channel", m.channel},   {"template", m.template_id}, {"identity", m.identity},
-          {"to", m.to},             {"vars", m.vars},         {"subject", m.subject},
-          {"created_at", m.created_at}, {"holdout", m.holdout}};
+  return {{"key", m.key},
+          {"journey", m.journey},
+          {"version", m.version},
+          {"profile", m.profile},
+          {"entry", m.entry},
+          {"step", m.step},
+          {"channel", m.channel},
+          {"template", m.template_id},
+          {"identity", m.identity},
+          {"to", m.to},
+          {"vars", m.vars},
+          {"subject", m.subject},
+          {"created_at", m.created_at},
+          {"holdout", m.holdout}};
 }
 
 Result<Message> MessageFromJson(const nlohmann::json& j) {

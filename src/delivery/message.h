@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "signpost/clock.h"
 #include "signpost/status.h"
@@ -29,9 +28,9 @@ struct Message {
   // Personalization values for the template: {"traits": {...}, "event": {"name", "properties"},
   // "entry": {"properties": {...}}, "journey": {"id", "step"}}.
   nlohmann::json vars = nlohmann::json::object();
-  std::string subject;   // the step's subject override ("" = the template's), itself a template
-  TimeMs created_at = 0; // event time at which the runtime sent it
-  bool holdout = false;  // never true in the outbox: holdout members get nothing (documented here)
+  std::string subject;    // the step's subject override ("" = the template's), itself a template
+  TimeMs created_at = 0;  // event time at which the runtime sent it
+  bool holdout = false;   // never true in the outbox: holdout members get nothing (documented here)
 };
 
 // The message as a JSON object (every field, by name); and back. MessageFromJson fails with

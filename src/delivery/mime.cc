@@ -35,9 +35,11 @@ std::string MailDate(TimeMs t) {
   return buf;
 }
 
-void AddPart(std::string& out, std::string_view boundary, std::string_view type, std::string_view content) {
-  out += fmt::format("--{}\r\nContent-Type: {}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-                     boundary, type);
+void AddPart(std::string& out, std::string_view boundary, std::string_view type,
+             std::string_view content) {
+  out += fmt::format(
+      "--{}\r\nContent-Type: {}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+      boundary, type);
   out += Base64(content, 76);
 }
 
@@ -47,7 +49,8 @@ std::string AddressOf(std::string_view mailbox) {
   size_t lt = mailbox.find('<');
   if (lt == std::string_view::npos) return std::string(mailbox);
   size_t gt = mailbox.find('>', lt);
-  return std::string(mailbox.substr(lt + 1, gt == std::string_view::npos ? mailbox.npos : gt - lt - 1));
+  return std::string(
+      mailbox.substr(lt + 1, gt == std::string_view::npos ? mailbox.npos : gt - lt - 1));
 }
 
 std::string MessageIdFor(std::string_view key, std::string_view from) {

@@ -27,10 +27,14 @@ std::string DueKey(TimeMs due, std::string_view key) {
 }
 
 json Record(const OutboxItem& item) {
-  return {{"message", MessageToJson(item.message)}, {"state", OutboxStateName(item.state)},
-          {"attempts", item.attempts},             {"enqueued_at", item.enqueued_at},
-          {"next_attempt_at", item.next_attempt_at}, {"updated_at", item.updated_at},
-          {"last_error", item.last_error},         {"permanent", item.permanent}};
+  return {{"message", MessageToJson(item.message)},
+          {"state", OutboxStateName(item.state)},
+          {"attempts", item.attempts},
+          {"enqueued_at", item.enqueued_at},
+          {"next_attempt_at", item.next_attempt_at},
+          {"updated_at", item.updated_at},
+          {"last_error", item.last_error},
+          {"permanent", item.permanent}};
 }
 
 Result<OutboxItem> FromRecord(std::string_view text) {
@@ -40,8 +44,9 @@ Result<OutboxItem> FromRecord(std::string_view text) {
     OutboxItem item;
     SP_ASSIGN_OR_RETURN(item.message, MessageFromJson(j.at("message")));
     std::string state = j.at("state").get<std::string>();
-    item.state = state == "sent" ? OutboxState::kSent : state == "failed" ? OutboxState::kFailed
-                                                                          : OutboxState::kPending;
+    item.state = state == "sent"     ? OutboxState::kSent
+                 : state == "failed" ? OutboxState::kFailed
+                                     : OutboxState::kPending;
     item.attempts = j.at("attempts").get<uint32_t>();
     item.enqueued_at = j.at("enqueued_at").get<TimeMs>();
     item.next_attempt_at = j.at("next_attempt_at").get<TimeMs>();
@@ -58,9 +63,12 @@ Result<OutboxItem> FromRecord(std::string_view text) {
 
 std::string_view OutboxStateName(OutboxState state) {
   switch (state) {
-    case OutboxState::kPending: return "pending";
-    case OutboxState::kSent: return "sent";
-    case OutboxState::kFailed: return "failed";
+    case OutboxState::kPending:
+      return "pending";
+    case OutboxState::kSent:
+      return "sent";
+    case OutboxState::kFailed:
+      return "failed";
   }
   return "pending";
 }
@@ -86,13 +94,15 @@ json OutboxItem::ToJson() const {
 }
 
 Result<bool> Outbox::Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const {
-  if (msg.key.empty()) return Status::InvalidArgument("message key: empty; every message needs its idempotency key");
+  if (msg.key.empty())
+    return Status::InvalidArgument("message key: empty; every message needs its idempotency key");
   SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, ItemKey(msg.key)));
   if (existing) return false;
   OutboxItem item;
   item.message = msg;
   item.enqueued_at = item.next_attempt_at = item.updated_at = now;
-  batch.Put(Cf::kOutbox, ItemKey(msg.key), Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
+  batch.Put(Cf::kOutbox, ItemKey(msg.key),
+            Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
   batch.Put(Cf::kOutbox, DueKey(now, msg.key), "");
   return true;
 }
@@ -106,13 +116,14 @@ Result<std::optional<OutboxItem>> Outbox::Get(std::string_view key) const {
 
 Result<std::vector<Outbox::DueEntry>> Outbox::Due(TimeMs now, size_t limit) const {
   std::vector<DueEntry> entries;
-  Status s = db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
-    if (k.size() < kDuePrefix.size() + 8) return true;
-    TimeMs due = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
-    if (due > now || entries.size() >= limit) return false;
-    entries.push_back({due, std::string(k.substr(kDuePrefix.size() + 8))});
-    return true;
-  });
+  Status s =
+      db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
+        if (k.size() < kDuePrefix.size() + 8) return true;
+        TimeMs due = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
+        if (due > now || entries.size() >= limit) return false;
+        entries.push_back({due, std::string(k.substr(kDuePrefix.size() + 8))});
+        return true;
+      });
   SP_RETURN_IF_ERROR(s);
   return entries;
 }
@@ -125,11 +136,12 @@ Status Outbox::DropDue(const DueEntry& entry) {
 
 Result<std::optional<TimeMs>> Outbox::NextDue() const {
   std::optional<TimeMs> next;
-  Status s = db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
-    if (k.size() < kDuePrefix.size() + 8) return true;
-    next = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
-    return false;
-  });
+  Status s =
+      db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
+        if (k.size() < kDuePrefix.size() + 8) return true;
+        next = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
+        return false;
+      });
   SP_RETURN_IF_ERROR(s);
   return next;
 }
@@ -137,7 +149,8 @@ Result<std::optional<TimeMs>> Outbox::NextDue() const {
 Status Outbox::Update(const OutboxItem& item, TimeMs previous_due) {
   store::Batch batch = db_->NewBatch();
   batch.Delete(Cf::kOutbox, DueKey(previous_due, item.message.key));
-  if (item.state == OutboxState::kPending) batch.Put(Cf::kOutbox, DueKey(item.next_attempt_at, item.message.key), "");
+  if (item.state == OutboxState::kPending)
+    batch.Put(Cf::kOutbox, DueKey(item.next_attempt_at, item.message.key), "");
   batch.Put(Cf::kOutbox, ItemKey(item.message.key),
             Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
   return db_->Write(batch);
@@ -146,19 +159,21 @@ Status Outbox::Update(const OutboxItem& item, TimeMs previous_due) {
 Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
   std::vector<OutboxItem> items;
   Status bad = Status::Ok();
-  Status s = db_->Scan(Cf::kOutbox, kItemPrefix, kItemPrefix, [&](std::string_view, std::string_view v) {
-    auto item = FromRecord(v);
-    if (!item.ok()) {
-      bad = item.status();
-      return false;
-    }
-    items.push_back(std::move(item).value());
-    return true;
-  });
+  Status s =
+      db_->Scan(Cf::kOutbox, kItemPrefix, kItemPrefix, [&](std::string_view, std::string_view v) {
+        auto item = FromRecord(v);
+        if (!item.ok()) {
+          bad = item.status();
+          return false;
+        }
+        items.push_back(std::move(item).value());
+        return true;
+      });
   SP_RETURN_IF_ERROR(s);
   SP_RETURN_IF_ERROR(bad);
-  std::stable_sort(items.begin(), items.end(),
-                   [](const OutboxItem& a, const OutboxItem& b) { return a.updated_at > b.updated_at; });
+  std::stable_sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) {
+    return a.updated_at > b.updated_at;
+  });
   if (limit > 0 && items.size() > limit) items.resize(limit);
   return items;
 }
@@ -167,7 +182,8 @@ Result<std::string> Outbox::TrackingSecret() {
   SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, kSecretKey));
   if (existing && existing->size() == 32) return *existing;
   std::string secret = RandomBytes(32);
-  if (secret.size() != 32) return Status::Internal("no random bytes for the tracking secret (RAND_bytes failed)");
+  if (secret.size() != 32)
+    return Status::Internal("no random bytes for the tracking secret (RAND_bytes failed)");
   store::Batch batch = db_->NewBatch();
   batch.Put(Cf::kOutbox, kSecretKey, secret);
   SP_RETURN_IF_ERROR(db_->Write(batch, true));

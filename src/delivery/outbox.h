@@ -11,12 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "delivery/message.h"
 #include "signpost/status.h"
@@ -32,7 +31,7 @@ std::string_view OutboxStateName(OutboxState state);
 struct OutboxItem {
   Message message;
   OutboxState state = OutboxState::kPending;
-  uint32_t attempts = 0;       // provider calls made so far
+  uint32_t attempts = 0;  // provider calls made so far
   TimeMs enqueued_at = 0;
   TimeMs next_attempt_at = 0;  // pending: when the next attempt is due
   TimeMs updated_at = 0;       // last change of state or attempt

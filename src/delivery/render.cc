@@ -6,7 +6,8 @@ using nlohmann::json;
 
 namespace {
 
-Result<std::string> RenderField(const std::string& text, const char* field, const json& vars, Escape escape) {
+Result<std::string> RenderField(const std::string& text, const char* field, const json& vars,
+                                Escape escape) {
   if (text.empty()) return std::string();
   SP_ASSIGN_OR_RETURN(TemplateText t, TemplateText::Parse(text, field));
   return t.Render(vars, escape);
@@ -35,15 +36,18 @@ json MessageVars(const Message& m) {
   return vars;
 }
 
-Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m, const TrackingSetup* tracking) {
+Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
+                               const TrackingSetup* tracking) {
   const json vars = MessageVars(m);
   Rendered r;
-  SP_ASSIGN_OR_RETURN(r.subject, RenderField(m.subject.empty() ? t.subject : m.subject, "subject", vars, Escape::kNone));
+  SP_ASSIGN_OR_RETURN(r.subject, RenderField(m.subject.empty() ? t.subject : m.subject, "subject",
+                                             vars, Escape::kNone));
   SP_ASSIGN_OR_RETURN(r.text, RenderField(t.text, "text", vars, Escape::kNone));
   SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
   SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
   if (tracking != nullptr && !r.html.empty()) {
-    TrackingClaims base{false, m.key, m.identity, m.journey, m.version, m.entry, m.step, m.channel, ""};
+    TrackingClaims base{false,   m.key,  m.identity, m.journey, m.version,
+                        m.entry, m.step, m.channel,  ""};
     r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret);
   }
   return r;
@@ -59,9 +63,15 @@ json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r) {
     vars["step"] = m.step;
     return RenderLeaves(c.payload, vars);
   }
-  json body = {{"key", m.key},       {"journey", m.journey},   {"version", m.version},
-               {"entry", m.entry},   {"step", m.step},         {"channel", m.channel},
-               {"template", m.template_id}, {"identity", m.identity}, {"to", m.to}};
+  json body = {{"key", m.key},
+               {"journey", m.journey},
+               {"version", m.version},
+               {"entry", m.entry},
+               {"step", m.step},
+               {"channel", m.channel},
+               {"template", m.template_id},
+               {"identity", m.identity},
+               {"to", m.to}};
   if (!r.subject.empty()) body["subject"] = r.subject;
   if (!r.body.empty()) body["body"] = r.body;
   if (!r.text.empty()) body["text"] = r.text;

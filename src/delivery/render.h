@@ -1,11 +1,10 @@
 // Rendering: a template filled in for one message. Subject and plain text as they are, html with
-// values HTML-escaped and (when tracking is given) the open pixel and rewritten links, body as it is.
-// Pure: any thread.
+// values HTML-escaped and (when tracking is given) the open pixel and rewritten links, body as it
+// is. Pure: any thread.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "delivery/definitions.h"
 #include "delivery/message.h"
@@ -28,7 +27,8 @@ nlohmann::json MessageVars(const Message& m);
 // Renders `t` for `m` (the message's own subject, when set, replaces the template's).
 // kInvalidArgument when a field does not parse (definitions are validated at apply, so only a
 // definition stored by an older version can fail here).
-Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m, const TrackingSetup* tracking);
+Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
+                               const TrackingSetup* tracking);
 // The JSON body a webhook channel sends: its payload template rendered (string leaves), or the
 // default body with every message field and the rendered texts.
 nlohmann::json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r);

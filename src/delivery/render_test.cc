@@ -28,7 +28,8 @@ Message Sample() {
 }
 
 TEST(RenderTest, EachFieldIsRenderedAndOnlyHtmlIsEscaped) {
-  TemplateDef t{"t", "email", "Hi {{traits.name}}", "<b>{{traits.name}}</b>", "{{traits.name}} / {{to}}", ""};
+  TemplateDef t{
+      "t", "email", "Hi {{traits.name}}", "<b>{{traits.name}}</b>", "{{traits.name}} / {{to}}", ""};
   auto r = RenderMessage(t, Sample(), nullptr);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->subject, "Hi Ada & Co");
@@ -47,10 +48,18 @@ TEST(RenderTest, WebhookBodyIsThePayloadTemplateOrTheWholeMessage) {
   r.body = "hello";
   ChannelDef c;
   c.type = ChannelType::kWebhook;
-  EXPECT_EQ(WebhookBody(c, m, r),
-            (json{{"key", m.key}, {"journey", "j"}, {"version", 1}, {"entry", 1}, {"step", "s"}, {"channel", "sms"},
-                  {"template", "t"}, {"identity", "user:ada"}, {"to", "+1555"}, {"body", "hello"}}));
-  c.payload = {{"message", {{"to", "{{to}}"}, {"parts", {"{{body}}", "{{traits.name}}"}}}}, {"n", 3}};
+  EXPECT_EQ(WebhookBody(c, m, r), (json{{"key", m.key},
+                                        {"journey", "j"},
+                                        {"version", 1},
+                                        {"entry", 1},
+                                        {"step", "s"},
+                                        {"channel", "sms"},
+                                        {"template", "t"},
+                                        {"identity", "user:ada"},
+                                        {"to", "+1555"},
+                                        {"body", "hello"}}));
+  c.payload = {{"message", {{"to", "{{to}}"}, {"parts", {"{{body}}", "{{traits.name}}"}}}},
+               {"n", 3}};
   EXPECT_EQ(WebhookBody(c, m, r),
             (json{{"message", {{"to", "+1555"}, {"parts", {"hello", "Ada & Co"}}}}, {"n", 3}}));
 }

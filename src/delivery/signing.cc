@@ -11,8 +11,10 @@ namespace signpost::delivery {
 
 namespace {
 
-constexpr std::string_view kStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kStd =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kUrl =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 // Encodes with `alphabet`; pads with '=' when `pad`.
 std::string Encode(std::string_view in, std::string_view alphabet, bool pad) {
@@ -20,7 +22,8 @@ std::string Encode(std::string_view in, std::string_view alphabet, bool pad) {
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
+    uint32_t v =
+        uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
     out += alphabet[v >> 18];
     out += alphabet[(v >> 12) & 63];
     out += alphabet[(v >> 6) & 63];
@@ -28,7 +31,8 @@ std::string Encode(std::string_view in, std::string_view alphabet, bool pad) {
   }
   size_t rest = in.size() - i;
   if (rest > 0) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | (rest == 2 ? uint32_t(uint8_t(in[i + 1])) << 8 : 0);
+    uint32_t v =
+        uint32_t(uint8_t(in[i])) << 16 | (rest == 2 ? uint32_t(uint8_t(in[i + 1])) << 8 : 0);
     out += alphabet[v >> 18];
     out += alphabet[(v >> 12) & 63];
     if (rest == 2) out += alphabet[(v >> 6) & 63];
@@ -38,7 +42,8 @@ std::string Encode(std::string_view in, std::string_view alphabet, bool pad) {
 }
 
 // Decodes characters of `alphabet` (skipping `skip` characters, stopping at '='); false on others.
-bool Decode(std::string_view in, std::string_view alphabet, std::string_view skip, std::string& out) {
+bool Decode(std::string_view in, std::string_view alphabet, std::string_view skip,
+            std::string& out) {
   std::array<int, 256> value;
   value.fill(-1);
   for (size_t i = 0; i < alphabet.size(); ++i) value[uint8_t(alphabet[i])] = int(i);
@@ -95,7 +100,9 @@ bool DecodeBase64Url(std::string_view text, std::string& out) {
   return Decode(text, kUrl, "", out);
 }
 
-bool DecodeBase64(std::string_view text, std::string& out) { return Decode(text, kStd, "\r\n", out); }
+bool DecodeBase64(std::string_view text, std::string& out) {
+  return Decode(text, kStd, "\r\n", out);
+}
 
 std::string Sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
@@ -107,8 +114,9 @@ std::string Sha256(std::string_view data) {
 std::string HmacSha256(std::string_view key, std::string_view data) {
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), reinterpret_cast<unsigned char*>(out.data()), &len);
+  HMAC(EVP_sha256(), key.data(), int(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       reinterpret_cast<unsigned char*>(out.data()), &len);
   out.resize(len);
   return out;
 }

@@ -30,7 +30,8 @@ size_t ReadUpload(char* buffer, size_t size, size_t count, void* user) {
 bool PlausibleAddress(std::string_view to) {
   size_t at = to.find('@');
   return !to.empty() && at != std::string_view::npos && at > 0 && at + 1 < to.size() &&
-         to.find('@', at + 1) == std::string_view::npos && to.find_first_of(" \t\r\n<>,;") == std::string_view::npos;
+         to.find('@', at + 1) == std::string_view::npos &&
+         to.find_first_of(" \t\r\n<>,;") == std::string_view::npos;
 }
 
 }  // namespace
@@ -45,8 +46,8 @@ SendOutcome SendSmtp(const ChannelDef& c, const Message& m, const Rendered& r, T
   const std::string mime = BuildMime(c.from, m, r, now);
   const std::string from = "<" + AddressOf(c.from) + ">";
   const std::string rcpt = "<" + m.to + ">";
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpts(curl_slist_append(nullptr, rcpt.c_str()),
-                                                                    curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpts(
+      curl_slist_append(nullptr, rcpt.c_str()), curl_slist_free_all);
   Upload up{mime};
   CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, c.url.c_str());

@@ -9,9 +9,11 @@ namespace signpost::delivery {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
 }
@@ -36,7 +38,8 @@ std::string Where(std::string_view text, size_t offset) {
 }
 
 // The value at `path[i..]` in `node`: a flat key made of the remaining names wins over nesting.
-const nlohmann::json* Find(const nlohmann::json& node, const std::vector<std::string>& path, size_t i) {
+const nlohmann::json* Find(const nlohmann::json& node, const std::vector<std::string>& path,
+                           size_t i) {
   if (i == path.size()) return &node;
   if (!node.is_object()) return nullptr;
   std::string flat = path[i];
@@ -60,12 +63,23 @@ std::string EscapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -89,7 +103,8 @@ Result<TemplateText> TemplateText::Parse(std::string_view text, std::string_view
     part.literal = std::string(text.substr(pos, open - pos));
     size_t close = text.find("}}", open + 2);
     size_t next_open = text.find("{{", open + 2);
-    if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close))
+    if (close == std::string_view::npos ||
+        (next_open != std::string_view::npos && next_open < close))
       return bad(open, "`{{` is not closed; end the placeholder with `}}`");
     std::string_view inner = text.substr(open + 2, close - open - 2);
     std::string_view expr = inner, filter;
@@ -103,10 +118,13 @@ Result<TemplateText> TemplateText::Parse(std::string_view text, std::string_view
     size_t start = 0;
     while (start <= expr.size()) {
       size_t dot = expr.find('.', start);
-      std::string_view name = expr.substr(start, dot == std::string_view::npos ? expr.npos : dot - start);
+      std::string_view name =
+          expr.substr(start, dot == std::string_view::npos ? expr.npos : dot - start);
       if (name.empty() || !std::all_of(name.begin(), name.end(), NameChar))
-        return bad(open, fmt::format("`{}` is not a value path; use names of letters, digits, _ and "
-                                     "- joined by dots, e.g. traits.first_name", expr));
+        return bad(open,
+                   fmt::format("`{}` is not a value path; use names of letters, digits, _ and "
+                               "- joined by dots, e.g. traits.first_name",
+                               expr));
       part.path.emplace_back(name);
       if (dot == std::string_view::npos) break;
       start = dot + 1;
@@ -120,12 +138,16 @@ Result<TemplateText> TemplateText::Parse(std::string_view text, std::string_view
     if (!filter.empty()) {
       constexpr std::string_view kDefault = "default:";
       if (filter.substr(0, kDefault.size()) != kDefault)
-        return bad(open, fmt::format("unknown filter `{}`; the only filter is `default: \"text\"`", filter));
+        return bad(open, fmt::format("unknown filter `{}`; the only filter is `default: \"text\"`",
+                                     filter));
       std::string_view arg = Trim(filter.substr(kDefault.size()));
-      if (arg.size() >= 2 && (arg.front() == '"' || arg.front() == '\'') && arg.back() == arg.front()) {
+      if (arg.size() >= 2 && (arg.front() == '"' || arg.front() == '\'') &&
+          arg.back() == arg.front()) {
         arg = arg.substr(1, arg.size() - 2);
       } else if (arg.empty() || arg.find_first_of("\"' ") != std::string_view::npos) {
-        return bad(open, "`default:` needs a value in quotes, e.g. {{traits.first_name | default: \"there\"}}");
+        return bad(
+            open,
+            "`default:` needs a value in quotes, e.g. {{traits.first_name | default: \"there\"}}");
       }
       part.fallback = std::string(arg);
     }

@@ -1,4 +1,5 @@
-// TemplateText: one personalized text field of a message template ("Your cart, {{traits.first_name}}").
+// TemplateText: one personalized text field of a message template ("Your cart,
+// {{traits.first_name}}").
 //
 // Syntax: literal text with placeholders `{{ path }}` or `{{ path | default: "fallback" }}`.
 // A path is dot-separated names whose first name is one of the allowed roots (for message templates
@@ -11,19 +12,19 @@
 // rendered from any thread.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signpost/status.h"
 
 namespace signpost::delivery {
 
 // The roots a message template's placeholders may start with.
-inline const std::vector<std::string_view> kMessageRoots = {"traits", "event", "entry", "journey", "to"};
+inline const std::vector<std::string_view> kMessageRoots = {"traits", "event", "entry", "journey",
+                                                            "to"};
 
 enum class Escape {
   kNone,  // values inserted as they are (plain text, subjects, JSON string leaves)

@@ -10,8 +10,8 @@
 namespace signpost::delivery {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 std::string Render(std::string_view text, const json& vars, Escape escape = Escape::kNone) {
   auto t = TemplateText::Parse(text, "body");
@@ -26,12 +26,16 @@ std::string Error(std::string_view text) {
 }
 
 TEST(TemplateTextTest, FillsNestedAndFlatValues) {
-  json vars = {{"traits", {{"first_name", "Ada"}, {"address.city", "Oslo"}, {"plan", {{"tier", "pro"}}}}},
-               {"event", {{"properties", {{"item", "Shoes"}, {"qty", 2}, {"gift", true}}}}},
-               {"to", "ada@x.test"}};
-  EXPECT_EQ(Render("Hi {{traits.first_name}} in {{ traits.address.city }}, {{traits.plan.tier}}", vars),
-            "Hi Ada in Oslo, pro");
-  EXPECT_EQ(Render("{{event.properties.qty}}x {{event.properties.item}} gift={{event.properties.gift}} to {{to}}", vars),
+  json vars = {
+      {"traits", {{"first_name", "Ada"}, {"address.city", "Oslo"}, {"plan", {{"tier", "pro"}}}}},
+      {"event", {{"properties", {{"item", "Shoes"}, {"qty", 2}, {"gift", true}}}}},
+      {"to", "ada@x.test"}};
+  EXPECT_EQ(
+      Render("Hi {{traits.first_name}} in {{ traits.address.city }}, {{traits.plan.tier}}", vars),
+      "Hi Ada in Oslo, pro");
+  EXPECT_EQ(Render("{{event.properties.qty}}x {{event.properties.item}} "
+                   "gift={{event.properties.gift}} to {{to}}",
+                   vars),
             "2x Shoes gift=true to ada@x.test");
   EXPECT_EQ(Render("{{traits.plan}}", vars), R"({"tier":"pro"})");
 }
@@ -49,7 +53,8 @@ TEST(TemplateTextTest, HtmlEscapesValuesButNotTheTemplate) {
   json vars = {{"traits", {{"name", "<b>\"Tom\" & 'Jerry'</b>"}}}};
   EXPECT_EQ(Render("<p>{{traits.name}}</p>", vars, Escape::kHtml),
             "<p>&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;</p>");
-  EXPECT_EQ(Render("<p>{{traits.name}}</p>", vars, Escape::kNone), "<p><b>\"Tom\" & 'Jerry'</b></p>");
+  EXPECT_EQ(Render("<p>{{traits.name}}</p>", vars, Escape::kNone),
+            "<p><b>\"Tom\" & 'Jerry'</b></p>");
 }
 
 TEST(TemplateTextTest, AStrayClosingBraceIsText) {
@@ -65,9 +70,11 @@ TEST(TemplateTextTest, ErrorsNameTheFieldThePlaceAndTheFix) {
   EXPECT_THAT(Error("{{traits..x}}"), HasSubstr("`traits..x` is not a value path"));
   EXPECT_THAT(Error("{{traits.first name}}"), HasSubstr("is not a value path"));
   EXPECT_THAT(Error("{{profile.name}}"),
-              HasSubstr("unknown value `profile`; a placeholder starts with one of traits, event, entry, journey, to"));
+              HasSubstr("unknown value `profile`; a placeholder starts with one of traits, event, "
+                        "entry, journey, to"));
   EXPECT_THAT(Error("{{traits.x | upcase}}"), HasSubstr("unknown filter `upcase`"));
-  EXPECT_THAT(Error("{{traits.x | default: two words}}"), HasSubstr("`default:` needs a value in quotes"));
+  EXPECT_THAT(Error("{{traits.x | default: two words}}"),
+              HasSubstr("`default:` needs a value in quotes"));
 }
 
 TEST(TemplateTextTest, AnyInputParsesOrFailsCleanly) {

@@ -99,11 +99,13 @@ class SmtpSink {
         Say(c, "250 OK\r\n");
       } else if (verb == "RCPT") {
         mail.rcpt = line.substr(8);
-        Say(c, std::to_string(rcpt_reply_.load()) + (rcpt_reply_ == 250 ? " OK\r\n" : " no such user\r\n"));
+        Say(c, std::to_string(rcpt_reply_.load()) +
+                   (rcpt_reply_ == 250 ? " OK\r\n" : " no such user\r\n"));
       } else if (verb == "DATA") {
         Say(c, "354 go ahead\r\n");
         std::string data;
-        while (ReadLine(c, buf, line) && line != ".") data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
+        while (ReadLine(c, buf, line) && line != ".")
+          data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
         mail.data = data;
         {
           std::lock_guard lock(mu_);

@@ -22,8 +22,9 @@ size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from) {
 
 // Decodes the entities an HTML attribute value of a URL may hold.
 std::string UnescapeHtml(std::string_view s) {
-  static const std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+  static const std::pair<std::string_view, char> kEntities[] = {{"&amp;", '&'},  {"&quot;", '"'},
+                                                                {"&#39;", '\''}, {"&#x27;", '\''},
+                                                                {"&lt;", '<'},   {"&gt;", '>'}};
   std::string out;
   for (size_t i = 0; i < s.size();) {
     bool replaced = false;
@@ -45,9 +46,9 @@ std::string UnescapeHtml(std::string_view s) {
 }  // namespace
 
 std::string SignToken(const TrackingClaims& c, std::string_view secret) {
-  nlohmann::json j = {{"t", c.click ? "c" : "o"}, {"k", c.key},   {"i", c.identity},
-                      {"j", c.journey},           {"v", c.version}, {"e", c.entry},
-                      {"s", c.step},              {"c", c.channel}};
+  nlohmann::json j = {
+      {"t", c.click ? "c" : "o"}, {"k", c.key},   {"i", c.identity}, {"j", c.journey},
+      {"v", c.version},           {"e", c.entry}, {"s", c.step},     {"c", c.channel}};
   if (c.click) j["u"] = c.url;
   std::string payload = Base64Url(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return payload + "." + Base64Url(HmacSha256(secret, payload));
@@ -59,7 +60,8 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
   if (dot == std::string_view::npos || token.size() > 8192) return invalid;
   std::string_view payload = token.substr(0, dot);
   std::string sig, text;
-  if (!DecodeBase64Url(token.substr(dot + 1), sig) || !ConstantTimeEquals(sig, HmacSha256(secret, payload)))
+  if (!DecodeBase64Url(token.substr(dot + 1), sig) ||
+      !ConstantTimeEquals(sig, HmacSha256(secret, payload)))
     return invalid;
   if (!DecodeBase64Url(payload, text)) return invalid;
   auto j = nlohmann::json::parse(text, nullptr, false);
@@ -81,8 +83,8 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
   }
 }
 
-std::string AddTracking(std::string_view html, const TrackingClaims& base, std::string_view public_url,
-                        std::string_view secret) {
+std::string AddTracking(std::string_view html, const TrackingClaims& base,
+                        std::string_view public_url, std::string_view secret) {
   std::string out;
   out.reserve(html.size() + 512);
   size_t pos = 0;
@@ -117,7 +119,8 @@ std::string AddTracking(std::string_view html, const TrackingClaims& base, std::
   TrackingClaims open = base;
   open.click = false;
   open.url.clear();
-  std::string pixel = std::string("<img src=\"") + std::string(public_url) + "/t/o/" + SignToken(open, secret) +
+  std::string pixel = std::string("<img src=\"") + std::string(public_url) + "/t/o/" +
+                      SignToken(open, secret) +
                       ".gif\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
   size_t body_end = FindNoCase(out, "</body>", 0);
   if (body_end == std::string::npos) {

@@ -25,7 +25,7 @@ struct TrackingClaims {
   uint32_t entry = 0;
   std::string step;
   std::string channel;
-  std::string url;       // clicks: where to redirect
+  std::string url;  // clicks: where to redirect
 };
 
 // The signed token of `claims`.
@@ -38,7 +38,7 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
 // `public_url`/t/c/<click token> (the token carries the target, HTML entities decoded) and an open
 // pixel <img src="`public_url`/t/o/<open token>.gif"> before </body> (or at the end).
 // `base` gives the message claims (its click and url are ignored).
-std::string AddTracking(std::string_view html, const TrackingClaims& base, std::string_view public_url,
-                        std::string_view secret);
+std::string AddTracking(std::string_view html, const TrackingClaims& base,
+                        std::string_view public_url, std::string_view secret);
 
 }  // namespace signpost::delivery

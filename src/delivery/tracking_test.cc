@@ -12,17 +12,16 @@ namespace {
 
 const std::string kSecret = std::string(32, 'k');
 
-TrackingClaims Claims() {
-  return {false, "j/1/7/2/s1", "user:ada", "j", 1, 2, "s1", "email", ""};
-}
+TrackingClaims Claims() { return {false, "j/1/7/2/s1", "user:ada", "j", 1, 2, "s1", "email", ""}; }
 
 TEST(TrackingTest, ATokenCarriesItsClaimsAndVerifiesOnlyWithItsSecret) {
   TrackingClaims c = Claims();
   c.click = true;
   c.url = "https://shop.test/cart?a=1&b=2";
   std::string token = SignToken(c, kSecret);
-  EXPECT_EQ(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."),
-            std::string::npos)
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."),
+      std::string::npos)
       << "URL-safe: " << token;
   auto back = VerifyToken(token, kSecret);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -91,7 +90,8 @@ TEST(TrackingTest, APixelIsAppendedWhenThereIsNoBodyTag) {
 }
 
 TEST(TrackingTest, Base64RoundTrips) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)}) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                std::string("\0\xff\x10", 3)}) {
     std::string back;
     ASSERT_TRUE(DecodeBase64Url(Base64Url(s), back));
     EXPECT_EQ(back, s);

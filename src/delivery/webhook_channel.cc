@@ -25,11 +25,14 @@ SendOutcome SendWebhook(const ChannelDef& c, const Message& m, const Rendered& r
   if (!c.secret.empty())
     headers.emplace("X-Signpost-Signature", "sha256=" + Hex(HmacSha256(c.secret, body)));
   auto res = client.Post(path, headers, body, "application/json");
-  if (!res) return {SendStatus::kTransient, fmt::format("webhook {}: {}", c.url, httplib::to_string(res.error()))};
+  if (!res)
+    return {SendStatus::kTransient,
+            fmt::format("webhook {}: {}", c.url, httplib::to_string(res.error()))};
   const int status = res->status;
   if (status >= 200 && status < 300) return {SendStatus::kAccepted, ""};
   std::string answer = res->body.substr(0, 200);
-  std::string what = fmt::format("webhook {}: HTTP {}{}{}", c.url, status, answer.empty() ? "" : ": ", answer);
+  std::string what =
+      fmt::format("webhook {}: HTTP {}{}{}", c.url, status, answer.empty() ? "" : ": ", answer);
   if (status == 408 || status == 429 || status >= 500) return {SendStatus::kTransient, what};
   return {SendStatus::kPermanent, what};
 }

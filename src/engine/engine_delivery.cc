@@ -40,9 +40,11 @@ Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
     if (record.status().code() == Code::kNotFound)
-      return Status::NotFound(fmt::format(
-          "channel '{}' is not configured; apply a `kind: channel` definition with id: {} (type smtp, "
-          "webhook or file), or use the built-in channel `file`", id, id));
+      return Status::NotFound(
+          fmt::format("channel '{}' is not configured; apply a `kind: channel` definition with id: "
+                      "{} (type smtp, "
+                      "webhook or file), or use the built-in channel `file`",
+                      id, id));
     return record.status();
   }
   return delivery::ParseChannel(record->body);
@@ -54,7 +56,8 @@ Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_vi
     if (record.status().code() == Code::kNotFound)
       return Status::NotFound(fmt::format(
           "template '{}' is not defined; apply a `kind: template` definition with id: {} and its "
-          "channel, subject and html/text (email) or body (sms, push, webhook)", id, id));
+          "channel, subject and html/text (email) or body (sms, push, webhook)",
+          id, id));
     return record.status();
   }
   return delivery::ParseTemplate(record->body);
@@ -70,7 +73,8 @@ Result<Event> SystemEvent(std::string_view identity, std::string_view name, cons
   } else if (identity.rfind("anon:", 0) == 0) {
     e.anonymous_id = std::string(identity.substr(5));
   } else {
-    return Status::InvalidArgument(fmt::format("identity '{}': expected user:<id> or anon:<id>", identity));
+    return Status::InvalidArgument(
+        fmt::format("identity '{}': expected user:<id> or anon:<id>", identity));
   }
   e.event = std::string(name);
   e.message_id = std::move(message_id);
@@ -80,13 +84,15 @@ Result<Event> SystemEvent(std::string_view identity, std::string_view name, cons
 }
 
 json MessageProperties(const delivery::Message& msg) {
-  return {{se::kPropJourney, msg.journey}, {se::kPropVersion, msg.version}, {se::kPropEntry, msg.entry},
-          {"step", msg.step},              {"channel", msg.channel},       {"key", msg.key}};
+  return {{se::kPropJourney, msg.journey}, {se::kPropVersion, msg.version},
+          {se::kPropEntry, msg.entry},     {"step", msg.step},
+          {"channel", msg.channel},        {"key", msg.key}};
 }
 
-Status Record(Engine::Impl& m, const std::string& identity, std::string_view name, const json& props,
-              std::string message_id) {
-  SP_ASSIGN_OR_RETURN(Event e, SystemEvent(identity, name, props, std::move(message_id), m.clock->NowMs()));
+Status Record(Engine::Impl& m, const std::string& identity, std::string_view name,
+              const json& props, std::string message_id) {
+  SP_ASSIGN_OR_RETURN(Event e,
+                      SystemEvent(identity, name, props, std::move(message_id), m.clock->NowMs()));
   std::vector<Event> events;
   events.push_back(std::move(e));
   return m.RecordSystemEvents(std::move(events)).status();
@@ -111,13 +117,16 @@ delivery::SendOutcome Send(const Engine::Impl& m, const delivery::Message& msg) 
   if (!channel->consent.empty() && !HasConsent(m, msg.identity, channel->consent))
     return {SendStatus::kPermanent, "no consent"};
   delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret};
-  while (!tracking.public_url.empty() && tracking.public_url.back() == '/') tracking.public_url.pop_back();
+  while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
+    tracking.public_url.pop_back();
   auto rendered = delivery::RenderMessage(*tmpl, msg, &tracking);
   if (!rendered.ok()) return {SendStatus::kPermanent, rendered.status().message()};
   const TimeMs now = m.clock->NowMs();
   switch (channel->type) {
-    case delivery::ChannelType::kSmtp: return delivery::SendSmtp(*channel, msg, *rendered, now);
-    case delivery::ChannelType::kWebhook: return delivery::SendWebhook(*channel, msg, *rendered);
+    case delivery::ChannelType::kSmtp:
+      return delivery::SendSmtp(*channel, msg, *rendered, now);
+    case delivery::ChannelType::kWebhook:
+      return delivery::SendWebhook(*channel, msg, *rendered);
     case delivery::ChannelType::kFile:
       return delivery::AppendToFile(*channel, m.options.data_dir, msg, *rendered, now);
   }
@@ -182,7 +191,8 @@ void DeliveryLoop(Engine::Impl& m) {
   while (true) {
     DurationMs wait = kMaxIdleMs;
     auto next = d.outbox->NextDue();
-    if (next.ok() && next->has_value()) wait = std::clamp<DurationMs>(**next - m.clock->NowMs(), 0, kMaxIdleMs);
+    if (next.ok() && next->has_value())
+      wait = std::clamp<DurationMs>(**next - m.clock->NowMs(), 0, kMaxIdleMs);
     {
       std::unique_lock lock(d.wake_mu);
       d.wake_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return d.woken || d.stop; });
@@ -209,7 +219,8 @@ void EnqueueMessage(Engine::Impl& m, store::Batch& batch, const delivery::Messag
     return;
   }
   auto added = m.delivery->outbox->Enqueue(batch, msg, m.clock->NowMs());
-  if (!added.ok()) spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
+  if (!added.ok())
+    spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
 }
 
 void NotifyDelivery(Engine::Impl& m) {
@@ -307,10 +318,12 @@ Status Engine::DeliverDue() { return DeliverPass(*impl_); }
 
 Status Engine::TrackOpen(std::string_view token) {
   Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, m.delivery->tracking_secret));
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c,
+                      delivery::VerifyToken(token, m.delivery->tracking_secret));
   if (c.click) return Status::InvalidArgument("not a valid tracking token");
-  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version}, {se::kPropEntry, c.entry},
-                {"step", c.step},              {"channel", c.channel},       {"key", c.key}};
+  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version},
+                {se::kPropEntry, c.entry},     {"step", c.step},
+                {"channel", c.channel},        {"key", c.key}};
   // One Opened event per message: a re-fetched pixel is stored once.
   return Record(m, c.identity, se::kMessageOpened, props,
                 fmt::format("{}{}/opened", se::kSystemMessageIdPrefix, c.key));
@@ -318,10 +331,15 @@ Status Engine::TrackOpen(std::string_view token) {
 
 Result<std::string> Engine::TrackClick(std::string_view token) {
   Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, m.delivery->tracking_secret));
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c,
+                      delivery::VerifyToken(token, m.delivery->tracking_secret));
   if (!c.click) return Status::InvalidArgument("not a valid tracking token");
-  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version}, {se::kPropEntry, c.entry},
-                {"step", c.step},              {"channel", c.channel},       {"key", c.key},
+  json props = {{se::kPropJourney, c.journey},
+                {se::kPropVersion, c.version},
+                {se::kPropEntry, c.entry},
+                {"step", c.step},
+                {"channel", c.channel},
+                {"key", c.key},
                 {"url", c.url}};
   // One Clicked event per (message, link): a second click on the same link is stored once.
   SP_RETURN_IF_ERROR(Record(m, c.identity, se::kMessageClicked, props,

@@ -37,13 +37,13 @@ struct DeliveryPart {
   std::thread thread;
 };
 
-// Adds `msg` to the outbox inside `batch` (the runtime writes its own state in the same atomic batch).
-// Idempotent: a key already in the outbox or already sent is not sent again. Thread-safe.
+// Adds `msg` to the outbox inside `batch` (the runtime writes its own state in the same atomic
+// batch). Idempotent: a key already in the outbox or already sent is not sent again. Thread-safe.
 void EnqueueMessage(Engine::Impl& m, store::Batch& batch, const delivery::Message& msg);
 // Wakes the delivery thread after such a batch was written.
 void NotifyDelivery(Engine::Impl& m);
-// For validation at apply time: the channel of template `id` (from its `kind: template` definition);
-// kNotFound naming the template and how to create it.
+// For validation at apply time: the channel of template `id` (from its `kind: template`
+// definition); kNotFound naming the template and how to create it.
 Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id);
 // Whether channel `id` is configured (a `kind: channel` definition, or the built-in `file`).
 bool ChannelConfigured(const Engine::Impl& m, std::string_view id);

@@ -2,6 +2,8 @@
 // server and a cpp-httplib webhook receiver): the MIME and JSON they receive, signatures,
 // idempotency keys, retries, permanent failures and their events, consent, and a crash between
 // the provider's acceptance and the outbox update.
+#include "engine/engine_delivery.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,7 +15,6 @@
 #include "delivery/mime.h"
 #include "delivery/signing.h"
 #include "delivery/test_support.h"
-#include "engine/engine_delivery.h"
 #include "signpost/engine.h"
 
 namespace signpost {
@@ -33,7 +34,8 @@ class DeliveryTest : public ::testing::Test {
            ("signpost-delivery-test-" + std::to_string(std::random_device{}()));
     clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
     Open();
-    Identify("ada", R"({"first_name":"Ada <3","email":"ada@x.test","consent":{"email":true,"sms":true}})");
+    Identify("ada",
+             R"({"first_name":"Ada <3","email":"ada@x.test","consent":{"email":true,"sms":true}})");
   }
   void TearDown() override {
     engine_.reset();
@@ -65,7 +67,8 @@ class DeliveryTest : public ::testing::Test {
     auto r = engine_->Apply(yaml, "test");
     ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
   }
-  delivery::Message Message(const std::string& step, const std::string& channel, const std::string& tmpl) {
+  delivery::Message Message(const std::string& step, const std::string& channel,
+                            const std::string& tmpl) {
     delivery::Message m;
     m.journey = "cart";
     m.version = 1;
@@ -77,7 +80,8 @@ class DeliveryTest : public ::testing::Test {
     m.template_id = tmpl;
     m.identity = "user:ada";
     m.to = channel == "email" ? "ada@x.test" : "+15550100";
-    m.vars = {{"traits", {{"first_name", "Ada <3"}}}, {"event", {{"name", "Cart Updated"}, {"properties", {{"item", "Shoes"}}}}}};
+    m.vars = {{"traits", {{"first_name", "Ada <3"}}},
+              {"event", {{"name", "Cart Updated"}, {"properties", {{"item", "Shoes"}}}}}};
     m.created_at = clock_.NowMs();
     return m;
   }
@@ -122,8 +126,11 @@ text: "You left {{event.properties.item}} behind, {{traits.nickname | default: \
   }
   void ApplySms(const std::string& url) {
     Apply("kind: channel\nid: sms\ntype: webhook\nurl: " + url +
-          "\nsecret: s3cr3t\ntimeout: 5s\npayload: { to: \"{{to}}\", text: \"{{body}}\", key: \"{{key}}\" }\n");
-    Apply("kind: template\nid: sms-reminder\nchannel: sms\nbody: \"{{traits.first_name}}, your {{event.properties.item}} are waiting\"\n");
+          "\nsecret: s3cr3t\ntimeout: 5s\npayload: { to: \"{{to}}\", text: \"{{body}}\", key: "
+          "\"{{key}}\" }\n");
+    Apply(
+        "kind: template\nid: sms-reminder\nchannel: sms\nbody: \"{{traits.first_name}}, your "
+        "{{event.properties.item}} are waiting\"\n");
   }
 
   std::filesystem::path dir_;
@@ -151,9 +158,11 @@ TEST_F(DeliveryTest, EmailGoesOutOverSmtpAsMultipartMimeWithTrackingAndTheKeyAsM
   EXPECT_EQ(MimePart(data, "text/plain"), "You left Shoes behind, friend.");
   std::string html = MimePart(data, "text/html");
   EXPECT_NE(html.find("Hi Ada &lt;3, you left Shoes behind."), std::string::npos) << html;
-  EXPECT_EQ(html.find("https://shop.test/cart"), std::string::npos) << "the link is rewritten: " << html;
+  EXPECT_EQ(html.find("https://shop.test/cart"), std::string::npos)
+      << "the link is rewritten: " << html;
   EXPECT_NE(html.find("href=\"http://track.test/t/c/"), std::string::npos) << html;
-  EXPECT_NE(html.find("href='mailto:help@shop.test'"), std::string::npos) << "only http(s) links are tracked";
+  EXPECT_NE(html.find("href='mailto:help@shop.test'"), std::string::npos)
+      << "only http(s) links are tracked";
   size_t pixel = html.find("<img src=\"http://track.test/t/o/");
   ASSERT_NE(pixel, std::string::npos) << html;
   EXPECT_LT(pixel, html.find("</body>")) << "the pixel goes inside the body";
@@ -163,9 +172,12 @@ TEST_F(DeliveryTest, EmailGoesOutOverSmtpAsMultipartMimeWithTrackingAndTheKeyAsM
   ASSERT_EQ(delivered.size(), 1u);
   EXPECT_EQ(delivered[0]["messageId"], "sp:" + m.key + "/delivered");
   EXPECT_EQ(delivered[0]["timestamp"], "2026-11-24T12:00:00.000Z");
-  EXPECT_EQ(delivered[0]["properties"],
-            (json{{"journey", "cart"}, {"version", 1}, {"entry", 1}, {"step", "remind"}, {"channel", "email"},
-                  {"key", m.key}}));
+  EXPECT_EQ(delivered[0]["properties"], (json{{"journey", "cart"},
+                                              {"version", 1},
+                                              {"entry", 1},
+                                              {"step", "remind"},
+                                              {"channel", "email"},
+                                              {"key", m.key}}));
 
   // The same key again, before or after a later DeliverDue, is never a second mail.
   Enqueue(m);
@@ -200,8 +212,9 @@ TEST_F(DeliveryTest, WebhookPostsTheRenderedPayloadSignedWithTheIdempotencyKey) 
   Deliver();
   auto hooks = hook.hooks();
   ASSERT_EQ(hooks.size(), 1u);
-  EXPECT_EQ(json::parse(hooks[0].body),
-            (json{{"to", "+15550100"}, {"text", "Ada <3, your Shoes are waiting"}, {"key", m.key}}));
+  EXPECT_EQ(
+      json::parse(hooks[0].body),
+      (json{{"to", "+15550100"}, {"text", "Ada <3, your Shoes are waiting"}, {"key", m.key}}));
   EXPECT_EQ(hooks[0].Header("Idempotency-Key"), m.key);
   EXPECT_EQ(hooks[0].Header("X-Signpost-Signature"),
             "sha256=" + delivery::Hex(delivery::HmacSha256("s3cr3t", hooks[0].body)));
@@ -231,7 +244,8 @@ TEST_F(DeliveryTest, A500IsRetriedWithBackoffThenDelivered) {
   Deliver();
   auto hooks = hook.hooks();
   ASSERT_EQ(hooks.size(), 3u);
-  for (const auto& h : hooks) EXPECT_EQ(h.Header("Idempotency-Key"), m.key) << "every retry has the same key";
+  for (const auto& h : hooks)
+    EXPECT_EQ(h.Header("Idempotency-Key"), m.key) << "every retry has the same key";
   EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
   EXPECT_EQ(Events("Message Delivered").size(), 1u);
   EXPECT_EQ(Events("Message Failed").size(), 0u);
@@ -255,7 +269,8 @@ TEST_F(DeliveryTest, A400IsPermanentAndRecordedOnceAsMessageFailed) {
   EXPECT_EQ(failed[0]["messageId"], "sp:" + m.key + "/failed");
   EXPECT_EQ(failed[0]["properties"]["permanent"], true);
   EXPECT_EQ(failed[0]["properties"]["key"], m.key);
-  EXPECT_NE(failed[0]["properties"]["error"].get<std::string>().find("HTTP 400"), std::string::npos);
+  EXPECT_NE(failed[0]["properties"]["error"].get<std::string>().find("HTTP 400"),
+            std::string::npos);
 }
 
 TEST_F(DeliveryTest, TransientFailuresBecomePermanentAfterTheLastAttempt) {
@@ -271,7 +286,8 @@ TEST_F(DeliveryTest, TransientFailuresBecomePermanentAfterTheLastAttempt) {
   EXPECT_EQ(hook.hooks().size(), 6u);
   json item = OutboxItem(m.key);
   EXPECT_EQ(item["state"], "failed");
-  EXPECT_NE(item["last_error"].get<std::string>().find("gave up after 6 attempts"), std::string::npos);
+  EXPECT_NE(item["last_error"].get<std::string>().find("gave up after 6 attempts"),
+            std::string::npos);
   EXPECT_EQ(Events("Message Failed").size(), 1u);
 }
 
@@ -347,26 +363,36 @@ TEST_F(DeliveryTest, DefinitionsAreValidatedAtApplyWithTheFieldAndTheFix) {
     return r.ok() ? std::string() : r.status().message();
   };
   using ::testing::HasSubstr;
-  EXPECT_THAT(error("kind: channel\nid: fax\ntype: fax\n"), HasSubstr("type: 'fax' is not a channel type; use smtp, webhook or file"));
-  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: http://x:25\nfrom: a@b.c\n"), HasSubstr("url: an smtp channel needs smtp://"));
-  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: smtp://x:25\n"), HasSubstr("from: missing"));
+  EXPECT_THAT(error("kind: channel\nid: fax\ntype: fax\n"),
+              HasSubstr("type: 'fax' is not a channel type; use smtp, webhook or file"));
+  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: http://x:25\nfrom: a@b.c\n"),
+              HasSubstr("url: an smtp channel needs smtp://"));
+  EXPECT_THAT(error("kind: channel\nid: email\ntype: smtp\nurl: smtp://x:25\n"),
+              HasSubstr("from: missing"));
   EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\n"), HasSubstr("url: missing"));
   EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\nurl: https://h.test/x\ncolour: red\n"),
               HasSubstr("colour: not a field of a channel"));
-  EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\nurl: https://h.test/x\npayload: { t: \"{{nope}}\" }\n"),
+  EXPECT_THAT(error("kind: channel\nid: hook\ntype: webhook\nurl: https://h.test/x\npayload: { t: "
+                    "\"{{nope}}\" }\n"),
               HasSubstr("payload.t: unknown value `nope`"));
-  EXPECT_THAT(error("kind: template\nid: t\nchannel: push\nbody: hi\n"), HasSubstr("channel 'push' is not configured"));
-  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{traits.first_name\"\n"),
-              HasSubstr("body: `{{` is not closed; end the placeholder with `}}` (line 1, column 4)"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: push\nbody: hi\n"),
+              HasSubstr("channel 'push' is not configured"));
+  EXPECT_THAT(
+      error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{traits.first_name\"\n"),
+      HasSubstr("body: `{{` is not closed; end the placeholder with `}}` (line 1, column 4)"));
   EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{user.name}}\"\n"),
-              HasSubstr("unknown value `user`; a placeholder starts with one of traits, event, entry, journey, to"));
+              HasSubstr("unknown value `user`; a placeholder starts with one of traits, event, "
+                        "entry, journey, to"));
   EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{traits.x | upcase}}\"\n"),
               HasSubstr("unknown filter `upcase`"));
-  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{ }}\"\n"), HasSubstr("empty placeholder"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: file\nbody: \"Hi {{ }}\"\n"),
+              HasSubstr("empty placeholder"));
   SmtpSink smtp;
   ApplyEmail(smtp.port());
-  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nsubject: s\nbody: hi\n"), HasSubstr("html: missing"));
-  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nhtml: hi\n"), HasSubstr("subject: missing"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nsubject: s\nbody: hi\n"),
+              HasSubstr("html: missing"));
+  EXPECT_THAT(error("kind: template\nid: t\nchannel: email\nhtml: hi\n"),
+              HasSubstr("subject: missing"));
   // A channel cannot change type under a template that no longer fits it.
   EXPECT_THAT(error("kind: channel\nid: email\ntype: webhook\nurl: https://h.test/x\n"),
               HasSubstr("cannot send template 'cart-reminder'"));
