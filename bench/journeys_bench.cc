@@ -1,0 +1,612 @@
+// journeys_bench: the journey engine's throughput and latency (issue 4) and goal attribution's
+// throughput (issue 5). There is no peer: nothing comparable runs journeys locally.
+//
+// 1. runtime: 100 live journeys (waits, messages, branches, splits, correlated waits, updates,
+//    holdout, exclusion, suppression) over --profiles profiles; --events pre-generated InputEvents in
+//    time order (about 8% triggers, 7% awaited/goal events, the rest irrelevant) driven through
+//    journeys::Runtime as replay drives it (AdvanceTo before each event, Process when Interested),
+//    with an in-memory Environment (consent and address traits, two segments). Reports events/s over
+//    all events, entries, messages, timers fired, peak memory.
+// 2. goals: goals::AttributeProfile over the event histories (own events + the runtime's system
+//    events) of every 10th profile, once per goal event of that profile, with the 100 journeys'
+//    goals (10 shared goal events): what the live engine does per goal event.
+// 3. latency: a real Engine on a temp folder (file channel, delivery thread, fsync on), 100 live
+//    journeys whose first step is an email, events ingested through Engine::IngestEvents at a paced
+//    rate; per trigger the time from the start of the ingest call to its line in the channel file.
+//
+// Prints human-readable lines on stderr and one JSON line on stdout.
+// Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--latency-rate R (0 = half of 1)]
+//        [--latency-seconds 10] [--skip-latency] [--seed 42]
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "base/system_events.h"
+#include "goals/attribution.h"
+#include "goals/goal_definition.h"
+#include "journeys/runtime.h"
+#include "signpost/engine.h"
+#include "signpost/options.h"
+#include "synthetic.h"
+
+namespace {
+
+using namespace signpost;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr TimeMs kT0 = 1'790'000'000'000;  // 2026-09-21
+constexpr int kJourneys = 100;
+constexpr int kTriggers = 50;  // journey k enters on trigger k % 50: two journeys per trigger
+const char* const kGoalEvents[10] = {"Order Completed", "Subscription Started", "Plan Upgraded",
+                                     "Feature Used",    "Invite Sent",          "Review Posted",
+                                     "Profile Completed", "App Opened",         "Article Read",
+                                     "Coupon Redeemed"};
+
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+long PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+long RssMb() {
+  std::ifstream f("/proc/self/statm");
+  long pages = 0, resident = 0;
+  f >> pages >> resident;
+  return resident * sysconf(_SC_PAGESIZE) / (1 << 20);
+}
+uint64_t Mix(uint64_t x) { return bench::SplitMix64(x); }
+std::string TriggerName(int t) { return fmt::format("Trigger {:02}", t); }
+
+// ---- the 100 journeys ---------------------------------------------------------------------------
+
+// Journey k: five shapes in turn. `message_first`: every journey is shape 0 (the latency test).
+std::string JourneyYaml(int k, bool message_first) {
+  const int shape = message_first ? 0 : k % 5;
+  const std::string goal = kGoalEvents[k % 10];
+  std::string head = fmt::format(
+      "kind: journey\nid: j{:03}\nname: Journey {}\nentry: {{ event: \"{}\"{} }}\n"
+      "goal: {{ type: custom, met_when: {{ event: \"{}\" }} }}\n",
+      k, k, TriggerName(k % kTriggers),
+      shape == 1 ? ", where: { properties.value: { gt: 20 } }, reentry: after 1d" : "", goal);
+  switch (shape) {
+    case 0:  // welcome series
+      return head + "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
+                    "  - { id: w1, wait: { for: 1d } }\n"
+                    "  - { id: m2, message: { channel: email, template: t-email2 } }\n";
+    case 1:  // abandoned cart: wait, email, correlated wait with timeout, sms
+      return head + "suppress: [buyers]\nsteps:\n  - { id: w1, wait: { for: 1h } }\n"
+                    "  - { id: m1, message: { channel: email, template: t-email } }\n"
+                    "  - id: w2\n    wait: { until_event: \"" + goal +
+             "\", match: { properties.cart_id: \"{{entry.properties.cart_id}}\" }, timeout: 1d }\n"
+             "    on_event: exit\n    on_timeout: m2\n"
+             "  - { id: m2, message: { channel: sms, template: t-sms } }\n";
+    case 2:  // branch on a trait, then a split
+      return head + "exclude: [vip]\nsettings: { holdout: 10% }\nsteps:\n"
+                    "  - id: b1\n    branch:\n      - { if: { traits.plan: pro }, goto: mp }\n"
+                    "      - { else: s1 }\n"
+                    "  - id: s1\n    split: { variants: [ { id: A, weight: 50%, goto: ma }, { id: B, weight: 50%, goto: mb } ] }\n"
+                    "  - { id: ma, message: { channel: email, template: t-email }, next: end }\n"
+                    "  - { id: mb, message: { channel: push, template: t-push }, next: end }\n"
+                    "  - { id: mp, message: { channel: email, template: t-email2 } }\n";
+    case 3:  // email, wait, update, branch on a segment
+      return head + "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
+                    "  - { id: w1, wait: { for: 6h } }\n"
+                    "  - { id: u1, update: { traits: { nudged: true } } }\n"
+                    "  - id: b1\n    branch:\n      - { if: { segment: vip }, goto: end }\n"
+                    "      - { else: m2 }\n"
+                    "  - { id: m2, message: { channel: sms, template: t-sms } }\n";
+    default:  // wait for the goal event with a short timeout
+      return head + "steps:\n  - id: w1\n    wait: { until_event: \"" + goal + "\", timeout: 2h }\n"
+                    "    on_event: mt\n    on_timeout: mn\n"
+                    "  - { id: mn, message: { channel: push, template: t-push }, next: end }\n"
+                    "  - { id: mt, message: { channel: email, template: t-email } }\n";
+  }
+}
+
+// ---- the in-memory world ------------------------------------------------------------------------
+
+// Traits and segments as pure functions of the profile id.
+struct World {
+  static bool Consent(uint64_t p, std::string_view ch) {
+    uint64_t h = Mix(p * 31 + 7);
+    if (ch == "email") return h % 100 < 90;
+    if (ch == "sms") return (h >> 8) % 100 < 70;
+    if (ch == "push") return (h >> 16) % 100 < 60;
+    return false;
+  }
+  static bool Pro(uint64_t p) { return (Mix(p * 31 + 7) >> 24) % 4 == 0; }
+  static bool Vip(uint64_t p) { return (Mix(p * 31 + 7) >> 32) % 100 < 5; }
+  static bool Buyer(uint64_t p) { return (Mix(p * 31 + 7) >> 40) % 100 < 3; }
+};
+
+class BenchScope final : public journeys::ProfileScope {
+ public:
+  explicit BenchScope(ProfileId p) : p_(p.value()), identity_("user:" + std::to_string(p.value())) {}
+  const std::string& Identity() override { return identity_; }
+  std::optional<std::string> TraitAt(std::string_view name, TimeMs) override {
+    if (name.rfind("consent.", 0) == 0) return World::Consent(p_, name.substr(8)) ? "true" : "false";
+    if (name == "email") return fmt::format("\"p{}@x.test\"", p_);
+    if (name == "phone") return fmt::format("\"+1555{:07}\"", p_ % 10'000'000);
+    if (name == "push_token") return fmt::format("\"tok{}\"", p_);
+    if (name == "plan") return World::Pro(p_) ? "\"pro\"" : "\"free\"";
+    return std::nullopt;
+  }
+  json TraitsAt(TimeMs) override {
+    return {{"email", fmt::format("p{}@x.test", p_)},
+            {"plan", World::Pro(p_) ? "pro" : "free"},
+            {"consent", {{"email", World::Consent(p_, "email")}, {"sms", World::Consent(p_, "sms")},
+                         {"push", World::Consent(p_, "push")}}}};
+  }
+  Result<bool> InSegment(std::string_view name, TimeMs) override {
+    if (name == "vip") return World::Vip(p_);
+    if (name == "buyers") return World::Buyer(p_);
+    return Status::NotFound(std::string(name));
+  }
+  Result<bool> DidEvent(const analytics::EventMatcher&, TimeMs, TimeMs) override { return false; }
+  Result<int> LastCompletedStep(std::string_view) override { return 0; }
+
+ private:
+  uint64_t p_;
+  std::string identity_;
+};
+
+class BenchEnv final : public journeys::Environment {
+ public:
+  std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override { return std::make_unique<BenchScope>(p); }
+  journeys::SegmentDependencies DependenciesOf(std::string_view segment) override {
+    if (segment == "buyers") return {{"Order Completed"}, false};
+    return {};
+  }
+  Result<std::vector<ProfileId>> Members(std::string_view, TimeMs) override {
+    return std::vector<ProfileId>{};
+  }
+};
+
+// ---- the stream ---------------------------------------------------------------------------------
+
+// `events` events of `profiles` profiles over `span` ms, in time order: 8% triggers (half of them
+// with value > 20), 7% goal/awaited events, 85% other names no journey reacts to.
+std::vector<journeys::InputEvent> Stream(uint64_t events, uint64_t profiles, DurationMs span, uint64_t seed) {
+  std::vector<std::string> noise;
+  for (int i = 0; i < 60; ++i) noise.push_back(fmt::format("Page Event {:02}", i));
+  std::vector<journeys::InputEvent> out(events);
+  bench::Rng rng(seed);
+  for (uint64_t i = 0; i < events; ++i) {
+    journeys::InputEvent& e = out[i];
+    e.seq = i + 1;
+    e.profile = ProfileId(1 + rng.Next() % profiles);
+    e.timestamp = kT0 + static_cast<TimeMs>(i * static_cast<uint64_t>(span) / events);
+    uint64_t r = rng.Next() % 1000;
+    uint64_t cart = rng.Next() % 3;
+    if (r < 80) {
+      e.name = TriggerName(static_cast<int>(rng.Next() % kTriggers));
+      e.properties = fmt::format("{{\"value\":{},\"cart_id\":\"c{}\"}}", 5 + rng.Next() % 40, cart);
+    } else if (r < 150) {
+      e.name = kGoalEvents[rng.Next() % 10];
+      e.properties = fmt::format("{{\"cart_id\":\"c{}\",\"total\":{}}}", cart, 1 + rng.Next() % 100);
+    } else {
+      e.name = noise[rng.Next() % noise.size()];
+    }
+  }
+  return out;
+}
+
+// ---- 1 + 2: runtime and goals ----------------------------------------------------------------------
+
+struct RuntimeFigures {
+  json out;
+  double events_per_second = 0;
+};
+
+json RunGoals(const std::vector<goals::JourneyGoal>& goal_list,
+              std::unordered_map<uint64_t, std::vector<Event>>& histories) {
+  std::vector<double> call_us;
+  uint64_t history_events = 0, credits = 0;
+  std::vector<goals::ProfileEvent> views;
+  auto t0 = Clock::now();
+  double total = 0;
+  for (auto& [pid, events] : histories) {
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+    });
+    // As live: one attribution per goal event, over the history up to and including it.
+    for (size_t i = 0; i < events.size(); ++i) {
+      bool goal_event = false;
+      for (const char* g : kGoalEvents) goal_event = goal_event || events[i].event == g;
+      if (!goal_event) continue;
+      auto c0 = Clock::now();
+      views.clear();
+      for (size_t k = 0; k <= i; ++k)
+        views.push_back({events[k].timestamp, events[k].seq, events[k].event, events[k].properties,
+                         events[k].message_id});
+      auto got = goals::AttributeProfile(goal_list, views);
+      double us = std::chrono::duration<double, std::micro>(Clock::now() - c0).count();
+      total += us;
+      call_us.push_back(us);
+      history_events += i + 1;
+      credits += got.size();
+    }
+  }
+  double wall = Since(t0);
+  std::sort(call_us.begin(), call_us.end());
+  auto pct = [&call_us](double q) {
+    return call_us.empty() ? 0.0 : call_us[static_cast<size_t>(q * static_cast<double>(call_us.size() - 1))];
+  };
+  json g = {{"profiles", histories.size()},
+            {"goal_events", call_us.size()},
+            {"history_events_read", history_events},
+            {"credits", credits},
+            {"seconds", wall},
+            {"goal_events_per_second", call_us.empty() ? 0.0 : static_cast<double>(call_us.size()) / (total / 1e6)},
+            {"history_events_per_second", total > 0 ? static_cast<double>(history_events) / (total / 1e6) : 0.0},
+            {"added_latency_us", {{"mean", call_us.empty() ? 0.0 : total / static_cast<double>(call_us.size())},
+                                  {"p50", pct(0.5)}, {"p99", pct(0.99)}, {"max", pct(1.0)}}}};
+  std::cerr << fmt::format(
+      "goals: 100 journeys, 10 shared goal events, {} sampled profiles: {} goal events, each one "
+      "AttributeProfile over the history so far ({:.1f} events on average)\n"
+      "  ours: {:.0f} goal events/s, {:.2f}M history events/s; added latency per goal event mean "
+      "{:.1f} us, p50 {:.1f} us, p99 {:.1f} us; {} credits\n",
+      histories.size(), call_us.size(),
+      call_us.empty() ? 0.0 : static_cast<double>(history_events) / static_cast<double>(call_us.size()),
+      g["goal_events_per_second"].get<double>(), g["history_events_per_second"].get<double>() / 1e6,
+      g["added_latency_us"]["mean"].get<double>(), pct(0.5), pct(0.99), credits);
+  return g;
+}
+
+Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed, json* goals_out) {
+  BenchEnv env;
+  journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000});
+  std::vector<goals::JourneyGoal> goal_list;
+  journeys::Effects fx;
+  for (int k = 0; k < kJourneys; ++k) {
+    SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def, journeys::ParseJourneyDefinition(JourneyYaml(k, false), {}));
+    SP_ASSIGN_OR_RETURN(goals::GoalDefinition g, goals::ParseGoalJson(def.goal, "goal"));
+    goal_list.push_back({def.id, g, def.listening_window});
+    std::string id = def.id;
+    rt.AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), 1);
+    SP_RETURN_IF_ERROR(rt.Start(id, kT0, &fx));
+  }
+  rt.Refresh();
+  const DurationMs span = 3 * kDayMs;
+  long rss_before_stream = RssMb();
+  auto g0 = Clock::now();
+  std::vector<journeys::InputEvent> stream = Stream(events, profiles, span, seed);
+  double gen_seconds = Since(g0);
+  long rss_before = RssMb();
+  std::cerr << fmt::format("runtime: {} events of {} profiles over 3 days generated in {:.1f}s ({} MB)\n",
+                           events, profiles, gen_seconds, rss_before - rss_before_stream);
+
+  // Every 10th profile's own events and system events, for the goal benchmark.
+  std::unordered_map<uint64_t, std::vector<Event>> histories;
+  uint64_t relevant = 0, messages = 0, system_events = 0, entered = 0;
+  std::map<std::string, uint64_t> exits;
+  auto drain = [&] {
+    messages += fx.messages.size();
+    system_events += fx.events.size();
+    for (Event& e : fx.events) {
+      if (e.event == system_events::kJourneyEntered) ++entered;
+      uint64_t pid = std::strtoull(e.user_id.c_str(), nullptr, 10);
+      if (pid % 10 == 0) histories[pid].push_back(std::move(e));
+    }
+    fx = journeys::Effects{};
+  };
+  drain();
+  auto t0 = Clock::now();
+  const double cpu0 = CpuSeconds();
+  uint64_t n = 0;
+  for (const journeys::InputEvent& e : stream) {
+    rt.AdvanceTo(e.timestamp - 1, &fx);
+    if (rt.Interested(e.type, e.name)) {
+      ++relevant;
+      rt.Process(e, &fx);
+    }
+    if ((++n & 4095) == 0) drain();
+  }
+  rt.AdvanceTo(kT0 + span, &fx);
+  drain();
+  double seconds = Since(t0);
+  const double cpu_seconds = CpuSeconds() - cpu0;
+
+  // Timers fired: every wait step passed on by its timer (a `for` wait always; an event wait by its
+  // timeout, as the event arrival exits: `on_event: exit` counts as completed, not passed on).
+  uint64_t timers = 0, in_progress = 0, completed = 0;
+  for (const auto& id : rt.JourneyIds()) {
+    const journeys::JourneyStatus* st = rt.StatusOf(id);
+    auto def = rt.Definition(id, 1);
+    in_progress += st->in_progress;
+    completed += st->completed;
+    for (const auto& s : def->steps) {
+      auto it = st->steps.find(s.id);
+      if (it == st->steps.end()) continue;
+      for (const auto& [reason, count] : it->second.exits) exits[reason] += count;
+      if (s.kind != journeys::StepKind::kWait) continue;
+      if (s.wait != journeys::WaitKind::kEvent || s.on_event == journeys::kExitNow) {
+        timers += it->second.passed_on;
+      } else {
+        // shape 4: arrivals and timeouts both pass on; the timeout ones went to the on_timeout step.
+        auto t = st->steps.find(def->steps[static_cast<size_t>(s.on_timeout)].id);
+        if (t != st->steps.end()) timers += t->second.inflow;
+      }
+    }
+  }
+  RuntimeFigures f;
+  f.events_per_second = static_cast<double>(events) / seconds;
+  long peak = PeakRssMb();
+  f.out = {{"journeys", kJourneys},
+           {"profiles", profiles},
+           {"events", events},
+           {"relevant_events", relevant},
+           {"seconds", seconds},
+           {"events_per_second", f.events_per_second},
+           {"cpu_seconds", cpu_seconds},
+           {"events_per_cpu_second", static_cast<double>(events) / cpu_seconds},
+           {"relevant_events_per_second", static_cast<double>(relevant) / seconds},
+           {"entries", entered},
+           {"profiles_with_state", rt.ProfileCount()},
+           {"messages", messages},
+           {"system_events", system_events},
+           {"timers_fired", timers},
+           {"in_progress_at_end", in_progress},
+           {"completed", completed},
+           {"exits", exits},
+           {"rss_mb_before_run", rss_before},
+           {"rss_mb_after_run", RssMb()},
+           {"peak_rss_mb", peak},
+           {"stream_mb", rss_before - rss_before_stream}};
+  std::cerr << fmt::format(
+      "  ours: {:.2f}M events/s ({} events in {:.2f}s wall, {:.2f}s CPU: {:.2f}M events per CPU second; {} reached the runtime, {:.0f}k/s); {} entries, "
+      "{} messages, {} timers fired, {} system events; {} profiles with state; RSS {} MB -> {} MB (peak "
+      "{} MB, of which the pre-generated stream {} MB)\n",
+      f.events_per_second / 1e6, events, seconds, cpu_seconds, static_cast<double>(events) / cpu_seconds / 1e6, relevant, static_cast<double>(relevant) / seconds / 1e3,
+      entered, messages, timers, system_events, rt.ProfileCount(), rss_before, RssMb(), peak,
+      rss_before - rss_before_stream);
+  stream = {};
+  // The sampled profiles' own track events join their system events.
+  std::vector<journeys::InputEvent> replay = Stream(events, profiles, span, seed);
+  for (const auto& e : replay) {
+    if (e.profile.value() % 10 != 0) continue;
+    auto it = histories.find(e.profile.value());
+    if (it == histories.end()) continue;  // never entered: the engine attributes only entrants
+    Event ev;
+    ev.event = e.name;
+    ev.timestamp = e.timestamp;
+    ev.seq = e.seq;
+    ev.properties = e.properties;
+    ev.message_id = fmt::format("m{}", e.seq);
+    it->second.push_back(std::move(ev));
+  }
+  replay = {};
+  *goals_out = RunGoals(goal_list, histories);
+  return f;
+}
+
+// ---- 3: latency through the live engine ---------------------------------------------------------
+
+Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t seed) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("journeys-bench-{}", getpid());
+  std::filesystem::remove_all(dir);
+  EngineOptions o;
+  o.data_dir = dir.string();
+  o.delivery_thread = true;
+  o.load_index = false;
+  SP_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(o));
+  const char* defs[] = {
+      "kind: channel\nid: email\ntype: file\npath: email.ndjson\n",
+      "kind: template\nid: t-email\nchannel: email\nsubject: \"Hello {{traits.email}}\"\n"
+      "text: \"Hi there\"\n",
+      "kind: template\nid: t-email2\nchannel: email\nsubject: \"Again\"\ntext: \"Hi again\"\n"};
+  for (const char* d : defs) SP_RETURN_IF_ERROR(engine->Apply(d, "bench").status());
+  for (int k = 0; k < kJourneys; ++k) {
+    SP_RETURN_IF_ERROR(engine->Apply(JourneyYaml(k, true), "bench").status());
+    SP_RETURN_IF_ERROR(engine->SetJourneyState(fmt::format("j{:03}", k), "live").status());
+  }
+  // 2% of events are triggers, each right after an identify giving its (new) profile consent and an
+  // address; the rest are events of other names from `profiles` existing-or-new profiles.
+  const uint64_t total = static_cast<uint64_t>(rate * seconds);
+  const uint64_t max_triggers = total / 50 + 2;
+  std::vector<std::atomic<int64_t>> started(max_triggers);
+  std::vector<int64_t> seen_first(max_triggers, 0), seen_last(max_triggers, 0);
+  std::vector<int> lines_of(max_triggers, 0);
+  auto now_us = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+  };
+  std::atomic<bool> done{false};
+  std::thread tail([&] {
+    const std::string path = (dir / "email.ndjson").string();
+    std::FILE* f = nullptr;
+    std::string carry;
+    char buf[1 << 16];
+    auto last_progress = Clock::now();
+    for (;;) {
+      if (f == nullptr) f = std::fopen(path.c_str(), "rb");
+      size_t got = f ? std::fread(buf, 1, sizeof buf, f) : 0;
+      if (got == 0) {
+        if (f) std::clearerr(f);
+        if (done.load() && Since(last_progress) > 10) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        continue;
+      }
+      last_progress = Clock::now();
+      int64_t t = now_us();
+      carry.append(buf, got);
+      size_t start = 0;
+      for (size_t nl; (nl = carry.find('\n', start)) != std::string::npos; start = nl + 1) {
+        size_t at = carry.find("\"identity\":\"user:l", start);
+        if (at == std::string::npos || at > nl) continue;
+        uint64_t i = std::strtoull(carry.c_str() + at + 18, nullptr, 10);
+        if (i >= max_triggers) continue;
+        if (lines_of[i]++ == 0) seen_first[i] = t;
+        seen_last[i] = t;
+      }
+      carry.erase(0, start);
+      if (done.load()) {
+        uint64_t complete = 0, expected = 0;
+        for (uint64_t i = 0; i < max_triggers; ++i) {
+          if (started[i].load() == 0) continue;
+          ++expected;
+          complete += lines_of[i] >= 2 ? 1 : 0;
+        }
+        if (complete == expected) break;
+      }
+    }
+    if (f) std::fclose(f);
+  });
+
+  bench::Rng rng(seed ^ 0x5eed);
+  uint64_t sent = 0, triggers = 0, calls = 0;
+  std::vector<double> call_ms;
+  auto t0 = Clock::now();
+  while (sent < total) {
+    double elapsed = Since(t0);
+    uint64_t due = std::min<uint64_t>(total, static_cast<uint64_t>(elapsed * rate));
+    if (due <= sent) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      continue;
+    }
+    std::vector<Event> batch;
+    std::vector<uint64_t> batch_triggers;
+    const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+    while (sent < due && batch.size() < 2400) {
+      Event e;
+      e.timestamp = e.received_at = now;
+      ++sent;
+      if (rng.Next() % 50 == 0 && triggers < max_triggers) {
+        uint64_t i = triggers++;
+        Event id;
+        id.type = EventType::kIdentify;
+        id.user_id = fmt::format("l{}", i);
+        id.message_id = fmt::format("bench-id-{}", i);
+        id.timestamp = id.received_at = now;
+        id.traits = fmt::format("{{\"email\":\"l{}@x.test\",\"consent\":{{\"email\":true}}}}", i);
+        batch.push_back(std::move(id));
+        e.user_id = fmt::format("l{}", i);
+        e.event = TriggerName(static_cast<int>(i % kTriggers));
+        e.properties = "{\"value\":30}";
+        batch_triggers.push_back(i);
+      } else {
+        e.user_id = fmt::format("n{}", rng.Next() % profiles);
+        e.event = fmt::format("Page Event {:02}", rng.Next() % 60);
+      }
+      e.message_id = fmt::format("bench-{}", sent);
+      batch.push_back(std::move(e));
+    }
+    int64_t call_start = now_us();
+    for (uint64_t i : batch_triggers) started[i].store(call_start);
+    auto c0 = Clock::now();
+    auto r = engine->IngestEvents(std::move(batch));
+    call_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c0).count());
+    ++calls;
+    if (!r.ok()) {
+      done = true;
+      tail.join();
+      return r.status();
+    }
+  }
+  double wall = Since(t0);
+  done = true;
+  tail.join();
+  std::vector<double> first, last;
+  uint64_t complete = 0;
+  for (uint64_t i = 0; i < triggers; ++i) {
+    if (lines_of[i] == 0) continue;
+    first.push_back(static_cast<double>(seen_first[i] - started[i].load()) / 1000.0);
+    last.push_back(static_cast<double>(seen_last[i] - started[i].load()) / 1000.0);
+    complete += lines_of[i] >= 2 ? 1 : 0;
+  }
+  std::sort(first.begin(), first.end());
+  std::sort(last.begin(), last.end());
+  std::sort(call_ms.begin(), call_ms.end());
+  auto pct = [](const std::vector<double>& v, double q) {
+    return v.empty() ? 0.0 : v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
+  };
+  json out = {{"offered_events_per_second", rate},
+              {"achieved_events_per_second", static_cast<double>(sent) / wall},
+              {"events", sent},
+              {"identify_events", triggers},
+              {"triggers", triggers},
+              {"triggers_with_both_sends", complete},
+              {"triggers_with_a_send", first.size()},
+              {"ingest_calls", calls},
+              {"ingest_call_ms", {{"p50", pct(call_ms, 0.5)}, {"p99", pct(call_ms, 0.99)}}},
+              {"first_send_ms", {{"p50", pct(first, 0.5)}, {"p99", pct(first, 0.99)}, {"max", pct(first, 1.0)}}},
+              {"second_send_ms", {{"p50", pct(last, 0.5)}, {"p99", pct(last, 0.99)}, {"max", pct(last, 1.0)}}}};
+  std::cerr << fmt::format(
+      "latency: real Engine (fsync on, file channel, delivery thread), 100 live journeys whose first step "
+      "is an email; 2% of events are triggers (each entering 2 journeys), each after an identify\n"
+      "  ours: offered {:.0f} events/s, achieved {:.0f} events/s in {} ingest calls (p50 {:.2f} ms, p99 {:.2f} ms);"
+      " event -> first send in the channel file p50 {:.2f} ms, p99 {:.2f} ms, max {:.1f} ms; -> second send "
+      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends\n",
+      rate, static_cast<double>(sent) / wall, calls, pct(call_ms, 0.5), pct(call_ms, 0.99), pct(first, 0.5),
+      pct(first, 0.99), pct(first, 1.0), pct(last, 0.5), pct(last, 0.99), complete, triggers);
+  engine.reset();
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"signpost journeys benchmark: runtime events/s, goal attribution, event-to-send latency"};
+  uint64_t profiles = 1'000'000, events = 5'000'000, seed = 42;
+  double latency_rate = 0, latency_seconds = 10;
+  bool skip_latency = false;
+  std::vector<double> extra_rates;
+  app.add_option("--profiles", profiles, "Profiles (default 1000000)");
+  app.add_option("--events", events, "Events in the generated stream (default 5000000)");
+  app.add_option("--seed", seed, "PRNG seed (default 42)");
+  app.add_option("--latency-rate", latency_rate, "Events/s offered to the live engine (default: half of the runtime's)");
+  app.add_option("--latency-extra-rates", extra_rates, "More rates to measure latency at (events/s)");
+  app.add_option("--latency-seconds", latency_seconds, "Seconds of paced ingest (default 10)");
+  app.add_flag("--skip-latency", skip_latency, "Skip the live-engine latency part");
+  CLI11_PARSE(app, argc, argv);
+
+  std::cerr << "journeys: no peer (nothing comparable runs journeys locally); figures are signpost's only\n";
+  json goals_json;
+  auto rt = RunRuntime(profiles, events, seed, &goals_json);
+  if (!rt.ok()) {
+    std::cerr << "journeys_bench: " << rt.status().ToString() << "\n";
+    return 1;
+  }
+  json out = {{"engine", "signpost"}, {"runtime", rt->out}, {"goals", goals_json}};
+  if (!skip_latency) {
+    std::vector<double> rates = {latency_rate > 0 ? latency_rate : rt->events_per_second / 2};
+    rates.insert(rates.end(), extra_rates.begin(), extra_rates.end());
+    json points = json::array();
+    for (double rate : rates) {
+      auto lat = RunLatency(rate, latency_seconds, profiles, seed);
+      if (!lat.ok()) {
+        std::cerr << "journeys_bench: latency: " << lat.status().ToString() << "\n";
+        points.push_back({{"offered_events_per_second", rate}, {"error", lat.status().ToString()}});
+        continue;
+      }
+      points.push_back(*lat);
+    }
+    out["latency"] = points;
+  }
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
