@@ -50,6 +50,12 @@ class Environment {
   virtual SegmentDependencies DependenciesOf(std::string_view segment) = 0;
   // Members of segment `name` at `at` (for journeys whose entry is a segment).
   virtual Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) = 0;
+  // The variant every new profile gets at a split step once its experiment is decided (the winner,
+  // or the default variant when no winner came in time); nullopt while the test runs.
+  virtual std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step,
+                                                 TimeMs at) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace signpost::journeys

@@ -562,6 +562,12 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
             break;
           }
         }
+        // A decided experiment sends every new profile to its winner.
+        if (auto winner = env_->SplitWinner(c.journey->id, s.id, t)) {
+          for (const auto& v : s.variants) {
+            if (v.id == *winner) chosen = &v;
+          }
+        }
         i.variant = chosen->id;
         c.fx->events.push_back(SystemEvent(c, se::kExperimentAssigned, "assigned/" + s.id, t,
                                            {{"step", s.id}, {"variant", chosen->id}}));

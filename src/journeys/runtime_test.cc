@@ -20,6 +20,7 @@ struct FakeWorld {
   std::map<uint64_t, std::map<std::string, std::string>> traits;  // profile -> name -> JSON
   std::map<std::string, std::set<uint64_t>> segments;
   std::map<std::string, SegmentDependencies> deps;
+  std::map<std::string, std::string> winners;  // "journey/step" -> decided variant
 };
 
 class FakeScope : public ProfileScope {
@@ -54,6 +55,11 @@ class FakeEnv : public Environment {
   explicit FakeEnv(FakeWorld* w) : w_(w) {}
   std::unique_ptr<ProfileScope> Open(ProfileId p) override { return std::make_unique<FakeScope>(w_, p); }
   SegmentDependencies DependenciesOf(std::string_view s) override { return w_->deps[std::string(s)]; }
+  std::optional<std::string> SplitWinner(std::string_view j, std::string_view step, TimeMs) override {
+    auto it = w_->winners.find(std::string(j) + "/" + std::string(step));
+    if (it == w_->winners.end()) return std::nullopt;
+    return it->second;
+  }
   Result<std::vector<ProfileId>> Members(std::string_view s, TimeMs) override {
     std::vector<ProfileId> out;
     for (uint64_t p : w_->segments[std::string(s)]) out.push_back(ProfileId(p));
@@ -349,6 +355,35 @@ TEST_F(RuntimeTest, StateSurvivesARoundTripAndTimersFireOnce) {
   restored.AdvanceTo(kT0 + kHour, &fx);
   ASSERT_EQ(fx.messages.size(), 1u);
   EXPECT_EQ(fx.messages[0].key, "cart/1/1/1/reminder");
+}
+
+TEST_F(RuntimeTest, SplitAssignmentIsStableByWeightAndADecidedWinnerTakesEveryNewProfile) {
+  Apply(R"(
+kind: journey
+id: ab
+entry: { event: Go, reentry: always }
+steps:
+  - id: s
+    split: { variants: [ { id: A, weight: 30% }, { id: B, weight: 70% } ] }
+)");
+  Start("ab");
+  auto variants = [this](uint64_t from, uint64_t to, TimeMs at) {
+    std::map<std::string, int> n;
+    for (uint64_t p = from; p < to; ++p) Send(p, "Go", at);
+    for (const Event& e : fx_.events) {
+      if (e.event != system_events::kExperimentAssigned) continue;
+      uint64_t p = std::stoull(e.user_id.substr(1));
+      if (p >= from && p < to) ++n[nlohmann::json::parse(e.properties)["variant"].get<std::string>()];
+    }
+    return n;
+  };
+  auto first = variants(1, 2001, kT0);
+  EXPECT_NEAR(first["A"], 600, 90);
+  EXPECT_NEAR(first["B"], 1400, 90);
+  world_.winners["ab/s"] = "A";
+  auto after = variants(5001, 5501, kT0 + kHour);
+  EXPECT_EQ(after["A"], 500);
+  EXPECT_EQ(after["B"], 0);
 }
 
 TEST(JourneyDefinitionTest, BadDefinitionsAreRefusedWithTheFieldAndTheFix) {
