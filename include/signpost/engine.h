@@ -155,6 +155,35 @@ class Engine {
   // Who attained the goal: profile, when, through which entry.
   Result<nlohmann::json> GoalPeople(std::string_view journey, const nlohmann::json& query) const;
 
+  // ---- experiments (engine_experiments.cc) --------------------------------------------------
+  // Every split step of every journey: {"experiments": [{journey, step, metric, state (running |
+  // winner | no_winner | ended), winner, assign_to, default, started_at, decided_at, variants:
+  // [{id, weight, entered, converted, rate, interval, prob_best, lift, difference_interval,
+  // relative_lift_interval, p_value, significant}], warnings}]}. Entered: profiles with an
+  // `Experiment Assigned` for the step (holdout excluded); converted by the split's metric (goal
+  // credit through an assigned entry, or an open / click of a message sent after the assignment).
+  // The decision is fixed at the first daily look since the first assignment that ended the test.
+  // Cost: one pass over the stored events of every entered profile of journeys with splits.
+  Result<nlohmann::json> Experiments() const;
+  // One split step's report, as one item of Experiments(). kNotFound naming the journey or step.
+  Result<nlohmann::json> Experiment(std::string_view journey, std::string_view step) const;
+  // Treated against holdout on the goal and, with query["funnel"] = a stored funnel id, on each of
+  // its steps reached in order after the profile's first entry: {journey, funnel, level, treated,
+  // holdout: {entered, attained}, goal: lift, steps: [{step, name, treated_reached,
+  // holdout_reached, ...lift}], warnings}; a lift is {treated_rate, holdout_rate, absolute,
+  // absolute_interval, relative (null when the holdout rate is 0), relative_interval, significant}.
+  // kNotFound for an unknown journey or funnel; kInvalidArgument for a funnel with status steps.
+  Result<nlohmann::json> HoldoutLift(std::string_view journey, const nlohmann::json& query) const;
+  // Money of the treated profiles: query "cost.<channel>" = cost per message (every channel the
+  // journey sent on needs one: else kInvalidArgument naming `cost.<channel>`), "revenue" = the
+  // goal event's property (default properties.revenue), "funnel" = goal steps. Returns {journey,
+  // funnel, costs, messages: [{channel, messages, cost_per_message, cost}], total_cost, treated,
+  // goal: {progressed, cost_per_progressed}, steps: [{step, name, progressed,
+  // cost_per_progressed}], revenue: {property, total, profiles, ltv, by_group: [{group, profiles,
+  // revenue, ltv}]}, warnings}; groups are the last funnel step completed ("0. none", "2. Paid"),
+  // or "attained" / "not attained" without a funnel.
+  Result<nlohmann::json> JourneyMoney(std::string_view journey, const nlohmann::json& query) const;
+
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.
   std::string MetricsText() const;

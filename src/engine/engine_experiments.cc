@@ -1,0 +1,513 @@
+// Engine: experiments. Split-step reports, holdout lift and money, each computed from the stored
+// events of the journey's entered profiles (rules in src/engine/README.md, "Experiments").
+#include "engine/engine_experiments.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "analytics/experiment.h"
+#include "analytics/experiment_lift.h"
+#include "analytics/experiment_money.h"
+#include "analytics/funnel_definition.h"
+#include "analytics/json_match.h"
+#include "base/system_events.h"
+#include "base/time.h"
+#include "engine/engine_goals.h"
+#include "engine/engine_journeys.h"
+#include "goals/goal_definition.h"
+
+namespace signpost {
+
+using nlohmann::json;
+namespace se = system_events;
+
+namespace {
+
+// ---- what a report reads ---------------------------------------------------------------------
+
+// A journey as the reports need it, copied under the journeys mutex.
+struct JourneySnapshot {
+  std::shared_ptr<const journeys::JourneyDefinition> def;  // the latest version
+  std::vector<goals::JourneyGoal> goals;                   // every journey's goal (credits are joint)
+  std::optional<goals::GoalDefinition> goal;               // this journey's, if any
+  std::vector<ProfileId> profiles;                         // everyone who ever entered
+};
+
+// Caller holds m.journeys->mu.
+Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey) {
+  const JourneysPart& j = *m.journeys;
+  const std::string id(journey);
+  JourneySnapshot s;
+  s.def = j.runtime->Definition(id, 0);
+  if (!s.def) return Status::NotFound(fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
+  for (const auto& [gid, g] : j.goals) {
+    s.goals.push_back(g);
+    if (gid == id) s.goal = g.goal;
+  }
+  s.profiles = j.runtime->ProfilesIn(id);
+  return s;
+}
+
+Result<JourneySnapshot> Snapshot(const Engine::Impl& m, std::string_view journey) {
+  std::lock_guard lock(m.journeys->mu);
+  return SnapshotLocked(m, journey);
+}
+
+// One entered profile: its track events by (timestamp, seq), its entries of this journey, its
+// credit for this journey's goal.
+struct ProfileFacts {
+  std::vector<Event> events;
+  std::vector<goals::EntryRecord> entries;  // of this journey, by entry time; never empty
+  std::optional<goals::Credit> credit;
+  bool holdout() const { return entries.front().holdout; }  // stable per (profile, journey)
+  TimeMs entered_at() const { return entries.front().entered_at; }
+};
+
+Result<std::vector<ProfileFacts>> Gather(const Engine::Impl& m, std::string_view journey,
+                                         const JourneySnapshot& s) {
+  std::vector<ProfileFacts> out;
+  out.reserve(s.profiles.size());
+  for (ProfileId p : s.profiles) {
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, s.goals, nullptr, true));
+    ProfileFacts f;
+    for (auto& e : a.entries) {
+      if (e.journey == journey) f.entries.push_back(std::move(e));
+    }
+    if (f.entries.empty()) continue;  // merged away: its entries live on the surviving profile
+    for (auto& c : a.credits) {
+      if (c.journey == journey) f.credit = std::move(c);
+    }
+    SP_ASSIGN_OR_RETURN(f.events, m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
+    std::erase_if(f.events, [](const Event& e) { return e.type != EventType::kTrack; });
+    std::stable_sort(f.events.begin(), f.events.end(), [](const Event& a, const Event& b) {
+      return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+    });
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The properties of a system event of `journey`; null when the event is of another journey.
+json JourneyProps(const Event& e, std::string_view journey) {
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object() || p.value(std::string(se::kPropJourney), "") != journey) return nullptr;
+  return p;
+}
+
+std::string Text(const json& q, const char* key) {
+  if (!q.is_object() || !q.contains(key)) return "";
+  return q[key].is_string() ? q[key].get<std::string>() : q[key].dump();
+}
+
+json IntervalJson(const analytics::stats::Interval& i) {
+  auto side = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  return json::array({side(i.low), side(i.high)});
+}
+
+json LiftJson(const analytics::Lift& l) {
+  return {{"treated_rate", l.treated_rate},
+          {"holdout_rate", l.holdout_rate},
+          {"absolute", l.absolute},
+          {"absolute_interval", IntervalJson(l.absolute_interval)},
+          {"relative", l.relative ? json(*l.relative) : json(nullptr)},
+          {"relative_interval", IntervalJson(l.relative_interval)},
+          {"significant", l.absolute_interval.low > 0 || l.absolute_interval.high < 0}};
+}
+
+// ---- splits --------------------------------------------------------------------------------------
+
+// One profile in a split: its variant, when it was first assigned, and when it first met the metric.
+struct Assignment {
+  size_t variant = 0;
+  TimeMs at = 0;
+  std::optional<TimeMs> converted_at;
+};
+
+// The profile's assignment at split `step` (its first, outside the holdout), nullopt when it has none.
+// Converted: `goal` — its credit is through an entry assigned at this step; `opens` / `clicks` — a
+// Message Opened or Clicked (clicks: Clicked only; a click implies the open) of this journey and of
+// an assigned entry, for a message sent at or after that entry's assignment.
+std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view journey,
+                                       const journeys::Step& step) {
+  std::map<int64_t, TimeMs> assigned;  // entry -> assignment time (non-holdout entries)
+  std::map<std::string, TimeMs> sent;  // message key -> sent time
+  std::optional<Assignment> a;
+  auto holdout_entry = [&f](int64_t entry) {
+    for (const auto& e : f.entries)
+      if (e.entry == entry) return e.holdout;
+    return true;  // an entry we do not know is not counted
+  };
+  for (const Event& e : f.events) {
+    if (e.event == se::kExperimentAssigned) {
+      json p = JourneyProps(e, journey);
+      if (p.is_null() || p.value("step", "") != step.id) continue;
+      int64_t entry = p.value(std::string(se::kPropEntry), int64_t{0});
+      if (holdout_entry(entry) || assigned.count(entry)) continue;
+      auto v = std::find_if(step.variants.begin(), step.variants.end(),
+                            [&p](const journeys::SplitVariant& sv) { return sv.id == p.value("variant", ""); });
+      if (v == step.variants.end()) continue;  // a variant of an older version
+      assigned[entry] = e.timestamp;
+      if (!a) a = Assignment{static_cast<size_t>(v - step.variants.begin()), e.timestamp, std::nullopt};
+    } else if (e.event == se::kMessageSent && step.split_metric != "goal") {
+      if (json p = JourneyProps(e, journey); !p.is_null()) sent[p.value("key", "")] = e.timestamp;
+    } else if ((e.event == se::kMessageClicked || (e.event == se::kMessageOpened && step.split_metric == "opens")) &&
+               step.split_metric != "goal" && a && !a->converted_at) {
+      json p = JourneyProps(e, journey);
+      if (p.is_null()) continue;
+      auto entry = assigned.find(p.value(std::string(se::kPropEntry), int64_t{0}));
+      if (entry == assigned.end()) continue;
+      auto s = sent.find(p.value("key", ""));
+      if ((s != sent.end() ? s->second : e.timestamp) >= entry->second) a->converted_at = e.timestamp;
+    }
+  }
+  if (a && step.split_metric == "goal" && f.credit && assigned.count(f.credit->entry)) {
+    a->converted_at = f.credit->hit_at;
+  }
+  return a;
+}
+
+std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step, const std::vector<Assignment>& as,
+                                               TimeMs at) {
+  std::vector<analytics::VariantCounts> counts;
+  for (const auto& v : step.variants) counts.push_back({v.id, 0, 0});
+  for (const Assignment& a : as) {
+    if (a.at > at) continue;
+    ++counts[a.variant].entered;
+    if (a.converted_at && *a.converted_at <= at) ++counts[a.variant].converted;
+  }
+  return counts;
+}
+
+// The report of one split step at the clock's now, with the decision fixed at the first daily look
+// that ended the test (see SplitWinner).
+struct SplitResult {
+  analytics::ExperimentReport report;
+  std::optional<TimeMs> started, decided_at;
+};
+
+Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey, const journeys::Step& step,
+                                  const std::vector<ProfileFacts>& facts) {
+  std::vector<Assignment> as;
+  SplitResult r;
+  for (const auto& f : facts) {
+    if (auto a = AssignmentOf(f, journey, step)) {
+      as.push_back(*a);
+      r.started = std::min(r.started.value_or(a->at), a->at);
+    }
+  }
+  const TimeMs now = m.clock->NowMs();
+  analytics::ExperimentPolicy policy;
+  const TimeMs started = r.started.value_or(now);
+  std::optional<analytics::ExperimentReport> decided;
+  if (r.started) {
+    analytics::ExperimentPolicy look = policy;
+    look.probability_draws = 1;  // the looks need the decision only
+    for (TimeMs t = started + kDayMs; t <= now && !decided; t += kDayMs) {
+      SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at, analytics::Evaluate(CountsAt(step, as, t), look, started, t));
+      if (at.decision != analytics::ExperimentDecision::kRunning) {
+        decided = std::move(at);
+        r.decided_at = t;
+      }
+    }
+  }
+  SP_ASSIGN_OR_RETURN(r.report, analytics::Evaluate(CountsAt(step, as, now), policy, started, now));
+  if (decided) {
+    r.report.decision = decided->decision;
+    r.report.winner = decided->winner;
+    r.report.assign_to = decided->assign_to;
+  } else {
+    r.report.decision = analytics::ExperimentDecision::kRunning;
+    r.report.winner.reset();
+    r.report.assign_to.reset();
+  }
+  return r;
+}
+
+json SplitJson(std::string_view journey, const journeys::Step& step, const SplitResult& r, bool has_goal) {
+  const auto& rep = r.report;
+  json variants = json::array();
+  for (size_t i = 0; i < rep.variants.size(); ++i) {
+    const auto& v = rep.variants[i];
+    variants.push_back({{"id", v.id},
+                        {"weight", step.variants[i].weight},
+                        {"entered", v.entered},
+                        {"converted", v.converted},
+                        {"rate", v.rate},
+                        {"interval", IntervalJson(v.interval)},
+                        {"prob_best", v.probability_best},
+                        {"lift", v.rate - rep.variants[0].rate},
+                        {"difference_interval", IntervalJson(v.difference)},
+                        {"relative_lift_interval", IntervalJson(v.relative_lift)},
+                        {"p_value", v.p_value},
+                        {"significant", v.significant}});
+  }
+  json warnings = rep.warnings;
+  if (step.split_metric == "goal" && !has_goal)
+    warnings.push_back("the journey has no goal, so nothing converts; add a `goal:` block or use metric: opens");
+  auto id = [&rep](const std::optional<size_t>& i) { return i ? json(rep.variants[*i].id) : json(nullptr); };
+  return {{"journey", journey},
+          {"step", step.id},
+          {"metric", step.split_metric},
+          {"state", analytics::DecisionName(rep.decision)},
+          {"winner", id(rep.winner)},
+          {"assign_to", id(rep.assign_to)},
+          {"default", step.variants.front().id},
+          {"started_at", r.started ? json(FormatIso8601(*r.started)) : json(nullptr)},
+          {"decided_at", r.decided_at ? json(FormatIso8601(*r.decided_at)) : json(nullptr)},
+          {"minimum_sample_met", rep.minimum_sample_met},
+          {"alpha_per_comparison", rep.alpha_per_comparison},
+          {"variants", variants},
+          {"warnings", warnings}};
+}
+
+const journeys::Step* SplitStep(const journeys::JourneyDefinition& def, std::string_view step) {
+  for (const auto& s : def.steps)
+    if (s.id == step && s.kind == journeys::StepKind::kSplit) return &s;
+  return nullptr;
+}
+
+Status NoSplit(std::string_view journey, std::string_view step) {
+  return Status::NotFound(fmt::format(
+      "step '{}' of journey '{}' is not a split step; GET /api/experiments lists the experiments", step, journey));
+}
+
+// ---- goal steps -----------------------------------------------------------------------------------
+
+// A stored funnel whose steps are events (status steps need trait history the stored events of a
+// journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
+Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::string_view id) {
+  auto rec = m.store().definitions().Get("funnel", id, 0);
+  if (!rec.ok()) return Status::NotFound(fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
+  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(rec->body));
+  for (size_t i = 0; i < def.steps.size(); ++i) {
+    if (def.steps[i].any_of.empty())
+      return Status::InvalidArgument(fmt::format(
+          "funnel: step {} of '{}' is a status step; goal steps here must be events", i + 1, id));
+  }
+  def.id = rec->id;
+  return def;
+}
+
+bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event& e, analytics::JsonMatcher& jm) {
+  for (const auto& mt : any_of) {
+    if (mt.event == e.event && jm.Matches(mt.where, {e.properties, e.context, "{}"})) return true;
+  }
+  return false;
+}
+
+// The funnel steps the profile reached in order after its first entry (its events at or after
+// entering, each step filled by a later event than the one before; optional steps count as
+// required; the funnel's window is not applied — the journey's entry starts the attempt).
+int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f, analytics::JsonMatcher& jm) {
+  size_t k = 0;
+  for (const Event& e : f.events) {
+    if (k == funnel.steps.size()) break;
+    if (e.timestamp < f.entered_at() || se::IsReserved(e.event)) continue;
+    if (MatchesAny(funnel.steps[k].any_of, e, jm)) ++k;
+  }
+  return static_cast<int>(k);
+}
+
+Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Impl& m, const json& query) {
+  std::string id = Text(query, "funnel");
+  if (id.empty()) return std::optional<analytics::FunnelDefinition>();
+  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, LoadFunnel(m, id));
+  return std::optional<analytics::FunnelDefinition>(std::move(def));
+}
+
+}  // namespace
+
+// ---- public ----------------------------------------------------------------------------------------
+
+Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
+                                               std::string_view step) {
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, SnapshotLocked(m, journey));
+  const journeys::Step* split = SplitStep(*s.def, step);
+  if (!split) return NoSplit(journey, step);
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
+  SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
+  if (!r.report.assign_to) return std::optional<std::string>();
+  return std::optional<std::string>(split->variants[*r.report.assign_to].id);
+}
+
+Result<json> Engine::Experiments() const {
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
+  json out = json::array();
+  for (const auto& rec : records) {
+    auto s = Snapshot(m, rec.id);
+    if (!s.ok()) continue;  // stored but not loaded (does not parse): Journeys() reports it
+    bool any = std::any_of(s->def->steps.begin(), s->def->steps.end(),
+                           [](const journeys::Step& st) { return st.kind == journeys::StepKind::kSplit; });
+    if (!any) continue;
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, rec.id, *s));
+    for (const auto& st : s->def->steps) {
+      if (st.kind != journeys::StepKind::kSplit) continue;
+      SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, rec.id, st, facts));
+      out.push_back(SplitJson(rec.id, st, r, s->goal.has_value()));
+    }
+  }
+  return json{{"experiments", out}};
+}
+
+Result<json> Engine::Experiment(std::string_view journey, std::string_view step) const {
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+  const journeys::Step* split = SplitStep(*s.def, step);
+  if (!split) return NoSplit(journey, step);
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
+  SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
+  return SplitJson(journey, *split, r, s.goal.has_value());
+}
+
+Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) const {
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
+  analytics::GroupCounts treated, holdout;
+  std::vector<analytics::StepReached> steps(funnel ? funnel->steps.size() : 0);
+  analytics::JsonMatcher jm;
+  for (const auto& f : facts) {
+    analytics::GroupCounts& g = f.holdout() ? holdout : treated;
+    ++g.profiles;
+    if (f.credit) ++g.converted;
+    if (!funnel) continue;
+    int reached = StepsReached(*funnel, f, jm);
+    for (int k = 0; k < reached; ++k) ++(f.holdout() ? steps[k].holdout : steps[k].treated);
+  }
+  SP_ASSIGN_OR_RETURN(analytics::Lift goal, analytics::HoldoutLift(treated, holdout));
+  SP_ASSIGN_OR_RETURN(std::vector<analytics::Lift> lifts,
+                      analytics::StepLifts(treated.profiles, holdout.profiles, steps));
+  json step_rows = json::array();
+  for (size_t k = 0; k < lifts.size(); ++k) {
+    json row = LiftJson(lifts[k]);
+    row["step"] = k + 1;
+    row["name"] = funnel->steps[k].name;
+    row["treated_reached"] = steps[k].treated;
+    row["holdout_reached"] = steps[k].holdout;
+    step_rows.push_back(std::move(row));
+  }
+  json warnings = json::array();
+  if (!s.goal) warnings.push_back("the journey has no goal: the goal lift is 0 (add a `goal:` block)");
+  if (holdout.profiles == 0)
+    warnings.push_back("no holdout profiles: set `settings: { holdout: 10% }` in the journey to measure lift");
+  return json{{"journey", journey},
+              {"funnel", funnel ? json(funnel->id) : json(nullptr)},
+              {"level", 0.95},
+              {"treated", {{"entered", treated.profiles}, {"attained", treated.converted}}},
+              {"holdout", {{"entered", holdout.profiles}, {"attained", holdout.converted}}},
+              {"goal", LiftJson(goal)},
+              {"steps", step_rows},
+              {"warnings", warnings}};
+}
+
+Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) const {
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
+  std::map<std::string, double, std::less<>> costs;
+  if (query.is_object()) {
+    for (const auto& [key, value] : query.items()) {
+      if (key.rfind("cost.", 0) != 0) continue;
+      std::string t = value.is_string() ? value.get<std::string>() : value.dump();
+      char* end = nullptr;
+      double c = std::strtod(t.c_str(), &end);
+      if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(c) || c < 0)
+        return Status::InvalidArgument(fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
+      costs[key.substr(5)] = c;
+    }
+  }
+  std::string revenue_text = Text(query, "revenue");
+  SP_ASSIGN_OR_RETURN(analytics::PropertyPath revenue_path,
+                      analytics::ParsePropertyPath(revenue_text.empty() ? "properties.revenue" : revenue_text));
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
+
+  std::map<std::string, uint64_t> sent;  // channel -> messages (treated profiles; holdout gets none)
+  uint64_t treated = 0, attained = 0;
+  std::vector<uint64_t> reached_step(funnel ? funnel->steps.size() : 0);
+  std::vector<analytics::ProfileRevenue> revenue;
+  const bool event_goal = s.goal && s.goal->met_when == goals::MetWhenKind::kEvent;
+  analytics::JsonMatcher jm;
+  for (const auto& f : facts) {
+    if (f.holdout()) continue;
+    ++treated;
+    if (f.credit) ++attained;
+    double amount = 0;
+    for (const Event& e : f.events) {
+      if (e.event == se::kMessageSent) {
+        if (json p = JourneyProps(e, journey); !p.is_null()) ++sent[p.value("channel", "")];
+      } else if (event_goal && e.timestamp >= f.entered_at() && MatchesAny({s.goal->trigger}, e, jm)) {
+        std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
+        char* end = nullptr;
+        double x = std::strtod(v.c_str(), &end);
+        if (!v.empty() && end == v.c_str() + v.size() && std::isfinite(x)) amount += x;
+      }
+    }
+    std::string group = f.credit ? "attained" : "not attained";
+    if (funnel) {
+      int k = StepsReached(*funnel, f, jm);
+      for (int i = 0; i < k; ++i) ++reached_step[i];
+      group = k == 0 ? "0. none" : fmt::format("{}. {}", k, funnel->steps[k - 1].name);
+    }
+    revenue.push_back({group, amount});
+  }
+
+  std::vector<analytics::ChannelMessages> messages;
+  json message_rows = json::array();
+  for (const auto& [channel, n] : sent) {
+    auto c = costs.find(channel);
+    if (c == costs.end())
+      return Status::InvalidArgument(fmt::format(
+          "cost.{0}: the journey sent {1} messages on channel '{0}' without a cost; add cost.{0}=<amount per message>",
+          channel, n));
+    messages.push_back({channel, n});
+    message_rows.push_back({{"channel", channel}, {"messages", n}, {"cost_per_message", c->second},
+                            {"cost", static_cast<double>(n) * c->second}});
+  }
+  auto per = [&](uint64_t progressed) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(analytics::CostReport r, analytics::CostPerProgressed(messages, costs, progressed));
+    return json{{"progressed", progressed},
+                {"cost_per_progressed", r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
+  };
+  SP_ASSIGN_OR_RETURN(analytics::CostReport total, analytics::CostPerProgressed(messages, costs, attained));
+  SP_ASSIGN_OR_RETURN(json goal_row, per(attained));
+  json step_rows = json::array();
+  for (size_t k = 0; k < reached_step.size(); ++k) {
+    SP_ASSIGN_OR_RETURN(json row, per(reached_step[k]));
+    row["step"] = k + 1;
+    row["name"] = funnel->steps[k].name;
+    step_rows.push_back(std::move(row));
+  }
+  json groups = json::array();
+  std::vector<double> amounts;
+  for (const auto& r : revenue) amounts.push_back(r.revenue);
+  for (const auto& g : analytics::RevenueByGroup(revenue)) {
+    groups.push_back({{"group", g.group}, {"profiles", g.profiles}, {"revenue", g.revenue}, {"ltv", g.ltv}});
+  }
+  std::sort(groups.begin(), groups.end(), [](const json& a, const json& b) { return a["group"] < b["group"]; });
+  json warnings = json::array();
+  if (!event_goal) warnings.push_back("revenue needs a goal met by an event (goal.met_when.event); it is 0 here");
+  const double total_revenue = analytics::SumRevenue(amounts);
+  return json{{"journey", journey},
+              {"funnel", funnel ? json(funnel->id) : json(nullptr)},
+              {"costs", costs},
+              {"messages", message_rows},
+              {"total_cost", total.total_cost},
+              {"treated", treated},
+              {"goal", goal_row},
+              {"steps", step_rows},
+              {"revenue",
+               {{"property", revenue_path.text},
+                {"total", total_revenue},
+                {"profiles", treated},
+                {"ltv", treated ? total_revenue / static_cast<double>(treated) : 0.0},
+                {"by_group", groups}}},
+              {"warnings", warnings}};
+}
+
+}  // namespace signpost

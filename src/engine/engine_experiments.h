@@ -1,0 +1,29 @@
+// Journey experiments inside the engine: the split-step reports (counts per variant on the split's
+// metric, evaluated by analytics::Evaluate), holdout lift on the goal and goal steps, and money
+// (cost per progressed profile, revenue and LTV by funnel step). Everything is computed from each
+// entered profile's stored events (its journey system events and its own track events), goal
+// credits through AttributeStored, so the live engine and a replay count by the same rules.
+// The report methods themselves are Engine members (include/signpost/engine.h, "experiments").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/engine_impl.h"
+
+namespace signpost {
+
+// The variant every new profile of split step `step` of `journey` gets once the test is over: the
+// decided winner, or the default (first) variant after `no_winner_after` (30 days) without one.
+// nullopt while the test is running. The decision is the first non-running one at the daily looks
+// since the first assignment (started + 1 day, + 2 days, ... up to the clock's now), evaluated on
+// the counts as of each look, so once made it never changes (the always-valid test allows any
+// looking schedule). kNotFound when the journey or the split step does not exist.
+// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do; the function
+// reads the store and costs one pass over the events of the journey's entered profiles, so callers
+// on a hot path should keep the first non-null answer (it is final).
+Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
+                                               std::string_view step);
+
+}  // namespace signpost

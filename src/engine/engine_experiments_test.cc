@@ -1,0 +1,322 @@
+// Experiments through the engine: a journey with a 20% holdout, a 50/50 split and a purchase goal
+// runs live on a ManualClock for 300 profiles; the test sends the purchases itself (which profiles
+// convert depends on the variant and group the runtime gave them, read back from their events) and
+// checks the split report, the holdout lift and the money report against counts it computes from
+// what it sent.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "base/system_events.h"
+#include "base/time.h"
+#include "engine/engine_delivery.h"
+#include "engine/engine_experiments.h"
+#include "engine/engine_journeys.h"
+#include "signpost/engine.h"
+
+namespace signpost {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+namespace se = system_events;
+
+constexpr const char* kDefinitions[] = {
+    "kind: channel\nid: email\ntype: file\npath: email.ndjson\n",
+    "kind: template\nid: welcome\nchannel: email\nsubject: Welcome\nhtml: \"<p>Hello</p>\"\n",
+    "kind: funnel\nid: purchase-path\nsteps:\n  - event: Viewed Pricing\n  - event: Order Completed\n",
+    R"(kind: journey
+id: onboarding
+name: Onboarding
+entry: { event: Signed Up }
+settings: { holdout: 20% }
+goal: { type: drive_purchase, met_when: { event: Order Completed } }
+steps:
+  - id: ab
+    split: { metric: goal, variants: [ { id: A, weight: 50%, goto: mail-a }, { id: B, weight: 50%, goto: mail-b } ] }
+  - id: mail-a
+    message: { channel: email, template: welcome }
+    next: end
+  - id: mail-b
+    message: { channel: email, template: welcome }
+)"};
+
+constexpr int kProfiles = 300;
+
+// What the runtime did to one profile, read back from its system events.
+struct Treatment {
+  bool holdout = false;
+  std::string variant;
+  std::map<std::string, int> sent;  // channel -> Message Sent
+};
+
+class EngineExperimentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("signpost-experiments-" + std::to_string(std::random_device{}()));
+    t0_ = *ParseIso8601("2026-11-01T00:00:00Z");
+    clock_.Set(t0_);
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+    for (const char* d : kDefinitions) {
+      auto r = engine_->Apply(d, "test");
+      ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
+    }
+    ASSERT_TRUE(engine_->SetJourneyState("onboarding", "live").ok());
+  }
+  void TearDown() override {
+    engine_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static std::string User(int i) { return "u" + std::to_string(i); }
+  Event Make(EventType type, int i, const std::string& name, TimeMs at, json properties = json::object()) {
+    Event e;
+    e.type = type;
+    e.user_id = User(i);
+    e.event = name;
+    e.timestamp = e.received_at = at;
+    e.properties = properties.dump();
+    e.message_id = "m" + std::to_string(++messages_);
+    return e;
+  }
+  void Ingest(std::vector<Event> events) {
+    auto r = engine_->IngestEvents(std::move(events));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r->rejections.empty()) << r->rejections.front().reason;
+  }
+  Treatment TreatmentOf(int i) {
+    Treatment t;
+    auto r = engine_->ProfileEvents(User(i), 0);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    for (const auto& e : (*r)["events"]) {
+      const json p = e.value("properties", json::object());
+      if (e.value("event", "") == se::kJourneyEntered) t.holdout = p.value("holdout", false);
+      if (e.value("event", "") == se::kExperimentAssigned) t.variant = p.value("variant", "");
+      if (e.value("event", "") == se::kMessageSent) ++t.sent[p.value("channel", "")];
+    }
+    return t;
+  }
+
+  // Everyone signs up; the runtime enters, holds out, splits and mails them; then the test sends
+  // the purchases: who converts depends on the variant (A every 4th, B every 3rd, holdout every
+  // 6th), plus a purchase before entry (never counted) and pricing views for the funnel.
+  void Run() {
+    std::vector<Event> events;
+    for (int i = 0; i < kProfiles; ++i) {
+      Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
+      id.event.clear();
+      id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
+      events.push_back(std::move(id));
+      if (i % 10 == 1) events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
+      events.push_back(Make(EventType::kTrack, i, "Signed Up", t0_ + kHourMs + i * 1000));
+    }
+    clock_.Set(t0_ + 2 * kHourMs);
+    Ingest(std::move(events));
+    ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+
+    events.clear();
+    for (int i = 0; i < kProfiles; ++i) {
+      Treatment t = TreatmentOf(i);
+      ASSERT_FALSE(t.variant.empty()) << User(i) << " was not assigned";
+      const bool converts = t.holdout ? i % 6 == 0 : t.variant == "A" ? i % 4 == 0 : i % 3 == 0;
+      const bool views = converts || i % 2 == 0;
+      if (views) events.push_back(Make(EventType::kTrack, i, "Viewed Pricing", t0_ + 3 * kHourMs));
+      if (converts)
+        events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + kDayMs, {{"revenue", 10 + i % 7}}));
+      treatments_.push_back(std::move(t));
+      converts_.push_back(converts);
+      views_.push_back(views);
+    }
+    clock_.Set(t0_ + 2 * kDayMs);
+    Ingest(std::move(events));
+    ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  }
+
+  fs::path dir_;
+  ManualClock clock_;
+  TimeMs t0_ = 0;
+  std::unique_ptr<Engine> engine_;
+  int messages_ = 0;
+  std::vector<Treatment> treatments_;
+  std::vector<bool> converts_, views_;
+};
+
+TEST_F(EngineExperimentsTest, SplitReportCountsAssignedNonHoldoutProfilesAndTheirGoalCredits) {
+  ASSERT_NO_FATAL_FAILURE(Run());
+  std::map<std::string, std::pair<uint64_t, uint64_t>> want;  // variant -> entered, converted
+  for (int i = 0; i < kProfiles; ++i) {
+    if (treatments_[i].holdout) continue;
+    auto& [entered, converted] = want[treatments_[i].variant];
+    ++entered;
+    if (converts_[i]) ++converted;
+  }
+  ASSERT_GT(want["A"].first, 50u);
+  ASSERT_GT(want["B"].first, 50u);
+
+  auto all = engine_->Experiments();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ((*all)["experiments"].size(), 1u);
+  const json e = (*all)["experiments"][0];
+  EXPECT_EQ(e["journey"], "onboarding");
+  EXPECT_EQ(e["step"], "ab");
+  EXPECT_EQ(e["metric"], "goal");
+  EXPECT_EQ(e["state"], "running");  // far below the minimum sample
+  EXPECT_TRUE(e["winner"].is_null());
+  EXPECT_EQ(e["started_at"], "2026-11-01T01:00:00.000Z");
+  ASSERT_EQ(e["variants"].size(), 2u);
+  double prob_sum = 0;
+  for (const auto& v : e["variants"]) {
+    const auto& [entered, converted] = want[v["id"].get<std::string>()];
+    SCOPED_TRACE(v.dump());
+    EXPECT_EQ(v["weight"], 50.0);
+    EXPECT_EQ(v["entered"], entered);
+    EXPECT_EQ(v["converted"], converted);
+    EXPECT_NEAR(v["rate"].get<double>(), static_cast<double>(converted) / entered, 1e-12);
+    EXPECT_LT(v["interval"][0].get<double>(), v["rate"].get<double>());
+    EXPECT_GT(v["interval"][1].get<double>(), v["rate"].get<double>());
+    prob_sum += v["prob_best"].get<double>();
+  }
+  EXPECT_NEAR(prob_sum, 1.0, 1e-9);
+  EXPECT_EQ(e["warnings"].size(), 2u) << e["warnings"].dump();  // both variants under 1,000
+
+  auto one = engine_->Experiment("onboarding", "ab");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(*one, e);
+  EXPECT_EQ(engine_->Experiment("onboarding", "mail-a").status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_->Experiment("nope", "ab").status().code(), Code::kNotFound);
+}
+
+TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVariantForGood) {
+  ASSERT_NO_FATAL_FAILURE(Run());
+  Engine::Impl& m = ImplOf(*engine_);
+  auto winner = [&m] {
+    std::lock_guard lock(m.journeys->mu);
+    return SplitWinner(m, "onboarding", "ab");
+  };
+  auto running = winner();
+  ASSERT_TRUE(running.ok()) << running.status().ToString();
+  EXPECT_FALSE(running->has_value());
+
+  clock_.Set(t0_ + 40 * kDayMs);
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  auto over = engine_->Experiment("onboarding", "ab");
+  ASSERT_TRUE(over.ok()) << over.status().ToString();
+  EXPECT_EQ((*over)["state"], "no_winner");
+  EXPECT_TRUE((*over)["winner"].is_null());
+  EXPECT_EQ((*over)["assign_to"], "A");
+  // The first look at or after 30 days from the first assignment (01:00 on Nov 1).
+  EXPECT_EQ((*over)["decided_at"], "2026-12-01T01:00:00.000Z");
+  auto fallback = winner();
+  ASSERT_TRUE(fallback.ok()) << fallback.status().ToString();
+  EXPECT_EQ(fallback->value_or(""), "A");
+  EXPECT_EQ(winner().value().value_or(""), "A");  // the same on every later look
+  EXPECT_EQ(SplitWinner(m, "onboarding", "mail-b").status().code(), Code::kNotFound);
+}
+
+TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAndHoldout) {
+  ASSERT_NO_FATAL_FAILURE(Run());
+  uint64_t entered[2] = {0, 0}, attained[2] = {0, 0}, viewed[2] = {0, 0};
+  for (int i = 0; i < kProfiles; ++i) {
+    const int g = treatments_[i].holdout ? 1 : 0;
+    ++entered[g];
+    if (converts_[i]) ++attained[g];
+    if (views_[i]) ++viewed[g];  // every converter viewed pricing first
+  }
+  ASSERT_GT(entered[1], 20u);
+  auto r = engine_->HoldoutLift("onboarding", {{"funnel", "purchase-path"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json& l = *r;
+  EXPECT_EQ(l["treated"]["entered"], entered[0]);
+  EXPECT_EQ(l["treated"]["attained"], attained[0]);
+  EXPECT_EQ(l["holdout"]["entered"], entered[1]);
+  EXPECT_EQ(l["holdout"]["attained"], attained[1]);
+  const double tr = static_cast<double>(attained[0]) / entered[0];
+  const double hr = static_cast<double>(attained[1]) / entered[1];
+  EXPECT_NEAR(l["goal"]["treated_rate"].get<double>(), tr, 1e-12);
+  EXPECT_NEAR(l["goal"]["holdout_rate"].get<double>(), hr, 1e-12);
+  EXPECT_NEAR(l["goal"]["absolute"].get<double>(), tr - hr, 1e-12);
+  EXPECT_NEAR(l["goal"]["relative"].get<double>(), tr / hr - 1, 1e-9);
+  ASSERT_EQ(l["steps"].size(), 2u);
+  EXPECT_EQ(l["steps"][0]["name"], "Viewed Pricing");
+  EXPECT_EQ(l["steps"][0]["treated_reached"], viewed[0]);
+  EXPECT_EQ(l["steps"][0]["holdout_reached"], viewed[1]);
+  EXPECT_EQ(l["steps"][1]["treated_reached"], attained[0]);
+  EXPECT_EQ(l["steps"][1]["holdout_reached"], attained[1]);
+  EXPECT_NEAR(l["steps"][0]["treated_rate"].get<double>(), static_cast<double>(viewed[0]) / entered[0], 1e-12);
+
+  EXPECT_EQ(engine_->HoldoutLift("onboarding", {{"funnel", "nope"}}).status().code(), Code::kNotFound);
+  auto no_funnel = engine_->HoldoutLift("onboarding", json::object());
+  ASSERT_TRUE(no_funnel.ok());
+  EXPECT_TRUE((*no_funnel)["steps"].empty());
+  EXPECT_EQ((*no_funnel)["goal"], l["goal"]);
+}
+
+TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGroupsRevenueByStep) {
+  ASSERT_NO_FATAL_FAILURE(Run());
+  uint64_t treated = 0, emails = 0, attained = 0, viewed = 0;
+  std::map<std::string, std::pair<uint64_t, double>> groups;  // last step -> profiles, revenue
+  for (int i = 0; i < kProfiles; ++i) {
+    if (treatments_[i].holdout) {
+      EXPECT_TRUE(treatments_[i].sent.empty()) << User(i);
+      continue;
+    }
+    ++treated;
+    emails += treatments_[i].sent["email"];
+    if (views_[i]) ++viewed;
+    std::string group = "0. none";
+    double revenue = 0;
+    if (views_[i]) group = "1. Viewed Pricing";
+    if (converts_[i]) {
+      ++attained;
+      group = "2. Order Completed";
+      revenue = 10 + i % 7;  // the purchase before entry (1000) never counts
+    }
+    ++groups[group].first;
+    groups[group].second += revenue;
+  }
+  EXPECT_EQ(emails, treated);  // one welcome mail each
+
+  EXPECT_EQ(engine_->JourneyMoney("onboarding", json::object()).status().code(), Code::kInvalidArgument);
+  EXPECT_NE(engine_->JourneyMoney("onboarding", json::object()).status().message().find("cost.email"),
+            std::string::npos);
+  EXPECT_EQ(engine_->JourneyMoney("onboarding", {{"cost.email", "-1"}}).status().code(), Code::kInvalidArgument);
+
+  auto r = engine_->JourneyMoney("onboarding", {{"cost.email", "0.01"}, {"funnel", "purchase-path"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json& m = *r;
+  const double total = 0.01 * static_cast<double>(emails);
+  EXPECT_EQ(m["treated"], treated);
+  ASSERT_EQ(m["messages"].size(), 1u);
+  EXPECT_EQ(m["messages"][0]["messages"], emails);
+  EXPECT_NEAR(m["total_cost"].get<double>(), total, 1e-9);
+  EXPECT_EQ(m["goal"]["progressed"], attained);
+  EXPECT_NEAR(m["goal"]["cost_per_progressed"].get<double>(), total / attained, 1e-9);
+  ASSERT_EQ(m["steps"].size(), 2u);
+  EXPECT_EQ(m["steps"][0]["progressed"], viewed);
+  EXPECT_NEAR(m["steps"][0]["cost_per_progressed"].get<double>(), total / viewed, 1e-9);
+  EXPECT_EQ(m["steps"][1]["progressed"], attained);
+  double revenue = 0;
+  ASSERT_EQ(m["revenue"]["by_group"].size(), groups.size());
+  for (const auto& g : m["revenue"]["by_group"]) {
+    const auto& [profiles, sum] = groups[g["group"].get<std::string>()];
+    SCOPED_TRACE(g.dump());
+    EXPECT_EQ(g["profiles"], profiles);
+    EXPECT_NEAR(g["revenue"].get<double>(), sum, 1e-9);
+    EXPECT_NEAR(g["ltv"].get<double>(), sum / profiles, 1e-9);
+    revenue += sum;
+  }
+  EXPECT_NEAR(m["revenue"]["total"].get<double>(), revenue, 1e-9);
+  EXPECT_NEAR(m["revenue"]["ltv"].get<double>(), revenue / treated, 1e-9);
+}
+
+}  // namespace
+}  // namespace signpost
