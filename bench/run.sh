@@ -8,6 +8,9 @@
 # 2. Bulk import: the same generator's NDJSON into a fresh data folder (`signpost import --json`)
 #    against DuckDB read_json into a table.
 # 3. HTTP ingest: `signpost serve` on a fresh folder, bench/http_load posting /v1/batch.
+# 4. Journeys (no peer): bench/journeys_bench, 100 live journeys on the runtime (events/s), goal
+#    attribution (goal events/s, added latency) and a live Engine's event-to-send latency at half the
+#    runtime's rate; its table goes to stdout, its JSON to bench/results/journeys.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs).
 #
 # Environment (defaults):
@@ -15,7 +18,9 @@
 #   BENCH_RUNS=5 BENCH_THREADS=2 BENCH_SEED=42 BENCH_WINDOW_MS=604800000
 #   BENCH_IMPORT_SIZE=10000000:1000000                 import size, events:profiles
 #   BENCH_HTTP_SECONDS=10 BENCH_HTTP_THREADS=4 BENCH_HTTP_BATCH=100
-#   BENCH_ONLY="funnel import http"                    which parts to run
+#   BENCH_ONLY="funnel import http journeys"                    which parts to run
+#   BENCH_JOURNEYS_SIZE=5000000:1000000 BENCH_JOURNEYS_LATENCY_SECONDS=10   events:profiles, paced seconds
+#   BENCH_JOURNEYS_EXTRA_RATES=500                     more event rates (events/s) to measure latency at
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -28,7 +33,10 @@ import_size=${BENCH_IMPORT_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http}
+only=${BENCH_ONLY:-funnel import http journeys}
+journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
+journeys_latency_seconds=${BENCH_JOURNEYS_LATENCY_SECONDS:-10}
+journeys_extra_rates=${BENCH_JOURNEYS_EXTRA_RATES:-500}
 steps='Signed Up,Email Verified,Project Created,Teammate Invited,Order Completed'
 data="$root/bench/data"
 run="$data/run-$$"
@@ -44,6 +52,7 @@ say() { echo "bench: $*" >&2; }
 
 # The programs this needs; build whichever is missing (make bench has built everything already).
 need=(gen_events signpost_funnel http_load)
+wants journeys && need+=(journeys_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -127,7 +136,45 @@ if wants http; then
   fi
 fi
 
-node "$root/bench/report.mjs" "$run" "$root/bench/results/latest.json"
-status=$?
+journeys_status=0
+if wants journeys; then
+  events=${journeys_size%%:*}; profiles=${journeys_size##*:}
+  rates=()
+  for r in $journeys_extra_rates; do rates+=(--latency-extra-rates "$r"); done
+  say "journeys: $events events, $profiles profiles, 100 live journeys"
+  "$build/bench/journeys_bench" --events "$events" --profiles "$profiles" --seed "$seed" \
+    --latency-seconds "$journeys_latency_seconds" "${rates[@]}" > "$run/journeys-signpost.json" ||
+    journeys_status=1
+  # The table ("ours" only: journeys have no peer) and bench/results/journeys.json with the machine.
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
+  console.log("\nJourneys: FAILED: no result from journeys_bench"); process.exit(1);
+}
+const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+const rt = r.runtime, g = r.goals;
+console.log(`\nJourneys: 100 live journeys, ${rt.profiles.toLocaleString("en")} profiles, ${rt.events.toLocaleString("en")} events (no peer: nothing comparable runs journeys locally)`);
+console.log(`${"part".padEnd(30)}${"ours".padStart(14)}  detail`);
+console.log(`${"runtime events/s".padEnd(30)}${rate(rt.events_per_second).padStart(14)}  ${rate(rt.events_per_cpu_second)} per CPU second; ${rt.entries} entries, ${rt.messages} messages, ${rt.timers_fired} timers, peak RSS ${rt.peak_rss_mb} MB (goal: > 500k/s)`);
+console.log(`${"goal attribution events/s".padEnd(30)}${rate(g.goal_events_per_second).padStart(14)}  goal events; ${rate(g.history_events_per_second)} history events/s; added p50 ${g.added_latency_us.p50.toFixed(1)} us, p99 ${g.added_latency_us.p99.toFixed(1)} us`);
+for (const l of r.latency ?? []) {
+  if (l.error) { console.log(`${"event -> send".padEnd(30)}${"FAILED".padStart(14)}  ${l.error}`); continue; }
+  console.log(`${`event -> send @ ${rate(l.offered_events_per_second)}/s`.padEnd(30)}${`p99 ${l.first_send_ms.p99.toFixed(1)} ms`.padStart(14)}  p50 ${l.first_send_ms.p50.toFixed(1)} ms; achieved ${rate(l.achieved_events_per_second)}/s; ${l.triggers_with_both_sends}/${l.triggers} triggers fully sent (goal: p99 < 10 ms)`);
+}
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
+' "$run/journeys-signpost.json" "$run/machine.json" "$root/bench/results/journeys.json" || journeys_status=1
+fi
+
+status=0
+# latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
+if wants funnel || wants import || wants http; then
+  node "$root/bench/report.mjs" "$run" "$root/bench/results/latest.json"
+  status=$?
+fi
+[ "$journeys_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status
