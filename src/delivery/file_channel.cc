@@ -16,15 +16,8 @@ SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const M
                          const Rendered& r, TimeMs now) {
   std::filesystem::path path(c.path);
   if (path.is_relative()) path = std::filesystem::path(data_dir) / path;
-  nlohmann::json line = {{"at", FormatIso8601(now)}, {"key", m.key},
-                         {"journey", m.journey},     {"version", m.version},
-                         {"entry", m.entry},         {"step", m.step},
-                         {"channel", m.channel},     {"template", m.template_id},
-                         {"identity", m.identity},   {"to", m.to}};
-  if (!r.subject.empty()) line["subject"] = r.subject;
-  if (!r.text.empty()) line["text"] = r.text;
-  if (!r.html.empty()) line["html"] = r.html;
-  if (!r.body.empty()) line["body"] = r.body;
+  nlohmann::json line = {{"at", FormatIso8601(now)}};
+  line.update(RenderedJson(m, r));
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0)

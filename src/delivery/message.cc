@@ -3,20 +3,25 @@
 namespace signpost::delivery {
 
 nlohmann::json MessageToJson(const Message& m) {
+  nlohmann::json j = MessageSummaryJson(m);
+  j["profile"] = m.profile;
+  j["vars"] = m.vars;
+  j["subject"] = m.subject;
+  j["created_at"] = m.created_at;
+  j["holdout"] = m.holdout;
+  return j;
+}
+
+nlohmann::json MessageSummaryJson(const Message& m) {
   return {{"key", m.key},
           {"journey", m.journey},
           {"version", m.version},
-          {"profile", m.profile},
           {"entry", m.entry},
           {"step", m.step},
           {"channel", m.channel},
           {"template", m.template_id},
           {"identity", m.identity},
-          {"to", m.to},
-          {"vars", m.vars},
-          {"subject", m.subject},
-          {"created_at", m.created_at},
-          {"holdout", m.holdout}};
+          {"to", m.to}};
 }
 
 Result<Message> MessageFromJson(const nlohmann::json& j) {

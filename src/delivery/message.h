@@ -36,6 +36,9 @@ struct Message {
 // The message as a JSON object (every field, by name); and back. MessageFromJson fails with
 // kCorruption when a field is missing or of the wrong type.
 nlohmann::json MessageToJson(const Message& m);
+// What identifies the message to people and providers: {key, journey, version, entry, step,
+// channel, template, identity, to} (no vars).
+nlohmann::json MessageSummaryJson(const Message& m);
 Result<Message> MessageFromJson(const nlohmann::json& j);
 
 }  // namespace signpost::delivery

@@ -74,20 +74,12 @@ std::string_view OutboxStateName(OutboxState state) {
 }
 
 json OutboxItem::ToJson() const {
-  json j = {{"key", message.key},
-            {"journey", message.journey},
-            {"version", message.version},
-            {"entry", message.entry},
-            {"step", message.step},
-            {"channel", message.channel},
-            {"template", message.template_id},
-            {"identity", message.identity},
-            {"to", message.to},
-            {"state", OutboxStateName(state)},
-            {"attempts", attempts},
-            {"enqueued_at", FormatIso8601(enqueued_at)},
-            {"updated_at", FormatIso8601(updated_at)},
-            {"last_error", last_error}};
+  json j = MessageSummaryJson(message);
+  j["state"] = OutboxStateName(state);
+  j["attempts"] = attempts;
+  j["enqueued_at"] = FormatIso8601(enqueued_at);
+  j["updated_at"] = FormatIso8601(updated_at);
+  j["last_error"] = last_error;
   if (state == OutboxState::kPending) j["next_attempt_at"] = FormatIso8601(next_attempt_at);
   if (state == OutboxState::kFailed) j["permanent"] = permanent;
   return j;

@@ -63,20 +63,16 @@ json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r) {
     vars["step"] = m.step;
     return RenderLeaves(c.payload, vars);
   }
-  json body = {{"key", m.key},
-               {"journey", m.journey},
-               {"version", m.version},
-               {"entry", m.entry},
-               {"step", m.step},
-               {"channel", m.channel},
-               {"template", m.template_id},
-               {"identity", m.identity},
-               {"to", m.to}};
-  if (!r.subject.empty()) body["subject"] = r.subject;
-  if (!r.body.empty()) body["body"] = r.body;
-  if (!r.text.empty()) body["text"] = r.text;
-  if (!r.html.empty()) body["html"] = r.html;
-  return body;
+  return RenderedJson(m, r);
+}
+
+json RenderedJson(const Message& m, const Rendered& r) {
+  json out = MessageSummaryJson(m);
+  if (!r.subject.empty()) out["subject"] = r.subject;
+  if (!r.body.empty()) out["body"] = r.body;
+  if (!r.text.empty()) out["text"] = r.text;
+  if (!r.html.empty()) out["html"] = r.html;
+  return out;
 }
 
 }  // namespace signpost::delivery

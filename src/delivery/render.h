@@ -32,5 +32,7 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
 // The JSON body a webhook channel sends: its payload template rendered (string leaves), or the
 // default body with every message field and the rendered texts.
 nlohmann::json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r);
+// MessageSummaryJson plus the rendered subject, body, text and html that are not empty.
+nlohmann::json RenderedJson(const Message& m, const Rendered& r);
 
 }  // namespace signpost::delivery
