@@ -29,5 +29,6 @@ nlohmann::json QueryJson(const httplib::Request& req);
 void AddSegmentRoutes(httplib::Server& svr, Engine& eng);   // rule segments, membership
 void AddDeliveryRoutes(httplib::Server& svr, Engine& eng);  // tracking pixel and links, outbox
 void AddJourneyRoutes(httplib::Server& svr, Engine& eng);   // journeys, replay, goals, clock
+void AddExperimentRoutes(httplib::Server& svr, Engine& eng);  // splits, holdout lift, money
 
 }  // namespace signpost::api

@@ -194,6 +194,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddSegmentRoutes(svr, eng);
   AddDeliveryRoutes(svr, eng);
   AddJourneyRoutes(svr, eng);
+  AddExperimentRoutes(svr, eng);
 
   if (!options_.web_root.empty()) svr.set_mount_point("/", options_.web_root);
 

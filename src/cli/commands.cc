@@ -252,6 +252,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterGoals(app, g);
   RegisterReplay(app, g);
   RegisterDelivery(app, g);
+  RegisterExperiments(app, g);
 }
 
 }  // namespace signpost::cli

@@ -1,5 +1,5 @@
 // Engine: experiments. Split-step reports, holdout lift and money, each computed from the stored
-// events of the journey's entered profiles (rules in src/engine/README.md, "Experiments").
+// events of the journey's entered profiles (the rules are in engine_experiments.h).
 #include "engine/engine_experiments.h"
 
 #include <fmt/format.h>

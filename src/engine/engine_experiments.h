@@ -4,6 +4,23 @@
 // entered profile's stored events (its journey system events and its own track events), goal
 // credits through AttributeStored, so the live engine and a replay count by the same rules.
 // The report methods themselves are Engine members (include/signpost/engine.h, "experiments").
+//
+// The rules, with the choices made where PRODUCT.md §5 and issue 6 are silent:
+// - A split's variants are those of the journey's latest version; an assignment to a variant id
+//   no longer defined is not counted. The default (control, fallback) variant is the first.
+// - Entered: unique profiles with an `Experiment Assigned` for the step in an entry that is not in
+//   the holdout; a profile counts in the variant of its first such assignment (stable anyway).
+// - Converted: `goal` — the profile's goal credit (AttributeStored over every journey's goal, as
+//   the live credits are computed) is through one of its assigned entries; `opens` — a Message
+//   Opened or Clicked (a click implies the open), `clicks` — a Message Clicked, of this journey and
+//   an assigned entry, for a message whose Message Sent is at or after that entry's assignment.
+// - The decision uses analytics::Evaluate with the default ExperimentPolicy at daily looks
+//   (started + k days) on the counts as of each look (assigned and converted by then); the first
+//   non-running look is final (`decided_at`). The report's counts, rates and probabilities are
+//   those of now. No `ends_at`: the split format has no end date.
+// - Holdout lift and money take each profile's group from its first entry (holdout is stable per
+//   profile and journey) and its goal steps from a stored funnel matched in order by its own
+//   events at or after that entry. Money counts treated profiles only (the holdout is sent nothing).
 #pragma once
 
 #include <optional>
