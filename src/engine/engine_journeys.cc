@@ -17,6 +17,7 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/engine_delivery.h"
+#include "engine/engine_experiments.h"
 #include "engine/engine_goals.h"
 #include "engine/engine_segments.h"
 #include "goals/goal_definition.h"
@@ -123,12 +124,32 @@ class EngineEnvironment final : public journeys::Environment {
     segments::Triggers t = SegmentTriggers(m_, segment);
     return {t.events, t.traits};
   }
+  // Today's members that were members at `at` (a replay starts a segment journey at the start of
+  // its window, before some of today's members joined; a profile that has left since is missed).
+  // The decided winner of a split, asked again at most once a minute of journey time while the test
+  // runs (deciding reads the journey's events); a decision is final and kept.
+  std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step, TimeMs at) override {
+    std::string key = std::string(journey) + "/" + std::string(step);
+    auto it = winners_.find(key);
+    if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000)) return it->second.second;
+    auto r = signpost::SplitWinner(m_, journey, step);
+    std::optional<std::string> w = r.ok() ? *r : std::nullopt;
+    winners_[key] = {at, w};
+    return w;
+  }
   Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) override {
-    return m_.SegmentMembers(segment);
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> now, m_.SegmentMembers(segment));
+    std::vector<ProfileId> out;
+    for (ProfileId p : now) {
+      SP_ASSIGN_OR_RETURN(bool member, InSegment(m_, segment, p, at));
+      if (member) out.push_back(p);
+    }
+    return out;
   }
 
  private:
   const Engine::Impl& m_;
+  std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
 };
 
 std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m) {
