@@ -124,8 +124,6 @@ class EngineEnvironment final : public journeys::Environment {
     segments::Triggers t = SegmentTriggers(m_, segment);
     return {t.events, t.traits};
   }
-  // Today's members that were members at `at` (a replay starts a segment journey at the start of
-  // its window, before some of today's members joined; a profile that has left since is missed).
   // The decided winner of a split, asked again at most once a minute of journey time while the test
   // runs (deciding reads the journey's events); a decision is final and kept.
   std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step, TimeMs at) override {
@@ -137,6 +135,8 @@ class EngineEnvironment final : public journeys::Environment {
     winners_[key] = {at, w};
     return w;
   }
+  // Today's members that were members at `at` (a replay starts a segment journey at the start of
+  // its window, before some of today's members joined; a profile that has left since is missed).
   Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) override {
     SP_ASSIGN_OR_RETURN(std::vector<ProfileId> now, m_.SegmentMembers(segment));
     std::vector<ProfileId> out;
