@@ -180,11 +180,19 @@ Server::Server(Engine& engine, ServerOptions options)
           }));
   svr.Post(R"(/api/funnels/([^/]+)/people/segment)",
            admin([&eng](const httplib::Request& req) -> Result<json> {
+             // The new segment's name is `name` (then `segment` filters the funnel as in a report),
+             // or `segment` alone (then it is only the name, not a filter).
              json q = QueryJson(req);
-             if (!q.contains("segment"))
-               return Status::InvalidArgument("segment: missing; pass ?segment=NAME");
-             std::string segment = q["segment"];
-             return eng.SaveFunnelPeople(req.matches[1].str(), q, segment);
+             std::string name;
+             if (q.contains("name")) {
+               name = q["name"];
+               q.erase("name");
+             } else if (q.contains("segment")) {
+               name = q["segment"];
+               q.erase("segment");
+             }
+             if (name.empty()) return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
+             return eng.SaveFunnelPeople(req.matches[1].str(), q, name);
            }));
   svr.Get(R"(/api/profiles/([^/]+)/funnels/([^/]+)/last-step)",
           admin([&eng](const httplib::Request& req) {

@@ -28,10 +28,11 @@ Engine::Impl::~Impl() = default;
 
 Engine::~Engine() {
   if (!impl_) return;
+  // The journeys and delivery threads record events through the commit queue: stop them first,
+  // then drain pending commits before the store closes.
   impl_->CloseJourneys();
-  // Drain pending commits before the store closes.
-  impl_->commits.reset();
   impl_->CloseDelivery();
+  impl_->commits.reset();
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
