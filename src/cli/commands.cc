@@ -208,25 +208,65 @@ void RegisterKeys(CLI::App& app, Globals& g) {
   });
 }
 
-void RegisterApply(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand("apply", "Validate and store a definition (funnel, ...)");
-  auto file = std::make_shared<std::string>();
-  auto note = std::make_shared<std::string>();
-  cmd->add_option("-f,--file", *file, "YAML or JSON definition")->required();
-  cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
-  cmd->callback([&g, file, note] {
-    std::ifstream in(*file);
-    if (!in) {
-      g.exit_code = PrintError(Status::NotFound(*file + ": cannot read the file"));
-      return;
+// The documents of a YAML stream: the text split on lines that are exactly "---".
+std::vector<std::string> Documents(const std::string& text) {
+  std::vector<std::string> docs;
+  std::istringstream in(text);
+  std::string line, cur;
+  auto flush = [&] {
+    if (cur.find_first_not_of(" \t\r\n") != std::string::npos) docs.push_back(cur);
+    cur.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line == "---" || line == "---\r") {
+      flush();
+    } else {
+      cur += line + "\n";
     }
-    std::stringstream text;
-    text << in.rdbuf();
+  }
+  flush();
+  return docs;
+}
+
+void RegisterApply(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand(
+      "apply", "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto note = std::make_shared<std::string>();
+  cmd->add_option("-f,--file", *files, "YAML or JSON definitions (repeat -f; `---` separates documents)")
+      ->required();
+  cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
+  cmd->callback([&g, files, note] {
+    std::vector<std::pair<std::string, std::string>> docs;  // (where, text)
+    for (const auto& file : *files) {
+      std::ifstream in(file);
+      if (!in) {
+        g.exit_code = PrintError(Status::NotFound(file + ": cannot read the file"));
+        return;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      auto parts = Documents(text.str());
+      for (size_t i = 0; i < parts.size(); ++i) {
+        docs.emplace_back(parts.size() > 1 ? fmt::format("{} (document {})", file, i + 1) : file,
+                          parts[i]);
+      }
+    }
     WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.Apply(text.str(), *note), [](const json& d) {
-        std::cout << "applied " << d["kind"].get<std::string>() << " " << d["id"].get<std::string>()
-                  << " version " << d["version"] << "\n";
-      });
+      json applied = json::array();
+      for (const auto& [where, text] : docs) {
+        auto r = engine.Apply(text, *note);
+        if (!r.ok()) {
+          return PrintError(Status(r.status().code(), where + ": " + r.status().message()));
+        }
+        if (!g.json) {
+          std::cout << "applied " << (*r)["kind"].get<std::string>() << " "
+                    << (*r)["id"].get<std::string>() << " version " << (*r)["version"] << "\n";
+        }
+        applied.push_back(*r);
+      }
+      if (g.json) PrintJson(applied.size() == 1 ? applied[0] : applied);
+      return 0;
     });
   });
 }
