@@ -330,13 +330,13 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
 void ThreadLoop(Engine::Impl* m) {
   JourneysPart& j = *m->journeys;
   for (;;) {
+    TimeMs next_due = 0;
+    {
+      std::lock_guard runtime_lock(j.mu);  // never held while taking queue_mu the other way round
+      next_due = j.runtime->NextDue();
+    }
     {
       std::unique_lock lock(j.queue_mu);
-      TimeMs next_due = 0;
-      {
-        // NextDue reads the runtime; a stale value only makes the wait shorter or longer by one turn.
-        next_due = j.runtime ? j.runtime->NextDue() : 0;
-      }
       TimeMs now = m->clock->NowMs();
       auto wait = std::chrono::milliseconds(200);
       if (next_due != 0 && next_due > now)
