@@ -161,7 +161,7 @@ console.log(`${"runtime events/s".padEnd(30)}${rate(rt.events_per_second).padSta
 console.log(`${"goal attribution events/s".padEnd(30)}${rate(g.goal_events_per_second).padStart(14)}  goal events; ${rate(g.history_events_per_second)} history events/s; added p50 ${g.added_latency_us.p50.toFixed(1)} us, p99 ${g.added_latency_us.p99.toFixed(1)} us`);
 for (const l of r.latency ?? []) {
   if (l.error) { console.log(`${"event -> send".padEnd(30)}${"FAILED".padStart(14)}  ${l.error}`); continue; }
-  console.log(`${`event -> send @ ${rate(l.offered_events_per_second)}/s`.padEnd(30)}${`p99 ${l.first_send_ms.p99.toFixed(1)} ms`.padStart(14)}  p50 ${l.first_send_ms.p50.toFixed(1)} ms; achieved ${rate(l.achieved_events_per_second)}/s; ${l.triggers_with_both_sends}/${l.triggers} triggers fully sent (goal: p99 < 10 ms)`);
+  console.log(`${`event -> send @ ${rate(l.offered_events_per_second)}/s`.padEnd(30)}${`p99 ${l.first_send_ms.p99.toFixed(1)} ms`.padStart(14)}  p50 ${l.first_send_ms.p50.toFixed(1)} ms; achieved ${rate(l.achieved_events_per_second)}/s; ${l.triggers_with_both_sends}/${l.triggers} triggers fully sent; in the outbox (journey thread done) p50 ${l.outbox_ms?.p50} ms, p99 ${l.outbox_ms?.p99} ms (goal: p99 < 10 ms)`);
 }
 let machine = null;
 try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
