@@ -4,8 +4,10 @@
 namespace signpost::api {
 
 void AddExperimentRoutes(httplib::Server& svr, Engine& eng) {
-  svr.Get("/api/experiments", Admin(eng, [&eng](const httplib::Request&) { return eng.Experiments(); }));
-  svr.Get(R"(/api/journeys/([^/]+)/experiments/([^/]+))", Admin(eng, [&eng](const httplib::Request& req) {
+  svr.Get("/api/experiments",
+          Admin(eng, [&eng](const httplib::Request&) { return eng.Experiments(); }));
+  svr.Get(R"(/api/journeys/([^/]+)/experiments/([^/]+))",
+          Admin(eng, [&eng](const httplib::Request& req) {
             return eng.Experiment(req.matches[1].str(), req.matches[2].str());
           }));
   svr.Get(R"(/api/journeys/([^/]+)/lift)", Admin(eng, [&eng](const httplib::Request& req) {

@@ -24,7 +24,8 @@ std::string Range(const json& interval) {
 }
 
 void PrintWarnings(const json& doc) {
-  for (const auto& w : doc.value("warnings", json::array())) std::cout << "warning: " << Cell(w) << "\n";
+  for (const auto& w : doc.value("warnings", json::array()))
+    std::cout << "warning: " << Cell(w) << "\n";
 }
 
 void PrintExperiments(const json& doc, const std::string& journey) {
@@ -32,13 +33,15 @@ void PrintExperiments(const json& doc, const std::string& journey) {
   for (const auto& e : doc["experiments"]) {
     if (!journey.empty() && e["journey"] != journey) continue;
     ++shown;
-    std::cout << fmt::format("{} / {}  metric {}  {}{}\n", Cell(e["journey"]), Cell(e["step"]), Cell(e["metric"]),
-                             Cell(e["state"]), e["winner"].is_null() ? "" : "  winner " + Cell(e["winner"]));
+    std::cout << fmt::format("{} / {}  metric {}  {}{}\n", Cell(e["journey"]), Cell(e["step"]),
+                             Cell(e["metric"]), Cell(e["state"]),
+                             e["winner"].is_null() ? "" : "  winner " + Cell(e["winner"]));
     std::vector<std::vector<std::string>> rows = {
         {"variant", "weight %", "entered", "converted", "rate", "interval", "P(best)", "p-value"}};
     for (const auto& v : e["variants"]) {
-      rows.push_back({Cell(v["id"]), Cell(v["weight"]), Cell(v["entered"]), Cell(v["converted"]), Cell(v["rate"]),
-                      Range(v["interval"]), Cell(v["prob_best"]), Cell(v["p_value"])});
+      rows.push_back({Cell(v["id"]), Cell(v["weight"]), Cell(v["entered"]), Cell(v["converted"]),
+                      Cell(v["rate"]), Range(v["interval"]), Cell(v["prob_best"]),
+                      Cell(v["p_value"])});
     }
     PrintTable(rows);
     PrintWarnings(e);
@@ -49,16 +52,19 @@ void PrintExperiments(const json& doc, const std::string& journey) {
 
 void PrintLift(const json& doc) {
   std::cout << fmt::format("{}: treated {} entered, {} attained; holdout {} entered, {} attained\n",
-                           Cell(doc["journey"]), Cell(doc["treated"]["entered"]), Cell(doc["treated"]["attained"]),
-                           Cell(doc["holdout"]["entered"]), Cell(doc["holdout"]["attained"]));
+                           Cell(doc["journey"]), Cell(doc["treated"]["entered"]),
+                           Cell(doc["treated"]["attained"]), Cell(doc["holdout"]["entered"]),
+                           Cell(doc["holdout"]["attained"]));
   std::vector<std::vector<std::string>> rows = {
       {"", "treated", "holdout", "lift", "interval", "relative", "interval"}};
   auto row = [&rows](const std::string& name, const json& l) {
     rows.push_back({name, Cell(l["treated_rate"]), Cell(l["holdout_rate"]), Cell(l["absolute"]),
-                    Range(l["absolute_interval"]), Cell(l["relative"]), Range(l["relative_interval"])});
+                    Range(l["absolute_interval"]), Cell(l["relative"]),
+                    Range(l["relative_interval"])});
   };
   row("goal", doc["goal"]);
-  for (const auto& s : doc["steps"]) row(fmt::format("step {} {}", Cell(s["step"]), Cell(s["name"])), s);
+  for (const auto& s : doc["steps"])
+    row(fmt::format("step {} {}", Cell(s["step"]), Cell(s["name"])), s);
   PrintTable(rows);
   PrintWarnings(doc);
 }
@@ -66,17 +72,21 @@ void PrintLift(const json& doc) {
 void PrintMoney(const json& doc) {
   std::vector<std::vector<std::string>> rows = {{"channel", "messages", "cost each", "cost"}};
   for (const auto& m : doc["messages"])
-    rows.push_back({Cell(m["channel"]), Cell(m["messages"]), Cell(m["cost_per_message"]), Cell(m["cost"])});
+    rows.push_back(
+        {Cell(m["channel"]), Cell(m["messages"]), Cell(m["cost_per_message"]), Cell(m["cost"])});
   PrintTable(rows);
-  std::cout << fmt::format("total cost {}; treated {}\n\n", Cell(doc["total_cost"]), Cell(doc["treated"]));
+  std::cout << fmt::format("total cost {}; treated {}\n\n", Cell(doc["total_cost"]),
+                           Cell(doc["treated"]));
   rows = {{"progressed to", "profiles", "cost per progressed"}};
-  rows.push_back({"goal", Cell(doc["goal"]["progressed"]), Cell(doc["goal"]["cost_per_progressed"])});
+  rows.push_back(
+      {"goal", Cell(doc["goal"]["progressed"]), Cell(doc["goal"]["cost_per_progressed"])});
   for (const auto& s : doc["steps"])
-    rows.push_back({fmt::format("step {} {}", Cell(s["step"]), Cell(s["name"])), Cell(s["progressed"]),
-                    Cell(s["cost_per_progressed"])});
+    rows.push_back({fmt::format("step {} {}", Cell(s["step"]), Cell(s["name"])),
+                    Cell(s["progressed"]), Cell(s["cost_per_progressed"])});
   PrintTable(rows);
   const json& r = doc["revenue"];
-  std::cout << fmt::format("\nrevenue ({}): total {}, LTV {}\n", Cell(r["property"]), Cell(r["total"]), Cell(r["ltv"]));
+  std::cout << fmt::format("\nrevenue ({}): total {}, LTV {}\n", Cell(r["property"]),
+                           Cell(r["total"]), Cell(r["ltv"]));
   rows = {{"group", "profiles", "revenue", "LTV"}};
   for (const auto& g : r["by_group"])
     rows.push_back({Cell(g["group"]), Cell(g["profiles"]), Cell(g["revenue"]), Cell(g["ltv"])});
@@ -92,16 +102,22 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
     bool lift = false, money = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("experiments", "Split tests (variants, rates, winner), holdout lift, money");
-  cmd->add_option("journey", a->journey, "Only this journey's experiments (required with --lift / --money)");
-  cmd->add_flag("--lift", a->lift, "Goal and goal-step rates of treated against holdout, with the lift");
-  cmd->add_flag("--money", a->money, "Cost per progressed profile and revenue / LTV by funnel step");
+  auto* cmd = app.add_subcommand("experiments",
+                                 "Split tests (variants, rates, winner), holdout lift, money");
+  cmd->add_option("journey", a->journey,
+                  "Only this journey's experiments (required with --lift / --money)");
+  cmd->add_flag("--lift", a->lift,
+                "Goal and goal-step rates of treated against holdout, with the lift");
+  cmd->add_flag("--money", a->money,
+                "Cost per progressed profile and revenue / LTV by funnel step");
   cmd->add_option("--funnel", a->funnel, "The funnel whose steps are the goal steps");
   cmd->add_option("--cost", a->cost, "Cost per message per channel: email=0.001,sms=0.02");
-  cmd->add_option("--revenue", a->revenue, "The goal event's revenue property (default properties.revenue)");
+  cmd->add_option("--revenue", a->revenue,
+                  "The goal event's revenue property (default properties.revenue)");
   cmd->callback([&g, a] {
     if ((a->lift || a->money) && a->journey.empty()) {
-      g.exit_code = PrintError(Status::InvalidArgument("journey: --lift and --money need a JOURNEY"));
+      g.exit_code =
+          PrintError(Status::InvalidArgument("journey: --lift and --money need a JOURNEY"));
       return;
     }
     json q = json::object();
@@ -109,11 +125,12 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
     if (!a->revenue.empty()) q["revenue"] = a->revenue;
     for (size_t start = 0; start < a->cost.size();) {
       size_t comma = a->cost.find(',', start);
-      std::string item = a->cost.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string item =
+          a->cost.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       size_t eq = item.find('=');
       if (eq == std::string::npos) {
-        g.exit_code = PrintError(Status::InvalidArgument(
-            fmt::format("--cost: '{}' is not channel=amount; write e.g. --cost email=0.001,sms=0.02", item)));
+        g.exit_code = PrintError(Status::InvalidArgument(fmt::format(
+            "--cost: '{}' is not channel=amount; write e.g. --cost email=0.001,sms=0.02", item)));
         return;
       }
       q["cost." + item.substr(0, eq)] = item.substr(eq + 1);

@@ -32,9 +32,9 @@ namespace {
 // A journey as the reports need it, copied under the journeys mutex.
 struct JourneySnapshot {
   std::shared_ptr<const journeys::JourneyDefinition> def;  // the latest version
-  std::vector<goals::JourneyGoal> goals;                   // every journey's goal (credits are joint)
-  std::optional<goals::GoalDefinition> goal;               // this journey's, if any
-  std::vector<ProfileId> profiles;                         // everyone who ever entered
+  std::vector<goals::JourneyGoal> goals;      // every journey's goal (credits are joint)
+  std::optional<goals::GoalDefinition> goal;  // this journey's, if any
+  std::vector<ProfileId> profiles;            // everyone who ever entered
 };
 
 // Caller holds m.journeys->mu.
@@ -43,7 +43,9 @@ Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view j
   const std::string id(journey);
   JourneySnapshot s;
   s.def = j.runtime->Definition(id, 0);
-  if (!s.def) return Status::NotFound(fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
+  if (!s.def)
+    return Status::NotFound(
+        fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
   for (const auto& [gid, g] : j.goals) {
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
@@ -118,19 +120,21 @@ json LiftJson(const analytics::Lift& l) {
           {"significant", l.absolute_interval.low > 0 || l.absolute_interval.high < 0}};
 }
 
-// ---- splits --------------------------------------------------------------------------------------
+// ---- splits
+// --------------------------------------------------------------------------------------
 
-// One profile in a split: its variant, when it was first assigned, and when it first met the metric.
+// One profile in a split: its variant, when it was first assigned, and when it first met the
+// metric.
 struct Assignment {
   size_t variant = 0;
   TimeMs at = 0;
   std::optional<TimeMs> converted_at;
 };
 
-// The profile's assignment at split `step` (its first, outside the holdout), nullopt when it has none.
-// Converted: `goal` — its credit is through an entry assigned at this step; `opens` / `clicks` — a
-// Message Opened or Clicked (clicks: Clicked only; a click implies the open) of this journey and of
-// an assigned entry, for a message sent at or after that entry's assignment.
+// The profile's assignment at split `step` (its first, outside the holdout), nullopt when it has
+// none. Converted: `goal` — its credit is through an entry assigned at this step; `opens` /
+// `clicks` — a Message Opened or Clicked (clicks: Clicked only; a click implies the open) of this
+// journey and of an assigned entry, for a message sent at or after that entry's assignment.
 std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view journey,
                                        const journeys::Step& step) {
   std::map<int64_t, TimeMs> assigned;  // entry -> assignment time (non-holdout entries)
@@ -147,21 +151,25 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
       if (p.is_null() || p.value("step", "") != step.id) continue;
       int64_t entry = p.value(std::string(se::kPropEntry), int64_t{0});
       if (holdout_entry(entry) || assigned.count(entry)) continue;
-      auto v = std::find_if(step.variants.begin(), step.variants.end(),
-                            [&p](const journeys::SplitVariant& sv) { return sv.id == p.value("variant", ""); });
+      auto v = std::find_if(
+          step.variants.begin(), step.variants.end(),
+          [&p](const journeys::SplitVariant& sv) { return sv.id == p.value("variant", ""); });
       if (v == step.variants.end()) continue;  // a variant of an older version
       assigned[entry] = e.timestamp;
-      if (!a) a = Assignment{static_cast<size_t>(v - step.variants.begin()), e.timestamp, std::nullopt};
+      if (!a)
+        a = Assignment{static_cast<size_t>(v - step.variants.begin()), e.timestamp, std::nullopt};
     } else if (e.event == se::kMessageSent && step.split_metric != "goal") {
       if (json p = JourneyProps(e, journey); !p.is_null()) sent[p.value("key", "")] = e.timestamp;
-    } else if ((e.event == se::kMessageClicked || (e.event == se::kMessageOpened && step.split_metric == "opens")) &&
+    } else if ((e.event == se::kMessageClicked ||
+                (e.event == se::kMessageOpened && step.split_metric == "opens")) &&
                step.split_metric != "goal" && a && !a->converted_at) {
       json p = JourneyProps(e, journey);
       if (p.is_null()) continue;
       auto entry = assigned.find(p.value(std::string(se::kPropEntry), int64_t{0}));
       if (entry == assigned.end()) continue;
       auto s = sent.find(p.value("key", ""));
-      if ((s != sent.end() ? s->second : e.timestamp) >= entry->second) a->converted_at = e.timestamp;
+      if ((s != sent.end() ? s->second : e.timestamp) >= entry->second)
+        a->converted_at = e.timestamp;
     }
   }
   if (a && step.split_metric == "goal" && f.credit && assigned.count(f.credit->entry)) {
@@ -170,8 +178,8 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
   return a;
 }
 
-std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step, const std::vector<Assignment>& as,
-                                               TimeMs at) {
+std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step,
+                                               const std::vector<Assignment>& as, TimeMs at) {
   std::vector<analytics::VariantCounts> counts;
   for (const auto& v : step.variants) counts.push_back({v.id, 0, 0});
   for (const Assignment& a : as) {
@@ -189,7 +197,8 @@ struct SplitResult {
   std::optional<TimeMs> started, decided_at;
 };
 
-Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey, const journeys::Step& step,
+Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey,
+                                  const journeys::Step& step,
                                   const std::vector<ProfileFacts>& facts) {
   std::vector<Assignment> as;
   SplitResult r;
@@ -207,7 +216,8 @@ Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journe
     analytics::ExperimentPolicy look = policy;
     look.probability_draws = 1;  // the looks need the decision only
     for (TimeMs t = started + kDayMs; t <= now && !decided; t += kDayMs) {
-      SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at, analytics::Evaluate(CountsAt(step, as, t), look, started, t));
+      SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at,
+                          analytics::Evaluate(CountsAt(step, as, t), look, started, t));
       if (at.decision != analytics::ExperimentDecision::kRunning) {
         decided = std::move(at);
         r.decided_at = t;
@@ -227,7 +237,8 @@ Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journe
   return r;
 }
 
-json SplitJson(std::string_view journey, const journeys::Step& step, const SplitResult& r, bool has_goal) {
+json SplitJson(std::string_view journey, const journeys::Step& step, const SplitResult& r,
+               bool has_goal) {
   const auto& rep = r.report;
   json variants = json::array();
   for (size_t i = 0; i < rep.variants.size(); ++i) {
@@ -247,8 +258,11 @@ json SplitJson(std::string_view journey, const journeys::Step& step, const Split
   }
   json warnings = rep.warnings;
   if (step.split_metric == "goal" && !has_goal)
-    warnings.push_back("the journey has no goal, so nothing converts; add a `goal:` block or use metric: opens");
-  auto id = [&rep](const std::optional<size_t>& i) { return i ? json(rep.variants[*i].id) : json(nullptr); };
+    warnings.push_back(
+        "the journey has no goal, so nothing converts; add a `goal:` block or use metric: opens");
+  auto id = [&rep](const std::optional<size_t>& i) {
+    return i ? json(rep.variants[*i].id) : json(nullptr);
+  };
   return {{"journey", journey},
           {"step", step.id},
           {"metric", step.split_metric},
@@ -272,16 +286,20 @@ const journeys::Step* SplitStep(const journeys::JourneyDefinition& def, std::str
 
 Status NoSplit(std::string_view journey, std::string_view step) {
   return Status::NotFound(fmt::format(
-      "step '{}' of journey '{}' is not a split step; GET /api/experiments lists the experiments", step, journey));
+      "step '{}' of journey '{}' is not a split step; GET /api/experiments lists the experiments",
+      step, journey));
 }
 
-// ---- goal steps -----------------------------------------------------------------------------------
+// ---- goal steps
+// -----------------------------------------------------------------------------------
 
 // A stored funnel whose steps are events (status steps need trait history the stored events of a
 // journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
 Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::string_view id) {
   auto rec = m.store().definitions().Get("funnel", id, 0);
-  if (!rec.ok()) return Status::NotFound(fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
+  if (!rec.ok())
+    return Status::NotFound(
+        fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(rec->body));
   for (size_t i = 0; i < def.steps.size(); ++i) {
     if (def.steps[i].any_of.empty())
@@ -292,7 +310,8 @@ Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::strin
   return def;
 }
 
-bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event& e, analytics::JsonMatcher& jm) {
+bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event& e,
+                analytics::JsonMatcher& jm) {
   for (const auto& mt : any_of) {
     if (mt.event == e.event && jm.Matches(mt.where, {e.properties, e.context, "{}"})) return true;
   }
@@ -302,7 +321,8 @@ bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event&
 // The funnel steps the profile reached in order after its first entry (its events at or after
 // entering, each step filled by a later event than the one before; optional steps count as
 // required; the funnel's window is not applied — the journey's entry starts the attempt).
-int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f, analytics::JsonMatcher& jm) {
+int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f,
+                 analytics::JsonMatcher& jm) {
   size_t k = 0;
   for (const Event& e : f.events) {
     if (k == funnel.steps.size()) break;
@@ -312,7 +332,8 @@ int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& 
   return static_cast<int>(k);
 }
 
-Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Impl& m, const json& query) {
+Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Impl& m,
+                                                               const json& query) {
   std::string id = Text(query, "funnel");
   if (id.empty()) return std::optional<analytics::FunnelDefinition>();
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, LoadFunnel(m, id));
@@ -321,7 +342,8 @@ Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Imp
 
 }  // namespace
 
-// ---- public ----------------------------------------------------------------------------------------
+// ---- public
+// ----------------------------------------------------------------------------------------
 
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
@@ -341,8 +363,9 @@ Result<json> Engine::Experiments() const {
   for (const auto& rec : records) {
     auto s = Snapshot(m, rec.id);
     if (!s.ok()) continue;  // stored but not loaded (does not parse): Journeys() reports it
-    bool any = std::any_of(s->def->steps.begin(), s->def->steps.end(),
-                           [](const journeys::Step& st) { return st.kind == journeys::StepKind::kSplit; });
+    bool any =
+        std::any_of(s->def->steps.begin(), s->def->steps.end(),
+                    [](const journeys::Step& st) { return st.kind == journeys::StepKind::kSplit; });
     if (!any) continue;
     SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, rec.id, *s));
     for (const auto& st : s->def->steps) {
@@ -393,9 +416,11 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) co
     step_rows.push_back(std::move(row));
   }
   json warnings = json::array();
-  if (!s.goal) warnings.push_back("the journey has no goal: the goal lift is 0 (add a `goal:` block)");
+  if (!s.goal)
+    warnings.push_back("the journey has no goal: the goal lift is 0 (add a `goal:` block)");
   if (holdout.profiles == 0)
-    warnings.push_back("no holdout profiles: set `settings: { holdout: 10% }` in the journey to measure lift");
+    warnings.push_back(
+        "no holdout profiles: set `settings: { holdout: 10% }` in the journey to measure lift");
   return json{{"journey", journey},
               {"funnel", funnel ? json(funnel->id) : json(nullptr)},
               {"level", 0.95},
@@ -418,16 +443,19 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
       char* end = nullptr;
       double c = std::strtod(t.c_str(), &end);
       if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(c) || c < 0)
-        return Status::InvalidArgument(fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
+        return Status::InvalidArgument(
+            fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
       costs[key.substr(5)] = c;
     }
   }
   std::string revenue_text = Text(query, "revenue");
-  SP_ASSIGN_OR_RETURN(analytics::PropertyPath revenue_path,
-                      analytics::ParsePropertyPath(revenue_text.empty() ? "properties.revenue" : revenue_text));
+  SP_ASSIGN_OR_RETURN(
+      analytics::PropertyPath revenue_path,
+      analytics::ParsePropertyPath(revenue_text.empty() ? "properties.revenue" : revenue_text));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
 
-  std::map<std::string, uint64_t> sent;  // channel -> messages (treated profiles; holdout gets none)
+  std::map<std::string, uint64_t>
+      sent;  // channel -> messages (treated profiles; holdout gets none)
   uint64_t treated = 0, attained = 0;
   std::vector<uint64_t> reached_step(funnel ? funnel->steps.size() : 0);
   std::vector<analytics::ProfileRevenue> revenue;
@@ -441,7 +469,8 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     for (const Event& e : f.events) {
       if (e.event == se::kMessageSent) {
         if (json p = JourneyProps(e, journey); !p.is_null()) ++sent[p.value("channel", "")];
-      } else if (event_goal && e.timestamp >= f.entered_at() && MatchesAny({s.goal->trigger}, e, jm)) {
+      } else if (event_goal && e.timestamp >= f.entered_at() &&
+                 MatchesAny({s.goal->trigger}, e, jm)) {
         std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
         char* end = nullptr;
         double x = std::strtod(v.c_str(), &end);
@@ -462,19 +491,25 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   for (const auto& [channel, n] : sent) {
     auto c = costs.find(channel);
     if (c == costs.end())
-      return Status::InvalidArgument(fmt::format(
-          "cost.{0}: the journey sent {1} messages on channel '{0}' without a cost; add cost.{0}=<amount per message>",
-          channel, n));
+      return Status::InvalidArgument(
+          fmt::format("cost.{0}: the journey sent {1} messages on channel '{0}' without a cost; "
+                      "add cost.{0}=<amount per message>",
+                      channel, n));
     messages.push_back({channel, n});
-    message_rows.push_back({{"channel", channel}, {"messages", n}, {"cost_per_message", c->second},
+    message_rows.push_back({{"channel", channel},
+                            {"messages", n},
+                            {"cost_per_message", c->second},
                             {"cost", static_cast<double>(n) * c->second}});
   }
   auto per = [&](uint64_t progressed) -> Result<json> {
-    SP_ASSIGN_OR_RETURN(analytics::CostReport r, analytics::CostPerProgressed(messages, costs, progressed));
+    SP_ASSIGN_OR_RETURN(analytics::CostReport r,
+                        analytics::CostPerProgressed(messages, costs, progressed));
     return json{{"progressed", progressed},
-                {"cost_per_progressed", r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
+                {"cost_per_progressed",
+                 r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
   };
-  SP_ASSIGN_OR_RETURN(analytics::CostReport total, analytics::CostPerProgressed(messages, costs, attained));
+  SP_ASSIGN_OR_RETURN(analytics::CostReport total,
+                      analytics::CostPerProgressed(messages, costs, attained));
   SP_ASSIGN_OR_RETURN(json goal_row, per(attained));
   json step_rows = json::array();
   for (size_t k = 0; k < reached_step.size(); ++k) {
@@ -487,11 +522,14 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   std::vector<double> amounts;
   for (const auto& r : revenue) amounts.push_back(r.revenue);
   for (const auto& g : analytics::RevenueByGroup(revenue)) {
-    groups.push_back({{"group", g.group}, {"profiles", g.profiles}, {"revenue", g.revenue}, {"ltv", g.ltv}});
+    groups.push_back(
+        {{"group", g.group}, {"profiles", g.profiles}, {"revenue", g.revenue}, {"ltv", g.ltv}});
   }
-  std::sort(groups.begin(), groups.end(), [](const json& a, const json& b) { return a["group"] < b["group"]; });
+  std::sort(groups.begin(), groups.end(),
+            [](const json& a, const json& b) { return a["group"] < b["group"]; });
   json warnings = json::array();
-  if (!event_goal) warnings.push_back("revenue needs a goal met by an event (goal.met_when.event); it is 0 here");
+  if (!event_goal)
+    warnings.push_back("revenue needs a goal met by an event (goal.met_when.event); it is 0 here");
   const double total_revenue = analytics::SumRevenue(amounts);
   return json{{"journey", journey},
               {"funnel", funnel ? json(funnel->id) : json(nullptr)},

@@ -20,7 +20,8 @@
 //   those of now. No `ends_at`: the split format has no end date.
 // - Holdout lift and money take each profile's group from its first entry (holdout is stable per
 //   profile and journey) and its goal steps from a stored funnel matched in order by its own
-//   events at or after that entry. Money counts treated profiles only (the holdout is sent nothing).
+//   events at or after that entry. Money counts treated profiles only (the holdout is sent
+//   nothing).
 #pragma once
 
 #include <optional>
@@ -37,9 +38,9 @@ namespace signpost {
 // since the first assignment (started + 1 day, + 2 days, ... up to the clock's now), evaluated on
 // the counts as of each look, so once made it never changes (the always-valid test allows any
 // looking schedule). kNotFound when the journey or the split step does not exist.
-// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do; the function
-// reads the store and costs one pass over the events of the journey's entered profiles, so callers
-// on a hot path should keep the first non-null answer (it is final).
+// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do; the
+// function reads the store and costs one pass over the events of the journey's entered profiles, so
+// callers on a hot path should keep the first non-null answer (it is final).
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step);
 

@@ -3,9 +3,12 @@
 // convert depends on the variant and group the runtime gave them, read back from their events) and
 // checks the split report, the holdout lift and the money report against counts it computes from
 // what it sent.
+#include "engine/engine_experiments.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -13,7 +16,6 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/engine_delivery.h"
-#include "engine/engine_experiments.h"
 #include "engine/engine_journeys.h"
 #include "signpost/engine.h"
 
@@ -27,7 +29,8 @@ namespace se = system_events;
 constexpr const char* kDefinitions[] = {
     "kind: channel\nid: email\ntype: file\npath: email.ndjson\n",
     "kind: template\nid: welcome\nchannel: email\nsubject: Welcome\nhtml: \"<p>Hello</p>\"\n",
-    "kind: funnel\nid: purchase-path\nsteps:\n  - event: Viewed Pricing\n  - event: Order Completed\n",
+    "kind: funnel\nid: purchase-path\nsteps:\n  - event: Viewed Pricing\n  - event: Order "
+    "Completed\n",
     R"(kind: journey
 id: onboarding
 name: Onboarding
@@ -56,7 +59,8 @@ struct Treatment {
 class EngineExperimentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("signpost-experiments-" + std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() /
+           ("signpost-experiments-" + std::to_string(std::random_device{}()));
     t0_ = *ParseIso8601("2026-11-01T00:00:00Z");
     clock_.Set(t0_);
     EngineOptions o;
@@ -78,7 +82,8 @@ class EngineExperimentsTest : public ::testing::Test {
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
-  Event Make(EventType type, int i, const std::string& name, TimeMs at, json properties = json::object()) {
+  Event Make(EventType type, int i, const std::string& name, TimeMs at,
+             json properties = json::object()) {
     Event e;
     e.type = type;
     e.user_id = User(i);
@@ -109,14 +114,18 @@ class EngineExperimentsTest : public ::testing::Test {
   // Everyone signs up; the runtime enters, holds out, splits and mails them; then the test sends
   // the purchases: who converts depends on the variant (A every 4th, B every 3rd, holdout every
   // 6th), plus a purchase before entry (never counted) and pricing views for the funnel.
-  void Run() {
+  // `converts` (optional) replaces that rule.
+  void Run(int profiles = kProfiles,
+           std::function<bool(int, const Treatment&)> converts = nullptr) {
     std::vector<Event> events;
-    for (int i = 0; i < kProfiles; ++i) {
+    for (int i = 0; i < profiles; ++i) {
       Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
       id.event.clear();
       id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
       events.push_back(std::move(id));
-      if (i % 10 == 1) events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
+      if (i % 10 == 1)
+        events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 30 * kMinuteMs,
+                              {{"revenue", 1000}}));
       events.push_back(Make(EventType::kTrack, i, "Signed Up", t0_ + kHourMs + i * 1000));
     }
     clock_.Set(t0_ + 2 * kHourMs);
@@ -124,16 +133,20 @@ class EngineExperimentsTest : public ::testing::Test {
     ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
     events.clear();
-    for (int i = 0; i < kProfiles; ++i) {
+    for (int i = 0; i < profiles; ++i) {
       Treatment t = TreatmentOf(i);
       ASSERT_FALSE(t.variant.empty()) << User(i) << " was not assigned";
-      const bool converts = t.holdout ? i % 6 == 0 : t.variant == "A" ? i % 4 == 0 : i % 3 == 0;
-      const bool views = converts || i % 2 == 0;
+      const bool buys = converts           ? converts(i, t)
+                        : t.holdout        ? i % 6 == 0
+                        : t.variant == "A" ? i % 4 == 0
+                                           : i % 3 == 0;
+      const bool views = buys || i % 2 == 0;
       if (views) events.push_back(Make(EventType::kTrack, i, "Viewed Pricing", t0_ + 3 * kHourMs));
-      if (converts)
-        events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + kDayMs, {{"revenue", 10 + i % 7}}));
+      if (buys)
+        events.push_back(
+            Make(EventType::kTrack, i, "Order Completed", t0_ + kDayMs, {{"revenue", 10 + i % 7}}));
       treatments_.push_back(std::move(t));
-      converts_.push_back(converts);
+      converts_.push_back(buys);
       views_.push_back(views);
     }
     clock_.Set(t0_ + 2 * kDayMs);
@@ -222,6 +235,27 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   EXPECT_EQ(SplitWinner(m, "onboarding", "mail-b").status().code(), Code::kNotFound);
 }
 
+TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatSplitWinnerReturns) {
+  // 3,000 profiles: about 1,200 per variant outside the 20% holdout; A converts 10%, B 30%.
+  ASSERT_NO_FATAL_FAILURE(
+      Run(3000, [](int i, const Treatment& t) { return i % 10 < (t.variant == "B" ? 3 : 1); }));
+  clock_.Set(t0_ + 3 * kDayMs);
+  auto r = engine_->Experiment("onboarding", "ab");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE((*r)["minimum_sample_met"].get<bool>()) << r->dump();
+  EXPECT_EQ((*r)["state"], "winner");
+  EXPECT_EQ((*r)["winner"], "B");
+  EXPECT_EQ((*r)["assign_to"], "B");
+  EXPECT_EQ((*r)["decided_at"], "2026-11-02T01:00:00.000Z");  // first assignment + 1 day
+  EXPECT_TRUE((*r)["variants"][1]["significant"].get<bool>());
+  EXPECT_GT((*r)["variants"][1]["prob_best"].get<double>(), 0.99);
+  Engine::Impl& m = ImplOf(*engine_);
+  std::lock_guard lock(m.journeys->mu);
+  auto winner = SplitWinner(m, "onboarding", "ab");
+  ASSERT_TRUE(winner.ok()) << winner.status().ToString();
+  EXPECT_EQ(winner->value_or(""), "B");
+}
+
 TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAndHoldout) {
   ASSERT_NO_FATAL_FAILURE(Run());
   uint64_t entered[2] = {0, 0}, attained[2] = {0, 0}, viewed[2] = {0, 0};
@@ -251,9 +285,11 @@ TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAn
   EXPECT_EQ(l["steps"][0]["holdout_reached"], viewed[1]);
   EXPECT_EQ(l["steps"][1]["treated_reached"], attained[0]);
   EXPECT_EQ(l["steps"][1]["holdout_reached"], attained[1]);
-  EXPECT_NEAR(l["steps"][0]["treated_rate"].get<double>(), static_cast<double>(viewed[0]) / entered[0], 1e-12);
+  EXPECT_NEAR(l["steps"][0]["treated_rate"].get<double>(),
+              static_cast<double>(viewed[0]) / entered[0], 1e-12);
 
-  EXPECT_EQ(engine_->HoldoutLift("onboarding", {{"funnel", "nope"}}).status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_->HoldoutLift("onboarding", {{"funnel", "nope"}}).status().code(),
+            Code::kNotFound);
   auto no_funnel = engine_->HoldoutLift("onboarding", json::object());
   ASSERT_TRUE(no_funnel.ok());
   EXPECT_TRUE((*no_funnel)["steps"].empty());
@@ -285,12 +321,16 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
   }
   EXPECT_EQ(emails, treated);  // one welcome mail each
 
-  EXPECT_EQ(engine_->JourneyMoney("onboarding", json::object()).status().code(), Code::kInvalidArgument);
-  EXPECT_NE(engine_->JourneyMoney("onboarding", json::object()).status().message().find("cost.email"),
-            std::string::npos);
-  EXPECT_EQ(engine_->JourneyMoney("onboarding", {{"cost.email", "-1"}}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(engine_->JourneyMoney("onboarding", json::object()).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_NE(
+      engine_->JourneyMoney("onboarding", json::object()).status().message().find("cost.email"),
+      std::string::npos);
+  EXPECT_EQ(engine_->JourneyMoney("onboarding", {{"cost.email", "-1"}}).status().code(),
+            Code::kInvalidArgument);
 
-  auto r = engine_->JourneyMoney("onboarding", {{"cost.email", "0.01"}, {"funnel", "purchase-path"}});
+  auto r =
+      engine_->JourneyMoney("onboarding", {{"cost.email", "0.01"}, {"funnel", "purchase-path"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& m = *r;
   const double total = 0.01 * static_cast<double>(emails);
@@ -316,6 +356,84 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
   }
   EXPECT_NEAR(m["revenue"]["total"].get<double>(), revenue, 1e-9);
   EXPECT_NEAR(m["revenue"]["ltv"].get<double>(), revenue / treated, 1e-9);
+}
+
+TEST_F(EngineExperimentsTest, OpensMetricCountsOpensAndClicksOfMessagesSentAfterTheAssignment) {
+  ASSERT_TRUE(engine_
+                  ->Apply(R"(kind: journey
+id: news
+name: News
+entry: { event: Subscribed }
+steps:
+  - id: subject-test
+    split: { metric: opens, variants: [ { id: short, weight: 40%, goto: mail-short }, { id: long, weight: 60%, goto: mail-long } ] }
+  - id: mail-short
+    message: { channel: email, template: welcome }
+    next: end
+  - id: mail-long
+    message: { channel: email, template: welcome }
+)",
+                          "test")
+                  .ok());
+  ASSERT_TRUE(engine_->SetJourneyState("news", "live").ok());
+  std::vector<Event> events;
+  for (int i = 0; i < 120; ++i) {
+    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
+    id.event.clear();
+    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
+    events.push_back(std::move(id));
+    events.push_back(Make(EventType::kTrack, i, "Subscribed", t0_ + kHourMs));
+  }
+  clock_.Set(t0_ + 2 * kHourMs);
+  Ingest(std::move(events));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+
+  // Opens of every 3rd profile, clicks (no pixel) of every 7th, and for every 5th an open of a
+  // message of another journey, which does not count.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> want;  // variant -> entered, converted
+  std::vector<Event> tracking;
+  for (int i = 0; i < 120; ++i) {
+    auto r = engine_->ProfileEvents(User(i), 0);
+    ASSERT_TRUE(r.ok());
+    std::string variant;
+    json sent;
+    for (const auto& e : (*r)["events"]) {
+      const json p = e.value("properties", json::object());
+      if (e.value("event", "") == se::kExperimentAssigned) variant = p.value("variant", "");
+      if (e.value("event", "") == se::kMessageSent) sent = p;
+    }
+    ASSERT_FALSE(variant.empty());
+    ASSERT_FALSE(sent.is_null()) << User(i);
+    auto track = [&](std::string_view name, json p) {
+      Event e = Make(EventType::kTrack, i, std::string(name), t0_ + 3 * kHourMs, p);
+      e.message_id = std::string(se::kSystemMessageIdPrefix) + "test/" + e.message_id;
+      tracking.push_back(std::move(e));
+    };
+    if (i % 3 == 0) track(se::kMessageOpened, sent);
+    auto with = [&sent](const char* key, const char* value) {
+      json p = sent;
+      p[key] = value;
+      return p;
+    };
+    if (i % 7 == 0) track(se::kMessageClicked, with("url", "https://x.test"));
+    if (i % 5 == 0) track(se::kMessageOpened, with("journey", "onboarding"));
+    ++want[variant].first;
+    if (i % 3 == 0 || i % 7 == 0) ++want[variant].second;
+  }
+  clock_.Set(t0_ + 4 * kHourMs);  // the report counts conversions up to the clock's now
+  ASSERT_TRUE(ImplOf(*engine_).RecordSystemEvents(std::move(tracking)).ok());
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+
+  auto r = engine_->Experiment("news", "subject-test");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["metric"], "opens");
+  ASSERT_EQ((*r)["variants"].size(), 2u);
+  for (const auto& v : (*r)["variants"]) {
+    SCOPED_TRACE(v.dump());
+    EXPECT_EQ(v["entered"], want[v["id"].get<std::string>()].first);
+    EXPECT_EQ(v["converted"], want[v["id"].get<std::string>()].second);
+  }
+  EXPECT_EQ((*r)["variants"][0]["weight"], 40.0);
 }
 
 }  // namespace
