@@ -100,8 +100,13 @@ class EngineScope final : public journeys::ProfileScope {
   void Load() {
     if (loaded_) return;
     loaded_ = true;
-    auto v = m_.profiles->GetProfile(identity_);
-    if (v.ok()) view_ = std::move(*v);
+    auto h = m_.profiles->TraitHistory(p_);
+    if (h.ok()) {
+      view_.trait_history = std::move(*h);
+    } else {
+      spdlog::warn("journeys: the traits of profile {} are unreadable ({}); read as none", p_.value(),
+                   h.status().ToString());
+    }
   }
 
   const Engine::Impl& m_;

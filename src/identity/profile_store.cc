@@ -68,17 +68,14 @@ Result<std::vector<Event>> ProfileStore::ProfileEvents(std::string_view identity
   return store_->EventsOf(graph_->IdentitiesOf(graph_->ProfileOf(canonical)), limit);
 }
 
-Result<ProfileView> ProfileStore::GetProfile(std::string_view identity) const {
-  SP_ASSIGN_OR_RETURN(std::string canonical, Resolve(identity));
-  ProfileView view;
-  view.id = graph_->ProfileOf(canonical);
-  view.identities = graph_->IdentitiesOf(view.id);
-  for (const auto& id : view.identities) {
+Result<std::vector<TraitChange>> ProfileStore::TraitHistory(ProfileId profile) const {
+  std::vector<TraitChange> history;
+  for (const auto& id : graph_->IdentitiesOf(profile)) {
     const std::string prefix = TraitKeyPrefix(id);
     Status bad;
     SP_RETURN_IF_ERROR(store_->db().Scan(
         store::Cf::kTraits, prefix, prefix, [&](std::string_view key, std::string_view value) {
-          if (!DecodeTraitRecord(key, prefix.size(), value, view.trait_history)) {
+          if (!DecodeTraitRecord(key, prefix.size(), value, history)) {
             bad = Status::Corruption(fmt::format("a trait record of {} is unreadable", id));
             return false;
           }
@@ -86,6 +83,16 @@ Result<ProfileView> ProfileStore::GetProfile(std::string_view identity) const {
         }));
     SP_RETURN_IF_ERROR(bad);
   }
+  CurrentTraits(history);  // sorts the history by (timestamp, seq, name)
+  return history;
+}
+
+Result<ProfileView> ProfileStore::GetProfile(std::string_view identity) const {
+  SP_ASSIGN_OR_RETURN(std::string canonical, Resolve(identity));
+  ProfileView view;
+  view.id = graph_->ProfileOf(canonical);
+  view.identities = graph_->IdentitiesOf(view.id);
+  SP_ASSIGN_OR_RETURN(view.trait_history, TraitHistory(view.id));
   view.traits = CurrentTraits(view.trait_history);
   view.consent = ConsentOf(view.traits);
   SP_ASSIGN_OR_RETURN(auto summary, store_->SummaryOf(view.identities));

@@ -59,6 +59,9 @@ class ProfileStore {
   Result<std::vector<Event>> ProfileEvents(std::string_view identity, size_t limit) const;
   // The profile of `identity` (resolved as Resolve does). kNotFound when unknown.
   Result<ProfileView> GetProfile(std::string_view identity) const;
+  // Only the trait history of `profile` (every identity's), by (timestamp, seq, name): what
+  // GetProfile reads first, without the event summary. Thread-safe.
+  Result<std::vector<TraitChange>> TraitHistory(ProfileId profile) const;
   // The current profile of a canonical identity ("user:X" / "anon:X"), ProfileId(0) when unknown.
   ProfileId ProfileOf(std::string_view identity) const { return graph_->ProfileOf(identity); }
   // The identities of `profile`, sorted ("anon:..." before "user:..."); empty when unknown.
