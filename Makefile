@@ -9,7 +9,7 @@ PORT       ?= 8080
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build build-server build-asan run test bench node-deps web clean format
+.PHONY: deps build build-test build-server build-asan run test bench node-deps web clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,6 +21,12 @@ build: deps
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+
+# What `make test` needs from the release build: the binary, the tests, and the two bench tools
+# the kill -9 test drives (not the benchmark programs).
+build-test: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target signpost unit_tests http_load gen_events
 
 build-server: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -40,7 +46,7 @@ run: build-server web
 node-deps: deps
 	@bash scripts/node-deps.sh
 
-test: build build-asan node-deps web
+test: build-test build-asan node-deps web
 	@bash scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 bench: build node-deps
