@@ -158,6 +158,45 @@ std::string Engine::MetricsText() const {
     metric("signpost_index_bytes", "gauge", "Bytes held by the analytics index core columns.",
            m.index.MemoryBytes());
   }
+  if (m.journeys) {
+    JourneysPart& j = *m.journeys;
+    uint64_t queued = 0, committed = 0;
+    {
+      std::lock_guard lock(j.queue_mu);
+      queued = j.queue.size();
+      committed = j.committed_seq;
+    }
+    uint64_t live = 0, in_progress = 0, profiles = 0, cursor = 0;
+    std::vector<std::pair<std::string, journeys::JourneyStatus>> statuses;
+    {
+      std::lock_guard lock(j.mu);
+      cursor = j.cursor;
+      profiles = j.runtime->ProfileCount();
+      for (const auto& id : j.runtime->JourneyIds()) {
+        if (const journeys::JourneyStatus* st = j.runtime->StatusOf(id)) statuses.emplace_back(id, *st);
+      }
+    }
+    for (const auto& [id, st] : statuses) {
+      live += st.state == "live" ? 1 : 0;
+      in_progress += st.in_progress;
+    }
+    metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);
+    metric("signpost_journey_profiles_in_progress", "gauge", "Profiles inside a journey now (all journeys).",
+           in_progress);
+    metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", profiles);
+    metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.", queued);
+    metric("signpost_journey_lag_events", "gauge",
+           "Committed sequence numbers the journey runtime has not yet made durable.",
+           committed > cursor ? committed - cursor : 0);
+    out += "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
+           "# TYPE signpost_journey_entries_total counter\n";
+    for (const auto& [id, st] : statuses)
+      out += fmt::format("signpost_journey_entries_total{{journey=\"{}\"}} {}\n", id, st.entries);
+    out += "# HELP signpost_journey_completed_total Profiles that completed each journey.\n"
+           "# TYPE signpost_journey_completed_total counter\n";
+    for (const auto& [id, st] : statuses)
+      out += fmt::format("signpost_journey_completed_total{{journey=\"{}\"}} {}\n", id, st.completed);
+  }
   return out;
 }
 
