@@ -4,8 +4,8 @@
 # generated events imported, and an admin token for the dashboard. Runs the CLI on the folder, so
 # `signpost serve` must not be running on it.
 # Usage: seed.sh BINARY DATA_DIR [generate.mjs options, e.g. --profiles 500 --now 2026-11-24T00:00:00Z]
-# A step that fails (e.g. a definition kind this build does not know yet) is skipped with a message;
-# the exit code is non-zero only when the events could not be imported.
+# Every step must succeed: a step the binary refuses (a definition, a command) stops the seeding
+# with its error and a non-zero exit code, so a broken demo never passes for a working one.
 set -uo pipefail
 bin=${1:?usage: seed.sh BINARY DATA_DIR [generate options]}
 data=${2:?usage: seed.sh BINARY DATA_DIR [generate options]}
@@ -15,33 +15,29 @@ work=$(mktemp -d /tmp/signpost-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 sp() { "$bin" --data "$data" "$@"; }
-skipped=0
-# try WHAT COMMAND...: runs it; on failure prints what was skipped and why.
-try() {
+# step WHAT COMMAND...: runs it; on failure prints the command's output and stops the seeding.
+step() {
   local what=$1; shift
   local out
   if out=$("$@" 2>&1); then
     echo "demo: $what: ok"
   else
-    skipped=$((skipped + 1))
-    echo "demo: $what: skipped ($(echo "$out" | head -1))"
-    return 1
+    echo "demo: $what: FAILED:" >&2
+    echo "$out" | sed 's/^/  /' >&2
+    echo "demo: seeding stopped; the data folder $data is incomplete (delete it, fix the cause, retry)" >&2
+    exit 1
   fi
 }
 
 node "$here/generate.mjs" "$work" "$@" || exit 1
 for def in "$work"/*.yaml; do
-  try "apply $(basename "$def" .yaml | sed 's/^[0-9]*-//')" sp apply -f "$def"
+  step "apply $(basename "$def" .yaml | sed 's/^[0-9]*-//')" sp apply -f "$def"
 done
 # Live before the import, so the month of history flows through the journey (it starts 30 days ago).
-try "set the abandoned-cart journey live (signpost journeys abandoned-cart --state live)" sp journeys abandoned-cart --state live
-if ! sp import "$work/events.ndjson"; then
-  echo "demo: importing the events failed; the data folder $data is incomplete (delete it and retry)" >&2
-  exit 1
-fi
+step "set the abandoned-cart journey live (signpost journeys abandoned-cart --state live)" sp journeys abandoned-cart --state live
+step "import the events" sp import "$work/events.ndjson"
 # The dashboard's token: created here so it exists before serve's first start (scripts/run.sh
 # prints the dashboard link with it).
-try "create the dashboard's admin token" sp keys create --kind admin --name dashboard
-try "create a write key" sp keys create --kind write --name demo
-[ "$skipped" -eq 0 ] || echo "demo: $skipped step(s) skipped; the dashboard shows what the store has"
+step "create the dashboard's admin token" sp keys create --kind admin --name dashboard
+step "create a write key" sp keys create --kind write --name demo
 exit 0

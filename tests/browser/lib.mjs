@@ -13,17 +13,28 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-// Seeds a demo store in a temp folder, runs each CLI command of `setup` on it (arrays of
-// arguments after `--data DIR`), and starts `signpost serve --web web/dist` on it.
-// Returns { url, token, stop() }. Throws with the fix when the binary or web/dist is missing.
-export async function startServer({ profiles = 800, setup = [] } = {}) {
+// Seeds a demo store in a temp folder (`demo: false`: an empty store with only an admin token, as
+// `SIGNPOST_DEMO=0 make run` starts), runs each CLI command of `setup` on it (arrays of arguments
+// after `--data DIR`), and starts `signpost serve --web web/dist` on it.
+// Returns { url, token, stop() }. Throws with the fix when the binary or web/dist is missing, and
+// with the seeding's output when any seeding step failed.
+export async function startServer({ profiles = 800, setup = [], demo = true } = {}) {
   const bin = resolve(ROOT, process.env.SIGNPOST_BIN || 'build/signpost');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it (make build-server) or set SIGNPOST_BIN`);
   if (!existsSync(join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `make web`');
   const work = mkdtempSync(join(tmpdir(), 'signpost-browser-'));
   const data = join(work, 'data');
-  const seeded = execFileSync('bash', [join(ROOT, 'scripts/demo/seed.sh'), bin, data, '--profiles', String(profiles)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let seeded = '';
+  try {
+    seeded = demo
+      ? execFileSync('bash', [join(ROOT, 'scripts/demo/seed.sh'), bin, data, '--profiles', String(profiles)],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      : execFileSync(bin, ['--data', data, 'keys', 'create', '--kind', 'admin', '--name', 'dashboard'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`${demo ? 'the demo seeding (scripts/demo/seed.sh)' : 'creating the admin token'} failed (exit ${e.status}):\n${e.stdout || ''}${e.stderr || ''}`);
+  }
   for (const args of setup) execFileSync(bin, ['--data', data, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const keys = JSON.parse(execFileSync(bin, ['--data', data, 'keys', 'list', '--json'], { encoding: 'utf8' }));
   const admin = keys.find((k) => k.kind === 'admin' && !k.revoked);

@@ -62,5 +62,20 @@ export function text(v) {
   return DASH;
 }
 
+// A goal's target: "40% of entered" | "1,000 people" | "no target".
+export function targetText(target) {
+  if (!target || typeof target !== 'object') return 'no target';
+  if (isNum(target.percent)) return `${target.percent}% of entered`;
+  if (isNum(target.count)) return `${num(target.count)} people`;
+  return 'no target';
+}
+
+// An experiment's decision: "Winner: discount" | "No winner yet" (running) | "No winner".
+export function winnerText(e) {
+  if (e && typeof e.winner === 'string' && e.winner) return `Winner: ${e.winner}`;
+  if (e && e.state === 'running') return 'No winner yet';
+  return 'No winner';
+}
+
 export const list = (v) => (Array.isArray(v) ? v : []);
 export const isNumber = isNum;

@@ -1,7 +1,7 @@
 // The dashboard's shell: token handling (login screen, localStorage, #token=... links), the
 // navigation, and the page of the current hash route.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, getToken, setToken } from './api.js';
 import { useRoute } from './router.js';
 import { FunnelsPage } from './pages/Funnels.jsx';
@@ -84,6 +84,22 @@ function App() {
   const [authed, setAuthed] = useState(() => Boolean(getToken()));
   const [reason, setReason] = useState('');
   const { parts, query } = useRoute();
+  // On a move to another page (not a change of its controls, which rewrite only the query), focus
+  // goes to the new page's heading, so keyboard and screen-reader users start at its top. Not on
+  // the first load: Tab then starts at the skip link and the navigation.
+  const path = parts.join('/');
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    const h = document.querySelector('#main h1');
+    if (h) {
+      h.setAttribute('tabindex', '-1');
+      h.focus();
+    }
+  }, [path]);
   useEffect(() => {
     const on = () => {
       setToken('');

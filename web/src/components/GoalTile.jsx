@@ -1,14 +1,8 @@
 // The goal tile of a journey: attained / target with a progress bar, rate, holdout lift. Every
 // field may be missing (shown as "—").
-import { isNumber, num, pct, points, text } from '../format.js';
+import { isNumber, num, pct, points, targetText, text } from '../format.js';
 
-// "40% of entered" | "1,000 people" | "no target"
-export function targetText(target) {
-  if (!target || typeof target !== 'object') return 'no target';
-  if (isNumber(target.percent)) return `${target.percent}% of entered`;
-  if (isNumber(target.count)) return `${num(target.count)} people`;
-  return 'no target';
-}
+export { targetText };
 
 // target_progress is a fraction (1 = target met); the bar stops at 100%.
 export function GoalTile({ goal, compact }) {
@@ -20,7 +14,7 @@ export function GoalTile({ goal, compact }) {
       <div class="goal-type">{text(goal.type).replaceAll('_', ' ')}</div>
       <div class="goal-main">
         <span data-testid="goal-attained">{num(goal.attained)}</span> attained
-        <span class="muted"> · target {targetText(goal.target)}</span>
+        <span class="muted"> · target <span data-testid="goal-target">{targetText(goal.target)}</span></span>
       </div>
       {progress !== null && (
         <div class="progress" role="progressbar" aria-label="Progress to the target" aria-valuemin="0" aria-valuemax="100"

@@ -57,7 +57,7 @@ export function LineChart({ title, x, series, height = 220, testid }) {
               </thead>
               <tbody>
                 {x.map((t, i) => (
-                  <tr>
+                  <tr data-testid={testid ? `${testid}-row` : undefined}>
                     <td>{new Date(t * 1000).toISOString().slice(0, 10)}</td>
                     {series.map((s) => (
                       <td class="num">{s.format(s.values[i])}</td>

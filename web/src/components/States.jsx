@@ -49,18 +49,10 @@ export function Stat({ label, value, hint, testid }) {
   );
 }
 
-// The states of a list page fed by one API call: loading, "not on this server" (404: a build
-// without that API), or another error with a retry button. Renders nothing once data is there.
-export function LoadStates({ res, what, api, absentTitle }) {
+// The states of a page fed by one API call: loading, or an error with a retry button. Renders
+// nothing once data is there.
+export function LoadStates({ res, what }) {
   if (res.loading) return <Loading what={what} />;
-  if (res.error && res.error.status === 404) {
-    return (
-      <Empty title={absentTitle}>
-        <p>This signpost build has no such API yet ({api} answered 404). Update and rebuild signpost
-          (<code>make run</code>); meanwhile the <a href="#/funnels">Funnels</a> page works.</p>
-      </Empty>
-    );
-  }
   if (res.error) return <ErrorBox error={res.error} what={what} onRetry={res.reload} />;
   return null;
 }

@@ -2,7 +2,7 @@
 // winner state (GET /api/experiments).
 import { useApi } from '../components/useApi.js';
 import { Empty, LoadStates } from '../components/States.jsx';
-import { isNumber, list, num, pct, text } from '../format.js';
+import { isNumber, list, num, pct, text, winnerText } from '../format.js';
 import { route } from '../router.js';
 
 function Interval({ interval }) {
@@ -18,19 +18,13 @@ function Interval({ interval }) {
   );
 }
 
-function winnerText(e) {
-  if (e.winner) return `Winner: ${e.winner}`;
-  if (e.state === 'running') return 'No winner yet';
-  return 'No winner';
-}
-
 export function ExperimentsPage() {
   const res = useApi('/api/experiments');
   const exps = list(res.data && res.data.experiments);
   return (
     <section class="page" aria-labelledby="exp-title">
       <h1 id="exp-title">Experiments</h1>
-      <LoadStates res={res} what="the experiments" api="GET /api/experiments" absentTitle="Experiments are not available on this server" />
+      <LoadStates res={res} what="the experiments" />
       {res.data && exps.length === 0 && (
         <Empty title="No experiments yet">
           <p>An experiment is a <code>split</code> step in a journey: 2 to 4 variants with weights. Add one to a journey,
@@ -41,7 +35,7 @@ export function ExperimentsPage() {
         <section class="card experiment" data-testid="experiment" aria-label={`Experiment ${text(e.journey)} / ${text(e.step)}`}>
           <div class="journey-head">
             <h2><a href={route(['journeys', e.journey || ''])}>{text(e.journey)}</a> · step <code>{text(e.step)}</code></h2>
-            <span class={`badge state-${text(e.state)}`}>{text(e.state)}</span>
+            <span class={`badge state-${text(e.state)}`} data-testid="experiment-state">{text(e.state)}</span>
             <strong data-testid="experiment-winner" class={e.winner ? 'winner' : 'muted'}>{winnerText(e)}</strong>
           </div>
           <p class="muted small">Metric: {text(e.metric)}. Rate = converted / entered; the interval is 95%.</p>

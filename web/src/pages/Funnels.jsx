@@ -1,6 +1,6 @@
 // Funnels: pick a stored funnel, set window/order/range/breakdown/segment, and read the goal-step
 // chart, time to convert, trend and breakdown of GET /api/funnels/{id}/report.
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useApi } from '../components/useApi.js';
 import { Empty, ErrorBox, Loading, Stat } from '../components/States.jsx';
 import { LineChart } from '../components/LineChart.jsx';
@@ -10,16 +10,12 @@ import { FunnelControls } from './FunnelControls.jsx';
 import { StepBars } from './StepBars.jsx';
 import { reportQuery } from './funnelQuery.js';
 
-const definitionDefaults = new Map();
-
-function segmentName(s) {
-  return typeof s === 'string' ? s : s && (s.name || s.id || s.segment);
-}
-
 export function FunnelsPage({ id, query }) {
+  // GET /api/funnels: {"definitions":[{"kind","id","version","note","at","name","steps"}]};
+  // GET /api/segments: {"segments":[{"name","type",...}]}.
   const funnels = useApi('/api/funnels');
   const segments = useApi('/api/segments');
-  const defs = list(funnels.data && (funnels.data.definitions || funnels.data.funnels));
+  const defs = list(funnels.data && funnels.data.definitions).filter((f) => f && typeof f.id === 'string');
   const funnelId = id || (defs[0] && defs[0].id);
   if (funnels.loading) return <section class="page"><h1>Funnels</h1><Loading what="the funnels" /></section>;
   if (funnels.error) return <section class="page"><h1>Funnels</h1><ErrorBox error={funnels.error} what="the funnels" onRetry={funnels.reload} /></section>;
@@ -35,29 +31,58 @@ export function FunnelsPage({ id, query }) {
       </section>
     );
   }
-  const segNames = list(segments.data && segments.data.segments).map(segmentName).filter(Boolean);
-  const def = defs.find((f) => f.id === funnelId) || { id: funnelId };
+  const def = defs.find((f) => f.id === funnelId);
+  if (!def) return <UnknownFunnel id={funnelId} funnels={defs} />;
+  const segNames = list(segments.data && segments.data.segments).map((s) => s && s.name).filter((n) => typeof n === 'string' && n);
   return (
     <section class="page" aria-labelledby="funnel-title">
       <h1 id="funnel-title">Funnel: {def.name || funnelId}</h1>
-      <FunnelReport key={funnelId} funnelId={funnelId} def={def} funnels={defs} segments={segNames} query={query} reloadSegments={segments.reload} />
+      <FunnelReport key={funnelId} funnelId={funnelId} funnels={defs} segments={segNames} query={query} reloadSegments={segments.reload} />
     </section>
   );
 }
+
+// A route to a funnel the server does not have (a mistyped or old link): say so and offer the
+// funnels it has.
+function UnknownFunnel({ id, funnels }) {
+  return (
+    <section class="page" aria-labelledby="funnel-title">
+      <h1 id="funnel-title">Funnels</h1>
+      <section class="state state-error" role="alert" data-testid="unknown-funnel">
+        <h2>No funnel “{id}”</h2>
+        {funnels.length ? (
+          <>
+            <p>This server has no funnel with that id (the link may be mistyped, or the funnel was never applied). Pick one of its funnels:</p>
+            <ul data-testid="known-funnels">
+              {funnels.map((f) => (
+                <li><a href={route(['funnels', f.id])}>{text(f.name || f.id)}</a> <span class="muted">({f.id})</span></li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>This server has no funnels yet. Apply one with <code>signpost apply -f funnel.yaml</code> (<code>kind: funnel</code>), then open <a href="#/funnels">Funnels</a>.</p>
+        )}
+      </section>
+    </section>
+  );
+}
+
+const hasOverrides = (q) => Boolean(q.window || q.order || q.entry);
 
 function FunnelReport({ funnelId, funnels, segments, query, reloadSegments }) {
   const rq = useMemo(() => reportQuery(query), [JSON.stringify(query)]);
   const report = useApi(`/api/funnels/${encodeURIComponent(funnelId)}/report`, rq);
   const r = report.data;
-  // The definition's own settings, learnt from a report without overrides (the list has none).
-  if (r && !query.window && !query.order && !query.entry) {
-    definitionDefaults.set(funnelId, { window: shortDur(r.window_ms), order: r.order, entry: r.entry });
-  }
-  const defaults = definitionDefaults.get(funnelId) || {};
+  // The definition's own settings (the list has none): learnt from a report without overrides and
+  // kept while this funnel is open (the component is keyed by the funnel id).
+  const [defaults, setDefaults] = useState({});
+  useEffect(() => {
+    if (r && !hasOverrides(query)) setDefaults({ window: shortDur(r.window_ms), order: r.order, entry: r.entry });
+  }, [r]);
   const change = (q) => setQuery(['funnels', funnelId], q);
   return (
     <>
-      <FunnelControls query={query} funnels={funnels.length ? funnels : [{ id: funnelId }]} funnelId={funnelId} segments={segments}
+      <FunnelControls query={query} funnels={funnels} funnelId={funnelId} segments={segments}
         defaults={defaults}
         onFunnel={(f) => { location.hash = route(['funnels', f], {}); }} onChange={change} />
       {report.loading && <Loading what="the report" />}
@@ -65,15 +90,16 @@ function FunnelReport({ funnelId, funnels, segments, query, reloadSegments }) {
         <ErrorBox error={report.error} what="the funnel report" onRetry={report.reload}
           hint={report.error.status === 400 ? 'A setting is not valid (the message says which); change it above.' : undefined} />
       )}
-      {r && !report.error && <ReportBody r={r} funnelId={funnelId} query={query} stale={report.loading} onSaved={reloadSegments} />}
+      {r && !report.error && <ReportBody r={r} reportKey={report.key} funnelId={funnelId} query={query} stale={report.loading} onSaved={reloadSegments} />}
     </>
   );
 }
 
-function ReportBody({ r, funnelId, query, stale, onSaved }) {
+// `data-key` names the API call the numbers shown come from (the browser tests wait for it).
+function ReportBody({ r, reportKey, funnelId, query, stale, onSaved }) {
   const steps = list(r.steps);
   return (
-    <div class={stale ? 'stale' : ''} aria-busy={stale ? 'true' : 'false'}>
+    <div class={stale ? 'stale' : ''} aria-busy={stale ? 'true' : 'false'} data-testid="funnel-report" data-key={reportKey}>
       <div class="stats" data-testid="funnel-summary">
         <Stat label="Entered" value={num(r.entered)} testid="funnel-entered" hint={r.unit === 'attempts' ? 'attempts' : 'profiles'} />
         <Stat label="Completed" value={num(r.completed)} testid="funnel-completed" />
@@ -143,9 +169,9 @@ function Completion({ rows }) {
           <tbody>
             {rows.map((c) => (
               <tr data-testid="completion-row">
-                <td>{shortDur(c.window_ms)}</td>
-                <td class="num">{num(c.completed)} / {num(c.entered)}</td>
-                <td class="num">{pct(c.rate)}</td>
+                <td data-testid="completion-window">{shortDur(c.window_ms)}</td>
+                <td class="num"><span data-testid="completion-completed">{num(c.completed)}</span> / <span data-testid="completion-entered">{num(c.entered)}</span></td>
+                <td class="num" data-testid="completion-rate">{pct(c.rate)}</td>
               </tr>
             ))}
           </tbody>

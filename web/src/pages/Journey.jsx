@@ -27,6 +27,19 @@ function ObjectTable({ rows, label }) {
   );
 }
 
+// Exits by reason: "reentry blocked: 12, excluded: 3", or "none".
+function ExitList({ exits }) {
+  const items = Object.entries(exits && typeof exits === 'object' ? exits : {}).filter(([, v]) => isNumber(v));
+  if (!items.length) return <span class="muted">none</span>;
+  return (
+    <ul class="exits">
+      {items.map(([k, v]) => (
+        <li data-testid="step-exit" data-reason={k}>{k.replaceAll('_', ' ')}: <span data-testid="step-exit-count">{num(v)}</span></li>
+      ))}
+    </ul>
+  );
+}
+
 function GoalSection({ id }) {
   const res = useApi(`/api/journeys/${encodeURIComponent(id)}/goal`, { trend: 'day' });
   const g = res.data;
@@ -43,7 +56,6 @@ function GoalSection({ id }) {
     };
   }, [g]);
   if (res.loading) return <Loading what="the goal" />;
-  if (res.error && res.error.status === 404) return <p class="muted">This journey has no goal report (it has no goal, or the goal API is not on this server).</p>;
   if (res.error) return <ErrorBox error={res.error} what="the goal report" onRetry={res.reload} />;
   const tile = { type: g.goal && g.goal.type, attained: g.attained, rate: g.rate, target: g.target, target_progress: g.target_progress, lift: g.lift };
   const holdout = g.holdout || {};
@@ -74,7 +86,7 @@ export function JourneyPage({ id }) {
       {res.loading && <Loading what="the journey" />}
       {res.error && res.error.status === 404 && (
         <Empty title="No such journey">
-          <p>The server has no journey <code>{id}</code> (or no journeys API). Pick one on the <a href="#/journeys">Journeys</a> page.</p>
+          <p>The server has no journey <code>{id}</code> (the link may be mistyped, or the journey was never applied). Pick one on the <a href="#/journeys">Journeys</a> page.</p>
         </Empty>
       )}
       {res.error && res.error.status !== 404 && <ErrorBox error={res.error} what="the journey" onRetry={res.reload} />}
@@ -90,7 +102,12 @@ export function JourneyPage({ id }) {
             <Stat label="Completed" value={num(j.totals && j.totals.completed)} testid="total-completed" />
             <Stat label="Exited" value={num(j.totals && j.totals.exited)} testid="total-exited" />
           </div>
-          <GoalSection id={id} />
+          {j.goal ? <GoalSection id={id} /> : (
+            <Empty title="No goal">
+              <p>This journey measures no goal. Add a <code>goal:</code> (say, <code>type: drive_purchase</code> with a target) to its
+                definition and apply it again with <code>signpost apply -f journey.yaml</code> to see attained, rate and lift here.</p>
+            </Empty>
+          )}
           <section class="card" aria-labelledby="graph-title">
             <h2 id="graph-title">Steps</h2>
             <StepGraph steps={list(j.steps)} />
@@ -109,7 +126,7 @@ export function JourneyPage({ id }) {
                       <td class="num" data-testid="step-in-progress">{num(s.in_progress)}</td>
                       <td class="num" data-testid="step-passed-on">{num(s.passed_on)}</td>
                       <td data-testid="step-exits">
-                        {Object.entries(s.exits && typeof s.exits === 'object' ? s.exits : {}).map(([k, v]) => `${k.replaceAll('_', ' ')}: ${num(v)}`).join(', ') || 'none'}
+                        <ExitList exits={s.exits} />
                       </td>
                     </tr>
                   ))}

@@ -16,7 +16,7 @@ export function JourneysPage() {
   return (
     <section class="page" aria-labelledby="journeys-title">
       <h1 id="journeys-title">Journeys</h1>
-      <LoadStates res={res} what="the journeys" api="GET /api/journeys" absentTitle="Journeys are not available on this server" />
+      <LoadStates res={res} what="the journeys" />
       {res.data && journeys.length === 0 && (
         <Empty title="No journeys yet">
           <p>A journey sends messages to people who do something (say, abandon a cart) and measures a goal. Write one with

@@ -1,7 +1,7 @@
 // The goal-step chart: a bar per step with its count and conversion, and between two steps the
 // drop-off with a button that saves the people who dropped there as a static segment
 // (POST /api/funnels/{id}/people/segment).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { dur, num, pct, text } from '../format.js';
 import { route } from '../router.js';
@@ -11,15 +11,21 @@ function SaveSegment({ funnelId, step, count, query, onSaved, onClose }) {
   const [name, setName] = useState(`${funnelId}-dropped-at-${step}`);
   const [state, setState] = useState({ busy: false, error: null, saved: null });
   const rq = reportQuery(query);
+  // Keyboard users land in the form when it opens and on the result once saved.
+  const input = useRef(null);
+  const result = useRef(null);
+  useEffect(() => { input.current?.focus(); }, []);
+  useEffect(() => { if (state.saved) result.current?.focus(); }, [state.saved]);
   const save = async (e) => {
     e.preventDefault();
     if (!name.trim()) return setState({ busy: false, error: 'Give the segment a name.', saved: null });
     setState({ busy: true, error: null, saved: null });
     try {
-      // `segment` names the new segment here, so the page's segment filter cannot be sent along.
+      // The people the page counts: its window, order, entry mode, dates and segment filter;
+      // `name` is the new segment's name.
       const saved = await api(`/api/funnels/${encodeURIComponent(funnelId)}/people/segment`, {
         method: 'POST',
-        query: { window: rq.window, order: rq.order, entry: rq.entry, from: rq.from, to: rq.to, dropped_at: step, segment: name.trim() },
+        query: { name: name.trim(), window: rq.window, order: rq.order, entry: rq.entry, from: rq.from, to: rq.to, segment: rq.segment, dropped_at: step },
       });
       setState({ busy: false, error: null, saved });
       onSaved && onSaved();
@@ -30,7 +36,7 @@ function SaveSegment({ funnelId, step, count, query, onSaved, onClose }) {
   if (state.saved) {
     const s = state.saved;
     return (
-      <div class="save-result" role="status" data-testid="segment-saved">
+      <div class="save-result" role="status" data-testid="segment-saved" tabIndex={-1} ref={result}>
         Saved segment <strong>{text(s.segment)}</strong> with <strong data-testid="segment-members">{num(s.members)}</strong> people (version {text(s.version)}).{' '}
         <a href={route(['funnels', funnelId], { ...query, segment: s.segment })}>Show this funnel for them</a>{' '}
         <button type="button" class="link" onClick={onClose}>Close</button>
@@ -40,10 +46,9 @@ function SaveSegment({ funnelId, step, count, query, onSaved, onClose }) {
   return (
     <form class="save-form" onSubmit={save} aria-label={`Save the people who dropped at step ${step}`}>
       <label for={`seg-name-${step}`}>Segment name</label>
-      <input id={`seg-name-${step}`} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <input id={`seg-name-${step}`} ref={input} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       <button type="submit" class="primary" disabled={state.busy}>{state.busy ? 'Saving…' : `Save ${num(count)} people`}</button>
       <button type="button" onClick={onClose}>Cancel</button>
-      {query.segment && <p class="muted small">The saved list uses the window, order and dates above but not the segment filter.</p>}
       {state.error && <p class="error-message" role="alert">Not saved: {state.error}</p>}
     </form>
   );
