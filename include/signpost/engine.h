@@ -164,9 +164,19 @@ class Engine {
   // credit through an assigned entry, or an open / click of a message sent after the assignment).
   // The decision is fixed at the first daily look since the first assignment that ended the test.
   // Cost: one pass over the stored events of every entered profile of journeys with splits.
+  // Also {"channels": [ChannelReport of every `channel: auto` step]}.
   Result<nlohmann::json> Experiments() const;
   // One split step's report, as one item of Experiments(). kNotFound naming the journey or step.
   Result<nlohmann::json> Experiment(std::string_view journey, std::string_view step) const;
+  // The channel report of a `channel: auto` message step, from the stored events of the journey's
+  // entered profiles: {journey, step, default, control_share, optimize_by_segment, channels:
+  // [{channel, template, default, sent, converted, rate, interval}], control and optimized: {sent,
+  // converted, rate, interval}, lift (optimized over control, as in HoldoutLift), segments: [the
+  // same per segment of optimize_by_segment], warnings}. A send is a `Message Sent` with auto:
+  // true; it converted when the profile's `Goal Attained` of the journey is at or after it.
+  // Experiments() lists every auto step's report under "channels". kNotFound naming the journey or
+  // step (a step that is not an auto message).
+  Result<nlohmann::json> ChannelReport(std::string_view journey, std::string_view step) const;
   // Treated against holdout on the goal and, with query["funnel"] = a stored funnel id, on each of
   // its steps reached in order after the profile's first entry: {journey, funnel, level, treated,
   // holdout: {entered, attained}, goal: lift, steps: [{step, name, treated_reached,

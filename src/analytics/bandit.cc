@@ -69,15 +69,33 @@ Result<BanditChoice> ChannelBandit::Choose(const std::vector<std::string>& avail
 }
 
 void ChannelBandit::Observe(const BanditChoice& choice, bool converted, std::string_view segment) {
+  RecordSend(choice, segment);
+  if (converted) RecordConversion(choice.channel, choice.is_control, segment);
+}
+
+void ChannelBandit::RecordSend(const BanditChoice& choice, std::string_view segment) {
   auto it = segments_.find(segment);
   if (it == segments_.end()) it = segments_.emplace(std::string(segment), Segment{}).first;
   Segment& s = it->second;
   auto channel = s.channels.find(choice.channel);
   if (channel == s.channels.end()) channel = s.channels.emplace(choice.channel, ArmCounts{}).first;
-  for (ArmCounts* arm : {&channel->second, choice.is_control ? &s.control : &s.optimized}) {
-    ++arm->sent;
-    arm->converted += converted ? 1 : 0;
+  ++channel->second.sent;
+  ++(choice.is_control ? s.control : s.optimized).sent;
+}
+
+void ChannelBandit::RecordConversion(std::string_view channel, bool is_control,
+                                     std::string_view segment) {
+  auto it = segments_.find(segment);
+  if (it == segments_.end()) return;
+  Segment& s = it->second;
+  auto arm = s.channels.find(channel);
+  ArmCounts& group = is_control ? s.control : s.optimized;
+  if (arm == s.channels.end() || arm->second.converted >= arm->second.sent ||
+      group.converted >= group.sent) {
+    return;
   }
+  ++arm->second.converted;
+  ++group.converted;
 }
 
 BanditReport ChannelBandit::Report(std::string_view segment, double level) const {

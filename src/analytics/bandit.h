@@ -63,8 +63,18 @@ class ChannelBandit {
 
   // Records the outcome of one earlier choice: whether that profile reached the goal (call once
   // per choice, when the goal is reached or its window has closed). Both control and optimized
-  // outcomes feed the channel's posterior; they are also counted apart for the lift.
+  // outcomes feed the channel's posterior; they are also counted apart for the lift. The same as
+  // RecordSend, then RecordConversion when `converted`.
   void Observe(const BanditChoice& choice, bool converted, std::string_view segment = {});
+
+  // The two halves of Observe, for a caller that learns a send at once and its conversion later
+  // (the engine derives both from stored events). RecordSend counts one send of `choice` in
+  // `segment`, not converted (yet). RecordConversion turns one earlier send of that channel and
+  // group into a converted one; a conversion without a matching unconverted send is ignored, so
+  // converted never exceeds sent. The caller sees to it that each send and each conversion is
+  // recorded once.
+  void RecordSend(const BanditChoice& choice, std::string_view segment = {});
+  void RecordConversion(std::string_view channel, bool is_control, std::string_view segment = {});
 
   // Rates per channel and the lift of the optimized choices over the control in `segment`, at
   // confidence `level`. An unknown segment gives an empty report.

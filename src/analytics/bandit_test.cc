@@ -92,6 +92,40 @@ TEST(ChannelBandit, ReportsRatesAndTheLiftOverControl) {
   EXPECT_TRUE(bandit.Report("unknown").channels.empty());
 }
 
+TEST(ChannelBandit, SendsThenConversionsEqualObserve) {
+  ChannelBandit observed, split;
+  for (int i = 0; i < 40; ++i) {
+    const BanditChoice choice{i % 3 == 0 ? "email" : "sms", i % 5 == 0};
+    const bool converted = i % 4 == 0;
+    observed.Observe(choice, converted, i % 2 ? "vip" : "");
+    split.RecordSend(choice, i % 2 ? "vip" : "");
+  }
+  // Conversions arrive later, in any order.
+  for (int i = 39; i >= 0; --i) {
+    if (i % 4 == 0)
+      split.RecordConversion(i % 3 == 0 ? "email" : "sms", i % 5 == 0, i % 2 ? "vip" : "");
+  }
+  EXPECT_EQ(observed.ToJson(), split.ToJson());
+}
+
+TEST(ChannelBandit, AConversionWithoutASendIsIgnored) {
+  ChannelBandit bandit;
+  bandit.RecordConversion("email", false);  // unknown segment
+  bandit.RecordSend({"email", false});
+  bandit.RecordConversion("email", false);
+  bandit.RecordConversion("email", false);  // one send converts once
+  bandit.RecordConversion("email", true);   // no control send
+  bandit.RecordConversion("sms", false);    // no sms send
+  const BanditReport r = bandit.Report();
+  ASSERT_EQ(r.channels.size(), 1u);
+  EXPECT_EQ(r.channels[0].counts.sent, 1u);
+  EXPECT_EQ(r.channels[0].counts.converted, 1u);
+  EXPECT_EQ(r.optimized.converted, 1u);
+  EXPECT_EQ(r.control.sent, 0u);
+  EXPECT_EQ(r.control.converted, 0u);
+  EXPECT_TRUE(ChannelBandit::FromJson(bandit.ToJson()).ok());
+}
+
 TEST(ChannelBandit, JsonRoundTripKeepsEveryCount) {
   ChannelBandit bandit(BanditOptions{.control_share = 0.2});
   bandit.Observe({"email", true}, true);

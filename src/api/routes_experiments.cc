@@ -1,4 +1,5 @@
-// Routes: experiments — split-step reports, holdout lift and money of a journey.
+// Routes: experiments — split-step reports, channel reports of `channel: auto` steps, holdout lift
+// and money of a journey.
 #include "api/routes.h"
 
 namespace signpost::api {
@@ -9,6 +10,10 @@ void AddExperimentRoutes(httplib::Server& svr, Engine& eng) {
   svr.Get(R"(/api/journeys/([^/]+)/experiments/([^/]+))",
           Admin(eng, [&eng](const httplib::Request& req) {
             return eng.Experiment(req.matches[1].str(), req.matches[2].str());
+          }));
+  svr.Get(R"(/api/journeys/([^/]+)/channels/([^/]+))",
+          Admin(eng, [&eng](const httplib::Request& req) {
+            return eng.ChannelReport(req.matches[1].str(), req.matches[2].str());
           }));
   svr.Get(R"(/api/journeys/([^/]+)/lift)", Admin(eng, [&eng](const httplib::Request& req) {
             return eng.HoldoutLift(req.matches[1].str(), QueryJson(req));

@@ -1,5 +1,5 @@
 // `signpost experiments`: split-step reports (all, or one journey's), a journey's holdout lift
-// (--lift) and its money (--money).
+// (--lift), its money (--money) and its `channel: auto` steps' channel reports (--channels).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -50,6 +50,58 @@ void PrintExperiments(const json& doc, const std::string& journey) {
   if (shown == 0) std::cout << "No experiments (a journey experiments through a `split` step).\n";
 }
 
+void PrintChannels(const json& doc) {
+  if (doc["channels"].empty())
+    std::cout << "No channel optimization (a message step with `channel: auto`).\n";
+  for (const auto& c : doc["channels"]) {
+    std::cout << fmt::format("{} / {}  channel: auto, default {}, control share {}\n",
+                             Cell(c["journey"]), Cell(c["step"]), Cell(c["default"]),
+                             Cell(c["control_share"]));
+    auto table = [](const json& r) {
+      std::vector<std::vector<std::string>> rows = {
+          {"channel", "sent", "converted", "rate", "interval"}};
+      auto row = [&rows](const std::string& name, const json& a) {
+        rows.push_back(
+            {name, Cell(a["sent"]), Cell(a["converted"]), Cell(a["rate"]), Range(a["interval"])});
+      };
+      for (const auto& ch : r["channels"]) row(Cell(ch["channel"]), ch);
+      row("(control)", r["control"]);
+      row("(optimized)", r["optimized"]);
+      PrintTable(rows);
+      const json& l = r["lift"];
+      std::cout << fmt::format("lift of optimized over control: {} {}; relative {} {}\n",
+                               Cell(l["absolute"]), Range(l["absolute_interval"]),
+                               Cell(l["relative"]), Range(l["relative_interval"]));
+    };
+    table(c);
+    for (const auto& seg : c["segments"]) {
+      std::cout << fmt::format("\nsegment {}\n", Cell(seg["segment"]));
+      table(seg);
+    }
+    PrintWarnings(c);
+    std::cout << "\n";
+  }
+}
+
+// The channel reports of every `channel: auto` step of `journey`, or of `step` only.
+Result<json> Channels(Engine& e, const std::string& journey, const std::string& step) {
+  std::vector<std::string> steps;
+  if (!step.empty()) {
+    steps.push_back(step);
+  } else {
+    SP_ASSIGN_OR_RETURN(json j, e.Journey(journey));
+    for (const auto& s : j["steps"]) {
+      if (s.value("channel", "") == "auto") steps.push_back(s["id"].get<std::string>());
+    }
+  }
+  json out = json::array();
+  for (const auto& s : steps) {
+    SP_ASSIGN_OR_RETURN(json r, e.ChannelReport(journey, s));
+    out.push_back(std::move(r));
+  }
+  return json{{"journey", journey}, {"channels", out}};
+}
+
 void PrintLift(const json& doc) {
   std::cout << fmt::format("{}: treated {} entered, {} attained; holdout {} entered, {} attained\n",
                            Cell(doc["journey"]), Cell(doc["treated"]["entered"]),
@@ -98,14 +150,19 @@ void PrintMoney(const json& doc) {
 
 void RegisterExperiments(CLI::App& app, Globals& g) {
   struct Args {
-    std::string journey, funnel, cost, revenue;
-    bool lift = false, money = false;
+    std::string journey, funnel, cost, revenue, step;
+    bool lift = false, money = false, channels = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("experiments",
-                                 "Split tests (variants, rates, winner), holdout lift, money");
+  auto* cmd = app.add_subcommand(
+      "experiments", "Split tests (variants, rates, winner), holdout lift, money, channel choice");
   cmd->add_option("journey", a->journey,
-                  "Only this journey's experiments (required with --lift / --money)");
+                  "Only this journey's experiments (required with --lift / --money / --channels)");
+  cmd->add_flag(
+      "--channels", a->channels,
+      "Channel optimization (`channel: auto` steps): each channel's rate, control against "
+      "optimized, the lift");
+  cmd->add_option("--step", a->step, "With --channels: only this step");
   cmd->add_flag("--lift", a->lift,
                 "Goal and goal-step rates of treated against holdout, with the lift");
   cmd->add_flag("--money", a->money,
@@ -115,9 +172,9 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
   cmd->add_option("--revenue", a->revenue,
                   "The goal event's revenue property (default properties.revenue)");
   cmd->callback([&g, a] {
-    if ((a->lift || a->money) && a->journey.empty()) {
-      g.exit_code =
-          PrintError(Status::InvalidArgument("journey: --lift and --money need a JOURNEY"));
+    if ((a->lift || a->money || a->channels) && a->journey.empty()) {
+      g.exit_code = PrintError(
+          Status::InvalidArgument("journey: --lift, --money and --channels need a JOURNEY"));
       return;
     }
     json q = json::object();
@@ -139,6 +196,7 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
     WithEngine(g, false, [&](Engine& e) {
       if (a->lift) return Show(g, e.HoldoutLift(a->journey, q), PrintLift);
       if (a->money) return Show(g, e.JourneyMoney(a->journey, q), PrintMoney);
+      if (a->channels) return Show(g, Channels(e, a->journey, a->step), PrintChannels);
       return Show(g, e.Experiments(), [&](const json& doc) { PrintExperiments(doc, a->journey); });
     });
   });

@@ -16,6 +16,7 @@
 #include "analytics/json_match.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "engine/engine_channels.h"
 #include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
@@ -210,17 +211,25 @@ Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journe
   }
   const TimeMs now = m.clock->NowMs();
   analytics::ExperimentPolicy policy;
+  policy.ends_at = step.split_end;
   const TimeMs started = r.started.value_or(now);
   std::optional<analytics::ExperimentReport> decided;
   if (r.started) {
     analytics::ExperimentPolicy look = policy;
     look.probability_draws = 1;  // the looks need the decision only
-    for (TimeMs t = started + kDayMs; t <= now && !decided; t += kDayMs) {
+    // Daily looks, plus one at the end date itself when it has come.
+    std::vector<TimeMs> looks;
+    for (TimeMs t = started + kDayMs; t <= now; t += kDayMs) looks.push_back(t);
+    if (step.split_end && *step.split_end <= now)
+      looks.push_back(std::max(*step.split_end, started));
+    std::sort(looks.begin(), looks.end());
+    for (TimeMs t : looks) {
       SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at,
                           analytics::Evaluate(CountsAt(step, as, t), look, started, t));
       if (at.decision != analytics::ExperimentDecision::kRunning) {
         decided = std::move(at);
         r.decided_at = t;
+        break;
       }
     }
   }
@@ -272,6 +281,7 @@ json SplitJson(std::string_view journey, const journeys::Step& step, const Split
           {"default", step.variants.front().id},
           {"started_at", r.started ? json(FormatIso8601(*r.started)) : json(nullptr)},
           {"decided_at", r.decided_at ? json(FormatIso8601(*r.decided_at)) : json(nullptr)},
+          {"ends_at", step.split_end ? json(FormatIso8601(*step.split_end)) : json(nullptr)},
           {"minimum_sample_met", rep.minimum_sample_met},
           {"alpha_per_comparison", rep.alpha_per_comparison},
           {"variants", variants},
@@ -282,6 +292,87 @@ const journeys::Step* SplitStep(const journeys::JourneyDefinition& def, std::str
   for (const auto& s : def.steps)
     if (s.id == step && s.kind == journeys::StepKind::kSplit) return &s;
   return nullptr;
+}
+
+// ---- channel optimization
+// ----------------------------------------------------------------------
+
+const journeys::Step* AutoStep(const journeys::JourneyDefinition& def, std::string_view step) {
+  for (const auto& s : def.steps)
+    if (s.id == step && s.kind == journeys::StepKind::kMessage &&
+        s.channel == journeys::kAutoChannel)
+      return &s;
+  return nullptr;
+}
+
+json ArmJson(const analytics::ArmCounts& a) {
+  const double rate =
+      a.sent == 0 ? 0.0 : static_cast<double>(a.converted) / static_cast<double>(a.sent);
+  return {{"sent", a.sent},
+          {"converted", a.converted},
+          {"rate", rate},
+          {"interval", IntervalJson(analytics::stats::Wilson(a.converted, a.sent))}};
+}
+
+// Rates per channel (every candidate, in the order written, then any other channel sent on by an
+// older version), control and optimized, and the lift of optimized over control.
+json BanditJson(const journeys::Step& step, const analytics::BanditReport& r) {
+  json channels = json::array();
+  auto row = [&r](const std::string& channel) {
+    analytics::ArmCounts counts;
+    for (const auto& c : r.channels)
+      if (c.channel == channel) counts = c.counts;
+    json out = ArmJson(counts);
+    out["channel"] = channel;
+    return out;
+  };
+  std::set<std::string> listed;
+  for (const auto& [channel, template_id] : step.auto_templates) {
+    json c = row(channel);
+    c["template"] = template_id;
+    c["default"] = channel == step.default_channel;
+    channels.push_back(std::move(c));
+    listed.insert(channel);
+  }
+  for (const auto& c : r.channels)
+    if (!listed.count(c.channel)) channels.push_back(row(c.channel));
+  return {{"channels", channels},
+          {"control", ArmJson(r.control)},
+          {"optimized", ArmJson(r.optimized)},
+          {"lift", LiftJson(r.lift)}};
+}
+
+json ChannelJson(std::string_view journey, const journeys::Step& step, const ChannelBandits& sends,
+                 bool has_goal) {
+  json out = BanditJson(step, sends.Report(journey, step.id));
+  out["journey"] = journey;
+  out["step"] = step.id;
+  out["default"] = step.default_channel;
+  out["control_share"] = analytics::BanditOptions{}.control_share;
+  out["optimize_by_segment"] = step.optimize_by_segment;
+  json segments = json::array();
+  for (const std::string& segment : sends.Segments(journey, step.id)) {
+    json s = BanditJson(step, sends.Report(journey, step.id, segment));
+    s["segment"] = segment;
+    segments.push_back(std::move(s));
+  }
+  out["segments"] = segments;
+  json warnings = json::array();
+  if (!has_goal)
+    warnings.push_back(
+        "the journey has no goal, so nothing converts and the choice stays random; add a `goal:`");
+  if (out["control"]["sent"].get<uint64_t>() < 100)
+    warnings.push_back(
+        "fewer than 100 control sends: the lift over the control is still very uncertain");
+  out["warnings"] = warnings;
+  return out;
+}
+
+Status NoAutoStep(std::string_view journey, std::string_view step) {
+  return Status::NotFound(fmt::format(
+      "step '{}' of journey '{}' is not a message with `channel: auto`; GET /api/experiments lists "
+      "them under `channels`",
+      step, journey));
 }
 
 Status NoSplit(std::string_view journey, std::string_view step) {
@@ -359,13 +450,21 @@ Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::strin
 Result<json> Engine::Experiments() const {
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
-  json out = json::array();
+  json out = json::array(), channels = json::array();
   for (const auto& rec : records) {
     auto s = Snapshot(m, rec.id);
     if (!s.ok()) continue;  // stored but not loaded (does not parse): Journeys() reports it
     bool any =
         std::any_of(s->def->steps.begin(), s->def->steps.end(),
                     [](const journeys::Step& st) { return st.kind == journeys::StepKind::kSplit; });
+    if (HasAutoStep(*s->def)) {
+      ChannelBandits sends;
+      SP_RETURN_IF_ERROR(LoadChannelSends(m, s->profiles, INT64_MAX, &sends));
+      for (const auto& st : s->def->steps) {
+        if (AutoStep(*s->def, st.id) == &st)
+          channels.push_back(ChannelJson(rec.id, st, sends, s->goal.has_value()));
+      }
+    }
     if (!any) continue;
     SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, rec.id, *s));
     for (const auto& st : s->def->steps) {
@@ -374,7 +473,17 @@ Result<json> Engine::Experiments() const {
       out.push_back(SplitJson(rec.id, st, r, s->goal.has_value()));
     }
   }
-  return json{{"experiments", out}};
+  return json{{"experiments", out}, {"channels", channels}};
+}
+
+Result<json> Engine::ChannelReport(std::string_view journey, std::string_view step) const {
+  const Impl& m = *impl_;
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+  const journeys::Step* automatic = AutoStep(*s.def, step);
+  if (!automatic) return NoAutoStep(journey, step);
+  ChannelBandits sends;
+  SP_RETURN_IF_ERROR(LoadChannelSends(m, s.profiles, INT64_MAX, &sends));
+  return ChannelJson(journey, *automatic, sends, s.goal.has_value());
 }
 
 Result<json> Engine::Experiment(std::string_view journey, std::string_view step) const {

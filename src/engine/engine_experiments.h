@@ -17,7 +17,12 @@
 // - The decision uses analytics::Evaluate with the default ExperimentPolicy at daily looks
 //   (started + k days) on the counts as of each look (assigned and converted by then); the first
 //   non-running look is final (`decided_at`). The report's counts, rates and probabilities are
-//   those of now. No `ends_at`: the split format has no end date.
+//   those of now. A split's `end:` (or `ends_at:`) is the policy's `ends_at`: there is one more
+//   look at that time, and without a winner by then the test is `ended` and the default takes
+//   everyone.
+// - Channel reports (`channel: auto` steps) count the stored `Message Sent` events with auto: true
+//   of the step and the `Goal Attained` of the journey at or after each (engine_channels.h): per
+//   channel sent, converted, rate, Wilson interval; control against optimized with the lift.
 // - Holdout lift and money take each profile's group from its first entry (holdout is stable per
 //   profile and journey) and its goal steps from a stored funnel matched in order by its own
 //   events at or after that entry. Money counts treated profiles only (the holdout is sent

@@ -256,6 +256,58 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   EXPECT_EQ(winner->value_or(""), "B");
 }
 
+TEST_F(EngineExperimentsTest, ASplitWithAnEndDateEndsThenWithoutAWinnerAndTheDefaultTakesAll) {
+  ASSERT_TRUE(engine_
+                  ->Apply(R"(kind: journey
+id: timed
+entry: { event: Joined }
+goal: { type: custom, met_when: { event: Upgraded } }
+steps:
+  - id: ab
+    split: { end: 2026-11-05T12:00:00Z, variants: [ { id: A, weight: 50%, goto: mail-a }, { id: B, weight: 50% } ] }
+  - id: mail-a
+    message: { channel: email, template: welcome }
+    next: end
+  - id: mail-b
+    message: { channel: email, template: welcome }
+)",
+                          "test")
+                  .ok());
+  ASSERT_TRUE(engine_->SetJourneyState("timed", "live").ok());
+  std::vector<Event> events;
+  for (int i = 0; i < 40; ++i) {
+    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
+    id.event.clear();
+    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
+    events.push_back(std::move(id));
+    events.push_back(Make(EventType::kTrack, i, "Joined", t0_ + kHourMs));
+  }
+  clock_.Set(t0_ + 2 * kHourMs);
+  Ingest(std::move(events));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+
+  clock_.Set(t0_ + 3 * kDayMs);
+  auto before = engine_->Experiment("timed", "ab");
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ((*before)["state"], "running");
+  EXPECT_EQ((*before)["ends_at"], "2026-11-05T12:00:00.000Z");
+  EXPECT_TRUE((*before)["decided_at"].is_null());
+
+  // Decided at the end date itself (not at the next daily look), long before the 30 days.
+  clock_.Set(t0_ + 10 * kDayMs);
+  auto after = engine_->Experiment("timed", "ab");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)["state"], "ended");
+  EXPECT_TRUE((*after)["winner"].is_null());
+  EXPECT_EQ((*after)["assign_to"], "A");
+  EXPECT_EQ((*after)["decided_at"], "2026-11-05T12:00:00.000Z");
+  Engine::Impl& m = ImplOf(*engine_);
+  std::lock_guard lock(m.journeys->mu);
+  auto winner = SplitWinner(m, "timed", "ab");
+  ASSERT_TRUE(winner.ok()) << winner.status().ToString();
+  EXPECT_EQ(winner->value_or(""), "A");
+}
+
 TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAndHoldout) {
   ASSERT_NO_FATAL_FAILURE(Run());
   uint64_t entered[2] = {0, 0}, attained[2] = {0, 0}, viewed[2] = {0, 0};

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "base/system_events.h"
 #include "base/time.h"
@@ -68,6 +69,7 @@ Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_
   if (profiles.empty() || j.goals.empty()) return Status::Ok();
   std::vector<goals::JourneyGoal> goal_list = GoalList(j);
   std::vector<Event> credits;
+  std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
   for (uint64_t pid : profiles) {
     SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
     if (a.credits.empty()) continue;
@@ -86,10 +88,16 @@ Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_
       e.received_at = m.clock->NowMs();
       e.properties = goals::GoalAttainedProperties(c, j.goals.at(c.journey).goal.type).dump();
       credits.push_back(std::move(e));
+      goals.emplace_back(c.journey, pid, c.hit_at);
     }
   }
   if (credits.empty()) return Status::Ok();
-  return m.RecordSystemEvents(std::move(credits)).status();
+  SP_RETURN_IF_ERROR(m.RecordSystemEvents(std::move(credits)).status());
+  // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
+  if (j.channels.loaded) {
+    for (const auto& [journey, pid, at] : goals) j.channels.RecordGoal(journey, pid, at);
+  }
+  return Status::Ok();
 }
 
 namespace {

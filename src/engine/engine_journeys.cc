@@ -121,7 +121,8 @@ class EngineScope final : public journeys::ProfileScope {
 
 class EngineEnvironment final : public journeys::Environment {
  public:
-  explicit EngineEnvironment(const Engine::Impl& m) : m_(m) {}
+  explicit EngineEnvironment(const Engine::Impl& m, ChannelBandits* channels = nullptr)
+      : m_(m), channels_(channels) {}
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
     return std::make_unique<EngineScope>(m_, p);
   }
@@ -140,6 +141,24 @@ class EngineEnvironment final : public journeys::Environment {
     winners_[key] = {at, w};
     return w;
   }
+  // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
+  // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once.
+  journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q) override {
+    ChannelBandits* b = channels_;
+    std::string key = "replay/" + q.key;
+    if (b == nullptr) {
+      if (Status s = EnsureChannelsLoaded(m_); !s.ok())
+        spdlog::warn("journeys: channel counts not loaded ({}); choosing on what is known",
+                     s.ToString());
+      b = &m_.journeys->channels;
+      if (const AutoSend* sent = b->SendOf(q.key)) return {sent->channel, sent->control};
+      key = q.key;
+    }
+    journeys::ChannelChoice choice = b->Choose(q);
+    b->RecordSend(key, {q.journey, q.step, choice.channel, q.segment, choice.control, q.at,
+                        q.profile.value(), false});
+    return choice;
+  }
   // Today's members that were members at `at` (a replay starts a segment journey at the start of
   // its window, before some of today's members joined; a profile that has left since is missed).
   Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) override {
@@ -154,11 +173,13 @@ class EngineEnvironment final : public journeys::Environment {
 
  private:
   const Engine::Impl& m_;
+  ChannelBandits* channels_;  // a replay's; nullptr = the live one
   std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
 };
 
-std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m) {
-  return std::make_unique<EngineEnvironment>(m);
+std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
+                                                       ChannelBandits* channels) {
+  return std::make_unique<EngineEnvironment>(m, channels);
 }
 
 JourneysPart::JourneysPart() = default;
@@ -591,6 +612,12 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
   if (s.kind == journeys::StepKind::kMessage) {
     out["channel"] = s.channel;
     out["template"] = s.template_id;
+    if (s.channel == journeys::kAutoChannel) {
+      json templates = json::object();
+      for (const auto& [channel, template_id] : s.auto_templates) templates[channel] = template_id;
+      out["templates"] = templates;
+      out["default"] = s.default_channel;
+    }
   }
   return out;
 }

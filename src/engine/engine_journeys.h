@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "goals/attribution.h"
 #include "journeys/runtime.h"
@@ -47,6 +48,9 @@ struct JourneysPart {
   std::map<std::string, goals::JourneyGoal> goals;
   std::unordered_set<std::string> goal_events;  // event names some goal is met by
 
+  // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use; guarded by `mu`.
+  ChannelBandits channels;
+
   std::thread thread;
   bool stop = false;  // guarded by queue_mu
 };
@@ -54,8 +58,11 @@ struct JourneysPart {
 }  // namespace signpost
 
 namespace signpost {
-// The environment the runtime reads profiles through (live and replay).
-std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m);
+// The environment the runtime reads profiles through (live and replay). With `channels`, its
+// `channel: auto` choices come from (and are counted in) that ChannelBandits, under keys of their
+// own, never reusing a stored choice (a replay); without, from the live one in JourneysPart.
+std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
+                                                       ChannelBandits* channels = nullptr);
 // The global frequency cap from the `kind: settings` definition (0 = none).
 int FrequencyCap(const Engine::Impl& m);
 // The runtime's view of a stored event of `profile`.

@@ -44,7 +44,19 @@ Result<json> Engine::Replay(const json& request) const {
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed, journeys::ParseJourneyDefinition(record->body, {}));
   auto def = std::make_shared<journeys::JourneyDefinition>(std::move(parsed));
 
-  auto env = MakeEnvironment(m);
+  // `channel: auto` steps choose on the channel counts as of `from` (derived from the stored sends
+  // and goal credits before it) and count the replay's own sends as they go; the replay records no
+  // goal credits, so nothing converts during the window.
+  ChannelBandits channels;
+  if (HasAutoStep(*def)) {
+    std::vector<ProfileId> profiles;
+    {
+      std::lock_guard lock(m.journeys->mu);
+      profiles = m.journeys->runtime->ProfilesIn(id);
+    }
+    SP_RETURN_IF_ERROR(LoadChannelSends(m, profiles, from, &channels));
+  }
+  auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;
   options.frequency_cap_per_day = FrequencyCap(m);
   journeys::Runtime runtime(env.get(), options);

@@ -68,13 +68,17 @@ std::vector<std::string> Documents(const std::string& text) {
   return docs;
 }
 
-// "Journey Exited:completed", "Message Sent@reminder", "Journey Entered", "Goal Attained".
+// "Journey Exited:completed", "Message Sent@reminder", "Journey Entered", "Goal Attained",
+// "Message Sent@nudge[sms]" (channel: auto), "Message Sent@nudge[email control]".
 std::string Describe(const json& e) {
   std::string out = e.value("event", "");
   json p = e.value("properties", json::object());
   if (p.contains("reason")) out += ":" + p["reason"].get<std::string>();
   if (p.contains("step") && out.rfind("Journey Exited", 0) != 0) out += "@" + p["step"].get<std::string>();
   if (p.contains("variant")) out += "=" + p["variant"].get<std::string>();
+  if (p.value("auto", false)) {  // a `channel: auto` send: the chosen channel, control or not
+    out += "[" + p.value("channel", "") + (p.value("control", false) ? " control" : "") + "]";
+  }
   if (p.value("holdout", false)) out += " (holdout)";
   return out;
 }

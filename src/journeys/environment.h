@@ -43,6 +43,25 @@ struct SegmentDependencies {
   bool traits = false;
 };
 
+// One send of a `channel: auto` message step to decide (Environment::ChooseChannel).
+struct ChannelQuestion {
+  std::string journey, step;
+  std::string key;  // the send's outbox key (journey/version/profile/entry/step[#n]): stable
+  ProfileId profile;
+  // The step's candidates the profile has consent and an address for, in the order written; never
+  // empty.
+  std::vector<std::string> available;
+  std::string default_channel;  // the step's default (it may be unavailable for this profile)
+  std::string segment;  // the first `optimize_by_segment` segment the profile is in; "" = everyone
+  uint64_t seed = 0;    // XXH3 of the key: the draws of this choice, the same on every run
+  TimeMs at = 0;        // event time of the send
+};
+
+struct ChannelChoice {
+  std::string channel;   // one of ChannelQuestion::available
+  bool control = false;  // sent through the default channel as part of the control group
+};
+
 class Environment {
  public:
   virtual ~Environment() = default;
@@ -55,6 +74,16 @@ class Environment {
   virtual std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step,
                                                  TimeMs at) {
     return std::nullopt;
+  }
+  // The channel of one `channel: auto` send. The runtime sends through it at once (a `Message
+  // Sent` with auto: true follows), so an implementation that learns may count the send here. A
+  // channel outside `available` is ignored (the default rule applies). Default: the default channel
+  // when available, else the first available; never control.
+  virtual ChannelChoice ChooseChannel(const ChannelQuestion& q) {
+    for (const std::string& c : q.available) {
+      if (c == q.default_channel) return {c, false};
+    }
+    return {q.available.front(), false};
   }
 };
 

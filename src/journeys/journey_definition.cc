@@ -13,6 +13,7 @@
 #include "base/duration.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "goals/goal_definition.h"
 
 namespace signpost::journeys {
 
@@ -110,9 +111,92 @@ class Targets {
   std::map<std::string, int> ids_;
 };
 
+// `message: { channel: auto, default: email, templates: { email: t1, sms: t2 }, subject?,
+// optimize_by_segment? }`: one template per candidate channel, each for that channel.
+Status ParseAutoMessage(const YAML::Node& m, const std::string& field, const References& refs,
+                        Step& s) {
+  s.channel = std::string(kAutoChannel);
+  if (m["template"]) {
+    return Bad(field + ".template", m["template"],
+               "with channel: auto, name one template per channel under `templates:`, e.g. "
+               "templates: { email: cart-reminder, sms: cart-sms }");
+  }
+  const YAML::Node& ts = m["templates"];
+  if (!ts || !ts.IsMap() || ts.size() < 2) {
+    return Bad(field + ".templates", ts ? ts : m,
+               "with channel: auto, map at least 2 channels to their templates, e.g. "
+               "templates: { email: cart-reminder, sms: cart-sms }");
+  }
+  for (const auto& kv : ts) {
+    const std::string channel = kv.first.Scalar();
+    const std::string f = field + ".templates." + channel;
+    if (channel.empty() || channel == kAutoChannel) {
+      return Bad(f, kv.first, "name a channel, e.g. email, sms or push");
+    }
+    for (const auto& [c, t] : s.auto_templates) {
+      if (c == channel) return Bad(f, kv.first, "this channel is listed twice; keep one template");
+    }
+    SP_ASSIGN_OR_RETURN(std::string template_id, ScalarAt(kv.second, f));
+    if (refs.template_channel) {
+      std::string template_channel;
+      std::string err = refs.template_channel(template_id, &template_channel);
+      if (!err.empty()) return Bad(f, kv.second, err);
+      if (template_channel != channel) {
+        return Bad(f, kv.second,
+                   fmt::format("template '{}' is for channel '{}', not '{}'; use a {} template",
+                               template_id, template_channel, channel, channel));
+      }
+    }
+    if (refs.channel) {
+      std::string err = refs.channel(channel);
+      if (!err.empty()) return Bad(f, kv.first, err);
+    }
+    s.auto_templates.emplace_back(channel, std::move(template_id));
+  }
+  std::string candidates;
+  for (const auto& [c, t] : s.auto_templates) candidates += (candidates.empty() ? "" : ", ") + c;
+  if (!m["default"]) {
+    return Bad(field + ".default", m,
+               fmt::format("missing; with channel: auto name the default channel, one of {} (it "
+                           "takes the 10% control and is the fallback)",
+                           candidates));
+  }
+  SP_ASSIGN_OR_RETURN(s.default_channel, ScalarAt(m["default"], field + ".default"));
+  bool known = false;
+  for (const auto& [c, t] : s.auto_templates) known |= c == s.default_channel;
+  if (!known) {
+    return Bad(field + ".default", m["default"],
+               fmt::format("'{}' is not one of the channels under templates; use one of {}",
+                           s.default_channel, candidates));
+  }
+  if (m["optimize_by_segment"]) {
+    const std::string f = field + ".optimize_by_segment";
+    SP_ASSIGN_OR_RETURN(s.optimize_by_segment, NameList(m["optimize_by_segment"], f));
+    for (size_t i = 0; i < s.optimize_by_segment.size() && refs.segment; ++i) {
+      std::string err = refs.segment(s.optimize_by_segment[i]);
+      if (!err.empty()) return Bad(fmt::format("{}[{}]", f, i), m["optimize_by_segment"], err);
+    }
+  }
+  if (m["subject"]) {
+    SP_ASSIGN_OR_RETURN(s.subject, ScalarAt(m["subject"], field + ".subject"));
+  }
+  return Status::Ok();
+}
+
 Status ParseMessage(const YAML::Node& m, const std::string& field, const References& refs, Step& s) {
   if (!m.IsMap()) return Bad(field, m, "expected { channel, template, subject? }");
-  SP_RETURN_IF_ERROR(KeysAllowed(m, field, {"channel", "template", "subject"}, false));
+  SP_RETURN_IF_ERROR(KeysAllowed(
+      m, field, {"channel", "template", "subject", "default", "templates", "optimize_by_segment"},
+      false));
+  if (m["channel"] && m["channel"].IsScalar() && m["channel"].Scalar() == kAutoChannel) {
+    return ParseAutoMessage(m, field, refs, s);
+  }
+  for (const char* key : {"default", "templates", "optimize_by_segment"}) {
+    if (m[key]) {
+      return Bad(field + "." + key, m[key],
+                 "only a message with `channel: auto` has this; write channel: auto or remove it");
+    }
+  }
   if (!m["template"]) return Bad(field + ".template", m, "missing; name a `kind: template` definition");
   SP_ASSIGN_OR_RETURN(s.template_id, ScalarAt(m["template"], field + ".template"));
   std::string template_channel;
@@ -275,7 +359,15 @@ Status ParseSplit(const YAML::Node& sp, const std::string& field, const Targets&
   if (!sp.IsMap() || !sp["variants"] || !sp["variants"].IsSequence()) {
     return Bad(field, sp, "expected { variants: [ {id: A, weight: 50%, goto: <step>}, ... ] }");
   }
-  SP_RETURN_IF_ERROR(KeysAllowed(sp, field, {"variants", "metric"}, false));
+  SP_RETURN_IF_ERROR(KeysAllowed(sp, field, {"variants", "metric", "end", "ends_at"}, false));
+  if (sp["end"] && sp["ends_at"]) {
+    return Bad(field + ".ends_at", sp["ends_at"], "give the end once: `end:` or `ends_at:`");
+  }
+  for (const char* key : {"end", "ends_at"}) {
+    if (sp[key]) {
+      SP_ASSIGN_OR_RETURN(s.split_end, TimeAt(sp[key], field + "." + key));
+    }
+  }
   if (sp["metric"]) {
     SP_ASSIGN_OR_RETURN(s.split_metric, ScalarAt(sp["metric"], field + ".metric"));
     if (s.split_metric != "goal" && s.split_metric != "opens" && s.split_metric != "clicks")
@@ -451,6 +543,9 @@ nlohmann::json ToJson(const YAML::Node& node) {
 
 Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& refs) {
   if (!root.IsMap()) return Status::InvalidArgument("journey: expected a mapping with kind, id, entry, steps");
+  // Before anything else: `goals:`, a repeated `goal:` key (yaml-cpp keeps both and `root["goal"]`
+  // would read the first without a word) or a goal list — "one goal per journey".
+  SP_RETURN_IF_ERROR(goals::CheckOneGoal(root));
   SP_RETURN_IF_ERROR(KeysAllowed(root, "journey",
                                  {"kind", "id", "name", "note", "entry", "start", "end", "exclude",
                                   "suppress", "listening_window", "settings", "steps", "goal"},

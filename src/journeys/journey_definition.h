@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +76,13 @@ struct Step {
 
   // message
   std::string channel, template_id, subject;
+  // `channel: auto` (channel == kAutoChannel): the candidates, each (channel, template) in the
+  // order written; the default channel (one of them: the control's channel and the fallback); the
+  // segments the choice is learnt apart in (the first listed one the profile is in; else the whole
+  // audience). template_id is empty for an auto step.
+  std::vector<std::pair<std::string, std::string>> auto_templates;
+  std::string default_channel;
+  std::vector<std::string> optimize_by_segment;
 
   // wait
   WaitKind wait = WaitKind::kFor;
@@ -93,14 +101,18 @@ struct Step {
   // split
   std::vector<SplitVariant> variants;
   std::string split_metric = "goal";  // goal | opens | clicks
+  std::optional<TimeMs> split_end;    // `end:` (or `ends_at:`): the test ends then without a winner
 
   // update
   nlohmann::json set_traits = nlohmann::json::object();
 };
 
+// The `channel:` of a message step that lets signpost choose the channel per profile.
+inline constexpr std::string_view kAutoChannel = "auto";
+
 // Step indexes with a special meaning in `next`, `on_event`, `on_timeout`.
 constexpr int kEnd = -1;      // the profile completes the journey
-constexpr int kExitNow = -2;  // the profile exits (reason event_received for a wait's on_event)
+constexpr int kExitNow = -2;  // the profile leaves through an end: it completed the journey
 
 struct QuietHours {
   int start_minute = 0;  // minutes after local midnight, inclusive

@@ -410,20 +410,30 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   Instance& i = c.inst();
   if (i.holdout) return true;  // holdout members walk the journey but receive nothing
   ProfileScope& scope = c.scope->get();
-  if (NeedsConsent(s.channel)) {
-    auto consent = scope.TraitAt("consent." + s.channel, t);
-    if (!consent || *consent != "true") {
-      Exit(c, se::kExitNoConsent, t);
-      return false;
+  const bool automatic = s.channel == kAutoChannel;
+  // The candidates (channel, template, address) the profile can be sent through: with consent where
+  // the channel needs it, and with an address where it needs one.
+  std::vector<std::pair<std::string, std::string>> fixed = {{s.channel, s.template_id}};
+  const auto& candidates = automatic ? s.auto_templates : fixed;
+  std::vector<std::string> available, addresses;
+  bool consented = false;
+  for (const auto& [channel, template_id] : candidates) {
+    if (NeedsConsent(channel)) {
+      auto consent = scope.TraitAt("consent." + channel, t);
+      if (!consent || *consent != "true") continue;
     }
+    consented = true;
+    std::string address;
+    if (std::string trait = AddressTrait(channel); !trait.empty()) {
+      address = Unquote(scope.TraitAt(trait, t));
+      if (address.empty()) continue;
+    }
+    available.push_back(channel);
+    addresses.push_back(std::move(address));
   }
-  std::string to;
-  if (std::string trait = AddressTrait(s.channel); !trait.empty()) {
-    to = Unquote(scope.TraitAt(trait, t));
-    if (to.empty()) {
-      Exit(c, se::kExitNoAddress, t);
-      return false;
-    }
+  if (!consented || available.empty()) {
+    Exit(c, consented ? se::kExitNoAddress : se::kExitNoConsent, t);
+    return false;
   }
   auto& sends = c.state->sends;
   sends.erase(std::remove_if(sends.begin(), sends.end(), [t](TimeMs s) { return s <= t - kDayMs; }),
@@ -440,13 +450,45 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   delivery::Message m;
   m.key = fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version, c.profile.value(), i.entry, s.id);
   if (i.messages > 1) m.key += fmt::format("#{}", i.messages);
+  size_t pick = 0;  // into available / addresses
+  ChannelChoice choice{available.front(), false};
+  std::string segment;
+  if (automatic) {
+    for (const std::string& seg : s.optimize_by_segment) {
+      auto member = scope.InSegment(seg, t);
+      if (member.ok() && *member) {
+        segment = seg;
+        break;
+      }
+    }
+    ChannelQuestion q{c.journey->id,
+                      s.id,
+                      m.key,
+                      c.profile,
+                      available,
+                      s.default_channel,
+                      segment,
+                      XXH3_64bits(m.key.data(), m.key.size()),
+                      t};
+    choice = env_->ChooseChannel(q);
+    auto it = std::find(available.begin(), available.end(), choice.channel);
+    if (it == available.end()) {  // not a candidate: the default rule
+      it = std::find(available.begin(), available.end(), s.default_channel);
+      if (it == available.end()) it = available.begin();
+      choice = {*it, false};
+    }
+    pick = static_cast<size_t>(it - available.begin());
+  }
+  const std::string& to = addresses[pick];
   m.journey = c.journey->id;
   m.version = i.version;
   m.profile = c.profile.value();
   m.entry = i.entry;
   m.step = s.id;
-  m.channel = s.channel;
-  m.template_id = s.template_id;
+  m.channel = available[pick];
+  for (const auto& [channel, template_id] : candidates) {
+    if (channel == m.channel) m.template_id = template_id;
+  }
   m.identity = scope.Identity();
   m.to = to;
   m.subject = s.subject;
@@ -460,9 +502,14 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   sends.push_back(t);
   i.last_message_key = m.key;
   i.last_opened = i.last_clicked = false;
-  c.fx->events.push_back(SystemEvent(c, se::kMessageSent, "sent/" + s.id + fmt::format("#{}", i.messages), t,
-                                     {{"step", s.id}, {"channel", s.channel},
-                                      {"template", s.template_id}, {"key", m.key}}));
+  json sent = {{"step", s.id}, {"channel", m.channel}, {"template", m.template_id}, {"key", m.key}};
+  if (automatic) {
+    sent["auto"] = true;
+    sent["control"] = choice.control;
+    if (!segment.empty()) sent["segment"] = segment;
+  }
+  c.fx->events.push_back(SystemEvent(
+      c, se::kMessageSent, "sent/" + s.id + fmt::format("#{}", i.messages), t, std::move(sent)));
   c.fx->messages.push_back(std::move(m));
   return true;
 }

@@ -3,6 +3,7 @@
 #include "journeys/runtime.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <map>
 #include <set>
@@ -21,6 +22,8 @@ struct FakeWorld {
   std::map<std::string, std::set<uint64_t>> segments;
   std::map<std::string, SegmentDependencies> deps;
   std::map<std::string, std::string> winners;  // "journey/step" -> decided variant
+  std::vector<ChannelQuestion> questions;      // every ChooseChannel, in order
+  std::optional<ChannelChoice> answer;         // what ChooseChannel answers (else the default)
 };
 
 class FakeScope : public ProfileScope {
@@ -59,6 +62,10 @@ class FakeEnv : public Environment {
     auto it = w_->winners.find(std::string(j) + "/" + std::string(step));
     if (it == w_->winners.end()) return std::nullopt;
     return it->second;
+  }
+  ChannelChoice ChooseChannel(const ChannelQuestion& q) override {
+    w_->questions.push_back(q);
+    return w_->answer ? *w_->answer : Environment::ChooseChannel(q);
   }
   Result<std::vector<ProfileId>> Members(std::string_view s, TimeMs) override {
     std::vector<ProfileId> out;
@@ -407,6 +414,189 @@ TEST(JourneyDefinitionTest, BadDefinitionsAreRefusedWithTheFieldAndTheFix) {
   EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: 1h } }\n  - { id: a, exit: true }\n")
                 .find("steps[1].id (line 6)"),
             std::string::npos);
+}
+
+const char* kAuto = R"(
+kind: journey
+id: cart
+entry: { event: Cart Abandoned, reentry: always }
+steps:
+  - id: nudge
+    message:
+      channel: auto
+      default: email
+      templates: { email: t-mail, sms: t-sms, push: t-push }
+      optimize_by_segment: [vip, mobile]
+)";
+
+TEST_F(RuntimeTest, AutoMessageAsksAmongTheChannelsWithConsentAndAnAddress) {
+  Apply(kAuto);
+  Start("cart");
+  // 1: sms only (an email address but no email consent), in segment mobile only.
+  world_.traits[1] = {{"email", "\"a@x.test\""}, {"phone", "\"+1\""}, {"consent.sms", "true"}};
+  world_.segments["mobile"] = {1, 2};
+  world_.segments["vip"] = {2};
+  // 2: everything, in vip and mobile.
+  world_.traits[2] = {{"email", "\"b@x.test\""}, {"phone", "\"+2\""},
+                      {"push_token", "\"p2\""},  {"consent.sms", "true"},
+                      {"consent.email", "true"}, {"consent.push", "true"}};
+  Send(1, "Cart Abandoned", kT0 + kHour);
+  world_.answer = ChannelChoice{"push", false};
+  Send(2, "Cart Abandoned", kT0 + kHour);
+  world_.answer = ChannelChoice{"email", true};
+  Send(2, "Cart Abandoned", kT0 + 2 * kHour);
+
+  ASSERT_EQ(world_.questions.size(), 3u);
+  const ChannelQuestion& q1 = world_.questions[0];
+  EXPECT_EQ(q1.journey, "cart");
+  EXPECT_EQ(q1.step, "nudge");
+  EXPECT_EQ(q1.key, "cart/1/1/1/nudge");
+  EXPECT_EQ(q1.available, std::vector<std::string>{"sms"});
+  EXPECT_EQ(q1.default_channel, "email");
+  EXPECT_EQ(q1.segment, "mobile");  // the first listed segment it is in
+  EXPECT_EQ(q1.at, kT0 + kHour);
+  EXPECT_EQ(q1.seed, XXH3_64bits(q1.key.data(), q1.key.size()));
+  EXPECT_EQ(world_.questions[1].available, (std::vector<std::string>{"email", "sms", "push"}));
+  EXPECT_EQ(world_.questions[1].segment, "vip");
+  EXPECT_NE(world_.questions[1].seed, world_.questions[2].seed);  // another entry
+
+  ASSERT_EQ(fx_.messages.size(), 3u);
+  EXPECT_EQ(fx_.messages[0].channel, "sms");  // the default rule: email is not available
+  EXPECT_EQ(fx_.messages[0].template_id, "t-sms");
+  EXPECT_EQ(fx_.messages[0].to, "+1");
+  EXPECT_EQ(fx_.messages[1].channel, "push");
+  EXPECT_EQ(fx_.messages[1].template_id, "t-push");
+  EXPECT_EQ(fx_.messages[1].to, "p2");
+  EXPECT_EQ(fx_.messages[2].channel, "email");
+  EXPECT_EQ(fx_.messages[2].to, "b@x.test");
+  std::vector<nlohmann::json> sent;
+  for (const Event& e : fx_.events) {
+    if (e.event == system_events::kMessageSent) sent.push_back(nlohmann::json::parse(e.properties));
+  }
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0]["channel"], "sms");
+  EXPECT_EQ(sent[0]["template"], "t-sms");
+  EXPECT_EQ(sent[0]["auto"], true);
+  EXPECT_EQ(sent[0]["control"], false);
+  EXPECT_EQ(sent[0]["segment"], "mobile");
+  EXPECT_EQ(sent[0]["key"], "cart/1/1/1/nudge");
+  EXPECT_EQ(sent[2]["control"], true);
+  EXPECT_EQ(sent[2]["channel"], "email");
+}
+
+TEST_F(RuntimeTest, AutoMessageExitsOnlyWhenNoChannelIsLeft) {
+  Apply(kAuto);
+  Start("cart");
+  world_.traits[1] = {{"email", "\"a@x.test\""}, {"phone", "\"+1\""}};      // no consent
+  world_.traits[2] = {{"consent.email", "true"}, {"consent.sms", "true"}};  // no address
+  world_.traits[3] = {{"consent.push", "true"}, {"push_token", "\"p3\""}};
+  world_.answer = ChannelChoice{"email", false};  // not available to 3: the default rule applies
+  for (uint64_t p : {1, 2, 3}) Send(p, "Cart Abandoned", kT0 + kHour);
+  EXPECT_EQ(Recorded(1),
+            (std::vector<std::string>{"Journey Entered", "Journey Exited:no_consent"}));
+  EXPECT_EQ(Recorded(2),
+            (std::vector<std::string>{"Journey Entered", "Journey Exited:no_address"}));
+  ASSERT_EQ(world_.questions.size(), 1u);
+  ASSERT_EQ(fx_.messages.size(), 1u);
+  EXPECT_EQ(fx_.messages[0].channel, "push");
+  EXPECT_EQ(Step("cart", "nudge").exits.at("no_consent"), 1u);
+  EXPECT_EQ(Step("cart", "nudge").exits.at("no_address"), 1u);
+}
+
+TEST(JourneyDefinitionTest, AutoMessageAndSplitEndParse) {
+  References refs;
+  refs.template_channel = [](std::string_view id, std::string* channel) -> std::string {
+    if (id == "nope") return "template 'nope' is not defined";
+    *channel = id.substr(0, id.find('-'));  // "sms-x" is an sms template
+    return "";
+  };
+  refs.channel = [](std::string_view c) -> std::string {
+    return c == "fax" ? "no channel 'fax' is configured" : "";
+  };
+  auto parse = [&refs](const std::string& message) {
+    return ParseJourneyDefinition(
+        "kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - id: m\n    message: " + message +
+            "\n",
+        refs);
+  };
+  auto ok = parse(
+      "{ channel: auto, default: sms, templates: { email: email-a, sms: sms-b }, "
+      "optimize_by_segment: vip }");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  const Step& s = ok->steps[0];
+  EXPECT_EQ(s.channel, "auto");
+  EXPECT_EQ(s.default_channel, "sms");
+  EXPECT_TRUE(s.template_id.empty());
+  ASSERT_EQ(s.auto_templates.size(), 2u);
+  EXPECT_EQ(s.auto_templates[0], (std::pair<std::string, std::string>{"email", "email-a"}));
+  EXPECT_EQ(s.optimize_by_segment, std::vector<std::string>{"vip"});
+
+  auto err = [&parse](const std::string& message) { return parse(message).status().message(); };
+  EXPECT_NE(err("{ channel: auto, templates: { email: email-a, sms: sms-b } }")
+                .find("steps[0].message.default (line 6): missing"),
+            std::string::npos);
+  EXPECT_NE(err("{ channel: auto, default: push, templates: { email: email-a, sms: sms-b } }")
+                .find("'push' is not one of the channels under templates; use one of email, sms"),
+            std::string::npos);
+  EXPECT_NE(err("{ channel: auto, default: email, templates: { email: email-a } }")
+                .find("at least 2 channels"),
+            std::string::npos);
+  EXPECT_NE(err("{ channel: auto, default: email, templates: { email: email-a, sms: email-b } }")
+                .find("steps[0].message.templates.sms (line 6): template 'email-b' is for channel "
+                      "'email', not 'sms'"),
+            std::string::npos);
+  EXPECT_NE(err("{ channel: auto, default: email, templates: { email: email-a, sms: nope } }")
+                .find("not defined"),
+            std::string::npos);
+  EXPECT_NE(err("{ channel: auto, default: email, templates: { email: email-a, fax: fax-b } }")
+                .find("steps[0].message.templates.fax (line 6): no channel 'fax'"),
+            std::string::npos);
+  EXPECT_NE(
+      err("{ channel: auto, default: email, template: email-a }").find("one template per channel"),
+      std::string::npos);
+  EXPECT_NE(err("{ channel: email, template: email-a, default: email }")
+                .find("only a message with `channel: auto`"),
+            std::string::npos);
+
+  auto split = [&refs](const std::string& extra) {
+    return ParseJourneyDefinition(
+        "kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - id: s\n    split: { " + extra +
+            "variants: [ {id: a, weight: 50}, {id: b, weight: 50} ] }\n",
+        refs);
+  };
+  auto ended = split("end: 2026-12-31T00:00:00Z, ");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  EXPECT_EQ(ended->steps[0].split_end, ParseIso8601("2026-12-31T00:00:00Z").value());
+  EXPECT_EQ(split("ends_at: 2026-12-31T00:00:00Z, ")->steps[0].split_end,
+            ended->steps[0].split_end);
+  EXPECT_FALSE(split("")->steps[0].split_end.has_value());
+  EXPECT_NE(split("end: soon, ").status().message().find("steps[0].split.end"), std::string::npos);
+  EXPECT_NE(split("end: 2026-12-31T00:00:00Z, ends_at: 2026-12-31T00:00:00Z, ")
+                .status()
+                .message()
+                .find("give the end once"),
+            std::string::npos);
+}
+
+TEST(JourneyDefinitionTest, OneGoalPerJourney) {
+  const std::string head =
+      "kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, exit: true }\n";
+  auto err = [](const std::string& y) { return ParseJourneyDefinition(y, {}).status().message(); };
+  EXPECT_NE(err(head + "goal: { type: custom, met_when: { event: B } }\ngoal: { type: custom, "
+                       "met_when: { event: C } }\n")
+                .find("goal (line 7): one goal per journey"),
+            std::string::npos);
+  EXPECT_NE(err(head + "goals: [ { type: custom, met_when: { event: B } } ]\n")
+                .find("one goal per journey"),
+            std::string::npos);
+  EXPECT_NE(err("{\"kind\": \"journey\", \"id\": \"x\", \"entry\": {\"event\": \"A\"}, \"goal\": "
+                "{\"type\": \"custom\", \"met_when\": {\"event\": \"B\"}}, \"goal\": {\"type\": "
+                "\"custom\", \"met_when\": {\"event\": \"C\"}}, \"steps\": [{\"id\": \"a\", "
+                "\"exit\": true}]}")
+                .find("one goal per journey"),
+            std::string::npos);
+  EXPECT_TRUE(
+      ParseJourneyDefinition(head + "goal: { type: custom, met_when: { event: B } }\n", {}).ok());
 }
 
 }  // namespace

@@ -1,0 +1,164 @@
+// Engine: channel optimization. The per-(journey, step) bandits of `channel: auto` steps, derived
+// from stored `Message Sent` (auto: true) and `Goal Attained` events (see engine_channels.h).
+#include "engine/engine_channels.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "base/system_events.h"
+#include "engine/engine_journeys.h"
+
+namespace signpost {
+
+using nlohmann::json;
+namespace se = system_events;
+
+std::string ChannelBandits::StepKey(std::string_view journey, std::string_view step) {
+  std::string key(journey);
+  key.push_back('\0');
+  key.append(step);
+  return key;
+}
+
+void ChannelBandits::Convert(AutoSend& s) {
+  if (s.converted) return;
+  s.converted = true;
+  bandits_[StepKey(s.journey, s.step)].RecordConversion(s.channel, s.control, s.segment);
+}
+
+void ChannelBandits::RecordSend(const std::string& key, AutoSend send) {
+  auto [it, added] = sends_.emplace(key, std::move(send));
+  if (!added) return;
+  AutoSend& s = it->second;
+  s.converted = false;
+  const std::string step_key = StepKey(s.journey, s.step);
+  bandits_[step_key].RecordSend({s.channel, s.control}, s.segment);
+  step_sends_[step_key].push_back(key);
+  auto profile = std::make_pair(s.journey, s.profile);
+  by_profile_[profile].push_back(key);
+  if (auto goal = goals_.find(profile); goal != goals_.end() && s.at <= goal->second) Convert(s);
+}
+
+void ChannelBandits::RecordGoal(std::string_view journey, uint64_t profile, TimeMs at) {
+  auto id = std::make_pair(std::string(journey), profile);
+  auto [goal, added] = goals_.emplace(id, at);
+  if (!added && goal->second <= at) return;  // an earlier hit converted everything this one would
+  goal->second = at;
+  auto keys = by_profile_.find(id);
+  if (keys == by_profile_.end()) return;
+  for (const std::string& key : keys->second) {
+    AutoSend& s = sends_.at(key);
+    if (s.at <= at) Convert(s);
+  }
+}
+
+void ChannelBandits::Feed(const Event& e, uint64_t profile) {
+  if (e.type != EventType::kTrack) return;
+  const bool sent = e.event == se::kMessageSent;
+  if (!sent && e.event != se::kGoalAttained) return;
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) return;
+  const std::string journey = p.value(std::string(se::kPropJourney), "");
+  if (journey.empty()) return;
+  if (!sent) {
+    RecordGoal(journey, profile, e.timestamp);
+    return;
+  }
+  if (!p.value("auto", false)) return;
+  AutoSend s;
+  s.journey = journey;
+  s.step = p.value("step", "");
+  s.channel = p.value("channel", "");
+  s.segment = p.value("segment", "");
+  s.control = p.value("control", false);
+  s.at = e.timestamp;
+  s.profile = profile;
+  const std::string key = p.value("key", "");
+  if (key.empty() || s.step.empty() || s.channel.empty()) return;
+  RecordSend(key, std::move(s));
+}
+
+const AutoSend* ChannelBandits::SendOf(const std::string& key) const {
+  auto it = sends_.find(key);
+  return it == sends_.end() ? nullptr : &it->second;
+}
+
+journeys::ChannelChoice ChannelBandits::Choose(const journeys::ChannelQuestion& q) const {
+  static const analytics::ChannelBandit kFresh;
+  auto it = bandits_.find(StepKey(q.journey, q.step));
+  const analytics::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
+  std::mt19937_64 rng(q.seed);
+  auto choice = bandit.Choose(q.available, q.default_channel, rng, q.segment);
+  if (!choice.ok()) return {q.available.empty() ? q.default_channel : q.available.front(), false};
+  return {choice->channel, choice->is_control};
+}
+
+analytics::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
+                                               std::string_view segment) const {
+  analytics::ChannelBandit all;
+  auto keys = step_sends_.find(StepKey(journey, step));
+  if (keys != step_sends_.end()) {
+    for (const std::string& key : keys->second) {
+      const AutoSend& s = sends_.at(key);
+      if (!segment.empty() && s.segment != segment) continue;
+      all.Observe({s.channel, s.control}, s.converted);
+    }
+  }
+  return all.Report();
+}
+
+std::vector<std::string> ChannelBandits::Segments(std::string_view journey,
+                                                  std::string_view step) const {
+  std::set<std::string> out;
+  auto keys = step_sends_.find(StepKey(journey, step));
+  if (keys != step_sends_.end()) {
+    for (const std::string& key : keys->second) {
+      const std::string& segment = sends_.at(key).segment;
+      if (!segment.empty()) out.insert(segment);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+bool HasAutoStep(const journeys::JourneyDefinition& def) {
+  return std::any_of(def.steps.begin(), def.steps.end(), [](const journeys::Step& s) {
+    return s.kind == journeys::StepKind::kMessage && s.channel == journeys::kAutoChannel;
+  });
+}
+
+Status LoadChannelSends(const Engine::Impl& m, const std::vector<ProfileId>& profiles,
+                        TimeMs before, ChannelBandits* out) {
+  for (ProfileId p : profiles) {
+    SP_ASSIGN_OR_RETURN(std::vector<Event> events,
+                        m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
+    for (const Event& e : events) {
+      if (e.timestamp < before) out->Feed(e, p.value());
+    }
+  }
+  return Status::Ok();
+}
+
+Status EnsureChannelsLoaded(const Engine::Impl& m) {
+  JourneysPart& j = *m.journeys;
+  if (j.channels.loaded) return Status::Ok();
+  std::set<ProfileId> profiles;
+  for (const std::string& id : j.runtime->JourneyIds()) {
+    SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History("journey", id));
+    bool automatic = false;
+    for (const auto& v : history) {
+      auto def = j.runtime->Definition(id, v.version);
+      automatic = automatic || (def && HasAutoStep(*def));
+    }
+    if (!automatic) continue;
+    for (ProfileId p : j.runtime->ProfilesIn(id)) profiles.insert(p);
+  }
+  SP_RETURN_IF_ERROR(
+      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &j.channels));
+  j.channels.loaded = true;
+  return Status::Ok();
+}
+
+}  // namespace signpost
