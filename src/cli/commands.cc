@@ -6,10 +6,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "api/server.h"
 #include "cli/command_support.h"
@@ -23,6 +25,25 @@ namespace {
 using nlohmann::json;
 
 // Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
+// The built dashboard when --web is not given: beside the binary (`<bin>/web`, an install), or the
+// source tree's `web/dist` seen from a build folder (`<bin>/../web/dist`), or from the current
+// folder. "" when none has an index.html.
+std::string FindDashboard() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "web");
+    candidates.push_back(exe.parent_path().parent_path() / "web" / "dist");
+  }
+  candidates.push_back(fs::current_path(ec) / "web" / "dist");
+  for (const auto& c : candidates) {
+    if (fs::exists(c / "index.html", ec)) return c.lexically_normal().string();
+  }
+  return "";
+}
+
 std::thread StopOnSignal(api::Server& server) {
   sigset_t set;
   sigemptyset(&set);
@@ -43,7 +64,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--host", opts->host, "Interface to bind")->capture_default_str();
   cmd->add_option("--port", opts->port, "Port (0 = any free port)")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
-  cmd->add_option("--web", opts->web_root, "Folder of the built dashboard");
+  cmd->add_option("--web", opts->web_root,
+                  "Folder of the built dashboard (default: found beside the binary or in web/dist)");
   auto public_url = std::make_shared<std::string>(EngineOptions().public_url);
   cmd->add_option("--public-url", *public_url,
                   "Base URL mail clients reach this server at (tracking pixels and links)")
@@ -71,6 +93,9 @@ void RegisterServe(CLI::App& app, Globals& g) {
                     << " (list them with `signpost keys list`)\n";
         }
       }
+      if (opts->web_root.empty()) opts->web_root = FindDashboard();
+      if (opts->web_root.empty())
+        spdlog::warn("no dashboard found (build it with `make web`, or pass --web DIR); serving the API only");
       api::Server server(engine, *opts);
       Status bound = server.Bind();
       if (!bound.ok()) return PrintError(bound);

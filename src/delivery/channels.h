@@ -32,5 +32,11 @@ SendOutcome SendWebhook(const ChannelDef& c, const Message& m, const Rendered& r
 // `data_dir` resolves a relative c.path.
 SendOutcome AppendToFile(const ChannelDef& c, std::string_view data_dir, const Message& m,
                          const Rendered& r, TimeMs now);
+// The parts of AppendToFile, for a sender that writes many messages with one fsync: the file of
+// channel `c`, the NDJSON line of one message, and the append of lines (one write, one fsync;
+// accepted only when both succeed, else transient).
+std::string FilePath(const ChannelDef& c, std::string_view data_dir);
+std::string FileLine(const Message& m, const Rendered& r, TimeMs now);
+SendOutcome AppendLines(const std::string& path, std::string_view text);
 
 }  // namespace signpost::delivery

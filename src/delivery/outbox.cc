@@ -140,12 +140,16 @@ Result<std::optional<TimeMs>> Outbox::NextDue() const {
 
 Status Outbox::Update(const OutboxItem& item, TimeMs previous_due) {
   store::Batch batch = db_->NewBatch();
+  Update(batch, item, previous_due);
+  return db_->Write(batch);
+}
+
+void Outbox::Update(store::Batch& batch, const OutboxItem& item, TimeMs previous_due) const {
   batch.Delete(Cf::kOutbox, DueKey(previous_due, item.message.key));
   if (item.state == OutboxState::kPending)
     batch.Put(Cf::kOutbox, DueKey(item.next_attempt_at, item.message.key), "");
   batch.Put(Cf::kOutbox, ItemKey(item.message.key),
             Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
-  return db_->Write(batch);
 }
 
 Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {

@@ -67,6 +67,8 @@ class Outbox {
   // Durably writes `item`, whose stored version was due at `previous_due` (the pending index entry
   // moves or goes away with its state). Uses the store's sync setting.
   Status Update(const OutboxItem& item, TimeMs previous_due);
+  // The same writes added to `batch`, for a caller that writes many items at once.
+  void Update(store::Batch& batch, const OutboxItem& item, TimeMs previous_due) const;
   // Every item, most recently updated first, at most `limit` (0 = all).
   Result<std::vector<OutboxItem>> List(size_t limit) const;
   // The tracking secret of this data folder, created (random, durable) on the first call.

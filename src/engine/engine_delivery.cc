@@ -6,12 +6,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "base/system_events.h"
 #include "delivery/channels.h"
 #include "delivery/definitions.h"
 #include "delivery/render.h"
 #include "delivery/signing.h"
 #include "delivery/tracking.h"
+#include "identity/traits.h"
 
 namespace signpost {
 
@@ -100,88 +103,182 @@ Status Record(Engine::Impl& m, const std::string& identity, std::string_view nam
 
 // Whether the profile of `identity` consents to `kind` ("email", "sms", "push") now.
 bool HasConsent(const Engine::Impl& m, const std::string& identity, const std::string& kind) {
-  auto profile = m.profiles->GetProfile(identity);
-  if (!profile.ok()) return false;
-  const identity::Consent& c = profile->consent;
+  auto canonical = m.profiles->Resolve(identity);
+  if (!canonical.ok()) return false;
+  auto history = m.profiles->TraitHistory(m.profiles->ProfileOf(*canonical));
+  if (!history.ok()) return false;
+  const identity::Consent c = identity::ConsentOf(identity::CurrentTraits(*history));
   const std::optional<bool>& v = kind == "email" ? c.email : kind == "sms" ? c.sms : c.push;
   return v.value_or(false);
 }
 
-// Calls the provider for `msg`.
-delivery::SendOutcome Send(const Engine::Impl& m, const delivery::Message& msg) {
+// One pass of the delivery thread works in groups of due items. Per group: each item's provider
+// call (file-channel lines are gathered and written with one fsync per file at the end of the
+// group), then every outcome event in one commit (durable, deterministic ids), then every item's
+// new state in one write. A crash before the states are written re-sends with the same keys, as a
+// crash after one provider call did when items went one at a time: the group only shares the
+// fsyncs, it changes no order.
+constexpr size_t kGroup = 512;
+
+// Channel and template definitions read once per group.
+class DefinitionCache {
+ public:
+  explicit DefinitionCache(const Engine::Impl& m) : m_(m) {}
+  const Result<delivery::ChannelDef>& Channel(const std::string& id) {
+    auto it = channels_.find(id);
+    if (it == channels_.end()) it = channels_.emplace(id, LoadChannel(m_, id)).first;
+    return it->second;
+  }
+  const Result<delivery::TemplateDef>& Template(const std::string& id) {
+    auto it = templates_.find(id);
+    if (it == templates_.end()) it = templates_.emplace(id, LoadTemplate(m_, id)).first;
+    return it->second;
+  }
+
+ private:
+  const Engine::Impl& m_;
+  std::map<std::string, Result<delivery::ChannelDef>> channels_;
+  std::map<std::string, Result<delivery::TemplateDef>> templates_;
+};
+
+// One item of a group: what was sent and how the provider answered.
+struct Attempt {
+  delivery::OutboxItem item;
+  TimeMs previous_due = 0;
+  delivery::SendOutcome outcome;
+};
+
+// Lines for the file channels, one text per file, and the attempts waiting on each.
+struct FileAppends {
+  std::map<std::string, std::pair<std::string, std::vector<size_t>>> by_path;
+};
+
+// Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
+// `files` (its outcome is set when the file is written).
+void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
+          FileAppends& files) {
   using delivery::SendStatus;
-  auto channel = LoadChannel(m, msg.channel);
-  if (!channel.ok()) return {SendStatus::kPermanent, channel.status().message()};
-  auto tmpl = LoadTemplate(m, msg.template_id);
-  if (!tmpl.ok()) return {SendStatus::kPermanent, tmpl.status().message()};
-  if (!channel->consent.empty() && !HasConsent(m, msg.identity, channel->consent))
-    return {SendStatus::kPermanent, "no consent"};
+  Attempt& a = group[index];
+  const delivery::Message& msg = a.item.message;
+  const auto& channel = defs.Channel(msg.channel);
+  if (!channel.ok()) {
+    a.outcome = {SendStatus::kPermanent, channel.status().message()};
+    return;
+  }
+  const auto& tmpl = defs.Template(msg.template_id);
+  if (!tmpl.ok()) {
+    a.outcome = {SendStatus::kPermanent, tmpl.status().message()};
+    return;
+  }
+  if (!channel->consent.empty() && !HasConsent(m, msg.identity, channel->consent)) {
+    a.outcome = {SendStatus::kPermanent, "no consent"};
+    return;
+  }
   delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret};
   while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
     tracking.public_url.pop_back();
   auto rendered = delivery::RenderMessage(*tmpl, msg, &tracking);
-  if (!rendered.ok()) return {SendStatus::kPermanent, rendered.status().message()};
+  if (!rendered.ok()) {
+    a.outcome = {SendStatus::kPermanent, rendered.status().message()};
+    return;
+  }
   const TimeMs now = m.clock->NowMs();
   switch (channel->type) {
     case delivery::ChannelType::kSmtp:
-      return delivery::SendSmtp(*channel, msg, *rendered, now);
+      a.outcome = delivery::SendSmtp(*channel, msg, *rendered, now);
+      return;
     case delivery::ChannelType::kWebhook:
-      return delivery::SendWebhook(*channel, msg, *rendered);
-    case delivery::ChannelType::kFile:
-      return delivery::AppendToFile(*channel, m.options.data_dir, msg, *rendered, now);
+      a.outcome = delivery::SendWebhook(*channel, msg, *rendered);
+      return;
+    case delivery::ChannelType::kFile: {
+      auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, m.options.data_dir)];
+      text += delivery::FileLine(msg, *rendered, now);
+      waiting.push_back(index);
+      return;
+    }
   }
-  return {SendStatus::kPermanent, "unknown channel type"};
+  a.outcome = {SendStatus::kPermanent, "unknown channel type"};
 }
 
-// One attempt at the pending item of index entry `due`. Caller holds send_mu.
-// Order for crash safety: the provider call, then the outcome event (durable, deterministic id),
-// then the item's new state. A crash before the state is written re-sends with the same key.
-Status AttemptOne(Engine::Impl& m, const delivery::Outbox::DueEntry& due) {
+// Settles the attempts of `group` (see kGroup). Caller holds send_mu.
+Status SettleGroup(Engine::Impl& m, std::vector<Attempt>& group) {
   DeliveryPart& d = *m.delivery;
-  SP_ASSIGN_OR_RETURN(auto found, d.outbox->Get(due.key));
-  if (!found || found->state != delivery::OutboxState::kPending) return d.outbox->DropDue(due);
-  delivery::OutboxItem item = std::move(*found);
-  const TimeMs previous_due = due.due;
-  delivery::SendOutcome outcome = Send(m, item.message);
+  std::vector<Event> events;
+  store::Batch batch = m.store().db().NewBatch();
   const TimeMs now = m.clock->NowMs();
-  ++item.attempts;
-  item.updated_at = now;
-  item.last_error = outcome.error;
-  const delivery::Message& msg = item.message;
-  if (outcome.status == delivery::SendStatus::kAccepted) {
-    SP_RETURN_IF_ERROR(Record(m, msg.identity, se::kMessageDelivered, MessageProperties(msg),
-                              fmt::format("{}{}/delivered", se::kSystemMessageIdPrefix, msg.key)));
-    item.state = delivery::OutboxState::kSent;
-    return d.outbox->Update(item, previous_due);
+  for (Attempt& a : group) {
+    delivery::OutboxItem& item = a.item;
+    const delivery::Message& msg = item.message;
+    ++item.attempts;
+    item.updated_at = now;
+    item.last_error = a.outcome.error;
+    if (a.outcome.status == delivery::SendStatus::kAccepted) {
+      SP_ASSIGN_OR_RETURN(
+          Event e,
+          SystemEvent(msg.identity, se::kMessageDelivered, MessageProperties(msg),
+                      fmt::format("{}{}/delivered", se::kSystemMessageIdPrefix, msg.key), now));
+      events.push_back(std::move(e));
+      item.state = delivery::OutboxState::kSent;
+    } else if (a.outcome.status == delivery::SendStatus::kTransient &&
+               item.attempts < d.retry.max_attempts) {
+      item.next_attempt_at = now + d.retry.Delay(item.attempts, d.rng);
+      spdlog::warn("delivery: {} attempt {} failed, retry at {}: {}", msg.key, item.attempts,
+                   item.next_attempt_at, a.outcome.error);
+    } else {
+      if (a.outcome.status == delivery::SendStatus::kTransient)
+        item.last_error =
+            fmt::format("gave up after {} attempts: {}", item.attempts, a.outcome.error);
+      item.state = delivery::OutboxState::kFailed;
+      item.permanent = true;
+      json props = MessageProperties(msg);
+      props["error"] = item.last_error;
+      props["permanent"] = true;
+      SP_ASSIGN_OR_RETURN(
+          Event e,
+          SystemEvent(msg.identity, se::kMessageFailed, props,
+                      fmt::format("{}{}/failed", se::kSystemMessageIdPrefix, msg.key), now));
+      events.push_back(std::move(e));
+      spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
+    }
+    d.outbox->Update(batch, item, a.previous_due);
   }
-  if (outcome.status == delivery::SendStatus::kTransient && item.attempts < d.retry.max_attempts) {
-    item.next_attempt_at = now + d.retry.Delay(item.attempts, d.rng);
-    spdlog::warn("delivery: {} attempt {} failed, retry at {}: {}", msg.key, item.attempts,
-                 item.next_attempt_at, outcome.error);
-    return d.outbox->Update(item, previous_due);
-  }
-  if (outcome.status == delivery::SendStatus::kTransient)
-    item.last_error = fmt::format("gave up after {} attempts: {}", item.attempts, outcome.error);
-  item.state = delivery::OutboxState::kFailed;
-  item.permanent = true;
-  json props = MessageProperties(msg);
-  props["error"] = item.last_error;
-  props["permanent"] = true;
-  SP_RETURN_IF_ERROR(Record(m, msg.identity, se::kMessageFailed, props,
-                            fmt::format("{}{}/failed", se::kSystemMessageIdPrefix, msg.key)));
-  spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
-  return d.outbox->Update(item, previous_due);
+  SP_RETURN_IF_ERROR(m.RecordSystemEvents(std::move(events)).status());
+  return m.store().db().Write(batch);
 }
 
-// Attempts every item due now once. Returns the first error (the other items are still tried).
+// Attempts every item due now once. Returns the first error (the other groups are still tried).
 Status DeliverPass(Engine::Impl& m) {
-  std::lock_guard lock(m.delivery->send_mu);
-  SP_ASSIGN_OR_RETURN(auto entries, m.delivery->outbox->Due(m.clock->NowMs(), kPassLimit));
+  DeliveryPart& d = *m.delivery;
+  std::lock_guard lock(d.send_mu);
+  SP_ASSIGN_OR_RETURN(auto entries, d.outbox->Due(m.clock->NowMs(), kPassLimit));
   Status first = Status::Ok();
-  for (const auto& entry : entries) {
-    if (m.delivery->closing) break;
-    Status s = AttemptOne(m, entry);
-    if (!s.ok() && first.ok()) first = s;
+  auto keep = [&first](Status s) {
+    if (!s.ok() && first.ok()) first = std::move(s);
+  };
+  DefinitionCache defs(m);
+  for (size_t begin = 0; begin < entries.size() && !d.closing; begin += kGroup) {
+    const size_t end = std::min(entries.size(), begin + kGroup);
+    std::vector<Attempt> group;
+    group.reserve(end - begin);
+    FileAppends files;
+    for (size_t i = begin; i < end && !d.closing; ++i) {
+      auto found = d.outbox->Get(entries[i].key);
+      if (!found.ok()) {
+        keep(found.status());
+        continue;
+      }
+      if (!*found || (*found)->state != delivery::OutboxState::kPending) {
+        keep(d.outbox->DropDue(entries[i]));
+        continue;
+      }
+      group.push_back({std::move(**found), entries[i].due, {}});
+      Send(m, defs, group, group.size() - 1, files);
+    }
+    for (auto& [path, lines] : files.by_path) {
+      delivery::SendOutcome outcome = delivery::AppendLines(path, lines.first);
+      for (size_t index : lines.second) group[index].outcome = outcome;
+    }
+    keep(SettleGroup(m, group));
   }
   return first;
 }

@@ -144,6 +144,7 @@ Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
                                      : fmt::format("completed step {}", people["completed"].get<int>()));
   SP_ASSIGN_OR_RETURN(uint64_t version,
                       m.store().segments().Put(segment, identities, note, m.clock->NowMs()));
+  m.OnSegmentChanged(segment);
   return json{{"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
 }
 

@@ -62,6 +62,9 @@ struct Engine::Impl {
   // Called on the commit thread after each commit with the accepted events (seq != 0) and their
   // profiles: hands them to the journey runtime.
   void OnCommitted(const std::vector<Event>& events);
+  // A segment's definition or list changed: the journeys runtime re-reads what it reacts to and
+  // acts on the change (suppression exits, join-later entries) on its thread.
+  void OnSegmentChanged(std::string_view segment);
 
   // Counters for /metrics.
   std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, refused_merges{0};

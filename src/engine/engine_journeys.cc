@@ -190,6 +190,7 @@ JourneysPart::~JourneysPart() = default;
 namespace {
 
 constexpr std::string_view kCursorKey = "cursor";
+constexpr std::string_view kMergesKey = "merges";  // the last identity merge applied
 
 std::string ProfileKey(ProfileId p) {
   std::string k = "p";
@@ -296,12 +297,14 @@ int FrequencyCap(const Engine::Impl& m) {
 namespace {
 
 // Makes `fx` durable (see the top of this file). Caller holds j.mu; not the commit thread.
-Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t cursor) {
+Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t cursor,
+               uint64_t merges = 0) {
   if (!fx.events.empty()) {
     SP_ASSIGN_OR_RETURN(IngestOutcome out, m.RecordSystemEvents(std::move(fx.events)));
     (void)out;
   }
-  if (fx.dirty_profiles.empty() && fx.dirty_journeys.empty() && fx.messages.empty() && cursor <= j.cursor)
+  if (fx.dirty_profiles.empty() && fx.dirty_journeys.empty() && fx.messages.empty() &&
+      cursor <= j.cursor && merges <= j.merges_applied)
     return Status::Ok();
   store::Batch batch = m.store().db().NewBatch();
   for (uint64_t pid : fx.dirty_profiles) {
@@ -321,6 +324,10 @@ Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t
     batch.Put(store::Cf::kJourneys, kCursorKey, std::to_string(cursor));
     j.cursor = cursor;
   }
+  if (merges > j.merges_applied) {
+    batch.Put(store::Cf::kJourneys, kMergesKey, std::to_string(merges));
+    j.merges_applied = merges;
+  }
   SP_RETURN_IF_ERROR(m.store().db().Write(batch));
   if (!fx.messages.empty()) NotifyDelivery(m);
   return Status::Ok();
@@ -329,7 +336,7 @@ Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t
 // Handles everything queued and every timer due at `now`, until nothing is left. Caller holds j.mu.
 Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
   for (int round = 0; round < 1000; ++round) {
-    std::deque<journeys::InputEvent> batch;
+    std::deque<JourneyInput> batch;
     uint64_t seen = 0;
     {
       std::lock_guard lock(j.queue_mu);
@@ -338,14 +345,32 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
     }
     journeys::Effects fx;
     std::unordered_set<uint64_t> goal_profiles;
-    for (const auto& e : batch) {
-      j.runtime->AdvanceTo(e.timestamp - 1, &fx);  // timers due before the event fire first
+    uint64_t merges = j.merges_applied;
+    for (auto& item : batch) {
+      if (item.merge) {
+        const identity::MergeRecord& mr = *item.merge;
+        if (mr.ordinal <= merges) continue;  // applied before a restart
+        const TimeMs at = std::min(mr.at, now);
+        j.runtime->AdvanceTo(at - 1, &fx);
+        j.runtime->Merge(mr.from, mr.to, at, &fx);
+        merges = mr.ordinal;
+        continue;
+      }
+      if (!item.segment_changed.empty()) {
+        j.runtime->AdvanceTo(now, &fx);
+        j.runtime->SegmentChanged(item.segment_changed, now, &fx);
+        continue;
+      }
+      const journeys::InputEvent& e = item.event;
+      // Timers due before the event fire first, but never ahead of the clock: an event stamped in
+      // the future (a client's wrong clock) must not fire other profiles' timers early.
+      j.runtime->AdvanceTo(std::min(e.timestamp, now) - 1, &fx);
       j.runtime->Process(e, &fx);
       if (j.goal_events.count(e.name) != 0) goal_profiles.insert(e.profile.value());
     }
     j.runtime->AdvanceTo(now, &fx);
     const bool idle = batch.empty() && fx.empty();
-    SP_RETURN_IF_ERROR(Persist(m, j, fx, seen));
+    SP_RETURN_IF_ERROR(Persist(m, j, fx, seen, merges));
     SP_RETURN_IF_ERROR(RecordGoalCredits(m, j, goal_profiles));
     if (idle) return Status::Ok();
   }
@@ -404,6 +429,8 @@ Status Engine::Impl::OpenJourneys() {
   Status s = store().db().Scan(store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
     if (k == kCursorKey) {
       j.cursor = std::stoull(std::string(v));
+    } else if (k == kMergesKey) {
+      j.merges_applied = std::stoull(std::string(v));
     } else if (!k.empty() && k[0] == 'j') {
       j.runtime->RestoreStatus(std::string(k.substr(1)), journeys::JourneyStatusFromJson(json::parse(v)));
     } else if (!k.empty() && k[0] == 'p') {
@@ -414,12 +441,16 @@ Status Engine::Impl::OpenJourneys() {
   SP_RETURN_IF_ERROR(s);
   j.runtime->Refresh();
   RefreshFilter(j);
-  // Catch up with events committed after the cursor (a crash, or an import by another process).
+  // Catch up with merges and events committed after the cursor (a crash, or an import by another
+  // process): the merges first, since the events are filed under today's profiles.
+  for (identity::MergeRecord& mr : profiles->MergesAfter(j.merges_applied))
+    j.queue.push_back({{}, std::move(mr), {}});
+  j.merges_queued = profiles->merge_count();
   if (j.any_live || !j.goals.empty()) {
     SP_RETURN_IF_ERROR(store().ScanEvents(j.cursor, [&](const Event& e) {
       if (j.interesting.count(e.type == EventType::kTrack ? e.event : "") != 0 ||
           (e.type == EventType::kIdentify && j.interested_in_identify)) {
-        j.queue.push_back(InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())));
+        j.queue.push_back({InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())), std::nullopt, {}});
       }
       j.committed_seq = std::max(j.committed_seq, e.seq);
       return true;
@@ -447,17 +478,40 @@ void Engine::Impl::OnCommitted(const std::vector<Event>& events) {
   bool pushed = false;
   {
     std::lock_guard lock(j.queue_mu);
+    // This commit's merges go before its events, which are already filed under the merged profile.
+    if (profiles->merge_count() > j.merges_queued) {
+      for (identity::MergeRecord& mr : profiles->MergesAfter(j.merges_queued)) {
+        j.merges_queued = mr.ordinal;
+        j.queue.push_back({{}, std::move(mr), {}});
+        pushed = true;
+      }
+    }
     for (const Event& e : events) {
       if (e.seq == 0) continue;
       j.committed_seq = std::max(j.committed_seq, e.seq);
       bool wanted = e.type == EventType::kTrack ? j.interesting.count(e.event) != 0
                                                 : e.type == EventType::kIdentify && j.interested_in_identify;
       if (!wanted) continue;
-      j.queue.push_back(InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())));
+      j.queue.push_back({InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())), std::nullopt, {}});
       pushed = true;
     }
   }
   if (pushed) j.queue_cv.notify_one();
+}
+
+void Engine::Impl::OnSegmentChanged(std::string_view segment) {
+  if (!journeys) return;
+  JourneysPart& j = *journeys;
+  {
+    std::lock_guard lock(j.mu);
+    j.runtime->Refresh();
+    RefreshFilter(j);
+  }
+  {
+    std::lock_guard lock(j.queue_mu);
+    j.queue.push_back({{}, std::nullopt, std::string(segment)});
+  }
+  j.queue_cv.notify_one();
 }
 
 Status Engine::RunJourneysUntilIdle() {
@@ -722,7 +776,10 @@ Result<json> Engine::Journey(std::string_view id_view) const {
               {"holdout_percent", def->holdout_percent},
               {"steps", StepAnalyticsJson(*def, st)},
               {"totals", JourneyTotals(st)},
-              {"goal", def->goal}};
+              {"goal", nullptr}};
+  // The goal as parsed (typed values: a percent target is a number), as the goal report shows it.
+  if (auto g = goals::ParseGoalJson(def->goal, "goal"); !def->goal.is_null() && g.ok())
+    out["goal"] = goals::ToJson(*g);
   if (def->start) out["start"] = FormatIso8601(*def->start);
   if (def->end) out["end"] = FormatIso8601(*def->end);
   if (st.live_since) out["live_since"] = FormatIso8601(st.live_since);

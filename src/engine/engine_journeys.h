@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_set>
@@ -16,12 +17,21 @@
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "goals/attribution.h"
+#include "identity/records.h"
 #include "journeys/runtime.h"
 
 namespace signpost {
 
 // Reads profiles for the runtime through the store, the segments area and the funnels.
 class EngineEnvironment;
+
+// One item of the runtime's input, in commit order: an event, or an identity merge (the runtime
+// moves the merged profile's journeys before it sees the events filed under the surviving profile).
+struct JourneyInput {
+  journeys::InputEvent event;
+  std::optional<identity::MergeRecord> merge;
+  std::string segment_changed;  // or: this segment changed (Runtime::SegmentChanged)
+};
 
 struct JourneysPart {
   JourneysPart();
@@ -33,12 +43,14 @@ struct JourneysPart {
   std::mutex mu;
   std::unique_ptr<journeys::Runtime> runtime;
   uint64_t cursor = 0;  // the last committed seq the runtime has seen (persisted)
+  uint64_t merges_applied = 0;  // identity merges (by ordinal) applied to the runtime (persisted)
 
   // Input from the commit thread (its own mutex: OnCommitted never waits for `mu`).
   std::mutex queue_mu;
   std::condition_variable queue_cv;
-  std::deque<journeys::InputEvent> queue;
+  std::deque<JourneyInput> queue;
   uint64_t committed_seq = 0;  // highest seq OnCommitted saw, filtered out or not
+  uint64_t merges_queued = 0;  // highest merge ordinal queued
   // What the runtime reacts to, copied from it after each change (read by OnCommitted).
   std::unordered_set<std::string> interesting;
   bool interested_in_identify = false;

@@ -214,14 +214,19 @@ Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view 
         "id: '{}' is already a static segment (a saved list); give the rule segment another id",
         def.id));
   }
-  // Check, store and add as one step, so two applies cannot together make a cycle.
-  std::lock_guard lock(segments->apply_mu);
-  SP_RETURN_IF_ERROR(segments->catalog.Check(def));
-  SP_ASSIGN_OR_RETURN(json out,
-                      StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
-  def.version = out["version"].get<uint64_t>();
-  out["name"] = def.name;
-  SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
+  const std::string id = def.id;
+  json out;
+  {
+    // Check, store and add as one step, so two applies cannot together make a cycle.
+    std::lock_guard lock(segments->apply_mu);
+    SP_RETURN_IF_ERROR(segments->catalog.Check(def));
+    SP_ASSIGN_OR_RETURN(out,
+                        StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
+    def.version = out["version"].get<uint64_t>();
+    out["name"] = def.name;
+    SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
+  }
+  OnSegmentChanged(id);
   return out;
 }
 

@@ -175,6 +175,7 @@ TEST_P(JourneyScenarioTest, Runs) {
       json body = {{"type", track ? "track" : "identify"}, {"timestamp", item["at"]}};
       std::string identity = Identity(e);
       body[identity.rfind("user:", 0) == 0 ? "userId" : "anonymousId"] = identity.substr(5);
+      if (e.contains("user") && e.contains("anon")) body["anonymousId"] = e["anon"];  // links both
       if (track) body["event"] = e["event"];
       if (e.contains("properties")) body["properties"] = e["properties"];
       if (e.contains("traits")) body["traits"] = e["traits"];

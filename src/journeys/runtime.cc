@@ -25,7 +25,7 @@ json ToJson(const JourneyStatus& s) {
   return {{"state", s.state},       {"live_version", s.live_version}, {"live_since", s.live_since},
           {"ended_at", s.ended_at}, {"entered", s.entered},           {"entered_holdout", s.entered_holdout},
           {"entries", s.entries},   {"in_progress", s.in_progress},   {"completed", s.completed},
-          {"steps", steps}};
+          {"members_pending", s.members_pending}, {"steps", steps}};
 }
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
@@ -39,6 +39,7 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
   s.entries = j.value("entries", uint64_t{0});
   s.in_progress = j.value("in_progress", uint64_t{0});
   s.completed = j.value("completed", uint64_t{0});
+  s.members_pending = j.value("members_pending", false);
   if (j.contains("steps")) {
     for (const auto& [id, c] : j["steps"].items()) {
       StepCounters sc;
@@ -243,10 +244,20 @@ Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
   Reindex();
   const JourneyDefinition* def = j->Live();
   if (!def->entry.trigger) {
-    TimeMs t = std::max(at, def->start.value_or(at));
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, env_->Members(def->entry.segment, t));
-    for (ProfileId p : members) TryEnter(*j, p, nullptr, t, fx);
+    if (def->start && *def->start > at) {
+      j->status.members_pending = true;  // AdvanceTo enters them at the start time
+    } else {
+      SP_RETURN_IF_ERROR(EnterMembers(*j, at, fx));
+    }
   }
+  return Status::Ok();
+}
+
+Status Runtime::EnterMembers(Journey& j, TimeMs t, Effects* fx) {
+  j.status.members_pending = false;
+  fx->dirty_journeys.insert(j.id);
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, env_->Members(j.Live()->entry.segment, t));
+  for (ProfileId p : members) TryEnter(j, p, nullptr, t, fx);
   return Status::Ok();
 }
 
@@ -645,6 +656,36 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
   Exit(c, "loop_limit", t);
 }
 
+void Runtime::SegmentChanged(std::string_view segment, TimeMs t, Effects* fx) {
+  auto names = [segment](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), segment) != list.end();
+  };
+  for (auto& [pid, st] : profiles_) {
+    for (auto& [jid, js] : st.journeys) {
+      if (!js.active) continue;
+      Journey* j = Find(jid);
+      const JourneyDefinition* def = j ? j->Version(js.active->version) : nullptr;
+      if (!def || !names(def->suppress)) continue;
+      LazyScope scope(env_, ProfileId(pid));
+      Ctx c{ProfileId(pid), &st, j, &js, def, &scope, fx};
+      CheckSuppression(c, t, nullptr);
+    }
+  }
+  for (auto& jp : journeys_) {
+    Journey& j = *jp;
+    const JourneyDefinition* def = j.Live();
+    if (!def || !j.live() || def->entry.trigger || !def->entry.join_later || def->entry.segment != segment)
+      continue;
+    auto members = env_->Members(segment, t);
+    if (!members.ok()) continue;
+    for (ProfileId p : *members) {
+      auto st = profiles_.find(p.value());
+      if (st != profiles_.end() && st->second.journeys.count(j.id) != 0) continue;  // entered before
+      TryEnter(j, p, nullptr, t, fx);
+    }
+  }
+}
+
 bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
   for (const auto& seg : c.def->suppress) {
     if (e != nullptr) {
@@ -760,24 +801,35 @@ TimeMs Runtime::NextDue() const {
   TimeMs next = timers_.empty() ? 0 : std::get<0>(*timers_.begin());
   for (const auto& j : journeys_) {
     const JourneyDefinition* def = j->Live();
-    if (j->live() && def && def->end && (next == 0 || *def->end < next)) next = *def->end;
+    if (!j->live() || !def) continue;
+    if (def->end && (next == 0 || *def->end < next)) next = *def->end;
+    if (j->status.members_pending && def->start && (next == 0 || *def->start < next)) next = *def->start;
   }
   return next;
 }
 
 void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
   for (;;) {
-    // The earliest journey end not after `now`: timers due before it fire first.
+    // The earliest journey end or pending segment entry not after `now`: timers due before it fire
+    // first; at equal times the start goes before the end.
     Journey* ending = nullptr;
-    TimeMs end_at = 0;
+    Journey* starting = nullptr;
+    TimeMs end_at = 0, start_at = 0;
     for (auto& j : journeys_) {
       const JourneyDefinition* def = j->Live();
-      if (j->live() && def && def->end && *def->end <= now && (!ending || *def->end < end_at)) {
+      if (!j->live() || !def) continue;
+      if (def->end && *def->end <= now && (!ending || *def->end < end_at)) {
         ending = j.get();
         end_at = *def->end;
       }
+      if (j->status.members_pending && def->start && *def->start <= now &&
+          (!starting || *def->start < start_at)) {
+        starting = j.get();
+        start_at = *def->start;
+      }
     }
-    const TimeMs limit = ending ? end_at : now;
+    if (starting && (!ending || start_at <= end_at)) ending = nullptr;
+    const TimeMs limit = starting ? start_at : ending ? end_at : now;
     while (!timers_.empty() && std::get<0>(*timers_.begin()) <= limit) {
       auto [due, pid, jidx] = *timers_.begin();
       timers_.erase(timers_.begin());
@@ -808,6 +860,11 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
       }
       Arrive(c, next, due);
       Run(c, due, true);
+    }
+    if (starting) {
+      // An unreadable segment (deleted since validation) enters nobody; the journey runs on.
+      (void)EnterMembers(*starting, start_at, fx);
+      continue;
     }
     if (!ending) return;
     for (auto& [pid, st] : profiles_) {

@@ -73,6 +73,8 @@ struct JourneyStatus {
   uint64_t live_version = 0;    // the version new entries get
   TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
   TimeMs ended_at = 0;
+  // A segment-entry journey that went live before its start time: its members enter at the start.
+  bool members_pending = false;
   uint64_t entered = 0;          // unique profiles entered, holdout excluded
   uint64_t entered_holdout = 0;  // unique holdout profiles
   uint64_t entries = 0;          // every entry, re-entries included
@@ -122,6 +124,10 @@ class Runtime {
   }
   // Recomputes what the runtime reacts to (after segment definitions changed).
   void Refresh() { Reindex(); }
+  // Segment `segment` changed at `t` without an event of its members (a rule redefined, a static
+  // list saved): profiles inside journeys that suppress it and are members now exit, and members
+  // who never entered a live journey that admits those who join the segment later enter.
+  void SegmentChanged(std::string_view segment, TimeMs t, Effects* fx);
   // The cap of RuntimeOptions::frequency_cap_per_day (a settings change).
   void SetFrequencyCap(int per_day) { options_.frequency_cap_per_day = per_day; }
 
@@ -145,6 +151,8 @@ class Runtime {
   const Journey* Find(const std::string& id) const;
   void Reindex();
   void TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx);
+  // Enters the members of segment-entry journey `j` at `t`.
+  Status EnterMembers(Journey& j, TimeMs t, Effects* fx);
   void Run(Ctx& c, TimeMs t, bool arrived);
   void Arrive(Ctx& c, int step, TimeMs t);
   bool Send(Ctx& c, const Step& s, TimeMs t);

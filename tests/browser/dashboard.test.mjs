@@ -274,6 +274,7 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-testid="step-row"]');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'journey-title', 'the focus moves to the new page\'s heading');
     assert.equal(await page.textContent('[data-testid="total-entered"]'), num(jd.totals.entered));
+    assert.equal(await page.textContent('[data-testid="total-entries"]'), num(jd.totals.entries));
     assert.equal(await page.textContent('[data-testid="total-in-progress"]'), num(jd.totals.in_progress));
     assert.equal(await page.textContent('[data-testid="total-completed"]'), num(jd.totals.completed));
     assert.equal(await page.textContent('[data-testid="total-exited"]'), num(jd.totals.exited));

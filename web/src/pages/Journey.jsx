@@ -97,7 +97,8 @@ export function JourneyPage({ id }) {
             <span class="muted">version {text(j.version)}</span>
           </div>
           <div class="stats" data-testid="journey-totals">
-            <Stat label="Entered" value={num(j.totals && j.totals.entered)} testid="total-entered" />
+            <Stat label="People entered" value={num(j.totals && j.totals.entered)} testid="total-entered" />
+            <Stat label="Entries (with re-entries)" value={num(j.totals && j.totals.entries)} testid="total-entries" />
             <Stat label="In progress" value={num(j.totals && j.totals.in_progress)} testid="total-in-progress" />
             <Stat label="Completed" value={num(j.totals && j.totals.completed)} testid="total-completed" />
             <Stat label="Exited" value={num(j.totals && j.totals.exited)} testid="total-exited" />
