@@ -95,11 +95,15 @@ function generateEvents({ profiles, days, seed, now }) {
       t0 = start + Math.pow(rnd.next(), 0.8) * (now - start);
     } while ([0, 6].includes(new Date(t0).getUTCDay()) && rnd.chance(0.35));
     const context = { campaign: { source }, device: { type: platform } };
+    // Some give a phone number and agree to texts: the finish-profile journey can then pick SMS.
+    const phone = rnd.chance(0.6) ? `+1555${String(i).padStart(7, '0')}` : null;
+    const smsConsent = phone !== null && rnd.chance(0.75);
     emit(user, t0 - 1000, {
       type: 'identify',
       traits: {
         email: `${user}@example.com`, plan: 'trial', country, timezone: ZONES[country],
-        consent: { email: rnd.chance(0.92) },
+        ...(phone ? { phone } : {}),
+        consent: { email: rnd.chance(0.92), sms: smsConsent },
       },
       context,
     });
@@ -114,7 +118,9 @@ function generateEvents({ profiles, days, seed, now }) {
     t += rnd.delay(25 * 60e3, 1.4);
     if (!emit(user, t, { type: 'track', event: 'Email Verified', context })) continue;
     browse();
-    if (!rnd.chance(rates[1])) continue;
+    // People who take texts finish their profile more often (an SMS nudge is seen at once): the
+    // finish-profile journey's channel optimization has a better channel to find.
+    if (!rnd.chance(rates[1] + (smsConsent ? 0.15 : -0.10))) continue;
     t += rnd.delay(6 * HOUR, 1.3);
     if (!emit(user, t, { type: 'track', event: 'Profile Completed', properties: { fields: 4 + Math.floor(rnd.next() * 6) }, context })) continue;
     if (!rnd.chance(rates[2] + 0.1)) continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Seeds a new data folder with the demo: the definitions (onboarding funnel, file email channel,
-# cart templates, abandoned-cart journey with a goal) applied, the journey set live, a month of
+# Seeds a new data folder with the demo: the definitions (onboarding funnel, file email and SMS
+# channels, cart and profile templates, the abandoned-cart journey with a goal and an A/B split, the
+# finish-profile journey with a `channel: auto` step) applied, the journeys set live, a month of
 # generated events imported, and an admin token for the dashboard. Runs the CLI on the folder, so
 # `signpost serve` must not be running on it.
 # Usage: seed.sh BINARY DATA_DIR [generate.mjs options, e.g. --profiles 500 --now 2026-11-24T00:00:00Z]
@@ -35,6 +36,7 @@ for def in "$work"/*.yaml; do
 done
 # Live before the import, so the month of history flows through the journey (it starts 30 days ago).
 step "set the abandoned-cart journey live (signpost journeys abandoned-cart --state live)" sp journeys abandoned-cart --state live
+step "set the finish-profile journey live (signpost journeys finish-profile --state live)" sp journeys finish-profile --state live
 step "import the events" sp import "$work/events.ndjson"
 # The dashboard's token: created here so it exists before serve's first start (scripts/run.sh
 # prints the dashboard link with it).

@@ -4,7 +4,7 @@
 // only). Screenshots go to tests/browser/artifacts/. Run: SIGNPOST_BIN=build/signpost node --test tests/browser/
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { date, num, pct, points, shortDur, targetText, winnerText } from '../../web/src/format.js';
+import { date, num, pct, points, pointsRange, share, shortDur, signedPct, signedPctRange, targetText, winnerText } from '../../web/src/format.js';
 import { queryString } from '../../web/src/api.js';
 import { reportQuery } from '../../web/src/pages/funnelQuery.js';
 import { adminApi, count, launchBrowser, screenshot, startServer, texts } from './lib.mjs';
@@ -102,6 +102,49 @@ async function tabTo(selector, max = 80) {
 async function assertNoPageOverflow(what) {
   const overflow = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth);
   assert.ok(overflow <= 1, `${what}: the page is ${overflow}px wider than the screen`);
+}
+
+// Checks one channel optimization card (`[data-testid="channel-report"]`) against the API's report
+// of a `channel: auto` step: every channel's sent, converted, rate, interval and share of sends; the
+// control and optimized groups; the lift and its intervals; the control's share and default channel.
+async function expectChannelReportMatches(card, r, label) {
+  // Rows of the step itself, not of its per-segment blocks.
+  const own = (sel) => card.locator(`${sel}:not([data-testid="channel-segment"] *)`);
+  const interval = (iv) => `${pct(iv[0])} – ${pct(iv[1])}`;
+  assert.equal(await card.getAttribute('aria-label'), `Channel optimization ${r.journey} / ${r.step}`, `card of ${label}`);
+  assert.equal(await own('[data-testid="channel-row"]').count(), r.channels.length, `one row per channel (${label})`);
+  const total = r.channels.reduce((a, c) => a + c.sent, 0);
+  for (const c of r.channels) {
+    const row = own(`[data-testid="channel-row"][data-channel="${c.channel}"]`);
+    const what = `${c.channel} (${label})`;
+    assert.equal(await row.locator('[data-testid="channel-sent"]').textContent(), num(c.sent), `sent by ${what}`);
+    assert.equal(await row.locator('[data-testid="channel-converted"]').textContent(), num(c.converted), `converted by ${what}`);
+    assert.equal(await row.locator('[data-testid="channel-rate"]').textContent(), pct(c.rate), `rate of ${what}`);
+    assert.equal(await row.locator('[data-testid="channel-interval"]').textContent(), interval(c.interval), `interval of ${what}`);
+    assert.equal(await row.locator('[data-testid="channel-share"]').textContent(), pct(share(c.sent, total)), `share of sends of ${what}`);
+    assert.equal(await row.locator('[data-testid="channel-default"]').count(), c.default ? 1 : 0, `default mark of ${what}`);
+  }
+  for (const group of ['control', 'optimized']) {
+    const g = r[group];
+    const row = own(`[data-testid="group-row"][data-group="${group}"]`);
+    assert.equal(await row.locator('[data-testid="group-sent"]').textContent(), num(g.sent), `${group} sent (${label})`);
+    assert.equal(await row.locator('[data-testid="group-converted"]').textContent(), num(g.converted), `${group} converted (${label})`);
+    assert.equal(await row.locator('[data-testid="group-rate"]').textContent(), pct(g.rate), `${group} rate (${label})`);
+    assert.equal(await row.locator('[data-testid="group-interval"]').textContent(), interval(g.interval), `${group} interval (${label})`);
+  }
+  const lift = own('[data-testid="channel-lift"]');
+  assert.equal(await lift.locator('[data-testid="lift-absolute"]').textContent(), points(r.lift.absolute), `lift (${label})`);
+  assert.equal(await lift.locator('[data-testid="lift-interval"]').textContent(), pointsRange(r.lift.absolute_interval), `lift interval (${label})`);
+  assert.equal(await lift.locator('[data-testid="lift-relative"]').textContent(), signedPct(r.lift.relative), `relative lift (${label})`);
+  assert.equal(await lift.locator('[data-testid="lift-relative-interval"]').textContent(), signedPctRange(r.lift.relative_interval), `relative lift interval (${label})`);
+  assert.equal((await lift.locator('[data-testid="lift-significant"]').textContent()).trim(),
+    r.lift.significant ? 'significant' : 'not significant yet', `significance (${label})`);
+  assert.equal(await card.locator('[data-testid="control-share"]').textContent(), pct(r.control_share, 0), `control share (${label})`);
+  assert.equal(await card.locator('[data-testid="control-default"]').textContent(), r.default, `default channel (${label})`);
+  assert.match(await card.locator('[data-testid="control-explainer"]').textContent(), /default channel .* whatever the optimizer prefers/, `control explained (${label})`);
+  assert.equal(await card.locator('[data-testid="channel-segment"]').count(), r.segments.length, `segments (${label})`);
+  const warnings = card.locator('[data-testid="channel-warnings"] li');
+  assert.deepEqual((await warnings.allTextContents()).map((t) => t.trim()), r.warnings, `warnings (${label})`);
 }
 
 describe('dashboard', () => {
@@ -342,6 +385,66 @@ describe('dashboard', () => {
     await screenshot(page, '06-experiments');
   });
 
+  test('experiments: channel optimization of each `channel: auto` step equals the API', async () => {
+    const res = await api('/api/experiments');
+    assert.equal(res.status, 200, 'GET /api/experiments');
+    const reports = res.body.channels;
+    assert.ok(Array.isArray(reports) && reports.length >= 1, 'the demo has a `channel: auto` step (finish-profile / nudge)');
+    const demo = reports.find((r) => r.journey === 'finish-profile' && r.step === 'nudge');
+    assert.ok(demo, 'the demo\'s finish-profile / nudge is listed');
+    // The demo gives the report real numbers: both channels sent and converted, a control and an optimized group.
+    for (const ch of ['email', 'sms']) {
+      const c = demo.channels.find((x) => x.channel === ch);
+      assert.ok(c && c.sent > 0 && c.converted > 0, `the demo sent and converted by ${ch}`);
+    }
+    assert.ok(demo.control.sent > 0 && demo.optimized.sent > 0, 'the demo has control and optimized sends');
+    assert.equal(demo.channels.reduce((a, c) => a + c.sent, 0), demo.control.sent + demo.optimized.sent,
+      'the channels\' sends add up to control + optimized');
+    assert.equal(demo.lift.treated_rate, demo.optimized.rate, 'the lift\'s treated rate is the optimized rate');
+    assert.equal(demo.lift.holdout_rate, demo.control.rate, 'the lift\'s holdout rate is the control rate');
+    // The per-step endpoint gives the same report as the list.
+    const one = await api('/api/journeys/finish-profile/channels/nudge');
+    assert.equal(one.status, 200, 'GET /api/journeys/finish-profile/channels/nudge');
+    assert.deepEqual(one.body, demo, 'the per-step report equals the item of /api/experiments');
+
+    await open('#/experiments');
+    await page.waitForSelector('[data-testid="channel-row"]');
+    const cards = page.locator('[data-testid="channel-optimization"] [data-testid="channel-report"]');
+    assert.equal(await cards.count(), reports.length, 'one card per `channel: auto` step');
+    for (const [i, r] of reports.entries()) await expectChannelReportMatches(cards.nth(i), r, `${r.journey}/${r.step} on the experiments page`);
+    await page.locator('[data-testid="channel-optimization"]').scrollIntoViewIfNeeded();
+    await screenshot(page, '06b-experiments-channels');
+  });
+
+  test('journeys: a `channel: auto` step links to its channel optimization; other steps have none', async () => {
+    const { body: jd } = await api('/api/journeys/finish-profile');
+    const auto = jd.steps.filter((s) => s.channel === 'auto');
+    assert.deepEqual(auto.map((s) => s.id), ['nudge'], 'the demo journey has one `channel: auto` step');
+    await open('#/journeys/finish-profile');
+    await page.waitForSelector('[data-testid="step-row"]');
+    assert.equal(await page.locator('[data-testid="step-channels-link"]').count(), auto.length, 'a link on each auto step only');
+    await page.locator('[data-testid="step-row"][data-id="nudge"] [data-testid="step-channels-link"]').click();
+    await page.getByRole('heading', { name: 'Channel optimization: step nudge' }).waitFor();
+    await page.waitForSelector('[data-testid="channel-row"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'channels-page-title', 'the focus moves to the heading');
+    const { status, body: r } = await api('/api/journeys/finish-profile/channels/nudge');
+    assert.equal(status, 200);
+    await expectChannelReportMatches(page.locator('[data-testid="channel-report"]'), r, 'finish-profile/nudge on its page');
+    await screenshot(page, '05b-journey-channels');
+    // A journey without an auto step: no link, and its steps have no channel report.
+    await page.evaluate(() => { location.hash = '#/journeys/abandoned-cart'; });
+    await page.waitForSelector('[data-testid="step-row"][data-id="remind"]');
+    assert.equal(await page.locator('[data-testid="step-channels-link"]').count(), 0, 'abandoned-cart has no auto step');
+    assert.equal((await api('/api/journeys/abandoned-cart/channels/remind')).status, 404, 'the API has no report for a fixed-channel step');
+    await page.evaluate(() => { location.hash = '#/journeys/abandoned-cart/channels/remind'; });
+    const box = page.getByRole('region', { name: 'No channel optimization here' });
+    await box.waitFor();
+    assert.match(await box.textContent(), /no message step remind with channel: auto/);
+    await screenshot(page, '05c-journey-channels-none');
+    await box.getByRole('link', { name: 'its page' }).click();
+    await page.waitForSelector('[data-testid="step-row"][data-id="remind"]');
+  });
+
   test('alerts and schema are in the navigation as "coming later" pages', async () => {
     await open('#/journeys');
     for (const name of ['Alerts', 'Schema']) {
@@ -365,7 +468,8 @@ describe('dashboard', () => {
       for (const [route, ready, name] of [
         ['#/journeys', '[data-testid="journey"] [data-testid="goal-tile"]', '08-journeys-narrow'],
         ['#/journeys/abandoned-cart', '[data-testid="attained-chart"] .uplot', '08-journey-narrow'],
-        ['#/experiments', '[data-testid="variant"]', '08-experiments-narrow'],
+        ['#/experiments', '[data-testid="channel-row"]', '08-experiments-narrow'],
+        ['#/journeys/finish-profile/channels/nudge', '[data-testid="channel-row"]', '08-channels-narrow'],
       ]) {
         await page.evaluate((h) => { location.hash = h; }, route);
         await page.waitForSelector(ready);

@@ -59,6 +59,10 @@ describe('dashboard on an empty store', () => {
     await go('#/experiments');
     const t = await emptyState('No experiments yet');
     assert.match(t, /split/);
+    assert.deepEqual((await api('/api/experiments')).body.channels, [], 'no `channel: auto` step');
+    const c = await emptyState('No channel optimization yet');
+    assert.match(c, /channel: auto/);
+    assert.match(c, /default:/);
     await screenshot(page, '10-empty-experiments');
   });
 

@@ -79,3 +79,26 @@ export function winnerText(e) {
 
 export const list = (v) => (Array.isArray(v) ? v : []);
 export const isNumber = isNum;
+
+// A 95% interval of a rate difference -> "-13.1 pts to +11.4 pts".
+export function pointsRange(interval) {
+  const [lo, hi] = Array.isArray(interval) ? interval : [];
+  return isNum(lo) && isNum(hi) ? `${points(lo)} to ${points(hi)}` : DASH;
+}
+
+// A relative change (fraction) with its sign: 0.153 -> "+15.3%", -0.033 -> "-3.3%".
+export function signedPct(v, digits = 1) {
+  return isNum(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(digits)}%` : DASH;
+}
+
+// A relative interval (the upper end may be null: unbounded) -> "-18.3% to +14.5%" | "-18.3% to —".
+export function signedPctRange(interval, digits = 1) {
+  const [lo, hi] = Array.isArray(interval) ? interval : [];
+  if (!isNum(lo) && !isNum(hi)) return DASH;
+  return `${signedPct(lo, digits)} to ${signedPct(hi, digits)}`;
+}
+
+// Part of a total as a fraction, or null when the total is not a positive number.
+export function share(part, total) {
+  return isNum(part) && isNum(total) && total > 0 ? part / total : null;
+}

@@ -8,6 +8,7 @@ import { FunnelsPage } from './pages/Funnels.jsx';
 import { JourneysPage } from './pages/Journeys.jsx';
 import { JourneyPage } from './pages/Journey.jsx';
 import { ExperimentsPage } from './pages/Experiments.jsx';
+import { ChannelsPage } from './pages/Channels.jsx';
 import { LaterPage } from './pages/Later.jsx';
 import './styles.css';
 
@@ -63,11 +64,12 @@ function Login({ reason, onDone }) {
 }
 
 function Page({ parts, query }) {
-  const [section, id] = parts;
+  const [section, id, sub, subId] = parts;
   switch (section) {
     case 'funnels':
       return <FunnelsPage id={id} query={query} />;
     case 'journeys':
+      if (id && sub === 'channels' && subId) return <ChannelsPage id={id} step={subId} />;
       return id ? <JourneyPage id={id} /> : <JourneysPage />;
     case 'experiments':
       return <ExperimentsPage />;

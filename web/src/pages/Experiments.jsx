@@ -1,32 +1,24 @@
 // Experiments: each split step's variants with rates, intervals, probability to be best, and the
-// winner state (GET /api/experiments).
+// winner state; and each `channel: auto` message step's channel optimization (GET /api/experiments:
+// `experiments` and `channels`).
 import { useApi } from '../components/useApi.js';
 import { Empty, LoadStates } from '../components/States.jsx';
+import { ChannelReport } from '../components/ChannelReport.jsx';
+import { Interval } from '../components/Interval.jsx';
 import { isNumber, list, num, pct, text, winnerText } from '../format.js';
 import { route } from '../router.js';
-
-function Interval({ interval }) {
-  const [lo, hi] = Array.isArray(interval) ? interval : [];
-  if (!isNumber(lo) || !isNumber(hi)) return <span>—</span>;
-  return (
-    <span class="interval">
-      <span class="interval-track" aria-hidden="true">
-        <span class="interval-range" style={{ left: `${lo * 100}%`, width: `${Math.max((hi - lo) * 100, 0.5)}%` }} />
-      </span>
-      <span data-testid="variant-interval">{pct(lo)} – {pct(hi)}</span>
-    </span>
-  );
-}
 
 export function ExperimentsPage() {
   const res = useApi('/api/experiments');
   const exps = list(res.data && res.data.experiments);
+  const channels = list(res.data && res.data.channels);
   return (
     <section class="page" aria-labelledby="exp-title">
       <h1 id="exp-title">Experiments</h1>
       <LoadStates res={res} what="the experiments" />
+      {res.data && <h2 id="splits-title" class="section-title">A/B splits</h2>}
       {res.data && exps.length === 0 && (
-        <Empty title="No experiments yet">
+        <Empty title={channels.length === 0 ? 'No experiments yet' : 'No A/B splits yet'}>
           <p>An experiment is a <code>split</code> step in a journey: 2 to 4 variants with weights. Add one to a journey,
             apply it and set the journey live; its variants appear here as people go through.</p>
         </Empty>
@@ -34,7 +26,7 @@ export function ExperimentsPage() {
       {exps.map((e) => (
         <section class="card experiment" data-testid="experiment" aria-label={`Experiment ${text(e.journey)} / ${text(e.step)}`}>
           <div class="journey-head">
-            <h2><a href={route(['journeys', e.journey || ''])}>{text(e.journey)}</a> · step <code>{text(e.step)}</code></h2>
+            <h3><a href={route(['journeys', e.journey || ''])}>{text(e.journey)}</a> · step <code>{text(e.step)}</code></h3>
             <span class={`badge state-${text(e.state)}`} data-testid="experiment-state">{text(e.state)}</span>
             <strong data-testid="experiment-winner" class={e.winner ? 'winner' : 'muted'}>{winnerText(e)}</strong>
           </div>
@@ -56,7 +48,7 @@ export function ExperimentsPage() {
                     <td class="num" data-testid="variant-entered">{num(v.entered)}</td>
                     <td class="num" data-testid="variant-converted">{num(v.converted)}</td>
                     <td class="num" data-testid="variant-rate">{pct(v.rate)}</td>
-                    <td><Interval interval={v.interval} /></td>
+                    <td><Interval interval={v.interval} testid="variant-interval" /></td>
                     <td class="num"><span class="mini-bar" style={{ width: `${Math.round((v.prob_best || 0) * 60)}px` }} /><span data-testid="variant-prob-best">{pct(v.prob_best, 0)}</span></td>
                   </tr>
                 ))}
@@ -68,6 +60,19 @@ export function ExperimentsPage() {
           )}
         </section>
       ))}
+      {res.data && (
+        <section aria-labelledby="channels-title" data-testid="channel-optimization">
+          <h2 id="channels-title" class="section-title">Channel optimization</h2>
+          {channels.length === 0 ? (
+            <Empty title="No channel optimization yet">
+              <p>Give a journey's <code>message</code> step <code>channel: auto</code>, a <code>default:</code> channel and a template per
+                channel (<code>{'message: { channel: auto, default: email, templates: { email: cart-reminder, sms: cart-sms } }'}</code>),
+                apply it and set the journey live: signpost then picks each person's channel, keeps 10% on the default as a control,
+                and each channel's rate and the lift over the control appear here.</p>
+            </Empty>
+          ) : channels.map((c) => <ChannelReport report={c} heading="h3" />)}
+        </section>
+      )}
     </section>
   );
 }

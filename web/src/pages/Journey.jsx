@@ -1,5 +1,6 @@
 // One journey: totals, the goal (attained over time, holdout and lift, by variant and channel),
-// and the step graph with per-step analytics (GET /api/journeys/{id} and /api/journeys/{id}/goal).
+// and the step graph with per-step analytics (GET /api/journeys/{id} and /api/journeys/{id}/goal);
+// a `channel: auto` message step links to its channel optimization (pages/Channels.jsx).
 import { useMemo } from 'preact/hooks';
 import { useApi } from '../components/useApi.js';
 import { Empty, ErrorBox, Loading, Stat } from '../components/States.jsx';
@@ -8,6 +9,7 @@ import { LineChart } from '../components/LineChart.jsx';
 import { StepGraph } from '../components/StepGraph.jsx';
 import { isNumber, list, num, pct, text } from '../format.js';
 import { StateBadge } from './Journeys.jsx';
+import { route } from '../router.js';
 
 function ObjectTable({ rows, label }) {
   const items = list(rows).filter((r) => r && typeof r === 'object');
@@ -121,8 +123,13 @@ export function JourneyPage({ id }) {
                 <tbody>
                   {list(j.steps).map((s) => (
                     <tr data-testid="step-row" data-id={s.id}>
-                      <th scope="row">{text(s.name || s.id)}</th>
-                      <td>{text(s.type)}</td>
+                      <th scope="row">
+                        {text(s.name || s.id)}
+                        {s.channel === 'auto' && (
+                          <div><a href={route(['journeys', id, 'channels', String(s.id)])} data-testid="step-channels-link">Channel optimization →</a></div>
+                        )}
+                      </th>
+                      <td>{text(s.type)}{s.channel === 'auto' && <span class="muted"> (channel: auto)</span>}</td>
                       <td class="num" data-testid="step-inflow">{num(s.inflow)}</td>
                       <td class="num" data-testid="step-in-progress">{num(s.in_progress)}</td>
                       <td class="num" data-testid="step-passed-on">{num(s.passed_on)}</td>
