@@ -33,6 +33,10 @@ json RenderLeaves(const json& payload, const json& vars) {
 json MessageVars(const Message& m) {
   json vars = m.vars.is_object() ? m.vars : json::object();
   vars["to"] = m.to;
+  // The runtime keeps the entry event's properties once, under event.
+  if (vars["entry"].is_object() && !vars["entry"].contains("properties") &&
+      vars["event"].is_object() && vars["event"].contains("properties"))
+    vars["entry"]["properties"] = vars["event"]["properties"];
   return vars;
 }
 

@@ -101,13 +101,17 @@ Status Record(Engine::Impl& m, const std::string& identity, std::string_view nam
   return m.RecordSystemEvents(std::move(events)).status();
 }
 
-// Whether the profile of `identity` consents to `kind` ("email", "sms", "push") now.
-bool HasConsent(const Engine::Impl& m, const std::string& identity, const std::string& kind) {
+// The trait history of the profile of `identity`, sorted (empty when unknown or unreadable).
+std::vector<identity::TraitChange> HistoryOf(const Engine::Impl& m, const std::string& identity) {
   auto canonical = m.profiles->Resolve(identity);
-  if (!canonical.ok()) return false;
+  if (!canonical.ok()) return {};
   auto history = m.profiles->TraitHistory(m.profiles->ProfileOf(*canonical));
-  if (!history.ok()) return false;
-  const identity::Consent c = identity::ConsentOf(identity::CurrentTraits(*history));
+  return history.ok() ? std::move(*history) : std::vector<identity::TraitChange>{};
+}
+
+// Whether a profile with trait history `history` consents to `kind` ("email", "sms", "push") now.
+bool HasConsent(std::vector<identity::TraitChange>& history, const std::string& kind) {
+  const identity::Consent c = identity::ConsentOf(identity::CurrentTraits(history));
   const std::optional<bool>& v = kind == "email" ? c.email : kind == "sms" ? c.sms : c.push;
   return v.value_or(false);
 }
@@ -170,14 +174,23 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
     a.outcome = {SendStatus::kPermanent, tmpl.status().message()};
     return;
   }
-  if (!channel->consent.empty() && !HasConsent(m, msg.identity, channel->consent)) {
+  std::vector<identity::TraitChange> history = HistoryOf(m, msg.identity);
+  if (!channel->consent.empty() && !HasConsent(history, channel->consent)) {
     a.outcome = {SendStatus::kPermanent, "no consent"};
     return;
   }
   delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret};
   while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
     tracking.public_url.pop_back();
-  auto rendered = delivery::RenderMessage(*tmpl, msg, &tracking);
+  // Personalization reads the traits as of the message's time (the runtime leaves them out).
+  delivery::Message with_traits;
+  const delivery::Message* to_render = &msg;
+  if (msg.vars.is_object() && !msg.vars.contains("traits")) {
+    with_traits = msg;
+    with_traits.vars["traits"] = identity::TraitsAsOf(history, msg.created_at);
+    to_render = &with_traits;
+  }
+  auto rendered = delivery::RenderMessage(*tmpl, *to_render, &tracking);
   if (!rendered.ok()) {
     a.outcome = {SendStatus::kPermanent, rendered.status().message()};
     return;
@@ -185,14 +198,14 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
   const TimeMs now = m.clock->NowMs();
   switch (channel->type) {
     case delivery::ChannelType::kSmtp:
-      a.outcome = delivery::SendSmtp(*channel, msg, *rendered, now);
+      a.outcome = delivery::SendSmtp(*channel, *to_render, *rendered, now);
       return;
     case delivery::ChannelType::kWebhook:
-      a.outcome = delivery::SendWebhook(*channel, msg, *rendered);
+      a.outcome = delivery::SendWebhook(*channel, *to_render, *rendered);
       return;
     case delivery::ChannelType::kFile: {
       auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, m.options.data_dir)];
-      text += delivery::FileLine(msg, *rendered, now);
+      text += delivery::FileLine(*to_render, *rendered, now);
       waiting.push_back(index);
       return;
     }
@@ -338,6 +351,11 @@ bool ChannelConfigured(const Engine::Impl& m, std::string_view id) {
   return id == "file" || m.store().definitions().Get("channel", id).ok();
 }
 
+std::string ChannelConsent(const Engine::Impl& m, std::string_view id) {
+  auto c = LoadChannel(m, id);
+  return c.ok() ? c->consent : "";
+}
+
 // engine.h keeps Engine::impl_ private and has no test hook; an explicit instantiation may name a
 // private member, which gives ImplOf its pointer-to-member without changing the public header.
 using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
@@ -397,7 +415,9 @@ Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view 
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  return StoreDefinition("channel", c.id, text, note);
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("channel", c.id, text, note));
+  ++channel_generation;  // the journeys' cached consent kinds are stale
+  return out;
 }
 
 // ---- outbox ----------------------------------------------------------------------------------

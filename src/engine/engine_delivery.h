@@ -47,6 +47,9 @@ void NotifyDelivery(Engine::Impl& m);
 Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id);
 // Whether channel `id` is configured (a `kind: channel` definition, or the built-in `file`).
 bool ChannelConfigured(const Engine::Impl& m, std::string_view id);
+// The consent trait a send through channel `id` needs ("email", "sms", "push" or "" for none): its
+// definition's `consent`, with the defaults of src/delivery/README.md. "" for an unknown channel.
+std::string ChannelConsent(const Engine::Impl& m, std::string_view id);
 
 // The Impl of `engine`, for tests (here and in src/api) that play the runtime's part through
 // EnqueueMessage. The reference lives as long as the engine.

@@ -66,6 +66,8 @@ struct Engine::Impl {
   // acts on the change (suppression exits, join-later entries) on its thread.
   void OnSegmentChanged(std::string_view segment);
 
+  // Bumped by every channel apply (readers cache what they derive from channel definitions).
+  std::atomic<uint64_t> channel_generation{0};
   // Counters for /metrics.
   std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, refused_merges{0};
   std::atomic<uint64_t> unauthenticated{0}, refused_requests{0};

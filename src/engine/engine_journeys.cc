@@ -21,6 +21,7 @@
 #include "engine/engine_goals.h"
 #include "engine/engine_segments.h"
 #include "goals/goal_definition.h"
+#include "identity/traits.h"
 #include "journeys/journey_definition.h"
 #include "store/db.h"
 
@@ -52,28 +53,7 @@ class EngineScope final : public journeys::ProfileScope {
 
   json TraitsAt(TimeMs at) override {
     Load();
-    std::map<std::string, std::string> current;
-    for (const auto& c : view_.trait_history) {
-      if (c.timestamp > at) break;
-      current[c.name] = c.value;
-    }
-    json out = json::object();
-    for (const auto& [name, value] : current) {
-      json* node = &out;
-      size_t start = 0;
-      for (;;) {
-        size_t dot = name.find('.', start);
-        std::string key = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (dot == std::string::npos) {
-          (*node)[key] = json::parse(value, nullptr, false);
-          break;
-        }
-        if (!(*node)[key].is_object()) (*node)[key] = json::object();
-        node = &(*node)[key];
-        start = dot + 1;
-      }
-    }
-    return out;
+    return identity::TraitsAsOf(view_.trait_history, at);
   }
 
   Result<bool> InSegment(std::string_view name, TimeMs at) override {
@@ -143,6 +123,18 @@ class EngineEnvironment final : public journeys::Environment {
   }
   // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
   // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once.
+  // From the channel's definition, kept until a channel is applied again.
+  std::string ConsentKind(std::string_view channel) override {
+    const uint64_t generation = m_.channel_generation.load();
+    if (generation != consent_generation_) {
+      consent_kinds_.clear();
+      consent_generation_ = generation;
+    }
+    auto it = consent_kinds_.find(channel);
+    if (it == consent_kinds_.end())
+      it = consent_kinds_.emplace(std::string(channel), ChannelConsent(m_, channel)).first;
+    return it->second;
+  }
   journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q) override {
     ChannelBandits* b = channels_;
     std::string key = "replay/" + q.key;
@@ -175,6 +167,8 @@ class EngineEnvironment final : public journeys::Environment {
   const Engine::Impl& m_;
   ChannelBandits* channels_;  // a replay's; nullptr = the live one
   std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
+  std::map<std::string, std::string, std::less<>> consent_kinds_;
+  uint64_t consent_generation_ = 0;
 };
 
 std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,

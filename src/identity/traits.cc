@@ -1,7 +1,6 @@
 #include "identity/traits.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "store/coding.h"
@@ -56,6 +55,34 @@ std::map<std::string, std::string> CurrentTraits(std::vector<TraitChange>& histo
   std::map<std::string, std::string> current;
   for (const auto& change : history) current[change.name] = change.value;
   return current;
+}
+
+nlohmann::json TraitsAsOf(const std::vector<TraitChange>& sorted_history, TimeMs at) {
+  std::map<std::string, const std::string*> current;
+  for (const auto& c : sorted_history) {
+    if (c.timestamp > at) break;
+    current[c.name] = &c.value;
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] : current) {
+    nlohmann::json parsed = nlohmann::json::parse(*value, nullptr, false);
+    if (parsed.is_discarded() || parsed.is_null()) continue;
+    nlohmann::json* node = &out;
+    size_t start = 0;
+    for (;;) {
+      size_t dot = name.find('.', start);
+      std::string key =
+          name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (dot == std::string::npos) {
+        (*node)[key] = std::move(parsed);
+        break;
+      }
+      if (!(*node)[key].is_object()) (*node)[key] = nlohmann::json::object();
+      node = &(*node)[key];
+      start = dot + 1;
+    }
+  }
+  return out;
 }
 
 Consent ConsentOf(const std::map<std::string, std::string>& current) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,10 @@ std::vector<std::pair<std::string, std::string>> FlattenTraits(std::string_view 
 
 // Sorts `history` by (timestamp, seq, name) and returns the current value of each trait.
 std::map<std::string, std::string> CurrentTraits(std::vector<TraitChange>& history);
+
+// The traits as of `at` as one nested JSON object ("consent.email" -> {"consent": {"email": ...}}),
+// from a history sorted as CurrentTraits leaves it; a null value unsets the trait.
+nlohmann::json TraitsAsOf(const std::vector<TraitChange>& sorted_history, TimeMs at);
 
 // Consent from current traits ("true"/"false" values of consent.email|sms|push).
 Consent ConsentOf(const std::map<std::string, std::string>& current);

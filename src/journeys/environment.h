@@ -75,6 +75,13 @@ class Environment {
                                                  TimeMs at) {
     return std::nullopt;
   }
+  // The consent a send through channel `channel` (an id) needs: "email", "sms", "push" (the trait
+  // `consent.<kind>` must be true, and the address trait is `email`, `phone` or `push_token`), or ""
+  // (no consent, no address: a plain webhook or file). Default: the id itself when it is one of the
+  // three kinds, else "".
+  virtual std::string ConsentKind(std::string_view channel) {
+    return channel == "email" || channel == "sms" || channel == "push" ? std::string(channel) : "";
+  }
   // The channel of one `channel: auto` send. The runtime sends through it at once (a `Message
   // Sent` with auto: true follows), so an implementation that learns may count the send here. A
   // channel outside `available` is ignored (the default rule applies). Default: the default channel

@@ -109,15 +109,12 @@ std::string Unquote(const std::optional<std::string>& json_text) {
 }
 
 // The trait that holds a channel's address ("" when the channel needs none).
-std::string AddressTrait(std::string_view channel) {
-  if (channel == "email") return "email";
-  if (channel == "sms") return "phone";
-  if (channel == "push") return "push_token";
+// The trait holding a profile's address for a consent kind (Environment::ConsentKind).
+std::string AddressTrait(std::string_view kind) {
+  if (kind == "email") return "email";
+  if (kind == "sms") return "phone";
+  if (kind == "push") return "push_token";
   return "";
-}
-
-bool NeedsConsent(std::string_view channel) {
-  return channel == "email" || channel == "sms" || channel == "push";
 }
 
 json ParseOr(std::string_view text) {
@@ -193,6 +190,8 @@ void Runtime::Reindex() {
   by_trigger_.clear();
   interesting_.clear();
   interested_in_identify_ = false;
+  join_later_.clear();
+  boundary_stale_ = true;
   for (std::string_view n : {se::kMessageOpened, se::kMessageClicked, se::kMessageFailed})
     interesting_.insert(std::string(n));
   auto add_segment = [this](const std::string& seg) {
@@ -208,6 +207,7 @@ void Runtime::Reindex() {
           interesting_.insert(def->entry.trigger->event);
         } else if (def->entry.join_later) {
           add_segment(def->entry.segment);
+          join_later_.push_back(j->index);
         }
       }
     }
@@ -246,6 +246,7 @@ Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
   if (!def->entry.trigger) {
     if (def->start && *def->start > at) {
       j->status.members_pending = true;  // AdvanceTo enters them at the start time
+      boundary_stale_ = true;
     } else {
       SP_RETURN_IF_ERROR(EnterMembers(*j, at, fx));
     }
@@ -255,6 +256,7 @@ Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
 
 Status Runtime::EnterMembers(Journey& j, TimeMs t, Effects* fx) {
   j.status.members_pending = false;
+  boundary_stale_ = true;
   fx->dirty_journeys.insert(j.id);
   SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, env_->Members(j.Live()->entry.segment, t));
   for (ProfileId p : members) TryEnter(j, p, nullptr, t, fx);
@@ -429,13 +431,14 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   std::vector<std::string> available, addresses;
   bool consented = false;
   for (const auto& [channel, template_id] : candidates) {
-    if (NeedsConsent(channel)) {
-      auto consent = scope.TraitAt("consent." + channel, t);
+    const std::string kind = env_->ConsentKind(channel);
+    if (!kind.empty()) {
+      auto consent = scope.TraitAt("consent." + kind, t);
       if (!consent || *consent != "true") continue;
     }
     consented = true;
     std::string address;
-    if (std::string trait = AddressTrait(channel); !trait.empty()) {
+    if (std::string trait = AddressTrait(kind); !trait.empty()) {
       address = Unquote(scope.TraitAt(trait, t));
       if (address.empty()) continue;
     }
@@ -504,10 +507,10 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   m.to = to;
   m.subject = s.subject;
   m.created_at = t;
-  json event_props = ParseOr(i.entry_properties);
-  m.vars = {{"traits", scope.TraitsAt(t)},
-            {"event", {{"name", i.entry_event}, {"properties", event_props}}},
-            {"entry", {{"properties", event_props}, {"at", FormatIso8601(i.entered_at)}}},
+  // The traits (as of created_at) are added at delivery, from the same history (delivery reads it
+  // anyway for consent); entry.properties is the entry event's properties (render.h).
+  m.vars = {{"event", {{"name", i.entry_event}, {"properties", ParseOr(i.entry_properties)}}},
+            {"entry", {{"at", FormatIso8601(i.entered_at)}}},
             {"journey", {{"id", c.journey->id}, {"step", s.id}, {"version", i.version}}},
             {"to", to}};
   sends.push_back(t);
@@ -783,8 +786,8 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
     }
   }
   // 3. Entries of segment journeys that admit people who join later.
-  for (auto& jp : journeys_) {
-    Journey& j = *jp;
+  for (size_t idx : join_later_) {
+    Journey& j = *journeys_[idx];
     const JourneyDefinition* def = j.Live();
     if (!def || !j.live() || def->entry.trigger || !def->entry.join_later) continue;
     SegmentDependencies d = env_->DependenciesOf(def->entry.segment);
@@ -815,7 +818,20 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
     Journey* ending = nullptr;
     Journey* starting = nullptr;
     TimeMs end_at = 0, start_at = 0;
+    if (boundary_stale_) {
+      boundary_ = 0;
+      for (const auto& j : journeys_) {
+        const JourneyDefinition* def = j->Live();
+        if (!j->live() || !def) continue;
+        if (def->end && (boundary_ == 0 || *def->end < boundary_)) boundary_ = *def->end;
+        if (j->status.members_pending && def->start && (boundary_ == 0 || *def->start < boundary_))
+          boundary_ = *def->start;
+      }
+      boundary_stale_ = false;
+    }
+    // Only when some journey ends or starts by `now` (most calls: none, without a scan).
     for (auto& j : journeys_) {
+      if (boundary_ == 0 || boundary_ > now) break;
       const JourneyDefinition* def = j->Live();
       if (!j->live() || !def) continue;
       if (def->end && *def->end <= now && (!ending || *def->end < end_at)) {

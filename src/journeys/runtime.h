@@ -173,6 +173,10 @@ class Runtime {
   std::unordered_map<std::string, std::vector<size_t>> by_trigger_;
   std::unordered_set<std::string> interesting_;
   bool interested_in_identify_ = false;
+  std::vector<size_t> join_later_;  // live segment journeys that admit those who join later
+  // The earliest end or pending segment start of a live journey (0 = none); recomputed when stale.
+  TimeMs boundary_ = 0;
+  bool boundary_stale_ = true;
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
