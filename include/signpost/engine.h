@@ -116,6 +116,18 @@ class Engine {
   Result<nlohmann::json> Segment(std::string_view name) const;
   // The segments one profile is a member of now: {"profile", "segments": [names]}.
   Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
+  // Stores a new version of static segment `name` from a list of ids, each `user:ID`, `anon:ID` or
+  // a bare id (the identity it names now, tried as a userId then an anonymousId; a bare id no
+  // profile has is kept as the userId `user:ID`). Surrounding white space is ignored; duplicates
+  // are stored once. With `add`, the new version is the current list plus `ids`; else `ids` alone.
+  // Ids no profile has yet are kept (they count once such a profile exists) and reported. Journeys
+  // that exclude or suppress the segment act on the new list at once (as after SaveFunnelPeople).
+  // Returns {segment, version, mode (replace|add), imported, members (identities in the version),
+  // known, unknown_count, unknown (the first 100), note}. kInvalidArgument naming `ids[i]` for an
+  // empty id, a control character or a bare prefix (`user:`), and naming the segment when it is a
+  // rule segment (`kind: segment`). Thread-safe.
+  Result<nlohmann::json> ImportSegment(std::string_view name, const std::vector<std::string>& ids,
+                                       std::string_view note, bool add = false);
 
   // ---- journeys (engine_journeys.cc) -------------------------------------------------------
   // Every journey: id, name, state (draft|live|stopped|completed), version, entered, goal tile.
@@ -184,14 +196,19 @@ class Engine {
   // absolute_interval, relative (null when the holdout rate is 0), relative_interval, significant}.
   // kNotFound for an unknown journey or funnel; kInvalidArgument for a funnel with status steps.
   Result<nlohmann::json> HoldoutLift(std::string_view journey, const nlohmann::json& query) const;
-  // Money of the treated profiles: query "cost.<channel>" = cost per message (every channel the
-  // journey sent on needs one: else kInvalidArgument naming `cost.<channel>`), "revenue" = the
-  // goal event's property (default properties.revenue), "funnel" = goal steps. Returns {journey,
-  // funnel, costs, messages: [{channel, messages, cost_per_message, cost}], total_cost, treated,
-  // goal: {progressed, cost_per_progressed}, steps: [{step, name, progressed,
-  // cost_per_progressed}], revenue: {property, total, profiles, ltv, by_group: [{group, profiles,
-  // revenue, ltv}]}, warnings}; groups are the last funnel step completed ("0. none", "2. Paid"),
-  // or "attained" / "not attained" without a funnel.
+  // Money of the treated profiles. Cost per message of a channel: query "cost.<channel>", else the
+  // `cost_per_message` of its `kind: channel` definition (a channel the journey sent on without
+  // either: kInvalidArgument naming `cost.<channel>` and `cost_per_message`). "revenue" = the goal
+  // event's property (default `revenue`, i.e. properties.revenue), "funnel" = goal steps.
+  // Returns {journey, funnel, costs, cost_sources: {channel: "query" | "channel"}, messages:
+  // [{channel, messages, cost_per_message, cost_source, cost}], total_cost, treated, goal:
+  // {progressed, cost_per_progressed}, steps: [{step, name, progressed, cost_per_progressed}],
+  // revenue: {property, total, profiles, revenue_per_profile, lifetime_total, ltv, by_group:
+  // [{group, profiles, revenue, revenue_per_profile, lifetime_revenue, ltv}]}, warnings}. A
+  // profile's revenue is the property of the goal hit it was credited with (`Goal Attained`; 0
+  // without one); its lifetime revenue is the property summed over all its goal-trigger events
+  // from its first entry to now; ltv = lifetime revenue per profile. Groups are the last funnel
+  // step completed ("0. none", "2. Paid"), or "attained" / "not attained" without a funnel.
   Result<nlohmann::json> JourneyMoney(std::string_view journey, const nlohmann::json& query) const;
 
   // ---- operations -------------------------------------------------------------------------

@@ -58,20 +58,25 @@ double SumRevenue(const std::vector<double>& amounts) {
 
 std::vector<GroupRevenue> RevenueByGroup(const std::vector<ProfileRevenue>& profiles) {
   std::vector<GroupRevenue> groups;
-  std::vector<CompensatedSum> sums;
+  std::vector<CompensatedSum> sums, lifetimes;
   std::unordered_map<std::string, size_t> index;
   for (const ProfileRevenue& p : profiles) {
     auto [it, inserted] = index.try_emplace(p.group, groups.size());
     if (inserted) {
-      groups.push_back({p.group, 0, 0, 0});
+      groups.push_back({p.group, 0, 0, 0, 0, 0});
       sums.emplace_back();
+      lifetimes.emplace_back();
     }
     ++groups[it->second].profiles;
     sums[it->second].Add(p.revenue);
+    lifetimes[it->second].Add(p.lifetime);
   }
   for (size_t i = 0; i < groups.size(); ++i) {
+    const double n = static_cast<double>(groups[i].profiles);
     groups[i].revenue = sums[i].Value();
-    groups[i].ltv = groups[i].revenue / static_cast<double>(groups[i].profiles);
+    groups[i].per_profile = groups[i].revenue / n;
+    groups[i].lifetime = lifetimes[i].Value();
+    groups[i].ltv = groups[i].lifetime / n;
   }
   return groups;
 }

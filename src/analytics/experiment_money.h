@@ -35,21 +35,26 @@ Result<CostReport> CostPerProgressed(const std::vector<ChannelMessages>& message
 // cents to rounding.
 double SumRevenue(const std::vector<double>& amounts);
 
-// One profile's revenue (already summed over its goal events) and the group it falls in.
+// One profile's money and the group it falls in. The caller decides what the amounts are (the
+// journey money report: `revenue` = the revenue of the goal hit the profile was credited with,
+// `lifetime` = the revenue of all its goal events since it entered).
 struct ProfileRevenue {
   std::string group;
   double revenue = 0;
+  double lifetime = 0;
 };
 
 struct GroupRevenue {
   std::string group;
   uint64_t profiles = 0;
-  double revenue = 0;  // compensated sum over the group
-  double ltv = 0;      // revenue / profiles
+  double revenue = 0;      // compensated sum of `revenue` over the group
+  double per_profile = 0;  // revenue / profiles
+  double lifetime = 0;     // compensated sum of `lifetime` over the group
+  double ltv = 0;          // lifetime / profiles
 };
 
 // Revenue and LTV per group, groups in order of first appearance. A profile with no revenue still
-// counts (with 0), so LTV is per profile of the group, not per buyer.
+// counts (with 0), so the per-profile figures are per profile of the group, not per buyer.
 std::vector<GroupRevenue> RevenueByGroup(const std::vector<ProfileRevenue>& profiles);
 
 }  // namespace signpost::analytics

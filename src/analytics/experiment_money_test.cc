@@ -42,21 +42,26 @@ TEST(SumRevenue, CompensatesRounding) {
   EXPECT_EQ(SumRevenue({}), 0.0);
 }
 
-TEST(RevenueByGroup, SumsAndLifetimeValuePerProfileInOrderOfFirstAppearance) {
-  auto groups = RevenueByGroup({{"step 3", 30},
-                                {"step 1", 0},
-                                {"step 3", 50},
-                                {"step 1", 10},
-                                {"step 1", 5},
-                                {"step 2", 12.5}});
+TEST(RevenueByGroup, SumsAndPerProfileFiguresInOrderOfFirstAppearance) {
+  // {group, revenue of the credited goal hit, lifetime revenue}
+  auto groups = RevenueByGroup({{"step 3", 30, 45},
+                                {"step 1", 0, 0},
+                                {"step 3", 50, 50},
+                                {"step 1", 10, 10},
+                                {"step 1", 5, 20},
+                                {"step 2", 12.5, 12.5}});
   ASSERT_EQ(groups.size(), 3u);
   EXPECT_EQ(groups[0].group, "step 3");
   EXPECT_EQ(groups[0].profiles, 2u);
   EXPECT_DOUBLE_EQ(groups[0].revenue, 80);
-  EXPECT_DOUBLE_EQ(groups[0].ltv, 40);
+  EXPECT_DOUBLE_EQ(groups[0].per_profile, 40);
+  EXPECT_DOUBLE_EQ(groups[0].lifetime, 95);
+  EXPECT_DOUBLE_EQ(groups[0].ltv, 47.5);
   EXPECT_EQ(groups[1].group, "step 1");
   EXPECT_EQ(groups[1].profiles, 3u);  // the profile with 0 revenue counts
-  EXPECT_DOUBLE_EQ(groups[1].ltv, 5);
+  EXPECT_DOUBLE_EQ(groups[1].per_profile, 5);
+  EXPECT_DOUBLE_EQ(groups[1].ltv, 10);
+  EXPECT_DOUBLE_EQ(groups[2].per_profile, 12.5);
   EXPECT_DOUBLE_EQ(groups[2].ltv, 12.5);
   EXPECT_TRUE(RevenueByGroup({}).empty());
 }

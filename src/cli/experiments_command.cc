@@ -122,10 +122,12 @@ void PrintLift(const json& doc) {
 }
 
 void PrintMoney(const json& doc) {
-  std::vector<std::vector<std::string>> rows = {{"channel", "messages", "cost each", "cost"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"channel", "messages", "cost each", "from", "cost"}};
   for (const auto& m : doc["messages"])
-    rows.push_back(
-        {Cell(m["channel"]), Cell(m["messages"]), Cell(m["cost_per_message"]), Cell(m["cost"])});
+    rows.push_back({Cell(m["channel"]), Cell(m["messages"]), Cell(m["cost_per_message"]),
+                    Cell(m["cost_source"]) == "query" ? "--cost" : "channel definition",
+                    Cell(m["cost"])});
   PrintTable(rows);
   std::cout << fmt::format("total cost {}; treated {}\n\n", Cell(doc["total_cost"]),
                            Cell(doc["treated"]));
@@ -137,11 +139,15 @@ void PrintMoney(const json& doc) {
                     Cell(s["progressed"]), Cell(s["cost_per_progressed"])});
   PrintTable(rows);
   const json& r = doc["revenue"];
-  std::cout << fmt::format("\nrevenue ({}): total {}, LTV {}\n", Cell(r["property"]),
-                           Cell(r["total"]), Cell(r["ltv"]));
-  rows = {{"group", "profiles", "revenue", "LTV"}};
+  std::cout << fmt::format(
+      "\nrevenue ({} of the credited goal hit): total {}, per profile {}; lifetime (all goal "
+      "events since entry) {}, LTV {}\n",
+      Cell(r["property"]), Cell(r["total"]), Cell(r["revenue_per_profile"]),
+      Cell(r["lifetime_total"]), Cell(r["ltv"]));
+  rows = {{"group", "profiles", "revenue", "per profile", "lifetime", "LTV"}};
   for (const auto& g : r["by_group"])
-    rows.push_back({Cell(g["group"]), Cell(g["profiles"]), Cell(g["revenue"]), Cell(g["ltv"])});
+    rows.push_back({Cell(g["group"]), Cell(g["profiles"]), Cell(g["revenue"]),
+                    Cell(g["revenue_per_profile"]), Cell(g["lifetime_revenue"]), Cell(g["ltv"])});
   PrintTable(rows);
   PrintWarnings(doc);
 }
@@ -168,9 +174,11 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
   cmd->add_flag("--money", a->money,
                 "Cost per progressed profile and revenue / LTV by funnel step");
   cmd->add_option("--funnel", a->funnel, "The funnel whose steps are the goal steps");
-  cmd->add_option("--cost", a->cost, "Cost per message per channel: email=0.001,sms=0.02");
+  cmd->add_option("--cost", a->cost,
+                  "Cost per message per channel, overriding the channels' `cost_per_message`: "
+                  "email=0.001,sms=0.02");
   cmd->add_option("--revenue", a->revenue,
-                  "The goal event's revenue property (default properties.revenue)");
+                  "The goal event's revenue property (default revenue, i.e. properties.revenue)");
   cmd->callback([&g, a] {
     if ((a->lift || a->money || a->channels) && a->journey.empty()) {
       g.exit_code = PrintError(

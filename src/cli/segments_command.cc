@@ -1,5 +1,9 @@
 // `signpost segments [NAME] [--json]` and `signpost segments --profile ID`: the segments (static
 // lists and rule segments), one segment's members now, or the segments one profile is in now.
+// `signpost segments import NAME FILE [--note TEXT] [--add]`: a static list from a file of ids.
+#include <fmt/format.h>
+
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -48,6 +52,37 @@ void PrintProfileSegments(const json& doc) {
   std::cout << "\n";
 }
 
+void PrintImport(const json& r) {
+  std::cout << fmt::format(
+      "segment {} version {} ({}): {} ids imported, {} identities in the list\n",
+      Text(r["segment"]), Text(r["version"]), Text(r["mode"]), Text(r["imported"]),
+      Text(r["members"]));
+  if (r["unknown_count"].get<size_t>() == 0) return;
+  std::cout << fmt::format(
+      "{} of them are no profile yet (kept: they count once such a profile exists):\n",
+      Text(r["unknown_count"]));
+  for (const auto& id : r["unknown"]) std::cout << "  " << Text(id) << "\n";
+  if (r["unknown_count"].get<size_t>() > r["unknown"].size()) std::cout << "  ...\n";
+}
+
+// The ids of an import file: one per line; blank lines and `#` comments are skipped, white space
+// around an id is ignored. kInvalidArgument naming the file when it cannot be read.
+Result<std::vector<std::string>> ReadIds(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return Status::InvalidArgument(
+        fmt::format("FILE: cannot read '{}'; give a file with one id per line", path));
+  std::vector<std::string> ids;
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const size_t last = line.find_last_not_of(" \t\r");
+    ids.push_back(line.substr(first, last - first + 1));
+  }
+  return ids;
+}
+
 }  // namespace
 
 void RegisterSegments(CLI::App& app, Globals& g) {
@@ -59,7 +94,33 @@ void RegisterSegments(CLI::App& app, Globals& g) {
   cmd->add_option("--profile", *profile,
                   "The segments this profile (userId, anonymousId, user:.., anon:..) is in now")
       ->excludes(cmd->get_option("name"));
-  cmd->callback([&g, name, profile] {
+  struct ImportArgs {
+    std::string name, file, note;
+    bool add = false;
+  };
+  auto args = std::make_shared<ImportArgs>();
+  auto* import_cmd = cmd->add_subcommand(
+      "import",
+      "Store a static segment from a file of ids, one per line (user-42, user:42 or anon:abc; "
+      "blank lines and # comments skipped)");
+  import_cmd->add_option("name", args->name, "The static segment (a new version of it)")
+      ->required();
+  import_cmd->add_option("file", args->file, "The file of ids")->required();
+  import_cmd->add_option("--note", args->note, "A change note for this version");
+  import_cmd->add_flag("--add", args->add,
+                       "Add the ids to the current list instead of replacing it");
+  import_cmd->callback([&g, args] {
+    auto ids = ReadIds(args->file);
+    if (!ids.ok()) {
+      g.exit_code = PrintError(ids.status());
+      return;
+    }
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, engine.ImportSegment(args->name, *ids, args->note, args->add), PrintImport);
+    });
+  });
+  cmd->callback([&g, name, profile, import_cmd] {
+    if (import_cmd->parsed()) return;  // `segments import` ran its own callback
     // Without the analytics index: evaluation reads profiles from the store.
     WithEngine(g, false, [&](Engine& engine) {
       if (!profile->empty()) return Show(g, engine.SegmentsOf(*profile), PrintProfileSegments);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "base/duration.h"
@@ -145,7 +147,7 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_RETURN_IF_ERROR(
       OnlyKeys(root,
                {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload",
-                "path", "timeout", "consent", "name", "description"},
+                "path", "timeout", "consent", "cost_per_message", "name", "description"},
                "channel"));
   ChannelDef c;
   SP_ASSIGN_OR_RETURN(c.id, Required(root, "id", "give the channel an `id`, e.g. id: email"));
@@ -215,6 +217,18 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
     if (!d.ok() || *d <= 0 || *d > 5 * kMinuteMs)
       return Bad(root["timeout"], "timeout", "expected a duration between 1ms and 5m, e.g. 10s");
     c.timeout_ms = *d;
+  }
+  if (root["cost_per_message"]) {
+    const YAML::Node n = root["cost_per_message"];
+    const std::string t = n.IsScalar() ? n.Scalar() : "";
+    char* end = nullptr;
+    const double cost = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(cost) || cost < 0)
+      return Bad(n, "cost_per_message",
+                 fmt::format("{} is not an amount; give the cost of one message in currency "
+                             "units, a number >= 0 such as cost_per_message: 0.002",
+                             n.IsScalar() ? "'" + t + "'" : "a list or mapping"));
+    c.cost_per_message = cost;
   }
   if (!c.consent.empty() && c.consent != "email" && c.consent != "sms" && c.consent != "push" &&
       c.consent != "none")

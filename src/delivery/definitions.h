@@ -35,6 +35,9 @@ struct ChannelDef {
   // The consent trait checked before each send: "email", "sms", "push", or "" (none needed).
   // Default: the id when it is email/sms/push, else "email" for smtp, else none.
   std::string consent;
+  // `cost_per_message`: what one message costs, in the workspace's currency unit (e.g. 0.002);
+  // the money report's default for this channel. nullopt when not set.
+  std::optional<double> cost_per_message;
 };
 
 struct TemplateDef {

@@ -16,6 +16,7 @@
 #include "analytics/json_match.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "delivery/definitions.h"
 #include "engine/engine_channels.h"
 #include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
@@ -431,6 +432,57 @@ Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Imp
   return std::optional<analytics::FunnelDefinition>(std::move(def));
 }
 
+// ---- money
+// ---------------------------------------------------------------------------------------
+
+// The cost of one message per channel and where each came from: "query" (a `cost.<channel>`
+// parameter, which wins) or "channel" (the `cost_per_message` of its `kind: channel`).
+struct MessageCosts {
+  std::map<std::string, double, std::less<>> per_message;
+  std::map<std::string, std::string, std::less<>> source;
+};
+
+// The `cost.<channel>` parameters of `query`; kInvalidArgument naming the parameter when one is
+// not an amount >= 0.
+Result<MessageCosts> QueryCosts(const json& query) {
+  MessageCosts costs;
+  if (!query.is_object()) return costs;
+  for (const auto& [key, value] : query.items()) {
+    if (key.rfind("cost.", 0) != 0) continue;
+    std::string t = value.is_string() ? value.get<std::string>() : value.dump();
+    char* end = nullptr;
+    double c = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(c) || c < 0)
+      return Status::InvalidArgument(
+          fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
+    costs.per_message[key.substr(5)] = c;
+    costs.source[key.substr(5)] = "query";
+  }
+  return costs;
+}
+
+// The `cost_per_message` of channel `id`'s latest `kind: channel` definition; nullopt when the
+// channel has none or is not defined (any more).
+Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_view id) {
+  auto record = m.store().definitions().Get("channel", id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound) return std::optional<double>();
+    return record.status();
+  }
+  auto def = delivery::ParseChannel(record->body);
+  if (!def.ok()) return std::optional<double>();  // stored before a rule changed: no cost then
+  return def->cost_per_message;
+}
+
+// The revenue property: `revenue` (the default) and other bare names mean `properties.<name>`;
+// `properties.x`, `context.x` and `traits.x` are taken as written.
+Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
+  if (text.empty()) return analytics::ParsePropertyPath("properties.revenue");
+  auto path = analytics::ParsePropertyPath(text);
+  if (path.ok()) return path;
+  return analytics::ParsePropertyPath("properties." + text);
+}
+
 }  // namespace
 
 // ---- public
@@ -438,13 +490,34 @@ Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Imp
 
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
+  JourneysPart& j = *m.journeys;
+  std::shared_ptr<const journeys::JourneyDefinition> def =
+      j.runtime->Definition(std::string(journey), 0);
+  if (def && !SplitStep(*def, step)) return NoSplit(journey, step);
+  const TimeMs now = m.clock->NowMs();
+  const std::string key = fmt::format("{}/{}", journey, step);
+  if (auto it = j.splits.by_step.find(key); def && it != j.splits.by_step.end()) {
+    const SplitDecision& d = it->second;
+    if (d.def == def && (d.winner || (now >= d.evaluated_at && now < d.next_look))) return d.winner;
+  }
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, SnapshotLocked(m, journey));
   const journeys::Step* split = SplitStep(*s.def, step);
   if (!split) return NoSplit(journey, step);
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
   SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
-  if (!r.report.assign_to) return std::optional<std::string>();
-  return std::optional<std::string>(split->variants[*r.report.assign_to].id);
+  ++j.splits.evaluations;
+  std::optional<std::string> winner;
+  if (r.report.assign_to) winner = split->variants[*r.report.assign_to].id;
+  // The next time the answer can change: the first daily look after now, the end date, or a
+  // recheck for late events, whichever comes first.
+  TimeMs next = now + kSplitRecheckMs;
+  if (r.started) {
+    const TimeMs days = now >= *r.started ? (now - *r.started) / kDayMs + 1 : 1;
+    next = std::min(next, *r.started + days * kDayMs);
+  }
+  if (split->split_end && *split->split_end > now) next = std::min(next, *split->split_end);
+  j.splits.by_step[key] = {s.def, winner, now, next};
+  return winner;
 }
 
 Result<json> Engine::Experiments() const {
@@ -544,23 +617,8 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
-  std::map<std::string, double, std::less<>> costs;
-  if (query.is_object()) {
-    for (const auto& [key, value] : query.items()) {
-      if (key.rfind("cost.", 0) != 0) continue;
-      std::string t = value.is_string() ? value.get<std::string>() : value.dump();
-      char* end = nullptr;
-      double c = std::strtod(t.c_str(), &end);
-      if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(c) || c < 0)
-        return Status::InvalidArgument(
-            fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
-      costs[key.substr(5)] = c;
-    }
-  }
-  std::string revenue_text = Text(query, "revenue");
-  SP_ASSIGN_OR_RETURN(
-      analytics::PropertyPath revenue_path,
-      analytics::ParsePropertyPath(revenue_text.empty() ? "properties.revenue" : revenue_text));
+  SP_ASSIGN_OR_RETURN(MessageCosts costs, QueryCosts(query));
+  SP_ASSIGN_OR_RETURN(analytics::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
 
   std::map<std::string, uint64_t>
@@ -570,55 +628,69 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   std::vector<analytics::ProfileRevenue> revenue;
   const bool event_goal = s.goal && s.goal->met_when == goals::MetWhenKind::kEvent;
   analytics::JsonMatcher jm;
+  auto amount_of = [&](const Event& e) {
+    std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
+    char* end = nullptr;
+    double x = std::strtod(v.c_str(), &end);
+    return !v.empty() && end == v.c_str() + v.size() && std::isfinite(x) ? x : 0.0;
+  };
   for (const auto& f : facts) {
     if (f.holdout()) continue;
     ++treated;
     if (f.credit) ++attained;
-    double amount = 0;
+    analytics::ProfileRevenue money;
     for (const Event& e : f.events) {
       if (e.event == se::kMessageSent) {
         if (json p = JourneyProps(e, journey); !p.is_null()) ++sent[p.value("channel", "")];
       } else if (event_goal && e.timestamp >= f.entered_at() &&
                  MatchesAny({s.goal->trigger}, e, jm)) {
-        std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
-        char* end = nullptr;
-        double x = std::strtod(v.c_str(), &end);
-        if (!v.empty() && end == v.c_str() + v.size() && std::isfinite(x)) amount += x;
+        const double x = amount_of(e);
+        money.lifetime += x;
+        // The credited hit: the event the `Goal Attained` credit names.
+        if (f.credit && e.seq == f.credit->hit_seq && e.timestamp == f.credit->hit_at)
+          money.revenue = x;
       }
     }
-    std::string group = f.credit ? "attained" : "not attained";
+    money.group = f.credit ? "attained" : "not attained";
     if (funnel) {
       int k = StepsReached(*funnel, f, jm);
       for (int i = 0; i < k; ++i) ++reached_step[i];
-      group = k == 0 ? "0. none" : fmt::format("{}. {}", k, funnel->steps[k - 1].name);
+      money.group = k == 0 ? "0. none" : fmt::format("{}. {}", k, funnel->steps[k - 1].name);
     }
-    revenue.push_back({group, amount});
+    revenue.push_back(std::move(money));
   }
 
   std::vector<analytics::ChannelMessages> messages;
   json message_rows = json::array();
   for (const auto& [channel, n] : sent) {
-    auto c = costs.find(channel);
-    if (c == costs.end())
-      return Status::InvalidArgument(
-          fmt::format("cost.{0}: the journey sent {1} messages on channel '{0}' without a cost; "
-                      "add cost.{0}=<amount per message>",
-                      channel, n));
+    if (!costs.per_message.count(channel)) {
+      SP_ASSIGN_OR_RETURN(std::optional<double> configured, ConfiguredCost(m, channel));
+      if (!configured)
+        return Status::InvalidArgument(fmt::format(
+            "cost.{0}: the journey sent {1} messages on channel '{0}' without a cost; set "
+            "`cost_per_message: <amount>` in its `kind: channel` definition, or pass "
+            "cost.{0}=<amount per message>",
+            channel, n));
+      costs.per_message[channel] = *configured;
+      costs.source[channel] = "channel";
+    }
+    const double cost = costs.per_message.at(channel);
     messages.push_back({channel, n});
     message_rows.push_back({{"channel", channel},
                             {"messages", n},
-                            {"cost_per_message", c->second},
-                            {"cost", static_cast<double>(n) * c->second}});
+                            {"cost_per_message", cost},
+                            {"cost_source", costs.source.at(channel)},
+                            {"cost", static_cast<double>(n) * cost}});
   }
   auto per = [&](uint64_t progressed) -> Result<json> {
     SP_ASSIGN_OR_RETURN(analytics::CostReport r,
-                        analytics::CostPerProgressed(messages, costs, progressed));
+                        analytics::CostPerProgressed(messages, costs.per_message, progressed));
     return json{{"progressed", progressed},
                 {"cost_per_progressed",
                  r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
   };
   SP_ASSIGN_OR_RETURN(analytics::CostReport total,
-                      analytics::CostPerProgressed(messages, costs, attained));
+                      analytics::CostPerProgressed(messages, costs.per_message, attained));
   SP_ASSIGN_OR_RETURN(json goal_row, per(attained));
   json step_rows = json::array();
   for (size_t k = 0; k < reached_step.size(); ++k) {
@@ -628,21 +700,33 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     step_rows.push_back(std::move(row));
   }
   json groups = json::array();
-  std::vector<double> amounts;
-  for (const auto& r : revenue) amounts.push_back(r.revenue);
   for (const auto& g : analytics::RevenueByGroup(revenue)) {
-    groups.push_back(
-        {{"group", g.group}, {"profiles", g.profiles}, {"revenue", g.revenue}, {"ltv", g.ltv}});
+    groups.push_back({{"group", g.group},
+                      {"profiles", g.profiles},
+                      {"revenue", g.revenue},
+                      {"revenue_per_profile", g.per_profile},
+                      {"lifetime_revenue", g.lifetime},
+                      {"ltv", g.ltv}});
   }
   std::sort(groups.begin(), groups.end(),
             [](const json& a, const json& b) { return a["group"] < b["group"]; });
   json warnings = json::array();
   if (!event_goal)
     warnings.push_back("revenue needs a goal met by an event (goal.met_when.event); it is 0 here");
-  const double total_revenue = analytics::SumRevenue(amounts);
+  std::vector<double> credited, lifetime;
+  for (const auto& r : revenue) {
+    credited.push_back(r.revenue);
+    lifetime.push_back(r.lifetime);
+  }
+  const double total_revenue = analytics::SumRevenue(credited);
+  const double total_lifetime = analytics::SumRevenue(lifetime);
+  auto per_treated = [treated](double x) {
+    return treated ? x / static_cast<double>(treated) : 0.0;
+  };
   return json{{"journey", journey},
               {"funnel", funnel ? json(funnel->id) : json(nullptr)},
-              {"costs", costs},
+              {"costs", costs.per_message},
+              {"cost_sources", costs.source},
               {"messages", message_rows},
               {"total_cost", total.total_cost},
               {"treated", treated},
@@ -652,7 +736,9 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
                {{"property", revenue_path.text},
                 {"total", total_revenue},
                 {"profiles", treated},
-                {"ltv", treated ? total_revenue / static_cast<double>(treated) : 0.0},
+                {"revenue_per_profile", per_treated(total_revenue)},
+                {"lifetime_total", total_lifetime},
+                {"ltv", per_treated(total_lifetime)},
                 {"by_group", groups}}},
               {"warnings", warnings}};
 }

@@ -29,13 +29,34 @@
 //   nothing).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "engine/engine_impl.h"
+#include "journeys/journey_definition.h"
 
 namespace signpost {
+
+// How often SplitWinner looks again, at most, between two daily looks: to see late events
+// (an assignment or a conversion with an event time before a look that already passed).
+inline constexpr DurationMs kSplitRecheckMs = kHourMs;
+
+// SplitWinner's memory of each split (key "journey/step"), kept in JourneysPart and guarded by its
+// mutex. An answer is reused while the journey's definition is the same object and either it is
+// final (a variant) or the clock is still before `next_look`.
+struct SplitDecision {
+  std::shared_ptr<const journeys::JourneyDefinition> def;  // the version it was evaluated on
+  std::optional<std::string> winner;  // set: final, never evaluated again for this version
+  TimeMs evaluated_at = 0;            // the clock's now at the evaluation
+  TimeMs next_look = 0;  // the next daily look or end date after it, or evaluated_at + recheck
+};
+struct SplitDecisions {
+  std::map<std::string, SplitDecision, std::less<>> by_step;
+  uint64_t evaluations = 0;  // full evaluations (each reads every entered profile's events)
+};
 
 // The variant every new profile of split step `step` of `journey` gets once the test is over: the
 // decided winner, or the default (first) variant after `no_winner_after` (30 days) without one.
@@ -43,9 +64,13 @@ namespace signpost {
 // since the first assignment (started + 1 day, + 2 days, ... up to the clock's now), evaluated on
 // the counts as of each look, so once made it never changes (the always-valid test allows any
 // looking schedule). kNotFound when the journey or the split step does not exist.
-// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do; the
-// function reads the store and costs one pass over the events of the journey's entered profiles, so
-// callers on a hot path should keep the first non-null answer (it is final).
+// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do.
+// Cost: an evaluation is one pass over the stored events of every profile that entered the
+// journey, so it is done only when the answer can have changed (JourneysPart::splits): when a
+// daily look (or the end date) has come since the last evaluation, when the journey's definition
+// changed, and otherwise at most once per kSplitRecheckMs of clock time (late events); a final
+// answer is never evaluated again. Between two looks the counts that decide do not change unless
+// events arrive late, which is why new assignments alone never trigger an evaluation.
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step);
 

@@ -5,6 +5,7 @@
 // what it sent.
 #include "engine/engine_experiments.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -93,6 +94,13 @@ class EngineExperimentsTest : public ::testing::Test {
     e.message_id = "m" + std::to_string(++messages_);
     return e;
   }
+  // Profile i's email address and email consent, at t0 + 1 minute.
+  Event Identify(int i) {
+    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
+    id.event.clear();
+    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
+    return id;
+  }
   void Ingest(std::vector<Event> events) {
     auto r = engine_->IngestEvents(std::move(events));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -119,10 +127,7 @@ class EngineExperimentsTest : public ::testing::Test {
            std::function<bool(int, const Treatment&)> converts = nullptr) {
     std::vector<Event> events;
     for (int i = 0; i < profiles; ++i) {
-      Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
-      id.event.clear();
-      id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
-      events.push_back(std::move(id));
+      events.push_back(Identify(i));
       if (i % 10 == 1)
         events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 30 * kMinuteMs,
                               {{"revenue", 1000}}));
@@ -276,10 +281,7 @@ steps:
   ASSERT_TRUE(engine_->SetJourneyState("timed", "live").ok());
   std::vector<Event> events;
   for (int i = 0; i < 40; ++i) {
-    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
-    id.event.clear();
-    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
-    events.push_back(std::move(id));
+    events.push_back(Identify(i));
     events.push_back(Make(EventType::kTrack, i, "Joined", t0_ + kHourMs));
   }
   clock_.Set(t0_ + 2 * kHourMs);
@@ -410,6 +412,156 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
   EXPECT_NEAR(m["revenue"]["ltv"].get<double>(), revenue / treated, 1e-9);
 }
 
+TEST_F(EngineExperimentsTest, MoneyTakesCostsFromChannelDefinitionsAndRevenueFromTheCreditedHit) {
+  // A channel's cost must be an amount >= 0; the error names the field and the fix.
+  for (const char* bad : {"-1", "cheap", "[1]"}) {
+    auto r = engine_->Apply(
+        fmt::format("kind: channel\nid: fax\ntype: file\ncost_per_message: {}\n", bad), "test");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("cost_per_message"), std::string::npos)
+        << r.status().message();
+    EXPECT_NE(r.status().message().find("0.002"), std::string::npos) << r.status().message();
+  }
+  for (const char* d :
+       {"kind: channel\nid: email\ntype: file\npath: email.ndjson\ncost_per_message: 0.002\n",
+        "kind: channel\nid: letters\ntype: file\npath: letters.ndjson\ncost_per_message: 0.5\n",
+        "kind: template\nid: letter\nchannel: letters\nbody: Dear you\n",
+        R"(kind: journey
+id: shop
+entry: { event: Cart Viewed }
+goal: { type: drive_purchase, met_when: { event: Order Completed } }
+steps:
+  - id: mail
+    message: { channel: email, template: welcome }
+  - id: post
+    message: { channel: letters, template: letter }
+)"}) {
+    auto r = engine_->Apply(d, "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
+  }
+  ASSERT_TRUE(engine_->SetJourneyState("shop", "live").ok());
+  std::vector<Event> events;
+  for (int i = 0; i < 4; ++i) {
+    events.push_back(Identify(i));
+    events.push_back(Make(EventType::kTrack, i, "Cart Viewed", t0_ + kHourMs));
+  }
+  // u1 bought before entering: never counted.
+  events.push_back(
+      Make(EventType::kTrack, 1, "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
+  clock_.Set(t0_ + 2 * kHourMs);
+  Ingest(std::move(events));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(TreatmentOf(i).sent, (std::map<std::string, int>{{"email", 1}, {"letters", 1}}))
+        << User(i);
+  }
+  // u0 buys twice (credited: the first, 30; lifetime 50), u1 once after entry (12.5), u2 first
+  // without a revenue property (credited 0) then for 7; u3 never.
+  const TimeMs day = t0_ + kDayMs;
+  Ingest({Make(EventType::kTrack, 0, "Order Completed", day, {{"revenue", 30}, {"amount", 3}}),
+          Make(EventType::kTrack, 0, "Order Completed", day + kHourMs, {{"revenue", 20}}),
+          Make(EventType::kTrack, 1, "Order Completed", day, {{"revenue", 12.5}}),
+          Make(EventType::kTrack, 2, "Order Completed", day),
+          Make(EventType::kTrack, 2, "Order Completed", day + 2 * kHourMs, {{"revenue", "7"}})});
+  clock_.Set(t0_ + 2 * kDayMs);
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+
+  auto r = engine_->JourneyMoney("shop", json::object());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json& m = *r;
+  EXPECT_EQ(m["costs"], (json{{"email", 0.002}, {"letters", 0.5}}));
+  EXPECT_EQ(m["cost_sources"], (json{{"email", "channel"}, {"letters", "channel"}}));
+  ASSERT_EQ(m["messages"].size(), 2u);
+  EXPECT_EQ(m["messages"][0]["channel"], "email");
+  EXPECT_EQ(m["messages"][0]["messages"], 4);
+  EXPECT_EQ(m["messages"][0]["cost_source"], "channel");
+  EXPECT_DOUBLE_EQ(m["messages"][0]["cost"].get<double>(), 0.008);
+  EXPECT_DOUBLE_EQ(m["messages"][1]["cost"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(m["total_cost"].get<double>(), 2.008);
+  EXPECT_EQ(m["treated"], 4);
+  EXPECT_EQ(m["goal"]["progressed"], 3);
+  EXPECT_DOUBLE_EQ(m["goal"]["cost_per_progressed"].get<double>(), 2.008 / 3);
+  const json& rev = m["revenue"];
+  EXPECT_EQ(rev["property"], "properties.revenue");
+  EXPECT_DOUBLE_EQ(rev["total"].get<double>(), 42.5);  // 30 + 12.5 + 0
+  EXPECT_DOUBLE_EQ(rev["revenue_per_profile"].get<double>(), 10.625);
+  EXPECT_DOUBLE_EQ(rev["lifetime_total"].get<double>(), 69.5);  // 50 + 12.5 + 7
+  EXPECT_DOUBLE_EQ(rev["ltv"].get<double>(), 17.375);
+  ASSERT_EQ(rev["by_group"].size(), 2u);
+  EXPECT_EQ(rev["by_group"][0]["group"], "attained");
+  EXPECT_EQ(rev["by_group"][0]["profiles"], 3);
+  EXPECT_DOUBLE_EQ(rev["by_group"][0]["revenue"].get<double>(), 42.5);
+  EXPECT_DOUBLE_EQ(rev["by_group"][0]["lifetime_revenue"].get<double>(), 69.5);
+  EXPECT_DOUBLE_EQ(rev["by_group"][0]["ltv"].get<double>(), 69.5 / 3);
+  EXPECT_EQ(rev["by_group"][1]["group"], "not attained");
+  EXPECT_DOUBLE_EQ(rev["by_group"][1]["ltv"].get<double>(), 0);
+
+  // A query cost overrides the channel's; a bare revenue name is a property.
+  auto q = engine_->JourneyMoney("shop", {{"cost.letters", "0.25"}, {"revenue", "amount"}});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ((*q)["cost_sources"], (json{{"email", "channel"}, {"letters", "query"}}));
+  EXPECT_DOUBLE_EQ((*q)["total_cost"].get<double>(), 1.008);
+  EXPECT_EQ((*q)["revenue"]["property"], "properties.amount");
+  EXPECT_DOUBLE_EQ((*q)["revenue"]["total"].get<double>(), 3);
+
+  // A channel without a configured cost needs the parameter; the error says both ways.
+  ASSERT_TRUE(
+      engine_->Apply("kind: channel\nid: letters\ntype: file\npath: letters.ndjson\n", "t").ok());
+  auto missing = engine_->JourneyMoney("shop", json::object());
+  ASSERT_EQ(missing.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("cost_per_message"), std::string::npos);
+  EXPECT_NE(missing.status().message().find("cost.letters="), std::string::npos);
+}
+
+TEST_F(EngineExperimentsTest, SplitWinnerEvaluatesOnlyWhenALookHasComeOrAnHourHasPassed) {
+  ASSERT_NO_FATAL_FAILURE(Run());
+  Engine::Impl& m = ImplOf(*engine_);
+  auto ask = [&m] {
+    std::lock_guard lock(m.journeys->mu);
+    return SplitWinner(m, "onboarding", "ab");
+  };
+  auto evaluations = [&m] {
+    std::lock_guard lock(m.journeys->mu);
+    return m.journeys->splits.evaluations;
+  };
+  // The first assignment was at 01:00 on Nov 1, so the daily looks are at 01:00.
+  const TimeMs started = t0_ + kHourMs;
+  const uint64_t before = evaluations();
+  clock_.Set(started + 2 * kDayMs - kHourMs);
+  ASSERT_TRUE(ask().ok());
+  EXPECT_FALSE(ask()->has_value());
+  EXPECT_EQ(evaluations(), before + 1);
+  // Every minute for 59 minutes: the answer is kept (no look, no hour since).
+  for (int i = 1; i < 60; ++i) {
+    clock_.Set(started + 2 * kDayMs - kHourMs + i * kMinuteMs);
+    ASSERT_FALSE(ask()->has_value());
+  }
+  EXPECT_EQ(evaluations(), before + 1);
+  // The look at 2 days: evaluated again.
+  clock_.Set(started + 2 * kDayMs);
+  EXPECT_FALSE(ask()->has_value());
+  EXPECT_EQ(evaluations(), before + 2);
+  // Then once per hour for late events, until the next look: 24 in a day of minute-by-minute asks.
+  for (int i = 1; i <= 24 * 60; ++i) {
+    clock_.Set(started + 2 * kDayMs + i * kMinuteMs);
+    ASSERT_FALSE(ask()->has_value());
+  }
+  EXPECT_EQ(evaluations(), before + 2 + 24);
+  // Over after 30 days without a winner: the default, final, never evaluated again.
+  clock_.Set(t0_ + 40 * kDayMs);
+  EXPECT_EQ(ask()->value_or(""), "A");
+  const uint64_t decided = evaluations();
+  clock_.Set(t0_ + 90 * kDayMs);
+  EXPECT_EQ(ask()->value_or(""), "A");
+  EXPECT_EQ(evaluations(), decided);
+  auto report = engine_->Experiment("onboarding", "ab");
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ((*report)["assign_to"], "A");
+  std::lock_guard lock(m.journeys->mu);
+  EXPECT_EQ(SplitWinner(m, "onboarding", "mail-a").status().code(), Code::kNotFound);
+  EXPECT_EQ(SplitWinner(m, "nope", "ab").status().code(), Code::kNotFound);
+}
+
 TEST_F(EngineExperimentsTest, OpensMetricCountsOpensAndClicksOfMessagesSentAfterTheAssignment) {
   ASSERT_TRUE(engine_
                   ->Apply(R"(kind: journey
@@ -430,10 +582,7 @@ steps:
   ASSERT_TRUE(engine_->SetJourneyState("news", "live").ok());
   std::vector<Event> events;
   for (int i = 0; i < 120; ++i) {
-    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
-    id.event.clear();
-    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
-    events.push_back(std::move(id));
+    events.push_back(Identify(i));
     events.push_back(Make(EventType::kTrack, i, "Subscribed", t0_ + kHourMs));
   }
   clock_.Set(t0_ + 2 * kHourMs);

@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "engine/engine_channels.h"
+#include "engine/engine_experiments.h"
 #include "engine/engine_impl.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
@@ -62,6 +63,8 @@ struct JourneysPart {
 
   // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use; guarded by `mu`.
   ChannelBandits channels;
+  // SplitWinner's last evaluation of each split (engine_experiments.h); guarded by `mu`.
+  SplitDecisions splits;
 
   std::thread thread;
   bool stop = false;  // guarded by queue_mu

@@ -6,10 +6,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/time.h"
 
@@ -307,6 +309,80 @@ Result<json> Engine::Segment(std::string_view name) const {
               {"at", FormatIso8601(s->at)},
               {"count", s->identities.size()},
               {"identities", s->identities}};
+}
+
+Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std::string>& ids,
+                                   std::string_view note, bool add) {
+  Impl& m = *impl_;
+  if (name.empty()) return Status::InvalidArgument("name: missing; give the segment a name");
+  std::vector<std::string> identities, unknown;
+  std::unordered_set<std::string> seen;
+  size_t known = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::string_view id = ids[i];
+    while (!id.empty() && std::isspace(static_cast<unsigned char>(id.front()))) id.remove_prefix(1);
+    while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back()))) id.remove_suffix(1);
+    const bool prefixed = id.rfind("user:", 0) == 0 || id.rfind("anon:", 0) == 0;
+    if (id.empty() || (prefixed && id.size() == 5))
+      return Status::InvalidArgument(
+          fmt::format("ids[{}]: '{}' names no one; give user:ID, anon:ID or a userId", i, ids[i]));
+    if (std::any_of(id.begin(), id.end(),
+                    [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); }))
+      return Status::InvalidArgument(fmt::format(
+          "ids[{}]: contains a control character; give one id per line (user:ID, anon:ID or a "
+          "userId)",
+          i));
+    auto resolved = m.profiles->Resolve(id);
+    std::string identity = resolved.ok() ? *resolved
+                           : prefixed    ? std::string(id)
+                                         : "user:" + std::string(id);
+    if (!seen.insert(identity).second) continue;
+    if (resolved.ok()) {
+      ++known;
+    } else {
+      unknown.push_back(identity);
+    }
+    identities.push_back(std::move(identity));
+  }
+  const size_t imported = identities.size();
+  std::string text(note);
+  if (text.empty()) text = fmt::format("imported {} ids", imported);
+  uint64_t version = 0;
+  {
+    // Checked and stored as one step, so a rule segment of the same name cannot appear between.
+    std::lock_guard lock(m.segments->apply_mu);
+    if (m.segments->catalog.IsRule(name))
+      return Status::InvalidArgument(fmt::format(
+          "segment '{}' is a rule segment (`kind: segment`), whose members follow its rule; import "
+          "the list under another name",
+          name));
+    if (add) {
+      auto current = m.store().segments().Get(name);
+      if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+      if (current.ok()) {
+        std::vector<std::string> merged = current->identities;
+        std::unordered_set<std::string> present(merged.begin(), merged.end());
+        for (auto& id : identities) {
+          if (!present.count(id)) merged.push_back(std::move(id));
+        }
+        identities = std::move(merged);
+      }
+    }
+    SP_ASSIGN_OR_RETURN(version,
+                        m.store().segments().Put(name, identities, text, m.clock->NowMs()));
+  }
+  m.OnSegmentChanged(name);
+  const size_t unknown_count = unknown.size();
+  if (unknown.size() > 100) unknown.resize(100);
+  return json{{"segment", name},
+              {"version", version},
+              {"mode", add ? "add" : "replace"},
+              {"imported", imported},
+              {"members", identities.size()},
+              {"known", known},
+              {"unknown_count", unknown_count},
+              {"unknown", unknown},
+              {"note", text}};
 }
 
 Result<json> Engine::SegmentsOf(std::string_view profile) const {

@@ -318,5 +318,93 @@ TEST_F(SegmentsEngineTest, SegmentsOfAnUnknownProfileIsNotFound) {
   EXPECT_EQ(r.status().code(), Code::kNotFound);
 }
 
+TEST_F(SegmentsEngineTest, AnImportedListSuppressesAJourneyAtOnceAndKeepsUnknownIds) {
+  Open();
+  auto first = engine_->ImportSegment("do-not-contact", {"user:nobody"}, "start");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ((*first)["version"], 1);
+  EXPECT_EQ((*first)["unknown"], json::array({"user:nobody"}));
+  Apply(R"(kind: journey
+id: winback
+entry: { event: Cart Abandoned }
+suppress: [do-not-contact]
+steps:
+  - { id: wait-1d, wait: { for: 1d } }
+)");
+  ASSERT_TRUE(engine_->SetJourneyState("winback", "live").ok());
+  std::vector<Event> carts;
+  for (const char* user : {"u1", "u2"}) {
+    Event e = MakeEvent(user, "", At("10:00"));
+    e.type = EventType::kTrack;
+    e.event = "Cart Abandoned";
+    carts.push_back(e);
+  }
+  Event anon = MakeEvent("", "ghost-1", At("10:00"));
+  anon.type = EventType::kTrack;
+  anon.event = "Browse";
+  carts.push_back(anon);
+  clock_.Set(At("10:00"));
+  Ingest(carts);
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  auto exits = [this](const std::string& user) {
+    std::vector<std::string> out;
+    auto r = engine_->ProfileEvents(user, 0);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return out;
+    for (const auto& e : (*r)["events"]) {
+      if (e.value("event", "") == "Journey Exited")
+        out.push_back(e["properties"].value("reason", ""));
+    }
+    return out;
+  };
+  EXPECT_TRUE(exits("u1").empty());
+
+  // u1 (a bare userId), a known anonymous id, and two ids no profile has yet; duplicates once.
+  clock_.Set(At("11:00"));
+  auto r = engine_->ImportSegment(
+      "do-not-contact", {" u1 ", "user:u1", "ghost-1", "user:later", "anon:never"}, "support list");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["version"], 2);
+  EXPECT_EQ((*r)["mode"], "replace");
+  EXPECT_EQ((*r)["imported"], 4);
+  EXPECT_EQ((*r)["members"], 4);
+  EXPECT_EQ((*r)["known"], 2);
+  EXPECT_EQ((*r)["unknown_count"], 2);
+  EXPECT_EQ((*r)["unknown"], json::array({"user:later", "anon:never"}));
+  EXPECT_EQ((*r)["note"], "support list");
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  EXPECT_EQ(exits("u1"), std::vector<std::string>{"suppressed"});  // at once, not after the wait
+  EXPECT_TRUE(exits("u2").empty());
+  auto seg = engine_->Segment("do-not-contact");
+  ASSERT_TRUE(seg.ok());
+  EXPECT_EQ((*seg)["identities"],
+            json::array({"user:u1", "anon:ghost-1", "user:later", "anon:never"}));
+
+  // An unknown id counts once its profile exists.
+  Event later = MakeEvent("later", "", At("11:30"));
+  later.type = EventType::kTrack;
+  later.event = "Browse";
+  Ingest({later});
+  EXPECT_EQ(SegmentsOf("later"), std::vector<std::string>{"do-not-contact"});
+
+  // --add keeps the current list.
+  auto added = engine_->ImportSegment("do-not-contact", {"u2"}, "", /*add=*/true);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ((*added)["members"], 5);
+  EXPECT_EQ((*added)["note"], "imported 1 ids");
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  EXPECT_EQ(exits("u2"), std::vector<std::string>{"suppressed"});
+
+  // Refused: a rule segment's name, an id that names no one.
+  Apply("kind: segment\nid: buyers\nrule: { event: Buy }");
+  auto rule = engine_->ImportSegment("buyers", {"u1"}, "");
+  ASSERT_EQ(rule.status().code(), Code::kInvalidArgument);
+  EXPECT_THAT(rule.status().message(), HasSubstr("'buyers' is a rule segment"));
+  auto bad = engine_->ImportSegment("x", {"u1", "user:"}, "");
+  ASSERT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("ids[1]"));
+  EXPECT_EQ(engine_->Segment("x").status().code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace signpost

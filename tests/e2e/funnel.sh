@@ -45,12 +45,21 @@ check "saved as a static segment" "$(sp funnel onboarding --dropped-at 2 --save-
 check_contains "the segment lists them" "$(sp segments stuck-at-2 --json)" "user:bob"
 check "restricted to the segment" "$(sp funnel onboarding --segment stuck-at-2 --json | json steps.0.count)" "2"
 check "last completed step of bob" "$(sp funnel onboarding --profile bob --json | json last_step)" "2"
+# A static segment imported from a file of ids (unknown ids are kept and reported).
+printf '# do not contact\nann\n\nuser:bob\n  anon:nobody  \n' >"$WORK/ids.txt"
+imported=$(sp segments import vip "$WORK/ids.txt" --note "from support" --json)
+check "import stores version 1" "$(echo "$imported" | json version)" "1"
+check "import keeps the unknown id" "$(echo "$imported" | json unknown)" '["anon:nobody"]'
+check "the imported list" "$(sp segments vip --json | json identities)" '["user:ann","user:bob","anon:nobody"]'
+check_contains "a rule segment's name is refused" \
+  "$(printf 'kind: segment\nid: rules\nrule: { event: Buy }\n' >"$WORK/rule.yaml"; sp apply -f "$WORK/rule.yaml" >/dev/null; sp segments import rules "$WORK/ids.txt" 2>&1)" "is a rule segment"
 
 WK=$(sp keys create --kind write --json | json token)
 AT=$(sp keys create --kind admin --json | json token)
 start_server
 http_report=$(curl -s -H "Authorization: Bearer $AT" "$URL/api/funnels/onboarding/report")
 check "HTTP report equals the CLI report" "$(echo "$http_report" | json steps)" "$(echo "$report" | json steps)"
+check "HTTP import adds to the list" "$(curl -s -H "Authorization: Bearer $AT" -d '{"ids":["cid"],"mode":"add"}' "$URL/api/segments/vip/members" | json members)" "4"
 check "HTTP ad-hoc query" "$(curl -s -H "Authorization: Bearer $AT" -d '{"steps":"Signed Up>Email Verified"}' "$URL/api/funnels/query" | json steps.1.count)" "3"
 # A live event reaches the index at once.
 curl -s -u "$WK:" "$URL/v1/track" -d '{"userId":"cid","event":"Email Verified","timestamp":"2026-11-01T12:30:00Z"}' >/dev/null
