@@ -6,6 +6,9 @@ nlohmann::json MessageToJson(const Message& m) {
   nlohmann::json j = MessageSummaryJson(m);
   j["profile"] = m.profile;
   j["vars"] = m.vars;
+  j["entry_event"] = m.entry_event;
+  j["entry_properties"] = m.entry_properties;
+  j["entered_at"] = m.entered_at;
   j["subject"] = m.subject;
   j["created_at"] = m.created_at;
   j["holdout"] = m.holdout;
@@ -38,6 +41,10 @@ Result<Message> MessageFromJson(const nlohmann::json& j) {
     m.identity = j.at("identity").get<std::string>();
     m.to = j.at("to").get<std::string>();
     m.vars = j.at("vars");
+    // Records written before these fields kept them inside vars.
+    m.entry_event = j.value("entry_event", std::string());
+    m.entry_properties = j.value("entry_properties", std::string("{}"));
+    m.entered_at = j.value("entered_at", TimeMs{0});
     m.subject = j.at("subject").get<std::string>();
     m.created_at = j.at("created_at").get<TimeMs>();
     m.holdout = j.at("holdout").get<bool>();

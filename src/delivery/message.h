@@ -26,8 +26,13 @@ struct Message {
   std::string identity;  // "user:42" or "anon:x": system events are recorded under it
   std::string to;        // the address (email, phone, push token); "" for webhook and file
   // Personalization values for the template: {"traits": {...}, "event": {"name", "properties"},
-  // "entry": {"properties": {...}}, "journey": {"id", "step"}}.
+  // "entry": {"properties": {...}, "at"}, "journey": {"id", "step", "version"}} (render.h
+  // MessageVars). The runtime leaves it empty and fills the entry fields below; delivery adds the
+  // traits as of created_at. A value given here wins over what those would make.
   nlohmann::json vars = nlohmann::json::object();
+  std::string entry_event;              // the name of the event that entered the profile ("" for a segment)
+  std::string entry_properties = "{}";  // its properties, as JSON text
+  TimeMs entered_at = 0;
   std::string subject;    // the step's subject override ("" = the template's), itself a template
   TimeMs created_at = 0;  // event time at which the runtime sent it
   bool holdout = false;   // never true in the outbox: holdout members get nothing (documented here)

@@ -1,5 +1,7 @@
 #include "delivery/render.h"
 
+#include "base/time.h"
+
 namespace signpost::delivery {
 
 using nlohmann::json;
@@ -33,10 +35,14 @@ json RenderLeaves(const json& payload, const json& vars) {
 json MessageVars(const Message& m) {
   json vars = m.vars.is_object() ? m.vars : json::object();
   vars["to"] = m.to;
-  // The runtime keeps the entry event's properties once, under event.
-  if (vars["entry"].is_object() && !vars["entry"].contains("properties") &&
-      vars["event"].is_object() && vars["event"].contains("properties"))
-    vars["entry"]["properties"] = vars["event"]["properties"];
+  if (!vars.contains("event")) {
+    json props = json::parse(m.entry_properties, nullptr, false);
+    if (props.is_discarded()) props = json::object();
+    vars["event"] = {{"name", m.entry_event}, {"properties", props}};
+    vars["entry"] = {{"properties", std::move(props)}, {"at", FormatIso8601(m.entered_at)}};
+  }
+  if (!vars.contains("journey"))
+    vars["journey"] = {{"id", m.journey}, {"step", m.step}, {"version", m.version}};
   return vars;
 }
 

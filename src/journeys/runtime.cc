@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "journeys/local_time.h"
@@ -115,11 +116,6 @@ std::string AddressTrait(std::string_view kind) {
   if (kind == "sms") return "phone";
   if (kind == "push") return "push_token";
   return "";
-}
-
-json ParseOr(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? json::object() : j;
 }
 
 }  // namespace
@@ -295,7 +291,7 @@ Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
 // ---- processing ------------------------------------------------------------------------------------
 
 Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
-                           json properties) {
+                           JsonObjectText properties) {
   Event e;
   e.type = EventType::kTrack;
   e.event = std::string(name);
@@ -310,10 +306,8 @@ Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_su
                              c.profile.value(), i.entry, id_suffix);
   e.timestamp = t;
   e.received_at = t;
-  properties[std::string(se::kPropJourney)] = c.journey->id;
-  properties[std::string(se::kPropVersion)] = i.version;
-  properties[std::string(se::kPropEntry)] = i.entry;
-  e.properties = properties.dump();
+  properties.Add(se::kPropJourney, c.journey->id).Add(se::kPropVersion, i.version).Add(se::kPropEntry, i.entry);
+  e.properties = properties.Finish();
   return e;
 }
 
@@ -381,8 +375,8 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   Ctx c{p, &st, &j, &js, j.Version(js.active->version), &scope, fx};
   fx->events.push_back(SystemEvent(
       c, se::kJourneyEntered, "entered", t,
-      {{"holdout", c.inst().holdout},
-       {"trigger", trigger ? trigger->name : "segment:" + def->entry.segment}}));
+      std::move(JsonObjectText().Add("holdout", c.inst().holdout)
+                    .Add("trigger", trigger ? trigger->name : "segment:" + def->entry.segment))));
   Arrive(c, 0, t);
   Run(c, t, true);
 }
@@ -398,8 +392,9 @@ void Runtime::Arrive(Ctx& c, int step, TimeMs t) {
 }
 
 void Runtime::Complete(Ctx& c, TimeMs t) {
-  c.fx->events.push_back(SystemEvent(c, se::kJourneyExited, "exited", t,
-                                     {{"reason", se::kExitCompleted}, {"step", c.step().id}}));
+  c.fx->events.push_back(
+      SystemEvent(c, se::kJourneyExited, "exited", t,
+                  std::move(JsonObjectText().Add("reason", se::kExitCompleted).Add("step", c.step().id))));
   ++c.journey->status.completed;
   --c.journey->status.in_progress;
   c.js->last_exited = t;
@@ -410,8 +405,9 @@ void Runtime::Complete(Ctx& c, TimeMs t) {
 
 void Runtime::Exit(Ctx& c, std::string_view reason, TimeMs t) {
   ++c.journey->status.steps[c.step().id].exits[std::string(reason)];
-  c.fx->events.push_back(SystemEvent(c, se::kJourneyExited, "exited", t,
-                                     {{"reason", reason}, {"step", c.step().id}}));
+  c.fx->events.push_back(SystemEvent(
+      c, se::kJourneyExited, "exited", t,
+      std::move(JsonObjectText().Add("reason", reason).Add("step", c.step().id))));
   --c.journey->status.in_progress;
   c.js->last_exited = t;
   c.js->active.reset();
@@ -507,20 +503,19 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   m.to = to;
   m.subject = s.subject;
   m.created_at = t;
-  // The traits (as of created_at) are added at delivery, from the same history (delivery reads it
-  // anyway for consent); entry.properties is the entry event's properties (render.h).
-  m.vars = {{"event", {{"name", i.entry_event}, {"properties", ParseOr(i.entry_properties)}}},
-            {"entry", {{"at", FormatIso8601(i.entered_at)}}},
-            {"journey", {{"id", c.journey->id}, {"step", s.id}, {"version", i.version}}},
-            {"to", to}};
+  // The template's values are made at delivery (delivery::MessageVars): the traits as of
+  // created_at from the history delivery reads anyway for consent, the entry from these fields.
+  m.entry_event = i.entry_event;
+  m.entry_properties = i.entry_properties;
+  m.entered_at = i.entered_at;
   sends.push_back(t);
   i.last_message_key = m.key;
   i.last_opened = i.last_clicked = false;
-  json sent = {{"step", s.id}, {"channel", m.channel}, {"template", m.template_id}, {"key", m.key}};
+  JsonObjectText sent;
+  sent.Add("step", s.id).Add("channel", m.channel).Add("template", m.template_id).Add("key", m.key);
   if (automatic) {
-    sent["auto"] = true;
-    sent["control"] = choice.control;
-    if (!segment.empty()) sent["segment"] = segment;
+    sent.Add("auto", true).Add("control", choice.control);
+    if (!segment.empty()) sent.Add("segment", segment);
   }
   c.fx->events.push_back(SystemEvent(
       c, se::kMessageSent, "sent/" + s.id + fmt::format("#{}", i.messages), t, std::move(sent)));
@@ -630,20 +625,22 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
           }
         }
         i.variant = chosen->id;
-        c.fx->events.push_back(SystemEvent(c, se::kExperimentAssigned, "assigned/" + s.id, t,
-                                           {{"step", s.id}, {"variant", chosen->id}}));
+        c.fx->events.push_back(
+            SystemEvent(c, se::kExperimentAssigned, "assigned/" + s.id, t,
+                        std::move(JsonObjectText().Add("step", s.id).Add("variant", chosen->id))));
         next = chosen->next;
         break;
       }
       case StepKind::kUpdate: {
-        Event identify = SystemEvent(c, se::kProfileUpdated, "identify/" + s.id, t, json::object());
+        Event identify = SystemEvent(c, se::kProfileUpdated, "identify/" + s.id, t, {});
         identify.type = EventType::kIdentify;
         identify.event.clear();
         identify.properties = "{}";
         identify.traits = s.set_traits.dump();
         c.fx->events.push_back(std::move(identify));
-        c.fx->events.push_back(SystemEvent(c, se::kProfileUpdated, "updated/" + s.id, t,
-                                           {{"step", s.id}, {"traits", s.set_traits}}));
+        c.fx->events.push_back(
+            SystemEvent(c, se::kProfileUpdated, "updated/" + s.id, t,
+                        std::move(JsonObjectText().Add("step", s.id).AddRaw("traits", s.set_traits.dump()))));
         break;
       }
       case StepKind::kExit: next = kExitNow; break;

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/json_match.h"
+#include "base/json_text.h"
 #include "delivery/message.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
@@ -163,7 +164,7 @@ class Runtime {
   bool CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e);
   void Arm(ProfileId p, Journey& j, const Instance& i);
   Event SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
-                    nlohmann::json properties);
+                    JsonObjectText properties);
 
   Environment* env_;
   RuntimeOptions options_;
