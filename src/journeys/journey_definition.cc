@@ -13,6 +13,7 @@
 #include "base/duration.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "delivery/template_text.h"
 #include "goals/goal_definition.h"
 
 namespace signpost::journeys {
@@ -111,6 +112,16 @@ class Targets {
   std::map<std::string, int> ids_;
 };
 
+// The step's subject override: a template over the message's values, checked now so a bad
+// placeholder is refused at apply, not at send time.
+Status ParseSubject(const YAML::Node& m, const std::string& field, Step& s) {
+  if (!m["subject"]) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(s.subject, ScalarAt(m["subject"], field + ".subject"));
+  auto parsed = delivery::TemplateText::Parse(s.subject, field + ".subject");
+  if (!parsed.ok()) return Bad(field + ".subject", m["subject"], parsed.status().message());
+  return Status::Ok();
+}
+
 // `message: { channel: auto, default: email, templates: { email: t1, sms: t2 }, subject?,
 // optimize_by_segment? }`: one template per candidate channel, each for that channel.
 Status ParseAutoMessage(const YAML::Node& m, const std::string& field, const References& refs,
@@ -177,10 +188,7 @@ Status ParseAutoMessage(const YAML::Node& m, const std::string& field, const Ref
       if (!err.empty()) return Bad(fmt::format("{}[{}]", f, i), m["optimize_by_segment"], err);
     }
   }
-  if (m["subject"]) {
-    SP_ASSIGN_OR_RETURN(s.subject, ScalarAt(m["subject"], field + ".subject"));
-  }
-  return Status::Ok();
+  return ParseSubject(m, field, s);
 }
 
 Status ParseMessage(const YAML::Node& m, const std::string& field, const References& refs, Step& s) {
@@ -219,10 +227,7 @@ Status ParseMessage(const YAML::Node& m, const std::string& field, const Referen
     std::string err = refs.channel(s.channel);
     if (!err.empty()) return Bad(field + ".channel", m["channel"] ? m["channel"] : m, err);
   }
-  if (m["subject"]) {
-    SP_ASSIGN_OR_RETURN(s.subject, ScalarAt(m["subject"], field + ".subject"));
-  }
-  return Status::Ok();
+  return ParseSubject(m, field, s);
 }
 
 Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string& field,
