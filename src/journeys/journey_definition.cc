@@ -14,6 +14,7 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/template_text.h"
+#include "journeys/local_time.h"
 #include "goals/goal_definition.h"
 
 namespace signpost::journeys {
@@ -647,6 +648,10 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
     }
     if (st["timezone"]) {
       SP_ASSIGN_OR_RETURN(def.timezone, ScalarAt(st["timezone"], "settings.timezone"));
+      if (!KnownTimeZone(def.timezone))
+        return Bad("settings.timezone", st["timezone"],
+                   fmt::format("unknown time zone '{}'; use an IANA name such as Europe/Paris or UTC",
+                               def.timezone));
     }
     if (st["frequency_cap"]) def.frequency_capped = st["frequency_cap"].Scalar() != "false";
   }
