@@ -147,6 +147,17 @@ async function expectChannelReportMatches(card, r, label) {
   assert.deepEqual((await warnings.allTextContents()).map((t) => t.trim()), r.warnings, `warnings (${label})`);
 }
 
+// Focus moves in an effect after the render that shows its target: wait for it (up to 5 s), then
+// assert, so the failure message names what has the focus instead.
+async function expectFocus(selector, message) {
+  await page.waitForFunction((s) => document.activeElement?.matches(s), selector, { timeout: 5000 }).catch(() => {});
+  const focused = await page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.dataset?.testid ? `[data-testid="${e.dataset.testid}"]` : ''}` : 'nothing';
+  });
+  assert.ok(await page.evaluate((s) => !!document.activeElement?.matches(s), selector), `${message}: expected ${selector}, focus is on ${focused}`);
+}
+
 describe('dashboard', () => {
   test('the login screen refuses a wrong token and accepts the admin token', async () => {
     await page.goto(`${server.url}/`);
@@ -250,14 +261,14 @@ describe('dashboard', () => {
     assert.ok(dropped > 0 && dropped < all.body.steps[1].dropped, `the segment has some but not all who dropped at step 2 (${dropped} of ${all.body.steps[1].dropped})`);
     const presses = await tabTo('[data-testid="dropoff"][data-step="2"] [data-testid="save-dropped"]');
     await page.keyboard.press('Enter');
-    // The form opens with the focus in its name field.
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'seg-name-2', 'the name field has the focus');
+    // The form opens with the focus in its name field (moved there once the form has rendered).
+    await expectFocus('#seg-name-2', 'the name field has the focus');
     assert.equal(await page.locator('.save-form button[type="submit"]').textContent(), `Save ${num(dropped)} people`);
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('early-dropped-at-2');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="segment-saved"]');
-    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'segment-saved', 'the focus moves to the result');
+    await expectFocus('[data-testid="segment-saved"]', 'the focus moves to the result');
     await screenshot(page, '03b-funnel-save-segment-keyboard');
     assert.equal(count(await page.textContent('[data-testid="segment-members"]')), dropped, 'the page saved the filtered count');
     const { status, body } = await api('/api/segments/early-dropped-at-2');
@@ -315,7 +326,7 @@ describe('dashboard', () => {
     assert.equal(status, 200);
     await page.evaluate((h) => { location.hash = h; }, `#/journeys/${id}`);
     await page.waitForSelector('[data-testid="step-row"]');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'journey-title', 'the focus moves to the new page\'s heading');
+    await expectFocus('#journey-title', 'the focus moves to the new page\'s heading');
     assert.equal(await page.textContent('[data-testid="total-entered"]'), num(jd.totals.entered));
     assert.equal(await page.textContent('[data-testid="total-entries"]'), num(jd.totals.entries));
     assert.equal(await page.textContent('[data-testid="total-in-progress"]'), num(jd.totals.in_progress));
@@ -426,7 +437,7 @@ describe('dashboard', () => {
     await page.locator('[data-testid="step-row"][data-id="nudge"] [data-testid="step-channels-link"]').click();
     await page.getByRole('heading', { name: 'Channel optimization: step nudge' }).waitFor();
     await page.waitForSelector('[data-testid="channel-row"]');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'channels-page-title', 'the focus moves to the heading');
+    await expectFocus('#channels-page-title', 'the focus moves to the heading');
     const { status, body: r } = await api('/api/journeys/finish-profile/channels/nudge');
     assert.equal(status, 200);
     await expectChannelReportMatches(page.locator('[data-testid="channel-report"]'), r, 'finish-profile/nudge on its page');
