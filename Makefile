@@ -7,7 +7,10 @@ FUZZ_BUILD ?= build-fuzz
 DATA       ?= ./signpost-data
 PORT       ?= 8080
 JOBS       ?= $(shell nproc)
-CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# ccache when the machine has it (a developer's rebuilds); CI builds without it.
+CCACHE     := $(shell command -v ccache 2>/dev/null)
+LAUNCHER    = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(LAUNCHER)
 
 .PHONY: deps build build-test build-server build-asan run test bench node-deps web clean format
 
@@ -19,7 +22,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON $(LAUNCHER) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 
 # What `make test` needs from the release build: the binary, the tests, and the two bench tools
