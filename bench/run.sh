@@ -60,7 +60,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "building ${missing[*]}"
   cmake --build "$build" --target "${missing[@]}" -j 2 >&2 || { say "build failed"; exit 1; }
 fi
-bash "$root/scripts/node-deps.sh" >&2 || exit 1
+bash "$root/scripts/node-deps.sh" bench >&2 || exit 1
 
 # gen FORMAT EVENTS PROFILES: prints the cached file's path, generating it first if needed.
 gen() {

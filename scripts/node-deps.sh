@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the node packages the tests and benchmarks use (package-lock.json, exact versions):
-# the benchmark peers (@duckdb/node-api, chdb), the real Segment SDK, playwright-core.
+# Installs the node packages of one package folder from its package-lock.json (exact versions):
+# the repository root (what `make test` uses: the real Segment SDK, playwright-core) by default,
+# or `bench` (the benchmark peers @duckdb/node-api and chdb, only for `make bench`).
+#   scripts/node-deps.sh [FOLDER]
 # Idempotent: runs `npm ci` only when node_modules is missing or older than package-lock.json,
 # so a second call costs two stat()s. Exit code: npm's, or 0 when nothing had to be done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root/${1:-.}"
+root=$(pwd)
 lock=package-lock.json
 stamp=node_modules/.package-lock.json   # npm writes this after every successful install
 if [ ! -f "$lock" ]; then
