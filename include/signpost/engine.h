@@ -45,6 +45,10 @@ struct ImportSummary {
 
 enum class ImportFormat { kAuto, kNdjson, kCsv };
 
+// The documents of a YAML stream of definitions: `text` split on lines that are exactly `---`
+// (a trailing \r ignored); blank documents are left out. Views into `text`.
+std::vector<std::string_view> DefinitionDocuments(std::string_view text);
+
 class Engine {
  public:
   // Opens (or creates) the data folder in options.data_dir, loads the analytics index.
@@ -93,8 +97,21 @@ class Engine {
 
   // ---- definitions and funnels ------------------------------------------------------------
   // Validates and stores a definition (YAML or JSON text with a `kind`); returns
-  // {"kind","id","version","note"}. Errors name the field and the fix.
+  // {"kind","id","version","note"}. Errors name the field and the fix. A text of several
+  // documents (separated by lines that are exactly `---`) is ApplyDocuments: all or nothing, and
+  // the reply is {"applied": [one result per document]}.
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note);
+  // Applies several definitions as one: every document is read and checked first (a later one may
+  // refer to an earlier one: a template to its channel, a journey to its segments, templates,
+  // channels and funnels), and none is stored unless all pass; then each is stored in order.
+  // Returns the result of the one document, or the array of results of several. On error the
+  // message starts "document N of M:" (several), or, when `failed` is not null, `failed` gets
+  // N-1 and the caller names the document. Only a
+  // conflict with stored definitions that the text cannot show (a segment cycle through stored
+  // segments, a channel type that no longer fits a stored template) can stop the storing half
+  // way; the message then says which documents were applied.
+  Result<nlohmann::json> ApplyDocuments(const std::vector<std::string_view>& docs,
+                                        std::string_view note, size_t* failed = nullptr);
   Result<nlohmann::json> ListDefinitions(std::string_view kind) const;
   // Runs a stored funnel (by id, latest version unless `query["version"]`), or an ad-hoc one
   // (`query["steps"]` = "A>B>C" or a definition object). Query fields: window, order, entry,

@@ -233,26 +233,6 @@ void RegisterKeys(CLI::App& app, Globals& g) {
   });
 }
 
-// The documents of a YAML stream: the text split on lines that are exactly "---".
-std::vector<std::string> Documents(const std::string& text) {
-  std::vector<std::string> docs;
-  std::istringstream in(text);
-  std::string line, cur;
-  auto flush = [&] {
-    if (cur.find_first_not_of(" \t\r\n") != std::string::npos) docs.push_back(cur);
-    cur.clear();
-  };
-  while (std::getline(in, line)) {
-    if (line == "---" || line == "---\r") {
-      flush();
-    } else {
-      cur += line + "\n";
-    }
-  }
-  flush();
-  return docs;
-}
-
 void RegisterApply(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand(
       "apply", "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
@@ -262,7 +242,11 @@ void RegisterApply(CLI::App& app, Globals& g) {
       ->required();
   cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
   cmd->callback([&g, files, note] {
-    std::vector<std::pair<std::string, std::string>> docs;  // (where, text)
+    // Every document of every file is applied as one: all or nothing.
+    std::vector<std::string> texts;
+    std::vector<std::string_view> docs;
+    std::vector<std::string> where;
+    texts.reserve(files->size());
     for (const auto& file : *files) {
       std::ifstream in(file);
       if (!in) {
@@ -271,26 +255,32 @@ void RegisterApply(CLI::App& app, Globals& g) {
       }
       std::stringstream text;
       text << in.rdbuf();
-      auto parts = Documents(text.str());
+      texts.push_back(text.str());
+    }
+    for (size_t f = 0; f < texts.size(); ++f) {
+      auto parts = DefinitionDocuments(texts[f]);
       for (size_t i = 0; i < parts.size(); ++i) {
-        docs.emplace_back(parts.size() > 1 ? fmt::format("{} (document {})", file, i + 1) : file,
-                          parts[i]);
+        docs.push_back(parts[i]);
+        where.push_back(parts.size() > 1 ? fmt::format("{} (document {})", (*files)[f], i + 1)
+                                         : (*files)[f]);
       }
     }
+    if (docs.empty()) {
+      g.exit_code = PrintError(Status::InvalidArgument("no definitions in the files given"));
+      return;
+    }
     WithEngine(g, false, [&](Engine& engine) {
-      json applied = json::array();
-      for (const auto& [where, text] : docs) {
-        auto r = engine.Apply(text, *note);
-        if (!r.ok()) {
-          return PrintError(Status(r.status().code(), where + ": " + r.status().message()));
-        }
-        if (!g.json) {
-          std::cout << "applied " << (*r)["kind"].get<std::string>() << " "
-                    << (*r)["id"].get<std::string>() << " version " << (*r)["version"] << "\n";
-        }
-        applied.push_back(*r);
+      size_t failed = 0;
+      auto r = engine.ApplyDocuments(docs, *note, &failed);
+      if (!r.ok()) return PrintError(Status(r.status().code(), where[failed] + ": " + r.status().message()));
+      json applied = r->is_array() ? *r : json::array({*r});
+      if (g.json) {
+        PrintJson(applied.size() == 1 ? applied[0] : applied);
+      } else {
+        for (const auto& a : applied)
+          std::cout << "applied " << a["kind"].get<std::string>() << " "
+                    << a["id"].get<std::string>() << " version " << a["version"] << "\n";
       }
-      if (g.json) PrintJson(applied.size() == 1 ? applied[0] : applied);
       return 0;
     });
   });

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/duration.h"
+#include "delivery/tracking.h"
 
 namespace signpost::delivery {
 
@@ -147,7 +148,8 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_RETURN_IF_ERROR(
       OnlyKeys(root,
                {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload",
-                "path", "timeout", "consent", "cost_per_message", "name", "description"},
+                "path", "timeout", "consent", "cost_per_message", "link_hosts", "name",
+                "description"},
                "channel"));
   ChannelDef c;
   SP_ASSIGN_OR_RETURN(c.id, Required(root, "id", "give the channel an `id`, e.g. id: email"));
@@ -229,6 +231,22 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
                              "units, a number >= 0 such as cost_per_message: 0.002",
                              n.IsScalar() ? "'" + t + "'" : "a list or mapping"));
     c.cost_per_message = cost;
+  }
+  if (root["link_hosts"]) {
+    const YAML::Node n = root["link_hosts"];
+    constexpr std::string_view kFix =
+        "a list of host names a placeholder may choose for a tracked link, e.g. link_hosts: "
+        "[shop.example.com, help.example.com]";
+    if (!n.IsSequence()) return Bad(n, "link_hosts", kFix);
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string field = fmt::format("link_hosts[{}]", i);
+      const std::string host = n[i].IsScalar() ? n[i].Scalar() : "";
+      // A bare host: what UrlHost gives back for https://HOST/ unchanged.
+      if (host.empty() || host.size() > 253 || UrlHost("https://" + host + "/") != host)
+        return Bad(n[i], field,
+                   fmt::format("'{}' is not a lower-case host name; {}", host, kFix));
+      c.link_hosts.push_back(host);
+    }
   }
   if (!c.consent.empty() && c.consent != "email" && c.consent != "sms" && c.consent != "push" &&
       c.consent != "none")

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "delivery/template_text.h"
 #include "signpost/clock.h"
@@ -38,6 +39,9 @@ struct ChannelDef {
   // `cost_per_message`: what one message costs, in the workspace's currency unit (e.g. 0.002);
   // the money report's default for this channel. nullopt when not set.
   std::optional<double> cost_per_message;
+  // `link_hosts`: hosts whose links are tracked even when a placeholder wrote them (beside the
+  // hosts the template's html writes itself; see delivery::TemplateLinkHosts). Lower case.
+  std::vector<std::string> link_hosts;
 };
 
 struct TemplateDef {

@@ -58,7 +58,9 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
   if (tracking != nullptr && !r.html.empty()) {
     TrackingClaims base{false,   m.key,  m.identity, m.journey, m.version,
                         m.entry, m.step, m.channel,  ""};
-    r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret);
+    std::vector<std::string> hosts = TemplateLinkHosts(t.html);
+    hosts.insert(hosts.end(), tracking->link_hosts.begin(), tracking->link_hosts.end());
+    r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret, hosts);
   }
   return r;
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "delivery/definitions.h"
 #include "delivery/message.h"
@@ -20,6 +21,9 @@ struct Rendered {
 struct TrackingSetup {
   std::string public_url;  // no trailing slash
   std::string secret;
+  // The channel's `link_hosts`: hosts a placeholder may choose for a tracked link, beside those
+  // the template's html writes out itself (TemplateLinkHosts).
+  std::vector<std::string> link_hosts;
 };
 
 // The values placeholders read: the message's vars plus "to".

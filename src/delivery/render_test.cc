@@ -40,6 +40,33 @@ TEST(RenderTest, EachFieldIsRenderedAndOnlyHtmlIsEscaped) {
   EXPECT_EQ(RenderMessage(t, m, nullptr)->subject, "Override for Ada & Co");
 }
 
+// Issue 11, defect 5: a trait chose the destination of a signed signpost link (open redirect).
+TEST(RenderTest, APlaceholderCannotChooseTheHostOfATrackedLink) {
+  TemplateDef t{"t", "email", "", "<a href=\"{{traits.site}}\">go</a><a href=\"https://shop.test/"
+                "{{traits.path}}\">cart</a>", "", ""};
+  Message m = Sample();
+  m.vars = {{"traits", {{"site", "https://evil.test/phish"}, {"path", "c?id=1"}}}};
+  TrackingSetup tracking{"https://sp.test", "0123456789abcdef0123456789abcdef", {}};
+  auto r = RenderMessage(t, m, &tracking);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->html.find("href=\"https://evil.test/phish\""), std::string::npos)
+      << "the trait's link stays as written, never a signed redirect: " << r->html;
+  EXPECT_EQ(r->html.find("shop.test/c?id=1"), std::string::npos) << "the template's host is tracked";
+  size_t at = r->html.find("https://sp.test/t/c/");
+  ASSERT_NE(at, std::string::npos) << r->html;
+  at += std::string("https://sp.test/t/c/").size();
+  auto claims = VerifyToken(r->html.substr(at, r->html.find('"', at) - at), tracking.secret);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->url, "https://shop.test/c?id=1");
+  EXPECT_EQ(r->html.find("/t/c/", at + 1), std::string::npos) << "one tracked link only";
+
+  // The channel's link_hosts lets a placeholder choose among the hosts it names.
+  tracking.link_hosts = {"evil.test"};
+  r = RenderMessage(t, m, &tracking);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->html.find("evil.test"), std::string::npos) << r->html;
+}
+
 TEST(RenderTest, WebhookBodyIsThePayloadTemplateOrTheWholeMessage) {
   Message m = Sample();
   m.channel = "sms";

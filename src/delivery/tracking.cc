@@ -43,7 +43,71 @@ std::string UnescapeHtml(std::string_view s) {
   return out;
 }
 
+// The value of every quoted href attribute of `html`, in order, as views into it.
+template <typename F>
+void ForEachHref(std::string_view html, F&& visit) {
+  size_t pos = 0;
+  while (true) {
+    size_t href = FindNoCase(html, "href=", pos);
+    if (href == std::string_view::npos) return;
+    size_t q = href + 5;
+    if (q >= html.size() || (html[q] != '"' && html[q] != '\'')) {
+      pos = q;
+      continue;
+    }
+    size_t end = html.find(html[q], q + 1);
+    if (end == std::string_view::npos) return;
+    visit(q + 1, end);
+    pos = end + 1;
+  }
+}
+
+// The length of the scheme prefix "http://" or "https://" (any case) of `url`; 0 when neither.
+size_t HttpSchemeLength(std::string_view url) {
+  if (FindNoCase(url, "http://", 0) == 0) return 7;
+  if (FindNoCase(url, "https://", 0) == 0) return 8;
+  return 0;
+}
+
+bool Allowed(const std::vector<std::string>& hosts, std::string_view host) {
+  if (host.empty()) return false;
+  for (const auto& h : hosts)
+    if (h == host) return true;
+  return false;
+}
+
 }  // namespace
+
+std::string UrlHost(std::string_view url) {
+  const size_t start = HttpSchemeLength(url);
+  if (start == 0) return "";
+  size_t end = url.find_first_of("/?#", start);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view authority = url.substr(start, end - start);
+  std::string host;
+  for (char c : authority) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '@' || c == '\\' || u <= 0x20 || u == 0x7f) return "";
+    if (c == ':') break;  // the port
+    host += Lower(c);
+  }
+  return host;
+}
+
+std::vector<std::string> TemplateLinkHosts(std::string_view html_template) {
+  std::vector<std::string> hosts;
+  ForEachHref(html_template, [&](size_t begin, size_t end) {
+    std::string_view value = html_template.substr(begin, end - begin);
+    const size_t start = HttpSchemeLength(value);
+    if (start == 0) return;
+    size_t authority_end = value.find_first_of("/?#", start);
+    if (authority_end == std::string_view::npos) authority_end = value.size();
+    if (value.substr(0, authority_end).find("{{") != std::string_view::npos) return;
+    std::string host = UrlHost(UnescapeHtml(value.substr(0, authority_end)));
+    if (!host.empty() && !Allowed(hosts, host)) hosts.push_back(std::move(host));
+  });
+  return hosts;
+}
 
 std::string SignToken(const TrackingClaims& c, std::string_view secret) {
   nlohmann::json j = {
@@ -84,37 +148,23 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
 }
 
 std::string AddTracking(std::string_view html, const TrackingClaims& base,
-                        std::string_view public_url, std::string_view secret) {
+                        std::string_view public_url, std::string_view secret,
+                        const std::vector<std::string>& allowed_hosts) {
   std::string out;
   out.reserve(html.size() + 512);
   size_t pos = 0;
-  while (true) {
-    size_t href = FindNoCase(html, "href=", pos);
-    if (href == std::string_view::npos) break;
-    size_t q = href + 5;
-    if (q >= html.size() || (html[q] != '"' && html[q] != '\'')) {
-      out.append(html.substr(pos, q - pos));
-      pos = q;
-      continue;
-    }
-    char quote = html[q];
-    size_t end = html.find(quote, q + 1);
-    if (end == std::string_view::npos) break;
-    std::string_view value = html.substr(q + 1, end - q - 1);
-    out.append(html.substr(pos, q + 1 - pos));
-    if (FindNoCase(value, "http://", 0) == 0 || FindNoCase(value, "https://", 0) == 0) {
-      TrackingClaims click = base;
-      click.click = true;
-      click.url = UnescapeHtml(value);
-      out.append(public_url);
-      out += "/t/c/";
-      out += SignToken(click, secret);
-    } else {
-      out.append(value);
-    }
-    out += quote;
-    pos = end + 1;
-  }
+  ForEachHref(html, [&](size_t begin, size_t end) {
+    std::string url = UnescapeHtml(html.substr(begin, end - begin));
+    if (!Allowed(allowed_hosts, UrlHost(url))) return;
+    out.append(html.substr(pos, begin - pos));
+    TrackingClaims click = base;
+    click.click = true;
+    click.url = std::move(url);
+    out.append(public_url);
+    out += "/t/c/";
+    out += SignToken(click, secret);
+    pos = end;
+  });
   out.append(html.substr(pos));
   TrackingClaims open = base;
   open.click = false;

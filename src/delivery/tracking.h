@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "signpost/status.h"
 
@@ -34,11 +35,24 @@ std::string SignToken(const TrackingClaims& claims, std::string_view secret);
 // kInvalidArgument ("not a valid tracking token", nothing more) otherwise.
 Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secret);
 
-// `html` with every href="http(s)://..." (single or double quotes) replaced by
-// `public_url`/t/c/<click token> (the token carries the target, HTML entities decoded) and an open
-// pixel <img src="`public_url`/t/o/<open token>.gif"> before </body> (or at the end).
-// `base` gives the message claims (its click and url are ignored).
+// The lower-case host of an absolute http(s) URL (port removed); "" when `url` is not http(s), or
+// its authority holds user info (`@`), a backslash, white space, a control character or nothing.
+std::string UrlHost(std::string_view url);
+
+// The hosts a template's html writes out itself: of every href="http(s)://host/..." whose scheme
+// and host are literal text, ended by `/`, `?`, `#` or the closing quote before any `{{`. A link
+// whose host a placeholder fills in (href="{{traits.site}}", "https://{{x}}.test",
+// "https://shop.test{{path}}") adds nothing.
+std::vector<std::string> TemplateLinkHosts(std::string_view html_template);
+
+// `html` with every href="http(s)://..." (single or double quotes) whose host is in
+// `allowed_hosts` replaced by `public_url`/t/c/<click token> (the token carries the target, HTML
+// entities decoded) and an open pixel <img src="`public_url`/t/o/<open token>.gif"> before
+// </body> (or at the end). Links to any other host stay as they are, untracked, so a signed
+// signpost link never redirects to a host that only a placeholder's value chose (no open
+// redirect). `base` gives the message claims (its click and url are ignored).
 std::string AddTracking(std::string_view html, const TrackingClaims& base,
-                        std::string_view public_url, std::string_view secret);
+                        std::string_view public_url, std::string_view secret,
+                        const std::vector<std::string>& allowed_hosts);
 
 }  // namespace signpost::delivery

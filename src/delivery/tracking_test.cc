@@ -62,7 +62,7 @@ TEST(TrackingTest, RewritesHttpLinksAndAddsThePixelInsideTheBody) {
   std::string html =
       "<html><BODY><a href=\"https://a.test/x?p=1&amp;q=2\">A</a><a HREF='http://b.test'>B</a>"
       "<a href=\"mailto:x@y.z\">M</a><a href=\"#top\">T</a><a href=x>bare</a></BODY></html>";
-  std::string out = AddTracking(html, Claims(), "https://sp.test", kSecret);
+  std::string out = AddTracking(html, Claims(), "https://sp.test", kSecret, {"a.test", "b.test"});
   EXPECT_EQ(out.find("a.test"), std::string::npos);
   EXPECT_EQ(out.find("b.test"), std::string::npos);
   EXPECT_NE(out.find("href=\"mailto:x@y.z\""), std::string::npos);
@@ -84,8 +84,40 @@ TEST(TrackingTest, RewritesHttpLinksAndAddsThePixelInsideTheBody) {
   EXPECT_FALSE(open->click);
 }
 
+TEST(TrackingTest, OnlyLinksToAnAllowedHostBecomeSignedLinks) {
+  std::string html =
+      "<a href=\"https://shop.test/cart\">A</a><a href=\"https://evil.test/phish\">B</a>"
+      "<a href=\"https://shop.test@evil.test/\">C</a><a href=\"https://shop.test\\@evil.test\">D</a>";
+  std::string out = AddTracking(html, Claims(), "https://sp.test", kSecret, {"shop.test"});
+  EXPECT_EQ(out.find("shop.test/cart"), std::string::npos) << "the allowed link is tracked";
+  EXPECT_NE(out.find("href=\"https://evil.test/phish\""), std::string::npos) << out;
+  EXPECT_NE(out.find("href=\"https://shop.test@evil.test/\""), std::string::npos) << out;
+  EXPECT_NE(out.find("href=\"https://shop.test\\@evil.test\""), std::string::npos) << out;
+}
+
+TEST(TrackingTest, UrlHostIsTheLowerCaseHostOfAnHttpUrlWithoutUserInfo) {
+  EXPECT_EQ(UrlHost("https://Shop.Test:8443/x?y#z"), "shop.test");
+  EXPECT_EQ(UrlHost("http://shop.test"), "shop.test");
+  EXPECT_EQ(UrlHost("HTTPS://shop.test?q"), "shop.test");
+  EXPECT_EQ(UrlHost("https://user@evil.test/"), "");
+  EXPECT_EQ(UrlHost("https://a\\b/"), "");
+  EXPECT_EQ(UrlHost("https:// evil.test/"), "");
+  EXPECT_EQ(UrlHost("javascript:alert(1)"), "");
+  EXPECT_EQ(UrlHost("//evil.test/"), "");
+  EXPECT_EQ(UrlHost("https:///x"), "");
+}
+
+TEST(TrackingTest, TemplateLinkHostsAreOnlyHostsWrittenAsText) {
+  std::string tmpl =
+      "<a href=\"https://shop.test/{{traits.path}}\">1</a><a href='HTTP://Help.Test'>2</a>"
+      "<a href=\"{{traits.site}}\">3</a><a href=\"https://{{traits.sub}}.shop.test/\">4</a>"
+      "<a href=\"https://blog.test{{traits.path}}\">5</a><a href=\"https://x.test?{{q}}\">6</a>"
+      "<a href=\"https://shop.test/again\">7</a>";
+  EXPECT_EQ(TemplateLinkHosts(tmpl), (std::vector<std::string>{"shop.test", "help.test", "x.test"}));
+}
+
 TEST(TrackingTest, APixelIsAppendedWhenThereIsNoBodyTag) {
-  std::string out = AddTracking("<p>hi</p>", Claims(), "http://h", kSecret);
+  std::string out = AddTracking("<p>hi</p>", Claims(), "http://h", kSecret, {});
   EXPECT_EQ(out.rfind("<p>hi</p><img src=\"http://h/t/o/", 0), 0u) << out;
 }
 

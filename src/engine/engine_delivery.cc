@@ -38,20 +38,6 @@ delivery::ChannelDef BuiltinFileChannel() {
   return c;
 }
 
-Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("channel", id);
-  if (!record.ok()) {
-    if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
-    if (record.status().code() == Code::kNotFound)
-      return Status::NotFound(
-          fmt::format("channel '{}' is not configured; apply a `kind: channel` definition with id: "
-                      "{} (type smtp, "
-                      "webhook or file), or use the built-in channel `file`",
-                      id, id));
-    return record.status();
-  }
-  return delivery::ParseChannel(record->body);
-}
 
 Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_view id) {
   auto record = m.store().definitions().Get("template", id);
@@ -179,7 +165,8 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
     a.outcome = {SendStatus::kPermanent, "no consent"};
     return;
   }
-  delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret};
+  delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret,
+                                   channel->link_hosts};
   while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
     tracking.public_url.pop_back();
   // Personalization reads the traits as of the message's time (the runtime leaves them out).
@@ -320,6 +307,21 @@ void DeliveryLoop(Engine::Impl& m) {
 }
 
 }  // namespace
+
+Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id) {
+  auto record = m.store().definitions().Get("channel", id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
+    if (record.status().code() == Code::kNotFound)
+      return Status::NotFound(
+          fmt::format("channel '{}' is not configured; apply a `kind: channel` definition with id: "
+                      "{} (type smtp, "
+                      "webhook or file), or use the built-in channel `file`",
+                      id, id));
+    return record.status();
+  }
+  return delivery::ParseChannel(record->body);
+}
 
 // ---- the runtime's calls ---------------------------------------------------------------------
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <thread>
 
+#include "delivery/definitions.h"
 #include "delivery/message.h"
 #include "delivery/outbox.h"
 #include "delivery/retry.h"
@@ -45,6 +46,9 @@ void NotifyDelivery(Engine::Impl& m);
 // For validation at apply time: the channel of template `id` (from its `kind: template`
 // definition); kNotFound naming the template and how to create it.
 Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id);
+// The channel definition `id` (the built-in `file` channel when none is applied under that id);
+// kNotFound naming it and how to create it.
+Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id);
 // Whether channel `id` is configured (a `kind: channel` definition, or the built-in `file`).
 bool ChannelConfigured(const Engine::Impl& m, std::string_view id);
 // The consent trait a send through channel `id` needs ("email", "sms", "push" or "" for none): its

@@ -6,6 +6,7 @@
 #include "analytics/funnel_query_json.h"
 #include "base/duration.h"
 #include "base/time.h"
+#include "base/id_rule.h"
 #include "engine/engine_impl.h"
 
 namespace signpost {
@@ -134,6 +135,7 @@ Result<json> Engine::FunnelPeople(std::string_view id, const json& query) const 
 Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
                                       std::string_view segment) {
   Impl& m = *impl_;
+  SP_RETURN_IF_ERROR(CheckId("name", segment));
   std::vector<std::string> identities;
   SP_ASSIGN_OR_RETURN(json people, m.PeopleJson(id, query, &identities));
   std::string note = fmt::format("people of funnel {} v{}: {}", people["funnel"].get<std::string>(),

@@ -200,34 +200,6 @@ ProfileId ProfileOfKey(std::string_view k) {
 
 std::string StatusKey(std::string_view journey) { return "j" + std::string(journey); }
 
-journeys::References JourneyReferences(const Engine::Impl& m) {
-  journeys::References r;
-  r.segment = [&m](std::string_view s) -> std::string {
-    if (SegmentExists(m, s)) return "";
-    return fmt::format("no segment named '{}'; define it (`kind: segment`) or save funnel people "
-                       "under that name first", s);
-  };
-  r.template_channel = [&m](std::string_view id, std::string* channel) -> std::string {
-    auto c = TemplateChannel(m, id);
-    if (!c.ok()) return c.status().message();
-    *channel = *c;
-    return "";
-  };
-  r.channel = [&m](std::string_view c) -> std::string {
-    if (ChannelConfigured(m, c)) return "";
-    return fmt::format("no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
-  };
-  r.funnel = [&m](std::string_view f) -> std::string {
-    return m.store().definitions().Get("funnel", f).ok()
-               ? ""
-               : fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", f);
-  };
-  r.goal = [](const json& goal) -> std::string {
-    auto g = goals::ParseGoalJson(goal, "goal");
-    return g.ok() ? "" : g.status().message();
-  };
-  return r;
-}
 
 // Copies what the runtime reacts to where OnCommitted reads it. Caller holds j.mu.
 void RefreshFilter(JourneysPart& j) {
@@ -264,6 +236,35 @@ void KeepGoal(JourneysPart& j, const journeys::JourneyDefinition& def) {
 
 
 }  // namespace
+
+journeys::References JourneyReferences(const Engine::Impl& m) {
+  journeys::References r;
+  r.segment = [&m](std::string_view s) -> std::string {
+    if (SegmentExists(m, s)) return "";
+    return fmt::format("no segment named '{}'; define it (`kind: segment`) or save funnel people "
+                       "under that name first", s);
+  };
+  r.template_channel = [&m](std::string_view id, std::string* channel) -> std::string {
+    auto c = TemplateChannel(m, id);
+    if (!c.ok()) return c.status().message();
+    *channel = *c;
+    return "";
+  };
+  r.channel = [&m](std::string_view c) -> std::string {
+    if (ChannelConfigured(m, c)) return "";
+    return fmt::format("no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
+  };
+  r.funnel = [&m](std::string_view f) -> std::string {
+    return m.store().definitions().Get("funnel", f).ok()
+               ? ""
+               : fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", f);
+  };
+  r.goal = [](const json& goal) -> std::string {
+    auto g = goals::ParseGoalJson(goal, "goal");
+    return g.ok() ? "" : g.status().message();
+  };
+  return r;
+}
 
 journeys::InputEvent InputOf(const Event& e, ProfileId profile) {
   journeys::InputEvent in;
@@ -536,7 +537,7 @@ Result<json> Engine::Impl::ApplyJourney(std::string_view text, std::string_view 
   return out;
 }
 
-Result<json> Engine::Impl::ApplySettings(std::string_view text, std::string_view note) {
+Result<int> ParseSettingsCap(std::string_view text) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -564,6 +565,11 @@ Result<json> Engine::Impl::ApplySettings(std::string_view text, std::string_view
           "settings.frequency_cap.per_day: expected a whole number of messages (0 = no cap)");
     }
   }
+  return cap;
+}
+
+Result<json> Engine::Impl::ApplySettings(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
   json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
   SP_ASSIGN_OR_RETURN(json out, StoreDefinition("settings", "global", body.dump(), note));
   std::lock_guard lock(journeys->mu);

@@ -80,6 +80,11 @@ std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
                                                        ChannelBandits* channels = nullptr);
 // The global frequency cap from the `kind: settings` definition (0 = none).
 int FrequencyCap(const Engine::Impl& m);
+// What a journey definition refers to (segments, templates, channels, funnels, its goal), checked
+// against the stored definitions.
+journeys::References JourneyReferences(const Engine::Impl& m);
+// The daily frequency cap of a `kind: settings` text (0 = none); kInvalidArgument naming the field.
+Result<int> ParseSettingsCap(std::string_view text);
 // The runtime's view of a stored event of `profile`.
 journeys::InputEvent InputOf(const Event& e, ProfileId profile);
 // Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,

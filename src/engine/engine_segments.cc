@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/id_rule.h"
 #include "base/time.h"
 
 namespace signpost {
@@ -314,7 +315,7 @@ Result<json> Engine::Segment(std::string_view name) const {
 Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std::string>& ids,
                                    std::string_view note, bool add) {
   Impl& m = *impl_;
-  if (name.empty()) return Status::InvalidArgument("name: missing; give the segment a name");
+  SP_RETURN_IF_ERROR(CheckId("name", name));
   std::vector<std::string> identities, unknown;
   std::unordered_set<std::string> seen;
   size_t known = 0;
