@@ -21,9 +21,12 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The ASan/UBSan build: the test binaries of the modules that take outside bytes or manage memory
+# by hand (CMakeLists.txt: sanitizer_tests). `make test ASAN_TESTS=unit_tests` covers every module.
+ASAN_TESTS ?= sanitizer_tests
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON $(LAUNCHER) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(ASAN_TESTS)
 
 # What `make test` needs from the release build: the binary, the tests, and the two bench tools
 # the kill -9 test drives (not the benchmark programs).
@@ -50,7 +53,7 @@ node-deps: deps
 	@bash scripts/node-deps.sh
 
 test: build-test build-asan node-deps web
-	@bash scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	@ASAN_TESTS=$(ASAN_TESTS) bash scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 bench: build node-deps
 	@bash bench/run.sh $(BUILD)

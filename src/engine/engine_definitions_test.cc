@@ -2,38 +2,14 @@
 // follows one rule; a definition nested past the YAML parser's depth limit is refused, not a crash.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
-#include "base/time.h"
-#include "signpost/engine.h"
+#include "engine/test_support.h"
 
 namespace signpost {
 namespace {
 
-class DefinitionsTest : public ::testing::Test {
+class DefinitionsTest : public EngineFixture<> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signpost-definitions-test-" + std::to_string(std::random_device{}()));
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
-  }
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   size_t Stored(std::string_view kind) { return (*engine_->ListDefinitions(kind))["definitions"].size(); }
-
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Engine> engine_;
 };
 
 constexpr std::string_view kFunnel = "kind: funnel\nid: onboarding\nsteps: [Signed Up, Activated]\n";
