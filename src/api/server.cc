@@ -38,6 +38,7 @@ struct Server::Impl {
   ServerOptions options;
   Router router;
   std::atomic<size_t> open_connections{0};
+  std::atomic<uint64_t> body_bytes_in_flight{0};  // reserved by the bodies being read or handled
   std::atomic<uint64_t> requests{0}, refused_connections{0}, refused_requests{0};
   std::atomic<bool> stopped{false};
   net::io_context ioc{std::max(1, options.io_threads)};
@@ -68,7 +69,10 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), srv_(srv), buffer_(kBufferLimit) {
     srv_.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
-  ~Session() { srv_.open_connections.fetch_sub(1, std::memory_order_relaxed); }
+  ~Session() {
+    ReleaseBudget();
+    srv_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
@@ -107,9 +111,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return Refuse(431, Status::ResourceExhausted(fmt::format(
                              "the request header is over the limit max_header_bytes = {} bytes",
                              opt().max_header_bytes)));
-    if (ec == beast::error::timeout && buffer_.size() > 0) {
-      srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
-      return Close();  // a header that takes too long (slow client): the connection goes
+    if (ec == beast::error::timeout) {
+      // Idle past the deadline, or a header that takes too long (a slow client): it goes.
+      if (header_->got_some()) srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+      return Close();
     }
     if (ec) {
       if (IsQuietClose(ec)) return Close();
@@ -192,6 +197,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     const uint64_t declared = header_->content_length().value_or(limit_);
+    // Every body being read or handled holds its share of a server-wide budget: a crowd of
+    // clients with a (public) write key cannot make the server hold more than that at once.
+    reserved_ = declared + (encoding_.empty() ? 0 : limit_);
+    if (srv_.body_bytes_in_flight.fetch_add(reserved_) + reserved_ > opt().max_body_bytes_in_flight) {
+      ReleaseBudget();
+      res_ = Response{};
+      ReplyError(res_, Status::ResourceExhausted(fmt::format(
+                           "the server is reading {} bytes of request bodies, its limit "
+                           "max_body_bytes_in_flight; retry in a moment", opt().max_body_bytes_in_flight)),
+                 503);
+      res_.headers.emplace_back("Retry-After", "1");
+      srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+      close_ = true;
+      return Write();
+    }
     body_.emplace(std::move(*header_));
     header_.reset();
     body_->body_limit(limit_);
@@ -267,7 +287,13 @@ class Session : public std::enable_shared_from_this<Session> {
     Write();
   }
 
+  void ReleaseBudget() {
+    srv_.body_bytes_in_flight.fetch_sub(reserved_);
+    reserved_ = 0;
+  }
+
   void Write() {
+    ReleaseBudget();  // the request's body and its decoded copy are gone by now
     srv_.requests.fetch_add(1, std::memory_order_relaxed);
     reply_ = {};
     reply_.version(version_ ? version_ : 11);
@@ -332,6 +358,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool close_ = false;
   unsigned version_ = 11;
   size_t drained_ = 0;
+  uint64_t reserved_ = 0;  // this request's share of body_bytes_in_flight
 };
 
 }  // namespace

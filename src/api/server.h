@@ -35,6 +35,10 @@ struct ServerOptions {
   // A /v1/* request without an Authorization header may carry its write key inside the body; such
   // a body is read only up to this size (default 64 KiB), larger ones get 401 unread.
   size_t unauthenticated_body_bytes = 64 * 1024;
+  // All bodies being read or handled at once, as declared (chunked: max_body_bytes) plus
+  // max_body_bytes for a compressed one's decoded copy; a body over it gets 503 + Retry-After.
+  // Default 128 MiB: what bounds the server's memory when many clients send at once.
+  size_t max_body_bytes_in_flight = 128 << 20;
   int header_timeout_ms = 10000;  // the whole header, from its first byte (not reset per byte)
   int idle_timeout_ms = 5000;     // a keep-alive connection waiting for its next request
   // The body's deadline: body_timeout_ms plus one second per body_min_rate bytes of its declared
