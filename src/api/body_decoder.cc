@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace signpost::api {
 
@@ -17,12 +18,22 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-constexpr size_t kStep = 64 * 1024;  // output grows by at most this much per decoder call
+constexpr size_t kStep = 64 * 1024;  // the decoder writes at most this much per call
 
 Status TooLarge(size_t max_bytes) {
   return Status::ResourceExhausted(fmt::format(
       "the decompressed body is over the limit max_body_bytes = {} bytes ({} MiB): send smaller "
       "batches", max_bytes, max_bytes >> 20));
+}
+
+// Appends `n` decoded bytes to `out` unless that passes the limit. The capacity grows by doubling
+// but never past the limit (for a power-of-two limit), so a bomb costs at most `max_bytes`.
+Status Append(std::string& out, const char* data, size_t n, size_t max_bytes) {
+  if (out.size() + n > max_bytes) return TooLarge(max_bytes);
+  if (out.capacity() < out.size() + n)
+    out.reserve(std::min(max_bytes, std::max(out.size() + n, out.capacity() * 2)));
+  out.append(data, n);
+  return Status::Ok();
 }
 
 // zlib: gzip (window bits 15 + 16), zlib-wrapped deflate (15), or raw deflate (-15, what some
@@ -34,16 +45,12 @@ Status Inflate(std::string_view body, int window_bits, size_t max_bytes, std::st
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
   z.avail_in = static_cast<uInt>(body.size());
   out.clear();
+  std::vector<char> scratch(kStep);
   for (;;) {
-    if (out.size() >= max_bytes + 1) return TooLarge(max_bytes);
-    const size_t room = std::min(kStep, max_bytes + 1 - out.size());
-    const size_t at = out.size();
-    out.resize(at + room);
-    z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
-    z.avail_out = static_cast<uInt>(room);
+    z.next_out = reinterpret_cast<Bytef*>(scratch.data());
+    z.avail_out = static_cast<uInt>(scratch.size());
     const int rc = inflate(&z, Z_NO_FLUSH);
-    out.resize(at + room - z.avail_out);
-    if (out.size() > max_bytes) return TooLarge(max_bytes);
+    SP_RETURN_IF_ERROR(Append(out, scratch.data(), scratch.size() - z.avail_out, max_bytes));
     if (rc == Z_STREAM_END) return Status::Ok();
     if (rc == Z_BUF_ERROR && z.avail_in == 0)
       return Status::InvalidArgument("body: the compressed body ends early (truncated)");
@@ -60,17 +67,13 @@ Status Unbrotli(std::string_view body, size_t max_bytes, std::string& out) {
   size_t avail_in = body.size();
   const uint8_t* next_in = reinterpret_cast<const uint8_t*>(body.data());
   out.clear();
+  std::vector<char> scratch(kStep);
   for (;;) {
-    if (out.size() > max_bytes) return TooLarge(max_bytes);
-    const size_t room = std::min(kStep, max_bytes + 1 - out.size());
-    const size_t at = out.size();
-    out.resize(at + room);
-    size_t avail_out = room;
-    uint8_t* next_out = reinterpret_cast<uint8_t*>(out.data() + at);
+    size_t avail_out = scratch.size();
+    uint8_t* next_out = reinterpret_cast<uint8_t*>(scratch.data());
     const BrotliDecoderResult rc = BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in,
                                                                  &avail_out, &next_out, nullptr);
-    out.resize(at + room - avail_out);
-    if (out.size() > max_bytes) return TooLarge(max_bytes);
+    SP_RETURN_IF_ERROR(Append(out, scratch.data(), scratch.size() - avail_out, max_bytes));
     switch (rc) {
       case BROTLI_DECODER_RESULT_SUCCESS: return Status::Ok();
       case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: break;

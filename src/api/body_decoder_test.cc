@@ -26,7 +26,7 @@ std::string Deflate(std::string_view in, int window_bits) {
 std::string Brotli(std::string_view in) {
   size_t n = BrotliEncoderMaxCompressedSize(in.size());
   std::string out(n, '\0');
-  EXPECT_TRUE(BrotliEncoderCompress(9, 22, BROTLI_MODE_GENERIC, in.size(),
+  EXPECT_TRUE(BrotliEncoderCompress(5, 22, BROTLI_MODE_GENERIC, in.size(),
                                     reinterpret_cast<const uint8_t*>(in.data()), &n,
                                     reinterpret_cast<uint8_t*>(out.data())));
   out.resize(n);
@@ -52,7 +52,7 @@ TEST(DecodeBody, EveryEncodingRoundTrips) {
 
 // Regression: a 1 MB gzip body holding 1 GiB raised the server's RSS to 1.25 GB.
 TEST(DecodeBody, BombsStopAtTheLimitAndNameIt) {
-  const std::string zeros(64 << 20, '\0');  // 64 MiB of zeros: a few dozen KiB compressed
+  const std::string zeros(16 << 20, '\0');  // 16 MiB of zeros: a few KiB compressed
   for (const auto& [encoding, packed] :
        std::vector<std::pair<std::string, std::string>>{{"gzip", Deflate(zeros, 15 + 16)},
                                                         {"deflate", Deflate(zeros, 15)},
@@ -61,8 +61,7 @@ TEST(DecodeBody, BombsStopAtTheLimitAndNameIt) {
     Status s = DecodeBody(encoding, packed, 8 << 20, out);
     ASSERT_EQ(s.code(), Code::kResourceExhausted) << encoding << ": " << s.ToString();
     EXPECT_NE(s.message().find("max_body_bytes = 8388608"), std::string::npos) << s.message();
-    EXPECT_LE(out.size(), (8u << 20) + 1) << encoding;
-    EXPECT_LE(out.capacity(), (9u << 20)) << encoding;
+    EXPECT_LE(out.capacity(), 8u << 20) << encoding;  // never more than the limit held
   }
 }
 
