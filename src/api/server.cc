@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -98,7 +99,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     header_.emplace();
     header_->header_limit(static_cast<uint32_t>(opt().max_header_bytes));
-    header_->body_limit(boost::none);  // checked after the credentials, per route
+    // Checked after the credentials, per route. (Not boost::none: Boost 1.74 then refuses every
+    // Content-Length, comparing it with an empty optional.)
+    header_->body_limit(std::numeric_limits<uint64_t>::max());
     stream_.expires_after(milliseconds(opt().header_timeout_ms));
     http::async_read_header(stream_, buffer_, *header_,
                             [self = shared_from_this()](beast::error_code ec, size_t) {
