@@ -298,6 +298,15 @@ def metric(name):
     return None
 
 
+def guarded(attack, *args):
+    """Runs one attack; an exception (e.g. the server dropped the connection mid-request) is a
+    failed check, never a silently missing one."""
+    try:
+        attack(*args)
+    except Exception as e:  # noqa: BLE001 - any error of an attack is its failure
+        check(f"{attack.__name__}{args[:1]} completes", False, f"{type(e).__name__}: {e}")
+
+
 def main():
     started = time.time()
     before = metric("signpost_events_stored")
@@ -306,19 +315,19 @@ def main():
         t.start()
     gzip_bomb, deflate_bomb = zlib_bomb("gzip"), zlib_bomb("deflate")
     attacks = [
-        threading.Thread(target=attack_bomb, args=("gzip bomb (1 GiB inside)", "gzip", gzip_bomb)),
-        threading.Thread(target=attack_bomb, args=("deflate bomb (1 GiB inside)", "deflate", deflate_bomb)),
-        threading.Thread(target=attack_chunked_no_credentials),
-        threading.Thread(target=attack_chunked_with_key),
-        threading.Thread(target=attack_lengthless_no_credentials),
-        threading.Thread(target=attack_header_flood),
-        threading.Thread(target=attack_slow_loris),
-        threading.Thread(target=attack_idle_keepalive),
-        threading.Thread(target=attack_deep_json),
+        threading.Thread(target=guarded, args=(attack_bomb, "gzip bomb (1 GiB inside)", "gzip", gzip_bomb)),
+        threading.Thread(target=guarded, args=(attack_bomb, "deflate bomb (1 GiB inside)", "deflate", deflate_bomb)),
+        threading.Thread(target=guarded, args=(attack_chunked_no_credentials,)),
+        threading.Thread(target=guarded, args=(attack_chunked_with_key,)),
+        threading.Thread(target=guarded, args=(attack_lengthless_no_credentials,)),
+        threading.Thread(target=guarded, args=(attack_header_flood,)),
+        threading.Thread(target=guarded, args=(attack_slow_loris,)),
+        threading.Thread(target=guarded, args=(attack_idle_keepalive,)),
+        threading.Thread(target=guarded, args=(attack_deep_json,)),
     ]
     if BROTLI_FILE != "-":
         with open(BROTLI_FILE, "rb") as f:
-            attacks.append(threading.Thread(target=attack_bomb, args=("brotli bomb (1 GiB inside)", "br", f.read())))
+            attacks.append(threading.Thread(target=guarded, args=(attack_bomb, "brotli bomb (1 GiB inside)", "br", f.read())))
     for t in attacks:
         t.start()
     for t in attacks:
