@@ -14,7 +14,8 @@ ninja -C "$BUILD_DIR" -j2 || exit 2
 
 failed=0
 for target in fuzz_http_body fuzz_ndjson fuzz_csv fuzz_time fuzz_funnel_definition \
-    fuzz_journey_definition fuzz_segment_definition fuzz_funnel_query fuzz_delivery_definitions; do
+    fuzz_journey_definition fuzz_segment_definition fuzz_funnel_query fuzz_delivery_definitions \
+    fuzz_http_target; do
   mkdir -p "$BUILD_DIR/corpus/$target" "$BUILD_DIR/artifacts"
   dict=()
   [[ -f "$HERE/dict/$target.dict" ]] && dict=(-dict="$HERE/dict/$target.dict")

@@ -231,6 +231,9 @@ class Engine {
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.
   std::string MetricsText() const;
+  // Readiness (/readyz): ok when the store is open and the last durable write succeeded;
+  // otherwise the last write's error (kIoError "... disk full ..."), until a write succeeds again.
+  Status Ready() const;
   const Clock& clock() const;
 
   struct Impl;  // internal to src/engine

@@ -4,23 +4,20 @@
 
 namespace signpost::api {
 
-void AddExperimentRoutes(httplib::Server& svr, Engine& eng) {
-  svr.Get("/api/experiments",
-          Admin(eng, [&eng](const httplib::Request&) { return eng.Experiments(); }));
-  svr.Get(R"(/api/journeys/([^/]+)/experiments/([^/]+))",
-          Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.Experiment(req.matches[1].str(), req.matches[2].str());
-          }));
-  svr.Get(R"(/api/journeys/([^/]+)/channels/([^/]+))",
-          Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.ChannelReport(req.matches[1].str(), req.matches[2].str());
-          }));
-  svr.Get(R"(/api/journeys/([^/]+)/lift)", Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.HoldoutLift(req.matches[1].str(), QueryJson(req));
-          }));
-  svr.Get(R"(/api/journeys/([^/]+)/money)", Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.JourneyMoney(req.matches[1].str(), QueryJson(req));
-          }));
+void AddExperimentRoutes(Router& r, Engine& eng) {
+  AddAdmin(r, "GET", "/api/experiments", [&eng](const Request&) { return eng.Experiments(); });
+  AddAdmin(r, "GET", "/api/journeys/{id}/experiments/{step}", [&eng](const Request& req) {
+    return eng.Experiment(req.captures[0], req.captures[1]);
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/channels/{step}", [&eng](const Request& req) {
+    return eng.ChannelReport(req.captures[0], req.captures[1]);
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/lift", [&eng](const Request& req) {
+    return eng.HoldoutLift(req.captures[0], QueryJson(req));
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/money", [&eng](const Request& req) {
+    return eng.JourneyMoney(req.captures[0], QueryJson(req));
+  });
 }
 
 }  // namespace signpost::api

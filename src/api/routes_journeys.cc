@@ -5,29 +5,29 @@ namespace signpost::api {
 
 using nlohmann::json;
 
-void AddJourneyRoutes(httplib::Server& svr, Engine& eng) {
-  svr.Get("/api/journeys", Admin(eng, [&eng](const httplib::Request&) { return eng.Journeys(); }));
-  svr.Get(R"(/api/journeys/([^/]+))", Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.Journey(req.matches[1].str());
-          }));
-  svr.Post(R"(/api/journeys/([^/]+)/state)", Admin(eng, [&eng](const httplib::Request& req) -> Result<json> {
-             json body = json::parse(req.body, nullptr, false);
-             if (!body.is_object() || !body.contains("state") || !body["state"].is_string())
-               return Status::InvalidArgument("state: send {\"state\": \"live\"} or {\"state\": \"stopped\"}");
-             return eng.SetJourneyState(req.matches[1].str(), body["state"].get<std::string>());
-           }));
-  svr.Get(R"(/api/journeys/([^/]+)/goal)", Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.GoalReport(req.matches[1].str(), QueryJson(req));
-          }));
-  svr.Get(R"(/api/journeys/([^/]+)/goal/people)", Admin(eng, [&eng](const httplib::Request& req) {
-            return eng.GoalPeople(req.matches[1].str(), QueryJson(req));
-          }));
-  svr.Post("/api/replay", Admin(eng, [&eng](const httplib::Request& req) -> Result<json> {
-             json body = json::parse(req.body, nullptr, false);
-             if (!body.is_object())
-               return Status::InvalidArgument("body: send {\"journey\", \"from\", \"to\"} as JSON");
-             return eng.Replay(body);
-           }));
+void AddJourneyRoutes(Router& r, Engine& eng) {
+  AddAdmin(r, "GET", "/api/journeys", [&eng](const Request&) { return eng.Journeys(); });
+  AddAdmin(r, "GET", "/api/journeys/{id}", [&eng](const Request& req) {
+    return eng.Journey(req.captures[0]);
+  });
+  AddAdmin(r, "POST", "/api/journeys/{id}/state", [&eng](const Request& req) -> Result<json> {
+    constexpr std::string_view kHint = "state: send {\"state\": \"live\"} or {\"state\": \"stopped\"}";
+    SP_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body, kHint));
+    if (!body.contains("state") || !body["state"].is_string())
+      return Status::InvalidArgument(std::string(kHint));
+    return eng.SetJourneyState(req.captures[0], body["state"].get<std::string>());
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal", [&eng](const Request& req) {
+    return eng.GoalReport(req.captures[0], QueryJson(req));
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal/people", [&eng](const Request& req) {
+    return eng.GoalPeople(req.captures[0], QueryJson(req));
+  });
+  AddAdmin(r, "POST", "/api/replay", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(
+        json body, ParseJsonObject(req.body, "body: send {\"journey\", \"from\", \"to\"} as JSON"));
+    return eng.Replay(body);
+  });
 }
 
 }  // namespace signpost::api

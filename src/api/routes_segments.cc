@@ -9,37 +9,33 @@ namespace signpost::api {
 
 using nlohmann::json;
 
-void AddSegmentRoutes(httplib::Server& svr, Engine& eng) {
-  auto admin = [&eng](AdminHandler h) { return Admin(eng, std::move(h)); };
-  svr.Get("/api/segments", admin([&eng](const httplib::Request&) { return eng.ListSegments(); }));
-  svr.Get(R"(/api/segments/([^/]+))",
-          admin([&eng](const httplib::Request& req) { return eng.Segment(req.matches[1].str()); }));
+void AddSegmentRoutes(Router& r, Engine& eng) {
+  AddAdmin(r, "GET", "/api/segments", [&eng](const Request&) { return eng.ListSegments(); });
+  AddAdmin(r, "GET", "/api/segments/{name}",
+           [&eng](const Request& req) { return eng.Segment(req.captures[0]); });
   // Body {"ids": ["user:42", "anon:abc", "u-7", ...], "note": "...", "mode": "replace" | "add"}.
-  svr.Post(
-      R"(/api/segments/([^/]+)/members)",
-      admin([&eng](const httplib::Request& req) -> Result<json> {
-        json body = json::parse(req.body, nullptr, false);
-        if (!body.is_object() || !body.contains("ids") || !body["ids"].is_array())
-          return Status::InvalidArgument(
-              "ids: send {\"ids\": [\"user:42\", \"anon:abc\"], \"note\": \"...\"} as JSON");
-        std::vector<std::string> ids;
-        for (const auto& id : body["ids"]) {
-          if (!id.is_string())
-            return Status::InvalidArgument(fmt::format(
-                "ids[{}]: expected a string such as \"user:42\", got {}", ids.size(), id.dump()));
-          ids.push_back(id.get<std::string>());
-        }
-        const json note = body.value("note", json(""));
-        const json mode = body.value("mode", json("replace"));
-        if (!note.is_string()) return Status::InvalidArgument("note: expected a string");
-        if (mode != "replace" && mode != "add")
-          return Status::InvalidArgument(
-              "mode: use replace (the list becomes ids) or add (ids join the current list)");
-        return eng.ImportSegment(req.matches[1].str(), ids, note.get<std::string>(), mode == "add");
-      }));
-  svr.Get(R"(/api/profiles/([^/]+)/segments)", admin([&eng](const httplib::Request& req) {
-            return eng.SegmentsOf(req.matches[1].str());
-          }));
+  AddAdmin(r, "POST", "/api/segments/{name}/members", [&eng](const Request& req) -> Result<json> {
+    constexpr std::string_view kHint =
+        "ids: send {\"ids\": [\"user:42\", \"anon:abc\"], \"note\": \"...\"} as JSON";
+    SP_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body, kHint));
+    if (!body.contains("ids") || !body["ids"].is_array()) return Status::InvalidArgument(std::string(kHint));
+    std::vector<std::string> ids;
+    for (const auto& id : body["ids"]) {
+      if (!id.is_string())
+        return Status::InvalidArgument(fmt::format(
+            "ids[{}]: expected a string such as \"user:42\", got {}", ids.size(), id.dump().substr(0, 200)));
+      ids.push_back(id.get<std::string>());
+    }
+    const json note = body.value("note", json(""));
+    const json mode = body.value("mode", json("replace"));
+    if (!note.is_string()) return Status::InvalidArgument("note: expected a string");
+    if (mode != "replace" && mode != "add")
+      return Status::InvalidArgument(
+          "mode: use replace (the list becomes ids) or add (ids join the current list)");
+    return eng.ImportSegment(req.captures[0], ids, note.get<std::string>(), mode == "add");
+  });
+  AddAdmin(r, "GET", "/api/profiles/{id}/segments",
+           [&eng](const Request& req) { return eng.SegmentsOf(req.captures[0]); });
 }
 
 }  // namespace signpost::api

@@ -1,213 +1,416 @@
+// The connection state machine (one Session per TCP connection, all on the I/O threads):
+//   wait for a first byte (idle deadline) → read the header (one deadline for all of it) →
+//   check limits, route and credentials → [100 Continue] → read the body (deadline by size) →
+//   handler on the worker pool → write the reply on the connection's strand → next request.
+// Any refusal before the body is read closes the connection after the reply, so an unread body
+// is never parsed as a next request.
 #include "api/server.h"
 
-#include <httplib.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
-#include <nlohmann/json.hpp>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <vector>
 
-#include "api/base64.h"
+#include "api/body_decoder.h"
+#include "api/credentials.h"
 #include "api/routes.h"
+#include "api/static_files.h"
 
 namespace signpost::api {
 
-using nlohmann::json;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using std::chrono::milliseconds;
 
-int HttpStatusFor(Code code) {
-  switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kResourceExhausted: return 400;  // Segment answers over-limit bodies with 400
-    case Code::kUnauthenticated: return 401;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 409;
-    case Code::kFailedPrecondition: return 409;
-    case Code::kCorruption:
-    case Code::kIoError:
-    case Code::kInternal: return 500;
-  }
-  return 500;
-}
+struct Server::Impl {
+  Impl(Engine& e, ServerOptions o) : engine(e), options(std::move(o)), workers(std::max(1, options.threads)) {}
 
-void Reply(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
+  Engine& engine;
+  ServerOptions options;
+  Router router;
+  std::atomic<size_t> open_connections{0};
+  std::atomic<uint64_t> body_bytes_in_flight{0};  // reserved by the bodies being read or handled
+  std::atomic<uint64_t> requests{0}, refused_connections{0}, refused_requests{0};
+  std::atomic<bool> stopped{false};
+  net::io_context ioc{std::max(1, options.io_threads)};
+  tcp::acceptor acceptor{ioc};
+  net::steady_timer accept_retry{ioc};
+  // Declared last: destroyed (stopped and joined) first, while the io_context still exists.
+  net::thread_pool workers;
 
-void ReplyError(httplib::Response& res, const Status& s) {
-  Reply(res, HttpStatusFor(s.code()),
-        {{"success", false}, {"error", {{"code", CodeName(s.code())}, {"message", s.message()}}}});
-}
+  void Accept();
+};
 
 namespace {
 
-json RejectionJson(const Rejection& r) {
-  return {{"location", r.location}, {"field", r.field}, {"reason", r.reason}};
+constexpr size_t kBufferLimit = 256 * 1024;   // read buffer per connection (header + body chunks)
+constexpr int kWriteTimeoutMs = 30000;        // a reply must be taken by the client in this time
+constexpr size_t kDrainBytes = 1 << 20;       // unread body discarded before closing, at most
+constexpr int kDrainTimeoutMs = 1000;
+
+bool IsQuietClose(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == beast::error::timeout ||
+         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+         ec == net::error::eof || ec == http::error::partial_message;
 }
 
-// The username of an HTTP Basic Authorization header ("" when absent or malformed).
-std::string BasicUser(const httplib::Request& req) {
-  auto it = req.headers.find("Authorization");
-  if (it == req.headers.end()) return "";
-  std::string_view v = it->second;
-  constexpr std::string_view kBasic = "Basic ";
-  if (v.size() <= kBasic.size() || v.substr(0, kBasic.size()) != kBasic) return "";
-  std::string decoded;
-  if (!Base64Decode(v.substr(kBasic.size()), decoded)) return "";
-  return decoded.substr(0, decoded.find(':'));
-}
-
-// The bearer token of an Authorization header, or the `token` query parameter.
-std::string BearerToken(const httplib::Request& req) {
-  auto it = req.headers.find("Authorization");
-  if (it != req.headers.end()) {
-    std::string_view v = it->second;
-    constexpr std::string_view kBearer = "Bearer ";
-    if (v.size() > kBearer.size() && v.substr(0, kBearer.size()) == kBearer)
-      return std::string(v.substr(kBearer.size()));
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& srv)
+      : stream_(std::move(socket)), srv_(srv), buffer_(kBufferLimit) {
+    srv_.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
-  if (req.has_param("token")) return req.get_param_value("token");
-  return "";
-}
+  ~Session() {
+    ReleaseBudget();
+    srv_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+ private:
+  const ServerOptions& opt() const { return srv_.options; }
+
+  // Keep-alive: the connection may sit idle for idle_timeout_ms before a request starts.
+  void WaitForRequest() {
+    header_.reset();
+    body_.reset();
+    if (buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(milliseconds(opt().idle_timeout_ms));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    header_.emplace();
+    header_->header_limit(static_cast<uint32_t>(opt().max_header_bytes));
+    // Checked after the credentials, per route. (Not boost::none: Boost 1.74 then refuses every
+    // Content-Length, comparing it with an empty optional.)
+    header_->body_limit(std::numeric_limits<uint64_t>::max());
+    stream_.expires_after(milliseconds(opt().header_timeout_ms));
+    http::async_read_header(stream_, buffer_, *header_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == http::error::header_limit)
+      return Refuse(431, Status::ResourceExhausted(fmt::format(
+                             "the request header is over the limit max_header_bytes = {} bytes",
+                             opt().max_header_bytes)));
+    if (ec == beast::error::timeout) {
+      // Idle past the deadline, or a header that takes too long (a slow client): it goes.
+      if (header_->got_some()) srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+      return Close();
+    }
+    if (ec) {
+      if (IsQuietClose(ec)) return Close();
+      return Refuse(400, Status::InvalidArgument("the request is not valid HTTP/1.1: " + ec.message()));
+    }
+    const auto& h = header_->get();
+    size_t fields = 0;
+    for (auto it = h.begin(); it != h.end(); ++it) ++fields;
+    if (fields > opt().max_header_count)
+      return Refuse(431, Status::ResourceExhausted(fmt::format(
+                             "the request has {} header fields, over the limit max_header_count = {}",
+                             fields, opt().max_header_count)));
+    req_ = Request{};
+    res_ = Response{};
+    version_ = h.version();
+    keep_alive_ = h.keep_alive();
+    req_.method = std::string(h.method_string());
+    const auto raw_target = h.target();
+    Status target = ParseTarget(std::string_view(raw_target.data(), raw_target.size()), req_);
+    if (!target.ok()) return Refuse(400, target);
+    req_.authorization = std::string(h[http::field::authorization]);
+    encoding_ = std::string(h[http::field::content_encoding]);
+    route_ = srv_.router.Find(req_.method, req_.segments, req_.captures);
+
+    limit_ = opt().max_body_bytes;
+    key_in_body_ = false;
+    if (!route_) {
+      if (!header_->is_done())
+        return Refuse(404, Status::NotFound("no such endpoint: " + req_.path.substr(0, 200)));
+      return Dispatch();  // static files or 404
+    }
+    // Credentials before a single byte of the body.
+    if (route_->access == Access::kAdmin &&
+        !srv_.engine.CheckKey(BearerToken(req_.authorization), "admin")) {
+      return Refuse(401, Status::Unauthenticated(
+                             "this endpoint needs an admin token: send 'Authorization: Bearer "
+                             "<token>' (create one with `signpost keys create --kind admin`)"));
+    }
+    if (route_->access == Access::kWrite) {
+      const std::string user = BasicAuthUser(req_.authorization);
+      if (!user.empty() && !srv_.engine.CheckKey(user, "write"))
+        return Refuse(401, Status::Unauthenticated(
+                               "the write key is unknown or revoked: create one with `signpost "
+                               "keys create --kind write`"));
+      if (user.empty()) {
+        key_in_body_ = true;  // the engine reads `writeKey` from a small body
+        limit_ = opt().unauthenticated_body_bytes;
+      }
+    }
+    if (!IsSupportedEncoding(encoding_))
+      return Refuse(415, Status::InvalidArgument(fmt::format(
+                             "Content-Encoding '{}' is not supported: use one of {}",
+                             encoding_.substr(0, 40), kSupportedEncodings)));
+    if (header_->is_done()) return Dispatch();
+    if (auto length = header_->content_length(); length && *length > limit_) return RefuseBody();
+    if (beast::iequals(h[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+      return http::async_write(stream_, *cont,
+                               [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  // The body is over what this request may send: 401 when only the key could have allowed more,
+  // 413 otherwise.
+  void RefuseBody() {
+    if (key_in_body_)
+      return Refuse(401, Status::Unauthenticated(fmt::format(
+                             "no write key in the Authorization header: a body over {} bytes needs "
+                             "the write key as the HTTP Basic auth username (a `writeKey` inside "
+                             "the body is read only from smaller bodies)",
+                             opt().unauthenticated_body_bytes)));
+    Refuse(413, Status::ResourceExhausted(fmt::format(
+                    "the request body is over the limit max_body_bytes = {} bytes ({} MiB): send "
+                    "smaller batches", limit_, limit_ >> 20)));
+  }
+
+  void ReadBody() {
+    const uint64_t declared = header_->content_length().value_or(limit_);
+    // Every body being read or handled holds its share of a server-wide budget: a crowd of
+    // clients with a (public) write key cannot make the server hold more than that at once.
+    reserved_ = declared + (encoding_.empty() ? 0 : limit_);
+    if (srv_.body_bytes_in_flight.fetch_add(reserved_) + reserved_ > opt().max_body_bytes_in_flight) {
+      ReleaseBudget();
+      res_ = Response{};
+      ReplyError(res_, Status::ResourceExhausted(fmt::format(
+                           "the server is reading {} bytes of request bodies, its limit "
+                           "max_body_bytes_in_flight; retry in a moment", opt().max_body_bytes_in_flight)),
+                 503);
+      res_.headers.emplace_back("Retry-After", "1");
+      srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+      close_ = true;
+      return Write();
+    }
+    body_.emplace(std::move(*header_));
+    header_.reset();
+    body_->body_limit(limit_);
+    stream_.expires_after(milliseconds(opt().body_timeout_ms) +
+                          milliseconds(declared * 1000 / std::max<size_t>(1, opt().body_min_rate)));
+    http::async_read(stream_, buffer_, *body_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->OnBody(ec);
+    });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == http::error::body_limit) return RefuseBody();
+    if (ec) {
+      if (IsQuietClose(ec)) return Close();
+      return Refuse(400, Status::InvalidArgument("the request body is not valid HTTP/1.1: " + ec.message()));
+    }
+    req_.body = std::move(body_->get().body());
+    body_.reset();
+    Dispatch();
+  }
+
+  // Runs the handler: inline for the probes, else on the worker pool; the reply is written back on
+  // this connection's strand.
+  void Dispatch() {
+    stream_.expires_never();
+    if (route_ && route_->runs == Runs::kInline) {
+      Handle();
+      return Write();
+    }
+    net::post(srv_.workers, [self = shared_from_this()] {
+      self->Handle();
+      net::post(self->stream_.get_executor(), [self] { self->Write(); });
+    });
+  }
+
+  void Handle() {
+    try {
+      if (!encoding_.empty() && !req_.body.empty()) {
+        std::string decoded;
+        Status s = DecodeBody(encoding_, req_.body, limit_, decoded);
+        if (!s.ok()) {
+          if (s.code() == Code::kResourceExhausted && key_in_body_) return RefuseBodyReply();
+          return ReplyError(res_, s, s.code() == Code::kResourceExhausted ? 413 : 400);
+        }
+        req_.body = std::move(decoded);
+      }
+      if (route_) {
+        route_->handler(req_, res_);
+      } else if (req_.method == "GET" && !opt().web_root.empty()) {
+        ServeStatic(opt().web_root, req_, res_);
+      } else {
+        ReplyError(res_, Status::NotFound("no such endpoint: " + req_.path.substr(0, 200)));
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("request {} {} failed: {}", req_.method, req_.path.substr(0, 200), e.what());
+      ReplyError(res_, Status::Internal(e.what()));
+    }
+  }
+
+  void RefuseBodyReply() {
+    ReplyError(res_, Status::Unauthenticated(fmt::format(
+                         "no write key in the Authorization header: a body over {} bytes (decoded) "
+                         "needs the write key as the HTTP Basic auth username",
+                         opt().unauthenticated_body_bytes)));
+  }
+
+  // Answers without reading the rest of the request, then closes.
+  void Refuse(int status, const Status& s) {
+    srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+    res_ = Response{};
+    ReplyError(res_, s, status);
+    close_ = true;
+    Write();
+  }
+
+  void ReleaseBudget() {
+    srv_.body_bytes_in_flight.fetch_sub(reserved_);
+    reserved_ = 0;
+  }
+
+  void Write() {
+    ReleaseBudget();  // the request's body and its decoded copy are gone by now
+    srv_.requests.fetch_add(1, std::memory_order_relaxed);
+    reply_ = {};
+    reply_.version(version_ ? version_ : 11);
+    reply_.result(static_cast<unsigned>(res_.status));
+    reply_.set(http::field::content_type, res_.content_type);
+    for (const auto& [name, value] : res_.headers) reply_.set(name, value);
+    reply_.body() = std::move(res_.body);
+    reply_.keep_alive(keep_alive_ && !close_);
+    reply_.prepare_payload();
+    stream_.expires_after(milliseconds(kWriteTimeoutMs));
+    http::async_write(stream_, reply_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->OnWrite(ec);
+    });
+  }
+
+  void OnWrite(beast::error_code ec) {
+    if (ec) return Close();
+    reply_ = {};
+    if (close_ || !keep_alive_) return Drain();
+    WaitForRequest();
+  }
+
+  // Stops sending, then discards what the client still sends for a moment (at most kDrainBytes),
+  // so it reads the reply instead of a connection reset.
+  void Drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(milliseconds(kDrainTimeoutMs));
+    buffer_.clear();
+    DrainSome();
+  }
+  void DrainSome() {
+    if (drained_ >= kDrainBytes) return Close();
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->drained_ += n;
+                              self->buffer_.clear();
+                              self->DrainSome();
+                            });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& srv_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> header_;
+  std::optional<http::request_parser<http::string_body>> body_;
+  http::response<http::string_body> reply_;
+  Request req_;
+  Response res_;
+  const Route* route_ = nullptr;
+  std::string encoding_;
+  size_t limit_ = 0;
+  bool key_in_body_ = false;
+  bool keep_alive_ = false;
+  bool close_ = false;
+  unsigned version_ = 11;
+  size_t drained_ = 0;
+  uint64_t reserved_ = 0;  // this request's share of body_bytes_in_flight
+};
 
 }  // namespace
 
-json QueryJson(const httplib::Request& req) {
-  json q = json::object();
-  for (const auto& [k, v] : req.params) q[k] = v;
-  return q;
-}
-
-httplib::Server::Handler Admin(Engine& eng, AdminHandler handler) {
-  return [&eng, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    if (!eng.CheckKey(BearerToken(req), "admin")) {
-      return ReplyError(res, Status::Unauthenticated(
-                                 "this endpoint needs an admin token: send 'Authorization: Bearer "
-                                 "<token>' (create one with `signpost keys create --kind admin`)"));
+void Server::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open()) return;
+    if (ec) {
+      // Out of descriptors and the like: wait a moment instead of spinning.
+      accept_retry.expires_after(milliseconds(50));
+      return accept_retry.async_wait([this](beast::error_code) { Accept(); });
     }
-    Result<json> r = handler(req);
-    if (!r.ok()) return ReplyError(res, r.status());
-    Reply(res, 200, *r);
-  };
+    if (open_connections.load(std::memory_order_relaxed) >= options.max_connections) {
+      refused_connections.fetch_add(1, std::memory_order_relaxed);
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // replies go out at once (no Nagle wait)
+      std::make_shared<Session>(std::move(socket), *this)->Start();
+    }
+    Accept();
+  });
 }
-
-struct Server::Routes {
-  httplib::Server http;
-  std::atomic<uint64_t> requests{0};
-};
 
 Server::Server(Engine& engine, ServerOptions options)
-    : engine_(engine), options_(std::move(options)), routes_(std::make_unique<Routes>()) {
-  auto& svr = routes_->http;
-  Engine& eng = engine_;
-  const int threads = options_.threads;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_payload_max_length(8 << 20);  // larger bodies get the engine's named-limit error first
-  svr.set_keep_alive_max_count(100000);
-  svr.set_tcp_nodelay(true);  // replies go out at once (no Nagle wait on a delayed ACK)
-
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("request failed: {}", what);
-    ReplyError(res, Status::Internal(what));
-  });
-
-  // ---- ingest: Segment's HTTP tracking API ---------------------------------------------------
-  svr.Post(R"(/v1/(track|identify|alias|page|screen|group|batch|import))",
-           [&eng](const httplib::Request& req, httplib::Response& res) {
-             std::string endpoint = req.matches[1];
-             if (endpoint == "import") endpoint = "batch";  // Segment's alias of /v1/batch
-             auto outcome = eng.IngestHttp(endpoint, req.body, BasicUser(req));
-             if (!outcome.ok()) return ReplyError(res, outcome.status());
-             json rejected = json::array();
-             for (const auto& r : outcome->rejections) rejected.push_back(RejectionJson(r));
-             const bool any_ok = outcome->accepted + outcome->duplicates > 0;
-             Reply(res, any_ok || rejected.empty() ? 200 : 400,
-                   {{"success", any_ok || rejected.empty()},
-                    {"accepted", outcome->accepted},
-                    {"duplicates", outcome->duplicates},
-                    {"rejected", rejected}});
-           });
-
-  svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    Reply(res, 200, {{"status", "ok"}});
-  });
-  svr.Get("/metrics", [&eng](const httplib::Request&, httplib::Response& res) {
-    res.set_content(eng.MetricsText(), "text/plain; version=0.0.4");
-  });
-
-  // ---- admin API: needs an admin token -------------------------------------------------------
-  auto admin = [&eng](AdminHandler handler) { return Admin(eng, std::move(handler)); };
-  svr.Get(R"(/api/profiles/([^/]+))", admin([&eng](const httplib::Request& req) {
-            return eng.Profile(req.matches[1].str());
-          }));
-  svr.Get(R"(/api/profiles/([^/]+)/events)", admin([&eng](const httplib::Request& req) {
-            size_t limit = req.has_param("limit") ? std::stoul(req.get_param_value("limit")) : 1000;
-            return eng.ProfileEvents(req.matches[1].str(), limit);
-          }));
-  svr.Get("/api/deadletters", admin([&eng](const httplib::Request& req) {
-            size_t limit = req.has_param("limit") ? std::stoul(req.get_param_value("limit")) : 100;
-            return eng.ListDeadLetters(limit);
-          }));
-  svr.Post("/api/definitions", admin([&eng](const httplib::Request& req) {
-             std::string note = req.has_param("note") ? req.get_param_value("note") : "";
-             return eng.Apply(req.body, note);
-           }));
-  svr.Get(R"(/api/definitions/([a-z]+))", admin([&eng](const httplib::Request& req) {
-            return eng.ListDefinitions(req.matches[1].str());
-          }));
-  svr.Get("/api/funnels", admin([&eng](const httplib::Request&) {
-            return eng.ListDefinitions("funnel");
-          }));
-  svr.Get(R"(/api/funnels/([^/]+)/report)", admin([&eng](const httplib::Request& req) {
-            return eng.Funnel(req.matches[1].str(), QueryJson(req));
-          }));
-  svr.Post("/api/funnels/query", admin([&eng](const httplib::Request& req) -> Result<json> {
-             json q = json::parse(req.body, nullptr, false);
-             if (q.is_discarded() || !q.is_object())
-               return Status::InvalidArgument("body: expected a JSON object with the funnel query");
-             return eng.Funnel("", q);
-           }));
-  svr.Get(R"(/api/funnels/([^/]+)/people)", admin([&eng](const httplib::Request& req) {
-            return eng.FunnelPeople(req.matches[1].str(), QueryJson(req));
-          }));
-  svr.Post(R"(/api/funnels/([^/]+)/people/segment)",
-           admin([&eng](const httplib::Request& req) -> Result<json> {
-             // The new segment's name is `name` (then `segment` filters the funnel as in a report),
-             // or `segment` alone (then it is only the name, not a filter).
-             json q = QueryJson(req);
-             std::string name;
-             if (q.contains("name")) {
-               name = q["name"];
-               q.erase("name");
-             } else if (q.contains("segment")) {
-               name = q["segment"];
-               q.erase("segment");
-             }
-             if (name.empty()) return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
-             return eng.SaveFunnelPeople(req.matches[1].str(), q, name);
-           }));
-  svr.Get(R"(/api/profiles/([^/]+)/funnels/([^/]+)/last-step)",
-          admin([&eng](const httplib::Request& req) {
-            return eng.LastCompletedStep(req.matches[2].str(), req.matches[1].str());
-          }));
-
-  AddSegmentRoutes(svr, eng);
-  AddDeliveryRoutes(svr, eng);
-  AddJourneyRoutes(svr, eng);
-  AddExperimentRoutes(svr, eng);
-
-  if (!options_.web_root.empty()) svr.set_mount_point("/", options_.web_root);
-
-  svr.set_logger([this](const httplib::Request&, const httplib::Response&) {
-    routes_->requests.fetch_add(1, std::memory_order_relaxed);
+    : impl_(std::make_unique<Impl>(engine, std::move(options))) {
+  Router& r = impl_->router;
+  Impl* impl = impl_.get();
+  AddCoreRoutes(r, engine);
+  AddSegmentRoutes(r, engine);
+  AddDeliveryRoutes(r, engine);
+  AddJourneyRoutes(r, engine);
+  AddExperimentRoutes(r, engine);
+  r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
+    res.content_type = "text/plain; version=0.0.4";
+    res.body = impl->engine.MetricsText();
+    res.body += fmt::format(
+        "# HELP signpost_http_requests_total HTTP requests answered (refused ones included).\n"
+        "# TYPE signpost_http_requests_total counter\nsignpost_http_requests_total {}\n"
+        "# HELP signpost_http_refused_requests_total Requests refused at the edge (limits, "
+        "credentials, deadlines).\n"
+        "# TYPE signpost_http_refused_requests_total counter\nsignpost_http_refused_requests_total {}\n"
+        "# HELP signpost_http_connections_open Connections open now.\n"
+        "# TYPE signpost_http_connections_open gauge\nsignpost_http_connections_open {}\n"
+        "# HELP signpost_http_refused_connections_total Connections closed at once (over the limit).\n"
+        "# TYPE signpost_http_refused_connections_total counter\nsignpost_http_refused_connections_total {}\n",
+        impl->requests.load(), impl->refused_requests.load(), impl->open_connections.load(),
+        impl->refused_connections.load());
   });
 }
 
@@ -215,30 +418,43 @@ Server::~Server() { Stop(); }
 
 Status Server::Bind() {
   if (port_ != 0) return Status::Ok();
-  auto& svr = routes_->http;
-  if (options_.port == 0) {
-    port_ = svr.bind_to_any_port(options_.host);
-  } else if (svr.bind_to_port(options_.host, options_.port)) {
-    port_ = options_.port;
-  }
-  if (port_ <= 0) {
-    port_ = 0;
+  auto fail = [this] {
     return Status::IoError(fmt::format(
         "cannot listen on {}:{}: the port is in use or the address is not local; pick another "
-        "with --port", options_.host, options_.port));
+        "with --port", impl_->options.host, impl_->options.port));
+  };
+  beast::error_code ec;
+  const auto address = net::ip::make_address(impl_->options.host, ec);
+  if (ec) return fail();
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    a.close(ec);
+    return fail();
   }
+  port_ = a.local_endpoint(ec).port();
   return Status::Ok();
 }
 
 Status Server::Run() {
   SP_RETURN_IF_ERROR(Bind());
-  if (!routes_->http.listen_after_bind())
-    return Status::IoError("the server stopped unexpectedly while listening");
+  if (impl_->stopped.load()) return Status::Ok();
+  impl_->Accept();
+  std::vector<std::thread> extra;
+  for (int i = 1; i < impl_->options.io_threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : extra) t.join();
   return Status::Ok();
 }
 
 void Server::Stop() {
-  if (routes_) routes_->http.stop();
+  if (!impl_) return;
+  impl_->stopped.store(true);
+  impl_->ioc.stop();
 }
 
 }  // namespace signpost::api

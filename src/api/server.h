@@ -1,10 +1,17 @@
-// The HTTP server: Segment-compatible ingest (/v1/*), the admin API (/api/*), tracking-free
-// health and metrics endpoints, and the dashboard's static files. Thin: every route parses the
-// request, calls one Engine method, and turns its Result into a JSON reply. Exceptions and Status
-// codes become HTTP status codes here and nowhere else.
+// The HTTP server: Segment-compatible ingest (/v1/*), the admin API (/api/*), health, readiness and
+// metrics endpoints, and the dashboard's static files. An asynchronous Boost.Beast server whose
+// edge bounds everything a client controls before any engine work: header size and count, the
+// body for every framing (Content-Length or chunked), the decompressed size, how long a header and
+// a body may take (deadlines that do not restart per byte), idle keep-alive time, and the number
+// of connections. Credentials are checked after the header and before the body is read.
+//
+// Threads: a few I/O threads run every connection (a slow client holds none of them); handlers
+// that call the engine run on a bounded worker pool and their reply is written back on the
+// connection's strand, so slow reports never delay /healthz. Exceptions and Status codes become
+// HTTP status codes here and nowhere else. See src/api/README.md.
 #pragma once
 
-#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -16,8 +23,28 @@ namespace signpost::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // interface to bind; default loopback only
   int port = 8080;                 // 0 = any free port (see Server::port())
-  int threads = 8;                 // worker threads serving requests
+  int threads = 8;                 // worker threads running handlers that call the engine
+  int io_threads = 2;              // threads running the connections (reads, writes, timers)
   std::string web_root;            // folder of the built dashboard; "" = no dashboard
+  size_t max_connections = 1024;   // beyond this, a new connection is closed at once
+  size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
+  size_t max_header_count = 100;        // header fields; over → 431
+  // Body bytes as received and after decompression; over → 413 naming the limit. Default 8 MiB:
+  // bodies up to it reach the engine, whose named limits (500 KiB a batch) answer first.
+  size_t max_body_bytes = 8 << 20;
+  // A /v1/* request without an Authorization header may carry its write key inside the body; such
+  // a body is read only up to this size (default 64 KiB), larger ones get 401 unread.
+  size_t unauthenticated_body_bytes = 64 * 1024;
+  // All bodies being read or handled at once, as declared (chunked: max_body_bytes) plus
+  // max_body_bytes for a compressed one's decoded copy; a body over it gets 503 + Retry-After.
+  // Default 128 MiB: what bounds the server's memory when many clients send at once.
+  size_t max_body_bytes_in_flight = 128 << 20;
+  int header_timeout_ms = 10000;  // the whole header, from its first byte (not reset per byte)
+  int idle_timeout_ms = 5000;     // a keep-alive connection waiting for its next request
+  // The body's deadline: body_timeout_ms plus one second per body_min_rate bytes of its declared
+  // length (chunked: of max_body_bytes). Defaults 10 s and 64 KiB/s.
+  int body_timeout_ms = 10000;
+  size_t body_min_rate = 64 * 1024;
 };
 
 class Server {
@@ -36,15 +63,14 @@ class Server {
   // The bound port (valid after Bind()).
   int port() const { return port_; }
 
+  struct Impl;  // internal to server.cc
+
  private:
-  struct Routes;
-  Engine& engine_;
-  ServerOptions options_;
-  std::unique_ptr<Routes> routes_;
+  std::unique_ptr<Impl> impl_;
   int port_ = 0;
 };
 
-// Maps a Status code to the HTTP status it is answered with (400, 401, 404, 409, 413, 500...).
+// Maps a Status code to the HTTP status it is answered with (400, 401, 404, 409, 500...).
 int HttpStatusFor(Code code);
 
 }  // namespace signpost::api

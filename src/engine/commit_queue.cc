@@ -27,6 +27,11 @@ std::future<Result<IngestOutcome>> CommitQueue::Submit(std::vector<Event> events
   return future;
 }
 
+Status CommitQueue::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
 void CommitQueue::WriterLoop() {
   std::vector<Pending> group;
   std::vector<Event> events;
@@ -56,6 +61,10 @@ void CommitQueue::WriterLoop() {
     }
     std::vector<std::string> refused;
     Status s = events.empty() ? Status::Ok() : commit_(events, refused);
+    if (!events.empty()) {
+      std::lock_guard lock(mu_);
+      last_error_ = s;
+    }
     size_t at = 0;
     for (size_t i = 0; i < group.size(); ++i) {
       if (!s.ok()) {

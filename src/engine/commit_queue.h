@@ -35,6 +35,9 @@ class CommitQueue {
   // from the seq the commit assigned) or with the commit's error. Thread-safe.
   std::future<Result<IngestOutcome>> Submit(std::vector<Event> events);
 
+  // The error of the last commit, ok when it succeeded (or none ran yet). Thread-safe.
+  Status last_error() const;
+
  private:
   struct Pending {
     std::vector<Event> events;
@@ -44,10 +47,11 @@ class CommitQueue {
 
   CommitFn commit_;
   size_t max_group_events_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> pending_;
   bool stopping_ = false;
+  Status last_error_;  // guarded by mu_
   std::thread writer_;
 };
 

@@ -66,5 +66,19 @@ TEST(CommitQueue, ACommitErrorReachesEverySubmissionOfTheGroup) {
   EXPECT_EQ(r.status().code(), Code::kIoError);
 }
 
+// /readyz reads this: a failing disk makes the server not ready until a write succeeds again.
+TEST(CommitQueue, TheLastWriteErrorIsKeptUntilAWriteSucceeds) {
+  std::atomic<bool> fail{false};
+  CommitQueue q([&fail](auto&, auto&) { return fail ? Status::IoError("disk full") : Status::Ok(); });
+  EXPECT_TRUE(q.last_error().ok());
+  fail = true;
+  ASSERT_FALSE(q.Submit({WithId("1")}).get().ok());
+  EXPECT_EQ(q.last_error().code(), Code::kIoError);
+  EXPECT_NE(q.last_error().message().find("disk full"), std::string::npos);
+  fail = false;
+  ASSERT_TRUE(q.Submit({WithId("2")}).get().ok());
+  EXPECT_TRUE(q.last_error().ok());
+}
+
 }  // namespace
 }  // namespace signpost::engine

@@ -134,6 +134,13 @@ uint64_t Engine::EventCount() const { return impl_->store().EventCount(); }
 
 const Clock& Engine::clock() const { return *impl_->clock; }
 
+Status Engine::Ready() const {
+  if (!impl_->commits) return Status::FailedPrecondition("the store is closed");
+  Status s = impl_->commits->last_error();
+  if (s.ok()) return s;
+  return Status(s.code(), "the last write failed: " + s.message());
+}
+
 std::string Engine::MetricsText() const {
   const Impl& m = *impl_;
   std::string out;

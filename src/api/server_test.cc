@@ -1,0 +1,386 @@
+// The HTTP edge over real sockets: credentials before the body, every limit answered with its
+// status (401, 413, 415, 431, 400) without reading what is over it, deadlines that do not restart
+// per byte, the connection limit, the probes, keys managed while serving, and static files that
+// never leave the web root.
+#include "api/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "api/base64.h"
+
+namespace signpost::api {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{10, 0};  // "not hung" bound
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+bool SendAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    data.remove_prefix(n);
+  }
+  return true;
+}
+
+// Everything the server sends until it closes (or 10 s pass).
+std::string ReadToClose(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+// Sends `request` on a new connection and returns what comes back before the close.
+std::string Exchange(int port, std::string_view request) {
+  int fd = Connect(port);
+  SendAll(fd, request);
+  std::string out = ReadToClose(fd);
+  ::close(fd);
+  return out;
+}
+
+std::string Gzip(std::string_view in) {
+  z_stream z{};
+  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, in.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = in.size();
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = out.size();
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string Basic(const std::string& user) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string in = user + ":", out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kAlphabet[v & 63] : '=';
+  }
+  return "Basic " + out;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("signpost-server-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_ / "web" / "assets");
+    std::ofstream(dir_ / "web" / "index.html") << "<html>dashboard</html>";
+    std::ofstream(dir_ / "web" / "assets" / "app.js") << "console.log(1)";
+    std::ofstream(dir_ / "secret.txt") << "secret";
+    EngineOptions o;
+    o.data_dir = (dir_ / "data").string();
+    o.sync = false;
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+    write_ = (*engine_->CreateKey("write", "t"))["token"];
+    admin_ = (*engine_->CreateKey("admin", "t"))["token"];
+  }
+  void Start(ServerOptions so = {}) {
+    so.port = 0;
+    so.threads = 2;
+    so.web_root = (dir_ / "web").string();
+    server_ = std::make_unique<Server>(*engine_, so);
+    ASSERT_TRUE(server_->Bind().ok());
+    port_ = server_->port();
+    serving_ = std::thread([this] { (void)server_->Run(); });
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Stop();
+      serving_.join();
+      server_.reset();
+    }
+    engine_.reset();
+    fs::remove_all(dir_);
+  }
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(10);
+    return c;
+  }
+  httplib::Headers Admin() { return {{"Authorization", "Bearer " + admin_}}; }
+
+  fs::path dir_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Server> server_;
+  std::thread serving_;
+  int port_ = 0;
+  std::string write_, admin_;
+};
+
+TEST_F(ServerTest, IngestWithTheKeyInTheHeaderOrInASmallBody) {
+  Start();
+  auto c = Client();
+  auto r = c.Post("/v1/track", {{"Authorization", Basic(write_)}},
+                  R"({"event":"A","userId":"ada","messageId":"m1"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["accepted"], 1);
+  r = c.Post("/v1/track", json{{"event", "A"}, {"userId", "ada"}, {"writeKey", write_}}.dump(),
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = c.Post("/v1/import", {{"Authorization", Basic(write_)}},
+             R"({"batch":[{"type":"track","event":"B","userId":"bo"}]})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = c.Post("/v1/track", {{"Authorization", Basic("wk_nope")}}, R"({"event":"A","userId":"x"})",
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(engine_->EventCount(), 3u);
+}
+
+TEST_F(ServerTest, AGzipBodyIsDecodedAndABombIsRefusedWith413) {
+  Start();
+  auto c = Client();
+  httplib::Headers h = {{"Authorization", Basic(write_)}, {"Content-Encoding", "gzip"}};
+  auto r = c.Post("/v1/batch", h, Gzip(R"({"batch":[{"type":"track","event":"Z","userId":"z"}]})"),
+                  "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = c.Post("/v1/batch", h, Gzip(std::string(64 << 20, ' ')), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("max_body_bytes"), std::string::npos) << r->body;
+  h = {{"Authorization", Basic(write_)}, {"Content-Encoding", "zstd"}};
+  r = c.Post("/v1/batch", h, "x", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415);
+  EXPECT_NE(r->body.find("gzip, deflate, br"), std::string::npos) << r->body;
+}
+
+// Regression: a body without credentials was read whole (300 MB chunked: 600 MB of RSS) before
+// the 401. Now the 401 comes after the header, and the body is never read.
+TEST_F(ServerTest, NoCredentialsIsA401BeforeTheBodyIsRead) {
+  Start();
+  std::string reply = Exchange(port_, "POST /api/definitions HTTP/1.1\r\nHost: x\r\n"
+                                      "Content-Length: 300000000\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+  reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "100000\r\n" + std::string(70000, 'x'));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+  EXPECT_NE(reply.find("Basic auth username"), std::string::npos) << reply;
+  reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+}
+
+TEST_F(ServerTest, BodiesOverTheLimitAre413ForEveryFraming) {
+  Start();
+  const std::string auth = "Authorization: " + Basic(write_) + "\r\n";
+  std::string reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth +
+                                          "Content-Length: 9000000\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply;
+  EXPECT_NE(reply.find("max_body_bytes = 8388608"), std::string::npos) << reply;
+  // Chunked: the server answers once the chunks pass the limit, without waiting for the end.
+  int fd = Connect(port_);
+  SendAll(fd, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n");
+  const std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
+  for (int i = 0; i < 9 && SendAll(fd, chunk); ++i) {}
+  reply = ReadToClose(fd);
+  ::close(fd);
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply.substr(0, 200);
+}
+
+// Regression: a million headers got a 200.
+TEST_F(ServerTest, TooManyOrTooLargeHeadersAre431) {
+  Start();
+  std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 150; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
+  std::string reply = Exchange(port_, many + "\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 431") << reply;
+  EXPECT_NE(reply.find("max_header_count = 100"), std::string::npos) << reply;
+  reply = Exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 431") << reply;
+}
+
+// Regression: 200,000 nested '[' on /api/segments/x/members crashed the server.
+TEST_F(ServerTest, DeepJsonIsA400AndTheServerStaysUp) {
+  Start();
+  auto c = Client();
+  for (const std::string& body : {std::string(200000, '['),
+                                  "{\"ids\":" + std::string(200000, '[') + std::string(200000, ']') + "}"}) {
+    auto r = c.Post("/api/segments/x/members", Admin(), body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_NE(r->body.find("deeper than 64"), std::string::npos) << r->body.substr(0, 300);
+  }
+  auto h = c.Get("/healthz");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+}
+
+// Regression: ?limit=abc answered 500.
+TEST_F(ServerTest, QueryIntegersAre400NamingTheParameter) {
+  Start();
+  auto c = Client();
+  for (const char* path : {"/api/deadletters?limit=abc", "/api/profiles/ada/events?limit=abc",
+                           "/api/outbox?limit=-1"}) {
+    auto r = c.Get(path, Admin());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << path;
+    EXPECT_NE(r->body.find("limit: expected a whole number"), std::string::npos) << r->body;
+  }
+  auto r = c.Get("/api/deadletters?limit=5", Admin());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServerTest, TheAdminTokenCountsOnlyInTheAuthorizationHeader) {
+  Start();
+  auto c = Client();
+  auto r = c.Get(("/api/deadletters?token=" + admin_).c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = c.Get("/api/deadletters", Admin());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServerTest, KeysAreCreatedListedAndRevokedWhileServing) {
+  Start();
+  auto c = Client();
+  auto made = c.Post("/api/keys", Admin(), R"({"kind":"write","name":"site"})", "application/json");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 200) << made->body;
+  const std::string token = json::parse(made->body)["token"];
+  auto track = [&] {
+    auto r = c.Post("/v1/track", {{"Authorization", Basic(token)}}, R"({"event":"A","userId":"k"})",
+                    "application/json");
+    return r ? r->status : -1;
+  };
+  EXPECT_EQ(track(), 200);
+  auto list = c.Get("/api/keys", Admin());
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->body.find(token), std::string::npos) << "a listing shows prefixes, not tokens";
+  EXPECT_NE(list->body.find(token.substr(0, 12)), std::string::npos);
+  auto revoked = c.Delete(("/api/keys/" + token).c_str(), Admin());
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 200) << revoked->body;
+  EXPECT_EQ(track(), 401);
+  auto bad = c.Post("/api/keys", Admin(), R"({"kind":"root"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+}
+
+TEST_F(ServerTest, ProbesAndMetrics) {
+  Start();
+  auto c = Client();
+  auto h = c.Get("/healthz");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+  auto ready = c.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  auto m = c.Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("signpost_http_requests_total"), std::string::npos);
+}
+
+TEST_F(ServerTest, StaticFilesStayInsideTheWebRoot) {
+  Start();
+  auto c = Client();
+  auto index = c.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, "<html>dashboard</html>");
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  auto js = c.Get("/assets/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt",
+                           "/assets/%2e%2e%2f%2e%2e%2fsecret.txt", "/nothing.js"}) {
+    std::string reply = Exchange(port_, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(reply.find("secret"), std::string::npos) << path;
+    EXPECT_TRUE(reply.substr(0, 12) == "HTTP/1.1 400" || reply.substr(0, 12) == "HTTP/1.1 404") << path << reply;
+  }
+}
+
+// Regression: 8 clients sending one header byte every 3 s held all 8 workers for 40 s. A header
+// now has one deadline from its first byte, and waiting clients hold no thread.
+TEST_F(ServerTest, SlowHeadersAreCutAtTheDeadlineAndHoldNoThread) {
+  ServerOptions so;
+  so.header_timeout_ms = 500;
+  Start(so);
+  std::vector<int> slow;
+  for (int i = 0; i < 12; ++i) {
+    slow.push_back(Connect(port_));
+    SendAll(slow.back(), "G");
+  }
+  auto c = Client();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 8; ++i) {
+    for (int fd : slow) SendAll(fd, "E");  // a byte each round: the deadline must not restart
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto h = c.Get("/healthz");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200);
+  }
+  for (int fd : slow) {
+    std::string rest = ReadToClose(fd);  // closed by the server
+    EXPECT_EQ(rest, "");
+    ::close(fd);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+}
+
+TEST_F(ServerTest, ConnectionsOverTheLimitAreClosedAtOnce) {
+  ServerOptions so;
+  so.max_connections = 4;
+  Start(so);
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(Connect(port_));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::string reply = Exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(reply, "");
+  for (int fd : idle) ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto h = Client().Get("/healthz");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+}
+
+}  // namespace
+}  // namespace signpost::api
