@@ -44,4 +44,8 @@ struct JsonFault {
 // over kMaxJsonDepth, or a syntax error (with its byte offset). nullopt when it finds none.
 std::optional<JsonFault> FindJsonFault(std::string_view text);
 
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so it can be shown in
+// a JSON reply (the dead-letter listing, a reason quoting input). Valid text comes back unchanged.
+std::string ToValidUtf8(std::string_view text);
+
 }  // namespace signpost::ingest
