@@ -55,7 +55,8 @@ std::optional<ItemError> CheckTimeBounds(const ItemTimes& times, TimeMs timestam
                                         FormatIso8601(timestamp),
                                         FormatIso8601(limits.min_event_time))};
   }
-  if (timestamp > received_at + limits.max_future_skew_ms) {
+  // Differences, not sums: a huge configured skew must not overflow.
+  if (timestamp > received_at && timestamp - received_at > limits.max_future_skew_ms) {
     return ItemError{field, fmt::format("the event time {} is more than {} (max_future_skew) ahead "
                                         "of when it was received ({}): send the time the event "
                                         "happened, from a set clock",
@@ -63,7 +64,8 @@ std::optional<ItemError> CheckTimeBounds(const ItemTimes& times, TimeMs timestam
                                         DescribeSkew(limits.max_future_skew_ms),
                                         FormatIso8601(received_at))};
   }
-  if (times.received_at && *times.received_at > received_at + limits.max_future_skew_ms) {
+  if (times.received_at && *times.received_at > received_at &&
+      *times.received_at - received_at > limits.max_future_skew_ms) {
     return ItemError{"receivedAt",
                      fmt::format("`receivedAt` {} is more than {} (max_future_skew) ahead of the "
                                  "import time ({}): keep the receivedAt of the export",
