@@ -180,8 +180,10 @@ TEST_F(EngineIngestTest, ASquattedSystemIdNoLongerSuppressesTheRealSystemEvent) 
           "track", R"({"userId":"victim","event":"Nothing","messageId":")" + squat_id + "\"}", key);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       EXPECT_EQ(r->accepted, 0u);
-      ASSERT_EQ(r->rejections.size(), 1u);
-      EXPECT_EQ(r->rejections[0].field, "messageId");
+      EXPECT_EQ(r->rejections.size(), 1u);
+      if (!r->rejections.empty()) {
+        EXPECT_EQ(r->rejections[0].field, "messageId");
+      }
     }
     auto r = engine.IngestHttp(
         "track", R"({"userId":"victim","event":"Signed Up","messageId":"s1"})", key);
