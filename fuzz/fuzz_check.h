@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <simdjson.h>
+
 #include "ingest/parsed_events.h"
 
 namespace signpost::fuzz {
@@ -33,6 +35,9 @@ inline void CheckParsed(const ingest::ParsedEvents& parsed) {
   for (const Rejection& r : parsed.rejections) {
     Check(!r.location.empty(), "rejection without location");
     Check(!r.reason.empty(), "rejection without reason");
+    // Field and reason go into JSON replies: they must be valid UTF-8 whatever the input.
+    Check(simdjson::validate_utf8(r.field.data(), r.field.size()), "rejection field not UTF-8");
+    Check(simdjson::validate_utf8(r.reason.data(), r.reason.size()), "rejection reason not UTF-8");
     Check(r.raw.size() <= ingest::kMaxRejectionRawBytes, "rejection raw text not cut");
   }
 }

@@ -24,6 +24,11 @@ struct EngineOptions {
   size_t max_event_bytes = 32 * 1024;
   size_t max_batch_bytes = 500 * 1024;
   size_t max_batch_events = 2500;
+  // An ingested event whose time is more than this ahead of when it was received is refused (a
+  // rejection naming the time field, dead-lettered): a device clock years ahead, year 9999.
+  // Default one day (time zones and drifting clocks stay fine); `serve`/`import --max-future-skew`.
+  // Times before 2000-01-01 are refused too (src/ingest/README.md "Time").
+  DurationMs max_future_skew_ms = kDayMs;
   // Import reads files in chunks of this many bytes; each chunk is one durable write. Default 8 MiB.
   size_t import_chunk_bytes = 8 << 20;
   // Delivery (src/delivery/README.md). The base URL at which mail clients reach this server: open

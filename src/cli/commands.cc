@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/server.h"
+#include "base/duration.h"
 #include "cli/command_support.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
@@ -70,12 +71,22 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--public-url", *public_url,
                   "Base URL mail clients reach this server at (tracking pixels and links)")
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url] {
+  auto future_skew = std::make_shared<std::string>("1d");
+  cmd->add_option("--max-future-skew", *future_skew,
+                  "Refuse events timed more than this ahead of their receipt (e.g. 1h, 1d)")
+      ->capture_default_str();
+  cmd->callback([&g, opts, public_url, future_skew] {
     spdlog::set_level(spdlog::level::info);
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
     engine_options.public_url = *public_url;
     engine_options.delivery_thread = true;
+    Result<DurationMs> skew = ParseDuration(*future_skew);
+    if (!skew.ok()) {
+      g.exit_code = PrintError(Status::InvalidArgument("--max-future-skew: " + skew.status().message()));
+      return;
+    }
+    engine_options.max_future_skew_ms = *skew;
     auto opened = Engine::Open(engine_options);
     if (!opened.ok()) {
       g.exit_code = PrintError(opened.status());

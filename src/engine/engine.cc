@@ -42,6 +42,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->options = options;
   impl->clock = options.clock ? options.clock : &impl->system_clock;
   impl->limits = {options.max_event_bytes, options.max_batch_bytes, options.max_batch_events};
+  impl->limits.max_future_skew_ms = options.max_future_skew_ms;
   store::StoreOptions so;
   so.dir = options.data_dir;
   so.sync = options.sync;

@@ -6,6 +6,7 @@
 
 #include "engine/engine_impl.h"
 #include "engine/event_json.h"
+#include "ingest/json_scan.h"
 
 namespace signpost {
 
@@ -67,13 +68,27 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
                     : "the write key is unknown or revoked: create one with `signpost keys "
                       "create --kind write`");
   }
+  const std::string source = fmt::format("{}{}", kHttpSource, endpoint);
   if (!parsed.ok()) {
     ++m.refused_requests;
+    // Kept as a dead letter too (the start of the body, its size in the reason), so a sender's
+    // malformed or oversized requests can be seen and fixed; identical bodies are kept once.
+    Rejection whole;
+    whole.location = "body";
+    whole.reason = fmt::format(
+        "{} (the request body was {} bytes{})", parsed.status().message(), body.size(),
+        body.size() > ingest::kMaxRejectionRawBytes ? "; its first 64 KiB are kept" : "");
+    whole.raw = std::string(body.substr(0, ingest::kMaxRejectionRawBytes));
+    Status kept = m.store().AddDeadLetters({whole}, source, m.clock->NowMs()).status();
+    if (!kept.ok()) return kept;
     return parsed.status();
   }
-  return m.Submit(std::move(parsed).value(), fmt::format("{}{}", kHttpSource, endpoint));
+  return m.Submit(std::move(parsed).value(), source);
 }
 
+// The engine's own events (journeys, delivery outcomes, opens and clicks, goals) go straight to the
+// commit queue: they carry the reserved names and "sp:" ids that every outside path refuses
+// (ingest::CompleteEvent), so they must never pass through a parser.
 Result<IngestOutcome> Engine::Impl::RecordSystemEvents(std::vector<Event> events) {
   if (events.empty()) return IngestOutcome{};
   return commits->Submit(std::move(events)).get();
@@ -181,9 +196,10 @@ Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
                    {"source", d.source},
                    {"at", d.at},
                    {"location", d.rejection.location},
-                   {"field", d.rejection.field},
-                   {"reason", d.rejection.reason},
-                   {"raw", d.rejection.raw}});
+                   {"field", ingest::ToValidUtf8(d.rejection.field)},
+                   {"reason", ingest::ToValidUtf8(d.rejection.reason)},
+                   // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
+                   {"raw", ingest::ToValidUtf8(d.rejection.raw)}});
   }
   return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
 }
@@ -214,12 +230,19 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
     ingest::ParsedEvents parsed;
     if (src.rfind(kHttpSource, 0) == 0) {
       std::string_view endpoint = src.substr(kHttpSource.size());
-      // A batch item is an event object of its own; any other endpoint's raw text is its body.
-      auto r = ingest::ParseHttpBody(endpoint == "batch" ? "batch" : endpoint,
-                                     endpoint == "batch" ? "{\"batch\":[" + d.rejection.raw + "]}"
-                                                         : d.rejection.raw,
+      // A batch item is an event object of its own; any other endpoint's raw text, and a whole
+      // refused batch request (location "body"), is the body.
+      const bool item = endpoint == "batch" && d.rejection.location != "body";
+      auto r = ingest::ParseHttpBody(endpoint,
+                                     item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw,
                                      now, m.limits);
-      if (r.ok()) parsed = std::move(r).value();
+      if (!r.ok()) {  // still refused as a whole: it stays, with today's reason
+        Rejection still = d.rejection;
+        still.reason = r.status().message();
+        total.rejections.push_back(std::move(still));
+        continue;
+      }
+      parsed = std::move(r).value();
     } else if (src.rfind(kCsvSource, 0) == 0) {
       ingest::CsvParser csv(now, m.limits);
       csv.Feed(d.rejection.raw, parsed);

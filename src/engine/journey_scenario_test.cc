@@ -169,7 +169,22 @@ TEST_P(JourneyScenarioTest, Runs) {
     if (at - 1 > clock_.NowMs()) clock_.Set(at - 1);
     ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
     clock_.Set(at);
-    if (item.contains("track") || item.contains("identify")) {
+    if (item.contains("track") &&
+        system_events::IsReserved(item["track"]["event"].get<std::string>())) {
+      // What the engine itself records (an open from the tracking endpoint): a write key may not
+      // send these (issue 11), so it enters the way the engine's own events do, unparsed.
+      const json& e = item["track"];
+      Event ev;
+      ev.type = EventType::kTrack;
+      ev.event = e["event"].get<std::string>();
+      const std::string identity = Identity(e);
+      (identity.rfind("user:", 0) == 0 ? ev.user_id : ev.anonymous_id) = identity.substr(5);
+      if (e.contains("properties")) ev.properties = e["properties"].dump();
+      ev.message_id = e.contains("id") ? e["id"].get<std::string>() : "scenario-" + item["at"].get<std::string>() + "-" + identity;
+      ev.timestamp = ev.received_at = at;
+      auto r = engine_->IngestEvents({ev});
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    } else if (item.contains("track") || item.contains("identify")) {
       const bool track = item.contains("track");
       json e = track ? item["track"] : item["identify"];
       json body = {{"type", track ? "track" : "identify"}, {"timestamp", item["at"]}};

@@ -259,7 +259,7 @@ std::optional<ItemError> CsvParser::State::ReadRow(const CsvRecord& record, Even
     std::string json;
     if (AppendObject(roots[i], record.fields, json)) *objects[i] = std::move(json);
   }
-  return CompleteEvent(times, received_at, record.raw, event);
+  return CompleteEvent(times, received_at, limits, record.raw, event);
 }
 
 void CsvParser::State::OnRecord(CsvRecord& record) {

@@ -256,5 +256,27 @@ TEST(CsvParser, EmptyInputAndHeaderOnly) {
   EXPECT_TRUE(out.rejections.empty());
 }
 
+TEST(CsvParser, AnIntegerBeyond64BitsStaysAString) {
+  ParsedEvents out = ParseAll("userId,event,properties.big,properties.ok\n"
+                              "u,E,1180591620717411303424,18446744073709551615\n");
+  ASSERT_EQ(out.events.size(), 1u) << Describe(out);
+  EXPECT_EQ(out.events[0].properties,
+            R"({"big":"1180591620717411303424","ok":18446744073709551615})");
+}
+
+TEST(CsvParser, SystemNamesIdsAndFutureTimesAreRefused) {
+  ParsedEvents out = ParseAll(
+      "userId,event,messageId,timestamp\n"
+      "u,Message Opened,,\n"
+      "u,E,sp:j/1,\n"
+      "u,E,,9999-12-31T00:00:00Z\n"
+      "u,E,,2026-11-24T11:00:00Z\n");
+  ASSERT_EQ(out.events.size(), 1u) << Describe(out);
+  ASSERT_EQ(out.rejections.size(), 3u);
+  EXPECT_EQ(out.rejections[0].field, "event");
+  EXPECT_EQ(out.rejections[1].field, "messageId");
+  EXPECT_EQ(out.rejections[2].field, "timestamp");
+}
+
 }  // namespace
 }  // namespace signpost::ingest

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/parsed_events.h"
 #include "signpost/event.h"
 
 namespace signpost::ingest {
@@ -31,11 +32,15 @@ struct ItemTimes {
 //    groupId for group;
 //  - original = originalTimestamp, else timestamp; received = times.received_at, else
 //    `received_at`; timestamp = received - (sentAt - original) when both sentAt and original are
-//    known, else original, else received; the result must fall in years 0001-9999;
+//    known, else original, else received; the result must fall in years 0001-9999, not before
+//    limits.min_event_time and at most limits.max_future_skew_ms after `received_at` (the time
+//    signpost received it; an import's own receivedAt is held to the same bound);
+//  - refuses what only the engine may record: a reserved system event name
+//    (base/system_events.h) in `event` and a messageId with the system prefix "sp:";
 //  - sets messageId to GenerateMessageId(raw) when it is empty.
 // Returns nullopt on success, else the first rule broken. Thread-safe (no shared state).
 std::optional<ItemError> CompleteEvent(const ItemTimes& times, TimeMs received_at,
-                                       std::string_view raw, Event& event);
+                                       const Limits& limits, std::string_view raw, Event& event);
 
 // "track, identify, alias, page, screen, group": the valid `type` values, for messages.
 std::string_view ValidTypeNames();

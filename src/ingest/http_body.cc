@@ -6,6 +6,7 @@
 #include "base/time.h"
 #include "ingest/dom_writer.h"
 #include "ingest/json_item.h"
+#include "ingest/json_scan.h"
 #include "ingest/rejection_text.h"
 
 namespace signpost::ingest {
@@ -13,6 +14,8 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::object;
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -38,8 +41,32 @@ Result<bool> SharedObject(const object& root, std::string_view key, object& out)
   return true;
 }
 
-Result<ParsedEvents> ParseBatch(const object& root, TimeMs received_at, const Limits& limits,
-                                ParsedEvents parsed) {
+// One batch item (parsed) -> an event or a rejection at batch[index].
+void AddItem(element item, size_t index, const JsonItemDefaults& defaults, const Limits& limits,
+             ParsedEvents& parsed) {
+  const std::string raw = MinifiedJson(item);
+  std::string location = fmt::format("batch[{}]", index);
+  if (raw.size() > limits.max_event_bytes) {
+    parsed.rejections.push_back(MakeRejection(
+        std::move(location),
+        {"", fmt::format("the event is {} bytes (minified), over the limit {}: make properties "
+                         "smaller or split the data",
+                         raw.size(), DescribeByteLimit("max_event_bytes", limits.max_event_bytes))},
+        raw));
+    return;
+  }
+  Event event;
+  if (auto error = ParseJsonItem(item, raw, defaults, event)) {
+    parsed.rejections.push_back(MakeRejection(std::move(location), std::move(*error), raw));
+  } else {
+    parsed.events.push_back(std::move(event));
+  }
+}
+
+// `root` is the whole body, or (when `split` is set) the body with its batch emptied: its items
+// are then parsed one by one from `split`, so a bad one is refused alone.
+Result<ParsedEvents> ParseBatch(const object& root, const BatchSplit* split, TimeMs received_at,
+                                const Limits& limits, ParsedEvents parsed) {
   element batch_value;
   simdjson::dom::array batch;
   if (root.at_key("batch").get(batch_value)) {
@@ -50,7 +77,7 @@ Result<ParsedEvents> ParseBatch(const object& root, TimeMs received_at, const Li
     return Status::InvalidArgument(fmt::format("`batch` must be an array of events, got {}",
                                                JsonTypeName(batch_value)));
   }
-  const size_t count = batch.size();
+  const size_t count = split != nullptr ? split->items.size() : batch.size();
   if (count > limits.max_batch_events) {
     return Status::ResourceExhausted(fmt::format(
         "the batch has {} events, over the limit max_batch_events = {}: send at most {} per request",
@@ -58,6 +85,7 @@ Result<ParsedEvents> ParseBatch(const object& root, TimeMs received_at, const Li
   }
   JsonItemDefaults defaults;
   defaults.received_at = received_at;
+  defaults.limits = limits;
   object context, integrations;
   SP_ASSIGN_OR_RETURN(bool has_context, SharedObject(root, "context", context));
   SP_ASSIGN_OR_RETURN(bool has_integrations, SharedObject(root, "integrations", integrations));
@@ -78,25 +106,26 @@ Result<ParsedEvents> ParseBatch(const object& root, TimeMs received_at, const Li
   }
 
   parsed.events.reserve(count);
-  size_t index = 0;
-  for (element item : batch) {
-    const std::string raw = MinifiedJson(item);
-    std::string location = fmt::format("batch[{}]", index++);
-    if (raw.size() > limits.max_event_bytes) {
-      parsed.rejections.push_back(MakeRejection(
-          std::move(location),
-          {"", fmt::format("the event is {} bytes (minified), over the limit {}: make properties "
-                           "smaller or split the data",
-                           raw.size(), DescribeByteLimit("max_event_bytes", limits.max_event_bytes))},
-          raw));
+  if (split == nullptr) {
+    size_t index = 0;
+    for (element item : batch) AddItem(item, index++, defaults, limits, parsed);
+    return parsed;
+  }
+  simdjson::dom::parser item_parser;  // `root` lives in the caller's parser
+  for (size_t index = 0; index < count; ++index) {
+    const std::string_view text = split->items[index];
+    element item;
+    if (auto error = item_parser.parse(text.data(), text.size()).get(item)) {
+      std::optional<JsonFault> fault = FindJsonFault(text);
+      ItemError why = fault ? std::move(fault->error)
+                            : ItemError{"", fmt::format("the event is not valid JSON ({}): send "
+                                                        "each event as one JSON object",
+                                                        simdjson::error_message(error))};
+      parsed.rejections.push_back(
+          MakeRejection(fmt::format("batch[{}]", index), std::move(why), text));
       continue;
     }
-    Event event;
-    if (auto error = ParseJsonItem(item, raw, defaults, event)) {
-      parsed.rejections.push_back(MakeRejection(std::move(location), std::move(*error), raw));
-    } else {
-      parsed.events.push_back(std::move(event));
-    }
+    AddItem(item, index, defaults, limits, parsed);
   }
   return parsed;
 }
@@ -112,6 +141,7 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
         "unknown endpoint /v1/{}: use one of track, identify, alias, page, screen, group, batch",
         endpoint.substr(0, 64)));
   }
+  if (body.substr(0, kBom.size()) == kBom) body.remove_prefix(kBom.size());  // some clients add one
   if (IsBlank(body)) {
     return Status::InvalidArgument("the request body is empty: send one JSON object");
   }
@@ -128,7 +158,22 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
 
   simdjson::dom::parser parser;
   element root;
-  if (auto error = parser.parse(body.data(), body.size()).get(root)) return NotJson(error);
+  std::optional<BatchSplit> split;
+  if (auto error = parser.parse(body.data(), body.size()).get(root)) {
+    // A fault inside one item (bad UTF-8, a lone surrogate, 1e400, 2^70, depth) fails the whole
+    // document: refuse that item alone when the body's structure can still be followed.
+    if (is_batch) {
+      split = SplitBatch(body);
+      if (!split) return NotJson(error);
+      if (auto shell_error = parser.parse(split->shell).get(root)) return NotJson(shell_error);
+    } else {
+      std::optional<JsonFault> fault = FindJsonFault(body);
+      if (!fault || fault->syntax) return NotJson(error);
+      ParsedEvents parsed;
+      parsed.rejections.push_back(MakeRejection("body", std::move(fault->error), body));
+      return parsed;
+    }
+  }
   object root_object;
   if (root.get_object().get(root_object)) {
     return Status::InvalidArgument(fmt::format(
@@ -140,11 +185,15 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
   if (!root_object.at_key("writeKey").get_string().get(write_key)) {
     parsed.write_key = std::string(write_key);
   }
-  if (is_batch) return ParseBatch(root_object, received_at, limits, std::move(parsed));
+  if (is_batch) {
+    return ParseBatch(root_object, split ? &*split : nullptr, received_at, limits,
+                      std::move(parsed));
+  }
 
   JsonItemDefaults defaults;
   defaults.type = type;
   defaults.received_at = received_at;
+  defaults.limits = limits;
   const std::string raw = MinifiedJson(root);
   Event event;
   if (auto error = ParseJsonItem(root, raw, defaults, event)) {

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "ingest/message_id.h"
@@ -185,11 +186,12 @@ TEST(ParseHttpBody, BadDatesAreRejectionsNamingTheField) {
                                       {"originalTimestamp", "0000-01-01T00:00:00Z"}});
   EXPECT_EQ(year0.field, "originalTimestamp");
   EXPECT_THAT(year0.reason, HasSubstr("year 0"));
-  // Year 9999 alone is a valid date...
-  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "9999-12-31T23:59:59Z"}})
-                .timestamp,
-            At("9999-12-31T23:59:59Z"));
-  // ...but a skew correction that lands outside 0001-9999 is refused, naming sentAt.
+  // Year 9999 is a valid date, but far more than max_future_skew ahead of receipt: refused.
+  Rejection future =
+      Refused("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "9999-12-31T23:59:59Z"}});
+  EXPECT_EQ(future.field, "timestamp");
+  EXPECT_THAT(future.reason, HasSubstr("ahead of"));
+  // A skew correction that lands outside 0001-9999 is refused, naming sentAt.
   Rejection skew = Refused("track", {{"userId", "u"}, {"event", "E"},
                                      {"timestamp", "0001-01-01T00:00:00Z"},
                                      {"sentAt", "9999-12-31T00:00:00Z"}});
@@ -364,8 +366,9 @@ TEST(ParseHttpBody, WholeRequestErrors) {
       {"track", R"({"userId":"u",})", "not valid JSON"},
       {"track", "[1,2]", "must be a JSON object, got an array"},
       {"track", "\"text\"", "must be a JSON object, got a string"},
-      {"track", "{\"userId\":\"\xff\xfe\",\"event\":\"E\"}", "UTF-8"},
-      {"track", "{\"userId\":\"\xc3\",\"event\":\"E\"}", "UTF-8"},
+      {"batch", R"({"batch":[{"type":"track"})", "not valid JSON"},  // truncated batch
+      {"batch", R"({"batch":[{"type":"track"}]} x)", "not valid JSON"},
+      {"batch", "{\"batch\":[],\"context\":{\"a\":\"\xff\"}}", "UTF-8"},
       {"batch", "{}", "needs `batch`"},
       {"batch", R"({"batch":{"type":"track"}})", "`batch` must be an array of events, got an object"},
       {"batch", R"({"batch":[],"context":[1]})", "top-level `context` must be a JSON object"},
@@ -392,6 +395,166 @@ TEST(ParseHttpBody, RejectedItemKeepsTheRawText) {
   ParsedEvents parsed = Parse("track", body);
   ASSERT_EQ(parsed.rejections.size(), 1u);
   EXPECT_EQ(parsed.rejections[0].raw, body);
+}
+
+// ---- one bad item never costs the good ones (issue 11, defect 6) ----------------------------
+
+const std::string kGoodA = R"({"type":"track","userId":"u","event":"A","messageId":"a"})";
+const std::string kGoodB = R"({"type":"track","userId":"u","event":"B","messageId":"b"})";
+
+// A batch of kGoodA, `bad`, kGoodB: both good items stored, `bad` refused naming `field`.
+void ExpectOnlyTheMiddleItemRefused(const std::string& bad, std::string_view field,
+                                    std::string_view reason) {
+  SCOPED_TRACE(bad.substr(0, 120));
+  ParsedEvents parsed = Parse("batch", R"({"batch":[)" + kGoodA + ",\n " + bad + " ,\n" + kGoodB + "]}");
+  ASSERT_EQ(parsed.events.size(), 2u) << Describe(parsed);
+  EXPECT_EQ(parsed.events[0].event, "A");
+  EXPECT_EQ(parsed.events[1].event, "B");
+  ASSERT_EQ(parsed.rejections.size(), 1u);
+  EXPECT_EQ(parsed.rejections[0].location, "batch[1]");
+  EXPECT_EQ(parsed.rejections[0].field, field);
+  EXPECT_THAT(parsed.rejections[0].reason, HasSubstr(reason));
+  EXPECT_EQ(parsed.rejections[0].raw, bad.substr(0, kMaxRejectionRawBytes));
+}
+
+std::string TrackWithProperties(std::string_view properties) {
+  return R"({"type":"track","userId":"u","event":"E","properties":)" + std::string(properties) + "}";
+}
+
+TEST(ParseHttpBody, ALoneSurrogateRefusesOnlyItsItem) {
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"name":"cut \ud83d"})"),
+                                 "properties.name", "lone surrogate \\ud83d");
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"name":"\ude00 low first"})"),
+                                 "properties.name", "lone surrogate");
+  // A whole pair is fine.
+  EXPECT_EQ(Parse("batch", R"({"batch":[)" + TrackWithProperties(R"({"name":"\ud83d\ude00"})") +
+                               "]}").events.size(), 1u);
+}
+
+TEST(ParseHttpBody, InvalidUtf8RefusesOnlyItsItem) {
+  const std::string bad = TrackWithProperties("{\"name\":\"ab\xff\"}");
+  ExpectOnlyTheMiddleItemRefused(bad, "properties.name",
+                                 fmt::format("invalid UTF-8 at byte {}", bad.find('\xff')));
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties("{\"tags\":[\"ok\",\"\xc3\"]}"),
+                                 "properties.tags[1]", "invalid UTF-8");
+  // In a key: the path names the object holding it.
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties("{\"k\xe2\x82\":1}"), "properties",
+                                 "a key in `properties`: invalid UTF-8");
+}
+
+TEST(ParseHttpBody, NumbersOutOfRangeRefuseOnlyTheirItem) {
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"total":1e400})"), "properties.total",
+                                 "number 1e400 is out of range");
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"total":-1e400})"), "properties.total",
+                                 "out of range");
+  // 2^70: beyond 64 bits, refused (not rounded to a double behind the sender's back).
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"big":1180591620717411303424})"),
+                                 "properties.big", "beyond 64 bits");
+  ExpectOnlyTheMiddleItemRefused(
+      R"({"type":"track","userId":-9223372036854775809,"event":"E"})", "userId", "beyond 64 bits");
+  // The largest 64-bit integers are fine.
+  ParsedEvents edge = Parse(
+      "batch", R"({"batch":[)" +
+                   TrackWithProperties(R"({"a":18446744073709551615,"b":-9223372036854775808})") +
+                   "]}");
+  EXPECT_EQ(edge.events.size(), 1u) << Describe(edge);
+}
+
+TEST(ParseHttpBody, DeepNestingRefusesOnlyItsItem) {
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  ParsedEvents parsed =
+      Parse("batch", R"({"batch":[)" + kGoodA + "," + TrackWithProperties("{\"d\":" + deep + "}") +
+                         "," + kGoodB + "]}");
+  ASSERT_EQ(parsed.events.size(), 2u) << Describe(parsed);
+  ASSERT_EQ(parsed.rejections.size(), 1u);
+  EXPECT_THAT(parsed.rejections[0].field, ::testing::StartsWith("properties.d[0][0]"));
+  EXPECT_LE(parsed.rejections[0].field.size(), 300u);
+  EXPECT_THAT(parsed.rejections[0].reason, HasSubstr("nested deeper than"));
+}
+
+TEST(ParseHttpBody, ASyntaxErrorInsideOneItemRefusesOnlyThatItem) {
+  ExpectOnlyTheMiddleItemRefused(R"({"type":"track",,"userId":"u"})", "", "not valid JSON at byte 16");
+  ExpectOnlyTheMiddleItemRefused("{\"type\":\"track\",\"userId\":\"a\tb\",\"event\":\"E\"}",
+                                 "userId", "control character U+0009");
+}
+
+TEST(ParseHttpBody, ALeadingBomIsSkipped) {
+  ParsedEvents batch = Parse("batch", "\xEF\xBB\xBF" R"({"batch":[)" + kGoodA + "]}");
+  EXPECT_EQ(batch.events.size(), 1u) << Describe(batch);
+  ParsedEvents single = Parse("track", "\xEF\xBB\xBF" R"({"userId":"u","event":"E"})");
+  EXPECT_EQ(single.events.size(), 1u) << Describe(single);
+}
+
+TEST(ParseHttpBody, ASingleEventWithBadTextIsARejectionNamingTheField) {
+  ParsedEvents parsed = Parse("track", "{\"userId\":\"\xff\xfe\",\"event\":\"E\"}");
+  ASSERT_EQ(parsed.rejections.size(), 1u);
+  EXPECT_EQ(parsed.rejections[0].location, "body");
+  EXPECT_EQ(parsed.rejections[0].field, "userId");
+  EXPECT_THAT(parsed.rejections[0].reason, HasSubstr("invalid UTF-8 at byte 11"));
+  EXPECT_EQ(Parse("track", R"({"userId":"u","event":"E","properties":{"n":1e999}})")
+                .rejections.at(0).field,
+            "properties.n");
+}
+
+// ---- event times: a future skew and a floor (issue 11, defect 9) ----------------------------
+
+TEST(ParseHttpBody, TimesBeyondTheFutureSkewAreRefused) {
+  // Default: one day ahead of receipt is the most accepted.
+  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "2026-11-25T10:00:02Z"}})
+                .timestamp,
+            kReceived + kDayMs);
+  Rejection late = Refused("track", {{"userId", "u"}, {"event", "E"},
+                                     {"timestamp", "2026-11-25T10:00:02.001Z"}});
+  EXPECT_EQ(late.field, "timestamp");
+  EXPECT_THAT(late.reason, HasSubstr("max_future_skew"));
+  Rejection original = Refused("track", {{"userId", "u"}, {"event", "E"},
+                                         {"originalTimestamp", "2027-01-01T00:00:00Z"}});
+  EXPECT_EQ(original.field, "originalTimestamp");
+  // The limit is an option.
+  Limits tight;
+  tight.max_future_skew_ms = kMinuteMs;
+  ParsedEvents parsed = Parse("batch", json{{"batch",
+                                             {{{"type", "track"}, {"userId", "u"}, {"event", "A"},
+                                               {"timestamp", "2026-11-24T10:01:02Z"}},
+                                              {{"type", "track"}, {"userId", "u"}, {"event", "B"},
+                                               {"timestamp", "2026-11-24T10:01:03Z"}}}}}
+                                             .dump(),
+                              tight);
+  ASSERT_EQ(parsed.events.size(), 1u);
+  EXPECT_EQ(parsed.events[0].event, "A");
+  ASSERT_EQ(parsed.rejections.size(), 1u);
+  EXPECT_EQ(parsed.rejections[0].location, "batch[1]");
+}
+
+TEST(ParseHttpBody, TimesBeforeTheYear2000AreRefused) {
+  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "2000-01-01T00:00:00Z"}})
+                .timestamp,
+            At("2000-01-01T00:00:00Z"));
+  Rejection old = Refused("track", {{"userId", "u"}, {"event", "E"},
+                                    {"timestamp", "1999-12-31T23:59:59.999Z"}});
+  EXPECT_EQ(old.field, "timestamp");
+  EXPECT_THAT(old.reason, HasSubstr("2000-01-01"));
+  EXPECT_EQ(Refused("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "1970-01-01T00:00:00Z"}})
+                .field,
+            "timestamp");
+}
+
+// ---- the engine's own names and ids (issue 11, defect 4) --------------------------------------
+
+TEST(ParseHttpBody, ReservedEventNamesAndSystemMessageIdsAreRefused) {
+  for (const char* name : {"Goal Attained", "Journey Entered", "Journey Exited", "Message Opened",
+                           "Message Sent", "Message Clicked", "Profile Updated"}) {
+    Rejection r = Refused("track", {{"userId", "u"}, {"event", name}});
+    EXPECT_EQ(r.field, "event") << name;
+    EXPECT_THAT(r.reason, HasSubstr("reserved")) << name;
+  }
+  EXPECT_EQ(Refused("page", {{"userId", "u"}, {"name", "Message Sent"}}).field, "name");
+  Rejection id = Refused("track", {{"userId", "u"}, {"event", "E"}, {"messageId", "sp:j/1/u/1"}});
+  EXPECT_EQ(id.field, "messageId");
+  EXPECT_THAT(id.reason, HasSubstr("sp:"));
+  // Near misses are fine.
+  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "goal attained"}, {"messageId", "sp-1"}}).event,
+            "goal attained");
 }
 
 }  // namespace

@@ -212,7 +212,7 @@ std::optional<ItemError> ParseJsonItem(element item, std::string_view raw,
   SP_ITEM_CHECK(ReadObject(fields, kContext, defaults.context, out.context));
   SP_ITEM_CHECK(ReadObject(fields, kIntegrations, defaults.integrations, out.integrations));
 
-  return CompleteEvent(times, defaults.received_at, raw, out);
+  return CompleteEvent(times, defaults.received_at, defaults.limits, raw, out);
 }
 
 #undef SP_ITEM_CHECK

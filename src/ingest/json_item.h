@@ -17,6 +17,7 @@ struct JsonItemDefaults {
   TimeMs received_at = 0;          // when signpost received the item
   bool accept_received_at = false; // imports: an item's own `receivedAt` replaces received_at
   std::optional<TimeMs> sent_at;   // a batch's top-level sentAt, for items without their own
+  Limits limits;                   // the time bounds (max_future_skew_ms, min_event_time)
   // A batch's top-level objects, shallow-merged under the item's own (the item's keys win).
   // Not owned; nullptr when absent.
   const simdjson::dom::object* context = nullptr;

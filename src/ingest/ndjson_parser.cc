@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "ingest/json_item.h"
+#include "ingest/json_scan.h"
 #include "ingest/rejection_text.h"
 
 namespace signpost::ingest {
@@ -51,11 +52,16 @@ void NdjsonParser::State::Line(std::string_view text, uint64_t size, ParsedEvent
   }
   simdjson::dom::element root;
   if (auto error = parser.parse(text.data(), text.size()).get(root)) {
-    reject({"", error == simdjson::UTF8_ERROR
-                    ? std::string("the line is not valid UTF-8: save the file as UTF-8")
-                    : fmt::format("the line is not valid JSON ({}): each line must be one complete "
-                                  "JSON object",
-                                  simdjson::error_message(error))});
+    // Name the field and the fault when the scanner finds it; else simdjson's reason.
+    if (std::optional<JsonFault> fault = FindJsonFault(text)) {
+      reject(std::move(fault->error));
+    } else {
+      reject({"", error == simdjson::UTF8_ERROR
+                      ? std::string("the line is not valid UTF-8: save the file as UTF-8")
+                      : fmt::format("the line is not valid JSON ({}): each line must be one "
+                                    "complete JSON object",
+                                    simdjson::error_message(error))});
+    }
     return;
   }
   // Parse straight into the output vector (no Event move); take it back on a rejection.
@@ -72,6 +78,7 @@ NdjsonParser::NdjsonParser(TimeMs received_at, Limits limits)
   state_->limits = limits;
   state_->defaults.received_at = received_at;
   state_->defaults.accept_received_at = true;
+  state_->defaults.limits = limits;
 }
 
 NdjsonParser::~NdjsonParser() = default;

@@ -169,7 +169,7 @@ TEST(NdjsonParser, DeepNestingIsARejectionNotACrash) {
                               ok_depth + "}}\n");
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].location, "line 1");
-  EXPECT_THAT(out.rejections[0].reason, HasSubstr("not valid JSON"));
+  EXPECT_THAT(out.rejections[0].reason, HasSubstr("nested deeper than 1024 levels"));
   ASSERT_EQ(out.events.size(), 1u);
   EXPECT_EQ(out.events[0].properties, R"({"a":)" + ok_depth + "}");
 }
@@ -182,6 +182,42 @@ TEST(NdjsonParser, FinishIsIdempotentAndEmptyInputIsNothing) {
   parser.Finish(out);
   EXPECT_TRUE(out.events.empty());
   EXPECT_TRUE(out.rejections.empty());
+}
+
+TEST(NdjsonParser, ALineThatDoesNotParseIsRefusedNamingTheField) {
+  ParsedEvents out = ParseAll(
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"A\"}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"total\":1e400}}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"n\":\"\\ud83d\"}}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"n\":\"\xff\"}}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"B\"}\n");
+  ASSERT_EQ(out.events.size(), 2u) << Describe(out);
+  ASSERT_EQ(out.rejections.size(), 3u);
+  EXPECT_EQ(out.rejections[0].location, "line 2");
+  EXPECT_EQ(out.rejections[0].field, "properties.total");
+  EXPECT_THAT(out.rejections[0].reason, HasSubstr("out of range"));
+  EXPECT_EQ(out.rejections[1].field, "properties.n");
+  EXPECT_THAT(out.rejections[1].reason, HasSubstr("lone surrogate"));
+  EXPECT_EQ(out.rejections[2].field, "properties.n");
+  EXPECT_THAT(out.rejections[2].reason, HasSubstr("invalid UTF-8"));
+}
+
+TEST(NdjsonParser, SystemNamesIdsAndFutureTimesAreRefused) {
+  ParsedEvents out = ParseAll(
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"Journey Entered\"}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"sp:x\"}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"9999-01-01T00:00:00Z\"}\n"
+      // An export's own receivedAt in the future is refused too.
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"receivedAt\":\"2030-01-01T00:00:00Z\"}\n"
+      // An old export keeps its historic times.
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2015-01-01T00:00:00Z\","
+      "\"receivedAt\":\"2015-01-01T00:00:01Z\"}\n");
+  ASSERT_EQ(out.events.size(), 1u) << Describe(out);
+  ASSERT_EQ(out.rejections.size(), 4u);
+  EXPECT_EQ(out.rejections[0].field, "event");
+  EXPECT_EQ(out.rejections[1].field, "messageId");
+  EXPECT_EQ(out.rejections[2].field, "timestamp");
+  EXPECT_EQ(out.rejections[3].field, "receivedAt");
 }
 
 }  // namespace

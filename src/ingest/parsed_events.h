@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "signpost/clock.h"
 #include "signpost/event.h"
 #include "signpost/rejection.h"
 
@@ -15,6 +16,12 @@ struct Limits {
   size_t max_event_bytes = 32 * 1024;   // one event's raw JSON (a batch item minified), line or row
   size_t max_batch_bytes = 500 * 1024;  // one HTTP request body
   size_t max_batch_events = 2500;       // items in one batch
+  // An event time more than this ahead of when signpost received the item is refused (a device
+  // clock years ahead, year 9999). Default one day: time zones and drifting clocks stay fine.
+  DurationMs max_future_skew_ms = kDayMs;
+  // An event time before this is refused (a device clock reset to 1970, seconds read as ms).
+  // Default 2000-01-01T00:00:00Z: older than any Segment-format data.
+  TimeMs min_event_time = 946684800000LL;
 };
 
 struct ParsedEvents {

@@ -1,16 +1,22 @@
 #include "ingest/rejection_text.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
+#include "ingest/json_scan.h"
 #include "ingest/parsed_events.h"
 
 namespace signpost::ingest {
+namespace {
+bool IsUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+}  // namespace
 
 Rejection MakeRejection(std::string location, ItemError error, std::string_view raw) {
   Rejection r;
   r.location = std::move(location);
-  r.field = std::move(error.field);
-  r.reason = std::move(error.reason);
+  // Shown in JSON replies: a reason quoting input cut mid-character must stay valid UTF-8.
+  r.field = IsUtf8(error.field) ? std::move(error.field) : ToValidUtf8(error.field);
+  r.reason = IsUtf8(error.reason) ? std::move(error.reason) : ToValidUtf8(error.reason);
   r.raw = std::string(raw.substr(0, kMaxRejectionRawBytes));
   return r;
 }

@@ -9,7 +9,8 @@
 
 namespace signpost::ingest {
 
-// A Rejection at `location` for `error`, keeping at most kMaxRejectionRawBytes of `raw`.
+// A Rejection at `location` for `error`, keeping at most kMaxRejectionRawBytes of `raw` (as is:
+// it may hold the bad bytes that were refused); field and reason are made valid UTF-8.
 // Never fails. Thread-safe.
 Rejection MakeRejection(std::string location, ItemError error, std::string_view raw);
 
