@@ -213,7 +213,7 @@ TEST(FunnelQuery, RegexStepOverAHugeValueIsCounted) {
                                TrackEvent(4, 250, "B", R"({"email":")" + huge + R"("})")};
   testing::VectorPropertySource source(&stored);
   auto def = ParseFunnelDefinition(
-      R"(steps: [A, { event: B, where: { properties.email: { regex: "^.*@gmail\.com$" } } }])");
+      R"(steps: [A, { event: B, where: { properties.email: { regex: '^.*@gmail\.com$' } } }])");
   ASSERT_TRUE(def.ok()) << def.status().ToString();
   EventIndex index;
   index.Add(ProfileId(1), stored[0]);
