@@ -279,7 +279,7 @@ json RunGoals(const std::vector<goals::JourneyGoal>& goal_list,
 
 Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed, json* goals_out) {
   BenchEnv env;
-  journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000});
+  journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000, ""});
   std::vector<goals::JourneyGoal> goal_list;
   journeys::Effects fx;
   for (int k = 0; k < kJourneys; ++k) {

@@ -1,5 +1,7 @@
 #include "analytics/condition.h"
 
+#include <re2/re2.h>
+
 #include <cstdlib>
 
 namespace signpost::analytics {
@@ -24,7 +26,62 @@ bool EqualsLiteral(const ValueRef& v, const Literal& lit) {
 
 std::string TextOf(const ValueRef& v) { return PropertyColumn::Render(v); }
 
+// The ECMAScript/PCRE constructs RE2 refuses or reads differently, with what to write instead; ""
+// when none. Character classes are skipped ("[(?=]" is three characters).
+std::string UnsupportedSyntax(std::string_view p) {
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      const char n = p[++i];
+      if (!in_class && n >= '1' && n <= '9') {
+        return std::string("backreferences (\\") + n +
+               ") are not supported; repeat the group's pattern instead (a character code is \\x{..})";
+      }
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // "[]...]": a leading ] is a character
+    } else if (p.substr(i, 3) == "(?=" || p.substr(i, 3) == "(?!") {
+      return "lookahead ((?= or (?!) is not supported; match the text itself, or use a second condition";
+    } else if (p.substr(i, 4) == "(?<=" || p.substr(i, 4) == "(?<!") {
+      return "lookbehind ((?<= or (?<!) is not supported; match the text itself, or use a second condition";
+    }
+  }
+  return "";
+}
+
 }  // namespace
+
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern, const std::string& field) {
+  auto bad = [&field](const std::string& what) {
+    return Status::InvalidArgument(field + ": " + what);
+  };
+  if (pattern.size() > kMaxRegexBytes) {
+    return bad("the pattern is " + std::to_string(pattern.size()) + " bytes; a regex may have at most " +
+               std::to_string(kMaxRegexBytes) + " (match a shorter prefix, or use in/contains)");
+  }
+  if (std::string why = UnsupportedSyntax(pattern); !why.empty()) {
+    return bad("invalid regular expression '" + std::string(pattern) + "': " + why +
+               " (patterns are RE2 syntax, matched in linear time)");
+  }
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(kMaxRegexMemory);
+  auto re = std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  if (re->error_code() == RE2::ErrorPatternTooLarge) {
+    return bad("the pattern '" + std::string(pattern) +
+               "' compiles to more than the regex memory limit; simplify it (fewer repetitions such as "
+               "{1000}, fewer alternatives)");
+  }
+  if (!re->ok()) {
+    return bad("invalid regular expression '" + std::string(pattern) + "': " + re->error() +
+               " (patterns are RE2 syntax: https://github.com/google/re2/wiki/Syntax)");
+  }
+  return std::shared_ptr<const re2::RE2>(std::move(re));
+}
 
 const char* OperatorList() { return "=, !=, <, >, <=, >=, in, contains, exists, regex"; }
 
@@ -111,7 +168,7 @@ bool Condition::Matches(const ValueRef& v) const {
              TextOf(v).find(values[0].text) != std::string::npos;
     case Op::kRegex:
       return present && v.kind != ValueKind::kNull && regex != nullptr &&
-             std::regex_search(TextOf(v), *regex);
+             RE2::PartialMatch(TextOf(v), *regex);
   }
   return false;
 }

@@ -199,3 +199,32 @@ TEST(FunnelQuery, PropertyConditionsFollowMergedEvents) {
 
 }  // namespace
 }  // namespace signpost::analytics
+
+namespace signpost::analytics {
+namespace {
+
+// Issue 11: a funnel whose step has a regex over a 30,000-character value crashed the server
+// (std::regex overflowed the stack). The step is matched by RE2 and counted.
+TEST(FunnelQuery, RegexStepOverAHugeValueIsCounted) {
+  const std::string huge(30'000, 'a');
+  std::vector<Event> stored = {TrackEvent(1, 100, "A"),
+                               TrackEvent(2, 200, "B", R"({"email":")" + huge + R"(@gmail.com"})"),
+                               TrackEvent(3, 150, "A"),
+                               TrackEvent(4, 250, "B", R"({"email":")" + huge + R"("})")};
+  testing::VectorPropertySource source(&stored);
+  auto def = ParseFunnelDefinition(
+      R"(steps: [A, { event: B, where: { properties.email: { regex: '^.*@gmail\.com$' } } }])");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EventIndex index;
+  index.Add(ProfileId(1), stored[0]);
+  index.Add(ProfileId(1), stored[1]);
+  index.Add(ProfileId(2), stored[2]);
+  index.Add(ProfileId(2), stored[3]);
+  auto r = RunFunnel(index, *def, {}, &source);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->entered, 2u);
+  EXPECT_EQ(r->steps[1].count, 1u);
+}
+
+}  // namespace
+}  // namespace signpost::analytics

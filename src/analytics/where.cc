@@ -53,11 +53,7 @@ Result<Condition> ParseCondition(const PropertyPath& path, const std::string& op
     return c;
   }
   if (*op == Op::kRegex) {
-    try {
-      c.regex = std::make_shared<const std::regex>(v, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return Bad(field + ".regex", "invalid regular expression '" + v + "': " + e.what());
-    }
+    SP_ASSIGN_OR_RETURN(c.regex, CompileRegex(v, field + "." + op_text));
   }
   c.values.push_back(Literal::Of(v));
   return c;

@@ -196,6 +196,10 @@ std::string Engine::MetricsText() const {
     metric("signpost_journey_lag_events", "gauge",
            "Committed sequence numbers the journey runtime has not yet made durable.",
            committed > cursor ? committed - cursor : 0);
+    metric("signpost_journey_poison_events_total", "counter",
+           "Events the journey runtime could not handle and set aside (dead letters with source "
+           "journeys), and failed timers, merges or segment changes; alert when it rises.",
+           j.poison_events.load());
     out += "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
            "# TYPE signpost_journey_entries_total counter\n";
     for (const auto& [id, st] : statuses)

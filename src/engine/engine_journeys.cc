@@ -14,8 +14,10 @@
 
 #include <algorithm>
 
+#include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "delivery/signing.h"
 #include "engine/engine_delivery.h"
 #include "engine/engine_experiments.h"
 #include "engine/engine_goals.h"
@@ -185,6 +187,7 @@ namespace {
 
 constexpr std::string_view kCursorKey = "cursor";
 constexpr std::string_view kMergesKey = "merges";  // the last identity merge applied
+constexpr std::string_view kSystemIdKey = "system_id_key";  // 32 random bytes (SystemIdKey)
 
 std::string ProfileKey(ProfileId p) {
   std::string k = "p";
@@ -278,6 +281,18 @@ journeys::InputEvent InputOf(const Event& e, ProfileId profile) {
   return in;
 }
 
+Result<std::string> SystemIdKey(Engine::Impl& m) {
+  store::Db& db = m.store().db();
+  SP_ASSIGN_OR_RETURN(auto existing, db.Get(store::Cf::kJourneys, kSystemIdKey));
+  if (existing && existing->size() == 32) return *existing;
+  std::string key = delivery::RandomBytes(32);
+  if (key.size() != 32) return Status::Internal("no random bytes for the system id key (RAND_bytes failed)");
+  store::Batch batch = db.NewBatch();
+  batch.Put(store::Cf::kJourneys, kSystemIdKey, key);
+  SP_RETURN_IF_ERROR(db.Write(batch, true));
+  return key;
+}
+
 // The global frequency cap (messages per profile per day; 0 = none) from `kind: settings`.
 int FrequencyCap(const Engine::Impl& m) {
   auto s = m.store().definitions().Get("settings", "global");
@@ -328,7 +343,72 @@ Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t
   return Status::Ok();
 }
 
+// Runs `f`, turning anything it throws into kInternal: the journeys thread must outlive any input.
+template <class F>
+Status Guarded(std::string_view what, F&& f) {
+  try {
+    f();
+    return Status::Ok();
+  } catch (const std::exception& ex) {
+    return Status::Internal(fmt::format("{} failed: {}", what, ex.what()));
+  } catch (...) {
+    return Status::Internal(fmt::format("{} failed: an unknown exception", what));
+  }
+}
+
+// One event through the runtime. An error means the event was not handled (its partial effects
+// are dropped) and must be set aside; `journey` names the journey when known.
+Status HandleEvent(JourneysPart& j, const journeys::InputEvent& e, journeys::Effects* fx,
+                   std::string* journey) {
+  journey->clear();
+  if (j.fault_for_testing) {
+    SP_RETURN_IF_ERROR(Guarded("handling the event", [&] { j.fault_for_testing(e); }));
+  }
+  return j.runtime->TryProcess(e, fx, journey);
+}
+
+// The event as a dead letter's raw text: what the runtime saw of it (the stored event stays).
+std::string RawOf(const journeys::InputEvent& e) {
+  JsonObjectText raw;
+  raw.Add("type", EventTypeName(e.type));
+  if (!e.name.empty()) raw.Add("event", e.name);
+  raw.Add("seq", e.seq).Add("profile", e.profile.value()).Add("timestamp", FormatIso8601(e.timestamp));
+  raw.AddRaw("properties", e.properties.empty() ? "{}" : e.properties);
+  raw.AddRaw("traits", e.traits.empty() ? "{}" : e.traits);
+  std::string text = raw.Finish();
+  constexpr size_t kMaxRaw = 64 * 1024;  // as Rejection::raw says
+  if (text.size() > kMaxRaw) text.resize(kMaxRaw);
+  return text;
+}
+
+// A poison event: counted, logged and kept as a dead letter of the journeys, so the runtime goes on
+// past it (the cursor moves over it with the rest of the round; a restart never handles it again).
+Status SetAside(Engine::Impl& m, JourneysPart& j, const journeys::InputEvent& e,
+                const std::string& journey, const Status& why) {
+  ++j.poison_events;
+  spdlog::error("journeys: event seq {} of profile {} set aside: {}", e.seq, e.profile.value(), why.ToString());
+  Rejection r;
+  r.location = journey.empty() ? fmt::format("event seq {}", e.seq)
+                               : fmt::format("journey {}, event seq {}", journey, e.seq);
+  r.reason = fmt::format(
+      "the journeys could not handle this event and set it aside (it stays stored and counts in "
+      "reports; no journey step ran for it): {}",
+      why.message());
+  r.raw = RawOf(e);
+  return m.store().AddDeadLetters({r}, kJourneysDeadLetterSource, m.clock->NowMs()).status();
+}
+
+// Logs and counts a failure outside one event's handling (timers, merges, segment changes): the
+// runtime goes on with the rest.
+void NoteFailure(JourneysPart& j, const Status& s) {
+  if (s.ok()) return;
+  ++j.poison_events;
+  spdlog::error("journeys: {}", s.ToString());
+}
+
 // Handles everything queued and every timer due at `now`, until nothing is left. Caller holds j.mu.
+// No input can make it throw: a failing event is set aside (SetAside), a failing timer, merge or
+// segment change is logged and counted; only a failing store write is returned.
 Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
   for (int round = 0; round < 1000; ++round) {
     std::deque<JourneyInput> batch;
@@ -341,32 +421,46 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
     journeys::Effects fx;
     std::unordered_set<uint64_t> goal_profiles;
     uint64_t merges = j.merges_applied;
+    auto advance = [&](TimeMs to) {
+      NoteFailure(j, Guarded("timers", [&] { j.runtime->AdvanceTo(to, &fx); }));
+    };
     for (auto& item : batch) {
       if (item.merge) {
         const identity::MergeRecord& mr = *item.merge;
         if (mr.ordinal <= merges) continue;  // applied before a restart
         const TimeMs at = std::min(mr.at, now);
-        j.runtime->AdvanceTo(at - 1, &fx);
-        j.runtime->Merge(mr.from, mr.to, at, &fx);
+        advance(at - 1);
+        NoteFailure(j, Guarded("an identity merge", [&] { j.runtime->Merge(mr.from, mr.to, at, &fx); }));
         merges = mr.ordinal;
         continue;
       }
       if (!item.segment_changed.empty()) {
-        j.runtime->AdvanceTo(now, &fx);
-        j.runtime->SegmentChanged(item.segment_changed, now, &fx);
+        advance(now);
+        NoteFailure(j, Guarded("a segment change", [&] {
+          j.runtime->SegmentChanged(item.segment_changed, now, &fx);
+        }));
         continue;
       }
       const journeys::InputEvent& e = item.event;
       // Timers due before the event fire first, but never ahead of the clock: an event stamped in
       // the future (a client's wrong clock) must not fire other profiles' timers early.
-      j.runtime->AdvanceTo(std::min(e.timestamp, now) - 1, &fx);
-      j.runtime->Process(e, &fx);
+      advance(std::min(e.timestamp, now) - 1);
+      std::string journey;
+      if (Status s = HandleEvent(j, e, &fx, &journey); !s.ok()) {
+        SP_RETURN_IF_ERROR(SetAside(m, j, e, journey, s));
+        continue;
+      }
       if (j.goal_events.count(e.name) != 0) goal_profiles.insert(e.profile.value());
     }
-    j.runtime->AdvanceTo(now, &fx);
+    advance(now);
     const bool idle = batch.empty() && fx.empty();
-    SP_RETURN_IF_ERROR(Persist(m, j, fx, seen, merges));
-    SP_RETURN_IF_ERROR(RecordGoalCredits(m, j, goal_profiles));
+    Status persisted;
+    SP_RETURN_IF_ERROR(Guarded("storing the journeys' effects",
+                               [&] { persisted = Persist(m, j, fx, seen, merges); }));
+    SP_RETURN_IF_ERROR(persisted);
+    Status credited;
+    NoteFailure(j, Guarded("goal credits", [&] { credited = RecordGoalCredits(m, j, goal_profiles); }));
+    SP_RETURN_IF_ERROR(credited);
     if (idle) return Status::Ok();
   }
   return Status::Internal("journeys: events keep causing events (more than 1000 rounds); check for "
@@ -405,6 +499,7 @@ Status Engine::Impl::OpenJourneys() {
   j.env = std::make_unique<EngineEnvironment>(*this);
   journeys::RuntimeOptions ro;
   ro.frequency_cap_per_day = FrequencyCap(*this);
+  SP_ASSIGN_OR_RETURN(ro.system_id_key, SystemIdKey(*this));
   j.runtime = std::make_unique<journeys::Runtime>(j.env.get(), ro);
   // Every version of every journey (people inside old versions finish on them).
   SP_ASSIGN_OR_RETURN(auto latest, store().definitions().List("journey"));
@@ -421,18 +516,23 @@ Status Engine::Impl::OpenJourneys() {
       j.runtime->AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(*def)), v.version);
     }
   }
-  Status s = store().db().Scan(store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
-    if (k == kCursorKey) {
-      j.cursor = std::stoull(std::string(v));
-    } else if (k == kMergesKey) {
-      j.merges_applied = std::stoull(std::string(v));
-    } else if (!k.empty() && k[0] == 'j') {
-      j.runtime->RestoreStatus(std::string(k.substr(1)), journeys::JourneyStatusFromJson(json::parse(v)));
-    } else if (!k.empty() && k[0] == 'p') {
-      j.runtime->RestoreState(ProfileOfKey(k), journeys::ProfileStateFromJson(json::parse(v)));
-    }
-    return true;
-  });
+  Status s;
+  // A record that does not read (a throw from parsing it) fails the open with its reason, never
+  // the process.
+  SP_RETURN_IF_ERROR(Guarded("reading the journeys' state", [&] {
+    s = store().db().Scan(store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
+      if (k == kCursorKey) {
+        j.cursor = std::stoull(std::string(v));
+      } else if (k == kMergesKey) {
+        j.merges_applied = std::stoull(std::string(v));
+      } else if (!k.empty() && k[0] == 'j') {
+        j.runtime->RestoreStatus(std::string(k.substr(1)), journeys::JourneyStatusFromJson(json::parse(v)));
+      } else if (!k.empty() && k[0] == 'p') {
+        j.runtime->RestoreState(ProfileOfKey(k), journeys::ProfileStateFromJson(json::parse(v)));
+      }
+      return true;
+    });
+  }));
   SP_RETURN_IF_ERROR(s);
   j.runtime->Refresh();
   RefreshFilter(j);

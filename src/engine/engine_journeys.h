@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,6 +67,13 @@ struct JourneysPart {
   // SplitWinner's last evaluation of each split (engine_experiments.h); guarded by `mu`.
   SplitDecisions splits;
 
+  // Events the runtime could not handle, set aside (dead-lettered with source "journeys") since
+  // this engine opened: /metrics signpost_journey_poison_events_total.
+  std::atomic<uint64_t> poison_events{0};
+  // Tests only: called with each event just before the runtime handles it, under the same guard (a
+  // throw stands for a rule that fails on that event). Empty in production. Guarded by `mu`.
+  std::function<void(const journeys::InputEvent&)> fault_for_testing;
+
   std::thread thread;
   bool stop = false;  // guarded by queue_mu
 };
@@ -78,6 +86,11 @@ namespace signpost {
 // own, never reusing a stored choice (a replay); without, from the live one in JourneysPart.
 std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
                                                        ChannelBandits* channels = nullptr);
+// The dead-letter source of events the journeys set aside.
+inline constexpr std::string_view kJourneysDeadLetterSource = "journeys";
+// The per-data-folder key system message ids are derived from (journeys::SystemMessageId), created
+// at the first open and kept in Cf::kJourneys.
+Result<std::string> SystemIdKey(Engine::Impl& m);
 // The global frequency cap from the `kind: settings` definition (0 = none).
 int FrequencyCap(const Engine::Impl& m);
 // What a journey definition refers to (segments, templates, channels, funnels, its goal), checked

@@ -8,6 +8,7 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "delivery/signing.h"
 #include "journeys/local_time.h"
 #include "journeys/placeholders.h"
 
@@ -51,6 +52,10 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
     }
   }
   return s;
+}
+
+std::string SystemMessageId(std::string_view key, std::string_view name) {
+  return std::string(se::kSystemMessageIdPrefix) + delivery::Hex(delivery::HmacSha256(key, name).substr(0, 16));
 }
 
 // ---- internals -------------------------------------------------------------------------------------
@@ -302,8 +307,8 @@ Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_su
     e.anonymous_id = identity.size() > 5 ? identity.substr(5) : identity;
   }
   const Instance& i = c.inst();
-  e.message_id = fmt::format("{}{}/{}/{}/{}/{}", se::kSystemMessageIdPrefix, c.journey->id, i.version,
-                             c.profile.value(), i.entry, id_suffix);
+  e.message_id = SystemMessageId(options_.system_id_key, fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version,
+                                                                     c.profile.value(), i.entry, id_suffix));
   e.timestamp = t;
   e.received_at = t;
   properties.Add(se::kPropJourney, c.journey->id).Add(se::kPropVersion, i.version).Add(se::kPropEntry, i.entry);
@@ -316,6 +321,7 @@ void Runtime::Arm(ProfileId p, Journey& j, const Instance& i) {
 }
 
 void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx) {
+  handling_ = &j.id;
   const JourneyDefinition* def = j.Live();
   if (def == nullptr || !j.live()) return;
   // Triggers count from the start time when one is set (so history after it flows in), else from
@@ -743,6 +749,7 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       if (!js.active) continue;
       Journey* j = Find(jid);
       if (!j) continue;
+      handling_ = &j->id;
       Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
       if (!c.def) continue;
       if (feedback && e.type == EventType::kTrack) {
@@ -777,6 +784,7 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
         Journey& j = *journeys_[idx];
         const JourneyDefinition* def = j.Live();
         if (!def || !j.live()) continue;
+        handling_ = &j.id;
         if (!matcher_.Matches(def->entry.trigger->where, {e.properties, "{}", e.traits})) continue;
         TryEnter(j, e.profile, &e, t, fx);
       }
@@ -787,6 +795,7 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
     Journey& j = *journeys_[idx];
     const JourneyDefinition* def = j.Live();
     if (!def || !j.live() || def->entry.trigger || !def->entry.join_later) continue;
+    handling_ = &j.id;
     SegmentDependencies d = env_->DependenciesOf(def->entry.segment);
     bool relevant = (e.type == EventType::kIdentify && d.traits) ||
                     (e.type == EventType::kTrack &&
@@ -795,6 +804,58 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
     auto member = scope.get().InSegment(def->entry.segment, t);
     if (member.ok() && *member) TryEnter(j, e.profile, nullptr, t, fx);
   }
+}
+
+Status Runtime::TryProcess(const InputEvent& e, Effects* fx, std::string* journey) {
+  journey->clear();
+  if (!Interested(e.type, e.name)) return Status::Ok();
+  // What the event can change: this profile's state, and the counters of the journeys it is in,
+  // its name triggers, and that admit segment members who join later.
+  std::optional<ProfileState> before;
+  if (auto it = profiles_.find(e.profile.value()); it != profiles_.end()) before = it->second;
+  std::vector<std::pair<Journey*, JourneyStatus>> counters;
+  auto keep = [&counters](Journey* j) {
+    for (const auto& [k, status] : counters)
+      if (k == j) return;
+    counters.emplace_back(j, j->status);
+  };
+  if (before) {
+    for (const auto& [jid, js] : before->journeys)
+      if (Journey* j = Find(jid)) keep(j);
+  }
+  if (auto bt = by_trigger_.find(e.name); e.type == EventType::kTrack && bt != by_trigger_.end()) {
+    for (size_t idx : bt->second) keep(journeys_[idx].get());
+  }
+  for (size_t idx : join_later_) keep(journeys_[idx].get());
+  const size_t events = fx->events.size(), messages = fx->messages.size();
+  handling_ = nullptr;
+  std::string what;
+  try {
+    Process(e, fx);
+    handling_ = nullptr;
+    return Status::Ok();
+  } catch (const std::exception& ex) {
+    what = ex.what();
+  } catch (...) {
+    what = "an unknown exception";
+  }
+  if (handling_ != nullptr) *journey = *handling_;
+  handling_ = nullptr;
+  if (before) {
+    profiles_[e.profile.value()] = std::move(*before);  // its timers are still armed
+  } else {
+    profiles_.erase(e.profile.value());
+  }
+  for (auto& [j, status] : counters) {
+    j->status = std::move(status);
+    fx->dirty_journeys.insert(j->id);
+  }
+  fx->events.resize(events);
+  fx->messages.resize(messages);
+  fx->dirty_profiles.insert(e.profile.value());  // the state as it was, which may not be stored yet
+  return Status::Internal(journey->empty()
+                              ? fmt::format("handling the event failed: {}", what)
+                              : fmt::format("journey {}: handling the event failed: {}", *journey, what));
 }
 
 TimeMs Runtime::NextDue() const {

@@ -39,7 +39,16 @@ struct RuntimeOptions {
   // A profile may take at most this many steps on one event or timer (guards against loops that
   // validation cannot see); beyond it the profile exits with reason "loop_limit".
   int max_steps_per_run = 1000;
+  // The secret the message ids of system events are derived from (SystemMessageId): the engine's
+  // per-data-folder key, so ids cannot be guessed from outside yet are the same on every
+  // re-processing. Default "": an HMAC under the empty key (tests, and replays that write nothing).
+  std::string system_id_key;
 };
+
+// The message id of a system event: kSystemMessageIdPrefix followed by 32 hex digits of
+// HMAC-SHA256(key, name) — `name` being what identifies the event (journey/version/profile/entry/
+// what, e.g. "cart/1/42/1/entered"). Deterministic for a key; unguessable without it. Pure.
+std::string SystemMessageId(std::string_view key, std::string_view name);
 
 // One event as the runtime sees it.
 struct InputEvent {
@@ -112,6 +121,12 @@ class Runtime {
   // ---- processing ----------------------------------------------------------------------------
   // Handles one event of one profile at its event time.
   void Process(const InputEvent& e, Effects* fx);
+  // Process, but one event's failure stays with that event: when handling it throws (a rule, the
+  // environment), the profile's state and the counters of the journeys it could touch are put back
+  // as they were before it, what it added to `fx` is dropped, and kInternal is returned naming the
+  // journey it was being handled for (when known: `*journey`, else "") and what failed. The caller
+  // sets the event aside (the engine dead-letters it) and goes on with the next one.
+  [[nodiscard]] Status TryProcess(const InputEvent& e, Effects* fx, std::string* journey);
   // Fires every timer due at or before `now` (in due order), and ends journeys whose end time has
   // come. Each fires at its own due time (the event time of what it causes).
   void AdvanceTo(TimeMs now, Effects* fx);
@@ -182,6 +197,8 @@ class Runtime {
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
   analytics::JsonMatcher matcher_;
+  // The journey the current event is being handled for (TryProcess names it); nullptr outside.
+  const std::string* handling_ = nullptr;
 };
 
 }  // namespace signpost::journeys

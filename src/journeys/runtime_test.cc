@@ -79,7 +79,7 @@ class FakeEnv : public Environment {
 
 class RuntimeTest : public ::testing::Test {
  protected:
-  void SetUp() override { runtime_ = std::make_unique<Runtime>(&env_, RuntimeOptions{2, 1000}); }
+  void SetUp() override { runtime_ = std::make_unique<Runtime>(&env_, RuntimeOptions{2, 1000, ""}); }
 
   void Apply(const std::string& yaml, uint64_t version = 1) {
     auto def = ParseJourneyDefinition(yaml, {});
@@ -352,7 +352,7 @@ TEST_F(RuntimeTest, StateSurvivesARoundTripAndTimersFireOnce) {
   Send(1, "Cart Abandoned", kT0, R"({"value": 50, "cart_id": "c1"})");
   ProfileState saved = ProfileStateFromJson(ToJson(*runtime_->State(ProfileId(1))));
   JourneyStatus status = JourneyStatusFromJson(ToJson(*runtime_->StatusOf("cart")));
-  Runtime restored(&env_, RuntimeOptions{2, 1000});
+  Runtime restored(&env_, RuntimeOptions{2, 1000, ""});
   auto def = ParseJourneyDefinition(kCart, {});
   restored.AddVersion(std::make_shared<JourneyDefinition>(*def), 1);
   restored.RestoreStatus("cart", status);
@@ -597,6 +597,87 @@ TEST(JourneyDefinitionTest, OneGoalPerJourney) {
             std::string::npos);
   EXPECT_TRUE(
       ParseJourneyDefinition(head + "goal: { type: custom, met_when: { event: B } }\n", {}).ok());
+}
+
+}  // namespace
+}  // namespace signpost::journeys
+
+namespace signpost::journeys {
+namespace {
+
+const char* kPlanBranch = R"(
+kind: journey
+id: plans
+entry: { event: Signed Up }
+steps:
+  - id: check
+    branch:
+      - { if: { traits.plan: pro }, goto: thanks }
+      - { else: hello }
+  - { id: hello, message: { channel: webhook, template: hello } }
+  - { id: thanks, exit: true }
+)";
+
+// Issue 11: one event whose handling throws must not take the runtime (and the server) down, nor
+// leave half of its effects behind: TryProcess puts the profile and the counters back, drops what
+// the event added, names the journey, and the next events are handled as usual.
+TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
+  Apply(kPlanBranch);
+  Start("plans");
+  world_.traits[7]["plan"] = "not json";  // FakeScope::TraitsAt throws on it, in the branch
+  InputEvent bad;
+  bad.profile = ProfileId(7);
+  bad.name = "Signed Up";
+  bad.timestamp = kT0 + 1;
+  std::string journey;
+  Status s = runtime_->TryProcess(bad, &fx_, &journey);
+  EXPECT_EQ(s.code(), Code::kInternal);
+  EXPECT_EQ(journey, "plans");
+  EXPECT_NE(s.message().find("journey plans: handling the event failed: "), std::string::npos) << s.message();
+  EXPECT_TRUE(Recorded(7).empty());  // no Journey Entered without the rest
+  EXPECT_EQ(runtime_->State(ProfileId(7)), nullptr);
+  EXPECT_EQ(runtime_->StatusOf("plans")->entered, 0u);
+  EXPECT_EQ(runtime_->StatusOf("plans")->in_progress, 0u);
+  EXPECT_EQ(runtime_->StatusOf("plans")->entries, 0u);
+
+  InputEvent good = bad;
+  good.profile = ProfileId(8);
+  world_.traits[8]["plan"] = "\"pro\"";
+  ASSERT_TRUE(runtime_->TryProcess(good, &fx_, &journey).ok());
+  EXPECT_EQ(Recorded(8), (std::vector<std::string>{"Journey Entered", "Journey Exited:completed"}));
+  EXPECT_EQ(runtime_->StatusOf("plans")->entered, 1u);
+  EXPECT_EQ(runtime_->StatusOf("plans")->completed, 1u);
+}
+
+// Issue 11 (defect 4): system message ids are an HMAC under the data folder's key: the same for the
+// same key (crash re-processing stores them once), different under another key, not readable.
+TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
+  EXPECT_EQ(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k1", "plans/1/8/1/entered"));
+  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k2", "plans/1/8/1/entered"));
+  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k1", "plans/1/8/2/entered"));
+  const std::string id = SystemMessageId("k1", "plans/1/8/1/entered");
+  EXPECT_EQ(id.rfind(system_events::kSystemMessageIdPrefix, 0), 0u);
+  EXPECT_EQ(id.size(), system_events::kSystemMessageIdPrefix.size() + 32);
+  EXPECT_EQ(id.find("plans"), std::string::npos);
+
+  FakeWorld world;
+  FakeEnv env(&world);
+  RuntimeOptions options;
+  options.system_id_key = "k1";
+  Runtime keyed(&env, options);
+  auto def = ParseJourneyDefinition(kPlanBranch, {});
+  ASSERT_TRUE(def.ok());
+  keyed.AddVersion(std::make_shared<JourneyDefinition>(*def), 1);
+  Effects fx;
+  ASSERT_TRUE(keyed.Start("plans", kT0, &fx).ok());
+  InputEvent e;
+  e.profile = ProfileId(8);
+  e.name = "Signed Up";
+  e.timestamp = kT0 + 1;
+  keyed.Process(e, &fx);
+  ASSERT_FALSE(fx.events.empty());
+  EXPECT_EQ(fx.events[0].event, system_events::kJourneyEntered);
+  EXPECT_EQ(fx.events[0].message_id, SystemMessageId("k1", "plans/1/8/1/entered"));
 }
 
 }  // namespace

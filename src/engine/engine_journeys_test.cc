@@ -1,0 +1,217 @@
+// The journeys thread against hostile input (issue 11): a regex entry over a huge value, an event
+// whose handling fails (set aside as a dead letter, counted in /metrics, never handled again), and
+// system message ids keyed per data folder.
+#include "engine/engine_journeys.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+
+#include "base/system_events.h"
+#include "base/time.h"
+#include "engine/engine_delivery.h"
+#include "signpost/engine.h"
+
+namespace signpost {
+namespace {
+
+using nlohmann::json;
+
+class JourneysEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
+    dir_ = NewDir();
+    Open();
+  }
+  void TearDown() override {
+    engine_.reset();
+    for (const auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+  std::filesystem::path NewDir() {
+    dirs_.push_back(std::filesystem::temp_directory_path() /
+                    ("signpost-journeys-test-" + std::to_string(std::random_device{}())));
+    return dirs_.back();
+  }
+  void Open() {
+    engine_.reset();
+    EngineOptions o;
+    o.data_dir = dir_.string();
+    o.clock = &clock_;
+    o.sync = false;
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+    auto key = engine_->CreateKey("write", "test");
+    ASSERT_TRUE(key.ok());
+    key_ = (*key)["token"];
+  }
+  void Apply(const std::string& yaml) {
+    auto r = engine_->Apply(yaml, "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
+  }
+  void Live(const std::string& journey) {
+    auto r = engine_->SetJourneyState(journey, "live");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void Track(const std::string& user, const std::string& event, const json& properties) {
+    json body = {{"userId", user},
+                 {"event", event},
+                 {"messageId", user + "-" + event + "-" + std::to_string(++tracks_)},
+                 {"timestamp", FormatIso8601(clock_.NowMs())},
+                 {"properties", properties}};
+    auto r = engine_->IngestHttp("track", body.dump(), key_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->accepted, 1u) << (r->rejections.empty() ? "" : r->rejections[0].reason);
+  }
+  uint64_t Entered(const std::string& journey) {
+    EXPECT_TRUE(engine_->RunJourneysUntilIdle().ok());
+    auto r = engine_->Journey(journey);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? (*r)["totals"]["entered"].get<uint64_t>() : 0;
+  }
+  // The message ids of `user`'s events named `name`.
+  std::vector<std::string> MessageIds(const std::string& user, std::string_view name) {
+    auto r = engine_->ProfileEvents("user:" + user, 100);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    if (!r.ok()) return out;
+    for (const auto& e : (*r)["events"])
+      if (e.value("event", "") == name) out.push_back(e["messageId"]);
+    return out;
+  }
+  std::vector<json> JourneyDeadLetters() {
+    auto r = engine_->ListDeadLetters(100);
+    EXPECT_TRUE(r.ok());
+    std::vector<json> out;
+    for (const auto& d : (*r)["dead_letters"])
+      if (d["source"] == kJourneysDeadLetterSource) out.push_back(d);
+    return out;
+  }
+  std::string Metric(const std::string& name) {
+    const std::string text = engine_->MetricsText();
+    const std::string line = "\n" + name + " ";
+    size_t at = text.find(line);
+    if (at == std::string::npos) return "(missing)";
+    at += line.size();
+    return text.substr(at, text.find('\n', at) - at);
+  }
+
+  ManualClock clock_;
+  std::vector<std::filesystem::path> dirs_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Engine> engine_;
+  std::string key_;
+  int tracks_ = 0;
+};
+
+const char* kGmail = R"(
+kind: journey
+id: gmail
+entry: { event: Signed Up, where: { properties.email: { regex: "^.*@gmail\\.com$" } } }
+steps:
+  - { id: wait, wait: { for: 1d } }
+)";
+
+// Issue 11, defect 1: this event crashed the server with a stack overflow in std::regex, and again
+// on every restart. RE2 matches it like any other.
+TEST_F(JourneysEngineTest, RegexEntryOverA32000CharacterEmailIsMatchedWithoutCrashing) {
+  Apply(kGmail);
+  Live("gmail");
+  const std::string huge(32'000 - 10, 'a');
+  Track("long-gmail", "Signed Up", {{"email", huge + "@gmail.com"}});
+  Track("long-other", "Signed Up", {{"email", huge + "@yahoo.com"}});
+  Track("short", "Signed Up", {{"email", "ada@gmail.com"}});
+  EXPECT_EQ(Entered("gmail"), 2u);
+  EXPECT_TRUE(JourneyDeadLetters().empty());
+  EXPECT_EQ(Metric("signpost_journey_poison_events_total"), "0");
+  Open();  // the restart handles nothing twice
+  EXPECT_EQ(Entered("gmail"), 2u);
+}
+
+const char* kHello = R"(
+kind: journey
+id: hello
+entry: { event: Signed Up }
+steps:
+  - { id: wait, wait: { for: 1d } }
+)";
+
+// Issue 11: an event whose handling fails is set aside — a dead letter of the journeys with the
+// reason, counted in /metrics — and the runtime goes on: later events enter, and a restart does
+// not handle it again (the cursor moved past it).
+TEST_F(JourneysEngineTest, APoisonEventIsDeadLetteredCountedAndNeverHandledAgain) {
+  Apply(kHello);
+  Live("hello");
+  {
+    JourneysPart& j = *ImplOf(*engine_).journeys;
+    std::lock_guard lock(j.mu);
+    j.fault_for_testing = [](const journeys::InputEvent& e) {
+      if (e.properties.find("poison") != std::string::npos) throw std::runtime_error("rule exploded");
+    };
+  }
+  Track("before", "Signed Up", json::object());
+  Track("victim", "Signed Up", {{"poison", true}});
+  Track("after", "Signed Up", json::object());
+  EXPECT_EQ(Entered("hello"), 2u);
+  std::vector<json> letters = JourneyDeadLetters();
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_NE(letters[0]["location"].get<std::string>().find("event seq "), std::string::npos);
+  EXPECT_NE(letters[0]["reason"].get<std::string>().find("set it aside"), std::string::npos);
+  EXPECT_NE(letters[0]["reason"].get<std::string>().find("rule exploded"), std::string::npos);
+  EXPECT_NE(letters[0]["raw"].get<std::string>().find("\"poison\":true"), std::string::npos);
+  EXPECT_EQ(Metric("signpost_journey_poison_events_total"), "1");
+  EXPECT_TRUE(MessageIds("victim", system_events::kJourneyEntered).empty());
+
+  Track("later", "Signed Up", json::object());
+  EXPECT_EQ(Entered("hello"), 3u);
+
+  // Reopened without the fault: had the cursor stayed before the poison event, it would enter now.
+  Open();
+  EXPECT_EQ(Entered("hello"), 3u);
+  EXPECT_TRUE(MessageIds("victim", system_events::kJourneyEntered).empty());
+  EXPECT_EQ(JourneyDeadLetters().size(), 1u);
+  EXPECT_EQ(Metric("signpost_journey_poison_events_total"), "0");
+}
+
+// Issue 11, defect 4: system message ids come from a per-data-folder key — two folders give the
+// same journey, profile and step different ids (so they cannot be squatted in advance), one folder
+// the same id again after a restart (so re-processing stores them once).
+TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossRestarts) {
+  auto entered_id = [&]() {
+    Apply(kHello);
+    Live("hello");
+    Track("ada", "Signed Up", json::object());
+    EXPECT_EQ(Entered("hello"), 1u);
+    std::vector<std::string> ids = MessageIds("ada", system_events::kJourneyEntered);
+    EXPECT_EQ(ids.size(), 1u);
+    return ids.empty() ? std::string() : ids[0];
+  };
+  const std::string first = entered_id();
+  EXPECT_EQ(first.rfind(system_events::kSystemMessageIdPrefix, 0), 0u) << first;
+  EXPECT_EQ(first.find("hello"), std::string::npos) << first;  // nothing readable to guess from
+
+  auto profile = engine_->ProfileEvents("user:ada", 1);
+  ASSERT_TRUE(profile.ok());
+  const std::string name = "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
+  auto key = SystemIdKey(ImplOf(*engine_));
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(first, journeys::SystemMessageId(*key, name));
+
+  Open();  // the same folder: the same key, the same id
+  auto again = SystemIdKey(ImplOf(*engine_));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *key);
+  EXPECT_EQ(journeys::SystemMessageId(*again, name), first);
+
+  dir_ = NewDir();  // another folder: another key
+  Open();
+  const std::string second = entered_id();
+  EXPECT_NE(second, first);
+  EXPECT_EQ(second.rfind(system_events::kSystemMessageIdPrefix, 0), 0u);
+}
+
+}  // namespace
+}  // namespace signpost
