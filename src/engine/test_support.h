@@ -28,7 +28,9 @@ class EngineFixture : public Base {
            ("signpost-test-" + std::to_string(std::random_device{}()) + "-" +
             std::to_string(std::random_device{}()));
     clock_.Set(*ParseIso8601(StartAt()));
-    if (OpenAtSetUp()) ASSERT_NO_FATAL_FAILURE(Open());
+    if (OpenAtSetUp()) {
+      ASSERT_NO_FATAL_FAILURE(Open());
+    }
   }
   void TearDown() override {
     engine_.reset();
