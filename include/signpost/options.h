@@ -20,7 +20,8 @@ struct EngineOptions {
   bool load_index = true;
   // Threads a funnel query may use. Default 2.
   int query_threads = 2;
-  // Ingest limits (PRODUCT.md §1). Defaults: 32 KiB per event, 500 KiB per batch, 2,500 events.
+  // Ingest limits (docs/CONTRACT.md §1). Defaults: 32 KiB per event, 500 KiB per batch,
+  // 2,500 events.
   size_t max_event_bytes = 32 * 1024;
   size_t max_batch_bytes = 500 * 1024;
   size_t max_batch_events = 2500;

@@ -118,7 +118,7 @@ TEST(EventIndex, NestedContextPathsAndTypes) {
   EXPECT_FALSE(ParsePropertyPath("properties.").ok());
 }
 
-// The core columns stay under 32 bytes per event (PRODUCT.md §9): 1M events, 100k profiles.
+// The core columns stay under 32 bytes per event (docs/CONTRACT.md §9): 1M events, 100k profiles.
 TEST(EventIndex, UnderThirtyTwoBytesPerEvent) {
   EventIndex index;
   std::mt19937_64 rng(7);

@@ -5,7 +5,7 @@
 // credits through AttributeStored, so the live engine and a replay count by the same rules.
 // The report methods themselves are Engine members (include/signpost/engine.h, "experiments").
 //
-// The rules, with the choices made where PRODUCT.md §5 and issue 6 are silent:
+// The rules, with the choices made where docs/CONTRACT.md §5 and issue 6 are silent:
 // - A split's variants are those of the journey's latest version; an assignment to a variant id
 //   no longer defined is not counted. The default (control, fallback) variant is the first.
 // - Entered: unique profiles with an `Experiment Assigned` for the step in an entry that is not in

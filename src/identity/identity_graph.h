@@ -1,5 +1,5 @@
 // IdentityGraph: which profile each identity ("user:<id>", "anon:<id>") belongs to, and the linking
-// rules of PRODUCT.md §1:
+// rules of docs/CONTRACT.md §1:
 //  - `identify` with both userId and anonymousId, or `alias` (previousId -> userId), links the two
 //    identities into one profile, transitively;
 //  - a profile holds at most one userId: a link that would join two different userIds is refused

@@ -1,4 +1,4 @@
-// The identity rules of PRODUCT.md §1, through the engine-facing ProfileStore.
+// The identity rules of docs/CONTRACT.md §1, through the engine-facing ProfileStore.
 #include "identity/profile_store.h"
 
 #include <gmock/gmock.h>

@@ -11,7 +11,7 @@
 
 namespace signpost::ingest {
 
-// Size and count limits (PRODUCT.md §1). Plain values; defaults as Segment's HTTP API.
+// Size and count limits (docs/CONTRACT.md §1). Plain values; defaults as Segment's HTTP API.
 struct Limits {
   size_t max_event_bytes = 32 * 1024;   // one event's raw JSON (a batch item minified), line or row
   size_t max_batch_bytes = 500 * 1024;  // one HTTP request body

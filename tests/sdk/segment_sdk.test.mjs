@@ -131,7 +131,7 @@ test('every event landed exactly once, on the right profile, with its timestamp'
       assert.ok(got, `${user}: ${e.type} ${e.event ?? ''} (${e.messageId}) is missing`);
       assert.equal(got.type, e.type);
       if (e.event) assert.equal(got.event, e.event);
-      // PRODUCT.md section 1: timestamp = receivedAt - (sentAt - originalTimestamp), where the SDK's
+      // docs/CONTRACT.md §1: timestamp = receivedAt - (sentAt - originalTimestamp), where the SDK's
       // explicit `timestamp` is the original one and sentAt is the batch's. With one clock on both
       // sides the correction is only the transit time, so the result stays within seconds of it.
       const corrected = Date.parse(got.receivedAt) - (Date.parse(e.batchSentAt) - Date.parse(e.timestamp));
