@@ -114,7 +114,7 @@ if (http) {
   }
 }
 
-console.log('\nQuality bars (PRODUCT.md section 9):');
+console.log('\nQuality bars (docs/CONTRACT.md §9):');
 for (const c of report.checks) console.log(`  ${c.met ? 'met    ' : 'NOT met'}  ${c.bar}: ${c.value}`);
 report.ok = !failed;
 fs.mkdirSync(path.dirname(outFile), { recursive: true });

@@ -36,7 +36,8 @@ if [ -d tests/sdk ] && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
     node --test tests/sdk/
 fi
 if [ -x tests/crash/kill9.sh ]; then
-  step "kill -9 crash test" bash tests/crash/kill9.sh "$build"
+  # 25 s of kills in `make test` (about 15 of them); CRASH_SECONDS=120 for a longer soak.
+  step "kill -9 crash test" env CRASH_SECONDS="${CRASH_SECONDS:-25}" bash tests/crash/kill9.sh "$build"
 fi
 [ -x tests/crash/journeys_kill9.sh ] && step "journeys kill -9 crash test" bash tests/crash/journeys_kill9.sh "$build"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then

@@ -52,6 +52,8 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body) {
       nlohmann::json unused = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
       return Status::InvalidArgument(fmt::format("body: not valid JSON (at byte {})", e.byte));
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number out of range: 2e888
+      return Status::InvalidArgument(fmt::format("body: not valid JSON ({})", e.what()));
     }
     return Status::InvalidArgument("body: not valid JSON");
   }

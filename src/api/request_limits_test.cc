@@ -62,5 +62,16 @@ TEST(ParseJsonBody, MalformedJsonNamesTheOffsetAndObjectsNeedAnObject) {
   EXPECT_EQ(o.status().message(), "body: send an object");
 }
 
+// Found by fuzz_http_target: a number beyond double's range made the second, exception-raising
+// parse throw out_of_range (not parse_error), which escaped.
+TEST(ParseJsonBody, ANumberOutOfRangeIsA400NotAnException) {
+  for (const char* body : {"2e888}8}", "{\"a\": 1e400}", "[-1e99999]"}) {
+    auto r = ParseJsonBody(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("not valid JSON"), std::string::npos) << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace signpost::api

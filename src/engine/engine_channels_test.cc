@@ -14,6 +14,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
+#include "engine/test_support.h"
 #include "engine/engine_delivery.h"
 #include "engine/engine_journeys.h"
 #include "signpost/engine.h"
@@ -47,32 +48,17 @@ struct Sent {
   bool control = false;
 };
 
-class EngineChannelsTest : public ::testing::Test {
+class EngineChannelsTest : public EngineFixture<> {
  protected:
+  std::string StartAt() const override { return "2026-11-01T00:00:00Z"; }
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("signpost-channels-" + std::to_string(std::random_device{}()));
-    t0_ = *ParseIso8601("2026-11-01T00:00:00Z");
-    clock_.Set(t0_);
-    ASSERT_NO_FATAL_FAILURE(Open());
+    EngineFixture::SetUp();
+    t0_ = clock_.NowMs();
     for (const char* d : kDefinitions) {
       auto r = engine_->Apply(d, "test");
       ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
     }
     ASSERT_TRUE(engine_->SetJourneyState("cart", "live").ok());
-  }
-  void TearDown() override {
-    engine_.reset();
-    fs::remove_all(dir_);
-  }
-  void Open() {
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
@@ -146,10 +132,7 @@ class EngineChannelsTest : public ::testing::Test {
     ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   }
 
-  fs::path dir_;
-  ManualClock clock_;
   TimeMs t0_ = 0;
-  std::unique_ptr<Engine> engine_;
   int messages_ = 0;
   std::mt19937_64 rng_{42};
   std::vector<Sent> sent_;  // by profile number

@@ -16,6 +16,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
+#include "engine/test_support.h"
 #include "engine/engine_delivery.h"
 #include "engine/engine_journeys.h"
 #include "signpost/engine.h"
@@ -57,29 +58,17 @@ struct Treatment {
   std::map<std::string, int> sent;  // channel -> Message Sent
 };
 
-class EngineExperimentsTest : public ::testing::Test {
+class EngineExperimentsTest : public EngineFixture<> {
  protected:
+  std::string StartAt() const override { return "2026-11-01T00:00:00Z"; }
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("signpost-experiments-" + std::to_string(std::random_device{}()));
-    t0_ = *ParseIso8601("2026-11-01T00:00:00Z");
-    clock_.Set(t0_);
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    EngineFixture::SetUp();
+    t0_ = clock_.NowMs();
     for (const char* d : kDefinitions) {
       auto r = engine_->Apply(d, "test");
       ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
     }
     ASSERT_TRUE(engine_->SetJourneyState("onboarding", "live").ok());
-  }
-  void TearDown() override {
-    engine_.reset();
-    fs::remove_all(dir_);
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
@@ -159,10 +148,7 @@ class EngineExperimentsTest : public ::testing::Test {
     ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   }
 
-  fs::path dir_;
-  ManualClock clock_;
   TimeMs t0_ = 0;
-  std::unique_ptr<Engine> engine_;
   int messages_ = 0;
   std::vector<Treatment> treatments_;
   std::vector<bool> converts_, views_;

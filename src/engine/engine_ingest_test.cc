@@ -6,10 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 
-#include "base/time.h"
-#include "signpost/engine.h"
+#include "engine/test_support.h"
 
 namespace signpost {
 namespace {
@@ -17,37 +15,14 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-class EngineIngestTest : public ::testing::Test {
+class EngineIngestTest : public EngineFixture<> {
  protected:
   void SetUp() override {
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
-    engine_ = Open(dir_);
-    ASSERT_NE(engine_, nullptr);
-    key_ = (*engine_->CreateKey("write", "test"))["token"];
-  }
-  void TearDown() override {
-    engine_.reset();
-    for (const auto& d : dirs_) fs::remove_all(d);
-  }
-  std::unique_ptr<Engine> Open(fs::path& dir, DurationMs future_skew = 0) {
-    dir = fs::temp_directory_path() /
-          ("signpost-engine-ingest-test-" + std::to_string(std::random_device{}()));
-    dirs_.push_back(dir);
-    EngineOptions o;
-    o.data_dir = dir.string();
-    o.clock = &clock_;
-    o.sync = false;
-    if (future_skew != 0) o.max_future_skew_ms = future_skew;
-    auto e = Engine::Open(o);
-    EXPECT_TRUE(e.ok()) << e.status().ToString();
-    return e.ok() ? std::move(e).value() : nullptr;
+    EngineFixture::SetUp();
+    key_ = WriteKey();
   }
   json DeadLetters() { return *engine_->ListDeadLetters(100); }
 
-  ManualClock clock_;
-  fs::path dir_;
-  std::vector<fs::path> dirs_;
-  std::unique_ptr<Engine> engine_;
   std::string key_;
 };
 
@@ -204,8 +179,8 @@ TEST_F(EngineIngestTest, ASquattedSystemIdNoLongerSuppressesTheRealSystemEvent) 
   // ...a second one, on the same steps, gets that id squatted first: refused, and the entry is
   // recorded. System ids are keyed per data folder, so the squatter could not even have known the
   // second folder's id: it differs from the first's.
-  fs::path other;
-  std::unique_ptr<Engine> second = Open(other);
+  std::unique_ptr<Engine> second = OpenAt(NewFolder());
+  ASSERT_NE(second, nullptr);
   const std::string key = (*second->CreateKey("write", "attacker"))["token"];
   run(*second, key, id);
   const std::string second_id = entered_id(*second);
@@ -221,8 +196,9 @@ TEST_F(EngineIngestTest, TheFutureSkewIsAnOption) {
   auto r = late(*engine_, key_);  // one hour ahead: within the default day
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->accepted, 1u);
-  fs::path other;
-  std::unique_ptr<Engine> tight = Open(other, 10 * kMinuteMs);
+  std::unique_ptr<Engine> tight =
+      OpenAt(NewFolder(), [](EngineOptions& o) { o.max_future_skew_ms = 10 * kMinuteMs; });
+  ASSERT_NE(tight, nullptr);
   const std::string key = (*tight->CreateKey("write", "k"))["token"];
   auto t = late(*tight, key);
   ASSERT_TRUE(t.ok());

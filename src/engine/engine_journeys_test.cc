@@ -5,48 +5,27 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
 #include <stdexcept>
 
 #include "base/system_events.h"
-#include "base/time.h"
 #include "engine/engine_delivery.h"
-#include "signpost/engine.h"
+#include "engine/test_support.h"
 
 namespace signpost {
 namespace {
 
 using nlohmann::json;
 
-class JourneysEngineTest : public ::testing::Test {
+class JourneysEngineTest : public EngineFixture<> {
  protected:
   void SetUp() override {
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
-    dir_ = NewDir();
-    Open();
+    EngineFixture::SetUp();
+    key_ = WriteKey();
   }
-  void TearDown() override {
-    engine_.reset();
-    for (const auto& d : dirs_) std::filesystem::remove_all(d);
-  }
-  std::filesystem::path NewDir() {
-    dirs_.push_back(std::filesystem::temp_directory_path() /
-                    ("signpost-journeys-test-" + std::to_string(std::random_device{}())));
-    return dirs_.back();
-  }
+  // Closes and opens dir_ again (a restart) with a new write key.
   void Open() {
-    engine_.reset();
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
-    auto key = engine_->CreateKey("write", "test");
-    ASSERT_TRUE(key.ok());
-    key_ = (*key)["token"];
+    EngineFixture::Open();
+    key_ = WriteKey();
   }
   void Apply(const std::string& yaml) {
     auto r = engine_->Apply(yaml, "test");
@@ -99,10 +78,6 @@ class JourneysEngineTest : public ::testing::Test {
     return text.substr(at, text.find('\n', at) - at);
   }
 
-  ManualClock clock_;
-  std::vector<std::filesystem::path> dirs_;
-  std::filesystem::path dir_;
-  std::unique_ptr<Engine> engine_;
   std::string key_;
   int tracks_ = 0;
 };
@@ -206,7 +181,7 @@ TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossR
   EXPECT_EQ(*again, *key);
   EXPECT_EQ(journeys::SystemMessageId(*again, name), first);
 
-  dir_ = NewDir();  // another folder: another key
+  dir_ = NewFolder();  // another folder: another key
   Open();
   const std::string second = entered_id();
   EXPECT_NE(second, first);

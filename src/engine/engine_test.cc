@@ -8,28 +8,16 @@
 #include <random>
 
 #include "base/time.h"
+#include "engine/test_support.h"
 
 namespace signpost {
 namespace {
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public EngineFixture<> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signpost-engine-test-" + std::to_string(std::random_device{}()));
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;  // tests need no power-cut durability
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
-    key_ = (*engine_->CreateKey("write", "test"))["token"];
-  }
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
+    EngineFixture::SetUp();
+    key_ = WriteKey();
   }
   IngestOutcome Post(std::string_view endpoint, std::string_view body) {
     auto r = engine_->IngestHttp(endpoint, body, key_);
@@ -42,20 +30,6 @@ class EngineTest : public ::testing::Test {
     return r.ok() ? *r : nlohmann::json();
   }
 
-  void Reopen() {
-    engine_.reset();
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
-  }
-
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Engine> engine_;
   std::string key_;
 };
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "base/time.h"
 #include "signpost/engine.h"
@@ -36,6 +37,7 @@ class EngineFixture : public Base {
     engine_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
+    for (const auto& d : more_dirs_) std::filesystem::remove_all(d, ignored);
   }
 
   // Where the clock starts; override for another start.
@@ -62,6 +64,22 @@ class EngineFixture : public Base {
   }
   // Closes and opens the same folder again, as a restart does.
   void Reopen() { Open(); }
+  // Another new data folder (for a second engine, or to move dir_ to), removed after the test.
+  std::filesystem::path NewFolder() {
+    more_dirs_.push_back(dir_.string() + "-" + std::to_string(more_dirs_.size() + 1));
+    return more_dirs_.back();
+  }
+  // A second engine on `dir` with this fixture's options for that folder changed by `tweak`;
+  // nullptr (and a test failure) when it does not open.
+  std::unique_ptr<Engine> OpenAt(const std::filesystem::path& dir,
+                                 const std::function<void(EngineOptions&)>& tweak = {}) {
+    EngineOptions o = Options();
+    o.data_dir = dir.string();
+    if (tweak) tweak(o);
+    auto e = Engine::Open(o);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    return e.ok() ? std::move(e).value() : nullptr;
+  }
   // A new write key's token.
   std::string WriteKey() {
     auto k = engine_->CreateKey("write", "test");
@@ -72,6 +90,9 @@ class EngineFixture : public Base {
   std::filesystem::path dir_;
   ManualClock clock_;
   std::unique_ptr<Engine> engine_;
+
+ private:
+  std::vector<std::filesystem::path> more_dirs_;
 };
 
 }  // namespace signpost
