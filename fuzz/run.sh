@@ -12,23 +12,42 @@ CXX=clang++ cmake -S "$HERE" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWith
   -DCMAKE_CXX_COMPILER=clang++ >/dev/null || exit 2
 ninja -C "$BUILD_DIR" -j2 || exit 2
 
-failed=0
-for target in fuzz_http_body fuzz_ndjson fuzz_csv fuzz_time fuzz_funnel_definition \
-    fuzz_journey_definition fuzz_segment_definition fuzz_funnel_query fuzz_delivery_definitions \
-    fuzz_http_target; do
+# One target: SECONDS_EACH of fuzzing; its report printed when it ends. Exit 1 on a finding.
+fuzz_one() {
+  local target=$1
   mkdir -p "$BUILD_DIR/corpus/$target" "$BUILD_DIR/artifacts"
-  dict=()
+  local dict=()
   [[ -f "$HERE/dict/$target.dict" ]] && dict=(-dict="$HERE/dict/$target.dict")
-  echo "== $target: ${SECONDS_EACH}s"
   if ! "$BUILD_DIR/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 "${dict[@]}" -artifact_prefix="$BUILD_DIR/artifacts/$target-" \
       "$BUILD_DIR/corpus/$target" "$HERE/corpus/$target" 2>"$BUILD_DIR/$target.log"; then
-    echo "!! $target found a crash: see $BUILD_DIR/$target.log and $BUILD_DIR/artifacts/"
-    tail -40 "$BUILD_DIR/$target.log"
-    failed=1
-  else
-    grep -E "stat::number_of_executed_units|stat::new_units_added" "$BUILD_DIR/$target.log" | tr '\n' ' '
-    echo
+    { echo "!! $target found a crash: see $BUILD_DIR/$target.log and $BUILD_DIR/artifacts/"
+      tail -40 "$BUILD_DIR/$target.log"; } >"$BUILD_DIR/$target.report"
+    return 1
   fi
+  { echo -n "== $target (${SECONDS_EACH}s): "
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "$BUILD_DIR/$target.log" | tr '\n' ' '
+    echo; } >"$BUILD_DIR/$target.report"
+}
+
+# Each target runs on one core: as many at once as the machine has cores (FUZZ_JOBS).
+lanes=${FUZZ_JOBS:-$(nproc)}
+rm -f "$BUILD_DIR"/fuzz_*.report
+failed=0
+running=0
+for target in fuzz_http_body fuzz_ndjson fuzz_csv fuzz_time fuzz_funnel_definition \
+    fuzz_journey_definition fuzz_segment_definition fuzz_funnel_query fuzz_delivery_definitions \
+    fuzz_http_target; do
+  if [ "$running" -ge "$lanes" ]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  fuzz_one "$target" &
+  running=$((running + 1))
 done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+cat "$BUILD_DIR"/fuzz_*.report
 exit $failed
