@@ -2,11 +2,11 @@
 // throughput (issue 5). There is no peer: nothing comparable runs journeys locally.
 //
 // 1. runtime: 100 live journeys (waits, messages, branches, splits, correlated waits, updates,
-//    holdout, exclusion, suppression) over --profiles profiles; --events pre-generated InputEvents in
-//    time order (about 8% triggers, 7% awaited/goal events, the rest irrelevant) driven through
+//    holdout, exclusion, suppression) over --profiles profiles; --events pre-generated InputEvents
+//    in time order (about 8% triggers, 7% awaited/goal events, the rest irrelevant) driven through
 //    journeys::Runtime as replay drives it (AdvanceTo before each event, Process when Interested),
-//    with an in-memory Environment (consent and address traits, two segments). Reports events/s over
-//    all events, entries, messages, timers fired, peak memory.
+//    with an in-memory Environment (consent and address traits, two segments). Reports events/s
+//    over all events, entries, messages, timers fired, peak memory.
 // 2. goals: goals::AttributeProfile over the event histories (own events + the runtime's system
 //    events) of every 10th profile, once per goal event of that profile, with the 100 journeys'
 //    goals (10 shared goal events): what the live engine does per goal event.
@@ -17,9 +17,11 @@
 // Prints human-readable lines on stderr and one JSON line on stdout.
 // Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--latency-rate R (0 = half of 1)]
 //        [--latency-seconds 10] [--skip-latency] [--seed 42]
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -29,14 +31,11 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "base/system_events.h"
 #include "base/time.h"
@@ -56,12 +55,13 @@ using Clock = std::chrono::steady_clock;
 constexpr TimeMs kT0 = 1'790'000'000'000;  // 2026-09-21
 constexpr int kJourneys = 100;
 constexpr int kTriggers = 50;  // journey k enters on trigger k % 50: two journeys per trigger
-const char* const kGoalEvents[10] = {"Order Completed", "Subscription Started", "Plan Upgraded",
-                                     "Feature Used",    "Invite Sent",          "Review Posted",
-                                     "Profile Completed", "App Opened",         "Article Read",
-                                     "Coupon Redeemed"};
+const char* const kGoalEvents[10] = {
+    "Order Completed", "Subscription Started", "Plan Upgraded", "Feature Used", "Invite Sent",
+    "Review Posted",   "Profile Completed",    "App Opened",    "Article Read", "Coupon Redeemed"};
 
-double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 long PeakRssMb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -70,7 +70,8 @@ long PeakRssMb() {
 double CpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 long RssMb() {
   std::ifstream f("/proc/self/statm");
@@ -94,36 +95,43 @@ std::string JourneyYaml(int k, bool message_first) {
       shape == 1 ? ", where: { properties.value: { gt: 20 } }, reentry: after 1d" : "", goal);
   switch (shape) {
     case 0:  // welcome series
-      return head + "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
-                    "  - { id: w1, wait: { for: 1d } }\n"
-                    "  - { id: m2, message: { channel: email, template: t-email2 } }\n";
+      return head +
+             "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
+             "  - { id: w1, wait: { for: 1d } }\n"
+             "  - { id: m2, message: { channel: email, template: t-email2 } }\n";
     case 1:  // abandoned cart: wait, email, correlated wait with timeout, sms
-      return head + "suppress: [buyers]\nsteps:\n  - { id: w1, wait: { for: 1h } }\n"
-                    "  - { id: m1, message: { channel: email, template: t-email } }\n"
-                    "  - id: w2\n    wait: { until_event: \"" + goal +
+      return head +
+             "suppress: [buyers]\nsteps:\n  - { id: w1, wait: { for: 1h } }\n"
+             "  - { id: m1, message: { channel: email, template: t-email } }\n"
+             "  - id: w2\n    wait: { until_event: \"" +
+             goal +
              "\", match: { properties.cart_id: \"{{entry.properties.cart_id}}\" }, timeout: 1d }\n"
              "    on_event: exit\n    on_timeout: m2\n"
              "  - { id: m2, message: { channel: sms, template: t-sms } }\n";
     case 2:  // branch on a trait, then a split
-      return head + "exclude: [vip]\nsettings: { holdout: 10% }\nsteps:\n"
-                    "  - id: b1\n    branch:\n      - { if: { traits.plan: pro }, goto: mp }\n"
-                    "      - { else: s1 }\n"
-                    "  - id: s1\n    split: { variants: [ { id: A, weight: 50%, goto: ma }, { id: B, weight: 50%, goto: mb } ] }\n"
-                    "  - { id: ma, message: { channel: email, template: t-email }, next: end }\n"
-                    "  - { id: mb, message: { channel: push, template: t-push }, next: end }\n"
-                    "  - { id: mp, message: { channel: email, template: t-email2 } }\n";
+      return head +
+             "exclude: [vip]\nsettings: { holdout: 10% }\nsteps:\n"
+             "  - id: b1\n    branch:\n      - { if: { traits.plan: pro }, goto: mp }\n"
+             "      - { else: s1 }\n"
+             "  - id: s1\n    split: { variants: [ { id: A, weight: 50%, goto: ma }, { id: B, "
+             "weight: 50%, goto: mb } ] }\n"
+             "  - { id: ma, message: { channel: email, template: t-email }, next: end }\n"
+             "  - { id: mb, message: { channel: push, template: t-push }, next: end }\n"
+             "  - { id: mp, message: { channel: email, template: t-email2 } }\n";
     case 3:  // email, wait, update, branch on a segment
-      return head + "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
-                    "  - { id: w1, wait: { for: 6h } }\n"
-                    "  - { id: u1, update: { traits: { nudged: true } } }\n"
-                    "  - id: b1\n    branch:\n      - { if: { segment: vip }, goto: end }\n"
-                    "      - { else: m2 }\n"
-                    "  - { id: m2, message: { channel: sms, template: t-sms } }\n";
+      return head +
+             "steps:\n  - { id: m1, message: { channel: email, template: t-email } }\n"
+             "  - { id: w1, wait: { for: 6h } }\n"
+             "  - { id: u1, update: { traits: { nudged: true } } }\n"
+             "  - id: b1\n    branch:\n      - { if: { segment: vip }, goto: end }\n"
+             "      - { else: m2 }\n"
+             "  - { id: m2, message: { channel: sms, template: t-sms } }\n";
     default:  // wait for the goal event with a short timeout
-      return head + "steps:\n  - id: w1\n    wait: { until_event: \"" + goal + "\", timeout: 2h }\n"
-                    "    on_event: mt\n    on_timeout: mn\n"
-                    "  - { id: mn, message: { channel: push, template: t-push }, next: end }\n"
-                    "  - { id: mt, message: { channel: email, template: t-email } }\n";
+      return head + "steps:\n  - id: w1\n    wait: { until_event: \"" + goal +
+             "\", timeout: 2h }\n"
+             "    on_event: mt\n    on_timeout: mn\n"
+             "  - { id: mn, message: { channel: push, template: t-push }, next: end }\n"
+             "  - { id: mt, message: { channel: email, template: t-email } }\n";
   }
 }
 
@@ -145,10 +153,12 @@ struct World {
 
 class BenchScope final : public journeys::ProfileScope {
  public:
-  explicit BenchScope(ProfileId p) : p_(p.value()), identity_("user:" + std::to_string(p.value())) {}
+  explicit BenchScope(ProfileId p)
+      : p_(p.value()), identity_("user:" + std::to_string(p.value())) {}
   const std::string& Identity() override { return identity_; }
   std::optional<std::string> TraitAt(std::string_view name, TimeMs) override {
-    if (name.rfind("consent.", 0) == 0) return World::Consent(p_, name.substr(8)) ? "true" : "false";
+    if (name.rfind("consent.", 0) == 0)
+      return World::Consent(p_, name.substr(8)) ? "true" : "false";
     if (name == "email") return fmt::format("\"p{}@x.test\"", p_);
     if (name == "phone") return fmt::format("\"+1555{:07}\"", p_ % 10'000'000);
     if (name == "push_token") return fmt::format("\"tok{}\"", p_);
@@ -158,8 +168,10 @@ class BenchScope final : public journeys::ProfileScope {
   json TraitsAt(TimeMs) override {
     return {{"email", fmt::format("p{}@x.test", p_)},
             {"plan", World::Pro(p_) ? "pro" : "free"},
-            {"consent", {{"email", World::Consent(p_, "email")}, {"sms", World::Consent(p_, "sms")},
-                         {"push", World::Consent(p_, "push")}}}};
+            {"consent",
+             {{"email", World::Consent(p_, "email")},
+              {"sms", World::Consent(p_, "sms")},
+              {"push", World::Consent(p_, "push")}}}};
   }
   Result<bool> InSegment(std::string_view name, TimeMs) override {
     if (name == "vip") return World::Vip(p_);
@@ -176,7 +188,9 @@ class BenchScope final : public journeys::ProfileScope {
 
 class BenchEnv final : public journeys::Environment {
  public:
-  std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override { return std::make_unique<BenchScope>(p); }
+  std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
+    return std::make_unique<BenchScope>(p);
+  }
   journeys::SegmentDependencies DependenciesOf(std::string_view segment) override {
     if (segment == "buyers") return {{"Order Completed"}, false};
     return {};
@@ -190,7 +204,8 @@ class BenchEnv final : public journeys::Environment {
 
 // `events` events of `profiles` profiles over `span` ms, in time order: 8% triggers (half of them
 // with value > 20), 7% goal/awaited events, 85% other names no journey reacts to.
-std::vector<journeys::InputEvent> Stream(uint64_t events, uint64_t profiles, DurationMs span, uint64_t seed) {
+std::vector<journeys::InputEvent> Stream(uint64_t events, uint64_t profiles, DurationMs span,
+                                         uint64_t seed) {
   std::vector<std::string> noise;
   for (int i = 0; i < 60; ++i) noise.push_back(fmt::format("Page Event {:02}", i));
   std::vector<journeys::InputEvent> out(events);
@@ -207,7 +222,8 @@ std::vector<journeys::InputEvent> Stream(uint64_t events, uint64_t profiles, Dur
       e.properties = fmt::format("{{\"value\":{},\"cart_id\":\"c{}\"}}", 5 + rng.Next() % 40, cart);
     } else if (r < 150) {
       e.name = kGoalEvents[rng.Next() % 10];
-      e.properties = fmt::format("{{\"cart_id\":\"c{}\",\"total\":{}}}", cart, 1 + rng.Next() % 100);
+      e.properties =
+          fmt::format("{{\"cart_id\":\"c{}\",\"total\":{}}}", cart, 1 + rng.Next() % 100);
     } else {
       e.name = noise[rng.Next() % noise.size()];
     }
@@ -215,7 +231,8 @@ std::vector<journeys::InputEvent> Stream(uint64_t events, uint64_t profiles, Dur
   return out;
 }
 
-// ---- 1 + 2: runtime and goals ----------------------------------------------------------------------
+// ---- 1 + 2: runtime and goals
+// ----------------------------------------------------------------------
 
 struct RuntimeFigures {
   json out;
@@ -254,36 +271,46 @@ json RunGoals(const std::vector<goals::JourneyGoal>& goal_list,
   double wall = Since(t0);
   std::sort(call_us.begin(), call_us.end());
   auto pct = [&call_us](double q) {
-    return call_us.empty() ? 0.0 : call_us[static_cast<size_t>(q * static_cast<double>(call_us.size() - 1))];
+    return call_us.empty()
+               ? 0.0
+               : call_us[static_cast<size_t>(q * static_cast<double>(call_us.size() - 1))];
   };
   json g = {{"profiles", histories.size()},
             {"goal_events", call_us.size()},
             {"history_events_read", history_events},
             {"credits", credits},
             {"seconds", wall},
-            {"goal_events_per_second", call_us.empty() ? 0.0 : static_cast<double>(call_us.size()) / (total / 1e6)},
-            {"history_events_per_second", total > 0 ? static_cast<double>(history_events) / (total / 1e6) : 0.0},
-            {"added_latency_us", {{"mean", call_us.empty() ? 0.0 : total / static_cast<double>(call_us.size())},
-                                  {"p50", pct(0.5)}, {"p99", pct(0.99)}, {"max", pct(1.0)}}}};
+            {"goal_events_per_second",
+             call_us.empty() ? 0.0 : static_cast<double>(call_us.size()) / (total / 1e6)},
+            {"history_events_per_second",
+             total > 0 ? static_cast<double>(history_events) / (total / 1e6) : 0.0},
+            {"added_latency_us",
+             {{"mean", call_us.empty() ? 0.0 : total / static_cast<double>(call_us.size())},
+              {"p50", pct(0.5)},
+              {"p99", pct(0.99)},
+              {"max", pct(1.0)}}}};
   std::cerr << fmt::format(
       "goals: 100 journeys, 10 shared goal events, {} sampled profiles: {} goal events, each one "
       "AttributeProfile over the history so far ({:.1f} events on average)\n"
       "  ours: {:.0f} goal events/s, {:.2f}M history events/s; added latency per goal event mean "
       "{:.1f} us, p50 {:.1f} us, p99 {:.1f} us; {} credits\n",
       histories.size(), call_us.size(),
-      call_us.empty() ? 0.0 : static_cast<double>(history_events) / static_cast<double>(call_us.size()),
+      call_us.empty() ? 0.0
+                      : static_cast<double>(history_events) / static_cast<double>(call_us.size()),
       g["goal_events_per_second"].get<double>(), g["history_events_per_second"].get<double>() / 1e6,
       g["added_latency_us"]["mean"].get<double>(), pct(0.5), pct(0.99), credits);
   return g;
 }
 
-Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed, json* goals_out) {
+Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed,
+                                  json* goals_out) {
   BenchEnv env;
   journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000, ""});
   std::vector<goals::JourneyGoal> goal_list;
   journeys::Effects fx;
   for (int k = 0; k < kJourneys; ++k) {
-    SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def, journeys::ParseJourneyDefinition(JourneyYaml(k, false), {}));
+    SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
+                        journeys::ParseJourneyDefinition(JourneyYaml(k, false), {}));
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition g, goals::ParseGoalJson(def.goal, "goal"));
     goal_list.push_back({def.id, g, def.listening_window});
     std::string id = def.id;
@@ -297,8 +324,9 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
   std::vector<journeys::InputEvent> stream = Stream(events, profiles, span, seed);
   double gen_seconds = Since(g0);
   long rss_before = RssMb();
-  std::cerr << fmt::format("runtime: {} events of {} profiles over 3 days generated in {:.1f}s ({} MB)\n",
-                           events, profiles, gen_seconds, rss_before - rss_before_stream);
+  std::cerr << fmt::format(
+      "runtime: {} events of {} profiles over 3 days generated in {:.1f}s ({} MB)\n", events,
+      profiles, gen_seconds, rss_before - rss_before_stream);
 
   // Every 10th profile's own events and system events, for the goal benchmark.
   std::unordered_map<uint64_t, std::vector<Event>> histories;
@@ -347,7 +375,8 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
       if (s.wait != journeys::WaitKind::kEvent || s.on_event == journeys::kExitNow) {
         timers += it->second.passed_on;
       } else {
-        // shape 4: arrivals and timeouts both pass on; the timeout ones went to the on_timeout step.
+        // shape 4: arrivals and timeouts both pass on; the timeout ones went to the on_timeout
+        // step.
         auto t = st->steps.find(def->steps[static_cast<size_t>(s.on_timeout)].id);
         if (t != st->steps.end()) timers += t->second.inflow;
       }
@@ -378,12 +407,15 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
            {"peak_rss_mb", peak},
            {"stream_mb", rss_before - rss_before_stream}};
   std::cerr << fmt::format(
-      "  ours: {:.2f}M events/s ({} events in {:.2f}s wall, {:.2f}s CPU: {:.2f}M events per CPU second; {} reached the runtime, {:.0f}k/s); {} entries, "
-      "{} messages, {} timers fired, {} system events; {} profiles with state; RSS {} MB -> {} MB (peak "
+      "  ours: {:.2f}M events/s ({} events in {:.2f}s wall, {:.2f}s CPU: {:.2f}M events per CPU "
+      "second; {} reached the runtime, {:.0f}k/s); {} entries, "
+      "{} messages, {} timers fired, {} system events; {} profiles with state; RSS {} MB -> {} MB "
+      "(peak "
       "{} MB, of which the pre-generated stream {} MB)\n",
-      f.events_per_second / 1e6, events, seconds, cpu_seconds, static_cast<double>(events) / cpu_seconds / 1e6, relevant, static_cast<double>(relevant) / seconds / 1e3,
-      entered, messages, timers, system_events, rt.ProfileCount(), rss_before, RssMb(), peak,
-      rss_before - rss_before_stream);
+      f.events_per_second / 1e6, events, seconds, cpu_seconds,
+      static_cast<double>(events) / cpu_seconds / 1e6, relevant,
+      static_cast<double>(relevant) / seconds / 1e3, entered, messages, timers, system_events,
+      rt.ProfileCount(), rss_before, RssMb(), peak, rss_before - rss_before_stream);
   stream = {};
   // The sampled profiles' own track events join their system events.
   std::vector<journeys::InputEvent> replay = Stream(events, profiles, span, seed);
@@ -407,7 +439,8 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
 // ---- 3: latency through the live engine ---------------------------------------------------------
 
 Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t seed) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("journeys-bench-{}", getpid());
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("journeys-bench-{}", getpid());
   std::filesystem::remove_all(dir);
   EngineOptions o;
   o.data_dir = dir.string();
@@ -433,11 +466,13 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   std::vector<int64_t> seen_first(max_triggers, 0), seen_last(max_triggers, 0);
   std::vector<int> lines_of(max_triggers, 0);
   auto now_us = [] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
+        .count();
   };
   std::atomic<bool> done{false};
   std::atomic<int64_t> done_at_us{0};
-  constexpr int64_t kMaxDrainUs = 60'000'000;  // after the last ingest, wait at most this long for sends
+  constexpr int64_t kMaxDrainUs =
+      60'000'000;  // after the last ingest, wait at most this long for sends
   std::thread tail([&] {
     const std::string path = (dir / "email.ndjson").string();
     std::FILE* f = nullptr;
@@ -449,7 +484,9 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
       size_t got = f ? std::fread(buf, 1, sizeof buf, f) : 0;
       if (got == 0) {
         if (f) std::clearerr(f);
-        if (done.load() && (Since(last_progress) > 10 || now_us() - done_at_us.load() > kMaxDrainUs)) break;
+        if (done.load() &&
+            (Since(last_progress) > 10 || now_us() - done_at_us.load() > kMaxDrainUs))
+          break;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
         continue;
       }
@@ -493,7 +530,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
     std::vector<Event> batch;
     std::vector<uint64_t> batch_triggers;
     const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
     while (sent < due && batch.size() < 2400) {
       Event e;
       e.timestamp = e.received_at = now;
@@ -521,7 +559,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
     int64_t call_start = now_us();
     for (uint64_t i : batch_triggers) started[i].store(call_start);
     const TimeMs call_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count();
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
     for (uint64_t i : batch_triggers) started_wall_ms[i] = call_wall_ms;
     auto c0 = Clock::now();
     auto r = engine->IngestEvents(std::move(batch));
@@ -543,7 +582,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   std::vector<double> first, last;
   uint64_t complete = 0;
   for (uint64_t i = 0; i < triggers; ++i) {
-    const int64_t f = lines_of[i] >= 1 ? seen_first[i] : tail_end, l = lines_of[i] >= 2 ? seen_last[i] : tail_end;
+    const int64_t f = lines_of[i] >= 1 ? seen_first[i] : tail_end,
+                  l = lines_of[i] >= 2 ? seen_last[i] : tail_end;
     unsent += lines_of[i] == 0 ? 1 : 0;
     first.push_back(static_cast<double>(f - started[i].load()) / 1000.0);
     last.push_back(static_cast<double>(l - started[i].load()) / 1000.0);
@@ -558,13 +598,15 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   if (auto box = engine->Outbox(static_cast<size_t>(2 * triggers + 100)); box.ok()) {
     std::unordered_map<uint64_t, TimeMs> first_enqueued;
     for (const json& item : (*box)["messages"]) {
-      if (!item.is_object() || !item.contains("identity") || !item.contains("enqueued_at")) continue;
+      if (!item.is_object() || !item.contains("identity") || !item.contains("enqueued_at"))
+        continue;
       const std::string identity = item.value("identity", "");
       if (identity.rfind("user:l", 0) != 0) continue;
       uint64_t i = std::strtoull(identity.c_str() + 6, nullptr, 10);
       // ISO 8601 with milliseconds in the listing; a number in older formats.
       const json& when = item["enqueued_at"];
-      auto parsed = when.is_string() ? ParseIso8601(when.get<std::string>()) : Result<TimeMs>(when.get<TimeMs>());
+      auto parsed = when.is_string() ? ParseIso8601(when.get<std::string>())
+                                     : Result<TimeMs>(when.get<TimeMs>());
       if (!parsed.ok()) continue;
       const TimeMs at = *parsed;
       auto [it, fresh] = first_enqueued.emplace(i, at);
@@ -577,29 +619,37 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   auto pct = [](const std::vector<double>& v, double q) {
     return v.empty() ? 0.0 : v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
   };
-  json out = {{"offered_events_per_second", rate},
-              {"achieved_events_per_second", static_cast<double>(sent) / wall},
-              {"events", sent},
-              {"identify_events", triggers},
-              {"triggers", triggers},
-              {"triggers_with_both_sends", complete},
-              {"triggers_with_a_send", triggers - unsent},
-              {"triggers_unsent_when_the_wait_ended", unsent},
-              {"ingest_calls", calls},
-              {"ingest_call_ms", {{"p50", pct(call_ms, 0.5)}, {"p99", pct(call_ms, 0.99)}}},
-              {"first_send_ms", {{"p50", pct(first, 0.5)}, {"p99", pct(first, 0.99)}, {"max", pct(first, 1.0)}}},
-              {"second_send_ms", {{"p50", pct(last, 0.5)}, {"p99", pct(last, 0.99)}, {"max", pct(last, 1.0)}}},
-              {"outbox_ms", {{"p50", pct(decided, 0.5)}, {"p99", pct(decided, 0.99)}, {"max", pct(decided, 1.0)}}}};
+  json out = {
+      {"offered_events_per_second", rate},
+      {"achieved_events_per_second", static_cast<double>(sent) / wall},
+      {"events", sent},
+      {"identify_events", triggers},
+      {"triggers", triggers},
+      {"triggers_with_both_sends", complete},
+      {"triggers_with_a_send", triggers - unsent},
+      {"triggers_unsent_when_the_wait_ended", unsent},
+      {"ingest_calls", calls},
+      {"ingest_call_ms", {{"p50", pct(call_ms, 0.5)}, {"p99", pct(call_ms, 0.99)}}},
+      {"first_send_ms",
+       {{"p50", pct(first, 0.5)}, {"p99", pct(first, 0.99)}, {"max", pct(first, 1.0)}}},
+      {"second_send_ms",
+       {{"p50", pct(last, 0.5)}, {"p99", pct(last, 0.99)}, {"max", pct(last, 1.0)}}},
+      {"outbox_ms",
+       {{"p50", pct(decided, 0.5)}, {"p99", pct(decided, 0.99)}, {"max", pct(decided, 1.0)}}}};
   std::cerr << fmt::format(
-      "latency: real Engine (fsync on, file channel, delivery thread), 100 live journeys whose first step "
+      "latency: real Engine (fsync on, file channel, delivery thread), 100 live journeys whose "
+      "first step "
       "is an email; 2% of events are triggers (each entering 2 journeys), each after an identify\n"
-      "  ours: offered {:.0f} events/s, achieved {:.0f} events/s in {} ingest calls (p50 {:.2f} ms, p99 {:.2f} ms);"
-      " event -> first send in the channel file p50 {:.2f} ms, p99 {:.2f} ms, max {:.1f} ms; -> second send "
-      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; event -> in the outbox (journey thread "
+      "  ours: offered {:.0f} events/s, achieved {:.0f} events/s in {} ingest calls (p50 {:.2f} "
+      "ms, p99 {:.2f} ms);"
+      " event -> first send in the channel file p50 {:.2f} ms, p99 {:.2f} ms, max {:.1f} ms; -> "
+      "second send "
+      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; event -> in the outbox "
+      "(journey thread "
       "done; 1 ms resolution) p50 {:.0f} ms, p99 {:.0f} ms\n",
-      rate, static_cast<double>(sent) / wall, calls, pct(call_ms, 0.5), pct(call_ms, 0.99), pct(first, 0.5),
-      pct(first, 0.99), pct(first, 1.0), pct(last, 0.5), pct(last, 0.99), complete, triggers,
-      pct(decided, 0.5), pct(decided, 0.99));
+      rate, static_cast<double>(sent) / wall, calls, pct(call_ms, 0.5), pct(call_ms, 0.99),
+      pct(first, 0.5), pct(first, 0.99), pct(first, 1.0), pct(last, 0.5), pct(last, 0.99), complete,
+      triggers, pct(decided, 0.5), pct(decided, 0.99));
   engine.reset();
   std::filesystem::remove_all(dir);
   return out;
@@ -608,7 +658,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"signpost journeys benchmark: runtime events/s, goal attribution, event-to-send latency"};
+  CLI::App app{
+      "signpost journeys benchmark: runtime events/s, goal attribution, event-to-send latency"};
   uint64_t profiles = 1'000'000, events = 5'000'000, seed = 42;
   double latency_rate = 0, latency_seconds = 10;
   bool skip_latency = false;
@@ -616,13 +667,16 @@ int main(int argc, char** argv) {
   app.add_option("--profiles", profiles, "Profiles (default 1000000)");
   app.add_option("--events", events, "Events in the generated stream (default 5000000)");
   app.add_option("--seed", seed, "PRNG seed (default 42)");
-  app.add_option("--latency-rate", latency_rate, "Events/s offered to the live engine (default: half of the runtime's)");
-  app.add_option("--latency-extra-rates", extra_rates, "More rates to measure latency at (events/s)");
+  app.add_option("--latency-rate", latency_rate,
+                 "Events/s offered to the live engine (default: half of the runtime's)");
+  app.add_option("--latency-extra-rates", extra_rates,
+                 "More rates to measure latency at (events/s)");
   app.add_option("--latency-seconds", latency_seconds, "Seconds of paced ingest (default 10)");
   app.add_flag("--skip-latency", skip_latency, "Skip the live-engine latency part");
   CLI11_PARSE(app, argc, argv);
 
-  std::cerr << "journeys: no peer (nothing comparable runs journeys locally); figures are signpost's only\n";
+  std::cerr << "journeys: no peer (nothing comparable runs journeys locally); figures are "
+               "signpost's only\n";
   json goals_json;
   auto rt = RunRuntime(profiles, events, seed, &goals_json);
   if (!rt.ok()) {

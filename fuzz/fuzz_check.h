@@ -1,10 +1,10 @@
 // What every fuzz target checks on top of "no crash, no sanitizer report".
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdio>
 #include <cstdlib>
-
-#include <simdjson.h>
 
 #include "ingest/parsed_events.h"
 

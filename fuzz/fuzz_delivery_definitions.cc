@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace signpost;
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto channel = delivery::ParseChannel(text);
-  if (!channel.ok()) fuzz::Check(!channel.status().message().empty(), "channel error without a message");
+  if (!channel.ok())
+    fuzz::Check(!channel.status().message().empty(), "channel error without a message");
   auto tmpl = delivery::ParseTemplate(text);
   if (!tmpl.ok()) {
     fuzz::Check(!tmpl.status().message().empty(), "template error without a message");
@@ -26,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The bytes as an html body: tracked links go to allowed hosts only.
   std::vector<std::string> hosts = delivery::TemplateLinkHosts(text);
-  for (const auto& h : hosts) fuzz::Check(!h.empty() && h.find('@') == std::string::npos, "bad host");
+  for (const auto& h : hosts)
+    fuzz::Check(!h.empty() && h.find('@') == std::string::npos, "bad host");
   delivery::TrackingClaims base;
   std::string out = delivery::AddTracking(text, base, "https://sp.test", "secret", hosts);
   fuzz::Check(out.size() >= text.size(), "tracking drops text");

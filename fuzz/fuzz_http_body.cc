@@ -1,11 +1,11 @@
 // ParseHttpBody on every endpoint. Byte 0 picks the endpoint and whether limits are tiny.
 // Also checks the batch splitter and the fault finder against simdjson on the same text: what
 // simdjson accepts has no fault, and a batch it parses splits into exactly its items.
+#include <simdjson.h>
+
 #include <array>
 #include <cstdint>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "fuzz_check.h"
 #include "ingest/http_body.h"
@@ -21,8 +21,9 @@ void CheckScannerAgreesWithSimdjson(std::string_view body) {
     // Refused by simdjson: the splitter must not crash, and each item it finds is judged alone.
     if (auto split = ingest::SplitBatch(body)) {
       for (std::string_view item : split->items) {
-        fuzz::Check(item.data() >= body.data() && item.data() + item.size() <= body.data() + body.size(),
-                    "an item outside the body");
+        fuzz::Check(
+            item.data() >= body.data() && item.data() + item.size() <= body.data() + body.size(),
+            "an item outside the body");
       }
     }
     (void)ingest::FindJsonFault(body);
@@ -38,7 +39,8 @@ void CheckScannerAgreesWithSimdjson(std::string_view body) {
   fuzz::Check(split->items.size() == batch.size(), "the split found another number of items");
   simdjson::dom::parser shell_parser;
   simdjson::dom::element shell;
-  fuzz::Check(!shell_parser.parse(split->shell).get(shell), "the shell of a valid body is not JSON");
+  fuzz::Check(!shell_parser.parse(split->shell).get(shell),
+              "the shell of a valid body is not JSON");
 }
 
 }  // namespace

@@ -31,10 +31,10 @@ const signpost::api::Router& Routes() {
   static const Router* router = [] {
     auto* r = new Router;
     Handler none = [](const Request&, Response&) {};
-    for (const char* p : {"/v1/batch", "/healthz", "/api/profiles/{id}", "/api/profiles/{id}/events",
-                          "/api/profiles/{id}/funnels/{funnel}/last-step", "/api/funnels/query",
-                          "/api/funnels/{id}/report", "/t/o/{token}.gif", "/t/c/{token}",
-                          "/api/keys/{token}", "/"})
+    for (const char* p :
+         {"/v1/batch", "/healthz", "/api/profiles/{id}", "/api/profiles/{id}/events",
+          "/api/profiles/{id}/funnels/{funnel}/last-step", "/api/funnels/query",
+          "/api/funnels/{id}/report", "/t/o/{token}.gif", "/t/c/{token}", "/api/keys/{token}", "/"})
       r->Add("GET", p, Access::kAdmin, none);
     return r;
   }();
@@ -63,9 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (const auto& [name, value] : req.query) {
       Result<uint64_t> v = QueryInt(req, name, 5, 1, 1000);
-      if (v.ok()) fuzz::Check(*v >= 1 && *v <= 1000, "a query integer outside its range");
-      else fuzz::Check(v.status().message().find(name.substr(0, 8)) != std::string::npos ||
-                           name.empty(), "a query integer error without the parameter's name");
+      if (v.ok())
+        fuzz::Check(*v >= 1 && *v <= 1000, "a query integer outside its range");
+      else
+        fuzz::Check(
+            v.status().message().find(name.substr(0, 8)) != std::string::npos || name.empty(),
+            "a query integer error without the parameter's name");
     }
   } else {
     fuzz::Check(!s.message().empty(), "target error without message");

@@ -1,5 +1,6 @@
 // signpost's public API: one Engine object owns the store, identity graph, analytics index and
-// every definition. The HTTP server (src/api) and the command line (src/cli) are thin layers over it.
+// every definition. The HTTP server (src/api) and the command line (src/cli) are thin layers over
+// it.
 //
 // Thread-safety: every method may be called from any thread concurrently unless it says otherwise;
 // writes are serialized inside, reports run concurrently with each other.
@@ -10,11 +11,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signpost/clock.h"
 #include "signpost/event.h"
@@ -60,7 +60,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // ---- keys -------------------------------------------------------------------------------
-  // Creates a write key (kind "write") or an admin token (kind "admin"); returns {"token","kind","name",...}.
+  // Creates a write key (kind "write") or an admin token (kind "admin"); returns
+  // {"token","kind","name",...}.
   Result<nlohmann::json> CreateKey(std::string_view kind, std::string_view name);
   Result<nlohmann::json> ListKeys() const;
   Status RevokeKey(std::string_view token_or_prefix);
@@ -84,8 +85,8 @@ class Engine {
 
   // ---- dead letters -----------------------------------------------------------------------
   Result<nlohmann::json> ListDeadLetters(size_t limit) const;
-  // Re-ingests the dead letters with these ids (all when empty) through the parser again; those that
-  // now parse are stored and removed from the dead-letter store; the rest stay.
+  // Re-ingests the dead letters with these ids (all when empty) through the parser again; those
+  // that now parse are stored and removed from the dead-letter store; the rest stay.
   Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);
 
   // ---- profiles ---------------------------------------------------------------------------

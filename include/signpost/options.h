@@ -11,7 +11,8 @@ namespace signpost {
 struct EngineOptions {
   // The data folder (created when missing). Required.
   std::string data_dir;
-  // The clock every rule reads. nullptr (default): the wall clock. Not owned; must outlive the Engine.
+  // The clock every rule reads. nullptr (default): the wall clock. Not owned; must outlive the
+  // Engine.
   const Clock* clock = nullptr;
   // fsync the write-ahead log before an ingest call returns. Default true: an acknowledged event
   // survives a power cut, not just a process kill.
@@ -30,7 +31,8 @@ struct EngineOptions {
   // Default one day (time zones and drifting clocks stay fine); `serve`/`import --max-future-skew`.
   // Times before 2000-01-01 are refused too (src/ingest/README.md "Time").
   DurationMs max_future_skew_ms = kDayMs;
-  // Import reads files in chunks of this many bytes; each chunk is one durable write. Default 8 MiB.
+  // Import reads files in chunks of this many bytes; each chunk is one durable write. Default 8
+  // MiB.
   size_t import_chunk_bytes = 8 << 20;
   // Delivery (src/delivery/README.md). The base URL at which mail clients reach this server: open
   // pixels and rewritten links point at <public_url>/t/o/... and /t/c/.... Default

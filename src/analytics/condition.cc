@@ -36,7 +36,8 @@ std::string UnsupportedSyntax(std::string_view p) {
       const char n = p[++i];
       if (!in_class && n >= '1' && n <= '9') {
         return std::string("backreferences (\\") + n +
-               ") are not supported; repeat the group's pattern instead (a character code is \\x{..})";
+               ") are not supported; repeat the group's pattern instead (a character code is "
+               "\\x{..})";
       }
     } else if (in_class) {
       in_class = c != ']';
@@ -45,9 +46,11 @@ std::string UnsupportedSyntax(std::string_view p) {
       if (i + 1 < p.size() && p[i + 1] == '^') ++i;
       if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // "[]...]": a leading ] is a character
     } else if (p.substr(i, 3) == "(?=" || p.substr(i, 3) == "(?!") {
-      return "lookahead ((?= or (?!) is not supported; match the text itself, or use a second condition";
+      return "lookahead ((?= or (?!) is not supported; match the text itself, or use a second "
+             "condition";
     } else if (p.substr(i, 4) == "(?<=" || p.substr(i, 4) == "(?<!") {
-      return "lookbehind ((?<= or (?<!) is not supported; match the text itself, or use a second condition";
+      return "lookbehind ((?<= or (?<!) is not supported; match the text itself, or use a second "
+             "condition";
     }
   }
   return "";
@@ -55,13 +58,15 @@ std::string UnsupportedSyntax(std::string_view p) {
 
 }  // namespace
 
-Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern, const std::string& field) {
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern,
+                                                     const std::string& field) {
   auto bad = [&field](const std::string& what) {
     return Status::InvalidArgument(field + ": " + what);
   };
   if (pattern.size() > kMaxRegexBytes) {
-    return bad("the pattern is " + std::to_string(pattern.size()) + " bytes; a regex may have at most " +
-               std::to_string(kMaxRegexBytes) + " (match a shorter prefix, or use in/contains)");
+    return bad("the pattern is " + std::to_string(pattern.size()) +
+               " bytes; a regex may have at most " + std::to_string(kMaxRegexBytes) +
+               " (match a shorter prefix, or use in/contains)");
   }
   if (std::string why = UnsupportedSyntax(pattern); !why.empty()) {
     return bad("invalid regular expression '" + std::string(pattern) + "': " + why +
@@ -70,11 +75,13 @@ Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern, c
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(kMaxRegexMemory);
-  auto re = std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  auto re =
+      std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (re->error_code() == RE2::ErrorPatternTooLarge) {
-    return bad("the pattern '" + std::string(pattern) +
-               "' compiles to more than the regex memory limit; simplify it (fewer repetitions such as "
-               "{1000}, fewer alternatives)");
+    return bad(
+        "the pattern '" + std::string(pattern) +
+        "' compiles to more than the regex memory limit; simplify it (fewer repetitions such as "
+        "{1000}, fewer alternatives)");
   }
   if (!re->ok()) {
     return bad("invalid regular expression '" + std::string(pattern) + "': " + re->error() +
@@ -101,16 +108,26 @@ std::optional<Op> ParseOp(std::string_view t) {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kEq: return "=";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kGt: return ">";
-    case Op::kLe: return "<=";
-    case Op::kGe: return ">=";
-    case Op::kIn: return "in";
-    case Op::kContains: return "contains";
-    case Op::kExists: return "exists";
-    case Op::kRegex: return "regex";
+    case Op::kEq:
+      return "=";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kGt:
+      return ">";
+    case Op::kLe:
+      return "<=";
+    case Op::kGe:
+      return ">=";
+    case Op::kIn:
+      return "in";
+    case Op::kContains:
+      return "contains";
+    case Op::kExists:
+      return "exists";
+    case Op::kRegex:
+      return "regex";
   }
   return "?";
 }
@@ -157,10 +174,14 @@ bool Condition::Matches(const ValueRef& v) const {
         return false;
       }
       switch (op) {
-        case Op::kLt: return cmp < 0;
-        case Op::kLe: return cmp <= 0;
-        case Op::kGe: return cmp >= 0;
-        default: return cmp > 0;
+        case Op::kLt:
+          return cmp < 0;
+        case Op::kLe:
+          return cmp <= 0;
+        case Op::kGe:
+          return cmp >= 0;
+        default:
+          return cmp > 0;
       }
     }
     case Op::kContains:

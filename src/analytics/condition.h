@@ -36,7 +36,8 @@ inline constexpr int64_t kMaxRegexMemory = 1 << 20;
 // value) for Condition::regex. kInvalidArgument naming `field` and the fix for a pattern over
 // kMaxRegexBytes, one RE2 cannot compile within kMaxRegexMemory, and ECMAScript/PCRE-only syntax
 // (backreferences such as \1, lookahead (?= (?!, lookbehind (?<= (?<!). Thread-safe.
-Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern, const std::string& field);
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view pattern,
+                                                     const std::string& field);
 
 // A literal from a definition. YAML scalars are untyped, so a literal keeps its text and, when the
 // text reads as one, its number or boolean.
@@ -57,8 +58,8 @@ struct Condition {
   // True when `v` satisfies the condition. Rules: `=`/`in` compare numbers with numbers, strings
   // with text, booleans with true/false; `!=` is true for a missing value; `<`/`>` compare numbers
   // (or two strings lexicographically); `contains` is a substring test on the value's text;
-  // `regex` searches the value's text (RE2: linear in its length). A missing value satisfies only `!=` and `exists: false`.
-  // Pure: thread-safe.
+  // `regex` searches the value's text (RE2: linear in its length). A missing value satisfies only
+  // `!=` and `exists: false`. Pure: thread-safe.
   bool Matches(const ValueRef& v) const;
 };
 

@@ -51,7 +51,7 @@ TEST(Condition, EachOperator) {
   EXPECT_FALSE(Make(Op::kLt, {"3"}).Matches(Num(3)));
   EXPECT_TRUE(Make(Op::kGt, {"3"}).Matches(Num(4)));
   EXPECT_FALSE(Make(Op::kGt, {"3"}).Matches(Str("4")));  // text vs number: no match
-  EXPECT_TRUE(Make(Op::kGt, {"b"}).Matches(Str("c")));    // two strings: lexicographic
+  EXPECT_TRUE(Make(Op::kGt, {"b"}).Matches(Str("c")));   // two strings: lexicographic
   EXPECT_TRUE(Make(Op::kIn, {"link", "code"}).Matches(Str("code")));
   EXPECT_FALSE(Make(Op::kIn, {"link", "code"}).Matches(Str("sms")));
   EXPECT_TRUE(Make(Op::kContains, {"gmail"}).Matches(Str("a@gmail.com")));
@@ -92,15 +92,18 @@ TEST(Condition, RegexPatternsAreBoundedAndRe2SyntaxWithClearErrors) {
   EXPECT_EQ(RegexError("^[a-z]+@(gmail|yahoo)\\.com$"), "");
   EXPECT_EQ(RegexError("[(?=]"), "");  // inside a class: three characters
   EXPECT_EQ(RegexError(std::string(kMaxRegexBytes, 'a')), "");
-  EXPECT_EQ(RegexError(std::string(kMaxRegexBytes + 1, 'a')),
-            "where.properties.email.regex: the pattern is 1025 bytes; a regex may have at most 1024 "
-            "(match a shorter prefix, or use in/contains)");
-  EXPECT_EQ(RegexError("(a)\\1"),
-            "where.properties.email.regex: invalid regular expression '(a)\\1': backreferences (\\1) "
-            "are not supported; repeat the group's pattern instead (a character code is \\x{..}) "
-            "(patterns are RE2 syntax, matched in linear time)");
-  EXPECT_NE(RegexError("^(?=.*[0-9]).{8,}$").find("where.properties.email.regex: invalid regular "
-                                                  "expression '^(?=.*[0-9]).{8,}$': lookahead"),
+  EXPECT_EQ(
+      RegexError(std::string(kMaxRegexBytes + 1, 'a')),
+      "where.properties.email.regex: the pattern is 1025 bytes; a regex may have at most 1024 "
+      "(match a shorter prefix, or use in/contains)");
+  EXPECT_EQ(
+      RegexError("(a)\\1"),
+      "where.properties.email.regex: invalid regular expression '(a)\\1': backreferences (\\1) "
+      "are not supported; repeat the group's pattern instead (a character code is \\x{..}) "
+      "(patterns are RE2 syntax, matched in linear time)");
+  EXPECT_NE(RegexError("^(?=.*[0-9]).{8,}$")
+                .find("where.properties.email.regex: invalid regular "
+                      "expression '^(?=.*[0-9]).{8,}$': lookahead"),
             std::string::npos);
   EXPECT_NE(RegexError("(?<!un)happy").find(": lookbehind ((?<= or (?<!) is not supported"),
             std::string::npos);
@@ -108,8 +111,9 @@ TEST(Condition, RegexPatternsAreBoundedAndRe2SyntaxWithClearErrors) {
                                  "missing )"),
             std::string::npos);
   // Small text, huge program: refused when applied, not when an event arrives.
-  EXPECT_NE(RegexError("\\pL{1000}").find("where.properties.email.regex: the pattern '\\pL{1000}' "
-                                        "compiles to more than the regex memory limit"),
+  EXPECT_NE(RegexError("\\pL{1000}")
+                .find("where.properties.email.regex: the pattern '\\pL{1000}' "
+                      "compiles to more than the regex memory limit"),
             std::string::npos);
 }
 

@@ -1,8 +1,8 @@
 #include "analytics/event_index.h"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 #include "analytics/test_support.h"
 
@@ -126,11 +126,12 @@ TEST(EventIndex, UnderThirtyTwoBytesPerEvent) {
   const size_t n = 1'000'000;
   index.Reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    index.AddTrack(ProfileId(1 + rng() % 100'000), static_cast<TimeMs>(rng() % 1'000'000'000), i + 1,
-                   names[rng() % 4]);
+    index.AddTrack(ProfileId(1 + rng() % 100'000), static_cast<TimeMs>(rng() % 1'000'000'000),
+                   i + 1, names[rng() % 4]);
   }
   index.Seal();
-  double per_event = static_cast<double>(index.MemoryBytes()) / static_cast<double>(index.EventCount());
+  double per_event =
+      static_cast<double>(index.MemoryBytes()) / static_cast<double>(index.EventCount());
   EXPECT_LT(per_event, 32.0);
   RecordProperty("bytes_per_event", std::to_string(per_event));
 }

@@ -1,10 +1,10 @@
 #include "analytics/funnel_query.h"
-#include "analytics/funnel_query_json.h"
-
-#include <thread>
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "analytics/funnel_query_json.h"
 #include "analytics/test_support.h"
 
 namespace signpost::analytics {
@@ -90,7 +90,8 @@ TEST(FunnelQuery, ClearErrors) {
   PeopleQuery last;
   last.dropped_at = 2;  // the last step: nobody can drop there
   EXPECT_EQ(FunnelPeople(index, def, {}, last, nullptr).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(LastCompletedStep(index, def, {}, ProfileId(99), 0, nullptr).status().code(), Code::kNotFound);
+  EXPECT_EQ(LastCompletedStep(index, def, {}, ProfileId(99), 0, nullptr).status().code(),
+            Code::kNotFound);
   FunnelOptions backwards;
   backwards.from = 10;
   backwards.to = 5;
@@ -116,12 +117,18 @@ TEST(FunnelQueryJson, ReadsTheEngineQueryDocument) {
   FunnelDefinition def = *ParseAdHocFunnel("A>B>C");
   FunnelOptions options;
   PeopleQuery people;
-  nlohmann::json q = {{"window", "14d"},          {"order", "strict"},
-                      {"entry", "first_entry"},   {"from", "2024-01-01"},
-                      {"to", 1704153600000},      {"breakdown", "traits.plan"},
-                      {"breakdown_attribution", "step:2"}, {"top", 5},
-                      {"completion_windows", "7d,14d,30d"}, {"trend", "week"},
-                      {"dropped_at", "2"},        {"steps", "ignored here"}};
+  nlohmann::json q = {{"window", "14d"},
+                      {"order", "strict"},
+                      {"entry", "first_entry"},
+                      {"from", "2024-01-01"},
+                      {"to", 1704153600000},
+                      {"breakdown", "traits.plan"},
+                      {"breakdown_attribution", "step:2"},
+                      {"top", 5},
+                      {"completion_windows", "7d,14d,30d"},
+                      {"trend", "week"},
+                      {"dropped_at", "2"},
+                      {"steps", "ignored here"}};
   ASSERT_TRUE(ApplyQueryJson(q, &def, &options, &people).ok());
   EXPECT_EQ(def.window, 14 * kDayMs);
   EXPECT_EQ(def.order, OrderMode::kStrict);
@@ -131,7 +138,8 @@ TEST(FunnelQueryJson, ReadsTheEngineQueryDocument) {
   EXPECT_EQ(options.attribution.kind, Attribution::kStep);
   EXPECT_EQ(options.attribution.step, 2);
   EXPECT_EQ(options.top, 5);
-  EXPECT_EQ(options.completion_windows, (std::vector<DurationMs>{7 * kDayMs, 14 * kDayMs, 30 * kDayMs}));
+  EXPECT_EQ(options.completion_windows,
+            (std::vector<DurationMs>{7 * kDayMs, 14 * kDayMs, 30 * kDayMs}));
   EXPECT_EQ(options.trend, TrendUnit::kWeek);
   EXPECT_EQ(people.dropped_at, 2);
 
@@ -207,10 +215,9 @@ namespace {
 // (std::regex overflowed the stack). The step is matched by RE2 and counted.
 TEST(FunnelQuery, RegexStepOverAHugeValueIsCounted) {
   const std::string huge(30'000, 'a');
-  std::vector<Event> stored = {TrackEvent(1, 100, "A"),
-                               TrackEvent(2, 200, "B", R"({"email":")" + huge + R"(@gmail.com"})"),
-                               TrackEvent(3, 150, "A"),
-                               TrackEvent(4, 250, "B", R"({"email":")" + huge + R"("})")};
+  std::vector<Event> stored = {
+      TrackEvent(1, 100, "A"), TrackEvent(2, 200, "B", R"({"email":")" + huge + R"(@gmail.com"})"),
+      TrackEvent(3, 150, "A"), TrackEvent(4, 250, "B", R"({"email":")" + huge + R"("})")};
   testing::VectorPropertySource source(&stored);
   auto def = ParseFunnelDefinition(
       R"(steps: [A, { event: B, where: { properties.email: { regex: '^.*@gmail\.com$' } } }])");

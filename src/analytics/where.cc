@@ -41,7 +41,8 @@ Result<Condition> ParseCondition(const PropertyPath& path, const std::string& op
   if (*op == Op::kIn) {
     if (!operand.IsSequence()) return Bad(field + ".in", "expected a list, e.g. [link, code]");
     for (size_t i = 0; i < operand.size(); ++i) {
-      SP_ASSIGN_OR_RETURN(std::string v, ScalarAt(operand[i], field + ".in[" + std::to_string(i) + "]"));
+      SP_ASSIGN_OR_RETURN(std::string v,
+                          ScalarAt(operand[i], field + ".in[" + std::to_string(i) + "]"));
       c.values.push_back(Literal::Of(v));
     }
     return c;
@@ -88,7 +89,8 @@ Result<EventMatcher> ParseMatcher(const YAML::Node& node, const std::string& fie
   if (!node.IsMap()) return Bad(field, "expected { event: <name>, where: {...} }");
   SP_RETURN_IF_ERROR(KeysAllowed(node, field, {"event", "where"}, false));
   EventMatcher m;
-  if (!node["event"]) return Bad(field + ".event", "missing; name the event, e.g. event: Signed Up");
+  if (!node["event"])
+    return Bad(field + ".event", "missing; name the event, e.g. event: Signed Up");
   SP_ASSIGN_OR_RETURN(m.event, ScalarAt(node["event"], field + ".event"));
   if (m.event.empty()) return Bad(field + ".event", "is empty; name the event");
   if (node["where"]) SP_RETURN_IF_ERROR(ParseWhere(node["where"], field + ".where", &m.where));

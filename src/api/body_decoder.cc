@@ -14,7 +14,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -23,7 +24,8 @@ constexpr size_t kStep = 64 * 1024;  // the decoder writes at most this much per
 Status TooLarge(size_t max_bytes) {
   return Status::ResourceExhausted(fmt::format(
       "the decompressed body is over the limit max_body_bytes = {} bytes ({} MiB): send smaller "
-      "batches", max_bytes, max_bytes >> 20));
+      "batches",
+      max_bytes, max_bytes >> 20));
 }
 
 // Appends `n` decoded bytes to `out` unless that passes the limit. The capacity grows by doubling
@@ -55,8 +57,8 @@ Status Inflate(std::string_view body, int window_bits, size_t max_bytes, std::st
     if (rc == Z_BUF_ERROR && z.avail_in == 0)
       return Status::InvalidArgument("body: the compressed body ends early (truncated)");
     if (rc != Z_OK && rc != Z_BUF_ERROR)
-      return Status::InvalidArgument(fmt::format("body: not valid compressed data ({})",
-                                                 z.msg ? z.msg : "zlib error"));
+      return Status::InvalidArgument(
+          fmt::format("body: not valid compressed data ({})", z.msg ? z.msg : "zlib error"));
   }
 }
 
@@ -75,14 +77,16 @@ Status Unbrotli(std::string_view body, size_t max_bytes, std::string& out) {
                                                                  &avail_out, &next_out, nullptr);
     SP_RETURN_IF_ERROR(Append(out, scratch.data(), scratch.size() - avail_out, max_bytes));
     switch (rc) {
-      case BROTLI_DECODER_RESULT_SUCCESS: return Status::Ok();
-      case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: break;
+      case BROTLI_DECODER_RESULT_SUCCESS:
+        return Status::Ok();
+      case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:
+        break;
       case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
         return Status::InvalidArgument("body: the brotli body ends early (truncated)");
       case BROTLI_DECODER_RESULT_ERROR:
-        return Status::InvalidArgument(fmt::format(
-            "body: not valid brotli data ({})",
-            BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state.get()))));
+        return Status::InvalidArgument(
+            fmt::format("body: not valid brotli data ({})",
+                        BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state.get()))));
     }
   }
 }
@@ -91,7 +95,8 @@ Status Unbrotli(std::string_view body, size_t max_bytes, std::string& out) {
 
 bool IsSupportedEncoding(std::string_view encoding) {
   const std::string e = Lower(encoding);
-  return e.empty() || e == "identity" || e == "gzip" || e == "x-gzip" || e == "deflate" || e == "br";
+  return e.empty() || e == "identity" || e == "gzip" || e == "x-gzip" || e == "deflate" ||
+         e == "br";
 }
 
 Status DecodeBody(std::string_view encoding, std::string_view body, size_t max_bytes,

@@ -18,15 +18,17 @@ namespace signpost::api {
 
 // One request as the handlers see it. The body is already de-chunked and decompressed.
 struct Request {
-  std::string method;                          // "GET", "POST", "DELETE", ...
-  std::string path;                            // the raw path of the target (still percent-encoded)
-  std::vector<std::string> segments;           // the path's segments, percent-decoded
-  std::map<std::string, std::string> query;    // query parameters, decoded; the first of a name wins
-  std::vector<std::string> captures;           // the route pattern's {captures}, in pattern order
-  std::string authorization;                   // the Authorization header ("" when absent)
+  std::string method;                        // "GET", "POST", "DELETE", ...
+  std::string path;                          // the raw path of the target (still percent-encoded)
+  std::vector<std::string> segments;         // the path's segments, percent-decoded
+  std::map<std::string, std::string> query;  // query parameters, decoded; the first of a name wins
+  std::vector<std::string> captures;         // the route pattern's {captures}, in pattern order
+  std::string authorization;                 // the Authorization header ("" when absent)
   std::string body;
 
-  bool has_param(std::string_view name) const { return query.find(std::string(name)) != query.end(); }
+  bool has_param(std::string_view name) const {
+    return query.find(std::string(name)) != query.end();
+  }
   // The parameter's value, "" when absent.
   std::string param(std::string_view name) const;
 };

@@ -10,16 +10,24 @@ using nlohmann::json;
 
 int HttpStatusFor(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kResourceExhausted: return 400;  // Segment answers over-limit bodies with 400
-    case Code::kUnauthenticated: return 401;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 409;
-    case Code::kFailedPrecondition: return 409;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kResourceExhausted:
+      return 400;  // Segment answers over-limit bodies with 400
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+      return 409;
+    case Code::kFailedPrecondition:
+      return 409;
     case Code::kCorruption:
     case Code::kIoError:
-    case Code::kInternal: return 500;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }

@@ -15,8 +15,8 @@ Result<uint64_t> QueryInt(const Request& req, std::string_view name, uint64_t fa
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
     const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
-    return Status::InvalidArgument(fmt::format("{}: expected a whole number from {} to {}, got '{}'",
-                                               name, min, max, shown));
+    return Status::InvalidArgument(
+        fmt::format("{}: expected a whole number from {} to {}, got '{}'", name, min, max, shown));
   }
   return v;
 }
@@ -30,17 +30,21 @@ Result<nlohmann::json> ParseJsonBody(std::string_view body) {
   for (size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth)
-        return Status::InvalidArgument(fmt::format(
-            "body: JSON nested deeper than {} levels (at byte {}); the limit is {} nested arrays or "
-            "objects", kMaxJsonDepth, i, kMaxJsonDepth));
+        return Status::InvalidArgument(
+            fmt::format("body: JSON nested deeper than {} levels (at byte {}); the limit is {} "
+                        "nested arrays or "
+                        "objects",
+                        kMaxJsonDepth, i, kMaxJsonDepth));
     } else if (c == ']' || c == '}') {
       --depth;
     }

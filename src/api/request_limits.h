@@ -7,9 +7,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "api/http_request.h"
 #include "signpost/status.h"

@@ -20,8 +20,8 @@ TEST(QueryInt, AbsentIsTheDefaultAndAWholeNumberInRangeIsItsValue) {
 
 // Regression: ?limit=abc on /api/deadletters answered 500 (std::stoul threw).
 TEST(QueryInt, LettersSignsFractionsAndOutOfRangeNameTheParameterAndTheRange) {
-  for (const char* bad : {"abc", "", "-1", "+5", "1.5", "10x", " 10", "0", "1001",
-                          "99999999999999999999999"}) {
+  for (const char* bad :
+       {"abc", "", "-1", "+5", "1.5", "10x", " 10", "0", "1001", "99999999999999999999999"}) {
     auto r = QueryInt(WithQuery(std::string("/x?limit=") + bad), "limit", 100, 1, 1000);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
@@ -34,19 +34,24 @@ TEST(QueryInt, LettersSignsFractionsAndOutOfRangeNameTheParameterAndTheRange) {
 TEST(ParseJsonBody, ParsesNestingUpToTheLimit) {
   std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
   EXPECT_TRUE(ParseJsonBody(ok).ok());
-  EXPECT_TRUE(ParseJsonBody(R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\" ["})").ok());
+  EXPECT_TRUE(
+      ParseJsonBody(
+          R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\" ["})")
+          .ok());
 }
 
 // Regression: 200,000 nested '[' on POST /api/segments/x/members crashed the server (the parse
 // was fine; dump() of the nested value in the error message recursed off the stack).
 TEST(ParseJsonBody, DeepNestingIsRefusedNamingTheLimit) {
-  for (const std::string& deep : {std::string(200000, '['),
-                                  "{\"ids\":" + std::string(200000, '[') + std::string(200000, ']') + "}",
-                                  std::string(kMaxJsonDepth + 1, '{')}) {
+  for (const std::string& deep :
+       {std::string(200000, '['),
+        "{\"ids\":" + std::string(200000, '[') + std::string(200000, ']') + "}",
+        std::string(kMaxJsonDepth + 1, '{')}) {
     auto r = ParseJsonBody(deep);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-    EXPECT_NE(r.status().message().find("deeper than 64"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("deeper than 64"), std::string::npos)
+        << r.status().message();
   }
   auto obj = ParseJsonObject("{\"ids\":" + std::string(1000, '[') + "}", "ids: send an object");
   ASSERT_FALSE(obj.ok());
@@ -69,7 +74,8 @@ TEST(ParseJsonBody, ANumberOutOfRangeIsA400NotAnException) {
     auto r = ParseJsonBody(body);
     ASSERT_FALSE(r.ok()) << body;
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-    EXPECT_NE(r.status().message().find("not valid JSON"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("not valid JSON"), std::string::npos)
+        << r.status().message();
   }
 }
 

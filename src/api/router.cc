@@ -8,7 +8,8 @@ namespace signpost::api {
 namespace {
 
 // Matches one segment against a pattern segment; appends the capture (if any) to `captures`.
-bool MatchSegment(const Route::Segment& p, const std::string& s, std::vector<std::string>& captures) {
+bool MatchSegment(const Route::Segment& p, const std::string& s,
+                  std::vector<std::string>& captures) {
   if (!p.capture) return s == p.literal;
   if (s.size() <= p.literal.size()) return false;  // a capture is never empty
   if (s.compare(s.size() - p.literal.size(), p.literal.size(), p.literal) != 0) return false;
@@ -53,7 +54,8 @@ const Route* Router::Find(std::string_view method, const std::vector<std::string
   for (const Route& r : routes_) {
     if (r.method != method || r.segments.size() != segments.size()) continue;
     bool ok = true;
-    for (size_t i = 0; ok && i < segments.size(); ++i) ok = MatchSegment(r.segments[i], segments[i], captures);
+    for (size_t i = 0; ok && i < segments.size(); ++i)
+      ok = MatchSegment(r.segments[i], segments[i], captures);
     if (ok) return &r;
     captures.resize(base);
   }

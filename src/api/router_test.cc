@@ -22,7 +22,8 @@ class RouterTest : public ::testing::Test {
     router_.Add("GET", "/healthz", Access::kPublic, named("healthz"));
     router_.Add("POST", "/api/funnels/query", Access::kAdmin, named("query"));
     router_.Add("GET", "/api/funnels/{id}/report", Access::kAdmin, named("report"));
-    router_.Add("GET", "/api/profiles/{id}/funnels/{funnel}/last-step", Access::kAdmin, named("last"));
+    router_.Add("GET", "/api/profiles/{id}/funnels/{funnel}/last-step", Access::kAdmin,
+                named("last"));
     router_.Add("GET", "/t/o/{token}.gif", Access::kPublic, named("pixel"));
     router_.Add("GET", "/", Access::kPublic, named("root"));
   }
@@ -52,7 +53,8 @@ TEST_F(RouterTest, MatchesMethodAndEverySegment) {
 
 TEST_F(RouterTest, CapturesAreDecodedWholeSegments) {
   std::vector<std::string> c;
-  EXPECT_EQ(Find("GET", "/api/profiles/user%3Aada%40x.test/funnels/signup/last-step?x=1", &c), "last");
+  EXPECT_EQ(Find("GET", "/api/profiles/user%3Aada%40x.test/funnels/signup/last-step?x=1", &c),
+            "last");
   EXPECT_EQ(c, (std::vector<std::string>{"user:ada@x.test", "signup"}));
   EXPECT_EQ(Find("GET", "/api/funnels//report", &c), "");  // a capture is never empty
   EXPECT_TRUE(c.empty());

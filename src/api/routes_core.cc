@@ -29,34 +29,44 @@ json KeyView(const json& key) {
 
 void AddCoreRoutes(Router& r, Engine& eng) {
   // ---- ingest: Segment's HTTP tracking API ---------------------------------------------------
-  for (std::string endpoint : {"track", "identify", "alias", "page", "screen", "group", "batch", "import"}) {
-    r.Add("POST", "/v1/" + endpoint, Access::kWrite, [&eng, endpoint](const Request& req, Response& res) {
-      // "import" is Segment's alias of /v1/batch.
-      auto outcome = eng.IngestHttp(endpoint == "import" ? "batch" : endpoint, req.body,
-                                    BasicAuthUser(req.authorization));
-      if (!outcome.ok()) return ReplyError(res, outcome.status());
-      json rejected = json::array();
-      for (const auto& rej : outcome->rejections) rejected.push_back(RejectionJson(rej));
-      const bool any_ok = outcome->accepted + outcome->duplicates > 0;
-      Reply(res, any_ok || rejected.empty() ? 200 : 400,
-            {{"success", any_ok || rejected.empty()},
-             {"accepted", outcome->accepted},
-             {"duplicates", outcome->duplicates},
-             {"rejected", rejected}});
-    });
+  for (std::string endpoint :
+       {"track", "identify", "alias", "page", "screen", "group", "batch", "import"}) {
+    r.Add("POST", "/v1/" + endpoint, Access::kWrite,
+          [&eng, endpoint](const Request& req, Response& res) {
+            // "import" is Segment's alias of /v1/batch.
+            auto outcome = eng.IngestHttp(endpoint == "import" ? "batch" : endpoint, req.body,
+                                          BasicAuthUser(req.authorization));
+            if (!outcome.ok()) return ReplyError(res, outcome.status());
+            json rejected = json::array();
+            for (const auto& rej : outcome->rejections) rejected.push_back(RejectionJson(rej));
+            const bool any_ok = outcome->accepted + outcome->duplicates > 0;
+            Reply(res, any_ok || rejected.empty() ? 200 : 400,
+                  {{"success", any_ok || rejected.empty()},
+                   {"accepted", outcome->accepted},
+                   {"duplicates", outcome->duplicates},
+                   {"rejected", rejected}});
+          });
   }
 
   // ---- probes: answered on the I/O thread, never queued behind reports -------------------------
-  r.Add("GET", "/healthz", Access::kPublic,
-        [](const Request&, Response& res) { Reply(res, 200, {{"status", "ok"}}); }, Runs::kInline);
-  r.Add("GET", "/readyz", Access::kPublic, [&eng](const Request&, Response& res) {
-    Status s = eng.Ready();
-    if (s.ok()) return Reply(res, 200, {{"status", "ready"}});
-    Reply(res, 503, {{"status", "not ready"}, {"reason", s.message()}});
-  }, Runs::kInline);
+  r.Add(
+      "GET", "/healthz", Access::kPublic,
+      [](const Request&, Response& res) {
+        Reply(res, 200, {{"status", "ok"}});
+      },
+      Runs::kInline);
+  r.Add(
+      "GET", "/readyz", Access::kPublic,
+      [&eng](const Request&, Response& res) {
+        Status s = eng.Ready();
+        if (s.ok()) return Reply(res, 200, {{"status", "ready"}});
+        Reply(res, 503, {{"status", "not ready"}, {"reason", s.message()}});
+      },
+      Runs::kInline);
 
   // ---- admin API: needs an admin token -------------------------------------------------------
-  AddAdmin(r, "GET", "/api/profiles/{id}", [&eng](const Request& req) { return eng.Profile(req.captures[0]); });
+  AddAdmin(r, "GET", "/api/profiles/{id}",
+           [&eng](const Request& req) { return eng.Profile(req.captures[0]); });
   AddAdmin(r, "GET", "/api/profiles/{id}/events", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(uint64_t limit, QueryInt(req, "limit", 1000, 1, 1000000));
     return eng.ProfileEvents(req.captures[0], limit);
@@ -65,43 +75,45 @@ void AddCoreRoutes(Router& r, Engine& eng) {
     SP_ASSIGN_OR_RETURN(uint64_t limit, QueryInt(req, "limit", 100, 1, 1000000));
     return eng.ListDeadLetters(limit);
   });
-  AddAdmin(r, "POST", "/api/definitions", [&eng](const Request& req) {
-    return eng.Apply(req.body, req.param("note"));
-  });
+  AddAdmin(r, "POST", "/api/definitions",
+           [&eng](const Request& req) { return eng.Apply(req.body, req.param("note")); });
   AddAdmin(r, "GET", "/api/definitions/{kind}", [&eng](const Request& req) -> Result<json> {
     const std::string& kind = req.captures[0];
     for (char c : kind)
       if (c < 'a' || c > 'z')
-        return Status::NotFound(fmt::format("no definitions of kind '{}': kinds are lowercase words",
-                                            kind.substr(0, 40)));
+        return Status::NotFound(fmt::format(
+            "no definitions of kind '{}': kinds are lowercase words", kind.substr(0, 40)));
     return eng.ListDefinitions(kind);
   });
-  AddAdmin(r, "GET", "/api/funnels", [&eng](const Request&) { return eng.ListDefinitions("funnel"); });
+  AddAdmin(r, "GET", "/api/funnels",
+           [&eng](const Request&) { return eng.ListDefinitions("funnel"); });
   AddAdmin(r, "POST", "/api/funnels/query", [&eng](const Request& req) -> Result<json> {
-    SP_ASSIGN_OR_RETURN(json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
+    SP_ASSIGN_OR_RETURN(
+        json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
     return eng.Funnel("", q);
   });
-  AddAdmin(r, "GET", "/api/funnels/{id}/report", [&eng](const Request& req) {
-    return eng.Funnel(req.captures[0], QueryJson(req));
-  });
+  AddAdmin(r, "GET", "/api/funnels/{id}/report",
+           [&eng](const Request& req) { return eng.Funnel(req.captures[0], QueryJson(req)); });
   AddAdmin(r, "GET", "/api/funnels/{id}/people", [&eng](const Request& req) {
     return eng.FunnelPeople(req.captures[0], QueryJson(req));
   });
-  AddAdmin(r, "POST", "/api/funnels/{id}/people/segment", [&eng](const Request& req) -> Result<json> {
-    // The new segment's name is `name` (then `segment` filters the funnel as in a report), or
-    // `segment` alone (then it is only the name, not a filter).
-    json q = QueryJson(req);
-    std::string name;
-    if (q.contains("name")) {
-      name = q["name"];
-      q.erase("name");
-    } else if (q.contains("segment")) {
-      name = q["segment"];
-      q.erase("segment");
-    }
-    if (name.empty()) return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
-    return eng.SaveFunnelPeople(req.captures[0], q, name);
-  });
+  AddAdmin(r, "POST", "/api/funnels/{id}/people/segment",
+           [&eng](const Request& req) -> Result<json> {
+             // The new segment's name is `name` (then `segment` filters the funnel as in a report),
+             // or `segment` alone (then it is only the name, not a filter).
+             json q = QueryJson(req);
+             std::string name;
+             if (q.contains("name")) {
+               name = q["name"];
+               q.erase("name");
+             } else if (q.contains("segment")) {
+               name = q["segment"];
+               q.erase("segment");
+             }
+             if (name.empty())
+               return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
+             return eng.SaveFunnelPeople(req.captures[0], q, name);
+           });
   AddAdmin(r, "GET", "/api/profiles/{id}/funnels/{funnel}/last-step", [&eng](const Request& req) {
     return eng.LastCompletedStep(req.captures[1], req.captures[0]);
   });

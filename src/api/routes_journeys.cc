@@ -7,22 +7,20 @@ using nlohmann::json;
 
 void AddJourneyRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "GET", "/api/journeys", [&eng](const Request&) { return eng.Journeys(); });
-  AddAdmin(r, "GET", "/api/journeys/{id}", [&eng](const Request& req) {
-    return eng.Journey(req.captures[0]);
-  });
+  AddAdmin(r, "GET", "/api/journeys/{id}",
+           [&eng](const Request& req) { return eng.Journey(req.captures[0]); });
   AddAdmin(r, "POST", "/api/journeys/{id}/state", [&eng](const Request& req) -> Result<json> {
-    constexpr std::string_view kHint = "state: send {\"state\": \"live\"} or {\"state\": \"stopped\"}";
+    constexpr std::string_view kHint =
+        "state: send {\"state\": \"live\"} or {\"state\": \"stopped\"}";
     SP_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body, kHint));
     if (!body.contains("state") || !body["state"].is_string())
       return Status::InvalidArgument(std::string(kHint));
     return eng.SetJourneyState(req.captures[0], body["state"].get<std::string>());
   });
-  AddAdmin(r, "GET", "/api/journeys/{id}/goal", [&eng](const Request& req) {
-    return eng.GoalReport(req.captures[0], QueryJson(req));
-  });
-  AddAdmin(r, "GET", "/api/journeys/{id}/goal/people", [&eng](const Request& req) {
-    return eng.GoalPeople(req.captures[0], QueryJson(req));
-  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal",
+           [&eng](const Request& req) { return eng.GoalReport(req.captures[0], QueryJson(req)); });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal/people",
+           [&eng](const Request& req) { return eng.GoalPeople(req.captures[0], QueryJson(req)); });
   AddAdmin(r, "POST", "/api/replay", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(
         json body, ParseJsonObject(req.body, "body: send {\"journey\", \"from\", \"to\"} as JSON"));

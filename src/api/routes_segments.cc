@@ -18,12 +18,14 @@ void AddSegmentRoutes(Router& r, Engine& eng) {
     constexpr std::string_view kHint =
         "ids: send {\"ids\": [\"user:42\", \"anon:abc\"], \"note\": \"...\"} as JSON";
     SP_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body, kHint));
-    if (!body.contains("ids") || !body["ids"].is_array()) return Status::InvalidArgument(std::string(kHint));
+    if (!body.contains("ids") || !body["ids"].is_array())
+      return Status::InvalidArgument(std::string(kHint));
     std::vector<std::string> ids;
     for (const auto& id : body["ids"]) {
       if (!id.is_string())
-        return Status::InvalidArgument(fmt::format(
-            "ids[{}]: expected a string such as \"user:42\", got {}", ids.size(), id.dump().substr(0, 200)));
+        return Status::InvalidArgument(
+            fmt::format("ids[{}]: expected a string such as \"user:42\", got {}", ids.size(),
+                        id.dump().substr(0, 200)));
       ids.push_back(id.get<std::string>());
     }
     const json note = body.value("note", json(""));

@@ -33,7 +33,8 @@ using tcp = net::ip::tcp;
 using std::chrono::milliseconds;
 
 struct Server::Impl {
-  Impl(Engine& e, ServerOptions o) : engine(e), options(std::move(o)), workers(std::max(1, options.threads)) {}
+  Impl(Engine& e, ServerOptions o)
+      : engine(e), options(std::move(o)), workers(std::max(1, options.threads)) {}
 
   Engine& engine;
   ServerOptions options;
@@ -53,9 +54,9 @@ struct Server::Impl {
 
 namespace {
 
-constexpr size_t kBufferLimit = 256 * 1024;   // read buffer per connection (header + body chunks)
-constexpr int kWriteTimeoutMs = 30000;        // a reply must be taken by the client in this time
-constexpr size_t kDrainBytes = 1 << 20;       // unread body discarded before closing, at most
+constexpr size_t kBufferLimit = 256 * 1024;  // read buffer per connection (header + body chunks)
+constexpr int kWriteTimeoutMs = 30000;       // a reply must be taken by the client in this time
+constexpr size_t kDrainBytes = 1 << 20;      // unread body discarded before closing, at most
 constexpr int kDrainTimeoutMs = 1000;
 
 bool IsQuietClose(const beast::error_code& ec) {
@@ -103,10 +104,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Content-Length, comparing it with an empty optional.)
     header_->body_limit(std::numeric_limits<uint64_t>::max());
     stream_.expires_after(milliseconds(opt().header_timeout_ms));
-    http::async_read_header(stream_, buffer_, *header_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *header_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -121,15 +121,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) {
       if (IsQuietClose(ec)) return Close();
-      return Refuse(400, Status::InvalidArgument("the request is not valid HTTP/1.1: " + ec.message()));
+      return Refuse(400,
+                    Status::InvalidArgument("the request is not valid HTTP/1.1: " + ec.message()));
     }
     const auto& h = header_->get();
     size_t fields = 0;
     for (auto it = h.begin(); it != h.end(); ++it) ++fields;
     if (fields > opt().max_header_count)
-      return Refuse(431, Status::ResourceExhausted(fmt::format(
-                             "the request has {} header fields, over the limit max_header_count = {}",
-                             fields, opt().max_header_count)));
+      return Refuse(
+          431, Status::ResourceExhausted(fmt::format(
+                   "the request has {} header fields, over the limit max_header_count = {}", fields,
+                   opt().max_header_count)));
     req_ = Request{};
     res_ = Response{};
     version_ = h.version();
@@ -168,13 +170,14 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     if (!IsSupportedEncoding(encoding_))
-      return Refuse(415, Status::InvalidArgument(fmt::format(
-                             "Content-Encoding '{}' is not supported: use one of {}",
-                             encoding_.substr(0, 40), kSupportedEncodings)));
+      return Refuse(415, Status::InvalidArgument(
+                             fmt::format("Content-Encoding '{}' is not supported: use one of {}",
+                                         encoding_.substr(0, 40), kSupportedEncodings)));
     if (header_->is_done()) return Dispatch();
     if (auto length = header_->content_length(); length && *length > limit_) return RefuseBody();
     if (beast::iequals(h[http::field::expect], "100-continue")) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+      auto cont =
+          std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
       return http::async_write(stream_, *cont,
                                [self = shared_from_this(), cont](beast::error_code ec, size_t) {
                                  if (ec) return self->Close();
@@ -195,7 +198,8 @@ class Session : public std::enable_shared_from_this<Session> {
                              opt().unauthenticated_body_bytes)));
     Refuse(413, Status::ResourceExhausted(fmt::format(
                     "the request body is over the limit max_body_bytes = {} bytes ({} MiB): send "
-                    "smaller batches", limit_, limit_ >> 20)));
+                    "smaller batches",
+                    limit_, limit_ >> 20)));
   }
 
   void ReadBody() {
@@ -203,12 +207,15 @@ class Session : public std::enable_shared_from_this<Session> {
     // Every body being read or handled holds its share of a server-wide budget: a crowd of
     // clients with a (public) write key cannot make the server hold more than that at once.
     reserved_ = declared + (encoding_.empty() ? 0 : limit_);
-    if (srv_.body_bytes_in_flight.fetch_add(reserved_) + reserved_ > opt().max_body_bytes_in_flight) {
+    if (srv_.body_bytes_in_flight.fetch_add(reserved_) + reserved_ >
+        opt().max_body_bytes_in_flight) {
       ReleaseBudget();
       res_ = Response{};
-      ReplyError(res_, Status::ResourceExhausted(fmt::format(
-                           "the server is reading {} bytes of request bodies, its limit "
-                           "max_body_bytes_in_flight; retry in a moment", opt().max_body_bytes_in_flight)),
+      ReplyError(res_,
+                 Status::ResourceExhausted(
+                     fmt::format("the server is reading {} bytes of request bodies, its limit "
+                                 "max_body_bytes_in_flight; retry in a moment",
+                                 opt().max_body_bytes_in_flight)),
                  503);
       res_.headers.emplace_back("Retry-After", "1");
       srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
@@ -220,16 +227,17 @@ class Session : public std::enable_shared_from_this<Session> {
     body_->body_limit(limit_);
     stream_.expires_after(milliseconds(opt().body_timeout_ms) +
                           milliseconds(declared * 1000 / std::max<size_t>(1, opt().body_min_rate)));
-    http::async_read(stream_, buffer_, *body_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->OnBody(ec);
-    });
+    http::async_read(
+        stream_, buffer_, *body_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) return RefuseBody();
     if (ec) {
       if (IsQuietClose(ec)) return Close();
-      return Refuse(400, Status::InvalidArgument("the request body is not valid HTTP/1.1: " + ec.message()));
+      return Refuse(
+          400, Status::InvalidArgument("the request body is not valid HTTP/1.1: " + ec.message()));
     }
     req_.body = std::move(body_->get().body());
     body_.reset();
@@ -404,11 +412,14 @@ Server::Server(Engine& engine, ServerOptions options)
         "# TYPE signpost_http_requests_total counter\nsignpost_http_requests_total {}\n"
         "# HELP signpost_http_refused_requests_total Requests refused at the edge (limits, "
         "credentials, deadlines).\n"
-        "# TYPE signpost_http_refused_requests_total counter\nsignpost_http_refused_requests_total {}\n"
+        "# TYPE signpost_http_refused_requests_total counter\nsignpost_http_refused_requests_total "
+        "{}\n"
         "# HELP signpost_http_connections_open Connections open now.\n"
         "# TYPE signpost_http_connections_open gauge\nsignpost_http_connections_open {}\n"
-        "# HELP signpost_http_refused_connections_total Connections closed at once (over the limit).\n"
-        "# TYPE signpost_http_refused_connections_total counter\nsignpost_http_refused_connections_total {}\n",
+        "# HELP signpost_http_refused_connections_total Connections closed at once (over the "
+        "limit).\n"
+        "# TYPE signpost_http_refused_connections_total "
+        "counter\nsignpost_http_refused_connections_total {}\n",
         impl->requests.load(), impl->refused_requests.load(), impl->open_connections.load(),
         impl->refused_connections.load());
   });
@@ -421,7 +432,8 @@ Status Server::Bind() {
   auto fail = [this] {
     return Status::IoError(fmt::format(
         "cannot listen on {}:{}: the port is in use or the address is not local; pick another "
-        "with --port", impl_->options.host, impl_->options.port));
+        "with --port",
+        impl_->options.host, impl_->options.port));
   };
   beast::error_code ec;
   const auto address = net::ip::make_address(impl_->options.host, ec);
@@ -445,7 +457,8 @@ Status Server::Run() {
   if (impl_->stopped.load()) return Status::Ok();
   impl_->Accept();
   std::vector<std::thread> extra;
-  for (int i = 1; i < impl_->options.io_threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 1; i < impl_->options.io_threads; ++i)
+    extra.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : extra) t.join();
   return Status::Ok();

@@ -21,12 +21,12 @@
 namespace signpost::api {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // interface to bind; default loopback only
-  int port = 8080;                 // 0 = any free port (see Server::port())
-  int threads = 8;                 // worker threads running handlers that call the engine
-  int io_threads = 2;              // threads running the connections (reads, writes, timers)
-  std::string web_root;            // folder of the built dashboard; "" = no dashboard
-  size_t max_connections = 1024;   // beyond this, a new connection is closed at once
+  std::string host = "127.0.0.1";       // interface to bind; default loopback only
+  int port = 8080;                      // 0 = any free port (see Server::port())
+  int threads = 8;                      // worker threads running handlers that call the engine
+  int io_threads = 2;                   // threads running the connections (reads, writes, timers)
+  std::string web_root;                 // folder of the built dashboard; "" = no dashboard
+  size_t max_connections = 1024;        // beyond this, a new connection is closed at once
   size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431
   size_t max_header_count = 100;        // header fields; over → 431
   // Body bytes as received and after decompression; over → 413 naming the limit. Default 8 MiB:

@@ -103,7 +103,8 @@ std::string Basic(const std::string& user) {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("signpost-server-test-" + std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() /
+           ("signpost-server-test-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir_ / "web" / "assets");
     std::ofstream(dir_ / "web" / "index.html") << "<html>dashboard</html>";
     std::ofstream(dir_ / "web" / "assets" / "app.js") << "console.log(1)";
@@ -196,29 +197,35 @@ TEST_F(ServerTest, AGzipBodyIsDecodedAndABombIsRefusedWith413) {
 // the 401. Now the 401 comes after the header, and the body is never read.
 TEST_F(ServerTest, NoCredentialsIsA401BeforeTheBodyIsRead) {
   Start();
-  std::string reply = Exchange(port_, "POST /api/definitions HTTP/1.1\r\nHost: x\r\n"
-                                      "Content-Length: 300000000\r\n\r\n");
+  std::string reply = Exchange(port_,
+                               "POST /api/definitions HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Length: 300000000\r\n\r\n");
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
-  reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "100000\r\n" + std::string(70000, 'x'));
+  reply = Exchange(port_,
+                   "POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "100000\r\n" +
+                       std::string(70000, 'x'));
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
   EXPECT_NE(reply.find("Basic auth username"), std::string::npos) << reply;
-  reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+  reply =
+      Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
 }
 
 TEST_F(ServerTest, BodiesOverTheLimitAre413ForEveryFraming) {
   Start();
   const std::string auth = "Authorization: " + Basic(write_) + "\r\n";
-  std::string reply = Exchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth +
-                                          "Content-Length: 9000000\r\n\r\n");
+  std::string reply = Exchange(
+      port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 9000000\r\n\r\n");
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply;
   EXPECT_NE(reply.find("max_body_bytes = 8388608"), std::string::npos) << reply;
   // Chunked: the server answers once the chunks pass the limit, without waiting for the end.
   int fd = Connect(port_);
-  SendAll(fd, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n");
+  SendAll(fd,
+          "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\n");
   const std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
-  for (int i = 0; i < 9 && SendAll(fd, chunk); ++i) {}
+  for (int i = 0; i < 9 && SendAll(fd, chunk); ++i) {
+  }
   reply = ReadToClose(fd);
   ::close(fd);
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply.substr(0, 200);
@@ -232,7 +239,8 @@ TEST_F(ServerTest, TooManyOrTooLargeHeadersAre431) {
   std::string reply = Exchange(port_, many + "\r\n");
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 431") << reply;
   EXPECT_NE(reply.find("max_header_count = 100"), std::string::npos) << reply;
-  reply = Exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  reply = Exchange(
+      port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 431") << reply;
 }
 
@@ -240,8 +248,8 @@ TEST_F(ServerTest, TooManyOrTooLargeHeadersAre431) {
 TEST_F(ServerTest, DeepJsonIsA400AndTheServerStaysUp) {
   Start();
   auto c = Client();
-  for (const std::string& body : {std::string(200000, '['),
-                                  "{\"ids\":" + std::string(200000, '[') + std::string(200000, ']') + "}"}) {
+  for (const std::string& body : {std::string(200000, '['), "{\"ids\":" + std::string(200000, '[') +
+                                                                std::string(200000, ']') + "}"}) {
     auto r = c.Post("/api/segments/x/members", Admin(), body, "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400);
@@ -332,9 +340,11 @@ TEST_F(ServerTest, StaticFilesStayInsideTheWebRoot) {
   EXPECT_EQ(js->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
   for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt",
                            "/assets/%2e%2e%2f%2e%2e%2fsecret.txt", "/nothing.js"}) {
-    std::string reply = Exchange(port_, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string reply = Exchange(
+        port_, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(reply.find("secret"), std::string::npos) << path;
-    EXPECT_TRUE(reply.substr(0, 12) == "HTTP/1.1 400" || reply.substr(0, 12) == "HTTP/1.1 404") << path << reply;
+    EXPECT_TRUE(reply.substr(0, 12) == "HTTP/1.1 400" || reply.substr(0, 12) == "HTTP/1.1 404")
+        << path << reply;
   }
 }
 

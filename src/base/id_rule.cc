@@ -24,7 +24,8 @@ Status CheckId(std::string_view field, std::string_view id) {
   for (size_t i = 0; i < id.size(); ++i) {
     const char c = id[i];
     if (IdChar(c) && (i > 0 || (c != '.' && c != '_' && c != '-'))) continue;
-    const bool printable = static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    const bool printable =
+        static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
     return Status::InvalidArgument(fmt::format(
         "{}: '{}' is not allowed in an id (character {}{}); {}", field,
         printable ? std::string(1, c) : fmt::format("\\x{:02x}", static_cast<unsigned char>(c)),

@@ -16,10 +16,10 @@ TEST(IdRuleTest, PlainIdsPass) {
 
 TEST(IdRuleTest, EverythingElseIsRefusedNamingTheFieldAndTheRule) {
   const std::string nul("a\0b", 3);
-  for (std::string_view id : {std::string_view(""), std::string_view("a/b"), std::string_view(nul),
-                              std::string_view("-x"), std::string_view(".."),
-                              std::string_view("a b"), std::string_view("é"),
-                              std::string_view("a?b=1")}) {
+  for (std::string_view id :
+       {std::string_view(""), std::string_view("a/b"), std::string_view(nul),
+        std::string_view("-x"), std::string_view(".."), std::string_view("a b"),
+        std::string_view("é"), std::string_view("a?b=1")}) {
     Status s = CheckId("segment", id);
     ASSERT_FALSE(s.ok()) << id;
     EXPECT_EQ(s.code(), Code::kInvalidArgument);

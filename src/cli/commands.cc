@@ -65,8 +65,9 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--host", opts->host, "Interface to bind")->capture_default_str();
   cmd->add_option("--port", opts->port, "Port (0 = any free port)")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
-  cmd->add_option("--web", opts->web_root,
-                  "Folder of the built dashboard (default: found beside the binary or in web/dist)");
+  cmd->add_option(
+      "--web", opts->web_root,
+      "Folder of the built dashboard (default: found beside the binary or in web/dist)");
   auto public_url = std::make_shared<std::string>(EngineOptions().public_url);
   cmd->add_option("--public-url", *public_url,
                   "Base URL mail clients reach this server at (tracking pixels and links)")
@@ -83,7 +84,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
     engine_options.delivery_thread = true;
     Result<DurationMs> skew = ParseDuration(*future_skew);
     if (!skew.ok()) {
-      g.exit_code = PrintError(Status::InvalidArgument("--max-future-skew: " + skew.status().message()));
+      g.exit_code =
+          PrintError(Status::InvalidArgument("--max-future-skew: " + skew.status().message()));
       return;
     }
     engine_options.max_future_skew_ms = *skew;
@@ -106,7 +108,9 @@ void RegisterServe(CLI::App& app, Globals& g) {
       }
       if (opts->web_root.empty()) opts->web_root = FindDashboard();
       if (opts->web_root.empty())
-        spdlog::warn("no dashboard found (build it with `make web`, or pass --web DIR); serving the API only");
+        spdlog::warn(
+            "no dashboard found (build it with `make web`, or pass --web DIR); serving the API "
+            "only");
       api::Server server(engine, *opts);
       Status bound = server.Bind();
       if (!bound.ok()) return PrintError(bound);
@@ -138,8 +142,8 @@ void RegisterImport(CLI::App& app, Globals& g) {
         auto start = std::chrono::steady_clock::now();
         auto progress = [&](const ImportProgress& p) {
           if (!bar) return;
-          DrawProgress(p, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                              .count());
+          DrawProgress(
+              p, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         };
         auto summary = engine.Import(path, f, progress);
         if (bar) std::cerr << "\n";
@@ -161,9 +165,8 @@ void RegisterProfile(CLI::App& app, Globals& g) {
   auto id = std::make_shared<std::string>();
   cmd->add_option("id", *id, "userId, anonymousId, or user:/anon: identity")->required();
   cmd->callback([&g, id] {
-    WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.Profile(*id), PrintProfile);
-    });
+    WithEngine(g, false,
+               [&](Engine& engine) { return Show(g, engine.Profile(*id), PrintProfile); });
   });
 }
 
@@ -190,7 +193,8 @@ void RegisterDeadLetters(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("deadletters", "List rejected input, or re-import it");
   auto limit = std::make_shared<size_t>(100);
   cmd->add_option("--limit", *limit, "At most this many")->capture_default_str();
-  auto* reimport = cmd->add_subcommand("reimport", "Parse dead letters again; store those now valid");
+  auto* reimport =
+      cmd->add_subcommand("reimport", "Parse dead letters again; store those now valid");
   auto ids = std::make_shared<std::vector<uint64_t>>();
   reimport->add_option("ids", *ids, "Dead-letter ids (default: all)");
   reimport->callback([&g, ids] {
@@ -246,10 +250,12 @@ void RegisterKeys(CLI::App& app, Globals& g) {
 
 void RegisterApply(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand(
-      "apply", "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
+      "apply",
+      "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
   auto files = std::make_shared<std::vector<std::string>>();
   auto note = std::make_shared<std::string>();
-  cmd->add_option("-f,--file", *files, "YAML or JSON definitions (repeat -f; `---` separates documents)")
+  cmd->add_option("-f,--file", *files,
+                  "YAML or JSON definitions (repeat -f; `---` separates documents)")
       ->required();
   cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
   cmd->callback([&g, files, note] {
@@ -283,7 +289,8 @@ void RegisterApply(CLI::App& app, Globals& g) {
     WithEngine(g, false, [&](Engine& engine) {
       size_t failed = 0;
       auto r = engine.ApplyDocuments(docs, *note, &failed);
-      if (!r.ok()) return PrintError(Status(r.status().code(), where[failed] + ": " + r.status().message()));
+      if (!r.ok())
+        return PrintError(Status(r.status().code(), where[failed] + ": " + r.status().message()));
       json applied = r->is_array() ? *r : json::array({*r});
       if (g.json) {
         PrintJson(applied.size() == 1 ? applied[0] : applied);
@@ -298,7 +305,6 @@ void RegisterApply(CLI::App& app, Globals& g) {
 }
 
 }  // namespace
-
 
 void RegisterCommands(CLI::App& app, Globals& g) {
   app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();

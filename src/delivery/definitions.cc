@@ -145,12 +145,11 @@ Status CheckPayload(const nlohmann::json& payload, const std::string& field) {
 
 Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_ASSIGN_OR_RETURN(YAML::Node root, LoadMap(text, "channel"));
-  SP_RETURN_IF_ERROR(
-      OnlyKeys(root,
-               {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload",
-                "path", "timeout", "consent", "cost_per_message", "link_hosts", "name",
-                "description"},
-               "channel"));
+  SP_RETURN_IF_ERROR(OnlyKeys(
+      root,
+      {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload", "path",
+       "timeout", "consent", "cost_per_message", "link_hosts", "name", "description"},
+      "channel"));
   ChannelDef c;
   SP_ASSIGN_OR_RETURN(c.id, Required(root, "id", "give the channel an `id`, e.g. id: email"));
   SP_ASSIGN_OR_RETURN(std::string type, Required(root, "type", "use type: smtp, webhook or file"));
@@ -243,8 +242,7 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
       const std::string host = n[i].IsScalar() ? n[i].Scalar() : "";
       // A bare host: what UrlHost gives back for https://HOST/ unchanged.
       if (host.empty() || host.size() > 253 || UrlHost("https://" + host + "/") != host)
-        return Bad(n[i], field,
-                   fmt::format("'{}' is not a lower-case host name; {}", host, kFix));
+        return Bad(n[i], field, fmt::format("'{}' is not a lower-case host name; {}", host, kFix));
       c.link_hosts.push_back(host);
     }
   }

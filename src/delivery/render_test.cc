@@ -42,8 +42,13 @@ TEST(RenderTest, EachFieldIsRenderedAndOnlyHtmlIsEscaped) {
 
 // Issue 11, defect 5: a trait chose the destination of a signed signpost link (open redirect).
 TEST(RenderTest, APlaceholderCannotChooseTheHostOfATrackedLink) {
-  TemplateDef t{"t", "email", "", "<a href=\"{{traits.site}}\">go</a><a href=\"https://shop.test/"
-                "{{traits.path}}\">cart</a>", "", ""};
+  TemplateDef t{"t",
+                "email",
+                "",
+                "<a href=\"{{traits.site}}\">go</a><a href=\"https://shop.test/"
+                "{{traits.path}}\">cart</a>",
+                "",
+                ""};
   Message m = Sample();
   m.vars = {{"traits", {{"site", "https://evil.test/phish"}, {"path", "c?id=1"}}}};
   TrackingSetup tracking{"https://sp.test", "0123456789abcdef0123456789abcdef", {}};
@@ -51,7 +56,8 @@ TEST(RenderTest, APlaceholderCannotChooseTheHostOfATrackedLink) {
   ASSERT_TRUE(r.ok());
   EXPECT_NE(r->html.find("href=\"https://evil.test/phish\""), std::string::npos)
       << "the trait's link stays as written, never a signed redirect: " << r->html;
-  EXPECT_EQ(r->html.find("shop.test/c?id=1"), std::string::npos) << "the template's host is tracked";
+  EXPECT_EQ(r->html.find("shop.test/c?id=1"), std::string::npos)
+      << "the template's host is tracked";
   size_t at = r->html.find("https://sp.test/t/c/");
   ASSERT_NE(at, std::string::npos) << r->html;
   at += std::string("https://sp.test/t/c/").size();

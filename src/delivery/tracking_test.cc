@@ -87,7 +87,8 @@ TEST(TrackingTest, RewritesHttpLinksAndAddsThePixelInsideTheBody) {
 TEST(TrackingTest, OnlyLinksToAnAllowedHostBecomeSignedLinks) {
   std::string html =
       "<a href=\"https://shop.test/cart\">A</a><a href=\"https://evil.test/phish\">B</a>"
-      "<a href=\"https://shop.test@evil.test/\">C</a><a href=\"https://shop.test\\@evil.test\">D</a>";
+      "<a href=\"https://shop.test@evil.test/\">C</a><a "
+      "href=\"https://shop.test\\@evil.test\">D</a>";
   std::string out = AddTracking(html, Claims(), "https://sp.test", kSecret, {"shop.test"});
   EXPECT_EQ(out.find("shop.test/cart"), std::string::npos) << "the allowed link is tracked";
   EXPECT_NE(out.find("href=\"https://evil.test/phish\""), std::string::npos) << out;
@@ -113,7 +114,8 @@ TEST(TrackingTest, TemplateLinkHostsAreOnlyHostsWrittenAsText) {
       "<a href=\"{{traits.site}}\">3</a><a href=\"https://{{traits.sub}}.shop.test/\">4</a>"
       "<a href=\"https://blog.test{{traits.path}}\">5</a><a href=\"https://x.test?{{q}}\">6</a>"
       "<a href=\"https://shop.test/again\">7</a>";
-  EXPECT_EQ(TemplateLinkHosts(tmpl), (std::vector<std::string>{"shop.test", "help.test", "x.test"}));
+  EXPECT_EQ(TemplateLinkHosts(tmpl),
+            (std::vector<std::string>{"shop.test", "help.test", "x.test"}));
 }
 
 TEST(TrackingTest, APixelIsAppendedWhenThereIsNoBodyTag) {

@@ -41,7 +41,8 @@ void CommitQueue::WriterLoop() {
       cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (pending_.empty()) return;  // stopping, nothing left
       size_t n = 0;
-      while (!pending_.empty() && (group.empty() || n + pending_.front().events.size() <= max_group_events_)) {
+      while (!pending_.empty() &&
+             (group.empty() || n + pending_.front().events.size() <= max_group_events_)) {
         n += pending_.front().events.size();
         group.push_back(std::move(pending_.front()));
         pending_.pop_front();

@@ -24,7 +24,8 @@ class CommitQueue {
  public:
   // Commits `events` durably: sets each accepted event's seq (non-zero) and leaves duplicates at 0;
   // appends refused identity merges to `refused`. Called only from the writer thread.
-  using CommitFn = std::function<Status(std::vector<Event>& events, std::vector<std::string>& refused)>;
+  using CommitFn =
+      std::function<Status(std::vector<Event>& events, std::vector<std::string>& refused)>;
 
   // `max_group_events`: a group stops growing past this many events (default 100k).
   explicit CommitQueue(CommitFn commit, size_t max_group_events = 100000);

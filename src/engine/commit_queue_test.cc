@@ -69,7 +69,8 @@ TEST(CommitQueue, ACommitErrorReachesEverySubmissionOfTheGroup) {
 // /readyz reads this: a failing disk makes the server not ready until a write succeeds again.
 TEST(CommitQueue, TheLastWriteErrorIsKeptUntilAWriteSucceeds) {
   std::atomic<bool> fail{false};
-  CommitQueue q([&fail](auto&, auto&) { return fail ? Status::IoError("disk full") : Status::Ok(); });
+  CommitQueue q(
+      [&fail](auto&, auto&) { return fail ? Status::IoError("disk full") : Status::Ok(); });
   EXPECT_TRUE(q.last_error().ok());
   fail = true;
   ASSERT_FALSE(q.Submit({WithId("1")}).get().ok());

@@ -9,13 +9,20 @@
 
 namespace signpost {
 
-Status StorePropertySource::Scan(analytics::PropertyScope scope,
-                                 const std::function<void(uint64_t, std::string_view)>& visit) const {
+Status StorePropertySource::Scan(
+    analytics::PropertyScope scope,
+    const std::function<void(uint64_t, std::string_view)>& visit) const {
   return store_.ScanEvents(0, [&](const Event& e) {
     switch (scope) {
-      case analytics::PropertyScope::kProperties: visit(e.seq, e.properties); break;
-      case analytics::PropertyScope::kContext: visit(e.seq, e.context); break;
-      case analytics::PropertyScope::kTraits: visit(e.seq, e.traits); break;
+      case analytics::PropertyScope::kProperties:
+        visit(e.seq, e.properties);
+        break;
+      case analytics::PropertyScope::kContext:
+        visit(e.seq, e.context);
+        break;
+      case analytics::PropertyScope::kTraits:
+        visit(e.seq, e.traits);
+        break;
     }
     return true;
   });
@@ -107,13 +114,17 @@ Status Engine::Impl::UpdateIndex(const std::vector<Event>& events) {
 
 namespace {
 nlohmann::json KeyJson(const store::ApiKey& k) {
-  return {{"token", k.token}, {"kind", k.kind}, {"name", k.name},
-          {"created_at", k.created_at}, {"revoked", k.revoked}};
+  return {{"token", k.token},
+          {"kind", k.kind},
+          {"name", k.name},
+          {"created_at", k.created_at},
+          {"revoked", k.revoked}};
 }
 }  // namespace
 
 Result<nlohmann::json> Engine::CreateKey(std::string_view kind, std::string_view name) {
-  SP_ASSIGN_OR_RETURN(store::ApiKey k, impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
+  SP_ASSIGN_OR_RETURN(store::ApiKey k,
+                      impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
   return KeyJson(k);
 }
 
@@ -149,9 +160,10 @@ std::string Engine::MetricsText() const {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
   };
   metric("signpost_events_accepted_total", "counter", "Events stored since start.", m.accepted);
-  metric("signpost_events_duplicate_total", "counter", "Events dropped as duplicates of a stored messageId.",
-         m.duplicates);
-  metric("signpost_events_rejected_total", "counter", "Events refused (kept as dead letters).", m.rejected);
+  metric("signpost_events_duplicate_total", "counter",
+         "Events dropped as duplicates of a stored messageId.", m.duplicates);
+  metric("signpost_events_rejected_total", "counter", "Events refused (kept as dead letters).",
+         m.rejected);
   metric("signpost_requests_refused_total", "counter",
          "Ingest requests refused whole (over a limit or unreadable).", m.refused_requests);
   metric("signpost_requests_unauthenticated_total", "counter",
@@ -159,10 +171,12 @@ std::string Engine::MetricsText() const {
   metric("signpost_identity_merges_refused_total", "counter",
          "Identity links refused because they would merge two userIds.", m.refused_merges);
   metric("signpost_events_stored", "gauge", "Events in the store.", m.store().EventCount());
-  metric("signpost_dead_letters", "gauge", "Dead letters in the store.", m.store().dead_letters().count());
+  metric("signpost_dead_letters", "gauge", "Dead letters in the store.",
+         m.store().dead_letters().count());
   {
     std::shared_lock lock(m.index_mu);
-    metric("signpost_index_events", "gauge", "Events in the analytics index.", m.index.EventCount());
+    metric("signpost_index_events", "gauge", "Events in the analytics index.",
+           m.index.EventCount());
     metric("signpost_index_bytes", "gauge", "Bytes held by the analytics index core columns.",
            m.index.MemoryBytes());
   }
@@ -181,7 +195,8 @@ std::string Engine::MetricsText() const {
       cursor = j.cursor;
       profiles = j.runtime->ProfileCount();
       for (const auto& id : j.runtime->JourneyIds()) {
-        if (const journeys::JourneyStatus* st = j.runtime->StatusOf(id)) statuses.emplace_back(id, *st);
+        if (const journeys::JourneyStatus* st = j.runtime->StatusOf(id))
+          statuses.emplace_back(id, *st);
       }
     }
     for (const auto& [id, st] : statuses) {
@@ -189,10 +204,11 @@ std::string Engine::MetricsText() const {
       in_progress += st.in_progress;
     }
     metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);
-    metric("signpost_journey_profiles_in_progress", "gauge", "Profiles inside a journey now (all journeys).",
-           in_progress);
+    metric("signpost_journey_profiles_in_progress", "gauge",
+           "Profiles inside a journey now (all journeys).", in_progress);
     metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", profiles);
-    metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.", queued);
+    metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.",
+           queued);
     metric("signpost_journey_lag_events", "gauge",
            "Committed sequence numbers the journey runtime has not yet made durable.",
            committed > cursor ? committed - cursor : 0);
@@ -200,14 +216,17 @@ std::string Engine::MetricsText() const {
            "Events the journey runtime could not handle and set aside (dead letters with source "
            "journeys), and failed timers, merges or segment changes; alert when it rises.",
            j.poison_events.load());
-    out += "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
-           "# TYPE signpost_journey_entries_total counter\n";
+    out +=
+        "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
+        "# TYPE signpost_journey_entries_total counter\n";
     for (const auto& [id, st] : statuses)
       out += fmt::format("signpost_journey_entries_total{{journey=\"{}\"}} {}\n", id, st.entries);
-    out += "# HELP signpost_journey_completed_total Profiles that completed each journey.\n"
-           "# TYPE signpost_journey_completed_total counter\n";
+    out +=
+        "# HELP signpost_journey_completed_total Profiles that completed each journey.\n"
+        "# TYPE signpost_journey_completed_total counter\n";
     for (const auto& [id, st] : statuses)
-      out += fmt::format("signpost_journey_completed_total{{journey=\"{}\"}} {}\n", id, st.completed);
+      out +=
+          fmt::format("signpost_journey_completed_total{{journey=\"{}\"}} {}\n", id, st.completed);
   }
   return out;
 }

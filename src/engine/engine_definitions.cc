@@ -27,9 +27,9 @@ Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format(
-        "definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
-        e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
+                    e.mark.column + 1, e.msg));
   }
   if (!root.IsMap())
     return Status::InvalidArgument("definition: expected a mapping with `kind` and `id`");
@@ -42,7 +42,11 @@ Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
 }
 
 json DefinitionJson(const store::VersionedRecord& r) {
-  return {{"kind", r.kind}, {"id", r.id}, {"version", r.version}, {"note", r.note}, {"at", FormatIso8601(r.at)}};
+  return {{"kind", r.kind},
+          {"id", r.id},
+          {"version", r.version},
+          {"note", r.note},
+          {"at", FormatIso8601(r.at)}};
 }
 
 // What the earlier documents of one apply define, so a later one may refer to them.
@@ -199,7 +203,8 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
 
 Result<json> Engine::Impl::StoreDefinition(std::string_view kind, std::string_view id,
                                            std::string_view text, std::string_view note) {
-  if (id.empty()) return Status::InvalidArgument(fmt::format("id: missing; give the {} an `id`", kind));
+  if (id.empty())
+    return Status::InvalidArgument(fmt::format("id: missing; give the {} an `id`", kind));
   SP_RETURN_IF_ERROR(CheckId("id", id));
   SP_ASSIGN_OR_RETURN(uint64_t version,
                       store().definitions().Put(kind, id, text, note, clock->NowMs()));

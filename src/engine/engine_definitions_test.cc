@@ -9,18 +9,23 @@ namespace {
 
 class DefinitionsTest : public EngineFixture<> {
  protected:
-  size_t Stored(std::string_view kind) { return (*engine_->ListDefinitions(kind))["definitions"].size(); }
+  size_t Stored(std::string_view kind) {
+    return (*engine_->ListDefinitions(kind))["definitions"].size();
+  }
 };
 
-constexpr std::string_view kFunnel = "kind: funnel\nid: onboarding\nsteps: [Signed Up, Activated]\n";
+constexpr std::string_view kFunnel =
+    "kind: funnel\nid: onboarding\nsteps: [Signed Up, Activated]\n";
 
 TEST_F(DefinitionsTest, ABadLaterDocumentMeansNothingIsStored) {
   // Defect 7: only the first document was kept and the rest, even garbage, dropped with a 200.
-  std::string text = std::string(kFunnel) + "---\nkind: funnel\nid: second\nsteps: [A, B]\n---\n: [garbage\n";
+  std::string text =
+      std::string(kFunnel) + "---\nkind: funnel\nid: second\nsteps: [A, B]\n---\n: [garbage\n";
   auto r = engine_->Apply(text, "");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("document 3 of 3"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("document 3 of 3"), std::string::npos)
+      << r.status().message();
   EXPECT_NE(r.status().message().find("nothing was applied"), std::string::npos);
   EXPECT_EQ(Stored("funnel"), 0u);
 }
@@ -47,7 +52,8 @@ TEST_F(DefinitionsTest, ValidDocumentsAreAllStoredAndMayReferToEarlierOnes) {
 }
 
 TEST_F(DefinitionsTest, ATemplateWhoseChannelIsNowhereRefusesTheWholeApply) {
-  std::string text = std::string(kFunnel) + "---\nkind: template\nid: t\nchannel: nowhere\nbody: x\n";
+  std::string text =
+      std::string(kFunnel) + "---\nkind: template\nid: t\nchannel: nowhere\nbody: x\n";
   size_t failed = 99;
   auto r = engine_->ApplyDocuments(DefinitionDocuments(text), "", &failed);
   ASSERT_FALSE(r.ok());
@@ -56,8 +62,10 @@ TEST_F(DefinitionsTest, ATemplateWhoseChannelIsNowhereRefusesTheWholeApply) {
 }
 
 TEST_F(DefinitionsTest, IdsFollowOneRule) {
-  for (std::string id : {std::string("a/b"), std::string("x\\u0000y"), std::string(100 * 1024, 'a')}) {
-    auto r = engine_->Apply("{\"kind\": \"funnel\", \"id\": \"" + id + "\", \"steps\": [\"A\", \"B\"]}", "");
+  for (std::string id :
+       {std::string("a/b"), std::string("x\\u0000y"), std::string(100 * 1024, 'a')}) {
+    auto r = engine_->Apply(
+        "{\"kind\": \"funnel\", \"id\": \"" + id + "\", \"steps\": [\"A\", \"B\"]}", "");
     ASSERT_FALSE(r.ok()) << id.substr(0, 20);
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
     EXPECT_EQ(r.status().message().rfind("id: ", 0), 0u) << r.status().message().substr(0, 200);

@@ -38,7 +38,6 @@ delivery::ChannelDef BuiltinFileChannel() {
   return c;
 }
 
-
 Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_view id) {
   auto record = m.store().definitions().Get("template", id);
   if (!record.ok()) {

@@ -16,9 +16,9 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/test_support.h"
 #include "engine/engine_delivery.h"
 #include "engine/engine_journeys.h"
+#include "engine/test_support.h"
 #include "signpost/engine.h"
 
 namespace signpost {

@@ -5,8 +5,8 @@
 #include "analytics/funnel_query.h"
 #include "analytics/funnel_query_json.h"
 #include "base/duration.h"
-#include "base/time.h"
 #include "base/id_rule.h"
+#include "base/time.h"
 #include "engine/engine_impl.h"
 
 namespace signpost {
@@ -54,8 +54,9 @@ struct ResolvedFunnel {
 }  // namespace
 
 // The definition (stored or ad hoc) with the query's overrides, and the run options.
-static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, std::string_view id, const json& q,
-                                      const std::function<Result<std::vector<ProfileId>>(std::string_view)>& segment_members) {
+static Result<ResolvedFunnel> Resolve(
+    const Engine::Impl& m, std::string_view id, const json& q,
+    const std::function<Result<std::vector<ProfileId>>(std::string_view)>& segment_members) {
   ResolvedFunnel r;
   if (!id.empty()) {
     SP_ASSIGN_OR_RETURN(int64_t version, Integer(q, "version", 0));
@@ -112,7 +113,8 @@ Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
   std::vector<analytics::FunnelPerson> people;
   {
     std::shared_lock lock(index_mu);
-    SP_ASSIGN_OR_RETURN(people, analytics::FunnelPeople(index, f.def, f.options, pq, properties.get()));
+    SP_ASSIGN_OR_RETURN(people,
+                        analytics::FunnelPeople(index, f.def, f.options, pq, properties.get()));
   }
   json list = analytics::ToJson(people);
   for (size_t i = 0; i < people.size(); ++i) {
@@ -138,16 +140,17 @@ Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
   SP_RETURN_IF_ERROR(CheckId("name", segment));
   std::vector<std::string> identities;
   SP_ASSIGN_OR_RETURN(json people, m.PeopleJson(id, query, &identities));
-  std::string note = fmt::format("people of funnel {} v{}: {}", people["funnel"].get<std::string>(),
-                                 people["version"].get<int64_t>(),
-                                 people["dropped_at"].get<int>() > 0
-                                     ? fmt::format("reached step {} but not the next",
-                                                   people["dropped_at"].get<int>())
-                                     : fmt::format("completed step {}", people["completed"].get<int>()));
+  std::string note = fmt::format(
+      "people of funnel {} v{}: {}", people["funnel"].get<std::string>(),
+      people["version"].get<int64_t>(),
+      people["dropped_at"].get<int>() > 0
+          ? fmt::format("reached step {} but not the next", people["dropped_at"].get<int>())
+          : fmt::format("completed step {}", people["completed"].get<int>()));
   SP_ASSIGN_OR_RETURN(uint64_t version,
                       m.store().segments().Put(segment, identities, note, m.clock->NowMs()));
   m.OnSegmentChanged(segment);
-  return json{{"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
+  return json{
+      {"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
 }
 
 Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {

@@ -1,8 +1,8 @@
 // Engine: ingest over HTTP, bulk import, dead letters.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "engine/engine_impl.h"
 #include "engine/event_json.h"
@@ -37,7 +37,7 @@ void Accumulate(IngestOutcome& total, IngestOutcome&& part) {
 }  // namespace
 
 Status Engine::Impl::KeepRejections(const std::vector<Rejection>& rejections,
-                                     std::string_view source) {
+                                    std::string_view source) {
   if (rejections.empty()) return Status::Ok();
   rejected += rejections.size();
   return store().AddDeadLetters(rejections, source, clock->NowMs()).status();
@@ -181,8 +181,7 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
   SP_RETURN_IF_ERROR(submit(parsed));
   SP_RETURN_IF_ERROR(finish_in_flight());
   if (progress) progress(p);
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 
@@ -233,9 +232,9 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
       // A batch item is an event object of its own; any other endpoint's raw text, and a whole
       // refused batch request (location "body"), is the body.
       const bool item = endpoint == "batch" && d.rejection.location != "body";
-      auto r = ingest::ParseHttpBody(endpoint,
-                                     item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw,
-                                     now, m.limits);
+      auto r = ingest::ParseHttpBody(
+          endpoint, item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw, now,
+          m.limits);
       if (!r.ok()) {  // still refused as a whole: it stays, with today's reason
         Rejection still = d.rejection;
         still.reason = r.status().message();

@@ -48,8 +48,10 @@ TEST_F(EngineIngestTest, OneBadItemInABatchOfThreeIsDeadLetteredAndTheOtherTwoSt
            std::string(3000, ']') + "}}",
        "properties.d[0][0]", true},
       {R"({"type":"track","userId":"u","event":"Goal Attained"})", "event"},
-      {R"({"type":"track","userId":"u","event":"E","messageId":"sp:j/1/1/1/entered"})", "messageId"},
-      {R"({"type":"track","userId":"u","event":"E","timestamp":"9999-01-01T00:00:00Z"})", "timestamp"},
+      {R"({"type":"track","userId":"u","event":"E","messageId":"sp:j/1/1/1/entered"})",
+       "messageId"},
+      {R"({"type":"track","userId":"u","event":"E","timestamp":"9999-01-01T00:00:00Z"})",
+       "timestamp"},
   };
   uint64_t stored = 0, letters = 0;
   for (const Case& c : cases) {
@@ -59,7 +61,8 @@ TEST_F(EngineIngestTest, OneBadItemInABatchOfThreeIsDeadLetteredAndTheOtherTwoSt
     std::string a = kGoodA, b = kGoodB;
     a.replace(a.find("\"a\""), 3, "\"a" + n + "\"");
     b.replace(b.find("\"b\""), 3, "\"b" + n + "\"");
-    auto r = engine_->IngestHttp("batch", R"({"batch":[)" + a + "," + c.item + "," + b + "]}", key_);
+    auto r =
+        engine_->IngestHttp("batch", R"({"batch":[)" + a + "," + c.item + "," + b + "]}", key_);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->accepted, 2u);
     ASSERT_EQ(r->rejections.size(), 1u);
@@ -83,7 +86,11 @@ TEST_F(EngineIngestTest, OneBadItemInABatchOfThreeIsDeadLetteredAndTheOtherTwoSt
 }
 
 TEST_F(EngineIngestTest, ALeadingBomIsAccepted) {
-  auto r = engine_->IngestHttp("batch", "\xEF\xBB\xBF" R"({"batch":[)" + kGoodA + "]}", key_);
+  auto r = engine_->IngestHttp("batch",
+                               "\xEF\xBB\xBF"
+                               R"({"batch":[)" +
+                                   kGoodA + "]}",
+                               key_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->accepted, 1u);
 }
@@ -127,8 +134,10 @@ TEST_F(EngineIngestTest, ReservedNamesAreRefusedOnImportAndReimport) {
   const fs::path file = dir_ / "in.ndjson";
   {
     std::ofstream out(file);
-    out << R"({"type":"track","userId":"u","event":"Message Opened"})" << "\n"
-        << R"({"type":"track","userId":"u","event":"E","messageId":"sp:x/opened"})" << "\n"
+    out << R"({"type":"track","userId":"u","event":"Message Opened"})"
+        << "\n"
+        << R"({"type":"track","userId":"u","event":"E","messageId":"sp:x/opened"})"
+        << "\n"
         << kGoodA << "\n";
   }
   auto s = engine_->Import(file.string(), ImportFormat::kAuto, nullptr);
@@ -160,8 +169,8 @@ TEST_F(EngineIngestTest, ASquattedSystemIdNoLongerSuppressesTheRealSystemEvent) 
         EXPECT_EQ(r->rejections[0].field, "messageId");
       }
     }
-    auto r = engine.IngestHttp(
-        "track", R"({"userId":"victim","event":"Signed Up","messageId":"s1"})", key);
+    auto r = engine.IngestHttp("track",
+                               R"({"userId":"victim","event":"Signed Up","messageId":"s1"})", key);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_TRUE(engine.RunJourneysUntilIdle().ok());
   };

@@ -32,13 +32,15 @@ namespace signpost {
 using nlohmann::json;
 namespace se = system_events;
 
-// ---- the environment: profiles as of a time ---------------------------------------------------------
+// ---- the environment: profiles as of a time
+// ---------------------------------------------------------
 
 namespace {
 
 class EngineScope final : public journeys::ProfileScope {
  public:
-  EngineScope(const Engine::Impl& m, ProfileId p) : m_(m), p_(p), identity_(PrimaryIdentityOf(m, p)) {}
+  EngineScope(const Engine::Impl& m, ProfileId p)
+      : m_(m), p_(p), identity_(PrimaryIdentityOf(m, p)) {}
 
   const std::string& Identity() override { return identity_; }
 
@@ -67,10 +69,11 @@ class EngineScope final : public journeys::ProfileScope {
     if (!facts_) facts_ = FactsOf(m_, p_);
     bool found = false;
     analytics::JsonMatcher json_matcher;
-    SP_RETURN_IF_ERROR(facts_->ForEachEvent(matcher.event, from, to, [&](TimeMs, std::string_view props) {
-      found = json_matcher.Matches(matcher.where, {props});
-      return !found;
-    }));
+    SP_RETURN_IF_ERROR(
+        facts_->ForEachEvent(matcher.event, from, to, [&](TimeMs, std::string_view props) {
+          found = json_matcher.Matches(matcher.where, {props});
+          return !found;
+        }));
     return found;
   }
 
@@ -86,8 +89,8 @@ class EngineScope final : public journeys::ProfileScope {
     if (h.ok()) {
       view_.trait_history = std::move(*h);
     } else {
-      spdlog::warn("journeys: the traits of profile {} are unreadable ({}); read as none", p_.value(),
-                   h.status().ToString());
+      spdlog::warn("journeys: the traits of profile {} are unreadable ({}); read as none",
+                   p_.value(), h.status().ToString());
     }
   }
 
@@ -114,10 +117,12 @@ class EngineEnvironment final : public journeys::Environment {
   }
   // The decided winner of a split, asked again at most once a minute of journey time while the test
   // runs (deciding reads the journey's events); a decision is final and kept.
-  std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step, TimeMs at) override {
+  std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step,
+                                         TimeMs at) override {
     std::string key = std::string(journey) + "/" + std::string(step);
     auto it = winners_.find(key);
-    if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000)) return it->second.second;
+    if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000))
+      return it->second.second;
     auto r = signpost::SplitWinner(m_, journey, step);
     std::optional<std::string> w = r.ok() ? *r : std::nullopt;
     winners_[key] = {at, w};
@@ -181,12 +186,13 @@ std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
 JourneysPart::JourneysPart() = default;
 JourneysPart::~JourneysPart() = default;
 
-// ---- records -------------------------------------------------------------------------------------------
+// ---- records
+// -------------------------------------------------------------------------------------------
 
 namespace {
 
 constexpr std::string_view kCursorKey = "cursor";
-constexpr std::string_view kMergesKey = "merges";  // the last identity merge applied
+constexpr std::string_view kMergesKey = "merges";           // the last identity merge applied
 constexpr std::string_view kSystemIdKey = "system_id_key";  // 32 random bytes (SystemIdKey)
 
 std::string ProfileKey(ProfileId p) {
@@ -202,7 +208,6 @@ ProfileId ProfileOfKey(std::string_view k) {
 }
 
 std::string StatusKey(std::string_view journey) { return "j" + std::string(journey); }
-
 
 // Copies what the runtime reacts to where OnCommitted reads it. Caller holds j.mu.
 void RefreshFilter(JourneysPart& j) {
@@ -237,15 +242,16 @@ void KeepGoal(JourneysPart& j, const journeys::JourneyDefinition& def) {
   }
 }
 
-
 }  // namespace
 
 journeys::References JourneyReferences(const Engine::Impl& m) {
   journeys::References r;
   r.segment = [&m](std::string_view s) -> std::string {
     if (SegmentExists(m, s)) return "";
-    return fmt::format("no segment named '{}'; define it (`kind: segment`) or save funnel people "
-                       "under that name first", s);
+    return fmt::format(
+        "no segment named '{}'; define it (`kind: segment`) or save funnel people "
+        "under that name first",
+        s);
   };
   r.template_channel = [&m](std::string_view id, std::string* channel) -> std::string {
     auto c = TemplateChannel(m, id);
@@ -255,7 +261,8 @@ journeys::References JourneyReferences(const Engine::Impl& m) {
   };
   r.channel = [&m](std::string_view c) -> std::string {
     if (ChannelConfigured(m, c)) return "";
-    return fmt::format("no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
+    return fmt::format(
+        "no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
   };
   r.funnel = [&m](std::string_view f) -> std::string {
     return m.store().definitions().Get("funnel", f).ok()
@@ -286,7 +293,8 @@ Result<std::string> SystemIdKey(Engine::Impl& m) {
   SP_ASSIGN_OR_RETURN(auto existing, db.Get(store::Cf::kJourneys, kSystemIdKey));
   if (existing && existing->size() == 32) return *existing;
   std::string key = delivery::RandomBytes(32);
-  if (key.size() != 32) return Status::Internal("no random bytes for the system id key (RAND_bytes failed)");
+  if (key.size() != 32)
+    return Status::Internal("no random bytes for the system id key (RAND_bytes failed)");
   store::Batch batch = db.NewBatch();
   batch.Put(store::Cf::kJourneys, kSystemIdKey, key);
   SP_RETURN_IF_ERROR(db.Write(batch, true));
@@ -302,7 +310,8 @@ int FrequencyCap(const Engine::Impl& m) {
   return j["frequency_cap"].value("per_day", 0);
 }
 
-// ---- processing ----------------------------------------------------------------------------------------
+// ---- processing
+// ----------------------------------------------------------------------------------------
 
 namespace {
 
@@ -372,7 +381,9 @@ std::string RawOf(const journeys::InputEvent& e) {
   JsonObjectText raw;
   raw.Add("type", EventTypeName(e.type));
   if (!e.name.empty()) raw.Add("event", e.name);
-  raw.Add("seq", e.seq).Add("profile", e.profile.value()).Add("timestamp", FormatIso8601(e.timestamp));
+  raw.Add("seq", e.seq)
+      .Add("profile", e.profile.value())
+      .Add("timestamp", FormatIso8601(e.timestamp));
   raw.AddRaw("properties", e.properties.empty() ? "{}" : e.properties);
   raw.AddRaw("traits", e.traits.empty() ? "{}" : e.traits);
   std::string text = raw.Finish();
@@ -386,7 +397,8 @@ std::string RawOf(const journeys::InputEvent& e) {
 Status SetAside(Engine::Impl& m, JourneysPart& j, const journeys::InputEvent& e,
                 const std::string& journey, const Status& why) {
   ++j.poison_events;
-  spdlog::error("journeys: event seq {} of profile {} set aside: {}", e.seq, e.profile.value(), why.ToString());
+  spdlog::error("journeys: event seq {} of profile {} set aside: {}", e.seq, e.profile.value(),
+                why.ToString());
   Rejection r;
   r.location = journey.empty() ? fmt::format("event seq {}", e.seq)
                                : fmt::format("journey {}, event seq {}", journey, e.seq);
@@ -430,15 +442,15 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
         if (mr.ordinal <= merges) continue;  // applied before a restart
         const TimeMs at = std::min(mr.at, now);
         advance(at - 1);
-        NoteFailure(j, Guarded("an identity merge", [&] { j.runtime->Merge(mr.from, mr.to, at, &fx); }));
+        NoteFailure(
+            j, Guarded("an identity merge", [&] { j.runtime->Merge(mr.from, mr.to, at, &fx); }));
         merges = mr.ordinal;
         continue;
       }
       if (!item.segment_changed.empty()) {
         advance(now);
-        NoteFailure(j, Guarded("a segment change", [&] {
-          j.runtime->SegmentChanged(item.segment_changed, now, &fx);
-        }));
+        NoteFailure(j, Guarded("a segment change",
+                               [&] { j.runtime->SegmentChanged(item.segment_changed, now, &fx); }));
         continue;
       }
       const journeys::InputEvent& e = item.event;
@@ -459,12 +471,14 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
                                [&] { persisted = Persist(m, j, fx, seen, merges); }));
     SP_RETURN_IF_ERROR(persisted);
     Status credited;
-    NoteFailure(j, Guarded("goal credits", [&] { credited = RecordGoalCredits(m, j, goal_profiles); }));
+    NoteFailure(
+        j, Guarded("goal credits", [&] { credited = RecordGoalCredits(m, j, goal_profiles); }));
     SP_RETURN_IF_ERROR(credited);
     if (idle) return Status::Ok();
   }
-  return Status::Internal("journeys: events keep causing events (more than 1000 rounds); check for "
-                          "journeys that trigger each other");
+  return Status::Internal(
+      "journeys: events keep causing events (more than 1000 rounds); check for "
+      "journeys that trigger each other");
 }
 
 void ThreadLoop(Engine::Impl* m) {
@@ -509,29 +523,34 @@ Status Engine::Impl::OpenJourneys() {
     for (const auto& v : history) {
       auto def = journeys::ParseJourneyDefinition(v.body, refs);
       if (!def.ok()) {
-        spdlog::error("journey {} version {} no longer parses: {}", v.id, v.version, def.status().ToString());
+        spdlog::error("journey {} version {} no longer parses: {}", v.id, v.version,
+                      def.status().ToString());
         continue;
       }
       KeepGoal(j, *def);
-      j.runtime->AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(*def)), v.version);
+      j.runtime->AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(*def)),
+                            v.version);
     }
   }
   Status s;
   // A record that does not read (a throw from parsing it) fails the open with its reason, never
   // the process.
   SP_RETURN_IF_ERROR(Guarded("reading the journeys' state", [&] {
-    s = store().db().Scan(store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
-      if (k == kCursorKey) {
-        j.cursor = std::stoull(std::string(v));
-      } else if (k == kMergesKey) {
-        j.merges_applied = std::stoull(std::string(v));
-      } else if (!k.empty() && k[0] == 'j') {
-        j.runtime->RestoreStatus(std::string(k.substr(1)), journeys::JourneyStatusFromJson(json::parse(v)));
-      } else if (!k.empty() && k[0] == 'p') {
-        j.runtime->RestoreState(ProfileOfKey(k), journeys::ProfileStateFromJson(json::parse(v)));
-      }
-      return true;
-    });
+    s = store().db().Scan(
+        store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
+          if (k == kCursorKey) {
+            j.cursor = std::stoull(std::string(v));
+          } else if (k == kMergesKey) {
+            j.merges_applied = std::stoull(std::string(v));
+          } else if (!k.empty() && k[0] == 'j') {
+            j.runtime->RestoreStatus(std::string(k.substr(1)),
+                                     journeys::JourneyStatusFromJson(json::parse(v)));
+          } else if (!k.empty() && k[0] == 'p') {
+            j.runtime->RestoreState(ProfileOfKey(k),
+                                    journeys::ProfileStateFromJson(json::parse(v)));
+          }
+          return true;
+        });
   }));
   SP_RETURN_IF_ERROR(s);
   j.runtime->Refresh();
@@ -584,8 +603,9 @@ void Engine::Impl::OnCommitted(const std::vector<Event>& events) {
     for (const Event& e : events) {
       if (e.seq == 0) continue;
       j.committed_seq = std::max(j.committed_seq, e.seq);
-      bool wanted = e.type == EventType::kTrack ? j.interesting.count(e.event) != 0
-                                                : e.type == EventType::kIdentify && j.interested_in_identify;
+      bool wanted = e.type == EventType::kTrack
+                        ? j.interesting.count(e.event) != 0
+                        : e.type == EventType::kIdentify && j.interested_in_identify;
       if (!wanted) continue;
       j.queue.push_back({InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())), std::nullopt, {}});
       pushed = true;
@@ -615,14 +635,16 @@ Status Engine::RunJourneysUntilIdle() {
   return Drain(m, *m.journeys, m.clock->NowMs());
 }
 
-// ---- definitions and lifecycle ------------------------------------------------------------------------
+// ---- definitions and lifecycle
+// ------------------------------------------------------------------------
 
 Result<json> Engine::Impl::ApplyJourney(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                       journeys::ParseJourneyDefinition(text, JourneyReferences(*this)));
   JourneysPart& j = *journeys;
   std::lock_guard lock(j.mu);
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("journey", def.id, text, note.empty() ? def.note : note));
+  SP_ASSIGN_OR_RETURN(json out,
+                      StoreDefinition("journey", def.id, text, note.empty() ? def.note : note));
   const uint64_t version = out["version"].get<uint64_t>();
   const std::string id = def.id;
   KeepGoal(j, def);
@@ -642,16 +664,19 @@ Result<int> ParseSettingsCap(std::string_view text) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format("settings: not valid YAML or JSON (line {})", e.mark.line + 1));
+    return Status::InvalidArgument(
+        fmt::format("settings: not valid YAML or JSON (line {})", e.mark.line + 1));
   }
   std::string id = root["id"] ? root["id"].Scalar() : "";
-  if (id != "global") return Status::InvalidArgument("id: settings have one id, `global`; write `id: global`");
+  if (id != "global")
+    return Status::InvalidArgument("id: settings have one id, `global`; write `id: global`");
   int cap = 0;
   for (const auto& kv : root) {
     std::string key = kv.first.Scalar();
     if (key == "kind" || key == "id" || key == "note") continue;
     if (key != "frequency_cap")
-      return Status::InvalidArgument(fmt::format("settings.{}: unknown setting; use frequency_cap", key));
+      return Status::InvalidArgument(
+          fmt::format("settings.{}: unknown setting; use frequency_cap", key));
     const YAML::Node& fc = kv.second;
     if (!fc.IsMap() || !fc["per_day"])
       return Status::InvalidArgument("settings.frequency_cap: expected { per_day: <messages> }");
@@ -699,11 +724,14 @@ Result<json> Engine::SetJourneyState(std::string_view id_view, std::string_view 
   SP_RETURN_IF_ERROR(Persist(m, j, fx, 0));
   RefreshFilter(j);
   const journeys::JourneyStatus* st = j.runtime->StatusOf(id);
-  return json{{"id", id}, {"state", st->state}, {"version", st->live_version},
+  return json{{"id", id},
+              {"state", st->state},
+              {"version", st->live_version},
               {"since", FormatIso8601(st->state == "live" ? st->live_since : st->ended_at)}};
 }
 
-// ---- reports ---------------------------------------------------------------------------------------------
+// ---- reports
+// ---------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -715,12 +743,18 @@ json Target(int t) {
 
 const char* KindName(journeys::StepKind k) {
   switch (k) {
-    case journeys::StepKind::kMessage: return "message";
-    case journeys::StepKind::kWait: return "wait";
-    case journeys::StepKind::kBranch: return "branch";
-    case journeys::StepKind::kSplit: return "split";
-    case journeys::StepKind::kUpdate: return "update";
-    case journeys::StepKind::kExit: return "exit";
+    case journeys::StepKind::kMessage:
+      return "message";
+    case journeys::StepKind::kWait:
+      return "wait";
+    case journeys::StepKind::kBranch:
+      return "branch";
+    case journeys::StepKind::kSplit:
+      return "split";
+    case journeys::StepKind::kUpdate:
+      return "update";
+    case journeys::StepKind::kExit:
+      return "exit";
   }
   return "?";
 }
@@ -733,7 +767,9 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
   json next = json::array();
   switch (s.kind) {
     case journeys::StepKind::kMessage:
-    case journeys::StepKind::kUpdate: next.push_back({{"to", id_of(s.next)}, {"label", ""}}); break;
+    case journeys::StepKind::kUpdate:
+      next.push_back({{"to", id_of(s.next)}, {"label", ""}});
+      break;
     case journeys::StepKind::kWait:
       if (s.wait == journeys::WaitKind::kEvent) {
         next.push_back({{"to", id_of(s.on_event)}, {"label", s.await.event}});
@@ -750,7 +786,8 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
       for (const auto& v : s.variants)
         next.push_back({{"to", id_of(v.next)}, {"label", fmt::format("{} ({}%)", v.id, v.weight)}});
       break;
-    case journeys::StepKind::kExit: break;
+    case journeys::StepKind::kExit:
+      break;
   }
   uint64_t inflow = c ? c->inflow : 0, passed = c ? c->passed_on : 0, exited = 0;
   json exits = json::object();
@@ -760,9 +797,14 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
       exited += n;
     }
   }
-  json out = {{"id", s.id},          {"type", KindName(s.kind)}, {"line", s.line},
-              {"inflow", inflow},    {"in_progress", inflow - passed - exited},
-              {"passed_on", passed}, {"exits", exits},           {"next", next}};
+  json out = {{"id", s.id},
+              {"type", KindName(s.kind)},
+              {"line", s.line},
+              {"inflow", inflow},
+              {"in_progress", inflow - passed - exited},
+              {"passed_on", passed},
+              {"exits", exits},
+              {"next", next}};
   if (s.kind == journeys::StepKind::kMessage) {
     out["channel"] = s.channel;
     out["template"] = s.template_id;
@@ -790,14 +832,15 @@ json StepAnalyticsJson(const journeys::JourneyDefinition& def, const journeys::J
       entry_exited += n;
     }
   }
-  steps.push_back({{"id", "entry"},
-                   {"type", "entry"},
-                   {"inflow", entry ? entry->inflow : 0},
-                   {"in_progress", 0},
-                   {"passed_on", entry ? entry->passed_on : 0},
-                   {"exits", entry_exits},
-                   {"next", json::array({{{"to", def.steps.empty() ? json("end") : json(def.steps[0].id)},
-                                          {"label", ""}}})}});
+  steps.push_back(
+      {{"id", "entry"},
+       {"type", "entry"},
+       {"inflow", entry ? entry->inflow : 0},
+       {"in_progress", 0},
+       {"passed_on", entry ? entry->passed_on : 0},
+       {"exits", entry_exits},
+       {"next", json::array({{{"to", def.steps.empty() ? json("end") : json(def.steps[0].id)},
+                              {"label", ""}}})}});
   (void)entry_exited;
   for (const auto& s : def.steps) {
     auto it = st.steps.find(s.id);
@@ -812,8 +855,8 @@ json JourneyTotals(const journeys::JourneyStatus& st) {
     if (id == "entry") continue;
     for (const auto& [r, n] : c.exits) exited += n;
   }
-  return {{"entered", st.entered},   {"entered_holdout", st.entered_holdout},
-          {"entries", st.entries},   {"in_progress", st.in_progress},
+  return {{"entered", st.entered},     {"entered_holdout", st.entered_holdout},
+          {"entries", st.entries},     {"in_progress", st.in_progress},
           {"completed", st.completed}, {"exited", exited}};
 }
 
@@ -822,8 +865,8 @@ Result<json> Engine::Journeys() const {
   SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
   json out = json::array();
   for (const auto& r : records) {
-    json row = {{"id", r.id}, {"version", r.version}, {"state", "draft"}, {"entered", 0},
-                {"in_progress", 0}, {"name", r.id}, {"goal", nullptr}};
+    json row = {{"id", r.id},       {"version", r.version}, {"state", "draft"}, {"entered", 0},
+                {"in_progress", 0}, {"name", r.id},         {"goal", nullptr}};
     {
       std::lock_guard lock(m.journeys->mu);
       auto def = m.journeys->runtime->Definition(r.id, r.version);

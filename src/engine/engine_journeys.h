@@ -44,7 +44,7 @@ struct JourneysPart {
   // lifecycle calls). Never held while waiting for the commit thread's OnCommitted.
   std::mutex mu;
   std::unique_ptr<journeys::Runtime> runtime;
-  uint64_t cursor = 0;  // the last committed seq the runtime has seen (persisted)
+  uint64_t cursor = 0;          // the last committed seq the runtime has seen (persisted)
   uint64_t merges_applied = 0;  // identity merges (by ordinal) applied to the runtime (persisted)
 
   // Input from the commit thread (its own mutex: OnCommitted never waits for `mu`).
@@ -102,7 +102,8 @@ Result<int> ParseSettingsCap(std::string_view text);
 journeys::InputEvent InputOf(const Event& e, ProfileId profile);
 // Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,
 // passed on, exits by reason and the edges to the next steps.
-nlohmann::json StepAnalyticsJson(const journeys::JourneyDefinition& def, const journeys::JourneyStatus& st);
+nlohmann::json StepAnalyticsJson(const journeys::JourneyDefinition& def,
+                                 const journeys::JourneyStatus& st);
 // {entered, entered_holdout, entries, in_progress, completed, exited}.
 nlohmann::json JourneyTotals(const journeys::JourneyStatus& st);
 }  // namespace signpost

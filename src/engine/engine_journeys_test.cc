@@ -124,7 +124,8 @@ TEST_F(JourneysEngineTest, APoisonEventIsDeadLetteredCountedAndNeverHandledAgain
     JourneysPart& j = *ImplOf(*engine_).journeys;
     std::lock_guard lock(j.mu);
     j.fault_for_testing = [](const journeys::InputEvent& e) {
-      if (e.properties.find("poison") != std::string::npos) throw std::runtime_error("rule exploded");
+      if (e.properties.find("poison") != std::string::npos)
+        throw std::runtime_error("rule exploded");
     };
   }
   Track("before", "Signed Up", json::object());
@@ -170,7 +171,8 @@ TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossR
 
   auto profile = engine_->ProfileEvents("user:ada", 1);
   ASSERT_TRUE(profile.ok());
-  const std::string name = "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
+  const std::string name =
+      "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
   auto key = SystemIdKey(ImplOf(*engine_));
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(first, journeys::SystemMessageId(*key, name));

@@ -24,7 +24,8 @@ namespace {
 
 Result<TimeMs> TimeField(const json& request, const char* key) {
   if (!request.contains(key) || !request[key].is_string())
-    return Status::InvalidArgument(fmt::format("{}: missing; give an ISO 8601 time, e.g. 2026-10-01", key));
+    return Status::InvalidArgument(
+        fmt::format("{}: missing; give an ISO 8601 time, e.g. 2026-10-01", key));
   auto t = ParseIso8601(request[key].get<std::string>());
   if (!t.ok()) return Status::InvalidArgument(fmt::format("{}: {}", key, t.status().message()));
   return *t;
@@ -41,8 +42,10 @@ Result<json> Engine::Replay(const json& request) const {
   SP_ASSIGN_OR_RETURN(TimeMs to, TimeField(request, "to"));
   if (to <= from) return Status::InvalidArgument("to: must be after from");
   auto record = m.store().definitions().Get("journey", id);
-  if (!record.ok()) return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
-  SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed, journeys::ParseJourneyDefinition(record->body, {}));
+  if (!record.ok())
+    return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
+  SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed,
+                      journeys::ParseJourneyDefinition(record->body, {}));
   auto def = std::make_shared<journeys::JourneyDefinition>(std::move(parsed));
 
   // `channel: auto` steps choose on the channel counts as of `from` (derived from the stored sends
@@ -76,9 +79,10 @@ Result<json> Engine::Replay(const json& request) const {
     input.push_back(InputOf(e, m.profiles->ProfileOf(e.PrimaryIdentity())));
     return true;
   }));
-  std::sort(input.begin(), input.end(), [](const journeys::InputEvent& a, const journeys::InputEvent& b) {
-    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-  });
+  std::sort(input.begin(), input.end(),
+            [](const journeys::InputEvent& a, const journeys::InputEvent& b) {
+              return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+            });
   for (const auto& e : input) {
     runtime.AdvanceTo(e.timestamp - 1, &fx);
     // An event the runtime cannot handle is left out, as the live journeys set it aside.
@@ -103,12 +107,18 @@ Result<json> Engine::Replay(const json& request) const {
     ++by_channel[msg.channel];
     ++by_step[msg.step];
     if (sample.size() < 20) {
-      sample.push_back({{"key", msg.key}, {"to", msg.to}, {"channel", msg.channel}, {"step", msg.step},
-                        {"template", msg.template_id}, {"at", FormatIso8601(msg.created_at)}});
+      sample.push_back({{"key", msg.key},
+                        {"to", msg.to},
+                        {"channel", msg.channel},
+                        {"step", msg.step},
+                        {"template", msg.template_id},
+                        {"at", FormatIso8601(msg.created_at)}});
     }
   }
-  out["messages"] = {{"would_send", fx.messages.size()}, {"by_channel", by_channel},
-                     {"by_step", by_step}, {"sample", sample}};
+  out["messages"] = {{"would_send", fx.messages.size()},
+                     {"by_channel", by_channel},
+                     {"by_step", by_step},
+                     {"sample", sample}};
   if (!def->goal.is_null()) {
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition goal, goals::ParseGoalJson(def->goal, "goal"));
     goals::JourneyGoal jg{id, goal, def->listening_window};

@@ -52,7 +52,8 @@ TEST_F(EngineTest, ReceivedAtAndSkewCorrectionComeFromTheInjectedClock) {
 
 TEST_F(EngineTest, AJourneyStartedOnAPhoneAndFinishedOnALaptopIsOnePerson) {
   // Phone: anonymous sign-up. Laptop: the order under the userId. Then an identify links them.
-  Post("track", R"({"anonymousId":"phone","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
+  Post("track",
+       R"({"anonymousId":"phone","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
   Post("track", R"({"userId":"ann","event":"Order Completed","timestamp":"2026-11-20T11:00:00Z"})");
   auto before = Funnel("Signed Up>Order Completed");
   EXPECT_EQ(before["steps"][0]["count"], 1);
@@ -108,10 +109,14 @@ TEST_F(EngineTest, RejectedItemsAreKeptAndReimportedWhenTheyBecomeValid) {
 }
 
 TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {
-  Post("track", R"({"anonymousId":"x","event":"A","timestamp":"2026-11-20T10:00:00Z","properties":{"p":1}})");
-  Post("track", R"({"userId":"u","event":"B","timestamp":"2026-11-20T11:00:00Z","properties":{"p":2}})");
+  Post(
+      "track",
+      R"({"anonymousId":"x","event":"A","timestamp":"2026-11-20T10:00:00Z","properties":{"p":1}})");
+  Post("track",
+       R"({"userId":"u","event":"B","timestamp":"2026-11-20T11:00:00Z","properties":{"p":2}})");
   Post("identify", R"({"userId":"u","anonymousId":"x","timestamp":"2026-11-20T12:00:00Z"})");
-  Post("track", R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
+  Post("track",
+       R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
   nlohmann::json q = {{"steps", "A>B"}, {"breakdown", "properties.p"}};
   auto live = engine_->Funnel("", q);
   ASSERT_TRUE(live.ok());

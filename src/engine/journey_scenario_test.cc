@@ -47,7 +47,8 @@ json ToJson(const YAML::Node& node) {
       }
       return s;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -74,7 +75,8 @@ std::string Describe(const json& e) {
   std::string out = e.value("event", "");
   json p = e.value("properties", json::object());
   if (p.contains("reason")) out += ":" + p["reason"].get<std::string>();
-  if (p.contains("step") && out.rfind("Journey Exited", 0) != 0) out += "@" + p["step"].get<std::string>();
+  if (p.contains("step") && out.rfind("Journey Exited", 0) != 0)
+    out += "@" + p["step"].get<std::string>();
   if (p.contains("variant")) out += "=" + p["variant"].get<std::string>();
   if (p.value("auto", false)) {  // a `channel: auto` send: the chosen channel, control or not
     out += "[" + p.value("channel", "") + (p.value("control", false) ? " control" : "") + "]";
@@ -109,7 +111,8 @@ json StepsById(const json& steps) {
 class JourneyScenarioTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("signpost-journey-scenario-" + std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() /
+           ("signpost-journey-scenario-" + std::to_string(std::random_device{}()));
   }
   void TearDown() override {
     engine_.reset();
@@ -136,7 +139,8 @@ std::string Identity(const json& item) {
 }
 
 TEST_P(JourneyScenarioTest, Runs) {
-  const fs::path path = fs::path(std::getenv("SIGNPOST_SOURCE_DIR")) / "tests/scenarios/journeys" / GetParam();
+  const fs::path path =
+      fs::path(std::getenv("SIGNPOST_SOURCE_DIR")) / "tests/scenarios/journeys" / GetParam();
   YAML::Node doc = YAML::LoadFile(path.string());
   SCOPED_TRACE(GetParam());
   clock_.Set(*ParseIso8601(doc["start"].Scalar()));
@@ -153,7 +157,8 @@ TEST_P(JourneyScenarioTest, Runs) {
   if (doc["expect_error"]) {
     auto r = engine_->Apply(doc["apply_bad"].Scalar(), "");
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.status().message().find(doc["expect_error"].Scalar()), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(doc["expect_error"].Scalar()), std::string::npos)
+        << r.status().message();
     return;
   }
   for (const auto& id : doc["live"]) {
@@ -180,7 +185,9 @@ TEST_P(JourneyScenarioTest, Runs) {
       const std::string identity = Identity(e);
       (identity.rfind("user:", 0) == 0 ? ev.user_id : ev.anonymous_id) = identity.substr(5);
       if (e.contains("properties")) ev.properties = e["properties"].dump();
-      ev.message_id = e.contains("id") ? e["id"].get<std::string>() : "scenario-" + item["at"].get<std::string>() + "-" + identity;
+      ev.message_id = e.contains("id")
+                          ? e["id"].get<std::string>()
+                          : "scenario-" + item["at"].get<std::string>() + "-" + identity;
       ev.timestamp = ev.received_at = at;
       auto r = engine_->IngestEvents({ev});
       ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -249,12 +256,14 @@ TEST_P(JourneyScenarioTest, Runs) {
   if (doc["replay"] && doc["replay"].as<bool>()) {
     // The same stored events through replay: the same step counts and goal report.
     for (const auto& [id, want] : want_journeys.items()) {
-      auto r = engine_->Replay({{"journey", id}, {"from", FormatIso8601(start)}, {"to", FormatIso8601(end)}});
+      auto r = engine_->Replay(
+          {{"journey", id}, {"from", FormatIso8601(start)}, {"to", FormatIso8601(end)}});
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       json steps = StepsById((*r)["steps"]);
       for (const auto& [step, counts] : live_reports[id]["steps"].items()) {
         for (const char* k : {"inflow", "passed_on", "in_progress", "exits"})
-          EXPECT_EQ(counts[k], steps[step][k]) << "replay of " << id << " step " << step << " " << k;
+          EXPECT_EQ(counts[k], steps[step][k])
+              << "replay of " << id << " step " << step << " " << k;
       }
       if (live_goals.contains(id)) {
         for (const char* k : {"entered", "attained", "rate"})

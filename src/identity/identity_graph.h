@@ -87,8 +87,8 @@ class IdentityGraph {
   mutable std::shared_mutex mu_;
   IdentityMap profile_of_;
   std::unordered_map<uint64_t, Profile> profiles_;
-  std::vector<MergeRecord> merges_;       // ordinal i+1 at index i
-  std::vector<RefusedMerge> refused_;     // ordinal i+1 at index i
+  std::vector<MergeRecord> merges_;    // ordinal i+1 at index i
+  std::vector<RefusedMerge> refused_;  // ordinal i+1 at index i
   uint64_t next_profile_ = 1;
 };
 

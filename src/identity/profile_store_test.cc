@@ -9,12 +9,12 @@
 namespace signpost::identity {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using store::testing::Alias;
 using store::testing::Identify;
 using store::testing::TempDir;
 using store::testing::Track;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 class ProfileStoreTest : public ::testing::Test {
  protected:
@@ -71,7 +71,7 @@ TEST_F(ProfileStoreTest, AnonymousThenIdentifiedIsOneProfileRetroactively) {
   Append({Identify("m3", "u1", "a1", 30), Track("m4", "u1", "", 40, "Bought")});
   EXPECT_EQ(ps_->ProfileOf("user:u1"), before);  // the new userId joined the known profile
   EXPECT_EQ(ps_->ProfileOf("anon:a1"), before);
-  EXPECT_EQ(ps_->merge_count(), 0u);              // nothing to merge: u1 was new
+  EXPECT_EQ(ps_->merge_count(), 0u);  // nothing to merge: u1 was new
   ProfileView view = Profile("u1");
   EXPECT_THAT(view.identities, ElementsAre("anon:a1", "user:u1"));
   EXPECT_EQ(view.event_count, 4u);
@@ -95,7 +95,7 @@ TEST_F(ProfileStoreTest, RetroactiveEventsAfterAMergeOrderedByTimestampThenSeq) 
 TEST_F(ProfileStoreTest, MergeOfTwoProfilesWithEventsFoldsSmallerIntoLarger) {
   Append({Identify("i1", "u1", "laptop", 10), Track("t1", "u1", "", 20)});
   Append({Track("t2", "", "phone", 30), Track("t3", "", "phone", 40)});
-  const ProfileId big = ps_->ProfileOf("user:u1");     // 2 identities
+  const ProfileId big = ps_->ProfileOf("user:u1");       // 2 identities
   const ProfileId small = ps_->ProfileOf("anon:phone");  // 1 identity
   ASSERT_NE(big, small);
   Append({Identify("i2", "u1", "phone", 50)});
@@ -207,7 +207,8 @@ TEST_F(ProfileStoreTest, DuplicateIdentifyIsNotReapplied) {
 }
 
 TEST_F(ProfileStoreTest, TraitHistoryOrderCurrentValueAndConsent) {
-  Append({Identify("i1", "u1", "", 2000, R"({"plan":"pro","consent":{"email":true,"sms":false}})")});
+  Append(
+      {Identify("i1", "u1", "", 2000, R"({"plan":"pro","consent":{"email":true,"sms":false}})")});
   // Arrives later but happened earlier: history keeps it, current value does not change.
   Append({Identify("i2", "u1", "", 1000, R"({"plan":"free","name":"Ann"})")});
   // Same timestamp as i1, later arrival: wins the tie.

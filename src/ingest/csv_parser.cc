@@ -1,12 +1,12 @@
 #include "ingest/csv_parser.h"
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <array>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "base/time.h"
 #include "ingest/csv_reader.h"
@@ -19,8 +19,19 @@ namespace {
 
 // What a header column feeds.
 enum class Target {
-  kType, kMessageId, kUserId, kAnonymousId, kEvent, kName, kPreviousId, kGroupId,
-  kTimestamp, kSentAt, kOriginalTimestamp, kReceivedAt, kNested
+  kType,
+  kMessageId,
+  kUserId,
+  kAnonymousId,
+  kEvent,
+  kName,
+  kPreviousId,
+  kGroupId,
+  kTimestamp,
+  kSentAt,
+  kOriginalTimestamp,
+  kReceivedAt,
+  kNested
 };
 
 struct TopLevelColumn {
@@ -77,10 +88,10 @@ struct CsvParser::State {
   Status status;
   bool have_header = false;
   uint64_t row = 0;
-  std::vector<Target> targets;       // per column
-  std::vector<Node> nodes;           // the dotted-column trees
-  std::array<size_t, 4> roots{};     // node index of each kObjects root (0 = unused)
-  ParsedEvents* out = nullptr;       // set during Feed/Finish
+  std::vector<Target> targets;    // per column
+  std::vector<Node> nodes;        // the dotted-column trees
+  std::array<size_t, 4> roots{};  // node index of each kObjects root (0 = unused)
+  ParsedEvents* out = nullptr;    // set during Feed/Finish
 
   void OnRecord(CsvRecord& record);
   Status ReadHeader(const std::vector<std::string>& names);
@@ -97,9 +108,9 @@ Status CsvParser::State::AddNested(size_t root, std::string_view path, std::stri
     const size_t dot = path.find('.');
     const std::string_view key = path.substr(0, dot);
     if (key.empty()) {
-      return Status::InvalidArgument(fmt::format(
-          "header column \"{}\" has an empty key: write {}.<key>, e.g. {}.plan", name,
-          kObjects[root], kObjects[root]));
+      return Status::InvalidArgument(
+          fmt::format("header column \"{}\" has an empty key: write {}.<key>, e.g. {}.plan", name,
+                      kObjects[root], kObjects[root]));
     }
     if (nodes[node].column >= 0) break;  // a prefix of this path is already a leaf
     size_t child = 0;
@@ -139,9 +150,9 @@ Status CsvParser::State::ReadHeader(const std::vector<std::string>& names) {
     if (target) {
       for (size_t earlier = 0; earlier < targets.size(); ++earlier) {
         if (targets[earlier] == *target) {
-          return Status::InvalidArgument(fmt::format(
-              "header column \"{}\" appears twice (columns {} and {}): keep one", name,
-              earlier + 1, column + 1));
+          return Status::InvalidArgument(
+              fmt::format("header column \"{}\" appears twice (columns {} and {}): keep one", name,
+                          earlier + 1, column + 1));
         }
       }
       targets.push_back(*target);
@@ -153,9 +164,9 @@ Status CsvParser::State::ReadHeader(const std::vector<std::string>& names) {
       if (dot != std::string_view::npos && name.substr(0, dot) == kObjects[i]) root = i;
     }
     if (root == kObjects.size()) {
-      return Status::InvalidArgument(fmt::format(
-          "unknown header column \"{}\" (column {}): valid columns are {}",
-          name.substr(0, 128), column + 1, kValidColumns));
+      return Status::InvalidArgument(
+          fmt::format("unknown header column \"{}\" (column {}): valid columns are {}",
+                      name.substr(0, 128), column + 1, kValidColumns));
     }
     if (roots[root] == 0) {
       roots[root] = nodes.size();
@@ -212,25 +223,47 @@ std::optional<ItemError> CsvParser::State::ReadRow(const CsvRecord& record, Even
       case Target::kType: {
         std::optional<EventType> type = EventTypeFromName(cell);
         if (!type) {
-          return ItemError{"type", fmt::format("type \"{}\" is unknown: use one of {}",
-                                               std::string_view(cell).substr(0, 64),
-                                               ValidTypeNames())};
+          return ItemError{"type",
+                           fmt::format("type \"{}\" is unknown: use one of {}",
+                                       std::string_view(cell).substr(0, 64), ValidTypeNames())};
         }
         event.type = *type;
         break;
       }
-      case Target::kMessageId: event.message_id = cell; break;
-      case Target::kUserId: event.user_id = cell; break;
-      case Target::kAnonymousId: event.anonymous_id = cell; break;
-      case Target::kEvent: event.event = cell; break;
-      case Target::kName: break;  // applied below, once the type is known
-      case Target::kPreviousId: event.previous_id = cell; break;
-      case Target::kGroupId: event.group_id = cell; break;
-      case Target::kTimestamp: time = &times.timestamp; break;
-      case Target::kSentAt: time = &times.sent_at; break;
-      case Target::kOriginalTimestamp: time = &times.original_timestamp; break;
-      case Target::kReceivedAt: time = &times.received_at; break;
-      case Target::kNested: break;
+      case Target::kMessageId:
+        event.message_id = cell;
+        break;
+      case Target::kUserId:
+        event.user_id = cell;
+        break;
+      case Target::kAnonymousId:
+        event.anonymous_id = cell;
+        break;
+      case Target::kEvent:
+        event.event = cell;
+        break;
+      case Target::kName:
+        break;  // applied below, once the type is known
+      case Target::kPreviousId:
+        event.previous_id = cell;
+        break;
+      case Target::kGroupId:
+        event.group_id = cell;
+        break;
+      case Target::kTimestamp:
+        time = &times.timestamp;
+        break;
+      case Target::kSentAt:
+        time = &times.sent_at;
+        break;
+      case Target::kOriginalTimestamp:
+        time = &times.original_timestamp;
+        break;
+      case Target::kReceivedAt:
+        time = &times.received_at;
+        break;
+      case Target::kNested:
+        break;
     }
     if (time != nullptr) {
       Result<TimeMs> t = ParseIso8601(cell);
@@ -270,12 +303,14 @@ void CsvParser::State::OnRecord(CsvRecord& record) {
       status = std::move(s);
       out->rejections.push_back(MakeRejection("header", {"", status.message()}, record.raw));
     };
-    if (!record.error.empty()) return reject(Status::InvalidArgument("the header row: " + record.error));
+    if (!record.error.empty())
+      return reject(Status::InvalidArgument("the header row: " + record.error));
     if (record.raw_size > limits.max_event_bytes) {
       return reject(Status::InvalidArgument("the header row is longer than max_event_bytes"));
     }
     if (!simdjson::validate_utf8(record.raw.data(), record.raw.size())) {
-      return reject(Status::InvalidArgument("the header row is not valid UTF-8: save the file as UTF-8"));
+      return reject(
+          Status::InvalidArgument("the header row is not valid UTF-8: save the file as UTF-8"));
     }
     Status header = ReadHeader(record.fields);
     if (!header.ok()) reject(std::move(header));
@@ -288,9 +323,9 @@ void CsvParser::State::OnRecord(CsvRecord& record) {
         MakeRejection(fmt::format("row {}", row), std::move(error), record.raw));
   };
   if (record.raw_size > limits.max_event_bytes) {
-    return reject({"", fmt::format("the row is {} bytes, over the limit {}: make it smaller",
-                                   record.raw_size,
-                                   DescribeByteLimit("max_event_bytes", limits.max_event_bytes))});
+    return reject(
+        {"", fmt::format("the row is {} bytes, over the limit {}: make it smaller", record.raw_size,
+                         DescribeByteLimit("max_event_bytes", limits.max_event_bytes))});
   }
   if (!record.error.empty()) return reject({"", record.error});
   if (!simdjson::validate_utf8(record.raw.data(), record.raw.size())) {

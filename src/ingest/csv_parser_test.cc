@@ -9,9 +9,9 @@
 namespace signpost::ingest {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::At;
 using testing::Describe;
+using ::testing::HasSubstr;
 
 const TimeMs kImportTime = At("2026-11-24T12:00:00Z");
 
@@ -221,8 +221,7 @@ TEST(CsvParser, RowSizeLimitBoundary) {
   const std::string at_limit = head + std::string(limits.max_event_bytes - head.size(), 'x');
   const std::string over = head + std::string(limits.max_event_bytes + 1 - head.size(), 'x');
   ParsedEvents out =
-      ParseChunked("userId,event,properties.p\n" + at_limit + "\n" + over + "\n" + at_limit,
-                   4096);
+      ParseChunked("userId,event,properties.p\n" + at_limit + "\n" + over + "\n" + at_limit, 4096);
   EXPECT_EQ(out.events.size(), 2u);
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].location, "row 2");
@@ -257,8 +256,9 @@ TEST(CsvParser, EmptyInputAndHeaderOnly) {
 }
 
 TEST(CsvParser, AnIntegerBeyond64BitsStaysAString) {
-  ParsedEvents out = ParseAll("userId,event,properties.big,properties.ok\n"
-                              "u,E,1180591620717411303424,18446744073709551615\n");
+  ParsedEvents out = ParseAll(
+      "userId,event,properties.big,properties.ok\n"
+      "u,E,1180591620717411303424,18446744073709551615\n");
   ASSERT_EQ(out.events.size(), 1u) << Describe(out);
   EXPECT_EQ(out.events[0].properties,
             R"({"big":"1180591620717411303424","ok":18446744073709551615})");

@@ -29,10 +29,11 @@ std::string DescribeSkew(DurationMs ms) {
 std::optional<ItemError> CheckReserved(const Event& event) {
   if (!event.event.empty() && system_events::IsReserved(event.event)) {
     const bool named = event.type == EventType::kPage || event.type == EventType::kScreen;
-    return ItemError{named ? "name" : "event",
-                     fmt::format("\"{}\" is a reserved name: signpost records it itself about "
-                                 "journeys, messages and goals; rename your event (e.g. \"App {}\")",
-                                 event.event, event.event)};
+    return ItemError{
+        named ? "name" : "event",
+        fmt::format("\"{}\" is a reserved name: signpost records it itself about "
+                    "journeys, messages and goals; rename your event (e.g. \"App {}\")",
+                    event.event, event.event)};
   }
   if (event.message_id.rfind(system_events::kSystemMessageIdPrefix, 0) == 0) {
     return ItemError{"messageId",
@@ -50,28 +51,28 @@ std::optional<ItemError> CheckTimeBounds(const ItemTimes& times, TimeMs timestam
   // The field to fix: where the time came from (sentAt when the skew correction moved it).
   const std::string field(corrected ? "sentAt" : TimeField(times));
   if (timestamp < limits.min_event_time) {
-    return ItemError{field, fmt::format("the event time {} is before {}, the earliest accepted: "
-                                        "send the time the event happened, from a set clock",
-                                        FormatIso8601(timestamp),
-                                        FormatIso8601(limits.min_event_time))};
+    return ItemError{field,
+                     fmt::format("the event time {} is before {}, the earliest accepted: "
+                                 "send the time the event happened, from a set clock",
+                                 FormatIso8601(timestamp), FormatIso8601(limits.min_event_time))};
   }
   // Differences, not sums: a huge configured skew must not overflow.
   if (timestamp > received_at && timestamp - received_at > limits.max_future_skew_ms) {
-    return ItemError{field, fmt::format("the event time {} is more than {} (max_future_skew) ahead "
-                                        "of when it was received ({}): send the time the event "
-                                        "happened, from a set clock",
-                                        FormatIso8601(timestamp),
-                                        DescribeSkew(limits.max_future_skew_ms),
-                                        FormatIso8601(received_at))};
+    return ItemError{field,
+                     fmt::format("the event time {} is more than {} (max_future_skew) ahead "
+                                 "of when it was received ({}): send the time the event "
+                                 "happened, from a set clock",
+                                 FormatIso8601(timestamp), DescribeSkew(limits.max_future_skew_ms),
+                                 FormatIso8601(received_at))};
   }
   if (times.received_at && *times.received_at > received_at &&
       *times.received_at - received_at > limits.max_future_skew_ms) {
-    return ItemError{"receivedAt",
-                     fmt::format("`receivedAt` {} is more than {} (max_future_skew) ahead of the "
-                                 "import time ({}): keep the receivedAt of the export",
-                                 FormatIso8601(*times.received_at),
-                                 DescribeSkew(limits.max_future_skew_ms),
-                                 FormatIso8601(received_at))};
+    return ItemError{
+        "receivedAt",
+        fmt::format("`receivedAt` {} is more than {} (max_future_skew) ahead of the "
+                    "import time ({}): keep the receivedAt of the export",
+                    FormatIso8601(*times.received_at), DescribeSkew(limits.max_future_skew_ms),
+                    FormatIso8601(received_at))};
   }
   return std::nullopt;
 }
@@ -99,7 +100,8 @@ std::optional<ItemError> CompleteEvent(const ItemTimes& times, TimeMs received_a
                          "an alias call needs `previousId`, the old id to link to userId"};
       }
       if (event.user_id.empty()) {
-        return ItemError{"userId", "an alias call needs `userId`, the new id to link previousId to"};
+        return ItemError{"userId",
+                         "an alias call needs `userId`, the new id to link previousId to"};
       }
       break;
     case EventType::kGroup:
@@ -125,9 +127,10 @@ std::optional<ItemError> CompleteEvent(const ItemTimes& times, TimeMs received_a
     timestamp = *original;
   }
   if (timestamp < kMinTime || timestamp > kMaxTime) {
-    return ItemError{"sentAt",
-                     "the clock-skew corrected time (receivedAt - (sentAt - originalTimestamp)) "
-                     "falls outside years 0001-9999: send sentAt and timestamp from the same clock"};
+    return ItemError{
+        "sentAt",
+        "the clock-skew corrected time (receivedAt - (sentAt - originalTimestamp)) "
+        "falls outside years 0001-9999: send sentAt and timestamp from the same clock"};
   }
   if (auto error = CheckTimeBounds(times, timestamp, received_at, limits)) return error;
   event.timestamp = timestamp;

@@ -23,10 +23,12 @@ bool IsBlank(std::string_view s) {
 
 Status NotJson(simdjson::error_code error) {
   if (error == simdjson::UTF8_ERROR) {
-    return Status::InvalidArgument("the request body is not valid UTF-8: send JSON encoded as UTF-8");
+    return Status::InvalidArgument(
+        "the request body is not valid UTF-8: send JSON encoded as UTF-8");
   }
-  return Status::InvalidArgument(fmt::format(
-      "the request body is not valid JSON ({}): send one JSON object", simdjson::error_message(error)));
+  return Status::InvalidArgument(
+      fmt::format("the request body is not valid JSON ({}): send one JSON object",
+                  simdjson::error_message(error)));
 }
 
 // A batch's top-level `context` / `integrations`: absent or null -> false; an object -> true.
@@ -71,17 +73,19 @@ Result<ParsedEvents> ParseBatch(const object& root, const BatchSplit* split, Tim
   simdjson::dom::array batch;
   if (root.at_key("batch").get(batch_value)) {
     return Status::InvalidArgument(
-        "a /v1/batch body needs `batch`, an array of events: {\"batch\":[{\"type\":\"track\",...}]}");
+        "a /v1/batch body needs `batch`, an array of events: "
+        "{\"batch\":[{\"type\":\"track\",...}]}");
   }
   if (batch_value.get_array().get(batch)) {
-    return Status::InvalidArgument(fmt::format("`batch` must be an array of events, got {}",
-                                               JsonTypeName(batch_value)));
+    return Status::InvalidArgument(
+        fmt::format("`batch` must be an array of events, got {}", JsonTypeName(batch_value)));
   }
   const size_t count = split != nullptr ? split->items.size() : batch.size();
   if (count > limits.max_batch_events) {
-    return Status::ResourceExhausted(fmt::format(
-        "the batch has {} events, over the limit max_batch_events = {}: send at most {} per request",
-        count, limits.max_batch_events, limits.max_batch_events));
+    return Status::ResourceExhausted(
+        fmt::format("the batch has {} events, over the limit max_batch_events = {}: send at most "
+                    "{} per request",
+                    count, limits.max_batch_events, limits.max_batch_events));
   }
   JsonItemDefaults defaults;
   defaults.received_at = received_at;
@@ -95,8 +99,9 @@ Result<ParsedEvents> ParseBatch(const object& root, const BatchSplit* split, Tim
   if (!root.at_key("sentAt").get(sent_at) && !sent_at.is_null()) {
     std::string_view text;
     if (sent_at.get_string().get(text)) {
-      return Status::InvalidArgument(fmt::format(
-          "the batch's top-level `sentAt` must be an ISO 8601 string, got {}", JsonTypeName(sent_at)));
+      return Status::InvalidArgument(
+          fmt::format("the batch's top-level `sentAt` must be an ISO 8601 string, got {}",
+                      JsonTypeName(sent_at)));
     }
     Result<TimeMs> t = ParseIso8601(text);
     if (!t.ok()) {
@@ -146,14 +151,14 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
     return Status::InvalidArgument("the request body is empty: send one JSON object");
   }
   if (body.size() > limits.max_batch_bytes) {
-    return Status::ResourceExhausted(fmt::format(
-        "the request body is {} bytes, over the limit {}: send smaller batches", body.size(),
-        DescribeByteLimit("max_batch_bytes", limits.max_batch_bytes)));
+    return Status::ResourceExhausted(
+        fmt::format("the request body is {} bytes, over the limit {}: send smaller batches",
+                    body.size(), DescribeByteLimit("max_batch_bytes", limits.max_batch_bytes)));
   }
   if (!is_batch && body.size() > limits.max_event_bytes) {
-    return Status::ResourceExhausted(fmt::format(
-        "the event is {} bytes, over the limit {}: make properties smaller", body.size(),
-        DescribeByteLimit("max_event_bytes", limits.max_event_bytes)));
+    return Status::ResourceExhausted(
+        fmt::format("the event is {} bytes, over the limit {}: make properties smaller",
+                    body.size(), DescribeByteLimit("max_event_bytes", limits.max_event_bytes)));
   }
 
   simdjson::dom::parser parser;
@@ -176,8 +181,8 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
   }
   object root_object;
   if (root.get_object().get(root_object)) {
-    return Status::InvalidArgument(fmt::format(
-        "the request body must be a JSON object, got {}", JsonTypeName(root)));
+    return Status::InvalidArgument(
+        fmt::format("the request body must be a JSON object, got {}", JsonTypeName(root)));
   }
 
   ParsedEvents parsed;

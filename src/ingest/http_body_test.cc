@@ -1,8 +1,9 @@
 #include "ingest/http_body.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "ingest/message_id.h"
@@ -11,9 +12,9 @@
 namespace signpost::ingest {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::At;
 using testing::Describe;
+using ::testing::HasSubstr;
 using json = nlohmann::json;
 
 const TimeMs kReceived = At("2026-11-24T10:00:02Z");
@@ -135,8 +136,11 @@ TEST(ParseHttpBody, WrongTypesAreRejectionsNamingTheField) {
 }
 
 TEST(ParseHttpBody, NullCountsAsAbsent) {
-  Event e = One("track", {{"userId", nullptr}, {"anonymousId", "a"}, {"event", "E"},
-                          {"properties", nullptr}, {"timestamp", nullptr}});
+  Event e = One("track", {{"userId", nullptr},
+                          {"anonymousId", "a"},
+                          {"event", "E"},
+                          {"properties", nullptr},
+                          {"timestamp", nullptr}});
   EXPECT_EQ(e.user_id, "");
   EXPECT_EQ(e.properties, "{}");
   EXPECT_EQ(e.timestamp, kReceived);
@@ -163,10 +167,10 @@ TEST(ParseHttpBody, OriginalTimestampWinsOverTimestamp) {
                           {"sentAt", "2026-11-24T09:00:01Z"}});
   EXPECT_EQ(e.timestamp, kReceived - 1000);
   EXPECT_EQ(e.original_timestamp, At("2026-11-24T09:00:00Z"));
-  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"},
-                          {"originalTimestamp", "2026-01-01T00:00:00Z"}})
-                .timestamp,
-            At("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(
+      One("track", {{"userId", "u"}, {"event", "E"}, {"originalTimestamp", "2026-01-01T00:00:00Z"}})
+          .timestamp,
+      At("2026-01-01T00:00:00Z"));
 }
 
 TEST(ParseHttpBody, SentAtWithoutOriginalAndNoTimesUseReceivedAt) {
@@ -182,8 +186,8 @@ TEST(ParseHttpBody, BadDatesAreRejectionsNamingTheField) {
   EXPECT_THAT(r.reason, HasSubstr("ISO 8601"));
   EXPECT_EQ(Refused("track", {{"userId", "u"}, {"event", "E"}, {"sentAt", "2026-02-30"}}).field,
             "sentAt");
-  Rejection year0 = Refused("track", {{"userId", "u"}, {"event", "E"},
-                                      {"originalTimestamp", "0000-01-01T00:00:00Z"}});
+  Rejection year0 = Refused(
+      "track", {{"userId", "u"}, {"event", "E"}, {"originalTimestamp", "0000-01-01T00:00:00Z"}});
   EXPECT_EQ(year0.field, "originalTimestamp");
   EXPECT_THAT(year0.reason, HasSubstr("year 0"));
   // Year 9999 is a valid date, but far more than max_future_skew ahead of receipt: refused.
@@ -192,7 +196,8 @@ TEST(ParseHttpBody, BadDatesAreRejectionsNamingTheField) {
   EXPECT_EQ(future.field, "timestamp");
   EXPECT_THAT(future.reason, HasSubstr("ahead of"));
   // A skew correction that lands outside 0001-9999 is refused, naming sentAt.
-  Rejection skew = Refused("track", {{"userId", "u"}, {"event", "E"},
+  Rejection skew = Refused("track", {{"userId", "u"},
+                                     {"event", "E"},
                                      {"timestamp", "0001-01-01T00:00:00Z"},
                                      {"sentAt", "9999-12-31T00:00:00Z"}});
   EXPECT_EQ(skew.field, "sentAt");
@@ -203,7 +208,9 @@ TEST(ParseHttpBody, BatchMergesTopLevelContextAndIntegrations) {
                {"context", {{"library", {{"name", "x"}}}, {"ip", "1.1.1.1"}}},
                {"integrations", {{"All", false}}},
                {"batch",
-                {{{"type", "track"}, {"userId", "u"}, {"event", "E"},
+                {{{"type", "track"},
+                  {"userId", "u"},
+                  {"event", "E"},
                   {"context", {{"ip", "2.2.2.2"}, {"locale", "fr"}}}},
                  {{"type", "identify"}, {"userId", "u"}, {"integrations", {{"All", true}}}}}}};
   ParsedEvents parsed = Parse("batch", body.dump());
@@ -220,11 +227,17 @@ TEST(ParseHttpBody, AnalyticsNodeShapeGetsSkewCorrectedByTopLevelSentAt) {
   // @segment/analytics-node posts {batch:[{..., timestamp, messageId}], sentAt} to /v1/batch.
   json body = {{"sentAt", "2026-11-24T10:00:10Z"},
                {"batch",
-                {{{"type", "track"}, {"userId", "u"}, {"event", "E"}, {"messageId", "node-1"},
+                {{{"type", "track"},
+                  {"userId", "u"},
+                  {"event", "E"},
+                  {"messageId", "node-1"},
                   {"timestamp", "2026-11-24T10:00:00Z"},
                   {"_metadata", {{"jsRuntime", "node"}}}},
-                 {{"type", "track"}, {"userId", "u"}, {"event", "E"},
-                  {"timestamp", "2026-11-24T10:00:00Z"}, {"sentAt", "2026-11-24T10:00:01Z"}}}}};
+                 {{"type", "track"},
+                  {"userId", "u"},
+                  {"event", "E"},
+                  {"timestamp", "2026-11-24T10:00:00Z"},
+                  {"sentAt", "2026-11-24T10:00:01Z"}}}}};
   ParsedEvents parsed = Parse("batch", body.dump());
   ASSERT_EQ(parsed.events.size(), 2u) << Describe(parsed);
   EXPECT_EQ(parsed.events[0].timestamp, kReceived - 10000);
@@ -247,7 +260,8 @@ TEST(ParseHttpBody, BatchItemsAreRejectedOneByOne) {
   ASSERT_EQ(parsed.rejections.size(), 4u);
   EXPECT_EQ(parsed.rejections[0].location, "batch[1]");
   EXPECT_EQ(parsed.rejections[0].field, "type");
-  EXPECT_THAT(parsed.rejections[0].reason, HasSubstr("track, identify, alias, page, screen, group"));
+  EXPECT_THAT(parsed.rejections[0].reason,
+              HasSubstr("track, identify, alias, page, screen, group"));
   EXPECT_EQ(parsed.rejections[0].raw, R"({"event":"no type","userId":"u"})");
   EXPECT_EQ(parsed.rejections[1].location, "batch[2]");
   EXPECT_EQ(parsed.rejections[1].field, "");
@@ -278,7 +292,8 @@ TEST(ParseHttpBody, GeneratedMessageIdIsDeterministic) {
   ParsedEvents other = Parse("track", R"({"type":"track","userId":"u","event":"F"})");
   EXPECT_NE(other.events[0].message_id, a.events[0].message_id);
   // An explicit messageId is kept; an empty one is replaced.
-  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"messageId", "abc"}}).message_id, "abc");
+  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"messageId", "abc"}}).message_id,
+            "abc");
   EXPECT_THAT(One("track", {{"userId", "u"}, {"event", "E"}, {"messageId", ""}}).message_id,
               HasSubstr("sp-"));
 }
@@ -306,7 +321,8 @@ TEST(ParseHttpBody, BatchItemLimitBoundary) {
   ASSERT_EQ(ok_item.size(), limits.max_event_bytes);
   const std::string big_item =
       R"({"type":"track",)" + TrackOfSize(limits.max_event_bytes - 14).substr(1);
-  ParsedEvents parsed = Parse("batch", R"({"batch":[)" + ok_item + "," + big_item + "," + ok_item + "]}");
+  ParsedEvents parsed =
+      Parse("batch", R"({"batch":[)" + ok_item + "," + big_item + "," + ok_item + "]}");
   EXPECT_EQ(parsed.events.size(), 2u);
   ASSERT_EQ(parsed.rejections.size(), 1u);
   EXPECT_EQ(parsed.rejections[0].location, "batch[1]");
@@ -370,7 +386,8 @@ TEST(ParseHttpBody, WholeRequestErrors) {
       {"batch", R"({"batch":[{"type":"track"}]} x)", "not valid JSON"},
       {"batch", "{\"batch\":[],\"context\":{\"a\":\"\xff\"}}", "UTF-8"},
       {"batch", "{}", "needs `batch`"},
-      {"batch", R"({"batch":{"type":"track"}})", "`batch` must be an array of events, got an object"},
+      {"batch", R"({"batch":{"type":"track"}})",
+       "`batch` must be an array of events, got an object"},
       {"batch", R"({"batch":[],"context":[1]})", "top-level `context` must be a JSON object"},
       {"batch", R"({"batch":[],"integrations":"x"})", "top-level `integrations`"},
       {"batch", R"({"batch":[],"sentAt":"soon"})", "top-level `sentAt`"},
@@ -406,7 +423,8 @@ const std::string kGoodB = R"({"type":"track","userId":"u","event":"B","messageI
 void ExpectOnlyTheMiddleItemRefused(const std::string& bad, std::string_view field,
                                     std::string_view reason) {
   SCOPED_TRACE(bad.substr(0, 120));
-  ParsedEvents parsed = Parse("batch", R"({"batch":[)" + kGoodA + ",\n " + bad + " ,\n" + kGoodB + "]}");
+  ParsedEvents parsed =
+      Parse("batch", R"({"batch":[)" + kGoodA + ",\n " + bad + " ,\n" + kGoodB + "]}");
   ASSERT_EQ(parsed.events.size(), 2u) << Describe(parsed);
   EXPECT_EQ(parsed.events[0].event, "A");
   EXPECT_EQ(parsed.events[1].event, "B");
@@ -418,17 +436,20 @@ void ExpectOnlyTheMiddleItemRefused(const std::string& bad, std::string_view fie
 }
 
 std::string TrackWithProperties(std::string_view properties) {
-  return R"({"type":"track","userId":"u","event":"E","properties":)" + std::string(properties) + "}";
+  return R"({"type":"track","userId":"u","event":"E","properties":)" + std::string(properties) +
+         "}";
 }
 
 TEST(ParseHttpBody, ALoneSurrogateRefusesOnlyItsItem) {
-  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"name":"cut \ud83d"})"),
-                                 "properties.name", "lone surrogate \\ud83d");
+  ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"name":"cut \ud83d"})"), "properties.name",
+                                 "lone surrogate \\ud83d");
   ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"name":"\ude00 low first"})"),
                                  "properties.name", "lone surrogate");
   // A whole pair is fine.
-  EXPECT_EQ(Parse("batch", R"({"batch":[)" + TrackWithProperties(R"({"name":"\ud83d\ude00"})") +
-                               "]}").events.size(), 1u);
+  EXPECT_EQ(
+      Parse("batch", R"({"batch":[)" + TrackWithProperties(R"({"name":"\ud83d\ude00"})") + "]}")
+          .events.size(),
+      1u);
 }
 
 TEST(ParseHttpBody, InvalidUtf8RefusesOnlyItsItem) {
@@ -450,8 +471,8 @@ TEST(ParseHttpBody, NumbersOutOfRangeRefuseOnlyTheirItem) {
   // 2^70: beyond 64 bits, refused (not rounded to a double behind the sender's back).
   ExpectOnlyTheMiddleItemRefused(TrackWithProperties(R"({"big":1180591620717411303424})"),
                                  "properties.big", "beyond 64 bits");
-  ExpectOnlyTheMiddleItemRefused(
-      R"({"type":"track","userId":-9223372036854775809,"event":"E"})", "userId", "beyond 64 bits");
+  ExpectOnlyTheMiddleItemRefused(R"({"type":"track","userId":-9223372036854775809,"event":"E"})",
+                                 "userId", "beyond 64 bits");
   // The largest 64-bit integers are fine.
   ParsedEvents edge = Parse(
       "batch", R"({"batch":[)" +
@@ -473,15 +494,21 @@ TEST(ParseHttpBody, DeepNestingRefusesOnlyItsItem) {
 }
 
 TEST(ParseHttpBody, ASyntaxErrorInsideOneItemRefusesOnlyThatItem) {
-  ExpectOnlyTheMiddleItemRefused(R"({"type":"track",,"userId":"u"})", "", "not valid JSON at byte 16");
+  ExpectOnlyTheMiddleItemRefused(R"({"type":"track",,"userId":"u"})", "",
+                                 "not valid JSON at byte 16");
   ExpectOnlyTheMiddleItemRefused("{\"type\":\"track\",\"userId\":\"a\tb\",\"event\":\"E\"}",
                                  "userId", "control character U+0009");
 }
 
 TEST(ParseHttpBody, ALeadingBomIsSkipped) {
-  ParsedEvents batch = Parse("batch", "\xEF\xBB\xBF" R"({"batch":[)" + kGoodA + "]}");
+  ParsedEvents batch = Parse("batch",
+                             "\xEF\xBB\xBF"
+                             R"({"batch":[)" +
+                                 kGoodA + "]}");
   EXPECT_EQ(batch.events.size(), 1u) << Describe(batch);
-  ParsedEvents single = Parse("track", "\xEF\xBB\xBF" R"({"userId":"u","event":"E"})");
+  ParsedEvents single = Parse("track",
+                              "\xEF\xBB\xBF"
+                              R"({"userId":"u","event":"E"})");
   EXPECT_EQ(single.events.size(), 1u) << Describe(single);
 }
 
@@ -492,7 +519,8 @@ TEST(ParseHttpBody, ASingleEventWithBadTextIsARejectionNamingTheField) {
   EXPECT_EQ(parsed.rejections[0].field, "userId");
   EXPECT_THAT(parsed.rejections[0].reason, HasSubstr("invalid UTF-8 at byte 11"));
   EXPECT_EQ(Parse("track", R"({"userId":"u","event":"E","properties":{"n":1e999}})")
-                .rejections.at(0).field,
+                .rejections.at(0)
+                .field,
             "properties.n");
 }
 
@@ -503,22 +531,27 @@ TEST(ParseHttpBody, TimesBeyondTheFutureSkewAreRefused) {
   EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "2026-11-25T10:00:02Z"}})
                 .timestamp,
             kReceived + kDayMs);
-  Rejection late = Refused("track", {{"userId", "u"}, {"event", "E"},
-                                     {"timestamp", "2026-11-25T10:00:02.001Z"}});
+  Rejection late = Refused(
+      "track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "2026-11-25T10:00:02.001Z"}});
   EXPECT_EQ(late.field, "timestamp");
   EXPECT_THAT(late.reason, HasSubstr("max_future_skew"));
-  Rejection original = Refused("track", {{"userId", "u"}, {"event", "E"},
-                                         {"originalTimestamp", "2027-01-01T00:00:00Z"}});
+  Rejection original = Refused(
+      "track", {{"userId", "u"}, {"event", "E"}, {"originalTimestamp", "2027-01-01T00:00:00Z"}});
   EXPECT_EQ(original.field, "originalTimestamp");
   // The limit is an option.
   Limits tight;
   tight.max_future_skew_ms = kMinuteMs;
-  ParsedEvents parsed = Parse("batch", json{{"batch",
-                                             {{{"type", "track"}, {"userId", "u"}, {"event", "A"},
-                                               {"timestamp", "2026-11-24T10:01:02Z"}},
-                                              {{"type", "track"}, {"userId", "u"}, {"event", "B"},
-                                               {"timestamp", "2026-11-24T10:01:03Z"}}}}}
-                                             .dump(),
+  ParsedEvents parsed = Parse("batch",
+                              json{{"batch",
+                                    {{{"type", "track"},
+                                      {"userId", "u"},
+                                      {"event", "A"},
+                                      {"timestamp", "2026-11-24T10:01:02Z"}},
+                                     {{"type", "track"},
+                                      {"userId", "u"},
+                                      {"event", "B"},
+                                      {"timestamp", "2026-11-24T10:01:03Z"}}}}}
+                                  .dump(),
                               tight);
   ASSERT_EQ(parsed.events.size(), 1u);
   EXPECT_EQ(parsed.events[0].event, "A");
@@ -530,13 +563,14 @@ TEST(ParseHttpBody, TimesBeforeTheYear2000AreRefused) {
   EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "2000-01-01T00:00:00Z"}})
                 .timestamp,
             At("2000-01-01T00:00:00Z"));
-  Rejection old = Refused("track", {{"userId", "u"}, {"event", "E"},
-                                    {"timestamp", "1999-12-31T23:59:59.999Z"}});
+  Rejection old = Refused(
+      "track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "1999-12-31T23:59:59.999Z"}});
   EXPECT_EQ(old.field, "timestamp");
   EXPECT_THAT(old.reason, HasSubstr("2000-01-01"));
-  EXPECT_EQ(Refused("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "1970-01-01T00:00:00Z"}})
-                .field,
-            "timestamp");
+  EXPECT_EQ(
+      Refused("track", {{"userId", "u"}, {"event", "E"}, {"timestamp", "1970-01-01T00:00:00Z"}})
+          .field,
+      "timestamp");
 }
 
 // ---- the engine's own names and ids (issue 11, defect 4) --------------------------------------
@@ -553,8 +587,9 @@ TEST(ParseHttpBody, ReservedEventNamesAndSystemMessageIdsAreRefused) {
   EXPECT_EQ(id.field, "messageId");
   EXPECT_THAT(id.reason, HasSubstr("sp:"));
   // Near misses are fine.
-  EXPECT_EQ(One("track", {{"userId", "u"}, {"event", "goal attained"}, {"messageId", "sp-1"}}).event,
-            "goal attained");
+  EXPECT_EQ(
+      One("track", {{"userId", "u"}, {"event", "goal attained"}, {"messageId", "sp-1"}}).event,
+      "goal attained");
 }
 
 }  // namespace

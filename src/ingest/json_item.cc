@@ -1,9 +1,9 @@
 #include "ingest/json_item.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "base/time.h"
 #include "ingest/dom_writer.h"
@@ -17,15 +17,41 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 enum Field : size_t {
-  kType, kMessageId, kUserId, kAnonymousId, kEvent, kName, kPreviousId, kGroupId,
-  kTimestamp, kSentAt, kOriginalTimestamp, kReceivedAt,
-  kProperties, kTraits, kContext, kIntegrations, kFieldCount
+  kType,
+  kMessageId,
+  kUserId,
+  kAnonymousId,
+  kEvent,
+  kName,
+  kPreviousId,
+  kGroupId,
+  kTimestamp,
+  kSentAt,
+  kOriginalTimestamp,
+  kReceivedAt,
+  kProperties,
+  kTraits,
+  kContext,
+  kIntegrations,
+  kFieldCount
 };
 
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "type",      "messageId", "userId",     "anonymousId",       "event",      "name",
-    "previousId", "groupId",  "timestamp",  "sentAt",            "originalTimestamp",
-    "receivedAt", "properties", "traits",   "context",           "integrations"};
+constexpr std::array<std::string_view, kFieldCount> kFieldNames = {"type",
+                                                                   "messageId",
+                                                                   "userId",
+                                                                   "anonymousId",
+                                                                   "event",
+                                                                   "name",
+                                                                   "previousId",
+                                                                   "groupId",
+                                                                   "timestamp",
+                                                                   "sentAt",
+                                                                   "originalTimestamp",
+                                                                   "receivedAt",
+                                                                   "properties",
+                                                                   "traits",
+                                                                   "context",
+                                                                   "integrations"};
 
 size_t FieldOf(std::string_view key) {
   if (key.empty()) return kFieldCount;
@@ -46,10 +72,18 @@ std::optional<ItemError> ReadId(const Fields& fields, Field f, std::string& out)
   if (!fields.has(f)) return std::nullopt;
   const element& v = fields.value[f];
   switch (v.type()) {
-    case element_type::STRING: out = std::string(v.get_string().value_unsafe()); break;
-    case element_type::INT64: out = std::to_string(v.get_int64().value_unsafe()); break;
-    case element_type::UINT64: out = std::to_string(v.get_uint64().value_unsafe()); break;
-    case element_type::DOUBLE: out = fmt::format("{}", v.get_double().value_unsafe()); break;
+    case element_type::STRING:
+      out = std::string(v.get_string().value_unsafe());
+      break;
+    case element_type::INT64:
+      out = std::to_string(v.get_int64().value_unsafe());
+      break;
+    case element_type::UINT64:
+      out = std::to_string(v.get_uint64().value_unsafe());
+      break;
+    case element_type::DOUBLE:
+      out = fmt::format("{}", v.get_double().value_unsafe());
+      break;
     default:
       return ItemError{std::string(kFieldNames[f]),
                        fmt::format("`{}` must be a string (or a number), got {}", kFieldNames[f],
@@ -134,20 +168,26 @@ std::optional<ItemError> ReadObject(const Fields& fields, Field f, const object*
 
 std::string_view JsonTypeName(element value) {
   switch (value.type()) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "an unknown value";
 }
 
-#define SP_ITEM_CHECK(expr)                       \
-  do {                                            \
+#define SP_ITEM_CHECK(expr)                        \
+  do {                                             \
     if (auto sp_error_ = (expr)) return sp_error_; \
   } while (0)
 
@@ -155,9 +195,10 @@ std::optional<ItemError> ParseJsonItem(element item, std::string_view raw,
                                        const JsonItemDefaults& defaults, Event& out) {
   object obj;
   if (item.get_object().get(obj)) {
-    return ItemError{"", fmt::format("each event must be a JSON object such as "
-                                     "{{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Signed Up\"}}, got {}",
-                                     JsonTypeName(item))};
+    return ItemError{
+        "", fmt::format("each event must be a JSON object such as "
+                        "{{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Signed Up\"}}, got {}",
+                        JsonTypeName(item))};
   }
   Fields fields;
   for (auto [key, value] : obj) {
@@ -173,8 +214,8 @@ std::optional<ItemError> ParseJsonItem(element item, std::string_view raw,
   } else {
     std::string_view type_name;
     if (!fields.has(kType)) {
-      return ItemError{"type", fmt::format("`type` is missing: set it to one of {}",
-                                           ValidTypeNames())};
+      return ItemError{"type",
+                       fmt::format("`type` is missing: set it to one of {}", ValidTypeNames())};
     }
     if (fields.value[kType].get_string().get(type_name)) {
       return ItemError{"type", fmt::format("`type` must be a string, one of {}; got {}",
@@ -192,12 +233,21 @@ std::optional<ItemError> ParseJsonItem(element item, std::string_view raw,
   SP_ITEM_CHECK(ReadId(fields, kUserId, out.user_id));
   SP_ITEM_CHECK(ReadId(fields, kAnonymousId, out.anonymous_id));
   switch (out.type) {
-    case EventType::kTrack: SP_ITEM_CHECK(ReadName(fields, kEvent, out.event)); break;
+    case EventType::kTrack:
+      SP_ITEM_CHECK(ReadName(fields, kEvent, out.event));
+      break;
     case EventType::kPage:
-    case EventType::kScreen: SP_ITEM_CHECK(ReadName(fields, kName, out.event)); break;
-    case EventType::kAlias: SP_ITEM_CHECK(ReadId(fields, kPreviousId, out.previous_id)); break;
-    case EventType::kGroup: SP_ITEM_CHECK(ReadId(fields, kGroupId, out.group_id)); break;
-    case EventType::kIdentify: break;
+    case EventType::kScreen:
+      SP_ITEM_CHECK(ReadName(fields, kName, out.event));
+      break;
+    case EventType::kAlias:
+      SP_ITEM_CHECK(ReadId(fields, kPreviousId, out.previous_id));
+      break;
+    case EventType::kGroup:
+      SP_ITEM_CHECK(ReadId(fields, kGroupId, out.group_id));
+      break;
+    case EventType::kIdentify:
+      break;
   }
 
   ItemTimes times;

@@ -1,11 +1,11 @@
 #include "ingest/json_scan.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace signpost::ingest {
 namespace {
@@ -112,8 +112,8 @@ int32_t Hex4(std::string_view t, size_t i) {
 
 // What a fault is, before its path is known.
 struct Fault {
-  std::string what;  // "invalid UTF-8 at byte 12"
-  std::string fix;   // "send text encoded as UTF-8"
+  std::string what;     // "invalid UTF-8 at byte 12"
+  std::string fix;      // "send text encoded as UTF-8"
   bool syntax = false;  // the text is not JSON (cut, a malformed number) rather than a bad value
 };
 
@@ -148,9 +148,8 @@ std::optional<Fault> CheckString(std::string_view t, size_t& i) {
                      "a low surrogate must follow a high one: send the whole character or drop it"};
       }
       if (unit >= 0xD800 && unit <= 0xDBFF) {
-        const int32_t low = i + 7 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u'
-                                ? Hex4(t, i + 8)
-                                : -1;
+        const int32_t low =
+            i + 7 < t.size() && t[i + 6] == '\\' && t[i + 7] == 'u' ? Hex4(t, i + 8) : -1;
         if (low < 0xDC00 || low > 0xDFFF) {
           return Fault{fmt::format("lone surrogate \\u{:04x} at byte {}", unit, i),
                        "the text was cut inside a character (e.g. half an emoji): send the whole "
@@ -367,8 +366,8 @@ std::optional<JsonFault> FindJsonFault(std::string_view t) {
     bool opened = false;
     if (c == '{' || c == '[') {
       if (stack.size() >= kMaxJsonDepth) {
-        return fail({fmt::format("nested deeper than {} levels", kMaxJsonDepth),
-                     "flatten the data"});
+        return fail(
+            {fmt::format("nested deeper than {} levels", kMaxJsonDepth), "flatten the data"});
       }
       stack.push_back(Frame{c == '{', {}, 0});
       i = SkipSpace(t, i + 1);

@@ -20,9 +20,9 @@ TEST(SplitBatch, FollowsStringsEscapesAndNesting) {
 }
 
 TEST(SplitBatch, RefusesWhatIsNotABatchBody) {
-  for (const char* body : {"", "[]", "{}", R"({"batch":{}})", R"({"batch":[1,2)", R"({"batch":[1,]})",
-                           R"({"batch":[1]} x)", R"({"batch":[1],)", R"({"batch":["open]})",
-                           R"({"batch" [1]})", R"({batch:[1]})"}) {
+  for (const char* body : {"", "[]", "{}", R"({"batch":{}})", R"({"batch":[1,2)",
+                           R"({"batch":[1,]})", R"({"batch":[1]} x)", R"({"batch":[1],)",
+                           R"({"batch":["open]})", R"({"batch" [1]})", R"({batch:[1]})"}) {
     EXPECT_FALSE(SplitBatch(body).has_value()) << body;
   }
 }
@@ -64,7 +64,10 @@ TEST(FindJsonFault, NamesThePathAndTheFault) {
 
 TEST(ToValidUtf8, ReplacesOnlyBadBytes) {
   EXPECT_EQ(ToValidUtf8("ok é ✓"), "ok é ✓");
-  EXPECT_EQ(ToValidUtf8("a\xff" "b\xc3"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b\xc3"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
 }
 
 }  // namespace

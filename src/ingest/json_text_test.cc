@@ -16,10 +16,10 @@ TEST(IsJsonNumber, Grammar) {
                           "-9223372036854775808", "18446744073709551616.0", "1e20"}) {
     EXPECT_TRUE(IsJsonNumber(yes)) << yes;
   }
-  for (const char* no : {"", "-", "007", "1.", ".5", "+1", "1e", "0x10", "1 ", "NaN", "Infinity",
-                         "1e999", "1,5",
-                         // A whole number beyond 64 bits: a store reading it back would refuse it.
-                         "18446744073709551616", "-9223372036854775809"}) {
+  for (const char* no :
+       {"", "-", "007", "1.", ".5", "+1", "1e", "0x10", "1 ", "NaN", "Infinity", "1e999", "1,5",
+        // A whole number beyond 64 bits: a store reading it back would refuse it.
+        "18446744073709551616", "-9223372036854775809"}) {
     EXPECT_FALSE(IsJsonNumber(no)) << no;
   }
 }

@@ -1,10 +1,10 @@
 #include "ingest/ndjson_parser.h"
 
-#include <cstring>
-#include <string>
-
 #include <fmt/format.h>
 #include <simdjson.h>
+
+#include <cstring>
+#include <string>
 
 #include "ingest/json_item.h"
 #include "ingest/json_scan.h"
@@ -18,17 +18,15 @@ struct NdjsonParser::State {
   JsonItemDefaults defaults;
   simdjson::dom::parser parser;
   uint64_t line = 0;
-  std::string pending;          // the start of a line not yet ended (at most max_event_bytes + 1)
-  uint64_t pending_size = 0;    // the true size of that line, also past what `pending` keeps
+  std::string pending;        // the start of a line not yet ended (at most max_event_bytes + 1)
+  uint64_t pending_size = 0;  // the true size of that line, also past what `pending` keeps
 
   void Line(std::string_view text, uint64_t size, ParsedEvents& out);
 };
 
 namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r") == std::string_view::npos;
-}
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 }  // namespace
 
 void NdjsonParser::State::Line(std::string_view text, uint64_t size, ParsedEvents& out) {
@@ -72,8 +70,7 @@ void NdjsonParser::State::Line(std::string_view text, uint64_t size, ParsedEvent
   }
 }
 
-NdjsonParser::NdjsonParser(TimeMs received_at, Limits limits)
-    : state_(std::make_unique<State>()) {
+NdjsonParser::NdjsonParser(TimeMs received_at, Limits limits) : state_(std::make_unique<State>()) {
   state_->received_at = received_at;
   state_->limits = limits;
   state_->defaults.received_at = received_at;

@@ -9,9 +9,9 @@
 namespace signpost::ingest {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::At;
 using testing::Describe;
+using ::testing::HasSubstr;
 
 const TimeMs kImportTime = At("2026-11-24T12:00:00Z");
 
@@ -81,7 +81,8 @@ TEST(NdjsonParser, AnyChunkingGivesTheSameResult) {
 }
 
 TEST(NdjsonParser, LinesMustCarryAType) {
-  ParsedEvents out = ParseAll(R"({"userId":"u","event":"E"})" "\n");
+  ParsedEvents out = ParseAll(R"({"userId":"u","event":"E"})"
+                              "\n");
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].field, "type");
   EXPECT_EQ(out.rejections[0].location, "line 1");
@@ -163,10 +164,9 @@ TEST(NdjsonParser, InvalidUtf8AndTruncatedLines) {
 TEST(NdjsonParser, DeepNestingIsARejectionNotACrash) {
   const std::string deep = std::string(5000, '[') + std::string(5000, ']');
   const std::string ok_depth = std::string(500, '[') + std::string(500, ']');
-  ParsedEvents out = ParseAll(R"({"type":"track","userId":"u","event":"E","properties":{"a":)" +
-                              deep + "}}\n" +
-                              R"({"type":"track","userId":"u","event":"E","properties":{"a":)" +
-                              ok_depth + "}}\n");
+  ParsedEvents out = ParseAll(
+      R"({"type":"track","userId":"u","event":"E","properties":{"a":)" + deep + "}}\n" +
+      R"({"type":"track","userId":"u","event":"E","properties":{"a":)" + ok_depth + "}}\n");
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].location, "line 1");
   EXPECT_THAT(out.rejections[0].reason, HasSubstr("nested deeper than 1024 levels"));
@@ -206,9 +206,11 @@ TEST(NdjsonParser, SystemNamesIdsAndFutureTimesAreRefused) {
   ParsedEvents out = ParseAll(
       "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"Journey Entered\"}\n"
       "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"sp:x\"}\n"
-      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"9999-01-01T00:00:00Z\"}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"9999-01-01T00:00:00Z\"}"
+      "\n"
       // An export's own receivedAt in the future is refused too.
-      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"receivedAt\":\"2030-01-01T00:00:00Z\"}\n"
+      "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"receivedAt\":\"2030-01-01T00:00:"
+      "00Z\"}\n"
       // An old export keeps its historic times.
       "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2015-01-01T00:00:00Z\","
       "\"receivedAt\":\"2015-01-01T00:00:01Z\"}\n");

@@ -17,17 +17,25 @@ namespace signpost::journeys {
 using nlohmann::json;
 namespace se = system_events;
 
-// ---- status JSON ---------------------------------------------------------------------------------
+// ---- status JSON
+// ---------------------------------------------------------------------------------
 
 json ToJson(const JourneyStatus& s) {
   json steps = json::object();
   for (const auto& [id, c] : s.steps) {
     steps[id] = {{"inflow", c.inflow}, {"passed_on", c.passed_on}, {"exits", c.exits}};
   }
-  return {{"state", s.state},       {"live_version", s.live_version}, {"live_since", s.live_since},
-          {"ended_at", s.ended_at}, {"entered", s.entered},           {"entered_holdout", s.entered_holdout},
-          {"entries", s.entries},   {"in_progress", s.in_progress},   {"completed", s.completed},
-          {"members_pending", s.members_pending}, {"steps", steps}};
+  return {{"state", s.state},
+          {"live_version", s.live_version},
+          {"live_since", s.live_since},
+          {"ended_at", s.ended_at},
+          {"entered", s.entered},
+          {"entered_holdout", s.entered_holdout},
+          {"entries", s.entries},
+          {"in_progress", s.in_progress},
+          {"completed", s.completed},
+          {"members_pending", s.members_pending},
+          {"steps", steps}};
 }
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
@@ -55,10 +63,12 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
 }
 
 std::string SystemMessageId(std::string_view key, std::string_view name) {
-  return std::string(se::kSystemMessageIdPrefix) + delivery::Hex(delivery::HmacSha256(key, name).substr(0, 16));
+  return std::string(se::kSystemMessageIdPrefix) +
+         delivery::Hex(delivery::HmacSha256(key, name).substr(0, 16));
 }
 
-// ---- internals -------------------------------------------------------------------------------------
+// ---- internals
+// -------------------------------------------------------------------------------------
 
 struct Runtime::Journey {
   std::string id;
@@ -179,7 +189,8 @@ std::vector<std::string> Runtime::JourneyIds() const {
   return out;
 }
 
-std::shared_ptr<const JourneyDefinition> Runtime::Definition(const std::string& id, uint64_t version) const {
+std::shared_ptr<const JourneyDefinition> Runtime::Definition(const std::string& id,
+                                                             uint64_t version) const {
   const Journey* j = Find(id);
   if (!j) return nullptr;
   if (version == 0) return j->versions.empty() ? nullptr : j->versions.rbegin()->second;
@@ -215,7 +226,8 @@ void Runtime::Reindex() {
     for (const auto& [v, def] : j->versions) {
       for (const auto& seg : def->suppress) add_segment(seg);
       for (const auto& s : def->steps) {
-        if (s.kind == StepKind::kWait && s.wait == WaitKind::kEvent) interesting_.insert(s.await.event);
+        if (s.kind == StepKind::kWait && s.wait == WaitKind::kEvent)
+          interesting_.insert(s.await.event);
       }
     }
   }
@@ -227,16 +239,18 @@ bool Runtime::Interested(EventType type, std::string_view name) const {
   return interesting_.count(std::string(name)) != 0;
 }
 
-// ---- lifecycle -------------------------------------------------------------------------------------
+// ---- lifecycle
+// -------------------------------------------------------------------------------------
 
 Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
-  if (!j || j->versions.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
+  if (!j || j->versions.empty())
+    return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   if (j->status.state == "live") return Status::Ok();
   if (j->status.state != "draft") {
     return Status::FailedPrecondition(fmt::format(
-        "journey '{}' is {}; a journey goes live once. Apply it under a new id to run it again",
-        id, j->status.state));
+        "journey '{}' is {}; a journey goes live once. Apply it under a new id to run it again", id,
+        j->status.state));
   }
   j->status.state = "live";
   j->status.live_version = j->versions.rbegin()->first;
@@ -276,8 +290,8 @@ Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   if (j->status.state != "live") {
-    return Status::FailedPrecondition(
-        fmt::format("journey '{}' is {}, not live; only a live journey can be stopped", id, j->status.state));
+    return Status::FailedPrecondition(fmt::format(
+        "journey '{}' is {}, not live; only a live journey can be stopped", id, j->status.state));
   }
   for (auto& [pid, st] : profiles_) {
     auto it = st.journeys.find(id);
@@ -293,7 +307,8 @@ Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
   return Status::Ok();
 }
 
-// ---- processing ------------------------------------------------------------------------------------
+// ---- processing
+// ------------------------------------------------------------------------------------
 
 Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
                            JsonObjectText properties) {
@@ -307,11 +322,14 @@ Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_su
     e.anonymous_id = identity.size() > 5 ? identity.substr(5) : identity;
   }
   const Instance& i = c.inst();
-  e.message_id = SystemMessageId(options_.system_id_key, fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version,
-                                                                     c.profile.value(), i.entry, id_suffix));
+  e.message_id = SystemMessageId(options_.system_id_key,
+                                 fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version,
+                                             c.profile.value(), i.entry, id_suffix));
   e.timestamp = t;
   e.received_at = t;
-  properties.Add(se::kPropJourney, c.journey->id).Add(se::kPropVersion, i.version).Add(se::kPropEntry, i.entry);
+  properties.Add(se::kPropJourney, c.journey->id)
+      .Add(se::kPropVersion, i.version)
+      .Add(se::kPropEntry, i.entry);
   e.properties = properties.Finish();
   return e;
 }
@@ -381,7 +399,8 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   Ctx c{p, &st, &j, &js, j.Version(js.active->version), &scope, fx};
   fx->events.push_back(SystemEvent(
       c, se::kJourneyEntered, "entered", t,
-      std::move(JsonObjectText().Add("holdout", c.inst().holdout)
+      std::move(JsonObjectText()
+                    .Add("holdout", c.inst().holdout)
                     .Add("trigger", trigger ? trigger->name : "segment:" + def->entry.segment))));
   Arrive(c, 0, t);
   Run(c, t, true);
@@ -398,9 +417,9 @@ void Runtime::Arrive(Ctx& c, int step, TimeMs t) {
 }
 
 void Runtime::Complete(Ctx& c, TimeMs t) {
-  c.fx->events.push_back(
-      SystemEvent(c, se::kJourneyExited, "exited", t,
-                  std::move(JsonObjectText().Add("reason", se::kExitCompleted).Add("step", c.step().id))));
+  c.fx->events.push_back(SystemEvent(
+      c, se::kJourneyExited, "exited", t,
+      std::move(JsonObjectText().Add("reason", se::kExitCompleted).Add("step", c.step().id))));
   ++c.journey->status.completed;
   --c.journey->status.in_progress;
   c.js->last_exited = t;
@@ -411,9 +430,9 @@ void Runtime::Complete(Ctx& c, TimeMs t) {
 
 void Runtime::Exit(Ctx& c, std::string_view reason, TimeMs t) {
   ++c.journey->status.steps[c.step().id].exits[std::string(reason)];
-  c.fx->events.push_back(SystemEvent(
-      c, se::kJourneyExited, "exited", t,
-      std::move(JsonObjectText().Add("reason", reason).Add("step", c.step().id))));
+  c.fx->events.push_back(
+      SystemEvent(c, se::kJourneyExited, "exited", t,
+                  std::move(JsonObjectText().Add("reason", reason).Add("step", c.step().id))));
   --c.journey->status.in_progress;
   c.js->last_exited = t;
   c.js->active.reset();
@@ -644,12 +663,14 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
         identify.properties = "{}";
         identify.traits = s.set_traits.dump();
         c.fx->events.push_back(std::move(identify));
-        c.fx->events.push_back(
-            SystemEvent(c, se::kProfileUpdated, "updated/" + s.id, t,
-                        std::move(JsonObjectText().Add("step", s.id).AddRaw("traits", s.set_traits.dump()))));
+        c.fx->events.push_back(SystemEvent(
+            c, se::kProfileUpdated, "updated/" + s.id, t,
+            std::move(JsonObjectText().Add("step", s.id).AddRaw("traits", s.set_traits.dump()))));
         break;
       }
-      case StepKind::kExit: next = kExitNow; break;
+      case StepKind::kExit:
+        next = kExitNow;
+        break;
     }
     ++c.journey->status.steps[s.id].passed_on;
     c.fx->dirty_profiles.insert(c.profile.value());
@@ -680,13 +701,15 @@ void Runtime::SegmentChanged(std::string_view segment, TimeMs t, Effects* fx) {
   for (auto& jp : journeys_) {
     Journey& j = *jp;
     const JourneyDefinition* def = j.Live();
-    if (!def || !j.live() || def->entry.trigger || !def->entry.join_later || def->entry.segment != segment)
+    if (!def || !j.live() || def->entry.trigger || !def->entry.join_later ||
+        def->entry.segment != segment)
       continue;
     auto members = env_->Members(segment, t);
     if (!members.ok()) continue;
     for (ProfileId p : *members) {
       auto st = profiles_.find(p.value());
-      if (st != profiles_.end() && st->second.journeys.count(j.id) != 0) continue;  // entered before
+      if (st != profiles_.end() && st->second.journeys.count(j.id) != 0)
+        continue;  // entered before
       TryEnter(j, p, nullptr, t, fx);
     }
   }
@@ -717,7 +740,8 @@ void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
       e.name != s.await.event)
     return;
   // Event time: the event must happen while the wait is open (both ends inclusive).
-  if (e.timestamp < i.step_since || (s.timeout > 0 && e.timestamp > i.step_since + s.timeout)) return;
+  if (e.timestamp < i.step_since || (s.timeout > 0 && e.timestamp > i.step_since + s.timeout))
+    return;
   analytics::JsonScopes scopes{e.properties, "{}", e.traits};
   if (!matcher_.Matches(s.await.where, scopes)) return;
   for (size_t k = 0; k < s.correlate.size() && k < i.correlation.size(); ++k) {
@@ -754,11 +778,13 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       if (!c.def) continue;
       if (feedback && e.type == EventType::kTrack) {
         analytics::JsonScopes scopes{e.properties};
-        analytics::PropertyPath journey_path{analytics::PropertyScope::kProperties, {"journey"}, ""};
+        analytics::PropertyPath journey_path{
+            analytics::PropertyScope::kProperties, {"journey"}, ""};
         if (matcher_.Text(journey_path, scopes).value_or("") != jid) continue;
         if (e.name == se::kMessageFailed) {
           analytics::PropertyPath entry_path{analytics::PropertyScope::kProperties, {"entry"}, ""};
-          analytics::PropertyPath perm_path{analytics::PropertyScope::kProperties, {"permanent"}, ""};
+          analytics::PropertyPath perm_path{
+              analytics::PropertyScope::kProperties, {"permanent"}, ""};
           if (matcher_.Text(entry_path, scopes).value_or("") == std::to_string(c.inst().entry) &&
               matcher_.Text(perm_path, scopes).value_or("") == "true") {
             Exit(c, se::kExitSendFailed, std::max(t, c.inst().step_since));
@@ -768,7 +794,8 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
         analytics::PropertyPath key_path{analytics::PropertyScope::kProperties, {"key"}, ""};
         if (matcher_.Text(key_path, scopes).value_or("") == c.inst().last_message_key) {
           (e.name == se::kMessageOpened ? c.inst().last_opened : c.inst().last_clicked) = true;
-          if (e.name == se::kMessageClicked) c.inst().last_opened = true;  // a click implies an open
+          if (e.name == se::kMessageClicked)
+            c.inst().last_opened = true;  // a click implies an open
           fx->dirty_profiles.insert(e.profile.value());
         }
       }
@@ -853,9 +880,9 @@ Status Runtime::TryProcess(const InputEvent& e, Effects* fx, std::string* journe
   fx->events.resize(events);
   fx->messages.resize(messages);
   fx->dirty_profiles.insert(e.profile.value());  // the state as it was, which may not be stored yet
-  return Status::Internal(journey->empty()
-                              ? fmt::format("handling the event failed: {}", what)
-                              : fmt::format("journey {}: handling the event failed: {}", *journey, what));
+  return Status::Internal(
+      journey->empty() ? fmt::format("handling the event failed: {}", what)
+                       : fmt::format("journey {}: handling the event failed: {}", *journey, what));
 }
 
 TimeMs Runtime::NextDue() const {
@@ -864,7 +891,8 @@ TimeMs Runtime::NextDue() const {
     const JourneyDefinition* def = j->Live();
     if (!j->live() || !def) continue;
     if (def->end && (next == 0 || *def->end < next)) next = *def->end;
-    if (j->status.members_pending && def->start && (next == 0 || *def->start < next)) next = *def->start;
+    if (j->status.members_pending && def->start && (next == 0 || *def->start < next))
+      next = *def->start;
   }
   return next;
 }
@@ -911,11 +939,17 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
       auto pit = profiles_.find(pid);
       if (pit == profiles_.end()) continue;
       auto jit = pit->second.journeys.find(j.id);
-      if (jit == pit->second.journeys.end() || !jit->second.active || jit->second.active->due != due)
+      if (jit == pit->second.journeys.end() || !jit->second.active ||
+          jit->second.active->due != due)
         continue;  // stale: the profile moved on
       LazyScope scope(env_, ProfileId(pid));
-      Ctx c{ProfileId(pid), &pit->second, &j, &jit->second, j.Version(jit->second.active->version),
-            &scope, fx};
+      Ctx c{ProfileId(pid),
+            &pit->second,
+            &j,
+            &jit->second,
+            j.Version(jit->second.active->version),
+            &scope,
+            fx};
       if (!c.def) continue;
       c.inst().due = 0;
       fx->dirty_profiles.insert(pid);
@@ -946,7 +980,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
       if (jit == st.journeys.end() || !jit->second.active) continue;
       LazyScope scope(env_, ProfileId(pid));
       Ctx c{ProfileId(pid), &st, ending, &jit->second, ending->Version(jit->second.active->version),
-            &scope, fx};
+            &scope,         fx};
       Exit(c, se::kExitJourneyCompleted, end_at);
     }
     ending->status.state = "completed";
@@ -956,7 +990,8 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
   }
 }
 
-// ---- state -----------------------------------------------------------------------------------------
+// ---- state
+// -----------------------------------------------------------------------------------------
 
 const ProfileState* Runtime::State(ProfileId profile) const {
   auto it = profiles_.find(profile.value());

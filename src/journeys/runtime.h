@@ -14,13 +14,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analytics/json_match.h"
 #include "base/json_text.h"
@@ -62,10 +61,10 @@ struct InputEvent {
 };
 
 struct Effects {
-  std::vector<Event> events;                 // system events (and identify events of updates)
-  std::vector<delivery::Message> messages;   // for the outbox
+  std::vector<Event> events;                // system events (and identify events of updates)
+  std::vector<delivery::Message> messages;  // for the outbox
   std::unordered_set<uint64_t> dirty_profiles;
-  std::set<std::string> dirty_journeys;      // lifecycle or counters changed
+  std::set<std::string> dirty_journeys;  // lifecycle or counters changed
   bool empty() const {
     return events.empty() && messages.empty() && dirty_profiles.empty() && dirty_journeys.empty();
   }
@@ -116,7 +115,8 @@ class Runtime {
   Status Stop(const std::string& id, TimeMs at, Effects* fx);
   const JourneyStatus* StatusOf(const std::string& id) const;
   std::vector<std::string> JourneyIds() const;
-  std::shared_ptr<const JourneyDefinition> Definition(const std::string& id, uint64_t version) const;
+  std::shared_ptr<const JourneyDefinition> Definition(const std::string& id,
+                                                      uint64_t version) const;
 
   // ---- processing ----------------------------------------------------------------------------
   // Handles one event of one profile at its event time.

@@ -28,7 +28,8 @@ struct FakeWorld {
 
 class FakeScope : public ProfileScope {
  public:
-  FakeScope(FakeWorld* w, ProfileId p) : w_(w), p_(p), identity_("user:u" + std::to_string(p.value())) {}
+  FakeScope(FakeWorld* w, ProfileId p)
+      : w_(w), p_(p), identity_("user:u" + std::to_string(p.value())) {}
   const std::string& Identity() override { return identity_; }
   std::optional<std::string> TraitAt(std::string_view name, TimeMs) override {
     auto& t = w_->traits[p_.value()];
@@ -56,9 +57,14 @@ class FakeScope : public ProfileScope {
 class FakeEnv : public Environment {
  public:
   explicit FakeEnv(FakeWorld* w) : w_(w) {}
-  std::unique_ptr<ProfileScope> Open(ProfileId p) override { return std::make_unique<FakeScope>(w_, p); }
-  SegmentDependencies DependenciesOf(std::string_view s) override { return w_->deps[std::string(s)]; }
-  std::optional<std::string> SplitWinner(std::string_view j, std::string_view step, TimeMs) override {
+  std::unique_ptr<ProfileScope> Open(ProfileId p) override {
+    return std::make_unique<FakeScope>(w_, p);
+  }
+  SegmentDependencies DependenciesOf(std::string_view s) override {
+    return w_->deps[std::string(s)];
+  }
+  std::optional<std::string> SplitWinner(std::string_view j, std::string_view step,
+                                         TimeMs) override {
     auto it = w_->winners.find(std::string(j) + "/" + std::string(step));
     if (it == w_->winners.end()) return std::nullopt;
     return it->second;
@@ -79,14 +85,18 @@ class FakeEnv : public Environment {
 
 class RuntimeTest : public ::testing::Test {
  protected:
-  void SetUp() override { runtime_ = std::make_unique<Runtime>(&env_, RuntimeOptions{2, 1000, ""}); }
+  void SetUp() override {
+    runtime_ = std::make_unique<Runtime>(&env_, RuntimeOptions{2, 1000, ""});
+  }
 
   void Apply(const std::string& yaml, uint64_t version = 1) {
     auto def = ParseJourneyDefinition(yaml, {});
     ASSERT_TRUE(def.ok()) << def.status().ToString();
     runtime_->AddVersion(std::make_shared<JourneyDefinition>(*def), version);
   }
-  void Start(const std::string& id, TimeMs at = kT0) { ASSERT_TRUE(runtime_->Start(id, at, &fx_).ok()); }
+  void Start(const std::string& id, TimeMs at = kT0) {
+    ASSERT_TRUE(runtime_->Start(id, at, &fx_).ok());
+  }
   void Send(uint64_t profile, const std::string& name, TimeMs at, const std::string& props = "{}") {
     runtime_->AdvanceTo(at - 1, &fx_);
     InputEvent e;
@@ -140,8 +150,10 @@ steps:
 )";
 
 void Consent(FakeWorld& w, uint64_t p) {
-  w.traits[p] = {{"email", "\"a@x.test\""}, {"phone", "\"+1555\""},
-                 {"consent.email", "true"}, {"consent.sms", "true"}};
+  w.traits[p] = {{"email", "\"a@x.test\""},
+                 {"phone", "\"+1555\""},
+                 {"consent.email", "true"},
+                 {"consent.sms", "true"}};
 }
 
 TEST_F(RuntimeTest, AbandonedCartWaitsSendsAndEndsOnTheCorrelatedPurchase) {
@@ -227,7 +239,8 @@ steps:
     Send(p, "Go", kT0 + static_cast<TimeMs>(p));
   }
   for (const Event& e : fx_.events) {
-    if (e.event == system_events::kJourneyEntered && e.properties.find("\"holdout\":true") != std::string::npos)
+    if (e.event == system_events::kJourneyEntered &&
+        e.properties.find("\"holdout\":true") != std::string::npos)
       ++holdout;
   }
   EXPECT_GT(holdout, 60);
@@ -340,7 +353,8 @@ steps:
   runtime_->AdvanceTo(*ParseIso8601("2026-11-20T00:00:00Z"), &fx_);
   Send(3, "Go", *ParseIso8601("2026-11-20T00:00:01Z"));  // after the end
   EXPECT_TRUE(Recorded(1).empty());
-  EXPECT_EQ(Recorded(2), (std::vector<std::string>{"Journey Entered", "Journey Exited:journey_completed"}));
+  EXPECT_EQ(Recorded(2),
+            (std::vector<std::string>{"Journey Entered", "Journey Exited:journey_completed"}));
   EXPECT_EQ(runtime_->StatusOf("se")->state, "completed");
   EXPECT_TRUE(Recorded(3).empty());
 }
@@ -380,7 +394,8 @@ steps:
     for (const Event& e : fx_.events) {
       if (e.event != system_events::kExperimentAssigned) continue;
       uint64_t p = std::stoull(e.user_id.substr(1));
-      if (p >= from && p < to) ++n[nlohmann::json::parse(e.properties)["variant"].get<std::string>()];
+      if (p >= from && p < to)
+        ++n[nlohmann::json::parse(e.properties)["variant"].get<std::string>()];
     }
     return n;
   };
@@ -395,23 +410,29 @@ steps:
 
 TEST(JourneyDefinitionTest, BadDefinitionsAreRefusedWithTheFieldAndTheFix) {
   auto err = [](const std::string& y) { return ParseJourneyDefinition(y, {}).status().message(); };
-  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: 1h }, next: nope }\n")
+  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: 1h "
+                "}, next: nope }\n")
                 .find("no step has id 'nope'"),
             std::string::npos);
-  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: soon } }\n")
-                .find("steps[0].wait.for"),
-            std::string::npos);
+  EXPECT_NE(
+      err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: soon } }\n")
+          .find("steps[0].wait.for"),
+      std::string::npos);
   EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n"
-                "  - { id: a, update: { traits: { x: 1 } } }\n  - { id: b, update: { traits: { x: 2 } }, next: a }\n")
+                "  - { id: a, update: { traits: { x: 1 } } }\n  - { id: b, update: { traits: { x: "
+                "2 } }, next: a }\n")
                 .find("has no wait"),
             std::string::npos);
-  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: Journey Entered }\nsteps:\n  - { id: a, exit: true }\n")
+  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: Journey Entered }\nsteps:\n  - { id: a, "
+                "exit: true }\n")
                 .find("recorded by signpost itself"),
             std::string::npos);
-  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - id: s\n    split: { variants: [ {id: a, weight: 95}, {id: b, weight: 5} ] }\n")
+  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - id: s\n    split: { "
+                "variants: [ {id: a, weight: 95}, {id: b, weight: 5} ] }\n")
                 .find("10% to 90%"),
             std::string::npos);
-  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: 1h } }\n  - { id: a, exit: true }\n")
+  EXPECT_NE(err("kind: journey\nid: x\nentry: { event: A }\nsteps:\n  - { id: a, wait: { for: 1h } "
+                "}\n  - { id: a, exit: true }\n")
                 .find("steps[1].id (line 6)"),
             std::string::npos);
 }
@@ -633,7 +654,8 @@ TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
   Status s = runtime_->TryProcess(bad, &fx_, &journey);
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(journey, "plans");
-  EXPECT_NE(s.message().find("journey plans: handling the event failed: "), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("journey plans: handling the event failed: "), std::string::npos)
+      << s.message();
   EXPECT_TRUE(Recorded(7).empty());  // no Journey Entered without the rest
   EXPECT_EQ(runtime_->State(ProfileId(7)), nullptr);
   EXPECT_EQ(runtime_->StatusOf("plans")->entered, 0u);
@@ -652,9 +674,12 @@ TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
 // Issue 11 (defect 4): system message ids are an HMAC under the data folder's key: the same for the
 // same key (crash re-processing stores them once), different under another key, not readable.
 TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
-  EXPECT_EQ(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k1", "plans/1/8/1/entered"));
-  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k2", "plans/1/8/1/entered"));
-  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"), SystemMessageId("k1", "plans/1/8/2/entered"));
+  EXPECT_EQ(SystemMessageId("k1", "plans/1/8/1/entered"),
+            SystemMessageId("k1", "plans/1/8/1/entered"));
+  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"),
+            SystemMessageId("k2", "plans/1/8/1/entered"));
+  EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"),
+            SystemMessageId("k1", "plans/1/8/2/entered"));
   const std::string id = SystemMessageId("k1", "plans/1/8/1/entered");
   EXPECT_EQ(id.rfind(system_events::kSystemMessageIdPrefix, 0), 0u);
   EXPECT_EQ(id.size(), system_events::kSystemMessageIdPrefix.size() + 32);
