@@ -53,7 +53,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   store::StoreOptions so;
   so.dir = options.data_dir;
   so.sync = options.sync;
-  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(so));
+  SP_ASSIGN_OR_RETURN(impl->storage, store::Store::Open(so));
+  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   impl->properties = std::make_unique<StorePropertySource>(impl->store());
   impl->merges_applied = impl->profiles->merge_count();
   if (options.load_index) SP_RETURN_IF_ERROR(impl->LoadIndex());

@@ -11,6 +11,7 @@
 #include "identity/profile_store.h"
 #include "ingest/ingest.h"
 #include "signpost/engine.h"
+#include "store/store.h"
 
 namespace signpost {
 
@@ -38,6 +39,9 @@ struct Engine::Impl {
   SystemClock system_clock;
   const Clock* clock = nullptr;
   ingest::Limits limits;
+  // The durable store of the data folder, opened first, closed last; `profiles` writes events
+  // through it (declared before it, so destroyed after it).
+  std::unique_ptr<store::Store> storage;
   std::unique_ptr<identity::ProfileStore> profiles;
   std::unique_ptr<StorePropertySource> properties;
 
@@ -72,8 +76,8 @@ struct Engine::Impl {
   std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, refused_merges{0};
   std::atomic<uint64_t> unauthenticated{0}, refused_requests{0};
 
-  store::Store& store() { return profiles->store(); }
-  const store::Store& store() const { return profiles->store(); }
+  store::Store& store() { return *storage; }
+  const store::Store& store() const { return *storage; }
 
   // Commits events durably and brings the index up to date. Runs on the commit thread.
   Status Commit(std::vector<Event>& events, std::vector<std::string>& refused);

@@ -132,7 +132,7 @@ Result<std::vector<ProfileId>> AllProfiles(const Engine::Impl& m) {
       if (m.index.View(slot, &scratch).size > 0) out.push_back(m.index.SlotProfile(slot));
     }
   } else {
-    SP_RETURN_IF_ERROR(m.profiles->ScanEvents(0, [&](const Event& e) {
+    SP_RETURN_IF_ERROR(m.store().ScanEvents(0, [&](const Event& e) {
       ProfileId p = m.profiles->ProfileOfEvent(e);
       if (p.value() != 0) out.push_back(p);
       return true;
