@@ -26,6 +26,7 @@
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
 #include "store/db.h"
+#include "store/journey_records.h"
 
 namespace signpost {
 
@@ -191,23 +192,8 @@ JourneysPart::~JourneysPart() = default;
 
 namespace {
 
-constexpr std::string_view kCursorKey = "cursor";
-constexpr std::string_view kMergesKey = "merges";           // the last identity merge applied
-constexpr std::string_view kSystemIdKey = "system_id_key";  // 32 random bytes (SystemIdKey)
-
-std::string ProfileKey(ProfileId p) {
-  std::string k = "p";
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<char>((p.value() >> (8 * i)) & 0xff));
-  return k;
-}
-
-ProfileId ProfileOfKey(std::string_view k) {
-  uint64_t v = 0;
-  for (size_t i = 1; i < 9 && i < k.size(); ++i) v = (v << 8) | static_cast<uint8_t>(k[i]);
-  return ProfileId(v);
-}
-
-std::string StatusKey(std::string_view journey) { return "j" + std::string(journey); }
+// The runtime's records in the store (keys in src/store/journey_records.h).
+store::JourneyRecords Records(Engine::Impl& m) { return store::JourneyRecords(&m.store().db()); }
 
 // Copies what the runtime reacts to where OnCommitted reads it. Caller holds j.mu.
 void RefreshFilter(JourneysPart& j) {
@@ -288,18 +274,7 @@ journeys::InputEvent InputOf(const Event& e, ProfileId profile) {
   return in;
 }
 
-Result<std::string> SystemIdKey(Engine::Impl& m) {
-  store::Db& db = m.store().db();
-  SP_ASSIGN_OR_RETURN(auto existing, db.Get(store::Cf::kJourneys, kSystemIdKey));
-  if (existing && existing->size() == 32) return *existing;
-  std::string key = delivery::RandomBytes(32);
-  if (key.size() != 32)
-    return Status::Internal("no random bytes for the system id key (RAND_bytes failed)");
-  store::Batch batch = db.NewBatch();
-  batch.Put(store::Cf::kJourneys, kSystemIdKey, key);
-  SP_RETURN_IF_ERROR(db.Write(batch, true));
-  return key;
-}
+Result<std::string> SystemIdKey(Engine::Impl& m) { return Records(m).GetOrCreateSystemIdKey(); }
 
 // The global frequency cap (messages per profile per day; 0 = none) from `kind: settings`.
 int FrequencyCap(const Engine::Impl& m) {
@@ -326,25 +301,26 @@ Status Persist(Engine::Impl& m, JourneysPart& j, journeys::Effects& fx, uint64_t
       cursor <= j.cursor && merges <= j.merges_applied)
     return Status::Ok();
   store::Batch batch = m.store().db().NewBatch();
+  const store::JourneyRecords records = Records(m);
   for (uint64_t pid : fx.dirty_profiles) {
     const journeys::ProfileState* st = j.runtime->State(ProfileId(pid));
     if (st) {
-      batch.Put(store::Cf::kJourneys, ProfileKey(ProfileId(pid)), journeys::ToJson(*st).dump());
+      records.PutProfileState(batch, ProfileId(pid), journeys::ToJson(*st).dump());
     } else {
-      batch.Delete(store::Cf::kJourneys, ProfileKey(ProfileId(pid)));
+      records.DeleteProfileState(batch, ProfileId(pid));
     }
   }
   for (const auto& id : fx.dirty_journeys) {
     if (const journeys::JourneyStatus* st = j.runtime->StatusOf(id))
-      batch.Put(store::Cf::kJourneys, StatusKey(id), journeys::ToJson(*st).dump());
+      records.PutJourneyStatus(batch, id, journeys::ToJson(*st).dump());
   }
   for (const auto& msg : fx.messages) EnqueueMessage(m, batch, msg);
   if (cursor > j.cursor) {
-    batch.Put(store::Cf::kJourneys, kCursorKey, std::to_string(cursor));
+    records.PutCursor(batch, cursor);
     j.cursor = cursor;
   }
   if (merges > j.merges_applied) {
-    batch.Put(store::Cf::kJourneys, kMergesKey, std::to_string(merges));
+    records.PutMerges(batch, merges);
     j.merges_applied = merges;
   }
   SP_RETURN_IF_ERROR(m.store().db().Write(batch));
@@ -536,21 +512,19 @@ Status Engine::Impl::OpenJourneys() {
   // A record that does not read (a throw from parsing it) fails the open with its reason, never
   // the process.
   SP_RETURN_IF_ERROR(Guarded("reading the journeys' state", [&] {
-    s = store().db().Scan(
-        store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
-          if (k == kCursorKey) {
-            j.cursor = std::stoull(std::string(v));
-          } else if (k == kMergesKey) {
-            j.merges_applied = std::stoull(std::string(v));
-          } else if (!k.empty() && k[0] == 'j') {
-            j.runtime->RestoreStatus(std::string(k.substr(1)),
-                                     journeys::JourneyStatusFromJson(json::parse(v)));
-          } else if (!k.empty() && k[0] == 'p') {
-            j.runtime->RestoreState(ProfileOfKey(k),
-                                    journeys::ProfileStateFromJson(json::parse(v)));
-          }
-          return true;
-        });
+    s = Records(*this).Load({
+        .cursor = [&](uint64_t seq) { j.cursor = seq; },
+        .journey_status =
+            [&](std::string_view id, std::string_view v) {
+              j.runtime->RestoreStatus(std::string(id),
+                                       journeys::JourneyStatusFromJson(json::parse(v)));
+            },
+        .merges = [&](uint64_t ordinal) { j.merges_applied = ordinal; },
+        .profile_state =
+            [&](ProfileId p, std::string_view v) {
+              j.runtime->RestoreState(p, journeys::ProfileStateFromJson(json::parse(v)));
+            },
+    });
   }));
   SP_RETURN_IF_ERROR(s);
   j.runtime->Refresh();
