@@ -9,9 +9,6 @@
 #include <map>
 #include <set>
 
-#include "analytics/experiment.h"
-#include "analytics/experiment_lift.h"
-#include "analytics/experiment_money.h"
 #include "analytics/funnel_definition.h"
 #include "analytics/json_match.h"
 #include "base/system_events.h"
@@ -20,6 +17,9 @@
 #include "engine/engine_channels.h"
 #include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
+#include "experiments/experiment.h"
+#include "experiments/experiment_lift.h"
+#include "experiments/experiment_money.h"
 #include "goals/goal_definition.h"
 
 namespace signpost {
@@ -107,12 +107,12 @@ std::string Text(const json& q, const char* key) {
   return q[key].is_string() ? q[key].get<std::string>() : q[key].dump();
 }
 
-json IntervalJson(const analytics::stats::Interval& i) {
+json IntervalJson(const experiments::stats::Interval& i) {
   auto side = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   return json::array({side(i.low), side(i.high)});
 }
 
-json LiftJson(const analytics::Lift& l) {
+json LiftJson(const experiments::Lift& l) {
   return {{"treated_rate", l.treated_rate},
           {"holdout_rate", l.holdout_rate},
           {"absolute", l.absolute},
@@ -180,9 +180,9 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
   return a;
 }
 
-std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step,
-                                               const std::vector<Assignment>& as, TimeMs at) {
-  std::vector<analytics::VariantCounts> counts;
+std::vector<experiments::VariantCounts> CountsAt(const journeys::Step& step,
+                                                 const std::vector<Assignment>& as, TimeMs at) {
+  std::vector<experiments::VariantCounts> counts;
   for (const auto& v : step.variants) counts.push_back({v.id, 0, 0});
   for (const Assignment& a : as) {
     if (a.at > at) continue;
@@ -195,7 +195,7 @@ std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step,
 // The report of one split step at the clock's now, with the decision fixed at the first daily look
 // that ended the test (see SplitWinner).
 struct SplitResult {
-  analytics::ExperimentReport report;
+  experiments::ExperimentReport report;
   std::optional<TimeMs> started, decided_at;
 };
 
@@ -211,12 +211,12 @@ Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journe
     }
   }
   const TimeMs now = m.clock->NowMs();
-  analytics::ExperimentPolicy policy;
+  experiments::ExperimentPolicy policy;
   policy.ends_at = step.split_end;
   const TimeMs started = r.started.value_or(now);
-  std::optional<analytics::ExperimentReport> decided;
+  std::optional<experiments::ExperimentReport> decided;
   if (r.started) {
-    analytics::ExperimentPolicy look = policy;
+    experiments::ExperimentPolicy look = policy;
     look.probability_draws = 1;  // the looks need the decision only
     // Daily looks, plus one at the end date itself when it has come.
     std::vector<TimeMs> looks;
@@ -225,22 +225,23 @@ Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journe
       looks.push_back(std::max(*step.split_end, started));
     std::sort(looks.begin(), looks.end());
     for (TimeMs t : looks) {
-      SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at,
-                          analytics::Evaluate(CountsAt(step, as, t), look, started, t));
-      if (at.decision != analytics::ExperimentDecision::kRunning) {
+      SP_ASSIGN_OR_RETURN(experiments::ExperimentReport at,
+                          experiments::Evaluate(CountsAt(step, as, t), look, started, t));
+      if (at.decision != experiments::ExperimentDecision::kRunning) {
         decided = std::move(at);
         r.decided_at = t;
         break;
       }
     }
   }
-  SP_ASSIGN_OR_RETURN(r.report, analytics::Evaluate(CountsAt(step, as, now), policy, started, now));
+  SP_ASSIGN_OR_RETURN(r.report,
+                      experiments::Evaluate(CountsAt(step, as, now), policy, started, now));
   if (decided) {
     r.report.decision = decided->decision;
     r.report.winner = decided->winner;
     r.report.assign_to = decided->assign_to;
   } else {
-    r.report.decision = analytics::ExperimentDecision::kRunning;
+    r.report.decision = experiments::ExperimentDecision::kRunning;
     r.report.winner.reset();
     r.report.assign_to.reset();
   }
@@ -276,7 +277,7 @@ json SplitJson(std::string_view journey, const journeys::Step& step, const Split
   return {{"journey", journey},
           {"step", step.id},
           {"metric", step.split_metric},
-          {"state", analytics::DecisionName(rep.decision)},
+          {"state", experiments::DecisionName(rep.decision)},
           {"winner", id(rep.winner)},
           {"assign_to", id(rep.assign_to)},
           {"default", step.variants.front().id},
@@ -306,21 +307,21 @@ const journeys::Step* AutoStep(const journeys::JourneyDefinition& def, std::stri
   return nullptr;
 }
 
-json ArmJson(const analytics::ArmCounts& a) {
+json ArmJson(const experiments::ArmCounts& a) {
   const double rate =
       a.sent == 0 ? 0.0 : static_cast<double>(a.converted) / static_cast<double>(a.sent);
   return {{"sent", a.sent},
           {"converted", a.converted},
           {"rate", rate},
-          {"interval", IntervalJson(analytics::stats::Wilson(a.converted, a.sent))}};
+          {"interval", IntervalJson(experiments::stats::Wilson(a.converted, a.sent))}};
 }
 
 // Rates per channel (every candidate, in the order written, then any other channel sent on by an
 // older version), control and optimized, and the lift of optimized over control.
-json BanditJson(const journeys::Step& step, const analytics::BanditReport& r) {
+json BanditJson(const journeys::Step& step, const experiments::BanditReport& r) {
   json channels = json::array();
   auto row = [&r](const std::string& channel) {
-    analytics::ArmCounts counts;
+    experiments::ArmCounts counts;
     for (const auto& c : r.channels)
       if (c.channel == channel) counts = c.counts;
     json out = ArmJson(counts);
@@ -349,7 +350,7 @@ json ChannelJson(std::string_view journey, const journeys::Step& step, const Cha
   out["journey"] = journey;
   out["step"] = step.id;
   out["default"] = step.default_channel;
-  out["control_share"] = analytics::BanditOptions{}.control_share;
+  out["control_share"] = experiments::BanditOptions{}.control_share;
   out["optimize_by_segment"] = step.optimize_by_segment;
   json segments = json::array();
   for (const std::string& segment : sends.Segments(journey, step.id)) {
@@ -574,20 +575,20 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) co
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
-  analytics::GroupCounts treated, holdout;
-  std::vector<analytics::StepReached> steps(funnel ? funnel->steps.size() : 0);
+  experiments::GroupCounts treated, holdout;
+  std::vector<experiments::StepReached> steps(funnel ? funnel->steps.size() : 0);
   analytics::JsonMatcher jm;
   for (const auto& f : facts) {
-    analytics::GroupCounts& g = f.holdout() ? holdout : treated;
+    experiments::GroupCounts& g = f.holdout() ? holdout : treated;
     ++g.profiles;
     if (f.credit) ++g.converted;
     if (!funnel) continue;
     int reached = StepsReached(*funnel, f, jm);
     for (int k = 0; k < reached; ++k) ++(f.holdout() ? steps[k].holdout : steps[k].treated);
   }
-  SP_ASSIGN_OR_RETURN(analytics::Lift goal, analytics::HoldoutLift(treated, holdout));
-  SP_ASSIGN_OR_RETURN(std::vector<analytics::Lift> lifts,
-                      analytics::StepLifts(treated.profiles, holdout.profiles, steps));
+  SP_ASSIGN_OR_RETURN(experiments::Lift goal, experiments::HoldoutLift(treated, holdout));
+  SP_ASSIGN_OR_RETURN(std::vector<experiments::Lift> lifts,
+                      experiments::StepLifts(treated.profiles, holdout.profiles, steps));
   json step_rows = json::array();
   for (size_t k = 0; k < lifts.size(); ++k) {
     json row = LiftJson(lifts[k]);
@@ -625,7 +626,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
       sent;  // channel -> messages (treated profiles; holdout gets none)
   uint64_t treated = 0, attained = 0;
   std::vector<uint64_t> reached_step(funnel ? funnel->steps.size() : 0);
-  std::vector<analytics::ProfileRevenue> revenue;
+  std::vector<experiments::ProfileRevenue> revenue;
   const bool event_goal = s.goal && s.goal->met_when == goals::MetWhenKind::kEvent;
   analytics::JsonMatcher jm;
   auto amount_of = [&](const Event& e) {
@@ -638,7 +639,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     if (f.holdout()) continue;
     ++treated;
     if (f.credit) ++attained;
-    analytics::ProfileRevenue money;
+    experiments::ProfileRevenue money;
     for (const Event& e : f.events) {
       if (e.event == se::kMessageSent) {
         if (json p = JourneyProps(e, journey); !p.is_null()) ++sent[p.value("channel", "")];
@@ -660,7 +661,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     revenue.push_back(std::move(money));
   }
 
-  std::vector<analytics::ChannelMessages> messages;
+  std::vector<experiments::ChannelMessages> messages;
   json message_rows = json::array();
   for (const auto& [channel, n] : sent) {
     if (!costs.per_message.count(channel)) {
@@ -683,14 +684,14 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
                             {"cost", static_cast<double>(n) * cost}});
   }
   auto per = [&](uint64_t progressed) -> Result<json> {
-    SP_ASSIGN_OR_RETURN(analytics::CostReport r,
-                        analytics::CostPerProgressed(messages, costs.per_message, progressed));
+    SP_ASSIGN_OR_RETURN(experiments::CostReport r,
+                        experiments::CostPerProgressed(messages, costs.per_message, progressed));
     return json{{"progressed", progressed},
                 {"cost_per_progressed",
                  r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
   };
-  SP_ASSIGN_OR_RETURN(analytics::CostReport total,
-                      analytics::CostPerProgressed(messages, costs.per_message, attained));
+  SP_ASSIGN_OR_RETURN(experiments::CostReport total,
+                      experiments::CostPerProgressed(messages, costs.per_message, attained));
   SP_ASSIGN_OR_RETURN(json goal_row, per(attained));
   json step_rows = json::array();
   for (size_t k = 0; k < reached_step.size(); ++k) {
@@ -700,7 +701,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     step_rows.push_back(std::move(row));
   }
   json groups = json::array();
-  for (const auto& g : analytics::RevenueByGroup(revenue)) {
+  for (const auto& g : experiments::RevenueByGroup(revenue)) {
     groups.push_back({{"group", g.group},
                       {"profiles", g.profiles},
                       {"revenue", g.revenue},
@@ -718,8 +719,8 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     credited.push_back(r.revenue);
     lifetime.push_back(r.lifetime);
   }
-  const double total_revenue = analytics::SumRevenue(credited);
-  const double total_lifetime = analytics::SumRevenue(lifetime);
+  const double total_revenue = experiments::SumRevenue(credited);
+  const double total_lifetime = experiments::SumRevenue(lifetime);
   auto per_treated = [treated](double x) {
     return treated ? x / static_cast<double>(treated) : 0.0;
   };

@@ -1,5 +1,5 @@
 // Journey experiments inside the engine: the split-step reports (counts per variant on the split's
-// metric, evaluated by analytics::Evaluate), holdout lift on the goal and goal steps, and money
+// metric, evaluated by experiments::Evaluate), holdout lift on the goal and goal steps, and money
 // (cost per progressed profile, revenue and LTV by funnel step). Everything is computed from each
 // entered profile's stored events (its journey system events and its own track events), goal
 // credits through AttributeStored, so the live engine and a replay count by the same rules.
@@ -14,7 +14,7 @@
 //   the live credits are computed) is through one of its assigned entries; `opens` — a Message
 //   Opened or Clicked (a click implies the open), `clicks` — a Message Clicked, of this journey and
 //   an assigned entry, for a message whose Message Sent is at or after that entry's assignment.
-// - The decision uses analytics::Evaluate with the default ExperimentPolicy at daily looks
+// - The decision uses experiments::Evaluate with the default ExperimentPolicy at daily looks
 //   (started + k days) on the counts as of each look (assigned and converted by then); the first
 //   non-running look is final (`decided_at`). The report's counts, rates and probabilities are
 //   those of now. A split's `end:` (or `ends_at:`) is the policy's `ends_at`: there is one more

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -621,6 +622,43 @@ steps:
     EXPECT_EQ(v["converted"], want[v["id"].get<std::string>()].second);
   }
   EXPECT_EQ((*r)["variants"][0]["weight"], 40.0);
+}
+
+// Not a check (no timing assertions): prints how long SplitWinner takes with 10,000 profiles
+// through the split, for the figures in src/experiments/README.md. Run with
+//   build/src/engine/engine_test --gtest_also_run_disabled_tests
+//   --gtest_filter='*MeasureSplitDecision*'
+TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfiles) {
+  // Nobody converts at first, so the test keeps running (a decided test is never evaluated again).
+  ASSERT_NO_FATAL_FAILURE(Run(10000, [](int, const Treatment&) { return false; }));
+  Engine::Impl& m = ImplOf(*engine_);
+  auto timed = [&m](const char* what) {
+    const auto start = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(m.journeys->mu);
+      EXPECT_TRUE(SplitWinner(m, "onboarding", "ab").ok());
+    }
+    fmt::print("split decision, {}: {:.3f} ms\n", what,
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                   .count());
+  };
+  clock_.Set(t0_ + 3 * kDayMs + kHourMs);
+  timed("a daily look came");
+  timed("nothing changed");
+  std::vector<Event> late;  // 100 conversions time-stamped before the looks that passed
+  for (int i = 0; i < 10000 && late.size() < 100; ++i)
+    if (!converts_[i])
+      late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
+  Ingest(std::move(late));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  timed("100 late conversions arrived");
+  clock_.Set(t0_ + 3 * kDayMs + 2 * kHourMs + kMinuteMs);
+  timed("an hour later");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(engine_->Experiment("onboarding", "ab").ok());
+  fmt::print(
+      "split report (re-reads every profile): {:.3f} ms\n",
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
 }
 
 }  // namespace

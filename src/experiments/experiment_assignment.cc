@@ -4,9 +4,9 @@
 #include <cmath>
 #include <string>
 
-#include "analytics/experiment.h"
+#include "experiments/experiment.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 Status ValidateWeights(const std::vector<double>& weights, const std::string& field) {
   if (weights.size() < 2 || weights.size() > 4) {
@@ -61,4 +61,4 @@ size_t AssignVariant(ProfileId profile, std::string_view experiment_key,
   return AssignVariant(std::to_string(profile.value()), experiment_key, weights);
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

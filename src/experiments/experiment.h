@@ -12,12 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/stats.h"
+#include "experiments/stats.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
 #include "signpost/status.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 // ---- Assignment ------------------------------------------------------------------------------
 
@@ -111,4 +111,4 @@ double AlwaysValidPValue(uint64_t control_converted, uint64_t control_entered,
 Result<ExperimentReport> Evaluate(const std::vector<VariantCounts>& variants,
                                   const ExperimentPolicy& policy, TimeMs started, TimeMs now);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

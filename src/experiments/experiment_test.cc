@@ -1,4 +1,4 @@
-#include "analytics/experiment.h"
+#include "experiments/experiment.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 // N(d; 0, V) (not the closed form the code uses); P(B best) for two variants as
 // ∫ f_B(x)·I_x(a_A, b_A) dx with the regularized incomplete beta function.
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 TEST(ValidateWeights, AcceptsTwoToFourPositiveShares) {
@@ -203,4 +203,4 @@ TEST(Evaluate, RejectsBadInputNamingTheField) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments
