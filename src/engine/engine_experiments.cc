@@ -20,6 +20,7 @@
 #include "experiments/experiment.h"
 #include "experiments/experiment_lift.h"
 #include "experiments/experiment_money.h"
+#include "experiments/split_tally.h"
 #include "goals/goal_definition.h"
 
 namespace signpost {
@@ -71,26 +72,35 @@ struct ProfileFacts {
   TimeMs entered_at() const { return entries.front().entered_at; }
 };
 
+// The facts of one profile in `journey`; nullopt when it has no entry there (merged away: its
+// entries live on the surviving profile).
+Result<std::optional<ProfileFacts>> FactsOf(const Engine::Impl& m, ProfileId p,
+                                            std::string_view journey,
+                                            const std::vector<goals::JourneyGoal>& goals) {
+  SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goals, nullptr, true));
+  ProfileFacts f;
+  for (auto& e : a.entries) {
+    if (e.journey == journey) f.entries.push_back(std::move(e));
+  }
+  if (f.entries.empty()) return std::optional<ProfileFacts>();
+  for (auto& c : a.credits) {
+    if (c.journey == journey) f.credit = std::move(c);
+  }
+  SP_ASSIGN_OR_RETURN(f.events, m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
+  std::erase_if(f.events, [](const Event& e) { return e.type != EventType::kTrack; });
+  std::stable_sort(f.events.begin(), f.events.end(), [](const Event& a, const Event& b) {
+    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+  });
+  return std::optional<ProfileFacts>(std::move(f));
+}
+
 Result<std::vector<ProfileFacts>> Gather(const Engine::Impl& m, std::string_view journey,
                                          const JourneySnapshot& s) {
   std::vector<ProfileFacts> out;
   out.reserve(s.profiles.size());
   for (ProfileId p : s.profiles) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, s.goals, nullptr, true));
-    ProfileFacts f;
-    for (auto& e : a.entries) {
-      if (e.journey == journey) f.entries.push_back(std::move(e));
-    }
-    if (f.entries.empty()) continue;  // merged away: its entries live on the surviving profile
-    for (auto& c : a.credits) {
-      if (c.journey == journey) f.credit = std::move(c);
-    }
-    SP_ASSIGN_OR_RETURN(f.events, m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
-    std::erase_if(f.events, [](const Event& e) { return e.type != EventType::kTrack; });
-    std::stable_sort(f.events.begin(), f.events.end(), [](const Event& a, const Event& b) {
-      return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-    });
-    out.push_back(std::move(f));
+    SP_ASSIGN_OR_RETURN(std::optional<ProfileFacts> f, FactsOf(m, p, journey, s.goals));
+    if (f) out.push_back(std::move(*f));
   }
   return out;
 }
@@ -125,23 +135,15 @@ json LiftJson(const experiments::Lift& l) {
 // ---- splits
 // --------------------------------------------------------------------------------------
 
-// One profile in a split: its variant, when it was first assigned, and when it first met the
-// metric.
-struct Assignment {
-  size_t variant = 0;
-  TimeMs at = 0;
-  std::optional<TimeMs> converted_at;
-};
-
 // The profile's assignment at split `step` (its first, outside the holdout), nullopt when it has
 // none. Converted: `goal` — its credit is through an entry assigned at this step; `opens` /
 // `clicks` — a Message Opened or Clicked (clicks: Clicked only; a click implies the open) of this
 // journey and of an assigned entry, for a message sent at or after that entry's assignment.
-std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view journey,
-                                       const journeys::Step& step) {
+std::optional<experiments::SplitEntry> AssignmentOf(const ProfileFacts& f, std::string_view journey,
+                                                    const journeys::Step& step) {
   std::map<int64_t, TimeMs> assigned;  // entry -> assignment time (non-holdout entries)
   std::map<std::string, TimeMs> sent;  // message key -> sent time
-  std::optional<Assignment> a;
+  std::optional<experiments::SplitEntry> a;
   auto holdout_entry = [&f](int64_t entry) {
     for (const auto& e : f.entries)
       if (e.entry == entry) return e.holdout;
@@ -159,7 +161,8 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
       if (v == step.variants.end()) continue;  // a variant of an older version
       assigned[entry] = e.timestamp;
       if (!a)
-        a = Assignment{static_cast<size_t>(v - step.variants.begin()), e.timestamp, std::nullopt};
+        a = experiments::SplitEntry{static_cast<size_t>(v - step.variants.begin()), e.timestamp,
+                                    std::nullopt};
     } else if (e.event == se::kMessageSent && step.split_metric != "goal") {
       if (json p = JourneyProps(e, journey); !p.is_null()) sent[p.value("key", "")] = e.timestamp;
     } else if ((e.event == se::kMessageClicked ||
@@ -180,20 +183,8 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
   return a;
 }
 
-std::vector<experiments::VariantCounts> CountsAt(const journeys::Step& step,
-                                                 const std::vector<Assignment>& as, TimeMs at) {
-  std::vector<experiments::VariantCounts> counts;
-  for (const auto& v : step.variants) counts.push_back({v.id, 0, 0});
-  for (const Assignment& a : as) {
-    if (a.at > at) continue;
-    ++counts[a.variant].entered;
-    if (a.converted_at && *a.converted_at <= at) ++counts[a.variant].converted;
-  }
-  return counts;
-}
-
 // The report of one split step at the clock's now, with the decision fixed at the first daily look
-// that ended the test (see SplitWinner).
+// that ended the test (experiments::SplitTally, the rules SplitWinner decides by).
 struct SplitResult {
   experiments::ExperimentReport report;
   std::optional<TimeMs> started, decided_at;
@@ -202,49 +193,24 @@ struct SplitResult {
 Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey,
                                   const journeys::Step& step,
                                   const std::vector<ProfileFacts>& facts) {
-  std::vector<Assignment> as;
-  SplitResult r;
+  std::vector<std::string> ids;
+  for (const auto& v : step.variants) ids.push_back(v.id);
+  experiments::SplitTally tally(std::move(ids), step.split_end);
   for (const auto& f : facts) {
-    if (auto a = AssignmentOf(f, journey, step)) {
-      as.push_back(*a);
-      r.started = std::min(r.started.value_or(a->at), a->at);
-    }
+    if (auto a = AssignmentOf(f, journey, step)) tally.Add(*a);
   }
+  SplitResult r;
+  r.started = tally.started();
   const TimeMs now = m.clock->NowMs();
+  SP_ASSIGN_OR_RETURN(experiments::SplitDecision decided, tally.Decide(now));
   experiments::ExperimentPolicy policy;
   policy.ends_at = step.split_end;
-  const TimeMs started = r.started.value_or(now);
-  std::optional<experiments::ExperimentReport> decided;
-  if (r.started) {
-    experiments::ExperimentPolicy look = policy;
-    look.probability_draws = 1;  // the looks need the decision only
-    // Daily looks, plus one at the end date itself when it has come.
-    std::vector<TimeMs> looks;
-    for (TimeMs t = started + kDayMs; t <= now; t += kDayMs) looks.push_back(t);
-    if (step.split_end && *step.split_end <= now)
-      looks.push_back(std::max(*step.split_end, started));
-    std::sort(looks.begin(), looks.end());
-    for (TimeMs t : looks) {
-      SP_ASSIGN_OR_RETURN(experiments::ExperimentReport at,
-                          experiments::Evaluate(CountsAt(step, as, t), look, started, t));
-      if (at.decision != experiments::ExperimentDecision::kRunning) {
-        decided = std::move(at);
-        r.decided_at = t;
-        break;
-      }
-    }
-  }
-  SP_ASSIGN_OR_RETURN(r.report,
-                      experiments::Evaluate(CountsAt(step, as, now), policy, started, now));
-  if (decided) {
-    r.report.decision = decided->decision;
-    r.report.winner = decided->winner;
-    r.report.assign_to = decided->assign_to;
-  } else {
-    r.report.decision = experiments::ExperimentDecision::kRunning;
-    r.report.winner.reset();
-    r.report.assign_to.reset();
-  }
+  SP_ASSIGN_OR_RETURN(
+      r.report, experiments::Evaluate(tally.CountsAt(now), policy, r.started.value_or(now), now));
+  r.report.decision = decided.decision;
+  r.report.winner = decided.winner;
+  r.report.assign_to = decided.assign_to;
+  r.decided_at = decided.decided_at;
   return r;
 }
 
@@ -489,36 +455,27 @@ Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
 // ---- public
 // ----------------------------------------------------------------------------------------
 
+Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
+    const Engine::Impl& m, ProfileId profile, std::string_view journey,
+    const std::vector<const journeys::Step*>& splits,
+    const std::vector<goals::JourneyGoal>& goals) {
+  std::vector<std::optional<experiments::SplitEntry>> out(splits.size());
+  SP_ASSIGN_OR_RETURN(std::optional<ProfileFacts> f, FactsOf(m, profile, journey, goals));
+  if (!f) return out;
+  for (size_t i = 0; i < splits.size(); ++i) out[i] = AssignmentOf(*f, journey, *splits[i]);
+  return out;
+}
+
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
   JourneysPart& j = *m.journeys;
   std::shared_ptr<const journeys::JourneyDefinition> def =
       j.runtime->Definition(std::string(journey), 0);
-  if (def && !SplitStep(*def, step)) return NoSplit(journey, step);
-  const TimeMs now = m.clock->NowMs();
-  const std::string key = fmt::format("{}/{}", journey, step);
-  if (auto it = j.splits.by_step.find(key); def && it != j.splits.by_step.end()) {
-    const SplitDecision& d = it->second;
-    if (d.def == def && (d.winner || (now >= d.evaluated_at && now < d.next_look))) return d.winner;
-  }
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, SnapshotLocked(m, journey));
-  const journeys::Step* split = SplitStep(*s.def, step);
-  if (!split) return NoSplit(journey, step);
-  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
-  SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
-  ++j.splits.evaluations;
-  std::optional<std::string> winner;
-  if (r.report.assign_to) winner = split->variants[*r.report.assign_to].id;
-  // The next time the answer can change: the first daily look after now, the end date, or a
-  // recheck for late events, whichever comes first.
-  TimeMs next = now + kSplitRecheckMs;
-  if (r.started) {
-    const TimeMs days = now >= *r.started ? (now - *r.started) / kDayMs + 1 : 1;
-    next = std::min(next, *r.started + days * kDayMs);
-  }
-  if (split->split_end && *split->split_end > now) next = std::min(next, *split->split_end);
-  j.splits.by_step[key] = {s.def, winner, now, next};
-  return winner;
+  if (!def)
+    return Status::NotFound(
+        fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
+  if (!SplitStep(*def, step)) return NoSplit(journey, step);
+  return j.splits.Winner(m, journey, def, step);
 }
 
 Result<json> Engine::Experiments() const {

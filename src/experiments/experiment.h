@@ -2,7 +2,7 @@
 // with Wilson intervals, the probability that each variant is best, and an always-valid sequential
 // test (mixture SPRT) that may be looked at after every event without inflating the false-winner
 // rate. Pure functions of counts: no engine, no store, no clock (times are passed in). Assignment
-// to variants is in assignment.h. See README.md.
+// to variants is in assignment.h, the daily looks in split_tally.h. See README.md.
 #pragma once
 
 #include <cstddef>
