@@ -450,6 +450,7 @@ Status Drain(Engine::Impl& m, JourneysPart& j, TimeMs now) {
     NoteFailure(
         j, Guarded("goal credits", [&] { credited = RecordGoalCredits(m, j, goal_profiles); }));
     SP_RETURN_IF_ERROR(credited);
+    NoteFailure(j, j.splits.Update(m));  // the profiles this round's events moved in a split
     if (idle) return Status::Ok();
   }
   return Status::Internal(
@@ -529,10 +530,15 @@ Status Engine::Impl::OpenJourneys() {
   SP_RETURN_IF_ERROR(s);
   j.runtime->Refresh();
   RefreshFilter(j);
+  // The split counts, from every stored event (split_counters.h).
+  SP_RETURN_IF_ERROR(j.splits.LoadAll(*this));
   // Catch up with merges and events committed after the cursor (a crash, or an import by another
   // process): the merges first, since the events are filed under today's profiles.
-  for (identity::MergeRecord& mr : profiles->MergesAfter(j.merges_applied))
+  for (identity::MergeRecord& mr : profiles->MergesAfter(j.merges_applied)) {
+    j.splits.Touch(mr.from, true);
+    j.splits.Touch(mr.to, true);
     j.queue.push_back({{}, std::move(mr), {}});
+  }
   j.merges_queued = profiles->merge_count();
   if (j.any_live || !j.goals.empty()) {
     SP_RETURN_IF_ERROR(store().ScanEvents(j.cursor, [&](const Event& e) {
@@ -570,6 +576,8 @@ void Engine::Impl::OnCommitted(const std::vector<Event>& events) {
     if (profiles->merge_count() > j.merges_queued) {
       for (identity::MergeRecord& mr : profiles->MergesAfter(j.merges_queued)) {
         j.merges_queued = mr.ordinal;
+        j.splits.Touch(mr.from, true);
+        j.splits.Touch(mr.to, true);
         j.queue.push_back({{}, std::move(mr), {}});
         pushed = true;
       }
@@ -580,6 +588,11 @@ void Engine::Impl::OnCommitted(const std::vector<Event>& events) {
       bool wanted = e.type == EventType::kTrack
                         ? j.interesting.count(e.event) != 0
                         : e.type == EventType::kIdentify && j.interested_in_identify;
+      // A journey system event or an event the journeys or goals react to can move the profile in a
+      // split: the split counts re-read it after this round (split_counters.h).
+      if (e.type == EventType::kTrack && j.splits.active() &&
+          (wanted || SplitCounters::CanMove(e.event)))
+        j.splits.Touch(profiles->ProfileOf(e.PrimaryIdentity()));
       if (!wanted) continue;
       j.queue.push_back({InputOf(e, profiles->ProfileOf(e.PrimaryIdentity())), std::nullopt, {}});
       pushed = true;

@@ -16,8 +16,8 @@
 #include <unordered_set>
 
 #include "engine/engine_channels.h"
-#include "engine/engine_experiments.h"
 #include "engine/engine_impl.h"
+#include "engine/split_counters.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
 #include "journeys/runtime.h"
@@ -64,8 +64,9 @@ struct JourneysPart {
 
   // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use; guarded by `mu`.
   ChannelBandits channels;
-  // SplitWinner's last evaluation of each split (engine_experiments.h); guarded by `mu`.
-  SplitDecisions splits;
+  // The live counts of split steps SplitWinner decides from (split_counters.h): guarded by `mu`,
+  // except Touch (the commit thread, its own mutex).
+  SplitCounters splits;
 
   // Events the runtime could not handle, set aside (dead-lettered with source "journeys") since
   // this engine opened: /metrics signpost_journey_poison_events_total.
