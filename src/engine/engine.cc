@@ -10,17 +10,17 @@
 namespace signpost {
 
 Status StorePropertySource::Scan(
-    analytics::PropertyScope scope,
+    rules::PropertyScope scope,
     const std::function<void(uint64_t, std::string_view)>& visit) const {
   return store_.ScanEvents(0, [&](const Event& e) {
     switch (scope) {
-      case analytics::PropertyScope::kProperties:
+      case rules::PropertyScope::kProperties:
         visit(e.seq, e.properties);
         break;
-      case analytics::PropertyScope::kContext:
+      case rules::PropertyScope::kContext:
         visit(e.seq, e.context);
         break;
-      case analytics::PropertyScope::kTraits:
+      case rules::PropertyScope::kTraits:
         visit(e.seq, e.traits);
         break;
     }

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "analytics/funnel_definition.h"
-#include "analytics/json_match.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/definitions.h"
@@ -22,6 +21,7 @@
 #include "experiments/experiment_money.h"
 #include "experiments/split_tally.h"
 #include "goals/goal_definition.h"
+#include "rules/json_match.h"
 
 namespace signpost {
 
@@ -369,8 +369,8 @@ Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::strin
   return def;
 }
 
-bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event& e,
-                analytics::JsonMatcher& jm) {
+bool MatchesAny(const std::vector<rules::EventMatcher>& any_of, const Event& e,
+                rules::JsonMatcher& jm) {
   for (const auto& mt : any_of) {
     if (mt.event == e.event && jm.Matches(mt.where, {e.properties, e.context, "{}"})) return true;
   }
@@ -381,7 +381,7 @@ bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event&
 // entering, each step filled by a later event than the one before; optional steps count as
 // required; the funnel's window is not applied — the journey's entry starts the attempt).
 int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f,
-                 analytics::JsonMatcher& jm) {
+                 rules::JsonMatcher& jm) {
   size_t k = 0;
   for (const Event& e : f.events) {
     if (k == funnel.steps.size()) break;
@@ -443,11 +443,11 @@ Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_
 
 // The revenue property: `revenue` (the default) and other bare names mean `properties.<name>`;
 // `properties.x`, `context.x` and `traits.x` are taken as written.
-Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
-  if (text.empty()) return analytics::ParsePropertyPath("properties.revenue");
-  auto path = analytics::ParsePropertyPath(text);
+Result<rules::PropertyPath> RevenuePath(const std::string& text) {
+  if (text.empty()) return rules::ParsePropertyPath("properties.revenue");
+  auto path = rules::ParsePropertyPath(text);
   if (path.ok()) return path;
-  return analytics::ParsePropertyPath("properties." + text);
+  return rules::ParsePropertyPath("properties." + text);
 }
 
 }  // namespace
@@ -534,7 +534,7 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) co
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
   experiments::GroupCounts treated, holdout;
   std::vector<experiments::StepReached> steps(funnel ? funnel->steps.size() : 0);
-  analytics::JsonMatcher jm;
+  rules::JsonMatcher jm;
   for (const auto& f : facts) {
     experiments::GroupCounts& g = f.holdout() ? holdout : treated;
     ++g.profiles;
@@ -576,7 +576,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
   SP_ASSIGN_OR_RETURN(MessageCosts costs, QueryCosts(query));
-  SP_ASSIGN_OR_RETURN(analytics::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
+  SP_ASSIGN_OR_RETURN(rules::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
 
   std::map<std::string, uint64_t>
@@ -585,7 +585,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   std::vector<uint64_t> reached_step(funnel ? funnel->steps.size() : 0);
   std::vector<experiments::ProfileRevenue> revenue;
   const bool event_goal = s.goal && s.goal->met_when == goals::MetWhenKind::kEvent;
-  analytics::JsonMatcher jm;
+  rules::JsonMatcher jm;
   auto amount_of = [&](const Event& e) {
     std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
     char* end = nullptr;

@@ -19,7 +19,7 @@ namespace signpost {
 class StorePropertySource final : public analytics::PropertySource {
  public:
   explicit StorePropertySource(const store::Store& store) : store_(store) {}
-  Status Scan(analytics::PropertyScope scope,
+  Status Scan(rules::PropertyScope scope,
               const std::function<void(uint64_t, std::string_view)>& visit) const override;
 
  private:

@@ -66,10 +66,10 @@ class EngineScope final : public journeys::ProfileScope {
     return signpost::InSegment(m_, name, *facts_, at);
   }
 
-  Result<bool> DidEvent(const analytics::EventMatcher& matcher, TimeMs from, TimeMs to) override {
+  Result<bool> DidEvent(const rules::EventMatcher& matcher, TimeMs from, TimeMs to) override {
     if (!facts_) facts_ = FactsOf(m_, p_);
     bool found = false;
-    analytics::JsonMatcher json_matcher;
+    rules::JsonMatcher json_matcher;
     SP_RETURN_IF_ERROR(
         facts_->ForEachEvent(matcher.event, from, to, [&](TimeMs, std::string_view props) {
           found = json_matcher.Matches(matcher.where, {props});

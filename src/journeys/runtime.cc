@@ -565,8 +565,8 @@ bool Runtime::Branch(Ctx& c, const BranchCondition& cond, TimeMs t) {
   if (!cond.funnel.empty()) {
     auto step = scope.LastCompletedStep(cond.funnel);
     if (!step.ok()) return false;
-    analytics::ValueRef v;
-    v.kind = analytics::ValueKind::kNumber;
+    rules::ValueRef v;
+    v.kind = rules::ValueKind::kNumber;
     v.number = *step;
     if (!cond.funnel_step->Matches(v)) return false;
   }
@@ -729,7 +729,7 @@ void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
   // Event time: the event must happen while the wait is open (both ends inclusive).
   if (e.timestamp < i.step_since || (s.timeout > 0 && e.timestamp > i.step_since + s.timeout))
     return;
-  analytics::JsonScopes scopes{e.properties, "{}", e.traits};
+  rules::JsonScopes scopes{e.properties, "{}", e.traits};
   if (!matcher_.Matches(s.await.where, scopes)) return;
   for (size_t k = 0; k < s.correlate.size() && k < i.correlation.size(); ++k) {
     auto v = matcher_.Text(s.correlate[k].path, scopes);
@@ -764,21 +764,19 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
       if (!c.def) continue;
       if (feedback && e.type == EventType::kTrack) {
-        analytics::JsonScopes scopes{e.properties};
-        analytics::PropertyPath journey_path{
-            analytics::PropertyScope::kProperties, {"journey"}, ""};
+        rules::JsonScopes scopes{e.properties};
+        rules::PropertyPath journey_path{rules::PropertyScope::kProperties, {"journey"}, ""};
         if (matcher_.Text(journey_path, scopes).value_or("") != jid) continue;
         if (e.name == se::kMessageFailed) {
-          analytics::PropertyPath entry_path{analytics::PropertyScope::kProperties, {"entry"}, ""};
-          analytics::PropertyPath perm_path{
-              analytics::PropertyScope::kProperties, {"permanent"}, ""};
+          rules::PropertyPath entry_path{rules::PropertyScope::kProperties, {"entry"}, ""};
+          rules::PropertyPath perm_path{rules::PropertyScope::kProperties, {"permanent"}, ""};
           if (matcher_.Text(entry_path, scopes).value_or("") == std::to_string(c.inst().entry) &&
               matcher_.Text(perm_path, scopes).value_or("") == "true") {
             Exit(c, se::kExitSendFailed, std::max(t, c.inst().step_since));
           }
           continue;
         }
-        analytics::PropertyPath key_path{analytics::PropertyScope::kProperties, {"key"}, ""};
+        rules::PropertyPath key_path{rules::PropertyScope::kProperties, {"key"}, ""};
         if (matcher_.Text(key_path, scopes).value_or("") == c.inst().last_message_key) {
           (e.name == se::kMessageOpened ? c.inst().last_opened : c.inst().last_clicked) = true;
           if (e.name == se::kMessageClicked)

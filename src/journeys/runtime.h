@@ -21,12 +21,12 @@
 #include <unordered_set>
 #include <vector>
 
-#include "analytics/json_match.h"
 #include "base/json_text.h"
 #include "delivery/message.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
 #include "journeys/profile_state.h"
+#include "rules/json_match.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
 
@@ -196,7 +196,7 @@ class Runtime {
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
-  analytics::JsonMatcher matcher_;
+  rules::JsonMatcher matcher_;
   // The journey the current event is being handled for (TryProcess names it); nullptr outside.
   const std::string* handling_ = nullptr;
 };

@@ -45,7 +45,7 @@ class FakeScope : public ProfileScope {
   Result<bool> InSegment(std::string_view name, TimeMs) override {
     return w_->segments[std::string(name)].count(p_.value()) != 0;
   }
-  Result<bool> DidEvent(const analytics::EventMatcher&, TimeMs, TimeMs) override { return false; }
+  Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
   Result<int> LastCompletedStep(std::string_view) override { return 0; }
 
  private:

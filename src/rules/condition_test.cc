@@ -1,10 +1,10 @@
-#include "analytics/condition.h"
+#include "rules/condition.h"
 
 #include <gtest/gtest.h>
 
-#include "analytics/where.h"
+#include "rules/where.h"
 
-namespace signpost::analytics {
+namespace signpost::rules {
 namespace {
 
 ValueRef Str(std::string_view s) {
@@ -135,4 +135,4 @@ TEST(Condition, GteAndLteIncludeTheBoundAndReadTheirWordForms) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "analytics/property_column.h"
+#include "rules/property_path.h"
 #include "signpost/status.h"
 
 namespace re2 {
 class RE2;
 }
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 enum class Op { kEq, kNe, kLt, kGt, kIn, kContains, kExists, kRegex, kLe, kGe };
 
@@ -63,4 +63,4 @@ struct Condition {
   bool Matches(const ValueRef& v) const;
 };
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

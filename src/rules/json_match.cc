@@ -1,28 +1,28 @@
-#include "analytics/json_match.h"
+#include "rules/json_match.h"
 
 #include <simdjson.h>
 
-#include "analytics/property_column.h"
+#include "rules/property_path.h"
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 JsonMatcher::JsonMatcher() : parser_(std::make_unique<simdjson::dom::parser>()) {}
 JsonMatcher::~JsonMatcher() = default;
 
-ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes, std::string& scratch) {
-  std::string_view json = path.scope == PropertyScope::kProperties ? scopes.properties
-                          : path.scope == PropertyScope::kTraits   ? scopes.traits
-                                                                   : scopes.context;
+ValueRef ReadJsonValue(simdjson::dom::parser& parser, std::string_view json,
+                       const std::vector<std::string>& keys, std::string& scratch) {
   ValueRef v;
   simdjson::padded_string padded(json);
   simdjson::dom::element el;
-  if (parser_->parse(padded).get(el)) return v;
-  for (const std::string& key : path.keys) {
+  if (parser.parse(padded).get(el)) return v;
+  for (const std::string& key : keys) {
     simdjson::dom::object obj;
     if (el.get_object().get(obj) || obj.at_key(key).get(el)) return v;
   }
   switch (el.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: v.kind = ValueKind::kNull; break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      v.kind = ValueKind::kNull;
+      break;
     case simdjson::dom::element_type::BOOL:
       v.kind = ValueKind::kBool;
       v.number = el.get_bool().value() ? 1 : 0;
@@ -41,8 +41,7 @@ ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes, 
       break;
     case simdjson::dom::element_type::STRING:
       v.kind = ValueKind::kString;
-      scratch = std::string(el.get_string().value());
-      v.text = scratch;
+      v.text = el.get_string().value();
       break;
     default:
       v.kind = ValueKind::kString;
@@ -51,6 +50,14 @@ ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes, 
       break;
   }
   return v;
+}
+
+ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes,
+                            std::string& scratch) {
+  std::string_view json = path.scope == PropertyScope::kProperties ? scopes.properties
+                          : path.scope == PropertyScope::kTraits   ? scopes.traits
+                                                                   : scopes.context;
+  return ReadJsonValue(*parser_, json, path.keys, scratch);
 }
 
 bool JsonMatcher::Matches(const std::vector<Condition>& conditions, const JsonScopes& scopes) {
@@ -65,7 +72,7 @@ std::optional<std::string> JsonMatcher::Text(const PropertyPath& path, const Jso
   std::string scratch;
   ValueRef v = Value(path, scopes, scratch);
   if (v.kind == ValueKind::kMissing || v.kind == ValueKind::kNull) return std::nullopt;
-  return PropertyColumn::Render(v);
+  return RenderValue(v);
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

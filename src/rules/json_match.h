@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/condition.h"
+#include "rules/condition.h"
 
 namespace simdjson::dom {
 class parser;
 }
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 // The JSON texts of one event's nested objects ("{}" when absent).
 struct JsonScopes {
@@ -23,6 +23,14 @@ struct JsonScopes {
   std::string_view context = "{}";
   std::string_view traits = "{}";
 };
+
+// The value at `keys` inside the JSON object text `json` (an event's properties, context or
+// traits), parsed with `parser`: kMissing when the text is not JSON or a key is absent. A string's
+// `text` points into the parser's buffers (valid until its next parse); an array or object is
+// minified into `scratch` and `text` points there. Uses `parser`, so not concurrently with the
+// same parser.
+ValueRef ReadJsonValue(simdjson::dom::parser& parser, std::string_view json,
+                       const std::vector<std::string>& keys, std::string& scratch);
 
 // Owns a JSON parser and reuses it. Not thread-safe: one per thread.
 class JsonMatcher {
@@ -43,4 +51,4 @@ class JsonMatcher {
   std::unique_ptr<simdjson::dom::parser> parser_;
 };
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

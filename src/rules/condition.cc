@@ -1,10 +1,10 @@
-#include "analytics/condition.h"
+#include "rules/condition.h"
 
 #include <re2/re2.h>
 
 #include <cstdlib>
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 namespace {
 
@@ -24,7 +24,7 @@ bool EqualsLiteral(const ValueRef& v, const Literal& lit) {
   return false;
 }
 
-std::string TextOf(const ValueRef& v) { return PropertyColumn::Render(v); }
+std::string TextOf(const ValueRef& v) { return RenderValue(v); }
 
 // The ECMAScript/PCRE constructs RE2 refuses or reads differently, with what to write instead; ""
 // when none. Character classes are skipped ("[(?=]" is three characters).
@@ -194,4 +194,4 @@ bool Condition::Matches(const ValueRef& v) const {
   return false;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

@@ -1,18 +1,19 @@
 // Reading conditions from definitions (YAML or JSON): `where: { path: value | [values] |
 // { op: operand } }` maps and `{ event, where }` matchers. Shared by every kind of definition that
-// matches events or traits (funnels, segments, journeys, goals). Messages name the field and the fix.
+// matches events or traits (funnels, segments, journeys, goals). Messages name the field and the
+// fix.
 #pragma once
+
+#include <yaml-cpp/yaml.h>
 
 #include <set>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
-#include "analytics/condition.h"
-#include "analytics/funnel_definition.h"
+#include "rules/condition.h"
+#include "rules/event_matcher.h"
 #include "signpost/status.h"
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 // The text of a scalar node; kInvalidArgument naming `field` when it is a list or map.
 Result<std::string> ScalarAt(const YAML::Node& node, const std::string& field);
@@ -28,4 +29,4 @@ Status ParseWhere(const YAML::Node& where, const std::string& field, std::vector
 // `{ event: <name>, where: {...} }`.
 Result<EventMatcher> ParseMatcher(const YAML::Node& node, const std::string& field);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules

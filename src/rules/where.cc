@@ -1,6 +1,6 @@
-#include "analytics/where.h"
+#include "rules/where.h"
 
-namespace signpost::analytics {
+namespace signpost::rules {
 
 namespace {
 
@@ -97,4 +97,4 @@ Result<EventMatcher> ParseMatcher(const YAML::Node& node, const std::string& fie
   return m;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::rules
