@@ -44,8 +44,8 @@ struct ValueRef {
   }
 };
 
-// Renders a value as text: strings as they are, numbers without a trailing ".0", "true"/"false",
-// "(null)" and "(none)" for null and missing. Pure: thread-safe.
+// Renders a value as text: strings as they are, numbers as JSON writes a double (3 -> "3.0"),
+// "true"/"false", "(null)" and "(none)" for null and missing. Pure: thread-safe.
 std::string RenderValue(const ValueRef& v);
 
 }  // namespace signpost::rules
