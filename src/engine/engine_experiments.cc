@@ -39,25 +39,25 @@ struct JourneySnapshot {
   std::vector<ProfileId> profiles;            // everyone who ever entered
 };
 
-// Caller holds m.journeys->mu.
-Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey) {
-  const JourneysPart& j = *m.journeys;
+Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey)
+    REQUIRES(m.journeys->mu()) {
+  const engine::JourneyService& j = *m.journeys;
   const std::string id(journey);
   JourneySnapshot s;
-  s.def = j.runtime->Definition(id, 0);
+  s.def = j.runtime().Definition(id, 0);
   if (!s.def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
-  for (const auto& [gid, g] : j.goals) {
+  for (const auto& [gid, g] : j.goals()) {
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
   }
-  s.profiles = j.runtime->ProfilesIn(id);
+  s.profiles = j.runtime().ProfilesIn(id);
   return s;
 }
 
 Result<JourneySnapshot> Snapshot(const Engine::Impl& m, std::string_view journey) {
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   return SnapshotLocked(m, journey);
 }
 
@@ -490,13 +490,13 @@ Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
 
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
-  JourneysPart& j = *m.journeys;
+  engine::JourneyService& j = *m.journeys;
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      j.runtime->Definition(std::string(journey), 0);
+      j.runtime().Definition(std::string(journey), 0);
   if (def && !SplitStep(*def, step)) return NoSplit(journey, step);
   const TimeMs now = m.clock->NowMs();
   const std::string key = fmt::format("{}/{}", journey, step);
-  if (auto it = j.splits.by_step.find(key); def && it != j.splits.by_step.end()) {
+  if (auto it = j.splits().by_step.find(key); def && it != j.splits().by_step.end()) {
     const SplitDecision& d = it->second;
     if (d.def == def && (d.winner || (now >= d.evaluated_at && now < d.next_look))) return d.winner;
   }
@@ -505,7 +505,7 @@ Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::strin
   if (!split) return NoSplit(journey, step);
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
   SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
-  ++j.splits.evaluations;
+  ++j.splits().evaluations;
   std::optional<std::string> winner;
   if (r.report.assign_to) winner = split->variants[*r.report.assign_to].id;
   // The next time the answer can change: the first daily look after now, the end date, or a
@@ -516,7 +516,7 @@ Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::strin
     next = std::min(next, *r.started + days * kDayMs);
   }
   if (split->split_end && *split->split_end > now) next = std::min(next, *split->split_end);
-  j.splits.by_step[key] = {s.def, winner, now, next};
+  j.splits().by_step[key] = {s.def, winner, now, next};
   return winner;
 }
 

@@ -36,27 +36,10 @@
 #include <string_view>
 
 #include "engine/engine_impl.h"
+#include "engine/split_decisions.h"
 #include "journeys/journey_definition.h"
 
 namespace signpost {
-
-// How often SplitWinner looks again, at most, between two daily looks: to see late events
-// (an assignment or a conversion with an event time before a look that already passed).
-inline constexpr DurationMs kSplitRecheckMs = kHourMs;
-
-// SplitWinner's memory of each split (key "journey/step"), kept in JourneysPart and guarded by its
-// mutex. An answer is reused while the journey's definition is the same object and either it is
-// final (a variant) or the clock is still before `next_look`.
-struct SplitDecision {
-  std::shared_ptr<const journeys::JourneyDefinition> def;  // the version it was evaluated on
-  std::optional<std::string> winner;  // set: final, never evaluated again for this version
-  TimeMs evaluated_at = 0;            // the clock's now at the evaluation
-  TimeMs next_look = 0;  // the next daily look or end date after it, or evaluated_at + recheck
-};
-struct SplitDecisions {
-  std::map<std::string, SplitDecision, std::less<>> by_step;
-  uint64_t evaluations = 0;  // full evaluations (each reads every entered profile's events)
-};
 
 // The variant every new profile of split step `step` of `journey` gets once the test is over: the
 // decided winner, or the default (first) variant after `no_winner_after` (30 days) without one.
@@ -72,6 +55,6 @@ struct SplitDecisions {
 // answer is never evaluated again. Between two looks the counts that decide do not change unless
 // events arrive late, which is why new assignments alone never trigger an evaluation.
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
-                                               std::string_view step);
+                                               std::string_view step) REQUIRES(m.journeys->mu());
 
 }  // namespace signpost

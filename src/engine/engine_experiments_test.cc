@@ -16,7 +16,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
@@ -203,7 +203,7 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto winner = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
   auto running = winner();
@@ -241,7 +241,7 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   EXPECT_TRUE((*r)["variants"][1]["significant"].get<bool>());
   EXPECT_GT((*r)["variants"][1]["prob_best"].get<double>(), 0.99);
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "onboarding", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "B");
@@ -290,7 +290,7 @@ steps:
   EXPECT_EQ((*after)["assign_to"], "A");
   EXPECT_EQ((*after)["decided_at"], "2026-11-05T12:00:00.000Z");
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "timed", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "A");
@@ -503,12 +503,12 @@ TEST_F(EngineExperimentsTest, SplitWinnerEvaluatesOnlyWhenALookHasComeOrAnHourHa
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto ask = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
   auto evaluations = [&m] {
-    std::lock_guard lock(m.journeys->mu);
-    return m.journeys->splits.evaluations;
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().evaluations;
   };
   // The first assignment was at 01:00 on Nov 1, so the daily looks are at 01:00.
   const TimeMs started = t0_ + kHourMs;
@@ -543,7 +543,7 @@ TEST_F(EngineExperimentsTest, SplitWinnerEvaluatesOnlyWhenALookHasComeOrAnHourHa
   auto report = engine_->Experiment("onboarding", "ab");
   ASSERT_TRUE(report.ok());
   EXPECT_EQ((*report)["assign_to"], "A");
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   EXPECT_EQ(SplitWinner(m, "onboarding", "mail-a").status().code(), Code::kNotFound);
   EXPECT_EQ(SplitWinner(m, "nope", "ab").status().code(), Code::kNotFound);
 }
@@ -608,7 +608,7 @@ steps:
     if (i % 3 == 0 || i % 7 == 0) ++want[variant].second;
   }
   clock_.Set(t0_ + 4 * kHourMs);  // the report counts conversions up to the clock's now
-  ASSERT_TRUE(ImplOf(*engine_).RecordSystemEvents(std::move(tracking)).ok());
+  ASSERT_TRUE(ImplOf(*engine_).events->RecordSystemEvents(std::move(tracking)).ok());
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
   auto r = engine_->Experiment("news", "subject-test");

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "base/system_events.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/test_support.h"
 
 namespace signpost {
@@ -120,14 +120,10 @@ steps:
 TEST_F(JourneysEngineTest, APoisonEventIsDeadLetteredCountedAndNeverHandledAgain) {
   Apply(kHello);
   Live("hello");
-  {
-    JourneysPart& j = *ImplOf(*engine_).journeys;
-    std::lock_guard lock(j.mu);
-    j.fault_for_testing = [](const journeys::InputEvent& e) {
-      if (e.properties.find("poison") != std::string::npos)
-        throw std::runtime_error("rule exploded");
-    };
-  }
+  ImplOf(*engine_).journeys->SetFaultForTesting([](const journeys::InputEvent& e) {
+    if (e.properties.find("poison") != std::string::npos)
+      throw std::runtime_error("rule exploded");
+  });
   Track("before", "Signed Up", json::object());
   Track("victim", "Signed Up", {{"poison", true}});
   Track("after", "Signed Up", json::object());
