@@ -32,7 +32,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   store::StoreOptions so;
   so.dir = options.data_dir;
   so.sync = options.sync;
-  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(so));
+  SP_ASSIGN_OR_RETURN(impl->storage, store::Store::Open(so));
+  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                 *impl->profiles, *impl->clock));

@@ -12,6 +12,7 @@
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
 #include "signpost/engine.h"
+#include "store/store.h"
 
 namespace signpost {
 
@@ -24,6 +25,9 @@ struct Engine::Impl {
   EngineOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
+  // The durable store of the data folder, opened first, closed last; `profiles` writes events
+  // through it (declared before it, so destroyed after it).
+  std::unique_ptr<store::Store> storage;
   std::unique_ptr<identity::ProfileStore> profiles;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
@@ -34,8 +38,8 @@ struct Engine::Impl {
   std::unique_ptr<engine::DeliveryService> delivery;
   std::unique_ptr<engine::JourneyService> journeys;
 
-  store::Store& store() { return profiles->store(); }
-  const store::Store& store() const { return profiles->store(); }
+  store::Store& store() { return *storage; }
+  const store::Store& store() const { return *storage; }
 
   // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
   Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;

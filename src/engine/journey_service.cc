@@ -11,12 +11,12 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
-#include "delivery/signing.h"
 #include "engine/definition_records.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
 #include "journeys/journey_definition.h"
 #include "store/db.h"
+#include "store/journey_records.h"
 
 namespace signpost::engine {
 
@@ -24,38 +24,6 @@ using nlohmann::json;
 namespace se = system_events;
 
 namespace {
-
-constexpr std::string_view kCursorKey = "cursor";
-constexpr std::string_view kMergesKey = "merges";           // the last identity merge applied
-constexpr std::string_view kSystemIdKey = "system_id_key";  // 32 random bytes (SystemIdKey)
-
-std::string ProfileKey(ProfileId p) {
-  std::string k = "p";
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<char>((p.value() >> (8 * i)) & 0xff));
-  return k;
-}
-
-ProfileId ProfileOfKey(std::string_view k) {
-  uint64_t v = 0;
-  for (size_t i = 1; i < 9 && i < k.size(); ++i) v = (v << 8) | static_cast<uint8_t>(k[i]);
-  return ProfileId(v);
-}
-
-std::string StatusKey(std::string_view journey) { return "j" + std::string(journey); }
-
-Result<std::string> SystemIdKey(store::Store& store) {
-  store::Db& db = store.db();
-  SP_ASSIGN_OR_RETURN(auto existing, db.Get(store::Cf::kJourneys, kSystemIdKey));
-  if (existing && existing->size() == 32) return *existing;
-  std::string key = delivery::RandomBytes(32);
-  if (key.size() != 32)
-    return Status::Internal("no random bytes for the system id key (RAND_bytes failed)");
-  store::Batch batch = db.NewBatch();
-  batch.Put(store::Cf::kJourneys, kSystemIdKey, key);
-  SP_RETURN_IF_ERROR(db.Write(batch, true));
-  return key;
-}
-
 
 // Runs `f`, turning anything it throws into kInternal: the journeys thread must outlive any input.
 template <class F>
@@ -129,25 +97,26 @@ Status JourneyService::Persist(journeys::Effects& fx, uint64_t cursor, uint64_t 
       cursor <= cursor_ && merges <= merges_applied_)
     return Status::Ok();
   store::Batch batch = store_.db().NewBatch();
+  const store::JourneyRecords records(&store_.db());
   for (uint64_t pid : fx.dirty_profiles) {
     const journeys::ProfileState* st = runtime_->State(ProfileId(pid));
     if (st) {
-      batch.Put(store::Cf::kJourneys, ProfileKey(ProfileId(pid)), journeys::ToJson(*st).dump());
+      records.PutProfileState(batch, ProfileId(pid), journeys::ToJson(*st).dump());
     } else {
-      batch.Delete(store::Cf::kJourneys, ProfileKey(ProfileId(pid)));
+      records.DeleteProfileState(batch, ProfileId(pid));
     }
   }
   for (const auto& id : fx.dirty_journeys) {
     if (const journeys::JourneyStatus* st = runtime_->StatusOf(id))
-      batch.Put(store::Cf::kJourneys, StatusKey(id), journeys::ToJson(*st).dump());
+      records.PutJourneyStatus(batch, id, journeys::ToJson(*st).dump());
   }
   for (const auto& msg : fx.messages) delivery_.Enqueue(batch, msg);
   if (cursor > cursor_) {
-    batch.Put(store::Cf::kJourneys, kCursorKey, std::to_string(cursor));
+    records.PutCursor(batch, cursor);
     cursor_ = cursor;
   }
   if (merges > merges_applied_) {
-    batch.Put(store::Cf::kJourneys, kMergesKey, std::to_string(merges));
+    records.PutMerges(batch, merges);
     merges_applied_ = merges;
   }
   SP_RETURN_IF_ERROR(store_.db().Write(batch));
@@ -307,7 +276,8 @@ Status JourneyService::Load() {
   env_ = hooks_.environment();
   journeys::RuntimeOptions ro;
   ro.frequency_cap_per_day = FrequencyCap(store_);
-  SP_ASSIGN_OR_RETURN(ro.system_id_key, SystemIdKey(store_));
+  const store::JourneyRecords records(&store_.db());
+  SP_ASSIGN_OR_RETURN(ro.system_id_key, records.GetOrCreateSystemIdKey());
   runtime_ = std::make_unique<journeys::Runtime>(env_.get(), ro);
   // Every version of every journey (people inside old versions finish on them).
   SP_ASSIGN_OR_RETURN(auto latest, store_.definitions().List("journey"));
@@ -332,20 +302,19 @@ Status JourneyService::Load() {
   // A record that does not read (a throw from parsing it) fails the open with its reason, never
   // the process.
   SP_RETURN_IF_ERROR(Guarded("reading the journeys' state", [&] {
-    s = store_.db().Scan(
-        store::Cf::kJourneys, "", "", [&](std::string_view k, std::string_view v) {
-          if (k == kCursorKey) {
-            cursor = std::stoull(std::string(v));
-          } else if (k == kMergesKey) {
-            merges = std::stoull(std::string(v));
-          } else if (!k.empty() && k[0] == 'j') {
-            runtime.RestoreStatus(std::string(k.substr(1)),
-                                  journeys::JourneyStatusFromJson(json::parse(v)));
-          } else if (!k.empty() && k[0] == 'p') {
-            runtime.RestoreState(ProfileOfKey(k), journeys::ProfileStateFromJson(json::parse(v)));
-          }
-          return true;
-        });
+    s = records.Load({
+        .cursor = [&](uint64_t seq) { cursor = seq; },
+        .journey_status =
+            [&](std::string_view id, std::string_view v) {
+              runtime.RestoreStatus(std::string(id),
+                                    journeys::JourneyStatusFromJson(json::parse(v)));
+            },
+        .merges = [&](uint64_t ordinal) { merges = ordinal; },
+        .profile_state =
+            [&](ProfileId p, std::string_view v) {
+              runtime.RestoreState(p, journeys::ProfileStateFromJson(json::parse(v)));
+            },
+    });
   }));
   SP_RETURN_IF_ERROR(s);
   cursor_ = cursor;

@@ -1,14 +1,11 @@
 #include "store/api_keys.h"
 
-#include <sys/random.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/coding.h"
+#include "store/folder_secret.h"
 
 namespace signpost::store {
 namespace {
@@ -42,16 +39,7 @@ bool Decode(std::string_view token, std::string_view in, ApiKey& k) {
 
 // 16 bytes from the kernel's entropy source, as 32 lowercase hex digits.
 Result<std::string> RandomHex() {
-  unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError(fmt::format("getrandom failed: {}", std::strerror(errno)));
-    }
-    got += static_cast<size_t>(n);
-  }
+  SP_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(16));
   std::string hex;
   for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
   return hex;
@@ -104,17 +92,16 @@ std::vector<ApiKey> ApiKeys::List() const {
     std::shared_lock lock(mu_);
     for (const auto& [token, key] : keys_) out.push_back(key);
   }
-  std::stable_sort(out.begin(), out.end(), [](const ApiKey& a, const ApiKey& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ApiKey& a, const ApiKey& b) { return a.created_at < b.created_at; });
   return out;
 }
 
 Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   if (token_or_prefix.size() < kMinPrefix) {
-    return Status::InvalidArgument(fmt::format(
-        "key prefix '{}' is too short: give at least {} characters of the token", token_or_prefix,
-        kMinPrefix));
+    return Status::InvalidArgument(
+        fmt::format("key prefix '{}' is too short: give at least {} characters of the token",
+                    token_or_prefix, kMinPrefix));
   }
   std::unique_lock lock(mu_);
   auto it = keys_.lower_bound(token_or_prefix);
@@ -122,9 +109,9 @@ Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   for (; it != keys_.end() && it->first.compare(0, token_or_prefix.size(), token_or_prefix) == 0;
        ++it) {
     if (match != keys_.end()) {
-      return Status::InvalidArgument(fmt::format(
-          "key prefix '{}' matches several keys: give more characters of the token",
-          token_or_prefix));
+      return Status::InvalidArgument(
+          fmt::format("key prefix '{}' matches several keys: give more characters of the token",
+                      token_or_prefix));
     }
     match = it;
   }
