@@ -2,6 +2,7 @@
 // whose handling fails (set aside as a dead letter, counted in /metrics, never handled again), and
 // system message ids keyed per data folder.
 #include "engine/engine_journeys.h"
+#include "store/journey_records.h"
 
 #include <gtest/gtest.h>
 
@@ -169,12 +170,12 @@ TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossR
   ASSERT_TRUE(profile.ok());
   const std::string name =
       "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
-  auto key = SystemIdKey(ImplOf(*engine_));
+  auto key = store::JourneyRecords(&ImplOf(*engine_).store().db()).GetOrCreateSystemIdKey();
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(first, journeys::SystemMessageId(*key, name));
 
   Open();  // the same folder: the same key, the same id
-  auto again = SystemIdKey(ImplOf(*engine_));
+  auto again = store::JourneyRecords(&ImplOf(*engine_).store().db()).GetOrCreateSystemIdKey();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *key);
   EXPECT_EQ(journeys::SystemMessageId(*again, name), first);
