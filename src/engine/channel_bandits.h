@@ -1,5 +1,5 @@
 // Channel optimization inside the engine (`message: { channel: auto }`): one
-// analytics::ChannelBandit per (journey, step), whose counts are DERIVED from stored system events,
+// experiments::ChannelBandit per (journey, step), whose counts are DERIVED from stored system events,
 // never kept on their own:
 //   - a send is a `Message Sent` with `auto: true` (its channel, `control`, `segment`), known by
 //   its
@@ -11,7 +11,7 @@
 // loaded from the store on the first `channel: auto` choice after Open, counts each choice as a
 // send when it is made (the runtime records its `Message Sent` in the same batch) and each goal
 // credit when it is recorded (RecordGoalCredits). Reports and replays build their own from the
-// stored events. See src/analytics/README.md ("bandit wiring").
+// stored events. See src/experiments/README.md ("bandit wiring").
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "analytics/bandit.h"
+#include "experiments/bandit.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
 #include "signpost/event.h"
@@ -58,7 +58,7 @@ class ChannelBandits {
   journeys::ChannelChoice Choose(const journeys::ChannelQuestion& q) const;
   // Per channel, control and optimized, of every send of (journey, step) (`segment` "" = all of
   // them, whatever their segment; else the sends learnt in that segment).
-  analytics::BanditReport Report(std::string_view journey, std::string_view step,
+  experiments::BanditReport Report(std::string_view journey, std::string_view step,
                                  std::string_view segment = {}) const;
   // The segments sends of (journey, step) were learnt in ("" excluded), sorted.
   std::vector<std::string> Segments(std::string_view journey, std::string_view step) const;
@@ -73,7 +73,7 @@ class ChannelBandits {
   // (journey, profile) -> outbox keys of its sends; -> its goal's hit time.
   std::map<std::pair<std::string, uint64_t>, std::vector<std::string>> by_profile_;
   std::map<std::pair<std::string, uint64_t>, TimeMs> goals_;
-  std::map<std::string, analytics::ChannelBandit> bandits_;  // by StepKey: what choices learn from
+  std::map<std::string, experiments::ChannelBandit> bandits_;  // by StepKey: what choices learn from
   std::map<std::string, std::vector<std::string>> step_sends_;  // by StepKey: outbox keys
 };
 

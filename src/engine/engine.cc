@@ -50,9 +50,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                     // Called by the journey service with its mutex held.
                                     return RecordGoalCredits(*raw, *raw->journeys, profiles);
                                   };
+  hooks.load_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
+    return raw->journeys->splits().LoadAll(*raw);  // with the journeys mutex held
+  };
+  hooks.update_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
+    return raw->journeys->splits().Update(*raw);  // with the journeys mutex held
+  };
   SP_ASSIGN_OR_RETURN(impl->journeys,
                       engine::JourneyService::Open(impl->store(), *impl->profiles, *impl->events,
                                                    *impl->delivery, *impl->clock, std::move(hooks)));
+  SP_RETURN_IF_ERROR(impl->journeys->Start());
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();

@@ -87,18 +87,18 @@ const AutoSend* ChannelBandits::SendOf(const std::string& key) const {
 }
 
 journeys::ChannelChoice ChannelBandits::Choose(const journeys::ChannelQuestion& q) const {
-  static const analytics::ChannelBandit kFresh;
+  static const experiments::ChannelBandit kFresh;
   auto it = bandits_.find(StepKey(q.journey, q.step));
-  const analytics::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
+  const experiments::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
   std::mt19937_64 rng(q.seed);
   auto choice = bandit.Choose(q.available, q.default_channel, rng, q.segment);
   if (!choice.ok()) return {q.available.empty() ? q.default_channel : q.available.front(), false};
   return {choice->channel, choice->is_control};
 }
 
-analytics::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
-                                               std::string_view segment) const {
-  analytics::ChannelBandit all;
+experiments::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
+                                                 std::string_view segment) const {
+  experiments::ChannelBandit all;
   auto keys = step_sends_.find(StepKey(journey, step));
   if (keys != step_sends_.end()) {
     for (const std::string& key : keys->second) {

@@ -16,8 +16,8 @@
 #include <unordered_set>
 
 #include "engine/engine_channels.h"
-#include "engine/engine_experiments.h"
 #include "engine/engine_impl.h"
+#include "engine/split_counters.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
 #include "journeys/runtime.h"

@@ -218,6 +218,7 @@ Status JourneyService::Drain(TimeMs now) {
     NoteFailure(Guarded("goal credits",
                         [&] { credited = hooks_.record_goal_credits(goal_profiles); }));
     SP_RETURN_IF_ERROR(credited);
+    NoteFailure(hooks_.update_splits());  // the profiles this round's events moved in a split
     if (idle) return Status::Ok();
   }
   return Status::Internal(
@@ -266,9 +267,17 @@ Result<std::unique_ptr<JourneyService>> JourneyService::Open(store::Store& store
   std::unique_ptr<JourneyService> j(
       new JourneyService(store, profiles, events, delivery, clock, std::move(hooks)));
   SP_RETURN_IF_ERROR(j->Load());
-  JourneyService* raw = j.get();
-  j->thread_ = std::thread([raw] { raw->ThreadLoop(); });
   return j;
+}
+
+Status JourneyService::Start() {
+  {
+    MutexLock lock(mu_);
+    // The split counts, from every stored event (split_counters.h).
+    SP_RETURN_IF_ERROR(hooks_.load_splits());
+  }
+  thread_ = std::thread([this] { ThreadLoop(); });
+  return Status::Ok();
 }
 
 Status JourneyService::Load() {
@@ -325,8 +334,11 @@ Status JourneyService::Load() {
   // process): the merges first, since the events are filed under today's profiles.
   const bool catch_up = !goals_.empty();
   MutexLock queue_lock(queue_mu_);
-  for (identity::MergeRecord& mr : profiles_.MergesAfter(merges_applied_))
+  for (identity::MergeRecord& mr : profiles_.MergesAfter(merges_applied_)) {
+    splits_.Touch(mr.from, true);
+    splits_.Touch(mr.to, true);
     queue_.push_back({{}, std::move(mr), {}});
+  }
   merges_queued_ = profiles_.merge_count();
   if (any_live_ || catch_up) {
     SP_RETURN_IF_ERROR(store_.ScanEvents(cursor_, [&](const Event& e) NO_THREAD_SAFETY_ANALYSIS {
@@ -360,6 +372,8 @@ void JourneyService::OnCommitted(const std::vector<Event>& committed) {
     if (profiles_.merge_count() > merges_queued_) {
       for (identity::MergeRecord& mr : profiles_.MergesAfter(merges_queued_)) {
         merges_queued_ = mr.ordinal;
+        splits_.Touch(mr.from, true);
+        splits_.Touch(mr.to, true);
         queue_.push_back({{}, std::move(mr), {}});
         pushed = true;
       }
@@ -370,6 +384,11 @@ void JourneyService::OnCommitted(const std::vector<Event>& committed) {
       bool wanted = e.type == EventType::kTrack
                         ? interesting_.count(e.event) != 0
                         : e.type == EventType::kIdentify && interested_in_identify_;
+      // A journey system event or an event the journeys or goals react to can move the profile in a
+      // split: the split counts re-read it after this round (split_counters.h).
+      if (e.type == EventType::kTrack && splits_.active() &&
+          (wanted || SplitCounters::CanMove(e.event)))
+        splits_.Touch(profiles_.ProfileOf(e.PrimaryIdentity()));
       if (!wanted) continue;
       queue_.push_back({InputOf(e, profiles_.ProfileOf(e.PrimaryIdentity())), std::nullopt, {}});
       pushed = true;

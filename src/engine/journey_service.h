@@ -34,7 +34,7 @@
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
 #include "engine/channel_bandits.h"
-#include "engine/split_decisions.h"
+#include "engine/split_counters.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
 #include "journeys/runtime.h"
@@ -60,15 +60,21 @@ class JourneyService {
     std::function<journeys::References()> references;
     // Records the goal credits of `profiles` (`Goal Attained`); called with mu() held.
     std::function<Status(const std::unordered_set<uint64_t>& profiles)> record_goal_credits;
+    // Loads the live split counts at open / re-reads the profiles touched since (split_counters.h);
+    // called with mu() held.
+    std::function<Status()> load_splits;
+    std::function<Status()> update_splits;
   };
 
-  // Loads every version of every journey and the durable state, queues what was committed after
-  // the cursor, then starts the journey thread. Every reference outlives the service.
+  // Loads every version of every journey and the durable state and queues what was committed after
+  // the cursor. Every reference outlives the service. Start() begins the work.
   static Result<std::unique_ptr<JourneyService>> Open(store::Store& store,
                                                       const identity::ProfileStore& profiles,
                                                       EventService& events,
                                                       DeliveryService& delivery,
                                                       const Clock& clock, Hooks hooks);
+  // Loads the split counts (the hooks may now reach this service), then starts the journey thread.
+  Status Start() EXCLUDES(mu_);
   // Stops the journey thread.
   ~JourneyService();
 
@@ -105,8 +111,9 @@ class JourneyService {
   const std::map<std::string, goals::JourneyGoal>& goals() const REQUIRES(mu_) { return goals_; }
   // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use.
   ChannelBandits& channels() const REQUIRES(mu_) { return channels_; }
-  // SplitWinner's last evaluation of each split (engine_experiments.h).
-  SplitDecisions& splits() const REQUIRES(mu_) { return splits_; }
+  // The live counts of split steps SplitWinner decides from (split_counters.h). Touch is
+  // thread-safe on its own (the commit thread calls it); everything else needs mu().
+  SplitCounters& splits() const REQUIRES(mu_) { return splits_; }
   // Thread-safe snapshots.
   std::vector<ProfileId> ProfilesIn(const std::string& journey) const EXCLUDES(mu_);
 
@@ -146,7 +153,7 @@ class JourneyService {
   std::map<std::string, goals::JourneyGoal> goals_ GUARDED_BY(mu_);
   std::unordered_set<std::string> goal_events_ GUARDED_BY(mu_);  // names some goal is met by
   mutable ChannelBandits channels_ GUARDED_BY(mu_);
-  mutable SplitDecisions splits_ GUARDED_BY(mu_);
+  mutable SplitCounters splits_;  // GUARDED_BY(mu_) except Touch/active (their own mutex)
   std::function<void(const journeys::InputEvent&)> fault_for_testing_ GUARDED_BY(mu_);
 
   // Input from the commit thread.

@@ -9,6 +9,7 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/signing.h"
+#include "experiments/assignment.h"
 #include "journeys/local_time.h"
 #include "journeys/placeholders.h"
 
@@ -103,13 +104,6 @@ class LazyScope {
   ProfileId profile_;
   std::unique_ptr<ProfileScope> scope_;
 };
-
-uint64_t Hash(std::string_view a, uint64_t profile) {
-  std::string key(a);
-  key.push_back('\0');
-  key.append(reinterpret_cast<const char*>(&profile), sizeof profile);
-  return XXH3_64bits(key.data(), key.size());
-}
 
 std::string Unquote(const std::optional<std::string>& json_text) {
   if (!json_text) return "";
@@ -384,8 +378,7 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   inst.entry = js.entries;
   inst.version = j.status.live_version ? j.status.live_version : j.versions.rbegin()->first;
   inst.entered_at = t;
-  inst.holdout = def->holdout_percent > 0 &&
-                 static_cast<double>(Hash(j.id, p.value()) % 10000) < def->holdout_percent * 100;
+  inst.holdout = experiments::InHoldout(j.id, p, def->holdout_percent);
   if (trigger) {
     inst.entry_event = trigger->name;
     inst.entry_properties = trigger->properties;
@@ -633,16 +626,10 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
         }
         break;
       case StepKind::kSplit: {
-        uint64_t bucket = Hash(c.journey->id + "/" + s.id, c.profile.value()) % 10000;
-        double acc = 0;
-        const SplitVariant* chosen = &s.variants.back();
-        for (const auto& v : s.variants) {
-          acc += v.weight * 100;
-          if (static_cast<double>(bucket) < acc) {
-            chosen = &v;
-            break;
-          }
-        }
+        std::vector<double> percents;
+        for (const auto& v : s.variants) percents.push_back(v.weight);
+        const SplitVariant* chosen = &s.variants[experiments::AssignVariant(
+            c.journey->id + "/" + s.id, c.profile, percents)];
         // A decided experiment sends every new profile to its winner.
         if (auto winner = env_->SplitWinner(c.journey->id, s.id, t)) {
           for (const auto& v : s.variants) {

@@ -1,7 +1,8 @@
 // Store: the durable store of one data folder. Owns the RocksDB database and every kind of record
 // kept in it: events (dedup, arrival order), dead letters, API keys, versioned definitions and
-// static segments. The identity module builds on it (identity::ProfileStore) and adds its own
-// records to the same atomic event write through an AppendHook.
+// static segments. The engine owns the one Store of a data folder; the identity module writes
+// events through it (identity::ProfileStore, which does not own it) and adds its own records to
+// the same atomic event write through an AppendHook.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "analytics/experiment.h"
+#include "experiments/experiment.h"
 
 #include <gtest/gtest.h>
 
@@ -9,76 +9,8 @@
 // N(d; 0, V) (not the closed form the code uses); P(B best) for two variants as
 // ∫ f_B(x)·I_x(a_A, b_A) dx with the regularized incomplete beta function.
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
-
-TEST(ValidateWeights, AcceptsTwoToFourPositiveShares) {
-  EXPECT_TRUE(ValidateWeights({50, 50}).ok());
-  EXPECT_TRUE(ValidateWeights({90, 10}).ok());
-  EXPECT_TRUE(ValidateWeights({0.1, 0.9}).ok());
-  EXPECT_TRUE(ValidateWeights({1, 1, 1}).ok());
-  EXPECT_TRUE(ValidateWeights({5, 5, 80, 10}).ok());
-}
-
-TEST(ValidateWeights, NamesTheFieldAndTheFix) {
-  Status s = ValidateWeights({95, 5}, "steps[2].split.variants");
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("steps[2].split.variants[0].weight"), std::string::npos)
-      << s.message();
-  EXPECT_NE(s.message().find("10% to 90%"), std::string::npos);
-  s = ValidateWeights({50, 0, 50});
-  EXPECT_NE(s.message().find("variants[1].weight"), std::string::npos) << s.message();
-  s = ValidateWeights({1});
-  EXPECT_NE(s.message().find("2 to 4 variants"), std::string::npos) << s.message();
-  EXPECT_FALSE(ValidateWeights({1, 1, 1, 1, 1}).ok());
-}
-
-TEST(AssignVariant, IsStableAcrossCallsAndMatchesTheProfileIdForm) {
-  const std::vector<double> weights = {50, 50};
-  for (int i = 0; i < 100; ++i) {
-    const std::string key = "profile-" + std::to_string(i);
-    EXPECT_EQ(AssignVariant(key, "welcome-subject", weights),
-              AssignVariant(key, "welcome-subject", weights));
-    EXPECT_EQ(AssignVariant(ProfileId{static_cast<uint64_t>(i)}, "exp", weights),
-              AssignVariant(std::to_string(i), "exp", weights));
-  }
-}
-
-// Regression: assignments must never change between releases (a profile would switch variant
-// mid-test). These were produced by this code when it was written; XXH3_64bits is specified
-// bit-for-bit, so they hold on every platform.
-TEST(AssignVariant, PinnedAssignmentsNeverChange) {
-  const std::vector<double> weights = {1, 1, 1, 1};
-  std::string got;
-  for (int i = 0; i < 16; ++i) {
-    got += std::to_string(AssignVariant("user-" + std::to_string(i), "pinned", weights));
-  }
-  EXPECT_EQ(got, "1312203103311231");
-}
-
-TEST(AssignVariant, FollowsTheWeights) {
-  const int n = 100000;
-  std::vector<int> two(2), three(3);
-  for (int i = 0; i < n; ++i) {
-    const std::string key = std::to_string(i);
-    ++two[AssignVariant(key, "ninety-ten", {90, 10})];
-    ++three[AssignVariant(key, "one-two-one", {1, 2, 1})];
-  }
-  // Binomial sd at n = 100,000 is under 0.0016; allow 4 sd.
-  EXPECT_NEAR(two[1] / double(n), 0.10, 0.005);
-  EXPECT_NEAR(three[0] / double(n), 0.25, 0.006);
-  EXPECT_NEAR(three[1] / double(n), 0.50, 0.007);
-}
-
-TEST(AssignVariant, ExperimentsAreIndependent) {
-  const int n = 20000;
-  int same = 0;
-  for (int i = 0; i < n; ++i) {
-    const std::string key = std::to_string(i);
-    same += AssignVariant(key, "first", {1, 1}) == AssignVariant(key, "second", {1, 1});
-  }
-  EXPECT_NEAR(same / double(n), 0.5, 0.02);
-}
 
 TEST(AlwaysValidPValue, MatchesNumericalMixtureIntegral) {  // [MP]
   EXPECT_NEAR(AlwaysValidPValue(1000, 10000, 1300, 10000, 0.02), 3.18544326412e-09, 1e-17);
@@ -203,4 +135,4 @@ TEST(Evaluate, RejectsBadInputNamingTheField) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -1,10 +1,10 @@
-#include "analytics/experiment_money.h"
+#include "experiments/experiment_money.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 const std::map<std::string, double, std::less<>> kCosts = {
@@ -67,4 +67,4 @@ TEST(RevenueByGroup, SumsAndPerProfileFiguresInOrderOfFirstAppearance) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

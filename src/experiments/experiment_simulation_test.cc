@@ -1,4 +1,4 @@
-#include "analytics/experiment_simulation.h"
+#include "experiments/experiment_simulation.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 // 0.02) except fewer Monte Carlo draws for the probability to be best, which the stop rule does
 // not use.
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 ExperimentPolicy SimulationPolicy() {
@@ -70,4 +70,4 @@ TEST(ExperimentSimulation, AbTestFindsTheBetterVariant) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

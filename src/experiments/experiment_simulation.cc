@@ -1,10 +1,10 @@
-#include "analytics/experiment_simulation.h"
+#include "experiments/experiment_simulation.h"
 
 #include <string>
 
-#include "analytics/experiment_sampling.h"
+#include "experiments/experiment_sampling.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 SplitOutcome SimulateSplit(const SplitScenario& scenario, const ExperimentPolicy& policy,
                            std::mt19937_64& rng) {
@@ -31,4 +31,4 @@ SplitOutcome SimulateSplit(const SplitScenario& scenario, const ExperimentPolicy
   return outcome;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

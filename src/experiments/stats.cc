@@ -1,10 +1,10 @@
-#include "analytics/stats.h"
+#include "experiments/stats.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace signpost::analytics::stats {
+namespace signpost::experiments::stats {
 namespace {
 
 // The two-sided critical value for a confidence `level`: z with P(|Z| <= z) = level.
@@ -96,4 +96,4 @@ Interval RelativeLift(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2, double
   return {std::exp(log_ratio - z * se) - 1, std::exp(log_ratio + z * se) - 1};
 }
 
-}  // namespace signpost::analytics::stats
+}  // namespace signpost::experiments::stats

@@ -1,4 +1,4 @@
-#include "analytics/stats.h"
+#include "experiments/stats.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 //         (1 + z²/n)π² - (2p + z²/n)π + p² = 0; Newcombe and Katz from those, as the paper and
 //         Katz et al. (1978, Biometrics 34:469) define them. Kept to 12 significant digits.
 
-namespace signpost::analytics::stats {
+namespace signpost::experiments::stats {
 namespace {
 
 TEST(NormalQuantile, MatchesHighPrecisionValues) {  // [MP]
@@ -102,4 +102,4 @@ TEST(RelativeLift, EmptyGroupKnowsNothing) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics::stats
+}  // namespace signpost::experiments::stats

@@ -1,10 +1,10 @@
-#include "analytics/experiment_lift.h"
+#include "experiments/experiment_lift.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 TEST(HoldoutLift, RatesDifferenceAndRatioWithTheirIntervals) {
@@ -56,4 +56,4 @@ TEST(StepLifts, NamesTheStepThatIsWrong) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

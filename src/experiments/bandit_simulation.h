@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "analytics/bandit.h"
+#include "experiments/bandit.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 struct BanditScenario {
   std::vector<std::string> channels;  // all available to every profile
@@ -35,4 +35,4 @@ struct BanditOutcome {
 
 BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rng);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

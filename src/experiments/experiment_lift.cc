@@ -1,8 +1,8 @@
-#include "analytics/experiment_lift.h"
+#include "experiments/experiment_lift.h"
 
 #include <fmt/format.h>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 double Rate(GroupCounts g) {
@@ -49,4 +49,4 @@ Result<std::vector<Lift>> StepLifts(uint64_t treated_entered, uint64_t holdout_e
   return lifts;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

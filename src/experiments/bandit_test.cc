@@ -1,12 +1,12 @@
-#include "analytics/bandit.h"
+#include "experiments/bandit.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "analytics/bandit_simulation.h"
+#include "experiments/bandit_simulation.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 const std::vector<std::string> kChannels = {"email", "sms", "push"};
@@ -181,4 +181,4 @@ TEST(BanditSimulation, ConvergesToTheBestChannelAndKeepsTheControlShare) {
 }
 
 }  // namespace
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -7,10 +7,10 @@
 #include <optional>
 #include <vector>
 
-#include "analytics/stats.h"
+#include "experiments/stats.h"
 #include "signpost/status.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 // One group of profiles and how many of them converted.
 struct GroupCounts {
@@ -42,4 +42,4 @@ struct StepReached {
 Result<std::vector<Lift>> StepLifts(uint64_t treated_entered, uint64_t holdout_entered,
                                     const std::vector<StepReached>& steps, double level = 0.95);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

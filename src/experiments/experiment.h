@@ -1,8 +1,8 @@
-// Split (A/B/n) experiments: stable assignment of profiles to weighted variants, and the
-// statistics that decide when a test is over — per-variant rates with Wilson intervals, the
-// probability that each variant is best, and an always-valid sequential test (mixture SPRT) that
-// may be looked at after every event without inflating the false-winner rate. Pure functions of
-// counts: no engine, no store, no clock (times are passed in). See README.md "Experiments".
+// Split (A/B/n) experiments: the statistics that decide when a test is over — per-variant rates
+// with Wilson intervals, the probability that each variant is best, and an always-valid sequential
+// test (mixture SPRT) that may be looked at after every event without inflating the false-winner
+// rate. Pure functions of counts: no engine, no store, no clock (times are passed in). Assignment
+// to variants is in assignment.h, the daily looks in split_tally.h. See README.md.
 #pragma once
 
 #include <cstddef>
@@ -12,32 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/stats.h"
+#include "experiments/stats.h"
 #include "signpost/clock.h"
-#include "signpost/ids.h"
 #include "signpost/status.h"
 
-namespace signpost::analytics {
-
-// ---- Assignment ------------------------------------------------------------------------------
-
-// OK when `weights` can split traffic: 2–4 variants, every weight finite and > 0, and with two
-// variants each share (weight / sum) within [10%, 90%]. Otherwise kInvalidArgument naming
-// `<field>[i].weight` (or `<field>` for the count) and the fix. Weights are relative: {1, 1},
-// {50, 50} and {0.5, 0.5} are the same split.
-Status ValidateWeights(const std::vector<double>& weights, const std::string& field = "variants");
-
-// The variant index in [0, weights.size()) for this profile in this experiment: the 64-bit XXH3
-// hash of `experiment_key`, a NUL byte and `profile_key`, taken as a uniform number in [0, 1) and
-// placed on the cumulative weights. Identical on every run and machine; changing the weights moves
-// only the profiles whose number falls in the shifted boundary. `weights` must pass
-// ValidateWeights (an empty list returns 0). Thread-safe.
-size_t AssignVariant(std::string_view profile_key, std::string_view experiment_key,
-                     const std::vector<double>& weights);
-// The same for a store profile id, hashed as its decimal text (so AssignVariant(ProfileId{42},
-// ...) == AssignVariant("42", ...)).
-size_t AssignVariant(ProfileId profile, std::string_view experiment_key,
-                     const std::vector<double>& weights);
+namespace signpost::experiments {
 
 // ---- Evaluation ------------------------------------------------------------------------------
 
@@ -111,4 +90,4 @@ double AlwaysValidPValue(uint64_t control_converted, uint64_t control_entered,
 Result<ExperimentReport> Evaluate(const std::vector<VariantCounts>& variants,
                                   const ExperimentPolicy& policy, TimeMs started, TimeMs now);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -1,10 +1,10 @@
-#include "analytics/bandit_simulation.h"
+#include "experiments/bandit_simulation.h"
 
 #include <algorithm>
 
-#include "analytics/experiment_sampling.h"
+#include "experiments/experiment_sampling.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rng) {
   ChannelBandit bandit(scenario.options);
@@ -53,4 +53,4 @@ BanditOutcome SimulateBandit(const BanditScenario& scenario, std::mt19937_64& rn
   return outcome;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -11,7 +11,7 @@
 
 #include "signpost/status.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 // Messages sent on one channel.
 struct ChannelMessages {
@@ -57,4 +57,4 @@ struct GroupRevenue {
 // counts (with 0), so the per-profile figures are per profile of the group, not per buyer.
 std::vector<GroupRevenue> RevenueByGroup(const std::vector<ProfileRevenue>& profiles);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

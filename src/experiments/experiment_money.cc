@@ -1,11 +1,11 @@
-#include "analytics/experiment_money.h"
+#include "experiments/experiment_money.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <unordered_map>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 // Neumaier's compensated running sum.
@@ -81,4 +81,4 @@ std::vector<GroupRevenue> RevenueByGroup(const std::vector<ProfileRevenue>& prof
   return groups;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/experiment_lift.h"
-#include "analytics/stats.h"
+#include "experiments/experiment_lift.h"
+#include "experiments/stats.h"
 #include "signpost/status.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 struct BanditOptions {
   double control_share = 0.10;  // share of choices sent through the default channel as control
@@ -98,4 +98,4 @@ class ChannelBandit {
   std::map<std::string, Segment, std::less<>> segments_;
 };
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "analytics/experiment.h"
+#include "experiments/experiment.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 struct SplitScenario {
   std::vector<double> true_rates;  // one per variant, the first is the default
@@ -30,4 +30,4 @@ struct SplitOutcome {
 SplitOutcome SimulateSplit(const SplitScenario& scenario, const ExperimentPolicy& policy,
                            std::mt19937_64& rng);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

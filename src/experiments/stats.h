@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace signpost::analytics::stats {
+namespace signpost::experiments::stats {
 
 // A two-sided confidence interval [low, high].
 struct Interval {
@@ -31,4 +31,4 @@ Interval NewcombeDifference(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2,
 // over n+0.5) so the interval stays defined. n1 == 0 or n2 == 0 → {-1, +inf} (nothing known).
 Interval RelativeLift(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2, double level = 0.95);
 
-}  // namespace signpost::analytics::stats
+}  // namespace signpost::experiments::stats

@@ -1,12 +1,12 @@
-#include "analytics/bandit.h"
+#include "experiments/bandit.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "analytics/experiment_sampling.h"
+#include "experiments/experiment_sampling.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 nlohmann::json ArmJson(const ArmCounts& a) {
@@ -161,4 +161,4 @@ Result<ChannelBandit> ChannelBandit::FromJson(const nlohmann::json& json) {
   return bandit;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -1,4 +1,4 @@
-#include "analytics/experiment.h"
+#include "experiments/experiment.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <cmath>
 #include <random>
 
-#include "analytics/experiment_sampling.h"
+#include "experiments/experiment_sampling.h"
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 namespace {
 
 constexpr uint64_t kWarnBelow = 1000;
@@ -175,4 +175,4 @@ Result<ExperimentReport> Evaluate(const std::vector<VariantCounts>& variants,
   return report;
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -1,9 +1,9 @@
-#include "analytics/experiment_sampling.h"
+#include "experiments/experiment_sampling.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 double UniformUnit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
@@ -53,4 +53,4 @@ uint64_t BinomialDraw(uint64_t n, double p, std::mt19937_64& rng) {
   return static_cast<uint64_t>(std::clamp(draw, 0.0, nn));
 }
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments

@@ -6,7 +6,7 @@
 
 #include <random>
 
-namespace signpost::analytics {
+namespace signpost::experiments {
 
 // A uniform double in [0, 1) from the top 53 bits of one draw.
 double UniformUnit(std::mt19937_64& rng);
@@ -21,4 +21,4 @@ double BetaDraw(double a, double b, std::mt19937_64& rng);
 // normal approximation rounded and clamped to [0, n] (fine when n·p(1-p) is in the hundreds).
 uint64_t BinomialDraw(uint64_t n, double p, std::mt19937_64& rng);
 
-}  // namespace signpost::analytics
+}  // namespace signpost::experiments
