@@ -508,8 +508,8 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
     return SplitWinner(m, "onboarding", "ab");
   };
   auto reads = [&m] {
-    std::lock_guard lock(m.journeys->mu);
-    return m.journeys->splits.profile_reads();
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().profile_reads();
   };
   auto evaluations = [&m] {
     MutexLock lock(m.journeys->mu());
@@ -566,7 +566,7 @@ TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludi
     Engine::Impl& m = ImplOf(*engine_);
     std::optional<std::string> live;
     {
-      std::lock_guard lock(m.journeys->mu);
+      MutexLock lock(m.journeys->mu());
       auto w = SplitWinner(m, "onboarding", "ab");
       EXPECT_TRUE(w.ok()) << w.status().ToString();
       if (w.ok()) live = *w;
@@ -688,7 +688,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
   auto timed = [&m](const char* what) {
     const auto start = std::chrono::steady_clock::now();
     {
-      std::lock_guard lock(m.journeys->mu);
+      MutexLock lock(m.journeys->mu());
       EXPECT_TRUE(SplitWinner(m, "onboarding", "ab").ok());
     }
     fmt::print("split decision, {}: {:.3f} ms\n", what,
@@ -702,7 +702,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
   for (int i = 0; i < 10000 && late.size() < 100; ++i)
     if (i % 7 == 0)
       late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
-  const uint64_t reads = m.journeys->splits.profile_reads();
+  const uint64_t reads = m.journeys->splits().profile_reads();
   const auto start_late = std::chrono::steady_clock::now();
   Ingest(std::move(late));
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
@@ -710,7 +710,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
       "ingest and journeys round of 100 late conversions: {:.3f} ms ({} profiles re-read)\n",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_late)
           .count(),
-      m.journeys->splits.profile_reads() - reads);
+      m.journeys->splits().profile_reads() - reads);
   timed("100 late conversions arrived");
   clock_.Set(t0_ + 3 * kDayMs + 2 * kHourMs + kMinuteMs);
   timed("an hour later");

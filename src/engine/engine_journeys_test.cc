@@ -67,7 +67,7 @@ class JourneysEngineTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok());
     std::vector<json> out;
     for (const auto& d : (*r)["dead_letters"])
-      if (d["source"] == kJourneysDeadLetterSource) out.push_back(d);
+      if (d["source"] == engine::kJourneysDeadLetterSource) out.push_back(d);
     return out;
   }
   std::string Metric(const std::string& name) {

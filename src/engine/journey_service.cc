@@ -285,7 +285,7 @@ Status JourneyService::Load() {
   env_ = hooks_.environment();
   journeys::RuntimeOptions ro;
   ro.frequency_cap_per_day = FrequencyCap(store_);
-  const store::JourneyRecords records(&store_.db());
+  store::JourneyRecords records(&store_.db());
   SP_ASSIGN_OR_RETURN(ro.system_id_key, records.GetOrCreateSystemIdKey());
   runtime_ = std::make_unique<journeys::Runtime>(env_.get(), ro);
   // Every version of every journey (people inside old versions finish on them).
