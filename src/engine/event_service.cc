@@ -55,8 +55,9 @@ Result<std::unique_ptr<EventService>> EventService::Open(const EngineOptions& op
 Status EventService::LoadIndex() {
   WriterLock lock(index_mu_);
   merges_applied_ = profiles_.merge_count();
+  analytics::EventIndex* index = &index_;  // the scan's callback runs under this lock
   Status s = store_.ScanEvents(0, [&](const Event& e) {
-    index_.Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
+    index->Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
     return true;
   });
   SP_RETURN_IF_ERROR(s);

@@ -130,7 +130,7 @@ Status JourneyService::HandleEvent(const journeys::InputEvent& e, journeys::Effe
                                    std::string* journey) {
   journey->clear();
   if (fault_for_testing_) {
-    const auto& fault = fault_for_testing_;
+    const std::function<void(const journeys::InputEvent&)> fault = fault_for_testing_;
     SP_RETURN_IF_ERROR(Guarded("handling the event", [&] { fault(e); }));
   }
   return runtime_->TryProcess(e, fx, journey);
