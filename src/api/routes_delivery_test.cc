@@ -15,7 +15,7 @@
 #include "api/server.h"
 #include "base/time.h"
 #include "delivery/test_support.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 
 namespace signpost::api {
 namespace {
@@ -125,7 +125,7 @@ html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
   m.to = "ada@x.test";
   Engine::Impl& impl = ImplOf(*engine_);
   store::Batch batch = impl.store().db().NewBatch();
-  EnqueueMessage(impl, batch, m);
+  impl.delivery->Enqueue(batch, m);
   ASSERT_TRUE(impl.store().db().Write(batch).ok());
   ASSERT_TRUE(engine_->DeliverDue().ok());
   auto mails = smtp.mails();

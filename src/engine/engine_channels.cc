@@ -142,22 +142,21 @@ Status LoadChannelSends(const Engine::Impl& m, const std::vector<ProfileId>& pro
 }
 
 Status EnsureChannelsLoaded(const Engine::Impl& m) {
-  JourneysPart& j = *m.journeys;
-  if (j.channels.loaded) return Status::Ok();
+  if (m.journeys->channels().loaded) return Status::Ok();
   std::set<ProfileId> profiles;
-  for (const std::string& id : j.runtime->JourneyIds()) {
+  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
     SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History("journey", id));
     bool automatic = false;
     for (const auto& v : history) {
-      auto def = j.runtime->Definition(id, v.version);
+      auto def = m.journeys->runtime().Definition(id, v.version);
       automatic = automatic || (def && HasAutoStep(*def));
     }
     if (!automatic) continue;
-    for (ProfileId p : j.runtime->ProfilesIn(id)) profiles.insert(p);
+    for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) profiles.insert(p);
   }
   SP_RETURN_IF_ERROR(
-      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &j.channels));
-  j.channels.loaded = true;
+      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &m.journeys->channels()));
+  m.journeys->channels().loaded = true;
   return Status::Ok();
 }
 

@@ -14,7 +14,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
@@ -209,9 +209,9 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
   // conversion once), before and after a restart, which rebuilds it from the store.
   auto live_counts = [this] {
     Engine::Impl& m = ImplOf(*engine_);
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     EXPECT_TRUE(EnsureChannelsLoaded(m).ok());
-    return m.journeys->channels.Report("cart", "nudge");
+    return m.journeys->channels().Report("cart", "nudge");
   };
   auto same = [&rep](const experiments::BanditReport& b) {
     ASSERT_EQ(b.channels.size(), 3u);

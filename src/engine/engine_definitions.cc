@@ -10,7 +10,7 @@
 #include "base/id_rule.h"
 #include "base/time.h"
 #include "delivery/definitions.h"
-#include "engine/engine_delivery.h"
+#include "engine/definition_records.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "segments/segment_definition.h"
@@ -76,7 +76,7 @@ Status CheckDocument(const Engine::Impl& m, std::string_view kind, std::string_v
     if (it != pending.channels.end()) {
       type = it->second;
     } else {
-      auto channel = LoadChannel(m, def.channel);
+      auto channel = m.delivery->LoadChannel(def.channel);
       if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
       type = channel->type;
     }
@@ -178,11 +178,11 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
     const std::string& kind = kinds[i];
     Result<json> r = Status::Internal("unreachable");
     if (kind == "funnel") r = m.ApplyFunnel(docs[i], note);
-    if (kind == "segment") r = m.ApplySegment(docs[i], note);
-    if (kind == "template") r = m.ApplyTemplate(docs[i], note);
-    if (kind == "channel") r = m.ApplyChannel(docs[i], note);
-    if (kind == "journey") r = m.ApplyJourney(docs[i], note);
-    if (kind == "settings") r = m.ApplySettings(docs[i], note);
+    if (kind == "segment") r = m.segments->Apply(docs[i], note);
+    if (kind == "template") r = m.delivery->ApplyTemplate(docs[i], note);
+    if (kind == "channel") r = m.delivery->ApplyChannel(docs[i], note);
+    if (kind == "journey") r = m.journeys->Apply(docs[i], note);
+    if (kind == "settings") r = m.journeys->ApplySettings(docs[i], note);
     if (!r.ok()) {
       if (failed != nullptr) *failed = i;
       if (docs.size() == 1) return r.status();
@@ -203,12 +203,7 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
 
 Result<json> Engine::Impl::StoreDefinition(std::string_view kind, std::string_view id,
                                            std::string_view text, std::string_view note) {
-  if (id.empty())
-    return Status::InvalidArgument(fmt::format("id: missing; give the {} an `id`", kind));
-  SP_RETURN_IF_ERROR(CheckId("id", id));
-  SP_ASSIGN_OR_RETURN(uint64_t version,
-                      store().definitions().Put(kind, id, text, note, clock->NowMs()));
-  return json{{"kind", kind}, {"id", id}, {"version", version}, {"note", note}};
+  return engine::StoreDefinition(store(), clock->NowMs(), kind, id, text, note);
 }
 
 Result<json> Engine::ListDefinitions(std::string_view kind) const {

@@ -40,25 +40,24 @@ struct JourneySnapshot {
   std::vector<ProfileId> profiles;            // everyone who ever entered
 };
 
-// Caller holds m.journeys->mu.
-Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey) {
-  const JourneysPart& j = *m.journeys;
+Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey)
+    REQUIRES(m.journeys->mu()) {
   const std::string id(journey);
   JourneySnapshot s;
-  s.def = j.runtime->Definition(id, 0);
+  s.def = m.journeys->runtime().Definition(id, 0);
   if (!s.def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
-  for (const auto& [gid, g] : j.goals) {
+  for (const auto& [gid, g] : m.journeys->goals()) {
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
   }
-  s.profiles = j.runtime->ProfilesIn(id);
+  s.profiles = m.journeys->runtime().ProfilesIn(id);
   return s;
 }
 
 Result<JourneySnapshot> Snapshot(const Engine::Impl& m, std::string_view journey) {
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   return SnapshotLocked(m, journey);
 }
 
@@ -468,14 +467,13 @@ Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
 
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
-  JourneysPart& j = *m.journeys;
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      j.runtime->Definition(std::string(journey), 0);
+      m.journeys->runtime().Definition(std::string(journey), 0);
   if (!def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
   if (!SplitStep(*def, step)) return NoSplit(journey, step);
-  return j.splits.Winner(m, journey, def, step);
+  return m.journeys->splits().Winner(m, journey, def, step);
 }
 
 Result<json> Engine::Experiments() const {

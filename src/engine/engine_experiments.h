@@ -64,6 +64,6 @@ Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
 // came or whose counts a late event changed. Never a pass over the journey's audience, except
 // the first time a journey (or a new version of it) is asked about after open.
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
-                                               std::string_view step);
+                                               std::string_view step) REQUIRES(m.journeys->mu());
 
 }  // namespace signpost

@@ -17,7 +17,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
@@ -204,7 +204,7 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto winner = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
   auto running = winner();
@@ -242,7 +242,7 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   EXPECT_TRUE((*r)["variants"][1]["significant"].get<bool>());
   EXPECT_GT((*r)["variants"][1]["prob_best"].get<double>(), 0.99);
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "onboarding", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "B");
@@ -291,7 +291,7 @@ steps:
   EXPECT_EQ((*after)["assign_to"], "A");
   EXPECT_EQ((*after)["decided_at"], "2026-11-05T12:00:00.000Z");
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "timed", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "A");
@@ -504,16 +504,16 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto ask = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
   auto reads = [&m] {
-    std::lock_guard lock(m.journeys->mu);
-    return m.journeys->splits.profile_reads();
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().profile_reads();
   };
   auto evaluations = [&m] {
-    std::lock_guard lock(m.journeys->mu);
-    return m.journeys->splits.evaluations();
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().evaluations();
   };
   // The first assignment was at 01:00 on Nov 1, so the daily looks are at 01:00.
   const TimeMs started = t0_ + kHourMs;
@@ -550,7 +550,7 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
   auto report = engine_->Experiment("onboarding", "ab");
   ASSERT_TRUE(report.ok());
   EXPECT_EQ((*report)["assign_to"], "A");
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   EXPECT_EQ(SplitWinner(m, "onboarding", "mail-a").status().code(), Code::kNotFound);
   EXPECT_EQ(SplitWinner(m, "nope", "ab").status().code(), Code::kNotFound);
 }
@@ -566,7 +566,7 @@ TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludi
     Engine::Impl& m = ImplOf(*engine_);
     std::optional<std::string> live;
     {
-      std::lock_guard lock(m.journeys->mu);
+      MutexLock lock(m.journeys->mu());
       auto w = SplitWinner(m, "onboarding", "ab");
       EXPECT_TRUE(w.ok()) << w.status().ToString();
       if (w.ok()) live = *w;
@@ -662,7 +662,7 @@ steps:
     if (i % 3 == 0 || i % 7 == 0) ++want[variant].second;
   }
   clock_.Set(t0_ + 4 * kHourMs);  // the report counts conversions up to the clock's now
-  ASSERT_TRUE(ImplOf(*engine_).RecordSystemEvents(std::move(tracking)).ok());
+  ASSERT_TRUE(ImplOf(*engine_).events->RecordSystemEvents(std::move(tracking)).ok());
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
   auto r = engine_->Experiment("news", "subject-test");
@@ -688,7 +688,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
   auto timed = [&m](const char* what) {
     const auto start = std::chrono::steady_clock::now();
     {
-      std::lock_guard lock(m.journeys->mu);
+      MutexLock lock(m.journeys->mu());
       EXPECT_TRUE(SplitWinner(m, "onboarding", "ab").ok());
     }
     fmt::print("split decision, {}: {:.3f} ms\n", what,
@@ -702,7 +702,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
   for (int i = 0; i < 10000 && late.size() < 100; ++i)
     if (i % 7 == 0)
       late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
-  const uint64_t reads = m.journeys->splits.profile_reads();
+  const uint64_t reads = m.journeys->splits().profile_reads();
   const auto start_late = std::chrono::steady_clock::now();
   Ingest(std::move(late));
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
@@ -710,7 +710,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
       "ingest and journeys round of 100 late conversions: {:.3f} ms ({} profiles re-read)\n",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_late)
           .count(),
-      m.journeys->splits.profile_reads() - reads);
+      m.journeys->splits().profile_reads() - reads);
   timed("100 late conversions arrived");
   clock_.Set(t0_ + 3 * kDayMs + 2 * kHourMs + kMinuteMs);
   timed("an hour later");

@@ -54,15 +54,12 @@ Result<json> Engine::Replay(const json& request) const {
   ChannelBandits channels;
   if (HasAutoStep(*def)) {
     std::vector<ProfileId> profiles;
-    {
-      std::lock_guard lock(m.journeys->mu);
-      profiles = m.journeys->runtime->ProfilesIn(id);
-    }
+    profiles = m.journeys->ProfilesIn(id);
     SP_RETURN_IF_ERROR(LoadChannelSends(m, profiles, from, &channels));
   }
   auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;
-  options.frequency_cap_per_day = FrequencyCap(m);
+  options.frequency_cap_per_day = FrequencyCap(m.store());
   journeys::Runtime runtime(env.get(), options);
   runtime.AddVersion(def, record->version);
   journeys::Effects fx;

@@ -1,6 +1,8 @@
 // Engine: the live counts of split steps (see split_counters.h).
 #include "engine/split_counters.h"
 
+#include "engine/engine_impl.h"
+
 #include <fmt/format.h>
 
 #include "base/system_events.h"
@@ -11,9 +13,10 @@ namespace signpost {
 
 namespace {
 
-std::vector<goals::JourneyGoal> GoalsOf(const JourneysPart& j) {
+// The caller holds the journeys mutex (every SplitCounters method but Touch runs under it).
+std::vector<goals::JourneyGoal> GoalsOf(const engine::JourneyService& j) NO_THREAD_SAFETY_ANALYSIS {
   std::vector<goals::JourneyGoal> out;
-  for (const auto& [id, g] : j.goals) out.push_back(g);
+  for (const auto& [id, g] : j.goals()) out.push_back(g);
   return out;
 }
 
@@ -47,7 +50,7 @@ uint64_t SplitCounters::evaluations() const {
 }
 
 Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
-                           std::shared_ptr<const journeys::JourneyDefinition> def) {
+                           std::shared_ptr<const journeys::JourneyDefinition> def) NO_THREAD_SAFETY_ANALYSIS {
   active_ = true;  // from now on, touches are kept (those during this load too)
   Journey& j = journeys_[id];
   for (const auto& s : j.splits) dropped_evaluations_ += s.tally.evaluations();
@@ -59,20 +62,20 @@ Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
     for (const auto& v : s.variants) variants.push_back(v.id);
     j.splits.push_back({&s, experiments::SplitTally(std::move(variants), s.split_end), {}, {}});
   }
-  for (ProfileId p : m.journeys->runtime->ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(m, id, j, p));
+  for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(m, id, j, p));
   return Status::Ok();
 }
 
-Status SplitCounters::LoadAll(const Engine::Impl& m) {
-  for (const std::string& id : m.journeys->runtime->JourneyIds()) {
-    auto def = m.journeys->runtime->Definition(id, 0);
+Status SplitCounters::LoadAll(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
+  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
+    auto def = m.journeys->runtime().Definition(id, 0);
     if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(m, id, std::move(def)));
   }
   return Status::Ok();
 }
 
 Status SplitCounters::Rederive(const Engine::Impl& m, const std::string& id, Journey& journey,
-                               ProfileId profile) {
+                               ProfileId profile) NO_THREAD_SAFETY_ANALYSIS {
   std::vector<const journeys::Step*> steps;
   for (const Split& s : journey.splits) steps.push_back(s.step);
   ++profile_reads_;
@@ -93,7 +96,7 @@ Status SplitCounters::Rederive(const Engine::Impl& m, const std::string& id, Jou
   return Status::Ok();
 }
 
-Status SplitCounters::Update(const Engine::Impl& m) {
+Status SplitCounters::Update(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
   std::unordered_map<uint64_t, bool> touched;
   {
     std::lock_guard lock(touched_mu_);
@@ -101,7 +104,7 @@ Status SplitCounters::Update(const Engine::Impl& m) {
   }
   if (journeys_.empty()) return Status::Ok();
   for (const auto& [pid, merged] : touched) {
-    const journeys::ProfileState* st = m.journeys->runtime->State(ProfileId(pid));
+    const journeys::ProfileState* st = m.journeys->runtime().State(ProfileId(pid));
     for (auto& [id, journey] : journeys_) {
       // Only the profiles in the journey (or counted in it, or just merged) can move in it.
       bool in = merged || (st && st->journeys.count(id) != 0);
@@ -114,7 +117,7 @@ Status SplitCounters::Update(const Engine::Impl& m) {
 
 Result<std::optional<std::string>> SplitCounters::Winner(
     const Engine::Impl& m, std::string_view journey,
-    const std::shared_ptr<const journeys::JourneyDefinition>& def, std::string_view step) {
+    const std::shared_ptr<const journeys::JourneyDefinition>& def, std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
   SP_RETURN_IF_ERROR(Update(m));
   auto it = journeys_.find(journey);
   if (it == journeys_.end() || it->second.def != def) {

@@ -30,7 +30,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/engine_impl.h"
+#include "signpost/engine.h"
 #include "experiments/split_tally.h"
 #include "journeys/journey_definition.h"
 

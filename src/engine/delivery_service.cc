@@ -1,7 +1,7 @@
-// Engine: delivery. The durable outbox, the delivery thread, the channel and template definitions,
+// DeliveryService: the durable outbox, the delivery thread, the channel and template definitions,
 // and open and click tracking. The rules (states, retries, tokens, rendering) are in src/delivery;
 // this file wires them to the store, the profiles (consent) and the commit queue (system events).
-#include "engine/engine_delivery.h"
+#include "engine/delivery_service.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,9 +14,10 @@
 #include "delivery/render.h"
 #include "delivery/signing.h"
 #include "delivery/tracking.h"
+#include "engine/definition_records.h"
 #include "identity/traits.h"
 
-namespace signpost {
+namespace signpost::engine {
 
 using nlohmann::json;
 namespace se = system_events;
@@ -38,8 +39,10 @@ delivery::ChannelDef BuiltinFileChannel() {
   return c;
 }
 
-Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("template", id);
+}  // namespace
+
+Result<delivery::TemplateDef> DeliveryService::LoadTemplate(std::string_view id) const {
+  auto record = store_.definitions().Get("template", id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound)
       return Status::NotFound(fmt::format(
@@ -50,6 +53,8 @@ Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_vi
   }
   return delivery::ParseTemplate(record->body);
 }
+
+namespace {
 
 // A system event (track) of `identity` ("user:X" / "anon:X") at `now`.
 Result<Event> SystemEvent(std::string_view identity, std::string_view name, const json& properties,
@@ -77,20 +82,13 @@ json MessageProperties(const delivery::Message& msg) {
           {"channel", msg.channel},        {"key", msg.key}};
 }
 
-Status Record(Engine::Impl& m, const std::string& identity, std::string_view name,
-              const json& props, std::string message_id) {
-  SP_ASSIGN_OR_RETURN(Event e,
-                      SystemEvent(identity, name, props, std::move(message_id), m.clock->NowMs()));
-  std::vector<Event> events;
-  events.push_back(std::move(e));
-  return m.RecordSystemEvents(std::move(events)).status();
-}
 
 // The trait history of the profile of `identity`, sorted (empty when unknown or unreadable).
-std::vector<identity::TraitChange> HistoryOf(const Engine::Impl& m, const std::string& identity) {
-  auto canonical = m.profiles->Resolve(identity);
+std::vector<identity::TraitChange> HistoryOf(const identity::ProfileStore& profiles,
+                                             const std::string& identity) {
+  auto canonical = profiles.Resolve(identity);
   if (!canonical.ok()) return {};
-  auto history = m.profiles->TraitHistory(m.profiles->ProfileOf(*canonical));
+  auto history = profiles.TraitHistory(profiles.ProfileOf(*canonical));
   return history.ok() ? std::move(*history) : std::vector<identity::TraitChange>{};
 }
 
@@ -109,43 +107,45 @@ bool HasConsent(std::vector<identity::TraitChange>& history, const std::string& 
 // fsyncs, it changes no order.
 constexpr size_t kGroup = 512;
 
+}  // namespace
+
 // Channel and template definitions read once per group.
-class DefinitionCache {
+class DeliveryService::DefinitionCache {
  public:
-  explicit DefinitionCache(const Engine::Impl& m) : m_(m) {}
+  explicit DefinitionCache(const DeliveryService& d) : d_(d) {}
   const Result<delivery::ChannelDef>& Channel(const std::string& id) {
     auto it = channels_.find(id);
-    if (it == channels_.end()) it = channels_.emplace(id, LoadChannel(m_, id)).first;
+    if (it == channels_.end()) it = channels_.emplace(id, d_.LoadChannel(id)).first;
     return it->second;
   }
   const Result<delivery::TemplateDef>& Template(const std::string& id) {
     auto it = templates_.find(id);
-    if (it == templates_.end()) it = templates_.emplace(id, LoadTemplate(m_, id)).first;
+    if (it == templates_.end()) it = templates_.emplace(id, d_.LoadTemplate(id)).first;
     return it->second;
   }
 
  private:
-  const Engine::Impl& m_;
+  const DeliveryService& d_;
   std::map<std::string, Result<delivery::ChannelDef>> channels_;
   std::map<std::string, Result<delivery::TemplateDef>> templates_;
 };
 
 // One item of a group: what was sent and how the provider answered.
-struct Attempt {
+struct DeliveryService::Attempt {
   delivery::OutboxItem item;
   TimeMs previous_due = 0;
   delivery::SendOutcome outcome;
 };
 
 // Lines for the file channels, one text per file, and the attempts waiting on each.
-struct FileAppends {
+struct DeliveryService::FileAppends {
   std::map<std::string, std::pair<std::string, std::vector<size_t>>> by_path;
 };
 
 // Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
 // `files` (its outcome is set when the file is written).
-void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
-          FileAppends& files) {
+void DeliveryService::Send(DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
+                           FileAppends& files) const {
   using delivery::SendStatus;
   Attempt& a = group[index];
   const delivery::Message& msg = a.item.message;
@@ -159,13 +159,12 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
     a.outcome = {SendStatus::kPermanent, tmpl.status().message()};
     return;
   }
-  std::vector<identity::TraitChange> history = HistoryOf(m, msg.identity);
+  std::vector<identity::TraitChange> history = HistoryOf(profiles_, msg.identity);
   if (!channel->consent.empty() && !HasConsent(history, channel->consent)) {
     a.outcome = {SendStatus::kPermanent, "no consent"};
     return;
   }
-  delivery::TrackingSetup tracking{m.options.public_url, m.delivery->tracking_secret,
-                                   channel->link_hosts};
+  delivery::TrackingSetup tracking{options_.public_url, tracking_secret_, channel->link_hosts};
   while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
     tracking.public_url.pop_back();
   // Personalization reads the traits as of the message's time (the runtime leaves them out).
@@ -181,7 +180,7 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
     a.outcome = {SendStatus::kPermanent, rendered.status().message()};
     return;
   }
-  const TimeMs now = m.clock->NowMs();
+  const TimeMs now = clock_.NowMs();
   switch (channel->type) {
     case delivery::ChannelType::kSmtp:
       a.outcome = delivery::SendSmtp(*channel, *to_render, *rendered, now);
@@ -190,7 +189,7 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
       a.outcome = delivery::SendWebhook(*channel, *to_render, *rendered);
       return;
     case delivery::ChannelType::kFile: {
-      auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, m.options.data_dir)];
+      auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, options_.data_dir)];
       text += delivery::FileLine(*to_render, *rendered, now);
       waiting.push_back(index);
       return;
@@ -200,11 +199,10 @@ void Send(const Engine::Impl& m, DefinitionCache& defs, std::vector<Attempt>& gr
 }
 
 // Settles the attempts of `group` (see kGroup). Caller holds send_mu.
-Status SettleGroup(Engine::Impl& m, std::vector<Attempt>& group) {
-  DeliveryPart& d = *m.delivery;
+Status DeliveryService::SettleGroup(std::vector<Attempt>& group) {
   std::vector<Event> events;
-  store::Batch batch = m.store().db().NewBatch();
-  const TimeMs now = m.clock->NowMs();
+  store::Batch batch = store_.db().NewBatch();
+  const TimeMs now = clock_.NowMs();
   for (Attempt& a : group) {
     delivery::OutboxItem& item = a.item;
     const delivery::Message& msg = item.message;
@@ -219,8 +217,8 @@ Status SettleGroup(Engine::Impl& m, std::vector<Attempt>& group) {
       events.push_back(std::move(e));
       item.state = delivery::OutboxState::kSent;
     } else if (a.outcome.status == delivery::SendStatus::kTransient &&
-               item.attempts < d.retry.max_attempts) {
-      item.next_attempt_at = now + d.retry.Delay(item.attempts, d.rng);
+               item.attempts < retry_.max_attempts) {
+      item.next_attempt_at = now + retry_.Delay(item.attempts, rng_);
       spdlog::warn("delivery: {} attempt {} failed, retry at {}: {}", msg.key, item.attempts,
                    item.next_attempt_at, a.outcome.error);
     } else {
@@ -239,76 +237,72 @@ Status SettleGroup(Engine::Impl& m, std::vector<Attempt>& group) {
       events.push_back(std::move(e));
       spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
     }
-    d.outbox->Update(batch, item, a.previous_due);
+    outbox_->Update(batch, item, a.previous_due);
   }
-  SP_RETURN_IF_ERROR(m.RecordSystemEvents(std::move(events)).status());
-  return m.store().db().Write(batch);
+  SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(events)).status());
+  return store_.db().Write(batch);
 }
 
 // Attempts every item due now once. Returns the first error (the other groups are still tried).
-Status DeliverPass(Engine::Impl& m) {
-  DeliveryPart& d = *m.delivery;
-  std::lock_guard lock(d.send_mu);
-  SP_ASSIGN_OR_RETURN(auto entries, d.outbox->Due(m.clock->NowMs(), kPassLimit));
+Status DeliveryService::DeliverDue() {
+  MutexLock lock(send_mu_);
+  SP_ASSIGN_OR_RETURN(auto entries, outbox_->Due(clock_.NowMs(), kPassLimit));
   Status first = Status::Ok();
   auto keep = [&first](Status s) {
     if (!s.ok() && first.ok()) first = std::move(s);
   };
-  DefinitionCache defs(m);
-  for (size_t begin = 0; begin < entries.size() && !d.closing; begin += kGroup) {
+  DefinitionCache defs(*this);
+  for (size_t begin = 0; begin < entries.size() && !closing_; begin += kGroup) {
     const size_t end = std::min(entries.size(), begin + kGroup);
     std::vector<Attempt> group;
     group.reserve(end - begin);
     FileAppends files;
-    for (size_t i = begin; i < end && !d.closing; ++i) {
-      auto found = d.outbox->Get(entries[i].key);
+    for (size_t i = begin; i < end && !closing_; ++i) {
+      auto found = outbox_->Get(entries[i].key);
       if (!found.ok()) {
         keep(found.status());
         continue;
       }
       if (!*found || (*found)->state != delivery::OutboxState::kPending) {
-        keep(d.outbox->DropDue(entries[i]));
+        keep(outbox_->DropDue(entries[i]));
         continue;
       }
       group.push_back({std::move(**found), entries[i].due, {}});
-      Send(m, defs, group, group.size() - 1, files);
+      Send(defs, group, group.size() - 1, files);
     }
     for (auto& [path, lines] : files.by_path) {
       delivery::SendOutcome outcome = delivery::AppendLines(path, lines.first);
       for (size_t index : lines.second) group[index].outcome = outcome;
     }
-    keep(SettleGroup(m, group));
+    keep(SettleGroup(group));
   }
   return first;
 }
 
-void DeliveryLoop(Engine::Impl& m) {
-  DeliveryPart& d = *m.delivery;
+void DeliveryService::Loop() {
   while (true) {
     DurationMs wait = kMaxIdleMs;
-    auto next = d.outbox->NextDue();
+    auto next = outbox_->NextDue();
     if (next.ok() && next->has_value())
-      wait = std::clamp<DurationMs>(**next - m.clock->NowMs(), 0, kMaxIdleMs);
+      wait = std::clamp<DurationMs>(**next - clock_.NowMs(), 0, kMaxIdleMs);
     {
-      std::unique_lock lock(d.wake_mu);
-      d.wake_cv.wait_for(lock, std::chrono::milliseconds(wait), [&] { return d.woken || d.stop; });
-      if (d.stop) return;
-      d.woken = false;
+      MutexLock lock(wake_mu_);
+      if (!woken_ && !stop_) wake_cv_.WaitFor(lock, std::chrono::milliseconds(wait));
+      if (stop_) return;
+      woken_ = false;
     }
-    Status s = DeliverPass(m);
+    Status s = DeliverDue();
     if (!s.ok()) {
       spdlog::error("delivery: {}", s.ToString());
-      std::unique_lock lock(d.wake_mu);
-      d.wake_cv.wait_for(lock, std::chrono::milliseconds(kMaxIdleMs), [&] { return d.stop; });
-      if (d.stop) return;
+      MutexLock lock(wake_mu_);
+      if (!stop_) wake_cv_.WaitFor(lock, std::chrono::milliseconds(kMaxIdleMs));
+      if (stop_) return;
     }
   }
 }
 
-}  // namespace
-
-Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("channel", id);
+Result<delivery::ChannelDef> DeliveryService::LoadChannel(std::string_view id) const {
+  auto record = store_.definitions().Get("channel", id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
     if (record.status().code() == Code::kNotFound)
@@ -324,89 +318,88 @@ Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view
 
 // ---- the runtime's calls ---------------------------------------------------------------------
 
-void EnqueueMessage(Engine::Impl& m, store::Batch& batch, const delivery::Message& msg) {
+void DeliveryService::Enqueue(store::Batch& batch, const delivery::Message& msg) {
   if (msg.holdout) {  // holdout members receive nothing (the runtime should not hand these over)
     spdlog::error("delivery: {} belongs to a holdout member; not sent", msg.key);
     return;
   }
-  auto added = m.delivery->outbox->Enqueue(batch, msg, m.clock->NowMs());
+  auto added = outbox_->Enqueue(batch, msg, clock_.NowMs());
   if (!added.ok())
     spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
 }
 
-void NotifyDelivery(Engine::Impl& m) {
-  DeliveryPart& d = *m.delivery;
+void DeliveryService::Notify() {
   {
-    std::lock_guard lock(d.wake_mu);
-    d.woken = true;
+    MutexLock lock(wake_mu_);
+    woken_ = true;
   }
-  d.wake_cv.notify_one();
+  wake_cv_.NotifyOne();
 }
 
-Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id) {
-  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, LoadTemplate(m, id));
+Result<std::string> DeliveryService::TemplateChannel(std::string_view id) const {
+  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, LoadTemplate(id));
   return t.channel;
 }
 
-bool ChannelConfigured(const Engine::Impl& m, std::string_view id) {
-  return id == "file" || m.store().definitions().Get("channel", id).ok();
+bool DeliveryService::ChannelConfigured(std::string_view id) const {
+  return id == "file" || store_.definitions().Get("channel", id).ok();
 }
 
-std::string ChannelConsent(const Engine::Impl& m, std::string_view id) {
-  auto c = LoadChannel(m, id);
+std::string DeliveryService::ChannelConsent(std::string_view id) const {
+  auto c = LoadChannel(id);
   return c.ok() ? c->consent : "";
 }
 
-// engine.h keeps Engine::impl_ private and has no test hook; an explicit instantiation may name a
-// private member, which gives ImplOf its pointer-to-member without changing the public header.
-using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
-ImplMember EngineImplMember();
-template <ImplMember P>
-struct ExposeImpl {
-  friend ImplMember EngineImplMember() { return P; }
-};
-template struct ExposeImpl<&Engine::impl_>;
 
-Engine::Impl& ImplOf(Engine& engine) { return *(engine.*EngineImplMember()); }
 
 // ---- open and close --------------------------------------------------------------------------
 
-Status Engine::Impl::OpenDelivery() {
-  delivery = std::make_unique<DeliveryPart>();
-  delivery->outbox = std::make_unique<delivery::Outbox>(&store().db());
-  SP_ASSIGN_OR_RETURN(delivery->tracking_secret, delivery->outbox->TrackingSecret());
-  delivery->retry.max_attempts = std::max<uint32_t>(1, options.delivery_max_attempts);
-  delivery->retry.base_delay = options.delivery_retry_base_ms;
-  delivery->retry.max_delay = options.delivery_retry_max_ms;
-  if (options.delivery_thread) delivery->thread = std::thread([this] { DeliveryLoop(*this); });
-  return Status::Ok();
+DeliveryService::DeliveryService(const EngineOptions& options, store::Store& store,
+                                 const identity::ProfileStore& profiles, EventService& events,
+                                 const Clock& clock)
+    : options_(options), store_(store), profiles_(profiles), events_(events), clock_(clock) {}
+
+Result<std::unique_ptr<DeliveryService>> DeliveryService::Open(
+    const EngineOptions& options, store::Store& store, const identity::ProfileStore& profiles,
+    EventService& events, const Clock& clock) {
+  std::unique_ptr<DeliveryService> d(new DeliveryService(options, store, profiles, events, clock));
+  d->outbox_ = std::make_unique<delivery::Outbox>(&store.db());
+  SP_ASSIGN_OR_RETURN(d->tracking_secret_, d->outbox_->TrackingSecret());
+  d->retry_.max_attempts = std::max<uint32_t>(1, options.delivery_max_attempts);
+  d->retry_.base_delay = options.delivery_retry_base_ms;
+  d->retry_.max_delay = options.delivery_retry_max_ms;
+  if (options.delivery_thread) {
+    DeliveryService* raw = d.get();
+    d->thread_ = std::thread([raw] { raw->Loop(); });
+  }
+  return d;
 }
 
-void Engine::Impl::CloseDelivery() {
-  if (!delivery || !delivery->thread.joinable()) return;
-  delivery->closing = true;
+DeliveryService::~DeliveryService() {
+  if (!thread_.joinable()) return;
+  closing_ = true;
   {
-    std::lock_guard lock(delivery->wake_mu);
-    delivery->stop = true;
+    MutexLock lock(wake_mu_);
+    stop_ = true;
   }
-  delivery->wake_cv.notify_one();
-  delivery->thread.join();
+  wake_cv_.NotifyOne();
+  thread_.join();
 }
 
 // ---- definitions -----------------------------------------------------------------------------
 
-Result<json> Engine::Impl::ApplyTemplate(std::string_view text, std::string_view note) {
+Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, delivery::ParseTemplate(text));
-  auto channel = LoadChannel(*this, t.channel);
+  auto channel = LoadChannel(t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
   SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
-  return StoreDefinition("template", t.id, text, note);
+  return StoreDefinition(store_, clock_.NowMs(), "template", t.id, text, note);
 }
 
-Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view note) {
+Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
   // A channel whose type changes must still fit every template sent through it.
-  SP_ASSIGN_OR_RETURN(auto templates, store().definitions().List("template"));
+  SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List("template"));
   for (const auto& record : templates) {
     auto t = delivery::ParseTemplate(record.body);
     if (!t.ok() || t->channel != c.id) continue;
@@ -416,41 +409,45 @@ Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view 
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("channel", c.id, text, note));
-  ++channel_generation;  // the journeys' cached consent kinds are stale
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), "channel", c.id, text, note));
+  ++channel_generation_;  // the journeys' cached consent kinds are stale
   return out;
 }
 
 // ---- outbox ----------------------------------------------------------------------------------
 
-Result<json> Engine::Outbox(size_t limit) const {
-  SP_ASSIGN_OR_RETURN(auto items, impl_->delivery->outbox->List(limit));
+Result<json> DeliveryService::Outbox(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(auto items, outbox_->List(limit));
   json out = json::array();
   for (const auto& item : items) out.push_back(item.ToJson());
   return json{{"messages", out}};
 }
 
-Status Engine::DeliverDue() { return DeliverPass(*impl_); }
+
+Status DeliveryService::Record(const std::string& identity, std::string_view name,
+                               const json& props, std::string message_id) {
+  SP_ASSIGN_OR_RETURN(Event e,
+                      SystemEvent(identity, name, props, std::move(message_id), clock_.NowMs()));
+  std::vector<Event> events;
+  events.push_back(std::move(e));
+  return events_.RecordSystemEvents(std::move(events)).status();
+}
 
 // ---- tracking --------------------------------------------------------------------------------
 
-Status Engine::TrackOpen(std::string_view token) {
-  Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c,
-                      delivery::VerifyToken(token, m.delivery->tracking_secret));
+Status DeliveryService::TrackOpen(std::string_view token) {
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
   if (c.click) return Status::InvalidArgument("not a valid tracking token");
   json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version},
                 {se::kPropEntry, c.entry},     {"step", c.step},
                 {"channel", c.channel},        {"key", c.key}};
   // One Opened event per message: a re-fetched pixel is stored once.
-  return Record(m, c.identity, se::kMessageOpened, props,
+  return Record(c.identity, se::kMessageOpened, props,
                 fmt::format("{}{}/opened", se::kSystemMessageIdPrefix, c.key));
 }
 
-Result<std::string> Engine::TrackClick(std::string_view token) {
-  Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c,
-                      delivery::VerifyToken(token, m.delivery->tracking_secret));
+Result<std::string> DeliveryService::TrackClick(std::string_view token) {
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
   if (!c.click) return Status::InvalidArgument("not a valid tracking token");
   json props = {{se::kPropJourney, c.journey},
                 {se::kPropVersion, c.version},
@@ -460,10 +457,10 @@ Result<std::string> Engine::TrackClick(std::string_view token) {
                 {"key", c.key},
                 {"url", c.url}};
   // One Clicked event per (message, link): a second click on the same link is stored once.
-  SP_RETURN_IF_ERROR(Record(m, c.identity, se::kMessageClicked, props,
+  SP_RETURN_IF_ERROR(Record(c.identity, se::kMessageClicked, props,
                             fmt::format("{}{}/clicked/{}", se::kSystemMessageIdPrefix, c.key,
                                         delivery::Hex(delivery::Sha256(c.url)).substr(0, 16))));
   return c.url;
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

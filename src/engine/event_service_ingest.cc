@@ -1,14 +1,14 @@
-// Engine: ingest over HTTP, bulk import, dead letters.
+// EventService: ingest over HTTP, bulk import, dead letters.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
 
-#include "engine/engine_impl.h"
+#include "engine/event_service.h"
 #include "engine/event_json.h"
 #include "ingest/json_scan.h"
 
-namespace signpost {
+namespace signpost::engine {
 
 namespace {
 
@@ -36,32 +36,17 @@ void Accumulate(IngestOutcome& total, IngestOutcome&& part) {
 
 }  // namespace
 
-Status Engine::Impl::KeepRejections(const std::vector<Rejection>& rejections,
-                                    std::string_view source) {
-  if (rejections.empty()) return Status::Ok();
-  rejected += rejections.size();
-  return store().AddDeadLetters(rejections, source, clock->NowMs()).status();
-}
 
-Result<IngestOutcome> Engine::Impl::Submit(ingest::ParsedEvents parsed, std::string_view source) {
-  SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
-  IngestOutcome out;
-  if (!parsed.events.empty()) {
-    SP_ASSIGN_OR_RETURN(out, commits->Submit(std::move(parsed.events)).get());
-  }
-  out.rejections = std::move(parsed.rejections);
-  return out;
-}
 
-Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_view body,
-                                         std::string_view auth_key) {
-  Impl& m = *impl_;
-  auto parsed = ingest::ParseHttpBody(endpoint, body, m.clock->NowMs(), m.limits);
+Result<IngestOutcome> EventService::IngestHttp(
+    std::string_view endpoint, std::string_view body, std::string_view auth_key,
+    const std::function<bool(std::string_view)>& write_key_ok) {
+  auto parsed = ingest::ParseHttpBody(endpoint, body, clock_.NowMs(), limits_);
   // Authenticate before anything is kept: a request without a valid key leaves no trace.
   std::string key(auth_key);
   if (key.empty() && parsed.ok()) key = parsed->write_key;
-  if (!CheckKey(key, "write")) {
-    ++m.unauthenticated;
+  if (key.empty() || !write_key_ok(key)) {
+    ++unauthenticated_;
     return Status::Unauthenticated(
         key.empty() ? "no write key: send it as the HTTP Basic auth username (empty password) or "
                       "as `writeKey` in the body"
@@ -70,7 +55,7 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
   }
   const std::string source = fmt::format("{}{}", kHttpSource, endpoint);
   if (!parsed.ok()) {
-    ++m.refused_requests;
+    ++refused_requests_;
     // Kept as a dead letter too (the start of the body, its size in the reason), so a sender's
     // malformed or oversized requests can be seen and fixed; identical bodies are kept once.
     Rejection whole;
@@ -79,30 +64,23 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
         "{} (the request body was {} bytes{})", parsed.status().message(), body.size(),
         body.size() > ingest::kMaxRejectionRawBytes ? "; its first 64 KiB are kept" : "");
     whole.raw = std::string(body.substr(0, ingest::kMaxRejectionRawBytes));
-    Status kept = m.store().AddDeadLetters({whole}, source, m.clock->NowMs()).status();
+    Status kept = store_.AddDeadLetters({whole}, source, clock_.NowMs()).status();
     if (!kept.ok()) return kept;
     return parsed.status();
   }
-  return m.Submit(std::move(parsed).value(), source);
+  return Submit(std::move(parsed).value(), source);
 }
 
-// The engine's own events (journeys, delivery outcomes, opens and clicks, goals) go straight to the
-// commit queue: they carry the reserved names and "sp:" ids that every outside path refuses
-// (ingest::CompleteEvent), so they must never pass through a parser.
-Result<IngestOutcome> Engine::Impl::RecordSystemEvents(std::vector<Event> events) {
-  if (events.empty()) return IngestOutcome{};
-  return commits->Submit(std::move(events)).get();
-}
 
-Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {
+Result<IngestOutcome> EventService::IngestEvents(std::vector<Event> events) {
   ingest::ParsedEvents parsed;
   parsed.events = std::move(events);
-  return impl_->Submit(std::move(parsed), "api");
+  return Submit(std::move(parsed), "api");
 }
 
-Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat requested,
-                                     const std::function<void(const ImportProgress&)>& progress) {
-  Impl& m = *impl_;
+Result<ImportSummary> EventService::Import(
+    const std::string& path, ImportFormat requested,
+    const std::function<void(const ImportProgress&)>& progress) {
   const auto start = std::chrono::steady_clock::now();
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open the file; check the path and permissions");
@@ -112,9 +90,9 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
   in.seekg(0);
 
   const ImportFormat format = FormatOf(path, requested);
-  const TimeMs received_at = m.clock->NowMs();
-  ingest::NdjsonParser ndjson(received_at, m.limits);
-  ingest::CsvParser csv(received_at, m.limits);
+  const TimeMs received_at = clock_.NowMs();
+  ingest::NdjsonParser ndjson(received_at, limits_);
+  ingest::CsvParser csv(received_at, limits_);
   std::string csv_header;  // prefixed to CSV dead letters so they can be parsed again
   const std::string source =
       fmt::format("{}{}", format == ImportFormat::kCsv ? kCsvSource : kNdjsonSource, path);
@@ -136,20 +114,20 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
         if (r.location.rfind("row", 0) == 0) r.raw = csv_header + "\n" + r.raw;
       }
     }
-    SP_RETURN_IF_ERROR(m.KeepRejections(parsed.rejections, source));
+    SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
     p.rejected += parsed.rejections.size();
     for (auto& r : parsed.rejections) summary.outcome.rejections.push_back(std::move(r));
     SP_RETURN_IF_ERROR(finish_in_flight());
-    if (!parsed.events.empty()) in_flight = m.commits->Submit(std::move(parsed.events));
+    if (!parsed.events.empty()) in_flight = commits_->Submit(std::move(parsed.events));
     parsed = ingest::ParsedEvents();
     // Room for a chunk's events up front (~1 per 200 bytes): no regrowth moving Events around.
-    parsed.events.reserve(m.options.import_chunk_bytes / 200);
+    parsed.events.reserve(options_.import_chunk_bytes / 200);
     return Status::Ok();
   };
 
-  std::string buffer(m.options.import_chunk_bytes, '\0');
+  std::string buffer(options_.import_chunk_bytes, '\0');
   ingest::ParsedEvents parsed;
-  parsed.events.reserve(m.options.import_chunk_bytes / 200);
+  parsed.events.reserve(options_.import_chunk_bytes / 200);
   bool first_chunk = true;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -187,36 +165,20 @@ Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat reque
 
 // ---- dead letters -------------------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
-  SP_ASSIGN_OR_RETURN(auto letters, impl_->store().dead_letters().List(0, limit));
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& d : letters) {
-    out.push_back({{"id", d.id},
-                   {"source", d.source},
-                   {"at", d.at},
-                   {"location", d.rejection.location},
-                   {"field", ingest::ToValidUtf8(d.rejection.field)},
-                   {"reason", ingest::ToValidUtf8(d.rejection.reason)},
-                   // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
-                   {"raw", ingest::ToValidUtf8(d.rejection.raw)}});
-  }
-  return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
-}
 
-Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
-  Impl& m = *impl_;
+Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
   std::vector<store::DeadLetter> letters;
   if (ids.empty()) {
     uint64_t after = 0;
     for (;;) {
-      SP_ASSIGN_OR_RETURN(auto page, m.store().dead_letters().List(after, 1000));
+      SP_ASSIGN_OR_RETURN(auto page, store_.dead_letters().List(after, 1000));
       if (page.empty()) break;
       after = page.back().id;
       for (auto& d : page) letters.push_back(std::move(d));
     }
   } else {
     for (uint64_t id : ids) {
-      SP_ASSIGN_OR_RETURN(auto d, m.store().dead_letters().Get(id));
+      SP_ASSIGN_OR_RETURN(auto d, store_.dead_letters().Get(id));
       letters.push_back(std::move(d));
     }
   }
@@ -234,7 +196,7 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
       const bool item = endpoint == "batch" && d.rejection.location != "body";
       auto r = ingest::ParseHttpBody(
           endpoint, item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw, now,
-          m.limits);
+          limits_);
       if (!r.ok()) {  // still refused as a whole: it stays, with today's reason
         Rejection still = d.rejection;
         still.reason = r.status().message();
@@ -243,11 +205,11 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
       }
       parsed = std::move(r).value();
     } else if (src.rfind(kCsvSource, 0) == 0) {
-      ingest::CsvParser csv(now, m.limits);
+      ingest::CsvParser csv(now, limits_);
       csv.Feed(d.rejection.raw, parsed);
       csv.Finish(parsed);
     } else {
-      ingest::NdjsonParser ndjson(now, m.limits);
+      ingest::NdjsonParser ndjson(now, limits_);
       ndjson.Feed(d.rejection.raw, parsed);
       ndjson.Finish(parsed);
     }
@@ -257,12 +219,12 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
       total.rejections.push_back(std::move(still));
       continue;
     }
-    SP_ASSIGN_OR_RETURN(IngestOutcome o, m.commits->Submit(std::move(parsed.events)).get());
+    SP_ASSIGN_OR_RETURN(IngestOutcome o, commits_->Submit(std::move(parsed.events)).get());
     Accumulate(total, std::move(o));
     fixed.push_back(d.id);
   }
-  if (!fixed.empty()) SP_RETURN_IF_ERROR(m.store().dead_letters().Delete(fixed).status());
+  if (!fixed.empty()) SP_RETURN_IF_ERROR(store_.dead_letters().Delete(fixed).status());
   return total;
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

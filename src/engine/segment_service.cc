@@ -1,6 +1,6 @@
-// Engine: segments. Static lists (saved funnel people, imported ids) and rule segments
+// SegmentService: static lists (saved funnel people, imported ids) and rule segments
 // (`kind: segment` definitions, evaluated on demand as of a time; see src/segments/README.md).
-#include "engine/engine_segments.h"
+#include "engine/segment_service.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -15,19 +15,27 @@
 
 #include "base/id_rule.h"
 #include "base/time.h"
+#include "engine/definition_records.h"
 
-namespace signpost {
+namespace signpost::engine {
 
 using nlohmann::json;
 
 namespace {
 
+json TriggersJson(const segments::Triggers& t) {
+  return {{"events", t.events}, {"traits", t.traits}, {"time", t.time}, {"static", t.is_static}};
+}
+
+}  // namespace
+
 // ProfileFacts over the store: one profile's events (grouped by name) and trait history, each
 // read once on first use; static lists read once per name.
-class StoreProfileFacts final : public segments::ProfileFacts {
+class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
  public:
-  StoreProfileFacts(const Engine::Impl& m, ProfileId profile)
-      : m_(m), identities_(m.profiles->IdentitiesOf(profile)) {}
+  StoreProfileFacts(const store::Store& store, const identity::ProfileStore& profiles,
+                    ProfileId profile)
+      : store_(store), profiles_(profiles), identities_(profiles.IdentitiesOf(profile)) {}
 
   std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
     if (!traits_loaded_) LoadTraits();
@@ -60,7 +68,7 @@ class StoreProfileFacts final : public segments::ProfileFacts {
     std::string key(name);
     if (auto it = statics_.find(key); it != statics_.end()) return it->second;
     bool in = false;
-    auto seg = m_.store().segments().Get(name);
+    auto seg = store_.segments().Get(name);
     if (seg.ok()) {
       for (const auto& id : seg->identities) {
         if (std::binary_search(identities_.begin(), identities_.end(), id)) in = true;
@@ -83,7 +91,7 @@ class StoreProfileFacts final : public segments::ProfileFacts {
   void LoadEvents() const {
     events_loaded_ = true;
     if (identities_.empty()) return;
-    auto events = m_.store().EventsOf(identities_, 0);  // by (timestamp, seq)
+    auto events = store_.EventsOf(identities_, 0);  // by (timestamp, seq)
     if (!events.ok()) {
       events_error_ = events.status();
       return;
@@ -97,7 +105,7 @@ class StoreProfileFacts final : public segments::ProfileFacts {
   void LoadTraits() const {
     traits_loaded_ = true;
     if (identities_.empty()) return;
-    auto view = m_.profiles->GetProfile(identities_.front());
+    auto view = profiles_.GetProfile(identities_.front());
     if (!view.ok()) {
       // TraitAt has no error channel: the profile reads as having no traits.
       spdlog::warn("segments: traits of {} unreadable: {}", identities_.front(),
@@ -109,7 +117,8 @@ class StoreProfileFacts final : public segments::ProfileFacts {
     }
   }
 
-  const Engine::Impl& m_;
+  const store::Store& store_;
+  const identity::ProfileStore& profiles_;
   const std::vector<std::string> identities_;  // sorted
   mutable bool events_loaded_ = false, traits_loaded_ = false;
   mutable Status events_error_;
@@ -118,22 +127,31 @@ class StoreProfileFacts final : public segments::ProfileFacts {
   mutable std::unordered_map<std::string, bool> statics_;
 };
 
-bool StaticExists(const Engine::Impl& m, std::string_view name) {
-  return m.store().segments().Get(name).ok();
+SegmentService::SegmentService(store::Store& store, const identity::ProfileStore& profiles,
+                               const EventService& events, const Clock& clock)
+    : store_(store),
+      profiles_(profiles),
+      events_(events),
+      clock_(clock),
+      catalog_([this](std::string_view name) { return StaticExists(name); }) {}
+
+bool SegmentService::StaticExists(std::string_view name) const {
+  return store_.segments().Get(name).ok();
 }
 
 // Every profile with at least one event: from the index when loaded, else by scanning the events.
-Result<std::vector<ProfileId>> AllProfiles(const Engine::Impl& m) {
+Result<std::vector<ProfileId>> SegmentService::AllProfiles() const {
   std::vector<ProfileId> out;
-  if (m.index_loaded) {
-    std::shared_lock lock(m.index_mu);
-    analytics::ViewScratch scratch;
-    for (uint32_t slot = 0; slot < m.index.SlotCount(); ++slot) {
-      if (m.index.View(slot, &scratch).size > 0) out.push_back(m.index.SlotProfile(slot));
-    }
+  if (events_.index_loaded()) {
+    events_.ReadIndex([&](const analytics::EventIndex& index, const analytics::PropertySource*) {
+      analytics::ViewScratch scratch;
+      for (uint32_t slot = 0; slot < index.SlotCount(); ++slot) {
+        if (index.View(slot, &scratch).size > 0) out.push_back(index.SlotProfile(slot));
+      }
+    });
   } else {
-    SP_RETURN_IF_ERROR(m.store().ScanEvents(0, [&](const Event& e) {
-      ProfileId p = m.profiles->ProfileOfEvent(e);
+    SP_RETURN_IF_ERROR(store_.ScanEvents(0, [&](const Event& e) {
+      ProfileId p = profiles_.ProfileOfEvent(e);
       if (p.value() != 0) out.push_back(p);
       return true;
     }));
@@ -144,57 +162,66 @@ Result<std::vector<ProfileId>> AllProfiles(const Engine::Impl& m) {
 }
 
 // The profiles in rule segment `name` at `at`, sorted.
-Result<std::vector<ProfileId>> RuleMembers(const Engine::Impl& m, std::string_view name,
-                                           TimeMs at) {
-  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles(m));
+Result<std::vector<ProfileId>> SegmentService::RuleMembers(std::string_view name,
+                                                           TimeMs at) const {
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles());
   std::vector<ProfileId> out;
   for (ProfileId p : all) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(m, name, p, at));
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, p, at));
     if (in) out.push_back(p);
   }
   return out;
 }
 
-json TriggersJson(const segments::Triggers& t) {
-  return {{"events", t.events}, {"traits", t.traits}, {"time", t.time}, {"static", t.is_static}};
+bool SegmentService::Exists(std::string_view name) const {
+  return catalog_.IsRule(name) || StaticExists(name);
 }
 
-}  // namespace
-
-bool SegmentExists(const Engine::Impl& m, std::string_view name) {
-  return m.segments->catalog.IsRule(name) || StaticExists(m, name);
+std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
+  return std::make_unique<StoreProfileFacts>(store_, profiles_, profile);
 }
 
-std::unique_ptr<segments::ProfileFacts> FactsOf(const Engine::Impl& m, ProfileId profile) {
-  return std::make_unique<StoreProfileFacts>(m, profile);
-}
-
-Result<bool> InSegment(const Engine::Impl& m, std::string_view name,
-                       const segments::ProfileFacts& facts, TimeMs at) {
-  if (m.segments->catalog.IsRule(name)) return m.segments->catalog.IsMember(name, facts, at);
+Result<bool> SegmentService::InSegment(std::string_view name, const segments::ProfileFacts& facts,
+                                       TimeMs at) const {
+  if (catalog_.IsRule(name)) return catalog_.IsMember(name, facts, at);
   if (facts.InStaticSegment(name)) return true;
-  if (StaticExists(m, name)) return false;
+  if (StaticExists(name)) return false;
   return Status::NotFound(
       fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
 }
 
-Result<bool> InSegment(const Engine::Impl& m, std::string_view name, ProfileId profile, TimeMs at) {
-  StoreProfileFacts facts(m, profile);
-  return InSegment(m, name, facts, at);
+Result<bool> SegmentService::InSegment(std::string_view name, ProfileId profile,
+                                       TimeMs at) const {
+  StoreProfileFacts facts(store_, profiles_, profile);
+  return InSegment(name, facts, at);
 }
 
-segments::Triggers SegmentTriggers(const Engine::Impl& m, std::string_view name) {
-  if (m.segments->catalog.IsRule(name)) return m.segments->catalog.TriggersOf(name);
+segments::Triggers SegmentService::TriggersOf(std::string_view name) const {
+  if (catalog_.IsRule(name)) return catalog_.TriggersOf(name);
   segments::Triggers t;
-  t.is_static = StaticExists(m, name);
+  t.is_static = StaticExists(name);
   return t;
 }
 
-Status Engine::Impl::OpenSegments() {
-  const Impl* self = this;
-  segments = std::make_unique<SegmentsPart>(
-      [self](std::string_view name) { return StaticExists(*self, name); });
-  SP_ASSIGN_OR_RETURN(auto records, store().definitions().List("segment"));
+void SegmentService::SetChangeObserver(ChangeObserver observer) {
+  MutexLock lock(observer_mu_);
+  observer_ = std::move(observer);
+}
+
+void SegmentService::Changed(std::string_view segment) {
+  ChangeObserver observer;
+  {
+    MutexLock lock(observer_mu_);
+    observer = observer_;
+  }
+  if (observer) observer(segment);
+}
+
+Result<std::unique_ptr<SegmentService>> SegmentService::Open(
+    store::Store& store, const identity::ProfileStore& profiles, const EventService& events,
+    const Clock& clock) {
+  std::unique_ptr<SegmentService> service(new SegmentService(store, profiles, events, clock));
+  SP_ASSIGN_OR_RETURN(auto records, store.definitions().List("segment"));
   std::vector<segments::SegmentDefinition> defs;
   for (const auto& r : records) {
     auto def = segments::ParseSegmentDefinition(r.body);
@@ -206,13 +233,13 @@ Status Engine::Impl::OpenSegments() {
     def->version = r.version;
     defs.push_back(std::move(def).value());
   }
-  segments->catalog.Load(std::move(defs));
-  return Status::Ok();
+  service->catalog_.Load(std::move(defs));
+  return service;
 }
 
-Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view note) {
+Result<json> SegmentService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(segments::SegmentDefinition def, segments::ParseSegmentDefinition(text));
-  if (StaticExists(*this, def.id)) {
+  if (StaticExists(def.id)) {
     return Status::InvalidArgument(fmt::format(
         "id: '{}' is already a static segment (a saved list); give the rule segment another id",
         def.id));
@@ -221,25 +248,37 @@ Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view 
   json out;
   {
     // Check, store and add as one step, so two applies cannot together make a cycle.
-    std::lock_guard lock(segments->apply_mu);
-    SP_RETURN_IF_ERROR(segments->catalog.Check(def));
-    SP_ASSIGN_OR_RETURN(out,
-                        StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
+    MutexLock lock(apply_mu_);
+    SP_RETURN_IF_ERROR(catalog_.Check(def));
+    SP_ASSIGN_OR_RETURN(out, StoreDefinition(store_, clock_.NowMs(), "segment", def.id, text,
+                                             note.empty() ? def.note : note));
     def.version = out["version"].get<uint64_t>();
     out["name"] = def.name;
-    SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
+    SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));
   }
-  OnSegmentChanged(id);
+  Changed(id);
   return out;
 }
 
-Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view name) const {
-  if (segments->catalog.IsRule(name)) return RuleMembers(*this, name, clock->NowMs());
-  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store().segments().Get(name));
+Result<uint64_t> SegmentService::SaveList(std::string_view name,
+                                          const std::vector<std::string>& identities,
+                                          std::string_view note) {
+  uint64_t version = 0;
+  {
+    MutexLock lock(apply_mu_);
+    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, note, clock_.NowMs()));
+  }
+  Changed(name);
+  return version;
+}
+
+Result<std::vector<ProfileId>> SegmentService::Members(std::string_view name) const {
+  if (catalog_.IsRule(name)) return RuleMembers(name, clock_.NowMs());
+  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store_.segments().Get(name));
   std::vector<ProfileId> out;
   out.reserve(seg.identities.size());
   for (const auto& identity : seg.identities) {
-    ProfileId p = profiles->ProfileOf(identity);
+    ProfileId p = profiles_.ProfileOf(identity);
     if (p.value() != 0) out.push_back(p);
   }
   std::sort(out.begin(), out.end());
@@ -247,25 +286,24 @@ Result<std::vector<ProfileId>> Engine::Impl::SegmentMembers(std::string_view nam
   return out;
 }
 
-Result<json> Engine::ListSegments() const {
-  const Impl& m = *impl_;
+Result<json> SegmentService::List() const {
   std::map<std::string, json> by_name;
-  SP_ASSIGN_OR_RETURN(auto statics, m.store().segments().List());
+  SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
   for (const auto& s : statics) {
     by_name[s.name] = {{"name", s.name},       {"type", "static"},
                        {"version", s.version}, {"members", s.identities.size()},
                        {"note", s.note},       {"at", FormatIso8601(s.at)}};
   }
-  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("segment"));
+  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List("segment"));
   for (const auto& r : records) {
-    auto def = m.segments->catalog.Get(r.id);
+    auto def = catalog_.Get(r.id);
     if (def == nullptr) continue;
     by_name[r.id] = {{"name", r.id},
                      {"type", "rule"},
                      {"title", def->name},
                      {"version", def->version},
                      {"rule", segments::RuleJson(def->rule)},
-                     {"triggers", TriggersJson(SegmentTriggers(m, r.id))},
+                     {"triggers", TriggersJson(TriggersOf(r.id))},
                      {"note", r.note},
                      {"at", FormatIso8601(r.at)}};
   }
@@ -274,15 +312,14 @@ Result<json> Engine::ListSegments() const {
   return json{{"segments", out}};
 }
 
-Result<json> Engine::Segment(std::string_view name) const {
-  const Impl& m = *impl_;
-  if (auto def = m.segments->catalog.Get(name)) {
-    const TimeMs now = m.clock->NowMs();
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(m, name, now));
+Result<json> SegmentService::Get(std::string_view name) const {
+  if (auto def = catalog_.Get(name)) {
+    const TimeMs now = clock_.NowMs();
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(name, now));
     json people = json::array();
     std::vector<std::string> identities;
     for (ProfileId p : members) {
-      std::vector<std::string> ids = m.profiles->IdentitiesOf(p);
+      std::vector<std::string> ids = profiles_.IdentitiesOf(p);
       identities.insert(identities.end(), ids.begin(), ids.end());
       people.push_back({{"profile", p.value()}, {"identities", ids}});
     }
@@ -297,7 +334,7 @@ Result<json> Engine::Segment(std::string_view name) const {
                 {"members", people},
                 {"identities", identities}};
   }
-  auto s = m.store().segments().Get(name);
+  auto s = store_.segments().Get(name);
   if (!s.ok()) {
     if (s.status().code() != Code::kNotFound) return s.status();
     return Status::NotFound(
@@ -312,9 +349,8 @@ Result<json> Engine::Segment(std::string_view name) const {
               {"identities", s->identities}};
 }
 
-Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std::string>& ids,
-                                   std::string_view note, bool add) {
-  Impl& m = *impl_;
+Result<json> SegmentService::Import(std::string_view name, const std::vector<std::string>& ids,
+                                    std::string_view note, bool add) {
   SP_RETURN_IF_ERROR(CheckId("name", name));
   std::vector<std::string> identities, unknown;
   std::unordered_set<std::string> seen;
@@ -333,7 +369,7 @@ Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std:
           "ids[{}]: contains a control character; give one id per line (user:ID, anon:ID or a "
           "userId)",
           i));
-    auto resolved = m.profiles->Resolve(id);
+    auto resolved = profiles_.Resolve(id);
     std::string identity = resolved.ok() ? *resolved
                            : prefixed    ? std::string(id)
                                          : "user:" + std::string(id);
@@ -351,14 +387,14 @@ Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std:
   uint64_t version = 0;
   {
     // Checked and stored as one step, so a rule segment of the same name cannot appear between.
-    std::lock_guard lock(m.segments->apply_mu);
-    if (m.segments->catalog.IsRule(name))
+    MutexLock lock(apply_mu_);
+    if (catalog_.IsRule(name))
       return Status::InvalidArgument(fmt::format(
           "segment '{}' is a rule segment (`kind: segment`), whose members follow its rule; import "
           "the list under another name",
           name));
     if (add) {
-      auto current = m.store().segments().Get(name);
+      auto current = store_.segments().Get(name);
       if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
       if (current.ok()) {
         std::vector<std::string> merged = current->identities;
@@ -369,10 +405,9 @@ Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std:
         identities = std::move(merged);
       }
     }
-    SP_ASSIGN_OR_RETURN(version,
-                        m.store().segments().Put(name, identities, text, m.clock->NowMs()));
+    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, text, clock_.NowMs()));
   }
-  m.OnSegmentChanged(name);
+  Changed(name);
   const size_t unknown_count = unknown.size();
   if (unknown.size() > 100) unknown.resize(100);
   return json{{"segment", name},
@@ -386,19 +421,18 @@ Result<json> Engine::ImportSegment(std::string_view name, const std::vector<std:
               {"note", text}};
 }
 
-Result<json> Engine::SegmentsOf(std::string_view profile) const {
-  const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(std::string identity, m.profiles->Resolve(profile));
-  const ProfileId id = m.profiles->ProfileOf(identity);
-  const TimeMs now = m.clock->NowMs();
-  StoreProfileFacts facts(m, id);
+Result<json> SegmentService::SegmentsOf(std::string_view profile) const {
+  SP_ASSIGN_OR_RETURN(std::string identity, profiles_.Resolve(profile));
+  const ProfileId id = profiles_.ProfileOf(identity);
+  const TimeMs now = clock_.NowMs();
+  StoreProfileFacts facts(store_, profiles_, id);
   std::set<std::string> names;
-  for (const auto& def : m.segments->catalog.List()) names.insert(def->id);
-  SP_ASSIGN_OR_RETURN(auto statics, m.store().segments().List());
+  for (const auto& def : catalog_.List()) names.insert(def->id);
+  SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
   for (const auto& s : statics) names.insert(s.name);
   std::vector<std::string> in_segments;
   for (const auto& name : names) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(m, name, facts, now));
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, now));
     if (in) in_segments.push_back(name);
   }
   return json{{"profile", id.value()},
@@ -407,4 +441,4 @@ Result<json> Engine::SegmentsOf(std::string_view profile) const {
               {"segments", in_segments}};
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

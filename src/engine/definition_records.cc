@@ -1,0 +1,19 @@
+#include "engine/definition_records.h"
+
+#include <fmt/format.h>
+
+#include "base/id_rule.h"
+
+namespace signpost::engine {
+
+Result<nlohmann::json> StoreDefinition(store::Store& store, TimeMs now, std::string_view kind,
+                                       std::string_view id, std::string_view text,
+                                       std::string_view note) {
+  if (id.empty())
+    return Status::InvalidArgument(fmt::format("id: missing; give the {} an `id`", kind));
+  SP_RETURN_IF_ERROR(CheckId("id", id));
+  SP_ASSIGN_OR_RETURN(uint64_t version, store.definitions().Put(kind, id, text, note, now));
+  return nlohmann::json{{"kind", kind}, {"id", id}, {"version", version}, {"note", note}};
+}
+
+}  // namespace signpost::engine
