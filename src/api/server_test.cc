@@ -125,7 +125,10 @@ class ServerTest : public ::testing::Test {
     server_ = std::make_unique<Server>(*engine_, so);
     ASSERT_TRUE(server_->Bind().ok());
     port_ = server_->port();
-    serving_ = std::thread([this] { (void)server_->Run(); });
+    serving_ = std::thread([this] {
+      Status s = server_->Run();
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    });
   }
   void TearDown() override {
     if (server_) {

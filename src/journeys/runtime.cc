@@ -971,7 +971,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
     }
     if (starting) {
       // An unreadable segment (deleted since validation) enters nobody; the journey runs on.
-      (void)EnterMembers(*starting, start_at, fx);
+      EnterMembers(*starting, start_at, fx).IgnoreError();
       continue;
     }
     if (!ending) return;

@@ -7,7 +7,7 @@ Store::Store(std::unique_ptr<Db> db)
 
 Store::~Store() {
   std::lock_guard lock(append_mu_);
-  if (events_) (void)events_->WriteIndex();  // on failure the next open re-indexes
+  if (events_) events_->WriteIndex().IgnoreError();  // on failure the next open re-indexes
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
