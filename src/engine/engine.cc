@@ -200,7 +200,7 @@ std::string Engine::MetricsText() const {
       }
     }
     for (const auto& [id, st] : statuses) {
-      live += st.state == "live" ? 1 : 0;
+      live += st.state == journeys::Lifecycle::kLive ? 1 : 0;
       in_progress += st.in_progress;
     }
     metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);

@@ -146,7 +146,8 @@ Status EnsureChannelsLoaded(const Engine::Impl& m) {
   if (j.channels.loaded) return Status::Ok();
   std::set<ProfileId> profiles;
   for (const std::string& id : j.runtime->JourneyIds()) {
-    SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History("journey", id));
+    SP_ASSIGN_OR_RETURN(auto history,
+                        m.store().definitions().History(store::DefinitionKind::kJourney, id));
     bool automatic = false;
     for (const auto& v : history) {
       auto def = j.runtime->Definition(id, v.version);

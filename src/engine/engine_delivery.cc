@@ -39,7 +39,7 @@ delivery::ChannelDef BuiltinFileChannel() {
 }
 
 Result<delivery::TemplateDef> LoadTemplate(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("template", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kTemplate, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound)
       return Status::NotFound(fmt::format(
@@ -308,7 +308,7 @@ void DeliveryLoop(Engine::Impl& m) {
 }  // namespace
 
 Result<delivery::ChannelDef> LoadChannel(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("channel", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kChannel, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
     if (record.status().code() == Code::kNotFound)
@@ -349,7 +349,7 @@ Result<std::string> TemplateChannel(const Engine::Impl& m, std::string_view id) 
 }
 
 bool ChannelConfigured(const Engine::Impl& m, std::string_view id) {
-  return id == "file" || m.store().definitions().Get("channel", id).ok();
+  return id == "file" || m.store().definitions().Get(store::DefinitionKind::kChannel, id).ok();
 }
 
 std::string ChannelConsent(const Engine::Impl& m, std::string_view id) {
@@ -400,13 +400,13 @@ Result<json> Engine::Impl::ApplyTemplate(std::string_view text, std::string_view
   auto channel = LoadChannel(*this, t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
   SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
-  return StoreDefinition("template", t.id, text, note);
+  return StoreDefinition(store::DefinitionKind::kTemplate, t.id, text, note);
 }
 
 Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
   // A channel whose type changes must still fit every template sent through it.
-  SP_ASSIGN_OR_RETURN(auto templates, store().definitions().List("template"));
+  SP_ASSIGN_OR_RETURN(auto templates, store().definitions().List(store::DefinitionKind::kTemplate));
   for (const auto& record : templates) {
     auto t = delivery::ParseTemplate(record.body);
     if (!t.ok() || t->channel != c.id) continue;
@@ -416,7 +416,7 @@ Result<json> Engine::Impl::ApplyChannel(std::string_view text, std::string_view 
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("channel", c.id, text, note));
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store::DefinitionKind::kChannel, c.id, text, note));
   ++channel_generation;  // the journeys' cached consent kinds are stale
   return out;
 }

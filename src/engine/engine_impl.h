@@ -101,7 +101,7 @@ struct Engine::Impl {
   Result<nlohmann::json> ApplyJourney(std::string_view text, std::string_view note);   // journeys
   Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note);  // journeys
   // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
-  Result<nlohmann::json> StoreDefinition(std::string_view kind, std::string_view id,
+  Result<nlohmann::json> StoreDefinition(store::DefinitionKind kind, std::string_view id,
                                          std::string_view text, std::string_view note);
   // Records system events (src/base/system_events.h) through the commit queue; durable on return.
   // Must not be called from the commit thread.

@@ -215,7 +215,7 @@ void RefreshFilter(JourneysPart& j) {
   bool any_live = false;
   for (const auto& id : j.runtime->JourneyIds()) {
     const journeys::JourneyStatus* st = j.runtime->StatusOf(id);
-    any_live = any_live || (st && st->state == "live");
+    any_live = any_live || (st && st->state == journeys::Lifecycle::kLive);
   }
   for (const auto& name : j.goal_events) names.insert(name);
   std::lock_guard lock(j.queue_mu);
@@ -265,7 +265,7 @@ journeys::References JourneyReferences(const Engine::Impl& m) {
         "no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
   };
   r.funnel = [&m](std::string_view f) -> std::string {
-    return m.store().definitions().Get("funnel", f).ok()
+    return m.store().definitions().Get(store::DefinitionKind::kFunnel, f).ok()
                ? ""
                : fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", f);
   };
@@ -303,7 +303,7 @@ Result<std::string> SystemIdKey(Engine::Impl& m) {
 
 // The global frequency cap (messages per profile per day; 0 = none) from `kind: settings`.
 int FrequencyCap(const Engine::Impl& m) {
-  auto s = m.store().definitions().Get("settings", "global");
+  auto s = m.store().definitions().Get(store::DefinitionKind::kSettings, "global");
   if (!s.ok()) return 0;
   json j = json::parse(s->body, nullptr, false);
   if (!j.is_object() || !j.contains("frequency_cap")) return 0;
@@ -516,10 +516,11 @@ Status Engine::Impl::OpenJourneys() {
   SP_ASSIGN_OR_RETURN(ro.system_id_key, SystemIdKey(*this));
   j.runtime = std::make_unique<journeys::Runtime>(j.env.get(), ro);
   // Every version of every journey (people inside old versions finish on them).
-  SP_ASSIGN_OR_RETURN(auto latest, store().definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto latest, store().definitions().List(store::DefinitionKind::kJourney));
   auto refs = journeys::References{};  // stored definitions were validated when applied
   for (const auto& rec : latest) {
-    SP_ASSIGN_OR_RETURN(auto history, store().definitions().History("journey", rec.id));
+    SP_ASSIGN_OR_RETURN(auto history,
+                        store().definitions().History(store::DefinitionKind::kJourney, rec.id));
     for (const auto& v : history) {
       auto def = journeys::ParseJourneyDefinition(v.body, refs);
       if (!def.ok()) {
@@ -643,8 +644,8 @@ Result<json> Engine::Impl::ApplyJourney(std::string_view text, std::string_view 
                       journeys::ParseJourneyDefinition(text, JourneyReferences(*this)));
   JourneysPart& j = *journeys;
   std::lock_guard lock(j.mu);
-  SP_ASSIGN_OR_RETURN(json out,
-                      StoreDefinition("journey", def.id, text, note.empty() ? def.note : note));
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store::DefinitionKind::kJourney, def.id, text,
+                                                note.empty() ? def.note : note));
   const uint64_t version = out["version"].get<uint64_t>();
   const std::string id = def.id;
   KeepGoal(j, def);
@@ -655,7 +656,7 @@ Result<json> Engine::Impl::ApplyJourney(std::string_view text, std::string_view 
   SP_RETURN_IF_ERROR(Persist(*this, j, fx, 0));
   RefreshFilter(j);
   const journeys::JourneyStatus* st = j.runtime->StatusOf(id);
-  out["state"] = st ? st->state : "draft";
+  out["state"] = st ? st->state : journeys::Lifecycle::kDraft;
   return out;
 }
 
@@ -696,7 +697,8 @@ Result<int> ParseSettingsCap(std::string_view text) {
 Result<json> Engine::Impl::ApplySettings(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
   json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition("settings", "global", body.dump(), note));
+  SP_ASSIGN_OR_RETURN(
+      json out, StoreDefinition(store::DefinitionKind::kSettings, "global", body.dump(), note));
   std::lock_guard lock(journeys->mu);
   journeys->runtime->SetFrequencyCap(cap);
   return out;
@@ -727,7 +729,8 @@ Result<json> Engine::SetJourneyState(std::string_view id_view, std::string_view 
   return json{{"id", id},
               {"state", st->state},
               {"version", st->live_version},
-              {"since", FormatIso8601(st->state == "live" ? st->live_since : st->ended_at)}};
+              {"since", FormatIso8601(st->state == journeys::Lifecycle::kLive ? st->live_since
+                                                                              : st->ended_at)}};
 }
 
 // ---- reports
@@ -862,7 +865,7 @@ json JourneyTotals(const journeys::JourneyStatus& st) {
 
 Result<json> Engine::Journeys() const {
   const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List(store::DefinitionKind::kJourney));
   json out = json::array();
   for (const auto& r : records) {
     json row = {{"id", r.id},       {"version", r.version}, {"state", "draft"}, {"entered", 0},
@@ -889,7 +892,8 @@ Result<json> Engine::Journeys() const {
 Result<json> Engine::Journey(std::string_view id_view) const {
   const Impl& m = *impl_;
   std::string id(id_view);
-  SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History("journey", id));
+  SP_ASSIGN_OR_RETURN(auto history,
+                      m.store().definitions().History(store::DefinitionKind::kJourney, id));
   if (history.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   std::lock_guard lock(m.journeys->mu);
   auto def = m.journeys->runtime->Definition(id, 0);

@@ -194,7 +194,7 @@ Status Engine::Impl::OpenSegments() {
   const Impl* self = this;
   segments = std::make_unique<SegmentsPart>(
       [self](std::string_view name) { return StaticExists(*self, name); });
-  SP_ASSIGN_OR_RETURN(auto records, store().definitions().List("segment"));
+  SP_ASSIGN_OR_RETURN(auto records, store().definitions().List(store::DefinitionKind::kSegment));
   std::vector<segments::SegmentDefinition> defs;
   for (const auto& r : records) {
     auto def = segments::ParseSegmentDefinition(r.body);
@@ -223,8 +223,8 @@ Result<json> Engine::Impl::ApplySegment(std::string_view text, std::string_view 
     // Check, store and add as one step, so two applies cannot together make a cycle.
     std::lock_guard lock(segments->apply_mu);
     SP_RETURN_IF_ERROR(segments->catalog.Check(def));
-    SP_ASSIGN_OR_RETURN(out,
-                        StoreDefinition("segment", def.id, text, note.empty() ? def.note : note));
+    SP_ASSIGN_OR_RETURN(out, StoreDefinition(store::DefinitionKind::kSegment, def.id, text,
+                                             note.empty() ? def.note : note));
     def.version = out["version"].get<uint64_t>();
     out["name"] = def.name;
     SP_RETURN_IF_ERROR(segments->catalog.Put(std::move(def)));
@@ -256,7 +256,7 @@ Result<json> Engine::ListSegments() const {
                        {"version", s.version}, {"members", s.identities.size()},
                        {"note", s.note},       {"at", FormatIso8601(s.at)}};
   }
-  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("segment"));
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List(store::DefinitionKind::kSegment));
   for (const auto& r : records) {
     auto def = m.segments->catalog.Get(r.id);
     if (def == nullptr) continue;

@@ -88,8 +88,8 @@ class ProfileStore {
   const store::DeadLetters& dead_letters() const { return store_->dead_letters(); }
   store::ApiKeys& keys() { return store_->keys(); }
   const store::ApiKeys& keys() const { return store_->keys(); }
-  store::VersionedRecords& definitions() { return store_->definitions(); }
-  const store::VersionedRecords& definitions() const { return store_->definitions(); }
+  store::Definitions& definitions() { return store_->definitions(); }
+  const store::Definitions& definitions() const { return store_->definitions(); }
   store::StaticSegments& segments() { return store_->segments(); }
   const store::StaticSegments& segments() const { return store_->segments(); }
   // Events stored so far.

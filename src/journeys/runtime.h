@@ -26,6 +26,7 @@
 #include "delivery/message.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
+#include "journeys/lifecycle.h"
 #include "journeys/profile_state.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
@@ -78,7 +79,7 @@ struct StepCounters {
 
 // A journey's lifecycle and counters.
 struct JourneyStatus {
-  std::string state = "draft";  // draft | live | stopped | completed
+  Lifecycle state = Lifecycle::kDraft;
   uint64_t live_version = 0;    // the version new entries get
   TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
   TimeMs ended_at = 0;

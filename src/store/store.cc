@@ -3,7 +3,7 @@
 namespace signpost::store {
 
 Store::Store(std::unique_ptr<Db> db)
-    : db_(std::move(db)), definitions_(db_.get(), Cf::kDefinitions), segments_(db_.get()) {}
+    : db_(std::move(db)), definitions_(db_.get()), segments_(db_.get()) {}
 
 Store::~Store() {
   std::lock_guard lock(append_mu_);
