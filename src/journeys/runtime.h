@@ -80,8 +80,8 @@ struct StepCounters {
 // A journey's lifecycle and counters.
 struct JourneyStatus {
   Lifecycle state = Lifecycle::kDraft;
-  uint64_t live_version = 0;    // the version new entries get
-  TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
+  uint64_t live_version = 0;  // the version new entries get
+  TimeMs live_since = 0;      // triggers at or after max(live_since, start) enter
   TimeMs ended_at = 0;
   // A segment-entry journey that went live before its start time: its members enter at the start.
   bool members_pending = false;
