@@ -62,7 +62,10 @@ class TrackingRoutesTest : public ::testing::Test {
     so.threads = 2;
     server_ = std::make_unique<Server>(*engine_, so);
     ASSERT_TRUE(server_->Bind().ok());
-    serving_ = std::thread([this] { (void)server_->Run(); });
+    serving_ = std::thread([this] {
+      Status s = server_->Run();
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    });
   }
   void TearDown() override {
     server_->Stop();

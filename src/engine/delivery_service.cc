@@ -42,7 +42,7 @@ delivery::ChannelDef BuiltinFileChannel() {
 }  // namespace
 
 Result<delivery::TemplateDef> DeliveryService::LoadTemplate(std::string_view id) const {
-  auto record = store_.definitions().Get("template", id);
+  auto record = store_.definitions().Get(store::DefinitionKind::kTemplate, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound)
       return Status::NotFound(fmt::format(
@@ -302,7 +302,7 @@ void DeliveryService::Loop() {
 }
 
 Result<delivery::ChannelDef> DeliveryService::LoadChannel(std::string_view id) const {
-  auto record = store_.definitions().Get("channel", id);
+  auto record = store_.definitions().Get(store::DefinitionKind::kChannel, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
     if (record.status().code() == Code::kNotFound)
@@ -342,7 +342,7 @@ Result<std::string> DeliveryService::TemplateChannel(std::string_view id) const 
 }
 
 bool DeliveryService::ChannelConfigured(std::string_view id) const {
-  return id == "file" || store_.definitions().Get("channel", id).ok();
+  return id == "file" || store_.definitions().Get(store::DefinitionKind::kChannel, id).ok();
 }
 
 std::string DeliveryService::ChannelConsent(std::string_view id) const {
@@ -393,13 +393,13 @@ Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_v
   auto channel = LoadChannel(t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
   SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
-  return StoreDefinition(store_, clock_.NowMs(), "template", t.id, text, note);
+  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text, note);
 }
 
 Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
   // A channel whose type changes must still fit every template sent through it.
-  SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List("template"));
+  SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List(store::DefinitionKind::kTemplate));
   for (const auto& record : templates) {
     auto t = delivery::ParseTemplate(record.body);
     if (!t.ok() || t->channel != c.id) continue;
@@ -409,7 +409,7 @@ Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_vi
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), "channel", c.id, text, note));
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kChannel, c.id, text, note));
   ++channel_generation_;  // the journeys' cached consent kinds are stale
   return out;
 }

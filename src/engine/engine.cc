@@ -217,7 +217,7 @@ std::string Engine::MetricsText() const {
     const auto& statuses = jm.statuses;
     uint64_t live = 0, in_progress = 0;
     for (const auto& [id, st] : statuses) {
-      live += st.state == "live" ? 1 : 0;
+      live += st.state == journeys::Lifecycle::kLive ? 1 : 0;
       in_progress += st.in_progress;
     }
     metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);

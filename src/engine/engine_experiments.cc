@@ -354,7 +354,7 @@ Status NoSplit(std::string_view journey, std::string_view step) {
 // A stored funnel whose steps are events (status steps need trait history the stored events of a
 // journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
 Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::string_view id) {
-  auto rec = m.store().definitions().Get("funnel", id, 0);
+  auto rec = m.store().definitions().Get(store::DefinitionKind::kFunnel, id, 0);
   if (!rec.ok())
     return Status::NotFound(
         fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
@@ -430,7 +430,7 @@ Result<MessageCosts> QueryCosts(const json& query) {
 // The `cost_per_message` of channel `id`'s latest `kind: channel` definition; nullopt when the
 // channel has none or is not defined (any more).
 Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("channel", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kChannel, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound) return std::optional<double>();
     return record.status();
@@ -478,7 +478,7 @@ Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::strin
 
 Result<json> Engine::Experiments() const {
   const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List(store::DefinitionKind::kJourney));
   json out = json::array(), channels = json::array();
   for (const auto& rec : records) {
     auto s = Snapshot(m, rec.id);

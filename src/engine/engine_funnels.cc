@@ -38,7 +38,8 @@ Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
 
 Result<json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  return StoreDefinition("funnel", def.id, text, note.empty() ? def.note : note);
+  return StoreDefinition(store::DefinitionKind::kFunnel, def.id, text,
+                         note.empty() ? def.note : note);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -61,7 +62,8 @@ static Result<ResolvedFunnel> Resolve(
   if (!id.empty()) {
     SP_ASSIGN_OR_RETURN(int64_t version, Integer(q, "version", 0));
     SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
-                        m.store().definitions().Get("funnel", id, static_cast<uint64_t>(version)));
+                        m.store().definitions().Get(store::DefinitionKind::kFunnel, id,
+                                                    static_cast<uint64_t>(version)));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
     r.def.id = rec.id;
     r.options.definition_version = static_cast<int64_t>(rec.version);

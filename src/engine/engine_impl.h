@@ -51,7 +51,7 @@ struct Engine::Impl {
   // (engine_definitions.cc dispatches on `kind`).
   Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);    // funnels
   // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
-  Result<nlohmann::json> StoreDefinition(std::string_view kind, std::string_view id,
+  Result<nlohmann::json> StoreDefinition(store::DefinitionKind kind, std::string_view id,
                                          std::string_view text, std::string_view note);
 };
 

@@ -203,7 +203,7 @@ journeys::References JourneyReferences(const Engine::Impl& m) {
         "no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
   };
   r.funnel = [&m](std::string_view f) -> std::string {
-    return m.store().definitions().Get("funnel", f).ok()
+    return m.store().definitions().Get(store::DefinitionKind::kFunnel, f).ok()
                ? ""
                : fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", f);
   };
@@ -216,7 +216,7 @@ journeys::References JourneyReferences(const Engine::Impl& m) {
 
 // The global frequency cap (messages per profile per day; 0 = none) from `kind: settings`.
 int FrequencyCap(const store::Store& store) {
-  auto s = store.definitions().Get("settings", "global");
+  auto s = store.definitions().Get(store::DefinitionKind::kSettings, "global");
   if (!s.ok()) return 0;
   json j = json::parse(s->body, nullptr, false);
   if (!j.is_object() || !j.contains("frequency_cap")) return 0;

@@ -41,7 +41,7 @@ Result<json> Engine::Replay(const json& request) const {
   SP_ASSIGN_OR_RETURN(TimeMs from, TimeField(request, "from"));
   SP_ASSIGN_OR_RETURN(TimeMs to, TimeField(request, "to"));
   if (to <= from) return Status::InvalidArgument("to: must be after from");
-  auto record = m.store().definitions().Get("journey", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id);
   if (!record.ok())
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed,

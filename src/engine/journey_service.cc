@@ -61,7 +61,7 @@ void JourneyService::RefreshFilter() {
   bool any_live = false;
   for (const auto& id : runtime_->JourneyIds()) {
     const journeys::JourneyStatus* st = runtime_->StatusOf(id);
-    any_live = any_live || (st && st->state == "live");
+    any_live = any_live || (st && st->state == journeys::Lifecycle::kLive);
   }
   for (const auto& name : goal_events_) names.insert(name);
   MutexLock lock(queue_mu_);
@@ -289,10 +289,10 @@ Status JourneyService::Load() {
   SP_ASSIGN_OR_RETURN(ro.system_id_key, records.GetOrCreateSystemIdKey());
   runtime_ = std::make_unique<journeys::Runtime>(env_.get(), ro);
   // Every version of every journey (people inside old versions finish on them).
-  SP_ASSIGN_OR_RETURN(auto latest, store_.definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto latest, store_.definitions().List(store::DefinitionKind::kJourney));
   auto refs = journeys::References{};  // stored definitions were validated when applied
   for (const auto& rec : latest) {
-    SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History("journey", rec.id));
+    SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History(store::DefinitionKind::kJourney, rec.id));
     for (const auto& v : history) {
       auto def = journeys::ParseJourneyDefinition(v.body, refs);
       if (!def.ok()) {
@@ -452,7 +452,7 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                       journeys::ParseJourneyDefinition(text, hooks_.references()));
   MutexLock lock(mu_);
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), "journey", def.id, text,
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney, def.id, text,
                                                 note.empty() ? def.note : note));
   const uint64_t version = out["version"].get<uint64_t>();
   const std::string id = def.id;
@@ -464,7 +464,7 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
   SP_RETURN_IF_ERROR(Persist(fx, 0));
   RefreshFilter();
   const journeys::JourneyStatus* st = runtime_->StatusOf(id);
-  out["state"] = st ? st->state : "draft";
+  out["state"] = st ? st->state : journeys::Lifecycle::kDraft;
   return out;
 }
 
@@ -472,7 +472,7 @@ Result<json> JourneyService::ApplySettings(std::string_view text, std::string_vi
   SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
   json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
   SP_ASSIGN_OR_RETURN(json out,
-                      StoreDefinition(store_, clock_.NowMs(), "settings", "global", body.dump(), note));
+                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings, "global", body.dump(), note));
   MutexLock lock(mu_);
   runtime_->SetFrequencyCap(cap);
   return out;
@@ -501,11 +501,12 @@ Result<json> JourneyService::SetState(std::string_view id_view, std::string_view
   return json{{"id", id},
               {"state", st->state},
               {"version", st->live_version},
-              {"since", FormatIso8601(st->state == "live" ? st->live_since : st->ended_at)}};
+              {"since", FormatIso8601(st->state == journeys::Lifecycle::kLive ? st->live_since
+                                                                      : st->ended_at)}};
 }
 
 Result<json> JourneyService::List() const {
-  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kJourney));
   json out = json::array();
   for (const auto& r : records) {
     json row = {{"id", r.id},       {"version", r.version}, {"state", "draft"}, {"entered", 0},
@@ -529,7 +530,7 @@ Result<json> JourneyService::List() const {
 
 Result<json> JourneyService::Get(std::string_view id_view) const {
   std::string id(id_view);
-  SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History("journey", id));
+  SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History(store::DefinitionKind::kJourney, id));
   if (history.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   MutexLock lock(mu_);
   auto def = runtime_->Definition(id, 0);

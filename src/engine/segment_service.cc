@@ -221,7 +221,7 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Open(
     store::Store& store, const identity::ProfileStore& profiles, const EventService& events,
     const Clock& clock) {
   std::unique_ptr<SegmentService> service(new SegmentService(store, profiles, events, clock));
-  SP_ASSIGN_OR_RETURN(auto records, store.definitions().List("segment"));
+  SP_ASSIGN_OR_RETURN(auto records, store.definitions().List(store::DefinitionKind::kSegment));
   std::vector<segments::SegmentDefinition> defs;
   for (const auto& r : records) {
     auto def = segments::ParseSegmentDefinition(r.body);
@@ -250,7 +250,7 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
     // Check, store and add as one step, so two applies cannot together make a cycle.
     MutexLock lock(apply_mu_);
     SP_RETURN_IF_ERROR(catalog_.Check(def));
-    SP_ASSIGN_OR_RETURN(out, StoreDefinition(store_, clock_.NowMs(), "segment", def.id, text,
+    SP_ASSIGN_OR_RETURN(out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment, def.id, text,
                                              note.empty() ? def.note : note));
     def.version = out["version"].get<uint64_t>();
     out["name"] = def.name;
@@ -294,7 +294,7 @@ Result<json> SegmentService::List() const {
                        {"version", s.version}, {"members", s.identities.size()},
                        {"note", s.note},       {"at", FormatIso8601(s.at)}};
   }
-  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List("segment"));
+  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kSegment));
   for (const auto& r : records) {
     auto def = catalog_.Get(r.id);
     if (def == nullptr) continue;

@@ -26,6 +26,7 @@ TEST(ProfileStoreConcurrency, ParallelAppendsAndReads) {
   std::atomic<bool> done{false};
   std::thread reader([&] {
     while (!done.load()) {
+      // Reads race the writers: found or not yet, either is right; the test wants no tear.
       (void)ps.GetProfile("user:u0");
       (void)ps.ProfileOf("anon:a0");
       (void)ps.MergesAfter(0);

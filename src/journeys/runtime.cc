@@ -41,7 +41,9 @@ json ToJson(const JourneyStatus& s) {
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
   JourneyStatus s;
-  s.state = j.value("state", std::string("draft"));
+  // A state this build does not know (none so far) reads as draft: the journey stays off.
+  auto state = ParseLifecycle(j.value("state", std::string("draft")));
+  s.state = state.ok() ? *state : Lifecycle::kDraft;
   s.live_version = j.value("live_version", uint64_t{0});
   s.live_since = j.value("live_since", TimeMs{0});
   s.ended_at = j.value("ended_at", TimeMs{0});
@@ -85,7 +87,7 @@ struct Runtime::Journey {
     if (const JourneyDefinition* d = Version(status.live_version)) return d;
     return versions.empty() ? nullptr : versions.rbegin()->second.get();
   }
-  bool live() const { return status.state == "live"; }
+  bool live() const { return status.state == Lifecycle::kLive; }
 };
 
 namespace {
@@ -206,7 +208,7 @@ void Runtime::Reindex() {
     if (d.traits) interested_in_identify_ = true;
   };
   for (const auto& j : journeys_) {
-    if (j->status.state == "live") {
+    if (j->status.state == Lifecycle::kLive) {
       if (const JourneyDefinition* def = j->Live()) {
         if (def->entry.trigger) {
           by_trigger_[def->entry.trigger->event].push_back(j->index);
@@ -240,13 +242,13 @@ Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j || j->versions.empty())
     return Status::NotFound(fmt::format("journey '{}' does not exist", id));
-  if (j->status.state == "live") return Status::Ok();
-  if (j->status.state != "draft") {
+  if (j->status.state == Lifecycle::kLive) return Status::Ok();
+  if (j->status.state != Lifecycle::kDraft) {
     return Status::FailedPrecondition(fmt::format(
         "journey '{}' is {}; a journey goes live once. Apply it under a new id to run it again", id,
-        j->status.state));
+        LifecycleName(j->status.state)));
   }
-  j->status.state = "live";
+  j->status.state = Lifecycle::kLive;
   j->status.live_version = j->versions.rbegin()->first;
   j->status.live_since = at;
   fx->dirty_journeys.insert(id);
@@ -283,9 +285,10 @@ void Runtime::Upgrade(const std::string& id, uint64_t version, Effects* fx) {
 Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
-  if (j->status.state != "live") {
-    return Status::FailedPrecondition(fmt::format(
-        "journey '{}' is {}, not live; only a live journey can be stopped", id, j->status.state));
+  if (j->status.state != Lifecycle::kLive) {
+    return Status::FailedPrecondition(
+        fmt::format("journey '{}' is {}, not live; only a live journey can be stopped", id,
+                    LifecycleName(j->status.state)));
   }
   for (auto& [pid, st] : profiles_) {
     auto it = st.journeys.find(id);
@@ -294,7 +297,7 @@ Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
     Ctx c{ProfileId(pid), &st, j, &it->second, j->Version(it->second.active->version), &scope, fx};
     Exit(c, se::kExitJourneyStopped, at);
   }
-  j->status.state = "stopped";
+  j->status.state = Lifecycle::kStopped;
   j->status.ended_at = at;
   fx->dirty_journeys.insert(id);
   Reindex();
@@ -956,7 +959,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
     }
     if (starting) {
       // An unreadable segment (deleted since validation) enters nobody; the journey runs on.
-      (void)EnterMembers(*starting, start_at, fx);
+      EnterMembers(*starting, start_at, fx).IgnoreError();
       continue;
     }
     if (!ending) return;
@@ -968,7 +971,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
             &scope,         fx};
       Exit(c, se::kExitJourneyCompleted, end_at);
     }
-    ending->status.state = "completed";
+    ending->status.state = Lifecycle::kCompleted;
     ending->status.ended_at = end_at;
     fx->dirty_journeys.insert(ending->id);
     Reindex();

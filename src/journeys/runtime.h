@@ -25,6 +25,7 @@
 #include "delivery/message.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
+#include "journeys/lifecycle.h"
 #include "journeys/profile_state.h"
 #include "rules/json_match.h"
 #include "signpost/event.h"
@@ -78,9 +79,9 @@ struct StepCounters {
 
 // A journey's lifecycle and counters.
 struct JourneyStatus {
-  std::string state = "draft";  // draft | live | stopped | completed
-  uint64_t live_version = 0;    // the version new entries get
-  TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
+  Lifecycle state = Lifecycle::kDraft;
+  uint64_t live_version = 0;  // the version new entries get
+  TimeMs live_since = 0;      // triggers at or after max(live_since, start) enter
   TimeMs ended_at = 0;
   // A segment-entry journey that went live before its start time: its members enter at the start.
   bool members_pending = false;

@@ -355,7 +355,7 @@ steps:
   EXPECT_TRUE(Recorded(1).empty());
   EXPECT_EQ(Recorded(2),
             (std::vector<std::string>{"Journey Entered", "Journey Exited:journey_completed"}));
-  EXPECT_EQ(runtime_->StatusOf("se")->state, "completed");
+  EXPECT_EQ(runtime_->StatusOf("se")->state, Lifecycle::kCompleted);
   EXPECT_TRUE(Recorded(3).empty());
 }
 
