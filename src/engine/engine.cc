@@ -18,6 +18,9 @@ Engine::~Engine() {
   if (!impl_) return;
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
+  // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->events->SetCommitObserver(nullptr);
+  impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys.reset();
   impl_->delivery.reset();
   impl_->events.reset();
