@@ -21,6 +21,7 @@ Engine::~Engine() {
   // Nothing reaches the journey runtime once it stops: the observers go first.
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
+  impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
   impl_->journeys.reset();
   impl_->delivery.reset();
   impl_->events.reset();
