@@ -18,6 +18,10 @@ Engine::~Engine() {
   if (!impl_) return;
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
+  // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->events->SetCommitObserver(nullptr);
+  impl_->segments->SetChangeObserver(nullptr);
+  impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
   impl_->journeys.reset();
   impl_->delivery.reset();
   impl_->events.reset();

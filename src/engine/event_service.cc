@@ -80,12 +80,10 @@ Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>
     WriterLock lock(index_mu_);
     SP_RETURN_IF_ERROR(UpdateIndex(events));
   }
-  CommitObserver observer;
-  {
-    MutexLock lock(observer_mu_);
-    observer = observer_;
-  }
-  if (observer) observer(events);
+  // Called under observer_mu_, so clearing the observer (the engine closing) waits for a call in
+  // progress: the observer is never called after it is cleared.
+  MutexLock lock(observer_mu_);
+  if (observer_) observer_(events);
   return Status::Ok();
 }
 

@@ -71,6 +71,8 @@ class EventService {
   Result<IngestOutcome> RecordSystemEvents(std::vector<Event> events);
   // Counts `rejections` and keeps them in the dead-letter store under `source`.
   Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
+  // Sets (or, with nullptr, clears) the observer; once this returns, the previous one is not
+  // running and is never called again.
   void SetCommitObserver(CommitObserver observer) EXCLUDES(observer_mu_);
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;

@@ -355,7 +355,9 @@ Status JourneyService::Load() {
   return Status::Ok();
 }
 
-JourneyService::~JourneyService() {
+JourneyService::~JourneyService() { Stop(); }
+
+void JourneyService::Stop() {
   {
     MutexLock lock(queue_mu_);
     stop_ = true;

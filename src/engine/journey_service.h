@@ -75,7 +75,8 @@ class JourneyService {
                                                       const Clock& clock, Hooks hooks);
   // Loads the split counts (the hooks may now reach this service), then starts the journey thread.
   Status Start() EXCLUDES(mu_);
-  // Stops the journey thread.
+  // Stops the journey thread (the engine's hooks reach this service until it has stopped). Once.
+  void Stop() EXCLUDES(queue_mu_);
   ~JourneyService();
 
   // ---- input ------------------------------------------------------------------------------

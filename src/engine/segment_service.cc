@@ -209,12 +209,8 @@ void SegmentService::SetChangeObserver(ChangeObserver observer) {
 }
 
 void SegmentService::Changed(std::string_view segment) {
-  ChangeObserver observer;
-  {
-    MutexLock lock(observer_mu_);
-    observer = observer_;
-  }
-  if (observer) observer(segment);
+  MutexLock lock(observer_mu_);  // clearing the observer waits for a call in progress
+  if (observer_) observer_(segment);
 }
 
 Result<std::unique_ptr<SegmentService>> SegmentService::Open(
