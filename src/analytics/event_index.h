@@ -56,7 +56,9 @@ struct ProfileView {
   const int64_t* ref = nullptr;
   int64_t base_ref = 0;
   size_t size = 0;
-  int64_t RefAt(size_t i) const { return ref != nullptr ? ref[i] : base_ref + static_cast<int64_t>(i); }
+  int64_t RefAt(size_t i) const {
+    return ref != nullptr ? ref[i] : base_ref + static_cast<int64_t>(i);
+  }
 };
 
 // Buffers a ProfileView may point into; one per query thread.
@@ -179,7 +181,7 @@ class EventIndex {
   mutable std::vector<uint64_t> group_start_;  // per slot + 1 (empty when there is no delta)
   mutable std::vector<uint32_t> group_rows_;
   size_t auto_seal_rows_ = 0;  // 0: the default rule; else the delta size that triggers a Seal
-  int64_t new_events_ = 0;            // events added since the last Seal
+  int64_t new_events_ = 0;     // events added since the last Seal
   uint64_t event_count_ = 0;
 
   mutable std::mutex columns_mu_;

@@ -100,7 +100,8 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
       size_t start = 0;
       while (start <= s.size()) {
         size_t comma = s.find(',', start);
-        std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string part =
+            s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!part.empty()) parts.push_back(part);
         if (comma == std::string::npos) break;
         start = comma + 1;

@@ -1,7 +1,7 @@
-// Clang thread-safety annotations (https://clang.llvm.org/docs/ThreadSafetyAnalysis.html) as macros:
-// attributes under clang, nothing under other compilers. `make test` checks them with clang's
-// -Wthread-safety over every file that uses them (scripts/thread-safety.sh); GCC builds the code
-// as if they were comments.
+// Clang thread-safety annotations (https://clang.llvm.org/docs/ThreadSafetyAnalysis.html) as
+// macros: attributes under clang, nothing under other compilers. `make test` checks them with
+// clang's -Wthread-safety over every file that uses them (scripts/thread-safety.sh); GCC builds the
+// code as if they were comments.
 //
 //   GUARDED_BY(mu)          a member read or written only while `mu` is held
 //   PT_GUARDED_BY(mu)       the object a pointer member points to, likewise

@@ -1,15 +1,15 @@
 // Channel optimization inside the engine (`message: { channel: auto }`): one
-// experiments::ChannelBandit per (journey, step), whose counts are DERIVED from stored system events,
-// never kept on their own:
+// experiments::ChannelBandit per (journey, step), whose counts are DERIVED from stored system
+// events, never kept on their own:
 //   - a send is a `Message Sent` with `auto: true` (its channel, `control`, `segment`), known by
 //   its
 //     outbox key, so the same send seen twice (a re-processing after a crash, a reload) counts
 //     once;
 //   - a send converted when its profile has a `Goal Attained` of that journey at or after the send
 //     (the goal's hit time >= the send's time). Until then it counts as sent and not converted.
-// The live engine keeps one ChannelBandits in the JourneyService (guarded by the journeys mutex): it is
-// loaded from the store on the first `channel: auto` choice after Open, counts each choice as a
-// send when it is made (the runtime records its `Message Sent` in the same batch) and each goal
+// The live engine keeps one ChannelBandits in the JourneyService (guarded by the journeys mutex):
+// it is loaded from the store on the first `channel: auto` choice after Open, counts each choice as
+// a send when it is made (the runtime records its `Message Sent` in the same batch) and each goal
 // credit when it is recorded (RecordGoalCredits). Reports and replays build their own from the
 // stored events. See src/experiments/README.md ("bandit wiring").
 #pragma once
@@ -59,7 +59,7 @@ class ChannelBandits {
   // Per channel, control and optimized, of every send of (journey, step) (`segment` "" = all of
   // them, whatever their segment; else the sends learnt in that segment).
   experiments::BanditReport Report(std::string_view journey, std::string_view step,
-                                 std::string_view segment = {}) const;
+                                   std::string_view segment = {}) const;
   // The segments sends of (journey, step) were learnt in ("" excluded), sorted.
   std::vector<std::string> Segments(std::string_view journey, std::string_view step) const;
 
@@ -73,7 +73,8 @@ class ChannelBandits {
   // (journey, profile) -> outbox keys of its sends; -> its goal's hit time.
   std::map<std::pair<std::string, uint64_t>, std::vector<std::string>> by_profile_;
   std::map<std::pair<std::string, uint64_t>, TimeMs> goals_;
-  std::map<std::string, experiments::ChannelBandit> bandits_;  // by StepKey: what choices learn from
+  std::map<std::string, experiments::ChannelBandit>
+      bandits_;  // by StepKey: what choices learn from
   std::map<std::string, std::vector<std::string>> step_sends_;  // by StepKey: outbox keys
 };
 

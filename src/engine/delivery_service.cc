@@ -82,7 +82,6 @@ json MessageProperties(const delivery::Message& msg) {
           {"channel", msg.channel},        {"key", msg.key}};
 }
 
-
 // The trait history of the profile of `identity`, sorted (empty when unknown or unreadable).
 std::vector<identity::TraitChange> HistoryOf(const identity::ProfileStore& profiles,
                                              const std::string& identity) {
@@ -350,8 +349,6 @@ std::string DeliveryService::ChannelConsent(std::string_view id) const {
   return c.ok() ? c->consent : "";
 }
 
-
-
 // ---- open and close --------------------------------------------------------------------------
 
 DeliveryService::DeliveryService(const EngineOptions& options, store::Store& store,
@@ -393,7 +390,8 @@ Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_v
   auto channel = LoadChannel(t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
   SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
-  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text, note);
+  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text,
+                         note);
 }
 
 Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_view note) {
@@ -409,7 +407,8 @@ Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_vi
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kChannel, c.id, text, note));
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(),
+                                                store::DefinitionKind::kChannel, c.id, text, note));
   ++channel_generation_;  // the journeys' cached consent kinds are stale
   return out;
 }
@@ -422,7 +421,6 @@ Result<json> DeliveryService::Outbox(size_t limit) const {
   for (const auto& item : items) out.push_back(item.ToJson());
   return json{{"messages", out}};
 }
-
 
 Status DeliveryService::Record(const std::string& identity, std::string_view name,
                                const json& props, std::string message_id) {

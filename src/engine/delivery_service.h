@@ -83,8 +83,7 @@ class DeliveryService {
   struct FileAppends;
   class DefinitionCache;
   DeliveryService(const EngineOptions& options, store::Store& store,
-                  const identity::ProfileStore& profiles, EventService& events,
-                  const Clock& clock);
+                  const identity::ProfileStore& profiles, EventService& events, const Clock& clock);
   Result<delivery::TemplateDef> LoadTemplate(std::string_view id) const;
   // Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
   // `files` (its outcome is set when the file is written).

@@ -40,7 +40,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
-                                                                *impl->profiles, *impl->clock));
+                                                               *impl->profiles, *impl->clock));
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
   SP_ASSIGN_OR_RETURN(impl->delivery,
@@ -60,9 +60,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   hooks.update_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
     return raw->journeys->splits().Update(*raw);  // with the journeys mutex held
   };
-  SP_ASSIGN_OR_RETURN(impl->journeys,
-                      engine::JourneyService::Open(impl->store(), *impl->profiles, *impl->events,
-                                                   *impl->delivery, *impl->clock, std::move(hooks)));
+  SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
+                                                                   *impl->events, *impl->delivery,
+                                                                   *impl->clock, std::move(hooks)));
   SP_RETURN_IF_ERROR(impl->journeys->Start());
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
@@ -155,9 +155,8 @@ Status Engine::Ready() const {
 
 Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_view body,
                                          std::string_view auth_key) {
-  return impl_->events->IngestHttp(endpoint, body, auth_key, [this](std::string_view key) {
-    return CheckKey(key, "write");
-  });
+  return impl_->events->IngestHttp(endpoint, body, auth_key,
+                                   [this](std::string_view key) { return CheckKey(key, "write"); });
 }
 
 Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat format,
@@ -188,7 +187,6 @@ Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
   }
   return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
 }
-
 
 std::string Engine::MetricsText() const {
   const Impl& m = *impl_;
@@ -227,8 +225,7 @@ std::string Engine::MetricsText() const {
     metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);
     metric("signpost_journey_profiles_in_progress", "gauge",
            "Profiles inside a journey now (all journeys).", in_progress);
-    metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.",
-           jm.profiles);
+    metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", jm.profiles);
     metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.",
            jm.queued);
     metric("signpost_journey_lag_events", "gauge",

@@ -145,7 +145,8 @@ Status EnsureChannelsLoaded(const Engine::Impl& m) {
   if (m.journeys->channels().loaded) return Status::Ok();
   std::set<ProfileId> profiles;
   for (const std::string& id : m.journeys->runtime().JourneyIds()) {
-    SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History(store::DefinitionKind::kJourney, id));
+    SP_ASSIGN_OR_RETURN(auto history,
+                        m.store().definitions().History(store::DefinitionKind::kJourney, id));
     bool automatic = false;
     for (const auto& v : history) {
       auto def = m.journeys->runtime().Definition(id, v.version);

@@ -2,8 +2,6 @@
 // server and a cpp-httplib webhook receiver): the MIME and JSON they receive, signatures,
 // idempotency keys, retries, permanent failures and their events, consent, and a crash between
 // the provider's acceptance and the outbox update.
-#include "engine/engine_impl.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +14,7 @@
 #include "delivery/mime.h"
 #include "delivery/signing.h"
 #include "delivery/test_support.h"
+#include "engine/engine_impl.h"
 #include "signpost/engine.h"
 
 namespace signpost {

@@ -89,12 +89,11 @@ Result<json> Engine::Funnel(std::string_view id, const json& query) const {
   SP_RETURN_IF_ERROR(m.events->RequireIndex());
   auto members = [&m](std::string_view s) { return m.segments->Members(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, id, query, members));
-  SP_ASSIGN_OR_RETURN(
-      analytics::FunnelReport report,
-      m.events->ReadIndex([&](const analytics::EventIndex& index,
-                              const analytics::PropertySource* properties) {
-        return analytics::RunFunnel(index, f.def, f.options, properties);
-      }));
+  SP_ASSIGN_OR_RETURN(analytics::FunnelReport report,
+                      m.events->ReadIndex([&](const analytics::EventIndex& index,
+                                              const analytics::PropertySource* properties) {
+                        return analytics::RunFunnel(index, f.def, f.options, properties);
+                      }));
   json out = analytics::ToJson(report);
   out["funnel"] = f.def.id.empty() ? "ad-hoc" : f.def.id;
   out["version"] = f.options.definition_version;
@@ -109,12 +108,11 @@ Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, id, query, members));
   analytics::PeopleQuery pq = f.people;
   pq.now = clock->NowMs();
-  SP_ASSIGN_OR_RETURN(
-      std::vector<analytics::FunnelPerson> people,
-      events->ReadIndex([&](const analytics::EventIndex& index,
-                            const analytics::PropertySource* properties) {
-        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
-      }));
+  SP_ASSIGN_OR_RETURN(std::vector<analytics::FunnelPerson> people,
+                      events->ReadIndex([&](const analytics::EventIndex& index,
+                                            const analytics::PropertySource* properties) {
+                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
+                      }));
   json list = analytics::ToJson(people);
   for (size_t i = 0; i < people.size(); ++i) {
     std::vector<std::string> ids = profiles->IdentitiesOf(people[i].profile);

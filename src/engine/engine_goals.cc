@@ -20,15 +20,16 @@ namespace se = system_events;
 std::string PrimaryIdentityOf(const Engine::Impl& m, ProfileId p) {
   std::string identity;
   for (const auto& id : m.profiles->IdentitiesOf(p)) {
-    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0)) identity = id;
+    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0))
+      identity = id;
   }
   return identity.empty() ? fmt::format("anon:profile-{}", p.value()) : identity;
 }
 
 Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
                                            const std::vector<goals::JourneyGoal>& goal_list,
-                                           const std::vector<Event>* extra, bool stored_system_events,
-                                           TimeMs until) {
+                                           const std::vector<Event>* extra,
+                                           bool stored_system_events, TimeMs until) {
   SP_ASSIGN_OR_RETURN(std::vector<Event> events,
                       m.store().EventsOf(m.profiles->IdentitiesOf(profile), 0));
   std::vector<goals::ProfileEvent> views;
@@ -45,9 +46,10 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
   if (extra) {
     for (const Event& e : *extra) add(e);
   }
-  std::stable_sort(views.begin(), views.end(), [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
-    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-  });
+  std::stable_sort(views.begin(), views.end(),
+                   [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
+                     return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+                   });
   ProfileAttribution out;
   out.entries = goals::Entries(views);
   out.credits = goals::AttributeProfile(goal_list, views);
@@ -71,7 +73,8 @@ Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
   std::vector<Event> credits;
   std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
   for (uint64_t pid : profiles) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a,
+                        AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
     if (a.credits.empty()) continue;
     std::string identity = PrimaryIdentityOf(m, ProfileId(pid));
     for (const goals::Credit& c : a.credits) {
@@ -116,12 +119,14 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
       if (!j.runtime().Definition(std::string(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
-          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it", journey));
+          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
+          journey));
     }
     goal = it->second;
     goal_list = GoalList(j);
     entered = j.runtime().ProfilesIn(std::string(journey));
-    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(std::string(journey))) version = st->live_version;
+    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(std::string(journey)))
+      version = st->live_version;
     if (version == 0) {
       auto def = j.runtime().Definition(std::string(journey), 0);
       version = 0;
@@ -152,9 +157,11 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
     size_t start = 0;
     while (start <= segs.size()) {
       size_t comma = segs.find(',', start);
-      std::string s = segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string s =
+          segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!s.empty()) {
-        if (!m.segments->Exists(s)) return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
+        if (!m.segments->Exists(s))
+          return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
         options.segments.push_back(s);
       }
       if (comma == std::string::npos) break;

@@ -2,17 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/engine_impl.h"
 #include "goals/attribution.h"
 #include "goals/goal_report.h"
 
 namespace signpost {
-
 
 // Attributes the goal hits of `profiles` and records `Goal Attained` for each credit; the message
 // id is the same for a (journey, profile) whatever happens, so a profile is credited once however
@@ -36,7 +34,7 @@ struct ProfileAttribution {
 };
 Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
                                            const std::vector<goals::JourneyGoal>& goals,
-                                           const std::vector<Event>* extra, bool stored_system_events,
-                                           TimeMs until = INT64_MAX);
+                                           const std::vector<Event>* extra,
+                                           bool stored_system_events, TimeMs until = INT64_MAX);
 
 }  // namespace signpost

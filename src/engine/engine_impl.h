@@ -49,7 +49,7 @@ struct Engine::Impl {
                                     std::vector<std::string>* identities) const;
   // Apply of each kind: validates `text` completely, then stores it as a new version
   // (engine_definitions.cc dispatches on `kind`).
-  Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);    // funnels
+  Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);  // funnels
   // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
   Result<nlohmann::json> StoreDefinition(store::DefinitionKind kind, std::string_view id,
                                          std::string_view text, std::string_view note);

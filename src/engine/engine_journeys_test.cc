@@ -2,7 +2,6 @@
 // whose handling fails (set aside as a dead letter, counted in /metrics, never handled again), and
 // system message ids keyed per data folder.
 #include "engine/engine_journeys.h"
-#include "store/journey_records.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +10,7 @@
 #include "base/system_events.h"
 #include "engine/engine_impl.h"
 #include "engine/test_support.h"
+#include "store/journey_records.h"
 
 namespace signpost {
 namespace {
@@ -122,8 +122,7 @@ TEST_F(JourneysEngineTest, APoisonEventIsDeadLetteredCountedAndNeverHandledAgain
   Apply(kHello);
   Live("hello");
   ImplOf(*engine_).journeys->SetFaultForTesting([](const journeys::InputEvent& e) {
-    if (e.properties.find("poison") != std::string::npos)
-      throw std::runtime_error("rule exploded");
+    if (e.properties.find("poison") != std::string::npos) throw std::runtime_error("rule exploded");
   });
   Track("before", "Signed Up", json::object());
   Track("victim", "Signed Up", {{"poison", true}});

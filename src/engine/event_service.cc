@@ -119,7 +119,7 @@ Status EventService::RequireIndex() const {
 }
 
 EventService::Counters EventService::counters() const {
-  return {accepted_.load(),        duplicates_.load(),      rejected_.load(),
+  return {accepted_.load(),       duplicates_.load(),      rejected_.load(),
           refused_merges_.load(), unauthenticated_.load(), refused_requests_.load()};
 }
 

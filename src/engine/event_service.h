@@ -119,7 +119,7 @@ class EventService {
 
   mutable SharedMutex index_mu_;
   analytics::EventIndex index_ GUARDED_BY(index_mu_);
-  bool index_loaded_ = false;                 // set once at Open
+  bool index_loaded_ = false;                          // set once at Open
   uint64_t merges_applied_ GUARDED_BY(index_mu_) = 0;  // identity merges applied to the index
 
   Mutex observer_mu_;

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <fstream>
 
-#include "engine/event_service.h"
 #include "engine/event_json.h"
+#include "engine/event_service.h"
 #include "ingest/json_scan.h"
 
 namespace signpost::engine {
@@ -35,8 +35,6 @@ void Accumulate(IngestOutcome& total, IngestOutcome&& part) {
 }
 
 }  // namespace
-
-
 
 Result<IngestOutcome> EventService::IngestHttp(
     std::string_view endpoint, std::string_view body, std::string_view auth_key,
@@ -70,7 +68,6 @@ Result<IngestOutcome> EventService::IngestHttp(
   }
   return Submit(std::move(parsed).value(), source);
 }
-
 
 Result<IngestOutcome> EventService::IngestEvents(std::vector<Event> events) {
   ingest::ParsedEvents parsed;
@@ -165,7 +162,6 @@ Result<ImportSummary> EventService::Import(
 
 // ---- dead letters -------------------------------------------------------------------------------
 
-
 Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
   std::vector<store::DeadLetter> letters;
   if (ids.empty()) {
@@ -195,8 +191,7 @@ Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64
       // refused batch request (location "body"), is the body.
       const bool item = endpoint == "batch" && d.rejection.location != "body";
       auto r = ingest::ParseHttpBody(
-          endpoint, item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw, now,
-          limits_);
+          endpoint, item ? "{\"batch\":[" + d.rejection.raw + "]}" : d.rejection.raw, now, limits_);
       if (!r.ok()) {  // still refused as a whole: it stays, with today's reason
         Rejection still = d.rejection;
         still.reason = r.status().message();

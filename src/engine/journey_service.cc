@@ -186,8 +186,7 @@ Status JourneyService::Drain(TimeMs now) {
         if (mr.ordinal <= merges) continue;  // applied before a restart
         const TimeMs at = std::min(mr.at, now);
         advance(at - 1);
-        NoteFailure(
-            Guarded("an identity merge", [&] { runtime.Merge(mr.from, mr.to, at, &fx); }));
+        NoteFailure(Guarded("an identity merge", [&] { runtime.Merge(mr.from, mr.to, at, &fx); }));
         merges = mr.ordinal;
         continue;
       }
@@ -211,12 +210,13 @@ Status JourneyService::Drain(TimeMs now) {
     advance(now);
     const bool idle = batch.empty() && fx.empty();
     Status persisted;
-    SP_RETURN_IF_ERROR(Guarded("storing the journeys' effects",
-                               [&]() NO_THREAD_SAFETY_ANALYSIS { persisted = Persist(fx, seen, merges); }));
+    SP_RETURN_IF_ERROR(Guarded("storing the journeys' effects", [&]() NO_THREAD_SAFETY_ANALYSIS {
+      persisted = Persist(fx, seen, merges);
+    }));
     SP_RETURN_IF_ERROR(persisted);
     Status credited;
-    NoteFailure(Guarded("goal credits",
-                        [&] { credited = hooks_.record_goal_credits(goal_profiles); }));
+    NoteFailure(
+        Guarded("goal credits", [&] { credited = hooks_.record_goal_credits(goal_profiles); }));
     SP_RETURN_IF_ERROR(credited);
     NoteFailure(hooks_.update_splits());  // the profiles this round's events moved in a split
     if (idle) return Status::Ok();
@@ -250,8 +250,8 @@ void JourneyService::ThreadLoop() {
 }
 
 JourneyService::JourneyService(store::Store& store, const identity::ProfileStore& profiles,
-                               EventService& events, DeliveryService& delivery,
-                               const Clock& clock, Hooks hooks)
+                               EventService& events, DeliveryService& delivery, const Clock& clock,
+                               Hooks hooks)
     : store_(store),
       profiles_(profiles),
       events_(events),
@@ -292,7 +292,8 @@ Status JourneyService::Load() {
   SP_ASSIGN_OR_RETURN(auto latest, store_.definitions().List(store::DefinitionKind::kJourney));
   auto refs = journeys::References{};  // stored definitions were validated when applied
   for (const auto& rec : latest) {
-    SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History(store::DefinitionKind::kJourney, rec.id));
+    SP_ASSIGN_OR_RETURN(auto history,
+                        store_.definitions().History(store::DefinitionKind::kJourney, rec.id));
     for (const auto& v : history) {
       auto def = journeys::ParseJourneyDefinition(v.body, refs);
       if (!def.ok()) {
@@ -454,8 +455,9 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                       journeys::ParseJourneyDefinition(text, hooks_.references()));
   MutexLock lock(mu_);
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney, def.id, text,
-                                                note.empty() ? def.note : note));
+  SP_ASSIGN_OR_RETURN(
+      json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney, def.id,
+                                text, note.empty() ? def.note : note));
   const uint64_t version = out["version"].get<uint64_t>();
   const std::string id = def.id;
   KeepGoal(def);
@@ -473,8 +475,9 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
 Result<json> JourneyService::ApplySettings(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
   json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
-  SP_ASSIGN_OR_RETURN(json out,
-                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings, "global", body.dump(), note));
+  SP_ASSIGN_OR_RETURN(
+      json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings, "global",
+                                body.dump(), note));
   MutexLock lock(mu_);
   runtime_->SetFrequencyCap(cap);
   return out;
@@ -504,7 +507,7 @@ Result<json> JourneyService::SetState(std::string_view id_view, std::string_view
               {"state", st->state},
               {"version", st->live_version},
               {"since", FormatIso8601(st->state == journeys::Lifecycle::kLive ? st->live_since
-                                                                      : st->ended_at)}};
+                                                                              : st->ended_at)}};
 }
 
 Result<json> JourneyService::List() const {
@@ -532,7 +535,8 @@ Result<json> JourneyService::List() const {
 
 Result<json> JourneyService::Get(std::string_view id_view) const {
   std::string id(id_view);
-  SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History(store::DefinitionKind::kJourney, id));
+  SP_ASSIGN_OR_RETURN(auto history,
+                      store_.definitions().History(store::DefinitionKind::kJourney, id));
   if (history.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   MutexLock lock(mu_);
   auto def = runtime_->Definition(id, 0);

@@ -31,9 +31,9 @@
 #include <vector>
 
 #include "base/mutex.h"
+#include "engine/channel_bandits.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
-#include "engine/channel_bandits.h"
 #include "engine/split_counters.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
@@ -71,8 +71,8 @@ class JourneyService {
   static Result<std::unique_ptr<JourneyService>> Open(store::Store& store,
                                                       const identity::ProfileStore& profiles,
                                                       EventService& events,
-                                                      DeliveryService& delivery,
-                                                      const Clock& clock, Hooks hooks);
+                                                      DeliveryService& delivery, const Clock& clock,
+                                                      Hooks hooks);
   // Loads the split counts (the hooks may now reach this service), then starts the journey thread.
   Status Start() EXCLUDES(mu_);
   // Stops the journey thread (the engine's hooks reach this service until it has stopped). Once.
@@ -91,8 +91,7 @@ class JourneyService {
 
   // ---- definitions and lifecycle --------------------------------------------------------------
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note)
-      EXCLUDES(mu_);
+  Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
   Result<nlohmann::json> SetState(std::string_view id, std::string_view state) EXCLUDES(mu_);
 
   // ---- views --------------------------------------------------------------------------------

@@ -162,8 +162,7 @@ Result<std::vector<ProfileId>> SegmentService::AllProfiles() const {
 }
 
 // The profiles in rule segment `name` at `at`, sorted.
-Result<std::vector<ProfileId>> SegmentService::RuleMembers(std::string_view name,
-                                                           TimeMs at) const {
+Result<std::vector<ProfileId>> SegmentService::RuleMembers(std::string_view name, TimeMs at) const {
   SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles());
   std::vector<ProfileId> out;
   for (ProfileId p : all) {
@@ -190,8 +189,7 @@ Result<bool> SegmentService::InSegment(std::string_view name, const segments::Pr
       fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
 }
 
-Result<bool> SegmentService::InSegment(std::string_view name, ProfileId profile,
-                                       TimeMs at) const {
+Result<bool> SegmentService::InSegment(std::string_view name, ProfileId profile, TimeMs at) const {
   StoreProfileFacts facts(store_, profiles_, profile);
   return InSegment(name, facts, at);
 }
@@ -213,9 +211,10 @@ void SegmentService::Changed(std::string_view segment) {
   if (observer_) observer_(segment);
 }
 
-Result<std::unique_ptr<SegmentService>> SegmentService::Open(
-    store::Store& store, const identity::ProfileStore& profiles, const EventService& events,
-    const Clock& clock) {
+Result<std::unique_ptr<SegmentService>> SegmentService::Open(store::Store& store,
+                                                             const identity::ProfileStore& profiles,
+                                                             const EventService& events,
+                                                             const Clock& clock) {
   std::unique_ptr<SegmentService> service(new SegmentService(store, profiles, events, clock));
   SP_ASSIGN_OR_RETURN(auto records, store.definitions().List(store::DefinitionKind::kSegment));
   std::vector<segments::SegmentDefinition> defs;
@@ -246,8 +245,9 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
     // Check, store and add as one step, so two applies cannot together make a cycle.
     MutexLock lock(apply_mu_);
     SP_RETURN_IF_ERROR(catalog_.Check(def));
-    SP_ASSIGN_OR_RETURN(out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment, def.id, text,
-                                             note.empty() ? def.note : note));
+    SP_ASSIGN_OR_RETURN(
+        out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment, def.id, text,
+                             note.empty() ? def.note : note));
     def.version = out["version"].get<uint64_t>();
     out["name"] = def.name;
     SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));

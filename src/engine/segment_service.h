@@ -60,8 +60,7 @@ class SegmentService {
 
   // ---- changes --------------------------------------------------------------------------------
   // Validates and stores a `kind: segment` definition (no cycles, not the name of a static list).
-  Result<nlohmann::json> Apply(std::string_view text, std::string_view note)
-      EXCLUDES(apply_mu_);
+  Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(apply_mu_);
   // Stores `identities` as the next version of static list `name` and tells the observer.
   Result<uint64_t> SaveList(std::string_view name, const std::vector<std::string>& identities,
                             std::string_view note) EXCLUDES(apply_mu_);

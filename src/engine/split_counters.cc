@@ -1,12 +1,11 @@
 // Engine: the live counts of split steps (see split_counters.h).
 #include "engine/split_counters.h"
 
-#include "engine/engine_impl.h"
-
 #include <fmt/format.h>
 
 #include "base/system_events.h"
 #include "engine/engine_experiments.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 
 namespace signpost {
@@ -50,7 +49,8 @@ uint64_t SplitCounters::evaluations() const {
 }
 
 Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
-                           std::shared_ptr<const journeys::JourneyDefinition> def) NO_THREAD_SAFETY_ANALYSIS {
+                           std::shared_ptr<const journeys::JourneyDefinition> def)
+    NO_THREAD_SAFETY_ANALYSIS {
   active_ = true;  // from now on, touches are kept (those during this load too)
   Journey& j = journeys_[id];
   for (const auto& s : j.splits) dropped_evaluations_ += s.tally.evaluations();
@@ -62,7 +62,8 @@ Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
     for (const auto& v : s.variants) variants.push_back(v.id);
     j.splits.push_back({&s, experiments::SplitTally(std::move(variants), s.split_end), {}, {}});
   }
-  for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(m, id, j, p));
+  for (ProfileId p : m.journeys->runtime().ProfilesIn(id))
+    SP_RETURN_IF_ERROR(Rederive(m, id, j, p));
   return Status::Ok();
 }
 
@@ -117,7 +118,8 @@ Status SplitCounters::Update(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
 
 Result<std::optional<std::string>> SplitCounters::Winner(
     const Engine::Impl& m, std::string_view journey,
-    const std::shared_ptr<const journeys::JourneyDefinition>& def, std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
+    const std::shared_ptr<const journeys::JourneyDefinition>& def,
+    std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
   SP_RETURN_IF_ERROR(Update(m));
   auto it = journeys_.find(journey);
   if (it == journeys_.end() || it->second.def != def) {

@@ -30,9 +30,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "signpost/engine.h"
 #include "experiments/split_tally.h"
 #include "journeys/journey_definition.h"
+#include "signpost/engine.h"
 
 namespace signpost {
 

@@ -33,8 +33,8 @@ struct Rule {
   // kEvent: events named `event` whose properties meet `where`, counted in the window
   // [at - within, at] (every event up to `at` when `within` is unset); all `count` tests must hold.
   std::string event;
-  std::vector<rules::Condition> where;      // paths are properties.*
-  std::vector<CountTest> count;             // {gte: 1} when not written
+  std::vector<rules::Condition> where;  // paths are properties.*
+  std::vector<CountTest> count;         // {gte: 1} when not written
   std::optional<DurationMs> within;
   // kTrait: every condition holds on the profile's traits as of `at` (paths are traits.<name>).
   std::vector<rules::Condition> traits;
