@@ -2,9 +2,7 @@
 // ingest, profiles, definitions and funnels). Internal to src/engine.
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <shared_mutex>
 
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"

@@ -12,7 +12,6 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
-#include "delivery/signing.h"
 #include "engine/engine_experiments.h"
 #include "engine/engine_goals.h"
 #include "goals/goal_definition.h"

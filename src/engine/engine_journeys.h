@@ -3,23 +3,12 @@
 // refers to, and the step analytics views.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <shared_mutex>
-#include <thread>
-#include <unordered_set>
 
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
-#include "engine/split_counters.h"
 #include "goals/attribution.h"
-#include "identity/records.h"
 #include "journeys/runtime.h"
 
 namespace signpost {
