@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "signpost/engine.h"
+#include "wire/wire.h"
 
 namespace signpost::cli {
 
@@ -42,6 +43,13 @@ int Show(const Globals& g, const Result<nlohmann::json>& r, Text text) {
   return 0;
 }
 
+// A typed result as its one JSON form (src/wire), for Show.
+template <class T>
+Result<nlohmann::json> Written(const Result<T>& r) {
+  if (!r.ok()) return r.status();
+  return wire::ToJson(*r);
+}
+
 inline int ShowJson(const Globals& g, const Result<nlohmann::json>& r) {
   return Show(g, r, [](const nlohmann::json& doc) { PrintJson(doc); });
 }
@@ -53,5 +61,6 @@ void RegisterJourneys(CLI::App& app, Globals& g);  // journeys_command.cc: journ
 void RegisterGoals(CLI::App& app, Globals& g);     // goals_command.cc
 void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc
 void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbox
-void RegisterExperiments(CLI::App& app, Globals& g);  // experiments_command.cc: splits, --lift, --money
+void RegisterExperiments(CLI::App& app,
+                         Globals& g);  // experiments_command.cc: splits, --lift, --money
 }  // namespace signpost::cli

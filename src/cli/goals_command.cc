@@ -15,7 +15,8 @@ void RegisterGoals(CLI::App& app, Globals& g) {
     bool people = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("goals", "A journey's goal: entered, attained, rate, target, lift");
+  auto* cmd =
+      app.add_subcommand("goals", "A journey's goal: entered, attained, rate, target, lift");
   cmd->add_option("journey", a->journey, "The journey")->required();
   cmd->add_flag("--people", a->people, "Who attained the goal, when, through which entry");
   cmd->add_option("--from", a->from, "Only entries from this time (ISO 8601)");
@@ -28,10 +29,16 @@ void RegisterGoals(CLI::App& app, Globals& g) {
     if (!a->to.empty()) q["to"] = a->to;
     if (!a->trend.empty()) q["trend"] = a->trend;
     if (!a->segment.empty()) q["segment"] = a->segment;
+    auto query = wire::ParseGoalReportQuery(q);
+    if (!query.ok()) {
+      g.exit_code = PrintError(query.status());
+      return;
+    }
     WithEngine(g, false, [&](Engine& e) {
       if (a->people) {
-        return Show(g, e.GoalPeople(a->journey, q), [](const nlohmann::json& doc) {
-          std::vector<std::vector<std::string>> rows = {{"profile", "attained at", "entry", "hit", "channel"}};
+        return Show(g, Written(e.GoalPeople(a->journey, *query)), [](const nlohmann::json& doc) {
+          std::vector<std::vector<std::string>> rows = {
+              {"profile", "attained at", "entry", "hit", "channel"}};
           for (const auto& p : doc["people"]) {
             rows.push_back({p.value("profile", ""), p.value("attained_at", ""), p["entry"].dump(),
                             p.value("hit_event", ""), p.value("channel", "")});
@@ -39,7 +46,8 @@ void RegisterGoals(CLI::App& app, Globals& g) {
           PrintTable(rows);
         });
       }
-      return Show(g, e.GoalReport(a->journey, q), [](const nlohmann::json& r) { PrintGoalSummary(r); });
+      return Show(g, Written(e.GoalReport(a->journey, *query)),
+                  [](const nlohmann::json& r) { PrintGoalSummary(r); });
     });
   });
 }

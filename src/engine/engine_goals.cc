@@ -12,6 +12,7 @@
 #include "engine/engine_journeys.h"
 #include "engine/engine_segments.h"
 #include "goals/goal_attained.h"
+#include "wire/wire.h"
 
 namespace signpost {
 
@@ -21,15 +22,16 @@ namespace se = system_events;
 std::string PrimaryIdentityOf(const Engine::Impl& m, ProfileId p) {
   std::string identity;
   for (const auto& id : m.profiles->IdentitiesOf(p)) {
-    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0)) identity = id;
+    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0))
+      identity = id;
   }
   return identity.empty() ? fmt::format("anon:profile-{}", p.value()) : identity;
 }
 
 Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
                                            const std::vector<goals::JourneyGoal>& goal_list,
-                                           const std::vector<Event>* extra, bool stored_system_events,
-                                           TimeMs until) {
+                                           const std::vector<Event>* extra,
+                                           bool stored_system_events, TimeMs until) {
   SP_ASSIGN_OR_RETURN(std::vector<Event> events,
                       m.store().EventsOf(m.profiles->IdentitiesOf(profile), 0));
   std::vector<goals::ProfileEvent> views;
@@ -46,9 +48,10 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
   if (extra) {
     for (const Event& e : *extra) add(e);
   }
-  std::stable_sort(views.begin(), views.end(), [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
-    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-  });
+  std::stable_sort(views.begin(), views.end(),
+                   [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
+                     return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+                   });
   ProfileAttribution out;
   out.entries = goals::Entries(views);
   out.credits = goals::AttributeProfile(goal_list, views);
@@ -65,13 +68,15 @@ std::vector<goals::JourneyGoal> GoalList(const JourneysPart& j) {
 
 }  // namespace
 
-Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_set<uint64_t>& profiles) {
+Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j,
+                         const std::unordered_set<uint64_t>& profiles) {
   if (profiles.empty() || j.goals.empty()) return Status::Ok();
   std::vector<goals::JourneyGoal> goal_list = GoalList(j);
   std::vector<Event> credits;
   std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
   for (uint64_t pid : profiles) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a,
+                        AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
     if (a.credits.empty()) continue;
     std::string identity = PrimaryIdentityOf(m, ProfileId(pid));
     for (const goals::Credit& c : a.credits) {
@@ -103,7 +108,7 @@ Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_
 namespace {
 
 Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
-                                             const json& query) {
+                                             const GoalReportQuery& query) {
   JourneysPart& j = *m.journeys;
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
@@ -116,12 +121,14 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
       if (!j.runtime->Definition(std::string(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
-          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it", journey));
+          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
+          journey));
     }
     goal = it->second;
     goal_list = GoalList(j);
     entered = j.runtime->ProfilesIn(std::string(journey));
-    if (const journeys::JourneyStatus* st = j.runtime->StatusOf(std::string(journey))) version = st->live_version;
+    if (const journeys::JourneyStatus* st = j.runtime->StatusOf(std::string(journey)))
+      version = st->live_version;
     if (version == 0) {
       auto def = j.runtime->Definition(std::string(journey), 0);
       version = 0;
@@ -129,37 +136,14 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
     }
   }
   goals::GoalReportOptions options;
-  auto text = [&query](const char* key) -> std::string {
-    if (!query.contains(key)) return "";
-    return query[key].is_string() ? query[key].get<std::string>() : query[key].dump();
-  };
-  if (std::string from = text("from"); !from.empty()) {
-    auto t = ParseIso8601(from);
-    if (!t.ok()) return Status::InvalidArgument("from: " + t.status().message());
-    options.from = *t;
-  }
-  if (std::string to = text("to"); !to.empty()) {
-    auto t = ParseIso8601(to);
-    if (!t.ok()) return Status::InvalidArgument("to: " + t.status().message());
-    options.to = *t;
-  }
-  if (std::string trend = text("trend"); !trend.empty()) {
-    if (trend != "day" && trend != "week") return Status::InvalidArgument("trend: use day or week");
-    options.over_time = trend == "week" ? goals::GoalReportOptions::Bucket::kWeek
-                                        : goals::GoalReportOptions::Bucket::kDay;
-  }
-  if (std::string segs = text("segment"); !segs.empty()) {
-    size_t start = 0;
-    while (start <= segs.size()) {
-      size_t comma = segs.find(',', start);
-      std::string s = segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!s.empty()) {
-        if (!SegmentExists(m, s)) return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
-        options.segments.push_back(s);
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+  options.from = query.from;
+  options.to = query.to;
+  options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
+                                                      : goals::GoalReportOptions::Bucket::kDay;
+  for (const std::string& s : query.segments) {
+    if (!SegmentExists(m, s))
+      return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
+    options.segments.push_back(s);
   }
   goals::GoalReportBuilder builder(goal, version, options);
   const TimeMs now = m.clock->NowMs();
@@ -180,24 +164,24 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
 
 }  // namespace
 
-Result<json> Engine::GoalReport(std::string_view journey, const json& query) const {
+Result<signpost::GoalReport> Engine::GoalReport(std::string_view journey,
+                                                const GoalReportQuery& query) const {
   SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
-  return b.ToJson();
+  return b.Report();
 }
 
-Result<json> Engine::GoalPeople(std::string_view journey, const json& query) const {
+Result<signpost::GoalPeople> Engine::GoalPeople(std::string_view journey,
+                                                const GoalReportQuery& query) const {
   SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
-  json people = json::array();
-  for (const auto& p : b.People()) people.push_back(goals::ToJson(p));
-  return json{{"journey", journey}, {"people", people}, {"count", people.size()}};
+  return signpost::GoalPeople{std::string(journey), b.People()};
 }
 
 Result<json> GoalTile(const Engine::Impl& m, std::string_view journey) {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, json::object()));
-  json r = b.ToJson();
-  json tile = {{"type", r["goal"].value("type", "")}};
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, GoalReportQuery()));
+  json r = wire::ToJson(b.Report());
+  json tile = {{"type", r["goal"]["type"]}};
   for (const char* k : {"entered", "attained", "rate", "target", "target_progress", "lift"}) {
-    tile[k] = r.contains(k) ? r[k] : json(nullptr);
+    tile[k] = r[k];
   }
   return tile;
 }
