@@ -369,7 +369,12 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
   // A cost below 0 is refused where the query is read (src/wire/wire_test.cc).
 
   auto r =
-      engine_->JourneyMoney("onboarding", {.funnel = "purchase-path", .costs = {{"email", 0.01}}});
+      engine_->JourneyMoney("onboarding", [] {
+        MoneyQuery q;
+        q.funnel = "purchase-path";
+        q.costs = {{"email", 0.01}};
+        return q;
+      }());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& m = *r;
   const double total = 0.01 * static_cast<double>(emails);
@@ -482,7 +487,12 @@ steps:
   EXPECT_DOUBLE_EQ(rev["by_group"][1]["ltv"].get<double>(), 0);
 
   // A query cost overrides the channel's; a bare revenue name is a property.
-  auto q = engine_->JourneyMoney("shop", {.costs = {{"letters", 0.25}}, .revenue = "amount"});
+  auto q = engine_->JourneyMoney("shop", [] {
+    MoneyQuery q;
+    q.costs = {{"letters", 0.25}};
+    q.revenue = "amount";
+    return q;
+  }());
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ((*q)["cost_sources"], (json{{"email", "channel"}, {"letters", "query"}}));
   EXPECT_DOUBLE_EQ((*q)["total_cost"].get<double>(), 1.008);

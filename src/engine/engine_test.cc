@@ -86,8 +86,11 @@ TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
   const char* def = "kind: funnel\nid: f\nsteps: [{event: A}, {event: B}]\n";
   EXPECT_EQ((*engine_->Apply(def, "one"))["version"], 1);
   EXPECT_EQ((*engine_->Apply(def, "two"))["version"], 2);
-  EXPECT_EQ(engine_->Funnel({.id = "f"})->definition_version, 2);
-  EXPECT_EQ(engine_->Funnel({.id = "f", .version = 1})->definition_version, 1);
+  FunnelQuery q;
+  q.id = "f";
+  EXPECT_EQ(engine_->Funnel(q)->definition_version, 2);
+  q.version = 1;
+  EXPECT_EQ(engine_->Funnel(q)->definition_version, 1);
 }
 
 TEST_F(EngineTest, ApplyRejectsAnUnknownKindAndNamesTheFix) {
@@ -120,7 +123,9 @@ TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {
   Post("identify", R"({"userId":"u","anonymousId":"x","timestamp":"2026-11-20T12:00:00Z"})");
   Post("track",
        R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
-  const FunnelQuery q = {.steps = "A>B", .breakdown = "properties.p"};
+  FunnelQuery q;
+  q.steps = "A>B";
+  q.breakdown = "properties.p";
   auto live = engine_->Funnel(q);
   ASSERT_TRUE(live.ok());
   Reopen();
