@@ -65,7 +65,7 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status");
   }
@@ -88,16 +88,17 @@ class Result {
 }  // namespace signpost
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define SP_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::signpost::Status sp_status_ = (expr); \
+#define SP_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::signpost::Status sp_status_ = (expr);  \
     if (!sp_status_.ok()) return sp_status_; \
   } while (0)
 
 #define SP_CONCAT_INNER(a, b) a##b
 #define SP_CONCAT(a, b) SP_CONCAT_INNER(a, b)
 // `SP_ASSIGN_OR_RETURN(auto x, F());` binds x to F()'s value or returns its Status.
-#define SP_ASSIGN_OR_RETURN(lhs, expr) SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_result_, __LINE__), lhs, expr)
+#define SP_ASSIGN_OR_RETURN(lhs, expr) \
+  SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_result_, __LINE__), lhs, expr)
 #define SP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

@@ -80,15 +80,18 @@ TEST(FunnelDefinition, ErrorsNameTheFieldAndTheFix) {
             "steps[0].optional: step 1 enters the funnel and cannot be optional");
   EXPECT_EQ(ErrorOf("steps: [A, B]\nexclusions: [{ event: X, between: [2, 2] }]"),
             "exclusions[0].between: [2, 2] must be two step numbers 1 <= i < j <= 2");
-  EXPECT_EQ(ErrorOf("steps: [A, { event: B, colour: red }]"),
-            "steps[1].colour: unknown field; use one of any_of, event, name, optional, trait, where");
+  EXPECT_EQ(
+      ErrorOf("steps: [A, { event: B, colour: red }]"),
+      "steps[1].colour: unknown field; use one of any_of, event, name, optional, trait, where");
   EXPECT_NE(ErrorOf("steps: [A, { event: B, where: { properties.x: { regex: '(' } } }]")
                 .find("steps[1].where.properties.x.regex: invalid regular expression"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("steps: [A, { event: B, where: { prop.x: 1 } }]").find("steps[1].where.prop.x:"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("steps: [A, { name: P, trait: plan }]").find("a status step needs one condition"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("steps: [A, { event: B, where: { prop.x: 1 } }]").find("steps[1].where.prop.x:"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf("steps: [A, { name: P, trait: plan }]").find("a status step needs one condition"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("steps: [A, {").find("not valid YAML or JSON"), std::string::npos);
   std::string many = "steps: [";
   for (int i = 0; i < 65; ++i) many += (i ? ",S" : "S") + std::to_string(i);

@@ -87,8 +87,10 @@ Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& 
   }
   for (size_t e = 0; e < def.exclusions.size(); ++e) {
     const Exclusion& ex = def.exclusions[e];
-    plan.exclusions.push_back(CompiledExclusion{static_cast<int>(e), ex.from_step - 1, ex.to_step - 1});
-    SP_RETURN_IF_ERROR(AddMatcher(index, ex.matcher, Bit(static_cast<int>(e)), true, source, &plan));
+    plan.exclusions.push_back(
+        CompiledExclusion{static_cast<int>(e), ex.from_step - 1, ex.to_step - 1});
+    SP_RETURN_IF_ERROR(
+        AddMatcher(index, ex.matcher, Bit(static_cast<int>(e)), true, source, &plan));
   }
   for (const PropertyPath& path : def.hold_constant) {
     SP_ASSIGN_OR_RETURN(const PropertyColumn* col, index.Column(path, source));
@@ -115,7 +117,8 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
       if (!plan.name_has_conditional[view.name[i]]) continue;
       const int64_t ref = view.RefAt(i);
       for (const CompiledMatcher& m : plan.step_matchers) {
-        if (m.name == view.name[i] && (mask[i] & m.bit) == 0 && MatcherHolds(m, ref)) mask[i] |= m.bit;
+        if (m.name == view.name[i] && (mask[i] & m.bit) == 0 && MatcherHolds(m, ref))
+          mask[i] |= m.bit;
       }
       for (const CompiledMatcher& m : plan.excl_matchers) {
         if (m.name == view.name[i] && (out->excl[i] & m.bit) == 0 && MatcherHolds(m, ref)) {

@@ -109,9 +109,7 @@ TEST(FunnelQuery, UnknownEventNamesMatchNothing) {
 }  // namespace signpost::analytics
 
 namespace signpost::analytics {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace signpost::analytics
 
 namespace signpost::analytics {

@@ -9,7 +9,8 @@ namespace signpost::analytics {
 JsonMatcher::JsonMatcher() : parser_(std::make_unique<simdjson::dom::parser>()) {}
 JsonMatcher::~JsonMatcher() = default;
 
-ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes, std::string& scratch) {
+ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes,
+                            std::string& scratch) {
   std::string_view json = path.scope == PropertyScope::kProperties ? scopes.properties
                           : path.scope == PropertyScope::kTraits   ? scopes.traits
                                                                    : scopes.context;
@@ -22,7 +23,9 @@ ValueRef JsonMatcher::Value(const PropertyPath& path, const JsonScopes& scopes, 
     if (el.get_object().get(obj) || obj.at_key(key).get(el)) return v;
   }
   switch (el.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: v.kind = ValueKind::kNull; break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      v.kind = ValueKind::kNull;
+      break;
     case simdjson::dom::element_type::BOOL:
       v.kind = ValueKind::kBool;
       v.number = el.get_bool().value() ? 1 : 0;

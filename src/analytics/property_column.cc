@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace signpost::analytics {
@@ -32,7 +31,8 @@ Result<PropertyPath> ParsePropertyPath(std::string_view text) {
     size_t d = rest.find('.');
     std::string_view key = rest.substr(0, d);
     if (key.empty()) {
-      return Status::InvalidArgument("'" + std::string(text) + "' has an empty key; write keys "
+      return Status::InvalidArgument("'" + std::string(text) +
+                                     "' has an empty key; write keys "
                                      "separated by single dots");
     }
     path.keys.emplace_back(key);

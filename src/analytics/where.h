@@ -1,12 +1,13 @@
 // Reading conditions from definitions (YAML or JSON): `where: { path: value | [values] |
 // { op: operand } }` maps and `{ event, where }` matchers. Shared by every kind of definition that
-// matches events or traits (funnels, segments, journeys, goals). Messages name the field and the fix.
+// matches events or traits (funnels, segments, journeys, goals). Messages name the field and the
+// fix.
 #pragma once
+
+#include <yaml-cpp/yaml.h>
 
 #include <set>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
 
 #include "analytics/condition.h"
 #include "analytics/funnel_definition.h"

@@ -14,12 +14,8 @@ struct Unit {
   DurationMs ms;
 };
 // Largest first: the order a duration's parts must follow.
-constexpr std::array<Unit, 6> kUnits = {{{"w", kWeekMs},
-                                         {"d", kDayMs},
-                                         {"h", kHourMs},
-                                         {"m", kMinuteMs},
-                                         {"s", kSecondMs},
-                                         {"ms", 1}}};
+constexpr std::array<Unit, 6> kUnits = {
+    {{"w", kWeekMs}, {"d", kDayMs}, {"h", kHourMs}, {"m", kMinuteMs}, {"s", kSecondMs}, {"ms", 1}}};
 
 constexpr std::string_view kForm = "write e.g. 30s, 15m, 1h, 7d, 2w or 1d12h (units w d h m s ms)";
 

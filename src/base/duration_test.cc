@@ -74,8 +74,7 @@ TEST(FormatDuration, ReadableAndRoundTrips) {
   EXPECT_EQ(FormatDuration(-1500), "-1s500ms");
   EXPECT_FALSE(FormatDuration(INT64_MIN).empty());
   for (DurationMs d : std::initializer_list<DurationMs>{1, 999, 1000, 61001, 7 * 86400000LL,
-                                                      8 * 86400000LL + 3723004,
-                       INT64_MAX}) {
+                                                        8 * 86400000LL + 3723004, INT64_MAX}) {
     EXPECT_EQ(Parse(FormatDuration(d)), d) << FormatDuration(d);
   }
 }

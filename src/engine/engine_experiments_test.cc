@@ -361,20 +361,17 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
   }
   EXPECT_EQ(emails, treated);  // one welcome mail each
 
-  EXPECT_EQ(engine_->JourneyMoney("onboarding", {}).status().code(),
-            Code::kInvalidArgument);
-  EXPECT_NE(
-      engine_->JourneyMoney("onboarding", {}).status().message().find("cost.email"),
-      std::string::npos);
+  EXPECT_EQ(engine_->JourneyMoney("onboarding", {}).status().code(), Code::kInvalidArgument);
+  EXPECT_NE(engine_->JourneyMoney("onboarding", {}).status().message().find("cost.email"),
+            std::string::npos);
   // A cost below 0 is refused where the query is read (src/wire/wire_test.cc).
 
-  auto r =
-      engine_->JourneyMoney("onboarding", [] {
-        MoneyQuery q;
-        q.funnel = "purchase-path";
-        q.costs = {{"email", 0.01}};
-        return q;
-      }());
+  auto r = engine_->JourneyMoney("onboarding", [] {
+    MoneyQuery q;
+    q.funnel = "purchase-path";
+    q.costs = {{"email", 0.01}};
+    return q;
+  }());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& m = *r;
   const double total = 0.01 * static_cast<double>(emails);

@@ -166,9 +166,8 @@ GoalReport GoalReportBuilder::Report() const {
     l.absolute = r.rate - r.holdout_rate;
     l.absolute_interval = Interval(diff);
     if (r.holdout_rate > 0) l.relative = r.rate / r.holdout_rate - 1;
-    l.relative_interval = Interval(stats::RelativeLift(treated_.attained, treated_.entered,
-                                                       holdout_.attained, holdout_.entered,
-                                                       options_.level));
+    l.relative_interval = Interval(stats::RelativeLift(
+        treated_.attained, treated_.entered, holdout_.attained, holdout_.entered, options_.level));
     l.level = options_.level;
     l.significant = diff.low > 0 || diff.high < 0;
   }

@@ -1,10 +1,10 @@
 // Appends from several threads at once, with readers running beside them: every event is stored
 // once with a unique seq, and the identity links all land.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "identity/profile_store.h"
 #include "store/test_util.h"
@@ -38,9 +38,10 @@ TEST(ProfileStoreConcurrency, ParallelAppendsAndReads) {
         std::vector<Event> batch;
         for (int i = 0; i < kPerBatch; ++i) {
           const int n = b * kPerBatch + i;  // the same ids in every thread: 3 of 4 are duplicates
-          batch.push_back(n % 10 == 0 ? Identify("m" + std::to_string(n), "u" + std::to_string(n % 7),
-                                                 "a" + std::to_string(n % 13), n)
-                                      : Track("m" + std::to_string(n), "", "a" + std::to_string(n % 13), n));
+          batch.push_back(
+              n % 10 == 0 ? Identify("m" + std::to_string(n), "u" + std::to_string(n % 7),
+                                     "a" + std::to_string(n % 13), n)
+                          : Track("m" + std::to_string(n), "", "a" + std::to_string(n % 13), n));
         }
         auto r = ps.Append(batch);
         ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -58,11 +59,11 @@ TEST(ProfileStoreConcurrency, ParallelAppendsAndReads) {
   std::set<uint64_t> seqs;
   uint64_t last = 0;
   ASSERT_TRUE(ps.ScanEvents(0, [&](const Event& e) {
-    EXPECT_GT(e.seq, last);
-    last = e.seq;
-    seqs.insert(e.seq);
-    return true;
-  }).ok());
+                  EXPECT_GT(e.seq, last);
+                  last = e.seq;
+                  seqs.insert(e.seq);
+                  return true;
+                }).ok());
   EXPECT_EQ(seqs.size(), kDistinct);
   EXPECT_EQ(*seqs.rbegin(), kDistinct);  // no gaps
   // Every identify bound its anonymousId to a userId; 7 userIds over 13 anonymous ids means some

@@ -17,7 +17,8 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
 
 }  // namespace
 
-ProfileStore::ProfileStore(std::unique_ptr<store::Store> store, std::unique_ptr<IdentityGraph> graph)
+ProfileStore::ProfileStore(std::unique_ptr<store::Store> store,
+                           std::unique_ptr<IdentityGraph> graph)
     : store_(std::move(store)), graph_(std::move(graph)) {}
 
 Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(const store::StoreOptions& options) {

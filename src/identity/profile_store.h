@@ -27,9 +27,10 @@ namespace signpost::identity {
 
 class ProfileStore {
  public:
-  // Opens or creates the store in options.dir and loads the identity graph. Fails (kFailedPrecondition,
-  // message naming the folder and the fix) when the folder is locked by another process, is not a
-  // signpost folder, or was written in another format version; kIoError / kCorruption otherwise.
+  // Opens or creates the store in options.dir and loads the identity graph. Fails
+  // (kFailedPrecondition, message naming the folder and the fix) when the folder is locked by
+  // another process, is not a signpost folder, or was written in another format version; kIoError /
+  // kCorruption otherwise.
   static Result<std::unique_ptr<ProfileStore>> Open(const store::StoreOptions& options);
 
   // Appends `events` in one atomic write, durable on return (see store::Store::Append: dedup by
@@ -81,8 +82,8 @@ class ProfileStore {
   uint64_t refused_merge_count() const { return graph_->refused_count(); }
   uint64_t profile_count() const { return graph_->profile_count(); }
 
-  // Dead letters (List paged, Get, Delete by id), write keys and admin tokens (Create, List, Revoke,
-  // Check), versioned definitions (Put -> version, Get, List, History) and static segments
+  // Dead letters (List paged, Get, Delete by id), write keys and admin tokens (Create, List,
+  // Revoke, Check), versioned definitions (Put -> version, Get, List, History) and static segments
   // (Put -> version, Get, List, Delete). Each is thread-safe; references live as long as this.
   store::DeadLetters& dead_letters() { return store_->dead_letters(); }
   const store::DeadLetters& dead_letters() const { return store_->dead_letters(); }

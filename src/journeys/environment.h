@@ -4,12 +4,11 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analytics/funnel_definition.h"
 #include "signpost/clock.h"
@@ -76,9 +75,9 @@ class Environment {
     return std::nullopt;
   }
   // The consent a send through channel `channel` (an id) needs: "email", "sms", "push" (the trait
-  // `consent.<kind>` must be true, and the address trait is `email`, `phone` or `push_token`), or ""
-  // (no consent, no address: a plain webhook or file). Default: the id itself when it is one of the
-  // three kinds, else "".
+  // `consent.<kind>` must be true, and the address trait is `email`, `phone` or `push_token`), or
+  // "" (no consent, no address: a plain webhook or file). Default: the id itself when it is one of
+  // the three kinds, else "".
   virtual std::string ConsentKind(std::string_view channel) {
     return channel == "email" || channel == "sms" || channel == "push" ? std::string(channel) : "";
   }

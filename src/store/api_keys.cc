@@ -1,12 +1,11 @@
 #include "store/api_keys.h"
 
+#include <fmt/format.h>
 #include <sys/random.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "store/coding.h"
 
@@ -104,17 +103,16 @@ std::vector<ApiKey> ApiKeys::List() const {
     std::shared_lock lock(mu_);
     for (const auto& [token, key] : keys_) out.push_back(key);
   }
-  std::stable_sort(out.begin(), out.end(), [](const ApiKey& a, const ApiKey& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ApiKey& a, const ApiKey& b) { return a.created_at < b.created_at; });
   return out;
 }
 
 Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   if (token_or_prefix.size() < kMinPrefix) {
-    return Status::InvalidArgument(fmt::format(
-        "key prefix '{}' is too short: give at least {} characters of the token", token_or_prefix,
-        kMinPrefix));
+    return Status::InvalidArgument(
+        fmt::format("key prefix '{}' is too short: give at least {} characters of the token",
+                    token_or_prefix, kMinPrefix));
   }
   std::unique_lock lock(mu_);
   auto it = keys_.lower_bound(token_or_prefix);
@@ -122,9 +120,9 @@ Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   for (; it != keys_.end() && it->first.compare(0, token_or_prefix.size(), token_or_prefix) == 0;
        ++it) {
     if (match != keys_.end()) {
-      return Status::InvalidArgument(fmt::format(
-          "key prefix '{}' matches several keys: give more characters of the token",
-          token_or_prefix));
+      return Status::InvalidArgument(
+          fmt::format("key prefix '{}' matches several keys: give more characters of the token",
+                      token_or_prefix));
     }
     match = it;
   }

@@ -1,14 +1,14 @@
 #include "store/db.h"
 
-#include <filesystem>
-#include <system_error>
-
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
 
 namespace signpost::store {
 namespace {
@@ -62,7 +62,8 @@ bool IsLockError(const rocksdb::Status& s) {
 
 }  // namespace
 
-// ---- Batch ---------------------------------------------------------------------------------------
+// ---- Batch
+// ---------------------------------------------------------------------------------------
 
 Batch::Batch(const Db* db) : db_(db), wb_(std::make_unique<rocksdb::WriteBatch>()) {}
 Batch::~Batch() = default;
@@ -80,7 +81,8 @@ void Batch::Clear() { wb_->Clear(); }
 size_t Batch::Count() const { return wb_->Count(); }
 size_t Batch::ByteSize() const { return wb_->GetDataSize(); }
 
-// ---- Db ------------------------------------------------------------------------------------------
+// ---- Db
+// ------------------------------------------------------------------------------------------
 
 Db::Db(std::string dir, bool sync) : dir_(std::move(dir)), sync_(sync) {}
 
@@ -289,8 +291,8 @@ Status Db::ScanFromFloor(Cf cf, std::string_view start, const ScanFn& fn, bool b
   return FromRocks(it->status(), "scan failed");
 }
 
-Result<std::optional<std::pair<std::string, std::string>>> Db::Last(
-    Cf cf, std::string_view prefix) const {
+Result<std::optional<std::pair<std::string, std::string>>> Db::Last(Cf cf,
+                                                                    std::string_view prefix) const {
   using Entry = std::optional<std::pair<std::string, std::string>>;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
   // The smallest key after every key with `prefix`: the prefix with its last non-0xff byte bumped.

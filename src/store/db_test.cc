@@ -1,13 +1,12 @@
 #include "store/db.h"
 
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <fmt/format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "store/test_util.h"
 
@@ -72,7 +71,8 @@ TEST(Db, FormatVersionMismatchNamesBothVersions) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
   EXPECT_THAT(db.status().message(), HasSubstr("format version 99"));
-  EXPECT_THAT(db.status().message(), HasSubstr(fmt::format("reads format version {}", kFormatVersion)));
+  EXPECT_THAT(db.status().message(),
+              HasSubstr(fmt::format("reads format version {}", kFormatVersion)));
   EXPECT_THAT(db.status().message(), HasSubstr(tmp.path()));
   EXPECT_THAT(db.status().message(), HasSubstr("new folder"));
 }
@@ -90,7 +90,8 @@ TEST(Db, RefusesAFormat1Folder) {
   auto db = Db::Open({tmp.path(), true});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
-  EXPECT_THAT(db.status().message(), HasSubstr("format version 1, but this build reads format version 2"));
+  EXPECT_THAT(db.status().message(),
+              HasSubstr("format version 1, but this build reads format version 2"));
 }
 
 TEST(Db, RefusesAFolderOfOtherFiles) {

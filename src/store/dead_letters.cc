@@ -1,9 +1,9 @@
 #include "store/dead_letters.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <xxhash.h>
+
+#include <algorithm>
 
 #include "store/coding.h"
 
@@ -33,8 +33,8 @@ bool Decode(std::string_view key, std::string_view in, DeadLetter& d) {
     return false;
   }
   d.source = source;
-  d.rejection = Rejection{std::string(location), std::string(field), std::string(reason),
-                          std::string(raw)};
+  d.rejection =
+      Rejection{std::string(location), std::string(field), std::string(reason), std::string(raw)};
   return true;
 }
 
@@ -60,16 +60,17 @@ Result<std::unique_ptr<DeadLetters>> DeadLetters::Load(Db* db) {
   if (next && next->size() == 8) d->next_id_ = DecodeFixed64BE(next->data());
   uint64_t count = 0;
   Status bad;
-  SP_RETURN_IF_ERROR(db->Scan(Cf::kDeadLetters, "", "", [&](std::string_view key, std::string_view value) {
-    DeadLetter letter;
-    if (!Decode(key, value, letter)) {
-      bad = Status::Corruption("a dead letter cannot be decoded");
-      return false;
-    }
-    d->by_content_.emplace(ContentHash(letter.source, letter.rejection), letter.id);
-    ++count;
-    return true;
-  }));
+  SP_RETURN_IF_ERROR(
+      db->Scan(Cf::kDeadLetters, "", "", [&](std::string_view key, std::string_view value) {
+        DeadLetter letter;
+        if (!Decode(key, value, letter)) {
+          bad = Status::Corruption("a dead letter cannot be decoded");
+          return false;
+        }
+        d->by_content_.emplace(ContentHash(letter.source, letter.rejection), letter.id);
+        ++count;
+        return true;
+      }));
   SP_RETURN_IF_ERROR(bad);
   d->count_ = count;
   return d;
@@ -146,7 +147,8 @@ Result<DeadLetter> DeadLetters::Get(uint64_t id) const {
   SP_ASSIGN_OR_RETURN(auto value, db_->Get(Cf::kDeadLetters, key));
   if (!value) return Status::NotFound(fmt::format("no dead letter with id {}", id));
   DeadLetter d;
-  if (!Decode(key, *value, d)) return Status::Corruption(fmt::format("dead letter {} is unreadable", id));
+  if (!Decode(key, *value, d))
+    return Status::Corruption(fmt::format("dead letter {} is unreadable", id));
   return d;
 }
 
