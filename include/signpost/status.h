@@ -2,6 +2,8 @@
 //
 // A Status is cheap to copy when ok (no allocation). Functions that can fail return a
 // Status or a Result<T>; exceptions are used only at the edges (HTTP replies, CLI exit).
+// Both types are [[nodiscard]]: a call whose Status or Result is dropped does not compile
+// (-Werror). Where ignoring a failure is truly right, say so with `.IgnoreError()` and a comment.
 // Thread-safety: plain values; distinct objects may be used from distinct threads.
 #pragma once
 
@@ -30,7 +32,7 @@ enum class Code {
 // Returns a stable lowercase name for `code`, e.g. "invalid_argument".
 std::string_view CodeName(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -55,6 +57,8 @@ class Status {
   const std::string& message() const { return message_; }
   // "invalid_argument: <message>", or "ok".
   std::string ToString() const;
+  // Drops this status on purpose; the call site's comment says why the failure does not matter.
+  void IgnoreError() const {}
 
  private:
   Code code_ = Code::kOk;
@@ -63,7 +67,7 @@ class Status {
 
 // Result<T>: a T on success, a non-ok Status on failure.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
@@ -80,6 +84,8 @@ class Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // Drops this result on purpose; the call site's comment says why a failure does not matter.
+  void IgnoreError() const {}
 
  private:
   std::variant<T, Status> v_;

@@ -103,13 +103,13 @@ void EventIndex::EnsureGrouped() const {
   grouped_.store(true, std::memory_order_release);
 }
 
-const char* EventIndex::ScopeObject(const Event& e, PropertyScope scope) {
+const char* EventIndex::ScopeObject(const Event& e, rules::PropertyScope scope) {
   switch (scope) {
-    case PropertyScope::kProperties:
+    case rules::PropertyScope::kProperties:
       return e.properties.c_str();
-    case PropertyScope::kContext:
+    case rules::PropertyScope::kContext:
       return e.context.c_str();
-    case PropertyScope::kTraits:
+    case rules::PropertyScope::kTraits:
       return e.traits.c_str();
   }
   return "{}";
@@ -359,7 +359,7 @@ size_t EventIndex::ColumnMemoryBytes() const {
   return bytes;
 }
 
-Result<const PropertyColumn*> EventIndex::Column(const PropertyPath& path,
+Result<const PropertyColumn*> EventIndex::Column(const rules::PropertyPath& path,
                                                  const PropertySource* source) const {
   std::lock_guard<std::mutex> lock(columns_mu_);
   auto it = columns_.find(path.text);

@@ -41,7 +41,7 @@ class PropertySource {
   // `scope` object (properties, context or traits) as JSON text ("{}" when absent), in any order.
   // Returns the first storage error; `visit` results are not checked.
   virtual Status Scan(
-      PropertyScope scope,
+      rules::PropertyScope scope,
       const std::function<void(uint64_t seq, std::string_view json)>& visit) const = 0;
 };
 
@@ -129,7 +129,7 @@ class EventIndex {
   // The column for `path`, built through `source` on first use and cached. Returns
   // kFailedPrecondition when it is not cached and `source` is null, or the source's error.
   // The pointer stays valid until the next non-const call.
-  Result<const PropertyColumn*> Column(const PropertyPath& path,
+  Result<const PropertyColumn*> Column(const rules::PropertyPath& path,
                                        const PropertySource* source) const;
 
  private:
@@ -152,7 +152,7 @@ class EventIndex {
   void EnsureGrouped() const;
   void PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name, uint8_t type);
   void MaybeSeal();
-  static const char* ScopeObject(const Event& e, PropertyScope scope);
+  static const char* ScopeObject(const Event& e, rules::PropertyScope scope);
 
   // Sealed columns: slot s owns positions [offsets_[s], offsets_[s+1]) for s < sealed_slots.
   std::vector<uint64_t> offsets_{0};

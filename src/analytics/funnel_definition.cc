@@ -4,10 +4,20 @@
 
 #include <set>
 
-#include "analytics/where.h"
 #include "base/duration.h"
+#include "rules/where.h"
 
 namespace signpost::analytics {
+
+using rules::Condition;
+using rules::EventMatcher;
+using rules::KeysAllowed;
+using rules::OperatorList;
+using rules::ParseCondition;
+using rules::ParseMatcher;
+using rules::ParseOp;
+using rules::ParsePropertyPath;
+using rules::ScalarAt;
 
 namespace {
 

@@ -36,7 +36,7 @@ TEST(FunnelDefinition, ParsesTheDocumentedExample) {
   ASSERT_EQ(def->hold_constant.size(), 1u);
   EXPECT_EQ(def->hold_constant[0].keys, std::vector<std::string>{"cart_id"});
   ASSERT_EQ(def->steps.size(), 5u);
-  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, Op::kIn);
+  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, rules::Op::kIn);
   EXPECT_EQ(def->steps[1].any_of[0].where[0].values.size(), 2u);
   EXPECT_EQ(def->steps[2].any_of.size(), 2u);
   EXPECT_TRUE(def->steps[3].optional);
@@ -56,7 +56,7 @@ TEST(FunnelDefinition, ParsesJson) {
   EXPECT_EQ(def->order, OrderMode::kStrict);
   EXPECT_EQ(def->entry, EntryMode::kFirstEntry);
   EXPECT_EQ(def->steps[1].name, "B");
-  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, Op::kGt);
+  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, rules::Op::kGt);
 }
 
 std::string ErrorOf(const std::string& text) {

@@ -16,8 +16,8 @@ bool BreaksChain(uint8_t type) {
   return t == EventType::kTrack || t == EventType::kPage || t == EventType::kScreen;
 }
 
-Status AddMatcher(const EventIndex& index, const EventMatcher& m, uint64_t bit, bool exclusion,
-                  const PropertySource* source, FunnelPlan* plan) {
+Status AddMatcher(const EventIndex& index, const rules::EventMatcher& m, uint64_t bit,
+                  bool exclusion, const PropertySource* source, FunnelPlan* plan) {
   uint32_t name = index.NameId(m.event);
   if (name == EventIndex::kNoName) return Status::Ok();  // no event has it: never matches
   if (m.where.empty()) {
@@ -27,7 +27,7 @@ Status AddMatcher(const EventIndex& index, const EventMatcher& m, uint64_t bit, 
   CompiledMatcher cm;
   cm.bit = bit;
   cm.name = name;
-  for (const Condition& c : m.where) {
+  for (const rules::Condition& c : m.where) {
     SP_ASSIGN_OR_RETURN(const PropertyColumn* col, index.Column(c.path, source));
     cm.conditions.emplace_back(col, &c);
   }
@@ -76,7 +76,7 @@ Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& 
   plan.name_has_conditional.assign(index.NameCount(), 0);
   for (int i = 0; i < plan.steps; ++i) {
     const FunnelStep& step = def.steps[i];
-    for (const EventMatcher& m : step.any_of) {
+    for (const rules::EventMatcher& m : step.any_of) {
       SP_RETURN_IF_ERROR(AddMatcher(index, m, Bit(i), false, source, &plan));
     }
     if (step.status) {
@@ -92,7 +92,7 @@ Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& 
     SP_RETURN_IF_ERROR(
         AddMatcher(index, ex.matcher, Bit(static_cast<int>(e)), true, source, &plan));
   }
-  for (const PropertyPath& path : def.hold_constant) {
+  for (const rules::PropertyPath& path : def.hold_constant) {
     SP_ASSIGN_OR_RETURN(const PropertyColumn* col, index.Column(path, source));
     plan.hold.push_back(col);
     plan.simple = false;
@@ -132,8 +132,8 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
   for (const CompiledStatus& st : plan.status_steps) {
     bool was = false;
     for (size_t i = 0; i < n; ++i) {
-      ValueRef v = st.column->Get(view.RefAt(i));
-      if (v.kind == ValueKind::kMissing) continue;
+      rules::ValueRef v = st.column->Get(view.RefAt(i));
+      if (v.kind == rules::ValueKind::kMissing) continue;
       bool now = st.condition->Matches(v);
       if (now && !was) mask[i] |= st.bit;
       was = now;
@@ -142,13 +142,13 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
   if (!plan.hold.empty()) {
     // Small per-profile ids for the held value tuple; 0 when any held path is missing.
     out->hold.assign(n, 0);
-    std::vector<std::vector<ValueRef>> seen;
-    std::vector<ValueRef> tuple(plan.hold.size());
+    std::vector<std::vector<rules::ValueRef>> seen;
+    std::vector<rules::ValueRef> tuple(plan.hold.size());
     for (size_t i = 0; i < n; ++i) {
       bool missing = false;
       for (size_t h = 0; h < plan.hold.size(); ++h) {
         tuple[h] = plan.hold[h]->Get(view.RefAt(i));
-        missing |= tuple[h].kind == ValueKind::kMissing;
+        missing |= tuple[h].kind == rules::ValueKind::kMissing;
       }
       if (missing) continue;
       uint32_t id = 0;

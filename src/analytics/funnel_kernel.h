@@ -16,13 +16,13 @@ namespace signpost::analytics {
 struct CompiledMatcher {
   uint64_t bit = 0;  // the step (or exclusion) it fills
   uint32_t name = 0;
-  std::vector<std::pair<const PropertyColumn*, const Condition*>> conditions;
+  std::vector<std::pair<const PropertyColumn*, const rules::Condition*>> conditions;
 };
 
 struct CompiledStatus {
   uint64_t bit = 0;
   const PropertyColumn* column = nullptr;
-  const Condition* condition = nullptr;
+  const rules::Condition* condition = nullptr;
 };
 
 struct CompiledExclusion {

@@ -169,7 +169,7 @@ FunnelDefinition RandomFunnel(std::mt19937_64& rng, OrderMode order, EntryMode e
   for (int i = 0; i < n; ++i) {
     FunnelStep s;
     s.name = names[rng() % 5];
-    s.any_of.push_back(EventMatcher{s.name, {}});
+    s.any_of.push_back(rules::EventMatcher{s.name, {}});
     s.optional = i > 0 && rng() % 5 == 0;
     def.steps.push_back(s);
   }

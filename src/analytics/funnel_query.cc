@@ -106,18 +106,18 @@ std::string BreakdownValue(const FunnelPlan& plan, const ReportContext& ctx,
       at = ((a.filled >> step) & 1) ? a.pos[step] : -1;
     }
   }
-  ValueRef v;
+  rules::ValueRef v;
   if (at >= 0) {
     if (ctx.breakdown_is_trait) {
       // The value the trait had at that moment: the latest event at or before it that set it.
-      for (int i = at; i >= 0 && v.kind == ValueKind::kMissing; --i) {
+      for (int i = at; i >= 0 && v.kind == rules::ValueKind::kMissing; --i) {
         v = ctx.breakdown->Get(p.view.RefAt(static_cast<size_t>(i)));
       }
     } else {
       v = ctx.breakdown->Get(p.view.RefAt(static_cast<size_t>(at)));
     }
   }
-  return PropertyColumn::Render(v);
+  return rules::RenderValue(v);
 }
 
 std::vector<uint8_t> SegmentMask(const EventIndex& index, const FunnelOptions& options) {
@@ -269,10 +269,10 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   ReportContext ctx;
   ctx.options = &options;
   if (!options.breakdown.empty()) {
-    auto path = ParsePropertyPath(options.breakdown);
+    auto path = rules::ParsePropertyPath(options.breakdown);
     if (!path.ok()) return Status::InvalidArgument("breakdown: " + path.status().message());
     SP_ASSIGN_OR_RETURN(ctx.breakdown, index.Column(*path, source));
-    ctx.breakdown_is_trait = path->scope == PropertyScope::kTraits;
+    ctx.breakdown_is_trait = path->scope == rules::PropertyScope::kTraits;
   }
   const int threads = std::max(1, options.threads);
   const std::vector<uint8_t> segment = SegmentMask(index, options);

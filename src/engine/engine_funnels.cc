@@ -6,12 +6,14 @@
 #include "analytics/funnel_query.h"
 #include "base/id_rule.h"
 #include "engine/engine_impl.h"
+#include "rules/property_path.h"
 
 namespace signpost {
 
 Result<nlohmann::json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  return StoreDefinition("funnel", def.id, text, note.empty() ? def.note : note);
+  return StoreDefinition(store::DefinitionKind::kFunnel, def.id, text,
+                         note.empty() ? def.note : note);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -32,7 +34,7 @@ Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
   options->from = q.from;
   options->to = q.to;
   if (!q.breakdown.empty()) {
-    auto path = analytics::ParsePropertyPath(q.breakdown);
+    auto path = rules::ParsePropertyPath(q.breakdown);
     if (!path.ok()) return Status::InvalidArgument("query.breakdown: " + path.status().message());
     options->breakdown = q.breakdown;
   }
@@ -49,8 +51,9 @@ Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
 static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& q) {
   ResolvedFunnel r;
   if (!q.id.empty()) {
-    SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
-                        m.store().definitions().Get("funnel", q.id, q.version));
+    SP_ASSIGN_OR_RETURN(
+        store::VersionedRecord rec,
+        m.store().definitions().Get(store::DefinitionKind::kFunnel, q.id, q.version));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
     r.def.id = rec.id;
     r.options.definition_version = static_cast<int64_t>(rec.version);
@@ -66,28 +69,24 @@ static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& 
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = m.options.query_threads;
   if (!q.segment.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, m.SegmentMembers(q.segment));
+    SP_ASSIGN_OR_RETURN(r.options.segment, m.segments->Members(q.segment));
   }
   return r;
 }
 
-Status Engine::Impl::RequireIndex() const {
-  if (!index_loaded)
-    return Status::FailedPrecondition("the analytics index is not loaded in this process");
-  return Status::Ok();
-}
-
 Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
   const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.RequireIndex());
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query));
-  std::shared_lock lock(m.index_mu);
-  return analytics::RunFunnel(m.index, f.def, f.options, m.properties.get());
+  return m.events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::RunFunnel(index, f.def, f.options, properties);
+      });
 }
 
 Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
   const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.RequireIndex());
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query.funnel));
   analytics::PeopleQuery pq;
   pq.completed = query.completed;
@@ -98,11 +97,11 @@ Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const 
   out.version = f.options.definition_version;
   out.completed = pq.completed;
   out.dropped_at = pq.dropped_at;
-  {
-    std::shared_lock lock(m.index_mu);
-    SP_ASSIGN_OR_RETURN(out.people,
-                        analytics::FunnelPeople(m.index, f.def, f.options, pq, m.properties.get()));
-  }
+  SP_ASSIGN_OR_RETURN(out.people,
+                      m.events->ReadIndex([&](const analytics::EventIndex& index,
+                                              const analytics::PropertySource* properties) {
+                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
+                      }));
   for (FunnelPerson& p : out.people) p.identities = m.profiles->IdentitiesOf(p.profile);
   return out;
 }
@@ -123,19 +122,19 @@ Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& quer
                            people.dropped_at > 0
                                ? fmt::format("reached step {} but not the next", people.dropped_at)
                                : fmt::format("completed step {}", people.completed));
-  SP_ASSIGN_OR_RETURN(saved.version,
-                      m.store().segments().Put(segment, identities, saved.note, m.clock->NowMs()));
-  m.OnSegmentChanged(segment);
+  SP_ASSIGN_OR_RETURN(saved.version, m.segments->SaveList(segment, identities, saved.note));
   return saved;
 }
 
 Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
-  SP_RETURN_IF_ERROR(RequireIndex());
+  SP_RETURN_IF_ERROR(events->RequireIndex());
   FunnelQuery q;
   q.id = std::string(funnel);
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, q));
-  std::shared_lock lock(index_mu);
-  auto person = analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties.get());
+  auto person = events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
+      });
   if (person.ok()) return person->last_step;
   if (person.status().code() == Code::kNotFound) return 0;
   return person.status();
@@ -144,7 +143,7 @@ Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, Tim
 Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
                                                  std::string_view profile) const {
   const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.RequireIndex());
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
   FunnelQuery q;
   q.id = std::string(funnel_id);
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, q));
@@ -153,9 +152,11 @@ Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
   ProfileId pid = m.profiles->ProfileOf(out.identity);
   out.funnel = f.def.id;
   out.version = f.options.definition_version;
-  std::shared_lock lock(m.index_mu);
-  auto person = analytics::LastCompletedStep(m.index, f.def, f.options, pid, m.clock->NowMs(),
-                                             m.properties.get());
+  const TimeMs now = m.clock->NowMs();
+  auto person = m.events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
+      });
   if (person.ok()) {
     out.person = std::move(*person);
   } else if (person.status().code() == Code::kNotFound) {

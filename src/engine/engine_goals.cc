@@ -10,7 +10,6 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/engine_journeys.h"
-#include "engine/engine_segments.h"
 #include "goals/goal_attained.h"
 #include "wire/wire.h"
 
@@ -60,17 +59,17 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
 
 namespace {
 
-std::vector<goals::JourneyGoal> GoalList(const JourneysPart& j) {
+std::vector<goals::JourneyGoal> GoalList(const engine::JourneyService& j) REQUIRES(j.mu()) {
   std::vector<goals::JourneyGoal> out;
-  for (const auto& [id, g] : j.goals) out.push_back(g);
+  for (const auto& [id, g] : j.goals()) out.push_back(g);
   return out;
 }
 
 }  // namespace
 
-Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j,
+Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
                          const std::unordered_set<uint64_t>& profiles) {
-  if (profiles.empty() || j.goals.empty()) return Status::Ok();
+  if (profiles.empty() || j.goals().empty()) return Status::Ok();
   std::vector<goals::JourneyGoal> goal_list = GoalList(j);
   std::vector<Event> credits;
   std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
@@ -91,16 +90,16 @@ Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j,
       e.message_id = fmt::format("{}goal/{}/{}", se::kSystemMessageIdPrefix, c.journey, pid);
       e.timestamp = c.hit_at;
       e.received_at = m.clock->NowMs();
-      e.properties = goals::GoalAttainedProperties(c, j.goals.at(c.journey).goal.type).dump();
+      e.properties = goals::GoalAttainedProperties(c, j.goals().at(c.journey).goal.type).dump();
       credits.push_back(std::move(e));
       goals.emplace_back(c.journey, pid, c.hit_at);
     }
   }
   if (credits.empty()) return Status::Ok();
-  SP_RETURN_IF_ERROR(m.RecordSystemEvents(std::move(credits)).status());
+  SP_RETURN_IF_ERROR(m.events->RecordSystemEvents(std::move(credits)).status());
   // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
-  if (j.channels.loaded) {
-    for (const auto& [journey, pid, at] : goals) j.channels.RecordGoal(journey, pid, at);
+  if (j.channels().loaded) {
+    for (const auto& [journey, pid, at] : goals) j.channels().RecordGoal(journey, pid, at);
   }
   return Status::Ok();
 }
@@ -109,16 +108,16 @@ namespace {
 
 Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
                                              const GoalReportQuery& query) {
-  JourneysPart& j = *m.journeys;
+  engine::JourneyService& j = *m.journeys;
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
   goals::JourneyGoal goal;
   uint64_t version = 0;
   {
-    std::lock_guard lock(j.mu);
-    auto it = j.goals.find(std::string(journey));
-    if (it == j.goals.end()) {
-      if (!j.runtime->Definition(std::string(journey), 0))
+    MutexLock lock(j.mu());
+    auto it = j.goals().find(std::string(journey));
+    if (it == j.goals().end()) {
+      if (!j.runtime().Definition(std::string(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
           "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
@@ -126,11 +125,11 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
     }
     goal = it->second;
     goal_list = GoalList(j);
-    entered = j.runtime->ProfilesIn(std::string(journey));
-    if (const journeys::JourneyStatus* st = j.runtime->StatusOf(std::string(journey)))
+    entered = j.runtime().ProfilesIn(std::string(journey));
+    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(std::string(journey)))
       version = st->live_version;
     if (version == 0) {
-      auto def = j.runtime->Definition(std::string(journey), 0);
+      auto def = j.runtime().Definition(std::string(journey), 0);
       version = 0;
       (void)def;
     }
@@ -141,7 +140,7 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
   options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
                                                       : goals::GoalReportOptions::Bucket::kDay;
   for (const std::string& s : query.segments) {
-    if (!SegmentExists(m, s))
+    if (!m.segments->Exists(s))
       return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
     options.segments.push_back(s);
   }
@@ -154,7 +153,7 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
       if (c.journey == journey) credit = &c;
     }
     auto in_segment = [&m, p, now](std::string_view s) {
-      auto r = InSegment(m, s, p, now);
+      auto r = m.segments->InSegment(s, p, now);
       return r.ok() && *r;
     };
     builder.AddProfile(PrimaryIdentityOf(m, p), a.entries, credit, in_segment);

@@ -6,8 +6,8 @@
 #include <numeric>
 #include <utility>
 
-#include "analytics/stats.h"
 #include "base/time.h"
+#include "experiments/stats.h"
 
 namespace signpost::goals {
 
@@ -19,7 +19,7 @@ double Rate(uint64_t k, uint64_t n) {
   return n == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(n);
 }
 
-RateInterval Interval(const analytics::stats::Interval& i) { return {i.low, i.high}; }
+RateInterval Interval(const experiments::stats::Interval& i) { return {i.low, i.high}; }
 
 // Start of the UTC day, or of the week (Monday), holding `t`.
 TimeMs BucketStart(TimeMs t, GoalReportOptions::Bucket bucket) {
@@ -140,7 +140,7 @@ void GoalReportBuilder::Merge(const GoalReportBuilder& other) {
 }
 
 GoalReport GoalReportBuilder::Report() const {
-  namespace stats = analytics::stats;
+  namespace stats = experiments::stats;
   GoalReport r;
   r.journey = journey_.journey;
   r.version = version_;

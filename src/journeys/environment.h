@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/funnel_definition.h"
+#include "rules/event_matcher.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
 #include "signpost/status.h"
@@ -31,7 +31,7 @@ class ProfileScope {
   // Membership in segment `name` at `at`. kNotFound for an unknown segment.
   virtual Result<bool> InSegment(std::string_view name, TimeMs at) = 0;
   // Whether the profile did an event matching `m` with timestamp in [from, to].
-  virtual Result<bool> DidEvent(const analytics::EventMatcher& m, TimeMs from, TimeMs to) = 0;
+  virtual Result<bool> DidEvent(const rules::EventMatcher& m, TimeMs from, TimeMs to) = 0;
   // The last completed step (1-based, 0 = none) of funnel `id`; kNotFound for an unknown funnel.
   virtual Result<int> LastCompletedStep(std::string_view funnel) = 0;
 };

@@ -9,20 +9,20 @@
 #include <map>
 #include <set>
 
-#include "analytics/where.h"
 #include "base/duration.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/template_text.h"
 #include "goals/goal_definition.h"
 #include "journeys/local_time.h"
+#include "rules/where.h"
 
 namespace signpost::journeys {
 
 namespace {
 
-using analytics::KeysAllowed;
-using analytics::ScalarAt;
+using rules::KeysAllowed;
+using rules::ScalarAt;
 
 // "steps[2].wait (line 14): <what>".
 Status Bad(const std::string& field, const YAML::Node& node, const std::string& what) {
@@ -264,7 +264,7 @@ Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string&
                              s.await.event));
     }
     if (w["where"])
-      SP_RETURN_IF_ERROR(analytics::ParseWhere(w["where"], field + ".where", &s.await.where));
+      SP_RETURN_IF_ERROR(rules::ParseWhere(w["where"], field + ".where", &s.await.where));
     if (w["match"]) {
       const YAML::Node& m = w["match"];
       if (!m.IsMap())
@@ -272,7 +272,7 @@ Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string&
                    "expected { properties.cart_id: \"{{entry.properties.cart_id}}\" }");
       for (const auto& kv : m) {
         std::string f = field + ".match." + kv.first.Scalar();
-        auto path = analytics::ParsePropertyPath(kv.first.Scalar());
+        auto path = rules::ParsePropertyPath(kv.first.Scalar());
         if (!path.ok()) return Bad(f, kv.first, path.status().message());
         SP_ASSIGN_OR_RETURN(std::string value, ScalarAt(kv.second, f));
         s.correlate.push_back({*path, value});
@@ -319,7 +319,7 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       if (b != "true" && b != "false") return Bad(f, v, "expected true or false");
       (key[0] == 'o' ? out.opened_last_message : out.clicked_last_message) = b == "true";
     } else if (key == "did") {
-      SP_ASSIGN_OR_RETURN(out.did_event, analytics::ParseMatcher(v, f));
+      SP_ASSIGN_OR_RETURN(out.did_event, rules::ParseMatcher(v, f));
     } else if (key == "funnel") {
       if (!v.IsMap() || !v["id"] || !v["last_step"]) {
         return Bad(f, v, "expected { id: <funnel>, last_step: { gte: 2 } }");
@@ -331,13 +331,13 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       }
       YAML::Node where;
       where["traits.last_step"] = v["last_step"];
-      std::vector<analytics::Condition> conds;
-      SP_RETURN_IF_ERROR(analytics::ParseWhere(where, f + ".last_step", &conds));
+      std::vector<rules::Condition> conds;
+      SP_RETURN_IF_ERROR(rules::ParseWhere(where, f + ".last_step", &conds));
       out.funnel_step = conds.front();
     } else if (key.rfind("traits.", 0) == 0) {
       YAML::Node where;
       where[key] = v;
-      SP_RETURN_IF_ERROR(analytics::ParseWhere(where, field, &out.traits));
+      SP_RETURN_IF_ERROR(rules::ParseWhere(where, field, &out.traits));
     } else {
       return Bad(f, kv.first,
                  "unknown condition; use traits.<name>, segment, not_segment, opened_last_message, "
@@ -470,7 +470,7 @@ Status ParseStep(const YAML::Node& node, const std::string& field, const Targets
     for (const auto& kv : u["traits"]) {
       std::string f = field + ".update.traits." + kv.first.Scalar();
       SP_ASSIGN_OR_RETURN(std::string v, ScalarAt(kv.second, f));
-      analytics::Literal lit = analytics::Literal::Of(v);
+      rules::Literal lit = rules::Literal::Of(v);
       if (lit.boolean) {
         s.set_traits[kv.first.Scalar()] = *lit.boolean;
       } else if (lit.number) {
@@ -605,7 +605,7 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
     YAML::Node m;
     m["event"] = e["event"];
     if (e["where"]) m["where"] = e["where"];
-    SP_ASSIGN_OR_RETURN(def.entry.trigger, analytics::ParseMatcher(m, "entry"));
+    SP_ASSIGN_OR_RETURN(def.entry.trigger, rules::ParseMatcher(m, "entry"));
     if (system_events::IsReserved(def.entry.trigger->event)) {
       return Bad("entry.event", e["event"],
                  fmt::format("'{}' is recorded by signpost itself and cannot start a journey; "

@@ -60,6 +60,20 @@ bool IsLockError(const rocksdb::Status& s) {
                            s.ToString().find("LOCK") != std::string::npos);
 }
 
+// True when none of `handles` holds a key (a RocksDB database just made, before anything was
+// written to it).
+Result<bool> HoldsNoKeys(rocksdb::DB* db,
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  for (auto* h : handles) {
+    if (h == nullptr) continue;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToFirst();
+    SP_RETURN_IF_ERROR(FromRocks(it->status(), "scan failed"));
+    if (it->Valid()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 // ---- Batch
@@ -187,16 +201,23 @@ Status Db::OpenOrCreate() {
     }
   }
 
+  // The first open of a new folder creates the families and then writes the format marker: a
+  // folder killed between the two has only (some of) our families and no key at all, and is
+  // finished here as a new one. Any other database without the marker is not ours.
+  bool unfinished = false;
   if (has_store) {
     SP_ASSIGN_OR_RETURN(auto magic, Get(Cf::kMeta, kMagicKey));
     SP_ASSIGN_OR_RETURN(auto version, Get(Cf::kMeta, kVersionKey));
-    if (!magic || *magic != kMagicValue || !version) {
+    if (!magic && !version && handles_.size() == kCfCount) {
+      SP_ASSIGN_OR_RETURN(unfinished, HoldsNoKeys(db_.get(), handles_));
+    }
+    if (!unfinished && (!magic || *magic != kMagicValue || !version)) {
       return Status::FailedPrecondition(fmt::format(
           "'{}' is a database but not a signpost data folder (no signpost format marker): pass an "
           "empty or new folder to --data",
           dir_));
     }
-    if (*version != std::to_string(kFormatVersion)) {
+    if (!unfinished && *version != std::to_string(kFormatVersion)) {
       return Status::FailedPrecondition(fmt::format(
           "data folder '{}' was written in signpost store format version {}, but this build reads "
           "format version {}: open it with a signpost build of format {}, or export its events "
@@ -211,7 +232,7 @@ Status Db::OpenOrCreate() {
           "cannot create column family"));
       handles_[i] = h;
     }
-    return Status::Ok();
+    if (!unfinished) return Status::Ok();
   }
   Batch batch = NewBatch();
   batch.Put(Cf::kMeta, kMagicKey, kMagicValue);
