@@ -4,8 +4,9 @@
 //
 // Thread-safety: every method may be called from any thread concurrently unless it says otherwise;
 // writes are serialized inside, reports run concurrently with each other.
-// Reports and views are returned as JSON documents (nlohmann::json) whose shapes are documented in
-// docs/openapi.yaml; the HTTP API returns exactly these documents.
+// Reports take typed queries (queries.h). Funnel and goal reports are typed (reports.h; src/wire
+// writes them as JSON); the other views are returned as JSON documents (nlohmann::json). Shapes are
+// documented in docs/openapi.yaml; the HTTP API returns exactly these documents.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,9 @@
 #include "signpost/clock.h"
 #include "signpost/event.h"
 #include "signpost/options.h"
+#include "signpost/queries.h"
 #include "signpost/rejection.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 
 namespace signpost {
@@ -114,17 +117,21 @@ class Engine {
   Result<nlohmann::json> ApplyDocuments(const std::vector<std::string_view>& docs,
                                         std::string_view note, size_t* failed = nullptr);
   Result<nlohmann::json> ListDefinitions(std::string_view kind) const;
-  // Runs a stored funnel (by id, latest version unless `query["version"]`), or an ad-hoc one
-  // (`query["steps"]` = "A>B>C" or a definition object). Query fields: window, order, entry,
-  // from, to, segment, breakdown, breakdown_attribution, top, completion_windows, trend.
-  Result<nlohmann::json> Funnel(std::string_view id, const nlohmann::json& query) const;
-  // People of a funnel: query["completed"]=k or query["dropped_at"]=k (reached k, not k+1).
-  Result<nlohmann::json> FunnelPeople(std::string_view id, const nlohmann::json& query) const;
-  // Saves the people of FunnelPeople as a static segment named `segment`; returns its version.
-  Result<nlohmann::json> SaveFunnelPeople(std::string_view id, const nlohmann::json& query,
-                                          std::string_view segment);
-  // The last completed step of one profile in a funnel.
-  Result<nlohmann::json> LastCompletedStep(std::string_view funnel_id,
+  // Runs a stored funnel (query.id, at query.version; 0 the latest) or an ad-hoc one (query.steps
+  // "A>B>C", else query.definition), with the query's overrides and report options.
+  // kNotFound for an unknown funnel, version or segment; kInvalidArgument naming the field for
+  // a funnel that cannot be run (no steps, a bad breakdown path or attribution step, an override
+  // the definition refuses); kFailedPrecondition without the analytics index.
+  Result<FunnelReport> Funnel(const FunnelQuery& query) const;
+  // People of a funnel: query.completed=k or query.dropped_at=k (reached k, not k+1), with every
+  // identity of each. Errors as Funnel, and kInvalidArgument unless exactly one k is in range.
+  Result<signpost::FunnelPeople> FunnelPeople(const FunnelPeopleQuery& query) const;
+  // Saves the people of FunnelPeople as a new version of static segment `segment`.
+  Result<SavedFunnelPeople> SaveFunnelPeople(const FunnelPeopleQuery& query,
+                                             std::string_view segment);
+  // The last completed step of one profile in a stored funnel (last_step 0 when it never
+  // entered). kNotFound for an unknown funnel or profile.
+  Result<FunnelLastStep> LastCompletedStep(std::string_view funnel_id,
                                            std::string_view profile) const;
 
   // ---- segments (engine_segments.cc) -------------------------------------------------------
@@ -157,10 +164,10 @@ class Engine {
   // (everyone inside exits with reason journey_stopped). kFailedPrecondition for a move the
   // lifecycle does not allow (e.g. a stopped journey cannot go live again: apply a new version).
   Result<nlohmann::json> SetJourneyState(std::string_view id, std::string_view state);
-  // Back-tests journeys on stored events: request {"journey", "from", "to"} (ISO 8601). Runs the
+  // Back-tests a journey on the stored events of [request.from, request.to]. Runs the
   // same runtime on a virtual clock, with no real sends; returns the step analytics, the messages
   // that would have gone out, and the goal report.
-  Result<nlohmann::json> Replay(const nlohmann::json& request) const;
+  Result<nlohmann::json> Replay(const ReplayRequest& request) const;
   // Processes every committed event not yet seen by the journey runtime and fires every timer due
   // at the clock's now; returns when nothing is left to do. The live engine does this on its own
   // thread; tests on a ManualClock call it after advancing the clock.
@@ -179,11 +186,14 @@ class Engine {
 
   // ---- goals (engine_goals.cc) ---------------------------------------------------------------
   // The goal report of a journey: entered, attained, rate, target, target_progress, holdout and
-  // lift, over time, by variant, by channel, by segment, time to goal. Query: from, to, trend
-  // (day|week), segment.
-  Result<nlohmann::json> GoalReport(std::string_view journey, const nlohmann::json& query) const;
-  // Who attained the goal: profile, when, through which entry.
-  Result<nlohmann::json> GoalPeople(std::string_view journey, const nlohmann::json& query) const;
+  // lift, over time, by variant, by channel, by segment, time to goal, over the entries in
+  // [query.from, query.to). kNotFound for an unknown journey, one without a goal, or an unknown
+  // segment of query.segments.
+  Result<signpost::GoalReport> GoalReport(std::string_view journey,
+                                          const GoalReportQuery& query) const;
+  // Who attained the goal: profile, when, through which entry. Errors as GoalReport.
+  Result<signpost::GoalPeople> GoalPeople(std::string_view journey,
+                                          const GoalReportQuery& query) const;
 
   // ---- experiments (engine_experiments.cc) --------------------------------------------------
   // Every split step of every journey: {"experiments": [{journey, step, metric, state (running |
@@ -207,17 +217,17 @@ class Engine {
   // Experiments() lists every auto step's report under "channels". kNotFound naming the journey or
   // step (a step that is not an auto message).
   Result<nlohmann::json> ChannelReport(std::string_view journey, std::string_view step) const;
-  // Treated against holdout on the goal and, with query["funnel"] = a stored funnel id, on each of
+  // Treated against holdout on the goal and, with query.funnel = a stored funnel id, on each of
   // its steps reached in order after the profile's first entry: {journey, funnel, level, treated,
   // holdout: {entered, attained}, goal: lift, steps: [{step, name, treated_reached,
   // holdout_reached, ...lift}], warnings}; a lift is {treated_rate, holdout_rate, absolute,
   // absolute_interval, relative (null when the holdout rate is 0), relative_interval, significant}.
   // kNotFound for an unknown journey or funnel; kInvalidArgument for a funnel with status steps.
-  Result<nlohmann::json> HoldoutLift(std::string_view journey, const nlohmann::json& query) const;
-  // Money of the treated profiles. Cost per message of a channel: query "cost.<channel>", else the
+  Result<nlohmann::json> HoldoutLift(std::string_view journey, const HoldoutLiftQuery& query) const;
+  // Money of the treated profiles. Cost per message of a channel: query.costs, else the
   // `cost_per_message` of its `kind: channel` definition (a channel the journey sent on without
-  // either: kInvalidArgument naming `cost.<channel>` and `cost_per_message`). "revenue" = the goal
-  // event's property (default `revenue`, i.e. properties.revenue), "funnel" = goal steps.
+  // either: kInvalidArgument naming `cost.<channel>` and `cost_per_message`). query.revenue = the
+  // goal event's property (default `revenue`, i.e. properties.revenue), query.funnel = goal steps.
   // Returns {journey, funnel, costs, cost_sources: {channel: "query" | "channel"}, messages:
   // [{channel, messages, cost_per_message, cost_source, cost}], total_cost, treated, goal:
   // {progressed, cost_per_progressed}, steps: [{step, name, progressed, cost_per_progressed}],
@@ -227,7 +237,7 @@ class Engine {
   // without one); its lifetime revenue is the property summed over all its goal-trigger events
   // from its first entry to now; ltv = lifetime revenue per profile. Groups are the last funnel
   // step completed ("0. none", "2. Paid"), or "attained" / "not attained" without a funnel.
-  Result<nlohmann::json> JourneyMoney(std::string_view journey, const nlohmann::json& query) const;
+  Result<nlohmann::json> JourneyMoney(std::string_view journey, const MoneyQuery& query) const;
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -199,46 +199,6 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
 
 }  // namespace
 
-const char* OrderModeName(OrderMode m) {
-  switch (m) {
-    case OrderMode::kOrdered:
-      return "ordered";
-    case OrderMode::kStrict:
-      return "strict";
-    case OrderMode::kAny:
-      return "any";
-  }
-  return "ordered";
-}
-
-const char* EntryModeName(EntryMode m) {
-  switch (m) {
-    case EntryMode::kAnyAttempt:
-      return "any_attempt";
-    case EntryMode::kFirstEntry:
-      return "first_entry";
-    case EntryMode::kEachAttempt:
-      return "each_attempt";
-  }
-  return "any_attempt";
-}
-
-Result<OrderMode> ParseOrderMode(std::string_view t) {
-  if (t == "ordered") return OrderMode::kOrdered;
-  if (t == "strict") return OrderMode::kStrict;
-  if (t == "any") return OrderMode::kAny;
-  return Status::InvalidArgument("unknown order '" + std::string(t) +
-                                 "'; use ordered, strict or any");
-}
-
-Result<EntryMode> ParseEntryMode(std::string_view t) {
-  if (t == "any_attempt") return EntryMode::kAnyAttempt;
-  if (t == "first_entry") return EntryMode::kFirstEntry;
-  if (t == "each_attempt") return EntryMode::kEachAttempt;
-  return Status::InvalidArgument("unknown entry '" + std::string(t) +
-                                 "'; use any_attempt, first_entry or each_attempt");
-}
-
 Status ValidateFunnel(const FunnelDefinition& def) {
   const int n = static_cast<int>(def.steps.size());
   if (n < 1 || n > kMaxSteps) {

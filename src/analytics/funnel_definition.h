@@ -10,19 +10,21 @@
 #include "rules/condition.h"
 #include "rules/event_matcher.h"
 #include "signpost/clock.h"
+#include "signpost/queries.h"
 #include "signpost/status.h"
 
 namespace signpost::analytics {
 
-enum class OrderMode { kOrdered, kStrict, kAny };
-enum class EntryMode { kAnyAttempt, kFirstEntry, kEachAttempt };
+// The order and entry modes are the public query's (signpost/queries.h).
+using OrderMode = FunnelOrder;
+using EntryMode = FunnelEntry;
 
-const char* OrderModeName(OrderMode m);
-const char* EntryModeName(EntryMode m);
+inline const char* OrderModeName(OrderMode m) { return FunnelOrderName(m); }
+inline const char* EntryModeName(EntryMode m) { return FunnelEntryName(m); }
 // "ordered" | "strict" | "any"; kInvalidArgument naming the choices otherwise.
-Result<OrderMode> ParseOrderMode(std::string_view text);
+inline Result<OrderMode> ParseOrderMode(std::string_view text) { return ParseFunnelOrder(text); }
 // "any_attempt" | "first_entry" | "each_attempt"; kInvalidArgument naming the choices otherwise.
-Result<EntryMode> ParseEntryMode(std::string_view text);
+inline Result<EntryMode> ParseEntryMode(std::string_view text) { return ParseFunnelEntry(text); }
 
 constexpr int kMaxSteps = 64;
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <charconv>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -257,26 +256,6 @@ Status ApplyRange(const FunnelOptions& options, FunnelPlan* plan) {
 
 }  // namespace
 
-Result<Attribution> ParseAttribution(std::string_view text) {
-  Attribution a;
-  if (text == "first" || text == "first_touch" || text.empty()) return a;
-  if (text == "last" || text == "last_touch") {
-    a.kind = Attribution::kLast;
-    return a;
-  }
-  if (text.rfind("step:", 0) == 0) {
-    int n = 0;
-    auto r = std::from_chars(text.data() + 5, text.data() + text.size(), n);
-    if (r.ec == std::errc() && r.ptr == text.data() + text.size() && n >= 1) {
-      a.kind = Attribution::kStep;
-      a.step = n;
-      return a;
-    }
-  }
-  return Status::InvalidArgument("attribution '" + std::string(text) +
-                                 "' is unknown; use first, last or step:N (N from 1)");
-}
-
 Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& def,
                                const FunnelOptions& options, const PropertySource* source) {
   SP_ASSIGN_OR_RETURN(FunnelPlan plan, CompilePlan(index, def, source));
@@ -358,6 +337,7 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   FunnelReport r;
   r.definition_id = def.id;
   r.definition_version = options.definition_version;
+  r.name = def.name;
   r.unit = plan.entry == EntryMode::kEachAttempt ? "attempts" : "profiles";
   r.order = OrderModeName(plan.order);
   r.entry = EntryModeName(plan.entry);

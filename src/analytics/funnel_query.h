@@ -14,18 +14,17 @@
 #include "analytics/funnel_definition.h"
 #include "analytics/funnel_report.h"
 #include "signpost/ids.h"
+#include "signpost/queries.h"
 
 namespace signpost::analytics {
 
-enum class TrendUnit { kNone, kDay, kWeek };
-
-// Where a breakdown value is read: the event of step 1, of the last step reached, or of step N.
-struct Attribution {
-  enum Kind { kFirst, kLast, kStep } kind = kFirst;
-  int step = 1;  // kStep: 1-based
-};
+// TrendUnit is the public query's (signpost/queries.h), and so is the breakdown attribution: where
+// a breakdown value is read (the event of step 1, of the last step reached, or of step N).
+using Attribution = BreakdownAttribution;
 // "first" | "last" | "step:N"; kInvalidArgument otherwise.
-Result<Attribution> ParseAttribution(std::string_view text);
+inline Result<Attribution> ParseAttribution(std::string_view text) {
+  return ParseBreakdownAttribution(text);
+}
 
 struct FunnelOptions {
   // Only attempts whose step-1 event is in [from, to). Default: all time.
@@ -57,14 +56,8 @@ struct FunnelOptions {
 Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& def,
                                const FunnelOptions& options, const PropertySource* source);
 
-// A person in a people list.
-struct FunnelPerson {
-  ProfileId profile;
-  int last_step = 0;  // 1-based index of the last required step reached
-  std::string last_step_name;
-  TimeMs last_step_at = 0;  // when it was reached
-  DurationMs stuck_ms = 0;  // now - last_step_at
-};
+// A person in a people list (signpost/reports.h; `identities` is left empty here).
+using FunnelPerson = ::signpost::FunnelPerson;
 
 struct PeopleQuery {
   // Exactly one of: profiles that completed step k (reached it or beyond; for an optional step,

@@ -12,6 +12,7 @@
 #include "analytics/test_support.h"
 #include "base/duration.h"
 #include "base/time.h"
+#include "wire/wire.h"
 
 namespace signpost::analytics {
 namespace {
@@ -166,7 +167,8 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
   options.threads = threads;
   auto report = RunFunnel(index, *def, options, &source);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  nlohmann::json got = ToJson(*report);
+  // The scenario files expect the report as the API writes it.
+  nlohmann::json got = wire::ToJson(*report);
   if (doc["expect_counts"]) {
     std::vector<uint64_t> counts;
     for (const auto& s : report->steps) counts.push_back(s.count);

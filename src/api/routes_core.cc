@@ -5,6 +5,7 @@
 #include "api/credentials.h"
 #include "api/routes.h"
 #include "api/server.h"
+#include "wire/wire.h"
 
 namespace signpost::api {
 
@@ -113,15 +114,21 @@ void AddCoreRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "POST", "/api/funnels/query", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(
         json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
-    return eng.Funnel("", q);
+    SP_ASSIGN_OR_RETURN(FunnelQuery query, wire::ParseFunnelQuery("", q));
+    SP_ASSIGN_OR_RETURN(FunnelReport report, eng.Funnel(query));
+    return wire::ToJson(report);
   });
   AddAdmin(r, "GET", "/api/funnels/{id}/report", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
-    return eng.Funnel(req.captures[0], q);
+    SP_ASSIGN_OR_RETURN(FunnelQuery query, wire::ParseFunnelQuery(req.captures[0], q));
+    SP_ASSIGN_OR_RETURN(FunnelReport report, eng.Funnel(query));
+    return wire::ToJson(report);
   });
   AddAdmin(r, "GET", "/api/funnels/{id}/people", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
-    return eng.FunnelPeople(req.captures[0], q);
+    SP_ASSIGN_OR_RETURN(FunnelPeopleQuery query, wire::ParseFunnelPeopleQuery(req.captures[0], q));
+    SP_ASSIGN_OR_RETURN(FunnelPeople people, eng.FunnelPeople(query));
+    return wire::ToJson(people);
   });
   AddAdmin(r, "POST", "/api/funnels/{id}/people/segment",
            [&eng](const Request& req) -> Result<json> {
@@ -138,11 +145,17 @@ void AddCoreRoutes(Router& r, Engine& eng) {
              }
              if (name.empty())
                return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
-             return eng.SaveFunnelPeople(req.captures[0], q, name);
+             SP_ASSIGN_OR_RETURN(FunnelPeopleQuery query,
+                                 wire::ParseFunnelPeopleQuery(req.captures[0], q));
+             SP_ASSIGN_OR_RETURN(SavedFunnelPeople saved, eng.SaveFunnelPeople(query, name));
+             return wire::ToJson(saved);
            });
-  AddAdmin(r, "GET", "/api/profiles/{id}/funnels/{funnel}/last-step", [&eng](const Request& req) {
-    return eng.LastCompletedStep(req.captures[1], req.captures[0]);
-  });
+  AddAdmin(r, "GET", "/api/profiles/{id}/funnels/{funnel}/last-step",
+           [&eng](const Request& req) -> Result<json> {
+             SP_ASSIGN_OR_RETURN(FunnelLastStep last,
+                                 eng.LastCompletedStep(req.captures[1], req.captures[0]));
+             return wire::ToJson(last);
+           });
 
   // ---- keys: revoking a leaked key needs no restart (CheckKey sees the change at once) --------
   AddAdmin(r, "GET", "/api/keys", [&eng](const Request&) -> Result<json> {

@@ -1,8 +1,11 @@
 // Routes: experiments — split-step reports, channel reports of `channel: auto` steps, holdout lift
 // and money of a journey.
 #include "api/routes.h"
+#include "wire/wire.h"
 
 namespace signpost::api {
+
+using nlohmann::json;
 
 void AddExperimentRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "GET", "/api/experiments", [&eng](const Request&) { return eng.Experiments(); });
@@ -11,10 +14,13 @@ void AddExperimentRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "GET", "/api/journeys/{id}/channels/{step}", [&eng](const Request& req) {
     return eng.ChannelReport(req.captures[0], req.captures[1]);
   });
-  AddAdmin(r, "GET", "/api/journeys/{id}/lift",
-           [&eng](const Request& req) { return eng.HoldoutLift(req.captures[0], QueryJson(req)); });
-  AddAdmin(r, "GET", "/api/journeys/{id}/money", [&eng](const Request& req) {
-    return eng.JourneyMoney(req.captures[0], QueryJson(req));
+  AddAdmin(r, "GET", "/api/journeys/{id}/lift", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(HoldoutLiftQuery query, wire::ParseHoldoutLiftQuery(QueryJson(req)));
+    return eng.HoldoutLift(req.captures[0], query);
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/money", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(MoneyQuery query, wire::ParseMoneyQuery(QueryJson(req)));
+    return eng.JourneyMoney(req.captures[0], query);
   });
 }
 

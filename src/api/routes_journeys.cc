@@ -1,5 +1,6 @@
 // Routes: journeys (list, one with step analytics, lifecycle), goal reports, replay.
 #include "api/routes.h"
+#include "wire/wire.h"
 
 namespace signpost::api {
 
@@ -17,14 +18,21 @@ void AddJourneyRoutes(Router& r, Engine& eng) {
       return Status::InvalidArgument(std::string(kHint));
     return eng.SetJourneyState(req.captures[0], body["state"].get<std::string>());
   });
-  AddAdmin(r, "GET", "/api/journeys/{id}/goal",
-           [&eng](const Request& req) { return eng.GoalReport(req.captures[0], QueryJson(req)); });
-  AddAdmin(r, "GET", "/api/journeys/{id}/goal/people",
-           [&eng](const Request& req) { return eng.GoalPeople(req.captures[0], QueryJson(req)); });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(GoalReportQuery query, wire::ParseGoalReportQuery(QueryJson(req)));
+    SP_ASSIGN_OR_RETURN(GoalReport report, eng.GoalReport(req.captures[0], query));
+    return wire::ToJson(report);
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}/goal/people", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(GoalReportQuery query, wire::ParseGoalReportQuery(QueryJson(req)));
+    SP_ASSIGN_OR_RETURN(GoalPeople people, eng.GoalPeople(req.captures[0], query));
+    return wire::ToJson(people);
+  });
   AddAdmin(r, "POST", "/api/replay", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(
         json body, ParseJsonObject(req.body, "body: send {\"journey\", \"from\", \"to\"} as JSON"));
-    return eng.Replay(body);
+    SP_ASSIGN_OR_RETURN(ReplayRequest request, wire::ParseReplayRequest(body));
+    return eng.Replay(request);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "signpost/engine.h"
+#include "wire/wire.h"
 
 namespace signpost::cli {
 
@@ -40,6 +41,13 @@ int Show(const Globals& g, const Result<nlohmann::json>& r, Text text) {
     text(*r);
   }
   return 0;
+}
+
+// A typed result as its one JSON form (src/wire), for Show.
+template <class T>
+Result<nlohmann::json> Written(const Result<T>& r) {
+  if (!r.ok()) return r.status();
+  return wire::ToJson(*r);
 }
 
 inline int ShowJson(const Globals& g, const Result<nlohmann::json>& r) {

@@ -201,9 +201,16 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
       q["cost." + item.substr(0, eq)] = item.substr(eq + 1);
       start = comma == std::string::npos ? a->cost.size() : comma + 1;
     }
+    auto lift = wire::ParseHoldoutLiftQuery(q);
+    Result<MoneyQuery> money = MoneyQuery();
+    if (a->money) money = wire::ParseMoneyQuery(q);
+    if (!money.ok()) {
+      g.exit_code = PrintError(money.status());
+      return;
+    }
     WithEngine(g, false, [&](Engine& e) {
-      if (a->lift) return Show(g, e.HoldoutLift(a->journey, q), PrintLift);
-      if (a->money) return Show(g, e.JourneyMoney(a->journey, q), PrintMoney);
+      if (a->lift) return Show(g, e.HoldoutLift(a->journey, *lift), PrintLift);
+      if (a->money) return Show(g, e.JourneyMoney(a->journey, *money), PrintMoney);
       if (a->channels) return Show(g, Channels(e, a->journey, a->step), PrintChannels);
       return Show(g, e.Experiments(), [&](const json& doc) { PrintExperiments(doc, a->journey); });
     });

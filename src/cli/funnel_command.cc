@@ -1,7 +1,7 @@
 // `signpost funnel`: run a stored or ad-hoc funnel; list or save its people.
 #include <iostream>
 
-#include "cli/commands.h"
+#include "cli/command_support.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
@@ -18,7 +18,7 @@ struct FunnelArgs {
   bool people = false;
 };
 
-// The query document the Engine takes, from the flags that were given.
+// The query document of the flags that were given, as the HTTP API would get it.
 nlohmann::json QueryOf(const FunnelArgs& a) {
   nlohmann::json q = nlohmann::json::object();
   auto put = [&q](const char* key, const std::string& v) {
@@ -78,20 +78,24 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
       return;
     }
     Engine& e = **engine;
-    nlohmann::json q = QueryOf(*a);
+    // The flags are read as the HTTP API reads its query (src/wire), so both refuse the same
+    // values with the same messages; results are printed from their one JSON form.
+    const nlohmann::json q = QueryOf(*a);
     Result<nlohmann::json> r = nlohmann::json();
     void (*text)(const nlohmann::json&) = PrintFunnel;
     if (!a->profile.empty()) {
-      r = e.LastCompletedStep(a->id, a->profile);
+      r = Written(e.LastCompletedStep(a->id, a->profile));
       text = PrintJson;
+    } else if (auto query = wire::ParseFunnelPeopleQuery(a->id, q); !query.ok()) {
+      r = query.status();
     } else if (!a->save_segment.empty()) {
-      r = e.SaveFunnelPeople(a->id, q, a->save_segment);
+      r = Written(e.SaveFunnelPeople(*query, a->save_segment));
       text = PrintJson;
     } else if (a->people || a->completed > 0 || a->dropped_at > 0) {
-      r = e.FunnelPeople(a->id, q);
+      r = Written(e.FunnelPeople(*query));
       text = PrintPeople;
     } else {
-      r = e.Funnel(a->id, q);
+      r = Written(e.Funnel(query->funnel));
     }
     if (!r.ok()) {
       g.exit_code = PrintError(r.status());

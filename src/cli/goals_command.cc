@@ -29,9 +29,14 @@ void RegisterGoals(CLI::App& app, Globals& g) {
     if (!a->to.empty()) q["to"] = a->to;
     if (!a->trend.empty()) q["trend"] = a->trend;
     if (!a->segment.empty()) q["segment"] = a->segment;
+    auto query = wire::ParseGoalReportQuery(q);
+    if (!query.ok()) {
+      g.exit_code = PrintError(query.status());
+      return;
+    }
     WithEngine(g, false, [&](Engine& e) {
       if (a->people) {
-        return Show(g, e.GoalPeople(a->journey, q), [](const nlohmann::json& doc) {
+        return Show(g, Written(e.GoalPeople(a->journey, *query)), [](const nlohmann::json& doc) {
           std::vector<std::vector<std::string>> rows = {
               {"profile", "attained at", "entry", "hit", "channel"}};
           for (const auto& p : doc["people"]) {
@@ -41,7 +46,7 @@ void RegisterGoals(CLI::App& app, Globals& g) {
           PrintTable(rows);
         });
       }
-      return Show(g, e.GoalReport(a->journey, q),
+      return Show(g, Written(e.GoalReport(a->journey, *query)),
                   [](const nlohmann::json& r) { PrintGoalSummary(r); });
     });
   });

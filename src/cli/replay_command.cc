@@ -22,8 +22,10 @@ void RegisterReplay(CLI::App& app, Globals& g) {
   cmd->add_option("--to", a->to, "End of the window (ISO 8601)")->required();
   cmd->callback([&g, a] {
     WithEngine(g, true, [&](Engine& e) {
-      nlohmann::json req = {{"journey", a->journey}, {"from", a->from}, {"to", a->to}};
-      return Show(g, e.Replay(req), [](const nlohmann::json& r) {
+      auto req = wire::ParseReplayRequest(
+          nlohmann::json{{"journey", a->journey}, {"from", a->from}, {"to", a->to}});
+      if (!req.ok()) return PrintError(req.status());
+      return Show(g, e.Replay(*req), [](const nlohmann::json& r) {
         std::cout << fmt::format("replay of {} v{} from {} to {}: {} events used of {}\n",
                                  r.value("journey", ""), r["version"].dump(), r.value("from", ""),
                                  r.value("to", ""), r["events_used"].dump(),

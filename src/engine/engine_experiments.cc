@@ -111,11 +111,6 @@ json JourneyProps(const Event& e, std::string_view journey) {
   return p;
 }
 
-std::string Text(const json& q, const char* key) {
-  if (!q.is_object() || !q.contains(key)) return "";
-  return q[key].is_string() ? q[key].get<std::string>() : q[key].dump();
-}
-
 json IntervalJson(const experiments::stats::Interval& i) {
   auto side = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   return json::array({side(i.low), side(i.high)});
@@ -391,8 +386,7 @@ int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& 
 }
 
 Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Impl& m,
-                                                               const json& query) {
-  std::string id = Text(query, "funnel");
+                                                               const std::string& id) {
   if (id.empty()) return std::optional<analytics::FunnelDefinition>();
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, LoadFunnel(m, id));
   return std::optional<analytics::FunnelDefinition>(std::move(def));
@@ -408,21 +402,12 @@ struct MessageCosts {
   std::map<std::string, std::string, std::less<>> source;
 };
 
-// The `cost.<channel>` parameters of `query`; kInvalidArgument naming the parameter when one is
-// not an amount >= 0.
-Result<MessageCosts> QueryCosts(const json& query) {
+// The costs of `query` (they win over the channels' own).
+MessageCosts QueryCosts(const MoneyQuery& query) {
   MessageCosts costs;
-  if (!query.is_object()) return costs;
-  for (const auto& [key, value] : query.items()) {
-    if (key.rfind("cost.", 0) != 0) continue;
-    std::string t = value.is_string() ? value.get<std::string>() : value.dump();
-    char* end = nullptr;
-    double c = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(c) || c < 0)
-      return Status::InvalidArgument(
-          fmt::format("{}: '{}' is not a cost; give an amount >= 0 such as 0.002", key, t));
-    costs.per_message[key.substr(5)] = c;
-    costs.source[key.substr(5)] = "query";
+  for (const auto& [channel, cost] : query.costs) {
+    costs.per_message[channel] = cost;
+    costs.source[channel] = "query";
   }
   return costs;
 }
@@ -525,10 +510,10 @@ Result<json> Engine::Experiment(std::string_view journey, std::string_view step)
   return SplitJson(journey, *split, r, s.goal.has_value());
 }
 
-Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) const {
+Result<json> Engine::HoldoutLift(std::string_view journey, const HoldoutLiftQuery& query) const {
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
-  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
+  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query.funnel));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
   experiments::GroupCounts treated, holdout;
   std::vector<experiments::StepReached> steps(funnel ? funnel->steps.size() : 0);
@@ -569,12 +554,12 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) co
               {"warnings", warnings}};
 }
 
-Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) const {
+Result<json> Engine::JourneyMoney(std::string_view journey, const MoneyQuery& query) const {
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
-  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
-  SP_ASSIGN_OR_RETURN(MessageCosts costs, QueryCosts(query));
-  SP_ASSIGN_OR_RETURN(rules::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
+  SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query.funnel));
+  MessageCosts costs = QueryCosts(query);
+  SP_ASSIGN_OR_RETURN(rules::PropertyPath revenue_path, RevenuePath(query.revenue));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
 
   std::map<std::string, uint64_t>

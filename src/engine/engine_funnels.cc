@@ -1,42 +1,16 @@
-// Engine: funnels (reports, people, saving people as a segment, last completed step).
+// Engine: funnels (reports, people, saving people as a segment, last completed step). Takes typed
+// queries (signpost/queries.h) and returns typed reports (signpost/reports.h); JSON is src/wire's.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "analytics/funnel_query.h"
-#include "analytics/funnel_query_json.h"
-#include "base/duration.h"
 #include "base/id_rule.h"
-#include "base/time.h"
 #include "engine/engine_impl.h"
+#include "rules/property_path.h"
 
 namespace signpost {
 
-using nlohmann::json;
-
-namespace {
-
-// A query field as text, whether it came as a JSON string (HTTP query) or number (CLI).
-std::string Text(const json& q, const char* key) {
-  if (!q.contains(key)) return "";
-  const json& v = q[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
-  std::string t = Text(q, key);
-  if (t.empty()) return fallback;
-  try {
-    size_t used = 0;
-    int64_t v = std::stoll(t, &used);
-    if (used == t.size()) return v;
-  } catch (const std::exception&) {
-  }
-  return Status::InvalidArgument(fmt::format("{}: '{}' is not a whole number", key, t));
-}
-
-}  // namespace
-
-Result<json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
+Result<nlohmann::json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
   return StoreDefinition(store::DefinitionKind::kFunnel, def.id, text,
                          note.empty() ? def.note : note);
@@ -49,141 +23,147 @@ namespace {
 struct ResolvedFunnel {
   analytics::FunnelDefinition def;
   analytics::FunnelOptions options;
-  analytics::PeopleQuery people;
 };
+
+// The query's overrides of the definition and its report options.
+Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
+                  analytics::FunnelOptions* options) {
+  if (q.window) def->window = *q.window;
+  if (q.order) def->order = *q.order;
+  if (q.entry) def->entry = *q.entry;
+  options->from = q.from;
+  options->to = q.to;
+  if (!q.breakdown.empty()) {
+    auto path = rules::ParsePropertyPath(q.breakdown);
+    if (!path.ok()) return Status::InvalidArgument("query.breakdown: " + path.status().message());
+    options->breakdown = q.breakdown;
+  }
+  if (q.breakdown_attribution) options->attribution = *q.breakdown_attribution;
+  if (q.top) options->top = *q.top;
+  if (q.completion_windows) options->completion_windows = *q.completion_windows;
+  options->trend = q.trend;
+  return Status::Ok();
+}
 
 }  // namespace
 
 // The definition (stored or ad hoc) with the query's overrides, and the run options.
-static Result<ResolvedFunnel> Resolve(
-    const Engine::Impl& m, std::string_view id, const json& q,
-    const std::function<Result<std::vector<ProfileId>>(std::string_view)>& segment_members) {
+static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& q) {
   ResolvedFunnel r;
-  if (!id.empty()) {
-    SP_ASSIGN_OR_RETURN(int64_t version, Integer(q, "version", 0));
-    SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
-                        m.store().definitions().Get(store::DefinitionKind::kFunnel, id,
-                                                    static_cast<uint64_t>(version)));
+  if (!q.id.empty()) {
+    SP_ASSIGN_OR_RETURN(
+        store::VersionedRecord rec,
+        m.store().definitions().Get(store::DefinitionKind::kFunnel, q.id, q.version));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
     r.def.id = rec.id;
     r.options.definition_version = static_cast<int64_t>(rec.version);
-  } else if (q.contains("steps") && q["steps"].is_string()) {
-    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseAdHocFunnel(q["steps"].get<std::string>()));
-  } else if (q.contains("definition") && q["definition"].is_object()) {
-    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(q["definition"].dump()));
+  } else if (!q.steps.empty()) {
+    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseAdHocFunnel(q.steps));
+  } else if (!q.definition.empty()) {
+    SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(q.definition));
   } else {
     return Status::InvalidArgument(
         "steps: missing; give a stored funnel id, `steps: \"A>B>C\"` or a `definition` object");
   }
-  SP_RETURN_IF_ERROR(analytics::ApplyQueryJson(q, &r.def, &r.options, &r.people));
+  SP_RETURN_IF_ERROR(ApplyQuery(q, &r.def, &r.options));
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = m.options.query_threads;
-  if (std::string s = Text(q, "segment"); !s.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, segment_members(s));
+  if (!q.segment.empty()) {
+    SP_ASSIGN_OR_RETURN(r.options.segment, m.segments->Members(q.segment));
   }
   return r;
 }
 
-Result<json> Engine::Funnel(std::string_view id, const json& query) const {
+Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
   const Impl& m = *impl_;
   SP_RETURN_IF_ERROR(m.events->RequireIndex());
-  auto members = [&m](std::string_view s) { return m.segments->Members(s); };
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, id, query, members));
-  SP_ASSIGN_OR_RETURN(analytics::FunnelReport report,
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query));
+  return m.events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::RunFunnel(index, f.def, f.options, properties);
+      });
+}
+
+Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
+  const Impl& m = *impl_;
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query.funnel));
+  analytics::PeopleQuery pq;
+  pq.completed = query.completed;
+  pq.dropped_at = query.dropped_at;
+  pq.now = m.clock->NowMs();
+  signpost::FunnelPeople out;
+  out.funnel = f.def.id;
+  out.version = f.options.definition_version;
+  out.completed = pq.completed;
+  out.dropped_at = pq.dropped_at;
+  SP_ASSIGN_OR_RETURN(out.people,
                       m.events->ReadIndex([&](const analytics::EventIndex& index,
                                               const analytics::PropertySource* properties) {
-                        return analytics::RunFunnel(index, f.def, f.options, properties);
+                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
                       }));
-  json out = analytics::ToJson(report);
-  out["funnel"] = f.def.id.empty() ? "ad-hoc" : f.def.id;
-  out["version"] = f.options.definition_version;
-  out["name"] = f.def.name;
+  for (FunnelPerson& p : out.people) p.identities = m.profiles->IdentitiesOf(p.profile);
   return out;
 }
 
-Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
-                                      std::vector<std::string>* identities) const {
-  SP_RETURN_IF_ERROR(events->RequireIndex());
-  auto members = [this](std::string_view s) { return segments->Members(s); };
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, id, query, members));
-  analytics::PeopleQuery pq = f.people;
-  pq.now = clock->NowMs();
-  SP_ASSIGN_OR_RETURN(std::vector<analytics::FunnelPerson> people,
-                      events->ReadIndex([&](const analytics::EventIndex& index,
-                                            const analytics::PropertySource* properties) {
-                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
-                      }));
-  json list = analytics::ToJson(people);
-  for (size_t i = 0; i < people.size(); ++i) {
-    std::vector<std::string> ids = profiles->IdentitiesOf(people[i].profile);
-    if (identities) identities->insert(identities->end(), ids.begin(), ids.end());
-    list[i]["identities"] = ids;
-  }
-  return json{{"funnel", f.def.id.empty() ? "ad-hoc" : f.def.id},
-              {"version", f.options.definition_version},
-              {"completed", pq.completed},
-              {"dropped_at", pq.dropped_at},
-              {"count", list.size()},
-              {"people", list}};
-}
-
-Result<json> Engine::FunnelPeople(std::string_view id, const json& query) const {
-  return impl_->PeopleJson(id, query, nullptr);
-}
-
-Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
-                                      std::string_view segment) {
+Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
+                                                   std::string_view segment) {
   Impl& m = *impl_;
   SP_RETURN_IF_ERROR(CheckId("name", segment));
+  SP_ASSIGN_OR_RETURN(signpost::FunnelPeople people, FunnelPeople(query));
   std::vector<std::string> identities;
-  SP_ASSIGN_OR_RETURN(json people, m.PeopleJson(id, query, &identities));
-  std::string note = fmt::format(
-      "people of funnel {} v{}: {}", people["funnel"].get<std::string>(),
-      people["version"].get<int64_t>(),
-      people["dropped_at"].get<int>() > 0
-          ? fmt::format("reached step {} but not the next", people["dropped_at"].get<int>())
-          : fmt::format("completed step {}", people["completed"].get<int>()));
-  SP_ASSIGN_OR_RETURN(uint64_t version, m.segments->SaveList(segment, identities, note));
-  return json{
-      {"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
+  for (const FunnelPerson& p : people.people)
+    identities.insert(identities.end(), p.identities.begin(), p.identities.end());
+  SavedFunnelPeople saved;
+  saved.segment = std::string(segment);
+  saved.members = people.people.size();
+  saved.note = fmt::format("people of funnel {} v{}: {}",
+                           people.funnel.empty() ? "ad-hoc" : people.funnel, people.version,
+                           people.dropped_at > 0
+                               ? fmt::format("reached step {} but not the next", people.dropped_at)
+                               : fmt::format("completed step {}", people.completed));
+  SP_ASSIGN_OR_RETURN(saved.version, m.segments->SaveList(segment, identities, saved.note));
+  return saved;
 }
 
 Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
   SP_RETURN_IF_ERROR(events->RequireIndex());
-  auto members = [this](std::string_view s) { return segments->Members(s); };
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, funnel, json::object(), members));
+  FunnelQuery q;
+  q.id = std::string(funnel);
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, q));
   auto person = events->ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
         return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
       });
-  if (person.ok()) return analytics::ToJson(*person).value("last_step", 0);
+  if (person.ok()) return person->last_step;
   if (person.status().code() == Code::kNotFound) return 0;
   return person.status();
 }
 
-Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_view profile) const {
+Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
+                                                 std::string_view profile) const {
   const Impl& m = *impl_;
   SP_RETURN_IF_ERROR(m.events->RequireIndex());
-  auto members = [&m](std::string_view s) { return m.segments->Members(s); };
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, funnel_id, json::object(), members));
-  SP_ASSIGN_OR_RETURN(std::string identity, m.profiles->Resolve(profile));
-  ProfileId pid = m.profiles->ProfileOf(identity);
+  FunnelQuery q;
+  q.id = std::string(funnel_id);
+  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, q));
+  FunnelLastStep out;
+  SP_ASSIGN_OR_RETURN(out.identity, m.profiles->Resolve(profile));
+  ProfileId pid = m.profiles->ProfileOf(out.identity);
+  out.funnel = f.def.id;
+  out.version = f.options.definition_version;
   const TimeMs now = m.clock->NowMs();
   auto person = m.events->ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
         return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
       });
-  json out;
   if (person.ok()) {
-    out = analytics::ToJson(*person);
+    out.person = std::move(*person);
   } else if (person.status().code() == Code::kNotFound) {
-    out = {{"profile", pid.value()}, {"last_step", 0}, {"last_step_name", nullptr}};  // no events
+    out.person.profile = pid;  // no events: last_step 0
   } else {
     return person.status();
   }
-  out["funnel"] = f.def.id;
-  out["version"] = f.options.definition_version;
-  out["identity"] = identity;
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "base/time.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_attained.h"
+#include "wire/wire.h"
 
 namespace signpost {
 
@@ -106,7 +107,7 @@ Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
 namespace {
 
 Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
-                                             const json& query) {
+                                             const GoalReportQuery& query) {
   engine::JourneyService& j = *m.journeys;
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
@@ -134,39 +135,14 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
     }
   }
   goals::GoalReportOptions options;
-  auto text = [&query](const char* key) -> std::string {
-    if (!query.contains(key)) return "";
-    return query[key].is_string() ? query[key].get<std::string>() : query[key].dump();
-  };
-  if (std::string from = text("from"); !from.empty()) {
-    auto t = ParseIso8601(from);
-    if (!t.ok()) return Status::InvalidArgument("from: " + t.status().message());
-    options.from = *t;
-  }
-  if (std::string to = text("to"); !to.empty()) {
-    auto t = ParseIso8601(to);
-    if (!t.ok()) return Status::InvalidArgument("to: " + t.status().message());
-    options.to = *t;
-  }
-  if (std::string trend = text("trend"); !trend.empty()) {
-    if (trend != "day" && trend != "week") return Status::InvalidArgument("trend: use day or week");
-    options.over_time = trend == "week" ? goals::GoalReportOptions::Bucket::kWeek
-                                        : goals::GoalReportOptions::Bucket::kDay;
-  }
-  if (std::string segs = text("segment"); !segs.empty()) {
-    size_t start = 0;
-    while (start <= segs.size()) {
-      size_t comma = segs.find(',', start);
-      std::string s =
-          segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!s.empty()) {
-        if (!m.segments->Exists(s))
-          return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
-        options.segments.push_back(s);
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+  options.from = query.from;
+  options.to = query.to;
+  options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
+                                                      : goals::GoalReportOptions::Bucket::kDay;
+  for (const std::string& s : query.segments) {
+    if (!m.segments->Exists(s))
+      return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
+    options.segments.push_back(s);
   }
   goals::GoalReportBuilder builder(goal, version, options);
   const TimeMs now = m.clock->NowMs();
@@ -187,24 +163,24 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
 
 }  // namespace
 
-Result<json> Engine::GoalReport(std::string_view journey, const json& query) const {
+Result<signpost::GoalReport> Engine::GoalReport(std::string_view journey,
+                                                const GoalReportQuery& query) const {
   SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
-  return b.ToJson();
+  return b.Report();
 }
 
-Result<json> Engine::GoalPeople(std::string_view journey, const json& query) const {
+Result<signpost::GoalPeople> Engine::GoalPeople(std::string_view journey,
+                                                const GoalReportQuery& query) const {
   SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
-  json people = json::array();
-  for (const auto& p : b.People()) people.push_back(goals::ToJson(p));
-  return json{{"journey", journey}, {"people", people}, {"count", people.size()}};
+  return signpost::GoalPeople{std::string(journey), b.People()};
 }
 
 Result<json> GoalTile(const Engine::Impl& m, std::string_view journey) {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, json::object()));
-  json r = b.ToJson();
-  json tile = {{"type", r["goal"].value("type", "")}};
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, GoalReportQuery()));
+  json r = wire::ToJson(b.Report());
+  json tile = {{"type", r["goal"]["type"]}};
   for (const char* k : {"entered", "attained", "rate", "target", "target_progress", "lift"}) {
-    tile[k] = r.contains(k) ? r[k] : json(nullptr);
+    tile[k] = r[k];
   }
   return tile;
 }

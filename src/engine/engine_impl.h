@@ -41,10 +41,6 @@ struct Engine::Impl {
 
   // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
   Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;
-  // The people list of a funnel query; appends every identity of each person to `identities`
-  // when not null.
-  Result<nlohmann::json> PeopleJson(std::string_view id, const nlohmann::json& query,
-                                    std::vector<std::string>* identities) const;
   // Apply of each kind: validates `text` completely, then stores it as a new version
   // (engine_definitions.cc dispatches on `kind`).
   Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);  // funnels

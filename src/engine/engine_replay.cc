@@ -14,32 +14,17 @@
 #include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
+#include "wire/wire.h"
 
 namespace signpost {
 
 using nlohmann::json;
 namespace se = system_events;
 
-namespace {
-
-Result<TimeMs> TimeField(const json& request, const char* key) {
-  if (!request.contains(key) || !request[key].is_string())
-    return Status::InvalidArgument(
-        fmt::format("{}: missing; give an ISO 8601 time, e.g. 2026-10-01", key));
-  auto t = ParseIso8601(request[key].get<std::string>());
-  if (!t.ok()) return Status::InvalidArgument(fmt::format("{}: {}", key, t.status().message()));
-  return *t;
-}
-
-}  // namespace
-
-Result<json> Engine::Replay(const json& request) const {
+Result<json> Engine::Replay(const ReplayRequest& request) const {
   const Impl& m = *impl_;
-  if (!request.contains("journey") || !request["journey"].is_string())
-    return Status::InvalidArgument("journey: missing; name the journey to replay");
-  const std::string id = request["journey"].get<std::string>();
-  SP_ASSIGN_OR_RETURN(TimeMs from, TimeField(request, "from"));
-  SP_ASSIGN_OR_RETURN(TimeMs to, TimeField(request, "to"));
+  const std::string& id = request.journey;
+  const TimeMs from = request.from, to = request.to;
   if (to <= from) return Status::InvalidArgument("to: must be after from");
   auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id);
   if (!record.ok())
@@ -132,7 +117,7 @@ Result<json> Engine::Replay(const json& request) const {
       SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, {jg}, &extra, false, until));
       builder.AddProfile(identity, a.entries, a.credits.empty() ? nullptr : &a.credits.front());
     }
-    out["goal"] = builder.ToJson();
+    out["goal"] = wire::ToJson(builder.Report());
   }
   return out;
 }

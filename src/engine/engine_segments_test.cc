@@ -290,12 +290,15 @@ TEST_F(SegmentsEngineTest, FunnelSegmentFilterAcceptsARuleSegment) {
   }
   Ingest(std::move(events));
   clock_.Set(At("12:00"));
-  auto all = engine_->Funnel("", {{"steps", "A>B"}});
-  auto pros = engine_->Funnel("", {{"steps", "A>B"}, {"segment", "pros"}});
+  FunnelQuery q;
+  q.steps = "A>B";
+  auto all = engine_->Funnel(q);
+  q.segment = "pros";
+  auto pros = engine_->Funnel(q);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_TRUE(pros.ok()) << pros.status().ToString();
-  EXPECT_EQ((*all)["steps"][1]["count"], 2);
-  EXPECT_EQ((*pros)["steps"][1]["count"], 1);
+  EXPECT_EQ(all->steps[1].count, 2u);
+  EXPECT_EQ(pros->steps[1].count, 1u);
 }
 
 TEST_F(SegmentsEngineTest, MembersAreFoundWithoutTheAnalyticsIndex) {

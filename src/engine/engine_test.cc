@@ -9,6 +9,7 @@
 
 #include "base/time.h"
 #include "engine/test_support.h"
+#include "wire/wire.h"
 
 namespace signpost {
 namespace {
@@ -25,9 +26,11 @@ class EngineTest : public EngineFixture<> {
     return r.ok() ? *r : IngestOutcome{};
   }
   nlohmann::json Funnel(std::string_view steps) {
-    auto r = engine_->Funnel("", {{"steps", steps}});
+    FunnelQuery q;
+    q.steps = std::string(steps);
+    auto r = engine_->Funnel(q);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : nlohmann::json();
+    return r.ok() ? wire::ToJson(*r) : nlohmann::json();
   }
 
   std::string key_;
@@ -83,8 +86,11 @@ TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
   const char* def = "kind: funnel\nid: f\nsteps: [{event: A}, {event: B}]\n";
   EXPECT_EQ((*engine_->Apply(def, "one"))["version"], 1);
   EXPECT_EQ((*engine_->Apply(def, "two"))["version"], 2);
-  EXPECT_EQ((*engine_->Funnel("f", nlohmann::json::object()))["version"], 2);
-  EXPECT_EQ((*engine_->Funnel("f", {{"version", "1"}}))["version"], 1);
+  FunnelQuery q;
+  q.id = "f";
+  EXPECT_EQ(engine_->Funnel(q)->definition_version, 2);
+  q.version = 1;
+  EXPECT_EQ(engine_->Funnel(q)->definition_version, 1);
 }
 
 TEST_F(EngineTest, ApplyRejectsAnUnknownKindAndNamesTheFix) {
@@ -117,14 +123,16 @@ TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {
   Post("identify", R"({"userId":"u","anonymousId":"x","timestamp":"2026-11-20T12:00:00Z"})");
   Post("track",
        R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
-  nlohmann::json q = {{"steps", "A>B"}, {"breakdown", "properties.p"}};
-  auto live = engine_->Funnel("", q);
+  FunnelQuery q;
+  q.steps = "A>B";
+  q.breakdown = "properties.p";
+  auto live = engine_->Funnel(q);
   ASSERT_TRUE(live.ok());
   Reopen();
-  auto rebuilt = engine_->Funnel("", q);
+  auto rebuilt = engine_->Funnel(q);
   ASSERT_TRUE(rebuilt.ok());
-  EXPECT_EQ(live->dump(), rebuilt->dump());
-  EXPECT_EQ((*rebuilt)["steps"][1]["count"], 1);
+  EXPECT_EQ(wire::ToJson(*live).dump(), wire::ToJson(*rebuilt).dump());
+  EXPECT_EQ(rebuilt->steps[1].count, 1u);
 }
 
 }  // namespace

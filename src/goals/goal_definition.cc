@@ -303,6 +303,35 @@ bool SameTrigger(const GoalDefinition& a, const GoalDefinition& b) {
          ConditionKeys(a.trigger.where) == ConditionKeys(b.trigger.where);
 }
 
+GoalView View(const GoalDefinition& goal) {
+  GoalView v;
+  v.type = GoalTypeName(goal.type);
+  if (goal.met_when == MetWhenKind::kOpenedAnyMessage) v.met_when = kOpened;
+  if (goal.met_when == MetWhenKind::kClickedAnyMessage) v.met_when = kClicked;
+  if (goal.met_when == MetWhenKind::kEvent) {
+    v.event = goal.trigger.event;
+    for (const auto& c : goal.trigger.where) {
+      GoalConditionView& cv = v.where.emplace_back();
+      cv.path = c.path.text;
+      cv.op = rules::OpName(c.op);
+      if (c.op == rules::Op::kExists) {
+        cv.exists = c.exists;
+      } else if (c.op == rules::Op::kIn) {
+        cv.list = true;
+        for (const auto& value : c.values) cv.values.push_back(value.text);
+      } else if (!c.values.empty()) {
+        cv.values.push_back(c.values[0].text);
+      }
+    }
+  }
+  if (goal.target) {
+    v.target = goal.target->kind == GoalTarget::Kind::kPercent ? GoalView::TargetKind::kPercent
+                                                               : GoalView::TargetKind::kCount;
+    v.target_value = goal.target->value;
+  }
+  return v;
+}
+
 nlohmann::json ToJson(const GoalDefinition& goal) {
   nlohmann::json j;
   j["type"] = GoalTypeName(goal.type);

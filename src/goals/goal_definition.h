@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "rules/event_matcher.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 
 namespace signpost::goals {
@@ -65,8 +66,11 @@ Status CheckOneGoal(const YAML::Node& journey);
 // messages). Pure: thread-safe.
 bool SameTrigger(const GoalDefinition& a, const GoalDefinition& b);
 
-// The goal as defined, for reports: {type, met_when: {event, where} | "opened_any_message" |
-// "clicked_any_message", target: {count|percent} | null}.
+// The goal as defined, for reports (src/wire writes it as JSON). Pure: thread-safe.
+GoalView View(const GoalDefinition& goal);
+
+// The goal as defined, for the journey view: {type, met_when: {event, where} |
+// "opened_any_message" | "clicked_any_message", target: {count|percent} | null}.
 nlohmann::json ToJson(const GoalDefinition& goal);
 
 }  // namespace signpost::goals

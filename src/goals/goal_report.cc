@@ -13,22 +13,13 @@ namespace signpost::goals {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr std::string_view kNone = "(none)";
 
 double Rate(uint64_t k, uint64_t n) {
   return n == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(n);
 }
 
-// A finite number, or null (an interval side can be infinite when nothing is known).
-json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-json IntervalJson(const experiments::stats::Interval& i) {
-  return json::array({Num(i.low), Num(i.high)});
-}
-
-json TimeJson(TimeMs t) { return FormatIso8601(t); }
+RateInterval Interval(const experiments::stats::Interval& i) { return {i.low, i.high}; }
 
 // Start of the UTC day, or of the week (Monday), holding `t`.
 TimeMs BucketStart(TimeMs t, GoalReportOptions::Bucket bucket) {
@@ -57,31 +48,26 @@ constexpr std::array<Bucket, 6> kTimeBuckets = {{{"<1h", 0},
                                                  {"3d-7d", 3 * kDayMs},
                                                  {">7d", 7 * kDayMs}}};
 
-json TimeToGoal(std::vector<DurationMs> v) {
+GoalReport::TimeToGoal TimeToGoal(std::vector<DurationMs> v) {
   std::sort(v.begin(), v.end());
-  json buckets = json::array();
+  GoalReport::TimeToGoal t;
+  t.samples = v.size();
   for (size_t b = 0; b < kTimeBuckets.size(); ++b) {
     DurationMs from = kTimeBuckets[b].from;
     bool last = b + 1 == kTimeBuckets.size();
     DurationMs to = last ? 0 : kTimeBuckets[b + 1].from;
     auto lo = std::lower_bound(v.begin(), v.end(), from);
     auto hi = last ? v.end() : std::lower_bound(v.begin(), v.end(), to);
-    buckets.push_back({{"label", kTimeBuckets[b].label},
-                       {"from_ms", from},
-                       {"to_ms", last ? json(nullptr) : json(to)},
-                       {"count", static_cast<uint64_t>(hi - lo)}});
+    t.histogram.push_back({kTimeBuckets[b].label, from,
+                           last ? std::nullopt : std::optional<DurationMs>(to),
+                           static_cast<uint64_t>(hi - lo)});
   }
-  json j = {{"samples", v.size()}, {"histogram", buckets}};
-  if (v.empty()) {
-    j["median_ms"] = nullptr;
-    j["p90_ms"] = nullptr;
-    j["mean_ms"] = nullptr;
-  } else {
-    j["median_ms"] = Rank(v, 0.5);
-    j["p90_ms"] = Rank(v, 0.9);
-    j["mean_ms"] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  if (!v.empty()) {
+    t.median_ms = Rank(v, 0.5);
+    t.p90_ms = Rank(v, 0.9);
+    t.mean_ms = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
   }
-  return j;
+  return t;
 }
 
 }  // namespace
@@ -153,83 +139,58 @@ void GoalReportBuilder::Merge(const GoalReportBuilder& other) {
   people_.insert(people_.end(), other.people_.begin(), other.people_.end());
 }
 
-json GoalReportBuilder::ToJson() const {
+GoalReport GoalReportBuilder::Report() const {
   namespace stats = experiments::stats;
-  const double rate = Rate(treated_.attained, treated_.entered);
-  json j;
-  j["journey"] = journey_.journey;
-  j["version"] = version_;
-  j["goal"] = goals::ToJson(journey_.goal);
-  j["listening_window_ms"] = journey_.listening_window;
-  j["from"] = options_.from ? TimeJson(*options_.from) : json(nullptr);
-  j["to"] = options_.to ? TimeJson(*options_.to) : json(nullptr);
-  j["entered"] = treated_.entered;
-  j["attained"] = treated_.attained;
-  j["rate"] = rate;
-  j["rate_interval"] =
-      IntervalJson(stats::Wilson(treated_.attained, treated_.entered, options_.level));
-  j["target"] = j["goal"]["target"];
-  if (!journey_.goal.target) {
-    j["target_progress"] = nullptr;
-  } else if (journey_.goal.target->kind == GoalTarget::Kind::kPercent) {
-    j["target_progress"] = rate / (journey_.goal.target->value / 100.0);
-  } else {
-    j["target_progress"] = static_cast<double>(treated_.attained) / journey_.goal.target->value;
+  GoalReport r;
+  r.journey = journey_.journey;
+  r.version = version_;
+  r.goal = View(journey_.goal);
+  r.listening_window = journey_.listening_window;
+  r.from = options_.from;
+  r.to = options_.to;
+  r.entered = treated_.entered;
+  r.attained = treated_.attained;
+  r.rate = Rate(treated_.attained, treated_.entered);
+  r.rate_interval = Interval(stats::Wilson(treated_.attained, treated_.entered, options_.level));
+  if (journey_.goal.target && journey_.goal.target->kind == GoalTarget::Kind::kPercent) {
+    r.target_progress = r.rate / (journey_.goal.target->value / 100.0);
+  } else if (journey_.goal.target) {
+    r.target_progress = static_cast<double>(treated_.attained) / journey_.goal.target->value;
   }
-  const double holdout_rate = Rate(holdout_.attained, holdout_.entered);
-  j["holdout"] = {
-      {"entered", holdout_.entered}, {"attained", holdout_.attained}, {"rate", holdout_rate}};
-  if (holdout_.entered == 0 || treated_.entered == 0) {
-    j["lift"] = nullptr;
-  } else {
+  r.holdout = {holdout_.entered, holdout_.attained};
+  r.holdout_rate = Rate(holdout_.attained, holdout_.entered);
+  if (holdout_.entered != 0 && treated_.entered != 0) {
     stats::Interval diff = stats::NewcombeDifference(
         treated_.attained, treated_.entered, holdout_.attained, holdout_.entered, options_.level);
-    j["lift"] = {{"absolute", rate - holdout_rate},
-                 {"absolute_interval", IntervalJson(diff)},
-                 {"relative", holdout_rate > 0 ? json(rate / holdout_rate - 1) : json(nullptr)},
-                 {"relative_interval", IntervalJson(stats::RelativeLift(
-                                           treated_.attained, treated_.entered, holdout_.attained,
-                                           holdout_.entered, options_.level))},
-                 {"level", options_.level},
-                 {"significant", diff.low > 0 || diff.high < 0}};
+    GoalLift& l = r.lift.emplace();
+    l.absolute = r.rate - r.holdout_rate;
+    l.absolute_interval = Interval(diff);
+    if (r.holdout_rate > 0) l.relative = r.rate / r.holdout_rate - 1;
+    l.relative_interval = Interval(stats::RelativeLift(
+        treated_.attained, treated_.entered, holdout_.attained, holdout_.entered, options_.level));
+    l.level = options_.level;
+    l.significant = diff.low > 0 || diff.high < 0;
   }
-  json over_time = json::array();
   uint64_t cumulative = 0;
   for (const auto& [start, c] : over_time_) {
     cumulative += c.attained;
-    over_time.push_back({{"date", FormatIso8601(start).substr(0, 10)},
-                         {"entered", c.entered},
-                         {"attained", c.attained},
-                         {"cumulative_attained", cumulative}});
+    r.over_time.push_back({FormatIso8601(start).substr(0, 10), c.entered, c.attained, cumulative});
   }
-  j["over_time_unit"] = options_.over_time == GoalReportOptions::Bucket::kDay ? "day" : "week";
-  j["over_time"] = std::move(over_time);
-  json variants = json::array();
+  r.over_time_unit = options_.over_time == GoalReportOptions::Bucket::kDay ? "day" : "week";
   for (const auto& [name, c] : by_variant_) {
-    variants.push_back(
-        {{"variant", name},
-         {"entered", c.entered},
-         {"attained", c.attained},
-         {"rate", Rate(c.attained, c.entered)},
-         {"rate_interval", IntervalJson(stats::Wilson(c.attained, c.entered, options_.level))}});
+    r.by_variant.push_back({name, c.entered, c.attained, Rate(c.attained, c.entered),
+                            Interval(stats::Wilson(c.attained, c.entered, options_.level))});
   }
-  j["by_variant"] = std::move(variants);
-  json channels = json::array();
   for (const auto& [name, n] : by_channel_) {
-    channels.push_back({{"channel", name}, {"attained", n}, {"share", Rate(n, treated_.attained)}});
+    r.by_channel.push_back({name, n, Rate(n, treated_.attained)});
   }
-  j["by_channel"] = std::move(channels);
-  json segments = json::array();
   for (size_t s = 0; s < by_segment_.size(); ++s) {
     const Counts& c = by_segment_[s];
-    segments.push_back({{"segment", options_.segments[s]},
-                        {"entered", c.entered},
-                        {"attained", c.attained},
-                        {"rate", Rate(c.attained, c.entered)}});
+    r.by_segment.push_back(
+        {options_.segments[s], c.entered, c.attained, Rate(c.attained, c.entered)});
   }
-  j["by_segment"] = std::move(segments);
-  j["time_to_goal"] = TimeToGoal(time_to_goal_);
-  return j;
+  r.time_to_goal = TimeToGoal(time_to_goal_);
+  return r;
 }
 
 std::vector<GoalPerson> GoalReportBuilder::People() const {
@@ -238,13 +199,6 @@ std::vector<GoalPerson> GoalReportBuilder::People() const {
     return a.attained_at != b.attained_at ? a.attained_at < b.attained_at : a.profile < b.profile;
   });
   return out;
-}
-
-nlohmann::json ToJson(const GoalPerson& p) {
-  return {{"profile", p.profile},     {"attained_at", TimeJson(p.attained_at)},
-          {"entry", p.entry},         {"entered_at", TimeJson(p.entered_at)},
-          {"hit_event", p.hit_event}, {"channel", p.channel},
-          {"variant", p.variant},     {"holdout", p.holdout}};
 }
 
 }  // namespace signpost::goals

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "goals/attribution.h"
+#include "signpost/reports.h"
 
 namespace signpost::goals {
 
@@ -26,17 +26,8 @@ struct GoalReportOptions {
   double level = 0.95;                // confidence level of the intervals
 };
 
-// One profile that attained the goal.
-struct GoalPerson {
-  std::string profile;
-  TimeMs attained_at = 0;
-  uint32_t entry = 0;
-  TimeMs entered_at = 0;
-  std::string hit_event;
-  std::string channel;
-  std::string variant;
-  bool holdout = false;
-};
+// One profile that attained the goal (signpost/reports.h).
+using GoalPerson = ::signpost::GoalPerson;
 
 // Accumulates the report of one journey's goal. Not thread-safe: one builder per thread, then
 // Merge the partials (of disjoint sets of profiles) into one.
@@ -56,8 +47,9 @@ class GoalReportBuilder {
   // Adds the counts of `other` (built with the same journey and options over other profiles).
   void Merge(const GoalReportBuilder& other);
 
-  // The report JSON (names in src/goals/README.md). Thread-safe against other const calls.
-  nlohmann::json ToJson() const;
+  // The report (names in src/goals/README.md; src/wire writes it as JSON). Thread-safe against
+  // other const calls.
+  GoalReport Report() const;
 
   // Who attained the goal (holdout members too, flagged), by attained_at then profile.
   std::vector<GoalPerson> People() const;
@@ -78,8 +70,5 @@ class GoalReportBuilder {
   std::vector<DurationMs> time_to_goal_;
   std::vector<GoalPerson> people_;
 };
-
-// {profile, attained_at (ISO 8601), entry, entered_at, hit_event, channel, variant, holdout}.
-nlohmann::json ToJson(const GoalPerson& person);
 
 }  // namespace signpost::goals

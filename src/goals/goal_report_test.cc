@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "wire/wire.h"
+
 namespace signpost::goals {
 namespace {
 
@@ -48,9 +50,9 @@ TEST(GoalReport, MergedPartialsEqualOneBuilder) {
   Feed(a, 0, 150);
   Feed(b, 150, 400);
   a.Merge(b);
-  EXPECT_EQ(whole.ToJson(), a.ToJson());
+  EXPECT_EQ(wire::ToJson(whole.Report()), wire::ToJson(a.Report()));
   EXPECT_EQ(whole.People().size(), a.People().size());
-  nlohmann::json r = whole.ToJson();
+  nlohmann::json r = wire::ToJson(whole.Report());
   EXPECT_EQ(r["entered"], 200);
   EXPECT_EQ(r["attained"], 120);
   EXPECT_DOUBLE_EQ(r["target_progress"].get<double>(), 0.6 / 0.4);
@@ -67,7 +69,7 @@ TEST(GoalReport, EmptyReportHasZeroRatesAndNoTimes) {
   EntryRecord other = Entry(0, false);
   other.journey = "k";  // another journey's entry adds nothing
   b.AddProfile("x", std::span(&other, 1), nullptr);
-  nlohmann::json r = b.ToJson();
+  nlohmann::json r = wire::ToJson(b.Report());
   EXPECT_EQ(r["version"], 7);
   EXPECT_EQ(r["entered"], 0);
   EXPECT_EQ(r["rate"], 0.0);
@@ -82,7 +84,7 @@ TEST(GoalReport, HoldoutWithNoAttainmentHasNoRelativeLift) {
   Credit c = CreditOf(t, 10);
   b.AddProfile("t", std::span(&t, 1), &c);
   b.AddProfile("h", std::span(&h, 1), nullptr);
-  nlohmann::json lift = b.ToJson()["lift"];
+  nlohmann::json lift = wire::ToJson(b.Report())["lift"];
   EXPECT_DOUBLE_EQ(lift["absolute"].get<double>(), 1.0);
   EXPECT_TRUE(lift["relative"].is_null());
   EXPECT_FALSE(lift["significant"].get<bool>());  // one profile each: too few to tell

@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "goals/attribution.h"
 #include "goals/goal_report.h"
+#include "wire/wire.h"
 
 namespace signpost::goals {
 namespace {
@@ -222,11 +223,10 @@ void RunScenario(const fs::path& file) {
       (i++ % 2 == 0 ? whole : part).AddProfile(name, Entries(p.events), credit, in_segment);
     }
     whole.Merge(part);
-    json got = whole.ToJson();
+    json got = wire::ToJson(whole.Report());
     if (r["expect"]) ExpectFields(Json(r["expect"]), got, "report");
     if (r["people"]) {
-      json people = json::array();
-      for (const auto& person : whole.People()) people.push_back(ToJson(person));
+      json people = wire::ToJson(GoalPeople{"", whole.People()})["people"];
       ExpectFields(Times(Json(r["people"]), base), people, "people");
     }
   }

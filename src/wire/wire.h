@@ -1,0 +1,59 @@
+// JSON at the edge: the one place where the typed queries of include/signpost/queries.h are read
+// from JSON (HTTP query parameters as strings, JSON bodies, the command line's flags) and the
+// typed reports of include/signpost/reports.h are written as the JSON documents the HTTP API
+// returns (docs/openapi.yaml) and `--json` prints. The engine never sees JSON queries.
+//
+// Parse*: kInvalidArgument naming the field and the accepted form on a bad value; a field that is
+// absent keeps its default. Numbers may come as JSON numbers or as strings (query parameters).
+//
+// Thread-safety: pure functions; any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "signpost/queries.h"
+#include "signpost/reports.h"
+#include "signpost/status.h"
+
+namespace signpost::wire {
+
+// ---- funnels (funnel_json.cc) -------------------------------------------------------------------
+// The query of a stored funnel `id` (then `version` is read) or, with `id` empty, of an ad-hoc one
+// (`steps`: "A>B>C", else `definition`: an object). Fields: window ("7d"), order, entry, from, to
+// (ISO 8601 or epoch ms), segment, breakdown, breakdown_attribution ("first" | "last" | "step:N"),
+// top, completion_windows ("7d,14d,30d" or a list), trend ("day" | "week"); completed and
+// dropped_at are read (and checked) too, for the people query.
+Result<FunnelPeopleQuery> ParseFunnelPeopleQuery(std::string_view id, const nlohmann::json& query);
+Result<FunnelQuery> ParseFunnelQuery(std::string_view id, const nlohmann::json& query);
+
+// The report with {funnel (id, or "ad-hoc"), version, name} beside the report's fields.
+nlohmann::json ToJson(const FunnelReport& report);
+// {funnel, version, completed, dropped_at, count, people: [person + identities]}.
+nlohmann::json ToJson(const FunnelPeople& people);
+// {profile, last_step, last_step_name, (last_step_at, last_step_at_ms, stuck_ms when reached)}.
+nlohmann::json ToJson(const FunnelPerson& person);
+// The person's fields and {funnel, version, identity}.
+nlohmann::json ToJson(const FunnelLastStep& last);
+// {segment, version, members, note}.
+nlohmann::json ToJson(const SavedFunnelPeople& saved);
+
+// ---- goals (goal_json.cc) -----------------------------------------------------------------------
+// Fields: from, to (ISO 8601), trend (day | week), segment ("a,b": by_segment rows).
+Result<GoalReportQuery> ParseGoalReportQuery(const nlohmann::json& query);
+nlohmann::json ToJson(const GoalReport& report);
+// {journey, people: [{profile, attained_at, entry, entered_at, hit_event, channel, variant,
+// holdout}], count}.
+nlohmann::json ToJson(const GoalPeople& people);
+// {type, met_when: {event, where} | "opened_any_message" | "clicked_any_message", target}.
+nlohmann::json ToJson(const GoalView& goal);
+
+// ---- journeys: lift, money, replay (journey_json.cc) --------------------------------------------
+// Field: funnel.
+Result<HoldoutLiftQuery> ParseHoldoutLiftQuery(const nlohmann::json& query);
+// Fields: funnel, revenue, and cost.<channel> (an amount >= 0) for each channel.
+Result<MoneyQuery> ParseMoneyQuery(const nlohmann::json& query);
+// Fields: journey, from, to (ISO 8601 strings; to after from).
+Result<ReplayRequest> ParseReplayRequest(const nlohmann::json& request);
+
+}  // namespace signpost::wire
