@@ -56,19 +56,16 @@ inline Event IdentifyEvent(std::string_view who, TimeMs at,
 }
 
 // `e` as the Segment-spec body Engine::IngestHttp takes: type, userId / anonymousId, event (a
-// track), timestamp, messageId when set, properties (a track) and traits (an identify).
+// track), timestamp, and messageId, properties and traits when not empty.
 inline nlohmann::json SegmentBody(const Event& e) {
   nlohmann::json body = {{"type", std::string(EventTypeName(e.type))},
                          {"timestamp", FormatIso8601(e.timestamp)}};
   if (!e.user_id.empty()) body["userId"] = e.user_id;
   if (!e.anonymous_id.empty()) body["anonymousId"] = e.anonymous_id;
   if (!e.message_id.empty()) body["messageId"] = e.message_id;
-  if (e.type == EventType::kTrack) {
-    body["event"] = e.event;
-    body["properties"] = nlohmann::json::parse(e.properties);
-  } else if (e.type == EventType::kIdentify) {
-    body["traits"] = nlohmann::json::parse(e.traits);
-  }
+  if (e.type == EventType::kTrack) body["event"] = e.event;
+  if (e.properties != "{}") body["properties"] = nlohmann::json::parse(e.properties);
+  if (e.traits != "{}") body["traits"] = nlohmann::json::parse(e.traits);
   return body;
 }
 
