@@ -142,13 +142,7 @@ TEST_P(FunnelScenarioTest, Holds) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, FunnelScenarioTest, ::testing::ValuesIn(scenario::Files("funnels")),
-                         scenario::FileTestName());
-
-TEST(FunnelScenarioFiles, AreFound) {
-  EXPECT_GE(scenario::Files("funnels").size(), 10u)
-      << "no scenarios found in " << scenario::Folder("funnels");
-}
+SIGNPOST_SCENARIO_FILES(FunnelScenarioTest, "funnels", 10);
 
 }  // namespace
 }  // namespace signpost::analytics

@@ -54,11 +54,8 @@ class EngineChannelsTest : public EngineFixture<> {
   void SetUp() override {
     EngineFixture::SetUp();
     t0_ = clock_.NowMs();
-    for (const char* d : kDefinitions) {
-      auto r = engine_->Apply(d, "test");
-      ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
-    }
-    ASSERT_TRUE(engine_->SetJourneyState("cart", "live").ok());
+    for (const char* d : kDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
+    ASSERT_NO_FATAL_FAILURE(Live("cart"));
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }

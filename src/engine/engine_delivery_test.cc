@@ -48,10 +48,6 @@ class DeliveryTest : public EngineFixture<> {
         user, clock_.NowMs(), traits, "identify-" + user + "-" + std::to_string(++identifies_))});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  void Apply(const std::string& yaml) {
-    auto r = engine_->Apply(yaml, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  }
   delivery::Message Message(const std::string& step, const std::string& channel,
                             const std::string& tmpl) {
     delivery::Message m;

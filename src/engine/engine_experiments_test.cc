@@ -65,11 +65,8 @@ class EngineExperimentsTest : public EngineFixture<> {
   void SetUp() override {
     EngineFixture::SetUp();
     t0_ = clock_.NowMs();
-    for (const char* d : kDefinitions) {
-      auto r = engine_->Apply(d, "test");
-      ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
-    }
-    ASSERT_TRUE(engine_->SetJourneyState("onboarding", "live").ok());
+    for (const char* d : kDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
+    ASSERT_NO_FATAL_FAILURE(Live("onboarding"));
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
@@ -404,10 +401,9 @@ steps:
   - id: post
     message: { channel: letters, template: letter }
 )"}) {
-    auto r = engine_->Apply(d, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
+    ASSERT_NO_FATAL_FAILURE(Apply(d));
   }
-  ASSERT_TRUE(engine_->SetJourneyState("shop", "live").ok());
+  ASSERT_NO_FATAL_FAILURE(Live("shop"));
   std::vector<Event> events;
   for (int i = 0; i < 4; ++i) {
     events.push_back(Identify(i));

@@ -28,14 +28,6 @@ class JourneysEngineTest : public EngineFixture<> {
     EngineFixture::Open();
     key_ = WriteKey();
   }
-  void Apply(const std::string& yaml) {
-    auto r = engine_->Apply(yaml, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  }
-  void Live(const std::string& journey) {
-    auto r = engine_->SetJourneyState(journey, "live");
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-  }
   void Track(const std::string& user, const std::string& event, const json& properties) {
     const Event e = TrackEvent(user, event, clock_.NowMs(), properties,
                                user + "-" + event + "-" + std::to_string(++tracks_));

@@ -62,10 +62,6 @@ class SegmentsEngineTest : public EngineFixture<> {
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     ASSERT_TRUE((*st)->segments().Put(name, identities, "test", 0).ok());
   }
-  void Apply(const std::string& text) {
-    auto r = engine_->Apply(text, "");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << text;
-  }
   // Members of `name` now, each named by its user: identity (else its first).
   std::vector<std::string> Members(const std::string& name) {
     auto r = engine_->Segment(name);
@@ -93,14 +89,7 @@ class SegmentsEngineTest : public EngineFixture<> {
 class SegmentScenarioTest : public SegmentsEngineTest,
                             public ::testing::WithParamInterface<std::string> {};
 
-TEST(SegmentScenarioFiles, AreFound) {
-  EXPECT_GE(scenario::Files("segments").size(), 7u)
-      << "no scenarios found in " << scenario::Folder("segments");
-}
-
-INSTANTIATE_TEST_SUITE_P(Files, SegmentScenarioTest,
-                         ::testing::ValuesIn(scenario::Files("segments")),
-                         scenario::FileTestName());
+SIGNPOST_SCENARIO_FILES(SegmentScenarioTest, "segments", 7);
 
 TEST_P(SegmentScenarioTest, Holds) {
   const YAML::Node doc = scenario::Load("segments", GetParam());
@@ -252,7 +241,7 @@ suppress: [do-not-contact]
 steps:
   - { id: wait-1d, wait: { for: 1d } }
 )");
-  ASSERT_TRUE(engine_->SetJourneyState("winback", "live").ok());
+  Live("winback");
   std::vector<Event> carts;
   for (const char* user : {"u1", "u2"}) carts.push_back(Track(user, "Cart Abandoned", At("10:00")));
   carts.push_back(Track("anon:ghost-1", "Browse", At("10:00")));

@@ -194,14 +194,7 @@ TEST_P(JourneyScenarioTest, Runs) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, JourneyScenarioTest,
-                         ::testing::ValuesIn(scenario::Files("journeys")),
-                         scenario::FileTestName());
-
-TEST(JourneyScenarioFiles, AreFound) {
-  EXPECT_GE(scenario::Files("journeys").size(), 40u)
-      << "no scenarios found in " << scenario::Folder("journeys");
-}
+SIGNPOST_SCENARIO_FILES(JourneyScenarioTest, "journeys", 40);
 
 }  // namespace
 }  // namespace signpost

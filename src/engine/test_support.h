@@ -145,6 +145,16 @@ class EngineFixture : public Base {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_TRUE(r->rejections.empty()) << r->rejections.front().reason;
   }
+  // Applies the definition `yaml` (Engine::Apply, note "test"); it must be accepted.
+  void Apply(std::string_view yaml) {
+    auto r = engine_->Apply(yaml, "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
+  }
+  // Sets the journey `id` live.
+  void Live(std::string_view id) {
+    auto r = engine_->SetJourneyState(id, "live");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
   // A new write key's token.
   std::string WriteKey() {
     auto k = engine_->CreateKey("write", "test");

@@ -175,13 +175,7 @@ TEST_P(GoalScenarioTest, Holds) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, GoalScenarioTest, ::testing::ValuesIn(scenario::Files("goals")),
-                         scenario::FileTestName());
-
-TEST(GoalScenarioFiles, AreFound) {
-  EXPECT_GE(scenario::Files("goals").size(), 20u)
-      << "scenarios missing in " << scenario::Folder("goals");
-}
+SIGNPOST_SCENARIO_FILES(GoalScenarioTest, "goals", 20);
 
 }  // namespace
 }  // namespace signpost::goals

@@ -33,12 +33,23 @@ std::vector<std::string> Files(std::string_view format);
 YAML::Node Load(std::string_view format, std::string_view file);
 
 // A file's name as a test name: "05_window_bound.yaml" -> "05_window_bound" (any character that
-// is not a letter or a digit becomes '_'). For INSTANTIATE_TEST_SUITE_P:
-//   INSTANTIATE_TEST_SUITE_P(Files, MyTest, ::testing::ValuesIn(scenario::Files("funnels")),
-//                            scenario::FileTestName());
+// is not a letter or a digit becomes '_').
 struct FileTestName {
   std::string operator()(const ::testing::TestParamInfo<std::string>& info) const;
 };
+
+// One runner per format: runs the TEST_P cases of `fixture` (a TestWithParam<std::string>, the
+// file name) once per file of tests/scenarios/<format>, named Files/<fixture>.<case>/<file>, and
+// adds the test <fixture>Folder.HoldsAtLeast, which fails when the folder has fewer than `at_least`
+// files (so a moved folder cannot pass by running nothing).
+#define SIGNPOST_SCENARIO_FILES(fixture, format, at_least)                               \
+  INSTANTIATE_TEST_SUITE_P(Files, fixture,                                               \
+                           ::testing::ValuesIn(::signpost::scenario::Files(format)),     \
+                           ::signpost::scenario::FileTestName());                        \
+  TEST(fixture##Folder, HoldsAtLeast) {                                                  \
+    EXPECT_GE(::signpost::scenario::Files(format).size(), static_cast<size_t>(at_least)) \
+        << "scenarios missing in " << ::signpost::scenario::Folder(format);              \
+  }
 
 // A YAML value as JSON: maps, lists and null as such; a quoted scalar is a string; a plain one is
 // a number, true or false when it reads as that JSON literal, else a string.
