@@ -41,18 +41,11 @@ void LoadEvents(const YAML::Node& doc, TimeMs base, const std::string& file, Sce
   }
 }
 
-// A time of the file (scenario::ParseTime); a bad one fails the test.
-TimeMs TimeOf(const std::string& text, TimeMs base) {
-  auto t = scenario::ParseTime(text, base);
-  EXPECT_TRUE(t.ok()) << t.status().ToString();
-  return t.ok() ? *t : base;
-}
-
 FunnelOptions OptionsOf(const YAML::Node& q, TimeMs base) {
   FunnelOptions o;
   if (!q) return o;
-  if (q["from"]) o.from = TimeOf(q["from"].Scalar(), base);
-  if (q["to"]) o.to = TimeOf(q["to"].Scalar(), base);
+  if (q["from"]) o.from = scenario::TimeOrFail(q["from"].Scalar(), base);
+  if (q["to"]) o.to = scenario::TimeOrFail(q["to"].Scalar(), base);
   if (q["completion_windows"]) {
     for (const auto& w : q["completion_windows"])
       o.completion_windows.push_back(*ParseDuration(w.Scalar()));
@@ -114,7 +107,7 @@ void RunScenario(const std::string& file, int threads, bool seal) {
     PeopleQuery q;
     if (p["completed"]) q.completed = p["completed"].as<int>();
     if (p["dropped_at"]) q.dropped_at = p["dropped_at"].as<int>();
-    q.now = p["now"] ? TimeOf(p["now"].Scalar(), base) : base;
+    q.now = p["now"] ? scenario::TimeOrFail(p["now"].Scalar(), base) : base;
     auto people = FunnelPeople(index, *def, options, q, &source);
     ASSERT_TRUE(people.ok()) << people.status().ToString();
     nlohmann::json rows = nlohmann::json::array();

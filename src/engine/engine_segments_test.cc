@@ -24,9 +24,7 @@ using ::testing::HasSubstr;
 
 // A time of the scenario syntax (tests/scenarios/README.md) on 2024-01-01; a bad one fails.
 TimeMs At(const std::string& text) {
-  auto t = scenario::ParseTime(text, *ParseIso8601(scenario::kDefaultBase));
-  EXPECT_TRUE(t.ok()) << t.status().ToString();
-  return t.ok() ? *t : 0;
+  return scenario::TimeOrFail(text, *ParseIso8601(scenario::kDefaultBase));
 }
 
 // A YAML node on one line (flow style), as a definition text.

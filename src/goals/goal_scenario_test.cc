@@ -22,18 +22,12 @@ namespace {
 
 using nlohmann::json;
 
-// A time of the file (scenario::ParseTime); a bad one fails the test.
-TimeMs At(const std::string& text, TimeMs base) {
-  auto t = scenario::ParseTime(text, base);
-  EXPECT_TRUE(t.ok()) << t.status().ToString();
-  return t.ok() ? *t : base;
-}
-
 // Expected rows with their time fields written as scenario times, made ISO 8601 like the output.
 json Times(json rows, TimeMs base) {
   for (auto& row : rows) {
     for (const char* key : {"hit_at", "entered_at", "attained_at"}) {
-      if (row.contains(key)) row[key] = FormatIso8601(At(row[key].get<std::string>(), base));
+      if (row.contains(key))
+        row[key] = FormatIso8601(scenario::TimeOrFail(row[key].get<std::string>(), base));
     }
   }
   return rows;
@@ -141,8 +135,8 @@ TEST_P(GoalScenarioTest, Holds) {
     GoalReportOptions options;
     std::map<std::string, std::set<std::string>> members;
     if (const YAML::Node q = r["query"]) {
-      if (q["from"]) options.from = At(q["from"].Scalar(), base);
-      if (q["to"]) options.to = At(q["to"].Scalar(), base);
+      if (q["from"]) options.from = scenario::TimeOrFail(q["from"].Scalar(), base);
+      if (q["to"]) options.to = scenario::TimeOrFail(q["to"].Scalar(), base);
       if (q["over_time"] && q["over_time"].Scalar() == "week")
         options.over_time = GoalReportOptions::Bucket::kWeek;
       for (const auto& s : q["segments"]) {

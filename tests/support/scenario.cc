@@ -110,6 +110,12 @@ Result<TimeMs> ParseTime(std::string_view text, TimeMs base) {
   return *iso;
 }
 
+TimeMs TimeOrFail(std::string_view text, TimeMs base) {
+  auto t = ParseTime(text, base);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? *t : base;
+}
+
 Result<TimeMs> BaseOf(const YAML::Node& doc, const char* key) {
   const TimeMs fallback = *ParseIso8601(kDefaultBase);
   if (!doc[key]) return fallback;

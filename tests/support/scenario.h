@@ -61,6 +61,10 @@ nlohmann::json ToJson(const YAML::Node& node);
 // InvalidArgument (saying which forms are accepted) for anything else.
 Result<TimeMs> ParseTime(std::string_view text, TimeMs base);
 
+// ParseTime for a runner: a bad time fails the running test (naming the text and the forms) and
+// gives `base`.
+TimeMs TimeOrFail(std::string_view text, TimeMs base);
+
 // The time of `doc[key]` (ParseTime, from kDefaultBase), kDefaultBase when the key is absent.
 Result<TimeMs> BaseOf(const YAML::Node& doc, const char* key = "base");
 

@@ -3,6 +3,7 @@
 #include "tests/support/scenario_events.h"
 
 #include <gmock/gmock.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include "base/time.h"
@@ -40,6 +41,13 @@ TEST(ScenarioTime, RefusesOtherForms) {
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_THAT(t.status().message(), HasSubstr("HH:MM[:SS] on the base day")) << bad;
   }
+}
+
+TEST(ScenarioTime, ARunnersBadTimeFailsItsTest) {
+  EXPECT_EQ(TimeOrFail("+1h", kBase), kBase + kHourMs);
+  TimeMs got = 0;
+  EXPECT_NONFATAL_FAILURE(got = TimeOrFail("soon", kBase), "'soon' is not a time");
+  EXPECT_EQ(got, kBase);
 }
 
 TEST(ScenarioTime, BaseDefaultsTo2024) {
