@@ -7,20 +7,20 @@ namespace signpost::analytics {
 
 namespace {
 
-Status Bad(const std::string& field, const std::string& what) {
+Status BadQuery(const std::string& field, const std::string& what) {
   return Status::InvalidArgument("query." + field + ": " + what);
 }
 
 Result<std::string> Text(const nlohmann::json& v, const std::string& field) {
-  if (!v.is_string()) return Bad(field, "expected a string");
+  if (!v.is_string()) return BadQuery(field, "expected a string");
   return v.get<std::string>();
 }
 
 Result<TimeMs> TimeField(const nlohmann::json& v, const std::string& field) {
   if (v.is_number_integer()) return v.get<TimeMs>();
-  if (!v.is_string()) return Bad(field, "expected an ISO 8601 time or epoch milliseconds");
+  if (!v.is_string()) return BadQuery(field, "expected an ISO 8601 time or epoch milliseconds");
   auto t = ParseIso8601(v.get<std::string>());
-  if (!t.ok()) return Bad(field, t.status().message());
+  if (!t.ok()) return BadQuery(field, t.status().message());
   return *t;
 }
 
@@ -34,12 +34,12 @@ Result<int> IntField(const nlohmann::json& v, const std::string& field) {
     } catch (...) {
     }
   }
-  return Bad(field, "expected a whole number");
+  return BadQuery(field, "expected a whole number");
 }
 
 Result<DurationMs> DurationField(const std::string& text, const std::string& field) {
   auto d = ParseDuration(text);
-  if (!d.ok()) return Bad(field, d.status().message());
+  if (!d.ok()) return BadQuery(field, d.status().message());
   return *d;
 }
 
@@ -55,13 +55,13 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
   if (q.contains("order")) {
     SP_ASSIGN_OR_RETURN(std::string o, Text(q["order"], "order"));
     auto m = ParseOrderMode(o);
-    if (!m.ok()) return Bad("order", m.status().message());
+    if (!m.ok()) return BadQuery("order", m.status().message());
     def->order = *m;
   }
   if (q.contains("entry")) {
     SP_ASSIGN_OR_RETURN(std::string e, Text(q["entry"], "entry"));
     auto m = ParseEntryMode(e);
-    if (!m.ok()) return Bad("entry", m.status().message());
+    if (!m.ok()) return BadQuery("entry", m.status().message());
     def->entry = *m;
   }
   if (q.contains("from")) {
@@ -75,17 +75,17 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
   if (q.contains("breakdown")) {
     SP_ASSIGN_OR_RETURN(options->breakdown, Text(q["breakdown"], "breakdown"));
     auto path = ParsePropertyPath(options->breakdown);
-    if (!path.ok()) return Bad("breakdown", path.status().message());
+    if (!path.ok()) return BadQuery("breakdown", path.status().message());
   }
   if (q.contains("breakdown_attribution")) {
     SP_ASSIGN_OR_RETURN(std::string a, Text(q["breakdown_attribution"], "breakdown_attribution"));
     auto attribution = ParseAttribution(a);
-    if (!attribution.ok()) return Bad("breakdown_attribution", attribution.status().message());
+    if (!attribution.ok()) return BadQuery("breakdown_attribution", attribution.status().message());
     options->attribution = *attribution;
   }
   if (q.contains("top")) {
     SP_ASSIGN_OR_RETURN(options->top, IntField(q["top"], "top"));
-    if (options->top < 1) return Bad("top", "must be at least 1");
+    if (options->top < 1) return BadQuery("top", "must be at least 1");
   }
   if (q.contains("completion_windows")) {
     std::vector<std::string> parts;
@@ -100,7 +100,8 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
       size_t start = 0;
       while (start <= s.size()) {
         size_t comma = s.find(',', start);
-        std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string part =
+            s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!part.empty()) parts.push_back(part);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -119,7 +120,7 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
     } else if (t == "week") {
       options->trend = TrendUnit::kWeek;
     } else {
-      return Bad("trend", "unknown unit '" + t + "'; use day or week");
+      return BadQuery("trend", "unknown unit '" + t + "'; use day or week");
     }
   }
   if (people != nullptr) {

@@ -16,14 +16,14 @@ using nlohmann::json;
 namespace {
 
 // A query field as text, whether it came as a JSON string (HTTP query) or number (CLI).
-std::string Text(const json& q, const char* key) {
+std::string QueryText(const json& q, const char* key) {
   if (!q.contains(key)) return "";
   const json& v = q[key];
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
-  std::string t = Text(q, key);
+  std::string t = QueryText(q, key);
   if (t.empty()) return fallback;
   try {
     size_t used = 0;
@@ -76,7 +76,7 @@ static Result<ResolvedFunnel> Resolve(
   SP_RETURN_IF_ERROR(analytics::ApplyQueryJson(q, &r.def, &r.options, &r.people));
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = m.options.query_threads;
-  if (std::string s = Text(q, "segment"); !s.empty()) {
+  if (std::string s = QueryText(q, "segment"); !s.empty()) {
     SP_ASSIGN_OR_RETURN(r.options.segment, segment_members(s));
   }
   return r;

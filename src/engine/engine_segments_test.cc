@@ -34,15 +34,15 @@ TimeMs At(const std::string& text) {
 
 // A YAML value as JSON: quoted scalars stay text, plain ones become numbers/booleans when they read
 // so.
-json ToJson(const YAML::Node& n) {
+json YamlJson(const YAML::Node& n) {
   if (n.IsMap()) {
     json o = json::object();
-    for (const auto& kv : n) o[kv.first.Scalar()] = ToJson(kv.second);
+    for (const auto& kv : n) o[kv.first.Scalar()] = YamlJson(kv.second);
     return o;
   }
   if (n.IsSequence()) {
     json a = json::array();
-    for (const auto& v : n) a.push_back(ToJson(v));
+    for (const auto& v : n) a.push_back(YamlJson(v));
     return a;
   }
   if (!n.IsScalar()) return nullptr;
@@ -181,10 +181,10 @@ void SegmentsEngineTest::RunScenario(const std::filesystem::path& file) {
     Event ev = t.MakeEvent(user, anon, At(e["at"].Scalar()));
     if (e["identify"]) {
       ev.type = EventType::kIdentify;
-      ev.traits = ToJson(e["identify"]).dump();
+      ev.traits = YamlJson(e["identify"]).dump();
     } else {
       ev.event = e["event"].Scalar();
-      if (e["properties"]) ev.properties = ToJson(e["properties"]).dump();
+      if (e["properties"]) ev.properties = YamlJson(e["properties"]).dump();
     }
     if (!user.empty()) identities.insert("user:" + user);
     if (!anon.empty()) identities.insert("anon:" + anon);

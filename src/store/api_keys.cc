@@ -1,12 +1,11 @@
 #include "store/api_keys.h"
 
+#include <fmt/format.h>
 #include <sys/random.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "store/coding.h"
 
@@ -15,7 +14,7 @@ namespace {
 
 constexpr size_t kMinPrefix = 8;
 
-std::string Encode(const ApiKey& k) {
+std::string EncodeKey(const ApiKey& k) {
   std::string out;
   PutLengthPrefixed(out, k.kind);
   PutLengthPrefixed(out, k.name);
@@ -25,7 +24,7 @@ std::string Encode(const ApiKey& k) {
   return out;
 }
 
-bool Decode(std::string_view token, std::string_view in, ApiKey& k) {
+bool DecodeKey(std::string_view token, std::string_view in, ApiKey& k) {
   std::string_view kind, name;
   uint64_t revoked = 0;
   if (!GetLengthPrefixed(in, kind) || !GetLengthPrefixed(in, name) ||
@@ -64,7 +63,7 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Load(Db* db) {
   Status bad;
   SP_RETURN_IF_ERROR(db->Scan(Cf::kKeys, "", "", [&](std::string_view token, std::string_view v) {
     ApiKey k;
-    if (!Decode(token, v, k)) {
+    if (!DecodeKey(token, v, k)) {
       bad = Status::Corruption("an API key record cannot be decoded");
       return false;
     }
@@ -77,7 +76,7 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Load(Db* db) {
 
 Status ApiKeys::Store(const ApiKey& key) {
   Batch batch = db_->NewBatch();
-  batch.Put(Cf::kKeys, key.token, Encode(key));
+  batch.Put(Cf::kKeys, key.token, EncodeKey(key));
   return db_->Write(batch, /*sync=*/true);
 }
 
@@ -104,17 +103,16 @@ std::vector<ApiKey> ApiKeys::List() const {
     std::shared_lock lock(mu_);
     for (const auto& [token, key] : keys_) out.push_back(key);
   }
-  std::stable_sort(out.begin(), out.end(), [](const ApiKey& a, const ApiKey& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ApiKey& a, const ApiKey& b) { return a.created_at < b.created_at; });
   return out;
 }
 
 Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   if (token_or_prefix.size() < kMinPrefix) {
-    return Status::InvalidArgument(fmt::format(
-        "key prefix '{}' is too short: give at least {} characters of the token", token_or_prefix,
-        kMinPrefix));
+    return Status::InvalidArgument(
+        fmt::format("key prefix '{}' is too short: give at least {} characters of the token",
+                    token_or_prefix, kMinPrefix));
   }
   std::unique_lock lock(mu_);
   auto it = keys_.lower_bound(token_or_prefix);
@@ -122,9 +120,9 @@ Result<ApiKey> ApiKeys::Revoke(std::string_view token_or_prefix, TimeMs at) {
   for (; it != keys_.end() && it->first.compare(0, token_or_prefix.size(), token_or_prefix) == 0;
        ++it) {
     if (match != keys_.end()) {
-      return Status::InvalidArgument(fmt::format(
-          "key prefix '{}' matches several keys: give more characters of the token",
-          token_or_prefix));
+      return Status::InvalidArgument(
+          fmt::format("key prefix '{}' matches several keys: give more characters of the token",
+                      token_or_prefix));
     }
     match = it;
   }
