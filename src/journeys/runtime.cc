@@ -87,9 +87,8 @@ struct Runtime::Journey {
   bool live() const { return status.state == "live"; }
 };
 
-namespace {
-
-// Opens a profile's scope on first use and keeps it for the rest of one event or timer.
+// Opens a profile's scope on first use and keeps it for the rest of one event or timer. Not in
+// the anonymous namespace: Runtime::Ctx (declared in the header) holds one.
 class LazyScope {
  public:
   LazyScope(Environment* env, ProfileId p) : env_(env), profile_(p) {}
@@ -103,6 +102,8 @@ class LazyScope {
   ProfileId profile_;
   std::unique_ptr<ProfileScope> scope_;
 };
+
+namespace {
 
 uint64_t Hash(std::string_view a, uint64_t profile) {
   std::string key(a);
