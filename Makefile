@@ -15,7 +15,7 @@ LAUNCHER    = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 UNITY      ?= ON
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNPOST_UNITY=$(UNITY) $(LAUNCHER)
 
-.PHONY: deps build build-test build-server build-asan run test bench node-deps web clean format
+.PHONY: deps build build-test build-server build-asan run test bench node-deps web clean format format-check
 
 deps:
 	@bash scripts/install-deps.sh
@@ -56,14 +56,19 @@ run: build-server web
 node-deps: deps
 	@bash scripts/node-deps.sh
 
-test: build-test build-asan node-deps web
+# format-check first: a formatting slip fails in seconds, before any build.
+test: format-check build-test build-asan node-deps web
 	@ASAN_TESTS=$(ASAN_TESTS) bash scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 bench: build node-deps
 	@bash bench/run.sh $(BUILD)
 
-format:
-	@clang-format -i $$(git ls-files '*.h' '*.cc')
+# clang-format (the repo's .clang-format) over every C/C++ file of src/ include/ fuzz/ bench/ tests/:
+# `make format` rewrites them; `make format-check` lists those that differ (and `make test` runs it).
+format: deps
+	@bash scripts/format.sh
+format-check: deps
+	@bash scripts/format.sh --check
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

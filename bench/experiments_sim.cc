@@ -1,5 +1,5 @@
 // experiments_sim: the error rates and speed of the split-test stop rule and the channel bandit,
-// from seeded simulations on counts (src/analytics/experiment_simulation.h, bandit_simulation.h).
+// from seeded simulations on counts (src/experiments/experiment_simulation.h, bandit_simulation.h).
 //
 //   experiments_sim                       # the defaults below; same flags = same figures
 //   experiments_sim --runs 2000 --per-day 150 --days 30 --base 0.10 --better 0.13 --seed 42
@@ -16,11 +16,11 @@
 #include <random>
 #include <vector>
 
-#include "analytics/bandit_simulation.h"
-#include "analytics/experiment_simulation.h"
-#include "analytics/stats.h"
+#include "experiments/bandit_simulation.h"
+#include "experiments/experiment_simulation.h"
+#include "experiments/stats.h"
 
-namespace sa = signpost::analytics;
+namespace ex = signpost::experiments;
 
 namespace {
 
@@ -29,13 +29,13 @@ struct SplitSummary {
   std::vector<int> decision_days;  // of the runs that found a winner
 };
 
-SplitSummary RunSplits(const sa::SplitScenario& scenario, const sa::ExperimentPolicy& policy,
+SplitSummary RunSplits(const ex::SplitScenario& scenario, const ex::ExperimentPolicy& policy,
                        int runs, std::mt19937_64& rng) {
   SplitSummary summary;
   summary.runs = runs;
   for (int r = 0; r < runs; ++r) {
-    const sa::SplitOutcome outcome = sa::SimulateSplit(scenario, policy, rng);
-    if (outcome.decision != sa::ExperimentDecision::kWinner) continue;
+    const ex::SplitOutcome outcome = ex::SimulateSplit(scenario, policy, rng);
+    if (outcome.decision != ex::ExperimentDecision::kWinner) continue;
     const bool better_won =
         scenario.true_rates[*outcome.winner] ==
         *std::max_element(scenario.true_rates.begin(), scenario.true_rates.end());
@@ -46,8 +46,8 @@ SplitSummary RunSplits(const sa::SplitScenario& scenario, const sa::ExperimentPo
 }
 
 void PrintRate(const char* label, int k, int n) {
-  const sa::stats::Interval ci =
-      sa::stats::Wilson(static_cast<uint64_t>(k), static_cast<uint64_t>(n));
+  const ex::stats::Interval ci =
+      ex::stats::Wilson(static_cast<uint64_t>(k), static_cast<uint64_t>(n));
   std::printf("  %-34s %6.2f%%  (%d of %d; 95%% CI %.2f%%–%.2f%%)\n", label, 100.0 * k / n, k, n,
               100 * ci.low, 100 * ci.high);
 }
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "seed of everything");
   CLI11_PARSE(app, argc, argv);
 
-  sa::ExperimentPolicy policy;
+  ex::ExperimentPolicy policy;
   policy.alpha = alpha;
   policy.mixture_sd = mixture_sd;
   policy.min_sample_per_variant = min_sample;
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   PrintRate("false-winner rate", aa.right + aa.wrong, aa.runs);
   // Near-continuous monitoring: a look after every 10 profiles per variant over the same 30 days'
   // traffic (the rule's guarantee is for any number of looks), on a quarter of the runs.
-  sa::ExperimentPolicy continuous = policy;
+  ex::ExperimentPolicy continuous = policy;
   const int fine_days = days * per_day / 10;
   continuous.no_winner_after = fine_days * signpost::kDayMs;
   const int fine_runs = std::max(1, runs / 4);
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   PrintRate("wrong winner", ab.wrong, ab.runs);
   PrintDays(ab.decision_days);
 
-  sa::BanditScenario scenario;
+  ex::BanditScenario scenario;
   scenario.channels = {"email", "sms", "push"};
   scenario.true_rates = {0.05, 0.08, 0.03};
   scenario.default_channel = 0;
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   scenario.batch = batch;
   double regret = 0, regret_optimized = 0, late_share = 0, control = 0;
   for (int r = 0; r < bandit_runs; ++r) {
-    const sa::BanditOutcome outcome = sa::SimulateBandit(scenario, rng);
+    const ex::BanditOutcome outcome = ex::SimulateBandit(scenario, rng);
     regret += outcome.regret;
     regret_optimized += outcome.regret_without_control;
     late_share += outcome.late_best_share;

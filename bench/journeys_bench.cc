@@ -178,7 +178,7 @@ class BenchScope final : public journeys::ProfileScope {
     if (name == "buyers") return World::Buyer(p_);
     return Status::NotFound(std::string(name));
   }
-  Result<bool> DidEvent(const analytics::EventMatcher&, TimeMs, TimeMs) override { return false; }
+  Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
   Result<int> LastCompletedStep(std::string_view) override { return 0; }
 
  private:

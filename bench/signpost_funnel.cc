@@ -4,15 +4,14 @@
 //  "query_seconds":[...],"best_seconds":m,"steps":[c1,...]}
 // Usage: signpost_funnel --data FILE.csv --steps 'e1,e2,e3' --window-ms 604800000
 //        [--threads 2] [--runs 5]
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "analytics/event_index.h"
 #include "analytics/funnel_query.h"
@@ -57,16 +56,18 @@ std::string LoadCsv(const std::string& path, EventIndex* index) {
     if (p == end) return "";
     if (header) {
       header = false;
-      if (std::string(p, end) != "profile_id,ts_ms,event") return "line 1: expected header profile_id,ts_ms,event";
+      if (std::string(p, end) != "profile_id,ts_ms,event")
+        return "line 1: expected header profile_id,ts_ms,event";
       return "";
     }
     int64_t profile = 0, ts = 0;
-    if (!ParseInt(p, end, &profile) || p >= end || *p++ != ',' || !ParseInt(p, end, &ts) || p >= end ||
-        *p++ != ',') {
+    if (!ParseInt(p, end, &profile) || p >= end || *p++ != ',' || !ParseInt(p, end, &ts) ||
+        p >= end || *p++ != ',') {
       return "line " + std::to_string(line) + ": expected profile_id,ts_ms,event";
     }
     std::string_view name(p, static_cast<size_t>(end - p));
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+      name = name.substr(1, name.size() - 2);
     index->AddTrack(signpost::ProfileId(static_cast<uint64_t>(profile)), ts, ++seq, name);
     return "";
   };
@@ -161,8 +162,9 @@ int main(int argc, char** argv) {
   out["events"] = index.EventCount();
   out["profiles"] = index.ProfileCount();
   out["load_seconds"] = load_seconds;
-  out["bytes_per_event"] =
-      index.EventCount() == 0 ? 0.0 : static_cast<double>(index.MemoryBytes()) / static_cast<double>(index.EventCount());
+  out["bytes_per_event"] = index.EventCount() == 0 ? 0.0
+                                                   : static_cast<double>(index.MemoryBytes()) /
+                                                         static_cast<double>(index.EventCount());
   out["query_seconds"] = times;
   out["best_seconds"] = times.empty() ? 0.0 : *std::min_element(times.begin(), times.end());
   out["steps"] = counts;

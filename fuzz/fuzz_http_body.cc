@@ -26,7 +26,7 @@ void CheckScannerAgreesWithSimdjson(std::string_view body) {
             "an item outside the body");
       }
     }
-    (void)ingest::FindJsonFault(body);
+    (void)ingest::FindJsonFault(body);  // any answer will do: only a crash is a finding
     return;
   }
   fuzz::Check(!ingest::FindJsonFault(body).has_value(), "a fault found in text simdjson accepts");

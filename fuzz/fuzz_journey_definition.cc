@@ -25,9 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int n = static_cast<int>(def->steps.size());
   auto valid = [n](int t) { return t >= journeys::kExitNow && t < n; };
   for (const auto& s : def->steps) {
-    if (!valid(s.next) || !valid(s.on_event) || !valid(s.on_timeout) || !valid(s.otherwise)) std::abort();
-    for (const auto& a : s.arms) if (!valid(a.next)) std::abort();
-    for (const auto& v : s.variants) if (!valid(v.next)) std::abort();
+    if (!valid(s.next) || !valid(s.on_event) || !valid(s.on_timeout) || !valid(s.otherwise))
+      std::abort();
+    for (const auto& a : s.arms)
+      if (!valid(a.next)) std::abort();
+    for (const auto& v : s.variants)
+      if (!valid(v.next)) std::abort();
   }
   return 0;
 }

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   Result<TimeMs> t = ParseIso8601(text);
   if (t.ok()) {
-    // Offsets may move a year-0001 local time into year 0000, which Format writes but Parse refuses.
+    // Offsets may move a year-0001 local time into year 0000, which Format writes but Parse
+    // refuses.
     if (*t >= -62135596800000LL && *t <= 253402300799999LL) {
       Result<TimeMs> again = ParseIso8601(FormatIso8601(*t));
       fuzz::Check(again.ok() && *again == *t, "FormatIso8601 does not round-trip");

@@ -15,6 +15,8 @@ step() {
 }
 
 step "unit and scenario tests" ctest --test-dir "$build" --output-on-failure -j 2
+# Lock rules (GUARDED_BY, REQUIRES, ...) checked by clang over the files that use them.
+step "thread-safety analysis (clang -Wthread-safety)" python3 scripts/thread-safety.py "$build"
 # The sanitizer build holds the test binaries of sanitizer_tests (CMakeLists.txt) unless
 # ASAN_TESTS=unit_tests; each test carries its module's label.
 asan_labels=()

@@ -8,8 +8,8 @@
 
 namespace signpost {
 
-using TimeMs = int64_t;        // a point in time, ms since 1970-01-01T00:00:00Z
-using DurationMs = int64_t;    // a span of time in ms
+using TimeMs = int64_t;      // a point in time, ms since 1970-01-01T00:00:00Z
+using DurationMs = int64_t;  // a span of time in ms
 
 constexpr DurationMs kSecondMs = 1000;
 constexpr DurationMs kMinuteMs = 60 * kSecondMs;

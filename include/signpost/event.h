@@ -26,14 +26,14 @@ std::string AnonymousIdentity(std::string_view anonymous_id);
 
 struct Event {
   EventType type = EventType::kTrack;
-  std::string message_id;    // dedup key; ingest generates one when the sender gave none
-  std::string user_id;       // at least one of user_id / anonymous_id is non-empty
+  std::string message_id;  // dedup key; ingest generates one when the sender gave none
+  std::string user_id;     // at least one of user_id / anonymous_id is non-empty
   std::string anonymous_id;
-  std::string event;         // track: the event name; page/screen: the `name` field (may be empty)
-  std::string previous_id;   // alias: the identity being linked to user_id
-  std::string group_id;      // group
-  TimeMs timestamp = 0;      // event time after clock-skew correction (what all rules use)
-  TimeMs received_at = 0;    // when signpost received it
+  std::string event;        // track: the event name; page/screen: the `name` field (may be empty)
+  std::string previous_id;  // alias: the identity being linked to user_id
+  std::string group_id;     // group
+  TimeMs timestamp = 0;     // event time after clock-skew correction (what all rules use)
+  TimeMs received_at = 0;   // when signpost received it
   std::optional<TimeMs> sent_at;
   std::optional<TimeMs> original_timestamp;
   // Nested objects as minified JSON text; "{}" when absent.

@@ -31,5 +31,7 @@ using EventSeq = NamedType<uint64_t, struct EventSeqTag>;
 
 template <class T, class Tag>
 struct std::hash<signpost::NamedType<T, Tag>> {
-  size_t operator()(const signpost::NamedType<T, Tag>& v) const { return std::hash<T>{}(v.value()); }
+  size_t operator()(const signpost::NamedType<T, Tag>& v) const {
+    return std::hash<T>{}(v.value());
+  }
 };

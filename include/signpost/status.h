@@ -2,6 +2,8 @@
 //
 // A Status is cheap to copy when ok (no allocation). Functions that can fail return a
 // Status or a Result<T>; exceptions are used only at the edges (HTTP replies, CLI exit).
+// Both types are [[nodiscard]]: a call whose Status or Result is dropped does not compile
+// (-Werror). Where ignoring a failure is truly right, say so with `.IgnoreError()` and a comment.
 // Thread-safety: plain values; distinct objects may be used from distinct threads.
 #pragma once
 
@@ -30,7 +32,7 @@ enum class Code {
 // Returns a stable lowercase name for `code`, e.g. "invalid_argument".
 std::string_view CodeName(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -55,6 +57,8 @@ class Status {
   const std::string& message() const { return message_; }
   // "invalid_argument: <message>", or "ok".
   std::string ToString() const;
+  // Drops this status on purpose; the call site's comment says why the failure does not matter.
+  void IgnoreError() const {}
 
  private:
   Code code_ = Code::kOk;
@@ -63,9 +67,9 @@ class Status {
 
 // Result<T>: a T on success, a non-ok Status on failure.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status");
   }
@@ -80,6 +84,8 @@ class Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // Drops this result on purpose; the call site's comment says why a failure does not matter.
+  void IgnoreError() const {}
 
  private:
   std::variant<T, Status> v_;
@@ -88,16 +94,17 @@ class Result {
 }  // namespace signpost
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define SP_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::signpost::Status sp_status_ = (expr); \
+#define SP_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::signpost::Status sp_status_ = (expr);  \
     if (!sp_status_.ok()) return sp_status_; \
   } while (0)
 
 #define SP_CONCAT_INNER(a, b) a##b
 #define SP_CONCAT(a, b) SP_CONCAT_INNER(a, b)
 // `SP_ASSIGN_OR_RETURN(auto x, F());` binds x to F()'s value or returns its Status.
-#define SP_ASSIGN_OR_RETURN(lhs, expr) SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_result_, __LINE__), lhs, expr)
+#define SP_ASSIGN_OR_RETURN(lhs, expr) \
+  SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_result_, __LINE__), lhs, expr)
 #define SP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

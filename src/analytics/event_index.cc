@@ -62,7 +62,8 @@ uint32_t EventIndex::SlotFor(ProfileId profile) {
   slot_profile_.push_back(p);
   if (!redirect_.empty()) redirect_.push_back(kNoRow);
   if (p < 2 * slot_profile_.size() + kDenseSlack) {
-    if (p >= dense_slot_.size()) dense_slot_.resize(std::max<size_t>(p + 1, dense_slot_.size() * 3 / 2), 0);
+    if (p >= dense_slot_.size())
+      dense_slot_.resize(std::max<size_t>(p + 1, dense_slot_.size() * 3 / 2), 0);
     dense_slot_[p] = slot + 1;
   } else {
     sparse_slot_.emplace(p, slot);
@@ -97,17 +98,18 @@ void EventIndex::EnsureGrouped() const {
   for (size_t s = 0; s < slots; ++s) group_start_[s + 1] += group_start_[s];
   group_rows_.resize(delta_.size());
   std::vector<uint64_t> fill(group_start_.begin(), group_start_.end() - 1);
-  for (size_t i = 0; i < delta_.size(); ++i) group_rows_[fill[resolved[i]]++] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < delta_.size(); ++i)
+    group_rows_[fill[resolved[i]]++] = static_cast<uint32_t>(i);
   grouped_.store(true, std::memory_order_release);
 }
 
-const char* EventIndex::ScopeObject(const Event& e, PropertyScope scope) {
+const char* EventIndex::ScopeObject(const Event& e, rules::PropertyScope scope) {
   switch (scope) {
-    case PropertyScope::kProperties:
+    case rules::PropertyScope::kProperties:
       return e.properties.c_str();
-    case PropertyScope::kContext:
+    case rules::PropertyScope::kContext:
       return e.context.c_str();
-    case PropertyScope::kTraits:
+    case rules::PropertyScope::kTraits:
       return e.traits.c_str();
   }
   return "{}";
@@ -129,7 +131,8 @@ void EventIndex::Add(ProfileId profile, const Event& event) {
   MaybeSeal();
 }
 
-void EventIndex::AddTrack(ProfileId profile, TimeMs timestamp, uint64_t seq, std::string_view name) {
+void EventIndex::AddTrack(ProfileId profile, TimeMs timestamp, uint64_t seq,
+                          std::string_view name) {
   uint32_t slot = SlotFor(profile);
   int64_t ref = ~new_events_++;
   PushDelta(slot, timestamp, seq, ref, InternName(name), static_cast<uint8_t>(EventType::kTrack));
@@ -202,7 +205,8 @@ ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
   std::vector<SortRow> rows;
   if (sealed) {
     for (uint64_t pos = offsets_[slot]; pos < offsets_[slot + 1]; ++pos) {
-      rows.push_back(SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
+      rows.push_back(
+          SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
     }
   }
   for (uint64_t k = group_start_[slot]; k < group_start_[slot + 1]; ++k) {
@@ -289,7 +293,8 @@ void EventIndex::Seal() {
     rows.clear();
     if (sealed) {
       for (uint64_t pos = offsets_[s]; pos < offsets_[s + 1]; ++pos) {
-        rows.push_back(SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
+        rows.push_back(
+            SortRow{ts_[pos], seq_[pos], static_cast<int64_t>(pos), name_[pos], type_[pos]});
       }
     }
     for (uint64_t k = delta_start[s]; k < delta_start[s + 1]; ++k) {
@@ -336,12 +341,13 @@ uint64_t EventIndex::ProfileCount() const {
 }
 
 size_t EventIndex::MemoryBytes() const {
-  size_t bytes = offsets_.capacity() * sizeof(uint64_t) + ts_.capacity() * sizeof(TimeMs) +
-                 seq_.capacity() * sizeof(uint64_t) + name_.capacity() * sizeof(uint32_t) +
-                 type_.capacity() + moved_.capacity() + slot_profile_.capacity() * sizeof(uint64_t) +
-                 dense_slot_.capacity() * sizeof(uint32_t) + sparse_slot_.size() * 32 +
-                 delta_.capacity() * sizeof(DeltaRow) + redirect_.capacity() * sizeof(uint32_t) +
-                 group_start_.capacity() * sizeof(uint64_t) + group_rows_.capacity() * sizeof(uint32_t);
+  size_t bytes =
+      offsets_.capacity() * sizeof(uint64_t) + ts_.capacity() * sizeof(TimeMs) +
+      seq_.capacity() * sizeof(uint64_t) + name_.capacity() * sizeof(uint32_t) + type_.capacity() +
+      moved_.capacity() + slot_profile_.capacity() * sizeof(uint64_t) +
+      dense_slot_.capacity() * sizeof(uint32_t) + sparse_slot_.size() * 32 +
+      delta_.capacity() * sizeof(DeltaRow) + redirect_.capacity() * sizeof(uint32_t) +
+      group_start_.capacity() * sizeof(uint64_t) + group_rows_.capacity() * sizeof(uint32_t);
   for (const auto& n : names_) bytes += 2 * (n.capacity() + sizeof(std::string)) + 16;
   return bytes;
 }
@@ -353,7 +359,7 @@ size_t EventIndex::ColumnMemoryBytes() const {
   return bytes;
 }
 
-Result<const PropertyColumn*> EventIndex::Column(const PropertyPath& path,
+Result<const PropertyColumn*> EventIndex::Column(const rules::PropertyPath& path,
                                                  const PropertySource* source) const {
   std::lock_guard<std::mutex> lock(columns_mu_);
   auto it = columns_.find(path.text);
@@ -366,7 +372,8 @@ Result<const PropertyColumn*> EventIndex::Column(const PropertyPath& path,
   // rows added since the last Seal (a hash map).
   std::vector<uint64_t> by_seq(ts_.size());
   for (size_t i = 0; i < by_seq.size(); ++i) by_seq[i] = i;
-  std::sort(by_seq.begin(), by_seq.end(), [this](uint64_t a, uint64_t b) { return seq_[a] < seq_[b]; });
+  std::sort(by_seq.begin(), by_seq.end(),
+            [this](uint64_t a, uint64_t b) { return seq_[a] < seq_[b]; });
   std::unordered_map<uint64_t, int64_t> new_refs;
   for (const DeltaRow& d : delta_) {
     if (d.ref < 0) new_refs.emplace(d.seq, d.ref);

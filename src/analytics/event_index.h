@@ -40,8 +40,9 @@ class PropertySource {
   // Calls `visit(seq, json)` once for each stored event that is in the index, with the event's
   // `scope` object (properties, context or traits) as JSON text ("{}" when absent), in any order.
   // Returns the first storage error; `visit` results are not checked.
-  virtual Status Scan(PropertyScope scope,
-                      const std::function<void(uint64_t seq, std::string_view json)>& visit) const = 0;
+  virtual Status Scan(
+      rules::PropertyScope scope,
+      const std::function<void(uint64_t seq, std::string_view json)>& visit) const = 0;
 };
 
 // Kept per profile slot: the sorted events of one profile, zero-copy when the profile has no
@@ -55,7 +56,9 @@ struct ProfileView {
   const int64_t* ref = nullptr;
   int64_t base_ref = 0;
   size_t size = 0;
-  int64_t RefAt(size_t i) const { return ref != nullptr ? ref[i] : base_ref + static_cast<int64_t>(i); }
+  int64_t RefAt(size_t i) const {
+    return ref != nullptr ? ref[i] : base_ref + static_cast<int64_t>(i);
+  }
 };
 
 // Buffers a ProfileView may point into; one per query thread.
@@ -126,7 +129,8 @@ class EventIndex {
   // The column for `path`, built through `source` on first use and cached. Returns
   // kFailedPrecondition when it is not cached and `source` is null, or the source's error.
   // The pointer stays valid until the next non-const call.
-  Result<const PropertyColumn*> Column(const PropertyPath& path, const PropertySource* source) const;
+  Result<const PropertyColumn*> Column(const rules::PropertyPath& path,
+                                       const PropertySource* source) const;
 
  private:
   static constexpr uint32_t kNoRow = UINT32_MAX;
@@ -148,7 +152,7 @@ class EventIndex {
   void EnsureGrouped() const;
   void PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name, uint8_t type);
   void MaybeSeal();
-  static const char* ScopeObject(const Event& e, PropertyScope scope);
+  static const char* ScopeObject(const Event& e, rules::PropertyScope scope);
 
   // Sealed columns: slot s owns positions [offsets_[s], offsets_[s+1]) for s < sealed_slots.
   std::vector<uint64_t> offsets_{0};
@@ -177,7 +181,7 @@ class EventIndex {
   mutable std::vector<uint64_t> group_start_;  // per slot + 1 (empty when there is no delta)
   mutable std::vector<uint32_t> group_rows_;
   size_t auto_seal_rows_ = 0;  // 0: the default rule; else the delta size that triggers a Seal
-  int64_t new_events_ = 0;            // events added since the last Seal
+  int64_t new_events_ = 0;     // events added since the last Seal
   uint64_t event_count_ = 0;
 
   mutable std::mutex columns_mu_;

@@ -70,7 +70,7 @@ TEST(EventIndex, PropertyColumnsLoadOnceAndFollowWrites) {
   VectorPropertySource source(&stored);
   EventIndex index;
   for (const Event& e : stored) index.Add(ProfileId(7), e);
-  auto path = ParsePropertyPath("properties.plan");
+  auto path = rules::ParsePropertyPath("properties.plan");
   ASSERT_TRUE(path.ok());
   auto col = index.Column(*path, &source);
   ASSERT_TRUE(col.ok()) << col.status().ToString();
@@ -94,7 +94,7 @@ TEST(EventIndex, PropertyColumnsLoadOnceAndFollowWrites) {
   EXPECT_EQ((*col)->Get(v.RefAt(1)).text, "pro");
   EXPECT_EQ((*col)->Get(v.RefAt(2)).text, "free");
   // Missing without a source: a clear error.
-  auto other = ParsePropertyPath("properties.other");
+  auto other = rules::ParsePropertyPath("properties.other");
   EXPECT_EQ(index.Column(*other, nullptr).status().code(), Code::kFailedPrecondition);
 }
 
@@ -106,16 +106,16 @@ TEST(EventIndex, NestedContextPathsAndTypes) {
   index.Add(ProfileId(1), stored[0]);
   index.Seal();
   auto get = [&](const char* p) {
-    auto col = index.Column(*ParsePropertyPath(p), &source);
+    auto col = index.Column(*rules::ParsePropertyPath(p), &source);
     return (*col)->Get(0);
   };
   EXPECT_EQ(get("context.page.url").text, "/x");
   EXPECT_EQ(get("context.page.n").number, 2.5);
-  EXPECT_EQ(get("context.page.ok").kind, ValueKind::kBool);
-  EXPECT_EQ(get("context.page.nil").kind, ValueKind::kNull);
-  EXPECT_EQ(get("context.page.none").kind, ValueKind::kMissing);
-  EXPECT_FALSE(ParsePropertyPath("props.x").ok());
-  EXPECT_FALSE(ParsePropertyPath("properties.").ok());
+  EXPECT_EQ(get("context.page.ok").kind, rules::ValueKind::kBool);
+  EXPECT_EQ(get("context.page.nil").kind, rules::ValueKind::kNull);
+  EXPECT_EQ(get("context.page.none").kind, rules::ValueKind::kMissing);
+  EXPECT_FALSE(rules::ParsePropertyPath("props.x").ok());
+  EXPECT_FALSE(rules::ParsePropertyPath("properties.").ok());
 }
 
 // The core columns stay under 32 bytes per event (docs/CONTRACT.md §9): 1M events, 100k profiles.

@@ -1,13 +1,23 @@
 #include "analytics/funnel_definition.h"
 
-#include <set>
-
 #include <yaml-cpp/yaml.h>
 
-#include "analytics/where.h"
+#include <set>
+
 #include "base/duration.h"
+#include "rules/where.h"
 
 namespace signpost::analytics {
+
+using rules::Condition;
+using rules::EventMatcher;
+using rules::KeysAllowed;
+using rules::OperatorList;
+using rules::ParseCondition;
+using rules::ParseMatcher;
+using rules::ParseOp;
+using rules::ParsePropertyPath;
+using rules::ScalarAt;
 
 namespace {
 
@@ -30,12 +40,14 @@ Result<FunnelStep> ParseStep(const YAML::Node& node, const std::string& field) {
     return step;
   }
   if (!node.IsMap()) return Bad(field, "expected a step: { name, event | any_of | trait }");
-  SP_RETURN_IF_ERROR(KeysAllowed(node, field, {"name", "event", "where", "any_of", "optional", "trait"},
+  SP_RETURN_IF_ERROR(KeysAllowed(node, field,
+                                 {"name", "event", "where", "any_of", "optional", "trait"},
                                  node["trait"].IsDefined()));
   int kinds = (node["event"] ? 1 : 0) + (node["any_of"] ? 1 : 0) + (node["trait"] ? 1 : 0);
   if (kinds != 1) {
-    return Bad(field, "give exactly one of event (an event step), any_of (several paths) or "
-                      "trait (a status step)");
+    return Bad(field,
+               "give exactly one of event (an event step), any_of (several paths) or "
+               "trait (a status step)");
   }
   if (node["optional"]) {
     SP_ASSIGN_OR_RETURN(std::string v, ScalarAt(node["optional"], field + ".optional"));
@@ -57,7 +69,8 @@ Result<FunnelStep> ParseStep(const YAML::Node& node, const std::string& field) {
       return Bad(field + ".any_of", "expected a non-empty list of { event, where }");
     }
     for (size_t i = 0; i < list.size(); ++i) {
-      SP_ASSIGN_OR_RETURN(EventMatcher m, ParseMatcher(list[i], field + ".any_of[" + std::to_string(i) + "]"));
+      SP_ASSIGN_OR_RETURN(EventMatcher m,
+                          ParseMatcher(list[i], field + ".any_of[" + std::to_string(i) + "]"));
       step.any_of.push_back(std::move(m));
     }
   }
@@ -74,8 +87,10 @@ Result<FunnelStep> ParseStep(const YAML::Node& node, const std::string& field) {
       step.status = std::move(c);
     }
     if (ops != 1) {
-      return Bad(field, "a status step needs one condition on the trait, e.g. "
-                        "{ trait: plan, equals: pro } (operators: equals, " + std::string(OperatorList()) + ")");
+      return Bad(field,
+                 "a status step needs one condition on the trait, e.g. "
+                 "{ trait: plan, equals: pro } (operators: equals, " +
+                     std::string(OperatorList()) + ")");
     }
   }
   if (node["name"]) {
@@ -97,7 +112,8 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
   FunnelDefinition def;
   if (root["kind"]) {
     SP_ASSIGN_OR_RETURN(std::string kind, ScalarAt(root["kind"], "kind"));
-    if (kind != "funnel") return Bad("kind", "is '" + kind + "'; a funnel definition has kind: funnel");
+    if (kind != "funnel")
+      return Bad("kind", "is '" + kind + "'; a funnel definition has kind: funnel");
   }
   if (root["id"]) {
     SP_ASSIGN_OR_RETURN(def.id, ScalarAt(root["id"], "id"));
@@ -185,18 +201,24 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
 
 const char* OrderModeName(OrderMode m) {
   switch (m) {
-    case OrderMode::kOrdered: return "ordered";
-    case OrderMode::kStrict: return "strict";
-    case OrderMode::kAny: return "any";
+    case OrderMode::kOrdered:
+      return "ordered";
+    case OrderMode::kStrict:
+      return "strict";
+    case OrderMode::kAny:
+      return "any";
   }
   return "ordered";
 }
 
 const char* EntryModeName(EntryMode m) {
   switch (m) {
-    case EntryMode::kAnyAttempt: return "any_attempt";
-    case EntryMode::kFirstEntry: return "first_entry";
-    case EntryMode::kEachAttempt: return "each_attempt";
+    case EntryMode::kAnyAttempt:
+      return "any_attempt";
+    case EntryMode::kFirstEntry:
+      return "first_entry";
+    case EntryMode::kEachAttempt:
+      return "each_attempt";
   }
   return "any_attempt";
 }
@@ -205,7 +227,8 @@ Result<OrderMode> ParseOrderMode(std::string_view t) {
   if (t == "ordered") return OrderMode::kOrdered;
   if (t == "strict") return OrderMode::kStrict;
   if (t == "any") return OrderMode::kAny;
-  return Status::InvalidArgument("unknown order '" + std::string(t) + "'; use ordered, strict or any");
+  return Status::InvalidArgument("unknown order '" + std::string(t) +
+                                 "'; use ordered, strict or any");
 }
 
 Result<EntryMode> ParseEntryMode(std::string_view t) {
@@ -221,7 +244,8 @@ Status ValidateFunnel(const FunnelDefinition& def) {
   if (n < 1 || n > kMaxSteps) {
     return Bad("steps", "has " + std::to_string(n) + " steps; a funnel has 1 to 64");
   }
-  if (def.steps[0].optional) return Bad("steps[0].optional", "step 1 enters the funnel and cannot be optional");
+  if (def.steps[0].optional)
+    return Bad("steps[0].optional", "step 1 enters the funnel and cannot be optional");
   if (def.window <= 0) return Bad("window", "must be positive, e.g. 7d");
   for (int i = 0; i < n; ++i) {
     if (def.steps[i].name.empty()) {
@@ -256,7 +280,8 @@ Result<FunnelDefinition> ParseAdHocFunnel(std::string_view steps) {
   size_t start = 0;
   while (true) {
     size_t gt = steps.find('>', start);
-    std::string name = Trim(steps.substr(start, gt == std::string_view::npos ? std::string_view::npos : gt - start));
+    std::string name = Trim(
+        steps.substr(start, gt == std::string_view::npos ? std::string_view::npos : gt - start));
     if (name.empty()) {
       return Status::InvalidArgument("steps: step " + std::to_string(def.steps.size() + 1) +
                                      " is empty; write event names separated by '>', e.g. "

@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/condition.h"
+#include "rules/condition.h"
+#include "rules/event_matcher.h"
 #include "signpost/clock.h"
 #include "signpost/status.h"
 
@@ -25,27 +26,21 @@ Result<EntryMode> ParseEntryMode(std::string_view text);
 
 constexpr int kMaxSteps = 64;
 
-// Matches events by name and property conditions (all must hold).
-struct EventMatcher {
-  std::string event;
-  std::vector<Condition> where;
-};
-
 struct FunnelStep {
   std::string name;
   // Event matchers, any of which fills the step (one for a plain `event:` step). Empty for a
   // status step.
-  std::vector<EventMatcher> any_of;
+  std::vector<rules::EventMatcher> any_of;
   // A status step: satisfied by the event at which the trait took a value matching this
   // condition (path is traits.<name>).
-  std::optional<Condition> status;
+  std::optional<rules::Condition> status;
   bool optional = false;
 };
 
 // An exclusion: an event matching `matcher` after the event that filled step `from_step` and
 // before the one that filled `to_step` (1-based) disqualifies the attempt.
 struct Exclusion {
-  EventMatcher matcher;
+  rules::EventMatcher matcher;
   int from_step = 1;
   int to_step = 2;
 };
@@ -57,7 +52,7 @@ struct FunnelDefinition {
   DurationMs window = 7 * kDayMs;  // from step 1, inclusive
   OrderMode order = OrderMode::kOrdered;
   EntryMode entry = EntryMode::kAnyAttempt;
-  std::vector<PropertyPath> hold_constant;
+  std::vector<rules::PropertyPath> hold_constant;
   std::vector<FunnelStep> steps;
   std::vector<Exclusion> exclusions;
 };

@@ -36,7 +36,7 @@ TEST(FunnelDefinition, ParsesTheDocumentedExample) {
   ASSERT_EQ(def->hold_constant.size(), 1u);
   EXPECT_EQ(def->hold_constant[0].keys, std::vector<std::string>{"cart_id"});
   ASSERT_EQ(def->steps.size(), 5u);
-  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, Op::kIn);
+  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, rules::Op::kIn);
   EXPECT_EQ(def->steps[1].any_of[0].where[0].values.size(), 2u);
   EXPECT_EQ(def->steps[2].any_of.size(), 2u);
   EXPECT_TRUE(def->steps[3].optional);
@@ -56,7 +56,7 @@ TEST(FunnelDefinition, ParsesJson) {
   EXPECT_EQ(def->order, OrderMode::kStrict);
   EXPECT_EQ(def->entry, EntryMode::kFirstEntry);
   EXPECT_EQ(def->steps[1].name, "B");
-  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, Op::kGt);
+  EXPECT_EQ(def->steps[1].any_of[0].where[0].op, rules::Op::kGt);
 }
 
 std::string ErrorOf(const std::string& text) {
@@ -80,15 +80,18 @@ TEST(FunnelDefinition, ErrorsNameTheFieldAndTheFix) {
             "steps[0].optional: step 1 enters the funnel and cannot be optional");
   EXPECT_EQ(ErrorOf("steps: [A, B]\nexclusions: [{ event: X, between: [2, 2] }]"),
             "exclusions[0].between: [2, 2] must be two step numbers 1 <= i < j <= 2");
-  EXPECT_EQ(ErrorOf("steps: [A, { event: B, colour: red }]"),
-            "steps[1].colour: unknown field; use one of any_of, event, name, optional, trait, where");
+  EXPECT_EQ(
+      ErrorOf("steps: [A, { event: B, colour: red }]"),
+      "steps[1].colour: unknown field; use one of any_of, event, name, optional, trait, where");
   EXPECT_NE(ErrorOf("steps: [A, { event: B, where: { properties.x: { regex: '(' } } }]")
                 .find("steps[1].where.properties.x.regex: invalid regular expression"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("steps: [A, { event: B, where: { prop.x: 1 } }]").find("steps[1].where.prop.x:"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("steps: [A, { name: P, trait: plan }]").find("a status step needs one condition"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("steps: [A, { event: B, where: { prop.x: 1 } }]").find("steps[1].where.prop.x:"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf("steps: [A, { name: P, trait: plan }]").find("a status step needs one condition"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("steps: [A, {").find("not valid YAML or JSON"), std::string::npos);
   std::string many = "steps: [";
   for (int i = 0; i < 65; ++i) many += (i ? ",S" : "S") + std::to_string(i);

@@ -16,8 +16,8 @@ bool BreaksChain(uint8_t type) {
   return t == EventType::kTrack || t == EventType::kPage || t == EventType::kScreen;
 }
 
-Status AddMatcher(const EventIndex& index, const EventMatcher& m, uint64_t bit, bool exclusion,
-                  const PropertySource* source, FunnelPlan* plan) {
+Status AddMatcher(const EventIndex& index, const rules::EventMatcher& m, uint64_t bit,
+                  bool exclusion, const PropertySource* source, FunnelPlan* plan) {
   uint32_t name = index.NameId(m.event);
   if (name == EventIndex::kNoName) return Status::Ok();  // no event has it: never matches
   if (m.where.empty()) {
@@ -27,7 +27,7 @@ Status AddMatcher(const EventIndex& index, const EventMatcher& m, uint64_t bit, 
   CompiledMatcher cm;
   cm.bit = bit;
   cm.name = name;
-  for (const Condition& c : m.where) {
+  for (const rules::Condition& c : m.where) {
     SP_ASSIGN_OR_RETURN(const PropertyColumn* col, index.Column(c.path, source));
     cm.conditions.emplace_back(col, &c);
   }
@@ -76,7 +76,7 @@ Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& 
   plan.name_has_conditional.assign(index.NameCount(), 0);
   for (int i = 0; i < plan.steps; ++i) {
     const FunnelStep& step = def.steps[i];
-    for (const EventMatcher& m : step.any_of) {
+    for (const rules::EventMatcher& m : step.any_of) {
       SP_RETURN_IF_ERROR(AddMatcher(index, m, Bit(i), false, source, &plan));
     }
     if (step.status) {
@@ -87,10 +87,12 @@ Result<FunnelPlan> CompilePlan(const EventIndex& index, const FunnelDefinition& 
   }
   for (size_t e = 0; e < def.exclusions.size(); ++e) {
     const Exclusion& ex = def.exclusions[e];
-    plan.exclusions.push_back(CompiledExclusion{static_cast<int>(e), ex.from_step - 1, ex.to_step - 1});
-    SP_RETURN_IF_ERROR(AddMatcher(index, ex.matcher, Bit(static_cast<int>(e)), true, source, &plan));
+    plan.exclusions.push_back(
+        CompiledExclusion{static_cast<int>(e), ex.from_step - 1, ex.to_step - 1});
+    SP_RETURN_IF_ERROR(
+        AddMatcher(index, ex.matcher, Bit(static_cast<int>(e)), true, source, &plan));
   }
-  for (const PropertyPath& path : def.hold_constant) {
+  for (const rules::PropertyPath& path : def.hold_constant) {
     SP_ASSIGN_OR_RETURN(const PropertyColumn* col, index.Column(path, source));
     plan.hold.push_back(col);
     plan.simple = false;
@@ -115,7 +117,8 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
       if (!plan.name_has_conditional[view.name[i]]) continue;
       const int64_t ref = view.RefAt(i);
       for (const CompiledMatcher& m : plan.step_matchers) {
-        if (m.name == view.name[i] && (mask[i] & m.bit) == 0 && MatcherHolds(m, ref)) mask[i] |= m.bit;
+        if (m.name == view.name[i] && (mask[i] & m.bit) == 0 && MatcherHolds(m, ref))
+          mask[i] |= m.bit;
       }
       for (const CompiledMatcher& m : plan.excl_matchers) {
         if (m.name == view.name[i] && (out->excl[i] & m.bit) == 0 && MatcherHolds(m, ref)) {
@@ -129,8 +132,8 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
   for (const CompiledStatus& st : plan.status_steps) {
     bool was = false;
     for (size_t i = 0; i < n; ++i) {
-      ValueRef v = st.column->Get(view.RefAt(i));
-      if (v.kind == ValueKind::kMissing) continue;
+      rules::ValueRef v = st.column->Get(view.RefAt(i));
+      if (v.kind == rules::ValueKind::kMissing) continue;
       bool now = st.condition->Matches(v);
       if (now && !was) mask[i] |= st.bit;
       was = now;
@@ -139,13 +142,13 @@ void PrepareProfile(const FunnelPlan& plan, const ProfileView& view, PreparedPro
   if (!plan.hold.empty()) {
     // Small per-profile ids for the held value tuple; 0 when any held path is missing.
     out->hold.assign(n, 0);
-    std::vector<std::vector<ValueRef>> seen;
-    std::vector<ValueRef> tuple(plan.hold.size());
+    std::vector<std::vector<rules::ValueRef>> seen;
+    std::vector<rules::ValueRef> tuple(plan.hold.size());
     for (size_t i = 0; i < n; ++i) {
       bool missing = false;
       for (size_t h = 0; h < plan.hold.size(); ++h) {
         tuple[h] = plan.hold[h]->Get(view.RefAt(i));
-        missing |= tuple[h].kind == ValueKind::kMissing;
+        missing |= tuple[h].kind == rules::ValueKind::kMissing;
       }
       if (missing) continue;
       uint32_t id = 0;

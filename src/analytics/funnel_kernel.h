@@ -16,24 +16,24 @@ namespace signpost::analytics {
 struct CompiledMatcher {
   uint64_t bit = 0;  // the step (or exclusion) it fills
   uint32_t name = 0;
-  std::vector<std::pair<const PropertyColumn*, const Condition*>> conditions;
+  std::vector<std::pair<const PropertyColumn*, const rules::Condition*>> conditions;
 };
 
 struct CompiledStatus {
   uint64_t bit = 0;
   const PropertyColumn* column = nullptr;
-  const Condition* condition = nullptr;
+  const rules::Condition* condition = nullptr;
 };
 
 struct CompiledExclusion {
-  int bit = 0;       // bit in the exclusion mask
-  int from_step = 0; // 0-based
-  int to_step = 0;   // 0-based
+  int bit = 0;        // bit in the exclusion mask
+  int from_step = 0;  // 0-based
+  int to_step = 0;    // 0-based
 };
 
 struct FunnelPlan {
   int steps = 0;
-  int required = 0;               // number of required steps
+  int required = 0;  // number of required steps
   uint64_t all_mask = 0;
   uint64_t required_mask = 0;
   std::vector<int> step_of_rank;  // required rank -> step index
@@ -48,7 +48,7 @@ struct FunnelPlan {
 
   std::vector<uint64_t> name_steps;  // name id -> steps it fills without conditions
   std::vector<uint64_t> name_excl;   // name id -> exclusions it triggers without conditions
-  std::vector<uint8_t> name_has_conditional;  // name id -> 1 when a conditional matcher names it
+  std::vector<uint8_t> name_has_conditional;   // name id -> 1 when a conditional matcher names it
   std::vector<CompiledMatcher> step_matchers;  // conditional step matchers
   std::vector<CompiledMatcher> excl_matchers;  // conditional exclusion matchers
   std::vector<CompiledStatus> status_steps;
@@ -115,10 +115,10 @@ inline int BestLevel(const FunnelPlan& plan, const TimeMs* ts, const uint32_t* n
 // One attempt: the start event and which steps it filled with which events.
 struct Attempt {
   int start = 0;
-  int level = 0;                // required steps reached (1 = entered)
-  uint64_t filled = 0;          // steps filled (required and optional)
-  int32_t pos[kMaxSteps];       // event index that filled each step (valid where filled)
-  int32_t level_pos[kMaxSteps]; // event index at which level r+1 was reached
+  int level = 0;                 // required steps reached (1 = entered)
+  uint64_t filled = 0;           // steps filled (required and optional)
+  int32_t pos[kMaxSteps];        // event index that filled each step (valid where filled)
+  int32_t level_pos[kMaxSteps];  // event index at which level r+1 was reached
 };
 
 // Runs the attempt starting at event `start` (which must fill step 1). Returns false when an
@@ -142,8 +142,8 @@ int ForEachCountedAttempt(const FunnelPlan& plan, const PreparedProfile& p, bool
   const size_t n = p.view.size;
   const bool each = plan.entry == EntryMode::kEachAttempt && !best_only;
   const bool first = plan.entry == EntryMode::kFirstEntry;
-  const bool prune_ran_out = plan.order == OrderMode::kOrdered && plan.hold.empty() &&
-                             plan.exclusions.empty();
+  const bool prune_ran_out =
+      plan.order == OrderMode::kOrdered && plan.hold.empty() && plan.exclusions.empty();
   Attempt* best = nullptr;
   Attempt* cur = a;
   int counted = 0;

@@ -1,12 +1,12 @@
 // Property test: random profiles and random funnels (seeded) against a brute-force reference
 // written as plainly as possible: every attempt is enumerated literally, with no pruning and no
 // bitmasks, and every metric is recomputed from the attempts.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "analytics/funnel_query.h"
 #include "analytics/test_support.h"
@@ -29,8 +29,8 @@ struct RefAttempt {
 };
 
 // One attempt from event s, following the rules of src/analytics/README.md literally.
-std::optional<RefAttempt> RefRun(const FunnelDefinition& def, const std::vector<RefEvent>& ev, int s,
-                                 DurationMs window) {
+std::optional<RefAttempt> RefRun(const FunnelDefinition& def, const std::vector<RefEvent>& ev,
+                                 int s, DurationMs window) {
   const int n = static_cast<int>(def.steps.size());
   const int count = static_cast<int>(ev.size());
   RefAttempt a;
@@ -117,8 +117,8 @@ TimingStats RefTiming(std::vector<DurationMs> v) {
   if (v.empty()) return t;
   std::sort(v.begin(), v.end());
   size_t n = v.size();
-  size_t median_rank = (n + 1) / 2;            // ceil(n * 0.5)
-  size_t p90_rank = (9 * n + 9) / 10;          // ceil(n * 0.9)
+  size_t median_rank = (n + 1) / 2;    // ceil(n * 0.5)
+  size_t p90_rank = (9 * n + 9) / 10;  // ceil(n * 0.9)
   t.median_ms = v[median_rank - 1];
   t.p90_ms = v[p90_rank - 1];
   double sum = 0;
@@ -141,7 +141,8 @@ World RandomWorld(std::mt19937_64& rng) {
     int count = static_cast<int>(rng() % 13);
     for (int i = 0; i < count; ++i) {
       // Minute granularity over 10 hours and across two days: ties happen.
-      TimeMs ts = static_cast<TimeMs>(rng() % 3) * 12 * kHourMs + static_cast<TimeMs>(rng() % 600) * kMinuteMs;
+      TimeMs ts = static_cast<TimeMs>(rng() % 3) * 12 * kHourMs +
+                  static_cast<TimeMs>(rng() % 600) * kMinuteMs;
       w.events.push_back(RefEvent{static_cast<uint64_t>(p), ts, 0, names[rng() % 5]});
     }
   }
@@ -168,7 +169,7 @@ FunnelDefinition RandomFunnel(std::mt19937_64& rng, OrderMode order, EntryMode e
   for (int i = 0; i < n; ++i) {
     FunnelStep s;
     s.name = names[rng() % 5];
-    s.any_of.push_back(EventMatcher{s.name, {}});
+    s.any_of.push_back(rules::EventMatcher{s.name, {}});
     s.optional = i > 0 && rng() % 5 == 0;
     def.steps.push_back(s);
   }
@@ -212,14 +213,16 @@ void CheckOne(uint64_t seed, OrderMode order, EntryMode entry) {
   std::vector<uint64_t> count(n, 0), dropped(n, 0), ttc(11, 0);
   std::vector<std::vector<DurationMs>> gaps(n);
   std::map<TimeMs, std::pair<uint64_t, uint64_t>> trend;
-  const std::vector<DurationMs> edges = {0, kMinuteMs, 5 * kMinuteMs, 15 * kMinuteMs, kHourMs, 6 * kHourMs,
-                                         kDayMs, 3 * kDayMs, 7 * kDayMs, 14 * kDayMs, 30 * kDayMs};
+  const std::vector<DurationMs> edges = {0,          kMinuteMs,   5 * kMinuteMs, 15 * kMinuteMs,
+                                         kHourMs,    6 * kHourMs, kDayMs,        3 * kDayMs,
+                                         7 * kDayMs, 14 * kDayMs, 30 * kDayMs};
   for (const auto& [p, ev] : w.by_profile) {
     for (const RefAttempt& a : RefCounted(def, ev, def.window, from, to, false)) {
       for (int r = 0; r < R; ++r) {
         if (a.level > r) ++count[required[r]];
         if (a.level == r + 1 && r + 1 < R) ++dropped[required[r]];
-        if (r > 0 && a.level > r) gaps[required[r]].push_back(ev[a.level_pos[r]].ts - ev[a.level_pos[r - 1]].ts);
+        if (r > 0 && a.level > r)
+          gaps[required[r]].push_back(ev[a.level_pos[r]].ts - ev[a.level_pos[r - 1]].ts);
       }
       for (int k = 0; k < n; ++k) {
         if (def.steps[k].optional && a.pos[k] != -1) ++count[k];
@@ -272,7 +275,8 @@ void CheckOne(uint64_t seed, OrderMode order, EntryMode entry) {
       for (size_t c = 0; c < options.completion_windows.size(); ++c) {
         uint64_t entered = 0, completed = 0;
         for (const auto& [p, ev] : w.by_profile) {
-          for (const RefAttempt& a : RefCounted(def, ev, options.completion_windows[c], from, to, false)) {
+          for (const RefAttempt& a :
+               RefCounted(def, ev, options.completion_windows[c], from, to, false)) {
             ++entered;
             completed += a.level == R ? 1 : 0;
           }
@@ -286,7 +290,8 @@ void CheckOne(uint64_t seed, OrderMode order, EntryMode entry) {
       counts_only.trend = TrendUnit::kNone;
       auto fast = RunFunnel(index, def, counts_only, nullptr);
       ASSERT_TRUE(fast.ok());
-      for (int k = 0; k < n; ++k) EXPECT_EQ(fast->steps[k].count, count[k]) << "counts-only step " << k + 1;
+      for (int k = 0; k < n; ++k)
+        EXPECT_EQ(fast->steps[k].count, count[k]) << "counts-only step " << k + 1;
       // People who dropped at the first required step that has a next one.
       if (R >= 2) {
         PeopleQuery q;
@@ -310,7 +315,8 @@ class FunnelProperty : public ::testing::TestWithParam<std::tuple<OrderMode, Ent
 TEST_P(FunnelProperty, MatchesBruteForceReference) {
   auto [order, entry] = GetParam();
   for (uint64_t seed = 1; seed <= 150; ++seed) {
-    CheckOne(seed * 7919 + static_cast<uint64_t>(order) * 31 + static_cast<uint64_t>(entry), order, entry);
+    CheckOne(seed * 7919 + static_cast<uint64_t>(order) * 31 + static_cast<uint64_t>(entry), order,
+             entry);
     if (HasFailure()) break;
   }
 }

@@ -19,8 +19,8 @@ constexpr uint32_t kChunkSlots = 2048;
 // Time-to-convert bucket edges: 0, 1m, 5m, 15m, 1h, 6h, 1d, 3d, 7d, 14d, 30d (and beyond).
 const std::vector<DurationMs>& HistogramEdges() {
   static const std::vector<DurationMs> edges = {
-      0, kMinuteMs, 5 * kMinuteMs, 15 * kMinuteMs, kHourMs, 6 * kHourMs, kDayMs,
-      3 * kDayMs, 7 * kDayMs, 14 * kDayMs, 30 * kDayMs};
+      0,      kMinuteMs,  5 * kMinuteMs, 15 * kMinuteMs, kHourMs,    6 * kHourMs,
+      kDayMs, 3 * kDayMs, 7 * kDayMs,    14 * kDayMs,    30 * kDayMs};
   return edges;
 }
 
@@ -92,8 +92,8 @@ struct ReportContext {
   bool breakdown_is_trait = false;
 };
 
-std::string BreakdownValue(const FunnelPlan& plan, const ReportContext& ctx, const PreparedProfile& p,
-                           const Attempt& a) {
+std::string BreakdownValue(const FunnelPlan& plan, const ReportContext& ctx,
+                           const PreparedProfile& p, const Attempt& a) {
   int at;
   switch (ctx.options->attribution.kind) {
     case Attribution::kFirst:
@@ -107,18 +107,18 @@ std::string BreakdownValue(const FunnelPlan& plan, const ReportContext& ctx, con
       at = ((a.filled >> step) & 1) ? a.pos[step] : -1;
     }
   }
-  ValueRef v;
+  rules::ValueRef v;
   if (at >= 0) {
     if (ctx.breakdown_is_trait) {
       // The value the trait had at that moment: the latest event at or before it that set it.
-      for (int i = at; i >= 0 && v.kind == ValueKind::kMissing; --i) {
+      for (int i = at; i >= 0 && v.kind == rules::ValueKind::kMissing; --i) {
         v = ctx.breakdown->Get(p.view.RefAt(static_cast<size_t>(i)));
       }
     } else {
       v = ctx.breakdown->Get(p.view.RefAt(static_cast<size_t>(at)));
     }
   }
-  return PropertyColumn::Render(v);
+  return rules::RenderValue(v);
 }
 
 std::vector<uint8_t> SegmentMask(const EventIndex& index, const FunnelOptions& options) {
@@ -135,7 +135,8 @@ std::vector<uint8_t> SegmentMask(const EventIndex& index, const FunnelOptions& o
 // Calls fn(thread, slot, view) for every profile with events (in the segment when given), on
 // `threads` threads, slots handed out in chunks.
 template <class Fn>
-void ForEachView(const EventIndex& index, const std::vector<uint8_t>& segment, int threads, Fn&& fn) {
+void ForEachView(const EventIndex& index, const std::vector<uint8_t>& segment, int threads,
+                 Fn&& fn) {
   const uint32_t slots = index.SlotCount();
   std::atomic<uint32_t> next{0};
   auto work = [&](int t) {
@@ -164,8 +165,8 @@ void ForEachView(const EventIndex& index, const std::vector<uint8_t>& segment, i
 
 // Same, with the profile's step masks prepared.
 template <class Fn>
-void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::vector<uint8_t>& segment,
-                    int threads, Fn&& fn) {
+void ForEachProfile(const EventIndex& index, const FunnelPlan& plan,
+                    const std::vector<uint8_t>& segment, int threads, Fn&& fn) {
   std::vector<PreparedProfile> prepared(std::max(1, threads));
   ForEachView(index, segment, threads, [&](int t, uint32_t slot, const ProfileView& view) {
     PrepareProfile(plan, view, &prepared[t]);
@@ -174,8 +175,8 @@ void ForEachProfile(const EventIndex& index, const FunnelPlan& plan, const std::
 }
 
 // Level counts by the one-pass kernel (see CountsByBestLevel).
-Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan, const std::vector<uint8_t>& segment,
-                       int threads) {
+Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan,
+                       const std::vector<uint8_t>& segment, int threads) {
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
   if (!index.HasDelta()) {
@@ -225,7 +226,9 @@ TimingStats Timing(std::vector<DurationMs>& v) {
   return s;
 }
 
-double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); }
+double Ratio(uint64_t a, uint64_t b) {
+  return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+}
 
 // Counts only, with `window` instead of the definition's: for completion-within windows.
 Counts CountPass(const EventIndex& index, FunnelPlan plan, DurationMs window,
@@ -281,23 +284,24 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   if (options.attribution.kind == Attribution::kStep &&
       (options.attribution.step < 1 || options.attribution.step > plan.steps)) {
     return Status::InvalidArgument("attribution step:" + std::to_string(options.attribution.step) +
-                                   " is out of range; the funnel has " + std::to_string(plan.steps) +
-                                   " steps");
+                                   " is out of range; the funnel has " +
+                                   std::to_string(plan.steps) + " steps");
   }
   ReportContext ctx;
   ctx.options = &options;
   if (!options.breakdown.empty()) {
-    auto path = ParsePropertyPath(options.breakdown);
+    auto path = rules::ParsePropertyPath(options.breakdown);
     if (!path.ok()) return Status::InvalidArgument("breakdown: " + path.status().message());
     SP_ASSIGN_OR_RETURN(ctx.breakdown, index.Column(*path, source));
-    ctx.breakdown_is_trait = path->scope == PropertyScope::kTraits;
+    ctx.breakdown_is_trait = path->scope == rules::PropertyScope::kTraits;
   }
   const int threads = std::max(1, options.threads);
   const std::vector<uint8_t> segment = SegmentMask(index, options);
 
   std::vector<Partial> partial(threads);
   const bool trend = options.trend != TrendUnit::kNone;
-  const bool fast = CountsByBestLevel(plan) && !options.timings && !trend && ctx.breakdown == nullptr;
+  const bool fast =
+      CountsByBestLevel(plan) && !options.timings && !trend && ctx.breakdown == nullptr;
   for (auto& p : partial) {
     p.counts.Init(plan);
     if (options.timings) {
@@ -307,32 +311,37 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   }
   std::vector<Attempt> scratch(2 * threads);
   if (fast) partial[0].counts = BestLevelCounts(index, plan, segment, threads);
-  if (!fast) ForEachProfile(index, plan, segment, threads, [&](int t, uint32_t, const PreparedProfile& p) {
-    Partial& out = partial[t];
-    ForEachCountedAttempt(plan, p, false, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
-      out.counts.Add(plan, a);
-      const TimeMs* ts = p.view.ts;
-      if (options.timings) {
-        for (int r = 1; r < a.level; ++r) out.gaps[r].push_back(ts[a.level_pos[r]] - ts[a.level_pos[r - 1]]);
-        if (a.level == plan.required) ++out.ttc[BucketOf(ts[a.level_pos[a.level - 1]] - ts[a.start])];
-      }
-      if (trend) {
-        auto& cell = out.trend[TrendBucket(options.trend, ts[a.start])];
-        ++cell.first;
-        cell.second += a.level == plan.required ? 1 : 0;
-      }
-      if (ctx.breakdown != nullptr) {
-        auto [it, fresh] = out.breakdown.try_emplace(BreakdownValue(plan, ctx, p, a));
-        if (fresh) it->second.Init(plan);
-        it->second.Add(plan, a);
-      }
+  if (!fast)
+    ForEachProfile(index, plan, segment, threads, [&](int t, uint32_t, const PreparedProfile& p) {
+      Partial& out = partial[t];
+      ForEachCountedAttempt(
+          plan, p, false, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
+            out.counts.Add(plan, a);
+            const TimeMs* ts = p.view.ts;
+            if (options.timings) {
+              for (int r = 1; r < a.level; ++r)
+                out.gaps[r].push_back(ts[a.level_pos[r]] - ts[a.level_pos[r - 1]]);
+              if (a.level == plan.required)
+                ++out.ttc[BucketOf(ts[a.level_pos[a.level - 1]] - ts[a.start])];
+            }
+            if (trend) {
+              auto& cell = out.trend[TrendBucket(options.trend, ts[a.start])];
+              ++cell.first;
+              cell.second += a.level == plan.required ? 1 : 0;
+            }
+            if (ctx.breakdown != nullptr) {
+              auto [it, fresh] = out.breakdown.try_emplace(BreakdownValue(plan, ctx, p, a));
+              if (fresh) it->second.Init(plan);
+              it->second.Add(plan, a);
+            }
+          });
     });
-  });
   Partial& all = partial[0];
   for (int t = 1; t < threads; ++t) {
     Partial& o = partial[t];
     all.counts.Merge(o.counts);
-    for (size_t r = 0; r < all.gaps.size(); ++r) all.gaps[r].insert(all.gaps[r].end(), o.gaps[r].begin(), o.gaps[r].end());
+    for (size_t r = 0; r < all.gaps.size(); ++r)
+      all.gaps[r].insert(all.gaps[r].end(), o.gaps[r].begin(), o.gaps[r].end());
     for (size_t b = 0; b < all.ttc.size(); ++b) all.ttc[b] += o.ttc[b];
     for (auto& [k, v] : o.trend) {
       auto& cell = all.trend[k];
@@ -369,7 +378,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
     const int rank = plan.rank_of_step[i];
     if (rank >= 0) {
       s.count = c.Reached(rank);
-      s.conversion_from_previous = rank == 0 ? (s.count > 0 ? 1.0 : 0.0) : Ratio(s.count, c.Reached(rank - 1));
+      s.conversion_from_previous =
+          rank == 0 ? (s.count > 0 ? 1.0 : 0.0) : Ratio(s.count, c.Reached(rank - 1));
       s.dropped = rank + 1 < plan.required ? c.level_hist[rank + 1] : 0;
       if (options.timings && rank > 0) s.time_from_previous = Timing(all.gaps[rank]);
       prev_rank = rank;
@@ -386,7 +396,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
     r.time_to_convert.counts = all.ttc;
   }
   for (DurationMs w : options.completion_windows) {
-    if (w <= 0) return Status::InvalidArgument("completion_windows: each window must be positive, e.g. 7d");
+    if (w <= 0)
+      return Status::InvalidArgument("completion_windows: each window must be positive, e.g. 7d");
     Counts cw = CountPass(index, plan, w, segment, threads);
     CompletionWithin cwr;
     cwr.window = w;
@@ -404,11 +415,10 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
   }
   if (ctx.breakdown != nullptr) {
     r.breakdown_by = options.breakdown;
-    r.attribution = options.attribution.kind == Attribution::kFirst
-                        ? "first"
-                        : options.attribution.kind == Attribution::kLast
-                              ? "last"
-                              : "step:" + std::to_string(options.attribution.step);
+    r.attribution = options.attribution.kind == Attribution::kFirst ? "first"
+                    : options.attribution.kind == Attribution::kLast
+                        ? "last"
+                        : "step:" + std::to_string(options.attribution.step);
     std::vector<std::pair<std::string, Counts>> groups(all.breakdown.begin(), all.breakdown.end());
     std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
       uint64_t x = a.second.Reached(0), y = b.second.Reached(0);
@@ -423,7 +433,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
         BreakdownRow row;
         row.value = groups[g].first;
         row.counts = groups[g].second.PerStep(plan);
-        row.conversion = Ratio(groups[g].second.Reached(plan.required - 1), groups[g].second.Reached(0));
+        row.conversion =
+            Ratio(groups[g].second.Reached(plan.required - 1), groups[g].second.Reached(0));
         r.breakdown.push_back(std::move(row));
       } else {
         other.Merge(groups[g].second);
@@ -431,8 +442,8 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
       }
     }
     if (has_other) {
-      r.breakdown.push_back(BreakdownRow{"other", other.PerStep(plan),
-                                         Ratio(other.Reached(plan.required - 1), other.Reached(0))});
+      r.breakdown.push_back(BreakdownRow{
+          "other", other.PerStep(plan), Ratio(other.Reached(plan.required - 1), other.Reached(0))});
     }
   }
   return r;
@@ -455,7 +466,8 @@ FunnelPerson PersonOf(const FunnelPlan& plan, const FunnelDefinition& def, const
 }  // namespace
 
 Result<std::vector<FunnelPerson>> FunnelPeople(const EventIndex& index, const FunnelDefinition& def,
-                                               const FunnelOptions& options, const PeopleQuery& query,
+                                               const FunnelOptions& options,
+                                               const PeopleQuery& query,
                                                const PropertySource* source) {
   SP_ASSIGN_OR_RETURN(FunnelPlan plan, CompilePlan(index, def, source));
   SP_RETURN_IF_ERROR(ApplyRange(options, &plan));
@@ -464,7 +476,8 @@ Result<std::vector<FunnelPerson>> FunnelPeople(const EventIndex& index, const Fu
   }
   const int k = std::max(query.completed, query.dropped_at);
   if (k > plan.steps) {
-    return Status::InvalidArgument("people: step " + std::to_string(k) + " is out of range; the funnel has " +
+    return Status::InvalidArgument("people: step " + std::to_string(k) +
+                                   " is out of range; the funnel has " +
                                    std::to_string(plan.steps) + " steps");
   }
   const int rank = plan.rank_of_step[k - 1];
@@ -476,17 +489,20 @@ Result<std::vector<FunnelPerson>> FunnelPeople(const EventIndex& index, const Fu
   const std::vector<uint8_t> segment = SegmentMask(index, options);
   std::vector<std::vector<FunnelPerson>> partial(threads);
   std::vector<Attempt> scratch(2 * threads);
-  ForEachProfile(index, plan, segment, threads, [&](int t, uint32_t slot, const PreparedProfile& p) {
-    ForEachCountedAttempt(plan, p, true, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
-      bool keep;
-      if (query.completed > 0) {
-        keep = rank >= 0 ? a.level > rank : ((a.filled >> (k - 1)) & 1) != 0;
-      } else {
-        keep = a.level == rank + 1;
-      }
-      if (keep) partial[t].push_back(PersonOf(plan, def, p, a, index.SlotProfile(slot), query.now));
-    });
-  });
+  ForEachProfile(
+      index, plan, segment, threads, [&](int t, uint32_t slot, const PreparedProfile& p) {
+        ForEachCountedAttempt(
+            plan, p, true, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
+              bool keep;
+              if (query.completed > 0) {
+                keep = rank >= 0 ? a.level > rank : ((a.filled >> (k - 1)) & 1) != 0;
+              } else {
+                keep = a.level == rank + 1;
+              }
+              if (keep)
+                partial[t].push_back(PersonOf(plan, def, p, a, index.SlotProfile(slot), query.now));
+            });
+      });
   std::vector<FunnelPerson> out;
   for (auto& v : partial) out.insert(out.end(), v.begin(), v.end());
   std::sort(out.begin(), out.end(), [](const FunnelPerson& a, const FunnelPerson& b) {
@@ -499,7 +515,8 @@ Result<FunnelPerson> LastCompletedStep(const EventIndex& index, const FunnelDefi
                                        const FunnelOptions& options, ProfileId profile, TimeMs now,
                                        const PropertySource* source) {
   int64_t slot = index.SlotOf(profile);
-  if (slot < 0) return Status::NotFound("profile " + std::to_string(profile.value()) + " has no events");
+  if (slot < 0)
+    return Status::NotFound("profile " + std::to_string(profile.value()) + " has no events");
   SP_ASSIGN_OR_RETURN(FunnelPlan plan, CompilePlan(index, def, source));
   SP_RETURN_IF_ERROR(ApplyRange(options, &plan));
   ViewScratch scratch;

@@ -60,10 +60,10 @@ Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& 
 // A person in a people list.
 struct FunnelPerson {
   ProfileId profile;
-  int last_step = 0;           // 1-based index of the last required step reached
+  int last_step = 0;  // 1-based index of the last required step reached
   std::string last_step_name;
-  TimeMs last_step_at = 0;     // when it was reached
-  DurationMs stuck_ms = 0;     // now - last_step_at
+  TimeMs last_step_at = 0;  // when it was reached
+  DurationMs stuck_ms = 0;  // now - last_step_at
 };
 
 struct PeopleQuery {
@@ -77,14 +77,15 @@ struct PeopleQuery {
 // The people of `def` (one row per profile, its best attempt, sorted by profile id).
 // kInvalidArgument when neither or both of completed/dropped_at are set or out of range.
 Result<std::vector<FunnelPerson>> FunnelPeople(const EventIndex& index, const FunnelDefinition& def,
-                                               const FunnelOptions& options, const PeopleQuery& query,
+                                               const FunnelOptions& options,
+                                               const PeopleQuery& query,
                                                const PropertySource* source);
 
 // The last completed (required) step of one profile: its best attempt under `def` and `options`
 // (date range honoured). last_step 0 when the profile never entered. kNotFound for an unknown
 // profile.
 Result<FunnelPerson> LastCompletedStep(const EventIndex& index, const FunnelDefinition& def,
-                                       const FunnelOptions& options, ProfileId profile,
-                                       TimeMs now, const PropertySource* source);
+                                       const FunnelOptions& options, ProfileId profile, TimeMs now,
+                                       const PropertySource* source);
 
 }  // namespace signpost::analytics

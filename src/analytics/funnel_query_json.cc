@@ -74,7 +74,7 @@ Status ApplyQueryJson(const nlohmann::json& q, FunnelDefinition* def, FunnelOpti
   }
   if (q.contains("breakdown")) {
     SP_ASSIGN_OR_RETURN(options->breakdown, Text(q["breakdown"], "breakdown"));
-    auto path = ParsePropertyPath(options->breakdown);
+    auto path = rules::ParsePropertyPath(options->breakdown);
     if (!path.ok()) return BadQuery("breakdown", path.status().message());
   }
   if (q.contains("breakdown_attribution")) {

@@ -2,9 +2,8 @@
 // FunnelOptions; and people lists as JSON.
 #pragma once
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "analytics/funnel_query.h"
 

@@ -45,7 +45,8 @@ nlohmann::json ToJson(const FunnelReport& r) {
     steps.push_back(std::move(o));
   }
   j["steps"] = std::move(steps);
-  j["time_to_convert"] = {{"edges_ms", r.time_to_convert.edges}, {"counts", r.time_to_convert.counts}};
+  j["time_to_convert"] = {{"edges_ms", r.time_to_convert.edges},
+                          {"counts", r.time_to_convert.counts}};
   nlohmann::json completion = nlohmann::json::array();
   for (const auto& c : r.completion) {
     completion.push_back({{"window_ms", c.window},
@@ -67,11 +68,10 @@ nlohmann::json ToJson(const FunnelReport& r) {
   for (const auto& b : r.breakdown) {
     rows.push_back({{"value", b.value}, {"counts", b.counts}, {"conversion", b.conversion}});
   }
-  j["breakdown"] = r.breakdown_by.empty()
-                       ? nlohmann::json(nullptr)
-                       : nlohmann::json{{"by", r.breakdown_by},
-                                        {"attribution", r.attribution},
-                                        {"rows", std::move(rows)}};
+  j["breakdown"] = r.breakdown_by.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json{{"by", r.breakdown_by},
+                                                           {"attribution", r.attribution},
+                                                           {"rows", std::move(rows)}};
   return j;
 }
 

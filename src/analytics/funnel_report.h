@@ -2,11 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signpost/clock.h"
 
@@ -23,11 +22,12 @@ struct TimingStats {
 struct StepStats {
   std::string name;
   bool optional = false;
-  uint64_t count = 0;                  // profiles (or attempts, for each_attempt) that reached it
-  double conversion_from_previous = 0; // count / count of the previous required step (1 for step 1)
-  double conversion_from_first = 0;    // count / count of step 1
-  uint64_t dropped = 0;                // reached this step but not the next required one
-  double dropoff_rate = 0;             // dropped / count
+  uint64_t count = 0;  // profiles (or attempts, for each_attempt) that reached it
+  double conversion_from_previous =
+      0;                             // count / count of the previous required step (1 for step 1)
+  double conversion_from_first = 0;  // count / count of step 1
+  uint64_t dropped = 0;              // reached this step but not the next required one
+  double dropoff_rate = 0;           // dropped / count
   std::optional<TimingStats> time_from_previous;  // required steps after step 1
 };
 
@@ -53,7 +53,7 @@ struct TrendPoint {
 };
 
 struct BreakdownRow {
-  std::string value;             // the attributed value, "(none)" when missing, "other" for the rest
+  std::string value;  // the attributed value, "(none)" when missing, "other" for the rest
   std::vector<uint64_t> counts;  // per step, like StepStats::count
   double conversion = 0;         // last required step / step 1
 };
@@ -65,18 +65,18 @@ struct FunnelReport {
   std::string order, entry;
   DurationMs window = 0;
   std::optional<TimeMs> from, to;
-  bool segment = false;           // restricted to a set of profiles
+  bool segment = false;  // restricted to a set of profiles
   uint64_t segment_size = 0;
-  uint64_t entered = 0;           // = steps[0].count
-  uint64_t completed = 0;         // reached the last required step
-  double conversion = 0;          // completed / entered
+  uint64_t entered = 0;    // = steps[0].count
+  uint64_t completed = 0;  // reached the last required step
+  double conversion = 0;   // completed / entered
   std::vector<StepStats> steps;
   Histogram time_to_convert;
   std::vector<CompletionWithin> completion;
-  std::string trend_unit;         // "", "day" or "week"
+  std::string trend_unit;  // "", "day" or "week"
   std::vector<TrendPoint> trend;
-  std::string breakdown_by;       // "" when no breakdown
-  std::string attribution;        // "first", "last" or "step:N"
+  std::string breakdown_by;  // "" when no breakdown
+  std::string attribution;   // "first", "last" or "step:N"
   std::vector<BreakdownRow> breakdown;
 };
 

@@ -1,12 +1,12 @@
 // Runs every scenario file in tests/scenarios/funnels/: events, a funnel definition, a query and
 // the expected report fields. The format is described in tests/scenarios/funnels/README.md.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <sstream>
 
 #include "analytics/funnel_query.h"
 #include "analytics/test_support.h"
@@ -63,13 +63,16 @@ void ExpectSubset(const nlohmann::json& want, const nlohmann::json& got, const s
   if (want.is_object()) {
     ASSERT_TRUE(got.is_object()) << where << ": expected an object, got " << got.dump();
     for (auto it = want.begin(); it != want.end(); ++it) {
-      ASSERT_TRUE(got.contains(it.key())) << where << "." << it.key() << " missing in " << got.dump();
+      ASSERT_TRUE(got.contains(it.key()))
+          << where << "." << it.key() << " missing in " << got.dump();
       ExpectSubset(it.value(), got[it.key()], where + "." + it.key());
     }
   } else if (want.is_array()) {
     ASSERT_TRUE(got.is_array()) << where << ": expected an array, got " << got.dump();
-    ASSERT_EQ(want.size(), got.size()) << where << ": want " << want.dump() << ", got " << got.dump();
-    for (size_t i = 0; i < want.size(); ++i) ExpectSubset(want[i], got[i], where + "[" + std::to_string(i) + "]");
+    ASSERT_EQ(want.size(), got.size())
+        << where << ": want " << want.dump() << ", got " << got.dump();
+    for (size_t i = 0; i < want.size(); ++i)
+      ExpectSubset(want[i], got[i], where + "[" + std::to_string(i) + "]");
   } else if (want.is_number() && got.is_number()) {
     EXPECT_NEAR(want.get<double>(), got.get<double>(), 1e-9) << where;
   } else {
@@ -114,7 +117,8 @@ FunnelOptions OptionsOf(const YAML::Node& q, TimeMs base) {
   if (q["from"]) o.from = TimeOf(q["from"].Scalar(), base);
   if (q["to"]) o.to = TimeOf(q["to"].Scalar(), base);
   if (q["completion_windows"]) {
-    for (const auto& w : q["completion_windows"]) o.completion_windows.push_back(*ParseDuration(w.Scalar()));
+    for (const auto& w : q["completion_windows"])
+      o.completion_windows.push_back(*ParseDuration(w.Scalar()));
   }
   if (q["trend"]) o.trend = q["trend"].Scalar() == "day" ? TrendUnit::kDay : TrendUnit::kWeek;
   if (q["breakdown"]) o.breakdown = q["breakdown"].Scalar();
@@ -128,7 +132,8 @@ FunnelOptions OptionsOf(const YAML::Node& q, TimeMs base) {
 }
 
 void RunScenario(const fs::path& file, int threads, bool seal) {
-  SCOPED_TRACE(file.filename().string() + " threads=" + std::to_string(threads) + (seal ? " sealed" : " delta"));
+  SCOPED_TRACE(file.filename().string() + " threads=" + std::to_string(threads) +
+               (seal ? " sealed" : " delta"));
   Scenario sc;
   sc.doc = YAML::LoadFile(file.string());
   const YAML::Node& doc = sc.doc;
@@ -185,7 +190,8 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
     ExpectSubset(ToJson(p["expect"]), rows, "people");
   }
   for (const auto& l : doc["last_step"]) {
-    auto person = LastCompletedStep(index, *def, options, ProfileId(l["profile"].as<uint64_t>()), base, &source);
+    auto person = LastCompletedStep(index, *def, options, ProfileId(l["profile"].as<uint64_t>()),
+                                    base, &source);
     ASSERT_TRUE(person.ok()) << person.status().ToString();
     EXPECT_EQ(person->last_step, l["expect"].as<int>()) << "profile " << l["profile"].Scalar();
   }

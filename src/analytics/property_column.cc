@@ -4,45 +4,14 @@
 
 #include <cmath>
 
-#include <nlohmann/json.hpp>
+#include "rules/json_match.h"
 
 namespace signpost::analytics {
 
-Result<PropertyPath> ParsePropertyPath(std::string_view text) {
-  PropertyPath path;
-  path.text = std::string(text);
-  size_t dot = text.find('.');
-  std::string_view head = text.substr(0, dot);
-  if (head == "properties") {
-    path.scope = PropertyScope::kProperties;
-  } else if (head == "context") {
-    path.scope = PropertyScope::kContext;
-  } else if (head == "traits") {
-    path.scope = PropertyScope::kTraits;
-  } else {
-    dot = std::string_view::npos;
-  }
-  if (dot == std::string_view::npos || dot + 1 >= text.size()) {
-    return Status::InvalidArgument("'" + std::string(text) +
-                                   "' is not a property path; write properties.<key>, "
-                                   "context.<key>[.<key>...] or traits.<key>");
-  }
-  std::string_view rest = text.substr(dot + 1);
-  while (true) {
-    size_t d = rest.find('.');
-    std::string_view key = rest.substr(0, d);
-    if (key.empty()) {
-      return Status::InvalidArgument("'" + std::string(text) + "' has an empty key; write keys "
-                                     "separated by single dots");
-    }
-    path.keys.emplace_back(key);
-    if (d == std::string_view::npos) break;
-    rest = rest.substr(d + 1);
-  }
-  return path;
-}
+using rules::ValueKind;
+using rules::ValueRef;
 
-PropertyColumn::PropertyColumn(PropertyPath path)
+PropertyColumn::PropertyColumn(rules::PropertyPath path)
     : path_(std::move(path)), parser_(std::make_unique<simdjson::dom::parser>()) {}
 
 PropertyColumn::~PropertyColumn() = default;
@@ -71,22 +40,6 @@ ValueRef PropertyColumn::Get(int64_t ref) const {
   return v;
 }
 
-std::string PropertyColumn::Render(const ValueRef& v) {
-  switch (v.kind) {
-    case ValueKind::kMissing:
-      return "(none)";
-    case ValueKind::kNull:
-      return "(null)";
-    case ValueKind::kBool:
-      return v.number != 0 ? "true" : "false";
-    case ValueKind::kNumber:
-      return nlohmann::json(v.number).dump();
-    case ValueKind::kString:
-      return std::string(v.text);
-  }
-  return "(none)";
-}
-
 uint32_t PropertyColumn::Intern(std::string_view s) {
   auto it = string_ids_.find(std::string(s));
   if (it != string_ids_.end()) return it->second;
@@ -98,44 +51,10 @@ uint32_t PropertyColumn::Intern(std::string_view s) {
 
 void PropertyColumn::SetFromJson(int64_t ref, std::string_view json) {
   Cell cell;
-  simdjson::padded_string padded(json);
-  simdjson::dom::element el;
-  bool found = !parser_->parse(padded).get(el);
-  for (size_t k = 0; found && k < path_.keys.size(); ++k) {
-    simdjson::dom::object obj;
-    if (el.get_object().get(obj) || obj.at_key(path_.keys[k]).get(el)) found = false;
-  }
-  if (found) {
-    switch (el.type()) {
-      case simdjson::dom::element_type::NULL_VALUE:
-        cell.kind = ValueKind::kNull;
-        break;
-      case simdjson::dom::element_type::BOOL:
-        cell.kind = ValueKind::kBool;
-        cell.payload = el.get_bool().value() ? 1 : 0;
-        break;
-      case simdjson::dom::element_type::INT64:
-        cell.kind = ValueKind::kNumber;
-        cell.payload = static_cast<double>(el.get_int64().value());
-        break;
-      case simdjson::dom::element_type::UINT64:
-        cell.kind = ValueKind::kNumber;
-        cell.payload = static_cast<double>(el.get_uint64().value());
-        break;
-      case simdjson::dom::element_type::DOUBLE:
-        cell.kind = ValueKind::kNumber;
-        cell.payload = el.get_double().value();
-        break;
-      case simdjson::dom::element_type::STRING:
-        cell.kind = ValueKind::kString;
-        cell.payload = Intern(el.get_string().value());
-        break;
-      default:
-        cell.kind = ValueKind::kString;
-        cell.payload = Intern(simdjson::minify(el));
-        break;
-    }
-  }
+  std::string scratch;
+  ValueRef v = rules::ReadJsonValue(*parser_, json, path_.keys, scratch);
+  cell.kind = v.kind;
+  cell.payload = v.kind == ValueKind::kString ? Intern(v.text) : v.number;
   if (ref >= 0) {
     size_t i = static_cast<size_t>(ref);
     if (i >= sealed_kind_.size()) {

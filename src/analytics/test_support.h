@@ -12,13 +12,13 @@ namespace signpost::analytics::testing {
 class VectorPropertySource final : public PropertySource {
  public:
   explicit VectorPropertySource(const std::vector<Event>* events) : events_(events) {}
-  Status Scan(PropertyScope scope,
+  Status Scan(rules::PropertyScope scope,
               const std::function<void(uint64_t, std::string_view)>& visit) const override {
     ++scans_;
     for (const Event& e : *events_) {
-      const std::string& json = scope == PropertyScope::kProperties ? e.properties
-                                : scope == PropertyScope::kContext  ? e.context
-                                                                    : e.traits;
+      const std::string& json = scope == rules::PropertyScope::kProperties ? e.properties
+                                : scope == rules::PropertyScope::kContext  ? e.context
+                                                                           : e.traits;
       visit(e.seq, json);
     }
     return Status::Ok();

@@ -25,6 +25,29 @@ json KeyView(const json& key) {
   return out;
 }
 
+// A funnel query (report, people) from the request's parameters: every parameter as text, except
+// the integers, which QueryInt checks here (bad → 400 naming the parameter) and passes as numbers.
+// The engine checks what depends on the funnel (a step number past its last step).
+Result<json> FunnelQueryJson(const Request& req) {
+  struct IntParam {
+    const char* name;
+    uint64_t min, max;
+  };
+  static constexpr IntParam kInts[] = {
+      {"version", 0, 1'000'000'000},  // 0 = the latest
+      {"top", 1, 1'000'000},          // breakdown values shown
+      {"completed", 0, 1'000'000},    // people: a step number (0 = not this filter)
+      {"dropped_at", 0, 1'000'000},
+  };
+  json q = QueryJson(req);
+  for (const IntParam& p : kInts) {
+    if (!req.has_param(p.name)) continue;
+    SP_ASSIGN_OR_RETURN(uint64_t v, QueryInt(req, p.name, 0, p.min, p.max));
+    q[p.name] = v;
+  }
+  return q;
+}
+
 }  // namespace
 
 void AddCoreRoutes(Router& r, Engine& eng) {
@@ -92,16 +115,19 @@ void AddCoreRoutes(Router& r, Engine& eng) {
         json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
     return eng.Funnel("", q);
   });
-  AddAdmin(r, "GET", "/api/funnels/{id}/report",
-           [&eng](const Request& req) { return eng.Funnel(req.captures[0], QueryJson(req)); });
-  AddAdmin(r, "GET", "/api/funnels/{id}/people", [&eng](const Request& req) {
-    return eng.FunnelPeople(req.captures[0], QueryJson(req));
+  AddAdmin(r, "GET", "/api/funnels/{id}/report", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
+    return eng.Funnel(req.captures[0], q);
+  });
+  AddAdmin(r, "GET", "/api/funnels/{id}/people", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
+    return eng.FunnelPeople(req.captures[0], q);
   });
   AddAdmin(r, "POST", "/api/funnels/{id}/people/segment",
            [&eng](const Request& req) -> Result<json> {
              // The new segment's name is `name` (then `segment` filters the funnel as in a report),
              // or `segment` alone (then it is only the name, not a filter).
-             json q = QueryJson(req);
+             SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
              std::string name;
              if (q.contains("name")) {
                name = q["name"];

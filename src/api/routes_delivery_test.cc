@@ -15,7 +15,7 @@
 #include "api/server.h"
 #include "base/time.h"
 #include "delivery/test_support.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 
 namespace signpost::api {
 namespace {
@@ -62,7 +62,10 @@ class TrackingRoutesTest : public ::testing::Test {
     so.threads = 2;
     server_ = std::make_unique<Server>(*engine_, so);
     ASSERT_TRUE(server_->Bind().ok());
-    serving_ = std::thread([this] { (void)server_->Run(); });
+    serving_ = std::thread([this] {
+      Status s = server_->Run();
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    });
   }
   void TearDown() override {
     server_->Stop();
@@ -125,7 +128,7 @@ html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
   m.to = "ada@x.test";
   Engine::Impl& impl = ImplOf(*engine_);
   store::Batch batch = impl.store().db().NewBatch();
-  EnqueueMessage(impl, batch, m);
+  impl.delivery->Enqueue(batch, m);
   ASSERT_TRUE(impl.store().db().Write(batch).ok());
   ASSERT_TRUE(engine_->DeliverDue().ok());
   auto mails = smtp.mails();

@@ -5,7 +5,7 @@
 namespace signpost {
 namespace {
 constexpr std::array<std::string_view, 6> kTypeNames = {"track", "identify", "alias",
-                                                         "page",  "screen",   "group"};
+                                                        "page",  "screen",   "group"};
 }  // namespace
 
 std::string_view EventTypeName(EventType type) { return kTypeNames[static_cast<size_t>(type)]; }

@@ -65,7 +65,8 @@ Result<TimeMs> ParseIso8601(std::string_view text) {
   if (day < 1 || static_cast<unsigned>(day) > max_day) {
     return Bad(text, OutOfRange("day", day, "01-" + std::to_string(max_day) + " for that month"));
   }
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   if (text.size() == 10) return TimeMs{days * kDayMs};
 
   size_t pos = 10;
@@ -105,7 +106,8 @@ Result<TimeMs> ParseIso8601(std::string_view text) {
       ++pos;
     } else if (sign == '+' || sign == '-') {
       int oh = 0, om = 0;
-      if (!ReadDigits(text, pos + 1, 2, &oh)) return Bad(text, "the offset must be +hh:mm or +hhmm");
+      if (!ReadDigits(text, pos + 1, 2, &oh))
+        return Bad(text, "the offset must be +hh:mm or +hhmm");
       pos += 3;
       if (pos < text.size()) {
         if (text[pos] == ':') ++pos;
@@ -120,8 +122,8 @@ Result<TimeMs> ParseIso8601(std::string_view text) {
     }
   }
   if (pos != text.size()) return Bad(text, "unexpected text after the time zone");
-  const int64_t local_ms = days * kDayMs + hour * kHourMs + minute * kMinuteMs +
-                           second * kSecondMs + millis;
+  const int64_t local_ms =
+      days * kDayMs + hour * kHourMs + minute * kMinuteMs + second * kSecondMs + millis;
   return TimeMs{local_ms - offset_minutes * kMinuteMs};
 }
 
@@ -146,9 +148,9 @@ std::string FormatIso8601(TimeMs t) {
   char buf[64];
   const char* year_format = (year >= 0 && year <= 9999) ? "%04lld" : "%+06lld";
   int n = std::snprintf(buf, sizeof buf, year_format, static_cast<long long>(year));
-  std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(month), static_cast<long long>(day),
-                static_cast<long long>(ms_of_day / kHourMs),
+  std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n),
+                "-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(month),
+                static_cast<long long>(day), static_cast<long long>(ms_of_day / kHourMs),
                 static_cast<long long>(ms_of_day / kMinuteMs % 60),
                 static_cast<long long>(ms_of_day / kSecondMs % 60),
                 static_cast<long long>(ms_of_day % 1000));

@@ -15,7 +15,8 @@ void RegisterGoals(CLI::App& app, Globals& g) {
     bool people = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("goals", "A journey's goal: entered, attained, rate, target, lift");
+  auto* cmd =
+      app.add_subcommand("goals", "A journey's goal: entered, attained, rate, target, lift");
   cmd->add_option("journey", a->journey, "The journey")->required();
   cmd->add_flag("--people", a->people, "Who attained the goal, when, through which entry");
   cmd->add_option("--from", a->from, "Only entries from this time (ISO 8601)");
@@ -31,7 +32,8 @@ void RegisterGoals(CLI::App& app, Globals& g) {
     WithEngine(g, false, [&](Engine& e) {
       if (a->people) {
         return Show(g, e.GoalPeople(a->journey, q), [](const nlohmann::json& doc) {
-          std::vector<std::vector<std::string>> rows = {{"profile", "attained at", "entry", "hit", "channel"}};
+          std::vector<std::vector<std::string>> rows = {
+              {"profile", "attained at", "entry", "hit", "channel"}};
           for (const auto& p : doc["people"]) {
             rows.push_back({p.value("profile", ""), p.value("attained_at", ""), p["entry"].dump(),
                             p.value("hit_event", ""), p.value("channel", "")});
@@ -39,7 +41,8 @@ void RegisterGoals(CLI::App& app, Globals& g) {
           PrintTable(rows);
         });
       }
-      return Show(g, e.GoalReport(a->journey, q), [](const nlohmann::json& r) { PrintGoalSummary(r); });
+      return Show(g, e.GoalReport(a->journey, q),
+                  [](const nlohmann::json& r) { PrintGoalSummary(r); });
     });
   });
 }

@@ -39,21 +39,25 @@ void PrintSteps(const json& steps) {
 }
 
 void PrintGoalSummary(const json& r) {
-  std::cout << fmt::format("goal: {}  entered {}  attained {}  rate {}", r["goal"].value("type", "?"),
-                           Num(r["entered"]), Num(r["attained"]), Num(r["rate"]));
+  std::cout << fmt::format("goal: {}  entered {}  attained {}  rate {}",
+                           r["goal"].value("type", "?"), Num(r["entered"]), Num(r["attained"]),
+                           Num(r["rate"]));
   if (!r["target"].is_null()) {
-    std::cout << fmt::format("  target {}  progress {}", r["target"].dump(), Num(r["target_progress"]));
+    std::cout << fmt::format("  target {}  progress {}", r["target"].dump(),
+                             Num(r["target_progress"]));
   }
   std::cout << "\n";
   if (r.contains("holdout") && r["holdout"].is_object() && r["holdout"].value("entered", 0) > 0) {
     std::cout << fmt::format("holdout: entered {}  attained {}  rate {}  lift {}\n",
                              Num(r["holdout"]["entered"]), Num(r["holdout"]["attained"]),
-                             Num(r["holdout"]["rate"]), r.contains("lift") ? r["lift"].dump() : "—");
+                             Num(r["holdout"]["rate"]),
+                             r.contains("lift") ? r["lift"].dump() : "—");
   }
 }
 
 void RegisterJourneys(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand("journeys", "List journeys, show one's step analytics, or set its state");
+  auto* cmd =
+      app.add_subcommand("journeys", "List journeys, show one's step analytics, or set its state");
   auto id = std::make_shared<std::string>();
   auto state = std::make_shared<std::string>();
   cmd->add_option("id", *id, "A journey to show");
@@ -70,16 +74,17 @@ void RegisterJourneys(CLI::App& app, Globals& g) {
               {"journey", "state", "version", "entered", "in progress", "goal attained", "rate"}};
           for (const auto& j : doc["journeys"]) {
             const json& goal = j["goal"];
-            rows.push_back({j.value("id", ""), j.value("state", ""), Num(j["version"]), Num(j["entered"]),
-                            Num(j["in_progress"]), goal.is_null() ? "—" : Num(goal["attained"]),
+            rows.push_back({j.value("id", ""), j.value("state", ""), Num(j["version"]),
+                            Num(j["entered"]), Num(j["in_progress"]),
+                            goal.is_null() ? "—" : Num(goal["attained"]),
                             goal.is_null() ? "—" : Num(goal["rate"])});
           }
           PrintTable(rows);
         });
       }
       return Show(g, e.Journey(*id), [](const json& j) {
-        std::cout << fmt::format("{} ({}): {}, version {}\n", j.value("name", ""), j.value("id", ""),
-                                 j.value("state", ""), Num(j["version"]));
+        std::cout << fmt::format("{} ({}): {}, version {}\n", j.value("name", ""),
+                                 j.value("id", ""), j.value("state", ""), Num(j["version"]));
         PrintSteps(j["steps"]);
         std::cout << "totals: " << j["totals"].dump() << "\n";
       });

@@ -1,10 +1,10 @@
 // signpost: the command line. Each subcommand opens the Engine on --data, calls one method and
 // prints the result (a table or text on a terminal, the JSON document with --json).
 // Errors go to stderr as "error: <what is wrong and how to fix it>" with exit code 1.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 

@@ -7,15 +7,16 @@
 
 namespace signpost::cli {
 
-void PrintSteps(const nlohmann::json& steps);          // journeys_command.cc
-void PrintGoalSummary(const nlohmann::json& report);   // journeys_command.cc
+void PrintSteps(const nlohmann::json& steps);         // journeys_command.cc
+void PrintGoalSummary(const nlohmann::json& report);  // journeys_command.cc
 
 void RegisterReplay(CLI::App& app, Globals& g) {
   struct Args {
     std::string journey, from, to;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("replay", "Back-test a journey on stored events (nothing is sent)");
+  auto* cmd =
+      app.add_subcommand("replay", "Back-test a journey on stored events (nothing is sent)");
   cmd->add_option("--journey", a->journey, "The journey")->required();
   cmd->add_option("--from", a->from, "Start of the window (ISO 8601)")->required();
   cmd->add_option("--to", a->to, "End of the window (ISO 8601)")->required();
@@ -25,10 +26,11 @@ void RegisterReplay(CLI::App& app, Globals& g) {
       return Show(g, e.Replay(req), [](const nlohmann::json& r) {
         std::cout << fmt::format("replay of {} v{} from {} to {}: {} events used of {}\n",
                                  r.value("journey", ""), r["version"].dump(), r.value("from", ""),
-                                 r.value("to", ""), r["events_used"].dump(), r["events_read"].dump());
+                                 r.value("to", ""), r["events_used"].dump(),
+                                 r["events_read"].dump());
         PrintSteps(r["steps"]);
-        std::cout << "would send: " << r["messages"]["would_send"].dump()
-                  << " by channel " << r["messages"]["by_channel"].dump() << "\n";
+        std::cout << "would send: " << r["messages"]["would_send"].dump() << " by channel "
+                  << r["messages"]["by_channel"].dump() << "\n";
         if (r.contains("goal")) PrintGoalSummary(r["goal"]);
       });
     });

@@ -51,10 +51,11 @@ json ImportSummaryJson(const std::string& path, const ImportSummary& s) {
 }
 
 void PrintImportSummary(const json& s) {
-  std::cout << fmt::format("{}: {} accepted, {} duplicates, {} rejected in {:.2f}s ({:.0f} events/s)\n",
-                           s["file"].get<std::string>(), s["accepted"].get<size_t>(),
-                           s["duplicates"].get<size_t>(), s["rejected"].get<size_t>(),
-                           s["seconds"].get<double>(), s["events_per_second"].get<double>());
+  std::cout << fmt::format(
+      "{}: {} accepted, {} duplicates, {} rejected in {:.2f}s ({:.0f} events/s)\n",
+      s["file"].get<std::string>(), s["accepted"].get<size_t>(), s["duplicates"].get<size_t>(),
+      s["rejected"].get<size_t>(), s["seconds"].get<double>(),
+      s["events_per_second"].get<double>());
   for (const auto& r : s["rejections"]) {
     std::cout << "  rejected " << Text(r["location"]) << " " << Text(r["field"]) << ": "
               << Text(r["reason"]) << "\n";
@@ -71,7 +72,8 @@ void PrintProfile(const json& p) {
   std::cout << "\n";
   if (p.contains("consent")) std::cout << "  consent: " << p["consent"].dump() << "\n";
   if (p.contains("traits")) {
-    for (const auto& [k, v] : p["traits"].items()) std::cout << "  " << k << " = " << v.dump() << "\n";
+    for (const auto& [k, v] : p["traits"].items())
+      std::cout << "  " << k << " = " << v.dump() << "\n";
   }
   if (p.contains("event_count")) std::cout << "  events: " << p["event_count"] << "\n";
   if (p.contains("refused_merges") && !p["refused_merges"].empty()) {
@@ -81,12 +83,13 @@ void PrintProfile(const json& p) {
 }
 
 void PrintEvents(const json& doc) {
-  std::vector<std::vector<std::string>> rows = {{"timestamp", "type", "event", "identity", "messageId"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"timestamp", "type", "event", "identity", "messageId"}};
   for (const auto& e : doc["events"]) {
     std::string who = e.value("userId", "");
     if (who.empty()) who = "anon:" + e.value("anonymousId", "");
-    rows.push_back({Text(e["timestamp"]), Text(e["type"]), e.value("event", ""), who,
-                    Text(e["messageId"])});
+    rows.push_back(
+        {Text(e["timestamp"]), Text(e["type"]), e.value("event", ""), who, Text(e["messageId"])});
   }
   PrintTable(rows);
 }

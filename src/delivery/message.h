@@ -30,7 +30,7 @@ struct Message {
   // MessageVars). The runtime leaves it empty and fills the entry fields below; delivery adds the
   // traits as of created_at. A value given here wins over what those would make.
   nlohmann::json vars = nlohmann::json::object();
-  std::string entry_event;              // the name of the event that entered the profile ("" for a segment)
+  std::string entry_event;  // the name of the event that entered the profile ("" for a segment)
   std::string entry_properties = "{}";  // its properties, as JSON text
   TimeMs entered_at = 0;
   std::string subject;    // the step's subject override ("" = the template's), itself a template

@@ -3,38 +3,22 @@
 #include <algorithm>
 
 #include "base/time.h"
-#include "delivery/signing.h"
-#include "store/coding.h"
 
 namespace signpost::delivery {
 
 using nlohmann::json;
-using store::Cf;
-
 namespace {
 
-constexpr std::string_view kItemPrefix = "m/";
-constexpr std::string_view kDuePrefix = "d/";
-constexpr std::string_view kSecretKey = "x/tracking-secret";
-
-std::string ItemKey(std::string_view key) { return std::string(kItemPrefix) + std::string(key); }
-
-std::string DueKey(TimeMs due, std::string_view key) {
-  std::string k(kDuePrefix);
-  store::PutOrderedTime(k, due);
-  k.append(key);
-  return k;
-}
-
-json Record(const OutboxItem& item) {
-  return {{"message", MessageToJson(item.message)},
-          {"state", OutboxStateName(item.state)},
-          {"attempts", item.attempts},
-          {"enqueued_at", item.enqueued_at},
-          {"next_attempt_at", item.next_attempt_at},
-          {"updated_at", item.updated_at},
-          {"last_error", item.last_error},
-          {"permanent", item.permanent}};
+std::string Record(const OutboxItem& item) {
+  json j = {{"message", MessageToJson(item.message)},
+            {"state", OutboxStateName(item.state)},
+            {"attempts", item.attempts},
+            {"enqueued_at", item.enqueued_at},
+            {"next_attempt_at", item.next_attempt_at},
+            {"updated_at", item.updated_at},
+            {"last_error", item.last_error},
+            {"permanent", item.permanent}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<OutboxItem> FromRecord(std::string_view text) {
@@ -88,19 +72,18 @@ json OutboxItem::ToJson() const {
 Result<bool> Outbox::Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const {
   if (msg.key.empty())
     return Status::InvalidArgument("message key: empty; every message needs its idempotency key");
-  SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, ItemKey(msg.key)));
+  SP_ASSIGN_OR_RETURN(auto existing, records_.GetItem(msg.key));
   if (existing) return false;
   OutboxItem item;
   item.message = msg;
   item.enqueued_at = item.next_attempt_at = item.updated_at = now;
-  batch.Put(Cf::kOutbox, ItemKey(msg.key),
-            Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
-  batch.Put(Cf::kOutbox, DueKey(now, msg.key), "");
+  records_.PutItem(batch, msg.key, Record(item));
+  records_.PutDue(batch, now, msg.key);
   return true;
 }
 
 Result<std::optional<OutboxItem>> Outbox::Get(std::string_view key) const {
-  SP_ASSIGN_OR_RETURN(auto value, db_->Get(Cf::kOutbox, ItemKey(key)));
+  SP_ASSIGN_OR_RETURN(auto value, records_.GetItem(key));
   if (!value) return std::optional<OutboxItem>();
   SP_ASSIGN_OR_RETURN(OutboxItem item, FromRecord(*value));
   return std::optional<OutboxItem>(std::move(item));
@@ -108,32 +91,27 @@ Result<std::optional<OutboxItem>> Outbox::Get(std::string_view key) const {
 
 Result<std::vector<Outbox::DueEntry>> Outbox::Due(TimeMs now, size_t limit) const {
   std::vector<DueEntry> entries;
-  Status s =
-      db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
-        if (k.size() < kDuePrefix.size() + 8) return true;
-        TimeMs due = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
-        if (due > now || entries.size() >= limit) return false;
-        entries.push_back({due, std::string(k.substr(kDuePrefix.size() + 8))});
-        return true;
-      });
+  Status s = records_.ScanDue([&](TimeMs due, std::string_view key) {
+    if (due > now || entries.size() >= limit) return false;
+    entries.push_back({due, std::string(key)});
+    return true;
+  });
   SP_RETURN_IF_ERROR(s);
   return entries;
 }
 
 Status Outbox::DropDue(const DueEntry& entry) {
   store::Batch batch = db_->NewBatch();
-  batch.Delete(Cf::kOutbox, DueKey(entry.due, entry.key));
+  records_.DeleteDue(batch, entry.due, entry.key);
   return db_->Write(batch);
 }
 
 Result<std::optional<TimeMs>> Outbox::NextDue() const {
   std::optional<TimeMs> next;
-  Status s =
-      db_->Scan(Cf::kOutbox, kDuePrefix, kDuePrefix, [&](std::string_view k, std::string_view) {
-        if (k.size() < kDuePrefix.size() + 8) return true;
-        next = store::DecodeOrderedTime(k.data() + kDuePrefix.size());
-        return false;
-      });
+  Status s = records_.ScanDue([&](TimeMs due, std::string_view) {
+    next = due;
+    return false;
+  });
   SP_RETURN_IF_ERROR(s);
   return next;
 }
@@ -145,26 +123,24 @@ Status Outbox::Update(const OutboxItem& item, TimeMs previous_due) {
 }
 
 void Outbox::Update(store::Batch& batch, const OutboxItem& item, TimeMs previous_due) const {
-  batch.Delete(Cf::kOutbox, DueKey(previous_due, item.message.key));
+  records_.DeleteDue(batch, previous_due, item.message.key);
   if (item.state == OutboxState::kPending)
-    batch.Put(Cf::kOutbox, DueKey(item.next_attempt_at, item.message.key), "");
-  batch.Put(Cf::kOutbox, ItemKey(item.message.key),
-            Record(item).dump(-1, ' ', false, json::error_handler_t::replace));
+    records_.PutDue(batch, item.next_attempt_at, item.message.key);
+  records_.PutItem(batch, item.message.key, Record(item));
 }
 
 Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
   std::vector<OutboxItem> items;
   Status bad = Status::Ok();
-  Status s =
-      db_->Scan(Cf::kOutbox, kItemPrefix, kItemPrefix, [&](std::string_view, std::string_view v) {
-        auto item = FromRecord(v);
-        if (!item.ok()) {
-          bad = item.status();
-          return false;
-        }
-        items.push_back(std::move(item).value());
-        return true;
-      });
+  Status s = records_.ScanItems([&](std::string_view v) {
+    auto item = FromRecord(v);
+    if (!item.ok()) {
+      bad = item.status();
+      return false;
+    }
+    items.push_back(std::move(item).value());
+    return true;
+  });
   SP_RETURN_IF_ERROR(s);
   SP_RETURN_IF_ERROR(bad);
   std::stable_sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) {
@@ -174,16 +150,6 @@ Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
   return items;
 }
 
-Result<std::string> Outbox::TrackingSecret() {
-  SP_ASSIGN_OR_RETURN(auto existing, db_->Get(Cf::kOutbox, kSecretKey));
-  if (existing && existing->size() == 32) return *existing;
-  std::string secret = RandomBytes(32);
-  if (secret.size() != 32)
-    return Status::Internal("no random bytes for the tracking secret (RAND_bytes failed)");
-  store::Batch batch = db_->NewBatch();
-  batch.Put(Cf::kOutbox, kSecretKey, secret);
-  SP_RETURN_IF_ERROR(db_->Write(batch, true));
-  return secret;
-}
+Result<std::string> Outbox::TrackingSecret() { return records_.GetOrCreateTrackingSecret(); }
 
 }  // namespace signpost::delivery

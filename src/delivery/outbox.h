@@ -1,9 +1,6 @@
-// Outbox: the durable queue of messages, in column family Cf::kOutbox, keyed by idempotency key.
-//
-// Records (keys):
-//   "m/" + key                 -> the item as JSON (message, state, attempts, times, last error)
-//   "d/" + due time (ordered) + key -> "" : index of pending items by next attempt time
-//   "x/tracking-secret"        -> the 32-byte secret of tracking tokens (one per data folder)
+// Outbox: the durable queue of messages, keyed by idempotency key. Its records (the item as JSON:
+// message, state, attempts, times, last error; an index of pending items by next attempt time; the
+// tracking secret) are kept through store::OutboxRecords, which owns their keys.
 // An item moves pending -> sent | failed and keeps its record afterwards: the record is the
 // tombstone that makes a later Enqueue of the same key a no-op, so a key is never sent twice.
 // Thread-safety: every method may be called from any thread; the engine serializes the updates of
@@ -20,6 +17,7 @@
 #include "delivery/message.h"
 #include "signpost/status.h"
 #include "store/db.h"
+#include "store/outbox_records.h"
 
 namespace signpost::delivery {
 
@@ -45,7 +43,7 @@ struct OutboxItem {
 class Outbox {
  public:
   // Items in `db` (not owned; must outlive this).
-  explicit Outbox(store::Db* db) : db_(db) {}
+  explicit Outbox(store::Db* db) : db_(db), records_(db) {}
 
   // Adds `msg` as a pending item due at `now` to `batch` unless its key is already in the outbox
   // (pending, sent or failed). Returns true when added. kInvalidArgument for an empty key;
@@ -72,11 +70,12 @@ class Outbox {
   // Every item, most recently updated first, at most `limit` (0 = all).
   Result<std::vector<OutboxItem>> List(size_t limit) const;
   // The tracking secret of this data folder, created (random, durable) on the first call.
-  // kInternal when the system has no randomness. Not thread-safe against itself (call at open).
+  // kIoError when the system has no randomness. Not thread-safe against itself (call at open).
   Result<std::string> TrackingSecret();
 
  private:
   store::Db* db_;
+  store::OutboxRecords records_;
 };
 
 }  // namespace signpost::delivery

@@ -1,7 +1,7 @@
 // Byte encodings and the cryptographic primitives delivery needs: hex, base64 (standard for MIME
 // bodies, URL-safe without padding for tracking tokens), SHA-256, HMAC-SHA256 (webhook signatures,
-// tracking tokens) and random bytes (the per-folder tracking secret). OpenSSL underneath.
-// Every function is pure (or, for RandomBytes, thread-safe) and may be called from any thread.
+// tracking tokens). OpenSSL underneath. (The per-folder tracking secret's random bytes come from
+// store/folder_secret.h.) Every function is pure and may be called from any thread.
 #pragma once
 
 #include <string>
@@ -26,7 +26,5 @@ std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 // Compares two strings in time independent of where they differ (signature checks).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
-// `n` cryptographically random bytes; empty when the system cannot provide them.
-std::string RandomBytes(size_t n);
 
 }  // namespace signpost::delivery

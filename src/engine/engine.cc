@@ -2,31 +2,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "engine/engine_delivery.h"
+#include "engine/engine_goals.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
-#include "engine/engine_segments.h"
+#include "ingest/json_scan.h"
 
 namespace signpost {
-
-Status StorePropertySource::Scan(
-    analytics::PropertyScope scope,
-    const std::function<void(uint64_t, std::string_view)>& visit) const {
-  return store_.ScanEvents(0, [&](const Event& e) {
-    switch (scope) {
-      case analytics::PropertyScope::kProperties:
-        visit(e.seq, e.properties);
-        break;
-      case analytics::PropertyScope::kContext:
-        visit(e.seq, e.context);
-        break;
-      case analytics::PropertyScope::kTraits:
-        visit(e.seq, e.traits);
-        break;
-    }
-    return true;
-  });
-}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -37,9 +18,13 @@ Engine::~Engine() {
   if (!impl_) return;
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
-  impl_->CloseJourneys();
-  impl_->CloseDelivery();
-  impl_->commits.reset();
+  // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->events->SetCommitObserver(nullptr);
+  impl_->segments->SetChangeObserver(nullptr);
+  impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
+  impl_->journeys.reset();
+  impl_->delivery.reset();
+  impl_->events.reset();
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
@@ -48,67 +33,82 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clock = options.clock ? options.clock : &impl->system_clock;
-  impl->limits = {options.max_event_bytes, options.max_batch_bytes, options.max_batch_events};
-  impl->limits.max_future_skew_ms = options.max_future_skew_ms;
   store::StoreOptions so;
   so.dir = options.data_dir;
   so.sync = options.sync;
-  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(so));
-  impl->properties = std::make_unique<StorePropertySource>(impl->store());
-  impl->merges_applied = impl->profiles->merge_count();
-  if (options.load_index) SP_RETURN_IF_ERROR(impl->LoadIndex());
+  SP_ASSIGN_OR_RETURN(impl->storage, store::Store::Open(so));
+  SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   Impl* raw = impl.get();
-  impl->commits = std::make_unique<engine::CommitQueue>(
-      [raw](std::vector<Event>& events, std::vector<std::string>& refused) {
-        return raw->Commit(events, refused);
-      });
-  SP_RETURN_IF_ERROR(impl->OpenSegments());
-  SP_RETURN_IF_ERROR(impl->OpenDelivery());
-  SP_RETURN_IF_ERROR(impl->OpenJourneys());
+  SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
+                                                               *impl->profiles, *impl->clock));
+  SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
+                                                                   *impl->events, *impl->clock));
+  SP_ASSIGN_OR_RETURN(impl->delivery,
+                      engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
+                                                    *impl->events, *impl->clock));
+  engine::JourneyService::Hooks hooks;
+  hooks.environment = [raw] { return MakeEnvironment(*raw); };
+  hooks.references = [raw] { return JourneyReferences(*raw); };
+  hooks.record_goal_credits = [raw](const std::unordered_set<uint64_t>& profiles)
+                                  NO_THREAD_SAFETY_ANALYSIS {
+                                    // Called by the journey service with its mutex held.
+                                    return RecordGoalCredits(*raw, *raw->journeys, profiles);
+                                  };
+  hooks.load_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
+    return raw->journeys->splits().LoadAll(*raw);  // with the journeys mutex held
+  };
+  hooks.update_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
+    return raw->journeys->splits().Update(*raw);  // with the journeys mutex held
+  };
+  SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
+                                                                   *impl->events, *impl->delivery,
+                                                                   *impl->clock, std::move(hooks)));
+  SP_RETURN_IF_ERROR(impl->journeys->Start());
+  // From now on commits and segment changes reach the runtime (what was committed before is
+  // caught up from the cursor by Open).
+  engine::JourneyService* journeys = impl->journeys.get();
+  impl->events->SetCommitObserver(
+      [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
+  impl->segments->SetChangeObserver(
+      [journeys](std::string_view segment) { journeys->OnSegmentChanged(segment); });
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
-Status Engine::Impl::LoadIndex() {
-  std::unique_lock lock(index_mu);
-  Status s = store().ScanEvents(0, [&](const Event& e) {
-    index.Add(profiles->ProfileOf(e.PrimaryIdentity()), e);
-    return true;
-  });
-  SP_RETURN_IF_ERROR(s);
-  index.Seal();
-  index_loaded = true;
-  spdlog::info("analytics index: {} events, {} profiles, {:.1f} bytes/event", index.EventCount(),
-               index.ProfileCount(),
-               index.EventCount() ? double(index.MemoryBytes()) / double(index.EventCount()) : 0.0);
-  return Status::Ok();
+// ---- segments ----------------------------------------------------------------------------------
+
+Result<nlohmann::json> Engine::ListSegments() const { return impl_->segments->List(); }
+Result<nlohmann::json> Engine::Segment(std::string_view name) const {
+  return impl_->segments->Get(name);
+}
+Result<nlohmann::json> Engine::SegmentsOf(std::string_view profile) const {
+  return impl_->segments->SegmentsOf(profile);
+}
+Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
+                                             const std::vector<std::string>& ids,
+                                             std::string_view note, bool add) {
+  return impl_->segments->Import(name, ids, note, add);
 }
 
-Status Engine::Impl::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
-  SP_ASSIGN_OR_RETURN(store::AppendResult r, profiles->Append(events));
-  accepted += r.accepted;
-  duplicates += r.duplicates;
-  refused_merges += r.refused_merges.size();
-  for (auto& line : r.refused_merges) refused.push_back(std::move(line));
-  if (index_loaded) {
-    std::unique_lock lock(index_mu);
-    SP_RETURN_IF_ERROR(UpdateIndex(events));
-  }
-  OnCommitted(events);
-  return Status::Ok();
+// ---- delivery and tracking ---------------------------------------------------------------------
+
+Result<nlohmann::json> Engine::Outbox(size_t limit) const { return impl_->delivery->Outbox(limit); }
+Status Engine::DeliverDue() { return impl_->delivery->DeliverDue(); }
+Status Engine::TrackOpen(std::string_view token) { return impl_->delivery->TrackOpen(token); }
+Result<std::string> Engine::TrackClick(std::string_view token) {
+  return impl_->delivery->TrackClick(token);
 }
 
-Status Engine::Impl::UpdateIndex(const std::vector<Event>& events) {
-  for (const identity::MergeRecord& merge : profiles->MergesAfter(merges_applied)) {
-    Status s = index.MergeProfiles(merge.from, merge.to);
-    // A profile that never had events is not in the index: nothing to move.
-    if (!s.ok() && s.code() != Code::kNotFound) return s;
-    merges_applied = merge.ordinal;
-  }
-  for (const Event& e : events) {
-    if (e.seq != 0) index.Add(profiles->ProfileOf(e.PrimaryIdentity()), e);
-  }
-  return Status::Ok();
-}
+// engine.h keeps Engine::impl_ private and has no test hook; an explicit instantiation may name a
+// private member, which gives ImplOf its pointer-to-member without changing the public header.
+using ImplMember = std::unique_ptr<Engine::Impl> Engine::*;
+ImplMember EngineImplMember();
+template <ImplMember P>
+struct ExposeImpl {
+  friend ImplMember EngineImplMember() { return P; }
+};
+template struct ExposeImpl<&Engine::impl_>;
+
+Engine::Impl& ImplOf(Engine& engine) { return *(engine.*EngineImplMember()); }
 
 // ---- keys -------------------------------------------------------------------------------------
 
@@ -147,75 +147,94 @@ uint64_t Engine::EventCount() const { return impl_->store().EventCount(); }
 const Clock& Engine::clock() const { return *impl_->clock; }
 
 Status Engine::Ready() const {
-  if (!impl_->commits) return Status::FailedPrecondition("the store is closed");
-  Status s = impl_->commits->last_error();
-  if (s.ok()) return s;
-  return Status(s.code(), "the last write failed: " + s.message());
+  if (!impl_->events) return Status::FailedPrecondition("the store is closed");
+  return impl_->events->LastWriteError();
+}
+
+// ---- ingest and dead letters ------------------------------------------------------------------
+
+Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_view body,
+                                         std::string_view auth_key) {
+  return impl_->events->IngestHttp(endpoint, body, auth_key,
+                                   [this](std::string_view key) { return CheckKey(key, "write"); });
+}
+
+Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat format,
+                                     const std::function<void(const ImportProgress&)>& progress) {
+  return impl_->events->Import(path, format, progress);
+}
+
+Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {
+  return impl_->events->IngestEvents(std::move(events));
+}
+
+Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
+  return impl_->events->ReimportDeadLetters(ids);
+}
+
+Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(auto letters, impl_->store().dead_letters().List(0, limit));
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : letters) {
+    out.push_back({{"id", d.id},
+                   {"source", d.source},
+                   {"at", d.at},
+                   {"location", d.rejection.location},
+                   {"field", ingest::ToValidUtf8(d.rejection.field)},
+                   {"reason", ingest::ToValidUtf8(d.rejection.reason)},
+                   // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
+                   {"raw", ingest::ToValidUtf8(d.rejection.raw)}});
+  }
+  return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
 }
 
 std::string Engine::MetricsText() const {
   const Impl& m = *impl_;
+  const engine::EventService::Counters c = m.events->counters();
   std::string out;
   auto metric = [&out](const char* name, const char* type, const char* help, uint64_t v) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
   };
-  metric("signpost_events_accepted_total", "counter", "Events stored since start.", m.accepted);
+  metric("signpost_events_accepted_total", "counter", "Events stored since start.", c.accepted);
   metric("signpost_events_duplicate_total", "counter",
-         "Events dropped as duplicates of a stored messageId.", m.duplicates);
+         "Events dropped as duplicates of a stored messageId.", c.duplicates);
   metric("signpost_events_rejected_total", "counter", "Events refused (kept as dead letters).",
-         m.rejected);
+         c.rejected);
   metric("signpost_requests_refused_total", "counter",
-         "Ingest requests refused whole (over a limit or unreadable).", m.refused_requests);
+         "Ingest requests refused whole (over a limit or unreadable).", c.refused_requests);
   metric("signpost_requests_unauthenticated_total", "counter",
-         "Ingest requests without a valid write key.", m.unauthenticated);
+         "Ingest requests without a valid write key.", c.unauthenticated);
   metric("signpost_identity_merges_refused_total", "counter",
-         "Identity links refused because they would merge two userIds.", m.refused_merges);
+         "Identity links refused because they would merge two userIds.", c.refused_merges);
   metric("signpost_events_stored", "gauge", "Events in the store.", m.store().EventCount());
   metric("signpost_dead_letters", "gauge", "Dead letters in the store.",
          m.store().dead_letters().count());
-  {
-    std::shared_lock lock(m.index_mu);
-    metric("signpost_index_events", "gauge", "Events in the analytics index.",
-           m.index.EventCount());
+  m.events->ReadIndex([&](const analytics::EventIndex& index, const analytics::PropertySource*) {
+    metric("signpost_index_events", "gauge", "Events in the analytics index.", index.EventCount());
     metric("signpost_index_bytes", "gauge", "Bytes held by the analytics index core columns.",
-           m.index.MemoryBytes());
-  }
+           index.MemoryBytes());
+  });
   if (m.journeys) {
-    JourneysPart& j = *m.journeys;
-    uint64_t queued = 0, committed = 0;
-    {
-      std::lock_guard lock(j.queue_mu);
-      queued = j.queue.size();
-      committed = j.committed_seq;
-    }
-    uint64_t live = 0, in_progress = 0, profiles = 0, cursor = 0;
-    std::vector<std::pair<std::string, journeys::JourneyStatus>> statuses;
-    {
-      std::lock_guard lock(j.mu);
-      cursor = j.cursor;
-      profiles = j.runtime->ProfileCount();
-      for (const auto& id : j.runtime->JourneyIds()) {
-        if (const journeys::JourneyStatus* st = j.runtime->StatusOf(id))
-          statuses.emplace_back(id, *st);
-      }
-    }
+    const engine::JourneyService::Metrics jm = m.journeys->metrics();
+    const auto& statuses = jm.statuses;
+    uint64_t live = 0, in_progress = 0;
     for (const auto& [id, st] : statuses) {
-      live += st.state == "live" ? 1 : 0;
+      live += st.state == journeys::Lifecycle::kLive ? 1 : 0;
       in_progress += st.in_progress;
     }
     metric("signpost_journeys_live", "gauge", "Journeys in the live state.", live);
     metric("signpost_journey_profiles_in_progress", "gauge",
            "Profiles inside a journey now (all journeys).", in_progress);
-    metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", profiles);
+    metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", jm.profiles);
     metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.",
-           queued);
+           jm.queued);
     metric("signpost_journey_lag_events", "gauge",
            "Committed sequence numbers the journey runtime has not yet made durable.",
-           committed > cursor ? committed - cursor : 0);
+           jm.committed > jm.cursor ? jm.committed - jm.cursor : 0);
     metric("signpost_journey_poison_events_total", "counter",
            "Events the journey runtime could not handle and set aside (dead letters with source "
            "journeys), and failed timers, merges or segment changes; alert when it rises.",
-           j.poison_events.load());
+           jm.poison_events);
     out +=
         "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
         "# TYPE signpost_journey_entries_total counter\n";

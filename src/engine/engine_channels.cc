@@ -87,18 +87,18 @@ const AutoSend* ChannelBandits::SendOf(const std::string& key) const {
 }
 
 journeys::ChannelChoice ChannelBandits::Choose(const journeys::ChannelQuestion& q) const {
-  static const analytics::ChannelBandit kFresh;
+  static const experiments::ChannelBandit kFresh;
   auto it = bandits_.find(StepKey(q.journey, q.step));
-  const analytics::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
+  const experiments::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
   std::mt19937_64 rng(q.seed);
   auto choice = bandit.Choose(q.available, q.default_channel, rng, q.segment);
   if (!choice.ok()) return {q.available.empty() ? q.default_channel : q.available.front(), false};
   return {choice->channel, choice->is_control};
 }
 
-analytics::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
-                                               std::string_view segment) const {
-  analytics::ChannelBandit all;
+experiments::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
+                                                 std::string_view segment) const {
+  experiments::ChannelBandit all;
   auto keys = step_sends_.find(StepKey(journey, step));
   if (keys != step_sends_.end()) {
     for (const std::string& key : keys->second) {
@@ -142,22 +142,22 @@ Status LoadChannelSends(const Engine::Impl& m, const std::vector<ProfileId>& pro
 }
 
 Status EnsureChannelsLoaded(const Engine::Impl& m) {
-  JourneysPart& j = *m.journeys;
-  if (j.channels.loaded) return Status::Ok();
+  if (m.journeys->channels().loaded) return Status::Ok();
   std::set<ProfileId> profiles;
-  for (const std::string& id : j.runtime->JourneyIds()) {
-    SP_ASSIGN_OR_RETURN(auto history, m.store().definitions().History("journey", id));
+  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
+    SP_ASSIGN_OR_RETURN(auto history,
+                        m.store().definitions().History(store::DefinitionKind::kJourney, id));
     bool automatic = false;
     for (const auto& v : history) {
-      auto def = j.runtime->Definition(id, v.version);
+      auto def = m.journeys->runtime().Definition(id, v.version);
       automatic = automatic || (def && HasAutoStep(*def));
     }
     if (!automatic) continue;
-    for (ProfileId p : j.runtime->ProfilesIn(id)) profiles.insert(p);
+    for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) profiles.insert(p);
   }
   SP_RETURN_IF_ERROR(
-      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &j.channels));
-  j.channels.loaded = true;
+      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &m.journeys->channels()));
+  m.journeys->channels().loaded = true;
   return Status::Ok();
 }
 

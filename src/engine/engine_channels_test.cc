@@ -14,7 +14,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
@@ -181,7 +181,7 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
     if (s > 0) {
       EXPECT_NEAR(c["rate"].get<double>(), static_cast<double>(k) / s, 1e-12);
     }
-    const auto wilson = analytics::stats::Wilson(k, s);
+    const auto wilson = experiments::stats::Wilson(k, s);
     EXPECT_NEAR(c["interval"][0].get<double>(), wilson.low, 1e-12);
     EXPECT_NEAR(c["interval"][1].get<double>(), wilson.high, 1e-12);
   }
@@ -209,11 +209,11 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
   // conversion once), before and after a restart, which rebuilds it from the store.
   auto live_counts = [this] {
     Engine::Impl& m = ImplOf(*engine_);
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     EXPECT_TRUE(EnsureChannelsLoaded(m).ok());
-    return m.journeys->channels.Report("cart", "nudge");
+    return m.journeys->channels().Report("cart", "nudge");
   };
-  auto same = [&rep](const analytics::BanditReport& b) {
+  auto same = [&rep](const experiments::BanditReport& b) {
     ASSERT_EQ(b.channels.size(), 3u);
     for (size_t i = 0; i < 3; ++i) {
       const json& c = rep["channels"][i];
@@ -270,7 +270,7 @@ TEST(ChannelBandits, ASendOrAGoalSeenTwiceCountsOnce) {
     b.Feed(goal, 1);
     b.Feed(fixed, 3);
   }
-  const analytics::BanditReport r = b.Report("cart", "nudge");
+  const experiments::BanditReport r = b.Report("cart", "nudge");
   ASSERT_EQ(r.channels.size(), 2u);
   EXPECT_EQ(r.channels[1].channel, "sms");
   EXPECT_EQ(r.channels[1].counts.sent, 2u);

@@ -10,7 +10,7 @@
 #include "base/id_rule.h"
 #include "base/time.h"
 #include "delivery/definitions.h"
-#include "engine/engine_delivery.h"
+#include "engine/definition_records.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "segments/segment_definition.h"
@@ -58,31 +58,31 @@ struct Pending {
 
 // Validates one document of a multi-document apply completely, as its kind's Apply would, except
 // that it refers to the definitions of `pending` as if they were stored; then adds it to `pending`.
-Status CheckDocument(const Engine::Impl& m, std::string_view kind, std::string_view text,
+Status CheckDocument(const Engine::Impl& m, store::DefinitionKind kind, std::string_view text,
                      Pending& pending) {
-  if (kind == "funnel") {
+  if (kind == store::DefinitionKind::kFunnel) {
     SP_ASSIGN_OR_RETURN(auto def, analytics::ParseFunnelDefinition(text));
     pending.funnels.insert(def.id);
-  } else if (kind == "segment") {
+  } else if (kind == store::DefinitionKind::kSegment) {
     SP_ASSIGN_OR_RETURN(auto def, segments::ParseSegmentDefinition(text));
     pending.segments.insert(def.id);
-  } else if (kind == "channel") {
+  } else if (kind == store::DefinitionKind::kChannel) {
     SP_ASSIGN_OR_RETURN(auto def, delivery::ParseChannel(text));
     pending.channels[def.id] = def.type;
-  } else if (kind == "template") {
+  } else if (kind == store::DefinitionKind::kTemplate) {
     SP_ASSIGN_OR_RETURN(auto def, delivery::ParseTemplate(text));
     auto it = pending.channels.find(def.channel);
     delivery::ChannelType type;
     if (it != pending.channels.end()) {
       type = it->second;
     } else {
-      auto channel = LoadChannel(m, def.channel);
+      auto channel = m.delivery->LoadChannel(def.channel);
       if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
       type = channel->type;
     }
     SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(def, type));
     pending.template_channels[def.id] = def.channel;
-  } else if (kind == "journey") {
+  } else if (kind == store::DefinitionKind::kJourney) {
     journeys::References refs = JourneyReferences(m);
     auto stored = refs;
     refs.segment = [&](std::string_view id) {
@@ -101,7 +101,7 @@ Status CheckDocument(const Engine::Impl& m, std::string_view kind, std::string_v
       return std::string();
     };
     SP_RETURN_IF_ERROR(journeys::ParseJourneyDefinition(text, refs).status());
-  } else if (kind == "settings") {
+  } else if (kind == store::DefinitionKind::kSettings) {
     SP_RETURN_IF_ERROR(ParseSettingsCap(text).status());
   }
   return Status::Ok();
@@ -153,36 +153,32 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
                                         docs.size(), s.message()));
   };
   // Every document is read and checked before any is stored: all or nothing.
-  std::vector<std::string> kinds;
+  std::vector<store::DefinitionKind> kinds;
   Pending pending;
   for (size_t i = 0; i < docs.size(); ++i) {
     auto kind_id = KindAndId(docs[i]);
     if (!kind_id.ok()) return in_doc(i, kind_id.status());
-    const auto& [kind, id] = *kind_id;
-    if (kind != "funnel" && kind != "segment" && kind != "template" && kind != "channel" &&
-        kind != "journey" && kind != "settings")
-      return in_doc(i, Status::InvalidArgument(fmt::format(
-                           "kind: '{}' is not a kind signpost applies; use funnel, segment, "
-                           "journey, template, channel or settings",
-                           kind)));
+    const auto& [kind_name, id] = *kind_id;
+    auto kind = store::ParseDefinitionKind(kind_name);
+    if (!kind.ok()) return in_doc(i, kind.status());
     Status id_ok = CheckId("id", id);
     if (!id_ok.ok()) return in_doc(i, id_ok);
     if (docs.size() > 1) {
-      Status checked = CheckDocument(m, kind, docs[i], pending);
+      Status checked = CheckDocument(m, *kind, docs[i], pending);
       if (!checked.ok()) return in_doc(i, checked);
     }
-    kinds.push_back(kind);
+    kinds.push_back(*kind);
   }
   json applied = json::array();
   for (size_t i = 0; i < docs.size(); ++i) {
-    const std::string& kind = kinds[i];
+    const store::DefinitionKind kind = kinds[i];
     Result<json> r = Status::Internal("unreachable");
-    if (kind == "funnel") r = m.ApplyFunnel(docs[i], note);
-    if (kind == "segment") r = m.ApplySegment(docs[i], note);
-    if (kind == "template") r = m.ApplyTemplate(docs[i], note);
-    if (kind == "channel") r = m.ApplyChannel(docs[i], note);
-    if (kind == "journey") r = m.ApplyJourney(docs[i], note);
-    if (kind == "settings") r = m.ApplySettings(docs[i], note);
+    if (kind == store::DefinitionKind::kFunnel) r = m.ApplyFunnel(docs[i], note);
+    if (kind == store::DefinitionKind::kSegment) r = m.segments->Apply(docs[i], note);
+    if (kind == store::DefinitionKind::kTemplate) r = m.delivery->ApplyTemplate(docs[i], note);
+    if (kind == store::DefinitionKind::kChannel) r = m.delivery->ApplyChannel(docs[i], note);
+    if (kind == store::DefinitionKind::kJourney) r = m.journeys->Apply(docs[i], note);
+    if (kind == store::DefinitionKind::kSettings) r = m.journeys->ApplySettings(docs[i], note);
     if (!r.ok()) {
       if (failed != nullptr) *failed = i;
       if (docs.size() == 1) return r.status();
@@ -201,22 +197,19 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
   return applied;
 }
 
-Result<json> Engine::Impl::StoreDefinition(std::string_view kind, std::string_view id,
+Result<json> Engine::Impl::StoreDefinition(store::DefinitionKind kind, std::string_view id,
                                            std::string_view text, std::string_view note) {
-  if (id.empty())
-    return Status::InvalidArgument(fmt::format("id: missing; give the {} an `id`", kind));
-  SP_RETURN_IF_ERROR(CheckId("id", id));
-  SP_ASSIGN_OR_RETURN(uint64_t version,
-                      store().definitions().Put(kind, id, text, note, clock->NowMs()));
-  return json{{"kind", kind}, {"id", id}, {"version", version}, {"note", note}};
+  return engine::StoreDefinition(store(), clock->NowMs(), kind, id, text, note);
 }
 
-Result<json> Engine::ListDefinitions(std::string_view kind) const {
-  SP_ASSIGN_OR_RETURN(auto records, impl_->store().definitions().List(kind));
+Result<json> Engine::ListDefinitions(std::string_view kind_name) const {
+  auto kind = store::ParseDefinitionKind(kind_name);
+  if (!kind.ok()) return json{{"definitions", json::array()}};  // no such kind: none stored
+  SP_ASSIGN_OR_RETURN(auto records, impl_->store().definitions().List(*kind));
   json out = json::array();
   for (const auto& r : records) {
     json d = DefinitionJson(r);
-    if (kind == "funnel") {
+    if (*kind == store::DefinitionKind::kFunnel) {
       auto def = analytics::ParseFunnelDefinition(r.body);
       if (def.ok()) {
         d["name"] = def->name;

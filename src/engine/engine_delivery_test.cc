@@ -2,8 +2,6 @@
 // server and a cpp-httplib webhook receiver): the MIME and JSON they receive, signatures,
 // idempotency keys, retries, permanent failures and their events, consent, and a crash between
 // the provider's acceptance and the outbox update.
-#include "engine/engine_delivery.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +14,7 @@
 #include "delivery/mime.h"
 #include "delivery/signing.h"
 #include "delivery/test_support.h"
+#include "engine/engine_impl.h"
 #include "signpost/engine.h"
 
 namespace signpost {
@@ -89,9 +88,9 @@ class DeliveryTest : public ::testing::Test {
   // What the runtime does: enqueue inside its batch, write it, wake delivery.
   void Enqueue(const delivery::Message& m) {
     store::Batch batch = impl().store().db().NewBatch();
-    EnqueueMessage(impl(), batch, m);
+    impl().delivery->Enqueue(batch, m);
     ASSERT_TRUE(impl().store().db().Write(batch).ok());
-    NotifyDelivery(impl());
+    impl().delivery->Notify();
   }
   void Deliver() {
     Status s = engine_->DeliverDue();
@@ -428,13 +427,13 @@ TEST_F(DeliveryTest, DefinitionsAreValidatedAtApplyWithTheFieldAndTheFix) {
   // A channel cannot change type under a template that no longer fits it.
   EXPECT_THAT(error("kind: channel\nid: email\ntype: webhook\nurl: https://h.test/x\n"),
               HasSubstr("cannot send template 'cart-reminder'"));
-  auto channel = TemplateChannel(impl(), "cart-reminder");
+  auto channel = impl().delivery->TemplateChannel("cart-reminder");
   ASSERT_TRUE(channel.ok());
   EXPECT_EQ(*channel, "email");
-  EXPECT_EQ(TemplateChannel(impl(), "nope").status().code(), Code::kNotFound);
-  EXPECT_TRUE(ChannelConfigured(impl(), "email"));
-  EXPECT_TRUE(ChannelConfigured(impl(), "file"));
-  EXPECT_FALSE(ChannelConfigured(impl(), "push"));
+  EXPECT_EQ(impl().delivery->TemplateChannel("nope").status().code(), Code::kNotFound);
+  EXPECT_TRUE(impl().delivery->ChannelConfigured("email"));
+  EXPECT_TRUE(impl().delivery->ChannelConfigured("file"));
+  EXPECT_FALSE(impl().delivery->ChannelConfigured("push"));
 }
 
 }  // namespace

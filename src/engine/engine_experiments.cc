@@ -9,18 +9,19 @@
 #include <map>
 #include <set>
 
-#include "analytics/experiment.h"
-#include "analytics/experiment_lift.h"
-#include "analytics/experiment_money.h"
 #include "analytics/funnel_definition.h"
-#include "analytics/json_match.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/definitions.h"
 #include "engine/engine_channels.h"
 #include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
+#include "experiments/experiment.h"
+#include "experiments/experiment_lift.h"
+#include "experiments/experiment_money.h"
+#include "experiments/split_tally.h"
 #include "goals/goal_definition.h"
+#include "rules/json_match.h"
 
 namespace signpost {
 
@@ -39,25 +40,24 @@ struct JourneySnapshot {
   std::vector<ProfileId> profiles;            // everyone who ever entered
 };
 
-// Caller holds m.journeys->mu.
-Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey) {
-  const JourneysPart& j = *m.journeys;
+Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey)
+    REQUIRES(m.journeys->mu()) {
   const std::string id(journey);
   JourneySnapshot s;
-  s.def = j.runtime->Definition(id, 0);
+  s.def = m.journeys->runtime().Definition(id, 0);
   if (!s.def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
-  for (const auto& [gid, g] : j.goals) {
+  for (const auto& [gid, g] : m.journeys->goals()) {
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
   }
-  s.profiles = j.runtime->ProfilesIn(id);
+  s.profiles = m.journeys->runtime().ProfilesIn(id);
   return s;
 }
 
 Result<JourneySnapshot> Snapshot(const Engine::Impl& m, std::string_view journey) {
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   return SnapshotLocked(m, journey);
 }
 
@@ -71,26 +71,35 @@ struct ProfileFacts {
   TimeMs entered_at() const { return entries.front().entered_at; }
 };
 
+// The facts of one profile in `journey`; nullopt when it has no entry there (merged away: its
+// entries live on the surviving profile).
+Result<std::optional<ProfileFacts>> FactsOf(const Engine::Impl& m, ProfileId p,
+                                            std::string_view journey,
+                                            const std::vector<goals::JourneyGoal>& goals) {
+  SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goals, nullptr, true));
+  ProfileFacts f;
+  for (auto& e : a.entries) {
+    if (e.journey == journey) f.entries.push_back(std::move(e));
+  }
+  if (f.entries.empty()) return std::optional<ProfileFacts>();
+  for (auto& c : a.credits) {
+    if (c.journey == journey) f.credit = std::move(c);
+  }
+  SP_ASSIGN_OR_RETURN(f.events, m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
+  std::erase_if(f.events, [](const Event& e) { return e.type != EventType::kTrack; });
+  std::stable_sort(f.events.begin(), f.events.end(), [](const Event& a, const Event& b) {
+    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+  });
+  return std::optional<ProfileFacts>(std::move(f));
+}
+
 Result<std::vector<ProfileFacts>> Gather(const Engine::Impl& m, std::string_view journey,
                                          const JourneySnapshot& s) {
   std::vector<ProfileFacts> out;
   out.reserve(s.profiles.size());
   for (ProfileId p : s.profiles) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, s.goals, nullptr, true));
-    ProfileFacts f;
-    for (auto& e : a.entries) {
-      if (e.journey == journey) f.entries.push_back(std::move(e));
-    }
-    if (f.entries.empty()) continue;  // merged away: its entries live on the surviving profile
-    for (auto& c : a.credits) {
-      if (c.journey == journey) f.credit = std::move(c);
-    }
-    SP_ASSIGN_OR_RETURN(f.events, m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
-    std::erase_if(f.events, [](const Event& e) { return e.type != EventType::kTrack; });
-    std::stable_sort(f.events.begin(), f.events.end(), [](const Event& a, const Event& b) {
-      return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-    });
-    out.push_back(std::move(f));
+    SP_ASSIGN_OR_RETURN(std::optional<ProfileFacts> f, FactsOf(m, p, journey, s.goals));
+    if (f) out.push_back(std::move(*f));
   }
   return out;
 }
@@ -107,12 +116,12 @@ std::string Text(const json& q, const char* key) {
   return q[key].is_string() ? q[key].get<std::string>() : q[key].dump();
 }
 
-json IntervalJson(const analytics::stats::Interval& i) {
+json IntervalJson(const experiments::stats::Interval& i) {
   auto side = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   return json::array({side(i.low), side(i.high)});
 }
 
-json LiftJson(const analytics::Lift& l) {
+json LiftJson(const experiments::Lift& l) {
   return {{"treated_rate", l.treated_rate},
           {"holdout_rate", l.holdout_rate},
           {"absolute", l.absolute},
@@ -125,23 +134,15 @@ json LiftJson(const analytics::Lift& l) {
 // ---- splits
 // --------------------------------------------------------------------------------------
 
-// One profile in a split: its variant, when it was first assigned, and when it first met the
-// metric.
-struct Assignment {
-  size_t variant = 0;
-  TimeMs at = 0;
-  std::optional<TimeMs> converted_at;
-};
-
 // The profile's assignment at split `step` (its first, outside the holdout), nullopt when it has
 // none. Converted: `goal` — its credit is through an entry assigned at this step; `opens` /
 // `clicks` — a Message Opened or Clicked (clicks: Clicked only; a click implies the open) of this
 // journey and of an assigned entry, for a message sent at or after that entry's assignment.
-std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view journey,
-                                       const journeys::Step& step) {
+std::optional<experiments::SplitEntry> AssignmentOf(const ProfileFacts& f, std::string_view journey,
+                                                    const journeys::Step& step) {
   std::map<int64_t, TimeMs> assigned;  // entry -> assignment time (non-holdout entries)
   std::map<std::string, TimeMs> sent;  // message key -> sent time
-  std::optional<Assignment> a;
+  std::optional<experiments::SplitEntry> a;
   auto holdout_entry = [&f](int64_t entry) {
     for (const auto& e : f.entries)
       if (e.entry == entry) return e.holdout;
@@ -159,7 +160,8 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
       if (v == step.variants.end()) continue;  // a variant of an older version
       assigned[entry] = e.timestamp;
       if (!a)
-        a = Assignment{static_cast<size_t>(v - step.variants.begin()), e.timestamp, std::nullopt};
+        a = experiments::SplitEntry{static_cast<size_t>(v - step.variants.begin()), e.timestamp,
+                                    std::nullopt};
     } else if (e.event == se::kMessageSent && step.split_metric != "goal") {
       if (json p = JourneyProps(e, journey); !p.is_null()) sent[p.value("key", "")] = e.timestamp;
     } else if ((e.event == se::kMessageClicked ||
@@ -180,70 +182,34 @@ std::optional<Assignment> AssignmentOf(const ProfileFacts& f, std::string_view j
   return a;
 }
 
-std::vector<analytics::VariantCounts> CountsAt(const journeys::Step& step,
-                                               const std::vector<Assignment>& as, TimeMs at) {
-  std::vector<analytics::VariantCounts> counts;
-  for (const auto& v : step.variants) counts.push_back({v.id, 0, 0});
-  for (const Assignment& a : as) {
-    if (a.at > at) continue;
-    ++counts[a.variant].entered;
-    if (a.converted_at && *a.converted_at <= at) ++counts[a.variant].converted;
-  }
-  return counts;
-}
-
 // The report of one split step at the clock's now, with the decision fixed at the first daily look
-// that ended the test (see SplitWinner).
+// that ended the test (experiments::SplitTally, the rules SplitWinner decides by).
 struct SplitResult {
-  analytics::ExperimentReport report;
+  experiments::ExperimentReport report;
   std::optional<TimeMs> started, decided_at;
 };
 
 Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey,
                                   const journeys::Step& step,
                                   const std::vector<ProfileFacts>& facts) {
-  std::vector<Assignment> as;
-  SplitResult r;
+  std::vector<std::string> ids;
+  for (const auto& v : step.variants) ids.push_back(v.id);
+  experiments::SplitTally tally(std::move(ids), step.split_end);
   for (const auto& f : facts) {
-    if (auto a = AssignmentOf(f, journey, step)) {
-      as.push_back(*a);
-      r.started = std::min(r.started.value_or(a->at), a->at);
-    }
+    if (auto a = AssignmentOf(f, journey, step)) tally.Add(*a);
   }
+  SplitResult r;
+  r.started = tally.started();
   const TimeMs now = m.clock->NowMs();
-  analytics::ExperimentPolicy policy;
+  SP_ASSIGN_OR_RETURN(experiments::SplitDecision decided, tally.Decide(now));
+  experiments::ExperimentPolicy policy;
   policy.ends_at = step.split_end;
-  const TimeMs started = r.started.value_or(now);
-  std::optional<analytics::ExperimentReport> decided;
-  if (r.started) {
-    analytics::ExperimentPolicy look = policy;
-    look.probability_draws = 1;  // the looks need the decision only
-    // Daily looks, plus one at the end date itself when it has come.
-    std::vector<TimeMs> looks;
-    for (TimeMs t = started + kDayMs; t <= now; t += kDayMs) looks.push_back(t);
-    if (step.split_end && *step.split_end <= now)
-      looks.push_back(std::max(*step.split_end, started));
-    std::sort(looks.begin(), looks.end());
-    for (TimeMs t : looks) {
-      SP_ASSIGN_OR_RETURN(analytics::ExperimentReport at,
-                          analytics::Evaluate(CountsAt(step, as, t), look, started, t));
-      if (at.decision != analytics::ExperimentDecision::kRunning) {
-        decided = std::move(at);
-        r.decided_at = t;
-        break;
-      }
-    }
-  }
-  SP_ASSIGN_OR_RETURN(r.report, analytics::Evaluate(CountsAt(step, as, now), policy, started, now));
-  if (decided) {
-    r.report.decision = decided->decision;
-    r.report.winner = decided->winner;
-    r.report.assign_to = decided->assign_to;
-  } else {
-    r.report.decision = analytics::ExperimentDecision::kRunning;
-    r.report.winner.reset();
-    r.report.assign_to.reset();
-  }
+  SP_ASSIGN_OR_RETURN(
+      r.report, experiments::Evaluate(tally.CountsAt(now), policy, r.started.value_or(now), now));
+  r.report.decision = decided.decision;
+  r.report.winner = decided.winner;
+  r.report.assign_to = decided.assign_to;
+  r.decided_at = decided.decided_at;
   return r;
 }
 
@@ -276,7 +242,7 @@ json SplitJson(std::string_view journey, const journeys::Step& step, const Split
   return {{"journey", journey},
           {"step", step.id},
           {"metric", step.split_metric},
-          {"state", analytics::DecisionName(rep.decision)},
+          {"state", experiments::DecisionName(rep.decision)},
           {"winner", id(rep.winner)},
           {"assign_to", id(rep.assign_to)},
           {"default", step.variants.front().id},
@@ -306,21 +272,21 @@ const journeys::Step* AutoStep(const journeys::JourneyDefinition& def, std::stri
   return nullptr;
 }
 
-json ArmJson(const analytics::ArmCounts& a) {
+json ArmJson(const experiments::ArmCounts& a) {
   const double rate =
       a.sent == 0 ? 0.0 : static_cast<double>(a.converted) / static_cast<double>(a.sent);
   return {{"sent", a.sent},
           {"converted", a.converted},
           {"rate", rate},
-          {"interval", IntervalJson(analytics::stats::Wilson(a.converted, a.sent))}};
+          {"interval", IntervalJson(experiments::stats::Wilson(a.converted, a.sent))}};
 }
 
 // Rates per channel (every candidate, in the order written, then any other channel sent on by an
 // older version), control and optimized, and the lift of optimized over control.
-json BanditJson(const journeys::Step& step, const analytics::BanditReport& r) {
+json BanditJson(const journeys::Step& step, const experiments::BanditReport& r) {
   json channels = json::array();
   auto row = [&r](const std::string& channel) {
-    analytics::ArmCounts counts;
+    experiments::ArmCounts counts;
     for (const auto& c : r.channels)
       if (c.channel == channel) counts = c.counts;
     json out = ArmJson(counts);
@@ -349,7 +315,7 @@ json ChannelJson(std::string_view journey, const journeys::Step& step, const Cha
   out["journey"] = journey;
   out["step"] = step.id;
   out["default"] = step.default_channel;
-  out["control_share"] = analytics::BanditOptions{}.control_share;
+  out["control_share"] = experiments::BanditOptions{}.control_share;
   out["optimize_by_segment"] = step.optimize_by_segment;
   json segments = json::array();
   for (const std::string& segment : sends.Segments(journey, step.id)) {
@@ -388,7 +354,7 @@ Status NoSplit(std::string_view journey, std::string_view step) {
 // A stored funnel whose steps are events (status steps need trait history the stored events of a
 // journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
 Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::string_view id) {
-  auto rec = m.store().definitions().Get("funnel", id, 0);
+  auto rec = m.store().definitions().Get(store::DefinitionKind::kFunnel, id, 0);
   if (!rec.ok())
     return Status::NotFound(
         fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
@@ -402,8 +368,8 @@ Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::strin
   return def;
 }
 
-bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event& e,
-                analytics::JsonMatcher& jm) {
+bool MatchesAny(const std::vector<rules::EventMatcher>& any_of, const Event& e,
+                rules::JsonMatcher& jm) {
   for (const auto& mt : any_of) {
     if (mt.event == e.event && jm.Matches(mt.where, {e.properties, e.context, "{}"})) return true;
   }
@@ -414,7 +380,7 @@ bool MatchesAny(const std::vector<analytics::EventMatcher>& any_of, const Event&
 // entering, each step filled by a later event than the one before; optional steps count as
 // required; the funnel's window is not applied — the journey's entry starts the attempt).
 int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f,
-                 analytics::JsonMatcher& jm) {
+                 rules::JsonMatcher& jm) {
   size_t k = 0;
   for (const Event& e : f.events) {
     if (k == funnel.steps.size()) break;
@@ -464,7 +430,7 @@ Result<MessageCosts> QueryCosts(const json& query) {
 // The `cost_per_message` of channel `id`'s latest `kind: channel` definition; nullopt when the
 // channel has none or is not defined (any more).
 Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_view id) {
-  auto record = m.store().definitions().Get("channel", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kChannel, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound) return std::optional<double>();
     return record.status();
@@ -476,11 +442,11 @@ Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_
 
 // The revenue property: `revenue` (the default) and other bare names mean `properties.<name>`;
 // `properties.x`, `context.x` and `traits.x` are taken as written.
-Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
-  if (text.empty()) return analytics::ParsePropertyPath("properties.revenue");
-  auto path = analytics::ParsePropertyPath(text);
+Result<rules::PropertyPath> RevenuePath(const std::string& text) {
+  if (text.empty()) return rules::ParsePropertyPath("properties.revenue");
+  auto path = rules::ParsePropertyPath(text);
   if (path.ok()) return path;
-  return analytics::ParsePropertyPath("properties." + text);
+  return rules::ParsePropertyPath("properties." + text);
 }
 
 }  // namespace
@@ -488,41 +454,31 @@ Result<analytics::PropertyPath> RevenuePath(const std::string& text) {
 // ---- public
 // ----------------------------------------------------------------------------------------
 
+Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
+    const Engine::Impl& m, ProfileId profile, std::string_view journey,
+    const std::vector<const journeys::Step*>& splits,
+    const std::vector<goals::JourneyGoal>& goals) {
+  std::vector<std::optional<experiments::SplitEntry>> out(splits.size());
+  SP_ASSIGN_OR_RETURN(std::optional<ProfileFacts> f, FactsOf(m, profile, journey, goals));
+  if (!f) return out;
+  for (size_t i = 0; i < splits.size(); ++i) out[i] = AssignmentOf(*f, journey, *splits[i]);
+  return out;
+}
+
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
-  JourneysPart& j = *m.journeys;
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      j.runtime->Definition(std::string(journey), 0);
-  if (def && !SplitStep(*def, step)) return NoSplit(journey, step);
-  const TimeMs now = m.clock->NowMs();
-  const std::string key = fmt::format("{}/{}", journey, step);
-  if (auto it = j.splits.by_step.find(key); def && it != j.splits.by_step.end()) {
-    const SplitDecision& d = it->second;
-    if (d.def == def && (d.winner || (now >= d.evaluated_at && now < d.next_look))) return d.winner;
-  }
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, SnapshotLocked(m, journey));
-  const journeys::Step* split = SplitStep(*s.def, step);
-  if (!split) return NoSplit(journey, step);
-  SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
-  SP_ASSIGN_OR_RETURN(SplitResult r, EvaluateSplit(m, journey, *split, facts));
-  ++j.splits.evaluations;
-  std::optional<std::string> winner;
-  if (r.report.assign_to) winner = split->variants[*r.report.assign_to].id;
-  // The next time the answer can change: the first daily look after now, the end date, or a
-  // recheck for late events, whichever comes first.
-  TimeMs next = now + kSplitRecheckMs;
-  if (r.started) {
-    const TimeMs days = now >= *r.started ? (now - *r.started) / kDayMs + 1 : 1;
-    next = std::min(next, *r.started + days * kDayMs);
-  }
-  if (split->split_end && *split->split_end > now) next = std::min(next, *split->split_end);
-  j.splits.by_step[key] = {s.def, winner, now, next};
-  return winner;
+      m.journeys->runtime().Definition(std::string(journey), 0);
+  if (!def)
+    return Status::NotFound(
+        fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
+  if (!SplitStep(*def, step)) return NoSplit(journey, step);
+  return m.journeys->splits().Winner(m, journey, def, step);
 }
 
 Result<json> Engine::Experiments() const {
   const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List("journey"));
+  SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List(store::DefinitionKind::kJourney));
   json out = json::array(), channels = json::array();
   for (const auto& rec : records) {
     auto s = Snapshot(m, rec.id);
@@ -574,20 +530,20 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const json& query) co
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
-  analytics::GroupCounts treated, holdout;
-  std::vector<analytics::StepReached> steps(funnel ? funnel->steps.size() : 0);
-  analytics::JsonMatcher jm;
+  experiments::GroupCounts treated, holdout;
+  std::vector<experiments::StepReached> steps(funnel ? funnel->steps.size() : 0);
+  rules::JsonMatcher jm;
   for (const auto& f : facts) {
-    analytics::GroupCounts& g = f.holdout() ? holdout : treated;
+    experiments::GroupCounts& g = f.holdout() ? holdout : treated;
     ++g.profiles;
     if (f.credit) ++g.converted;
     if (!funnel) continue;
     int reached = StepsReached(*funnel, f, jm);
     for (int k = 0; k < reached; ++k) ++(f.holdout() ? steps[k].holdout : steps[k].treated);
   }
-  SP_ASSIGN_OR_RETURN(analytics::Lift goal, analytics::HoldoutLift(treated, holdout));
-  SP_ASSIGN_OR_RETURN(std::vector<analytics::Lift> lifts,
-                      analytics::StepLifts(treated.profiles, holdout.profiles, steps));
+  SP_ASSIGN_OR_RETURN(experiments::Lift goal, experiments::HoldoutLift(treated, holdout));
+  SP_ASSIGN_OR_RETURN(std::vector<experiments::Lift> lifts,
+                      experiments::StepLifts(treated.profiles, holdout.profiles, steps));
   json step_rows = json::array();
   for (size_t k = 0; k < lifts.size(); ++k) {
     json row = LiftJson(lifts[k]);
@@ -618,16 +574,16 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
   SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query));
   SP_ASSIGN_OR_RETURN(MessageCosts costs, QueryCosts(query));
-  SP_ASSIGN_OR_RETURN(analytics::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
+  SP_ASSIGN_OR_RETURN(rules::PropertyPath revenue_path, RevenuePath(Text(query, "revenue")));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
 
   std::map<std::string, uint64_t>
       sent;  // channel -> messages (treated profiles; holdout gets none)
   uint64_t treated = 0, attained = 0;
   std::vector<uint64_t> reached_step(funnel ? funnel->steps.size() : 0);
-  std::vector<analytics::ProfileRevenue> revenue;
+  std::vector<experiments::ProfileRevenue> revenue;
   const bool event_goal = s.goal && s.goal->met_when == goals::MetWhenKind::kEvent;
-  analytics::JsonMatcher jm;
+  rules::JsonMatcher jm;
   auto amount_of = [&](const Event& e) {
     std::string v = jm.Text(revenue_path, {e.properties, e.context, "{}"}).value_or("");
     char* end = nullptr;
@@ -638,7 +594,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     if (f.holdout()) continue;
     ++treated;
     if (f.credit) ++attained;
-    analytics::ProfileRevenue money;
+    experiments::ProfileRevenue money;
     for (const Event& e : f.events) {
       if (e.event == se::kMessageSent) {
         if (json p = JourneyProps(e, journey); !p.is_null()) ++sent[p.value("channel", "")];
@@ -660,7 +616,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     revenue.push_back(std::move(money));
   }
 
-  std::vector<analytics::ChannelMessages> messages;
+  std::vector<experiments::ChannelMessages> messages;
   json message_rows = json::array();
   for (const auto& [channel, n] : sent) {
     if (!costs.per_message.count(channel)) {
@@ -683,14 +639,14 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
                             {"cost", static_cast<double>(n) * cost}});
   }
   auto per = [&](uint64_t progressed) -> Result<json> {
-    SP_ASSIGN_OR_RETURN(analytics::CostReport r,
-                        analytics::CostPerProgressed(messages, costs.per_message, progressed));
+    SP_ASSIGN_OR_RETURN(experiments::CostReport r,
+                        experiments::CostPerProgressed(messages, costs.per_message, progressed));
     return json{{"progressed", progressed},
                 {"cost_per_progressed",
                  r.cost_per_progressed ? json(*r.cost_per_progressed) : json(nullptr)}};
   };
-  SP_ASSIGN_OR_RETURN(analytics::CostReport total,
-                      analytics::CostPerProgressed(messages, costs.per_message, attained));
+  SP_ASSIGN_OR_RETURN(experiments::CostReport total,
+                      experiments::CostPerProgressed(messages, costs.per_message, attained));
   SP_ASSIGN_OR_RETURN(json goal_row, per(attained));
   json step_rows = json::array();
   for (size_t k = 0; k < reached_step.size(); ++k) {
@@ -700,7 +656,7 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     step_rows.push_back(std::move(row));
   }
   json groups = json::array();
-  for (const auto& g : analytics::RevenueByGroup(revenue)) {
+  for (const auto& g : experiments::RevenueByGroup(revenue)) {
     groups.push_back({{"group", g.group},
                       {"profiles", g.profiles},
                       {"revenue", g.revenue},
@@ -718,8 +674,8 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const json& query) c
     credited.push_back(r.revenue);
     lifetime.push_back(r.lifetime);
   }
-  const double total_revenue = analytics::SumRevenue(credited);
-  const double total_lifetime = analytics::SumRevenue(lifetime);
+  const double total_revenue = experiments::SumRevenue(credited);
+  const double total_lifetime = experiments::SumRevenue(lifetime);
   auto per_treated = [treated](double x) {
     return treated ? x / static_cast<double>(treated) : 0.0;
   };

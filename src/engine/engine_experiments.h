@@ -1,5 +1,5 @@
 // Journey experiments inside the engine: the split-step reports (counts per variant on the split's
-// metric, evaluated by analytics::Evaluate), holdout lift on the goal and goal steps, and money
+// metric, evaluated by experiments::Evaluate), holdout lift on the goal and goal steps, and money
 // (cost per progressed profile, revenue and LTV by funnel step). Everything is computed from each
 // entered profile's stored events (its journey system events and its own track events), goal
 // credits through AttributeStored, so the live engine and a replay count by the same rules.
@@ -14,12 +14,14 @@
 //   the live credits are computed) is through one of its assigned entries; `opens` — a Message
 //   Opened or Clicked (a click implies the open), `clicks` — a Message Clicked, of this journey and
 //   an assigned entry, for a message whose Message Sent is at or after that entry's assignment.
-// - The decision uses analytics::Evaluate with the default ExperimentPolicy at daily looks
+// - The decision uses experiments::Evaluate with the default ExperimentPolicy at daily looks
 //   (started + k days) on the counts as of each look (assigned and converted by then); the first
-//   non-running look is final (`decided_at`). The report's counts, rates and probabilities are
-//   those of now. A split's `end:` (or `ends_at:`) is the policy's `ends_at`: there is one more
-//   look at that time, and without a winner by then the test is `ended` and the default takes
-//   everyone.
+//   non-running look is final (`decided_at`); a late event (time-stamped before a look already
+//   taken) counts at that look. experiments::SplitTally holds these rules: the reports build one
+//   from the stored events, SplitWinner reads the live ones (split_counters.h). The report's
+//   counts, rates and probabilities are those of now. A split's `end:` (or `ends_at:`) is the
+//   policy's `ends_at`: there is one more look at that time, and without a winner by then the
+//   test is `ended` and the default takes everyone.
 // - Channel reports (`channel: auto` steps) count the stored `Message Sent` events with auto: true
 //   of the step and the `Goal Attained` of the journey at or after each (engine_channels.h): per
 //   channel sent, converted, rate, Wilson interval; control against optimized with the lift.
@@ -29,49 +31,39 @@
 //   nothing).
 #pragma once
 
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine_impl.h"
+#include "experiments/split_tally.h"
+#include "goals/attribution.h"
 #include "journeys/journey_definition.h"
 
 namespace signpost {
 
-// How often SplitWinner looks again, at most, between two daily looks: to see late events
-// (an assignment or a conversion with an event time before a look that already passed).
-inline constexpr DurationMs kSplitRecheckMs = kHourMs;
-
-// SplitWinner's memory of each split (key "journey/step"), kept in JourneysPart and guarded by its
-// mutex. An answer is reused while the journey's definition is the same object and either it is
-// final (a variant) or the clock is still before `next_look`.
-struct SplitDecision {
-  std::shared_ptr<const journeys::JourneyDefinition> def;  // the version it was evaluated on
-  std::optional<std::string> winner;  // set: final, never evaluated again for this version
-  TimeMs evaluated_at = 0;            // the clock's now at the evaluation
-  TimeMs next_look = 0;  // the next daily look or end date after it, or evaluated_at + recheck
-};
-struct SplitDecisions {
-  std::map<std::string, SplitDecision, std::less<>> by_step;
-  uint64_t evaluations = 0;  // full evaluations (each reads every entered profile's events)
-};
+// One profile's entry in each of `splits` (split steps of `journey`'s latest version, in that
+// order) by the rules above — nullopt where it is not counted — read from its stored events and
+// credited by AttributeStored over `goals` (every journey's goal). What the split reports count
+// and what the live SplitCounters keep (split_counters.h), so the two agree.
+Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
+    const Engine::Impl& m, ProfileId profile, std::string_view journey,
+    const std::vector<const journeys::Step*>& splits, const std::vector<goals::JourneyGoal>& goals);
 
 // The variant every new profile of split step `step` of `journey` gets once the test is over: the
-// decided winner, or the default (first) variant after `no_winner_after` (30 days) without one.
-// nullopt while the test is running. The decision is the first non-running one at the daily looks
-// since the first assignment (started + 1 day, + 2 days, ... up to the clock's now), evaluated on
-// the counts as of each look, so once made it never changes (the always-valid test allows any
-// looking schedule). kNotFound when the journey or the split step does not exist.
-// The caller HOLDS the journeys mutex (`m.journeys->mu`), as the runtime's callbacks do.
-// Cost: an evaluation is one pass over the stored events of every profile that entered the
-// journey, so it is done only when the answer can have changed (JourneysPart::splits): when a
-// daily look (or the end date) has come since the last evaluation, when the journey's definition
-// changed, and otherwise at most once per kSplitRecheckMs of clock time (late events); a final
-// answer is never evaluated again. Between two looks the counts that decide do not change unless
-// events arrive late, which is why new assignments alone never trigger an evaluation.
+// decided winner, or the default (first) variant after `no_winner_after` (30 days) without one, or
+// at the end date. nullopt while the test is running. The decision is the first non-running one at
+// the daily looks since the first assignment (started + 1 day, + 2 days, ... up to the clock's
+// now, and the end date), on the counts as of each look, so once made it never changes for this
+// definition (the always-valid test allows any looking schedule). kNotFound when the journey or
+// the split step does not exist. The caller HOLDS the journeys mutex (`m.journeys->mu`), as the
+// runtime's callbacks do.
+// Cost: O(variants) from the live counts (JourneysPart::splits, split_counters.h), plus re-reading
+// the profiles whose events changed since the last call (each once), plus evaluating a look that
+// came or whose counts a late event changed. Never a pass over the journey's audience, except
+// the first time a journey (or a new version of it) is asked about after open.
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
-                                               std::string_view step);
+                                               std::string_view step) REQUIRES(m.journeys->mu());
 
 }  // namespace signpost

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -16,7 +17,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
@@ -203,7 +204,7 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto winner = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
   auto running = winner();
@@ -241,7 +242,7 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   EXPECT_TRUE((*r)["variants"][1]["significant"].get<bool>());
   EXPECT_GT((*r)["variants"][1]["prob_best"].get<double>(), 0.99);
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "onboarding", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "B");
@@ -290,7 +291,7 @@ steps:
   EXPECT_EQ((*after)["assign_to"], "A");
   EXPECT_EQ((*after)["decided_at"], "2026-11-05T12:00:00.000Z");
   Engine::Impl& m = ImplOf(*engine_);
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   auto winner = SplitWinner(m, "timed", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "A");
@@ -499,40 +500,45 @@ steps:
   EXPECT_NE(missing.status().message().find("cost.letters="), std::string::npos);
 }
 
-TEST_F(EngineExperimentsTest, SplitWinnerEvaluatesOnlyWhenALookHasComeOrAnHourHasPassed) {
+TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhenALookHasCome) {
   ASSERT_NO_FATAL_FAILURE(Run());
   Engine::Impl& m = ImplOf(*engine_);
   auto ask = [&m] {
-    std::lock_guard lock(m.journeys->mu);
+    MutexLock lock(m.journeys->mu());
     return SplitWinner(m, "onboarding", "ab");
   };
+  auto reads = [&m] {
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().profile_reads();
+  };
   auto evaluations = [&m] {
-    std::lock_guard lock(m.journeys->mu);
-    return m.journeys->splits.evaluations;
+    MutexLock lock(m.journeys->mu());
+    return m.journeys->splits().evaluations();
   };
   // The first assignment was at 01:00 on Nov 1, so the daily looks are at 01:00.
   const TimeMs started = t0_ + kHourMs;
-  const uint64_t before = evaluations();
   clock_.Set(started + 2 * kDayMs - kHourMs);
   ASSERT_TRUE(ask().ok());
   EXPECT_FALSE(ask()->has_value());
-  EXPECT_EQ(evaluations(), before + 1);
-  // Every minute for 59 minutes: the answer is kept (no look, no hour since).
+  const uint64_t read = reads(), evaluated = evaluations();
+  // Every minute for 59 minutes: no look, nothing new, nothing read or evaluated.
   for (int i = 1; i < 60; ++i) {
     clock_.Set(started + 2 * kDayMs - kHourMs + i * kMinuteMs);
     ASSERT_FALSE(ask()->has_value());
   }
-  EXPECT_EQ(evaluations(), before + 1);
-  // The look at 2 days: evaluated again.
+  EXPECT_EQ(evaluations(), evaluated);
+  // The look at 2 days: evaluated (once), still nothing read.
   clock_.Set(started + 2 * kDayMs);
   EXPECT_FALSE(ask()->has_value());
-  EXPECT_EQ(evaluations(), before + 2);
-  // Then once per hour for late events, until the next look: 24 in a day of minute-by-minute asks.
-  for (int i = 1; i <= 24 * 60; ++i) {
+  EXPECT_EQ(evaluations(), evaluated + 1);
+  // A day of minute-by-minute asks: no look came, nothing to evaluate (late events are seen as they
+  // arrive, not by rechecking).
+  for (int i = 1; i < 24 * 60; ++i) {
     clock_.Set(started + 2 * kDayMs + i * kMinuteMs);
     ASSERT_FALSE(ask()->has_value());
   }
-  EXPECT_EQ(evaluations(), before + 2 + 24);
+  EXPECT_EQ(evaluations(), evaluated + 1);
+  EXPECT_EQ(reads(), read);
   // Over after 30 days without a winner: the default, final, never evaluated again.
   clock_.Set(t0_ + 40 * kDayMs);
   EXPECT_EQ(ask()->value_or(""), "A");
@@ -540,12 +546,60 @@ TEST_F(EngineExperimentsTest, SplitWinnerEvaluatesOnlyWhenALookHasComeOrAnHourHa
   clock_.Set(t0_ + 90 * kDayMs);
   EXPECT_EQ(ask()->value_or(""), "A");
   EXPECT_EQ(evaluations(), decided);
+  EXPECT_EQ(reads(), read);
   auto report = engine_->Experiment("onboarding", "ab");
   ASSERT_TRUE(report.ok());
   EXPECT_EQ((*report)["assign_to"], "A");
-  std::lock_guard lock(m.journeys->mu);
+  MutexLock lock(m.journeys->mu());
   EXPECT_EQ(SplitWinner(m, "onboarding", "mail-a").status().code(), Code::kNotFound);
   EXPECT_EQ(SplitWinner(m, "nope", "ab").status().code(), Code::kNotFound);
+}
+
+// The live counts (SplitWinner) and the report (re-read from the stored events) decide alike as
+// the split runs: before anyone converts, after conversions arrive late (time-stamped before the
+// first look, which has passed, so they decide the test at that look), after a restart (the
+// counts are rebuilt from the store) and later on.
+TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludingLateEvents) {
+  ASSERT_NO_FATAL_FAILURE(Run(3000, [](int, const Treatment&) { return false; }));
+  auto both = [this](const char* when) {
+    SCOPED_TRACE(when);
+    Engine::Impl& m = ImplOf(*engine_);
+    std::optional<std::string> live;
+    {
+      MutexLock lock(m.journeys->mu());
+      auto w = SplitWinner(m, "onboarding", "ab");
+      EXPECT_TRUE(w.ok()) << w.status().ToString();
+      if (w.ok()) live = *w;
+    }
+    auto report = engine_->Experiment("onboarding", "ab");
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    if (!report.ok()) return json();
+    EXPECT_EQ(live ? json(*live) : json(nullptr), (*report)["assign_to"]) << report->dump();
+    return *report;
+  };
+  // No conversion yet, at several times around the first two looks (01:00 on Nov 2 and Nov 3).
+  for (TimeMs at : {t0_ + 2 * kDayMs, t0_ + 2 * kDayMs + kHourMs, t0_ + 2 * kDayMs + 2 * kHourMs}) {
+    clock_.Set(at);
+    EXPECT_EQ(both("no conversions")["state"], "running");
+  }
+  // Late: purchases time-stamped at noon on Nov 1, before the first look (A 10%, B 30%).
+  std::vector<Event> late;
+  for (int i = 0; i < 3000; ++i) {
+    const Treatment& t = treatments_[i];
+    if (t.holdout || i % 10 >= (t.variant == "B" ? 3 : 1)) continue;
+    late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
+  }
+  clock_.Set(t0_ + 2 * kDayMs + 3 * kHourMs);
+  Ingest(std::move(late));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  json decided = both("late conversions");
+  EXPECT_EQ(decided["state"], "winner");
+  EXPECT_EQ(decided["assign_to"], "B");
+  EXPECT_EQ(decided["decided_at"], "2026-11-02T01:00:00.000Z");  // the look they came before
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_EQ(both("after a restart")["assign_to"], "B");
+  clock_.Set(t0_ + 9 * kDayMs);
+  EXPECT_EQ(both("a week later")["decided_at"], "2026-11-02T01:00:00.000Z");
 }
 
 TEST_F(EngineExperimentsTest, OpensMetricCountsOpensAndClicksOfMessagesSentAfterTheAssignment) {
@@ -608,7 +662,7 @@ steps:
     if (i % 3 == 0 || i % 7 == 0) ++want[variant].second;
   }
   clock_.Set(t0_ + 4 * kHourMs);  // the report counts conversions up to the clock's now
-  ASSERT_TRUE(ImplOf(*engine_).RecordSystemEvents(std::move(tracking)).ok());
+  ASSERT_TRUE(ImplOf(*engine_).events->RecordSystemEvents(std::move(tracking)).ok());
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
   auto r = engine_->Experiment("news", "subject-test");
@@ -621,6 +675,50 @@ steps:
     EXPECT_EQ(v["converted"], want[v["id"].get<std::string>()].second);
   }
   EXPECT_EQ((*r)["variants"][0]["weight"], 40.0);
+}
+
+// Not a check (no timing assertions): prints how long SplitWinner takes with 10,000 profiles
+// through the split, for the figures in src/experiments/README.md. Run with
+//   build/src/engine/engine_test --gtest_also_run_disabled_tests
+//   --gtest_filter='*MeasureSplitDecision*'
+TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfiles) {
+  // Nobody converts at first, so the test keeps running (a decided test is never evaluated again).
+  ASSERT_NO_FATAL_FAILURE(Run(10000, [](int, const Treatment&) { return false; }));
+  Engine::Impl& m = ImplOf(*engine_);
+  auto timed = [&m](const char* what) {
+    const auto start = std::chrono::steady_clock::now();
+    {
+      MutexLock lock(m.journeys->mu());
+      EXPECT_TRUE(SplitWinner(m, "onboarding", "ab").ok());
+    }
+    fmt::print("split decision, {}: {:.3f} ms\n", what,
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                   .count());
+  };
+  clock_.Set(t0_ + 3 * kDayMs + kHourMs);
+  timed("a daily look came");
+  timed("nothing changed");
+  std::vector<Event> late;  // 100 conversions time-stamped before the looks that passed
+  for (int i = 0; i < 10000 && late.size() < 100; ++i)
+    if (i % 7 == 0)
+      late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
+  const uint64_t reads = m.journeys->splits().profile_reads();
+  const auto start_late = std::chrono::steady_clock::now();
+  Ingest(std::move(late));
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  fmt::print(
+      "ingest and journeys round of 100 late conversions: {:.3f} ms ({} profiles re-read)\n",
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_late)
+          .count(),
+      m.journeys->splits().profile_reads() - reads);
+  timed("100 late conversions arrived");
+  clock_.Set(t0_ + 3 * kDayMs + 2 * kHourMs + kMinuteMs);
+  timed("an hour later");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(engine_->Experiment("onboarding", "ab").ok());
+  fmt::print(
+      "split report (re-reads every profile): {:.3f} ms\n",
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
 }
 
 }  // namespace

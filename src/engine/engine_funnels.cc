@@ -38,7 +38,8 @@ Result<int64_t> Integer(const json& q, const char* key, int64_t fallback) {
 
 Result<json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  return StoreDefinition("funnel", def.id, text, note.empty() ? def.note : note);
+  return StoreDefinition(store::DefinitionKind::kFunnel, def.id, text,
+                         note.empty() ? def.note : note);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -61,7 +62,8 @@ static Result<ResolvedFunnel> Resolve(
   if (!id.empty()) {
     SP_ASSIGN_OR_RETURN(int64_t version, Integer(q, "version", 0));
     SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
-                        m.store().definitions().Get("funnel", id, static_cast<uint64_t>(version)));
+                        m.store().definitions().Get(store::DefinitionKind::kFunnel, id,
+                                                    static_cast<uint64_t>(version)));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
     r.def.id = rec.id;
     r.options.definition_version = static_cast<int64_t>(rec.version);
@@ -82,20 +84,16 @@ static Result<ResolvedFunnel> Resolve(
   return r;
 }
 
-Status Engine::Impl::RequireIndex() const {
-  if (!index_loaded)
-    return Status::FailedPrecondition("the analytics index is not loaded in this process");
-  return Status::Ok();
-}
-
 Result<json> Engine::Funnel(std::string_view id, const json& query) const {
   const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.RequireIndex());
-  auto members = [&m](std::string_view s) { return m.SegmentMembers(s); };
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
+  auto members = [&m](std::string_view s) { return m.segments->Members(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, id, query, members));
-  std::shared_lock lock(m.index_mu);
   SP_ASSIGN_OR_RETURN(analytics::FunnelReport report,
-                      analytics::RunFunnel(m.index, f.def, f.options, m.properties.get()));
+                      m.events->ReadIndex([&](const analytics::EventIndex& index,
+                                              const analytics::PropertySource* properties) {
+                        return analytics::RunFunnel(index, f.def, f.options, properties);
+                      }));
   json out = analytics::ToJson(report);
   out["funnel"] = f.def.id.empty() ? "ad-hoc" : f.def.id;
   out["version"] = f.options.definition_version;
@@ -105,17 +103,16 @@ Result<json> Engine::Funnel(std::string_view id, const json& query) const {
 
 Result<json> Engine::Impl::PeopleJson(std::string_view id, const json& query,
                                       std::vector<std::string>* identities) const {
-  SP_RETURN_IF_ERROR(RequireIndex());
-  auto members = [this](std::string_view s) { return SegmentMembers(s); };
+  SP_RETURN_IF_ERROR(events->RequireIndex());
+  auto members = [this](std::string_view s) { return segments->Members(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, id, query, members));
   analytics::PeopleQuery pq = f.people;
   pq.now = clock->NowMs();
-  std::vector<analytics::FunnelPerson> people;
-  {
-    std::shared_lock lock(index_mu);
-    SP_ASSIGN_OR_RETURN(people,
-                        analytics::FunnelPeople(index, f.def, f.options, pq, properties.get()));
-  }
+  SP_ASSIGN_OR_RETURN(std::vector<analytics::FunnelPerson> people,
+                      events->ReadIndex([&](const analytics::EventIndex& index,
+                                            const analytics::PropertySource* properties) {
+                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
+                      }));
   json list = analytics::ToJson(people);
   for (size_t i = 0; i < people.size(); ++i) {
     std::vector<std::string> ids = profiles->IdentitiesOf(people[i].profile);
@@ -146,19 +143,19 @@ Result<json> Engine::SaveFunnelPeople(std::string_view id, const json& query,
       people["dropped_at"].get<int>() > 0
           ? fmt::format("reached step {} but not the next", people["dropped_at"].get<int>())
           : fmt::format("completed step {}", people["completed"].get<int>()));
-  SP_ASSIGN_OR_RETURN(uint64_t version,
-                      m.store().segments().Put(segment, identities, note, m.clock->NowMs()));
-  m.OnSegmentChanged(segment);
+  SP_ASSIGN_OR_RETURN(uint64_t version, m.segments->SaveList(segment, identities, note));
   return json{
       {"segment", segment}, {"version", version}, {"members", people["count"]}, {"note", note}};
 }
 
 Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
-  SP_RETURN_IF_ERROR(RequireIndex());
-  auto members = [this](std::string_view s) { return SegmentMembers(s); };
+  SP_RETURN_IF_ERROR(events->RequireIndex());
+  auto members = [this](std::string_view s) { return segments->Members(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, funnel, json::object(), members));
-  std::shared_lock lock(index_mu);
-  auto person = analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties.get());
+  auto person = events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
+      });
   if (person.ok()) return analytics::ToJson(*person).value("last_step", 0);
   if (person.status().code() == Code::kNotFound) return 0;
   return person.status();
@@ -166,14 +163,16 @@ Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, Tim
 
 Result<json> Engine::LastCompletedStep(std::string_view funnel_id, std::string_view profile) const {
   const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.RequireIndex());
-  auto members = [&m](std::string_view s) { return m.SegmentMembers(s); };
+  SP_RETURN_IF_ERROR(m.events->RequireIndex());
+  auto members = [&m](std::string_view s) { return m.segments->Members(s); };
   SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, funnel_id, json::object(), members));
   SP_ASSIGN_OR_RETURN(std::string identity, m.profiles->Resolve(profile));
   ProfileId pid = m.profiles->ProfileOf(identity);
-  std::shared_lock lock(m.index_mu);
-  auto person = analytics::LastCompletedStep(m.index, f.def, f.options, pid, m.clock->NowMs(),
-                                             m.properties.get());
+  const TimeMs now = m.clock->NowMs();
+  auto person = m.events->ReadIndex(
+      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
+        return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
+      });
   json out;
   if (person.ok()) {
     out = analytics::ToJson(*person);

@@ -10,7 +10,6 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/engine_journeys.h"
-#include "engine/engine_segments.h"
 #include "goals/goal_attained.h"
 
 namespace signpost {
@@ -21,15 +20,16 @@ namespace se = system_events;
 std::string PrimaryIdentityOf(const Engine::Impl& m, ProfileId p) {
   std::string identity;
   for (const auto& id : m.profiles->IdentitiesOf(p)) {
-    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0)) identity = id;
+    if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0))
+      identity = id;
   }
   return identity.empty() ? fmt::format("anon:profile-{}", p.value()) : identity;
 }
 
 Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
                                            const std::vector<goals::JourneyGoal>& goal_list,
-                                           const std::vector<Event>* extra, bool stored_system_events,
-                                           TimeMs until) {
+                                           const std::vector<Event>* extra,
+                                           bool stored_system_events, TimeMs until) {
   SP_ASSIGN_OR_RETURN(std::vector<Event> events,
                       m.store().EventsOf(m.profiles->IdentitiesOf(profile), 0));
   std::vector<goals::ProfileEvent> views;
@@ -46,9 +46,10 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
   if (extra) {
     for (const Event& e : *extra) add(e);
   }
-  std::stable_sort(views.begin(), views.end(), [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
-    return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
-  });
+  std::stable_sort(views.begin(), views.end(),
+                   [](const goals::ProfileEvent& a, const goals::ProfileEvent& b) {
+                     return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+                   });
   ProfileAttribution out;
   out.entries = goals::Entries(views);
   out.credits = goals::AttributeProfile(goal_list, views);
@@ -57,21 +58,23 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
 
 namespace {
 
-std::vector<goals::JourneyGoal> GoalList(const JourneysPart& j) {
+std::vector<goals::JourneyGoal> GoalList(const engine::JourneyService& j) REQUIRES(j.mu()) {
   std::vector<goals::JourneyGoal> out;
-  for (const auto& [id, g] : j.goals) out.push_back(g);
+  for (const auto& [id, g] : j.goals()) out.push_back(g);
   return out;
 }
 
 }  // namespace
 
-Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_set<uint64_t>& profiles) {
-  if (profiles.empty() || j.goals.empty()) return Status::Ok();
+Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
+                         const std::unordered_set<uint64_t>& profiles) {
+  if (profiles.empty() || j.goals().empty()) return Status::Ok();
   std::vector<goals::JourneyGoal> goal_list = GoalList(j);
   std::vector<Event> credits;
   std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
   for (uint64_t pid : profiles) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a,
+                        AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
     if (a.credits.empty()) continue;
     std::string identity = PrimaryIdentityOf(m, ProfileId(pid));
     for (const goals::Credit& c : a.credits) {
@@ -86,16 +89,16 @@ Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_
       e.message_id = fmt::format("{}goal/{}/{}", se::kSystemMessageIdPrefix, c.journey, pid);
       e.timestamp = c.hit_at;
       e.received_at = m.clock->NowMs();
-      e.properties = goals::GoalAttainedProperties(c, j.goals.at(c.journey).goal.type).dump();
+      e.properties = goals::GoalAttainedProperties(c, j.goals().at(c.journey).goal.type).dump();
       credits.push_back(std::move(e));
       goals.emplace_back(c.journey, pid, c.hit_at);
     }
   }
   if (credits.empty()) return Status::Ok();
-  SP_RETURN_IF_ERROR(m.RecordSystemEvents(std::move(credits)).status());
+  SP_RETURN_IF_ERROR(m.events->RecordSystemEvents(std::move(credits)).status());
   // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
-  if (j.channels.loaded) {
-    for (const auto& [journey, pid, at] : goals) j.channels.RecordGoal(journey, pid, at);
+  if (j.channels().loaded) {
+    for (const auto& [journey, pid, at] : goals) j.channels().RecordGoal(journey, pid, at);
   }
   return Status::Ok();
 }
@@ -104,26 +107,28 @@ namespace {
 
 Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
                                              const json& query) {
-  JourneysPart& j = *m.journeys;
+  engine::JourneyService& j = *m.journeys;
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
   goals::JourneyGoal goal;
   uint64_t version = 0;
   {
-    std::lock_guard lock(j.mu);
-    auto it = j.goals.find(std::string(journey));
-    if (it == j.goals.end()) {
-      if (!j.runtime->Definition(std::string(journey), 0))
+    MutexLock lock(j.mu());
+    auto it = j.goals().find(std::string(journey));
+    if (it == j.goals().end()) {
+      if (!j.runtime().Definition(std::string(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
-          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it", journey));
+          "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
+          journey));
     }
     goal = it->second;
     goal_list = GoalList(j);
-    entered = j.runtime->ProfilesIn(std::string(journey));
-    if (const journeys::JourneyStatus* st = j.runtime->StatusOf(std::string(journey))) version = st->live_version;
+    entered = j.runtime().ProfilesIn(std::string(journey));
+    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(std::string(journey)))
+      version = st->live_version;
     if (version == 0) {
-      auto def = j.runtime->Definition(std::string(journey), 0);
+      auto def = j.runtime().Definition(std::string(journey), 0);
       version = 0;
       (void)def;
     }
@@ -152,9 +157,11 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
     size_t start = 0;
     while (start <= segs.size()) {
       size_t comma = segs.find(',', start);
-      std::string s = segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string s =
+          segs.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!s.empty()) {
-        if (!SegmentExists(m, s)) return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
+        if (!m.segments->Exists(s))
+          return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
         options.segments.push_back(s);
       }
       if (comma == std::string::npos) break;
@@ -170,7 +177,7 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
       if (c.journey == journey) credit = &c;
     }
     auto in_segment = [&m, p, now](std::string_view s) {
-      auto r = InSegment(m, s, p, now);
+      auto r = m.segments->InSegment(s, p, now);
       return r.ok() && *r;
     };
     builder.AddProfile(PrimaryIdentityOf(m, p), a.entries, credit, in_segment);

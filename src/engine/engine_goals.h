@@ -2,10 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/engine_impl.h"
 #include "goals/attribution.h"
@@ -13,12 +12,11 @@
 
 namespace signpost {
 
-struct JourneysPart;
-
 // Attributes the goal hits of `profiles` and records `Goal Attained` for each credit; the message
 // id is the same for a (journey, profile) whatever happens, so a profile is credited once however
-// often this runs (also after a crash). Caller holds the journeys mutex; not the commit thread.
-Status RecordGoalCredits(Engine::Impl& m, JourneysPart& j, const std::unordered_set<uint64_t>& profiles);
+// often this runs (also after a crash). Not the commit thread.
+Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
+                         const std::unordered_set<uint64_t>& profiles) REQUIRES(j.mu());
 
 // The goal tile of a journey for lists: {type, attained, rate, target, target_progress, lift};
 // kNotFound when the journey has no goal.
@@ -36,7 +34,7 @@ struct ProfileAttribution {
 };
 Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
                                            const std::vector<goals::JourneyGoal>& goals,
-                                           const std::vector<Event>* extra, bool stored_system_events,
-                                           TimeMs until = INT64_MAX);
+                                           const std::vector<Event>* extra,
+                                           bool stored_system_events, TimeMs until = INT64_MAX);
 
 }  // namespace signpost

@@ -8,8 +8,9 @@
 #include <stdexcept>
 
 #include "base/system_events.h"
-#include "engine/engine_delivery.h"
+#include "engine/engine_impl.h"
 #include "engine/test_support.h"
+#include "store/journey_records.h"
 
 namespace signpost {
 namespace {
@@ -66,7 +67,7 @@ class JourneysEngineTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok());
     std::vector<json> out;
     for (const auto& d : (*r)["dead_letters"])
-      if (d["source"] == kJourneysDeadLetterSource) out.push_back(d);
+      if (d["source"] == engine::kJourneysDeadLetterSource) out.push_back(d);
     return out;
   }
   std::string Metric(const std::string& name) {
@@ -120,14 +121,9 @@ steps:
 TEST_F(JourneysEngineTest, APoisonEventIsDeadLetteredCountedAndNeverHandledAgain) {
   Apply(kHello);
   Live("hello");
-  {
-    JourneysPart& j = *ImplOf(*engine_).journeys;
-    std::lock_guard lock(j.mu);
-    j.fault_for_testing = [](const journeys::InputEvent& e) {
-      if (e.properties.find("poison") != std::string::npos)
-        throw std::runtime_error("rule exploded");
-    };
-  }
+  ImplOf(*engine_).journeys->SetFaultForTesting([](const journeys::InputEvent& e) {
+    if (e.properties.find("poison") != std::string::npos) throw std::runtime_error("rule exploded");
+  });
   Track("before", "Signed Up", json::object());
   Track("victim", "Signed Up", {{"poison", true}});
   Track("after", "Signed Up", json::object());
@@ -173,12 +169,12 @@ TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossR
   ASSERT_TRUE(profile.ok());
   const std::string name =
       "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
-  auto key = SystemIdKey(ImplOf(*engine_));
+  auto key = store::JourneyRecords(&ImplOf(*engine_).store().db()).GetOrCreateSystemIdKey();
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(first, journeys::SystemMessageId(*key, name));
 
   Open();  // the same folder: the same key, the same id
-  auto again = SystemIdKey(ImplOf(*engine_));
+  auto again = store::JourneyRecords(&ImplOf(*engine_).store().db()).GetOrCreateSystemIdKey();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *key);
   EXPECT_EQ(journeys::SystemMessageId(*again, name), first);

@@ -17,9 +17,9 @@ json TraitValue(const std::string& value_json) {
 json ConsentValue(const std::optional<bool>& v) { return v ? json(*v) : json(nullptr); }
 
 json RefusedJson(const identity::RefusedMerge& r) {
-  return {{"identity", r.identity},     {"other", r.other},   {"user", r.user},
-          {"other_user", r.other_user}, {"messageId", r.message_id},
-          {"type", r.event_type},       {"timestamp", FormatIso8601(r.at)}};
+  return {{"identity", r.identity},          {"other", r.other},          {"user", r.user},
+          {"other_user", r.other_user},      {"messageId", r.message_id}, {"type", r.event_type},
+          {"timestamp", FormatIso8601(r.at)}};
 }
 
 }  // namespace
@@ -30,8 +30,10 @@ Result<json> Engine::Profile(std::string_view id) const {
   for (const auto& [name, value] : p.traits) traits[name] = TraitValue(value);
   json history = json::array();
   for (const auto& c : p.trait_history) {
-    history.push_back({{"trait", c.name}, {"value", TraitValue(c.value)},
-                       {"timestamp", FormatIso8601(c.timestamp)}, {"seq", c.seq}});
+    history.push_back({{"trait", c.name},
+                       {"value", TraitValue(c.value)},
+                       {"timestamp", FormatIso8601(c.timestamp)},
+                       {"seq", c.seq}});
   }
   json refused = json::array();
   for (const auto& r : p.refused_merges) refused.push_back(RefusedJson(r));
@@ -39,9 +41,10 @@ Result<json> Engine::Profile(std::string_view id) const {
               {"identities", p.identities},
               {"traits", traits},
               {"trait_history", history},
-              {"consent", {{"email", ConsentValue(p.consent.email)},
-                           {"sms", ConsentValue(p.consent.sms)},
-                           {"push", ConsentValue(p.consent.push)}}},
+              {"consent",
+               {{"email", ConsentValue(p.consent.email)},
+                {"sms", ConsentValue(p.consent.sms)},
+                {"push", ConsentValue(p.consent.push)}}},
               {"event_count", p.event_count},
               {"refused_merges", refused}};
   if (p.event_count > 0) {

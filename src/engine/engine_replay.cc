@@ -41,7 +41,7 @@ Result<json> Engine::Replay(const json& request) const {
   SP_ASSIGN_OR_RETURN(TimeMs from, TimeField(request, "from"));
   SP_ASSIGN_OR_RETURN(TimeMs to, TimeField(request, "to"));
   if (to <= from) return Status::InvalidArgument("to: must be after from");
-  auto record = m.store().definitions().Get("journey", id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id);
   if (!record.ok())
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed,
@@ -54,15 +54,12 @@ Result<json> Engine::Replay(const json& request) const {
   ChannelBandits channels;
   if (HasAutoStep(*def)) {
     std::vector<ProfileId> profiles;
-    {
-      std::lock_guard lock(m.journeys->mu);
-      profiles = m.journeys->runtime->ProfilesIn(id);
-    }
+    profiles = m.journeys->ProfilesIn(id);
     SP_RETURN_IF_ERROR(LoadChannelSends(m, profiles, from, &channels));
   }
   auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;
-  options.frequency_cap_per_day = FrequencyCap(m);
+  options.frequency_cap_per_day = FrequencyCap(m.store());
   journeys::Runtime runtime(env.get(), options);
   runtime.AddVersion(def, record->version);
   journeys::Effects fx;

@@ -11,8 +11,8 @@
 #include <set>
 
 #include "base/time.h"
-#include "identity/profile_store.h"
 #include "signpost/engine.h"
+#include "store/store.h"
 
 namespace signpost {
 namespace {
@@ -92,9 +92,9 @@ class SegmentsEngineTest : public ::testing::Test {
     store::StoreOptions so;
     so.dir = dir_.string();
     so.sync = false;
-    auto ps = identity::ProfileStore::Open(so);
-    ASSERT_TRUE(ps.ok()) << ps.status().ToString();
-    ASSERT_TRUE((*ps)->segments().Put(name, identities, "test", 0).ok());
+    auto st = store::Store::Open(so);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_TRUE((*st)->segments().Put(name, identities, "test", 0).ok());
   }
   void Apply(const std::string& text) {
     auto r = engine_->Apply(text, "");

@@ -5,9 +5,9 @@
 #include <numeric>
 #include <utility>
 
-#include "analytics/json_match.h"
 #include "base/system_events.h"
 #include "goals/event_properties.h"
+#include "rules/json_match.h"
 
 namespace signpost::goals {
 
@@ -110,7 +110,7 @@ Standing StandingAt(const std::vector<const EntryState*>& entries, TimeMs t, Dur
 }
 
 // True when event `e` meets the goal of `jg`. `reader` holds e's parsed properties once `parsed`.
-bool Meets(const JourneyGoal& jg, const ProfileEvent& e, analytics::JsonMatcher& matcher,
+bool Meets(const JourneyGoal& jg, const ProfileEvent& e, rules::JsonMatcher& matcher,
            PropertyReader& reader, bool& parsed) {
   const GoalDefinition& g = jg.goal;
   auto ensure_parsed = [&] {
@@ -182,7 +182,7 @@ std::vector<Credit> AttributeProfile(std::span<const JourneyGoal> journeys,
   }
   std::vector<std::optional<Credit>> credit(n);
   if (!any_entry) return {};
-  analytics::JsonMatcher matcher;
+  rules::JsonMatcher matcher;
   std::vector<Standing> standing(n);
   for (size_t pos = 0; pos < order.size(); ++pos) {
     const ProfileEvent& e = events[order[pos]];

@@ -1,6 +1,6 @@
 // Reading values out of one event's `properties` JSON, for the attribution kernel: the system
 // events' journey, entry, version, holdout, reason, variant and channel. (Goal conditions are
-// evaluated by analytics::JsonMatcher.)
+// evaluated by rules::JsonMatcher.)
 #pragma once
 
 #include <cstdint>

@@ -8,15 +8,15 @@
 #include <utility>
 #include <vector>
 
-#include "analytics/where.h"
 #include "base/system_events.h"
+#include "rules/where.h"
 
 namespace signpost::goals {
 
 namespace {
 
-using analytics::Condition;
-using analytics::EventMatcher;
+using rules::Condition;
+using rules::EventMatcher;
 
 constexpr std::array<std::pair<GoalType, const char*>, 6> kTypes = {{
     {GoalType::kDrivePurchase, "drive_purchase"},
@@ -71,18 +71,18 @@ Status ParseGoalWhere(const YAML::Node& where, const std::string& field,
       return Bad(f, kv.first,
                  "a goal condition reads the event's properties; write properties.<key>");
     }
-    auto path = analytics::ParsePropertyPath(key);
+    auto path = rules::ParsePropertyPath(key);
     if (!path.ok()) return Bad(f, kv.first, path.status().message());
     const YAML::Node& cond = kv.second;
     if (cond.IsMap()) {
       for (const auto& op : cond) {
         SP_ASSIGN_OR_RETURN(Condition c,
-                            analytics::ParseCondition(*path, op.first.Scalar(), op.second, f));
+                            rules::ParseCondition(*path, op.first.Scalar(), op.second, f));
         out->push_back(std::move(c));
       }
     } else {
-      SP_ASSIGN_OR_RETURN(
-          Condition c, analytics::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f));
+      SP_ASSIGN_OR_RETURN(Condition c,
+                          rules::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f));
       out->push_back(std::move(c));
     }
   }
@@ -150,7 +150,7 @@ Status ParseMetWhen(const YAML::Node& node, const std::string& field, GoalDefini
     return Bad(field + ".event", node,
                "missing; name the track event, e.g. event: Order Completed");
   SP_ASSIGN_OR_RETURN(goal->trigger.event,
-                      analytics::ScalarAt(node["event"], At(field + ".event", node["event"])));
+                      rules::ScalarAt(node["event"], At(field + ".event", node["event"])));
   SP_RETURN_IF_ERROR(
       CheckEventName(goal->trigger.event, field + ".event", node["event"], goal->type));
   if (node["where"])
@@ -193,7 +193,7 @@ Result<std::optional<GoalTarget>> ParseTarget(const YAML::Node& node, const std:
 
 // Canonical text of a condition, to compare goals regardless of the order conditions were written.
 std::string ConditionKey(const Condition& c) {
-  std::string k = c.path.text + '\x1f' + analytics::OpName(c.op) + '\x1f' + (c.exists ? "1" : "0");
+  std::string k = c.path.text + '\x1f' + rules::OpName(c.op) + '\x1f' + (c.exists ? "1" : "0");
   for (const auto& v : c.values) k += '\x1f' + v.text;
   return k;
 }
@@ -254,7 +254,7 @@ Result<GoalDefinition> ParseGoal(const YAML::Node& node, std::string_view field_
   GoalDefinition goal;
   if (!node["type"]) return Bad(field + ".type", node, "missing; use one of " + TypeList());
   SP_ASSIGN_OR_RETURN(std::string type,
-                      analytics::ScalarAt(node["type"], At(field + ".type", node["type"])));
+                      rules::ScalarAt(node["type"], At(field + ".type", node["type"])));
   bool known = false;
   for (const auto& [t, name] : kTypes) {
     if (type == name) {
@@ -317,15 +317,15 @@ nlohmann::json ToJson(const GoalDefinition& goal) {
       nlohmann::json where = nlohmann::json::object();
       for (const auto& c : goal.trigger.where) {
         nlohmann::json operand;
-        if (c.op == analytics::Op::kExists) {
+        if (c.op == rules::Op::kExists) {
           operand = c.exists;
-        } else if (c.op == analytics::Op::kIn) {
+        } else if (c.op == rules::Op::kIn) {
           operand = nlohmann::json::array();
           for (const auto& v : c.values) operand.push_back(v.text);
         } else if (!c.values.empty()) {
           operand = c.values[0].text;
         }
-        where[c.path.text][analytics::OpName(c.op)] = operand;
+        where[c.path.text][rules::OpName(c.op)] = operand;
       }
       j["met_when"] = {{"event", goal.trigger.event}, {"where", where}};
       break;

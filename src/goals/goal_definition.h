@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "analytics/funnel_definition.h"
+#include "rules/event_matcher.h"
 #include "signpost/status.h"
 
 namespace signpost::goals {
@@ -40,7 +40,7 @@ struct GoalTarget {
 struct GoalDefinition {
   GoalType type = GoalType::kCustom;
   MetWhenKind met_when = MetWhenKind::kEvent;
-  analytics::EventMatcher trigger;  // kEvent only: event name and `properties.*` conditions
+  rules::EventMatcher trigger;  // kEvent only: event name and `properties.*` conditions
   std::optional<GoalTarget> target;
 };
 

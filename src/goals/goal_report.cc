@@ -6,8 +6,8 @@
 #include <numeric>
 #include <utility>
 
-#include "analytics/stats.h"
 #include "base/time.h"
+#include "experiments/stats.h"
 
 namespace signpost::goals {
 
@@ -24,7 +24,7 @@ double Rate(uint64_t k, uint64_t n) {
 // A finite number, or null (an interval side can be infinite when nothing is known).
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-json IntervalJson(const analytics::stats::Interval& i) {
+json IntervalJson(const experiments::stats::Interval& i) {
   return json::array({Num(i.low), Num(i.high)});
 }
 
@@ -154,7 +154,7 @@ void GoalReportBuilder::Merge(const GoalReportBuilder& other) {
 }
 
 json GoalReportBuilder::ToJson() const {
-  namespace stats = analytics::stats;
+  namespace stats = experiments::stats;
   const double rate = Rate(treated_.attained, treated_.entered);
   json j;
   j["journey"] = journey_.journey;

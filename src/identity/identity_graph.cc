@@ -1,8 +1,8 @@
 #include "identity/identity_graph.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "store/coding.h"
 
@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view kNextProfileKey = "identity.next_profile";
 constexpr std::string_view kUserPrefix = "user:";
 
-bool IsUser(std::string_view identity) { return identity.substr(0, kUserPrefix.size()) == kUserPrefix; }
+bool IsUser(std::string_view identity) {
+  return identity.substr(0, kUserPrefix.size()) == kUserPrefix;
+}
 std::string_view UserIdOf(std::string_view identity) {
   return identity.empty() ? identity : identity.substr(kUserPrefix.size());
 }
@@ -43,15 +45,16 @@ Result<std::unique_ptr<IdentityGraph>> IdentityGraph::Load(const store::Db& db) 
       },
       /*bulk=*/true));
   SP_RETURN_IF_ERROR(bad);
-  SP_RETURN_IF_ERROR(db.Scan(store::Cf::kMerges, "", "", [&](std::string_view k, std::string_view v) {
-    MergeRecord m;
-    if (!DecodeMerge(k, v, m)) {
-      bad = Status::Corruption("bad merge record");
-      return false;
-    }
-    g->merges_.push_back(m);
-    return true;
-  }));
+  SP_RETURN_IF_ERROR(
+      db.Scan(store::Cf::kMerges, "", "", [&](std::string_view k, std::string_view v) {
+        MergeRecord m;
+        if (!DecodeMerge(k, v, m)) {
+          bad = Status::Corruption("bad merge record");
+          return false;
+        }
+        g->merges_.push_back(m);
+        return true;
+      }));
   SP_RETURN_IF_ERROR(bad);
   SP_RETURN_IF_ERROR(
       db.Scan(store::Cf::kRefusedMerges, "", "", [&](std::string_view k, std::string_view v) {

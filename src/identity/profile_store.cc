@@ -17,20 +17,18 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
 
 }  // namespace
 
-ProfileStore::ProfileStore(std::unique_ptr<store::Store> store,
-                           std::unique_ptr<IdentityGraph> graph)
-    : store_(std::move(store)), graph_(std::move(graph)) {}
+ProfileStore::ProfileStore(store::Store& store, std::unique_ptr<IdentityGraph> graph)
+    : store_(store), graph_(std::move(graph)) {}
 
-Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(const store::StoreOptions& options) {
-  SP_ASSIGN_OR_RETURN(auto store, store::Store::Open(options));
-  SP_ASSIGN_OR_RETURN(auto graph, IdentityGraph::Load(store->db()));
-  return std::unique_ptr<ProfileStore>(new ProfileStore(std::move(store), std::move(graph)));
+Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(store::Store& store) {
+  SP_ASSIGN_OR_RETURN(auto graph, IdentityGraph::Load(store.db()));
+  return std::unique_ptr<ProfileStore>(new ProfileStore(store, std::move(graph)));
 }
 
 Result<store::AppendResult> ProfileStore::Append(std::vector<Event>& events) {
   std::lock_guard lock(append_mu_);
   bool graph_changed = false;
-  auto result = store_->Append(
+  auto result = store_.Append(
       events, [&](const std::vector<Event>& staged, store::Batch& batch, store::AppendResult& r) {
         graph_changed = true;
         graph_->Apply(staged, batch, r.refused_merges);
@@ -38,7 +36,7 @@ Result<store::AppendResult> ProfileStore::Append(std::vector<Event>& events) {
         return Status::Ok();
       });
   if (!result.ok() && graph_changed) {
-    Status reloaded = graph_->Reload(store_->db());
+    Status reloaded = graph_->Reload(store_.db());
     if (!reloaded.ok()) {
       spdlog::error("identity graph reload after a failed write failed: {}", reloaded.ToString());
     }
@@ -66,7 +64,7 @@ ProfileId ProfileStore::ProfileOfEvent(const Event& event) const {
 Result<std::vector<Event>> ProfileStore::ProfileEvents(std::string_view identity,
                                                        size_t limit) const {
   SP_ASSIGN_OR_RETURN(std::string canonical, Resolve(identity));
-  return store_->EventsOf(graph_->IdentitiesOf(graph_->ProfileOf(canonical)), limit);
+  return store_.EventsOf(graph_->IdentitiesOf(graph_->ProfileOf(canonical)), limit);
 }
 
 Result<std::vector<TraitChange>> ProfileStore::TraitHistory(ProfileId profile) const {
@@ -74,7 +72,7 @@ Result<std::vector<TraitChange>> ProfileStore::TraitHistory(ProfileId profile) c
   for (const auto& id : graph_->IdentitiesOf(profile)) {
     const std::string prefix = TraitKeyPrefix(id);
     Status bad;
-    SP_RETURN_IF_ERROR(store_->db().Scan(
+    SP_RETURN_IF_ERROR(store_.db().Scan(
         store::Cf::kTraits, prefix, prefix, [&](std::string_view key, std::string_view value) {
           if (!DecodeTraitRecord(key, prefix.size(), value, history)) {
             bad = Status::Corruption(fmt::format("a trait record of {} is unreadable", id));
@@ -96,7 +94,7 @@ Result<ProfileView> ProfileStore::GetProfile(std::string_view identity) const {
   SP_ASSIGN_OR_RETURN(view.trait_history, TraitHistory(view.id));
   view.traits = CurrentTraits(view.trait_history);
   view.consent = ConsentOf(view.traits);
-  SP_ASSIGN_OR_RETURN(auto summary, store_->SummaryOf(view.identities));
+  SP_ASSIGN_OR_RETURN(auto summary, store_.SummaryOf(view.identities));
   view.event_count = summary.count;
   view.first_seen = summary.first_seen;
   view.last_seen = summary.last_seen;

@@ -1,6 +1,10 @@
-// ProfileStore: the engine-facing facade of the durable store with identity resolution. Owns the
-// store::Store (events, dedup, dead letters, keys, definitions, static segments) and the
-// IdentityGraph, and makes one Append write events, identity links and trait history atomically.
+// ProfileStore: identity resolution over the durable store. Owns the IdentityGraph and writes
+// through a store::Store it does not own (the engine's), so that one Append writes events,
+// identity links and trait history atomically. Everything else of the store (dead letters, keys,
+// definitions, static segments, event scans) is used through the store itself.
+//
+// Events must be appended only through ProfileStore::Append (a store::Store::Append of its own
+// would leave their identities without a profile until the next open).
 //
 // Thread-safety: every method may be called from any thread. Appends are serialized; reads run
 // concurrently with them (a read may see an append's identity links a moment before they are
@@ -8,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,7 +22,6 @@
 #include "identity/profile_view.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
-#include "signpost/rejection.h"
 #include "signpost/status.h"
 #include "store/store.h"
 
@@ -27,10 +29,9 @@ namespace signpost::identity {
 
 class ProfileStore {
  public:
-  // Opens or creates the store in options.dir and loads the identity graph. Fails (kFailedPrecondition,
-  // message naming the folder and the fix) when the folder is locked by another process, is not a
-  // signpost folder, or was written in another format version; kIoError / kCorruption otherwise.
-  static Result<std::unique_ptr<ProfileStore>> Open(const store::StoreOptions& options);
+  // Loads the identity graph from `store` (not owned; must outlive the ProfileStore).
+  // kIoError / kCorruption when its records do not read.
+  static Result<std::unique_ptr<ProfileStore>> Open(store::Store& store);
 
   // Appends `events` in one atomic write, durable on return (see store::Store::Append: dedup by
   // message id, seq per accepted event, duplicates get seq 0). In the same write: identity links
@@ -38,18 +39,6 @@ class ProfileStore {
   // identify traits. Refused userId merges are logged and listed in the result. On failure nothing
   // is stored and the in-memory identity graph is reloaded from disk.
   Result<store::AppendResult> Append(std::vector<Event>& events);
-
-  // Stores rejected input in the dead-letter store; returns their ids.
-  Result<std::vector<uint64_t>> AddDeadLetters(const std::vector<Rejection>& rejections,
-                                               std::string_view source, TimeMs at) {
-    return store_->AddDeadLetters(rejections, source, at);
-  }
-
-  // Every stored event with seq > after_seq, in seq order, until fn returns false (fast: a plain
-  // iterator over compact records).
-  Status ScanEvents(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
-    return store_->ScanEvents(after_seq, fn);
-  }
 
   // The canonical identity that `identity` names: "user:X" / "anon:X" as given when known; a bare
   // string is tried as a userId, then as an anonymousId. kNotFound when no profile has it.
@@ -81,28 +70,10 @@ class ProfileStore {
   uint64_t refused_merge_count() const { return graph_->refused_count(); }
   uint64_t profile_count() const { return graph_->profile_count(); }
 
-  // Dead letters (List paged, Get, Delete by id), write keys and admin tokens (Create, List, Revoke,
-  // Check), versioned definitions (Put -> version, Get, List, History) and static segments
-  // (Put -> version, Get, List, Delete). Each is thread-safe; references live as long as this.
-  store::DeadLetters& dead_letters() { return store_->dead_letters(); }
-  const store::DeadLetters& dead_letters() const { return store_->dead_letters(); }
-  store::ApiKeys& keys() { return store_->keys(); }
-  const store::ApiKeys& keys() const { return store_->keys(); }
-  store::VersionedRecords& definitions() { return store_->definitions(); }
-  const store::VersionedRecords& definitions() const { return store_->definitions(); }
-  store::StaticSegments& segments() { return store_->segments(); }
-  const store::StaticSegments& segments() const { return store_->segments(); }
-  // Events stored so far.
-  uint64_t EventCount() const { return store_->EventCount(); }
-
-  // The underlying store: dead letters, keys, definitions, static segments, counters.
-  store::Store& store() { return *store_; }
-  const store::Store& store() const { return *store_; }
-
  private:
-  ProfileStore(std::unique_ptr<store::Store> store, std::unique_ptr<IdentityGraph> graph);
+  ProfileStore(store::Store& store, std::unique_ptr<IdentityGraph> graph);
 
-  std::unique_ptr<store::Store> store_;
+  store::Store& store_;
   std::mutex append_mu_;
   std::unique_ptr<IdentityGraph> graph_;
 };

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "identity/test_support.h"
 #include "store/test_util.h"
 
 namespace signpost::identity {
@@ -21,10 +24,11 @@ class ProfileStoreTest : public ::testing::Test {
   void SetUp() override { Reopen(); }
 
   void Reopen() {
-    ps_.reset();
-    auto opened = ProfileStore::Open({tmp_.path(), true});
+    opened_.reset();  // the ProfileStore, then the store
+    auto opened = testing::OpenProfiles::Open({tmp_.path(), true});
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    ps_ = std::move(opened).value();
+    opened_.emplace(std::move(opened).value());
+    ps_ = opened_->profiles.get();
   }
 
   store::AppendResult Append(std::vector<Event> events) {
@@ -50,7 +54,8 @@ class ProfileStoreTest : public ::testing::Test {
   }
 
   TempDir tmp_;
-  std::unique_ptr<ProfileStore> ps_;
+  std::optional<testing::OpenProfiles> opened_;
+  ProfileStore* ps_ = nullptr;
 };
 
 TEST_F(ProfileStoreTest, EveryEventIdentityGetsAProfile) {
@@ -272,7 +277,7 @@ TEST(ProfileStoreChunks, ProfileEventsSpanChunksFlushesAndAMerge) {
   store::testing::TempDir tmp;
   std::vector<std::string> expected;
   {
-    auto opened = ProfileStore::Open({tmp.path(), true, 500});
+    auto opened = testing::OpenProfiles::Open({tmp.path(), true, 500});
     ASSERT_TRUE(opened.ok());
     auto& ps = **opened;
     for (int b = 0; b < 4; ++b) {
@@ -301,7 +306,7 @@ TEST(ProfileStoreChunks, ProfileEventsSpanChunksFlushesAndAMerge) {
     EXPECT_EQ(ids, expected);
     EXPECT_EQ(ps.GetProfile("anon-1")->event_count, expected.size());
   }
-  auto opened = ProfileStore::Open({tmp.path(), true});
+  auto opened = testing::OpenProfiles::Open({tmp.path(), true});
   ASSERT_TRUE(opened.ok());
   auto last3 = (*opened)->ProfileEvents("anon-1", 3);
   ASSERT_TRUE(last3.ok());

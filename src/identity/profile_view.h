@@ -21,7 +21,7 @@ struct ProfileView {
   Consent consent;                            // from consent.email|sms|push
   TimeMs first_seen = 0, last_seen = 0;       // event timestamps; 0 when no events
   uint64_t event_count = 0;
-  std::vector<RefusedMerge> refused_merges;   // refused links where either side is this profile
+  std::vector<RefusedMerge> refused_merges;  // refused links where either side is this profile
 };
 
 }  // namespace signpost::identity

@@ -17,20 +17,20 @@ namespace signpost::identity {
 struct MergeRecord {
   uint64_t ordinal = 0;
   ProfileId from, to;
-  uint64_t seq = 0;   // the event that caused it
-  TimeMs at = 0;      // that event's timestamp
+  uint64_t seq = 0;  // the event that caused it
+  TimeMs at = 0;     // that event's timestamp
 };
 
 // A link refused because both sides already had (different) userIds. Identities, not profile ids,
 // are recorded: the record then follows later merges of either side.
 struct RefusedMerge {
-  uint64_t ordinal = 0;                // dense from 1
-  std::string identity, other;         // the two identities the event tried to link
-  std::string user, other_user;        // the userId held by each side's profile
-  std::string message_id;              // the event that asked for the link
-  std::string event_type;              // "identify" or "alias"
+  uint64_t ordinal = 0;          // dense from 1
+  std::string identity, other;   // the two identities the event tried to link
+  std::string user, other_user;  // the userId held by each side's profile
+  std::string message_id;        // the event that asked for the link
+  std::string event_type;        // "identify" or "alias"
   uint64_t seq = 0;
-  TimeMs at = 0;                       // the event's timestamp
+  TimeMs at = 0;  // the event's timestamp
 
   // One human-readable line, e.g. for logs and the ingest answer.
   std::string Describe() const;

@@ -1,14 +1,14 @@
 // Traits: profile attributes set by `identify`. Every identify's traits are kept with the event's
 // timestamp and seq (the trait history); a trait's current value is its latest by (timestamp,
 // seq). Nested objects are flattened to dotted names: {"consent":{"email":true}} sets
-// "consent.email". Consent is a boolean trait per channel: consent.email, consent.sms, consent.push.
-// Thread-safety: pure functions and plain values.
+// "consent.email". Consent is a boolean trait per channel: consent.email, consent.sms,
+// consent.push. Thread-safety: pure functions and plain values.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -10,8 +10,9 @@ using ::testing::ElementsAre;
 using ::testing::Pair;
 
 TEST(Traits, FlattensNestedObjectsToDottedNames) {
-  auto flat = FlattenTraits(R"({"consent":{"email":true,"sms":false},"plan":"pro",)"
-                            R"("tags":["a","b"],"address":{"geo":{"lat":1.5}},"empty":{},"n":null})");
+  auto flat =
+      FlattenTraits(R"({"consent":{"email":true,"sms":false},"plan":"pro",)"
+                    R"("tags":["a","b"],"address":{"geo":{"lat":1.5}},"empty":{},"n":null})");
   EXPECT_THAT(flat, ElementsAre(Pair("address.geo.lat", "1.5"), Pair("consent.email", "true"),
                                 Pair("consent.sms", "false"), Pair("n", "null"),
                                 Pair("plan", "\"pro\""), Pair("tags", "[\"a\",\"b\"]")));
@@ -32,7 +33,8 @@ TEST(Traits, CurrentIsLatestByTimestampThenSeq) {
 }
 
 TEST(Traits, ConsentNeedsBooleans) {
-  Consent c = ConsentOf({{"consent.email", "true"}, {"consent.sms", "\"true\""}, {"consent.push", "false"}});
+  Consent c = ConsentOf(
+      {{"consent.email", "true"}, {"consent.sms", "\"true\""}, {"consent.push", "false"}});
   EXPECT_EQ(c.email, true);
   EXPECT_FALSE(c.sms.has_value());
   EXPECT_EQ(c.push, false);

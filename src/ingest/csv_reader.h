@@ -12,9 +12,9 @@ namespace signpost::ingest {
 
 struct CsvRecord {
   std::vector<std::string> fields;  // unquoted, unescaped
-  std::string raw;         // the record's text without its line end, cut to a bounded size
-  uint64_t raw_size = 0;   // the record's full size in bytes (without the line end)
-  std::string error;       // non-empty when malformed: what is wrong, for a rejection
+  std::string raw;                  // the record's text without its line end, cut to a bounded size
+  uint64_t raw_size = 0;            // the record's full size in bytes (without the line end)
+  std::string error;                // non-empty when malformed: what is wrong, for a rejection
   bool blank() const { return raw_size == 0; }
 };
 

@@ -43,12 +43,24 @@ void AppendMinifiedJson(simdjson::dom::element value, std::string& out) {
       out += ']';
       break;
     }
-    case element_type::STRING: AppendJsonString(value.get_string().value_unsafe(), out); break;
-    case element_type::INT64: AppendNumber(value.get_int64().value_unsafe(), out); break;
-    case element_type::UINT64: AppendNumber(value.get_uint64().value_unsafe(), out); break;
-    case element_type::DOUBLE: AppendNumber(value.get_double().value_unsafe(), out); break;
-    case element_type::BOOL: out += value.get_bool().value_unsafe() ? "true" : "false"; break;
-    case element_type::NULL_VALUE: out += "null"; break;
+    case element_type::STRING:
+      AppendJsonString(value.get_string().value_unsafe(), out);
+      break;
+    case element_type::INT64:
+      AppendNumber(value.get_int64().value_unsafe(), out);
+      break;
+    case element_type::UINT64:
+      AppendNumber(value.get_uint64().value_unsafe(), out);
+      break;
+    case element_type::DOUBLE:
+      AppendNumber(value.get_double().value_unsafe(), out);
+      break;
+    case element_type::BOOL:
+      out += value.get_bool().value_unsafe() ? "true" : "false";
+      break;
+    case element_type::NULL_VALUE:
+      out += "null";
+      break;
   }
 }
 

@@ -1,9 +1,9 @@
 // Writes a parsed simdjson DOM value back as minified JSON text.
 #pragma once
 
-#include <string>
-
 #include <simdjson.h>
+
+#include <string>
 
 namespace signpost::ingest {
 

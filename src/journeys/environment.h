@@ -4,14 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "analytics/funnel_definition.h"
+#include "rules/event_matcher.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
 #include "signpost/status.h"
@@ -32,7 +31,7 @@ class ProfileScope {
   // Membership in segment `name` at `at`. kNotFound for an unknown segment.
   virtual Result<bool> InSegment(std::string_view name, TimeMs at) = 0;
   // Whether the profile did an event matching `m` with timestamp in [from, to].
-  virtual Result<bool> DidEvent(const analytics::EventMatcher& m, TimeMs from, TimeMs to) = 0;
+  virtual Result<bool> DidEvent(const rules::EventMatcher& m, TimeMs from, TimeMs to) = 0;
   // The last completed step (1-based, 0 = none) of funnel `id`; kNotFound for an unknown funnel.
   virtual Result<int> LastCompletedStep(std::string_view funnel) = 0;
 };
@@ -76,9 +75,9 @@ class Environment {
     return std::nullopt;
   }
   // The consent a send through channel `channel` (an id) needs: "email", "sms", "push" (the trait
-  // `consent.<kind>` must be true, and the address trait is `email`, `phone` or `push_token`), or ""
-  // (no consent, no address: a plain webhook or file). Default: the id itself when it is one of the
-  // three kinds, else "".
+  // `consent.<kind>` must be true, and the address trait is `email`, `phone` or `push_token`), or
+  // "" (no consent, no address: a plain webhook or file). Default: the id itself when it is one of
+  // the three kinds, else "".
   virtual std::string ConsentKind(std::string_view channel) {
     return channel == "email" || channel == "sms" || channel == "push" ? std::string(channel) : "";
   }

@@ -9,25 +9,26 @@
 #include <map>
 #include <set>
 
-#include "analytics/where.h"
 #include "base/duration.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/template_text.h"
-#include "journeys/local_time.h"
 #include "goals/goal_definition.h"
+#include "journeys/local_time.h"
+#include "rules/where.h"
 
 namespace signpost::journeys {
 
 namespace {
 
-using analytics::KeysAllowed;
-using analytics::ScalarAt;
+using rules::KeysAllowed;
+using rules::ScalarAt;
 
 // "steps[2].wait (line 14): <what>".
 Status Bad(const std::string& field, const YAML::Node& node, const std::string& what) {
   if (node.IsDefined() && node.Mark().line >= 0)
-    return Status::InvalidArgument(fmt::format("{} (line {}): {}", field, node.Mark().line + 1, what));
+    return Status::InvalidArgument(
+        fmt::format("{} (line {}): {}", field, node.Mark().line + 1, what));
   return Status::InvalidArgument(field + ": " + what);
 }
 
@@ -69,7 +70,8 @@ Result<QuietHours> ParseQuietHours(const YAML::Node& node, const std::string& fi
   char tail;
   if (std::sscanf(text.c_str(), "%d:%d-%d:%d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 < 0 ||
       h1 > 23 || h2 < 0 || h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59) {
-    return Bad(field, node, fmt::format("'{}' is not a time range; write HH:MM-HH:MM, e.g. 21:00-08:00", text));
+    return Bad(field, node,
+               fmt::format("'{}' is not a time range; write HH:MM-HH:MM, e.g. 21:00-08:00", text));
   }
   QuietHours q;
   q.start_minute = h1 * 60 + m1;
@@ -192,7 +194,8 @@ Status ParseAutoMessage(const YAML::Node& m, const std::string& field, const Ref
   return ParseSubject(m, field, s);
 }
 
-Status ParseMessage(const YAML::Node& m, const std::string& field, const References& refs, Step& s) {
+Status ParseMessage(const YAML::Node& m, const std::string& field, const References& refs,
+                    Step& s) {
   if (!m.IsMap()) return Bad(field, m, "expected { channel, template, subject? }");
   SP_RETURN_IF_ERROR(KeysAllowed(
       m, field, {"channel", "template", "subject", "default", "templates", "optimize_by_segment"},
@@ -206,7 +209,8 @@ Status ParseMessage(const YAML::Node& m, const std::string& field, const Referen
                  "only a message with `channel: auto` has this; write channel: auto or remove it");
     }
   }
-  if (!m["template"]) return Bad(field + ".template", m, "missing; name a `kind: template` definition");
+  if (!m["template"])
+    return Bad(field + ".template", m, "missing; name a `kind: template` definition");
   SP_ASSIGN_OR_RETURN(s.template_id, ScalarAt(m["template"], field + ".template"));
   std::string template_channel;
   if (refs.template_channel) {
@@ -233,8 +237,11 @@ Status ParseMessage(const YAML::Node& m, const std::string& field, const Referen
 
 Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string& field,
                  const Targets& targets, Step& s) {
-  if (!w.IsMap()) return Bad(field, w, "expected { for: 1h } | { until: <time> } | { until_event: <name>, timeout: 2d }");
-  SP_RETURN_IF_ERROR(KeysAllowed(w, field, {"for", "until", "until_event", "where", "match", "timeout"}, false));
+  if (!w.IsMap())
+    return Bad(field, w,
+               "expected { for: 1h } | { until: <time> } | { until_event: <name>, timeout: 2d }");
+  SP_RETURN_IF_ERROR(
+      KeysAllowed(w, field, {"for", "until", "until_event", "where", "match", "timeout"}, false));
   int kinds = (w["for"] ? 1 : 0) + (w["until"] ? 1 : 0) + (w["until_event"] ? 1 : 0);
   if (kinds != 1) return Bad(field, w, "give exactly one of for, until, until_event");
   if (w["for"]) {
@@ -253,15 +260,19 @@ Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string&
         s.await.event != system_events::kMessageClicked) {
       return Bad(field + ".until_event", w["until_event"],
                  fmt::format("'{}' is recorded by signpost itself; wait for an event you send, or "
-                             "for Message Opened / Message Clicked", s.await.event));
+                             "for Message Opened / Message Clicked",
+                             s.await.event));
     }
-    if (w["where"]) SP_RETURN_IF_ERROR(analytics::ParseWhere(w["where"], field + ".where", &s.await.where));
+    if (w["where"])
+      SP_RETURN_IF_ERROR(rules::ParseWhere(w["where"], field + ".where", &s.await.where));
     if (w["match"]) {
       const YAML::Node& m = w["match"];
-      if (!m.IsMap()) return Bad(field + ".match", m, "expected { properties.cart_id: \"{{entry.properties.cart_id}}\" }");
+      if (!m.IsMap())
+        return Bad(field + ".match", m,
+                   "expected { properties.cart_id: \"{{entry.properties.cart_id}}\" }");
       for (const auto& kv : m) {
         std::string f = field + ".match." + kv.first.Scalar();
-        auto path = analytics::ParsePropertyPath(kv.first.Scalar());
+        auto path = rules::ParsePropertyPath(kv.first.Scalar());
         if (!path.ok()) return Bad(f, kv.first, path.status().message());
         SP_ASSIGN_OR_RETURN(std::string value, ScalarAt(kv.second, f));
         s.correlate.push_back({*path, value});
@@ -287,7 +298,8 @@ Status ParseWait(const YAML::Node& step, const YAML::Node& w, const std::string&
 Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::string& field,
                                              const References& refs) {
   BranchCondition out;
-  if (!c.IsMap()) return Bad(field, c, "expected conditions, e.g. { traits.plan: pro } or { segment: vip }");
+  if (!c.IsMap())
+    return Bad(field, c, "expected conditions, e.g. { traits.plan: pro } or { segment: vip }");
   for (const auto& kv : c) {
     std::string key = kv.first.Scalar();
     std::string f = field + "." + key;
@@ -307,7 +319,7 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       if (b != "true" && b != "false") return Bad(f, v, "expected true or false");
       (key[0] == 'o' ? out.opened_last_message : out.clicked_last_message) = b == "true";
     } else if (key == "did") {
-      SP_ASSIGN_OR_RETURN(out.did_event, analytics::ParseMatcher(v, f));
+      SP_ASSIGN_OR_RETURN(out.did_event, rules::ParseMatcher(v, f));
     } else if (key == "funnel") {
       if (!v.IsMap() || !v["id"] || !v["last_step"]) {
         return Bad(f, v, "expected { id: <funnel>, last_step: { gte: 2 } }");
@@ -319,13 +331,13 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       }
       YAML::Node where;
       where["traits.last_step"] = v["last_step"];
-      std::vector<analytics::Condition> conds;
-      SP_RETURN_IF_ERROR(analytics::ParseWhere(where, f + ".last_step", &conds));
+      std::vector<rules::Condition> conds;
+      SP_RETURN_IF_ERROR(rules::ParseWhere(where, f + ".last_step", &conds));
       out.funnel_step = conds.front();
     } else if (key.rfind("traits.", 0) == 0) {
       YAML::Node where;
       where[key] = v;
-      SP_RETURN_IF_ERROR(analytics::ParseWhere(where, field, &out.traits));
+      SP_RETURN_IF_ERROR(rules::ParseWhere(where, field, &out.traits));
     } else {
       return Bad(f, kv.first,
                  "unknown condition; use traits.<name>, segment, not_segment, opened_last_message, "
@@ -338,12 +350,14 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
 Status ParseBranch(const YAML::Node& b, const std::string& field, const Targets& targets,
                    const References& refs, Step& s) {
   if (!b.IsSequence() || b.size() == 0) {
-    return Bad(field, b, "expected a list of arms: - if: {...} goto: <step>, and a last - else: <step>");
+    return Bad(field, b,
+               "expected a list of arms: - if: {...} goto: <step>, and a last - else: <step>");
   }
   for (size_t i = 0; i < b.size(); ++i) {
     std::string f = fmt::format("{}[{}]", field, i);
     const YAML::Node& arm = b[i];
-    if (!arm.IsMap()) return Bad(f, arm, "expected { if: {...}, goto: <step> } or { else: <step> }");
+    if (!arm.IsMap())
+      return Bad(f, arm, "expected { if: {...}, goto: <step> } or { else: <step> }");
     if (arm["else"]) {
       if (i + 1 != b.size()) return Bad(f, arm, "`else` must be the last arm");
       SP_ASSIGN_OR_RETURN(s.otherwise, targets.Resolve(arm["else"], f + ".else"));
@@ -380,7 +394,8 @@ Status ParseSplit(const YAML::Node& sp, const std::string& field, const Targets&
       return Bad(field + ".metric", sp["metric"], "use goal (default), opens or clicks");
   }
   const YAML::Node& vs = sp["variants"];
-  if (vs.size() < 2 || vs.size() > 4) return Bad(field + ".variants", vs, "a split has 2 to 4 variants");
+  if (vs.size() < 2 || vs.size() > 4)
+    return Bad(field + ".variants", vs, "a split has 2 to 4 variants");
   double total = 0;
   std::set<std::string> ids;
   for (size_t i = 0; i < vs.size(); ++i) {
@@ -409,11 +424,13 @@ Status ParseSplit(const YAML::Node& sp, const std::string& field, const Targets&
 
 Status ParseStep(const YAML::Node& node, const std::string& field, const Targets& targets,
                  const References& refs, Step& s) {
-  static const std::set<std::string> kKinds = {"message", "wait", "branch", "split", "update", "exit"};
+  static const std::set<std::string> kKinds = {"message", "wait",   "branch",
+                                               "split",   "update", "exit"};
   int kinds = 0;
   for (const auto& k : kKinds) kinds += node[k] ? 1 : 0;
   if (kinds != 1) {
-    return Bad(field, node, "a step has an `id` and exactly one of message, wait, branch, split, update, exit");
+    return Bad(field, node,
+               "a step has an `id` and exactly one of message, wait, branch, split, update, exit");
   }
   SP_RETURN_IF_ERROR(KeysAllowed(node, field,
                                  {"id", "message", "wait", "branch", "split", "update", "exit",
@@ -453,7 +470,7 @@ Status ParseStep(const YAML::Node& node, const std::string& field, const Targets
     for (const auto& kv : u["traits"]) {
       std::string f = field + ".update.traits." + kv.first.Scalar();
       SP_ASSIGN_OR_RETURN(std::string v, ScalarAt(kv.second, f));
-      analytics::Literal lit = analytics::Literal::Of(v);
+      rules::Literal lit = rules::Literal::Of(v);
       if (lit.boolean) {
         s.set_traits[kv.first.Scalar()] = *lit.boolean;
       } else if (lit.number) {
@@ -476,7 +493,9 @@ std::vector<int> Successors(const Step& s) {
   };
   switch (s.kind) {
     case StepKind::kMessage:
-    case StepKind::kUpdate: add(s.next); break;
+    case StepKind::kUpdate:
+      add(s.next);
+      break;
     case StepKind::kWait:
       if (s.wait == WaitKind::kEvent) {
         add(s.on_event);
@@ -492,7 +511,8 @@ std::vector<int> Successors(const Step& s) {
     case StepKind::kSplit:
       for (const auto& v : s.variants) add(v.next);
       break;
-    case StepKind::kExit: break;
+    case StepKind::kExit:
+      break;
   }
   return out;
 }
@@ -542,13 +562,16 @@ nlohmann::json ToJson(const YAML::Node& node) {
       for (const auto& v : node) a.push_back(ToJson(v));
       return a;
     }
-    case YAML::NodeType::Scalar: return node.Scalar();
-    default: return nullptr;
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    default:
+      return nullptr;
   }
 }
 
 Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& refs) {
-  if (!root.IsMap()) return Status::InvalidArgument("journey: expected a mapping with kind, id, entry, steps");
+  if (!root.IsMap())
+    return Status::InvalidArgument("journey: expected a mapping with kind, id, entry, steps");
   // Before anything else: `goals:`, a repeated `goal:` key (yaml-cpp keeps both and `root["goal"]`
   // would read the first without a word) or a goal list — "one goal per journey".
   SP_RETURN_IF_ERROR(goals::CheckOneGoal(root));
@@ -571,15 +594,18 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
 
   // entry
   const YAML::Node& e = root["entry"];
-  if (!e || !e.IsMap()) return Bad("entry", root, "missing; give { event: <name>, where?, reentry? } or { segment: <name> }");
-  SP_RETURN_IF_ERROR(KeysAllowed(e, "entry", {"event", "where", "segment", "join_later", "reentry"}, false));
+  if (!e || !e.IsMap())
+    return Bad("entry", root,
+               "missing; give { event: <name>, where?, reentry? } or { segment: <name> }");
+  SP_RETURN_IF_ERROR(
+      KeysAllowed(e, "entry", {"event", "where", "segment", "join_later", "reentry"}, false));
   if ((e["event"] ? 1 : 0) + (e["segment"] ? 1 : 0) != 1)
     return Bad("entry", e, "give exactly one of `event:` (a trigger) or `segment:`");
   if (e["event"]) {
     YAML::Node m;
     m["event"] = e["event"];
     if (e["where"]) m["where"] = e["where"];
-    SP_ASSIGN_OR_RETURN(def.entry.trigger, analytics::ParseMatcher(m, "entry"));
+    SP_ASSIGN_OR_RETURN(def.entry.trigger, rules::ParseMatcher(m, "entry"));
     if (system_events::IsReserved(def.entry.trigger->event)) {
       return Bad("entry.event", e["event"],
                  fmt::format("'{}' is recorded by signpost itself and cannot start a journey; "
@@ -587,7 +613,8 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
                              def.entry.trigger->event));
     }
   } else {
-    if (e["where"]) return Bad("entry.where", e["where"], "`where` applies to an entry event, not a segment");
+    if (e["where"])
+      return Bad("entry.where", e["where"], "`where` applies to an entry event, not a segment");
     SP_ASSIGN_OR_RETURN(def.entry.segment, ScalarAt(e["segment"], "entry.segment"));
     if (refs.segment) {
       std::string err = refs.segment(def.entry.segment);
@@ -635,13 +662,17 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
     (std::string(key) == "exclude" ? def.exclude : def.suppress) = std::move(names);
   }
   if (root["listening_window"]) {
-    SP_ASSIGN_OR_RETURN(def.listening_window, DurationAt(root["listening_window"], "listening_window"));
+    SP_ASSIGN_OR_RETURN(def.listening_window,
+                        DurationAt(root["listening_window"], "listening_window"));
   }
   if (const YAML::Node& st = root["settings"]) {
-    if (!st.IsMap()) return Bad("settings", st, "expected { quiet_hours, holdout, timezone, frequency_cap }");
-    SP_RETURN_IF_ERROR(KeysAllowed(st, "settings", {"quiet_hours", "holdout", "timezone", "frequency_cap"}, false));
+    if (!st.IsMap())
+      return Bad("settings", st, "expected { quiet_hours, holdout, timezone, frequency_cap }");
+    SP_RETURN_IF_ERROR(KeysAllowed(st, "settings",
+                                   {"quiet_hours", "holdout", "timezone", "frequency_cap"}, false));
     if (st["quiet_hours"]) {
-      SP_ASSIGN_OR_RETURN(def.quiet_hours, ParseQuietHours(st["quiet_hours"], "settings.quiet_hours"));
+      SP_ASSIGN_OR_RETURN(def.quiet_hours,
+                          ParseQuietHours(st["quiet_hours"], "settings.quiet_hours"));
     }
     if (st["holdout"]) {
       SP_ASSIGN_OR_RETURN(def.holdout_percent, Percent(st["holdout"], "settings.holdout", 0, 50));
@@ -649,9 +680,10 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
     if (st["timezone"]) {
       SP_ASSIGN_OR_RETURN(def.timezone, ScalarAt(st["timezone"], "settings.timezone"));
       if (!KnownTimeZone(def.timezone))
-        return Bad("settings.timezone", st["timezone"],
-                   fmt::format("unknown time zone '{}'; use an IANA name such as Europe/Paris or UTC",
-                               def.timezone));
+        return Bad(
+            "settings.timezone", st["timezone"],
+            fmt::format("unknown time zone '{}'; use an IANA name such as Europe/Paris or UTC",
+                        def.timezone));
     }
     if (st["frequency_cap"]) def.frequency_capped = st["frequency_cap"].Scalar() != "false";
   }
@@ -663,12 +695,14 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
   std::map<std::string, int> ids;
   for (size_t i = 0; i < steps.size(); ++i) {
     std::string f = fmt::format("steps[{}]", i);
-    if (!steps[i].IsMap() || !steps[i]["id"]) return Bad(f + ".id", steps[i], "missing; give every step an `id`");
+    if (!steps[i].IsMap() || !steps[i]["id"])
+      return Bad(f + ".id", steps[i], "missing; give every step an `id`");
     SP_ASSIGN_OR_RETURN(std::string id, ScalarAt(steps[i]["id"], f + ".id"));
     if (id.empty() || id == "exit" || id == "end" || id == "entry")
       return Bad(f + ".id", steps[i]["id"], "must be non-empty and not exit, end or entry");
     if (!ids.emplace(id, static_cast<int>(i)).second)
-      return Bad(f + ".id", steps[i]["id"], fmt::format("two steps have id '{}'; ids must be unique", id));
+      return Bad(f + ".id", steps[i]["id"],
+                 fmt::format("two steps have id '{}'; ids must be unique", id));
   }
   Targets targets(ids);
   def.steps.resize(steps.size());
@@ -700,21 +734,26 @@ Result<JourneyDefinition> ParseJourneyDefinition(std::string_view text, const Re
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format("journey: not valid YAML or JSON (line {}, column {}: {})",
-                                               e.mark.line + 1, e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("journey: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
+                    e.mark.column + 1, e.msg));
   }
   try {
     return ParseNode(root, refs);
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(fmt::format("journey: unreadable (line {}: {})", e.mark.line + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("journey: unreadable (line {}: {})", e.mark.line + 1, e.msg));
   }
 }
 
 std::string ReentryText(const Entry& e) {
   switch (e.reentry) {
-    case ReentryPolicy::kOnce: return "once";
-    case ReentryPolicy::kAlways: return "always";
-    case ReentryPolicy::kAfter: return "after " + FormatDuration(e.reentry_after);
+    case ReentryPolicy::kOnce:
+      return "once";
+    case ReentryPolicy::kAlways:
+      return "always";
+    case ReentryPolicy::kAfter:
+      return "after " + FormatDuration(e.reentry_after);
   }
   return "once";
 }

@@ -5,16 +5,15 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "analytics/condition.h"
-#include "analytics/funnel_definition.h"
+#include "rules/condition.h"
+#include "rules/event_matcher.h"
 #include "signpost/clock.h"
 #include "signpost/status.h"
 
@@ -24,7 +23,7 @@ enum class ReentryPolicy { kOnce, kAlways, kAfter };
 
 struct Entry {
   // A trigger event...
-  std::optional<analytics::EventMatcher> trigger;
+  std::optional<rules::EventMatcher> trigger;
   // ...or a segment: its members when the journey starts, and with `join_later` those who join.
   std::string segment;
   bool join_later = false;
@@ -35,22 +34,22 @@ struct Entry {
 // A correlation of a wait-for-event: the awaited event's property must equal a value rendered
 // from the entry event when the wait starts ("{{entry.properties.cart_id}}").
 struct Correlation {
-  analytics::PropertyPath path;
+  rules::PropertyPath path;
   std::string value_template;
 };
 
 // Conditions of a branch arm; all given ones must hold.
 struct BranchCondition {
-  std::vector<analytics::Condition> traits;   // on traits as of now (paths traits.x)
-  std::vector<std::string> in_segments;       // member of each
-  std::vector<std::string> not_in_segments;   // member of none
-  std::optional<bool> opened_last_message;    // the last message of this entry was opened
+  std::vector<rules::Condition> traits;      // on traits as of now (paths traits.x)
+  std::vector<std::string> in_segments;      // member of each
+  std::vector<std::string> not_in_segments;  // member of none
+  std::optional<bool> opened_last_message;   // the last message of this entry was opened
   std::optional<bool> clicked_last_message;
   // "did <event> since entering this journey"
-  std::optional<analytics::EventMatcher> did_event;
+  std::optional<rules::EventMatcher> did_event;
   // The last completed step (1-based; 0 none) of a funnel, compared with `funnel_step`.
   std::string funnel;
-  std::optional<analytics::Condition> funnel_step;  // path unused; value compared as a number
+  std::optional<rules::Condition> funnel_step;  // path unused; value compared as a number
 };
 
 struct BranchArm {
@@ -86,13 +85,13 @@ struct Step {
 
   // wait
   WaitKind wait = WaitKind::kFor;
-  DurationMs wait_for = 0;        // kFor
-  TimeMs wait_until = 0;          // kUntil
-  analytics::EventMatcher await;  // kEvent: the event awaited...
+  DurationMs wait_for = 0;             // kFor
+  TimeMs wait_until = 0;               // kUntil
+  rules::EventMatcher await;           // kEvent: the event awaited...
   std::vector<Correlation> correlate;  // ...matching the entry on these keys
-  DurationMs timeout = 0;         // kEvent: 0 = wait forever
-  int on_event = -1;              // kEvent: where an arrival goes (-2 = exit)
-  int on_timeout = -1;            // kEvent: where a timeout goes (-2 = exit)
+  DurationMs timeout = 0;              // kEvent: 0 = wait forever
+  int on_event = -1;                   // kEvent: where an arrival goes (-2 = exit)
+  int on_timeout = -1;                 // kEvent: where a timeout goes (-2 = exit)
 
   // branch
   std::vector<BranchArm> arms;
@@ -143,7 +142,8 @@ struct JourneyDefinition {
 struct References {
   std::function<std::string(std::string_view segment)> segment;
   // The channel of template `id` through `channel_out`; a message when the template is unknown.
-  std::function<std::string(std::string_view template_id, std::string* channel_out)> template_channel;
+  std::function<std::string(std::string_view template_id, std::string* channel_out)>
+      template_channel;
   std::function<std::string(std::string_view channel)> channel;
   std::function<std::string(std::string_view funnel)> funnel;
   // Validates the goal block; a message naming the field when it is wrong.
@@ -151,8 +151,8 @@ struct References {
 };
 
 // Parses and validates a journey from YAML or JSON text. kInvalidArgument whose message names the
-// field (`steps[2].wait.timeout`), the line, and the fix. `refs` members may be empty (not checked).
-// Pure apart from `refs`: thread-safe when they are.
+// field (`steps[2].wait.timeout`), the line, and the fix. `refs` members may be empty (not
+// checked). Pure apart from `refs`: thread-safe when they are.
 Result<JourneyDefinition> ParseJourneyDefinition(std::string_view text, const References& refs);
 
 // "once" | "always" | "after 7d" | {after: 7d}: the entry's re-entry text.

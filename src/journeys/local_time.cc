@@ -30,7 +30,8 @@ const date::time_zone* Zone(std::string_view name) {
 
 bool KnownTimeZone(std::string_view tz) { return !tz.empty() && Zone(tz) != nullptr; }
 
-TimeMs QuietHoursEnd(TimeMs t, const QuietHours& q, std::string_view tz, std::string_view fallback_tz) {
+TimeMs QuietHoursEnd(TimeMs t, const QuietHours& q, std::string_view tz,
+                     std::string_view fallback_tz) {
   if (!q.enabled) return t;
   const date::time_zone* zone = tz.empty() ? nullptr : Zone(tz);
   if (zone == nullptr && !fallback_tz.empty()) zone = Zone(fallback_tz);

@@ -39,7 +39,8 @@ std::string RenderPlaceholders(std::string_view text, std::string_view entry_pro
       size_t start = 0;
       while (v != nullptr && start <= rest.size()) {
         size_t dot = rest.find('.', start);
-        std::string key = rest.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        std::string key =
+            rest.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
         v = v->is_object() && v->contains(key) ? &(*v)[key] : nullptr;
         if (dot == std::string::npos) break;
         start = dot + 1;

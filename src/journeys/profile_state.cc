@@ -12,11 +12,22 @@ nlohmann::json ToJson(const ProfileState& s) {
       const Instance& i = *js.active;
       json corr = json::array();
       for (const auto& [k, v] : i.correlation) corr.push_back({k, v});
-      j["a"] = {{"e", i.entry}, {"v", i.version}, {"s", i.step}, {"at", i.entered_at},
-                {"ss", i.step_since}, {"due", i.due}, {"h", i.holdout}, {"q", i.quiet_wait},
-                {"ev", i.entry_event}, {"p", i.entry_properties}, {"c", corr},
-                {"m", i.messages}, {"k", i.last_message_key}, {"o", i.last_opened},
-                {"cl", i.last_clicked}, {"var", i.variant}};
+      j["a"] = {{"e", i.entry},
+                {"v", i.version},
+                {"s", i.step},
+                {"at", i.entered_at},
+                {"ss", i.step_since},
+                {"due", i.due},
+                {"h", i.holdout},
+                {"q", i.quiet_wait},
+                {"ev", i.entry_event},
+                {"p", i.entry_properties},
+                {"c", corr},
+                {"m", i.messages},
+                {"k", i.last_message_key},
+                {"o", i.last_opened},
+                {"cl", i.last_clicked},
+                {"var", i.variant}};
     }
     journeys[id] = std::move(j);
   }
@@ -46,7 +57,8 @@ ProfileState ProfileStateFromJson(const nlohmann::json& j) {
       i.entry_event = a.value("ev", std::string());
       i.entry_properties = a.value("p", std::string("{}"));
       if (a.contains("c")) {
-        for (const auto& c : a["c"]) i.correlation.emplace_back(c[0].get<std::string>(), c[1].get<std::string>());
+        for (const auto& c : a["c"])
+          i.correlation.emplace_back(c[0].get<std::string>(), c[1].get<std::string>());
       }
       i.messages = a.value("m", 0u);
       i.last_message_key = a.value("k", std::string());

@@ -4,12 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signpost/clock.h"
 
@@ -17,9 +16,9 @@ namespace signpost::journeys {
 
 // One live entry of a profile in a journey.
 struct Instance {
-  uint32_t entry = 0;     // 1-based entry number
-  uint64_t version = 0;   // the journey version it entered (and finishes on)
-  int step = 0;           // index of the current step in that version
+  uint32_t entry = 0;    // 1-based entry number
+  uint64_t version = 0;  // the journey version it entered (and finishes on)
+  int step = 0;          // index of the current step in that version
   TimeMs entered_at = 0;
   TimeMs step_since = 0;  // when it arrived at the current step
   TimeMs due = 0;         // when its timer fires (wait end, timeout, quiet hours end); 0 = none
@@ -29,10 +28,10 @@ struct Instance {
   std::string entry_properties = "{}";
   // The resolved correlation of the current wait: (property path, value the event must carry).
   std::vector<std::pair<std::string, std::string>> correlation;
-  uint32_t messages = 0;    // messages sent in this entry (makes each key unique)
+  uint32_t messages = 0;  // messages sent in this entry (makes each key unique)
   std::string last_message_key;
   bool last_opened = false, last_clicked = false;
-  std::string variant;      // the last split variant assigned
+  std::string variant;  // the last split variant assigned
 };
 
 // One profile in one journey.

@@ -9,6 +9,7 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/signing.h"
+#include "experiments/assignment.h"
 #include "journeys/local_time.h"
 #include "journeys/placeholders.h"
 
@@ -40,7 +41,9 @@ json ToJson(const JourneyStatus& s) {
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
   JourneyStatus s;
-  s.state = j.value("state", std::string("draft"));
+  // A state this build does not know (none so far) reads as draft: the journey stays off.
+  auto state = ParseLifecycle(j.value("state", std::string("draft")));
+  s.state = state.ok() ? *state : Lifecycle::kDraft;
   s.live_version = j.value("live_version", uint64_t{0});
   s.live_since = j.value("live_since", TimeMs{0});
   s.ended_at = j.value("ended_at", TimeMs{0});
@@ -84,7 +87,7 @@ struct Runtime::Journey {
     if (const JourneyDefinition* d = Version(status.live_version)) return d;
     return versions.empty() ? nullptr : versions.rbegin()->second.get();
   }
-  bool live() const { return status.state == "live"; }
+  bool live() const { return status.state == Lifecycle::kLive; }
 };
 
 // Opens a profile's scope on first use and keeps it for the rest of one event or timer. Not in
@@ -104,13 +107,6 @@ class LazyScope {
 };
 
 namespace {
-
-uint64_t Hash(std::string_view a, uint64_t profile) {
-  std::string key(a);
-  key.push_back('\0');
-  key.append(reinterpret_cast<const char*>(&profile), sizeof profile);
-  return XXH3_64bits(key.data(), key.size());
-}
 
 std::string Unquote(const std::optional<std::string>& json_text) {
   if (!json_text) return "";
@@ -213,7 +209,7 @@ void Runtime::Reindex() {
     if (d.traits) interested_in_identify_ = true;
   };
   for (const auto& j : journeys_) {
-    if (j->status.state == "live") {
+    if (j->status.state == Lifecycle::kLive) {
       if (const JourneyDefinition* def = j->Live()) {
         if (def->entry.trigger) {
           by_trigger_[def->entry.trigger->event].push_back(j->index);
@@ -247,13 +243,13 @@ Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j || j->versions.empty())
     return Status::NotFound(fmt::format("journey '{}' does not exist", id));
-  if (j->status.state == "live") return Status::Ok();
-  if (j->status.state != "draft") {
+  if (j->status.state == Lifecycle::kLive) return Status::Ok();
+  if (j->status.state != Lifecycle::kDraft) {
     return Status::FailedPrecondition(fmt::format(
         "journey '{}' is {}; a journey goes live once. Apply it under a new id to run it again", id,
-        j->status.state));
+        LifecycleName(j->status.state)));
   }
-  j->status.state = "live";
+  j->status.state = Lifecycle::kLive;
   j->status.live_version = j->versions.rbegin()->first;
   j->status.live_since = at;
   fx->dirty_journeys.insert(id);
@@ -290,9 +286,10 @@ void Runtime::Upgrade(const std::string& id, uint64_t version, Effects* fx) {
 Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
-  if (j->status.state != "live") {
-    return Status::FailedPrecondition(fmt::format(
-        "journey '{}' is {}, not live; only a live journey can be stopped", id, j->status.state));
+  if (j->status.state != Lifecycle::kLive) {
+    return Status::FailedPrecondition(
+        fmt::format("journey '{}' is {}, not live; only a live journey can be stopped", id,
+                    LifecycleName(j->status.state)));
   }
   for (auto& [pid, st] : profiles_) {
     auto it = st.journeys.find(id);
@@ -301,7 +298,7 @@ Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
     Ctx c{ProfileId(pid), &st, j, &it->second, j->Version(it->second.active->version), &scope, fx};
     Exit(c, se::kExitJourneyStopped, at);
   }
-  j->status.state = "stopped";
+  j->status.state = Lifecycle::kStopped;
   j->status.ended_at = at;
   fx->dirty_journeys.insert(id);
   Reindex();
@@ -385,8 +382,7 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   inst.entry = js.entries;
   inst.version = j.status.live_version ? j.status.live_version : j.versions.rbegin()->first;
   inst.entered_at = t;
-  inst.holdout = def->holdout_percent > 0 &&
-                 static_cast<double>(Hash(j.id, p.value()) % 10000) < def->holdout_percent * 100;
+  inst.holdout = experiments::InHoldout(j.id, p, def->holdout_percent);
   if (trigger) {
     inst.entry_event = trigger->name;
     inst.entry_properties = trigger->properties;
@@ -573,8 +569,8 @@ bool Runtime::Branch(Ctx& c, const BranchCondition& cond, TimeMs t) {
   if (!cond.funnel.empty()) {
     auto step = scope.LastCompletedStep(cond.funnel);
     if (!step.ok()) return false;
-    analytics::ValueRef v;
-    v.kind = analytics::ValueKind::kNumber;
+    rules::ValueRef v;
+    v.kind = rules::ValueKind::kNumber;
     v.number = *step;
     if (!cond.funnel_step->Matches(v)) return false;
   }
@@ -634,16 +630,10 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
         }
         break;
       case StepKind::kSplit: {
-        uint64_t bucket = Hash(c.journey->id + "/" + s.id, c.profile.value()) % 10000;
-        double acc = 0;
-        const SplitVariant* chosen = &s.variants.back();
-        for (const auto& v : s.variants) {
-          acc += v.weight * 100;
-          if (static_cast<double>(bucket) < acc) {
-            chosen = &v;
-            break;
-          }
-        }
+        std::vector<double> percents;
+        for (const auto& v : s.variants) percents.push_back(v.weight);
+        const SplitVariant* chosen = &s.variants[experiments::AssignVariant(
+            c.journey->id + "/" + s.id, c.profile, percents)];
         // A decided experiment sends every new profile to its winner.
         if (auto winner = env_->SplitWinner(c.journey->id, s.id, t)) {
           for (const auto& v : s.variants) {
@@ -743,7 +733,7 @@ void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
   // Event time: the event must happen while the wait is open (both ends inclusive).
   if (e.timestamp < i.step_since || (s.timeout > 0 && e.timestamp > i.step_since + s.timeout))
     return;
-  analytics::JsonScopes scopes{e.properties, "{}", e.traits};
+  rules::JsonScopes scopes{e.properties, "{}", e.traits};
   if (!matcher_.Matches(s.await.where, scopes)) return;
   for (size_t k = 0; k < s.correlate.size() && k < i.correlation.size(); ++k) {
     auto v = matcher_.Text(s.correlate[k].path, scopes);
@@ -778,21 +768,19 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
       if (!c.def) continue;
       if (feedback && e.type == EventType::kTrack) {
-        analytics::JsonScopes scopes{e.properties};
-        analytics::PropertyPath journey_path{
-            analytics::PropertyScope::kProperties, {"journey"}, ""};
+        rules::JsonScopes scopes{e.properties};
+        rules::PropertyPath journey_path{rules::PropertyScope::kProperties, {"journey"}, ""};
         if (matcher_.Text(journey_path, scopes).value_or("") != jid) continue;
         if (e.name == se::kMessageFailed) {
-          analytics::PropertyPath entry_path{analytics::PropertyScope::kProperties, {"entry"}, ""};
-          analytics::PropertyPath perm_path{
-              analytics::PropertyScope::kProperties, {"permanent"}, ""};
+          rules::PropertyPath entry_path{rules::PropertyScope::kProperties, {"entry"}, ""};
+          rules::PropertyPath perm_path{rules::PropertyScope::kProperties, {"permanent"}, ""};
           if (matcher_.Text(entry_path, scopes).value_or("") == std::to_string(c.inst().entry) &&
               matcher_.Text(perm_path, scopes).value_or("") == "true") {
             Exit(c, se::kExitSendFailed, std::max(t, c.inst().step_since));
           }
           continue;
         }
-        analytics::PropertyPath key_path{analytics::PropertyScope::kProperties, {"key"}, ""};
+        rules::PropertyPath key_path{rules::PropertyScope::kProperties, {"key"}, ""};
         if (matcher_.Text(key_path, scopes).value_or("") == c.inst().last_message_key) {
           (e.name == se::kMessageOpened ? c.inst().last_opened : c.inst().last_clicked) = true;
           if (e.name == se::kMessageClicked)
@@ -972,7 +960,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
     }
     if (starting) {
       // An unreadable segment (deleted since validation) enters nobody; the journey runs on.
-      (void)EnterMembers(*starting, start_at, fx);
+      EnterMembers(*starting, start_at, fx).IgnoreError();
       continue;
     }
     if (!ending) return;
@@ -984,7 +972,7 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
             &scope,         fx};
       Exit(c, se::kExitJourneyCompleted, end_at);
     }
-    ending->status.state = "completed";
+    ending->status.state = Lifecycle::kCompleted;
     ending->status.ended_at = end_at;
     fx->dirty_journeys.insert(ending->id);
     Reindex();

@@ -21,12 +21,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "analytics/json_match.h"
 #include "base/json_text.h"
 #include "delivery/message.h"
 #include "journeys/environment.h"
 #include "journeys/journey_definition.h"
+#include "journeys/lifecycle.h"
 #include "journeys/profile_state.h"
+#include "rules/json_match.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
 
@@ -78,9 +79,9 @@ struct StepCounters {
 
 // A journey's lifecycle and counters.
 struct JourneyStatus {
-  std::string state = "draft";  // draft | live | stopped | completed
-  uint64_t live_version = 0;    // the version new entries get
-  TimeMs live_since = 0;        // triggers at or after max(live_since, start) enter
+  Lifecycle state = Lifecycle::kDraft;
+  uint64_t live_version = 0;  // the version new entries get
+  TimeMs live_since = 0;      // triggers at or after max(live_since, start) enter
   TimeMs ended_at = 0;
   // A segment-entry journey that went live before its start time: its members enter at the start.
   bool members_pending = false;
@@ -196,7 +197,7 @@ class Runtime {
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
-  analytics::JsonMatcher matcher_;
+  rules::JsonMatcher matcher_;
   // The journey the current event is being handled for (TryProcess names it); nullptr outside.
   const std::string* handling_ = nullptr;
 };

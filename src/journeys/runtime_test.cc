@@ -45,7 +45,7 @@ class FakeScope : public ProfileScope {
   Result<bool> InSegment(std::string_view name, TimeMs) override {
     return w_->segments[std::string(name)].count(p_.value()) != 0;
   }
-  Result<bool> DidEvent(const analytics::EventMatcher&, TimeMs, TimeMs) override { return false; }
+  Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
   Result<int> LastCompletedStep(std::string_view) override { return 0; }
 
  private:
@@ -355,7 +355,7 @@ steps:
   EXPECT_TRUE(Recorded(1).empty());
   EXPECT_EQ(Recorded(2),
             (std::vector<std::string>{"Journey Entered", "Journey Exited:journey_completed"}));
-  EXPECT_EQ(runtime_->StatusOf("se")->state, "completed");
+  EXPECT_EQ(runtime_->StatusOf("se")->state, Lifecycle::kCompleted);
   EXPECT_TRUE(Recorded(3).empty());
 }
 

@@ -56,7 +56,7 @@ Result<bool> RuleEvaluator::EventHolds(const Rule& rule) {
   int64_t count = 0;
   SP_RETURN_IF_ERROR(
       facts_.ForEachEvent(rule.event, from, at_, [&](TimeMs, std::string_view props) {
-        analytics::JsonScopes scopes;
+        rules::JsonScopes scopes;
         scopes.properties = props;
         if (rule.where.empty() || matcher_.Matches(rule.where, scopes)) ++count;
         return count < enough;
@@ -68,15 +68,15 @@ Result<bool> RuleEvaluator::EventHolds(const Rule& rule) {
 bool RuleEvaluator::TraitsHold(const Rule& rule) {
   std::string scratch;
   for (const auto& c : rule.traits) {
-    analytics::ValueRef v = ValueOfJson(facts_.TraitAt(c.path.keys[0], at_), scratch);
+    rules::ValueRef v = ValueOfJson(facts_.TraitAt(c.path.keys[0], at_), scratch);
     if (!c.Matches(v)) return false;
   }
   return true;
 }
 
-analytics::ValueRef ValueOfJson(const std::optional<std::string>& text, std::string& scratch) {
-  using analytics::ValueKind;
-  analytics::ValueRef v;
+rules::ValueRef ValueOfJson(const std::optional<std::string>& text, std::string& scratch) {
+  using rules::ValueKind;
+  rules::ValueRef v;
   if (!text) return v;
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded()) return v;

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "analytics/json_match.h"
+#include "rules/json_match.h"
 #include "segments/profile_facts.h"
 #include "segments/segment_definition.h"
 
@@ -33,13 +33,13 @@ class RuleEvaluator {
   std::function<const Rule*(std::string_view)> rule_of_;
   const ProfileFacts& facts_;
   TimeMs at_;
-  analytics::JsonMatcher matcher_;
+  rules::JsonMatcher matcher_;
   std::map<std::string, bool, std::less<>> memo_;
 };
 
 // A condition's value from JSON text ("\"pro\"", "3", "true", "null", "[1,2]"): strings as their
 // text (held in `scratch`), numbers, booleans as 0/1, null, objects and arrays as their minified
 // text; kMissing for nullopt or malformed text.
-analytics::ValueRef ValueOfJson(const std::optional<std::string>& json, std::string& scratch);
+rules::ValueRef ValueOfJson(const std::optional<std::string>& json, std::string& scratch);
 
 }  // namespace signpost::segments

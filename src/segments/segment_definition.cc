@@ -6,14 +6,14 @@
 #include <charconv>
 #include <set>
 
-#include "analytics/where.h"
 #include "base/duration.h"
+#include "rules/where.h"
 
 namespace signpost::segments {
 
 namespace {
 
-using analytics::Op;
+using rules::Op;
 
 constexpr int kMaxDepth = 32;
 
@@ -38,7 +38,7 @@ Status WithLine(Status s, const YAML::Node& node) {
 
 Status AllowedKeys(const YAML::Node& map, const std::string& field,
                    const std::set<std::string>& allowed) {
-  return WithLine(analytics::KeysAllowed(map, field, allowed, false), map);
+  return WithLine(rules::KeysAllowed(map, field, allowed, false), map);
 }
 
 Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::string& field) {
@@ -49,7 +49,7 @@ Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::str
   for (const auto& kv : node) {
     std::string op_text = kv.first.Scalar();
     std::string f = field + "." + op_text;
-    std::optional<Op> op = analytics::ParseOp(op_text);
+    std::optional<Op> op = rules::ParseOp(op_text);
     if (!op || (*op != Op::kEq && *op != Op::kNe && *op != Op::kLt && *op != Op::kLe &&
                 *op != Op::kGt && *op != Op::kGe)) {
       return Bad(f, kv.first, "unknown count operator '" + op_text + "'; " + fix);
@@ -69,7 +69,7 @@ Result<std::vector<CountTest>> ParseCount(const YAML::Node& node, const std::str
 
 // `trait: { plan: pro, seats: { gte: 5 } }`: names are trait names ("traits." optional).
 Status ParseTraits(const YAML::Node& node, const std::string& field,
-                   std::vector<analytics::Condition>* out) {
+                   std::vector<rules::Condition>* out) {
   if (!node.IsMap() || node.size() == 0) {
     return Bad(field, node,
                "expected a map of trait name to condition, e.g. `trait: { plan: pro }`");
@@ -78,7 +78,7 @@ Status ParseTraits(const YAML::Node& node, const std::string& field,
     std::string name = kv.first.Scalar();
     if (name.rfind("traits.", 0) == 0) name = name.substr(7);
     const std::string f = field + "." + name;
-    auto path = analytics::ParsePropertyPath("traits." + name);
+    auto path = rules::ParsePropertyPath("traits." + name);
     if (!path.ok() || name.empty()) {
       return Bad(f, kv.first,
                  "not a trait name; write it dotted without `traits.`, e.g. address.city");
@@ -88,12 +88,12 @@ Status ParseTraits(const YAML::Node& node, const std::string& field,
     const YAML::Node& cond = kv.second;
     if (cond.IsMap()) {
       for (const auto& op : cond) {
-        auto c = analytics::ParseCondition(*path, op.first.Scalar(), op.second, f);
+        auto c = rules::ParseCondition(*path, op.first.Scalar(), op.second, f);
         if (!c.ok()) return WithLine(c.status(), op.first);
         out->push_back(std::move(c).value());
       }
     } else {
-      auto c = analytics::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f);
+      auto c = rules::ParseCondition(*path, cond.IsSequence() ? "in" : "=", cond, f);
       if (!c.ok()) return WithLine(c.status(), cond);
       out->push_back(std::move(c).value());
     }
@@ -116,9 +116,9 @@ Result<Rule> ParseEventRule(const YAML::Node& node, const std::string& field) {
   r.event = node["event"].Scalar();
   if (node["where"]) {
     SP_RETURN_IF_ERROR(
-        WithLine(analytics::ParseWhere(node["where"], field + ".where", &r.where), node["where"]));
+        WithLine(rules::ParseWhere(node["where"], field + ".where", &r.where), node["where"]));
     for (const auto& c : r.where) {
-      if (c.path.scope != analytics::PropertyScope::kProperties) {
+      if (c.path.scope != rules::PropertyScope::kProperties) {
         return Bad(field + ".where." + c.path.text, node["where"],
                    "segment event conditions read the event's properties only; write "
                    "properties.<name> (use `trait:` for the profile's traits)");
@@ -218,8 +218,8 @@ Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int dep
   return r;
 }
 
-std::string ConditionText(const analytics::Condition& c) {
-  std::string out = c.path.text + " " + analytics::OpName(c.op);
+std::string ConditionText(const rules::Condition& c) {
+  std::string out = c.path.text + " " + rules::OpName(c.op);
   if (c.op == Op::kExists) return out + (c.exists ? " true" : " false");
   if (c.op == Op::kIn) {
     std::string list;
@@ -309,7 +309,7 @@ nlohmann::json RuleJson(const Rule& rule) {
       json where = json::array(), count = json::array();
       for (const auto& c : rule.where) where.push_back(ConditionText(c));
       for (const auto& c : rule.count)
-        count.push_back(fmt::format("{} {}", analytics::OpName(c.op), c.n));
+        count.push_back(fmt::format("{} {}", rules::OpName(c.op), c.n));
       if (!where.empty()) out["where"] = where;
       out["count"] = count;
       if (rule.within) out["within"] = FormatDuration(*rule.within);

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analytics/condition.h"
+#include "rules/condition.h"
 #include "signpost/clock.h"
 #include "signpost/status.h"
 
@@ -18,7 +18,7 @@ namespace signpost::segments {
 // One count test of an event rule, e.g. {gte: 1}: `count <op> n`.
 // `op` is one of =, !=, <, <=, >, >=.
 struct CountTest {
-  analytics::Op op = analytics::Op::kGe;
+  rules::Op op = rules::Op::kGe;
   int64_t n = 1;
   // Whether `count` passes. Pure.
   bool Holds(int64_t count) const;
@@ -33,11 +33,11 @@ struct Rule {
   // kEvent: events named `event` whose properties meet `where`, counted in the window
   // [at - within, at] (every event up to `at` when `within` is unset); all `count` tests must hold.
   std::string event;
-  std::vector<analytics::Condition> where;  // paths are properties.*
-  std::vector<CountTest> count;             // {gte: 1} when not written
+  std::vector<rules::Condition> where;  // paths are properties.*
+  std::vector<CountTest> count;         // {gte: 1} when not written
   std::optional<DurationMs> within;
   // kTrait: every condition holds on the profile's traits as of `at` (paths are traits.<name>).
-  std::vector<analytics::Condition> traits;
+  std::vector<rules::Condition> traits;
   // kSegment: membership in another segment (rule or static).
   std::string segment;
   // kAll / kAny: every / some child holds (all of none is true, any of none is false);

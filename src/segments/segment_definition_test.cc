@@ -33,9 +33,9 @@ rule:
   EXPECT_EQ(r.kind, Rule::Kind::kEvent);
   EXPECT_EQ(r.event, "Order Completed");
   ASSERT_EQ(r.where.size(), 1u);
-  EXPECT_EQ(r.where[0].op, analytics::Op::kGt);
+  EXPECT_EQ(r.where[0].op, rules::Op::kGt);
   ASSERT_EQ(r.count.size(), 1u);  // at least once by default
-  EXPECT_EQ(r.count[0].op, analytics::Op::kGe);
+  EXPECT_EQ(r.count[0].op, rules::Op::kGe);
   EXPECT_EQ(r.count[0].n, 1);
   EXPECT_EQ(r.within, 7 * kDayMs);
   EXPECT_EQ(RuleJson(r)["within"], "1w");
@@ -53,7 +53,7 @@ TEST(SegmentDefinition, ParsesNestedAllAnyNotTraitAndSegmentRulesFromJson) {
   const Rule& trait = all.children[0];
   ASSERT_EQ(trait.traits.size(), 3u);
   EXPECT_EQ(trait.traits[1].path.keys, std::vector<std::string>{"seats"});
-  EXPECT_EQ(trait.traits[2].op, analytics::Op::kIn);
+  EXPECT_EQ(trait.traits[2].op, rules::Op::kIn);
   EXPECT_EQ(trait.traits[2].path.keys, std::vector<std::string>{"country"});
   EXPECT_EQ(all.children[1].kind, Rule::Kind::kNot);
   EXPECT_EQ(all.children[1].children[0].segment, "churned");

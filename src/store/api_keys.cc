@@ -1,13 +1,11 @@
 #include "store/api_keys.h"
 
 #include <fmt/format.h>
-#include <sys/random.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "store/coding.h"
+#include "store/folder_secret.h"
 
 namespace signpost::store {
 namespace {
@@ -41,16 +39,7 @@ bool DecodeKey(std::string_view token, std::string_view in, ApiKey& k) {
 
 // 16 bytes from the kernel's entropy source, as 32 lowercase hex digits.
 Result<std::string> RandomHex() {
-  unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError(fmt::format("getrandom failed: {}", std::strerror(errno)));
-    }
-    got += static_cast<size_t>(n);
-  }
+  SP_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(16));
   std::string hex;
   for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
   return hex;

@@ -1,8 +1,8 @@
 #include "store/api_keys.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "store/store.h"
 #include "store/test_util.h"

@@ -30,8 +30,8 @@ void PutSignedVarint64(std::string& out, int64_t v);
 // Appends varint(size) then the bytes of `s`.
 void PutLengthPrefixed(std::string& out, std::string_view s);
 
-// Reads from the front of `in`, advancing it. Each returns false (leaving `in` unspecified) when the
-// input is truncated or malformed.
+// Reads from the front of `in`, advancing it. Each returns false (leaving `in` unspecified) when
+// the input is truncated or malformed.
 bool GetVarint64(std::string_view& in, uint64_t& v);
 bool GetSignedVarint64(std::string_view& in, int64_t& v);
 bool GetLengthPrefixed(std::string_view& in, std::string_view& s);

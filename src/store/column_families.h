@@ -30,8 +30,10 @@ constexpr size_t kCfCount = 14;
 
 // The on-disk name of each column family, indexed by Cf.
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default",   "events", "message_ids", "events_by_identity", "identities",  "merges",
-    "refused_merges", "traits", "dead_letters", "keys", "definitions", "segments", "journeys", "outbox"};
+    "default",      "events", "message_ids",    "events_by_identity",
+    "identities",   "merges", "refused_merges", "traits",
+    "dead_letters", "keys",   "definitions",    "segments",
+    "journeys",     "outbox"};
 
 constexpr size_t CfIndex(Cf cf) { return static_cast<size_t>(cf); }
 

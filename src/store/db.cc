@@ -1,14 +1,14 @@
 #include "store/db.h"
 
-#include <filesystem>
-#include <system_error>
-
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
 
 namespace signpost::store {
 namespace {
@@ -60,9 +60,24 @@ bool IsLockError(const rocksdb::Status& s) {
                            s.ToString().find("LOCK") != std::string::npos);
 }
 
+// True when none of `handles` holds a key (a RocksDB database just made, before anything was
+// written to it).
+Result<bool> HoldsNoKeys(rocksdb::DB* db,
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  for (auto* h : handles) {
+    if (h == nullptr) continue;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToFirst();
+    SP_RETURN_IF_ERROR(FromRocks(it->status(), "scan failed"));
+    if (it->Valid()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-// ---- Batch ---------------------------------------------------------------------------------------
+// ---- Batch
+// ---------------------------------------------------------------------------------------
 
 Batch::Batch(const Db* db) : db_(db), wb_(std::make_unique<rocksdb::WriteBatch>()) {}
 Batch::~Batch() = default;
@@ -80,7 +95,8 @@ void Batch::Clear() { wb_->Clear(); }
 size_t Batch::Count() const { return wb_->Count(); }
 size_t Batch::ByteSize() const { return wb_->GetDataSize(); }
 
-// ---- Db ------------------------------------------------------------------------------------------
+// ---- Db
+// ------------------------------------------------------------------------------------------
 
 Db::Db(std::string dir, bool sync) : dir_(std::move(dir)), sync_(sync) {}
 
@@ -185,16 +201,23 @@ Status Db::OpenOrCreate() {
     }
   }
 
+  // The first open of a new folder creates the families and then writes the format marker: a
+  // folder killed between the two has only (some of) our families and no key at all, and is
+  // finished here as a new one. Any other database without the marker is not ours.
+  bool unfinished = false;
   if (has_store) {
     SP_ASSIGN_OR_RETURN(auto magic, Get(Cf::kMeta, kMagicKey));
     SP_ASSIGN_OR_RETURN(auto version, Get(Cf::kMeta, kVersionKey));
-    if (!magic || *magic != kMagicValue || !version) {
+    if (!magic && !version && handles_.size() == kCfCount) {
+      SP_ASSIGN_OR_RETURN(unfinished, HoldsNoKeys(db_.get(), handles_));
+    }
+    if (!unfinished && (!magic || *magic != kMagicValue || !version)) {
       return Status::FailedPrecondition(fmt::format(
           "'{}' is a database but not a signpost data folder (no signpost format marker): pass an "
           "empty or new folder to --data",
           dir_));
     }
-    if (*version != std::to_string(kFormatVersion)) {
+    if (!unfinished && *version != std::to_string(kFormatVersion)) {
       return Status::FailedPrecondition(fmt::format(
           "data folder '{}' was written in signpost store format version {}, but this build reads "
           "format version {}: open it with a signpost build of format {}, or export its events "
@@ -209,7 +232,7 @@ Status Db::OpenOrCreate() {
           "cannot create column family"));
       handles_[i] = h;
     }
-    return Status::Ok();
+    if (!unfinished) return Status::Ok();
   }
   Batch batch = NewBatch();
   batch.Put(Cf::kMeta, kMagicKey, kMagicValue);
@@ -289,8 +312,8 @@ Status Db::ScanFromFloor(Cf cf, std::string_view start, const ScanFn& fn, bool b
   return FromRocks(it->status(), "scan failed");
 }
 
-Result<std::optional<std::pair<std::string, std::string>>> Db::Last(
-    Cf cf, std::string_view prefix) const {
+Result<std::optional<std::pair<std::string, std::string>>> Db::Last(Cf cf,
+                                                                    std::string_view prefix) const {
   using Entry = std::optional<std::pair<std::string, std::string>>;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
   // The smallest key after every key with `prefix`: the prefix with its last non-0xff byte bumped.

@@ -24,7 +24,8 @@ class WriteBatch;
 
 namespace signpost::store {
 
-// The on-disk format this build reads and writes. Bump on any incompatible change of keys or values.
+// The on-disk format this build reads and writes. Bump on any incompatible change of keys or
+// values.
 constexpr int kFormatVersion = 2;  // 2: events in chunks, message-id hash log
 
 class Db;

@@ -1,13 +1,16 @@
 #include "store/db.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
-
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <vector>
 
 #include "store/test_util.h"
 
@@ -16,6 +19,31 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
+
+// Makes a RocksDB database in `dir` with the column families `names` (as the first open of a new
+// folder does before it writes the signpost format marker) and puts `key` in the family `key_cf`
+// when `key` is not empty.
+void MakeRocksDb(const std::string& dir, const std::vector<std::string>& names,
+                 const std::string& key_cf = "", const std::string& key = "") {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, dir, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!key.empty() && names[i] == key_cf) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, "v").ok());
+    }
+  }
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  ASSERT_TRUE(db->Close().ok());
+}
+
+std::vector<std::string> AllCfNames() { return {kCfNames.begin(), kCfNames.end()}; }
 
 TEST(Db, CreatesFolderAndReopens) {
   TempDir tmp;
@@ -72,7 +100,8 @@ TEST(Db, FormatVersionMismatchNamesBothVersions) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
   EXPECT_THAT(db.status().message(), HasSubstr("format version 99"));
-  EXPECT_THAT(db.status().message(), HasSubstr(fmt::format("reads format version {}", kFormatVersion)));
+  EXPECT_THAT(db.status().message(),
+              HasSubstr(fmt::format("reads format version {}", kFormatVersion)));
   EXPECT_THAT(db.status().message(), HasSubstr(tmp.path()));
   EXPECT_THAT(db.status().message(), HasSubstr("new folder"));
 }
@@ -90,7 +119,8 @@ TEST(Db, RefusesAFormat1Folder) {
   auto db = Db::Open({tmp.path(), true});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
-  EXPECT_THAT(db.status().message(), HasSubstr("format version 1, but this build reads format version 2"));
+  EXPECT_THAT(db.status().message(),
+              HasSubstr("format version 1, but this build reads format version 2"));
 }
 
 TEST(Db, RefusesAFolderOfOtherFiles) {
@@ -102,6 +132,65 @@ TEST(Db, RefusesAFolderOfOtherFiles) {
   EXPECT_THAT(db.status().message(), HasSubstr("not a signpost data folder"));
   std::ifstream still(tmp.Sub("notes.txt"));
   EXPECT_TRUE(still.good());
+}
+
+// A kill -9 during the first open of a new folder can leave the RocksDB database with some or all
+// of the column families and no signpost format marker: such a folder, holding no key at all, is
+// finished as a new one.
+TEST(Db, OpensAFolderKilledDuringItsCreation) {
+  const std::vector<std::vector<std::string>> cases = {
+      AllCfNames(), {"default"}, {"default", "events", "message_ids"}};
+  for (const auto& names : cases) {
+    SCOPED_TRACE(fmt::format("{} families", names.size()));
+    TempDir tmp;
+    MakeRocksDb(tmp.path(), names);
+    {
+      auto db = Db::Open({tmp.path(), true});
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      Batch b = (*db)->NewBatch();
+      b.Put(Cf::kOutbox, "k", "v");
+      ASSERT_TRUE((*db)->Write(b).ok());
+    }
+    auto db = Db::Open({tmp.path(), true});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_EQ((*db)->Get(Cf::kOutbox, "k")->value_or(""), "v");
+    EXPECT_EQ((*db)->Get(Cf::kMeta, "signpost.format_version")->value_or(""),
+              std::to_string(kFormatVersion));
+  }
+}
+
+// A RocksDB database of another program is never adopted: with any key, or with a column family
+// that is not one of ours, and no signpost format marker, it is refused and left as it was.
+TEST(Db, RefusesAForeignRocksDbFolder) {
+  struct Case {
+    std::vector<std::string> names;
+    std::string key_cf, key;
+  };
+  auto with_theirs = AllCfNames();
+  with_theirs.push_back("theirs");
+  const std::vector<Case> cases = {{{"default"}, "default", "k"},
+                                   {AllCfNames(), "events", "k"},
+                                   {{"default", "theirs"}, "theirs", "k"},
+                                   {with_theirs, "", ""}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(fmt::format("{} families, key in '{}'", c.names.size(), c.key_cf));
+    TempDir tmp;
+    MakeRocksDb(tmp.path(), c.names, c.key_cf, c.key);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto db = Db::Open({tmp.path(), true});
+      ASSERT_FALSE(db.ok());
+      EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+      EXPECT_THAT(db.status().message(),
+                  HasSubstr("is a database but not a signpost data folder (no signpost format "
+                            "marker)"));
+    }
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), tmp.path(), &names).ok());
+    std::sort(names.begin(), names.end());
+    auto want = c.names;
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(names, want);
+  }
 }
 
 TEST(Db, RefusesAFile) {

@@ -66,8 +66,9 @@ TEST(DeadLetters, RoundTripPageGetDeleteAndReopen) {
 // source, location or raw text is stored, and a deleted item can be stored again.
 TEST(DeadLetters, IdenticalItemsAreStoredOnce) {
   TempDir tmp;
-  const std::vector<Rejection> bad = {{"line 3", "userId", "userId must be a string", "{\"userId\":5}"},
-                                      {"line 9", "", "not JSON", "{oops"}};
+  const std::vector<Rejection> bad = {
+      {"line 3", "userId", "userId must be a string", "{\"userId\":5}"},
+      {"line 9", "", "not JSON", "{oops"}};
   {
     auto store = Store::Open({tmp.path(), true});
     ASSERT_TRUE(store.ok());

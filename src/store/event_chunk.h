@@ -1,8 +1,8 @@
 // Event chunks: the value of one key of the events column family. A chunk holds the encodings of
 // consecutive events (seq = the key's first seq + position): per event a varint length and its
-// EncodeEvent bytes, nothing else (the count is the number of records). Storing ~256 events under one key makes appends one
-// put per chunk and scans read big values.
-// Thread-safe: pure functions and a reader over caller-owned bytes.
+// EncodeEvent bytes, nothing else (the count is the number of records). Storing ~256 events under
+// one key makes appends one put per chunk and scans read big values. Thread-safe: pure functions
+// and a reader over caller-owned bytes.
 #pragma once
 
 #include <cstddef>

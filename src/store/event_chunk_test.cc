@@ -39,7 +39,7 @@ TEST(EventChunk, RefusesMalformedValues) {
   const std::string value(writer.value());
   std::vector<std::string_view> records;
   EXPECT_FALSE(SplitChunk(value.substr(0, value.size() - 1), records));  // truncated
-  EXPECT_FALSE(SplitChunk(value + "x", records));                         // trailing bytes
+  EXPECT_FALSE(SplitChunk(value + "x", records));                        // trailing bytes
   EXPECT_FALSE(SplitChunk("", records));
   std::string_view id;
   EXPECT_FALSE(DecodeMessageId("\x01", id));

@@ -12,7 +12,6 @@ constexpr uint8_t kHasSentAt = 1;
 constexpr uint8_t kHasOriginalTimestamp = 2;
 constexpr EventType kLastType = EventType::kGroup;
 
-
 void PutJson(std::string& out, const std::string& json) {
   PutLengthPrefixed(out, json == "{}" ? std::string_view() : std::string_view(json));
 }
@@ -85,8 +84,8 @@ bool DecodeEvent(std::string_view in, Event& event) {
   return GetString(in, event.message_id) && GetString(in, event.user_id) &&
          GetString(in, event.anonymous_id) && GetString(in, event.event) &&
          GetString(in, event.previous_id) && GetString(in, event.group_id) &&
-         GetJson(in, event.properties) && GetJson(in, event.traits) &&
-         GetJson(in, event.context) && GetJson(in, event.integrations) && in.empty();
+         GetJson(in, event.properties) && GetJson(in, event.traits) && GetJson(in, event.context) &&
+         GetJson(in, event.integrations) && in.empty();
 }
 
 bool DecodeMessageId(std::string_view in, std::string_view& message_id) {

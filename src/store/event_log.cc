@@ -1,11 +1,11 @@
 #include "store/event_log.h"
 
+#include <fmt/format.h>
+#include <xxhash.h>
+
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <xxhash.h>
 
 #include "store/coding.h"
 #include "store/event_chunk.h"
@@ -177,8 +177,8 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
     std::vector<std::vector<std::string_view>> records(chunks.size());
     for (size_t c = 0; c < chunks.size(); ++c) {
       if (!chunks[c] || !SplitChunk(*chunks[c], records[c])) {
-        return Status::Corruption(fmt::format("event chunk {} cannot be read",
-                                              DecodeFixed64BE(chunk_keys[c].data())));
+        return Status::Corruption(
+            fmt::format("event chunk {} cannot be read", DecodeFixed64BE(chunk_keys[c].data())));
       }
     }
     for (const auto& [i, seq] : candidates) {
@@ -247,7 +247,8 @@ void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
   std::vector<Ref> refs;
   refs.reserve(pending_.size() + staged.index.size());
   for (const auto& p : pending_) {
-    refs.push_back(Ref{p.hash, std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
+    refs.push_back(
+        Ref{p.hash, std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
   }
   for (const auto& p : staged.index) {
     refs.push_back(Ref{p.hash, std::string_view(staged.names).substr(p.offset, p.size), &p.entry});
@@ -370,9 +371,10 @@ Status EventLog::EntriesOf(const std::vector<std::string>& identities,
         ScanIdentity(*db_, identity, [&](const IndexEntry& e) { entries.push_back(e); }));
   }
   std::sort(entries.begin(), entries.end());
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const IndexEntry& a, const IndexEntry& b) { return a.seq == b.seq; }),
-                entries.end());
+  entries.erase(
+      std::unique(entries.begin(), entries.end(),
+                  [](const IndexEntry& a, const IndexEntry& b) { return a.seq == b.seq; }),
+      entries.end());
   return Status::Ok();
 }
 
@@ -401,7 +403,8 @@ Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& id
     const auto& recs = records[chunk_slot[entries[i].chunk]];
     const uint64_t offset = entries[i].seq - entries[i].chunk;
     if (offset >= recs.size() || !DecodeEvent(recs[offset], events[i])) {
-      return Status::Corruption(fmt::format("event {} is indexed but cannot be read", entries[i].seq));
+      return Status::Corruption(
+          fmt::format("event {} is indexed but cannot be read", entries[i].seq));
     }
     events[i].seq = entries[i].seq;
   }

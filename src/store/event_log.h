@@ -35,9 +35,9 @@ std::string IdentityIndexPrefix(std::string_view identity);
 
 class EventLog {
  public:
-  // Loads the message-id hashes, chunk starts and counters from `db` (not owned; must outlive this).
-  // kIoError / kCorruption when the store cannot be read.
-  // `index_flush_events` (>= 1): see the class comment.
+  // Loads the message-id hashes, chunk starts and counters from `db` (not owned; must outlive
+  // this). kIoError / kCorruption when the store cannot be read. `index_flush_events` (>= 1): see
+  // the class comment.
   static Result<std::unique_ptr<EventLog>> Load(Db* db, size_t index_flush_events);
 
   // One event in the per-identity index.
@@ -64,7 +64,7 @@ class EventLog {
     size_t accepted = 0;
     size_t duplicates = 0;
     std::vector<std::pair<uint64_t, uint64_t>> ids;  // (message-id hash, seq) of accepted events
-    std::vector<uint64_t> chunk_starts;                // first seqs of the new chunks
+    std::vector<uint64_t> chunk_starts;              // first seqs of the new chunks
     // Index entries of the accepted events (names point into `names`), unless `flushed`: then
     // these and every pending entry went into the batch.
     std::vector<PendingEntry> index;
@@ -72,8 +72,8 @@ class EventLog {
     bool flushed = false;
   };
   // Marks each event of `events` a duplicate (seq = 0) when its message id is already stored or
-  // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events' chunks,
-  // hash logs and index records into `batch`. Events with an empty message id are never
+  // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events'
+  // chunks, hash logs and index records into `batch`. Events with an empty message id are never
   // duplicates. Fails only when the store cannot be read.
   Result<Staged> Stage(std::vector<Event>& events, Batch& batch) const;
   // Publishes a staged write after its batch was written.
@@ -84,7 +84,8 @@ class EventLog {
   // entries stay in memory and are re-indexed at the next open).
   Status WriteIndex();
 
-  // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns false.
+  // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns
+  // false.
   Status Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const;
   // The events stored under any of `identities` (their primary identity), ordered by (timestamp,
   // seq); only the last `limit` of them when limit > 0.

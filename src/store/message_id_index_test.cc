@@ -16,11 +16,11 @@ std::vector<uint64_t> SeqsOf(const MessageIdIndex& index, uint64_t hash) {
 
 TEST(MessageIdIndex, FindsTheSeqOfWhatWasInsertedThroughGrowth) {
   MessageIdIndex index;
-  for (uint64_t i = 0; i < 100000; ++i) index.Insert(HashMessageId("id-" + std::to_string(i)), i + 1);
+  for (uint64_t i = 0; i < 100000; ++i)
+    index.Insert(HashMessageId("id-" + std::to_string(i)), i + 1);
   EXPECT_EQ(index.size(), 100000u);
   for (uint64_t i = 0; i < 100000; ++i) {
-    ASSERT_EQ(SeqsOf(index, HashMessageId("id-" + std::to_string(i))),
-              std::vector<uint64_t>{i + 1})
+    ASSERT_EQ(SeqsOf(index, HashMessageId("id-" + std::to_string(i))), std::vector<uint64_t>{i + 1})
         << i;
   }
   size_t false_hits = 0;

@@ -1,8 +1,8 @@
 #include "store/static_segments.h"
 
-#include <unordered_set>
-
 #include <fmt/format.h>
+
+#include <unordered_set>
 
 #include "store/coding.h"
 
@@ -42,9 +42,9 @@ Result<StaticSegment> StaticSegments::Get(std::string_view name, uint64_t versio
   auto record = records_.Get(kKind, name, version);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound) {
-      return Status::NotFound(version == 0
-                                  ? fmt::format("no static segment '{}'", name)
-                                  : fmt::format("no version {} of static segment '{}'", version, name));
+      return Status::NotFound(
+          version == 0 ? fmt::format("no static segment '{}'", name)
+                       : fmt::format("no version {} of static segment '{}'", version, name));
     }
     return record.status();
   }
@@ -63,7 +63,8 @@ Result<std::vector<StaticSegment>> StaticSegments::List() const {
 
 Status StaticSegments::Delete(std::string_view name) {
   Status s = records_.Delete(kKind, name);
-  if (s.code() == Code::kNotFound) return Status::NotFound(fmt::format("no static segment '{}'", name));
+  if (s.code() == Code::kNotFound)
+    return Status::NotFound(fmt::format("no static segment '{}'", name));
   return s;
 }
 

@@ -3,11 +3,11 @@
 namespace signpost::store {
 
 Store::Store(std::unique_ptr<Db> db)
-    : db_(std::move(db)), definitions_(db_.get(), Cf::kDefinitions), segments_(db_.get()) {}
+    : db_(std::move(db)), definitions_(db_.get()), segments_(db_.get()) {}
 
 Store::~Store() {
   std::lock_guard lock(append_mu_);
-  if (events_) (void)events_->WriteIndex();  // on failure the next open re-indexes
+  if (events_) events_->WriteIndex().IgnoreError();  // on failure the next open re-indexes
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {

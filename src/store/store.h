@@ -1,7 +1,8 @@
 // Store: the durable store of one data folder. Owns the RocksDB database and every kind of record
 // kept in it: events (dedup, arrival order), dead letters, API keys, versioned definitions and
-// static segments. The identity module builds on it (identity::ProfileStore) and adds its own
-// records to the same atomic event write through an AppendHook.
+// static segments. The engine owns the one Store of a data folder; the identity module writes
+// events through it (identity::ProfileStore, which does not own it) and adds its own records to
+// the same atomic event write through an AppendHook.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "store/api_keys.h"
 #include "store/db.h"
 #include "store/dead_letters.h"
+#include "store/definitions.h"
 #include "store/event_log.h"
 #include "store/options.h"
 #include "store/static_segments.h"
@@ -80,9 +82,9 @@ class Store {
   const DeadLetters& dead_letters() const { return *dead_letters_; }
   ApiKeys& keys() { return *keys_; }
   const ApiKeys& keys() const { return *keys_; }
-  // Definitions: kind ("funnel", "journey", ...) + id -> versioned body (JSON text) with a note.
-  VersionedRecords& definitions() { return definitions_; }
-  const VersionedRecords& definitions() const { return definitions_; }
+  // Definitions: kind (funnel, journey, ...) + id -> versioned body (JSON text) with a note.
+  Definitions& definitions() { return definitions_; }
+  const Definitions& definitions() const { return definitions_; }
   StaticSegments& segments() { return segments_; }
   const StaticSegments& segments() const { return segments_; }
   // The database, for modules that keep their own records here (identity).
@@ -96,7 +98,7 @@ class Store {
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<DeadLetters> dead_letters_;
   std::unique_ptr<ApiKeys> keys_;
-  VersionedRecords definitions_;
+  Definitions definitions_;
   StaticSegments segments_;
   std::mutex append_mu_;
   // The batch of every append, reused so its buffer is not allocated (and page-faulted) anew each

@@ -1,14 +1,13 @@
 // Append, dedup, sequence numbers, scans and crash durability of the event store.
 #include "store/store.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "store/test_util.h"
 
@@ -26,10 +25,13 @@ std::unique_ptr<Store> OpenStore(const std::string& dir) {
 
 std::vector<Event> AllEvents(const Store& store, uint64_t after = 0) {
   std::vector<Event> out;
-  EXPECT_TRUE(store.ScanEvents(after, [&](const Event& e) {
-    out.push_back(e);
-    return true;
-  }).ok());
+  EXPECT_TRUE(store
+                  .ScanEvents(after,
+                              [&](const Event& e) {
+                                out.push_back(e);
+                                return true;
+                              })
+                  .ok());
   return out;
 }
 
@@ -279,13 +281,14 @@ TEST(Store, EventsOfAPersonSpanningChunksAndAppends) {
       const bool mine = i % 97 == 0;
       const std::string id = "r" + std::to_string(round) + "-" + std::to_string(i);
       // Later rounds carry earlier timestamps, so time order differs from seq order.
-      batch.push_back(Track(id, mine ? "me" : "other" + std::to_string(i), mine && i % 2 ? "a-me" : "",
-                            (3 - round) * 10000 + i));
+      batch.push_back(Track(id, mine ? "me" : "other" + std::to_string(i),
+                            mine && i % 2 ? "a-me" : "", (3 - round) * 10000 + i));
     }
     ASSERT_TRUE(store->Append(batch).ok());
   }
   for (int round = 2; round >= 0; --round) {
-    for (int i = 0; i < 700; i += 97) expected.push_back("r" + std::to_string(round) + "-" + std::to_string(i));
+    for (int i = 0; i < 700; i += 97)
+      expected.push_back("r" + std::to_string(round) + "-" + std::to_string(i));
   }
   auto events = store->EventsOf({"user:me"}, 0);
   ASSERT_TRUE(events.ok()) << events.status().ToString();
@@ -401,7 +404,8 @@ TEST(Store, IdentityIndexThroughFlushesCrashAndReopen) {
       return batch;
     };
     for (int b = 5; b >= 0; --b) {
-      for (int i = 0; i < 300; i += 7) expected.push_back("b" + std::to_string(b) + "-" + std::to_string(i));
+      for (int i = 0; i < 300; i += 7)
+        expected.push_back("b" + std::to_string(b) + "-" + std::to_string(i));
     }
     const pid_t child = fork();
     ASSERT_GE(child, 0);
@@ -426,8 +430,8 @@ TEST(Store, IdentityIndexThroughFlushesCrashAndReopen) {
       ASSERT_EQ(store.Append(batch)->accepted, 300u);
       EXPECT_EQ(MessageIdsOf(store, "user:me"), expected);
       EXPECT_EQ(store.SummaryOf({"user:me"})->count, expected.size());
-      EXPECT_EQ(MessageIdsOf(store, "user:o1"), (std::vector<std::string>{
-                                                    "b5-1", "b4-1", "b3-1", "b2-1", "b1-1", "b0-1"}));
+      EXPECT_EQ(MessageIdsOf(store, "user:o1"),
+                (std::vector<std::string>{"b5-1", "b4-1", "b3-1", "b2-1", "b1-1", "b0-1"}));
     }
     auto reopened = Store::Open({tmp.path(), true, 7});
     ASSERT_TRUE(reopened.ok());

@@ -14,7 +14,8 @@ namespace signpost::store::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "signpost-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "signpost-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {
@@ -46,7 +47,8 @@ inline Event Track(std::string message_id, std::string user_id, std::string anon
 
 inline Event Identify(std::string message_id, std::string user_id, std::string anonymous_id,
                       TimeMs timestamp, std::string traits = "{}") {
-  Event e = Track(std::move(message_id), std::move(user_id), std::move(anonymous_id), timestamp, "");
+  Event e =
+      Track(std::move(message_id), std::move(user_id), std::move(anonymous_id), timestamp, "");
   e.type = EventType::kIdentify;
   e.traits = std::move(traits);
   return e;

@@ -1,8 +1,8 @@
 #include "store/versioned_records.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "store/coding.h"
 
@@ -32,8 +32,8 @@ std::string EncodeValue(std::string_view body, std::string_view note, TimeMs at)
 bool Decode(std::string_view key, std::string_view value, VersionedRecord& r) {
   std::string_view kind, id, body, note;
   uint64_t version = 0;
-  if (!GetLengthPrefixed(key, kind) || !GetLengthPrefixed(key, id) ||
-      !GetFixed64BE(key, version) || !key.empty()) {
+  if (!GetLengthPrefixed(key, kind) || !GetLengthPrefixed(key, id) || !GetFixed64BE(key, version) ||
+      !key.empty()) {
     return false;
   }
   if (!GetLengthPrefixed(value, body) || !GetLengthPrefixed(value, note) ||

@@ -34,8 +34,10 @@ class VersionedRecords {
   // kInvalidArgument when kind or id is empty.
   Result<uint64_t> Put(std::string_view kind, std::string_view id, std::string_view body,
                        std::string_view note, TimeMs at);
-  // Version `version` of (kind, id), or the latest when version == 0. kNotFound names what is missing.
-  Result<VersionedRecord> Get(std::string_view kind, std::string_view id, uint64_t version = 0) const;
+  // Version `version` of (kind, id), or the latest when version == 0. kNotFound names what is
+  // missing.
+  Result<VersionedRecord> Get(std::string_view kind, std::string_view id,
+                              uint64_t version = 0) const;
   // The latest version of every id of `kind`, by id.
   Result<std::vector<VersionedRecord>> List(std::string_view kind) const;
   // Every version of (kind, id), oldest first (empty when unknown).

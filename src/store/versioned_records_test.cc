@@ -11,12 +11,12 @@ namespace {
 
 using testing::TempDir;
 
-TEST(Definitions, VersionsCountUpAndHistoryIsKept) {
+TEST(VersionedRecords, VersionsCountUpAndHistoryIsKept) {
   TempDir tmp;
   {
     auto store = Store::Open({tmp.path(), true});
     ASSERT_TRUE(store.ok());
-    auto& defs = (*store)->definitions();
+    VersionedRecords defs(&(*store)->db(), Cf::kDefinitions);
     EXPECT_EQ(*defs.Put("funnel", "checkout", R"({"steps":2})", "first", 100), 1u);
     EXPECT_EQ(*defs.Put("funnel", "checkout", R"({"steps":3})", "add payment step", 200), 2u);
     EXPECT_EQ(*defs.Put("funnel", "signup", R"({"steps":1})", "", 150), 1u);
@@ -26,7 +26,7 @@ TEST(Definitions, VersionsCountUpAndHistoryIsKept) {
   }
   auto store = Store::Open({tmp.path(), true});
   ASSERT_TRUE(store.ok());
-  auto& defs = (*store)->definitions();
+  VersionedRecords defs(&(*store)->db(), Cf::kDefinitions);
   auto latest = defs.Get("funnel", "checkout");
   ASSERT_TRUE(latest.ok());
   EXPECT_EQ(latest->version, 2u);
@@ -52,17 +52,50 @@ TEST(Definitions, VersionsCountUpAndHistoryIsKept) {
   EXPECT_EQ(*defs.Put("funnel", "checkout", "{}", "third", 400), 3u);  // continues after reopen
 }
 
-TEST(Definitions, IdsThatArePrefixesOfOthersStaySeparate) {
+TEST(VersionedRecords, IdsThatArePrefixesOfOthersStaySeparate) {
   TempDir tmp;
   auto store = Store::Open({tmp.path(), true});
   ASSERT_TRUE(store.ok());
-  auto& defs = (*store)->definitions();
+  VersionedRecords defs(&(*store)->db(), Cf::kDefinitions);
   ASSERT_TRUE(defs.Put("funnel", "a", "1", "", 0).ok());
   ASSERT_TRUE(defs.Put("funnel", "ab", "2", "", 0).ok());
   ASSERT_TRUE(defs.Put("funnelx", "a", "3", "", 0).ok());
   EXPECT_EQ(defs.History("funnel", "a")->size(), 1u);
   EXPECT_EQ(defs.Get("funnel", "a")->body, "1");
   EXPECT_EQ(defs.List("funnel")->size(), 2u);
+}
+
+// The typed definitions keep the bytes of the string-keyed records: a folder written before the
+// kinds were an enum reads the same.
+TEST(Definitions, KindsAreStoredUnderTheirNames) {
+  TempDir tmp;
+  auto store = Store::Open({tmp.path(), true});
+  ASSERT_TRUE(store.ok());
+  VersionedRecords raw(&(*store)->db(), Cf::kDefinitions);
+  Definitions& defs = (*store)->definitions();
+  for (const auto& [kind, kind_name] : kDefinitionKinds) {
+    const std::string name(kind_name);
+    ASSERT_TRUE(raw.Put(name, "old", "before", "", 1).ok());
+    EXPECT_EQ(defs.Get(kind, "old")->body, "before") << name;
+    EXPECT_EQ(*defs.Put(kind, "old", "after", "", 2), 2u) << name;
+    EXPECT_EQ(raw.Get(name, "old")->body, "after") << name;
+    EXPECT_EQ(defs.List(kind)->size(), 1u) << name;
+    EXPECT_EQ(defs.History(kind, "old")->size(), 2u) << name;
+  }
+}
+
+TEST(Definitions, EveryKindParsesFromItsNameAndNothingElseDoes) {
+  for (const auto& [kind, name] : kDefinitionKinds) {
+    EXPECT_EQ(*ParseDefinitionKind(name), kind);
+    EXPECT_EQ(DefinitionKindName(kind), name);
+  }
+  EXPECT_EQ(DefinitionKindName(DefinitionKind::kFunnel), "funnel");
+  EXPECT_EQ(DefinitionKindName(DefinitionKind::kSettings), "settings");
+  for (std::string_view bad : {"", "Funnel", "static_segment", "funnels"}) {
+    auto r = ParseDefinitionKind(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("use funnel, segment, journey"), std::string::npos);
+  }
 }
 
 TEST(StaticSegments, PutGetListDelete) {
@@ -90,7 +123,7 @@ TEST(StaticSegments, PutGetListDelete) {
   EXPECT_EQ(segs.Delete("stuck-at-2").code(), Code::kNotFound);
   EXPECT_EQ(segs.List()->size(), 1u);
   // Definitions live apart from segments.
-  EXPECT_EQ((*store)->definitions().List("static_segment")->size(), 0u);
+  EXPECT_EQ(VersionedRecords(&(*store)->db(), Cf::kDefinitions).List("static_segment")->size(), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 // NDJSON parser, the CSV parser and ParseHttpBody on 100-event batches, fed 8 MiB chunks from
 // memory (no disk, no store). Prints the best and median of `runs` runs, in thread CPU time (what
 // one core does, even when other processes share the machine) and in wall time.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,8 +17,6 @@
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "ingest/ingest.h"
 
@@ -66,7 +66,8 @@ Timings Time(int runs, const std::function<size_t()>& body, size_t expect) {
     const double cpu_start = ThreadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     const size_t events = body();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = ThreadCpuSeconds() - cpu_start;
     if (events != expect) {
       std::fprintf(stderr, "expected %zu events, got %zu\n", expect, events);
@@ -84,11 +85,12 @@ Timings Time(int runs, const std::function<size_t()>& body, size_t expect) {
 
 void Report(const char* name, const Timings& t, size_t events, size_t bytes) {
   const double cpu = t.cpu.front(), cpu_median = t.cpu[t.cpu.size() / 2];
-  std::printf("%-21s cpu: %5.2f M events/s best, %5.2f median, %4.0f MB/s | wall: %5.2f best, "
-              "%5.2f median  (%.0f bytes/event)\n",
-              name, events / cpu / 1e6, events / cpu_median / 1e6, bytes / cpu / 1e6,
-              events / t.wall.front() / 1e6, events / t.wall[t.wall.size() / 2] / 1e6,
-              static_cast<double>(bytes) / static_cast<double>(events));
+  std::printf(
+      "%-21s cpu: %5.2f M events/s best, %5.2f median, %4.0f MB/s | wall: %5.2f best, "
+      "%5.2f median  (%.0f bytes/event)\n",
+      name, events / cpu / 1e6, events / cpu_median / 1e6, bytes / cpu / 1e6,
+      events / t.wall.front() / 1e6, events / t.wall[t.wall.size() / 2] / 1e6,
+      static_cast<double>(bytes) / static_cast<double>(events));
 }
 
 }  // namespace
@@ -102,8 +104,9 @@ int main(int argc, char** argv) {
 
   std::string ndjson;
   for (size_t i = 0; i < n; ++i) ndjson += NdjsonLine(i) + "\n";
-  std::string csv = "messageId,userId,event,timestamp,properties.product_id,properties.price,"
-                    "properties.quantity,properties.currency\n";
+  std::string csv =
+      "messageId,userId,event,timestamp,properties.product_id,properties.price,"
+      "properties.quantity,properties.currency\n";
   for (size_t i = 0; i < n; ++i) csv += CsvRow(i);
   std::vector<std::string> batches;
   for (size_t i = 0; i < n; i += 100) {
@@ -127,20 +130,39 @@ int main(int argc, char** argv) {
     parser.Finish(out);
     return events + out.events.size();
   };
-  if (wanted("ndjson")) Report("ndjson", Time(runs, [&] {
-    NdjsonParser parser(kNow);
-    return feed(parser, ndjson);
-  }, n), n, ndjson.size());
-  if (wanted("csv")) Report("csv", Time(runs, [&] {
-    CsvParser parser(kNow);
-    return feed(parser, csv);
-  }, n), n, csv.size());
+  if (wanted("ndjson"))
+    Report("ndjson",
+           Time(
+               runs,
+               [&] {
+                 NdjsonParser parser(kNow);
+                 return feed(parser, ndjson);
+               },
+               n),
+           n, ndjson.size());
+  if (wanted("csv"))
+    Report("csv",
+           Time(
+               runs,
+               [&] {
+                 CsvParser parser(kNow);
+                 return feed(parser, csv);
+               },
+               n),
+           n, csv.size());
   size_t batch_bytes = 0;
   for (const auto& b : batches) batch_bytes += b.size();
-  if (wanted("http")) Report("http batch (100/req)", Time(runs, [&] {
-    size_t events = 0;
-    for (const auto& body : batches) events += ParseHttpBody("batch", body, kNow)->events.size();
-    return events;
-  }, n), n, batch_bytes);
+  if (wanted("http"))
+    Report("http batch (100/req)",
+           Time(
+               runs,
+               [&] {
+                 size_t events = 0;
+                 for (const auto& body : batches)
+                   events += ParseHttpBody("batch", body, kNow)->events.size();
+                 return events;
+               },
+               n),
+           n, batch_bytes);
   return 0;
 }

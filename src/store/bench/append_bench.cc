@@ -6,6 +6,7 @@
 // passes=1 skips the duplicate pass (for profiling the new-event path alone).
 //
 // DIR must not exist (it is created and left behind for inspection).
+#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "store/store.h"
 
@@ -108,10 +107,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   fmt::print("events {} batch {} (sync {})\n", total, batch_size, sync ? "on" : "off");
-  fmt::print("append new:        {:8.3f} s  {:10.0f} events/s   (cpu {:.3f} s: {:.0f} events per cpu-s)\n",
-             append_s, total / append_s, append_cpu, total / append_cpu);
-  if (passes > 1) fmt::print("append duplicates: {:8.3f} s  {:10.0f} events/s   (cpu {:.3f} s: {:.0f} events per cpu-s)\n",
-             dup_s, total / dup_s, dup_cpu, total / dup_cpu);
+  fmt::print(
+      "append new:        {:8.3f} s  {:10.0f} events/s   (cpu {:.3f} s: {:.0f} events per cpu-s)\n",
+      append_s, total / append_s, append_cpu, total / append_cpu);
+  if (passes > 1)
+    fmt::print(
+        "append duplicates: {:8.3f} s  {:10.0f} events/s   (cpu {:.3f} s: {:.0f} events per "
+        "cpu-s)\n",
+        dup_s, total / dup_s, dup_cpu, total / dup_cpu);
   fmt::print("reopen (load ids): {:8.3f} s\n", open_s);
   fmt::print("scan all:          {:8.3f} s  {:10.0f} events/s\n", scan_s, total / scan_s);
   return 0;

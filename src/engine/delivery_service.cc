@@ -1,0 +1,464 @@
+// DeliveryService: the durable outbox, the delivery thread, the channel and template definitions,
+// and open and click tracking. The rules (states, retries, tokens, rendering) are in src/delivery;
+// this file wires them to the store, the profiles (consent) and the commit queue (system events).
+#include "engine/delivery_service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "base/system_events.h"
+#include "delivery/channels.h"
+#include "delivery/definitions.h"
+#include "delivery/render.h"
+#include "delivery/signing.h"
+#include "delivery/tracking.h"
+#include "engine/definition_records.h"
+#include "identity/traits.h"
+
+namespace signpost::engine {
+
+using nlohmann::json;
+namespace se = system_events;
+
+namespace {
+
+// The longest the delivery thread sleeps without looking at the outbox (a clock that jumps, an
+// item enqueued without NotifyDelivery).
+constexpr DurationMs kMaxIdleMs = 2 * kSecondMs;
+// Items one pass of the delivery thread or DeliverDue takes from the due index.
+constexpr size_t kPassLimit = 10000;
+
+// The built-in `file` channel, used when no `kind: channel` with id `file` is applied.
+delivery::ChannelDef BuiltinFileChannel() {
+  delivery::ChannelDef c;
+  c.id = "file";
+  c.type = delivery::ChannelType::kFile;
+  c.path = "outbox.ndjson";
+  return c;
+}
+
+}  // namespace
+
+Result<delivery::TemplateDef> DeliveryService::LoadTemplate(std::string_view id) const {
+  auto record = store_.definitions().Get(store::DefinitionKind::kTemplate, id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound)
+      return Status::NotFound(fmt::format(
+          "template '{}' is not defined; apply a `kind: template` definition with id: {} and its "
+          "channel, subject and html/text (email) or body (sms, push, webhook)",
+          id, id));
+    return record.status();
+  }
+  return delivery::ParseTemplate(record->body);
+}
+
+namespace {
+
+// A system event (track) of `identity` ("user:X" / "anon:X") at `now`.
+Result<Event> SystemEvent(std::string_view identity, std::string_view name, const json& properties,
+                          std::string message_id, TimeMs now) {
+  Event e;
+  e.type = EventType::kTrack;
+  if (identity.rfind("user:", 0) == 0) {
+    e.user_id = std::string(identity.substr(5));
+  } else if (identity.rfind("anon:", 0) == 0) {
+    e.anonymous_id = std::string(identity.substr(5));
+  } else {
+    return Status::InvalidArgument(
+        fmt::format("identity '{}': expected user:<id> or anon:<id>", identity));
+  }
+  e.event = std::string(name);
+  e.message_id = std::move(message_id);
+  e.timestamp = e.received_at = now;
+  e.properties = properties.dump(-1, ' ', false, json::error_handler_t::replace);
+  return e;
+}
+
+json MessageProperties(const delivery::Message& msg) {
+  return {{se::kPropJourney, msg.journey}, {se::kPropVersion, msg.version},
+          {se::kPropEntry, msg.entry},     {"step", msg.step},
+          {"channel", msg.channel},        {"key", msg.key}};
+}
+
+// The trait history of the profile of `identity`, sorted (empty when unknown or unreadable).
+std::vector<identity::TraitChange> HistoryOf(const identity::ProfileStore& profiles,
+                                             const std::string& identity) {
+  auto canonical = profiles.Resolve(identity);
+  if (!canonical.ok()) return {};
+  auto history = profiles.TraitHistory(profiles.ProfileOf(*canonical));
+  return history.ok() ? std::move(*history) : std::vector<identity::TraitChange>{};
+}
+
+// Whether a profile with trait history `history` consents to `kind` ("email", "sms", "push") now.
+bool HasConsent(std::vector<identity::TraitChange>& history, const std::string& kind) {
+  const identity::Consent c = identity::ConsentOf(identity::CurrentTraits(history));
+  const std::optional<bool>& v = kind == "email" ? c.email : kind == "sms" ? c.sms : c.push;
+  return v.value_or(false);
+}
+
+// One pass of the delivery thread works in groups of due items. Per group: each item's provider
+// call (file-channel lines are gathered and written with one fsync per file at the end of the
+// group), then every outcome event in one commit (durable, deterministic ids), then every item's
+// new state in one write. A crash before the states are written re-sends with the same keys, as a
+// crash after one provider call did when items went one at a time: the group only shares the
+// fsyncs, it changes no order.
+constexpr size_t kGroup = 512;
+
+}  // namespace
+
+// Channel and template definitions read once per group.
+class DeliveryService::DefinitionCache {
+ public:
+  explicit DefinitionCache(const DeliveryService& d) : d_(d) {}
+  const Result<delivery::ChannelDef>& Channel(const std::string& id) {
+    auto it = channels_.find(id);
+    if (it == channels_.end()) it = channels_.emplace(id, d_.LoadChannel(id)).first;
+    return it->second;
+  }
+  const Result<delivery::TemplateDef>& Template(const std::string& id) {
+    auto it = templates_.find(id);
+    if (it == templates_.end()) it = templates_.emplace(id, d_.LoadTemplate(id)).first;
+    return it->second;
+  }
+
+ private:
+  const DeliveryService& d_;
+  std::map<std::string, Result<delivery::ChannelDef>> channels_;
+  std::map<std::string, Result<delivery::TemplateDef>> templates_;
+};
+
+// One item of a group: what was sent and how the provider answered.
+struct DeliveryService::Attempt {
+  delivery::OutboxItem item;
+  TimeMs previous_due = 0;
+  delivery::SendOutcome outcome;
+};
+
+// Lines for the file channels, one text per file, and the attempts waiting on each.
+struct DeliveryService::FileAppends {
+  std::map<std::string, std::pair<std::string, std::vector<size_t>>> by_path;
+};
+
+// Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
+// `files` (its outcome is set when the file is written).
+void DeliveryService::Send(DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
+                           FileAppends& files) const {
+  using delivery::SendStatus;
+  Attempt& a = group[index];
+  const delivery::Message& msg = a.item.message;
+  const auto& channel = defs.Channel(msg.channel);
+  if (!channel.ok()) {
+    a.outcome = {SendStatus::kPermanent, channel.status().message()};
+    return;
+  }
+  const auto& tmpl = defs.Template(msg.template_id);
+  if (!tmpl.ok()) {
+    a.outcome = {SendStatus::kPermanent, tmpl.status().message()};
+    return;
+  }
+  std::vector<identity::TraitChange> history = HistoryOf(profiles_, msg.identity);
+  if (!channel->consent.empty() && !HasConsent(history, channel->consent)) {
+    a.outcome = {SendStatus::kPermanent, "no consent"};
+    return;
+  }
+  delivery::TrackingSetup tracking{options_.public_url, tracking_secret_, channel->link_hosts};
+  while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
+    tracking.public_url.pop_back();
+  // Personalization reads the traits as of the message's time (the runtime leaves them out).
+  delivery::Message with_traits;
+  const delivery::Message* to_render = &msg;
+  if (msg.vars.is_object() && !msg.vars.contains("traits")) {
+    with_traits = msg;
+    with_traits.vars["traits"] = identity::TraitsAsOf(history, msg.created_at);
+    to_render = &with_traits;
+  }
+  auto rendered = delivery::RenderMessage(*tmpl, *to_render, &tracking);
+  if (!rendered.ok()) {
+    a.outcome = {SendStatus::kPermanent, rendered.status().message()};
+    return;
+  }
+  const TimeMs now = clock_.NowMs();
+  switch (channel->type) {
+    case delivery::ChannelType::kSmtp:
+      a.outcome = delivery::SendSmtp(*channel, *to_render, *rendered, now);
+      return;
+    case delivery::ChannelType::kWebhook:
+      a.outcome = delivery::SendWebhook(*channel, *to_render, *rendered);
+      return;
+    case delivery::ChannelType::kFile: {
+      auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, options_.data_dir)];
+      text += delivery::FileLine(*to_render, *rendered, now);
+      waiting.push_back(index);
+      return;
+    }
+  }
+  a.outcome = {SendStatus::kPermanent, "unknown channel type"};
+}
+
+// Settles the attempts of `group` (see kGroup). Caller holds send_mu.
+Status DeliveryService::SettleGroup(std::vector<Attempt>& group) {
+  std::vector<Event> events;
+  store::Batch batch = store_.db().NewBatch();
+  const TimeMs now = clock_.NowMs();
+  for (Attempt& a : group) {
+    delivery::OutboxItem& item = a.item;
+    const delivery::Message& msg = item.message;
+    ++item.attempts;
+    item.updated_at = now;
+    item.last_error = a.outcome.error;
+    if (a.outcome.status == delivery::SendStatus::kAccepted) {
+      SP_ASSIGN_OR_RETURN(
+          Event e,
+          SystemEvent(msg.identity, se::kMessageDelivered, MessageProperties(msg),
+                      fmt::format("{}{}/delivered", se::kSystemMessageIdPrefix, msg.key), now));
+      events.push_back(std::move(e));
+      item.state = delivery::OutboxState::kSent;
+    } else if (a.outcome.status == delivery::SendStatus::kTransient &&
+               item.attempts < retry_.max_attempts) {
+      item.next_attempt_at = now + retry_.Delay(item.attempts, rng_);
+      spdlog::warn("delivery: {} attempt {} failed, retry at {}: {}", msg.key, item.attempts,
+                   item.next_attempt_at, a.outcome.error);
+    } else {
+      if (a.outcome.status == delivery::SendStatus::kTransient)
+        item.last_error =
+            fmt::format("gave up after {} attempts: {}", item.attempts, a.outcome.error);
+      item.state = delivery::OutboxState::kFailed;
+      item.permanent = true;
+      json props = MessageProperties(msg);
+      props["error"] = item.last_error;
+      props["permanent"] = true;
+      SP_ASSIGN_OR_RETURN(
+          Event e,
+          SystemEvent(msg.identity, se::kMessageFailed, props,
+                      fmt::format("{}{}/failed", se::kSystemMessageIdPrefix, msg.key), now));
+      events.push_back(std::move(e));
+      spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
+    }
+    outbox_->Update(batch, item, a.previous_due);
+  }
+  SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(events)).status());
+  return store_.db().Write(batch);
+}
+
+// Attempts every item due now once. Returns the first error (the other groups are still tried).
+Status DeliveryService::DeliverDue() {
+  MutexLock lock(send_mu_);
+  SP_ASSIGN_OR_RETURN(auto entries, outbox_->Due(clock_.NowMs(), kPassLimit));
+  Status first = Status::Ok();
+  auto keep = [&first](Status s) {
+    if (!s.ok() && first.ok()) first = std::move(s);
+  };
+  DefinitionCache defs(*this);
+  for (size_t begin = 0; begin < entries.size() && !closing_; begin += kGroup) {
+    const size_t end = std::min(entries.size(), begin + kGroup);
+    std::vector<Attempt> group;
+    group.reserve(end - begin);
+    FileAppends files;
+    for (size_t i = begin; i < end && !closing_; ++i) {
+      auto found = outbox_->Get(entries[i].key);
+      if (!found.ok()) {
+        keep(found.status());
+        continue;
+      }
+      if (!*found || (*found)->state != delivery::OutboxState::kPending) {
+        keep(outbox_->DropDue(entries[i]));
+        continue;
+      }
+      group.push_back({std::move(**found), entries[i].due, {}});
+      Send(defs, group, group.size() - 1, files);
+    }
+    for (auto& [path, lines] : files.by_path) {
+      delivery::SendOutcome outcome = delivery::AppendLines(path, lines.first);
+      for (size_t index : lines.second) group[index].outcome = outcome;
+    }
+    keep(SettleGroup(group));
+  }
+  return first;
+}
+
+void DeliveryService::Loop() {
+  while (true) {
+    DurationMs wait = kMaxIdleMs;
+    auto next = outbox_->NextDue();
+    if (next.ok() && next->has_value())
+      wait = std::clamp<DurationMs>(**next - clock_.NowMs(), 0, kMaxIdleMs);
+    {
+      MutexLock lock(wake_mu_);
+      if (!woken_ && !stop_) wake_cv_.WaitFor(lock, std::chrono::milliseconds(wait));
+      if (stop_) return;
+      woken_ = false;
+    }
+    Status s = DeliverDue();
+    if (!s.ok()) {
+      spdlog::error("delivery: {}", s.ToString());
+      MutexLock lock(wake_mu_);
+      if (!stop_) wake_cv_.WaitFor(lock, std::chrono::milliseconds(kMaxIdleMs));
+      if (stop_) return;
+    }
+  }
+}
+
+Result<delivery::ChannelDef> DeliveryService::LoadChannel(std::string_view id) const {
+  auto record = store_.definitions().Get(store::DefinitionKind::kChannel, id);
+  if (!record.ok()) {
+    if (record.status().code() == Code::kNotFound && id == "file") return BuiltinFileChannel();
+    if (record.status().code() == Code::kNotFound)
+      return Status::NotFound(
+          fmt::format("channel '{}' is not configured; apply a `kind: channel` definition with id: "
+                      "{} (type smtp, "
+                      "webhook or file), or use the built-in channel `file`",
+                      id, id));
+    return record.status();
+  }
+  return delivery::ParseChannel(record->body);
+}
+
+// ---- the runtime's calls ---------------------------------------------------------------------
+
+void DeliveryService::Enqueue(store::Batch& batch, const delivery::Message& msg) {
+  if (msg.holdout) {  // holdout members receive nothing (the runtime should not hand these over)
+    spdlog::error("delivery: {} belongs to a holdout member; not sent", msg.key);
+    return;
+  }
+  auto added = outbox_->Enqueue(batch, msg, clock_.NowMs());
+  if (!added.ok())
+    spdlog::error("delivery: cannot enqueue {}: {}", msg.key, added.status().ToString());
+}
+
+void DeliveryService::Notify() {
+  {
+    MutexLock lock(wake_mu_);
+    woken_ = true;
+  }
+  wake_cv_.NotifyOne();
+}
+
+Result<std::string> DeliveryService::TemplateChannel(std::string_view id) const {
+  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, LoadTemplate(id));
+  return t.channel;
+}
+
+bool DeliveryService::ChannelConfigured(std::string_view id) const {
+  return id == "file" || store_.definitions().Get(store::DefinitionKind::kChannel, id).ok();
+}
+
+std::string DeliveryService::ChannelConsent(std::string_view id) const {
+  auto c = LoadChannel(id);
+  return c.ok() ? c->consent : "";
+}
+
+// ---- open and close --------------------------------------------------------------------------
+
+DeliveryService::DeliveryService(const EngineOptions& options, store::Store& store,
+                                 const identity::ProfileStore& profiles, EventService& events,
+                                 const Clock& clock)
+    : options_(options), store_(store), profiles_(profiles), events_(events), clock_(clock) {}
+
+Result<std::unique_ptr<DeliveryService>> DeliveryService::Open(
+    const EngineOptions& options, store::Store& store, const identity::ProfileStore& profiles,
+    EventService& events, const Clock& clock) {
+  std::unique_ptr<DeliveryService> d(new DeliveryService(options, store, profiles, events, clock));
+  d->outbox_ = std::make_unique<delivery::Outbox>(&store.db());
+  SP_ASSIGN_OR_RETURN(d->tracking_secret_, d->outbox_->TrackingSecret());
+  d->retry_.max_attempts = std::max<uint32_t>(1, options.delivery_max_attempts);
+  d->retry_.base_delay = options.delivery_retry_base_ms;
+  d->retry_.max_delay = options.delivery_retry_max_ms;
+  if (options.delivery_thread) {
+    DeliveryService* raw = d.get();
+    d->thread_ = std::thread([raw] { raw->Loop(); });
+  }
+  return d;
+}
+
+DeliveryService::~DeliveryService() {
+  if (!thread_.joinable()) return;
+  closing_ = true;
+  {
+    MutexLock lock(wake_mu_);
+    stop_ = true;
+  }
+  wake_cv_.NotifyOne();
+  thread_.join();
+}
+
+// ---- definitions -----------------------------------------------------------------------------
+
+Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, delivery::ParseTemplate(text));
+  auto channel = LoadChannel(t.channel);
+  if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
+  SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
+  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text,
+                         note);
+}
+
+Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
+  // A channel whose type changes must still fit every template sent through it.
+  SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List(store::DefinitionKind::kTemplate));
+  for (const auto& record : templates) {
+    auto t = delivery::ParseTemplate(record.body);
+    if (!t.ok() || t->channel != c.id) continue;
+    Status fits = delivery::CheckTemplateFits(*t, c.type);
+    if (!fits.ok())
+      return Status::InvalidArgument(fmt::format(
+          "type: a {} channel cannot send template '{}' ({}); change the template first",
+          delivery::ChannelTypeName(c.type), t->id, fits.message()));
+  }
+  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(),
+                                                store::DefinitionKind::kChannel, c.id, text, note));
+  ++channel_generation_;  // the journeys' cached consent kinds are stale
+  return out;
+}
+
+// ---- outbox ----------------------------------------------------------------------------------
+
+Result<json> DeliveryService::Outbox(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(auto items, outbox_->List(limit));
+  json out = json::array();
+  for (const auto& item : items) out.push_back(item.ToJson());
+  return json{{"messages", out}};
+}
+
+Status DeliveryService::Record(const std::string& identity, std::string_view name,
+                               const json& props, std::string message_id) {
+  SP_ASSIGN_OR_RETURN(Event e,
+                      SystemEvent(identity, name, props, std::move(message_id), clock_.NowMs()));
+  std::vector<Event> events;
+  events.push_back(std::move(e));
+  return events_.RecordSystemEvents(std::move(events)).status();
+}
+
+// ---- tracking --------------------------------------------------------------------------------
+
+Status DeliveryService::TrackOpen(std::string_view token) {
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
+  if (c.click) return Status::InvalidArgument("not a valid tracking token");
+  json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version},
+                {se::kPropEntry, c.entry},     {"step", c.step},
+                {"channel", c.channel},        {"key", c.key}};
+  // One Opened event per message: a re-fetched pixel is stored once.
+  return Record(c.identity, se::kMessageOpened, props,
+                fmt::format("{}{}/opened", se::kSystemMessageIdPrefix, c.key));
+}
+
+Result<std::string> DeliveryService::TrackClick(std::string_view token) {
+  SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
+  if (!c.click) return Status::InvalidArgument("not a valid tracking token");
+  json props = {{se::kPropJourney, c.journey},
+                {se::kPropVersion, c.version},
+                {se::kPropEntry, c.entry},
+                {"step", c.step},
+                {"channel", c.channel},
+                {"key", c.key},
+                {"url", c.url}};
+  // One Clicked event per (message, link): a second click on the same link is stored once.
+  SP_RETURN_IF_ERROR(Record(c.identity, se::kMessageClicked, props,
+                            fmt::format("{}{}/clicked/{}", se::kSystemMessageIdPrefix, c.key,
+                                        delivery::Hex(delivery::Sha256(c.url)).substr(0, 16))));
+  return c.url;
+}
+
+}  // namespace signpost::engine

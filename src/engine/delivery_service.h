@@ -1,0 +1,120 @@
+// DeliveryService: the durable outbox and the delivery thread that sends it, the channel and
+// template definitions, and open and click tracking (see src/delivery/README.md for the rules:
+// states, retries, tokens, rendering). The journey service hands it messages inside its own atomic
+// write (Enqueue) and wakes it (Notify); outcomes (`Message Delivered` / `Message Failed`) and
+// opens and clicks are recorded through the EventService.
+//
+// Thread-safety: every public method may be called from any thread. One sender at a time (the
+// delivery thread or DeliverDue) holds send_mu_; the definitions are read from the store.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "base/mutex.h"
+#include "delivery/definitions.h"
+#include "delivery/message.h"
+#include "delivery/outbox.h"
+#include "delivery/retry.h"
+#include "engine/event_service.h"
+#include "identity/profile_store.h"
+#include "signpost/clock.h"
+#include "signpost/options.h"
+#include "store/db.h"
+#include "store/store.h"
+
+namespace signpost::engine {
+
+class DeliveryService {
+ public:
+  // Opens the outbox and, with options.delivery_thread, starts the delivery thread. Every
+  // reference outlives the service.
+  static Result<std::unique_ptr<DeliveryService>> Open(const EngineOptions& options,
+                                                       store::Store& store,
+                                                       const identity::ProfileStore& profiles,
+                                                       EventService& events, const Clock& clock);
+  // Stops the delivery thread between two messages.
+  ~DeliveryService();
+
+  // ---- the journey service's calls --------------------------------------------------------
+  // Adds `msg` to the outbox inside `batch` (the runtime writes its own state in the same atomic
+  // batch). Idempotent: a key already in the outbox or already sent is not sent again.
+  void Enqueue(store::Batch& batch, const delivery::Message& msg);
+  // Wakes the delivery thread after such a batch was written.
+  void Notify() EXCLUDES(wake_mu_);
+
+  // ---- definitions ---------------------------------------------------------------------------
+  // The channel of template `id` (from its `kind: template` definition); kNotFound naming the
+  // template and how to create it.
+  Result<std::string> TemplateChannel(std::string_view id) const;
+  // The channel definition `id` (the built-in `file` channel when none is applied under that id);
+  // kNotFound naming it and how to create it.
+  Result<delivery::ChannelDef> LoadChannel(std::string_view id) const;
+  // Whether channel `id` is configured (a `kind: channel` definition, or the built-in `file`).
+  bool ChannelConfigured(std::string_view id) const;
+  // The consent trait a send through channel `id` needs ("email", "sms", "push" or "" for none):
+  // its definition's `consent`, with the defaults of src/delivery/README.md. "" when unknown.
+  std::string ChannelConsent(std::string_view id) const;
+  // Bumped by every channel apply: readers cache what they derive from channel definitions.
+  uint64_t channel_generation() const { return channel_generation_.load(); }
+  // Validates and stores a `kind: template` (it must fit its channel) / `kind: channel` (every
+  // template sent through it must still fit); returns {"kind","id","version","note"}.
+  Result<nlohmann::json> ApplyTemplate(std::string_view text, std::string_view note);
+  Result<nlohmann::json> ApplyChannel(std::string_view text, std::string_view note);
+
+  // ---- the outbox and tracking ---------------------------------------------------------------
+  // Messages waiting in the outbox (and recent outcomes), newest first.
+  Result<nlohmann::json> Outbox(size_t limit) const;
+  // Attempts every item due at the clock's now once; returns the first error (the other groups
+  // are still tried).
+  Status DeliverDue() EXCLUDES(send_mu_);
+  // An open-pixel hit: verifies the signed token and records `Message Opened`.
+  Status TrackOpen(std::string_view token);
+  // A click on a rewritten link: verifies the token, records `Message Clicked`, returns the URL.
+  Result<std::string> TrackClick(std::string_view token);
+
+ private:
+  struct Attempt;
+  struct FileAppends;
+  class DefinitionCache;
+  DeliveryService(const EngineOptions& options, store::Store& store,
+                  const identity::ProfileStore& profiles, EventService& events, const Clock& clock);
+  Result<delivery::TemplateDef> LoadTemplate(std::string_view id) const;
+  // Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
+  // `files` (its outcome is set when the file is written).
+  void Send(DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
+            FileAppends& files) const REQUIRES(send_mu_);
+  // Records the outcomes of `group`, then writes every item's new state in one write.
+  Status SettleGroup(std::vector<Attempt>& group) REQUIRES(send_mu_);
+  Status Record(const std::string& identity, std::string_view name, const nlohmann::json& props,
+                std::string message_id);
+  void Loop() EXCLUDES(wake_mu_, send_mu_);
+
+  const EngineOptions options_;
+  store::Store& store_;
+  const identity::ProfileStore& profiles_;
+  EventService& events_;
+  const Clock& clock_;
+  std::unique_ptr<delivery::Outbox> outbox_;
+  std::string tracking_secret_;  // 32 bytes, per data folder; set at Open
+  delivery::RetryPolicy retry_;
+  std::atomic<uint64_t> channel_generation_{0};
+
+  Mutex send_mu_;  // one sender at a time (the delivery thread or DeliverDue)
+  std::mt19937_64 rng_ GUARDED_BY(send_mu_) = std::mt19937_64(std::random_device{}());
+
+  // The delivery thread sleeps until woken (Notify), the next item is due, or stop.
+  Mutex wake_mu_;
+  CondVar wake_cv_;
+  bool woken_ GUARDED_BY(wake_mu_) = false;
+  bool stop_ GUARDED_BY(wake_mu_) = false;
+  std::atomic<bool> closing_{false};  // set at close: a pass stops between messages
+  std::thread thread_;
+};
+
+}  // namespace signpost::engine

@@ -1,0 +1,148 @@
+// EventService: opening, the commit function, the index kept in step with the store. The ingest
+// paths (HTTP, import, dead letters) are in event_service_ingest.cc.
+#include "engine/event_service.h"
+
+#include <spdlog/spdlog.h>
+
+namespace signpost::engine {
+
+Status StorePropertySource::Scan(
+    rules::PropertyScope scope,
+    const std::function<void(uint64_t, std::string_view)>& visit) const {
+  return store_.ScanEvents(0, [&](const Event& e) {
+    switch (scope) {
+      case rules::PropertyScope::kProperties:
+        visit(e.seq, e.properties);
+        break;
+      case rules::PropertyScope::kContext:
+        visit(e.seq, e.context);
+        break;
+      case rules::PropertyScope::kTraits:
+        visit(e.seq, e.traits);
+        break;
+    }
+    return true;
+  });
+}
+
+EventService::EventService(const EngineOptions& options, store::Store& store,
+                           identity::ProfileStore& profiles, const Clock& clock)
+    : options_(options),
+      store_(store),
+      profiles_(profiles),
+      clock_(clock),
+      limits_{options.max_event_bytes, options.max_batch_bytes, options.max_batch_events},
+      properties_(store) {
+  limits_.max_future_skew_ms = options.max_future_skew_ms;
+}
+
+EventService::~EventService() { commits_.reset(); }
+
+Result<std::unique_ptr<EventService>> EventService::Open(const EngineOptions& options,
+                                                         store::Store& store,
+                                                         identity::ProfileStore& profiles,
+                                                         const Clock& clock) {
+  std::unique_ptr<EventService> s(new EventService(options, store, profiles, clock));
+  if (options.load_index) SP_RETURN_IF_ERROR(s->LoadIndex());
+  EventService* raw = s.get();
+  s->commits_ = std::make_unique<CommitQueue>(
+      [raw](std::vector<Event>& events, std::vector<std::string>& refused) {
+        return raw->Commit(events, refused);
+      });
+  return s;
+}
+
+Status EventService::LoadIndex() {
+  WriterLock lock(index_mu_);
+  merges_applied_ = profiles_.merge_count();
+  analytics::EventIndex* index = &index_;  // the scan's callback runs under this lock
+  Status s = store_.ScanEvents(0, [&](const Event& e) {
+    index->Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
+    return true;
+  });
+  SP_RETURN_IF_ERROR(s);
+  index_.Seal();
+  index_loaded_ = true;
+  spdlog::info(
+      "analytics index: {} events, {} profiles, {:.1f} bytes/event", index_.EventCount(),
+      index_.ProfileCount(),
+      index_.EventCount() ? double(index_.MemoryBytes()) / double(index_.EventCount()) : 0.0);
+  return Status::Ok();
+}
+
+Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
+  SP_ASSIGN_OR_RETURN(store::AppendResult r, profiles_.Append(events));
+  accepted_ += r.accepted;
+  duplicates_ += r.duplicates;
+  refused_merges_ += r.refused_merges.size();
+  for (auto& line : r.refused_merges) refused.push_back(std::move(line));
+  if (index_loaded_) {
+    WriterLock lock(index_mu_);
+    SP_RETURN_IF_ERROR(UpdateIndex(events));
+  }
+  // Called under observer_mu_, so clearing the observer (the engine closing) waits for a call in
+  // progress: the observer is never called after it is cleared.
+  MutexLock lock(observer_mu_);
+  if (observer_) observer_(events);
+  return Status::Ok();
+}
+
+Status EventService::UpdateIndex(const std::vector<Event>& events) {
+  for (const identity::MergeRecord& merge : profiles_.MergesAfter(merges_applied_)) {
+    Status s = index_.MergeProfiles(merge.from, merge.to);
+    // A profile that never had events is not in the index: nothing to move.
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+    merges_applied_ = merge.ordinal;
+  }
+  for (const Event& e : events) {
+    if (e.seq != 0) index_.Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
+  }
+  return Status::Ok();
+}
+
+void EventService::SetCommitObserver(CommitObserver observer) {
+  MutexLock lock(observer_mu_);
+  observer_ = std::move(observer);
+}
+
+Status EventService::LastWriteError() const {
+  if (!commits_) return Status::FailedPrecondition("the store is closed");
+  Status s = commits_->last_error();
+  if (s.ok()) return s;
+  return Status(s.code(), "the last write failed: " + s.message());
+}
+
+Status EventService::RequireIndex() const {
+  if (!index_loaded_)
+    return Status::FailedPrecondition("the analytics index is not loaded in this process");
+  return Status::Ok();
+}
+
+EventService::Counters EventService::counters() const {
+  return {accepted_.load(),       duplicates_.load(),      rejected_.load(),
+          refused_merges_.load(), unauthenticated_.load(), refused_requests_.load()};
+}
+
+Result<IngestOutcome> EventService::RecordSystemEvents(std::vector<Event> events) {
+  if (events.empty()) return IngestOutcome{};
+  return commits_->Submit(std::move(events)).get();
+}
+
+Status EventService::KeepRejections(const std::vector<Rejection>& rejections,
+                                    std::string_view source) {
+  if (rejections.empty()) return Status::Ok();
+  rejected_ += rejections.size();
+  return store_.AddDeadLetters(rejections, source, clock_.NowMs()).status();
+}
+
+Result<IngestOutcome> EventService::Submit(ingest::ParsedEvents parsed, std::string_view source) {
+  SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
+  IngestOutcome out;
+  if (!parsed.events.empty()) {
+    SP_ASSIGN_OR_RETURN(out, commits_->Submit(std::move(parsed.events)).get());
+  }
+  out.rejections = std::move(parsed.rejections);
+  return out;
+}
+
+}  // namespace signpost::engine

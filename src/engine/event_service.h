@@ -1,0 +1,134 @@
+// EventService: where every event enters and is read back in bulk. It owns the write path — the
+// CommitQueue whose one writer thread commits each group of events with a single
+// identity::ProfileStore::Append (one atomic write, one fsync) — and the in-memory analytics index
+// kept in step with it (identity merges applied, new events appended, before a submission's future
+// resolves). HTTP bodies, imports, re-imported dead letters and the engine's own system events all
+// go through it; refused items become dead letters here. After each commit it hands the committed
+// events to its observer (the journey service), on the commit thread.
+//
+// Thread-safety: every public method may be called from any thread. Submissions are serialized by
+// the commit thread; index readers (ReadIndex) run concurrently with each other and wait only for
+// the moment the commit thread appends. The observer is set once, before events can matter to it.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analytics/event_index.h"
+#include "base/mutex.h"
+#include "engine/commit_queue.h"
+#include "identity/profile_store.h"
+#include "ingest/ingest.h"
+#include "signpost/clock.h"
+#include "signpost/engine.h"
+#include "signpost/options.h"
+
+namespace signpost::engine {
+
+// Reads the nested JSON of stored events for the index's lazily built property columns.
+class StorePropertySource final : public analytics::PropertySource {
+ public:
+  explicit StorePropertySource(const store::Store& store) : store_(store) {}
+  Status Scan(rules::PropertyScope scope,
+              const std::function<void(uint64_t, std::string_view)>& visit) const override;
+
+ private:
+  const store::Store& store_;
+};
+
+class EventService {
+ public:
+  // Called on the commit thread after each commit with its events (accepted ones have seq != 0).
+  using CommitObserver = std::function<void(const std::vector<Event>&)>;
+
+  // Loads the index from the store when options.load_index, then starts the commit thread.
+  // `store`, `profiles` (identity over that store) and `clock` outlive the service.
+  static Result<std::unique_ptr<EventService>> Open(const EngineOptions& options,
+                                                    store::Store& store,
+                                                    identity::ProfileStore& profiles,
+                                                    const Clock& clock);
+  // Commits what is pending, then stops the commit thread.
+  ~EventService();
+
+  // ---- the write path --------------------------------------------------------------------
+  // The body of POST /v1/<endpoint> (see Engine::IngestHttp); `write_key_ok` tells whether a
+  // key is a live write key.
+  Result<IngestOutcome> IngestHttp(std::string_view endpoint, std::string_view body,
+                                   std::string_view auth_key,
+                                   const std::function<bool(std::string_view)>& write_key_ok);
+  Result<ImportSummary> Import(const std::string& path, ImportFormat format,
+                               const std::function<void(const ImportProgress&)>& progress);
+  // Already-parsed events from outside (tests, tooling), dead-lettered under source "api".
+  Result<IngestOutcome> IngestEvents(std::vector<Event> events);
+  Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);
+  // The engine's own events (src/base/system_events.h): straight to the commit queue, never
+  // through a parser (they carry names every outside path refuses). Durable on return. Must not
+  // be called from the commit thread (the observer).
+  Result<IngestOutcome> RecordSystemEvents(std::vector<Event> events);
+  // Counts `rejections` and keeps them in the dead-letter store under `source`.
+  Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
+  // Sets (or, with nullptr, clears) the observer; once this returns, the previous one is not
+  // running and is never called again.
+  void SetCommitObserver(CommitObserver observer) EXCLUDES(observer_mu_);
+  // Ok, or the last commit's error until a commit succeeds again (readiness).
+  Status LastWriteError() const;
+
+  // ---- the index -------------------------------------------------------------------------
+  // True when this process loaded the index (options.load_index).
+  bool index_loaded() const { return index_loaded_; }
+  // kFailedPrecondition when the index is not loaded.
+  Status RequireIndex() const;
+  // Runs `read(index, properties)` under the index's shared lock; returns what it returns.
+  template <class F>
+  auto ReadIndex(F&& read) const EXCLUDES(index_mu_) {
+    ReaderLock lock(index_mu_);
+    return read(static_cast<const analytics::EventIndex&>(index_),
+                static_cast<const analytics::PropertySource*>(&properties_));
+  }
+
+  // ---- what the metrics read ---------------------------------------------------------------
+  struct Counters {
+    uint64_t accepted, duplicates, rejected, refused_merges, unauthenticated, refused_requests;
+  };
+  Counters counters() const;
+
+  const ingest::Limits& limits() const { return limits_; }
+
+ private:
+  EventService(const EngineOptions& options, store::Store& store, identity::ProfileStore& profiles,
+               const Clock& clock);
+  Status LoadIndex() EXCLUDES(index_mu_);
+  // The commit function of the queue (commit thread).
+  Status Commit(std::vector<Event>& events, std::vector<std::string>& refused)
+      EXCLUDES(index_mu_, observer_mu_);
+  // Merges recorded since the last call, then the accepted events, into the index.
+  Status UpdateIndex(const std::vector<Event>& events) REQUIRES(index_mu_);
+  // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
+  Result<IngestOutcome> Submit(ingest::ParsedEvents parsed, std::string_view source);
+
+  const EngineOptions options_;
+  store::Store& store_;
+  identity::ProfileStore& profiles_;
+  const Clock& clock_;
+  ingest::Limits limits_;
+  StorePropertySource properties_;
+
+  mutable SharedMutex index_mu_;
+  analytics::EventIndex index_ GUARDED_BY(index_mu_);
+  bool index_loaded_ = false;                          // set once at Open
+  uint64_t merges_applied_ GUARDED_BY(index_mu_) = 0;  // identity merges applied to the index
+
+  Mutex observer_mu_;
+  CommitObserver observer_ GUARDED_BY(observer_mu_);
+
+  std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0}, refused_merges_{0};
+  std::atomic<uint64_t> unauthenticated_{0}, refused_requests_{0};
+
+  std::unique_ptr<CommitQueue> commits_;  // last: its thread stops first
+};
+
+}  // namespace signpost::engine

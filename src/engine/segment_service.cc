@@ -1,0 +1,440 @@
+// SegmentService: static lists (saved funnel people, imported ids) and rule segments
+// (`kind: segment` definitions, evaluated on demand as of a time; see src/segments/README.md).
+#include "engine/segment_service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/id_rule.h"
+#include "base/time.h"
+#include "engine/definition_records.h"
+
+namespace signpost::engine {
+
+using nlohmann::json;
+
+namespace {
+
+json TriggersJson(const segments::Triggers& t) {
+  return {{"events", t.events}, {"traits", t.traits}, {"time", t.time}, {"static", t.is_static}};
+}
+
+}  // namespace
+
+// ProfileFacts over the store: one profile's events (grouped by name) and trait history, each
+// read once on first use; static lists read once per name.
+class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
+ public:
+  StoreProfileFacts(const store::Store& store, const identity::ProfileStore& profiles,
+                    ProfileId profile)
+      : store_(store), profiles_(profiles), identities_(profiles.IdentitiesOf(profile)) {}
+
+  std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
+    if (!traits_loaded_) LoadTraits();
+    auto it = traits_.find(std::string(name));
+    if (it == traits_.end()) return std::nullopt;
+    // The last change with timestamp <= at (changes are in (timestamp, seq) order).
+    const auto& changes = it->second;
+    auto after = std::upper_bound(changes.begin(), changes.end(), at,
+                                  [](TimeMs t, const TraitValue& c) { return t < c.timestamp; });
+    if (after == changes.begin()) return std::nullopt;
+    return std::prev(after)->json;
+  }
+
+  Status ForEachEvent(std::string_view event, TimeMs from, TimeMs to,
+                      const std::function<bool(TimeMs, std::string_view)>& fn) const override {
+    if (!events_loaded_) LoadEvents();
+    SP_RETURN_IF_ERROR(events_error_);
+    auto it = events_.find(std::string(event));
+    if (it == events_.end()) return Status::Ok();
+    const auto& list = it->second;
+    auto first = std::lower_bound(list.begin(), list.end(), from,
+                                  [](const Occurrence& o, TimeMs t) { return o.timestamp < t; });
+    for (auto e = first; e != list.end() && e->timestamp <= to; ++e) {
+      if (!fn(e->timestamp, e->properties)) break;
+    }
+    return Status::Ok();
+  }
+
+  bool InStaticSegment(std::string_view name) const override {
+    std::string key(name);
+    if (auto it = statics_.find(key); it != statics_.end()) return it->second;
+    bool in = false;
+    auto seg = store_.segments().Get(name);
+    if (seg.ok()) {
+      for (const auto& id : seg->identities) {
+        if (std::binary_search(identities_.begin(), identities_.end(), id)) in = true;
+      }
+    }
+    statics_.emplace(std::move(key), in);
+    return in;
+  }
+
+ private:
+  struct Occurrence {
+    TimeMs timestamp;
+    std::string properties;
+  };
+  struct TraitValue {
+    TimeMs timestamp;
+    std::string json;
+  };
+
+  void LoadEvents() const {
+    events_loaded_ = true;
+    if (identities_.empty()) return;
+    auto events = store_.EventsOf(identities_, 0);  // by (timestamp, seq)
+    if (!events.ok()) {
+      events_error_ = events.status();
+      return;
+    }
+    for (auto& e : *events) {
+      if (e.event.empty()) continue;
+      events_[e.event].push_back({e.timestamp, std::move(e.properties)});
+    }
+  }
+
+  void LoadTraits() const {
+    traits_loaded_ = true;
+    if (identities_.empty()) return;
+    auto view = profiles_.GetProfile(identities_.front());
+    if (!view.ok()) {
+      // TraitAt has no error channel: the profile reads as having no traits.
+      spdlog::warn("segments: traits of {} unreadable: {}", identities_.front(),
+                   view.status().ToString());
+      return;
+    }
+    for (auto& c : view->trait_history) {  // sorted by (timestamp, seq, name)
+      traits_[c.name].push_back({c.timestamp, std::move(c.value)});
+    }
+  }
+
+  const store::Store& store_;
+  const identity::ProfileStore& profiles_;
+  const std::vector<std::string> identities_;  // sorted
+  mutable bool events_loaded_ = false, traits_loaded_ = false;
+  mutable Status events_error_;
+  mutable std::unordered_map<std::string, std::vector<Occurrence>> events_;
+  mutable std::unordered_map<std::string, std::vector<TraitValue>> traits_;
+  mutable std::unordered_map<std::string, bool> statics_;
+};
+
+SegmentService::SegmentService(store::Store& store, const identity::ProfileStore& profiles,
+                               const EventService& events, const Clock& clock)
+    : store_(store),
+      profiles_(profiles),
+      events_(events),
+      clock_(clock),
+      catalog_([this](std::string_view name) { return StaticExists(name); }) {}
+
+bool SegmentService::StaticExists(std::string_view name) const {
+  return store_.segments().Get(name).ok();
+}
+
+// Every profile with at least one event: from the index when loaded, else by scanning the events.
+Result<std::vector<ProfileId>> SegmentService::AllProfiles() const {
+  std::vector<ProfileId> out;
+  if (events_.index_loaded()) {
+    events_.ReadIndex([&](const analytics::EventIndex& index, const analytics::PropertySource*) {
+      analytics::ViewScratch scratch;
+      for (uint32_t slot = 0; slot < index.SlotCount(); ++slot) {
+        if (index.View(slot, &scratch).size > 0) out.push_back(index.SlotProfile(slot));
+      }
+    });
+  } else {
+    SP_RETURN_IF_ERROR(store_.ScanEvents(0, [&](const Event& e) {
+      ProfileId p = profiles_.ProfileOfEvent(e);
+      if (p.value() != 0) out.push_back(p);
+      return true;
+    }));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The profiles in rule segment `name` at `at`, sorted.
+Result<std::vector<ProfileId>> SegmentService::RuleMembers(std::string_view name, TimeMs at) const {
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles());
+  std::vector<ProfileId> out;
+  for (ProfileId p : all) {
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, p, at));
+    if (in) out.push_back(p);
+  }
+  return out;
+}
+
+bool SegmentService::Exists(std::string_view name) const {
+  return catalog_.IsRule(name) || StaticExists(name);
+}
+
+std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
+  return std::make_unique<StoreProfileFacts>(store_, profiles_, profile);
+}
+
+Result<bool> SegmentService::InSegment(std::string_view name, const segments::ProfileFacts& facts,
+                                       TimeMs at) const {
+  if (catalog_.IsRule(name)) return catalog_.IsMember(name, facts, at);
+  if (facts.InStaticSegment(name)) return true;
+  if (StaticExists(name)) return false;
+  return Status::NotFound(
+      fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
+}
+
+Result<bool> SegmentService::InSegment(std::string_view name, ProfileId profile, TimeMs at) const {
+  StoreProfileFacts facts(store_, profiles_, profile);
+  return InSegment(name, facts, at);
+}
+
+segments::Triggers SegmentService::TriggersOf(std::string_view name) const {
+  if (catalog_.IsRule(name)) return catalog_.TriggersOf(name);
+  segments::Triggers t;
+  t.is_static = StaticExists(name);
+  return t;
+}
+
+void SegmentService::SetChangeObserver(ChangeObserver observer) {
+  MutexLock lock(observer_mu_);
+  observer_ = std::move(observer);
+}
+
+void SegmentService::Changed(std::string_view segment) {
+  MutexLock lock(observer_mu_);  // clearing the observer waits for a call in progress
+  if (observer_) observer_(segment);
+}
+
+Result<std::unique_ptr<SegmentService>> SegmentService::Open(store::Store& store,
+                                                             const identity::ProfileStore& profiles,
+                                                             const EventService& events,
+                                                             const Clock& clock) {
+  std::unique_ptr<SegmentService> service(new SegmentService(store, profiles, events, clock));
+  SP_ASSIGN_OR_RETURN(auto records, store.definitions().List(store::DefinitionKind::kSegment));
+  std::vector<segments::SegmentDefinition> defs;
+  for (const auto& r : records) {
+    auto def = segments::ParseSegmentDefinition(r.body);
+    if (!def.ok()) {
+      spdlog::warn("segments: stored segment {} version {} no longer parses, skipped: {}", r.id,
+                   r.version, def.status().message());
+      continue;
+    }
+    def->version = r.version;
+    defs.push_back(std::move(def).value());
+  }
+  service->catalog_.Load(std::move(defs));
+  return service;
+}
+
+Result<json> SegmentService::Apply(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(segments::SegmentDefinition def, segments::ParseSegmentDefinition(text));
+  if (StaticExists(def.id)) {
+    return Status::InvalidArgument(fmt::format(
+        "id: '{}' is already a static segment (a saved list); give the rule segment another id",
+        def.id));
+  }
+  const std::string id = def.id;
+  json out;
+  {
+    // Check, store and add as one step, so two applies cannot together make a cycle.
+    MutexLock lock(apply_mu_);
+    SP_RETURN_IF_ERROR(catalog_.Check(def));
+    SP_ASSIGN_OR_RETURN(
+        out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment, def.id, text,
+                             note.empty() ? def.note : note));
+    def.version = out["version"].get<uint64_t>();
+    out["name"] = def.name;
+    SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));
+  }
+  Changed(id);
+  return out;
+}
+
+Result<uint64_t> SegmentService::SaveList(std::string_view name,
+                                          const std::vector<std::string>& identities,
+                                          std::string_view note) {
+  uint64_t version = 0;
+  {
+    MutexLock lock(apply_mu_);
+    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, note, clock_.NowMs()));
+  }
+  Changed(name);
+  return version;
+}
+
+Result<std::vector<ProfileId>> SegmentService::Members(std::string_view name) const {
+  if (catalog_.IsRule(name)) return RuleMembers(name, clock_.NowMs());
+  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store_.segments().Get(name));
+  std::vector<ProfileId> out;
+  out.reserve(seg.identities.size());
+  for (const auto& identity : seg.identities) {
+    ProfileId p = profiles_.ProfileOf(identity);
+    if (p.value() != 0) out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Result<json> SegmentService::List() const {
+  std::map<std::string, json> by_name;
+  SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
+  for (const auto& s : statics) {
+    by_name[s.name] = {{"name", s.name},       {"type", "static"},
+                       {"version", s.version}, {"members", s.identities.size()},
+                       {"note", s.note},       {"at", FormatIso8601(s.at)}};
+  }
+  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kSegment));
+  for (const auto& r : records) {
+    auto def = catalog_.Get(r.id);
+    if (def == nullptr) continue;
+    by_name[r.id] = {{"name", r.id},
+                     {"type", "rule"},
+                     {"title", def->name},
+                     {"version", def->version},
+                     {"rule", segments::RuleJson(def->rule)},
+                     {"triggers", TriggersJson(TriggersOf(r.id))},
+                     {"note", r.note},
+                     {"at", FormatIso8601(r.at)}};
+  }
+  json out = json::array();
+  for (auto& [name, s] : by_name) out.push_back(std::move(s));
+  return json{{"segments", out}};
+}
+
+Result<json> SegmentService::Get(std::string_view name) const {
+  if (auto def = catalog_.Get(name)) {
+    const TimeMs now = clock_.NowMs();
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(name, now));
+    json people = json::array();
+    std::vector<std::string> identities;
+    for (ProfileId p : members) {
+      std::vector<std::string> ids = profiles_.IdentitiesOf(p);
+      identities.insert(identities.end(), ids.begin(), ids.end());
+      people.push_back({{"profile", p.value()}, {"identities", ids}});
+    }
+    return json{{"name", def->id},
+                {"type", "rule"},
+                {"title", def->name},
+                {"version", def->version},
+                {"note", def->note},
+                {"rule", segments::RuleJson(def->rule)},
+                {"evaluated_at", FormatIso8601(now)},
+                {"count", members.size()},
+                {"members", people},
+                {"identities", identities}};
+  }
+  auto s = store_.segments().Get(name);
+  if (!s.ok()) {
+    if (s.status().code() != Code::kNotFound) return s.status();
+    return Status::NotFound(
+        fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
+  }
+  return json{{"name", s->name},
+              {"type", "static"},
+              {"version", s->version},
+              {"note", s->note},
+              {"at", FormatIso8601(s->at)},
+              {"count", s->identities.size()},
+              {"identities", s->identities}};
+}
+
+Result<json> SegmentService::Import(std::string_view name, const std::vector<std::string>& ids,
+                                    std::string_view note, bool add) {
+  SP_RETURN_IF_ERROR(CheckId("name", name));
+  std::vector<std::string> identities, unknown;
+  std::unordered_set<std::string> seen;
+  size_t known = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::string_view id = ids[i];
+    while (!id.empty() && std::isspace(static_cast<unsigned char>(id.front()))) id.remove_prefix(1);
+    while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back()))) id.remove_suffix(1);
+    const bool prefixed = id.rfind("user:", 0) == 0 || id.rfind("anon:", 0) == 0;
+    if (id.empty() || (prefixed && id.size() == 5))
+      return Status::InvalidArgument(
+          fmt::format("ids[{}]: '{}' names no one; give user:ID, anon:ID or a userId", i, ids[i]));
+    if (std::any_of(id.begin(), id.end(),
+                    [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); }))
+      return Status::InvalidArgument(fmt::format(
+          "ids[{}]: contains a control character; give one id per line (user:ID, anon:ID or a "
+          "userId)",
+          i));
+    auto resolved = profiles_.Resolve(id);
+    std::string identity = resolved.ok() ? *resolved
+                           : prefixed    ? std::string(id)
+                                         : "user:" + std::string(id);
+    if (!seen.insert(identity).second) continue;
+    if (resolved.ok()) {
+      ++known;
+    } else {
+      unknown.push_back(identity);
+    }
+    identities.push_back(std::move(identity));
+  }
+  const size_t imported = identities.size();
+  std::string text(note);
+  if (text.empty()) text = fmt::format("imported {} ids", imported);
+  uint64_t version = 0;
+  {
+    // Checked and stored as one step, so a rule segment of the same name cannot appear between.
+    MutexLock lock(apply_mu_);
+    if (catalog_.IsRule(name))
+      return Status::InvalidArgument(fmt::format(
+          "segment '{}' is a rule segment (`kind: segment`), whose members follow its rule; import "
+          "the list under another name",
+          name));
+    if (add) {
+      auto current = store_.segments().Get(name);
+      if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+      if (current.ok()) {
+        std::vector<std::string> merged = current->identities;
+        std::unordered_set<std::string> present(merged.begin(), merged.end());
+        for (auto& id : identities) {
+          if (!present.count(id)) merged.push_back(std::move(id));
+        }
+        identities = std::move(merged);
+      }
+    }
+    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, text, clock_.NowMs()));
+  }
+  Changed(name);
+  const size_t unknown_count = unknown.size();
+  if (unknown.size() > 100) unknown.resize(100);
+  return json{{"segment", name},
+              {"version", version},
+              {"mode", add ? "add" : "replace"},
+              {"imported", imported},
+              {"members", identities.size()},
+              {"known", known},
+              {"unknown_count", unknown_count},
+              {"unknown", unknown},
+              {"note", text}};
+}
+
+Result<json> SegmentService::SegmentsOf(std::string_view profile) const {
+  SP_ASSIGN_OR_RETURN(std::string identity, profiles_.Resolve(profile));
+  const ProfileId id = profiles_.ProfileOf(identity);
+  const TimeMs now = clock_.NowMs();
+  StoreProfileFacts facts(store_, profiles_, id);
+  std::set<std::string> names;
+  for (const auto& def : catalog_.List()) names.insert(def->id);
+  SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
+  for (const auto& s : statics) names.insert(s.name);
+  std::vector<std::string> in_segments;
+  for (const auto& name : names) {
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, now));
+    if (in) in_segments.push_back(name);
+  }
+  return json{{"profile", id.value()},
+              {"identity", identity},
+              {"evaluated_at", FormatIso8601(now)},
+              {"segments", in_segments}};
+}
+
+}  // namespace signpost::engine

@@ -1,0 +1,96 @@
+// SegmentService: every segment — static lists (saved funnel people, imported ids) and rule
+// segments (`kind: segment` definitions, evaluated on demand as of a time; see
+// src/segments/README.md) — and the membership questions the journey, funnel and goal services
+// ask. A change to a segment (a rule applied, a list saved or imported) is handed to the change
+// observer (the journey service: suppression exits, join-later entries).
+//
+// Thread-safety: every method may be called from any thread. Apply and list writes are serialized
+// (apply_mu_: check, store and add as one step); membership reads run concurrently with them (the
+// catalog is safe for that).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/mutex.h"
+#include "engine/event_service.h"
+#include "identity/profile_store.h"
+#include "segments/catalog.h"
+#include "segments/profile_facts.h"
+#include "signpost/clock.h"
+#include "store/store.h"
+
+namespace signpost::engine {
+
+class SegmentService {
+ public:
+  using ChangeObserver = std::function<void(std::string_view segment)>;
+
+  // Loads the rule segments from the store. Every reference outlives the service.
+  static Result<std::unique_ptr<SegmentService>> Open(store::Store& store,
+                                                      const identity::ProfileStore& profiles,
+                                                      const EventService& events,
+                                                      const Clock& clock);
+  // Set once, before any change can matter to the observer.
+  void SetChangeObserver(ChangeObserver observer) EXCLUDES(observer_mu_);
+
+  // ---- membership ---------------------------------------------------------------------------
+  // Whether segment `name` exists (rule definition or static list).
+  bool Exists(std::string_view name) const;
+  // Membership of `profile` in `name` at `at` (rule: evaluated as of `at`; static: latest list).
+  // kNotFound for an unknown segment; storage errors as they come.
+  Result<bool> InSegment(std::string_view name, ProfileId profile, TimeMs at) const;
+  // Facts of `profile` read lazily from the store and cached (events once, traits once, each
+  // static list once), so asking many segments for one profile is cheap. They see the profile's
+  // identities as of this call. Must not outlive the service; one thread at a time.
+  std::unique_ptr<segments::ProfileFacts> FactsOf(ProfileId profile) const;
+  // InSegment reusing facts from FactsOf.
+  Result<bool> InSegment(std::string_view name, const segments::ProfileFacts& facts,
+                         TimeMs at) const;
+  // What can change membership of `name`: a rule's triggers, {is_static} for a static list,
+  // empty for an unknown name.
+  segments::Triggers TriggersOf(std::string_view name) const;
+  // The profiles in `name` now (a rule evaluated at the clock's now), sorted, merged profiles
+  // once.
+  Result<std::vector<ProfileId>> Members(std::string_view name) const;
+
+  // ---- changes --------------------------------------------------------------------------------
+  // Validates and stores a `kind: segment` definition (no cycles, not the name of a static list).
+  Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(apply_mu_);
+  // Stores `identities` as the next version of static list `name` and tells the observer.
+  Result<uint64_t> SaveList(std::string_view name, const std::vector<std::string>& identities,
+                            std::string_view note) EXCLUDES(apply_mu_);
+  // See Engine::ImportSegment.
+  Result<nlohmann::json> Import(std::string_view name, const std::vector<std::string>& ids,
+                                std::string_view note, bool add) EXCLUDES(apply_mu_);
+
+  // ---- views ------------------------------------------------------------------------------------
+  Result<nlohmann::json> List() const;
+  Result<nlohmann::json> Get(std::string_view name) const;
+  Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
+
+ private:
+  class StoreProfileFacts;
+  SegmentService(store::Store& store, const identity::ProfileStore& profiles,
+                 const EventService& events, const Clock& clock);
+  bool StaticExists(std::string_view name) const;
+  // Every profile with at least one event: from the index when loaded, else by a scan.
+  Result<std::vector<ProfileId>> AllProfiles() const;
+  Result<std::vector<ProfileId>> RuleMembers(std::string_view name, TimeMs at) const;
+  void Changed(std::string_view segment) EXCLUDES(observer_mu_);
+
+  store::Store& store_;
+  const identity::ProfileStore& profiles_;
+  const EventService& events_;
+  const Clock& clock_;
+  segments::SegmentCatalog catalog_;
+  Mutex apply_mu_;  // Apply, SaveList, Import: check, store and add as one step
+  Mutex observer_mu_;
+  ChangeObserver observer_ GUARDED_BY(observer_mu_);
+};
+
+}  // namespace signpost::engine

@@ -1,0 +1,60 @@
+// Money figures for journey reports: the cost of the messages behind each progressed profile, and
+// revenue and lifetime value per group of profiles (e.g. by the last goal step they completed).
+// Amounts are plain doubles in the workspace's currency unit. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "signpost/status.h"
+
+namespace signpost::experiments {
+
+// Messages sent on one channel.
+struct ChannelMessages {
+  std::string channel;
+  uint64_t messages = 0;
+};
+
+struct CostReport {
+  double total_cost = 0;                      // Σ messages × cost per message of the channel
+  uint64_t progressed = 0;                    // the profiles that progressed
+  std::optional<double> cost_per_progressed;  // total_cost / progressed; unset when progressed == 0
+};
+
+// Cost per progressed profile. kInvalidArgument naming `costs.<channel>` when a channel with
+// messages has no cost, or a cost is negative or not finite.
+Result<CostReport> CostPerProgressed(const std::vector<ChannelMessages>& messages,
+                                     const std::map<std::string, double, std::less<>>& costs,
+                                     uint64_t progressed);
+
+// The sum of revenue amounts, compensated (Neumaier) so that millions of small amounts do not lose
+// cents to rounding.
+double SumRevenue(const std::vector<double>& amounts);
+
+// One profile's money and the group it falls in. The caller decides what the amounts are (the
+// journey money report: `revenue` = the revenue of the goal hit the profile was credited with,
+// `lifetime` = the revenue of all its goal events since it entered).
+struct ProfileRevenue {
+  std::string group;
+  double revenue = 0;
+  double lifetime = 0;
+};
+
+struct GroupRevenue {
+  std::string group;
+  uint64_t profiles = 0;
+  double revenue = 0;      // compensated sum of `revenue` over the group
+  double per_profile = 0;  // revenue / profiles
+  double lifetime = 0;     // compensated sum of `lifetime` over the group
+  double ltv = 0;          // lifetime / profiles
+};
+
+// Revenue and LTV per group, groups in order of first appearance. A profile with no revenue still
+// counts (with 0), so the per-profile figures are per profile of the group, not per buyer.
+std::vector<GroupRevenue> RevenueByGroup(const std::vector<ProfileRevenue>& profiles);
+
+}  // namespace signpost::experiments
