@@ -13,9 +13,9 @@
 #include "analytics/test_support.h"
 #include "base/duration.h"
 #include "base/time.h"
-#include "wire/wire.h"
 #include "tests/support/scenario.h"
 #include "tests/support/scenario_events.h"
+#include "wire/wire.h"
 
 namespace signpost::analytics {
 namespace {

@@ -26,7 +26,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 namespace se = system_events;
 
-constexpr const char* kDefinitions[] = {
+constexpr const char* kChannelDefinitions[] = {
     "kind: channel\nid: email\ntype: file\npath: email.ndjson\n",
     "kind: channel\nid: sms\ntype: file\npath: sms.ndjson\n",
     "kind: channel\nid: push\ntype: file\npath: push.ndjson\n",
@@ -54,7 +54,7 @@ class EngineChannelsTest : public EngineFixture<> {
   void SetUp() override {
     EngineFixture::SetUp();
     t0_ = clock_.NowMs();
-    for (const char* d : kDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
+    for (const char* d : kChannelDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
     ASSERT_NO_FATAL_FAILURE(Live("cart"));
   }
 
