@@ -164,7 +164,8 @@ void JourneyService::NoteFailure(const Status& s) {
 
 // No input can make it throw: a failing event is set aside (SetAside), a failing timer, merge or
 // segment change is logged and counted; only a failing store write is returned.
-Status JourneyService::Drain(TimeMs now) {
+Status JourneyService::Drain(TimeMs now, TimeMs timers_through) {
+  timers_through = std::min(timers_through, now);
   for (int round = 0; round < 1000; ++round) {
     std::deque<JourneyInput> batch;
     uint64_t seen = 0;
@@ -191,7 +192,7 @@ Status JourneyService::Drain(TimeMs now) {
         continue;
       }
       if (!item.segment_changed.empty()) {
-        advance(now);
+        advance(timers_through);
         NoteFailure(Guarded("a segment change",
                             [&] { runtime.SegmentChanged(item.segment_changed, now, &fx); }));
         continue;
@@ -199,7 +200,7 @@ Status JourneyService::Drain(TimeMs now) {
       const journeys::InputEvent& e = item.event;
       // Timers due before the event fire first, but never ahead of the clock: an event stamped in
       // the future (a client's wrong clock) must not fire other profiles' timers early.
-      advance(std::min(e.timestamp, now) - 1);
+      advance(std::min(std::min(e.timestamp, now) - 1, timers_through));
       std::string journey;
       if (Status s = HandleEvent(e, &fx, &journey); !s.ok()) {
         SP_RETURN_IF_ERROR(SetAside(e, journey, s));
@@ -207,7 +208,7 @@ Status JourneyService::Drain(TimeMs now) {
       }
       if (goal_events_.count(e.name) != 0) goal_profiles.insert(e.profile.value());
     }
-    advance(now);
+    advance(timers_through);
     const bool idle = batch.empty() && fx.empty();
     Status persisted;
     SP_RETURN_IF_ERROR(Guarded("storing the journeys' effects", [&]() NO_THREAD_SAFETY_ANALYSIS {
@@ -226,7 +227,12 @@ Status JourneyService::Drain(TimeMs now) {
       "journeys that trigger each other");
 }
 
+// The thread fires a timer only once its time has passed (due < now), never at exactly its due
+// time: an event stamped exactly at a wait's timeout counts as in time (the runtime's tie rule),
+// and at that instant it may still be on its way to the queue. Callers that know every input up to
+// now is in (RunUntilIdle) fire timers due at now as well.
 void JourneyService::ThreadLoop() {
+  TimeMs drained_at = -1;  // the clock's time at the last drain
   for (;;) {
     TimeMs next_due = 0;
     {
@@ -237,14 +243,20 @@ void JourneyService::ThreadLoop() {
       MutexLock lock(queue_mu_);
       TimeMs now = clock_.NowMs();
       auto wait = std::chrono::milliseconds(200);
-      if (next_due != 0 && next_due > now)
-        wait = std::min(wait, std::chrono::milliseconds(next_due - now));
-      if (next_due != 0 && next_due <= now) wait = std::chrono::milliseconds(0);
+      if (next_due != 0 && next_due < now) {
+        wait = std::chrono::milliseconds(0);
+      } else if (next_due != 0 && now != drained_at) {
+        // Due now or later: wake just after it (a clock that stands still at the due time, as a
+        // test's does, waits for the next input instead of spinning).
+        wait = std::min(wait, std::chrono::milliseconds(next_due + 1 - now));
+      }
       if (!stop_ && queue_.empty() && wait.count() > 0) queue_cv_.WaitFor(lock, wait);
       if (stop_) return;
     }
     MutexLock lock(mu_);
-    Status s = Drain(clock_.NowMs());
+    const TimeMs now = clock_.NowMs();
+    Status s = Drain(now, now - 1);
+    drained_at = now;
     if (!s.ok()) spdlog::error("journeys: {}", s.ToString());
   }
 }

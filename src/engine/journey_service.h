@@ -126,8 +126,11 @@ class JourneyService {
                  DeliveryService& delivery, const Clock& clock, Hooks hooks);
   Status Load() EXCLUDES(mu_, queue_mu_);
   void ThreadLoop() EXCLUDES(mu_, queue_mu_);
-  // Handles everything queued and every timer due at `now`, until nothing is left.
-  Status Drain(TimeMs now) REQUIRES(mu_) EXCLUDES(queue_mu_);
+  // Handles everything queued and every timer due at or before `timers_through` (at most `now`),
+  // until nothing is left. Called on demand (RunUntilIdle, Apply, SetState) with timers_through ==
+  // now; the runtime thread passes now - 1 (ThreadLoop).
+  Status Drain(TimeMs now, TimeMs timers_through) REQUIRES(mu_) EXCLUDES(queue_mu_);
+  Status Drain(TimeMs now) REQUIRES(mu_) EXCLUDES(queue_mu_) { return Drain(now, now); }
   Status Persist(journeys::Effects& fx, uint64_t cursor, uint64_t merges = 0) REQUIRES(mu_);
   Status HandleEvent(const journeys::InputEvent& e, journeys::Effects* fx, std::string* journey)
       REQUIRES(mu_);
