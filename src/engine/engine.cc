@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "engine/engine_goals.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "ingest/json_scan.h"
@@ -23,7 +22,9 @@ Engine::~Engine() {
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
   impl_->journeys.reset();
+  impl_->goals.reset();
   impl_->delivery.reset();
+  impl_->funnels.reset();
   impl_->events.reset();
 }
 
@@ -43,16 +44,20 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                                *impl->profiles, *impl->clock));
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
+  impl->funnels = std::make_unique<engine::FunnelService>(
+      options, impl->store(), *impl->profiles, *impl->events, *impl->segments, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
+  impl->goals = std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
+                                                      *impl->segments, *impl->clock);
   engine::JourneyService::Hooks hooks;
   hooks.environment = [raw] { return MakeEnvironment(*raw); };
   hooks.references = [raw] { return JourneyReferences(*raw); };
   hooks.record_goal_credits = [raw](const std::unordered_set<uint64_t>& profiles)
                                   NO_THREAD_SAFETY_ANALYSIS {
                                     // Called by the journey service with its mutex held.
-                                    return RecordGoalCredits(*raw, *raw->journeys, profiles);
+                                    return raw->goals->RecordCredits(*raw->journeys, profiles);
                                   };
   hooks.load_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
     return raw->journeys->splits().LoadAll(*raw);  // with the journeys mutex held
@@ -87,6 +92,35 @@ Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
                                              const std::vector<std::string>& ids,
                                              std::string_view note, bool add) {
   return impl_->segments->Import(name, ids, note, add);
+}
+
+// ---- funnels ------------------------------------------------------------------------------------
+
+Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
+  return impl_->funnels->Report(query);
+}
+Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
+  return impl_->funnels->People(query);
+}
+Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
+                                                   std::string_view segment) {
+  return impl_->funnels->SavePeople(query, segment);
+}
+Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
+                                                 std::string_view profile) const {
+  return impl_->funnels->LastStep(funnel_id, profile);
+}
+
+// ---- goals
+// ---------------------------------------------------------------------------------------
+
+Result<GoalReport> Engine::GoalReport(std::string_view journey,
+                                      const GoalReportQuery& query) const {
+  return impl_->goals->Report(*impl_->journeys, journey, query);
+}
+Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
+                                      const GoalReportQuery& query) const {
+  return impl_->goals->People(*impl_->journeys, journey, query);
 }
 
 // ---- delivery and tracking ---------------------------------------------------------------------

@@ -14,7 +14,6 @@
 #include "base/time.h"
 #include "delivery/definitions.h"
 #include "engine/engine_channels.h"
-#include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
 #include "experiments/experiment.h"
 #include "experiments/experiment_lift.h"
@@ -76,7 +75,8 @@ struct ProfileFacts {
 Result<std::optional<ProfileFacts>> FactsOf(const Engine::Impl& m, ProfileId p,
                                             std::string_view journey,
                                             const std::vector<goals::JourneyGoal>& goals) {
-  SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goals, nullptr, true));
+  SP_ASSIGN_OR_RETURN(engine::ProfileAttribution a,
+                      m.goals->AttributeStored(p, goals, nullptr, true));
   ProfileFacts f;
   for (auto& e : a.entries) {
     if (e.journey == journey) f.entries.push_back(std::move(e));

@@ -13,7 +13,6 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/engine_experiments.h"
-#include "engine/engine_goals.h"
 #include "goals/goal_definition.h"
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
@@ -32,7 +31,7 @@ namespace {
 class EngineScope final : public journeys::ProfileScope {
  public:
   EngineScope(const Engine::Impl& m, ProfileId p)
-      : m_(m), p_(p), identity_(PrimaryIdentityOf(m, p)) {}
+      : m_(m), p_(p), identity_(m.goals->PrimaryIdentityOf(p)) {}
 
   const std::string& Identity() override { return identity_; }
 
@@ -70,7 +69,7 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<int> LastCompletedStep(std::string_view funnel) override {
-    return m_.LastStepOf(funnel, p_, m_.clock->NowMs());
+    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
   }
 
  private:
@@ -402,7 +401,7 @@ Result<json> Engine::Journeys() const {
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(json list, m.journeys->List());
   for (json& row : list["journeys"]) {
-    auto tile = GoalTile(m, row["id"].get<std::string>());
+    auto tile = m.goals->Tile(*m.journeys, row["id"].get<std::string>());
     if (tile.ok()) row["goal"] = *tile;
   }
   return list;
