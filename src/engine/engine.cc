@@ -22,6 +22,7 @@ Engine::~Engine() {
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
   impl_->journeys.reset();
+  impl_->experiments.reset();
   impl_->goals.reset();
   impl_->delivery.reset();
   impl_->funnels.reset();
@@ -51,6 +52,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                     *impl->events, *impl->clock));
   impl->goals = std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
                                                       *impl->segments, *impl->clock);
+  impl->experiments = std::make_unique<engine::ExperimentService>(impl->store(), *impl->profiles,
+                                                                  *impl->goals, *impl->clock);
   engine::JourneyService::Hooks hooks;
   hooks.environment = [raw] { return MakeEnvironment(*raw); };
   hooks.references = [raw] { return JourneyReferences(*raw); };
@@ -60,10 +63,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                     return raw->goals->RecordCredits(*raw->journeys, profiles);
                                   };
   hooks.load_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
-    return raw->journeys->splits().LoadAll(*raw);  // with the journeys mutex held
+    return raw->journeys->splits().LoadAll(*raw->experiments,
+                                           *raw->journeys);  // with the journeys mutex held
   };
   hooks.update_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
-    return raw->journeys->splits().Update(*raw);  // with the journeys mutex held
+    return raw->journeys->splits().Update(*raw->experiments,
+                                          *raw->journeys);  // with the journeys mutex held
   };
   SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->delivery,
@@ -121,6 +126,28 @@ Result<GoalReport> Engine::GoalReport(std::string_view journey,
 Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
                                       const GoalReportQuery& query) const {
   return impl_->goals->People(*impl_->journeys, journey, query);
+}
+
+// ---- experiments
+// ---------------------------------------------------------------------------------
+
+Result<nlohmann::json> Engine::Experiments() const {
+  return impl_->experiments->List(*impl_->journeys);
+}
+Result<nlohmann::json> Engine::Experiment(std::string_view journey, std::string_view step) const {
+  return impl_->experiments->Report(*impl_->journeys, journey, step);
+}
+Result<nlohmann::json> Engine::ChannelReport(std::string_view journey,
+                                             std::string_view step) const {
+  return impl_->experiments->ChannelReport(*impl_->journeys, journey, step);
+}
+Result<nlohmann::json> Engine::HoldoutLift(std::string_view journey,
+                                           const HoldoutLiftQuery& query) const {
+  return impl_->experiments->HoldoutLift(*impl_->journeys, journey, query);
+}
+Result<nlohmann::json> Engine::JourneyMoney(std::string_view journey,
+                                            const MoneyQuery& query) const {
+  return impl_->experiments->Money(*impl_->journeys, journey, query);
 }
 
 // ---- delivery and tracking ---------------------------------------------------------------------

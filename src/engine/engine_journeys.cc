@@ -12,7 +12,6 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_experiments.h"
 #include "goals/goal_definition.h"
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
@@ -117,7 +116,7 @@ class EngineEnvironment final : public journeys::Environment {
       return it->second.second;
     std::optional<MutexLock> replay_lock;
     if (channels_ != nullptr) replay_lock.emplace(m_.journeys->mu());
-    auto r = signpost::SplitWinner(m_, journey, step);
+    auto r = m_.experiments->SplitWinner(*m_.journeys, journey, step);
     std::optional<std::string> w = r.ok() ? *r : std::nullopt;
     winners_[key] = {at, w};
     return w;

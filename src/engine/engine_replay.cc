@@ -39,7 +39,7 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   if (HasAutoStep(*def)) {
     std::vector<ProfileId> profiles;
     profiles = m.journeys->ProfilesIn(id);
-    SP_RETURN_IF_ERROR(LoadChannelSends(m, profiles, from, &channels));
+    SP_RETURN_IF_ERROR(LoadChannelSends(m.store(), *m.profiles, profiles, from, &channels));
   }
   auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;
