@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "engine/engine_goals.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "ingest/json_scan.h"
@@ -23,7 +22,10 @@ Engine::~Engine() {
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
   impl_->journeys.reset();
+  impl_->experiments.reset();
+  impl_->goals.reset();
   impl_->delivery.reset();
+  impl_->funnels.reset();
   impl_->events.reset();
 }
 
@@ -43,22 +45,30 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                                *impl->profiles, *impl->clock));
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
+  impl->funnels = std::make_unique<engine::FunnelService>(
+      options, impl->store(), *impl->profiles, *impl->events, *impl->segments, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
+  impl->goals = std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
+                                                      *impl->segments, *impl->clock);
+  impl->experiments = std::make_unique<engine::ExperimentService>(impl->store(), *impl->profiles,
+                                                                  *impl->goals, *impl->clock);
   engine::JourneyService::Hooks hooks;
   hooks.environment = [raw] { return MakeEnvironment(*raw); };
   hooks.references = [raw] { return JourneyReferences(*raw); };
   hooks.record_goal_credits = [raw](const std::unordered_set<uint64_t>& profiles)
                                   NO_THREAD_SAFETY_ANALYSIS {
                                     // Called by the journey service with its mutex held.
-                                    return RecordGoalCredits(*raw, *raw->journeys, profiles);
+                                    return raw->goals->RecordCredits(*raw->journeys, profiles);
                                   };
   hooks.load_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
-    return raw->journeys->splits().LoadAll(*raw);  // with the journeys mutex held
+    return raw->journeys->splits().LoadAll(*raw->experiments,
+                                           *raw->journeys);  // with the journeys mutex held
   };
   hooks.update_splits = [raw]() NO_THREAD_SAFETY_ANALYSIS {
-    return raw->journeys->splits().Update(*raw);  // with the journeys mutex held
+    return raw->journeys->splits().Update(*raw->experiments,
+                                          *raw->journeys);  // with the journeys mutex held
   };
   SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->delivery,
@@ -87,6 +97,57 @@ Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
                                              const std::vector<std::string>& ids,
                                              std::string_view note, bool add) {
   return impl_->segments->Import(name, ids, note, add);
+}
+
+// ---- funnels ------------------------------------------------------------------------------------
+
+Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
+  return impl_->funnels->Report(query);
+}
+Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
+  return impl_->funnels->People(query);
+}
+Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
+                                                   std::string_view segment) {
+  return impl_->funnels->SavePeople(query, segment);
+}
+Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
+                                                 std::string_view profile) const {
+  return impl_->funnels->LastStep(funnel_id, profile);
+}
+
+// ---- goals
+// ---------------------------------------------------------------------------------------
+
+Result<GoalReport> Engine::GoalReport(std::string_view journey,
+                                      const GoalReportQuery& query) const {
+  return impl_->goals->Report(*impl_->journeys, journey, query);
+}
+Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
+                                      const GoalReportQuery& query) const {
+  return impl_->goals->People(*impl_->journeys, journey, query);
+}
+
+// ---- experiments
+// ---------------------------------------------------------------------------------
+
+Result<nlohmann::json> Engine::Experiments() const {
+  return impl_->experiments->List(*impl_->journeys);
+}
+Result<nlohmann::json> Engine::Experiment(std::string_view journey, std::string_view step) const {
+  return impl_->experiments->Report(*impl_->journeys, journey, step);
+}
+Result<nlohmann::json> Engine::ChannelReport(std::string_view journey,
+                                             std::string_view step) const {
+  return impl_->experiments->ChannelReport(*impl_->journeys, journey, step);
+}
+Result<nlohmann::json> Engine::HoldoutLift(std::string_view journey,
+                                           const HoldoutLiftQuery& query) const {
+  return impl_->experiments->HoldoutLift(*impl_->journeys, journey, query);
+}
+Result<nlohmann::json> Engine::JourneyMoney(std::string_view journey,
+                                            const MoneyQuery& query) const {
+  return impl_->experiments->Money(*impl_->journeys, journey, query);
 }
 
 // ---- delivery and tracking ---------------------------------------------------------------------

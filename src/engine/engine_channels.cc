@@ -129,11 +129,12 @@ bool HasAutoStep(const journeys::JourneyDefinition& def) {
   });
 }
 
-Status LoadChannelSends(const Engine::Impl& m, const std::vector<ProfileId>& profiles,
-                        TimeMs before, ChannelBandits* out) {
+Status LoadChannelSends(const store::Store& store, const identity::ProfileStore& profiles_store,
+                        const std::vector<ProfileId>& profiles, TimeMs before,
+                        ChannelBandits* out) {
   for (ProfileId p : profiles) {
     SP_ASSIGN_OR_RETURN(std::vector<Event> events,
-                        m.store().EventsOf(m.profiles->IdentitiesOf(p), 0));
+                        store.EventsOf(profiles_store.IdentitiesOf(p), 0));
     for (const Event& e : events) {
       if (e.timestamp < before) out->Feed(e, p.value());
     }
@@ -155,8 +156,8 @@ Status EnsureChannelsLoaded(const Engine::Impl& m) {
     if (!automatic) continue;
     for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) profiles.insert(p);
   }
-  SP_RETURN_IF_ERROR(
-      LoadChannelSends(m, {profiles.begin(), profiles.end()}, INT64_MAX, &m.journeys->channels()));
+  SP_RETURN_IF_ERROR(LoadChannelSends(m.store(), *m.profiles, {profiles.begin(), profiles.end()},
+                                      INT64_MAX, &m.journeys->channels()));
   m.journeys->channels().loaded = true;
   return Status::Ok();
 }

@@ -20,8 +20,8 @@
 namespace signpost {
 
 // Feeds the stored track events of `profiles` with timestamp < `before` into `out`.
-Status LoadChannelSends(const Engine::Impl& m, const std::vector<ProfileId>& profiles,
-                        TimeMs before, ChannelBandits* out);
+Status LoadChannelSends(const store::Store& store, const identity::ProfileStore& profiles_store,
+                        const std::vector<ProfileId>& profiles, TimeMs before, ChannelBandits* out);
 
 // Loads the live ChannelBandits from the store when it is not loaded yet: the events of every
 // profile that entered a journey with a `channel: auto` step in any version. Caller holds the

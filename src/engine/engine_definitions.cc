@@ -173,7 +173,7 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
   for (size_t i = 0; i < docs.size(); ++i) {
     const store::DefinitionKind kind = kinds[i];
     Result<json> r = Status::Internal("unreachable");
-    if (kind == store::DefinitionKind::kFunnel) r = m.ApplyFunnel(docs[i], note);
+    if (kind == store::DefinitionKind::kFunnel) r = m.funnels->Apply(docs[i], note);
     if (kind == store::DefinitionKind::kSegment) r = m.segments->Apply(docs[i], note);
     if (kind == store::DefinitionKind::kTemplate) r = m.delivery->ApplyTemplate(docs[i], note);
     if (kind == store::DefinitionKind::kChannel) r = m.delivery->ApplyChannel(docs[i], note);
@@ -195,11 +195,6 @@ Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
     applied.push_back(std::move(*r));
   }
   return applied;
-}
-
-Result<json> Engine::Impl::StoreDefinition(store::DefinitionKind kind, std::string_view id,
-                                           std::string_view text, std::string_view note) {
-  return engine::StoreDefinition(store(), clock->NowMs(), kind, id, text, note);
 }
 
 Result<json> Engine::ListDefinitions(std::string_view kind_name) const {

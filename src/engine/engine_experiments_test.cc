@@ -3,8 +3,6 @@
 // convert depends on the variant and group the runtime gave them, read back from their events) and
 // checks the split report, the holdout lift and the money report against counts it computes from
 // what it sent.
-#include "engine/engine_experiments.h"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -19,6 +17,7 @@
 #include "base/time.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
+#include "engine/experiment_service.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
 
@@ -183,7 +182,7 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   Engine::Impl& m = ImplOf(*engine_);
   auto winner = [&m] {
     MutexLock lock(m.journeys->mu());
-    return SplitWinner(m, "onboarding", "ab");
+    return m.experiments->SplitWinner(*m.journeys, "onboarding", "ab");
   };
   auto running = winner();
   ASSERT_TRUE(running.ok()) << running.status().ToString();
@@ -202,7 +201,8 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
   ASSERT_TRUE(fallback.ok()) << fallback.status().ToString();
   EXPECT_EQ(fallback->value_or(""), "A");
   EXPECT_EQ(winner().value().value_or(""), "A");  // the same on every later look
-  EXPECT_EQ(SplitWinner(m, "onboarding", "mail-b").status().code(), Code::kNotFound);
+  EXPECT_EQ(m.experiments->SplitWinner(*m.journeys, "onboarding", "mail-b").status().code(),
+            Code::kNotFound);
 }
 
 TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatSplitWinnerReturns) {
@@ -221,7 +221,7 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   EXPECT_GT((*r)["variants"][1]["prob_best"].get<double>(), 0.99);
   Engine::Impl& m = ImplOf(*engine_);
   MutexLock lock(m.journeys->mu());
-  auto winner = SplitWinner(m, "onboarding", "ab");
+  auto winner = m.experiments->SplitWinner(*m.journeys, "onboarding", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "B");
 }
@@ -270,7 +270,7 @@ steps:
   EXPECT_EQ((*after)["decided_at"], "2026-11-05T12:00:00.000Z");
   Engine::Impl& m = ImplOf(*engine_);
   MutexLock lock(m.journeys->mu());
-  auto winner = SplitWinner(m, "timed", "ab");
+  auto winner = m.experiments->SplitWinner(*m.journeys, "timed", "ab");
   ASSERT_TRUE(winner.ok()) << winner.status().ToString();
   EXPECT_EQ(winner->value_or(""), "A");
 }
@@ -487,7 +487,7 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
   Engine::Impl& m = ImplOf(*engine_);
   auto ask = [&m] {
     MutexLock lock(m.journeys->mu());
-    return SplitWinner(m, "onboarding", "ab");
+    return m.experiments->SplitWinner(*m.journeys, "onboarding", "ab");
   };
   auto reads = [&m] {
     MutexLock lock(m.journeys->mu());
@@ -533,8 +533,9 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
   ASSERT_TRUE(report.ok());
   EXPECT_EQ((*report)["assign_to"], "A");
   MutexLock lock(m.journeys->mu());
-  EXPECT_EQ(SplitWinner(m, "onboarding", "mail-a").status().code(), Code::kNotFound);
-  EXPECT_EQ(SplitWinner(m, "nope", "ab").status().code(), Code::kNotFound);
+  EXPECT_EQ(m.experiments->SplitWinner(*m.journeys, "onboarding", "mail-a").status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(m.experiments->SplitWinner(*m.journeys, "nope", "ab").status().code(), Code::kNotFound);
 }
 
 // The live counts (SplitWinner) and the report (re-read from the stored events) decide alike as
@@ -549,7 +550,7 @@ TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludi
     std::optional<std::string> live;
     {
       MutexLock lock(m.journeys->mu());
-      auto w = SplitWinner(m, "onboarding", "ab");
+      auto w = m.experiments->SplitWinner(*m.journeys, "onboarding", "ab");
       EXPECT_TRUE(w.ok()) << w.status().ToString();
       if (w.ok()) live = *w;
     }
@@ -671,7 +672,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
     const auto start = std::chrono::steady_clock::now();
     {
       MutexLock lock(m.journeys->mu());
-      EXPECT_TRUE(SplitWinner(m, "onboarding", "ab").ok());
+      EXPECT_TRUE(m.experiments->SplitWinner(*m.journeys, "onboarding", "ab").ok());
     }
     fmt::print("split decision, {}: {:.3f} ms\n", what,
                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

@@ -1,11 +1,14 @@
-// Engine::Impl: the state one Engine owns, shared by the engine_*.cc files (one per area:
-// ingest, profiles, definitions and funnels). Internal to src/engine.
+// Engine::Impl: the state one Engine owns: the store, the profile store and the services, shared
+// by the facade's engine_*.cc files. Internal to src/engine.
 #pragma once
 
 #include <memory>
 
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
+#include "engine/experiment_service.h"
+#include "engine/funnel_service.h"
+#include "engine/goal_service.h"
 #include "engine/journey_service.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
@@ -13,8 +16,6 @@
 #include "store/store.h"
 
 namespace signpost {
-
-// The state of each area, defined in engine_<area>.h; Impl owns one of each.
 
 struct Engine::Impl {
   Impl();
@@ -30,23 +31,17 @@ struct Engine::Impl {
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
 
-  // Areas (engine_<area>.cc). Opened in Engine::Open after the index (segments, delivery, then
-  // journeys), closed in reverse order by ~Engine.
+  // The services after the write path, in data-flow order: opened in this order by Engine::Open
+  // (segments, funnels, delivery, goals, experiments, then journeys), closed in reverse by ~Engine.
   std::unique_ptr<engine::SegmentService> segments;
+  std::unique_ptr<engine::FunnelService> funnels;
   std::unique_ptr<engine::DeliveryService> delivery;
+  std::unique_ptr<engine::GoalService> goals;
+  std::unique_ptr<engine::ExperimentService> experiments;
   std::unique_ptr<engine::JourneyService> journeys;
 
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }
-
-  // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
-  Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;
-  // Apply of each kind: validates `text` completely, then stores it as a new version
-  // (engine_definitions.cc dispatches on `kind`).
-  Result<nlohmann::json> ApplyFunnel(std::string_view text, std::string_view note);  // funnels
-  // Stores a validated definition as a new version; returns {"kind","id","version","note"}.
-  Result<nlohmann::json> StoreDefinition(store::DefinitionKind kind, std::string_view id,
-                                         std::string_view text, std::string_view note);
 };
 
 // The Impl of `engine`, for tests (src/engine, src/api) that play a service's part (e.g. the

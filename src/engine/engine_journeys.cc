@@ -12,8 +12,6 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_experiments.h"
-#include "engine/engine_goals.h"
 #include "goals/goal_definition.h"
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
@@ -32,7 +30,7 @@ namespace {
 class EngineScope final : public journeys::ProfileScope {
  public:
   EngineScope(const Engine::Impl& m, ProfileId p)
-      : m_(m), p_(p), identity_(PrimaryIdentityOf(m, p)) {}
+      : m_(m), p_(p), identity_(m.goals->PrimaryIdentityOf(p)) {}
 
   const std::string& Identity() override { return identity_; }
 
@@ -70,7 +68,7 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<int> LastCompletedStep(std::string_view funnel) override {
-    return m_.LastStepOf(funnel, p_, m_.clock->NowMs());
+    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
   }
 
  private:
@@ -118,7 +116,7 @@ class EngineEnvironment final : public journeys::Environment {
       return it->second.second;
     std::optional<MutexLock> replay_lock;
     if (channels_ != nullptr) replay_lock.emplace(m_.journeys->mu());
-    auto r = signpost::SplitWinner(m_, journey, step);
+    auto r = m_.experiments->SplitWinner(*m_.journeys, journey, step);
     std::optional<std::string> w = r.ok() ? *r : std::nullopt;
     winners_[key] = {at, w};
     return w;
@@ -402,7 +400,7 @@ Result<json> Engine::Journeys() const {
   const Impl& m = *impl_;
   SP_ASSIGN_OR_RETURN(json list, m.journeys->List());
   for (json& row : list["journeys"]) {
-    auto tile = GoalTile(m, row["id"].get<std::string>());
+    auto tile = m.goals->Tile(*m.journeys, row["id"].get<std::string>());
     if (tile.ok()) row["goal"] = *tile;
   }
   return list;

@@ -11,7 +11,6 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_goals.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
 #include "wire/wire.h"
@@ -40,7 +39,7 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   if (HasAutoStep(*def)) {
     std::vector<ProfileId> profiles;
     profiles = m.journeys->ProfilesIn(id);
-    SP_RETURN_IF_ERROR(LoadChannelSends(m, profiles, from, &channels));
+    SP_RETURN_IF_ERROR(LoadChannelSends(m.store(), *m.profiles, profiles, from, &channels));
   }
   auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;
@@ -112,9 +111,10 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
     // Hits count until the end of the window plus the listening window after it.
     const TimeMs until = to + def->listening_window;
     for (ProfileId p : runtime.ProfilesIn(id)) {
-      std::string identity = PrimaryIdentityOf(m, p);
+      std::string identity = m.goals->PrimaryIdentityOf(p);
       auto& extra = by_identity[identity];
-      SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, {jg}, &extra, false, until));
+      SP_ASSIGN_OR_RETURN(engine::ProfileAttribution a,
+                          m.goals->AttributeStored(p, {jg}, &extra, false, until));
       builder.AddProfile(identity, a.entries, a.credits.empty() ? nullptr : &a.credits.front());
     }
     out["goal"] = wire::ToJson(builder.Report());

@@ -4,9 +4,8 @@
 #include <fmt/format.h>
 
 #include "base/system_events.h"
-#include "engine/engine_experiments.h"
-#include "engine/engine_impl.h"
-#include "engine/engine_journeys.h"
+#include "engine/experiment_service.h"
+#include "engine/journey_service.h"
 
 namespace signpost {
 
@@ -48,9 +47,9 @@ uint64_t SplitCounters::evaluations() const {
   return n;
 }
 
-Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
-                           std::shared_ptr<const journeys::JourneyDefinition> def)
-    NO_THREAD_SAFETY_ANALYSIS {
+Status SplitCounters::Load(
+    const engine::ExperimentService& x, const engine::JourneyService& jj, const std::string& id,
+    std::shared_ptr<const journeys::JourneyDefinition> def) NO_THREAD_SAFETY_ANALYSIS {
   active_ = true;  // from now on, touches are kept (those during this load too)
   Journey& j = journeys_[id];
   for (const auto& s : j.splits) dropped_evaluations_ += s.tally.evaluations();
@@ -62,25 +61,26 @@ Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
     for (const auto& v : s.variants) variants.push_back(v.id);
     j.splits.push_back({&s, experiments::SplitTally(std::move(variants), s.split_end), {}, {}});
   }
-  for (ProfileId p : m.journeys->runtime().ProfilesIn(id))
-    SP_RETURN_IF_ERROR(Rederive(m, id, j, p));
+  for (ProfileId p : jj.runtime().ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(x, jj, id, j, p));
   return Status::Ok();
 }
 
-Status SplitCounters::LoadAll(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
-  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
-    auto def = m.journeys->runtime().Definition(id, 0);
-    if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(m, id, std::move(def)));
+Status SplitCounters::LoadAll(const engine::ExperimentService& x,
+                              const engine::JourneyService& jj) NO_THREAD_SAFETY_ANALYSIS {
+  for (const std::string& id : jj.runtime().JourneyIds()) {
+    auto def = jj.runtime().Definition(id, 0);
+    if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(x, jj, id, std::move(def)));
   }
   return Status::Ok();
 }
 
-Status SplitCounters::Rederive(const Engine::Impl& m, const std::string& id, Journey& journey,
+Status SplitCounters::Rederive(const engine::ExperimentService& x, const engine::JourneyService& jj,
+                               const std::string& id, Journey& journey,
                                ProfileId profile) NO_THREAD_SAFETY_ANALYSIS {
   std::vector<const journeys::Step*> steps;
   for (const Split& s : journey.splits) steps.push_back(s.step);
   ++profile_reads_;
-  SP_ASSIGN_OR_RETURN(auto entries, SplitEntriesOf(m, profile, id, steps, GoalsOf(*m.journeys)));
+  SP_ASSIGN_OR_RETURN(auto entries, x.SplitEntriesOf(profile, id, steps, GoalsOf(jj)));
   for (size_t i = 0; i < journey.splits.size(); ++i) {
     Split& s = journey.splits[i];
     auto old = s.entries.find(profile.value());
@@ -97,7 +97,8 @@ Status SplitCounters::Rederive(const Engine::Impl& m, const std::string& id, Jou
   return Status::Ok();
 }
 
-Status SplitCounters::Update(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
+Status SplitCounters::Update(const engine::ExperimentService& x,
+                             const engine::JourneyService& jj) NO_THREAD_SAFETY_ANALYSIS {
   std::unordered_map<uint64_t, bool> touched;
   {
     std::lock_guard lock(touched_mu_);
@@ -105,32 +106,32 @@ Status SplitCounters::Update(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
   }
   if (journeys_.empty()) return Status::Ok();
   for (const auto& [pid, merged] : touched) {
-    const journeys::ProfileState* st = m.journeys->runtime().State(ProfileId(pid));
+    const journeys::ProfileState* st = jj.runtime().State(ProfileId(pid));
     for (auto& [id, journey] : journeys_) {
       // Only the profiles in the journey (or counted in it, or just merged) can move in it.
       bool in = merged || (st && st->journeys.count(id) != 0);
       for (const Split& s : journey.splits) in = in || s.entries.count(pid) != 0;
-      if (in) SP_RETURN_IF_ERROR(Rederive(m, id, journey, ProfileId(pid)));
+      if (in) SP_RETURN_IF_ERROR(Rederive(x, jj, id, journey, ProfileId(pid)));
     }
   }
   return Status::Ok();
 }
 
 Result<std::optional<std::string>> SplitCounters::Winner(
-    const Engine::Impl& m, std::string_view journey,
+    const engine::ExperimentService& x, const engine::JourneyService& jj, std::string_view journey,
     const std::shared_ptr<const journeys::JourneyDefinition>& def,
     std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
-  SP_RETURN_IF_ERROR(Update(m));
+  SP_RETURN_IF_ERROR(Update(x, jj));
   auto it = journeys_.find(journey);
   if (it == journeys_.end() || it->second.def != def) {
     // New to the counts, or a new version (its variants or end date may differ): count it again.
-    SP_RETURN_IF_ERROR(Load(m, std::string(journey), def));
+    SP_RETURN_IF_ERROR(Load(x, jj, std::string(journey), def));
     it = journeys_.find(journey);
   }
   for (Split& s : it->second.splits) {
     if (s.step->id != step) continue;
     if (s.decided) return s.decided;
-    SP_ASSIGN_OR_RETURN(experiments::SplitDecision d, s.tally.Decide(m.clock->NowMs()));
+    SP_ASSIGN_OR_RETURN(experiments::SplitDecision d, s.tally.Decide(x.Now()));
     if (d.assign_to) s.decided = s.step->variants[*d.assign_to].id;
     return s.decided;
   }

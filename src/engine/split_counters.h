@@ -2,7 +2,7 @@
 // on the journeys' hot path instead of re-reading every entered profile's events. Per split step:
 // an experiments::SplitTally (the counts by event time and the daily looks) and each counted
 // profile's SplitEntry (its variant, assignment time and conversion time, by the rules of
-// engine_experiments.h, derived from that profile's stored events by SplitEntriesOf — the function
+// experiment_service.h, derived from that profile's stored events by SplitEntriesOf — the function
 // the reports count with, so the two agree).
 //
 // How they stay current: the commit thread calls Touch for every profile a committed event can
@@ -36,6 +36,11 @@
 
 namespace signpost {
 
+namespace engine {
+class ExperimentService;
+class JourneyService;
+}  // namespace engine
+
 class SplitCounters {
  public:
   // `profile`'s stored events changed in a way that may move it in a split; `merged`: it took
@@ -50,15 +55,15 @@ class SplitCounters {
   bool active() const { return active_.load(std::memory_order_relaxed); }
 
   // Loads every journey whose latest version has a split step (at open). Journeys mutex held.
-  Status LoadAll(const Engine::Impl& m);
+  Status LoadAll(const engine::ExperimentService& x, const engine::JourneyService& j);
   // Re-derives the profiles touched since the last call. Journeys mutex held.
-  Status Update(const Engine::Impl& m);
+  Status Update(const engine::ExperimentService& x, const engine::JourneyService& j);
   // The variant new profiles of split `step` of `journey` (latest version `def`) get once its test
   // is over, nullopt while it runs — after Update, and after loading the journey when it is new or
   // its definition changed. A decided answer is kept for that definition (the test is over).
   // kNotFound when `def` has no split step `step`. Journeys mutex held.
   Result<std::optional<std::string>> Winner(
-      const Engine::Impl& m, std::string_view journey,
+      const engine::ExperimentService& x, const engine::JourneyService& j, std::string_view journey,
       const std::shared_ptr<const journeys::JourneyDefinition>& def, std::string_view step);
 
   // Profiles whose stored events were read since construction (each read is one profile), and
@@ -77,11 +82,11 @@ class SplitCounters {
     std::shared_ptr<const journeys::JourneyDefinition> def;  // the version counted on
     std::vector<Split> splits;                               // its split steps, in order
   };
-  Status Load(const Engine::Impl& m, const std::string& id,
-              std::shared_ptr<const journeys::JourneyDefinition> def);
+  Status Load(const engine::ExperimentService& x, const engine::JourneyService& j,
+              const std::string& id, std::shared_ptr<const journeys::JourneyDefinition> def);
   // Re-reads `profile` and moves its entries in `journey`'s splits.
-  Status Rederive(const Engine::Impl& m, const std::string& id, Journey& journey,
-                  ProfileId profile);
+  Status Rederive(const engine::ExperimentService& x, const engine::JourneyService& j,
+                  const std::string& id, Journey& journey, ProfileId profile);
 
   std::map<std::string, Journey, std::less<>> journeys_;  // journeys with a split step
   uint64_t profile_reads_ = 0;

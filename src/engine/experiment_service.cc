@@ -1,6 +1,6 @@
-// Engine: experiments. Split-step reports, holdout lift and money, each computed from the stored
-// events of the journey's entered profiles (the rules are in engine_experiments.h).
-#include "engine/engine_experiments.h"
+// ExperimentService: split-step reports, holdout lift and money, each computed from the stored
+// events of the journey's entered profiles (the rules are in experiment_service.h).
+#include "engine/experiment_service.h"
 
 #include <fmt/format.h>
 
@@ -14,8 +14,6 @@
 #include "base/time.h"
 #include "delivery/definitions.h"
 #include "engine/engine_channels.h"
-#include "engine/engine_goals.h"
-#include "engine/engine_journeys.h"
 #include "experiments/experiment.h"
 #include "experiments/experiment_lift.h"
 #include "experiments/experiment_money.h"
@@ -23,12 +21,21 @@
 #include "goals/goal_definition.h"
 #include "rules/json_match.h"
 
-namespace signpost {
+namespace signpost::engine {
 
 using nlohmann::json;
 namespace se = system_events;
 
 namespace {
+
+// What the helpers below read: the service's own references.
+struct Deps {
+  const store::Store* st;
+  const identity::ProfileStore* profiles;
+  const GoalService* goals;
+  const Clock* clock;
+  const store::Store& store() const { return *st; }
+};
 
 // ---- what a report reads ---------------------------------------------------------------------
 
@@ -40,25 +47,25 @@ struct JourneySnapshot {
   std::vector<ProfileId> profiles;            // everyone who ever entered
 };
 
-Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey)
-    REQUIRES(m.journeys->mu()) {
+Result<JourneySnapshot> SnapshotLocked(const JourneyService& j, std::string_view journey)
+    REQUIRES(j.mu()) {
   const std::string id(journey);
   JourneySnapshot s;
-  s.def = m.journeys->runtime().Definition(id, 0);
+  s.def = j.runtime().Definition(id, 0);
   if (!s.def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
-  for (const auto& [gid, g] : m.journeys->goals()) {
+  for (const auto& [gid, g] : j.goals()) {
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
   }
-  s.profiles = m.journeys->runtime().ProfilesIn(id);
+  s.profiles = j.runtime().ProfilesIn(id);
   return s;
 }
 
-Result<JourneySnapshot> Snapshot(const Engine::Impl& m, std::string_view journey) {
-  MutexLock lock(m.journeys->mu());
-  return SnapshotLocked(m, journey);
+Result<JourneySnapshot> Snapshot(const JourneyService& j, std::string_view journey) {
+  MutexLock lock(j.mu());
+  return SnapshotLocked(j, journey);
 }
 
 // One entered profile: its track events by (timestamp, seq), its entries of this journey, its
@@ -73,10 +80,10 @@ struct ProfileFacts {
 
 // The facts of one profile in `journey`; nullopt when it has no entry there (merged away: its
 // entries live on the surviving profile).
-Result<std::optional<ProfileFacts>> FactsOf(const Engine::Impl& m, ProfileId p,
-                                            std::string_view journey,
+Result<std::optional<ProfileFacts>> FactsOf(const Deps& m, ProfileId p, std::string_view journey,
                                             const std::vector<goals::JourneyGoal>& goals) {
-  SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goals, nullptr, true));
+  SP_ASSIGN_OR_RETURN(engine::ProfileAttribution a,
+                      m.goals->AttributeStored(p, goals, nullptr, true));
   ProfileFacts f;
   for (auto& e : a.entries) {
     if (e.journey == journey) f.entries.push_back(std::move(e));
@@ -93,7 +100,7 @@ Result<std::optional<ProfileFacts>> FactsOf(const Engine::Impl& m, ProfileId p,
   return std::optional<ProfileFacts>(std::move(f));
 }
 
-Result<std::vector<ProfileFacts>> Gather(const Engine::Impl& m, std::string_view journey,
+Result<std::vector<ProfileFacts>> Gather(const Deps& m, std::string_view journey,
                                          const JourneySnapshot& s) {
   std::vector<ProfileFacts> out;
   out.reserve(s.profiles.size());
@@ -184,7 +191,7 @@ struct SplitResult {
   std::optional<TimeMs> started, decided_at;
 };
 
-Result<SplitResult> EvaluateSplit(const Engine::Impl& m, std::string_view journey,
+Result<SplitResult> EvaluateSplit(const Deps& m, std::string_view journey,
                                   const journeys::Step& step,
                                   const std::vector<ProfileFacts>& facts) {
   std::vector<std::string> ids;
@@ -348,7 +355,7 @@ Status NoSplit(std::string_view journey, std::string_view step) {
 
 // A stored funnel whose steps are events (status steps need trait history the stored events of a
 // journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
-Result<analytics::FunnelDefinition> LoadFunnel(const Engine::Impl& m, std::string_view id) {
+Result<analytics::FunnelDefinition> LoadFunnel(const Deps& m, std::string_view id) {
   auto rec = m.store().definitions().Get(store::DefinitionKind::kFunnel, id, 0);
   if (!rec.ok())
     return Status::NotFound(
@@ -385,7 +392,7 @@ int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& 
   return static_cast<int>(k);
 }
 
-Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Engine::Impl& m,
+Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const Deps& m,
                                                                const std::string& id) {
   if (id.empty()) return std::optional<analytics::FunnelDefinition>();
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, LoadFunnel(m, id));
@@ -414,7 +421,7 @@ MessageCosts QueryCosts(const MoneyQuery& query) {
 
 // The `cost_per_message` of channel `id`'s latest `kind: channel` definition; nullopt when the
 // channel has none or is not defined (any more).
-Result<std::optional<double>> ConfiguredCost(const Engine::Impl& m, std::string_view id) {
+Result<std::optional<double>> ConfiguredCost(const Deps& m, std::string_view id) {
   auto record = m.store().definitions().Get(store::DefinitionKind::kChannel, id);
   if (!record.ok()) {
     if (record.status().code() == Code::kNotFound) return std::optional<double>();
@@ -439,10 +446,15 @@ Result<rules::PropertyPath> RevenuePath(const std::string& text) {
 // ---- public
 // ----------------------------------------------------------------------------------------
 
-Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
-    const Engine::Impl& m, ProfileId profile, std::string_view journey,
-    const std::vector<const journeys::Step*>& splits,
-    const std::vector<goals::JourneyGoal>& goals) {
+ExperimentService::ExperimentService(const store::Store& store,
+                                     const identity::ProfileStore& profiles,
+                                     const GoalService& goals, const Clock& clock)
+    : store_(store), profiles_(profiles), goals_(goals), clock_(clock) {}
+
+Result<std::vector<std::optional<experiments::SplitEntry>>> ExperimentService::SplitEntriesOf(
+    ProfileId profile, std::string_view journey, const std::vector<const journeys::Step*>& splits,
+    const std::vector<goals::JourneyGoal>& goals) const {
+  const Deps m{&store_, &profiles_, &goals_, &clock_};
   std::vector<std::optional<experiments::SplitEntry>> out(splits.size());
   SP_ASSIGN_OR_RETURN(std::optional<ProfileFacts> f, FactsOf(m, profile, journey, goals));
   if (!f) return out;
@@ -450,30 +462,31 @@ Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
   return out;
 }
 
-Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
-                                               std::string_view step) {
+Result<std::optional<std::string>> ExperimentService::SplitWinner(const JourneyService& j,
+                                                                  std::string_view journey,
+                                                                  std::string_view step) const {
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      m.journeys->runtime().Definition(std::string(journey), 0);
+      j.runtime().Definition(std::string(journey), 0);
   if (!def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
   if (!SplitStep(*def, step)) return NoSplit(journey, step);
-  return m.journeys->splits().Winner(m, journey, def, step);
+  return j.splits().Winner(*this, j, journey, def, step);
 }
 
-Result<json> Engine::Experiments() const {
-  const Impl& m = *impl_;
+Result<json> ExperimentService::List(const JourneyService& j) const {
+  const Deps m{&store_, &profiles_, &goals_, &clock_};
   SP_ASSIGN_OR_RETURN(auto records, m.store().definitions().List(store::DefinitionKind::kJourney));
   json out = json::array(), channels = json::array();
   for (const auto& rec : records) {
-    auto s = Snapshot(m, rec.id);
+    auto s = Snapshot(j, rec.id);
     if (!s.ok()) continue;  // stored but not loaded (does not parse): Journeys() reports it
     bool any =
         std::any_of(s->def->steps.begin(), s->def->steps.end(),
                     [](const journeys::Step& st) { return st.kind == journeys::StepKind::kSplit; });
     if (HasAutoStep(*s->def)) {
       ChannelBandits sends;
-      SP_RETURN_IF_ERROR(LoadChannelSends(m, s->profiles, INT64_MAX, &sends));
+      SP_RETURN_IF_ERROR(LoadChannelSends(store_, profiles_, s->profiles, INT64_MAX, &sends));
       for (const auto& st : s->def->steps) {
         if (AutoStep(*s->def, st.id) == &st)
           channels.push_back(ChannelJson(rec.id, st, sends, s->goal.has_value()));
@@ -490,19 +503,20 @@ Result<json> Engine::Experiments() const {
   return json{{"experiments", out}, {"channels", channels}};
 }
 
-Result<json> Engine::ChannelReport(std::string_view journey, std::string_view step) const {
-  const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+Result<json> ExperimentService::ChannelReport(const JourneyService& j, std::string_view journey,
+                                              std::string_view step) const {
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(j, journey));
   const journeys::Step* automatic = AutoStep(*s.def, step);
   if (!automatic) return NoAutoStep(journey, step);
   ChannelBandits sends;
-  SP_RETURN_IF_ERROR(LoadChannelSends(m, s.profiles, INT64_MAX, &sends));
+  SP_RETURN_IF_ERROR(LoadChannelSends(store_, profiles_, s.profiles, INT64_MAX, &sends));
   return ChannelJson(journey, *automatic, sends, s.goal.has_value());
 }
 
-Result<json> Engine::Experiment(std::string_view journey, std::string_view step) const {
-  const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+Result<json> ExperimentService::Report(const JourneyService& j, std::string_view journey,
+                                       std::string_view step) const {
+  const Deps m{&store_, &profiles_, &goals_, &clock_};
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(j, journey));
   const journeys::Step* split = SplitStep(*s.def, step);
   if (!split) return NoSplit(journey, step);
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
@@ -510,9 +524,10 @@ Result<json> Engine::Experiment(std::string_view journey, std::string_view step)
   return SplitJson(journey, *split, r, s.goal.has_value());
 }
 
-Result<json> Engine::HoldoutLift(std::string_view journey, const HoldoutLiftQuery& query) const {
-  const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+Result<json> ExperimentService::HoldoutLift(const JourneyService& j, std::string_view journey,
+                                            const HoldoutLiftQuery& query) const {
+  const Deps m{&store_, &profiles_, &goals_, &clock_};
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(j, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query.funnel));
   SP_ASSIGN_OR_RETURN(std::vector<ProfileFacts> facts, Gather(m, journey, s));
   experiments::GroupCounts treated, holdout;
@@ -554,9 +569,10 @@ Result<json> Engine::HoldoutLift(std::string_view journey, const HoldoutLiftQuer
               {"warnings", warnings}};
 }
 
-Result<json> Engine::JourneyMoney(std::string_view journey, const MoneyQuery& query) const {
-  const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(m, journey));
+Result<json> ExperimentService::Money(const JourneyService& j, std::string_view journey,
+                                      const MoneyQuery& query) const {
+  const Deps m{&store_, &profiles_, &goals_, &clock_};
+  SP_ASSIGN_OR_RETURN(JourneySnapshot s, Snapshot(j, journey));
   SP_ASSIGN_OR_RETURN(auto funnel, QueryFunnel(m, query.funnel));
   MessageCosts costs = QueryCosts(query);
   SP_ASSIGN_OR_RETURN(rules::PropertyPath revenue_path, RevenuePath(query.revenue));
@@ -684,4 +700,4 @@ Result<json> Engine::JourneyMoney(std::string_view journey, const MoneyQuery& qu
               {"warnings", warnings}};
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

@@ -1,29 +1,20 @@
-// Engine: funnels (reports, people, saving people as a segment, last completed step). Takes typed
-// queries (signpost/queries.h) and returns typed reports (signpost/reports.h); JSON is src/wire's.
+// FunnelService: funnel definitions and queries (reports, people, saving people as a segment,
+// last completed step). Takes typed queries (signpost/queries.h) and returns typed reports
+// (signpost/reports.h); JSON is src/wire's.
+#include "engine/funnel_service.h"
+
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "analytics/funnel_query.h"
 #include "base/id_rule.h"
-#include "engine/engine_impl.h"
+#include "engine/definition_records.h"
 #include "rules/property_path.h"
 
-namespace signpost {
-
-Result<nlohmann::json> Engine::Impl::ApplyFunnel(std::string_view text, std::string_view note) {
-  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  return StoreDefinition(store::DefinitionKind::kFunnel, def.id, text,
-                         note.empty() ? def.note : note);
-}
+namespace signpost::engine {
 
 // ---- funnels ------------------------------------------------------------------------------------
 
 namespace {
-
-struct ResolvedFunnel {
-  analytics::FunnelDefinition def;
-  analytics::FunnelOptions options;
-};
 
 // The query's overrides of the definition and its report options.
 Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
@@ -47,13 +38,32 @@ Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
 
 }  // namespace
 
-// The definition (stored or ad hoc) with the query's overrides, and the run options.
-static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& q) {
-  ResolvedFunnel r;
+struct FunnelService::Resolved {
+  analytics::FunnelDefinition def;
+  analytics::FunnelOptions options;
+};
+
+FunnelService::FunnelService(const EngineOptions& options, store::Store& store,
+                             const identity::ProfileStore& profiles, const EventService& events,
+                             SegmentService& segments, const Clock& clock)
+    : query_threads_(options.query_threads),
+      store_(store),
+      profiles_(profiles),
+      events_(events),
+      segments_(segments),
+      clock_(clock) {}
+
+Result<nlohmann::json> FunnelService::Apply(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
+  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kFunnel, def.id, text,
+                         note.empty() ? def.note : note);
+}
+
+Result<FunnelService::Resolved> FunnelService::Resolve(const FunnelQuery& q) const {
+  Resolved r;
   if (!q.id.empty()) {
-    SP_ASSIGN_OR_RETURN(
-        store::VersionedRecord rec,
-        m.store().definitions().Get(store::DefinitionKind::kFunnel, q.id, q.version));
+    SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
+                        store_.definitions().Get(store::DefinitionKind::kFunnel, q.id, q.version));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
     r.def.id = rec.id;
     r.options.definition_version = static_cast<int64_t>(rec.version);
@@ -67,50 +77,47 @@ static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& 
   }
   SP_RETURN_IF_ERROR(ApplyQuery(q, &r.def, &r.options));
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
-  r.options.threads = m.options.query_threads;
+  r.options.threads = query_threads_;
   if (!q.segment.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, m.segments->Members(q.segment));
+    SP_ASSIGN_OR_RETURN(r.options.segment, segments_.Members(q.segment));
   }
   return r;
 }
 
-Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
-  const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.events->RequireIndex());
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query));
-  return m.events->ReadIndex(
+Result<FunnelReport> FunnelService::Report(const FunnelQuery& query) const {
+  SP_RETURN_IF_ERROR(events_.RequireIndex());
+  SP_ASSIGN_OR_RETURN(Resolved f, Resolve(query));
+  return events_.ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
         return analytics::RunFunnel(index, f.def, f.options, properties);
       });
 }
 
-Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
-  const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.events->RequireIndex());
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, query.funnel));
+Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const {
+  SP_RETURN_IF_ERROR(events_.RequireIndex());
+  SP_ASSIGN_OR_RETURN(Resolved f, Resolve(query.funnel));
   analytics::PeopleQuery pq;
   pq.completed = query.completed;
   pq.dropped_at = query.dropped_at;
-  pq.now = m.clock->NowMs();
+  pq.now = clock_.NowMs();
   signpost::FunnelPeople out;
   out.funnel = f.def.id;
   out.version = f.options.definition_version;
   out.completed = pq.completed;
   out.dropped_at = pq.dropped_at;
   SP_ASSIGN_OR_RETURN(out.people,
-                      m.events->ReadIndex([&](const analytics::EventIndex& index,
-                                              const analytics::PropertySource* properties) {
+                      events_.ReadIndex([&](const analytics::EventIndex& index,
+                                            const analytics::PropertySource* properties) {
                         return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
                       }));
-  for (FunnelPerson& p : out.people) p.identities = m.profiles->IdentitiesOf(p.profile);
+  for (FunnelPerson& p : out.people) p.identities = profiles_.IdentitiesOf(p.profile);
   return out;
 }
 
-Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
-                                                   std::string_view segment) {
-  Impl& m = *impl_;
+Result<SavedFunnelPeople> FunnelService::SavePeople(const FunnelPeopleQuery& query,
+                                                    std::string_view segment) {
   SP_RETURN_IF_ERROR(CheckId("name", segment));
-  SP_ASSIGN_OR_RETURN(signpost::FunnelPeople people, FunnelPeople(query));
+  SP_ASSIGN_OR_RETURN(FunnelPeople people, People(query));
   std::vector<std::string> identities;
   for (const FunnelPerson& p : people.people)
     identities.insert(identities.end(), p.identities.begin(), p.identities.end());
@@ -122,16 +129,16 @@ Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& quer
                            people.dropped_at > 0
                                ? fmt::format("reached step {} but not the next", people.dropped_at)
                                : fmt::format("completed step {}", people.completed));
-  SP_ASSIGN_OR_RETURN(saved.version, m.segments->SaveList(segment, identities, saved.note));
+  SP_ASSIGN_OR_RETURN(saved.version, segments_.SaveList(segment, identities, saved.note));
   return saved;
 }
 
-Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
-  SP_RETURN_IF_ERROR(events->RequireIndex());
+Result<int> FunnelService::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
+  SP_RETURN_IF_ERROR(events_.RequireIndex());
   FunnelQuery q;
   q.id = std::string(funnel);
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(*this, q));
-  auto person = events->ReadIndex(
+  SP_ASSIGN_OR_RETURN(Resolved f, Resolve(q));
+  auto person = events_.ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
         return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
       });
@@ -140,20 +147,19 @@ Result<int> Engine::Impl::LastStepOf(std::string_view funnel, ProfileId pid, Tim
   return person.status();
 }
 
-Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
-                                                 std::string_view profile) const {
-  const Impl& m = *impl_;
-  SP_RETURN_IF_ERROR(m.events->RequireIndex());
+Result<FunnelLastStep> FunnelService::LastStep(std::string_view funnel_id,
+                                               std::string_view profile) const {
+  SP_RETURN_IF_ERROR(events_.RequireIndex());
   FunnelQuery q;
   q.id = std::string(funnel_id);
-  SP_ASSIGN_OR_RETURN(ResolvedFunnel f, Resolve(m, q));
+  SP_ASSIGN_OR_RETURN(Resolved f, Resolve(q));
   FunnelLastStep out;
-  SP_ASSIGN_OR_RETURN(out.identity, m.profiles->Resolve(profile));
-  ProfileId pid = m.profiles->ProfileOf(out.identity);
+  SP_ASSIGN_OR_RETURN(out.identity, profiles_.Resolve(profile));
+  ProfileId pid = profiles_.ProfileOf(out.identity);
   out.funnel = f.def.id;
   out.version = f.options.definition_version;
-  const TimeMs now = m.clock->NowMs();
-  auto person = m.events->ReadIndex(
+  const TimeMs now = clock_.NowMs();
+  auto person = events_.ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
         return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
       });
@@ -167,4 +173,4 @@ Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
   return out;
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

@@ -1,6 +1,6 @@
-// Engine: journey goals. Live credits and the goal report, both computed by src/goals from each
-// profile's events, so the live engine and replay count by the same rules.
-#include "engine/engine_goals.h"
+// GoalService: journey goals. Live credits and the goal report, both computed by src/goals from
+// each profile's events, so the live engine and replay count by the same rules.
+#include "engine/goal_service.h"
 
 #include <fmt/format.h>
 
@@ -9,30 +9,32 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
-#include "engine/engine_journeys.h"
 #include "goals/goal_attained.h"
 #include "wire/wire.h"
 
-namespace signpost {
+namespace signpost::engine {
 
 using nlohmann::json;
 namespace se = system_events;
 
-std::string PrimaryIdentityOf(const Engine::Impl& m, ProfileId p) {
+GoalService::GoalService(const store::Store& store, const identity::ProfileStore& profiles,
+                         EventService& events, const SegmentService& segments, const Clock& clock)
+    : store_(store), profiles_(profiles), events_(events), segments_(segments), clock_(clock) {}
+
+std::string GoalService::PrimaryIdentityOf(ProfileId p) const {
   std::string identity;
-  for (const auto& id : m.profiles->IdentitiesOf(p)) {
+  for (const auto& id : profiles_.IdentitiesOf(p)) {
     if (identity.empty() || (id.rfind("user:", 0) == 0 && identity.rfind("user:", 0) != 0))
       identity = id;
   }
   return identity.empty() ? fmt::format("anon:profile-{}", p.value()) : identity;
 }
 
-Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId profile,
-                                           const std::vector<goals::JourneyGoal>& goal_list,
-                                           const std::vector<Event>* extra,
-                                           bool stored_system_events, TimeMs until) {
+Result<ProfileAttribution> GoalService::AttributeStored(
+    ProfileId profile, const std::vector<goals::JourneyGoal>& goal_list,
+    const std::vector<Event>* extra, bool stored_system_events, TimeMs until) const {
   SP_ASSIGN_OR_RETURN(std::vector<Event> events,
-                      m.store().EventsOf(m.profiles->IdentitiesOf(profile), 0));
+                      store_.EventsOf(profiles_.IdentitiesOf(profile), 0));
   std::vector<goals::ProfileEvent> views;
   views.reserve(events.size() + (extra ? extra->size() : 0));
   auto add = [&views](const Event& e) {
@@ -59,7 +61,7 @@ Result<ProfileAttribution> AttributeStored(const Engine::Impl& m, ProfileId prof
 
 namespace {
 
-std::vector<goals::JourneyGoal> GoalList(const engine::JourneyService& j) REQUIRES(j.mu()) {
+std::vector<goals::JourneyGoal> GoalList(const JourneyService& j) REQUIRES(j.mu()) {
   std::vector<goals::JourneyGoal> out;
   for (const auto& [id, g] : j.goals()) out.push_back(g);
   return out;
@@ -67,17 +69,17 @@ std::vector<goals::JourneyGoal> GoalList(const engine::JourneyService& j) REQUIR
 
 }  // namespace
 
-Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
-                         const std::unordered_set<uint64_t>& profiles) {
+Status GoalService::RecordCredits(const JourneyService& j,
+                                  const std::unordered_set<uint64_t>& profiles) {
   if (profiles.empty() || j.goals().empty()) return Status::Ok();
   std::vector<goals::JourneyGoal> goal_list = GoalList(j);
   std::vector<Event> credits;
   std::vector<std::tuple<std::string, uint64_t, TimeMs>> goals;  // for the channel bandits
   for (uint64_t pid : profiles) {
     SP_ASSIGN_OR_RETURN(ProfileAttribution a,
-                        AttributeStored(m, ProfileId(pid), goal_list, nullptr, true));
+                        AttributeStored(ProfileId(pid), goal_list, nullptr, true));
     if (a.credits.empty()) continue;
-    std::string identity = PrimaryIdentityOf(m, ProfileId(pid));
+    std::string identity = PrimaryIdentityOf(ProfileId(pid));
     for (const goals::Credit& c : a.credits) {
       Event e;
       e.type = EventType::kTrack;
@@ -89,14 +91,14 @@ Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
       }
       e.message_id = fmt::format("{}goal/{}/{}", se::kSystemMessageIdPrefix, c.journey, pid);
       e.timestamp = c.hit_at;
-      e.received_at = m.clock->NowMs();
+      e.received_at = clock_.NowMs();
       e.properties = goals::GoalAttainedProperties(c, j.goals().at(c.journey).goal.type).dump();
       credits.push_back(std::move(e));
       goals.emplace_back(c.journey, pid, c.hit_at);
     }
   }
   if (credits.empty()) return Status::Ok();
-  SP_RETURN_IF_ERROR(m.events->RecordSystemEvents(std::move(credits)).status());
+  SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(credits)).status());
   // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
   if (j.channels().loaded) {
     for (const auto& [journey, pid, at] : goals) j.channels().RecordGoal(journey, pid, at);
@@ -104,11 +106,9 @@ Status RecordGoalCredits(Engine::Impl& m, engine::JourneyService& j,
   return Status::Ok();
 }
 
-namespace {
-
-Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_view journey,
-                                             const GoalReportQuery& query) {
-  engine::JourneyService& j = *m.journeys;
+Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& j,
+                                                          std::string_view journey,
+                                                          const GoalReportQuery& query) const {
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
   goals::JourneyGoal goal;
@@ -140,43 +140,42 @@ Result<goals::GoalReportBuilder> BuildReport(const Engine::Impl& m, std::string_
   options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
                                                       : goals::GoalReportOptions::Bucket::kDay;
   for (const std::string& s : query.segments) {
-    if (!m.segments->Exists(s))
+    if (!segments_.Exists(s))
       return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
     options.segments.push_back(s);
   }
   goals::GoalReportBuilder builder(goal, version, options);
-  const TimeMs now = m.clock->NowMs();
+  const TimeMs now = clock_.NowMs();
   for (ProfileId p : entered) {
-    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(m, p, goal_list, nullptr, true));
+    SP_ASSIGN_OR_RETURN(ProfileAttribution a, AttributeStored(p, goal_list, nullptr, true));
     const goals::Credit* credit = nullptr;
     for (const auto& c : a.credits) {
       if (c.journey == journey) credit = &c;
     }
-    auto in_segment = [&m, p, now](std::string_view s) {
-      auto r = m.segments->InSegment(s, p, now);
+    auto in_segment = [this, p, now](std::string_view s) {
+      auto r = segments_.InSegment(s, p, now);
       return r.ok() && *r;
     };
-    builder.AddProfile(PrimaryIdentityOf(m, p), a.entries, credit, in_segment);
+    builder.AddProfile(PrimaryIdentityOf(p), a.entries, credit, in_segment);
   }
   return builder;
 }
 
-}  // namespace
-
-Result<signpost::GoalReport> Engine::GoalReport(std::string_view journey,
-                                                const GoalReportQuery& query) const {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
+Result<GoalReport> GoalService::Report(const JourneyService& journeys, std::string_view journey,
+                                       const GoalReportQuery& query) const {
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(journeys, journey, query));
   return b.Report();
 }
 
-Result<signpost::GoalPeople> Engine::GoalPeople(std::string_view journey,
-                                                const GoalReportQuery& query) const {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(*impl_, journey, query));
-  return signpost::GoalPeople{std::string(journey), b.People()};
+Result<GoalPeople> GoalService::People(const JourneyService& journeys, std::string_view journey,
+                                       const GoalReportQuery& query) const {
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(journeys, journey, query));
+  return GoalPeople{std::string(journey), b.People()};
 }
 
-Result<json> GoalTile(const Engine::Impl& m, std::string_view journey) {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b, BuildReport(m, journey, GoalReportQuery()));
+Result<json> GoalService::Tile(const JourneyService& journeys, std::string_view journey) const {
+  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b,
+                      BuildReport(journeys, journey, GoalReportQuery()));
   json r = wire::ToJson(b.Report());
   json tile = {{"type", r["goal"]["type"]}};
   for (const char* k : {"entered", "attained", "rate", "target", "target_progress", "lift"}) {
@@ -185,4 +184,4 @@ Result<json> GoalTile(const Engine::Impl& m, std::string_view journey) {
   return tile;
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

@@ -1,0 +1,61 @@
+// FunnelService: funnel definitions (`kind: funnel` applies) and every funnel query — the report,
+// the people at a step, saving those people as a static segment, one profile's last completed
+// step (what journeys' `funnel_step` conditions read). It takes the typed queries of
+// signpost/queries.h and returns the typed reports of signpost/reports.h (JSON is src/wire's).
+// A query resolves its funnel (a stored version, or an ad-hoc one) from the store, its segment
+// through the SegmentService, and runs on the EventService's index (under the index's shared lock).
+//
+// Thread-safety: no state of its own besides references; every method may be called from any
+// thread, concurrently (reports run concurrently with each other and with commits, which wait only
+// for the index lock). Saving people is serialized by the SegmentService.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "engine/event_service.h"
+#include "engine/segment_service.h"
+#include "identity/profile_store.h"
+#include "signpost/clock.h"
+#include "signpost/ids.h"
+#include "signpost/options.h"
+#include "signpost/queries.h"
+#include "signpost/reports.h"
+#include "store/store.h"
+
+namespace signpost::engine {
+
+class FunnelService {
+ public:
+  // Every reference outlives the service.
+  FunnelService(const EngineOptions& options, store::Store& store,
+                const identity::ProfileStore& profiles, const EventService& events,
+                SegmentService& segments, const Clock& clock);
+
+  // Validates a `kind: funnel` definition and stores it as a new version.
+  Result<nlohmann::json> Apply(std::string_view text, std::string_view note);
+
+  // See Engine::Funnel, FunnelPeople, SaveFunnelPeople, LastCompletedStep (include/signpost/
+  // engine.h): kFailedPrecondition without the analytics index.
+  Result<FunnelReport> Report(const FunnelQuery& query) const;
+  Result<FunnelPeople> People(const FunnelPeopleQuery& query) const;
+  Result<SavedFunnelPeople> SavePeople(const FunnelPeopleQuery& query, std::string_view segment);
+  Result<FunnelLastStep> LastStep(std::string_view funnel, std::string_view profile) const;
+  // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
+  Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;
+
+ private:
+  struct Resolved;
+  // The definition (stored or ad hoc) with the query's overrides, and the run options.
+  Result<Resolved> Resolve(const FunnelQuery& query) const;
+
+  const int query_threads_;
+  store::Store& store_;
+  const identity::ProfileStore& profiles_;
+  const EventService& events_;
+  SegmentService& segments_;
+  const Clock& clock_;
+};
+
+}  // namespace signpost::engine
