@@ -42,7 +42,7 @@ struct JourneySnapshot {
 
 Result<JourneySnapshot> SnapshotLocked(const Engine::Impl& m, std::string_view journey)
     REQUIRES(m.journeys->mu()) {
-  const std::string id(journey);
+  const JourneyId id(journey);
   JourneySnapshot s;
   s.def = m.journeys->runtime().Definition(id, 0);
   if (!s.def)
@@ -306,15 +306,15 @@ json BanditJson(const journeys::Step& step, const experiments::BanditReport& r) 
 
 json ChannelJson(std::string_view journey, const journeys::Step& step, const ChannelBandits& sends,
                  bool has_goal) {
-  json out = BanditJson(step, sends.Report(journey, step.id));
+  json out = BanditJson(step, sends.Report(JourneyId(journey), step.id));
   out["journey"] = journey;
   out["step"] = step.id;
   out["default"] = step.default_channel;
   out["control_share"] = experiments::BanditOptions{}.control_share;
   out["optimize_by_segment"] = step.optimize_by_segment;
   json segments = json::array();
-  for (const std::string& segment : sends.Segments(journey, step.id)) {
-    json s = BanditJson(step, sends.Report(journey, step.id, segment));
+  for (const SegmentId& segment : sends.Segments(JourneyId(journey), step.id)) {
+    json s = BanditJson(step, sends.Report(JourneyId(journey), step.id, segment));
     s["segment"] = segment;
     segments.push_back(std::move(s));
   }
@@ -453,12 +453,12 @@ Result<std::vector<std::optional<experiments::SplitEntry>>> SplitEntriesOf(
 Result<std::optional<std::string>> SplitWinner(const Engine::Impl& m, std::string_view journey,
                                                std::string_view step) {
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      m.journeys->runtime().Definition(std::string(journey), 0);
+      m.journeys->runtime().Definition(JourneyId(journey), 0);
   if (!def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
   if (!SplitStep(*def, step)) return NoSplit(journey, step);
-  return m.journeys->splits().Winner(m, journey, def, step);
+  return m.journeys->splits().Winner(m, JourneyId(journey), def, step);
 }
 
 Result<json> Engine::Experiments() const {

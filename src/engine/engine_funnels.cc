@@ -69,7 +69,7 @@ static Result<ResolvedFunnel> Resolve(const Engine::Impl& m, const FunnelQuery& 
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = m.options.query_threads;
   if (!q.segment.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, m.segments->Members(q.segment));
+    SP_ASSIGN_OR_RETURN(r.options.segment, m.segments->Members(SegmentId(q.segment)));
   }
   return r;
 }

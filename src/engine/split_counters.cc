@@ -48,7 +48,7 @@ uint64_t SplitCounters::evaluations() const {
   return n;
 }
 
-Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
+Status SplitCounters::Load(const Engine::Impl& m, const JourneyId& id,
                            std::shared_ptr<const journeys::JourneyDefinition> def)
     NO_THREAD_SAFETY_ANALYSIS {
   active_ = true;  // from now on, touches are kept (those during this load too)
@@ -68,19 +68,20 @@ Status SplitCounters::Load(const Engine::Impl& m, const std::string& id,
 }
 
 Status SplitCounters::LoadAll(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
-  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
+  for (const JourneyId& id : m.journeys->runtime().JourneyIds()) {
     auto def = m.journeys->runtime().Definition(id, 0);
     if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(m, id, std::move(def)));
   }
   return Status::Ok();
 }
 
-Status SplitCounters::Rederive(const Engine::Impl& m, const std::string& id, Journey& journey,
+Status SplitCounters::Rederive(const Engine::Impl& m, const JourneyId& id, Journey& journey,
                                ProfileId profile) NO_THREAD_SAFETY_ANALYSIS {
   std::vector<const journeys::Step*> steps;
   for (const Split& s : journey.splits) steps.push_back(s.step);
   ++profile_reads_;
-  SP_ASSIGN_OR_RETURN(auto entries, SplitEntriesOf(m, profile, id, steps, GoalsOf(*m.journeys)));
+  SP_ASSIGN_OR_RETURN(auto entries,
+                      SplitEntriesOf(m, profile, id.value(), steps, GoalsOf(*m.journeys)));
   for (size_t i = 0; i < journey.splits.size(); ++i) {
     Split& s = journey.splits[i];
     auto old = s.entries.find(profile.value());
@@ -117,14 +118,14 @@ Status SplitCounters::Update(const Engine::Impl& m) NO_THREAD_SAFETY_ANALYSIS {
 }
 
 Result<std::optional<std::string>> SplitCounters::Winner(
-    const Engine::Impl& m, std::string_view journey,
+    const Engine::Impl& m, const JourneyId& journey,
     const std::shared_ptr<const journeys::JourneyDefinition>& def,
     std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
   SP_RETURN_IF_ERROR(Update(m));
   auto it = journeys_.find(journey);
   if (it == journeys_.end() || it->second.def != def) {
     // New to the counts, or a new version (its variants or end date may differ): count it again.
-    SP_RETURN_IF_ERROR(Load(m, std::string(journey), def));
+    SP_RETURN_IF_ERROR(Load(m, journey, def));
     it = journeys_.find(journey);
   }
   for (Split& s : it->second.splits) {
