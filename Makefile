@@ -10,7 +10,10 @@ JOBS       ?= $(shell nproc)
 # ccache when the machine has it (a developer's rebuilds); CI builds without it.
 CCACHE     := $(shell command -v ccache 2>/dev/null)
 LAUNCHER    = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
-CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(LAUNCHER)
+# Unity builds (cmake/Unity.cmake): a fresh build in about half the time. `UNITY=OFF` compiles
+# file by file, which rebuilds less after editing one file.
+UNITY      ?= ON
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNPOST_UNITY=$(UNITY) $(LAUNCHER)
 
 .PHONY: deps build build-test build-server build-asan run test bench node-deps web clean format format-check
 
@@ -25,7 +28,8 @@ build: deps
 # by hand (CMakeLists.txt: sanitizer_tests). `make test ASAN_TESTS=unit_tests` covers every module.
 ASAN_TESTS ?= sanitizer_tests
 build-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON $(LAUNCHER) >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGNPOST_SANITIZE=ON \
+	  -DSIGNPOST_UNITY=$(UNITY) $(LAUNCHER) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(ASAN_TESTS)
 
 # What `make test` needs from the release build: the binary, the tests, and the two bench tools

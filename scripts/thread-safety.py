@@ -48,6 +48,23 @@ def annotated_headers(src):
     return reach
 
 
+def sources(entries):
+    """The build's entries, each unity batch (cmake/Unity.cmake) expanded into one entry per
+    source it includes, compiled with the batch's command: the analysis runs per source file."""
+    for e in entries:
+        batch = os.path.abspath(os.path.join(e["directory"], e["file"]))
+        if os.sep + "Unity" + os.sep not in batch:
+            yield e
+            continue
+        for source in includes(batch):
+            one = dict(e, file=source)
+            if "command" in e:
+                one["command"] = e["command"].replace(batch, source)
+            else:
+                one["arguments"] = [source if a == batch else a for a in e["arguments"]]
+            yield one
+
+
 def clang_command(entry):
     args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
     out = ["clang++"]
@@ -75,7 +92,7 @@ def main():
         entries = json.load(f)
     reach = annotated_headers(src)
     chosen = []
-    for e in entries:
+    for e in sources(entries):
         path = os.path.abspath(os.path.join(e["directory"], e["file"]))
         if not path.startswith(src + os.sep) or path.endswith("_test.cc"):
             continue

@@ -1,5 +1,6 @@
-// Runs every scenario file in tests/scenarios/funnels/: events, a funnel definition, a query and
-// the expected report fields. The format is described in tests/scenarios/funnels/README.md.
+// Runs every scenario file in tests/scenarios/funnels/ (one test per file): events, a funnel
+// definition, a query and the expected report fields. The format is described in
+// tests/scenarios/funnels/README.md; the event syntax and the shared machinery are tests/support/.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -12,101 +13,30 @@
 #include "analytics/test_support.h"
 #include "base/duration.h"
 #include "base/time.h"
+#include "tests/support/scenario.h"
+#include "tests/support/scenario_events.h"
 #include "wire/wire.h"
 
 namespace signpost::analytics {
 namespace {
 
-namespace fs = std::filesystem;
-
-fs::path ScenarioDir() {
-  const char* root = std::getenv("SIGNPOST_SOURCE_DIR");
-  if (root != nullptr) return fs::path(root) / "tests" / "scenarios" / "funnels";
-  // Without CTest: relative to this source file (src/analytics/ -> the repository root).
-  return fs::path(__FILE__).parent_path() / ".." / ".." / "tests" / "scenarios" / "funnels";
-}
-
-// YAML -> JSON, with scalars typed the way YAML 1.2 core would read them.
-nlohmann::json ToJson(const YAML::Node& n) {
-  if (n.IsMap()) {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& kv : n) j[kv.first.Scalar()] = ToJson(kv.second);
-    return j;
-  }
-  if (n.IsSequence()) {
-    nlohmann::json j = nlohmann::json::array();
-    for (const auto& v : n) j.push_back(ToJson(v));
-    return j;
-  }
-  if (n.IsNull()) return nullptr;
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted
-  if (s == "true") return true;
-  if (s == "false") return false;
-  char* end = nullptr;
-  long long i = std::strtoll(s.c_str(), &end, 10);
-  if (!s.empty() && *end == '\0') return i;
-  double d = std::strtod(s.c_str(), &end);
-  if (!s.empty() && *end == '\0') return d;
-  return s;
-}
-
-// "01:30" or "1:30:15" after `base`, "+2d" after base, or a full ISO 8601 time.
-TimeMs TimeOf(const std::string& text, TimeMs base) {
-  if (!text.empty() && text[0] == '+') return base + *ParseDuration(text.substr(1));
-  if (text.find('-') != std::string::npos) return *ParseIso8601(text);
-  int h = 0, m = 0, s = 0;
-  std::sscanf(text.c_str(), "%d:%d:%d", &h, &m, &s);
-  return base + h * kHourMs + m * kMinuteMs + s * kSecondMs;
-}
-
-void ExpectSubset(const nlohmann::json& want, const nlohmann::json& got, const std::string& where) {
-  if (want.is_object()) {
-    ASSERT_TRUE(got.is_object()) << where << ": expected an object, got " << got.dump();
-    for (auto it = want.begin(); it != want.end(); ++it) {
-      ASSERT_TRUE(got.contains(it.key()))
-          << where << "." << it.key() << " missing in " << got.dump();
-      ExpectSubset(it.value(), got[it.key()], where + "." + it.key());
-    }
-  } else if (want.is_array()) {
-    ASSERT_TRUE(got.is_array()) << where << ": expected an array, got " << got.dump();
-    ASSERT_EQ(want.size(), got.size())
-        << where << ": want " << want.dump() << ", got " << got.dump();
-    for (size_t i = 0; i < want.size(); ++i)
-      ExpectSubset(want[i], got[i], where + "[" + std::to_string(i) + "]");
-  } else if (want.is_number() && got.is_number()) {
-    EXPECT_NEAR(want.get<double>(), got.get<double>(), 1e-9) << where;
-  } else {
-    EXPECT_EQ(want, got) << where;
-  }
-}
-
 struct Scenario {
   std::vector<Event> events;
   std::vector<ProfileId> profiles;
-  YAML::Node doc;
 };
 
-void LoadEvents(const YAML::Node& doc, Scenario* sc) {
-  TimeMs base = doc["base"] ? *ParseIso8601(doc["base"].Scalar()) : *ParseIso8601("2024-01-01");
-  uint64_t seq = 0;
-  for (const auto& item : doc["events"]) {
-    Event e;
-    e.seq = ++seq;
-    uint64_t profile;
-    if (item.IsSequence()) {  // [profile, time, event]
-      profile = item[0].as<uint64_t>();
-      e.timestamp = TimeOf(item[1].Scalar(), base);
-      e.event = item[2].Scalar();
-    } else {
-      profile = item["profile"].as<uint64_t>();
-      e.timestamp = TimeOf(item["at"].Scalar(), base);
-      if (item["event"]) e.event = item["event"].Scalar();
-      if (item["type"]) e.type = *EventTypeFromName(item["type"].Scalar());
-      if (item["properties"]) e.properties = ToJson(item["properties"]).dump();
-      if (item["context"]) e.context = ToJson(item["context"]).dump();
-      if (item["traits"]) e.traits = ToJson(item["traits"]).dump();
-    }
+// The file's events (tests/scenarios/README.md), each `user` the number of its profile; seq =
+// file order.
+void LoadEvents(const YAML::Node& doc, TimeMs base, const std::string& file, Scenario* sc) {
+  auto events = scenario::ParseEvents(doc["events"], base, file);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  for (const auto& item : *events) {
+    char* end = nullptr;
+    const uint64_t profile = std::strtoull(item.user.c_str(), &end, 10);
+    ASSERT_TRUE(!item.user.empty() && *end == '\0')
+        << file << ":" << item.line << ": a funnel scenario's user is a profile number";
+    Event e = item.ToEvent();
+    e.seq = sc->events.size() + 1;
     sc->events.push_back(std::move(e));
     sc->profiles.push_back(ProfileId(profile));
   }
@@ -115,8 +45,8 @@ void LoadEvents(const YAML::Node& doc, Scenario* sc) {
 FunnelOptions OptionsOf(const YAML::Node& q, TimeMs base) {
   FunnelOptions o;
   if (!q) return o;
-  if (q["from"]) o.from = TimeOf(q["from"].Scalar(), base);
-  if (q["to"]) o.to = TimeOf(q["to"].Scalar(), base);
+  if (q["from"]) o.from = scenario::TimeOrFail(q["from"].Scalar(), base);
+  if (q["to"]) o.to = scenario::TimeOrFail(q["to"].Scalar(), base);
   if (q["completion_windows"]) {
     for (const auto& w : q["completion_windows"])
       o.completion_windows.push_back(*ParseDuration(w.Scalar()));
@@ -132,13 +62,13 @@ FunnelOptions OptionsOf(const YAML::Node& q, TimeMs base) {
   return o;
 }
 
-void RunScenario(const fs::path& file, int threads, bool seal) {
-  SCOPED_TRACE(file.filename().string() + " threads=" + std::to_string(threads) +
-               (seal ? " sealed" : " delta"));
+void RunScenario(const std::string& file, int threads, bool seal) {
+  SCOPED_TRACE(file + " threads=" + std::to_string(threads) + (seal ? " sealed" : " delta"));
   Scenario sc;
-  sc.doc = YAML::LoadFile(file.string());
-  const YAML::Node& doc = sc.doc;
-  TimeMs base = doc["base"] ? *ParseIso8601(doc["base"].Scalar()) : *ParseIso8601("2024-01-01");
+  const YAML::Node doc = scenario::Load("funnels", file);
+  auto base_or = scenario::BaseOf(doc);
+  ASSERT_TRUE(base_or.ok()) << base_or.status().ToString();
+  const TimeMs base = *base_or;
   std::string text;
   if (doc["funnel"].IsScalar()) {
     text = doc["funnel"].Scalar();
@@ -158,7 +88,7 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
     return;
   }
   ASSERT_TRUE(def.ok()) << def.status().ToString();
-  LoadEvents(doc, &sc);
+  ASSERT_NO_FATAL_FAILURE(LoadEvents(doc, base, "funnels/" + file, &sc));
   EventIndex index;
   testing::VectorPropertySource source(&sc.events);
   for (size_t i = 0; i < sc.events.size(); ++i) index.Add(sc.profiles[i], sc.events[i]);
@@ -172,14 +102,14 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
   if (doc["expect_counts"]) {
     std::vector<uint64_t> counts;
     for (const auto& s : report->steps) counts.push_back(s.count);
-    EXPECT_EQ(ToJson(doc["expect_counts"]), nlohmann::json(counts)) << got.dump(1);
+    EXPECT_EQ(scenario::ToJson(doc["expect_counts"]), nlohmann::json(counts)) << got.dump(1);
   }
-  if (doc["expect"]) ExpectSubset(ToJson(doc["expect"]), got, "report");
+  if (doc["expect"]) scenario::ExpectSubset(scenario::ToJson(doc["expect"]), got, "report");
   for (const auto& p : doc["people"]) {
     PeopleQuery q;
     if (p["completed"]) q.completed = p["completed"].as<int>();
     if (p["dropped_at"]) q.dropped_at = p["dropped_at"].as<int>();
-    q.now = p["now"] ? TimeOf(p["now"].Scalar(), base) : base;
+    q.now = p["now"] ? scenario::TimeOrFail(p["now"].Scalar(), base) : base;
     auto people = FunnelPeople(index, *def, options, q, &source);
     ASSERT_TRUE(people.ok()) << people.status().ToString();
     nlohmann::json rows = nlohmann::json::array();
@@ -189,7 +119,7 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
                       {"last_step_name", person.last_step_name},
                       {"stuck_ms", person.stuck_ms}});
     }
-    ExpectSubset(ToJson(p["expect"]), rows, "people");
+    scenario::ExpectSubset(scenario::ToJson(p["expect"]), rows, "people");
   }
   for (const auto& l : doc["last_step"]) {
     auto person = LastCompletedStep(index, *def, options, ProfileId(l["profile"].as<uint64_t>()),
@@ -199,19 +129,15 @@ void RunScenario(const fs::path& file, int threads, bool seal) {
   }
 }
 
-TEST(FunnelScenarios, EveryFileHolds) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(ScenarioDir())) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 10u) << "no scenarios found in " << ScenarioDir();
-  for (const auto& f : files) {
-    for (int threads : {1, 2}) {
-      for (bool seal : {true, false}) RunScenario(f, threads, seal);
-    }
+class FunnelScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FunnelScenarioTest, Holds) {
+  for (int threads : {1, 2}) {
+    for (bool seal : {true, false}) RunScenario(GetParam(), threads, seal);
   }
 }
+
+SIGNPOST_SCENARIO_FILES(FunnelScenarioTest, "funnels", 10);
 
 }  // namespace
 }  // namespace signpost::analytics

@@ -8,14 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <random>
 #include <thread>
 
 #include "api/server.h"
 #include "base/time.h"
 #include "delivery/test_support.h"
 #include "engine/engine_impl.h"
+#include "engine/test_support.h"
 
 namespace signpost::api {
 namespace {
@@ -42,21 +41,12 @@ std::string Extract(const std::string& html, const std::string& prefix, char end
   return html.substr(at, html.find(end, at) - at);
 }
 
-class TrackingRoutesTest : public ::testing::Test {
+// The engine (EngineFixture) with its public URL on a free port, and the HTTP server on that port.
+class TrackingRoutesTest : public EngineFixture<> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signpost-tracking-test-" + std::to_string(std::random_device{}()));
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
     port_ = FreePort();
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    o.public_url = "http://127.0.0.1:" + std::to_string(port_);
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    ASSERT_NO_FATAL_FAILURE(EngineFixture::SetUp());
     ServerOptions so;
     so.port = port_;
     so.threads = 2;
@@ -68,11 +58,15 @@ class TrackingRoutesTest : public ::testing::Test {
     });
   }
   void TearDown() override {
-    server_->Stop();
-    serving_.join();
+    if (server_) server_->Stop();
+    if (serving_.joinable()) serving_.join();
     server_.reset();
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
+    EngineFixture::TearDown();
+  }
+  EngineOptions Options() const override {
+    EngineOptions o = EngineFixture::Options();
+    o.public_url = "http://127.0.0.1:" + std::to_string(port_);
+    return o;
   }
   std::vector<json> Events(std::string_view name) {
     auto r = engine_->ProfileEvents("user:ada", 1000);
@@ -83,10 +77,7 @@ class TrackingRoutesTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
-  ManualClock clock_;
   int port_ = 0;
-  std::unique_ptr<Engine> engine_;
   std::unique_ptr<Server> server_;
   std::thread serving_;
 };
@@ -94,14 +85,8 @@ class TrackingRoutesTest : public ::testing::Test {
 TEST_F(TrackingRoutesTest, APixelAndALinkFromTheReceivedMailBecomeOpenedAndClickedEvents) {
   delivery::testing::SmtpSink smtp;
   ASSERT_TRUE(engine_
-                  ->IngestEvents({[] {
-                    Event e;
-                    e.type = EventType::kIdentify;
-                    e.user_id = "ada";
-                    e.message_id = "identify-ada";
-                    e.traits = R"({"consent":{"email":true}})";
-                    return e;
-                  }()})
+                  ->IngestEvents({IdentifyEvent("ada", /*at=*/0, {{"consent", {{"email", true}}}},
+                                                "identify-ada")})
                   .ok());
   ASSERT_TRUE(engine_
                   ->Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" +

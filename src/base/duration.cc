@@ -17,19 +17,20 @@ struct Unit {
 constexpr std::array<Unit, 6> kUnits = {
     {{"w", kWeekMs}, {"d", kDayMs}, {"h", kHourMs}, {"m", kMinuteMs}, {"s", kSecondMs}, {"ms", 1}}};
 
-constexpr std::string_view kForm = "write e.g. 30s, 15m, 1h, 7d, 2w or 1d12h (units w d h m s ms)";
+constexpr std::string_view kDurationForm =
+    "write e.g. 30s, 15m, 1h, 7d, 2w or 1d12h (units w d h m s ms)";
 
-Status Bad(std::string_view text, std::string_view what) {
+Status BadDuration(std::string_view text, std::string_view what) {
   std::string shown(text.substr(0, 64));
   if (text.size() > 64) shown += "...";
   return Status::InvalidArgument("'" + shown + "' is not a valid duration: " + std::string(what) +
-                                 "; " + std::string(kForm));
+                                 "; " + std::string(kDurationForm));
 }
 
 }  // namespace
 
 Result<DurationMs> ParseDuration(std::string_view text) {
-  if (text.empty()) return Bad(text, "it is empty");
+  if (text.empty()) return BadDuration(text, "it is empty");
   constexpr DurationMs kMax = std::numeric_limits<DurationMs>::max();
   DurationMs total = 0;
   size_t next_unit = 0;  // index into kUnits of the largest unit still allowed
@@ -45,24 +46,25 @@ Result<DurationMs> ParseDuration(std::string_view text) {
       ++pos;
     }
     if (pos == digits_start) {
-      return Bad(text, "expected a number at '" + std::string(text.substr(pos, 8)) + "'");
+      return BadDuration(text, "expected a number at '" + std::string(text.substr(pos, 8)) + "'");
     }
     const size_t unit_start = pos;
     while (pos < text.size() && text[pos] >= 'a' && text[pos] <= 'z') ++pos;
     const std::string_view unit = text.substr(unit_start, pos - unit_start);
-    if (unit.empty()) return Bad(text, "a number needs a unit");
+    if (unit.empty()) return BadDuration(text, "a number needs a unit");
     size_t index = kUnits.size();
     for (size_t i = 0; i < kUnits.size(); ++i) {
       if (kUnits[i].name == unit) index = i;
     }
-    if (index == kUnits.size()) return Bad(text, "unknown unit '" + std::string(unit) + "'");
+    if (index == kUnits.size())
+      return BadDuration(text, "unknown unit '" + std::string(unit) + "'");
     if (index < next_unit) {
-      return Bad(text, "unit '" + std::string(unit) +
-                           "' is repeated or out of order (largest unit first)");
+      return BadDuration(text, "unit '" + std::string(unit) +
+                                   "' is repeated or out of order (largest unit first)");
     }
     next_unit = index + 1;
     if (overflow || value > (kMax - total) / kUnits[index].ms) {
-      return Bad(text, "it is too long");
+      return BadDuration(text, "it is too long");
     }
     total += value * kUnits[index].ms;
   }

@@ -15,53 +15,54 @@ namespace {
 
 using nlohmann::json;
 
-std::string Text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string SegmentCell(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 void PrintSegmentList(const json& doc) {
   std::vector<std::vector<std::string>> rows = {{"NAME", "TYPE", "VERSION", "MEMBERS / RULE"}};
   for (const auto& s : doc["segments"]) {
     const bool rule = s["type"] == "rule";
-    rows.push_back({Text(s["name"]), Text(s["type"]), Text(s["version"]),
-                    rule ? s["rule"].dump() : Text(s["members"])});
+    rows.push_back({SegmentCell(s["name"]), SegmentCell(s["type"]), SegmentCell(s["version"]),
+                    rule ? s["rule"].dump() : SegmentCell(s["members"])});
   }
   PrintTable(rows);
 }
 
 void PrintSegment(const json& s) {
   if (s["type"] == "rule") {
-    std::cout << "segment " << Text(s["name"]) << " (rule, version " << Text(s["version"])
-              << "): " << Text(s["count"]) << " members at " << Text(s["evaluated_at"]) << "\n"
+    std::cout << "segment " << SegmentCell(s["name"]) << " (rule, version "
+              << SegmentCell(s["version"]) << "): " << SegmentCell(s["count"]) << " members at "
+              << SegmentCell(s["evaluated_at"]) << "\n"
               << "rule: " << s["rule"].dump() << "\n";
     for (const auto& m : s["members"]) {
       std::string ids;
-      for (const auto& id : m["identities"]) ids += (ids.empty() ? "" : ", ") + Text(id);
+      for (const auto& id : m["identities"]) ids += (ids.empty() ? "" : ", ") + SegmentCell(id);
       std::cout << "  " << ids << "\n";
     }
     return;
   }
-  std::cout << "segment " << Text(s["name"]) << " (static, version " << Text(s["version"])
-            << "): " << Text(s["count"]) << " identities\n";
-  for (const auto& id : s["identities"]) std::cout << "  " << Text(id) << "\n";
+  std::cout << "segment " << SegmentCell(s["name"]) << " (static, version "
+            << SegmentCell(s["version"]) << "): " << SegmentCell(s["count"]) << " identities\n";
+  for (const auto& id : s["identities"]) std::cout << "  " << SegmentCell(id) << "\n";
 }
 
 void PrintProfileSegments(const json& doc) {
-  std::cout << Text(doc["identity"]) << " (profile " << Text(doc["profile"]) << ") at "
-            << Text(doc["evaluated_at"]) << ":";
+  std::cout << SegmentCell(doc["identity"]) << " (profile " << SegmentCell(doc["profile"])
+            << ") at " << SegmentCell(doc["evaluated_at"]) << ":";
   if (doc["segments"].empty()) std::cout << " in no segment";
-  for (const auto& s : doc["segments"]) std::cout << "\n  " << Text(s);
+  for (const auto& s : doc["segments"]) std::cout << "\n  " << SegmentCell(s);
   std::cout << "\n";
 }
 
 void PrintImport(const json& r) {
   std::cout << fmt::format(
       "segment {} version {} ({}): {} ids imported, {} identities in the list\n",
-      Text(r["segment"]), Text(r["version"]), Text(r["mode"]), Text(r["imported"]),
-      Text(r["members"]));
+      SegmentCell(r["segment"]), SegmentCell(r["version"]), SegmentCell(r["mode"]),
+      SegmentCell(r["imported"]), SegmentCell(r["members"]));
   if (r["unknown_count"].get<size_t>() == 0) return;
   std::cout << fmt::format(
       "{} of them are no profile yet (kept: they count once such a profile exists):\n",
-      Text(r["unknown_count"]));
-  for (const auto& id : r["unknown"]) std::cout << "  " << Text(id) << "\n";
+      SegmentCell(r["unknown_count"]));
+  for (const auto& id : r["unknown"]) std::cout << "  " << SegmentCell(id) << "\n";
   if (r["unknown_count"].get<size_t>() > r["unknown"].size()) std::cout << "  ...\n";
 }
 

@@ -26,7 +26,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 namespace se = system_events;
 
-constexpr const char* kDefinitions[] = {
+constexpr const char* kChannelDefinitions[] = {
     "kind: channel\nid: email\ntype: file\npath: email.ndjson\n",
     "kind: channel\nid: sms\ntype: file\npath: sms.ndjson\n",
     "kind: channel\nid: push\ntype: file\npath: push.ndjson\n",
@@ -54,28 +54,11 @@ class EngineChannelsTest : public EngineFixture<> {
   void SetUp() override {
     EngineFixture::SetUp();
     t0_ = clock_.NowMs();
-    for (const char* d : kDefinitions) {
-      auto r = engine_->Apply(d, "test");
-      ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
-    }
-    ASSERT_TRUE(engine_->SetJourneyState("cart", "live").ok());
+    for (const char* d : kChannelDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
+    ASSERT_NO_FATAL_FAILURE(Live("cart"));
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
-  Event Make(EventType type, int i, const std::string& name, TimeMs at) {
-    Event e;
-    e.type = type;
-    e.user_id = User(i);
-    e.event = name;
-    e.timestamp = e.received_at = at;
-    e.message_id = "m" + std::to_string(++messages_);
-    return e;
-  }
-  void Ingest(std::vector<Event> events) {
-    auto r = engine_->IngestEvents(std::move(events));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_TRUE(r->rejections.empty()) << r->rejections.front().reason;
-  }
   Sent SentTo(int i) {
     Sent s;
     auto r = engine_->ProfileEvents(User(i), 0);
@@ -97,15 +80,12 @@ class EngineChannelsTest : public EngineFixture<> {
     const TimeMs start = t0_ + day * kDayMs;
     std::vector<Event> events;
     for (int i = from; i < to; ++i) {
-      Event id = Make(EventType::kIdentify, i, "", start + kMinuteMs);
-      id.event.clear();
-      id.traits = json{{"email", User(i) + "@x.test"},
-                       {"phone", "+1" + std::to_string(i)},
-                       {"push_token", "tok" + std::to_string(i)},
-                       {"consent", {{"email", true}, {"sms", true}, {"push", true}}}}
-                      .dump();
-      events.push_back(std::move(id));
-      events.push_back(Make(EventType::kTrack, i, "Cart Abandoned", start + kHourMs));
+      events.push_back(Identify(User(i), start + kMinuteMs,
+                                {{"email", User(i) + "@x.test"},
+                                 {"phone", "+1" + std::to_string(i)},
+                                 {"push_token", "tok" + std::to_string(i)},
+                                 {"consent", {{"email", true}, {"sms", true}, {"push", true}}}}));
+      events.push_back(Track(User(i), "Cart Abandoned", start + kHourMs));
     }
     clock_.Set(start + 2 * kHourMs);
     ASSERT_NO_FATAL_FAILURE(Ingest(std::move(events)));
@@ -120,7 +100,7 @@ class EngineChannelsTest : public EngineFixture<> {
       const double rate = s.channel == "sms" ? 0.40 : 0.05;
       const bool buys = std::uniform_real_distribution<double>(0, 1)(rng_) < rate;
       if (buys) {
-        events.push_back(Make(EventType::kTrack, i, "Order Completed", start + 6 * kHourMs));
+        events.push_back(Track(User(i), "Order Completed", start + 6 * kHourMs));
       }
       sent_.push_back(s);
       converted_.push_back(buys);
@@ -133,7 +113,6 @@ class EngineChannelsTest : public EngineFixture<> {
   }
 
   TimeMs t0_ = 0;
-  int messages_ = 0;
   std::mt19937_64 rng_{42};
   std::vector<Sent> sent_;  // by profile number
   std::vector<bool> converted_;

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 
 #include "base/time.h"
@@ -15,6 +14,7 @@
 #include "delivery/signing.h"
 #include "delivery/test_support.h"
 #include "engine/engine_impl.h"
+#include "engine/test_support.h"
 #include "signpost/engine.h"
 
 namespace signpost {
@@ -27,45 +27,26 @@ using delivery::testing::SmtpSink;
 using delivery::testing::WebhookSink;
 using nlohmann::json;
 
-class DeliveryTest : public ::testing::Test {
+class DeliveryTest : public EngineFixture<> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signpost-delivery-test-" + std::to_string(std::random_device{}()));
-    clock_.Set(*ParseIso8601("2026-11-24T12:00:00Z"));
-    Open();
-    Identify("ada",
-             R"({"first_name":"Ada <3","email":"ada@x.test","consent":{"email":true,"sms":true}})");
+    EngineFixture::SetUp();
+    Identify("ada", {{"first_name", "Ada <3"},
+                     {"email", "ada@x.test"},
+                     {"consent", {{"email", true}, {"sms", true}}}});
   }
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
+  EngineOptions Options() const override {
+    EngineOptions o = EngineFixture::Options();
     o.public_url = "http://track.test";
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    return o;
   }
   Engine::Impl& impl() { return ImplOf(*engine_); }
 
-  void Identify(const std::string& user, const std::string& traits) {
-    Event e;
-    e.type = EventType::kIdentify;
-    e.user_id = user;
-    e.message_id = "identify-" + user + "-" + std::to_string(++identifies_);
-    e.timestamp = e.received_at = clock_.NowMs();
-    e.traits = traits;
-    auto r = engine_->IngestEvents({e});
+  // `user` sets `traits` now.
+  void Identify(const std::string& user, const json& traits) {
+    auto r = engine_->IngestEvents({IdentifyEvent(
+        user, clock_.NowMs(), traits, "identify-" + user + "-" + std::to_string(++identifies_))});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-  }
-  void Apply(const std::string& yaml) {
-    auto r = engine_->Apply(yaml, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
   }
   delivery::Message Message(const std::string& step, const std::string& channel,
                             const std::string& tmpl) {
@@ -133,9 +114,6 @@ text: "You left {{event.properties.item}} behind, {{traits.nickname | default: \
         "{{event.properties.item}} are waiting\"\n");
   }
 
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Engine> engine_;
   int identifies_ = 0;
 };
 
@@ -297,7 +275,7 @@ TEST_F(DeliveryTest, ConsentIsCheckedJustBeforeSending) {
   delivery::Message m = Message("sms", "sms", "sms-reminder");
   Enqueue(m);
   // Consent revoked after the runtime enqueued the message, before delivery.
-  Identify("ada", R"({"consent":{"sms":false}})");
+  Identify("ada", {{"consent", {{"sms", false}}}});
   Deliver();
   EXPECT_EQ(hook.hooks().size(), 0u);
   json item = OutboxItem(m.key);

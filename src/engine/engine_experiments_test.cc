@@ -65,36 +65,15 @@ class EngineExperimentsTest : public EngineFixture<> {
   void SetUp() override {
     EngineFixture::SetUp();
     t0_ = clock_.NowMs();
-    for (const char* d : kDefinitions) {
-      auto r = engine_->Apply(d, "test");
-      ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
-    }
-    ASSERT_TRUE(engine_->SetJourneyState("onboarding", "live").ok());
+    for (const char* d : kDefinitions) ASSERT_NO_FATAL_FAILURE(Apply(d));
+    ASSERT_NO_FATAL_FAILURE(Live("onboarding"));
   }
 
   static std::string User(int i) { return "u" + std::to_string(i); }
-  Event Make(EventType type, int i, const std::string& name, TimeMs at,
-             json properties = json::object()) {
-    Event e;
-    e.type = type;
-    e.user_id = User(i);
-    e.event = name;
-    e.timestamp = e.received_at = at;
-    e.properties = properties.dump();
-    e.message_id = "m" + std::to_string(++messages_);
-    return e;
-  }
   // Profile i's email address and email consent, at t0 + 1 minute.
   Event Identify(int i) {
-    Event id = Make(EventType::kIdentify, i, "", t0_ + kMinuteMs);
-    id.event.clear();
-    id.traits = json{{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}}.dump();
-    return id;
-  }
-  void Ingest(std::vector<Event> events) {
-    auto r = engine_->IngestEvents(std::move(events));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_TRUE(r->rejections.empty()) << r->rejections.front().reason;
+    return EngineFixture::Identify(
+        User(i), t0_ + kMinuteMs, {{"email", User(i) + "@x.test"}, {"consent", {{"email", true}}}});
   }
   Treatment TreatmentOf(int i) {
     Treatment t;
@@ -119,9 +98,9 @@ class EngineExperimentsTest : public EngineFixture<> {
     for (int i = 0; i < profiles; ++i) {
       events.push_back(Identify(i));
       if (i % 10 == 1)
-        events.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 30 * kMinuteMs,
-                              {{"revenue", 1000}}));
-      events.push_back(Make(EventType::kTrack, i, "Signed Up", t0_ + kHourMs + i * 1000));
+        events.push_back(
+            Track(User(i), "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
+      events.push_back(Track(User(i), "Signed Up", t0_ + kHourMs + i * 1000));
     }
     clock_.Set(t0_ + 2 * kHourMs);
     Ingest(std::move(events));
@@ -136,10 +115,10 @@ class EngineExperimentsTest : public EngineFixture<> {
                         : t.variant == "A" ? i % 4 == 0
                                            : i % 3 == 0;
       const bool views = buys || i % 2 == 0;
-      if (views) events.push_back(Make(EventType::kTrack, i, "Viewed Pricing", t0_ + 3 * kHourMs));
+      if (views) events.push_back(Track(User(i), "Viewed Pricing", t0_ + 3 * kHourMs));
       if (buys)
         events.push_back(
-            Make(EventType::kTrack, i, "Order Completed", t0_ + kDayMs, {{"revenue", 10 + i % 7}}));
+            Track(User(i), "Order Completed", t0_ + kDayMs, {{"revenue", 10 + i % 7}}));
       treatments_.push_back(std::move(t));
       converts_.push_back(buys);
       views_.push_back(views);
@@ -150,7 +129,6 @@ class EngineExperimentsTest : public EngineFixture<> {
   }
 
   TimeMs t0_ = 0;
-  int messages_ = 0;
   std::vector<Treatment> treatments_;
   std::vector<bool> converts_, views_;
 };
@@ -269,7 +247,7 @@ steps:
   std::vector<Event> events;
   for (int i = 0; i < 40; ++i) {
     events.push_back(Identify(i));
-    events.push_back(Make(EventType::kTrack, i, "Joined", t0_ + kHourMs));
+    events.push_back(Track(User(i), "Joined", t0_ + kHourMs));
   }
   clock_.Set(t0_ + 2 * kHourMs);
   Ingest(std::move(events));
@@ -424,18 +402,16 @@ steps:
   - id: post
     message: { channel: letters, template: letter }
 )"}) {
-    auto r = engine_->Apply(d, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << d;
+    ASSERT_NO_FATAL_FAILURE(Apply(d));
   }
-  ASSERT_TRUE(engine_->SetJourneyState("shop", "live").ok());
+  ASSERT_NO_FATAL_FAILURE(Live("shop"));
   std::vector<Event> events;
   for (int i = 0; i < 4; ++i) {
     events.push_back(Identify(i));
-    events.push_back(Make(EventType::kTrack, i, "Cart Viewed", t0_ + kHourMs));
+    events.push_back(Track(User(i), "Cart Viewed", t0_ + kHourMs));
   }
   // u1 bought before entering: never counted.
-  events.push_back(
-      Make(EventType::kTrack, 1, "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
+  events.push_back(Track(User(1), "Order Completed", t0_ + 30 * kMinuteMs, {{"revenue", 1000}}));
   clock_.Set(t0_ + 2 * kHourMs);
   Ingest(std::move(events));
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
@@ -446,11 +422,11 @@ steps:
   // u0 buys twice (credited: the first, 30; lifetime 50), u1 once after entry (12.5), u2 first
   // without a revenue property (credited 0) then for 7; u3 never.
   const TimeMs day = t0_ + kDayMs;
-  Ingest({Make(EventType::kTrack, 0, "Order Completed", day, {{"revenue", 30}, {"amount", 3}}),
-          Make(EventType::kTrack, 0, "Order Completed", day + kHourMs, {{"revenue", 20}}),
-          Make(EventType::kTrack, 1, "Order Completed", day, {{"revenue", 12.5}}),
-          Make(EventType::kTrack, 2, "Order Completed", day),
-          Make(EventType::kTrack, 2, "Order Completed", day + 2 * kHourMs, {{"revenue", "7"}})});
+  Ingest({Track(User(0), "Order Completed", day, {{"revenue", 30}, {"amount", 3}}),
+          Track(User(0), "Order Completed", day + kHourMs, {{"revenue", 20}}),
+          Track(User(1), "Order Completed", day, {{"revenue", 12.5}}),
+          Track(User(2), "Order Completed", day),
+          Track(User(2), "Order Completed", day + 2 * kHourMs, {{"revenue", "7"}})});
   clock_.Set(t0_ + 2 * kDayMs);
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
@@ -593,7 +569,7 @@ TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludi
   for (int i = 0; i < 3000; ++i) {
     const Treatment& t = treatments_[i];
     if (t.holdout || i % 10 >= (t.variant == "B" ? 3 : 1)) continue;
-    late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
+    late.push_back(Track(User(i), "Order Completed", t0_ + 12 * kHourMs));
   }
   clock_.Set(t0_ + 2 * kDayMs + 3 * kHourMs);
   Ingest(std::move(late));
@@ -629,7 +605,7 @@ steps:
   std::vector<Event> events;
   for (int i = 0; i < 120; ++i) {
     events.push_back(Identify(i));
-    events.push_back(Make(EventType::kTrack, i, "Subscribed", t0_ + kHourMs));
+    events.push_back(Track(User(i), "Subscribed", t0_ + kHourMs));
   }
   clock_.Set(t0_ + 2 * kHourMs);
   Ingest(std::move(events));
@@ -652,7 +628,7 @@ steps:
     ASSERT_FALSE(variant.empty());
     ASSERT_FALSE(sent.is_null()) << User(i);
     auto track = [&](std::string_view name, json p) {
-      Event e = Make(EventType::kTrack, i, std::string(name), t0_ + 3 * kHourMs, p);
+      Event e = Track(User(i), name, t0_ + 3 * kHourMs, p);
       e.message_id = std::string(se::kSystemMessageIdPrefix) + "test/" + e.message_id;
       tracking.push_back(std::move(e));
     };
@@ -706,8 +682,7 @@ TEST_F(EngineExperimentsTest, DISABLED_MeasureSplitDecisionWithTenThousandProfil
   timed("nothing changed");
   std::vector<Event> late;  // 100 conversions time-stamped before the looks that passed
   for (int i = 0; i < 10000 && late.size() < 100; ++i)
-    if (i % 7 == 0)
-      late.push_back(Make(EventType::kTrack, i, "Order Completed", t0_ + 12 * kHourMs));
+    if (i % 7 == 0) late.push_back(Track(User(i), "Order Completed", t0_ + 12 * kHourMs));
   const uint64_t reads = m.journeys->splits().profile_reads();
   const auto start_late = std::chrono::steady_clock::now();
   Ingest(std::move(late));

@@ -28,21 +28,10 @@ class JourneysEngineTest : public EngineFixture<> {
     EngineFixture::Open();
     key_ = WriteKey();
   }
-  void Apply(const std::string& yaml) {
-    auto r = engine_->Apply(yaml, "test");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
-  }
-  void Live(const std::string& journey) {
-    auto r = engine_->SetJourneyState(journey, "live");
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-  }
   void Track(const std::string& user, const std::string& event, const json& properties) {
-    json body = {{"userId", user},
-                 {"event", event},
-                 {"messageId", user + "-" + event + "-" + std::to_string(++tracks_)},
-                 {"timestamp", FormatIso8601(clock_.NowMs())},
-                 {"properties", properties}};
-    auto r = engine_->IngestHttp("track", body.dump(), key_);
+    const Event e = TrackEvent(user, event, clock_.NowMs(), properties,
+                               user + "-" + event + "-" + std::to_string(++tracks_));
+    auto r = engine_->IngestHttp("track", SegmentBody(e).dump(), key_);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->accepted, 1u) << (r->rejections.empty() ? "" : r->rejections[0].reason);
   }

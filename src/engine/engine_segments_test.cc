@@ -1,18 +1,20 @@
-// Segments through a real Engine on a temp folder and a ManualClock: the scenario files of
-// tests/scenarios/segments (events + definitions + evaluation times + expected members), then
-// the engine-level rules those files cannot show (reopen, funnels' segment filter, listings).
+// Segments through a real Engine on a temp folder and a ManualClock (EngineFixture): the scenario
+// files of tests/scenarios/segments (events + definitions + evaluation times + expected members),
+// one test per file, then the engine-level rules those files cannot show (reopen, funnels' segment
+// filter, listings).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <set>
 
 #include "base/time.h"
+#include "engine/test_support.h"
 #include "signpost/engine.h"
 #include "store/store.h"
+#include "tests/support/scenario.h"
+#include "tests/support/scenario_events.h"
 
 namespace signpost {
 namespace {
@@ -20,37 +22,9 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-// "2024-01-01T10:00:00Z" as is; "MM-DD HH:MM" in 2024; "HH:MM" on 2024-01-01.
+// A time of the scenario syntax (tests/scenarios/README.md) on 2024-01-01; a bad one fails.
 TimeMs At(const std::string& text) {
-  std::string iso = text;
-  if (text.find('T') == std::string::npos) {
-    iso = text.size() == 5 ? "2024-01-01T" + text + ":00Z"
-                           : "2024-" + text.substr(0, 5) + "T" + text.substr(6) + ":00Z";
-  }
-  auto t = ParseIso8601(iso);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : 0;
-}
-
-// A YAML value as JSON: quoted scalars stay text, plain ones become numbers/booleans when they read
-// so.
-json ToJson(const YAML::Node& n) {
-  if (n.IsMap()) {
-    json o = json::object();
-    for (const auto& kv : n) o[kv.first.Scalar()] = ToJson(kv.second);
-    return o;
-  }
-  if (n.IsSequence()) {
-    json a = json::array();
-    for (const auto& v : n) a.push_back(ToJson(v));
-    return a;
-  }
-  if (!n.IsScalar()) return nullptr;
-  if (n.Tag() != "!") {
-    json v = json::parse(n.Scalar(), nullptr, false);
-    if (!v.is_discarded() && (v.is_number() || v.is_boolean() || v.is_null())) return v;
-  }
-  return n.Scalar();
+  return scenario::TimeOrFail(text, *ParseIso8601(scenario::kDefaultBase));
 }
 
 // A YAML node on one line (flow style), as a definition text.
@@ -62,29 +36,19 @@ std::string OneLine(const YAML::Node& n) {
   return e.c_str();
 }
 
-class SegmentsEngineTest : public ::testing::Test {
+// The engine opens only once a test has written its static lists, without the delivery thread.
+class SegmentsEngineTest : public EngineFixture<> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("signpost-segments-test-" + std::to_string(std::random_device{}()));
-    clock_.Set(At("2024-01-01T00:00:00Z"));
-  }
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
+  std::string StartAt() const override { return "2024-01-01T00:00:00Z"; }
+  bool OpenAtSetUp() const override { return false; }
+  EngineOptions Options() const override {
+    EngineOptions o = EngineFixture::Options();
+    o.delivery_thread = false;
+    return o;
   }
   // (Re)opens the engine on the folder; `load_index` false as the CLI opens it.
   void Open(bool load_index = true) {
-    engine_.reset();
-    EngineOptions o;
-    o.data_dir = dir_.string();
-    o.clock = &clock_;
-    o.sync = false;
-    o.delivery_thread = false;
-    o.load_index = load_index;
-    auto e = Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    EngineFixture::Open([&](EngineOptions& o) { o.load_index = load_index; });
   }
   // Static lists are written to the store before the engine opens (no public API writes them
   // except saving funnel people).
@@ -95,22 +59,6 @@ class SegmentsEngineTest : public ::testing::Test {
     auto st = store::Store::Open(so);
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     ASSERT_TRUE((*st)->segments().Put(name, identities, "test", 0).ok());
-  }
-  void Apply(const std::string& text) {
-    auto r = engine_->Apply(text, "");
-    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << text;
-  }
-  Event MakeEvent(const std::string& user, const std::string& anon, TimeMs at) {
-    Event e;
-    e.user_id = user;
-    e.anonymous_id = anon;
-    e.timestamp = e.received_at = at;
-    e.message_id = "m" + std::to_string(++messages_);
-    return e;
-  }
-  void Ingest(std::vector<Event> events) {
-    auto r = engine_->IngestEvents(std::move(events));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   // Members of `name` now, each named by its user: identity (else its first).
   std::vector<std::string> Members(const std::string& name) {
@@ -133,84 +81,58 @@ class SegmentsEngineTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? (*r)["segments"].get<std::vector<std::string>>() : std::vector<std::string>{};
   }
-
-  // Runs one file of tests/scenarios/segments (format in its README).
-  void RunScenario(const std::filesystem::path& file);
-
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Engine> engine_;
-  int messages_ = 0;
 };
 
-TEST_F(SegmentsEngineTest, ScenarioFiles) {
-  const char* root = std::getenv("SIGNPOST_SOURCE_DIR");
-  ASSERT_NE(root, nullptr) << "set SIGNPOST_SOURCE_DIR to the repository root";
-  std::filesystem::path folder = std::filesystem::path(root) / "tests/scenarios/segments";
-  std::vector<std::filesystem::path> files;
-  for (const auto& f : std::filesystem::directory_iterator(folder)) {
-    if (f.path().extension() == ".yaml") files.push_back(f.path());
-  }
-  std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 7u);
-  for (const auto& f : files) {
-    SCOPED_TRACE(f.filename().string());
-    TearDown();
-    SetUp();
-    RunScenario(f);
-  }
-}
+// One test per file of tests/scenarios/segments (format in its README).
+class SegmentScenarioTest : public SegmentsEngineTest,
+                            public ::testing::WithParamInterface<std::string> {};
 
-void SegmentsEngineTest::RunScenario(const std::filesystem::path& file) {
-  SegmentsEngineTest& t = *this;
-  YAML::Node doc = YAML::LoadFile(file.string());
+SIGNPOST_SCENARIO_FILES(SegmentScenarioTest, "segments", 7);
+
+TEST_P(SegmentScenarioTest, Holds) {
+  const YAML::Node doc = scenario::Load("segments", GetParam());
   ASSERT_TRUE(doc["description"]) << "every scenario says what it shows";
   if (doc["statics"]) {
     for (const auto& kv : doc["statics"]) {
-      t.PutStatic(kv.first.Scalar(), kv.second.as<std::vector<std::string>>());
+      PutStatic(kv.first.Scalar(), kv.second.as<std::vector<std::string>>());
     }
   }
-  t.Open();
-  if (!t.engine_) return;
-  for (const auto& def : doc["segments"]) t.Apply(OneLine(def));
+  Open();
+  if (!engine_) return;
+  for (const auto& def : doc["segments"]) Apply(OneLine(def));
+  auto parsed = scenario::ParseEvents(doc["events"], *ParseIso8601(scenario::kDefaultBase),
+                                      "segments/" + GetParam());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   std::vector<Event> events;
   std::set<std::string> identities;
-  for (const auto& e : doc["events"]) {
-    std::string user = e["user"] ? e["user"].Scalar() : "";
-    std::string anon = e["anon"] ? e["anon"].Scalar() : "";
-    Event ev = t.MakeEvent(user, anon, At(e["at"].Scalar()));
-    if (e["identify"]) {
-      ev.type = EventType::kIdentify;
-      ev.traits = ToJson(e["identify"]).dump();
-    } else {
-      ev.event = e["event"].Scalar();
-      if (e["properties"]) ev.properties = ToJson(e["properties"]).dump();
-    }
-    if (!user.empty()) identities.insert("user:" + user);
-    if (!anon.empty()) identities.insert("anon:" + anon);
+  for (const auto& e : *parsed) {
+    Event ev = e.ToEvent();
+    ev.message_id = "m" + std::to_string(events.size() + 1);
+    if (!e.user.empty()) identities.insert(UserIdentity(e.user));
+    if (!e.anon.empty()) identities.insert(AnonymousIdentity(e.anon));
     events.push_back(std::move(ev));
   }
-  t.Ingest(std::move(events));
+  Ingest(std::move(events));
   for (const auto& x : doc["expect"]) {
     const std::string name = x["segment"].Scalar();
-    t.clock_.Set(At(x["at"].Scalar()));
+    clock_.Set(At(x["at"].Scalar()));
     std::vector<std::string> want = x["members"].as<std::vector<std::string>>();
     std::sort(want.begin(), want.end());
-    EXPECT_EQ(t.Members(name), want) << name << " at " << x["at"].Scalar();
+    EXPECT_EQ(Members(name), want) << name << " at " << x["at"].Scalar();
     // The per-profile answer agrees with the listing.
     for (const auto& id : identities) {
-      auto of = t.engine_->SegmentsOf(id);
+      auto of = engine_->SegmentsOf(id);
       ASSERT_TRUE(of.ok()) << of.status().ToString();
       auto names = (*of)["segments"].get<std::vector<std::string>>();
       bool listed = std::find(names.begin(), names.end(), name) != names.end();
       bool member = false;
-      auto seg = t.engine_->Segment(name);
+      auto seg = engine_->Segment(name);
       for (const auto& i : (*seg)["identities"]) member = member || i == id;
       EXPECT_EQ(listed, member) << id << " in " << name << " at " << x["at"].Scalar();
     }
   }
   for (const auto& x : doc["rejects"]) {
-    auto r = t.engine_->Apply(OneLine(x["definition"]), "");
+    auto r = engine_->Apply(OneLine(x["definition"]), "");
     ASSERT_FALSE(r.ok()) << OneLine(x["definition"]);
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr(x["error"].Scalar()));
@@ -222,11 +144,7 @@ TEST_F(SegmentsEngineTest, RuleSegmentsSurviveReopenWithTheirVersion) {
   Apply("kind: segment\nid: buyers\nrule: { event: Buy }");
   Apply("kind: segment\nid: buyers\nname: Buyers\nrule: { event: Buy, count: { gte: 2 } }");
   Apply("kind: segment\nid: not-buyers\nrule: { not: { segment: buyers } }");
-  Ingest({[&] {
-    Event e = MakeEvent("1", "", At("10:00"));
-    e.event = "Buy";
-    return e;
-  }()});
+  Ingest({Track("1", "Buy", At("10:00"))});
   clock_.Set(At("11:00"));
   Open();
   auto list = engine_->ListSegments();
@@ -278,15 +196,9 @@ TEST_F(SegmentsEngineTest, FunnelSegmentFilterAcceptsARuleSegment) {
   Apply("kind: segment\nid: pros\nrule: { trait: { plan: pro } }");
   std::vector<Event> events;
   for (const char* user : {"1", "2"}) {
-    Event id = MakeEvent(user, "", At("09:00"));
-    id.type = EventType::kIdentify;
-    id.traits = std::string(user) == "1" ? R"({"plan":"pro"})" : R"({"plan":"free"})";
-    events.push_back(id);
-    for (const char* name : {"A", "B"}) {
-      Event e = MakeEvent(user, "", At("10:00"));
-      e.event = name;
-      events.push_back(e);
-    }
+    events.push_back(
+        Identify(user, At("09:00"), {{"plan", std::string(user) == "1" ? "pro" : "free"}}));
+    for (const char* name : {"A", "B"}) events.push_back(Track(user, name, At("10:00")));
   }
   Ingest(std::move(events));
   clock_.Set(At("12:00"));
@@ -304,11 +216,7 @@ TEST_F(SegmentsEngineTest, FunnelSegmentFilterAcceptsARuleSegment) {
 TEST_F(SegmentsEngineTest, MembersAreFoundWithoutTheAnalyticsIndex) {
   Open();
   Apply("kind: segment\nid: buyers\nrule: { event: Buy }");
-  Event buy = MakeEvent("", "a1", At("10:00"));
-  buy.event = "Buy";
-  Event browse = MakeEvent("2", "", At("10:00"));
-  browse.event = "Browse";
-  Ingest({buy, browse});
+  Ingest({Track("anon:a1", "Buy", At("10:00")), Track("2", "Browse", At("10:00"))});
   Open(/*load_index=*/false);  // profiles come from a scan of the events
   clock_.Set(At("11:00"));
   EXPECT_EQ(Members("buyers"), std::vector<std::string>{"anon:a1"});
@@ -334,18 +242,10 @@ suppress: [do-not-contact]
 steps:
   - { id: wait-1d, wait: { for: 1d } }
 )");
-  ASSERT_TRUE(engine_->SetJourneyState("winback", "live").ok());
+  Live("winback");
   std::vector<Event> carts;
-  for (const char* user : {"u1", "u2"}) {
-    Event e = MakeEvent(user, "", At("10:00"));
-    e.type = EventType::kTrack;
-    e.event = "Cart Abandoned";
-    carts.push_back(e);
-  }
-  Event anon = MakeEvent("", "ghost-1", At("10:00"));
-  anon.type = EventType::kTrack;
-  anon.event = "Browse";
-  carts.push_back(anon);
+  for (const char* user : {"u1", "u2"}) carts.push_back(Track(user, "Cart Abandoned", At("10:00")));
+  carts.push_back(Track("anon:ghost-1", "Browse", At("10:00")));
   clock_.Set(At("10:00"));
   Ingest(carts);
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
@@ -384,10 +284,7 @@ steps:
             json::array({"user:u1", "anon:ghost-1", "user:later", "anon:never"}));
 
   // An unknown id counts once its profile exists.
-  Event later = MakeEvent("later", "", At("11:30"));
-  later.type = EventType::kTrack;
-  later.event = "Browse";
-  Ingest({later});
+  Ingest({Track("later", "Browse", At("11:30"))});
   EXPECT_EQ(SegmentsOf("later"), std::vector<std::string>{"do-not-contact"});
 
   // --add keeps the current list.

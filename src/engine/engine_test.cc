@@ -4,9 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
 #include "base/time.h"
 #include "engine/test_support.h"
 #include "wire/wire.h"
@@ -25,6 +22,9 @@ class EngineTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : IngestOutcome{};
   }
+  // `e` over the HTTP ingest path, at the endpoint of its type.
+  IngestOutcome Post(const Event& e) { return Post(EventTypeName(e.type), SegmentBody(e).dump()); }
+  static TimeMs At(const char* iso) { return *ParseIso8601(iso); }
   nlohmann::json Funnel(std::string_view steps) {
     FunnelQuery q;
     q.steps = std::string(steps);
@@ -55,21 +55,22 @@ TEST_F(EngineTest, ReceivedAtAndSkewCorrectionComeFromTheInjectedClock) {
 
 TEST_F(EngineTest, AJourneyStartedOnAPhoneAndFinishedOnALaptopIsOnePerson) {
   // Phone: anonymous sign-up. Laptop: the order under the userId. Then an identify links them.
-  Post("track",
-       R"({"anonymousId":"phone","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
-  Post("track", R"({"userId":"ann","event":"Order Completed","timestamp":"2026-11-20T11:00:00Z"})");
+  Post(Track("anon:phone", "Signed Up", At("2026-11-20T10:00:00Z")));
+  Post(Track("ann", "Order Completed", At("2026-11-20T11:00:00Z")));
   auto before = Funnel("Signed Up>Order Completed");
   EXPECT_EQ(before["steps"][0]["count"], 1);
   EXPECT_EQ(before["steps"][1]["count"], 0);  // two strangers so far
-  Post("identify", R"({"userId":"ann","anonymousId":"phone","timestamp":"2026-11-20T12:00:00Z"})");
+  Event link = Identify("ann", At("2026-11-20T12:00:00Z"));
+  link.anonymous_id = "phone";
+  Post(link);
   auto after = Funnel("Signed Up>Order Completed");
   EXPECT_EQ(after["steps"][0]["count"], 1);
   EXPECT_EQ(after["steps"][1]["count"], 1);  // one person, retroactively
 }
 
 TEST_F(EngineTest, TwoUserIdsAreNeverMergedSoTheFunnelKeepsThemApart) {
-  Post("track", R"({"userId":"a","event":"Signed Up","timestamp":"2026-11-20T10:00:00Z"})");
-  Post("track", R"({"userId":"b","event":"Order Completed","timestamp":"2026-11-20T11:00:00Z"})");
+  Post(Track("a", "Signed Up", At("2026-11-20T10:00:00Z")));
+  Post(Track("b", "Order Completed", At("2026-11-20T11:00:00Z")));
   auto r = Post("alias", R"({"userId":"b","previousId":"a","timestamp":"2026-11-20T12:00:00Z"})");
   EXPECT_EQ(r.refused_merges.size(), 1u);
   EXPECT_EQ(Funnel("Signed Up>Order Completed")["steps"][1]["count"], 0);
@@ -115,14 +116,12 @@ TEST_F(EngineTest, RejectedItemsAreKeptAndReimportedWhenTheyBecomeValid) {
 }
 
 TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {
-  Post(
-      "track",
-      R"({"anonymousId":"x","event":"A","timestamp":"2026-11-20T10:00:00Z","properties":{"p":1}})");
-  Post("track",
-       R"({"userId":"u","event":"B","timestamp":"2026-11-20T11:00:00Z","properties":{"p":2}})");
-  Post("identify", R"({"userId":"u","anonymousId":"x","timestamp":"2026-11-20T12:00:00Z"})");
-  Post("track",
-       R"({"userId":"v","event":"A","timestamp":"2026-11-21T10:00:00Z","properties":{"p":1}})");
+  Post(Track("anon:x", "A", At("2026-11-20T10:00:00Z"), {{"p", 1}}));
+  Post(Track("u", "B", At("2026-11-20T11:00:00Z"), {{"p", 2}}));
+  Event link = Identify("u", At("2026-11-20T12:00:00Z"));
+  link.anonymous_id = "x";
+  Post(link);
+  Post(Track("v", "A", At("2026-11-21T10:00:00Z"), {{"p", 1}}));
   FunnelQuery q;
   q.steps = "A>B";
   q.breakdown = "properties.p";

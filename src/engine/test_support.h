@@ -2,8 +2,10 @@
 // ManualClock, and the folder removed afterwards. Use it as the test's base class:
 //   class MyTest : public EngineFixture<> {};                       // TEST_F
 //   class MyScenario : public EngineFixture<::testing::TestWithParam<std::string>> {};
-// Members keep the names every engine test uses: dir_, clock_, engine_. Not thread-safe (a test
-// fixture); the Engine itself is.
+// Members keep the names every engine test uses: dir_, clock_, engine_. Also the one event factory
+// of the engine tests: TrackEvent / IdentifyEvent build an Event, SegmentBody writes it as the body
+// of an HTTP ingest call, and the fixture's Track / Identify / Ingest number the message ids and
+// ingest. Not thread-safe (a test fixture); the Engine itself is.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,14 +13,61 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
 #include "signpost/engine.h"
+#include "signpost/event.h"
 
 namespace signpost {
+
+// A track event of `who` (a userId, or "anon:<id>" for an anonymousId) named `name` at `at` (the
+// event time and the receive time), with `properties` and the message id `message_id`.
+inline Event TrackEvent(std::string_view who, std::string_view name, TimeMs at,
+                        const nlohmann::json& properties = nlohmann::json::object(),
+                        std::string message_id = "") {
+  Event e;
+  e.type = EventType::kTrack;
+  if (who.rfind("anon:", 0) == 0) {
+    e.anonymous_id = who.substr(5);
+  } else {
+    e.user_id = who;
+  }
+  e.event = name;
+  e.timestamp = e.received_at = at;
+  e.properties = properties.dump();
+  e.message_id = std::move(message_id);
+  return e;
+}
+
+// An identify of `who` (as TrackEvent) at `at` setting `traits`. To link an anonymous id to a
+// user, set the result's anonymous_id too.
+inline Event IdentifyEvent(std::string_view who, TimeMs at,
+                           const nlohmann::json& traits = nlohmann::json::object(),
+                           std::string message_id = "") {
+  Event e = TrackEvent(who, "", at, nlohmann::json::object(), std::move(message_id));
+  e.type = EventType::kIdentify;
+  e.traits = traits.dump();
+  return e;
+}
+
+// `e` as the Segment-spec body Engine::IngestHttp takes: type, userId / anonymousId, event (a
+// track), timestamp, and messageId, properties and traits when not empty.
+inline nlohmann::json SegmentBody(const Event& e) {
+  nlohmann::json body = {{"type", std::string(EventTypeName(e.type))},
+                         {"timestamp", FormatIso8601(e.timestamp)}};
+  if (!e.user_id.empty()) body["userId"] = e.user_id;
+  if (!e.anonymous_id.empty()) body["anonymousId"] = e.anonymous_id;
+  if (!e.message_id.empty()) body["messageId"] = e.message_id;
+  if (e.type == EventType::kTrack) body["event"] = e.event;
+  if (e.properties != "{}") body["properties"] = nlohmann::json::parse(e.properties);
+  if (e.traits != "{}") body["traits"] = nlohmann::json::parse(e.traits);
+  return body;
+}
 
 template <class Base = ::testing::Test>
 class EngineFixture : public Base {
@@ -80,6 +129,32 @@ class EngineFixture : public Base {
     EXPECT_TRUE(e.ok()) << e.status().ToString();
     return e.ok() ? std::move(e).value() : nullptr;
   }
+  // TrackEvent / IdentifyEvent with the next message id of this test ("m1", "m2", ...).
+  Event Track(std::string_view who, std::string_view name, TimeMs at,
+              const nlohmann::json& properties = nlohmann::json::object()) {
+    return TrackEvent(who, name, at, properties, "m" + std::to_string(++messages_));
+  }
+  Event Identify(std::string_view who, TimeMs at,
+                 const nlohmann::json& traits = nlohmann::json::object()) {
+    return IdentifyEvent(who, at, traits, "m" + std::to_string(++messages_));
+  }
+  // Ingests `events` as the engine's own caller does (Engine::IngestEvents); every one must be
+  // accepted.
+  void Ingest(std::vector<Event> events) {
+    auto r = engine_->IngestEvents(std::move(events));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r->rejections.empty()) << r->rejections.front().reason;
+  }
+  // Applies the definition `yaml` (Engine::Apply, note "test"); it must be accepted.
+  void Apply(std::string_view yaml) {
+    auto r = engine_->Apply(yaml, "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString() << "\n" << yaml;
+  }
+  // Sets the journey `id` live.
+  void Live(std::string_view id) {
+    auto r = engine_->SetJourneyState(id, "live");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
   // A new write key's token.
   std::string WriteKey() {
     auto k = engine_->CreateKey("write", "test");
@@ -93,6 +168,7 @@ class EngineFixture : public Base {
 
  private:
   std::vector<std::filesystem::path> more_dirs_;
+  int messages_ = 0;
 };
 
 }  // namespace signpost

@@ -5,7 +5,7 @@
 namespace signpost::experiments {
 namespace {
 
-double Rate(GroupCounts g) {
+double GroupRate(GroupCounts g) {
   return g.profiles == 0 ? 0.0 : static_cast<double>(g.converted) / static_cast<double>(g.profiles);
 }
 
@@ -23,8 +23,8 @@ Result<Lift> HoldoutLift(GroupCounts treated, GroupCounts holdout, double level)
                     holdout.converted, holdout.profiles));
   }
   Lift lift;
-  lift.treated_rate = Rate(treated);
-  lift.holdout_rate = Rate(holdout);
+  lift.treated_rate = GroupRate(treated);
+  lift.holdout_rate = GroupRate(holdout);
   lift.absolute = lift.treated_rate - lift.holdout_rate;
   lift.absolute_interval = stats::NewcombeDifference(treated.converted, treated.profiles,
                                                      holdout.converted, holdout.profiles, level);

@@ -1,10 +1,11 @@
-// Runs every scenario file in tests/scenarios/goals/: journeys with goals, each profile's events,
-// and the expected credits, report fields and people. Format: tests/scenarios/goals/README.md.
+// Runs every scenario file in tests/scenarios/goals/ (one test per file): journeys with goals, the
+// profiles' events, and the expected credits, report fields and people. Format:
+// tests/scenarios/goals/README.md; the event syntax and the shared machinery are tests/support/.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -13,89 +14,21 @@
 #include "base/time.h"
 #include "goals/attribution.h"
 #include "goals/goal_report.h"
+#include "tests/support/scenario.h"
+#include "tests/support/scenario_events.h"
 #include "wire/wire.h"
 
 namespace signpost::goals {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
-
-fs::path Dir() {
-  const char* root = std::getenv("SIGNPOST_SOURCE_DIR");
-  fs::path base = root != nullptr ? fs::path(root)
-                                  : fs::path(__FILE__).parent_path().parent_path().parent_path();
-  return base / "tests" / "scenarios" / "goals";
-}
-
-// A YAML value as JSON: unquoted scalars that read as JSON literals (numbers, true, false, null)
-// keep that type, everything else is a string.
-json Json(const YAML::Node& n) {
-  json j;
-  switch (n.Type()) {
-    case YAML::NodeType::Map:
-      j = json::object();
-      for (const auto& kv : n) j[kv.first.Scalar()] = Json(kv.second);
-      return j;
-    case YAML::NodeType::Sequence:
-      j = json::array();
-      for (const auto& item : n) j.push_back(Json(item));
-      return j;
-    case YAML::NodeType::Scalar:
-      if (n.Tag() != "!") {
-        j = json::parse(n.Scalar(), nullptr, false);
-        if (!j.is_discarded() && j.is_primitive()) return j;
-      }
-      return n.Scalar();
-    default:
-      return nullptr;
-  }
-}
-
-// "+<duration>" after `base` (e.g. "+3d1ms"), or an ISO 8601 time.
-TimeMs At(const std::string& text, TimeMs base) {
-  if (text.rfind('+', 0) == 0) {
-    auto d = ParseDuration(text.substr(1));
-    EXPECT_TRUE(d.ok()) << "bad time '" << text << "': " << d.status().message();
-    return d.ok() ? base + *d : base;
-  }
-  auto iso = ParseIso8601(text);
-  EXPECT_TRUE(iso.ok()) << "bad time '" << text << "': " << iso.status().message();
-  return iso.ok() ? *iso : 0;
-}
-
-// Every leaf of `want` must equal the leaf at the same place in `got`; arrays must have the same
-// length.
-void ExpectFields(const json& want, const json& got, const std::string& what) {
-  const json flat = got.flatten();
-  const json wanted = want.flatten();
-  for (const auto& [pointer, value] : wanted.items()) {
-    ASSERT_TRUE(flat.contains(pointer)) << what << pointer << " missing in " << got.dump();
-    if (value.is_number() && flat[pointer].is_number()) {
-      EXPECT_NEAR(value.get<double>(), flat[pointer].get<double>(), 1e-9) << what << pointer;
-    } else {
-      EXPECT_EQ(value, flat[pointer]) << what << pointer << " in " << got.dump();
-    }
-  }
-  std::function<void(const json&, const json::json_pointer&)> sizes =
-      [&](const json& w, const json::json_pointer& p) {
-        if (w.is_array()) {
-          ASSERT_TRUE(got.contains(p) && got[p].is_array())
-              << what << p.to_string() << ": expected a list";
-          EXPECT_EQ(w.size(), got[p].size()) << what << p.to_string() << ": " << got[p].dump();
-        }
-        if (!w.is_structured()) return;
-        for (const auto& [key, v] : w.items())
-          sizes(v, w.is_array() ? p / std::stoul(key) : p / key);
-      };
-  sizes(want, json::json_pointer());
-}
 
 // Expected rows with their time fields written as scenario times, made ISO 8601 like the output.
 json Times(json rows, TimeMs base) {
   for (auto& row : rows) {
     for (const char* key : {"hit_at", "entered_at", "attained_at"}) {
-      if (row.contains(key)) row[key] = FormatIso8601(At(row[key].get<std::string>(), base));
+      if (row.contains(key))
+        row[key] = FormatIso8601(scenario::TimeOrFail(row[key].get<std::string>(), base));
     }
   }
   return rows;
@@ -117,7 +50,7 @@ json CreditJson(const Credit& c) {
 
 // One profile's events, as owned strings with the views AttributeProfile takes.
 struct Profile {
-  std::vector<std::string> text;  // name, properties, message id per event
+  std::deque<std::string> text;  // name, properties, message id per event (never moved)
   std::vector<ProfileEvent> events;
 };
 
@@ -147,37 +80,40 @@ void CheckRejections(const YAML::Node& list) {
   }
 }
 
-void RunScenario(const fs::path& file) {
-  SCOPED_TRACE(file.filename().string());
-  const YAML::Node doc = YAML::LoadFile(file.string());
+class GoalScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoalScenarioTest, Holds) {
+  const YAML::Node doc = scenario::Load("goals", GetParam());
   ASSERT_TRUE(doc["description"]) << "each scenario says what it tests";
   CheckRejections(doc["reject"]);
   if (!doc["journeys"]) return;
-  const TimeMs base = doc["base"] ? At(doc["base"].Scalar(), 0) : *ParseIso8601("2024-01-01");
+  auto base_or = scenario::BaseOf(doc);
+  ASSERT_TRUE(base_or.ok()) << base_or.status().ToString();
+  const TimeMs base = *base_or;
   std::vector<JourneyGoal> journeys;
   for (const auto& j : doc["journeys"]) {
     auto jg = JourneyOf(j);
     ASSERT_TRUE(jg.ok()) << jg.status().message();
     journeys.push_back(*std::move(jg));
   }
-  // Events: [time, name, properties?, message_id?]; seq = file order (arrival order).
+  // Each `user` is a profile; seq = file order (arrival order); the message id is "m<seq>"
+  // unless the event has an `id`.
+  auto events = scenario::ParseEvents(doc["events"], base, "goals/" + GetParam());
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
   std::map<std::string, Profile> profiles;
   uint64_t seq = 0;
-  for (const auto& kv : doc["events"]) {
-    Profile& p = profiles[kv.first.Scalar()];
-    p.text.reserve(3 * kv.second.size());  // the views below must not move
-    for (const auto& e : kv.second) {
-      ProfileEvent pe;
-      pe.timestamp = At(e[0].Scalar(), base);
-      pe.seq = ++seq;
-      p.text.push_back(e[1].Scalar());
-      pe.name = p.text.back();
-      p.text.push_back(e.size() > 2 ? Json(e[2]).dump() : "{}");
-      pe.properties_json = p.text.back();
-      p.text.push_back(e.size() > 3 ? e[3].Scalar() : "m" + std::to_string(pe.seq));
-      pe.message_id = p.text.back();
-      p.events.push_back(pe);
-    }
+  for (const auto& e : *events) {
+    Profile& p = profiles[e.user];
+    ProfileEvent pe;
+    pe.timestamp = e.at;
+    pe.seq = ++seq;
+    p.text.push_back(e.event);
+    pe.name = p.text.back();
+    p.text.push_back(e.properties.is_null() ? "{}" : e.properties.dump());
+    pe.properties_json = p.text.back();
+    p.text.push_back(e.id.empty() ? "m" + std::to_string(pe.seq) : e.id);
+    pe.message_id = p.text.back();
+    p.events.push_back(pe);
   }
   std::map<std::string, std::vector<Credit>> credits;
   for (auto& [name, p] : profiles) {
@@ -189,7 +125,8 @@ void RunScenario(const fs::path& file) {
     for (const auto& c : AttributeProfile(journeys, reversed)) b.push_back(CreditJson(c));
     EXPECT_EQ(a, b) << name << ": credits depend on the order events were handed in";
     ASSERT_TRUE(doc["expect_credits"][name]) << "expect_credits must list profile " << name;
-    ExpectFields(Times(Json(doc["expect_credits"][name]), base), a, "credits of " + name);
+    scenario::ExpectSubset(Times(scenario::ToJson(doc["expect_credits"][name]), base), a,
+                           "credits of " + name);
   }
   if (const YAML::Node r = doc["report"]) {
     const std::string id = r["journey"].Scalar();
@@ -199,8 +136,8 @@ void RunScenario(const fs::path& file) {
     GoalReportOptions options;
     std::map<std::string, std::set<std::string>> members;
     if (const YAML::Node q = r["query"]) {
-      if (q["from"]) options.from = At(q["from"].Scalar(), base);
-      if (q["to"]) options.to = At(q["to"].Scalar(), base);
+      if (q["from"]) options.from = scenario::TimeOrFail(q["from"].Scalar(), base);
+      if (q["to"]) options.to = scenario::TimeOrFail(q["to"].Scalar(), base);
       if (q["over_time"] && q["over_time"].Scalar() == "week")
         options.over_time = GoalReportOptions::Bucket::kWeek;
       for (const auto& s : q["segments"]) {
@@ -224,23 +161,15 @@ void RunScenario(const fs::path& file) {
     }
     whole.Merge(part);
     json got = wire::ToJson(whole.Report());
-    if (r["expect"]) ExpectFields(Json(r["expect"]), got, "report");
+    if (r["expect"]) scenario::ExpectSubset(scenario::ToJson(r["expect"]), got, "report");
     if (r["people"]) {
       json people = wire::ToJson(GoalPeople{"", whole.People()})["people"];
-      ExpectFields(Times(Json(r["people"]), base), people, "people");
+      scenario::ExpectSubset(Times(scenario::ToJson(r["people"]), base), people, "people");
     }
   }
 }
 
-TEST(GoalScenarios, EveryFileHolds) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(Dir())) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 20u) << "scenarios missing in " << Dir();
-  for (const auto& f : files) RunScenario(f);
-}
+SIGNPOST_SCENARIO_FILES(GoalScenarioTest, "goals", 20);
 
 }  // namespace
 }  // namespace signpost::goals

@@ -8,7 +8,7 @@
 namespace signpost::identity {
 namespace {
 
-constexpr std::string_view kUserPrefix = "user:";
+constexpr std::string_view kUserIdentity = "user:";
 constexpr std::string_view kAnonPrefix = "anon:";
 
 bool HasPrefix(std::string_view s, std::string_view prefix) {
@@ -45,7 +45,7 @@ Result<store::AppendResult> ProfileStore::Append(std::vector<Event>& events) {
 }
 
 Result<std::string> ProfileStore::Resolve(std::string_view identity) const {
-  if (HasPrefix(identity, kUserPrefix) || HasPrefix(identity, kAnonPrefix)) {
+  if (HasPrefix(identity, kUserIdentity) || HasPrefix(identity, kAnonPrefix)) {
     if (graph_->ProfileOf(identity).value() != 0) return std::string(identity);
   }
   std::string user = UserIdentity(identity);

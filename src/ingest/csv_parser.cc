@@ -15,7 +15,9 @@
 #include "ingest/rejection_text.h"
 
 namespace signpost::ingest {
-namespace {
+// The column targets and the column tree CsvParser::State holds (a named namespace: State is
+// declared in the header, so its members may not use anonymous-namespace types).
+namespace csv_columns {
 
 // What a header column feeds.
 enum class Target {
@@ -33,6 +35,18 @@ enum class Target {
   kReceivedAt,
   kNested
 };
+
+// A node of the tree the dotted columns build: a leaf names a column, an inner node has children.
+struct Node {
+  std::vector<std::pair<std::string, size_t>> children;  // key -> node index
+  int column = -1;
+};
+
+}  // namespace csv_columns
+namespace {
+
+using csv_columns::Node;
+using csv_columns::Target;
 
 struct TopLevelColumn {
   std::string_view name;
@@ -60,12 +74,6 @@ constexpr std::string_view kValidColumns =
     "type, messageId, userId, anonymousId, event, name, previousId, groupId, timestamp, sentAt, "
     "originalTimestamp, receivedAt, properties.<key>, traits.<key>, context.<key>[.<key>...], "
     "integrations.<key>";
-
-// A node of the tree the dotted columns build: a leaf names a column, an inner node has children.
-struct Node {
-  std::vector<std::pair<std::string, size_t>> children;  // key -> node index
-  int column = -1;
-};
 
 // Appends a cell as a JSON value: true/false, a number, or a string.
 void AppendCell(std::string_view cell, std::string& out) {

@@ -13,11 +13,11 @@ using testing::At;
 using testing::Describe;
 using ::testing::HasSubstr;
 
-const TimeMs kImportTime = At("2026-11-24T12:00:00Z");
+const TimeMs kCsvImportTime = At("2026-11-24T12:00:00Z");
 
-ParsedEvents ParseChunked(std::string_view text, size_t chunk, Status* status = nullptr,
-                          Limits limits = {}) {
-  CsvParser parser(kImportTime, limits);
+ParsedEvents ParseCsvChunked(std::string_view text, size_t chunk, Status* status = nullptr,
+                             Limits limits = {}) {
+  CsvParser parser(kCsvImportTime, limits);
   ParsedEvents out;
   for (size_t i = 0; i < text.size(); i += chunk) parser.Feed(text.substr(i, chunk), out);
   parser.Finish(out);
@@ -25,13 +25,13 @@ ParsedEvents ParseChunked(std::string_view text, size_t chunk, Status* status = 
   return out;
 }
 
-ParsedEvents ParseAll(std::string_view text, Status* status = nullptr, Limits limits = {}) {
-  return ParseChunked(text, std::max<size_t>(text.size(), 1), status, limits);
+ParsedEvents ParseCsv(std::string_view text, Status* status = nullptr, Limits limits = {}) {
+  return ParseCsvChunked(text, std::max<size_t>(text.size(), 1), status, limits);
 }
 
 TEST(CsvParser, HeaderMapsColumnsAndTypeDefaultsToTrack) {
   Status status;
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "userId,event,timestamp,properties.plan,properties.price,properties.trial\n"
       "u1,Signed Up,2026-11-01T10:00:00Z,pro,19.99,true\n"
       "u2,Signed Up,,free,0,false\n",
@@ -44,12 +44,12 @@ TEST(CsvParser, HeaderMapsColumnsAndTypeDefaultsToTrack) {
   EXPECT_EQ(e.event, "Signed Up");
   EXPECT_EQ(e.timestamp, At("2026-11-01T10:00:00Z"));
   EXPECT_EQ(e.properties, R"({"plan":"pro","price":19.99,"trial":true})");
-  EXPECT_EQ(out.events[1].timestamp, kImportTime);  // empty cell: absent
+  EXPECT_EQ(out.events[1].timestamp, kCsvImportTime);  // empty cell: absent
   EXPECT_EQ(out.events[1].properties, R"({"plan":"free","price":0,"trial":false})");
 }
 
 TEST(CsvParser, CellTyping) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "userId,event,properties.a,properties.b,properties.c,properties.d,properties.e,properties.f\n"
       "007,E,007,-1.5e3,True,1e999,\"say \"\"hi\"\"\",\n");
   ASSERT_EQ(out.events.size(), 1u) << Describe(out);
@@ -59,7 +59,7 @@ TEST(CsvParser, CellTyping) {
 }
 
 TEST(CsvParser, NestedColumnsBuildObjects) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "type,userId,traits.email,traits.address.city,traits.address.zip,context.device.os.name,"
       "integrations.All\n"
       "identify,u1,a@b.c,Paris,75001,iOS,false\n"
@@ -79,7 +79,7 @@ TEST(CsvParser, Rfc4180Quoting) {
       "\"u,1\",\"Order \"\"Big\"\" Completed\",\"line one\r\nline two\"\r\n"
       "u2,E,\"\"\r\n"
       "u3,E,plain\"quote\r\n";
-  ParsedEvents out = ParseAll(text);
+  ParsedEvents out = ParseCsv(text);
   ASSERT_EQ(out.events.size(), 3u) << Describe(out);
   EXPECT_EQ(out.events[0].user_id, "u,1");
   EXPECT_EQ(out.events[0].event, "Order \"Big\" Completed");
@@ -94,10 +94,10 @@ TEST(CsvParser, AnyChunkingGivesTheSameResult) {
       "\"u,1\",\"a \"\"b\"\"\",\"x\r\ny\"\r\n"
       "u2,E\r\n"
       "u3,E,z";
-  const ParsedEvents whole = ParseAll(text);
+  const ParsedEvents whole = ParseCsv(text);
   ASSERT_EQ(whole.events.size(), 2u) << Describe(whole);
   for (size_t chunk : {1, 2, 5}) {
-    ParsedEvents out = ParseChunked(text, chunk);
+    ParsedEvents out = ParseCsvChunked(text, chunk);
     ASSERT_EQ(out.events.size(), 2u) << chunk;
     EXPECT_EQ(out.events[0].properties, whole.events[0].properties);
     EXPECT_EQ(out.events[0].message_id, whole.events[0].message_id);
@@ -108,7 +108,7 @@ TEST(CsvParser, AnyChunkingGivesTheSameResult) {
 }
 
 TEST(CsvParser, RowNumbersAndBadRows) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "userId,event,timestamp\n"
       "u1,E,\n"
       "\n"
@@ -136,7 +136,7 @@ TEST(CsvParser, RowNumbersAndBadRows) {
 }
 
 TEST(CsvParser, UnterminatedQuoteAtTheEnd) {
-  ParsedEvents out = ParseAll("userId,event\nu1,\"never closed\nu2,E\n");
+  ParsedEvents out = ParseCsv("userId,event\nu1,\"never closed\nu2,E\n");
   EXPECT_TRUE(out.events.empty());
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].location, "row 1");
@@ -145,7 +145,7 @@ TEST(CsvParser, UnterminatedQuoteAtTheEnd) {
 
 TEST(CsvParser, UnknownHeaderColumnIsAnErrorListingTheValidOnes) {
   Status status;
-  ParsedEvents out = ParseAll("userId,evnt\nu1,E\nu2,E\n", &status);
+  ParsedEvents out = ParseCsv("userId,evnt\nu1,E\nu2,E\n", &status);
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("unknown header column \"evnt\" (column 2)"));
   EXPECT_THAT(status.message(), HasSubstr("userId, anonymousId, event, name"));
@@ -168,18 +168,18 @@ TEST(CsvParser, OtherBadHeaders) {
            {"userId,extra.x", "unknown header column"},
        }) {
     Status status;
-    ParseAll(header + "\nu,E\n", &status);
+    ParseCsv(header + "\nu,E\n", &status);
     EXPECT_EQ(status.code(), Code::kInvalidArgument) << header;
     EXPECT_THAT(status.message(), HasSubstr(expect)) << header;
   }
   Status spaces;
-  ParsedEvents ok = ParseAll(" userId , event \nu,E\n", &spaces);
+  ParsedEvents ok = ParseCsv(" userId , event \nu,E\n", &spaces);
   EXPECT_TRUE(spaces.ok());
   EXPECT_EQ(ok.events.size(), 1u);
 }
 
 TEST(CsvParser, TypesAndTheirFields) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "type,userId,anonymousId,event,name,previousId,groupId\n"
       "page,u,,ignored,Pricing,,\n"
       "alias,u,,,,old-id,\n"
@@ -200,16 +200,16 @@ TEST(CsvParser, SkewCorrectionAndMessageIds) {
   const std::string row = "m1,u,E,2026-11-24T10:00:00Z,2026-11-24T10:00:05Z";
   const std::string row2 = ",u,E,2026-11-24T10:00:00Z,";
   ParsedEvents out =
-      ParseAll("messageId,userId,event,originalTimestamp,sentAt\n" + row + "\n" + row2 + "\n");
+      ParseCsv("messageId,userId,event,originalTimestamp,sentAt\n" + row + "\n" + row2 + "\n");
   ASSERT_EQ(out.events.size(), 2u) << Describe(out);
   EXPECT_EQ(out.events[0].message_id, "m1");
-  EXPECT_EQ(out.events[0].timestamp, kImportTime - 5000);
+  EXPECT_EQ(out.events[0].timestamp, kCsvImportTime - 5000);
   EXPECT_EQ(out.events[1].message_id, GenerateMessageId(row2));
   EXPECT_EQ(out.events[1].timestamp, At("2026-11-24T10:00:00Z"));
 }
 
 TEST(CsvParser, InvalidUtf8RowIsRejected) {
-  ParsedEvents out = ParseAll("userId,event\nu\xff,E\nu2,E\n");
+  ParsedEvents out = ParseCsv("userId,event\nu\xff,E\nu2,E\n");
   EXPECT_EQ(out.events.size(), 1u);
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_THAT(out.rejections[0].reason, HasSubstr("UTF-8"));
@@ -220,8 +220,8 @@ TEST(CsvParser, RowSizeLimitBoundary) {
   const std::string head = "u,E,";
   const std::string at_limit = head + std::string(limits.max_event_bytes - head.size(), 'x');
   const std::string over = head + std::string(limits.max_event_bytes + 1 - head.size(), 'x');
-  ParsedEvents out =
-      ParseChunked("userId,event,properties.p\n" + at_limit + "\n" + over + "\n" + at_limit, 4096);
+  ParsedEvents out = ParseCsvChunked(
+      "userId,event,properties.p\n" + at_limit + "\n" + over + "\n" + at_limit, 4096);
   EXPECT_EQ(out.events.size(), 2u);
   ASSERT_EQ(out.rejections.size(), 1u);
   EXPECT_EQ(out.rejections[0].location, "row 2");
@@ -229,7 +229,7 @@ TEST(CsvParser, RowSizeLimitBoundary) {
 }
 
 TEST(CsvParser, RowOfMillionsOfCommasIsRejectedWithoutKeepingItsCells) {
-  CsvParser parser(kImportTime);
+  CsvParser parser(kCsvImportTime);
   ParsedEvents out;
   parser.Feed("userId,event\n", out);
   const std::string commas(1 << 20, ',');
@@ -246,17 +246,17 @@ TEST(CsvParser, RowOfMillionsOfCommasIsRejectedWithoutKeepingItsCells) {
 
 TEST(CsvParser, EmptyInputAndHeaderOnly) {
   Status status;
-  ParsedEvents out = ParseAll("", &status);
+  ParsedEvents out = ParseCsv("", &status);
   EXPECT_TRUE(status.ok());
   EXPECT_TRUE(out.events.empty());
-  out = ParseAll("userId,event\n", &status);
+  out = ParseCsv("userId,event\n", &status);
   EXPECT_TRUE(status.ok());
   EXPECT_TRUE(out.events.empty());
   EXPECT_TRUE(out.rejections.empty());
 }
 
 TEST(CsvParser, AnIntegerBeyond64BitsStaysAString) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "userId,event,properties.big,properties.ok\n"
       "u,E,1180591620717411303424,18446744073709551615\n");
   ASSERT_EQ(out.events.size(), 1u) << Describe(out);
@@ -265,7 +265,7 @@ TEST(CsvParser, AnIntegerBeyond64BitsStaysAString) {
 }
 
 TEST(CsvParser, SystemNamesIdsAndFutureTimesAreRefused) {
-  ParsedEvents out = ParseAll(
+  ParsedEvents out = ParseCsv(
       "userId,event,messageId,timestamp\n"
       "u,Message Opened,,\n"
       "u,E,sp:j/1,\n"

@@ -15,9 +15,9 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
+constexpr std::string_view kBodyBom = "\xEF\xBB\xBF";
 
-bool IsBlank(std::string_view s) {
+bool IsBlankBody(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
@@ -146,8 +146,9 @@ Result<ParsedEvents> ParseHttpBody(std::string_view endpoint, std::string_view b
         "unknown endpoint /v1/{}: use one of track, identify, alias, page, screen, group, batch",
         endpoint.substr(0, 64)));
   }
-  if (body.substr(0, kBom.size()) == kBom) body.remove_prefix(kBom.size());  // some clients add one
-  if (IsBlank(body)) {
+  if (body.substr(0, kBodyBom.size()) == kBodyBom)
+    body.remove_prefix(kBodyBom.size());  // some clients add one
+  if (IsBlankBody(body)) {
     return Status::InvalidArgument("the request body is empty: send one JSON object");
   }
   if (body.size() > limits.max_batch_bytes) {

@@ -90,9 +90,8 @@ struct Runtime::Journey {
   bool live() const { return status.state == Lifecycle::kLive; }
 };
 
-namespace {
-
-// Opens a profile's scope on first use and keeps it for the rest of one event or timer.
+// Opens a profile's scope on first use and keeps it for the rest of one event or timer. Not in
+// the anonymous namespace: Runtime::Ctx (declared in the header) holds one.
 class LazyScope {
  public:
   LazyScope(Environment* env, ProfileId p) : env_(env), profile_(p) {}
@@ -106,6 +105,8 @@ class LazyScope {
   ProfileId profile_;
   std::unique_ptr<ProfileScope> scope_;
 };
+
+namespace {
 
 std::string Unquote(const std::optional<std::string>& json_text) {
   if (!json_text) return "";

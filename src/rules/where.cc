@@ -4,14 +4,14 @@ namespace signpost::rules {
 
 namespace {
 
-Status Bad(const std::string& field, const std::string& what) {
+Status BadWhere(const std::string& field, const std::string& what) {
   return Status::InvalidArgument(field + ": " + what);
 }
 
 }  // namespace
 
 Result<std::string> ScalarAt(const YAML::Node& node, const std::string& field) {
-  if (!node.IsScalar()) return Bad(field, "expected a single value (text or number)");
+  if (!node.IsScalar()) return BadWhere(field, "expected a single value (text or number)");
   return node.Scalar();
 }
 
@@ -23,7 +23,7 @@ Status KeysAllowed(const YAML::Node& map, const std::string& field,
     if (allow_ops && ParseOp(key).has_value()) continue;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    return Bad(field + "." + key, "unknown field; use one of " + list);
+    return BadWhere(field + "." + key, "unknown field; use one of " + list);
   }
   return Status::Ok();
 }
@@ -33,13 +33,13 @@ Result<Condition> ParseCondition(const PropertyPath& path, const std::string& op
                                  const YAML::Node& operand, const std::string& field) {
   std::optional<Op> op = ParseOp(op_text);
   if (!op) {
-    return Bad(field, "unknown operator '" + op_text + "'; use one of " + OperatorList());
+    return BadWhere(field, "unknown operator '" + op_text + "'; use one of " + OperatorList());
   }
   Condition c;
   c.path = path;
   c.op = *op;
   if (*op == Op::kIn) {
-    if (!operand.IsSequence()) return Bad(field + ".in", "expected a list, e.g. [link, code]");
+    if (!operand.IsSequence()) return BadWhere(field + ".in", "expected a list, e.g. [link, code]");
     for (size_t i = 0; i < operand.size(); ++i) {
       SP_ASSIGN_OR_RETURN(std::string v,
                           ScalarAt(operand[i], field + ".in[" + std::to_string(i) + "]"));
@@ -49,7 +49,7 @@ Result<Condition> ParseCondition(const PropertyPath& path, const std::string& op
   }
   SP_ASSIGN_OR_RETURN(std::string v, ScalarAt(operand, field + "." + op_text));
   if (*op == Op::kExists) {
-    if (v != "true" && v != "false") return Bad(field + ".exists", "expected true or false");
+    if (v != "true" && v != "false") return BadWhere(field + ".exists", "expected true or false");
     c.exists = v == "true";
     return c;
   }
@@ -62,12 +62,12 @@ Result<Condition> ParseCondition(const PropertyPath& path, const std::string& op
 
 // `where: { path: value | [values] | { op: operand, ... } }`
 Status ParseWhere(const YAML::Node& where, const std::string& field, std::vector<Condition>* out) {
-  if (!where.IsMap()) return Bad(field, "expected a map of property path to condition");
+  if (!where.IsMap()) return BadWhere(field, "expected a map of property path to condition");
   for (const auto& kv : where) {
     std::string key = kv.first.Scalar();
     std::string f = field + "." + key;
     auto path = ParsePropertyPath(key);
-    if (!path.ok()) return Bad(f, path.status().message());
+    if (!path.ok()) return BadWhere(f, path.status().message());
     const YAML::Node& cond = kv.second;
     if (cond.IsMap()) {
       for (const auto& op : cond) {
@@ -86,13 +86,13 @@ Status ParseWhere(const YAML::Node& where, const std::string& field, std::vector
 }
 
 Result<EventMatcher> ParseMatcher(const YAML::Node& node, const std::string& field) {
-  if (!node.IsMap()) return Bad(field, "expected { event: <name>, where: {...} }");
+  if (!node.IsMap()) return BadWhere(field, "expected { event: <name>, where: {...} }");
   SP_RETURN_IF_ERROR(KeysAllowed(node, field, {"event", "where"}, false));
   EventMatcher m;
   if (!node["event"])
-    return Bad(field + ".event", "missing; name the event, e.g. event: Signed Up");
+    return BadWhere(field + ".event", "missing; name the event, e.g. event: Signed Up");
   SP_ASSIGN_OR_RETURN(m.event, ScalarAt(node["event"], field + ".event"));
-  if (m.event.empty()) return Bad(field + ".event", "is empty; name the event");
+  if (m.event.empty()) return BadWhere(field + ".event", "is empty; name the event");
   if (node["where"]) SP_RETURN_IF_ERROR(ParseWhere(node["where"], field + ".where", &m.where));
   return m;
 }

@@ -12,7 +12,7 @@ namespace {
 
 constexpr size_t kMinPrefix = 8;
 
-std::string Encode(const ApiKey& k) {
+std::string EncodeKey(const ApiKey& k) {
   std::string out;
   PutLengthPrefixed(out, k.kind);
   PutLengthPrefixed(out, k.name);
@@ -22,7 +22,7 @@ std::string Encode(const ApiKey& k) {
   return out;
 }
 
-bool Decode(std::string_view token, std::string_view in, ApiKey& k) {
+bool DecodeKey(std::string_view token, std::string_view in, ApiKey& k) {
   std::string_view kind, name;
   uint64_t revoked = 0;
   if (!GetLengthPrefixed(in, kind) || !GetLengthPrefixed(in, name) ||
@@ -52,7 +52,7 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Load(Db* db) {
   Status bad;
   SP_RETURN_IF_ERROR(db->Scan(Cf::kKeys, "", "", [&](std::string_view token, std::string_view v) {
     ApiKey k;
-    if (!Decode(token, v, k)) {
+    if (!DecodeKey(token, v, k)) {
       bad = Status::Corruption("an API key record cannot be decoded");
       return false;
     }
@@ -65,7 +65,7 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Load(Db* db) {
 
 Status ApiKeys::Store(const ApiKey& key) {
   Batch batch = db_->NewBatch();
-  batch.Put(Cf::kKeys, key.token, Encode(key));
+  batch.Put(Cf::kKeys, key.token, EncodeKey(key));
   return db_->Write(batch, /*sync=*/true);
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kNextIdKey = "dead_letters.next_id";
 
-std::string Encode(const DeadLetter& d) {
+std::string EncodeLetter(const DeadLetter& d) {
   std::string out;
   PutLengthPrefixed(out, d.source);
   PutSignedVarint64(out, d.at);
@@ -23,7 +23,7 @@ std::string Encode(const DeadLetter& d) {
   return out;
 }
 
-bool Decode(std::string_view key, std::string_view in, DeadLetter& d) {
+bool DecodeLetter(std::string_view key, std::string_view in, DeadLetter& d) {
   std::string_view source, location, field, reason, raw;
   if (key.size() != 8) return false;
   d.id = DecodeFixed64BE(key.data());
@@ -63,7 +63,7 @@ Result<std::unique_ptr<DeadLetters>> DeadLetters::Load(Db* db) {
   SP_RETURN_IF_ERROR(
       db->Scan(Cf::kDeadLetters, "", "", [&](std::string_view key, std::string_view value) {
         DeadLetter letter;
-        if (!Decode(key, value, letter)) {
+        if (!DecodeLetter(key, value, letter)) {
           bad = Status::Corruption("a dead letter cannot be decoded");
           return false;
         }
@@ -111,7 +111,7 @@ Result<std::vector<uint64_t>> DeadLetters::Add(const std::vector<Rejection>& rej
       continue;
     }
     DeadLetter d{next, std::string(source), at, r};
-    batch.Put(Cf::kDeadLetters, U64Key(next), Encode(d));
+    batch.Put(Cf::kDeadLetters, U64Key(next), EncodeLetter(d));
     added.emplace(hash, i);
     ids.push_back(next++);
   }
@@ -131,7 +131,7 @@ Result<std::vector<DeadLetter>> DeadLetters::List(uint64_t after_id, size_t limi
   SP_RETURN_IF_ERROR(db_->Scan(Cf::kDeadLetters, U64Key(after_id + 1), "",
                                [&](std::string_view key, std::string_view value) {
                                  DeadLetter d;
-                                 if (!Decode(key, value, d)) {
+                                 if (!DecodeLetter(key, value, d)) {
                                    bad = Status::Corruption("a dead letter cannot be decoded");
                                    return false;
                                  }
@@ -147,7 +147,7 @@ Result<DeadLetter> DeadLetters::Get(uint64_t id) const {
   SP_ASSIGN_OR_RETURN(auto value, db_->Get(Cf::kDeadLetters, key));
   if (!value) return Status::NotFound(fmt::format("no dead letter with id {}", id));
   DeadLetter d;
-  if (!Decode(key, *value, d))
+  if (!DecodeLetter(key, *value, d))
     return Status::Corruption(fmt::format("dead letter {} is unreadable", id));
   return d;
 }
@@ -165,7 +165,7 @@ Result<size_t> DeadLetters::Delete(const std::vector<uint64_t>& ids) {
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!found[i]) continue;
     DeadLetter d;
-    if (!Decode(keys[i], *found[i], d)) {
+    if (!DecodeLetter(keys[i], *found[i], d)) {
       return Status::Corruption(fmt::format("dead letter {} is unreadable", unique[i]));
     }
     batch.Delete(Cf::kDeadLetters, keys[i]);
