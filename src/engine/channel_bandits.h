@@ -32,7 +32,9 @@ namespace signpost {
 
 // One send of a `channel: auto` step.
 struct AutoSend {
-  std::string journey, step, channel, segment;
+  JourneyId journey;
+  std::string step, channel;
+  SegmentId segment;  // learnt in this segment; empty = everyone
   bool control = false;
   TimeMs at = 0;
   uint64_t profile = 0;
@@ -46,7 +48,7 @@ class ChannelBandits {
   void RecordSend(const std::string& key, AutoSend send);
   // `profile` attained the goal of `journey` at `at`: each of its sends in that journey at or
   // before `at` converts (once).
-  void RecordGoal(std::string_view journey, uint64_t profile, TimeMs at);
+  void RecordGoal(const JourneyId& journey, uint64_t profile, TimeMs at);
   // Feeds one stored event of `profile`: a `Message Sent` with auto: true is a send, a `Goal
   // Attained` a goal; anything else is ignored.
   void Feed(const Event& e, uint64_t profile);
@@ -58,21 +60,21 @@ class ChannelBandits {
   journeys::ChannelChoice Choose(const journeys::ChannelQuestion& q) const;
   // Per channel, control and optimized, of every send of (journey, step) (`segment` "" = all of
   // them, whatever their segment; else the sends learnt in that segment).
-  experiments::BanditReport Report(std::string_view journey, std::string_view step,
-                                   std::string_view segment = {}) const;
+  experiments::BanditReport Report(const JourneyId& journey, std::string_view step,
+                                   const SegmentId& segment = SegmentId()) const;
   // The segments sends of (journey, step) were learnt in ("" excluded), sorted.
-  std::vector<std::string> Segments(std::string_view journey, std::string_view step) const;
+  std::vector<SegmentId> Segments(const JourneyId& journey, std::string_view step) const;
 
   bool loaded = false;  // live: filled from the store yet
 
  private:
-  static std::string StepKey(std::string_view journey, std::string_view step);
+  static std::string StepKey(const JourneyId& journey, std::string_view step);
   void Convert(AutoSend& s);
 
   std::unordered_map<std::string, AutoSend> sends_;  // by outbox key
   // (journey, profile) -> outbox keys of its sends; -> its goal's hit time.
-  std::map<std::pair<std::string, uint64_t>, std::vector<std::string>> by_profile_;
-  std::map<std::pair<std::string, uint64_t>, TimeMs> goals_;
+  std::map<std::pair<JourneyId, uint64_t>, std::vector<std::string>> by_profile_;
+  std::map<std::pair<JourneyId, uint64_t>, TimeMs> goals_;
   std::map<std::string, experiments::ChannelBandit>
       bandits_;  // by StepKey: what choices learn from
   std::map<std::string, std::vector<std::string>> step_sends_;  // by StepKey: outbox keys

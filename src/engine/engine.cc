@@ -80,7 +80,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->events->SetCommitObserver(
       [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
   impl->segments->SetChangeObserver(
-      [journeys](std::string_view segment) { journeys->OnSegmentChanged(segment); });
+      [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 

@@ -16,8 +16,8 @@ namespace signpost {
 using nlohmann::json;
 namespace se = system_events;
 
-std::string ChannelBandits::StepKey(std::string_view journey, std::string_view step) {
-  std::string key(journey);
+std::string ChannelBandits::StepKey(const JourneyId& journey, std::string_view step) {
+  std::string key(journey.value());
   key.push_back('\0');
   key.append(step);
   return key;
@@ -26,7 +26,7 @@ std::string ChannelBandits::StepKey(std::string_view journey, std::string_view s
 void ChannelBandits::Convert(AutoSend& s) {
   if (s.converted) return;
   s.converted = true;
-  bandits_[StepKey(s.journey, s.step)].RecordConversion(s.channel, s.control, s.segment);
+  bandits_[StepKey(s.journey, s.step)].RecordConversion(s.channel, s.control, s.segment.value());
 }
 
 void ChannelBandits::RecordSend(const std::string& key, AutoSend send) {
@@ -35,15 +35,15 @@ void ChannelBandits::RecordSend(const std::string& key, AutoSend send) {
   AutoSend& s = it->second;
   s.converted = false;
   const std::string step_key = StepKey(s.journey, s.step);
-  bandits_[step_key].RecordSend({s.channel, s.control}, s.segment);
+  bandits_[step_key].RecordSend({s.channel, s.control}, s.segment.value());
   step_sends_[step_key].push_back(key);
   auto profile = std::make_pair(s.journey, s.profile);
   by_profile_[profile].push_back(key);
   if (auto goal = goals_.find(profile); goal != goals_.end() && s.at <= goal->second) Convert(s);
 }
 
-void ChannelBandits::RecordGoal(std::string_view journey, uint64_t profile, TimeMs at) {
-  auto id = std::make_pair(std::string(journey), profile);
+void ChannelBandits::RecordGoal(const JourneyId& journey, uint64_t profile, TimeMs at) {
+  auto id = std::make_pair(journey, profile);
   auto [goal, added] = goals_.emplace(id, at);
   if (!added && goal->second <= at) return;  // an earlier hit converted everything this one would
   goal->second = at;
@@ -61,7 +61,7 @@ void ChannelBandits::Feed(const Event& e, uint64_t profile) {
   if (!sent && e.event != se::kGoalAttained) return;
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) return;
-  const std::string journey = p.value(std::string(se::kPropJourney), "");
+  const JourneyId journey(p.value(std::string(se::kPropJourney), ""));
   if (journey.empty()) return;
   if (!sent) {
     RecordGoal(journey, profile, e.timestamp);
@@ -72,7 +72,7 @@ void ChannelBandits::Feed(const Event& e, uint64_t profile) {
   s.journey = journey;
   s.step = p.value("step", "");
   s.channel = p.value("channel", "");
-  s.segment = p.value("segment", "");
+  s.segment = SegmentId(p.value("segment", ""));
   s.control = p.value("control", false);
   s.at = e.timestamp;
   s.profile = profile;
@@ -91,13 +91,13 @@ journeys::ChannelChoice ChannelBandits::Choose(const journeys::ChannelQuestion& 
   auto it = bandits_.find(StepKey(q.journey, q.step));
   const experiments::ChannelBandit& bandit = it == bandits_.end() ? kFresh : it->second;
   std::mt19937_64 rng(q.seed);
-  auto choice = bandit.Choose(q.available, q.default_channel, rng, q.segment);
+  auto choice = bandit.Choose(q.available, q.default_channel, rng, q.segment.value());
   if (!choice.ok()) return {q.available.empty() ? q.default_channel : q.available.front(), false};
   return {choice->channel, choice->is_control};
 }
 
-experiments::BanditReport ChannelBandits::Report(std::string_view journey, std::string_view step,
-                                                 std::string_view segment) const {
+experiments::BanditReport ChannelBandits::Report(const JourneyId& journey, std::string_view step,
+                                                 const SegmentId& segment) const {
   experiments::ChannelBandit all;
   auto keys = step_sends_.find(StepKey(journey, step));
   if (keys != step_sends_.end()) {
@@ -110,13 +110,13 @@ experiments::BanditReport ChannelBandits::Report(std::string_view journey, std::
   return all.Report();
 }
 
-std::vector<std::string> ChannelBandits::Segments(std::string_view journey,
-                                                  std::string_view step) const {
-  std::set<std::string> out;
+std::vector<SegmentId> ChannelBandits::Segments(const JourneyId& journey,
+                                                std::string_view step) const {
+  std::set<SegmentId> out;
   auto keys = step_sends_.find(StepKey(journey, step));
   if (keys != step_sends_.end()) {
     for (const std::string& key : keys->second) {
-      const std::string& segment = sends_.at(key).segment;
+      const SegmentId& segment = sends_.at(key).segment;
       if (!segment.empty()) out.insert(segment);
     }
   }
@@ -145,9 +145,9 @@ Status LoadChannelSends(const store::Store& store, const identity::ProfileStore&
 Status EnsureChannelsLoaded(const Engine::Impl& m) {
   if (m.journeys->channels().loaded) return Status::Ok();
   std::set<ProfileId> profiles;
-  for (const std::string& id : m.journeys->runtime().JourneyIds()) {
-    SP_ASSIGN_OR_RETURN(auto history,
-                        m.store().definitions().History(store::DefinitionKind::kJourney, id));
+  for (const JourneyId& id : m.journeys->runtime().JourneyIds()) {
+    SP_ASSIGN_OR_RETURN(
+        auto history, m.store().definitions().History(store::DefinitionKind::kJourney, id.value()));
     bool automatic = false;
     for (const auto& v : history) {
       auto def = m.journeys->runtime().Definition(id, v.version);

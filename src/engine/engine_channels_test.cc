@@ -190,7 +190,7 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
     Engine::Impl& m = ImplOf(*engine_);
     MutexLock lock(m.journeys->mu());
     EXPECT_TRUE(EnsureChannelsLoaded(m).ok());
-    return m.journeys->channels().Report("cart", "nudge");
+    return m.journeys->channels().Report(JourneyId("cart"), "nudge");
   };
   auto same = [&rep](const experiments::BanditReport& b) {
     ASSERT_EQ(b.channels.size(), 3u);
@@ -249,7 +249,7 @@ TEST(ChannelBandits, ASendOrAGoalSeenTwiceCountsOnce) {
     b.Feed(goal, 1);
     b.Feed(fixed, 3);
   }
-  const experiments::BanditReport r = b.Report("cart", "nudge");
+  const experiments::BanditReport r = b.Report(JourneyId("cart"), "nudge");
   ASSERT_EQ(r.channels.size(), 2u);
   EXPECT_EQ(r.channels[1].channel, "sms");
   EXPECT_EQ(r.channels[1].counts.sent, 2u);
@@ -260,7 +260,7 @@ TEST(ChannelBandits, ASendOrAGoalSeenTwiceCountsOnce) {
   ChannelBandits late;
   late.Feed(goal, 1);
   late.Feed(sent("k1", "sms", false, 100), 1);
-  EXPECT_EQ(late.Report("cart", "nudge").optimized.converted, 1u);
+  EXPECT_EQ(late.Report(JourneyId("cart"), "nudge").optimized.converted, 1u);
   // A re-processing finds the recorded choice by its key.
   ASSERT_NE(b.SendOf("k2"), nullptr);
   EXPECT_TRUE(b.SendOf("k2")->control);

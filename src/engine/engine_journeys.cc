@@ -50,9 +50,9 @@ class EngineScope final : public journeys::ProfileScope {
     return identity::TraitsAsOf(view_.trait_history, at);
   }
 
-  Result<bool> InSegment(std::string_view name, TimeMs at) override {
+  Result<bool> InSegment(const SegmentId& segment, TimeMs at) override {
     if (!facts_) facts_ = m_.segments->FactsOf(p_);
-    return m_.segments->InSegment(name, *facts_, at);
+    return m_.segments->InSegment(segment, *facts_, at);
   }
 
   Result<bool> DidEvent(const rules::EventMatcher& matcher, TimeMs from, TimeMs to) override {
@@ -67,8 +67,8 @@ class EngineScope final : public journeys::ProfileScope {
     return found;
   }
 
-  Result<int> LastCompletedStep(std::string_view funnel) override {
-    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
+  Result<int> LastCompletedStep(const FunnelId& funnel) override {
+    return m_.funnels->LastStepOf(funnel.value(), p_, m_.clock->NowMs());
   }
 
  private:
@@ -101,22 +101,22 @@ class EngineEnvironment final : public journeys::Environment {
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
     return std::make_unique<EngineScope>(m_, p);
   }
-  journeys::SegmentDependencies DependenciesOf(std::string_view segment) override {
+  journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override {
     segments::Triggers t = m_.segments->TriggersOf(segment);
     return {t.events, t.traits};
   }
   // The decided winner of a split, asked again at most once a minute of journey time while the test
   // runs (deciding reads the journey's events); a decision is final and kept. The live runtime
   // calls this with the journeys mutex held; a replay's runtime does not, so it takes it here.
-  std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step,
+  std::optional<std::string> SplitWinner(const JourneyId& journey, std::string_view step,
                                          TimeMs at) NO_THREAD_SAFETY_ANALYSIS override {
-    std::string key = std::string(journey) + "/" + std::string(step);
+    std::string key = journey.value() + "/" + std::string(step);
     auto it = winners_.find(key);
     if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000))
       return it->second.second;
     std::optional<MutexLock> replay_lock;
     if (channels_ != nullptr) replay_lock.emplace(m_.journeys->mu());
-    auto r = m_.experiments->SplitWinner(*m_.journeys, journey, step);
+    auto r = m_.experiments->SplitWinner(*m_.journeys, journey.value(), step);
     std::optional<std::string> w = r.ok() ? *r : std::nullopt;
     winners_[key] = {at, w};
     return w;
@@ -156,7 +156,7 @@ class EngineEnvironment final : public journeys::Environment {
   }
   // Today's members that were members at `at` (a replay starts a segment journey at the start of
   // its window, before some of today's members joined; a profile that has left since is missed).
-  Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) override {
+  Result<std::vector<ProfileId>> Members(const SegmentId& segment, TimeMs at) override {
     SP_ASSIGN_OR_RETURN(std::vector<ProfileId> now, m_.segments->Members(segment));
     std::vector<ProfileId> out;
     for (ProfileId p : now) {
@@ -182,7 +182,7 @@ std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
 journeys::References JourneyReferences(const Engine::Impl& m) {
   journeys::References r;
   r.segment = [&m](std::string_view s) -> std::string {
-    if (m.segments->Exists(s)) return "";
+    if (m.segments->Exists(SegmentId(s))) return "";
     return fmt::format(
         "no segment named '{}'; define it (`kind: segment`) or save funnel people "
         "under that name first",
@@ -406,10 +406,12 @@ Result<json> Engine::Journeys() const {
   return list;
 }
 
-Result<json> Engine::Journey(std::string_view id) const { return impl_->journeys->Get(id); }
+Result<json> Engine::Journey(std::string_view id) const {
+  return impl_->journeys->Get(JourneyId(id));
+}
 
 Result<json> Engine::SetJourneyState(std::string_view id, std::string_view state) {
-  return impl_->journeys->SetState(id, state);
+  return impl_->journeys->SetState(JourneyId(id), state);
 }
 
 Status Engine::RunJourneysUntilIdle() { return impl_->journeys->RunUntilIdle(); }

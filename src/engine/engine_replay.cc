@@ -22,10 +22,10 @@ namespace se = system_events;
 
 Result<json> Engine::Replay(const ReplayRequest& request) const {
   const Impl& m = *impl_;
-  const std::string& id = request.journey;
+  const JourneyId id(request.journey);
   const TimeMs from = request.from, to = request.to;
   if (to <= from) return Status::InvalidArgument("to: must be after from");
-  auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id);
+  auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id.value());
   if (!record.ok())
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed,
@@ -67,7 +67,7 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   for (const auto& e : input) {
     runtime.AdvanceTo(e.timestamp - 1, &fx);
     // An event the runtime cannot handle is left out, as the live journeys set it aside.
-    std::string journey;
+    JourneyId journey;
     if (Status s = runtime.TryProcess(e, &fx, &journey); !s.ok())
       spdlog::warn("replay of {}: event seq {} left out: {}", id, e.seq, s.ToString());
   }

@@ -49,7 +49,7 @@ struct JourneySnapshot {
 
 Result<JourneySnapshot> SnapshotLocked(const JourneyService& j, std::string_view journey)
     REQUIRES(j.mu()) {
-  const std::string id(journey);
+  const JourneyId id(journey);
   JourneySnapshot s;
   s.def = j.runtime().Definition(id, 0);
   if (!s.def)
@@ -313,15 +313,15 @@ json BanditJson(const journeys::Step& step, const experiments::BanditReport& r) 
 
 json ChannelJson(std::string_view journey, const journeys::Step& step, const ChannelBandits& sends,
                  bool has_goal) {
-  json out = BanditJson(step, sends.Report(journey, step.id));
+  json out = BanditJson(step, sends.Report(JourneyId(journey), step.id));
   out["journey"] = journey;
   out["step"] = step.id;
   out["default"] = step.default_channel;
   out["control_share"] = experiments::BanditOptions{}.control_share;
   out["optimize_by_segment"] = step.optimize_by_segment;
   json segments = json::array();
-  for (const std::string& segment : sends.Segments(journey, step.id)) {
-    json s = BanditJson(step, sends.Report(journey, step.id, segment));
+  for (const SegmentId& segment : sends.Segments(JourneyId(journey), step.id)) {
+    json s = BanditJson(step, sends.Report(JourneyId(journey), step.id, segment));
     s["segment"] = segment;
     segments.push_back(std::move(s));
   }
@@ -466,12 +466,12 @@ Result<std::optional<std::string>> ExperimentService::SplitWinner(const JourneyS
                                                                   std::string_view journey,
                                                                   std::string_view step) const {
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      j.runtime().Definition(std::string(journey), 0);
+      j.runtime().Definition(JourneyId(journey), 0);
   if (!def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));
   if (!SplitStep(*def, step)) return NoSplit(journey, step);
-  return j.splits().Winner(*this, j, journey, def, step);
+  return j.splits().Winner(*this, j, JourneyId(journey), def, step);
 }
 
 Result<json> ExperimentService::List(const JourneyService& j) const {

@@ -79,7 +79,7 @@ Result<FunnelService::Resolved> FunnelService::Resolve(const FunnelQuery& q) con
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = query_threads_;
   if (!q.segment.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, segments_.Members(q.segment));
+    SP_ASSIGN_OR_RETURN(r.options.segment, segments_.Members(SegmentId(q.segment)));
   }
   return r;
 }

@@ -94,14 +94,15 @@ Status GoalService::RecordCredits(const JourneyService& j,
       e.received_at = clock_.NowMs();
       e.properties = goals::GoalAttainedProperties(c, j.goals().at(c.journey).goal.type).dump();
       credits.push_back(std::move(e));
-      goals.emplace_back(c.journey, pid, c.hit_at);
+      goals.emplace_back(c.journey.value(), pid, c.hit_at);
     }
   }
   if (credits.empty()) return Status::Ok();
   SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(credits)).status());
   // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
   if (j.channels().loaded) {
-    for (const auto& [journey, pid, at] : goals) j.channels().RecordGoal(journey, pid, at);
+    for (const auto& [journey, pid, at] : goals)
+      j.channels().RecordGoal(JourneyId(journey), pid, at);
   }
   return Status::Ok();
 }
@@ -117,7 +118,7 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
     MutexLock lock(j.mu());
     auto it = j.goals().find(std::string(journey));
     if (it == j.goals().end()) {
-      if (!j.runtime().Definition(std::string(journey), 0))
+      if (!j.runtime().Definition(JourneyId(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
           "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
@@ -125,11 +126,11 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
     }
     goal = it->second;
     goal_list = GoalList(j);
-    entered = j.runtime().ProfilesIn(std::string(journey));
-    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(std::string(journey)))
+    entered = j.runtime().ProfilesIn(JourneyId(journey));
+    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(JourneyId(journey)))
       version = st->live_version;
     if (version == 0) {
-      auto def = j.runtime().Definition(std::string(journey), 0);
+      auto def = j.runtime().Definition(JourneyId(journey), 0);
       version = 0;
       (void)def;
     }
@@ -140,7 +141,7 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
   options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
                                                       : goals::GoalReportOptions::Bucket::kDay;
   for (const std::string& s : query.segments) {
-    if (!segments_.Exists(s))
+    if (!segments_.Exists(SegmentId(s)))
       return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
     options.segments.push_back(s);
   }
@@ -153,7 +154,7 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
       if (c.journey == journey) credit = &c;
     }
     auto in_segment = [this, p, now](std::string_view s) {
-      auto r = segments_.InSegment(s, p, now);
+      auto r = segments_.InSegment(SegmentId(s), p, now);
       return r.ok() && *r;
     };
     builder.AddProfile(PrimaryIdentityOf(p), a.entries, credit, in_segment);

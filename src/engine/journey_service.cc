@@ -127,8 +127,8 @@ Status JourneyService::Persist(journeys::Effects& fx, uint64_t cursor, uint64_t 
 // One event through the runtime. An error means the event was not handled (its partial effects
 // are dropped) and must be set aside; `journey` names the journey when known.
 Status JourneyService::HandleEvent(const journeys::InputEvent& e, journeys::Effects* fx,
-                                   std::string* journey) {
-  journey->clear();
+                                   JourneyId* journey) {
+  *journey = JourneyId();
   if (fault_for_testing_) {
     const std::function<void(const journeys::InputEvent&)> fault = fault_for_testing_;
     SP_RETURN_IF_ERROR(Guarded("handling the event", [&] { fault(e); }));
@@ -138,7 +138,7 @@ Status JourneyService::HandleEvent(const journeys::InputEvent& e, journeys::Effe
 
 // A poison event: counted, logged and kept as a dead letter of the journeys, so the runtime goes on
 // past it (the cursor moves over it with the rest of the round; a restart never handles it again).
-Status JourneyService::SetAside(const journeys::InputEvent& e, const std::string& journey,
+Status JourneyService::SetAside(const journeys::InputEvent& e, const JourneyId& journey,
                                 const Status& why) {
   ++poison_events_;
   spdlog::error("journeys: event seq {} of profile {} set aside: {}", e.seq, e.profile.value(),
@@ -201,7 +201,7 @@ Status JourneyService::Drain(TimeMs now, TimeMs timers_through) {
       // Timers due before the event fire first, but never ahead of the clock: an event stamped in
       // the future (a client's wrong clock) must not fire other profiles' timers early.
       advance(std::min(std::min(e.timestamp, now) - 1, timers_through));
-      std::string journey;
+      JourneyId journey;
       if (Status s = HandleEvent(e, &fx, &journey); !s.ok()) {
         SP_RETURN_IF_ERROR(SetAside(e, journey, s));
         continue;
@@ -327,9 +327,8 @@ Status JourneyService::Load() {
     s = records.Load({
         .cursor = [&](uint64_t seq) { cursor = seq; },
         .journey_status =
-            [&](std::string_view id, std::string_view v) {
-              runtime.RestoreStatus(std::string(id),
-                                    journeys::JourneyStatusFromJson(json::parse(v)));
+            [&](const JourneyId& id, std::string_view v) {
+              runtime.RestoreStatus(id, journeys::JourneyStatusFromJson(json::parse(v)));
             },
         .merges = [&](uint64_t ordinal) { merges = ordinal; },
         .profile_state =
@@ -412,7 +411,7 @@ void JourneyService::OnCommitted(const std::vector<Event>& committed) {
   if (pushed) queue_cv_.NotifyOne();
 }
 
-void JourneyService::OnSegmentChanged(std::string_view segment) {
+void JourneyService::OnSegmentChanged(const SegmentId& segment) {
   {
     MutexLock lock(mu_);
     runtime_->Refresh();
@@ -420,7 +419,7 @@ void JourneyService::OnSegmentChanged(std::string_view segment) {
   }
   {
     MutexLock lock(queue_mu_);
-    queue_.push_back({{}, std::nullopt, std::string(segment)});
+    queue_.push_back({{}, std::nullopt, segment});
   }
   queue_cv_.NotifyOne();
 }
@@ -430,7 +429,7 @@ Status JourneyService::RunUntilIdle() {
   return Drain(clock_.NowMs());
 }
 
-std::vector<ProfileId> JourneyService::ProfilesIn(const std::string& journey) const {
+std::vector<ProfileId> JourneyService::ProfilesIn(const JourneyId& journey) const {
   MutexLock lock(mu_);
   return runtime_->ProfilesIn(journey);
 }
@@ -467,11 +466,11 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                       journeys::ParseJourneyDefinition(text, hooks_.references()));
   MutexLock lock(mu_);
-  SP_ASSIGN_OR_RETURN(
-      json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney, def.id,
-                                text, note.empty() ? def.note : note));
+  SP_ASSIGN_OR_RETURN(json out,
+                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney,
+                                      def.id.value(), text, note.empty() ? def.note : note));
   const uint64_t version = out["version"].get<uint64_t>();
-  const std::string id = def.id;
+  const JourneyId id = def.id;
   KeepGoal(def);
   runtime_->AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), version);
   journeys::Effects fx;
@@ -495,8 +494,7 @@ Result<json> JourneyService::ApplySettings(std::string_view text, std::string_vi
   return out;
 }
 
-Result<json> JourneyService::SetState(std::string_view id_view, std::string_view state) {
-  std::string id(id_view);
+Result<json> JourneyService::SetState(const JourneyId& id, std::string_view state) {
   MutexLock lock(mu_);
   if (!runtime_->Definition(id, 0))
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
@@ -530,9 +528,10 @@ Result<json> JourneyService::List() const {
                 {"in_progress", 0}, {"name", r.id},         {"goal", nullptr}};
     {
       MutexLock lock(mu_);
-      auto def = runtime_->Definition(r.id, r.version);
+      const JourneyId id(r.id);
+      auto def = runtime_->Definition(id, r.version);
       if (def) row["name"] = def->name;
-      if (const journeys::JourneyStatus* st = runtime_->StatusOf(r.id)) {
+      if (const journeys::JourneyStatus* st = runtime_->StatusOf(id)) {
         row["state"] = st->state;
         row["live_version"] = st->live_version;
         row["entered"] = st->entered;
@@ -545,10 +544,9 @@ Result<json> JourneyService::List() const {
   return json{{"journeys", out}};
 }
 
-Result<json> JourneyService::Get(std::string_view id_view) const {
-  std::string id(id_view);
+Result<json> JourneyService::Get(const JourneyId& id) const {
   SP_ASSIGN_OR_RETURN(auto history,
-                      store_.definitions().History(store::DefinitionKind::kJourney, id));
+                      store_.definitions().History(store::DefinitionKind::kJourney, id.value()));
   if (history.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   MutexLock lock(mu_);
   auto def = runtime_->Definition(id, 0);

@@ -47,7 +47,7 @@ namespace signpost::engine {
 struct JourneyInput {
   journeys::InputEvent event;
   std::optional<identity::MergeRecord> merge;
-  std::string segment_changed;  // or: this segment changed (Runtime::SegmentChanged)
+  SegmentId segment_changed;  // or: this segment changed (Runtime::SegmentChanged)
 };
 
 class JourneyService {
@@ -85,22 +85,22 @@ class JourneyService {
   void OnCommitted(const std::vector<Event>& committed) EXCLUDES(queue_mu_);
   // A segment's definition or list changed: re-reads what the runtime reacts to and queues the
   // change (suppression exits, join-later entries on the journey thread).
-  void OnSegmentChanged(std::string_view segment) EXCLUDES(mu_, queue_mu_);
+  void OnSegmentChanged(const SegmentId& segment) EXCLUDES(mu_, queue_mu_);
   // Handles everything queued and every timer due at the clock's now (tests on a ManualClock).
   Status RunUntilIdle() EXCLUDES(mu_);
 
   // ---- definitions and lifecycle --------------------------------------------------------------
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
   Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<nlohmann::json> SetState(std::string_view id, std::string_view state) EXCLUDES(mu_);
+  Result<nlohmann::json> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
 
   // ---- views --------------------------------------------------------------------------------
   // Every journey's row without its goal tile (Engine::Journeys adds it).
   Result<nlohmann::json> List() const EXCLUDES(mu_);
-  Result<nlohmann::json> Get(std::string_view id) const EXCLUDES(mu_);
+  Result<nlohmann::json> Get(const JourneyId& id) const EXCLUDES(mu_);
   struct Metrics {
     uint64_t queued = 0, committed = 0, cursor = 0, profiles = 0, poison_events = 0;
-    std::vector<std::pair<std::string, journeys::JourneyStatus>> statuses;
+    std::vector<std::pair<JourneyId, journeys::JourneyStatus>> statuses;
   };
   Metrics metrics() const EXCLUDES(mu_, queue_mu_);
 
@@ -108,14 +108,16 @@ class JourneyService {
   Mutex& mu() const RETURN_CAPABILITY(mu_) { return mu_; }
   journeys::Runtime& runtime() const REQUIRES(mu_) { return *runtime_; }
   // Goals of the journeys (by id), for live attribution and reports.
-  const std::map<std::string, goals::JourneyGoal>& goals() const REQUIRES(mu_) { return goals_; }
+  const std::map<JourneyId, goals::JourneyGoal, std::less<>>& goals() const REQUIRES(mu_) {
+    return goals_;
+  }
   // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use.
   ChannelBandits& channels() const REQUIRES(mu_) { return channels_; }
   // The live counts of split steps SplitWinner decides from (split_counters.h). Touch is
   // thread-safe on its own (the commit thread calls it); everything else needs mu().
   SplitCounters& splits() const REQUIRES(mu_) { return splits_; }
   // Thread-safe snapshots.
-  std::vector<ProfileId> ProfilesIn(const std::string& journey) const EXCLUDES(mu_);
+  std::vector<ProfileId> ProfilesIn(const JourneyId& journey) const EXCLUDES(mu_);
 
   // Tests only: called with each event just before the runtime handles it, under mu_ (a throw
   // stands for a rule that fails on that event).
@@ -132,9 +134,9 @@ class JourneyService {
   Status Drain(TimeMs now, TimeMs timers_through) REQUIRES(mu_) EXCLUDES(queue_mu_);
   Status Drain(TimeMs now) REQUIRES(mu_) EXCLUDES(queue_mu_) { return Drain(now, now); }
   Status Persist(journeys::Effects& fx, uint64_t cursor, uint64_t merges = 0) REQUIRES(mu_);
-  Status HandleEvent(const journeys::InputEvent& e, journeys::Effects* fx, std::string* journey)
+  Status HandleEvent(const journeys::InputEvent& e, journeys::Effects* fx, JourneyId* journey)
       REQUIRES(mu_);
-  Status SetAside(const journeys::InputEvent& e, const std::string& journey, const Status& why);
+  Status SetAside(const journeys::InputEvent& e, const JourneyId& journey, const Status& why);
   void NoteFailure(const Status& s);
   // Copies what the runtime reacts to where OnCommitted reads it.
   void RefreshFilter() REQUIRES(mu_) EXCLUDES(queue_mu_);
@@ -153,7 +155,7 @@ class JourneyService {
   std::unique_ptr<journeys::Runtime> runtime_ PT_GUARDED_BY(mu_);
   uint64_t cursor_ GUARDED_BY(mu_) = 0;  // the last committed seq the runtime has seen (persisted)
   uint64_t merges_applied_ GUARDED_BY(mu_) = 0;  // identity merges applied (persisted)
-  std::map<std::string, goals::JourneyGoal> goals_ GUARDED_BY(mu_);
+  std::map<JourneyId, goals::JourneyGoal, std::less<>> goals_ GUARDED_BY(mu_);
   std::unordered_set<std::string> goal_events_ GUARDED_BY(mu_);  // names some goal is met by
   mutable ChannelBandits channels_ GUARDED_BY(mu_);
   mutable SplitCounters splits_;  // GUARDED_BY(mu_) except Touch/active (their own mutex)

@@ -162,26 +162,28 @@ Result<std::vector<ProfileId>> SegmentService::AllProfiles() const {
 }
 
 // The profiles in rule segment `name` at `at`, sorted.
-Result<std::vector<ProfileId>> SegmentService::RuleMembers(std::string_view name, TimeMs at) const {
+Result<std::vector<ProfileId>> SegmentService::RuleMembers(const SegmentId& segment,
+                                                           TimeMs at) const {
   SP_ASSIGN_OR_RETURN(std::vector<ProfileId> all, AllProfiles());
   std::vector<ProfileId> out;
   for (ProfileId p : all) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, p, at));
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(segment, p, at));
     if (in) out.push_back(p);
   }
   return out;
 }
 
-bool SegmentService::Exists(std::string_view name) const {
-  return catalog_.IsRule(name) || StaticExists(name);
+bool SegmentService::Exists(const SegmentId& segment) const {
+  return catalog_.IsRule(segment.value()) || StaticExists(segment.value());
 }
 
 std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
   return std::make_unique<StoreProfileFacts>(store_, profiles_, profile);
 }
 
-Result<bool> SegmentService::InSegment(std::string_view name, const segments::ProfileFacts& facts,
-                                       TimeMs at) const {
+Result<bool> SegmentService::InSegment(const SegmentId& segment,
+                                       const segments::ProfileFacts& facts, TimeMs at) const {
+  const std::string& name = segment.value();
   if (catalog_.IsRule(name)) return catalog_.IsMember(name, facts, at);
   if (facts.InStaticSegment(name)) return true;
   if (StaticExists(name)) return false;
@@ -189,12 +191,14 @@ Result<bool> SegmentService::InSegment(std::string_view name, const segments::Pr
       fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
 }
 
-Result<bool> SegmentService::InSegment(std::string_view name, ProfileId profile, TimeMs at) const {
+Result<bool> SegmentService::InSegment(const SegmentId& segment, ProfileId profile,
+                                       TimeMs at) const {
   StoreProfileFacts facts(store_, profiles_, profile);
-  return InSegment(name, facts, at);
+  return InSegment(segment, facts, at);
 }
 
-segments::Triggers SegmentService::TriggersOf(std::string_view name) const {
+segments::Triggers SegmentService::TriggersOf(const SegmentId& segment) const {
+  const std::string& name = segment.value();
   if (catalog_.IsRule(name)) return catalog_.TriggersOf(name);
   segments::Triggers t;
   t.is_static = StaticExists(name);
@@ -206,7 +210,7 @@ void SegmentService::SetChangeObserver(ChangeObserver observer) {
   observer_ = std::move(observer);
 }
 
-void SegmentService::Changed(std::string_view segment) {
+void SegmentService::Changed(const SegmentId& segment) {
   MutexLock lock(observer_mu_);  // clearing the observer waits for a call in progress
   if (observer_) observer_(segment);
 }
@@ -252,7 +256,7 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
     out["name"] = def.name;
     SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));
   }
-  Changed(id);
+  Changed(SegmentId(id));
   return out;
 }
 
@@ -264,12 +268,13 @@ Result<uint64_t> SegmentService::SaveList(std::string_view name,
     MutexLock lock(apply_mu_);
     SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, note, clock_.NowMs()));
   }
-  Changed(name);
+  Changed(SegmentId(name));
   return version;
 }
 
-Result<std::vector<ProfileId>> SegmentService::Members(std::string_view name) const {
-  if (catalog_.IsRule(name)) return RuleMembers(name, clock_.NowMs());
+Result<std::vector<ProfileId>> SegmentService::Members(const SegmentId& segment) const {
+  const std::string& name = segment.value();
+  if (catalog_.IsRule(name)) return RuleMembers(segment, clock_.NowMs());
   SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store_.segments().Get(name));
   std::vector<ProfileId> out;
   out.reserve(seg.identities.size());
@@ -299,7 +304,7 @@ Result<json> SegmentService::List() const {
                      {"title", def->name},
                      {"version", def->version},
                      {"rule", segments::RuleJson(def->rule)},
-                     {"triggers", TriggersJson(TriggersOf(r.id))},
+                     {"triggers", TriggersJson(TriggersOf(SegmentId(r.id)))},
                      {"note", r.note},
                      {"at", FormatIso8601(r.at)}};
   }
@@ -311,7 +316,7 @@ Result<json> SegmentService::List() const {
 Result<json> SegmentService::Get(std::string_view name) const {
   if (auto def = catalog_.Get(name)) {
     const TimeMs now = clock_.NowMs();
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(name, now));
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(SegmentId(name), now));
     json people = json::array();
     std::vector<std::string> identities;
     for (ProfileId p : members) {
@@ -403,7 +408,7 @@ Result<json> SegmentService::Import(std::string_view name, const std::vector<std
     }
     SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, text, clock_.NowMs()));
   }
-  Changed(name);
+  Changed(SegmentId(name));
   const size_t unknown_count = unknown.size();
   if (unknown.size() > 100) unknown.resize(100);
   return json{{"segment", name},
@@ -428,7 +433,7 @@ Result<json> SegmentService::SegmentsOf(std::string_view profile) const {
   for (const auto& s : statics) names.insert(s.name);
   std::vector<std::string> in_segments;
   for (const auto& name : names) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, now));
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(SegmentId(name), facts, now));
     if (in) in_segments.push_back(name);
   }
   return json{{"profile", id.value()},

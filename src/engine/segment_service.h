@@ -28,7 +28,7 @@ namespace signpost::engine {
 
 class SegmentService {
  public:
-  using ChangeObserver = std::function<void(std::string_view segment)>;
+  using ChangeObserver = std::function<void(const SegmentId& segment)>;
 
   // Loads the rule segments from the store. Every reference outlives the service.
   static Result<std::unique_ptr<SegmentService>> Open(store::Store& store,
@@ -40,23 +40,23 @@ class SegmentService {
 
   // ---- membership ---------------------------------------------------------------------------
   // Whether segment `name` exists (rule definition or static list).
-  bool Exists(std::string_view name) const;
+  bool Exists(const SegmentId& segment) const;
   // Membership of `profile` in `name` at `at` (rule: evaluated as of `at`; static: latest list).
   // kNotFound for an unknown segment; storage errors as they come.
-  Result<bool> InSegment(std::string_view name, ProfileId profile, TimeMs at) const;
+  Result<bool> InSegment(const SegmentId& segment, ProfileId profile, TimeMs at) const;
   // Facts of `profile` read lazily from the store and cached (events once, traits once, each
   // static list once), so asking many segments for one profile is cheap. They see the profile's
   // identities as of this call. Must not outlive the service; one thread at a time.
   std::unique_ptr<segments::ProfileFacts> FactsOf(ProfileId profile) const;
   // InSegment reusing facts from FactsOf.
-  Result<bool> InSegment(std::string_view name, const segments::ProfileFacts& facts,
+  Result<bool> InSegment(const SegmentId& segment, const segments::ProfileFacts& facts,
                          TimeMs at) const;
   // What can change membership of `name`: a rule's triggers, {is_static} for a static list,
   // empty for an unknown name.
-  segments::Triggers TriggersOf(std::string_view name) const;
+  segments::Triggers TriggersOf(const SegmentId& segment) const;
   // The profiles in `name` now (a rule evaluated at the clock's now), sorted, merged profiles
   // once.
-  Result<std::vector<ProfileId>> Members(std::string_view name) const;
+  Result<std::vector<ProfileId>> Members(const SegmentId& segment) const;
 
   // ---- changes --------------------------------------------------------------------------------
   // Validates and stores a `kind: segment` definition (no cycles, not the name of a static list).
@@ -80,8 +80,8 @@ class SegmentService {
   bool StaticExists(std::string_view name) const;
   // Every profile with at least one event: from the index when loaded, else by a scan.
   Result<std::vector<ProfileId>> AllProfiles() const;
-  Result<std::vector<ProfileId>> RuleMembers(std::string_view name, TimeMs at) const;
-  void Changed(std::string_view segment) EXCLUDES(observer_mu_);
+  Result<std::vector<ProfileId>> RuleMembers(const SegmentId& segment, TimeMs at) const;
+  void Changed(const SegmentId& segment) EXCLUDES(observer_mu_);
 
   store::Store& store_;
   const identity::ProfileStore& profiles_;

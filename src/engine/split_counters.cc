@@ -48,7 +48,7 @@ uint64_t SplitCounters::evaluations() const {
 }
 
 Status SplitCounters::Load(
-    const engine::ExperimentService& x, const engine::JourneyService& jj, const std::string& id,
+    const engine::ExperimentService& x, const engine::JourneyService& jj, const JourneyId& id,
     std::shared_ptr<const journeys::JourneyDefinition> def) NO_THREAD_SAFETY_ANALYSIS {
   active_ = true;  // from now on, touches are kept (those during this load too)
   Journey& j = journeys_[id];
@@ -67,7 +67,7 @@ Status SplitCounters::Load(
 
 Status SplitCounters::LoadAll(const engine::ExperimentService& x,
                               const engine::JourneyService& jj) NO_THREAD_SAFETY_ANALYSIS {
-  for (const std::string& id : jj.runtime().JourneyIds()) {
+  for (const JourneyId& id : jj.runtime().JourneyIds()) {
     auto def = jj.runtime().Definition(id, 0);
     if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(x, jj, id, std::move(def)));
   }
@@ -75,12 +75,12 @@ Status SplitCounters::LoadAll(const engine::ExperimentService& x,
 }
 
 Status SplitCounters::Rederive(const engine::ExperimentService& x, const engine::JourneyService& jj,
-                               const std::string& id, Journey& journey,
+                               const JourneyId& id, Journey& journey,
                                ProfileId profile) NO_THREAD_SAFETY_ANALYSIS {
   std::vector<const journeys::Step*> steps;
   for (const Split& s : journey.splits) steps.push_back(s.step);
   ++profile_reads_;
-  SP_ASSIGN_OR_RETURN(auto entries, x.SplitEntriesOf(profile, id, steps, GoalsOf(jj)));
+  SP_ASSIGN_OR_RETURN(auto entries, x.SplitEntriesOf(profile, id.value(), steps, GoalsOf(jj)));
   for (size_t i = 0; i < journey.splits.size(); ++i) {
     Split& s = journey.splits[i];
     auto old = s.entries.find(profile.value());
@@ -118,14 +118,14 @@ Status SplitCounters::Update(const engine::ExperimentService& x,
 }
 
 Result<std::optional<std::string>> SplitCounters::Winner(
-    const engine::ExperimentService& x, const engine::JourneyService& jj, std::string_view journey,
+    const engine::ExperimentService& x, const engine::JourneyService& jj, const JourneyId& journey,
     const std::shared_ptr<const journeys::JourneyDefinition>& def,
     std::string_view step) NO_THREAD_SAFETY_ANALYSIS {
   SP_RETURN_IF_ERROR(Update(x, jj));
   auto it = journeys_.find(journey);
   if (it == journeys_.end() || it->second.def != def) {
     // New to the counts, or a new version (its variants or end date may differ): count it again.
-    SP_RETURN_IF_ERROR(Load(x, jj, std::string(journey), def));
+    SP_RETURN_IF_ERROR(Load(x, jj, journey, def));
     it = journeys_.find(journey);
   }
   for (Split& s : it->second.splits) {

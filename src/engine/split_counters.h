@@ -63,7 +63,7 @@ class SplitCounters {
   // its definition changed. A decided answer is kept for that definition (the test is over).
   // kNotFound when `def` has no split step `step`. Journeys mutex held.
   Result<std::optional<std::string>> Winner(
-      const engine::ExperimentService& x, const engine::JourneyService& j, std::string_view journey,
+      const engine::ExperimentService& x, const engine::JourneyService& j, const JourneyId& journey,
       const std::shared_ptr<const journeys::JourneyDefinition>& def, std::string_view step);
 
   // Profiles whose stored events were read since construction (each read is one profile), and
@@ -83,12 +83,12 @@ class SplitCounters {
     std::vector<Split> splits;                               // its split steps, in order
   };
   Status Load(const engine::ExperimentService& x, const engine::JourneyService& j,
-              const std::string& id, std::shared_ptr<const journeys::JourneyDefinition> def);
+              const JourneyId& id, std::shared_ptr<const journeys::JourneyDefinition> def);
   // Re-reads `profile` and moves its entries in `journey`'s splits.
   Status Rederive(const engine::ExperimentService& x, const engine::JourneyService& j,
-                  const std::string& id, Journey& journey, ProfileId profile);
+                  const JourneyId& id, Journey& journey, ProfileId profile);
 
-  std::map<std::string, Journey, std::less<>> journeys_;  // journeys with a split step
+  std::map<JourneyId, Journey, std::less<>> journeys_;  // journeys with a split step
   uint64_t profile_reads_ = 0;
   uint64_t dropped_evaluations_ = 0;  // evaluations of tallies since replaced
 

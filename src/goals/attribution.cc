@@ -54,7 +54,7 @@ std::vector<EntryState> BuildEntries(std::span<const ProfileEvent> events,
     if (e.name == se::kJourneyEntered) {
       if (it != by_key.end()) continue;  // a repeated record of the same entry
       EntryState s;
-      s.rec.journey = std::move(journey);
+      s.rec.journey = JourneyId(std::move(journey));
       s.rec.entry = entry;
       s.rec.version = static_cast<uint64_t>(reader.Number({se::kPropVersion}).value_or(0));
       s.rec.entered_at = e.timestamp;

@@ -14,13 +14,14 @@
 
 #include "goals/goal_definition.h"
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 
 namespace signpost::goals {
 
 // A journey and its goal. `listening_window`: how long after a completed exit (or the end of the
 // journey) a hit still counts; the journey definition's `listening_window` (default 3 days).
 struct JourneyGoal {
-  std::string journey;
+  JourneyId journey;
   GoalDefinition goal;
   DurationMs listening_window = 3 * kDayMs;
 };
@@ -38,7 +39,7 @@ struct ProfileEvent {
 // One entry of the profile into a journey, from its Journey Entered / Journey Exited /
 // Experiment Assigned events.
 struct EntryRecord {
-  std::string journey;
+  JourneyId journey;
   uint32_t entry = 0;  // 1-based entry number of this profile in this journey
   uint64_t version = 0;
   TimeMs entered_at = 0;
@@ -51,7 +52,7 @@ struct EntryRecord {
 
 // The credit of one journey for one profile: its first qualifying hit.
 struct Credit {
-  std::string journey;
+  JourneyId journey;
   uint32_t entry = 0;
   uint64_t version = 0;
   TimeMs entered_at = 0;

@@ -58,9 +58,9 @@ TEST(AttributionProperty, CreditsAreUniqueInsideTheirWindowAndIndependentOfArriv
   auto goal = [](const char* event) {
     return *ParseGoal(YAML::Load(std::string("{ type: custom, met_when: ") + event + " }"), "goal");
   };
-  std::vector<JourneyGoal> journeys = {{"a", goal("Order Completed"), 3 * kDayMs},
-                                       {"b", goal("Order Completed"), kDayMs},
-                                       {"c", goal("Form Sent"), 3 * kDayMs}};
+  std::vector<JourneyGoal> journeys = {{JourneyId("a"), goal("Order Completed"), 3 * kDayMs},
+                                       {JourneyId("b"), goal("Order Completed"), kDayMs},
+                                       {JourneyId("c"), goal("Form Sent"), 3 * kDayMs}};
   std::mt19937_64 rng(42);
   size_t credited = 0;
   for (int profile = 0; profile < 2000; ++profile) {

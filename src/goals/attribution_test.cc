@@ -41,16 +41,17 @@ TEST(Entries, ReadsEntryExitVariantAndHoldout) {
 TEST(AttributeProfile, NoJourneysOrNoEntriesGiveNoCredits) {
   std::vector<ProfileEvent> events = {Ev(1, 1, "Order Completed")};
   EXPECT_TRUE(AttributeProfile({}, events).empty());
-  JourneyGoal jg{"j",
+  JourneyGoal jg{JourneyId("j"),
                  *ParseGoal(YAML::Load("{ type: custom, met_when: Order Completed }"), "goal")};
   EXPECT_TRUE(AttributeProfile(std::span(&jg, 1), events).empty());
 }
 
 TEST(AttributeProfile, ConditionsReadTheHitsProperties) {
   JourneyGoal jg{
-      "j", *ParseGoal(YAML::Load("{ type: drive_purchase, met_when: { event: Order Completed, "
-                                 "where: { properties.total: { '>=': 10 } } } }"),
-                      "goal")};
+      JourneyId("j"),
+      *ParseGoal(YAML::Load("{ type: drive_purchase, met_when: { event: Order Completed, "
+                            "where: { properties.total: { '>=': 10 } } } }"),
+                 "goal")};
   std::vector<ProfileEvent> events = {
       Ev(0, 1, "Journey Entered", R"({"journey":"j","version":1,"entry":1})"),
       Ev(5, 2, "Order Completed", R"({"total":9.5})"),
@@ -79,7 +80,7 @@ namespace {
 
 TEST(GoalAttained, PropertiesOfTheSystemEvent) {
   Credit c;
-  c.journey = "cart";
+  c.journey = JourneyId("cart");
   c.version = 3;
   c.entry = 2;
   c.entered_at = 0;

@@ -142,7 +142,7 @@ void GoalReportBuilder::Merge(const GoalReportBuilder& other) {
 GoalReport GoalReportBuilder::Report() const {
   namespace stats = experiments::stats;
   GoalReport r;
-  r.journey = journey_.journey;
+  r.journey = journey_.journey.value();
   r.version = version_;
   r.goal = View(journey_.goal);
   r.listening_window = journey_.listening_window;

@@ -8,13 +8,13 @@ namespace signpost::goals {
 namespace {
 
 JourneyGoal Goal() {
-  return {"j",
+  return {JourneyId("j"),
           *ParseGoal(YAML::Load("{ type: custom, met_when: A, target: { percent: 40 } }"), "goal")};
 }
 
 EntryRecord Entry(TimeMs at, bool holdout) {
   EntryRecord e;
-  e.journey = "j";
+  e.journey = JourneyId("j");
   e.entry = 1;
   e.version = 1;
   e.entered_at = at;
@@ -67,7 +67,7 @@ TEST(GoalReport, MergedPartialsEqualOneBuilder) {
 TEST(GoalReport, EmptyReportHasZeroRatesAndNoTimes) {
   GoalReportBuilder b(Goal(), 7);
   EntryRecord other = Entry(0, false);
-  other.journey = "k";  // another journey's entry adds nothing
+  other.journey = JourneyId("k");  // another journey's entry adds nothing
   b.AddProfile("x", std::span(&other, 1), nullptr);
   nlohmann::json r = wire::ToJson(b.Report());
   EXPECT_EQ(r["version"], 7);

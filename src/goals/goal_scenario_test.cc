@@ -35,7 +35,7 @@ json Times(json rows, TimeMs base) {
 }
 
 json CreditJson(const Credit& c) {
-  return {{"journey", c.journey},
+  return {{"journey", c.journey.value()},
           {"entry", c.entry},
           {"version", c.version},
           {"entered_at", FormatIso8601(c.entered_at)},
@@ -56,7 +56,7 @@ struct Profile {
 
 Result<JourneyGoal> JourneyOf(const YAML::Node& j) {
   JourneyGoal jg;
-  jg.journey = j["id"].Scalar();
+  jg.journey = JourneyId(j["id"].Scalar());
   if (j["listening_window"]) {
     SP_ASSIGN_OR_RETURN(jg.listening_window, ParseDuration(j["listening_window"].Scalar()));
   }

@@ -29,11 +29,11 @@ class ProfileScope {
   // Every trait as of `at`, as a nested JSON object (for personalization).
   virtual nlohmann::json TraitsAt(TimeMs at) = 0;
   // Membership in segment `name` at `at`. kNotFound for an unknown segment.
-  virtual Result<bool> InSegment(std::string_view name, TimeMs at) = 0;
+  virtual Result<bool> InSegment(const SegmentId& segment, TimeMs at) = 0;
   // Whether the profile did an event matching `m` with timestamp in [from, to].
   virtual Result<bool> DidEvent(const rules::EventMatcher& m, TimeMs from, TimeMs to) = 0;
   // The last completed step (1-based, 0 = none) of funnel `id`; kNotFound for an unknown funnel.
-  virtual Result<int> LastCompletedStep(std::string_view funnel) = 0;
+  virtual Result<int> LastCompletedStep(const FunnelId& funnel) = 0;
 };
 
 // What can change a segment's membership (see segments::Triggers).
@@ -44,16 +44,17 @@ struct SegmentDependencies {
 
 // One send of a `channel: auto` message step to decide (Environment::ChooseChannel).
 struct ChannelQuestion {
-  std::string journey, step;
+  JourneyId journey;
+  std::string step;
   std::string key;  // the send's outbox key (journey/version/profile/entry/step[#n]): stable
   ProfileId profile;
   // The step's candidates the profile has consent and an address for, in the order written; never
   // empty.
   std::vector<std::string> available;
   std::string default_channel;  // the step's default (it may be unavailable for this profile)
-  std::string segment;  // the first `optimize_by_segment` segment the profile is in; "" = everyone
-  uint64_t seed = 0;    // XXH3 of the key: the draws of this choice, the same on every run
-  TimeMs at = 0;        // event time of the send
+  SegmentId segment;  // the first `optimize_by_segment` segment the profile is in; "" = everyone
+  uint64_t seed = 0;  // XXH3 of the key: the draws of this choice, the same on every run
+  TimeMs at = 0;      // event time of the send
 };
 
 struct ChannelChoice {
@@ -65,12 +66,12 @@ class Environment {
  public:
   virtual ~Environment() = default;
   virtual std::unique_ptr<ProfileScope> Open(ProfileId profile) = 0;
-  virtual SegmentDependencies DependenciesOf(std::string_view segment) = 0;
+  virtual SegmentDependencies DependenciesOf(const SegmentId& segment) = 0;
   // Members of segment `name` at `at` (for journeys whose entry is a segment).
-  virtual Result<std::vector<ProfileId>> Members(std::string_view segment, TimeMs at) = 0;
+  virtual Result<std::vector<ProfileId>> Members(const SegmentId& segment, TimeMs at) = 0;
   // The variant every new profile gets at a split step once its experiment is decided (the winner,
   // or the default variant when no winner came in time); nullopt while the test runs.
-  virtual std::optional<std::string> SplitWinner(std::string_view journey, std::string_view step,
+  virtual std::optional<std::string> SplitWinner(const JourneyId& journey, std::string_view step,
                                                  TimeMs at) {
     return std::nullopt;
   }

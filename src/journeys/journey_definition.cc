@@ -49,16 +49,16 @@ Result<TimeMs> TimeAt(const YAML::Node& node, const std::string& field) {
   return *t;
 }
 
-Result<std::vector<std::string>> NameList(const YAML::Node& node, const std::string& field) {
-  std::vector<std::string> out;
+Result<std::vector<SegmentId>> NameList(const YAML::Node& node, const std::string& field) {
+  std::vector<SegmentId> out;
   if (node.IsScalar()) {
-    out.push_back(node.Scalar());
+    out.emplace_back(node.Scalar());
     return out;
   }
   if (!node.IsSequence()) return Bad(field, node, "expected a list of segment names, e.g. [vip]");
   for (size_t i = 0; i < node.size(); ++i) {
     SP_ASSIGN_OR_RETURN(std::string s, ScalarAt(node[i], fmt::format("{}[{}]", field, i)));
-    out.push_back(std::move(s));
+    out.emplace_back(std::move(s));
   }
   return out;
 }
@@ -187,7 +187,7 @@ Status ParseAutoMessage(const YAML::Node& m, const std::string& field, const Ref
     const std::string f = field + ".optimize_by_segment";
     SP_ASSIGN_OR_RETURN(s.optimize_by_segment, NameList(m["optimize_by_segment"], f));
     for (size_t i = 0; i < s.optimize_by_segment.size() && refs.segment; ++i) {
-      std::string err = refs.segment(s.optimize_by_segment[i]);
+      std::string err = refs.segment(s.optimize_by_segment[i].value());
       if (!err.empty()) return Bad(fmt::format("{}[{}]", f, i), m["optimize_by_segment"], err);
     }
   }
@@ -308,7 +308,7 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       SP_ASSIGN_OR_RETURN(auto names, NameList(v, f));
       for (const auto& n : names) {
         if (refs.segment) {
-          std::string err = refs.segment(n);
+          std::string err = refs.segment(n.value());
           if (!err.empty()) return Bad(f, v, err);
         }
       }
@@ -324,9 +324,10 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       if (!v.IsMap() || !v["id"] || !v["last_step"]) {
         return Bad(f, v, "expected { id: <funnel>, last_step: { gte: 2 } }");
       }
-      SP_ASSIGN_OR_RETURN(out.funnel, ScalarAt(v["id"], f + ".id"));
+      SP_ASSIGN_OR_RETURN(std::string funnel, ScalarAt(v["id"], f + ".id"));
+      out.funnel = FunnelId(std::move(funnel));
       if (refs.funnel) {
-        std::string err = refs.funnel(out.funnel);
+        std::string err = refs.funnel(out.funnel.value());
         if (!err.empty()) return Bad(f + ".id", v["id"], err);
       }
       YAML::Node where;
@@ -581,13 +582,14 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
                                  false));
   JourneyDefinition def;
   if (!root["id"]) return Bad("id", root, "missing; give the journey an `id`");
-  SP_ASSIGN_OR_RETURN(def.id, ScalarAt(root["id"], "id"));
-  if (def.id.empty() || def.id.find('/') != std::string::npos)
+  SP_ASSIGN_OR_RETURN(std::string id, ScalarAt(root["id"], "id"));
+  if (id.empty() || id.find('/') != std::string::npos)
     return Bad("id", root["id"], "must be non-empty and without '/'");
+  def.id = JourneyId(std::move(id));
   if (root["name"]) {
     SP_ASSIGN_OR_RETURN(def.name, ScalarAt(root["name"], "name"));
   }
-  if (def.name.empty()) def.name = def.id;
+  if (def.name.empty()) def.name = def.id.value();
   if (root["note"]) {
     SP_ASSIGN_OR_RETURN(def.note, ScalarAt(root["note"], "note"));
   }
@@ -615,9 +617,10 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
   } else {
     if (e["where"])
       return Bad("entry.where", e["where"], "`where` applies to an entry event, not a segment");
-    SP_ASSIGN_OR_RETURN(def.entry.segment, ScalarAt(e["segment"], "entry.segment"));
+    SP_ASSIGN_OR_RETURN(std::string segment, ScalarAt(e["segment"], "entry.segment"));
+    def.entry.segment = SegmentId(std::move(segment));
     if (refs.segment) {
-      std::string err = refs.segment(def.entry.segment);
+      std::string err = refs.segment(def.entry.segment.value());
       if (!err.empty()) return Bad("entry.segment", e["segment"], err);
     }
     if (e["join_later"]) def.entry.join_later = e["join_later"].Scalar() == "true";
@@ -656,7 +659,7 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
     SP_ASSIGN_OR_RETURN(auto names, NameList(root[key], key));
     for (size_t i = 0; i < names.size(); ++i) {
       if (!refs.segment) break;
-      std::string err = refs.segment(names[i]);
+      std::string err = refs.segment(names[i].value());
       if (!err.empty()) return Bad(fmt::format("{}[{}]", key, i), root[key], err);
     }
     (std::string(key) == "exclude" ? def.exclude : def.suppress) = std::move(names);

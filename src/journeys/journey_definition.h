@@ -15,6 +15,7 @@
 #include "rules/condition.h"
 #include "rules/event_matcher.h"
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 
 namespace signpost::journeys {
@@ -25,7 +26,7 @@ struct Entry {
   // A trigger event...
   std::optional<rules::EventMatcher> trigger;
   // ...or a segment: its members when the journey starts, and with `join_later` those who join.
-  std::string segment;
+  SegmentId segment;
   bool join_later = false;
   ReentryPolicy reentry = ReentryPolicy::kOnce;
   DurationMs reentry_after = 0;  // kAfter
@@ -40,15 +41,15 @@ struct Correlation {
 
 // Conditions of a branch arm; all given ones must hold.
 struct BranchCondition {
-  std::vector<rules::Condition> traits;      // on traits as of now (paths traits.x)
-  std::vector<std::string> in_segments;      // member of each
-  std::vector<std::string> not_in_segments;  // member of none
-  std::optional<bool> opened_last_message;   // the last message of this entry was opened
+  std::vector<rules::Condition> traits;     // on traits as of now (paths traits.x)
+  std::vector<SegmentId> in_segments;       // member of each
+  std::vector<SegmentId> not_in_segments;   // member of none
+  std::optional<bool> opened_last_message;  // the last message of this entry was opened
   std::optional<bool> clicked_last_message;
   // "did <event> since entering this journey"
   std::optional<rules::EventMatcher> did_event;
   // The last completed step (1-based; 0 none) of a funnel, compared with `funnel_step`.
-  std::string funnel;
+  FunnelId funnel;
   std::optional<rules::Condition> funnel_step;  // path unused; value compared as a number
 };
 
@@ -81,7 +82,7 @@ struct Step {
   // audience). template_id is empty for an auto step.
   std::vector<std::pair<std::string, std::string>> auto_templates;
   std::string default_channel;
-  std::vector<std::string> optimize_by_segment;
+  std::vector<SegmentId> optimize_by_segment;
 
   // wait
   WaitKind wait = WaitKind::kFor;
@@ -120,13 +121,13 @@ struct QuietHours {
 };
 
 struct JourneyDefinition {
-  std::string id;
+  JourneyId id;
   std::string name;
   std::string note;
   Entry entry;
   std::optional<TimeMs> start, end;
-  std::vector<std::string> exclude;   // segments whose members never enter
-  std::vector<std::string> suppress;  // segments whose members exit at once
+  std::vector<SegmentId> exclude;   // segments whose members never enter
+  std::vector<SegmentId> suppress;  // segments whose members exit at once
   DurationMs listening_window = 3 * kDayMs;
   QuietHours quiet_hours;
   std::string timezone = "UTC";  // used when the profile has no `timezone` trait

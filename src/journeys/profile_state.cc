@@ -29,7 +29,7 @@ nlohmann::json ToJson(const ProfileState& s) {
                 {"cl", i.last_clicked},
                 {"var", i.variant}};
     }
-    journeys[id] = std::move(j);
+    journeys[id.value()] = std::move(j);
   }
   return {{"j", journeys}, {"s", s.sends}};
 }
@@ -67,7 +67,7 @@ ProfileState ProfileStateFromJson(const nlohmann::json& j) {
       i.variant = a.value("var", std::string());
       js.active = std::move(i);
     }
-    s.journeys.emplace(id, std::move(js));
+    s.journeys.emplace(JourneyId(id), std::move(js));
   }
   return s;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 
 namespace signpost::journeys {
 
@@ -43,8 +44,8 @@ struct JourneyState {
 };
 
 struct ProfileState {
-  std::map<std::string, JourneyState> journeys;  // by journey id
-  std::vector<TimeMs> sends;                     // message times within the frequency-cap window
+  std::map<JourneyId, JourneyState, std::less<>> journeys;  // by journey id
+  std::vector<TimeMs> sends;  // message times within the frequency-cap window
 };
 
 nlohmann::json ToJson(const ProfileState& s);

@@ -74,7 +74,7 @@ std::string SystemMessageId(std::string_view key, std::string_view name) {
 // -------------------------------------------------------------------------------------
 
 struct Runtime::Journey {
-  std::string id;
+  JourneyId id;
   size_t index = 0;
   JourneyStatus status;
   std::map<uint64_t, std::shared_ptr<const JourneyDefinition>> versions;
@@ -147,11 +147,11 @@ struct Runtime::Ctx {
 Runtime::Runtime(Environment* env, RuntimeOptions options) : env_(env), options_(options) {}
 Runtime::~Runtime() = default;
 
-Runtime::Journey* Runtime::Find(const std::string& id) {
+Runtime::Journey* Runtime::Find(const JourneyId& id) {
   auto it = journey_index_.find(id);
   return it == journey_index_.end() ? nullptr : journeys_[it->second].get();
 }
-const Runtime::Journey* Runtime::Find(const std::string& id) const {
+const Runtime::Journey* Runtime::Find(const JourneyId& id) const {
   auto it = journey_index_.find(id);
   return it == journey_index_.end() ? nullptr : journeys_[it->second].get();
 }
@@ -170,23 +170,23 @@ void Runtime::AddVersion(std::shared_ptr<const JourneyDefinition> def, uint64_t 
   Reindex();
 }
 
-void Runtime::RestoreStatus(const std::string& id, JourneyStatus status) {
+void Runtime::RestoreStatus(const JourneyId& id, JourneyStatus status) {
   if (Journey* j = Find(id)) j->status = std::move(status);
   Reindex();
 }
 
-const JourneyStatus* Runtime::StatusOf(const std::string& id) const {
+const JourneyStatus* Runtime::StatusOf(const JourneyId& id) const {
   const Journey* j = Find(id);
   return j ? &j->status : nullptr;
 }
 
-std::vector<std::string> Runtime::JourneyIds() const {
-  std::vector<std::string> out;
+std::vector<JourneyId> Runtime::JourneyIds() const {
+  std::vector<JourneyId> out;
   for (const auto& j : journeys_) out.push_back(j->id);
   return out;
 }
 
-std::shared_ptr<const JourneyDefinition> Runtime::Definition(const std::string& id,
+std::shared_ptr<const JourneyDefinition> Runtime::Definition(const JourneyId& id,
                                                              uint64_t version) const {
   const Journey* j = Find(id);
   if (!j) return nullptr;
@@ -203,7 +203,7 @@ void Runtime::Reindex() {
   boundary_stale_ = true;
   for (std::string_view n : {se::kMessageOpened, se::kMessageClicked, se::kMessageFailed})
     interesting_.insert(std::string(n));
-  auto add_segment = [this](const std::string& seg) {
+  auto add_segment = [this](const SegmentId& seg) {
     SegmentDependencies d = env_->DependenciesOf(seg);
     for (auto& e : d.events) interesting_.insert(std::move(e));
     if (d.traits) interested_in_identify_ = true;
@@ -239,7 +239,7 @@ bool Runtime::Interested(EventType type, std::string_view name) const {
 // ---- lifecycle
 // -------------------------------------------------------------------------------------
 
-Status Runtime::Start(const std::string& id, TimeMs at, Effects* fx) {
+Status Runtime::Start(const JourneyId& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j || j->versions.empty())
     return Status::NotFound(fmt::format("journey '{}' does not exist", id));
@@ -275,7 +275,7 @@ Status Runtime::EnterMembers(Journey& j, TimeMs t, Effects* fx) {
   return Status::Ok();
 }
 
-void Runtime::Upgrade(const std::string& id, uint64_t version, Effects* fx) {
+void Runtime::Upgrade(const JourneyId& id, uint64_t version, Effects* fx) {
   Journey* j = Find(id);
   if (!j || !j->live() || !j->Version(version)) return;
   j->status.live_version = version;
@@ -283,7 +283,7 @@ void Runtime::Upgrade(const std::string& id, uint64_t version, Effects* fx) {
   Reindex();
 }
 
-Status Runtime::Stop(const std::string& id, TimeMs at, Effects* fx) {
+Status Runtime::Stop(const JourneyId& id, TimeMs at, Effects* fx) {
   Journey* j = Find(id);
   if (!j) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
   if (j->status.state != Lifecycle::kLive) {
@@ -325,7 +325,7 @@ Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_su
                                              c.profile.value(), i.entry, id_suffix));
   e.timestamp = t;
   e.received_at = t;
-  properties.Add(se::kPropJourney, c.journey->id)
+  properties.Add(se::kPropJourney, c.journey->id.value())
       .Add(se::kPropVersion, i.version)
       .Add(se::kPropEntry, i.entry);
   e.properties = properties.Finish();
@@ -382,7 +382,7 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   inst.entry = js.entries;
   inst.version = j.status.live_version ? j.status.live_version : j.versions.rbegin()->first;
   inst.entered_at = t;
-  inst.holdout = experiments::InHoldout(j.id, p, def->holdout_percent);
+  inst.holdout = experiments::InHoldout(j.id.value(), p, def->holdout_percent);
   if (trigger) {
     inst.entry_event = trigger->name;
     inst.entry_properties = trigger->properties;
@@ -396,9 +396,10 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
   Ctx c{p, &st, &j, &js, j.Version(js.active->version), &scope, fx};
   fx->events.push_back(SystemEvent(
       c, se::kJourneyEntered, "entered", t,
-      std::move(JsonObjectText()
-                    .Add("holdout", c.inst().holdout)
-                    .Add("trigger", trigger ? trigger->name : "segment:" + def->entry.segment))));
+      std::move(
+          JsonObjectText()
+              .Add("holdout", c.inst().holdout)
+              .Add("trigger", trigger ? trigger->name : "segment:" + def->entry.segment.value()))));
   Arrive(c, 0, t);
   Run(c, t, true);
 }
@@ -484,9 +485,9 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   if (i.messages > 1) m.key += fmt::format("#{}", i.messages);
   size_t pick = 0;  // into available / addresses
   ChannelChoice choice{available.front(), false};
-  std::string segment;
+  SegmentId segment;
   if (automatic) {
-    for (const std::string& seg : s.optimize_by_segment) {
+    for (const SegmentId& seg : s.optimize_by_segment) {
       auto member = scope.InSegment(seg, t);
       if (member.ok() && *member) {
         segment = seg;
@@ -512,7 +513,7 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
     pick = static_cast<size_t>(it - available.begin());
   }
   const std::string& to = addresses[pick];
-  m.journey = c.journey->id;
+  m.journey = c.journey->id.value();
   m.version = i.version;
   m.profile = c.profile.value();
   m.entry = i.entry;
@@ -537,7 +538,7 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   sent.Add("step", s.id).Add("channel", m.channel).Add("template", m.template_id).Add("key", m.key);
   if (automatic) {
     sent.Add("auto", true).Add("control", choice.control);
-    if (!segment.empty()) sent.Add("segment", segment);
+    if (!segment.empty()) sent.Add("segment", segment.value());
   }
   c.fx->events.push_back(SystemEvent(
       c, se::kMessageSent, "sent/" + s.id + fmt::format("#{}", i.messages), t, std::move(sent)));
@@ -633,7 +634,7 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
         std::vector<double> percents;
         for (const auto& v : s.variants) percents.push_back(v.weight);
         const SplitVariant* chosen = &s.variants[experiments::AssignVariant(
-            c.journey->id + "/" + s.id, c.profile, percents)];
+            c.journey->id.value() + "/" + s.id, c.profile, percents)];
         // A decided experiment sends every new profile to its winner.
         if (auto winner = env_->SplitWinner(c.journey->id, s.id, t)) {
           for (const auto& v : s.variants) {
@@ -674,8 +675,8 @@ void Runtime::Run(Ctx& c, TimeMs t, bool arrived) {
   Exit(c, "loop_limit", t);
 }
 
-void Runtime::SegmentChanged(std::string_view segment, TimeMs t, Effects* fx) {
-  auto names = [segment](const std::vector<std::string>& list) {
+void Runtime::SegmentChanged(const SegmentId& segment, TimeMs t, Effects* fx) {
+  auto names = [&segment](const std::vector<SegmentId>& list) {
     return std::find(list.begin(), list.end(), segment) != list.end();
   };
   for (auto& [pid, st] : profiles_) {
@@ -822,8 +823,8 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
   }
 }
 
-Status Runtime::TryProcess(const InputEvent& e, Effects* fx, std::string* journey) {
-  journey->clear();
+Status Runtime::TryProcess(const InputEvent& e, Effects* fx, JourneyId* journey) {
+  *journey = JourneyId();
   if (!Interested(e.type, e.name)) return Status::Ok();
   // What the event can change: this profile's state, and the counters of the journeys it is in,
   // its name triggers, and that admit segment members who join later.
@@ -987,7 +988,7 @@ const ProfileState* Runtime::State(ProfileId profile) const {
   return it == profiles_.end() ? nullptr : &it->second;
 }
 
-std::vector<ProfileId> Runtime::ProfilesIn(const std::string& id) const {
+std::vector<ProfileId> Runtime::ProfilesIn(const JourneyId& id) const {
   std::vector<ProfileId> out;
   for (const auto& [pid, st] : profiles_) {
     if (st.journeys.count(id) != 0) out.push_back(ProfileId(pid));

@@ -65,7 +65,7 @@ struct Effects {
   std::vector<Event> events;                // system events (and identify events of updates)
   std::vector<delivery::Message> messages;  // for the outbox
   std::unordered_set<uint64_t> dirty_profiles;
-  std::set<std::string> dirty_journeys;  // lifecycle or counters changed
+  std::set<JourneyId> dirty_journeys;  // lifecycle or counters changed
   bool empty() const {
     return events.empty() && messages.empty() && dirty_profiles.empty() && dirty_journeys.empty();
   }
@@ -106,18 +106,17 @@ class Runtime {
   // Makes version `version` of a journey known (profiles inside old versions finish on them).
   void AddVersion(std::shared_ptr<const JourneyDefinition> def, uint64_t version);
   // Restores a journey's lifecycle and counters (at load).
-  void RestoreStatus(const std::string& id, JourneyStatus status);
+  void RestoreStatus(const JourneyId& id, JourneyStatus status);
   // Goes live at `at` with the latest known version. A segment entry enters the segment's members
   // at once. kFailedPrecondition for an unknown journey or a move the lifecycle refuses.
-  Status Start(const std::string& id, TimeMs at, Effects* fx);
+  Status Start(const JourneyId& id, TimeMs at, Effects* fx);
   // A live journey takes `version` for new entries (an edit of a live journey).
-  void Upgrade(const std::string& id, uint64_t version, Effects* fx);
+  void Upgrade(const JourneyId& id, uint64_t version, Effects* fx);
   // Stops a live journey at `at`: everyone inside exits with reason journey_stopped.
-  Status Stop(const std::string& id, TimeMs at, Effects* fx);
-  const JourneyStatus* StatusOf(const std::string& id) const;
-  std::vector<std::string> JourneyIds() const;
-  std::shared_ptr<const JourneyDefinition> Definition(const std::string& id,
-                                                      uint64_t version) const;
+  Status Stop(const JourneyId& id, TimeMs at, Effects* fx);
+  const JourneyStatus* StatusOf(const JourneyId& id) const;
+  std::vector<JourneyId> JourneyIds() const;
+  std::shared_ptr<const JourneyDefinition> Definition(const JourneyId& id, uint64_t version) const;
 
   // ---- processing ----------------------------------------------------------------------------
   // Handles one event of one profile at its event time.
@@ -127,7 +126,7 @@ class Runtime {
   // as they were before it, what it added to `fx` is dropped, and kInternal is returned naming the
   // journey it was being handled for (when known: `*journey`, else "") and what failed. The caller
   // sets the event aside (the engine dead-letters it) and goes on with the next one.
-  [[nodiscard]] Status TryProcess(const InputEvent& e, Effects* fx, std::string* journey);
+  [[nodiscard]] Status TryProcess(const InputEvent& e, Effects* fx, JourneyId* journey);
   // Fires every timer due at or before `now` (in due order), and ends journeys whose end time has
   // come. Each fires at its own due time (the event time of what it causes).
   void AdvanceTo(TimeMs now, Effects* fx);
@@ -144,7 +143,7 @@ class Runtime {
   // Segment `segment` changed at `t` without an event of its members (a rule redefined, a static
   // list saved): profiles inside journeys that suppress it and are members now exit, and members
   // who never entered a live journey that admits those who join the segment later enter.
-  void SegmentChanged(std::string_view segment, TimeMs t, Effects* fx);
+  void SegmentChanged(const SegmentId& segment, TimeMs t, Effects* fx);
   // The cap of RuntimeOptions::frequency_cap_per_day (a settings change).
   void SetFrequencyCap(int per_day) { options_.frequency_cap_per_day = per_day; }
 
@@ -158,14 +157,14 @@ class Runtime {
   void Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx);
   size_t ProfileCount() const { return profiles_.size(); }
   // Profiles that ever entered journey `id`.
-  std::vector<ProfileId> ProfilesIn(const std::string& id) const;
+  std::vector<ProfileId> ProfilesIn(const JourneyId& id) const;
 
  private:
   struct Journey;
   struct Ctx;
 
-  Journey* Find(const std::string& id);
-  const Journey* Find(const std::string& id) const;
+  Journey* Find(const JourneyId& id);
+  const Journey* Find(const JourneyId& id) const;
   void Reindex();
   void TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx);
   // Enters the members of segment-entry journey `j` at `t`.
@@ -185,7 +184,7 @@ class Runtime {
   Environment* env_;
   RuntimeOptions options_;
   std::vector<std::unique_ptr<Journey>> journeys_;
-  std::unordered_map<std::string, size_t> journey_index_;
+  std::unordered_map<JourneyId, size_t> journey_index_;
   // trigger event name -> journeys it enters; event names some journey reacts to.
   std::unordered_map<std::string, std::vector<size_t>> by_trigger_;
   std::unordered_set<std::string> interesting_;
@@ -199,7 +198,7 @@ class Runtime {
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
   rules::JsonMatcher matcher_;
   // The journey the current event is being handled for (TryProcess names it); nullptr outside.
-  const std::string* handling_ = nullptr;
+  const JourneyId* handling_ = nullptr;
 };
 
 }  // namespace signpost::journeys

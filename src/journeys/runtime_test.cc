@@ -42,11 +42,11 @@ class FakeScope : public ProfileScope {
     for (auto& [k, v] : w_->traits[p_.value()]) o[k] = nlohmann::json::parse(v);
     return o;
   }
-  Result<bool> InSegment(std::string_view name, TimeMs) override {
-    return w_->segments[std::string(name)].count(p_.value()) != 0;
+  Result<bool> InSegment(const SegmentId& name, TimeMs) override {
+    return w_->segments[name.value()].count(p_.value()) != 0;
   }
   Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
-  Result<int> LastCompletedStep(std::string_view) override { return 0; }
+  Result<int> LastCompletedStep(const FunnelId&) override { return 0; }
 
  private:
   FakeWorld* w_;
@@ -60,12 +60,10 @@ class FakeEnv : public Environment {
   std::unique_ptr<ProfileScope> Open(ProfileId p) override {
     return std::make_unique<FakeScope>(w_, p);
   }
-  SegmentDependencies DependenciesOf(std::string_view s) override {
-    return w_->deps[std::string(s)];
-  }
-  std::optional<std::string> SplitWinner(std::string_view j, std::string_view step,
+  SegmentDependencies DependenciesOf(const SegmentId& s) override { return w_->deps[s.value()]; }
+  std::optional<std::string> SplitWinner(const JourneyId& j, std::string_view step,
                                          TimeMs) override {
-    auto it = w_->winners.find(std::string(j) + "/" + std::string(step));
+    auto it = w_->winners.find(j.value() + "/" + std::string(step));
     if (it == w_->winners.end()) return std::nullopt;
     return it->second;
   }
@@ -73,9 +71,9 @@ class FakeEnv : public Environment {
     w_->questions.push_back(q);
     return w_->answer ? *w_->answer : Environment::ChooseChannel(q);
   }
-  Result<std::vector<ProfileId>> Members(std::string_view s, TimeMs) override {
+  Result<std::vector<ProfileId>> Members(const SegmentId& s, TimeMs) override {
     std::vector<ProfileId> out;
-    for (uint64_t p : w_->segments[std::string(s)]) out.push_back(ProfileId(p));
+    for (uint64_t p : w_->segments[s.value()]) out.push_back(ProfileId(p));
     return out;
   }
 
@@ -95,7 +93,7 @@ class RuntimeTest : public ::testing::Test {
     runtime_->AddVersion(std::make_shared<JourneyDefinition>(*def), version);
   }
   void Start(const std::string& id, TimeMs at = kT0) {
-    ASSERT_TRUE(runtime_->Start(id, at, &fx_).ok());
+    ASSERT_TRUE(runtime_->Start(JourneyId(id), at, &fx_).ok());
   }
   void Send(uint64_t profile, const std::string& name, TimeMs at, const std::string& props = "{}") {
     runtime_->AdvanceTo(at - 1, &fx_);
@@ -121,7 +119,7 @@ class RuntimeTest : public ::testing::Test {
     return out;
   }
   const StepCounters& Step(const std::string& journey, const std::string& step) {
-    return runtime_->StatusOf(journey)->steps.at(step);
+    return runtime_->StatusOf(JourneyId(journey))->steps.at(step);
   }
 
   FakeWorld world_;
@@ -171,7 +169,7 @@ TEST_F(RuntimeTest, AbandonedCartWaitsSendsAndEndsOnTheCorrelatedPurchase) {
   EXPECT_EQ(Recorded(1), (std::vector<std::string>{"Journey Entered", "Message Sent@reminder",
                                                    "Journey Exited:completed"}));
   EXPECT_EQ(Step("cart", "wait-purchase").passed_on, 1u);
-  EXPECT_EQ(runtime_->StatusOf("cart")->in_progress, 0u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("cart"))->in_progress, 0u);
 }
 
 TEST_F(RuntimeTest, ACorrelatedWaitTimesOutIntoTheSmsNudgeAndTheBoundIsInclusive) {
@@ -195,14 +193,14 @@ TEST_F(RuntimeTest, ReentryAfterSevenDaysAndTheTriggerCondition) {
   Start("cart");
   Consent(world_, 1);
   Send(1, "Cart Abandoned", kT0, R"({"value": 10})");  // value not > 20: no entry
-  EXPECT_EQ(runtime_->StatusOf("cart")->entries, 0u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("cart"))->entries, 0u);
   Send(1, "Cart Abandoned", kT0 + 1000, R"({"value": 30, "cart_id": "a"})");
   runtime_->AdvanceTo(kT0 + 4 * 24 * kHour, &fx_);  // timed out, nudged, completed
   Send(1, "Cart Abandoned", kT0 + 5 * 24 * kHour, R"({"value": 30, "cart_id": "b"})");  // < 7d
   EXPECT_EQ(Step("cart", "entry").exits.at("reentry_blocked"), 1u);
   Send(1, "Cart Abandoned", kT0 + 1000 + 7 * 24 * kHour, R"({"value": 30, "cart_id": "c"})");
-  EXPECT_EQ(runtime_->StatusOf("cart")->entries, 2u);
-  EXPECT_EQ(runtime_->StatusOf("cart")->entered, 1u);  // unique profiles
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("cart"))->entries, 2u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("cart"))->entered, 1u);  // unique profiles
 }
 
 TEST_F(RuntimeTest, ExclusionKeepsOutWhileSuppressionRemovesAtOnce) {
@@ -246,8 +244,10 @@ steps:
   EXPECT_GT(holdout, 60);
   EXPECT_LT(holdout, 140);
   EXPECT_EQ(fx_.messages.size(), static_cast<size_t>(200 - holdout));
-  EXPECT_EQ(runtime_->StatusOf("h")->completed, 200u);
-  EXPECT_EQ(runtime_->StatusOf("h")->entered + runtime_->StatusOf("h")->entered_holdout, 200u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("h"))->completed, 200u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("h"))->entered +
+                runtime_->StatusOf(JourneyId("h"))->entered_holdout,
+            200u);
 }
 
 TEST_F(RuntimeTest, FrequencyCapAcrossJourneysAndNoConsent) {
@@ -328,7 +328,7 @@ steps:
   Consent(world_, 2);
   Send(1, "Go", kT0);
   Apply(v2, 2);
-  runtime_->Upgrade("e", 2, &fx_);
+  runtime_->Upgrade(JourneyId("e"), 2, &fx_);
   Send(2, "Go", kT0 + 1);
   runtime_->AdvanceTo(kT0 + 2 * kHour, &fx_);
   ASSERT_EQ(fx_.messages.size(), 2u);
@@ -355,7 +355,7 @@ steps:
   EXPECT_TRUE(Recorded(1).empty());
   EXPECT_EQ(Recorded(2),
             (std::vector<std::string>{"Journey Entered", "Journey Exited:journey_completed"}));
-  EXPECT_EQ(runtime_->StatusOf("se")->state, Lifecycle::kCompleted);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("se"))->state, Lifecycle::kCompleted);
   EXPECT_TRUE(Recorded(3).empty());
 }
 
@@ -365,11 +365,11 @@ TEST_F(RuntimeTest, StateSurvivesARoundTripAndTimersFireOnce) {
   Consent(world_, 1);
   Send(1, "Cart Abandoned", kT0, R"({"value": 50, "cart_id": "c1"})");
   ProfileState saved = ProfileStateFromJson(ToJson(*runtime_->State(ProfileId(1))));
-  JourneyStatus status = JourneyStatusFromJson(ToJson(*runtime_->StatusOf("cart")));
+  JourneyStatus status = JourneyStatusFromJson(ToJson(*runtime_->StatusOf(JourneyId("cart"))));
   Runtime restored(&env_, RuntimeOptions{2, 1000, ""});
   auto def = ParseJourneyDefinition(kCart, {});
   restored.AddVersion(std::make_shared<JourneyDefinition>(*def), 1);
-  restored.RestoreStatus("cart", status);
+  restored.RestoreStatus(JourneyId("cart"), status);
   restored.RestoreState(ProfileId(1), saved);
   Effects fx;
   restored.AdvanceTo(kT0 + kHour, &fx);
@@ -550,7 +550,7 @@ TEST(JourneyDefinitionTest, AutoMessageAndSplitEndParse) {
   EXPECT_TRUE(s.template_id.empty());
   ASSERT_EQ(s.auto_templates.size(), 2u);
   EXPECT_EQ(s.auto_templates[0], (std::pair<std::string, std::string>{"email", "email-a"}));
-  EXPECT_EQ(s.optimize_by_segment, std::vector<std::string>{"vip"});
+  EXPECT_EQ(s.optimize_by_segment, std::vector<SegmentId>{SegmentId("vip")});
 
   auto err = [&parse](const std::string& message) { return parse(message).status().message(); };
   EXPECT_NE(err("{ channel: auto, templates: { email: email-a, sms: sms-b } }")
@@ -650,7 +650,7 @@ TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
   bad.profile = ProfileId(7);
   bad.name = "Signed Up";
   bad.timestamp = kT0 + 1;
-  std::string journey;
+  JourneyId journey;
   Status s = runtime_->TryProcess(bad, &fx_, &journey);
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(journey, "plans");
@@ -658,17 +658,17 @@ TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
       << s.message();
   EXPECT_TRUE(Recorded(7).empty());  // no Journey Entered without the rest
   EXPECT_EQ(runtime_->State(ProfileId(7)), nullptr);
-  EXPECT_EQ(runtime_->StatusOf("plans")->entered, 0u);
-  EXPECT_EQ(runtime_->StatusOf("plans")->in_progress, 0u);
-  EXPECT_EQ(runtime_->StatusOf("plans")->entries, 0u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->entered, 0u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->in_progress, 0u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->entries, 0u);
 
   InputEvent good = bad;
   good.profile = ProfileId(8);
   world_.traits[8]["plan"] = "\"pro\"";
   ASSERT_TRUE(runtime_->TryProcess(good, &fx_, &journey).ok());
   EXPECT_EQ(Recorded(8), (std::vector<std::string>{"Journey Entered", "Journey Exited:completed"}));
-  EXPECT_EQ(runtime_->StatusOf("plans")->entered, 1u);
-  EXPECT_EQ(runtime_->StatusOf("plans")->completed, 1u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->entered, 1u);
+  EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->completed, 1u);
 }
 
 // Issue 11 (defect 4): system message ids are an HMAC under the data folder's key: the same for the
@@ -694,7 +694,7 @@ TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
   ASSERT_TRUE(def.ok());
   keyed.AddVersion(std::make_shared<JourneyDefinition>(*def), 1);
   Effects fx;
-  ASSERT_TRUE(keyed.Start("plans", kT0, &fx).ok());
+  ASSERT_TRUE(keyed.Start(JourneyId("plans"), kT0, &fx).ok());
   InputEvent e;
   e.profile = ProfileId(8);
   e.name = "Signed Up";

@@ -22,9 +22,9 @@ std::string ProfileKey(ProfileId profile) {
   return k;
 }
 
-std::string JourneyKey(std::string_view journey) {
+std::string JourneyKey(const JourneyId& journey) {
   std::string k(1, kJourneyPrefix);
-  k.append(journey);
+  k.append(journey.value());
   return k;
 }
 
@@ -45,7 +45,7 @@ void JourneyRecords::DeleteProfileState(Batch& batch, ProfileId profile) const {
   batch.Delete(Cf::kJourneys, ProfileKey(profile));
 }
 
-void JourneyRecords::PutJourneyStatus(Batch& batch, std::string_view journey,
+void JourneyRecords::PutJourneyStatus(Batch& batch, const JourneyId& journey,
                                       std::string_view bytes) const {
   batch.Put(Cf::kJourneys, JourneyKey(journey), bytes);
 }
@@ -75,7 +75,7 @@ Status JourneyRecords::Load(const Visitor& visitor) const {
     if (k == kMergesKey) return number(k, v, visitor.merges);
     if (k.empty()) return true;
     if (k[0] == kJourneyPrefix) {
-      if (visitor.journey_status) visitor.journey_status(k.substr(1), v);
+      if (visitor.journey_status) visitor.journey_status(JourneyId(k.substr(1)), v);
     } else if (k[0] == kProfilePrefix) {
       if (k.size() != 9) {
         bad = Status::Corruption("a journey profile state has a key that is not a profile id");

@@ -28,7 +28,7 @@ class JourneyRecords {
 
   void PutProfileState(Batch& batch, ProfileId profile, std::string_view bytes) const;
   void DeleteProfileState(Batch& batch, ProfileId profile) const;
-  void PutJourneyStatus(Batch& batch, std::string_view journey, std::string_view bytes) const;
+  void PutJourneyStatus(Batch& batch, const JourneyId& journey, std::string_view bytes) const;
   void PutCursor(Batch& batch, uint64_t seq) const;
   void PutMerges(Batch& batch, uint64_t ordinal) const;
 
@@ -37,7 +37,7 @@ class JourneyRecords {
   // empty (its records are skipped); an exception it throws passes through Load.
   struct Visitor {
     std::function<void(uint64_t seq)> cursor;
-    std::function<void(std::string_view journey, std::string_view bytes)> journey_status;
+    std::function<void(const JourneyId& journey, std::string_view bytes)> journey_status;
     std::function<void(uint64_t ordinal)> merges;
     std::function<void(ProfileId profile, std::string_view bytes)> profile_state;
   };

@@ -40,8 +40,10 @@ Loaded Load(const JourneyRecords& records) {
   Loaded out;
   Status s = records.Load({
       .cursor = [&](uint64_t seq) { out.cursor = seq; },
-      .journey_status = [&](std::string_view id,
-                            std::string_view bytes) { out.statuses.emplace_back(id, bytes); },
+      .journey_status =
+          [&](const JourneyId& id, std::string_view bytes) {
+            out.statuses.emplace_back(id.value(), bytes);
+          },
       .merges = [&](uint64_t ordinal) { out.merges = ordinal; },
       .profile_state = [&](ProfileId p,
                            std::string_view bytes) { out.states.emplace_back(p.value(), bytes); },
@@ -62,7 +64,7 @@ TEST(JourneyRecords, EncodingIsPinned) {
   records.PutProfileState(batch, ProfileId(0x0a0b0c0d0e0f1011), "state-b");
   records.PutProfileState(batch, ProfileId(3), "gone");
   records.DeleteProfileState(batch, ProfileId(3));
-  records.PutJourneyStatus(batch, "welcome", "status-w");
+  records.PutJourneyStatus(batch, JourneyId("welcome"), "status-w");
   records.PutCursor(batch, 1234567);
   records.PutMerges(batch, 42);
   ASSERT_TRUE(db->Write(batch).ok());
