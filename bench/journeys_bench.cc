@@ -173,13 +173,13 @@ class BenchScope final : public journeys::ProfileScope {
               {"sms", World::Consent(p_, "sms")},
               {"push", World::Consent(p_, "push")}}}};
   }
-  Result<bool> InSegment(std::string_view name, TimeMs) override {
+  Result<bool> InSegment(const SegmentId& name, TimeMs) override {
     if (name == "vip") return World::Vip(p_);
     if (name == "buyers") return World::Buyer(p_);
-    return Status::NotFound(std::string(name));
+    return Status::NotFound(name.value());
   }
   Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
-  Result<int> LastCompletedStep(std::string_view) override { return 0; }
+  Result<int> LastCompletedStep(const FunnelId&) override { return 0; }
 
  private:
   uint64_t p_;
@@ -191,11 +191,11 @@ class BenchEnv final : public journeys::Environment {
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
     return std::make_unique<BenchScope>(p);
   }
-  journeys::SegmentDependencies DependenciesOf(std::string_view segment) override {
+  journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override {
     if (segment == "buyers") return {{"Order Completed"}, false};
     return {};
   }
-  Result<std::vector<ProfileId>> Members(std::string_view, TimeMs) override {
+  Result<std::vector<ProfileId>> Members(const SegmentId&, TimeMs) override {
     return std::vector<ProfileId>{};
   }
 };
@@ -313,7 +313,7 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
                         journeys::ParseJourneyDefinition(JourneyYaml(k, false), {}));
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition g, goals::ParseGoalJson(def.goal, "goal"));
     goal_list.push_back({def.id, g, def.listening_window});
-    std::string id = def.id;
+    JourneyId id = def.id;
     rt.AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), 1);
     SP_RETURN_IF_ERROR(rt.Start(id, kT0, &fx));
   }
