@@ -32,11 +32,12 @@ build-asan: deps
 	  -DSIGNPOST_UNITY=$(UNITY) $(LAUNCHER) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(ASAN_TESTS)
 
-# What `make test` needs from the release build: the binary, the tests, and the two bench tools
-# the kill -9 test drives (not the benchmark programs).
+# What `make test` needs from the release build: the binary, the tests, the two bench tools the
+# kill -9 test drives, and the benchmark programs (compiled, not run: a change that breaks
+# `make bench` fails `make test`).
 build-test: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target signpost unit_tests http_load gen_events
+	@cmake --build $(BUILD) -j $(JOBS) --target signpost unit_tests http_load gen_events signpost_funnel journeys_bench experiments_sim
 
 build-server: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
