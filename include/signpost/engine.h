@@ -128,17 +128,16 @@ class Engine {
   Result<signpost::FunnelPeople> FunnelPeople(const FunnelPeopleQuery& query) const;
   // Saves the people of FunnelPeople as a new version of static segment `segment`.
   Result<SavedFunnelPeople> SaveFunnelPeople(const FunnelPeopleQuery& query,
-                                             std::string_view segment);
+                                             const SegmentId& segment);
   // The last completed step of one profile in a stored funnel (last_step 0 when it never
   // entered). kNotFound for an unknown funnel or profile.
-  Result<FunnelLastStep> LastCompletedStep(std::string_view funnel_id,
-                                           std::string_view profile) const;
+  Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
 
   // ---- segments (engine_segments.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.
   Result<nlohmann::json> ListSegments() const;
   // One segment with its members now (rule segments are evaluated at the clock's now).
-  Result<nlohmann::json> Segment(std::string_view name) const;
+  Result<nlohmann::json> Segment(const SegmentId& segment) const;
   // The segments one profile is a member of now: {"profile", "segments": [names]}.
   Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
   // Stores a new version of static segment `name` from a list of ids, each `user:ID`, `anon:ID` or
@@ -151,8 +150,9 @@ class Engine {
   // known, unknown_count, unknown (the first 100), note}. kInvalidArgument naming `ids[i]` for an
   // empty id, a control character or a bare prefix (`user:`), and naming the segment when it is a
   // rule segment (`kind: segment`). Thread-safe.
-  Result<nlohmann::json> ImportSegment(std::string_view name, const std::vector<std::string>& ids,
-                                       std::string_view note, bool add = false);
+  Result<nlohmann::json> ImportSegment(const SegmentId& segment,
+                                       const std::vector<std::string>& ids, std::string_view note,
+                                       bool add = false);
 
   // ---- journeys (engine_journeys.cc) -------------------------------------------------------
   // Every journey: id, name, state (draft|live|stopped|completed), version, entered, goal tile.

@@ -65,7 +65,7 @@ struct FunnelBreakdownRow {
 };
 
 struct FunnelReport {
-  std::string definition_id;  // "" for an ad-hoc funnel without an id
+  FunnelId definition_id;  // empty for an ad-hoc funnel without an id
   int64_t definition_version = 0;
   std::string name;               // the definition's name
   std::string unit = "profiles";  // "attempts" for each_attempt
@@ -99,7 +99,7 @@ struct FunnelPerson {
 
 // The people of a funnel (FunnelPeopleQuery), one per profile, sorted by profile id.
 struct FunnelPeople {
-  std::string funnel;  // the definition id, "" for an ad-hoc funnel without one
+  FunnelId funnel;  // the definition id, empty for an ad-hoc funnel without one
   int64_t version = 0;
   int completed = 0, dropped_at = 0;  // as asked
   std::vector<FunnelPerson> people;
@@ -107,7 +107,7 @@ struct FunnelPeople {
 
 // The last completed step of one profile in a stored funnel.
 struct FunnelLastStep {
-  std::string funnel;
+  FunnelId funnel;
   int64_t version = 0;
   std::string identity;  // the identity asked about, resolved ("user:X" / "anon:X")
   FunnelPerson person;   // last_step 0 when the profile never entered
@@ -115,7 +115,7 @@ struct FunnelLastStep {
 
 // People of a funnel saved as a static segment.
 struct SavedFunnelPeople {
-  std::string segment;
+  SegmentId segment;
   uint64_t version = 0;  // of the segment
   uint64_t members = 0;  // people saved
   std::string note;      // what the version holds, e.g. "people of funnel f v2: completed step 3"

@@ -87,16 +87,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 // ---- segments ----------------------------------------------------------------------------------
 
 Result<nlohmann::json> Engine::ListSegments() const { return impl_->segments->List(); }
-Result<nlohmann::json> Engine::Segment(std::string_view name) const {
-  return impl_->segments->Get(name);
+Result<nlohmann::json> Engine::Segment(const SegmentId& segment) const {
+  return impl_->segments->Get(segment);
 }
 Result<nlohmann::json> Engine::SegmentsOf(std::string_view profile) const {
   return impl_->segments->SegmentsOf(profile);
 }
-Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
+Result<nlohmann::json> Engine::ImportSegment(const SegmentId& segment,
                                              const std::vector<std::string>& ids,
                                              std::string_view note, bool add) {
-  return impl_->segments->Import(name, ids, note, add);
+  return impl_->segments->Import(segment, ids, note, add);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -108,12 +108,12 @@ Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const 
   return impl_->funnels->People(query);
 }
 Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
-                                                   std::string_view segment) {
+                                                   const SegmentId& segment) {
   return impl_->funnels->SavePeople(query, segment);
 }
-Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
+Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
                                                  std::string_view profile) const {
-  return impl_->funnels->LastStep(funnel_id, profile);
+  return impl_->funnels->LastStep(funnel, profile);
 }
 
 // ---- goals

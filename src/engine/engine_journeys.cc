@@ -68,7 +68,7 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<int> LastCompletedStep(const FunnelId& funnel) override {
-    return m_.funnels->LastStepOf(funnel.value(), p_, m_.clock->NowMs());
+    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
   }
 
  private:

@@ -366,7 +366,7 @@ Result<analytics::FunnelDefinition> LoadFunnel(const Deps& m, std::string_view i
       return Status::InvalidArgument(fmt::format(
           "funnel: step {} of '{}' is a status step; goal steps here must be events", i + 1, id));
   }
-  def.id = rec->id;
+  def.id = FunnelId(rec->id);
   return def;
 }
 
