@@ -88,7 +88,7 @@ TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
   EXPECT_EQ((*engine_->Apply(def, "one"))["version"], 1);
   EXPECT_EQ((*engine_->Apply(def, "two"))["version"], 2);
   FunnelQuery q;
-  q.id = "f";
+  q.id = FunnelId("f");
   EXPECT_EQ(engine_->Funnel(q)->definition_version, 2);
   q.version = 1;
   EXPECT_EQ(engine_->Funnel(q)->definition_version, 1);
