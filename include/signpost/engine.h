@@ -195,8 +195,7 @@ class Engine {
   Result<signpost::GoalPeople> GoalPeople(std::string_view journey,
                                           const GoalReportQuery& query) const;
 
-  // ---- experiments (ExperimentService; typed reports in signpost/reports.h, written as JSON by
-  // src/wire) ---------------------------------------------------------------------------------
+  // ---- experiments (typed reports; the shapes below are the JSON src/wire writes) -----------
   // Every split step of every journey: {"experiments": [{journey, step, metric, state (running |
   // winner | no_winner | ended), winner, assign_to, default, started_at, decided_at, variants:
   // [{id, weight, entered, converted, rate, interval, prob_best, lift, difference_interval,

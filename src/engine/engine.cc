@@ -141,15 +141,14 @@ Result<SplitReport> Engine::Experiment(std::string_view journey, std::string_vie
   return impl_->experiments->Report(*impl_->journeys, journey, step);
 }
 Result<ChannelStepReport> Engine::ChannelReport(std::string_view journey,
-                                             std::string_view step) const {
+                                                std::string_view step) const {
   return impl_->experiments->ChannelReport(*impl_->journeys, journey, step);
 }
 Result<HoldoutLiftReport> Engine::HoldoutLift(std::string_view journey,
-                                           const HoldoutLiftQuery& query) const {
+                                              const HoldoutLiftQuery& query) const {
   return impl_->experiments->HoldoutLift(*impl_->journeys, journey, query);
 }
-Result<MoneyReport> Engine::JourneyMoney(std::string_view journey,
-                                            const MoneyQuery& query) const {
+Result<MoneyReport> Engine::JourneyMoney(std::string_view journey, const MoneyQuery& query) const {
   return impl_->experiments->Money(*impl_->journeys, journey, query);
 }
 
