@@ -152,7 +152,7 @@ Result<nlohmann::json> Engine::JourneyMoney(std::string_view journey,
 
 // ---- delivery and tracking ---------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::Outbox(size_t limit) const { return impl_->delivery->Outbox(limit); }
+Result<OutboxView> Engine::Outbox(size_t limit) const { return impl_->delivery->Outbox(limit); }
 Status Engine::DeliverDue() { return impl_->delivery->DeliverDue(); }
 Status Engine::TrackOpen(std::string_view token) { return impl_->delivery->TrackOpen(token); }
 Result<std::string> Engine::TrackClick(std::string_view token) {

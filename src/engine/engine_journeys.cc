@@ -266,15 +266,15 @@ Result<int> ParseSettingsCap(std::string_view text) {
   return cap;
 }
 
-// ---- reports
+// ---- step analytics
 // ---------------------------------------------------------------------------------------------
 
 namespace {
 
-json Target(int t) {
+std::string Target(int t) {
   if (t == journeys::kEnd) return "end";
   if (t == journeys::kExitNow) return "exit";
-  return t;
+  return std::to_string(t);
 }
 
 const char* KindName(journeys::StepKind k) {
@@ -295,60 +295,57 @@ const char* KindName(journeys::StepKind k) {
   return "?";
 }
 
-json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
-              const journeys::StepCounters* c) {
-  auto id_of = [&def](int t) -> json {
-    return t >= 0 ? json(def.steps[static_cast<size_t>(t)].id) : Target(t);
+JourneyStepView StepView(const journeys::JourneyDefinition& def, const journeys::Step& s,
+                         const journeys::StepCounters* c) {
+  auto id_of = [&def](int t) -> std::string {
+    return t >= 0 ? def.steps[static_cast<size_t>(t)].id : Target(t);
   };
-  json next = json::array();
+  JourneyStepView out;
+  out.id = s.id;
+  out.type = KindName(s.kind);
+  out.line = s.line;
   switch (s.kind) {
     case journeys::StepKind::kMessage:
     case journeys::StepKind::kUpdate:
-      next.push_back({{"to", id_of(s.next)}, {"label", ""}});
+      out.next.push_back({id_of(s.next), ""});
       break;
     case journeys::StepKind::kWait:
       if (s.wait == journeys::WaitKind::kEvent) {
-        next.push_back({{"to", id_of(s.on_event)}, {"label", s.await.event}});
-        if (s.timeout > 0) next.push_back({{"to", id_of(s.on_timeout)}, {"label", "timeout"}});
+        out.next.push_back({id_of(s.on_event), s.await.event});
+        if (s.timeout > 0) out.next.push_back({id_of(s.on_timeout), "timeout"});
       } else {
-        next.push_back({{"to", id_of(s.next)}, {"label", ""}});
+        out.next.push_back({id_of(s.next), ""});
       }
       break;
     case journeys::StepKind::kBranch:
-      for (const auto& a : s.arms) next.push_back({{"to", id_of(a.next)}, {"label", a.label}});
-      next.push_back({{"to", id_of(s.otherwise)}, {"label", "else"}});
+      for (const auto& a : s.arms) out.next.push_back({id_of(a.next), a.label});
+      out.next.push_back({id_of(s.otherwise), "else"});
       break;
     case journeys::StepKind::kSplit:
       for (const auto& v : s.variants)
-        next.push_back({{"to", id_of(v.next)}, {"label", fmt::format("{} ({}%)", v.id, v.weight)}});
+        out.next.push_back({id_of(v.next), fmt::format("{} ({}%)", v.id, v.weight)});
       break;
     case journeys::StepKind::kExit:
       break;
   }
-  uint64_t inflow = c ? c->inflow : 0, passed = c ? c->passed_on : 0, exited = 0;
-  json exits = json::object();
+  uint64_t exited = 0;
   if (c) {
+    out.inflow = c->inflow;
+    out.passed_on = c->passed_on;
     for (const auto& [reason, n] : c->exits) {
-      exits[reason] = n;
+      out.exits[reason] = n;
       exited += n;
     }
   }
-  json out = {{"id", s.id},
-              {"type", KindName(s.kind)},
-              {"line", s.line},
-              {"inflow", inflow},
-              {"in_progress", inflow - passed - exited},
-              {"passed_on", passed},
-              {"exits", exits},
-              {"next", next}};
+  out.in_progress = out.inflow - out.passed_on - exited;
   if (s.kind == journeys::StepKind::kMessage) {
-    out["channel"] = s.channel;
-    out["template"] = s.template_id;
+    out.channel = s.channel;
+    out.template_id = s.template_id;
     if (s.channel == journeys::kAutoChannel) {
-      json templates = json::object();
-      for (const auto& [channel, template_id] : s.auto_templates) templates[channel] = template_id;
-      out["templates"] = templates;
-      out["default"] = s.default_channel;
+      out.templates.emplace();
+      for (const auto& [channel, template_id] : s.auto_templates)
+        (*out.templates)[channel] = template_id;
+      out.default_channel = s.default_channel;
     }
   }
   return out;
@@ -356,61 +353,55 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
 
 }  // namespace
 
-json StepAnalyticsJson(const journeys::JourneyDefinition& def, const journeys::JourneyStatus& st) {
-  json steps = json::array();
-  auto entry_it = st.steps.find("entry");
-  const journeys::StepCounters* entry = entry_it == st.steps.end() ? nullptr : &entry_it->second;
-  json entry_exits = json::object();
-  uint64_t entry_exited = 0;
-  if (entry) {
-    for (const auto& [r, n] : entry->exits) {
-      entry_exits[r] = n;
-      entry_exited += n;
-    }
+std::vector<JourneyStepView> StepViews(const journeys::JourneyDefinition& def,
+                                       const journeys::JourneyStatus& st) {
+  std::vector<JourneyStepView> steps;
+  JourneyStepView entry;
+  entry.id = "entry";
+  entry.type = "entry";
+  if (auto it = st.steps.find("entry"); it != st.steps.end()) {
+    entry.inflow = it->second.inflow;
+    entry.passed_on = it->second.passed_on;
+    entry.exits = it->second.exits;
   }
-  steps.push_back(
-      {{"id", "entry"},
-       {"type", "entry"},
-       {"inflow", entry ? entry->inflow : 0},
-       {"in_progress", 0},
-       {"passed_on", entry ? entry->passed_on : 0},
-       {"exits", entry_exits},
-       {"next", json::array({{{"to", def.steps.empty() ? json("end") : json(def.steps[0].id)},
-                              {"label", ""}}})}});
-  (void)entry_exited;
+  entry.next.push_back({def.steps.empty() ? "end" : def.steps[0].id, ""});
+  steps.push_back(std::move(entry));
   for (const auto& s : def.steps) {
     auto it = st.steps.find(s.id);
-    steps.push_back(StepJson(def, s, it == st.steps.end() ? nullptr : &it->second));
+    steps.push_back(StepView(def, s, it == st.steps.end() ? nullptr : &it->second));
   }
   return steps;
 }
 
-json JourneyTotals(const journeys::JourneyStatus& st) {
-  uint64_t exited = 0;
+JourneyTotals TotalsOf(const journeys::JourneyStatus& st) {
+  JourneyTotals t{.entered = st.entered,
+                  .entered_holdout = st.entered_holdout,
+                  .entries = st.entries,
+                  .in_progress = st.in_progress,
+                  .completed = st.completed,
+                  .exited = 0};
   for (const auto& [id, c] : st.steps) {
     if (id == "entry") continue;
-    for (const auto& [r, n] : c.exits) exited += n;
+    for (const auto& [r, n] : c.exits) t.exited += n;
   }
-  return {{"entered", st.entered},     {"entered_holdout", st.entered_holdout},
-          {"entries", st.entries},     {"in_progress", st.in_progress},
-          {"completed", st.completed}, {"exited", exited}};
+  return t;
 }
 
-Result<json> Engine::Journeys() const {
+Result<JourneyList> Engine::Journeys() const {
   const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(json list, m.journeys->List());
-  for (json& row : list["journeys"]) {
-    auto tile = m.goals->Tile(*m.journeys, row["id"].get<std::string>());
-    if (tile.ok()) row["goal"] = *tile;
+  SP_ASSIGN_OR_RETURN(JourneyList list, m.journeys->List());
+  for (JourneyRow& row : list.journeys) {
+    auto report = m.goals->Report(*m.journeys, row.id.value(), GoalReportQuery());
+    if (report.ok()) row.goal = std::move(*report);
   }
   return list;
 }
 
-Result<json> Engine::Journey(std::string_view id) const {
+Result<JourneyView> Engine::Journey(std::string_view id) const {
   return impl_->journeys->Get(JourneyId(id));
 }
 
-Result<json> Engine::SetJourneyState(std::string_view id, std::string_view state) {
+Result<JourneyStateChange> Engine::SetJourneyState(std::string_view id, std::string_view state) {
   return impl_->journeys->SetState(JourneyId(id), state);
 }
 

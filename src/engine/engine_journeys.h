@@ -29,8 +29,8 @@ Result<int> ParseSettingsCap(std::string_view text);
 journeys::InputEvent InputOf(const Event& e, ProfileId profile);
 // Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,
 // passed on, exits by reason and the edges to the next steps.
-nlohmann::json StepAnalyticsJson(const journeys::JourneyDefinition& def,
-                                 const journeys::JourneyStatus& st);
-// {entered, entered_holdout, entries, in_progress, completed, exited}.
-nlohmann::json JourneyTotals(const journeys::JourneyStatus& st);
+std::vector<JourneyStepView> StepViews(const journeys::JourneyDefinition& def,
+                                       const journeys::JourneyStatus& st);
+// The journey's totals (exits from steps, the entry node's left out).
+JourneyTotals TotalsOf(const journeys::JourneyStatus& st);
 }  // namespace signpost

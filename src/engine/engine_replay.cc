@@ -13,14 +13,12 @@
 #include "base/time.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
-#include "wire/wire.h"
 
 namespace signpost {
 
-using nlohmann::json;
 namespace se = system_events;
 
-Result<json> Engine::Replay(const ReplayRequest& request) const {
+Result<ReplayReport> Engine::Replay(const ReplayRequest& request) const {
   const Impl& m = *impl_;
   const JourneyId id(request.journey);
   const TimeMs from = request.from, to = request.to;
@@ -74,32 +72,23 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   runtime.AdvanceTo(to, &fx);
 
   const journeys::JourneyStatus& st = *runtime.StatusOf(id);
-  json out = {{"journey", id},
-              {"version", record->version},
-              {"from", FormatIso8601(from)},
-              {"to", FormatIso8601(to)},
-              {"events_read", scanned},
-              {"events_used", input.size()},
-              {"steps", StepAnalyticsJson(*def, st)},
-              {"totals", JourneyTotals(st)}};
-  std::map<std::string, uint64_t> by_channel, by_step;
-  json sample = json::array();
+  ReplayReport out;
+  out.journey = id;
+  out.version = record->version;
+  out.from = from;
+  out.to = to;
+  out.events_read = scanned;
+  out.events_used = input.size();
+  out.steps = StepViews(*def, st);
+  out.totals = TotalsOf(st);
+  out.would_send = fx.messages.size();
   for (const auto& msg : fx.messages) {
-    ++by_channel[msg.channel];
-    ++by_step[msg.step];
-    if (sample.size() < 20) {
-      sample.push_back({{"key", msg.key},
-                        {"to", msg.to},
-                        {"channel", msg.channel},
-                        {"step", msg.step},
-                        {"template", msg.template_id},
-                        {"at", FormatIso8601(msg.created_at)}});
-    }
+    ++out.by_channel[msg.channel];
+    ++out.by_step[msg.step];
+    if (out.sample.size() < 20)
+      out.sample.push_back(
+          {msg.key, msg.to, msg.channel, msg.step, msg.template_id, msg.created_at});
   }
-  out["messages"] = {{"would_send", fx.messages.size()},
-                     {"by_channel", by_channel},
-                     {"by_step", by_step},
-                     {"sample", sample}};
   if (!def->goal.is_null()) {
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition goal, goals::ParseGoalJson(def->goal, "goal"));
     goals::JourneyGoal jg{id, goal, def->listening_window};
@@ -117,7 +106,7 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
                           m.goals->AttributeStored(p, {jg}, &extra, false, until));
       builder.AddProfile(identity, a.entries, a.credits.empty() ? nullptr : &a.credits.front());
     }
-    out["goal"] = wire::ToJson(builder.Report());
+    out.goal = builder.Report();
   }
   return out;
 }

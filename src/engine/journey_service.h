@@ -92,12 +92,14 @@ class JourneyService {
   // ---- definitions and lifecycle --------------------------------------------------------------
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
   Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<nlohmann::json> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
+  // See Engine::SetJourneyState.
+  Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
 
   // ---- views --------------------------------------------------------------------------------
-  // Every journey's row without its goal tile (Engine::Journeys adds it).
-  Result<nlohmann::json> List() const EXCLUDES(mu_);
-  Result<nlohmann::json> Get(const JourneyId& id) const EXCLUDES(mu_);
+  // Every journey's row without its goal report (Engine::Journeys adds it).
+  Result<JourneyList> List() const EXCLUDES(mu_);
+  // See Engine::Journey.
+  Result<JourneyView> Get(const JourneyId& id) const EXCLUDES(mu_);
   struct Metrics {
     uint64_t queued = 0, committed = 0, cursor = 0, profiles = 0, poison_events = 0;
     std::vector<std::pair<JourneyId, journeys::JourneyStatus>> statuses;

@@ -56,4 +56,25 @@ Result<MoneyQuery> ParseMoneyQuery(const nlohmann::json& query);
 // Fields: journey, from, to (ISO 8601 strings; to after from).
 Result<ReplayRequest> ParseReplayRequest(const nlohmann::json& request);
 
+// ---- journeys views: list, one journey, state, replay, outbox (journey_views_json.cc) -----------
+// {journeys: [{id, version, name, state, entered, in_progress, (live_version, completed), goal:
+// null | {type, entered, attained, rate, target, target_progress, lift}}]}.
+nlohmann::json ToJson(const JourneyList& list);
+// {id, name, state, version, live_version, versions, entry, exclude, suppress, listening_window
+// (seconds), holdout_percent, steps, totals, goal, (start, end, live_since)}.
+nlohmann::json ToJson(const JourneyView& journey);
+// The step graph: [{id, type, (line), inflow, in_progress, passed_on, exits, next: [{to, label}],
+// (channel, template, (templates, default))}].
+nlohmann::json ToJson(const std::vector<JourneyStepView>& steps);
+// {id, state, version, since}.
+nlohmann::json ToJson(const JourneyStateChange& change);
+// {journey, version, from, to, events_read, events_used, steps, totals, messages: {would_send,
+// by_channel, by_step, sample}, (goal)}.
+nlohmann::json ToJson(const ReplayReport& replay);
+// {key, journey, version, entry, step, channel, template, identity, to, state, attempts,
+// enqueued_at, updated_at, last_error, (next_attempt_at when pending), (permanent when failed)}.
+nlohmann::json ToJson(const OutboxMessageView& message);
+// {messages: [...]}.
+nlohmann::json ToJson(const OutboxView& outbox);
+
 }  // namespace signpost::wire
