@@ -1,6 +1,7 @@
 // JourneyService: the live runtime (its input from the commit thread, its thread, durable state),
 // journey definitions and lifecycle, and the journeys' views. The environment the runtime reads
-// profiles through is in engine_journeys.cc; replay in engine_replay.cc; goals in engine_goals.cc.
+// profiles through (JourneyEnvironment) is in engine_journeys.cc; replay (ReplayService) in
+// engine_replay.cc; goals in the GoalService.
 #include "engine/journey_service.h"
 
 #include <fmt/format.h>
@@ -294,9 +295,9 @@ Status JourneyService::Start() {
 
 Status JourneyService::Load() {
   MutexLock lock(mu_);
-  env_ = hooks_.environment();
+  env_ = hooks_.environment(*this);
   journeys::RuntimeOptions ro;
-  ro.frequency_cap_per_day = FrequencyCap(store_);
+  ro.frequency_cap_per_day = FrequencyCap();
   store::JourneyRecords records(&store_.db());
   SP_ASSIGN_OR_RETURN(ro.system_id_key, records.GetOrCreateSystemIdKey());
   runtime_ = std::make_unique<journeys::Runtime>(env_.get(), ro);
@@ -457,6 +458,14 @@ JourneyService::Metrics JourneyService::metrics() const {
   }
   out.poison_events = poison_events_.load();
   return out;
+}
+
+int JourneyService::FrequencyCap() const {
+  auto s = store_.definitions().Get(store::DefinitionKind::kSettings, "global");
+  if (!s.ok()) return 0;
+  json j = json::parse(s->body, nullptr, false);
+  if (!j.is_object() || !j.contains("frequency_cap")) return 0;
+  return j["frequency_cap"].value("per_day", 0);
 }
 
 // ---- definitions and lifecycle

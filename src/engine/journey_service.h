@@ -54,8 +54,9 @@ class JourneyService {
  public:
   // What the runtime needs from the services after it in the data flow (the engine wires them).
   struct Hooks {
-    // The environment the runtime reads profiles through (live); called once, at Open.
-    std::function<std::unique_ptr<journeys::Environment>()> environment;
+    // The environment the runtime reads profiles through (live), reading the journeys' state
+    // through the service given; called once, at Open.
+    std::function<std::unique_ptr<journeys::Environment>(const JourneyService&)> environment;
     // What a journey definition refers to, checked against the stored definitions.
     std::function<journeys::References()> references;
     // Records the goal credits of `profiles` (`Goal Attained`); called with mu() held.
@@ -94,6 +95,11 @@ class JourneyService {
   Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
   // See Engine::SetJourneyState.
   Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
+  // What a journey definition may refer to, checked against the stored definitions (the hook).
+  journeys::References References() const { return hooks_.references(); }
+  // The global frequency cap (messages per profile per day; 0 = none) of the stored `kind:
+  // settings` definition.
+  int FrequencyCap() const;
 
   // ---- views --------------------------------------------------------------------------------
   // Every journey's row without its goal report (Engine::Journeys adds it).
