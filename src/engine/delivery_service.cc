@@ -421,7 +421,7 @@ Result<OutboxView> DeliveryService::Outbox(size_t limit) const {
   for (const auto& item : items) {
     const delivery::Message& m = item.message;
     out.messages.push_back({.key = m.key,
-                            .journey = JourneyId(m.journey),
+                            .journey = m.journey,
                             .version = m.version,
                             .entry = m.entry,
                             .step = m.step,

@@ -52,7 +52,7 @@ class DeliveryTest : public EngineFixture<> {
   delivery::Message Message(const std::string& step, const std::string& channel,
                             const std::string& tmpl) {
     delivery::Message m;
-    m.journey = "cart";
+    m.journey = JourneyId("cart");
     m.version = 1;
     m.profile = 1;
     m.entry = 1;
