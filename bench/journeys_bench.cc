@@ -597,18 +597,11 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   std::vector<double> decided;
   if (auto box = engine->Outbox(static_cast<size_t>(2 * triggers + 100)); box.ok()) {
     std::unordered_map<uint64_t, TimeMs> first_enqueued;
-    for (const json& item : (*box)["messages"]) {
-      if (!item.is_object() || !item.contains("identity") || !item.contains("enqueued_at"))
-        continue;
-      const std::string identity = item.value("identity", "");
+    for (const OutboxMessageView& item : box->messages) {
+      const std::string& identity = item.identity;
       if (identity.rfind("user:l", 0) != 0) continue;
       uint64_t i = std::strtoull(identity.c_str() + 6, nullptr, 10);
-      // ISO 8601 with milliseconds in the listing; a number in older formats.
-      const json& when = item["enqueued_at"];
-      auto parsed = when.is_string() ? ParseIso8601(when.get<std::string>())
-                                     : Result<TimeMs>(when.get<TimeMs>());
-      if (!parsed.ok()) continue;
-      const TimeMs at = *parsed;
+      const TimeMs at = item.enqueued_at;
       auto [it, fresh] = first_enqueued.emplace(i, at);
       if (!fresh) it->second = std::min(it->second, at);
     }

@@ -155,27 +155,31 @@ class Engine {
                                        bool add = false);
 
   // ---- journeys (engine_journeys.cc) -------------------------------------------------------
-  // Every journey: id, name, state (draft|live|stopped|completed), version, entered, goal tile.
-  Result<nlohmann::json> Journeys() const;
+  // Every journey: id, name, state, version, entered, in progress, its goal report (the list's
+  // goal tile). src/wire writes it (ToJson(JourneyList)).
+  Result<JourneyList> Journeys() const;
   // One journey: its definition, state, versions, and per-step analytics (inflow, in progress,
-  // passed on, exits by reason).
-  Result<nlohmann::json> Journey(std::string_view id) const;
+  // passed on, exits by reason). kNotFound for an unknown journey (or one that does not parse).
+  Result<JourneyView> Journey(std::string_view id) const;
   // Moves a journey to `state`: "live" (starts it: from then on it enters people) or "stopped"
   // (everyone inside exits with reason journey_stopped). kFailedPrecondition for a move the
   // lifecycle does not allow (e.g. a stopped journey cannot go live again: apply a new version).
-  Result<nlohmann::json> SetJourneyState(std::string_view id, std::string_view state);
+  // kInvalidArgument for a state other than live or stopped; kNotFound for an unknown journey.
+  Result<JourneyStateChange> SetJourneyState(std::string_view id, std::string_view state);
   // Back-tests a journey on the stored events of [request.from, request.to]. Runs the
   // same runtime on a virtual clock, with no real sends; returns the step analytics, the messages
   // that would have gone out, and the goal report.
-  Result<nlohmann::json> Replay(const ReplayRequest& request) const;
+  // kInvalidArgument when to <= from; kNotFound for an unknown journey.
+  Result<ReplayReport> Replay(const ReplayRequest& request) const;
   // Processes every committed event not yet seen by the journey runtime and fires every timer due
   // at the clock's now; returns when nothing is left to do. The live engine does this on its own
   // thread; tests on a ManualClock call it after advancing the clock.
   Status RunJourneysUntilIdle();
 
   // ---- delivery and tracking (engine_delivery.cc) ------------------------------------------
-  // Messages waiting in the outbox (and recent outcomes), newest first.
-  Result<nlohmann::json> Outbox(size_t limit) const;
+  // Messages waiting in the outbox (and recent outcomes), most recently updated first; at most
+  // `limit` (0 = all).
+  Result<OutboxView> Outbox(size_t limit) const;
   // Attempts every outbox message due at the clock's now once; returns when done (tests).
   Status DeliverDue();
   // An open-pixel hit: verifies the signed token and records `Message Opened`.

@@ -1,5 +1,6 @@
 // Typed reports the Engine returns: the funnel report, a funnel's people, the last completed step
-// of a profile, people saved as a segment, and a journey's goal report and goal people. src/wire
+// of a profile, people saved as a segment, a journey's goal report and goal people, the journeys
+// (list, one journey's step analytics, a change of state, a replay) and the outbox. src/wire
 // writes each as the JSON document docs/openapi.yaml describes (the HTTP API and `--json`); the
 // command line may print from the fields directly.
 //
@@ -10,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "signpost/clock.h"
@@ -408,6 +410,186 @@ struct MoneyReport {
     std::vector<RevenueGroup> by_group;  // by group name
   } revenue;
   std::vector<std::string> warnings;
+};
+
+// ---- journeys -----------------------------------------------------------------------------------
+
+// A journey's lifecycle (draft -> live -> stopped | completed); src/journeys compares it as
+// journeys::Lifecycle.
+enum class JourneyLifecycle {
+  kDraft,      // applied, never live: nobody enters
+  kLive,       // profiles enter and move
+  kStopped,    // stopped by hand: everyone inside exited
+  kCompleted,  // its `end` time passed: everyone inside exited
+};
+
+// "draft", "live", "stopped" or "completed": the text of JSON replies and of the stored status.
+constexpr std::string_view JourneyLifecycleName(JourneyLifecycle state) {
+  switch (state) {
+    case JourneyLifecycle::kDraft:
+      return "draft";
+    case JourneyLifecycle::kLive:
+      return "live";
+    case JourneyLifecycle::kStopped:
+      return "stopped";
+    case JourneyLifecycle::kCompleted:
+      return "completed";
+  }
+  return "?";
+}
+
+// A state in JSON is its name (nlohmann::json finds this through ADL; the template keeps this
+// header free of the JSON library).
+template <class BasicJson>
+void to_json(BasicJson& j, JourneyLifecycle state) {
+  j = std::string(JourneyLifecycleName(state));
+}
+
+// An edge of a journey's step graph: to a step id, "end" or "exit", with its label ("" for the
+// plain next step, the event or "timeout" of a wait, an arm's label or "else", "A (50%)").
+struct JourneyEdge {
+  std::string to;
+  std::string label;
+};
+
+// One node of a journey's step graph with its counters (over every version): the entry node
+// first, then each step of the definition.
+struct JourneyStepView {
+  std::string id;           // "entry" for the entry node
+  std::string type;         // "entry" | "message" | "wait" | "branch" | "split" | "update" | "exit"
+  std::optional<int> line;  // 1-based line of the step in the definition; none for the entry
+  uint64_t inflow = 0;
+  uint64_t in_progress = 0;  // inflow - passed_on - exits (0 for the entry)
+  uint64_t passed_on = 0;
+  std::map<std::string, uint64_t> exits;  // by reason
+  std::vector<JourneyEdge> next;
+  // A message step (`channel` is set): its channel and template; with `channel: auto`, the
+  // template of each channel and the default channel too.
+  std::optional<std::string> channel;
+  std::string template_id;
+  std::optional<std::map<std::string, std::string>> templates;  // auto only
+  std::string default_channel;                                  // auto only
+};
+
+// A journey's totals: unique profiles entered (holdout apart), every entry, inside now,
+// completed, exited from a step (the entry node's exits are not counted).
+struct JourneyTotals {
+  uint64_t entered = 0, entered_holdout = 0, entries = 0, in_progress = 0, completed = 0,
+           exited = 0;
+};
+
+// A row of the journeys list.
+struct JourneyRow {
+  JourneyId id;
+  uint64_t version = 0;  // the latest applied
+  std::string name;      // the definition's name (the id when it has none or does not parse)
+  JourneyLifecycle state = JourneyLifecycle::kDraft;
+  uint64_t entered = 0, in_progress = 0;
+  // From the runtime's status, when it has one (every journey whose definition parses).
+  std::optional<uint64_t> live_version, completed;
+  // The goal report of all time, whose headline (type, entered, attained, rate, target,
+  // target_progress, lift) the list shows; none without a goal.
+  std::optional<GoalReport> goal;
+};
+
+struct JourneyList {
+  std::vector<JourneyRow> journeys;  // by id
+};
+
+// One journey: its latest definition, lifecycle, versions and step analytics.
+struct JourneyView {
+  JourneyId id;
+  std::string name;
+  JourneyLifecycle state = JourneyLifecycle::kDraft;
+  uint64_t version = 0;       // the latest applied
+  uint64_t live_version = 0;  // the version new entries get (0 never live)
+  struct Version {
+    uint64_t version = 0;
+    std::string note;
+    TimeMs at = 0;
+  };
+  std::vector<Version> versions;  // oldest first
+  struct Entry {
+    std::string reentry;               // "once" | "always" | "after <duration>"
+    std::optional<std::string> event;  // an event entry: the trigger
+    SegmentId segment;                 // else a segment entry
+    bool join_later = false;
+  } entry;
+  std::vector<SegmentId> exclude, suppress;
+  DurationMs listening_window = 0;
+  double holdout_percent = 0;
+  std::vector<JourneyStepView> steps;
+  JourneyTotals totals;
+  std::optional<GoalView> goal;  // as parsed; none without one
+  std::optional<TimeMs> start, end;
+  std::optional<TimeMs> live_since;  // none when never live
+};
+
+// A journey's lifecycle after a change (Engine::SetJourneyState).
+struct JourneyStateChange {
+  JourneyId id;
+  JourneyLifecycle state = JourneyLifecycle::kDraft;
+  uint64_t version = 0;  // the live version
+  TimeMs since = 0;      // went live (live), else ended
+};
+
+// A message a replay would have sent.
+struct ReplayMessage {
+  std::string key, to, channel, step, template_id;
+  TimeMs at = 0;
+};
+
+// A journey back-tested on stored events (Engine::Replay).
+struct ReplayReport {
+  JourneyId journey;
+  uint64_t version = 0;
+  TimeMs from = 0, to = 0;
+  uint64_t events_read = 0;  // stored events in the window
+  uint64_t events_used = 0;  // those the journey reacts to
+  std::vector<JourneyStepView> steps;
+  JourneyTotals totals;
+  uint64_t would_send = 0;
+  std::map<std::string, uint64_t> by_channel, by_step;
+  std::vector<ReplayMessage> sample;  // the first 20
+  std::optional<GoalReport> goal;     // none without a goal
+};
+
+// ---- outbox ------------------------------------------------------------------------------------
+
+enum class OutboxState { kPending, kSent, kFailed };
+
+// "pending" | "sent" | "failed".
+constexpr std::string_view OutboxStateName(OutboxState state) {
+  switch (state) {
+    case OutboxState::kPending:
+      return "pending";
+    case OutboxState::kSent:
+      return "sent";
+    case OutboxState::kFailed:
+      return "failed";
+  }
+  return "?";
+}
+
+// A message of the outbox: what identifies it, its state, attempts and times.
+struct OutboxMessageView {
+  std::string key;  // the idempotency key
+  JourneyId journey;
+  uint64_t version = 0;
+  uint32_t entry = 0;
+  std::string step, channel, template_id, identity, to;
+  OutboxState state = OutboxState::kPending;
+  uint32_t attempts = 0;
+  TimeMs enqueued_at = 0;
+  TimeMs next_attempt_at = 0;  // pending: when the next attempt is due
+  TimeMs updated_at = 0;
+  std::string last_error;  // "" when the last attempt succeeded or none was made
+  bool permanent = false;  // failed: true
+};
+
+// The outbox, most recently updated first (Engine::Outbox).
+struct OutboxView {
+  std::vector<OutboxMessageView> messages;
 };
 
 }  // namespace signpost

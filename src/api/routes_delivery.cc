@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/routes.h"
+#include "wire/wire.h"
 
 namespace signpost::api {
 
@@ -45,12 +46,14 @@ void AddDeliveryRoutes(Router& r, Engine& eng) {
   });
   AddAdmin(r, "GET", "/api/outbox", [&eng](const Request& req) -> Result<nlohmann::json> {
     SP_ASSIGN_OR_RETURN(uint64_t limit, QueryInt(req, "limit", 100, 0, 1000000));  // 0 = all
-    return eng.Outbox(limit);
+    SP_ASSIGN_OR_RETURN(OutboxView outbox, eng.Outbox(limit));
+    return wire::ToJson(outbox);
   });
   AddAdmin(r, "POST", "/api/outbox/deliver", [&eng](const Request&) -> Result<nlohmann::json> {
     Status s = eng.DeliverDue();
     if (!s.ok()) return s;
-    return eng.Outbox(100);
+    SP_ASSIGN_OR_RETURN(OutboxView outbox, eng.Outbox(100));
+    return wire::ToJson(outbox);
   });
 }
 

@@ -103,7 +103,7 @@ html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   delivery::Message m;
   m.key = "onboard/1/1/1/welcome";
-  m.journey = "onboard";
+  m.journey = JourneyId("onboard");
   m.version = 1;
   m.entry = 1;
   m.step = "welcome";

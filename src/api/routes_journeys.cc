@@ -7,16 +7,23 @@ namespace signpost::api {
 using nlohmann::json;
 
 void AddJourneyRoutes(Router& r, Engine& eng) {
-  AddAdmin(r, "GET", "/api/journeys", [&eng](const Request&) { return eng.Journeys(); });
-  AddAdmin(r, "GET", "/api/journeys/{id}",
-           [&eng](const Request& req) { return eng.Journey(req.captures[0]); });
+  AddAdmin(r, "GET", "/api/journeys", [&eng](const Request&) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(JourneyList list, eng.Journeys());
+    return wire::ToJson(list);
+  });
+  AddAdmin(r, "GET", "/api/journeys/{id}", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(JourneyView journey, eng.Journey(req.captures[0]));
+    return wire::ToJson(journey);
+  });
   AddAdmin(r, "POST", "/api/journeys/{id}/state", [&eng](const Request& req) -> Result<json> {
     constexpr std::string_view kHint =
         "state: send {\"state\": \"live\"} or {\"state\": \"stopped\"}";
     SP_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body, kHint));
     if (!body.contains("state") || !body["state"].is_string())
       return Status::InvalidArgument(std::string(kHint));
-    return eng.SetJourneyState(req.captures[0], body["state"].get<std::string>());
+    SP_ASSIGN_OR_RETURN(JourneyStateChange change,
+                        eng.SetJourneyState(req.captures[0], body["state"].get<std::string>()));
+    return wire::ToJson(change);
   });
   AddAdmin(r, "GET", "/api/journeys/{id}/goal", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(GoalReportQuery query, wire::ParseGoalReportQuery(QueryJson(req)));
@@ -32,7 +39,8 @@ void AddJourneyRoutes(Router& r, Engine& eng) {
     SP_ASSIGN_OR_RETURN(
         json body, ParseJsonObject(req.body, "body: send {\"journey\", \"from\", \"to\"} as JSON"));
     SP_ASSIGN_OR_RETURN(ReplayRequest request, wire::ParseReplayRequest(body));
-    return eng.Replay(request);
+    SP_ASSIGN_OR_RETURN(ReplayReport report, eng.Replay(request));
+    return wire::ToJson(report);
   });
 }
 

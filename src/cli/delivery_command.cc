@@ -21,7 +21,7 @@ void RegisterDelivery(CLI::App& app, Globals& g) {
         Status s = engine.DeliverDue();
         if (!s.ok()) return PrintError(s);
       }
-      return Show(g, engine.Outbox(*limit), [](const nlohmann::json& doc) {
+      return Show(g, Written(engine.Outbox(*limit)), [](const nlohmann::json& doc) {
         const auto& messages = doc["messages"];
         if (messages.empty()) std::cout << "the outbox is empty\n";
         for (const auto& m : messages) {

@@ -89,9 +89,9 @@ Result<json> Channels(Engine& e, const std::string& journey, const std::string& 
   if (!step.empty()) {
     steps.push_back(step);
   } else {
-    SP_ASSIGN_OR_RETURN(json j, e.Journey(journey));
-    for (const auto& s : j["steps"]) {
-      if (s.value("channel", "") == "auto") steps.push_back(s["id"].get<std::string>());
+    SP_ASSIGN_OR_RETURN(JourneyView j, e.Journey(journey));
+    for (const JourneyStepView& s : j.steps) {
+      if (s.channel == "auto") steps.push_back(s.id);
     }
   }
   json out = json::array();

@@ -66,10 +66,10 @@ void RegisterJourneys(CLI::App& app, Globals& g) {
     WithEngine(g, false, [&](Engine& e) {
       if (!state->empty()) {
         if (id->empty()) return PrintError(Status::InvalidArgument("--state: name the journey"));
-        return ShowJson(g, e.SetJourneyState(*id, *state));
+        return ShowJson(g, Written(e.SetJourneyState(*id, *state)));
       }
       if (id->empty()) {
-        return Show(g, e.Journeys(), [](const json& doc) {
+        return Show(g, Written(e.Journeys()), [](const json& doc) {
           std::vector<std::vector<std::string>> rows = {
               {"journey", "state", "version", "entered", "in progress", "goal attained", "rate"}};
           for (const auto& j : doc["journeys"]) {
@@ -82,7 +82,7 @@ void RegisterJourneys(CLI::App& app, Globals& g) {
           PrintTable(rows);
         });
       }
-      return Show(g, e.Journey(*id), [](const json& j) {
+      return Show(g, Written(e.Journey(*id)), [](const json& j) {
         std::cout << fmt::format("{} ({}): {}, version {}\n", j.value("name", ""),
                                  j.value("id", ""), j.value("state", ""), Num(j["version"]));
         PrintSteps(j["steps"]);

@@ -25,7 +25,7 @@ void RegisterReplay(CLI::App& app, Globals& g) {
       auto req = wire::ParseReplayRequest(
           nlohmann::json{{"journey", a->journey}, {"from", a->from}, {"to", a->to}});
       if (!req.ok()) return PrintError(req.status());
-      return Show(g, e.Replay(*req), [](const nlohmann::json& r) {
+      return Show(g, Written(e.Replay(*req)), [](const nlohmann::json& r) {
         std::cout << fmt::format("replay of {} v{} from {} to {}: {} events used of {}\n",
                                  r.value("journey", ""), r["version"].dump(), r.value("from", ""),
                                  r.value("to", ""), r["events_used"].dump(),

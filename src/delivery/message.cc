@@ -31,7 +31,7 @@ Result<Message> MessageFromJson(const nlohmann::json& j) {
   try {
     Message m;
     m.key = j.at("key").get<std::string>();
-    m.journey = j.at("journey").get<std::string>();
+    m.journey = JourneyId(j.at("journey").get<std::string>());
     m.version = j.at("version").get<uint64_t>();
     m.profile = j.at("profile").get<uint64_t>();
     m.entry = j.at("entry").get<uint32_t>();

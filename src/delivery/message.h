@@ -8,6 +8,7 @@
 #include <string>
 
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 
 namespace signpost::delivery {
@@ -16,7 +17,7 @@ struct Message {
   // Idempotency key: "<journey>/<version>/<profile>/<entry>/<step>". Sent to providers (webhook
   // header `Idempotency-Key`, email `Message-ID`) so a re-send after a crash is recognizable.
   std::string key;
-  std::string journey;
+  JourneyId journey;
   uint64_t version = 0;
   uint64_t profile = 0;  // ProfileId value
   uint32_t entry = 0;    // 1-based entry number of the profile in the journey

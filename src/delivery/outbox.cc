@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "base/time.h"
-
 namespace signpost::delivery {
 
 using nlohmann::json;
@@ -44,30 +42,6 @@ Result<OutboxItem> FromRecord(std::string_view text) {
 }
 
 }  // namespace
-
-std::string_view OutboxStateName(OutboxState state) {
-  switch (state) {
-    case OutboxState::kPending:
-      return "pending";
-    case OutboxState::kSent:
-      return "sent";
-    case OutboxState::kFailed:
-      return "failed";
-  }
-  return "pending";
-}
-
-json OutboxItem::ToJson() const {
-  json j = MessageSummaryJson(message);
-  j["state"] = OutboxStateName(state);
-  j["attempts"] = attempts;
-  j["enqueued_at"] = FormatIso8601(enqueued_at);
-  j["updated_at"] = FormatIso8601(updated_at);
-  j["last_error"] = last_error;
-  if (state == OutboxState::kPending) j["next_attempt_at"] = FormatIso8601(next_attempt_at);
-  if (state == OutboxState::kFailed) j["permanent"] = permanent;
-  return j;
-}
 
 Result<bool> Outbox::Enqueue(store::Batch& batch, const Message& msg, TimeMs now) const {
   if (msg.key.empty())

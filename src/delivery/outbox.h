@@ -15,16 +15,15 @@
 #include <vector>
 
 #include "delivery/message.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 #include "store/db.h"
 #include "store/outbox_records.h"
 
 namespace signpost::delivery {
 
-enum class OutboxState { kPending, kSent, kFailed };
-
-// "pending" | "sent" | "failed".
-std::string_view OutboxStateName(OutboxState state);
+// pending | sent | failed (include/signpost/reports.h, with its name OutboxStateName).
+using OutboxState = ::signpost::OutboxState;
 
 struct OutboxItem {
   Message message;
@@ -35,9 +34,6 @@ struct OutboxItem {
   TimeMs updated_at = 0;       // last change of state or attempt
   std::string last_error;      // "" when the last attempt succeeded or none was made
   bool permanent = false;      // failed: true (kept for the event); pending: false
-
-  // The item as the outbox listing shows it (message fields without vars, state, times ISO 8601).
-  nlohmann::json ToJson() const;
 };
 
 class Outbox {

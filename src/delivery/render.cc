@@ -56,8 +56,8 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
   SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
   SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
   if (tracking != nullptr && !r.html.empty()) {
-    TrackingClaims base{false,   m.key,  m.identity, m.journey, m.version,
-                        m.entry, m.step, m.channel,  ""};
+    TrackingClaims base{false,  m.key,     m.identity, m.journey.value(), m.version, m.entry,
+                        m.step, m.channel, ""};
     std::vector<std::string> hosts = TemplateLinkHosts(t.html);
     hosts.insert(hosts.end(), tracking->link_hosts.begin(), tracking->link_hosts.end());
     r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret, hosts);

@@ -15,7 +15,7 @@ using nlohmann::json;
 Message Sample() {
   Message m;
   m.key = "j/1/9/1/s";
-  m.journey = "j";
+  m.journey = JourneyId("j");
   m.version = 1;
   m.entry = 1;
   m.step = "s";

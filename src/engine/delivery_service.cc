@@ -415,11 +415,29 @@ Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_vi
 
 // ---- outbox ----------------------------------------------------------------------------------
 
-Result<json> DeliveryService::Outbox(size_t limit) const {
+Result<OutboxView> DeliveryService::Outbox(size_t limit) const {
   SP_ASSIGN_OR_RETURN(auto items, outbox_->List(limit));
-  json out = json::array();
-  for (const auto& item : items) out.push_back(item.ToJson());
-  return json{{"messages", out}};
+  OutboxView out;
+  for (const auto& item : items) {
+    const delivery::Message& m = item.message;
+    out.messages.push_back({.key = m.key,
+                            .journey = m.journey,
+                            .version = m.version,
+                            .entry = m.entry,
+                            .step = m.step,
+                            .channel = m.channel,
+                            .template_id = m.template_id,
+                            .identity = m.identity,
+                            .to = m.to,
+                            .state = item.state,
+                            .attempts = item.attempts,
+                            .enqueued_at = item.enqueued_at,
+                            .next_attempt_at = item.next_attempt_at,
+                            .updated_at = item.updated_at,
+                            .last_error = item.last_error,
+                            .permanent = item.permanent});
+  }
+  return out;
 }
 
 Status DeliveryService::Record(const std::string& identity, std::string_view name,

@@ -69,7 +69,7 @@ class DeliveryService {
 
   // ---- the outbox and tracking ---------------------------------------------------------------
   // Messages waiting in the outbox (and recent outcomes), newest first.
-  Result<nlohmann::json> Outbox(size_t limit) const;
+  Result<OutboxView> Outbox(size_t limit) const;
   // Attempts every item due at the clock's now once; returns the first error (the other groups
   // are still tried).
   Status DeliverDue() EXCLUDES(send_mu_);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
 #include "ingest/json_scan.h"
@@ -58,8 +59,14 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->experiments = std::make_unique<engine::ExperimentService>(
       impl->store(), *impl->profiles, *impl->goals, *impl->channels, *impl->clock);
   engine::JourneyService::Hooks hooks;
-  hooks.environment = [raw] { return MakeEnvironment(*raw); };
-  hooks.references = [raw] { return JourneyReferences(*raw); };
+  const engine::JourneyReaders readers{*impl->clock,    impl->store(),      *impl->profiles,
+                                       *impl->segments, *impl->funnels,     *impl->delivery,
+                                       *impl->goals,    *impl->experiments, *impl->channels};
+  hooks.environment = [readers](const engine::JourneyService& journeys) {
+    return std::make_unique<engine::JourneyEnvironment>(readers, journeys);
+  };
+  hooks.references = [refs = engine::JourneyReferences(impl->store(), *impl->segments,
+                                                       *impl->delivery)] { return refs.Checks(); };
   hooks.record_goal_credits = [raw](const std::unordered_set<uint64_t>& profiles)
                                   NO_THREAD_SAFETY_ANALYSIS {
                                     // Called by the journey service with its mutex held.
@@ -76,6 +83,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->delivery,
                                                                    *impl->clock, std::move(hooks)));
+  impl->replay = std::make_unique<engine::ReplayService>(readers, *impl->journeys);
   SP_RETURN_IF_ERROR(impl->journeys->Start());
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
@@ -154,7 +162,7 @@ Result<MoneyReport> Engine::JourneyMoney(std::string_view journey, const MoneyQu
 
 // ---- delivery and tracking ---------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::Outbox(size_t limit) const { return impl_->delivery->Outbox(limit); }
+Result<OutboxView> Engine::Outbox(size_t limit) const { return impl_->delivery->Outbox(limit); }
 Status Engine::DeliverDue() { return impl_->delivery->DeliverDue(); }
 Status Engine::TrackOpen(std::string_view token) { return impl_->delivery->TrackOpen(token); }
 Result<std::string> Engine::TrackClick(std::string_view token) {

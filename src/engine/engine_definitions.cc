@@ -83,7 +83,7 @@ Status CheckDocument(const Engine::Impl& m, store::DefinitionKind kind, std::str
     SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(def, type));
     pending.template_channels[def.id] = def.channel;
   } else if (kind == store::DefinitionKind::kJourney) {
-    journeys::References refs = JourneyReferences(m);
+    journeys::References refs = m.journeys->References();
     auto stored = refs;
     refs.segment = [&](std::string_view id) {
       return pending.segments.count(id) ? std::string() : stored.segment(id);

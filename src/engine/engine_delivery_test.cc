@@ -16,6 +16,7 @@
 #include "engine/engine_impl.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
+#include "wire/wire.h"
 
 namespace signpost {
 
@@ -51,7 +52,7 @@ class DeliveryTest : public EngineFixture<> {
   delivery::Message Message(const std::string& step, const std::string& channel,
                             const std::string& tmpl) {
     delivery::Message m;
-    m.journey = "cart";
+    m.journey = JourneyId("cart");
     m.version = 1;
     m.profile = 1;
     m.entry = 1;
@@ -90,7 +91,9 @@ class DeliveryTest : public EngineFixture<> {
   json OutboxItem(const std::string& key) {
     auto r = engine_->Outbox(0);
     EXPECT_TRUE(r.ok());
-    for (const auto& m : (*r)["messages"])
+    if (!r.ok()) return json();
+    const json doc = wire::ToJson(*r);  // the outbox as the API writes it
+    for (const auto& m : doc["messages"])
       if (m["key"] == key) return m;
     return json();
   }

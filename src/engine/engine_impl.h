@@ -18,6 +18,10 @@
 
 namespace signpost {
 
+namespace engine {
+class ReplayService;
+}  // namespace engine
+
 struct Engine::Impl {
   Impl();
   ~Impl();
@@ -42,6 +46,8 @@ struct Engine::Impl {
   std::unique_ptr<engine::GoalService> goals;
   std::unique_ptr<engine::ExperimentService> experiments;
   std::unique_ptr<engine::JourneyService> journeys;
+  // Back-tests of journeys (engine_journeys.h), over the services above; opened after them.
+  std::unique_ptr<engine::ReplayService> replay;
 
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }

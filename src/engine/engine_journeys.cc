@@ -1,7 +1,8 @@
-// Engine: journeys. The environment the runtime reads profiles through (the services wired
-// together), what a journey refers to, step analytics views, and the facade's journey methods.
-// The runtime itself (its thread, durable state, lifecycle) is the JourneyService
-// (journey_service.cc); replay is in engine_replay.cc, goals in engine_goals.cc.
+// Engine: journeys. The environment the runtime reads profiles through (JourneyEnvironment, over
+// the services), what a journey refers to (JourneyReferences), step analytics views, and the
+// facade's journey methods (one-line delegations). The runtime itself (its thread, durable state,
+// lifecycle) is the JourneyService (journey_service.cc); replay is the ReplayService
+// (engine_replay.cc), goals the GoalService.
 #include "engine/engine_journeys.h"
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
+#include "engine/engine_impl.h"
 #include "goals/goal_definition.h"
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
@@ -25,12 +27,14 @@ namespace se = system_events;
 // ---- the environment: profiles as of a time
 // ---------------------------------------------------------
 
+namespace engine {
+
 namespace {
 
-class EngineScope final : public journeys::ProfileScope {
+class ServicesScope final : public journeys::ProfileScope {
  public:
-  EngineScope(const Engine::Impl& m, ProfileId p)
-      : m_(m), p_(p), identity_(m.goals->PrimaryIdentityOf(p)) {}
+  ServicesScope(const JourneyReaders& r, ProfileId p)
+      : r_(r), p_(p), identity_(r.goals.PrimaryIdentityOf(p)) {}
 
   const std::string& Identity() override { return identity_; }
 
@@ -51,12 +55,12 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<bool> InSegment(const SegmentId& segment, TimeMs at) override {
-    if (!facts_) facts_ = m_.segments->FactsOf(p_);
-    return m_.segments->InSegment(segment, *facts_, at);
+    if (!facts_) facts_ = r_.segments.FactsOf(p_);
+    return r_.segments.InSegment(segment, *facts_, at);
   }
 
   Result<bool> DidEvent(const rules::EventMatcher& matcher, TimeMs from, TimeMs to) override {
-    if (!facts_) facts_ = m_.segments->FactsOf(p_);
+    if (!facts_) facts_ = r_.segments.FactsOf(p_);
     bool found = false;
     rules::JsonMatcher json_matcher;
     SP_RETURN_IF_ERROR(
@@ -68,14 +72,14 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<int> LastCompletedStep(const FunnelId& funnel) override {
-    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
+    return r_.funnels.LastStepOf(funnel, p_, r_.clock.NowMs());
   }
 
  private:
   void Load() {
     if (loaded_) return;
     loaded_ = true;
-    auto h = m_.profiles->TraitHistory(p_);
+    auto h = r_.profiles.TraitHistory(p_);
     if (h.ok()) {
       view_.trait_history = std::move(*h);
     } else {
@@ -84,7 +88,7 @@ class EngineScope final : public journeys::ProfileScope {
     }
   }
 
-  const Engine::Impl& m_;
+  const JourneyReaders& r_;
   ProfileId p_;
   std::string identity_;
   bool loaded_ = false;
@@ -94,101 +98,79 @@ class EngineScope final : public journeys::ProfileScope {
 
 }  // namespace
 
-class EngineEnvironment final : public journeys::Environment {
- public:
-  explicit EngineEnvironment(const Engine::Impl& m, ChannelBandits* channels = nullptr)
-      : m_(m), channels_(channels) {}
-  std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
-    return std::make_unique<EngineScope>(m_, p);
-  }
-  journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override {
-    segments::Triggers t = m_.segments->TriggersOf(segment);
-    return {t.events, t.traits};
-  }
-  // The decided winner of a split, asked again at most once a minute of journey time while the test
-  // runs (deciding reads the journey's events); a decision is final and kept. The live runtime
-  // calls this with the journeys mutex held; a replay's runtime does not, so it takes it here.
-  std::optional<std::string> SplitWinner(const JourneyId& journey, std::string_view step,
-                                         TimeMs at) NO_THREAD_SAFETY_ANALYSIS override {
-    std::string key = journey.value() + "/" + std::string(step);
-    auto it = winners_.find(key);
-    if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000))
-      return it->second.second;
-    std::optional<MutexLock> replay_lock;
-    if (channels_ != nullptr) replay_lock.emplace(m_.journeys->mu());
-    auto r = m_.experiments->SplitWinner(*m_.journeys, journey.value(), step);
-    std::optional<std::string> w = r.ok() ? *r : std::nullopt;
-    winners_[key] = {at, w};
-    return w;
-  }
-  // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
-  // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once.
-  // From the channel's definition, kept until a channel is applied again.
-  std::string ConsentKind(std::string_view channel) override {
-    const uint64_t generation = m_.delivery->channel_generation();
-    if (generation != consent_generation_) {
-      consent_kinds_.clear();
-      consent_generation_ = generation;
-    }
-    auto it = consent_kinds_.find(channel);
-    if (it == consent_kinds_.end())
-      it = consent_kinds_.emplace(std::string(channel), m_.delivery->ChannelConsent(channel)).first;
-    return it->second;
-  }
-  // Live (no `channels`): called by the runtime with the journeys mutex held (the analysis cannot
-  // see through the runtime's virtual call).
-  journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q)
-      NO_THREAD_SAFETY_ANALYSIS override {
-    if (channels_ == nullptr) return m_.channels->ChooseLive(*m_.journeys, q);
-    return channels_->ChooseAndCount(q, "replay/" + q.key);
-  }
-  // Today's members that were members at `at` (a replay starts a segment journey at the start of
-  // its window, before some of today's members joined; a profile that has left since is missed).
-  Result<std::vector<ProfileId>> Members(const SegmentId& segment, TimeMs at) override {
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> now, m_.segments->Members(segment));
-    std::vector<ProfileId> out;
-    for (ProfileId p : now) {
-      SP_ASSIGN_OR_RETURN(bool member, m_.segments->InSegment(segment, p, at));
-      if (member) out.push_back(p);
-    }
-    return out;
-  }
-
- private:
-  const Engine::Impl& m_;
-  ChannelBandits* channels_;  // a replay's; nullptr = the live one
-  std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
-  std::map<std::string, std::string, std::less<>> consent_kinds_;
-  uint64_t consent_generation_ = 0;
-};
-
-std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
-                                                       ChannelBandits* channels) {
-  return std::make_unique<EngineEnvironment>(m, channels);
+std::unique_ptr<journeys::ProfileScope> JourneyEnvironment::Open(ProfileId p) {
+  return std::make_unique<ServicesScope>(r_, p);
 }
 
-journeys::References JourneyReferences(const Engine::Impl& m) {
+journeys::SegmentDependencies JourneyEnvironment::DependenciesOf(const SegmentId& segment) {
+  segments::Triggers t = r_.segments.TriggersOf(segment);
+  return {t.events, t.traits};
+}
+
+std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& journey,
+                                                           std::string_view step, TimeMs at) {
+  std::string key = journey.value() + "/" + std::string(step);
+  auto it = winners_.find(key);
+  if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000))
+    return it->second.second;
+  std::optional<MutexLock> replay_lock;
+  if (channels_ != nullptr) replay_lock.emplace(journeys_.mu());
+  auto r = r_.experiments.SplitWinner(journeys_, journey.value(), step);
+  std::optional<std::string> w = r.ok() ? *r : std::nullopt;
+  winners_[key] = {at, w};
+  return w;
+}
+
+std::string JourneyEnvironment::ConsentKind(std::string_view channel) {
+  const uint64_t generation = r_.delivery.channel_generation();
+  if (generation != consent_generation_) {
+    consent_kinds_.clear();
+    consent_generation_ = generation;
+  }
+  auto it = consent_kinds_.find(channel);
+  if (it == consent_kinds_.end())
+    it = consent_kinds_.emplace(std::string(channel), r_.delivery.ChannelConsent(channel)).first;
+  return it->second;
+}
+
+journeys::ChannelChoice JourneyEnvironment::ChooseChannel(const journeys::ChannelQuestion& q) {
+  if (channels_ == nullptr) return r_.channels.ChooseLive(journeys_, q);
+  return channels_->ChooseAndCount(q, "replay/" + q.key);
+}
+
+Result<std::vector<ProfileId>> JourneyEnvironment::Members(const SegmentId& segment, TimeMs at) {
+  SP_ASSIGN_OR_RETURN(std::vector<ProfileId> now, r_.segments.Members(segment));
+  std::vector<ProfileId> out;
+  for (ProfileId p : now) {
+    SP_ASSIGN_OR_RETURN(bool member, r_.segments.InSegment(segment, p, at));
+    if (member) out.push_back(p);
+  }
+  return out;
+}
+
+journeys::References JourneyReferences::Checks() const {
   journeys::References r;
-  r.segment = [&m](std::string_view s) -> std::string {
-    if (m.segments->Exists(SegmentId(s))) return "";
+  r.segment = [&segments = segments_](std::string_view s) -> std::string {
+    if (segments.Exists(SegmentId(s))) return "";
     return fmt::format(
         "no segment named '{}'; define it (`kind: segment`) or save funnel people "
         "under that name first",
         s);
   };
-  r.template_channel = [&m](std::string_view id, std::string* channel) -> std::string {
-    auto c = m.delivery->TemplateChannel(id);
+  r.template_channel = [&delivery = delivery_](std::string_view id,
+                                               std::string* channel) -> std::string {
+    auto c = delivery.TemplateChannel(id);
     if (!c.ok()) return c.status().message();
     *channel = *c;
     return "";
   };
-  r.channel = [&m](std::string_view c) -> std::string {
-    if (m.delivery->ChannelConfigured(c)) return "";
+  r.channel = [&delivery = delivery_](std::string_view c) -> std::string {
+    if (delivery.ChannelConfigured(c)) return "";
     return fmt::format(
         "no channel '{}' is configured; apply a `kind: channel` definition with id {}", c, c);
   };
-  r.funnel = [&m](std::string_view f) -> std::string {
-    return m.store().definitions().Get(store::DefinitionKind::kFunnel, f).ok()
+  r.funnel = [&store = store_](std::string_view f) -> std::string {
+    return store.definitions().Get(store::DefinitionKind::kFunnel, f).ok()
                ? ""
                : fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", f);
   };
@@ -199,14 +181,7 @@ journeys::References JourneyReferences(const Engine::Impl& m) {
   return r;
 }
 
-// The global frequency cap (messages per profile per day; 0 = none) from `kind: settings`.
-int FrequencyCap(const store::Store& store) {
-  auto s = store.definitions().Get(store::DefinitionKind::kSettings, "global");
-  if (!s.ok()) return 0;
-  json j = json::parse(s->body, nullptr, false);
-  if (!j.is_object() || !j.contains("frequency_cap")) return 0;
-  return j["frequency_cap"].value("per_day", 0);
-}
+}  // namespace engine
 
 journeys::InputEvent InputOf(const Event& e, ProfileId profile) {
   journeys::InputEvent in;
@@ -254,15 +229,15 @@ Result<int> ParseSettingsCap(std::string_view text) {
   return cap;
 }
 
-// ---- reports
+// ---- step analytics
 // ---------------------------------------------------------------------------------------------
 
 namespace {
 
-json Target(int t) {
+std::string Target(int t) {
   if (t == journeys::kEnd) return "end";
   if (t == journeys::kExitNow) return "exit";
-  return t;
+  return std::to_string(t);
 }
 
 const char* KindName(journeys::StepKind k) {
@@ -283,60 +258,57 @@ const char* KindName(journeys::StepKind k) {
   return "?";
 }
 
-json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
-              const journeys::StepCounters* c) {
-  auto id_of = [&def](int t) -> json {
-    return t >= 0 ? json(def.steps[static_cast<size_t>(t)].id) : Target(t);
+JourneyStepView StepView(const journeys::JourneyDefinition& def, const journeys::Step& s,
+                         const journeys::StepCounters* c) {
+  auto id_of = [&def](int t) -> std::string {
+    return t >= 0 ? def.steps[static_cast<size_t>(t)].id : Target(t);
   };
-  json next = json::array();
+  JourneyStepView out;
+  out.id = s.id;
+  out.type = KindName(s.kind);
+  out.line = s.line;
   switch (s.kind) {
     case journeys::StepKind::kMessage:
     case journeys::StepKind::kUpdate:
-      next.push_back({{"to", id_of(s.next)}, {"label", ""}});
+      out.next.push_back({id_of(s.next), ""});
       break;
     case journeys::StepKind::kWait:
       if (s.wait == journeys::WaitKind::kEvent) {
-        next.push_back({{"to", id_of(s.on_event)}, {"label", s.await.event}});
-        if (s.timeout > 0) next.push_back({{"to", id_of(s.on_timeout)}, {"label", "timeout"}});
+        out.next.push_back({id_of(s.on_event), s.await.event});
+        if (s.timeout > 0) out.next.push_back({id_of(s.on_timeout), "timeout"});
       } else {
-        next.push_back({{"to", id_of(s.next)}, {"label", ""}});
+        out.next.push_back({id_of(s.next), ""});
       }
       break;
     case journeys::StepKind::kBranch:
-      for (const auto& a : s.arms) next.push_back({{"to", id_of(a.next)}, {"label", a.label}});
-      next.push_back({{"to", id_of(s.otherwise)}, {"label", "else"}});
+      for (const auto& a : s.arms) out.next.push_back({id_of(a.next), a.label});
+      out.next.push_back({id_of(s.otherwise), "else"});
       break;
     case journeys::StepKind::kSplit:
       for (const auto& v : s.variants)
-        next.push_back({{"to", id_of(v.next)}, {"label", fmt::format("{} ({}%)", v.id, v.weight)}});
+        out.next.push_back({id_of(v.next), fmt::format("{} ({}%)", v.id, v.weight)});
       break;
     case journeys::StepKind::kExit:
       break;
   }
-  uint64_t inflow = c ? c->inflow : 0, passed = c ? c->passed_on : 0, exited = 0;
-  json exits = json::object();
+  uint64_t exited = 0;
   if (c) {
+    out.inflow = c->inflow;
+    out.passed_on = c->passed_on;
     for (const auto& [reason, n] : c->exits) {
-      exits[reason] = n;
+      out.exits[reason] = n;
       exited += n;
     }
   }
-  json out = {{"id", s.id},
-              {"type", KindName(s.kind)},
-              {"line", s.line},
-              {"inflow", inflow},
-              {"in_progress", inflow - passed - exited},
-              {"passed_on", passed},
-              {"exits", exits},
-              {"next", next}};
+  out.in_progress = out.inflow - out.passed_on - exited;
   if (s.kind == journeys::StepKind::kMessage) {
-    out["channel"] = s.channel;
-    out["template"] = s.template_id;
+    out.channel = s.channel;
+    out.template_id = s.template_id;
     if (s.channel == journeys::kAutoChannel) {
-      json templates = json::object();
-      for (const auto& [channel, template_id] : s.auto_templates) templates[channel] = template_id;
-      out["templates"] = templates;
-      out["default"] = s.default_channel;
+      out.templates.emplace();
+      for (const auto& [channel, template_id] : s.auto_templates)
+        (*out.templates)[channel] = template_id;
+      out.default_channel = s.default_channel;
     }
   }
   return out;
@@ -344,62 +316,60 @@ json StepJson(const journeys::JourneyDefinition& def, const journeys::Step& s,
 
 }  // namespace
 
-json StepAnalyticsJson(const journeys::JourneyDefinition& def, const journeys::JourneyStatus& st) {
-  json steps = json::array();
-  auto entry_it = st.steps.find("entry");
-  const journeys::StepCounters* entry = entry_it == st.steps.end() ? nullptr : &entry_it->second;
-  json entry_exits = json::object();
-  uint64_t entry_exited = 0;
-  if (entry) {
-    for (const auto& [r, n] : entry->exits) {
-      entry_exits[r] = n;
-      entry_exited += n;
-    }
+std::vector<JourneyStepView> StepViews(const journeys::JourneyDefinition& def,
+                                       const journeys::JourneyStatus& st) {
+  std::vector<JourneyStepView> steps;
+  JourneyStepView entry;
+  entry.id = "entry";
+  entry.type = "entry";
+  if (auto it = st.steps.find("entry"); it != st.steps.end()) {
+    entry.inflow = it->second.inflow;
+    entry.passed_on = it->second.passed_on;
+    entry.exits = it->second.exits;
   }
-  steps.push_back(
-      {{"id", "entry"},
-       {"type", "entry"},
-       {"inflow", entry ? entry->inflow : 0},
-       {"in_progress", 0},
-       {"passed_on", entry ? entry->passed_on : 0},
-       {"exits", entry_exits},
-       {"next", json::array({{{"to", def.steps.empty() ? json("end") : json(def.steps[0].id)},
-                              {"label", ""}}})}});
-  (void)entry_exited;
+  entry.next.push_back({def.steps.empty() ? "end" : def.steps[0].id, ""});
+  steps.push_back(std::move(entry));
   for (const auto& s : def.steps) {
     auto it = st.steps.find(s.id);
-    steps.push_back(StepJson(def, s, it == st.steps.end() ? nullptr : &it->second));
+    steps.push_back(StepView(def, s, it == st.steps.end() ? nullptr : &it->second));
   }
   return steps;
 }
 
-json JourneyTotals(const journeys::JourneyStatus& st) {
-  uint64_t exited = 0;
+JourneyTotals TotalsOf(const journeys::JourneyStatus& st) {
+  JourneyTotals t{.entered = st.entered,
+                  .entered_holdout = st.entered_holdout,
+                  .entries = st.entries,
+                  .in_progress = st.in_progress,
+                  .completed = st.completed,
+                  .exited = 0};
   for (const auto& [id, c] : st.steps) {
     if (id == "entry") continue;
-    for (const auto& [r, n] : c.exits) exited += n;
+    for (const auto& [r, n] : c.exits) t.exited += n;
   }
-  return {{"entered", st.entered},     {"entered_holdout", st.entered_holdout},
-          {"entries", st.entries},     {"in_progress", st.in_progress},
-          {"completed", st.completed}, {"exited", exited}};
+  return t;
 }
 
-Result<json> Engine::Journeys() const {
+Result<JourneyList> Engine::Journeys() const {
   const Impl& m = *impl_;
-  SP_ASSIGN_OR_RETURN(json list, m.journeys->List());
-  for (json& row : list["journeys"]) {
-    auto tile = m.goals->Tile(*m.journeys, row["id"].get<std::string>());
-    if (tile.ok()) row["goal"] = *tile;
+  SP_ASSIGN_OR_RETURN(JourneyList list, m.journeys->List());
+  for (JourneyRow& row : list.journeys) {
+    auto report = m.goals->Report(*m.journeys, row.id.value(), GoalReportQuery());
+    if (report.ok()) row.goal = std::move(*report);
   }
   return list;
 }
 
-Result<json> Engine::Journey(std::string_view id) const {
+Result<JourneyView> Engine::Journey(std::string_view id) const {
   return impl_->journeys->Get(JourneyId(id));
 }
 
-Result<json> Engine::SetJourneyState(std::string_view id, std::string_view state) {
+Result<JourneyStateChange> Engine::SetJourneyState(std::string_view id, std::string_view state) {
   return impl_->journeys->SetState(JourneyId(id), state);
+}
+
+Result<ReplayReport> Engine::Replay(const ReplayRequest& request) const {
+  return impl_->replay->Replay(request);
 }
 
 Status Engine::RunJourneysUntilIdle() { return impl_->journeys->RunUntilIdle(); }

@@ -1,36 +1,127 @@
 // The journeys inside the engine, around the JourneyService (journey_service.h): the environment
-// the runtime reads profiles through (the services wired together), what a journey definition
-// refers to, and the step analytics views.
+// the runtime reads profiles through (JourneyEnvironment, over the services it is built from),
+// what a journey definition may refer to (JourneyReferences), replay (ReplayService) and the step
+// analytics views.
+//
+// Thread-safety: JourneyReferences and ReplayService may be called from any thread (they keep no
+// state; replay takes the journeys mutex for what it reads of the live journeys). A
+// JourneyEnvironment belongs to one runtime and is called as that runtime is: the live one with
+// the journeys mutex held, a replay's from the replaying thread.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "engine/channel_bandits.h"
+#include "engine/delivery_service.h"
 #include "engine/engine_channels.h"
-#include "engine/engine_impl.h"
-#include "goals/attribution.h"
+#include "engine/experiment_service.h"
+#include "engine/funnel_service.h"
+#include "engine/goal_service.h"
+#include "engine/journey_service.h"
+#include "engine/segment_service.h"
 #include "journeys/runtime.h"
+#include "signpost/reports.h"
+
+namespace signpost::engine {
+
+// The services the journeys read through, after the write path in the data flow. Every reference
+// outlives whatever is built from it.
+struct JourneyReaders {
+  const Clock& clock;
+  const store::Store& store;
+  const identity::ProfileStore& profiles;
+  const SegmentService& segments;
+  const FunnelService& funnels;
+  const DeliveryService& delivery;
+  const GoalService& goals;
+  const ExperimentService& experiments;
+  ChannelService& channels;  // the live `channel: auto` choices
+};
+
+// The environment a runtime reads profiles through (live and replay). With `replay_channels`, its
+// `channel: auto` choices come from (and are counted in) that ChannelBandits, under keys of their
+// own, never reusing a stored choice (a replay); without, from the live one of `journeys`.
+class JourneyEnvironment final : public journeys::Environment {
+ public:
+  JourneyEnvironment(const JourneyReaders& readers, const JourneyService& journeys,
+                     ChannelBandits* replay_channels = nullptr)
+      : r_(readers), journeys_(journeys), channels_(replay_channels) {}
+
+  std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override;
+  journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override;
+  // The decided winner of a split, asked again at most once a minute of journey time while the
+  // test runs (deciding reads the journey's events); a decision is final and kept. The live runtime
+  // calls this with the journeys mutex held; a replay's runtime does not, so it takes it here.
+  std::optional<std::string> SplitWinner(const JourneyId& journey, std::string_view step,
+                                         TimeMs at) NO_THREAD_SAFETY_ANALYSIS override;
+  // From the channel's definition, kept until a channel is applied again.
+  std::string ConsentKind(std::string_view channel) override;
+  // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
+  // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once. Live
+  // (no replay channels): called by the runtime with the journeys mutex held (the analysis cannot
+  // see through the runtime's virtual call).
+  journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q)
+      NO_THREAD_SAFETY_ANALYSIS override;
+  // Today's members that were members at `at` (a replay starts a segment journey at the start of
+  // its window, before some of today's members joined; a profile that has left since is missed).
+  Result<std::vector<ProfileId>> Members(const SegmentId& segment, TimeMs at) override;
+
+ private:
+  const JourneyReaders r_;
+  const JourneyService& journeys_;
+  ChannelBandits* channels_;  // a replay's; nullptr = the live one
+  std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
+  std::map<std::string, std::string, std::less<>> consent_kinds_;
+  uint64_t consent_generation_ = 0;
+};
+
+// What a journey definition may refer to (segments, templates, channels, funnels, its goal),
+// checked against the stored definitions and the services when a definition is read.
+class JourneyReferences {
+ public:
+  JourneyReferences(const store::Store& store, const SegmentService& segments,
+                    const DeliveryService& delivery)
+      : store_(store), segments_(segments), delivery_(delivery) {}
+  // The checks; each reads the store or the services when called.
+  journeys::References Checks() const;
+
+ private:
+  const store::Store& store_;
+  const SegmentService& segments_;
+  const DeliveryService& delivery_;
+};
+
+// Back-tests journeys on stored events: a fresh runtime on a virtual clock, fed the events of the
+// window through the same code as the live engine, writing and sending nothing.
+class ReplayService {
+ public:
+  ReplayService(JourneyReaders readers, const JourneyService& journeys)
+      : r_(std::move(readers)), journeys_(journeys) {}
+  // See Engine::Replay.
+  Result<ReplayReport> Replay(const ReplayRequest& request) const EXCLUDES(journeys_.mu());
+
+ private:
+  const JourneyReaders r_;
+  const JourneyService& journeys_;
+};
+
+}  // namespace signpost::engine
 
 namespace signpost {
 
-// The environment the runtime reads profiles through (live and replay). With `channels`, its
-// `channel: auto` choices come from (and are counted in) that ChannelBandits, under keys of their
-// own, never reusing a stored choice (a replay); without, from the live one in JourneysPart.
-std::unique_ptr<journeys::Environment> MakeEnvironment(const Engine::Impl& m,
-                                                       ChannelBandits* channels = nullptr);
-// The global frequency cap from the `kind: settings` definition (0 = none).
-int FrequencyCap(const store::Store& store);
-// What a journey definition refers to (segments, templates, channels, funnels, its goal), checked
-// against the stored definitions.
-journeys::References JourneyReferences(const Engine::Impl& m);
 // The daily frequency cap of a `kind: settings` text (0 = none); kInvalidArgument naming the field.
 Result<int> ParseSettingsCap(std::string_view text);
 // The runtime's view of a stored event of `profile`.
 journeys::InputEvent InputOf(const Event& e, ProfileId profile);
 // Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,
 // passed on, exits by reason and the edges to the next steps.
-nlohmann::json StepAnalyticsJson(const journeys::JourneyDefinition& def,
-                                 const journeys::JourneyStatus& st);
-// {entered, entered_holdout, entries, in_progress, completed, exited}.
-nlohmann::json JourneyTotals(const journeys::JourneyStatus& st);
+std::vector<JourneyStepView> StepViews(const journeys::JourneyDefinition& def,
+                                       const journeys::JourneyStatus& st);
+// The journey's totals (exits from steps, the entry node's left out).
+JourneyTotals TotalsOf(const journeys::JourneyStatus& st);
+
 }  // namespace signpost

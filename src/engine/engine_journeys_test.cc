@@ -39,7 +39,7 @@ class JourneysEngineTest : public EngineFixture<> {
     EXPECT_TRUE(engine_->RunJourneysUntilIdle().ok());
     auto r = engine_->Journey(journey);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? (*r)["totals"]["entered"].get<uint64_t>() : 0;
+    return r.ok() ? r->totals.entered : 0;
   }
   // The message ids of `user`'s events named `name`.
   std::vector<std::string> MessageIds(const std::string& user, std::string_view name) {

@@ -1,8 +1,8 @@
-// Engine: replay. Back-tests a journey on stored events: a fresh runtime on a virtual clock is fed
-// the events of [from, to] in (timestamp, seq) order, timers firing on the way, through the same
-// code as the live engine. Nothing is written and nothing is sent: the messages it would have sent
-// and the system events it would have recorded are reported, and the goal report is computed from
-// them and the stored goal hits.
+// ReplayService (engine_journeys.h). Back-tests a journey on stored events: a fresh runtime on a
+// virtual clock is fed the events of [from, to] in (timestamp, seq) order, timers firing on the
+// way, through the same code as the live engine. Nothing is written and nothing is sent: the
+// messages it would have sent and the system events it would have recorded are reported, and the
+// goal report is computed from them and the stored goal hits.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -11,21 +11,19 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
+#include "engine/engine_channels.h"
 #include "engine/engine_journeys.h"
 #include "goals/goal_definition.h"
-#include "wire/wire.h"
 
-namespace signpost {
+namespace signpost::engine {
 
-using nlohmann::json;
 namespace se = system_events;
 
-Result<json> Engine::Replay(const ReplayRequest& request) const {
-  const Impl& m = *impl_;
+Result<ReplayReport> ReplayService::Replay(const ReplayRequest& request) const {
   const JourneyId id(request.journey);
   const TimeMs from = request.from, to = request.to;
   if (to <= from) return Status::InvalidArgument("to: must be after from");
-  auto record = m.store().definitions().Get(store::DefinitionKind::kJourney, id.value());
+  auto record = r_.store.definitions().Get(store::DefinitionKind::kJourney, id.value());
   if (!record.ok())
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition parsed,
@@ -36,12 +34,12 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   // and goal credits before it) and count the replay's own sends as they go; the replay records no
   // goal credits, so nothing converts during the window.
   ChannelBandits channels;
-  if (engine::ChannelService::HasAutoStep(*def)) {
-    SP_ASSIGN_OR_RETURN(channels, m.channels->Stored(m.journeys->ProfilesIn(id), from));
+  if (ChannelService::HasAutoStep(*def)) {
+    SP_ASSIGN_OR_RETURN(channels, r_.channels.Stored(journeys_.ProfilesIn(id), from));
   }
-  auto env = MakeEnvironment(m, &channels);
+  auto env = std::make_unique<JourneyEnvironment>(r_, journeys_, &channels);
   journeys::RuntimeOptions options;
-  options.frequency_cap_per_day = FrequencyCap(m.store());
+  options.frequency_cap_per_day = journeys_.FrequencyCap();
   journeys::Runtime runtime(env.get(), options);
   runtime.AddVersion(def, record->version);
   journeys::Effects fx;
@@ -50,12 +48,12 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   // The stored events of the window, without the live journeys' own events, in event time.
   std::vector<journeys::InputEvent> input;
   uint64_t scanned = 0;
-  SP_RETURN_IF_ERROR(m.store().ScanEvents(0, [&](const Event& e) {
+  SP_RETURN_IF_ERROR(r_.store.ScanEvents(0, [&](const Event& e) {
     if (e.timestamp < from || e.timestamp > to) return true;
     ++scanned;
     if (e.type == EventType::kTrack && se::IsReserved(e.event)) return true;
     if (!runtime.Interested(e.type, e.type == EventType::kTrack ? e.event : "")) return true;
-    input.push_back(InputOf(e, m.profiles->ProfileOf(e.PrimaryIdentity())));
+    input.push_back(InputOf(e, r_.profiles.ProfileOf(e.PrimaryIdentity())));
     return true;
   }));
   std::sort(input.begin(), input.end(),
@@ -72,32 +70,23 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   runtime.AdvanceTo(to, &fx);
 
   const journeys::JourneyStatus& st = *runtime.StatusOf(id);
-  json out = {{"journey", id},
-              {"version", record->version},
-              {"from", FormatIso8601(from)},
-              {"to", FormatIso8601(to)},
-              {"events_read", scanned},
-              {"events_used", input.size()},
-              {"steps", StepAnalyticsJson(*def, st)},
-              {"totals", JourneyTotals(st)}};
-  std::map<std::string, uint64_t> by_channel, by_step;
-  json sample = json::array();
+  ReplayReport out;
+  out.journey = id;
+  out.version = record->version;
+  out.from = from;
+  out.to = to;
+  out.events_read = scanned;
+  out.events_used = input.size();
+  out.steps = StepViews(*def, st);
+  out.totals = TotalsOf(st);
+  out.would_send = fx.messages.size();
   for (const auto& msg : fx.messages) {
-    ++by_channel[msg.channel];
-    ++by_step[msg.step];
-    if (sample.size() < 20) {
-      sample.push_back({{"key", msg.key},
-                        {"to", msg.to},
-                        {"channel", msg.channel},
-                        {"step", msg.step},
-                        {"template", msg.template_id},
-                        {"at", FormatIso8601(msg.created_at)}});
-    }
+    ++out.by_channel[msg.channel];
+    ++out.by_step[msg.step];
+    if (out.sample.size() < 20)
+      out.sample.push_back(
+          {msg.key, msg.to, msg.channel, msg.step, msg.template_id, msg.created_at});
   }
-  out["messages"] = {{"would_send", fx.messages.size()},
-                     {"by_channel", by_channel},
-                     {"by_step", by_step},
-                     {"sample", sample}};
   if (!def->goal.is_null()) {
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition goal, goals::ParseGoalJson(def->goal, "goal"));
     goals::JourneyGoal jg{id, goal, def->listening_window};
@@ -109,15 +98,15 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
     // Hits count until the end of the window plus the listening window after it.
     const TimeMs until = to + def->listening_window;
     for (ProfileId p : runtime.ProfilesIn(id)) {
-      std::string identity = m.goals->PrimaryIdentityOf(p);
+      std::string identity = r_.goals.PrimaryIdentityOf(p);
       auto& extra = by_identity[identity];
-      SP_ASSIGN_OR_RETURN(engine::ProfileAttribution a,
-                          m.goals->AttributeStored(p, {jg}, &extra, false, until));
+      SP_ASSIGN_OR_RETURN(ProfileAttribution a,
+                          r_.goals.AttributeStored(p, {jg}, &extra, false, until));
       builder.AddProfile(identity, a.entries, a.credits.empty() ? nullptr : &a.credits.front());
     }
-    out["goal"] = wire::ToJson(builder.Report());
+    out.goal = builder.Report();
   }
   return out;
 }
 
-}  // namespace signpost
+}  // namespace signpost::engine

@@ -177,15 +177,4 @@ Result<GoalPeople> GoalService::People(const JourneyService& journeys, std::stri
   return GoalPeople{std::string(journey), b.People()};
 }
 
-Result<json> GoalService::Tile(const JourneyService& journeys, std::string_view journey) const {
-  SP_ASSIGN_OR_RETURN(goals::GoalReportBuilder b,
-                      BuildReport(journeys, journey, GoalReportQuery()));
-  json r = wire::ToJson(b.Report());
-  json tile = {{"type", r["goal"]["type"]}};
-  for (const char* k : {"entered", "attained", "rate", "target", "target_progress", "lift"}) {
-    tile[k] = r[k];
-  }
-  return tile;
-}
-
 }  // namespace signpost::engine

@@ -9,7 +9,7 @@
 //
 // Thread-safety: no state of its own besides references; every method may be called from any
 // thread. RecordCredits REQUIRES the journey service's mutex (its caller, the runtime's hook,
-// holds it); Report, People and Tile take that mutex themselves, so their caller must not hold it.
+// holds it); Report and People take that mutex themselves, so their caller must not hold it.
 // Not the commit thread (RecordCredits waits for a commit).
 #pragma once
 
@@ -62,10 +62,6 @@ class GoalService {
                             const GoalReportQuery& query) const EXCLUDES(journeys.mu());
   Result<GoalPeople> People(const JourneyService& journeys, std::string_view journey,
                             const GoalReportQuery& query) const EXCLUDES(journeys.mu());
-  // The goal tile of a journey for lists: {type, attained, rate, target, target_progress, lift};
-  // kNotFound when the journey has no goal.
-  Result<nlohmann::json> Tile(const JourneyService& journeys, std::string_view journey) const
-      EXCLUDES(journeys.mu());
 
   // ---- shared with the split reports and replay -------------------------------------------------
   // The identity a profile's system events are recorded under: its userId when it has one.

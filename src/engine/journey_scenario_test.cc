@@ -151,7 +151,7 @@ TEST_P(JourneyScenarioTest, Runs) {
   for (const auto& [id, want] : want_journeys.items()) {
     auto r = engine_->Journey(id);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    json got = *r;
+    json got = wire::ToJson(*r);  // the scenario files expect the journey as the API writes it
     got["steps"] = StepsById(got["steps"]);
     live_reports[id] = got;
     scenario::ExpectSubset(want, got, "journeys." + id, scenario::Lists::kExact);
@@ -180,7 +180,8 @@ TEST_P(JourneyScenarioTest, Runs) {
     for (const auto& [id, want] : want_journeys.items()) {
       auto r = engine_->Replay({.journey = id, .from = start, .to = end});
       ASSERT_TRUE(r.ok()) << r.status().ToString();
-      json steps = StepsById((*r)["steps"]);
+      const json replay = wire::ToJson(*r);
+      json steps = StepsById(replay["steps"]);
       for (const auto& [step, counts] : live_reports[id]["steps"].items()) {
         for (const char* k : {"inflow", "passed_on", "in_progress", "exits"})
           EXPECT_EQ(counts[k], steps[step][k])
@@ -188,7 +189,7 @@ TEST_P(JourneyScenarioTest, Runs) {
       }
       if (live_goals.contains(id)) {
         for (const char* k : {"entered", "attained", "rate"})
-          EXPECT_EQ(live_goals[id][k], (*r)["goal"][k]) << "replay goal of " << id << " " << k;
+          EXPECT_EQ(live_goals[id][k], replay["goal"][k]) << "replay goal of " << id << " " << k;
       }
     }
   }

@@ -1,6 +1,7 @@
 // JourneyService: the live runtime (its input from the commit thread, its thread, durable state),
 // journey definitions and lifecycle, and the journeys' views. The environment the runtime reads
-// profiles through is in engine_journeys.cc; replay in engine_replay.cc; goals in engine_goals.cc.
+// profiles through (JourneyEnvironment) is in engine_journeys.cc; replay (ReplayService) in
+// engine_replay.cc; goals in the GoalService.
 #include "engine/journey_service.h"
 
 #include <fmt/format.h>
@@ -294,9 +295,9 @@ Status JourneyService::Start() {
 
 Status JourneyService::Load() {
   MutexLock lock(mu_);
-  env_ = hooks_.environment();
+  env_ = hooks_.environment(*this);
   journeys::RuntimeOptions ro;
-  ro.frequency_cap_per_day = FrequencyCap(store_);
+  ro.frequency_cap_per_day = FrequencyCap();
   store::JourneyRecords records(&store_.db());
   SP_ASSIGN_OR_RETURN(ro.system_id_key, records.GetOrCreateSystemIdKey());
   runtime_ = std::make_unique<journeys::Runtime>(env_.get(), ro);
@@ -459,6 +460,14 @@ JourneyService::Metrics JourneyService::metrics() const {
   return out;
 }
 
+int JourneyService::FrequencyCap() const {
+  auto s = store_.definitions().Get(store::DefinitionKind::kSettings, "global");
+  if (!s.ok()) return 0;
+  json j = json::parse(s->body, nullptr, false);
+  if (!j.is_object() || !j.contains("frequency_cap")) return 0;
+  return j["frequency_cap"].value("per_day", 0);
+}
+
 // ---- definitions and lifecycle
 // ------------------------------------------------------------------------
 
@@ -494,7 +503,7 @@ Result<json> JourneyService::ApplySettings(std::string_view text, std::string_vi
   return out;
 }
 
-Result<json> JourneyService::SetState(const JourneyId& id, std::string_view state) {
+Result<JourneyStateChange> JourneyService::SetState(const JourneyId& id, std::string_view state) {
   MutexLock lock(mu_);
   if (!runtime_->Definition(id, 0))
     return Status::NotFound(fmt::format("journey '{}' does not exist; apply it first", id));
@@ -513,38 +522,39 @@ Result<json> JourneyService::SetState(const JourneyId& id, std::string_view stat
   SP_RETURN_IF_ERROR(Persist(fx, 0));
   RefreshFilter();
   const journeys::JourneyStatus* st = runtime_->StatusOf(id);
-  return json{{"id", id},
-              {"state", st->state},
-              {"version", st->live_version},
-              {"since", FormatIso8601(st->state == journeys::Lifecycle::kLive ? st->live_since
-                                                                              : st->ended_at)}};
+  return JourneyStateChange{
+      .id = id,
+      .state = st->state,
+      .version = st->live_version,
+      .since = st->state == journeys::Lifecycle::kLive ? st->live_since : st->ended_at};
 }
 
-Result<json> JourneyService::List() const {
+Result<JourneyList> JourneyService::List() const {
   SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kJourney));
-  json out = json::array();
+  JourneyList out;
   for (const auto& r : records) {
-    json row = {{"id", r.id},       {"version", r.version}, {"state", "draft"}, {"entered", 0},
-                {"in_progress", 0}, {"name", r.id},         {"goal", nullptr}};
+    JourneyRow row;
+    row.id = JourneyId(r.id);
+    row.version = r.version;
+    row.name = r.id;
     {
       MutexLock lock(mu_);
-      const JourneyId id(r.id);
-      auto def = runtime_->Definition(id, r.version);
-      if (def) row["name"] = def->name;
-      if (const journeys::JourneyStatus* st = runtime_->StatusOf(id)) {
-        row["state"] = st->state;
-        row["live_version"] = st->live_version;
-        row["entered"] = st->entered;
-        row["in_progress"] = st->in_progress;
-        row["completed"] = st->completed;
+      auto def = runtime_->Definition(row.id, r.version);
+      if (def) row.name = def->name;
+      if (const journeys::JourneyStatus* st = runtime_->StatusOf(row.id)) {
+        row.state = st->state;
+        row.live_version = st->live_version;
+        row.entered = st->entered;
+        row.in_progress = st->in_progress;
+        row.completed = st->completed;
       }
     }
-    out.push_back(std::move(row));
+    out.journeys.push_back(std::move(row));
   }
-  return json{{"journeys", out}};
+  return out;
 }
 
-Result<json> JourneyService::Get(const JourneyId& id) const {
+Result<JourneyView> JourneyService::Get(const JourneyId& id) const {
   SP_ASSIGN_OR_RETURN(auto history,
                       store_.definitions().History(store::DefinitionKind::kJourney, id.value()));
   if (history.empty()) return Status::NotFound(fmt::format("journey '{}' does not exist", id));
@@ -553,36 +563,32 @@ Result<json> JourneyService::Get(const JourneyId& id) const {
   if (!def) return Status::NotFound(fmt::format("journey '{}' does not parse; apply it again", id));
   journeys::JourneyStatus st;
   if (const journeys::JourneyStatus* s = runtime_->StatusOf(id)) st = *s;
-  json versions = json::array();
-  for (const auto& v : history)
-    versions.push_back({{"version", v.version}, {"note", v.note}, {"at", FormatIso8601(v.at)}});
-  json entry = {{"reentry", journeys::ReentryText(def->entry)}};
+  JourneyView out;
+  out.id = id;
+  out.name = def->name;
+  out.state = st.state;
+  out.version = history.back().version;
+  out.live_version = st.live_version;
+  for (const auto& v : history) out.versions.push_back({v.version, v.note, v.at});
+  out.entry.reentry = journeys::ReentryText(def->entry);
   if (def->entry.trigger) {
-    entry["event"] = def->entry.trigger->event;
+    out.entry.event = def->entry.trigger->event;
   } else {
-    entry["segment"] = def->entry.segment;
-    entry["join_later"] = def->entry.join_later;
+    out.entry.segment = def->entry.segment;
+    out.entry.join_later = def->entry.join_later;
   }
-  json out = {{"id", id},
-              {"name", def->name},
-              {"state", st.state},
-              {"version", history.back().version},
-              {"live_version", st.live_version},
-              {"versions", versions},
-              {"entry", entry},
-              {"exclude", def->exclude},
-              {"suppress", def->suppress},
-              {"listening_window", def->listening_window / 1000},
-              {"holdout_percent", def->holdout_percent},
-              {"steps", StepAnalyticsJson(*def, st)},
-              {"totals", JourneyTotals(st)},
-              {"goal", nullptr}};
+  out.exclude = def->exclude;
+  out.suppress = def->suppress;
+  out.listening_window = def->listening_window;
+  out.holdout_percent = def->holdout_percent;
+  out.steps = StepViews(*def, st);
+  out.totals = TotalsOf(st);
   // The goal as parsed (typed values: a percent target is a number), as the goal report shows it.
   if (auto g = goals::ParseGoalJson(def->goal, "goal"); !def->goal.is_null() && g.ok())
-    out["goal"] = goals::ToJson(*g);
-  if (def->start) out["start"] = FormatIso8601(*def->start);
-  if (def->end) out["end"] = FormatIso8601(*def->end);
-  if (st.live_since) out["live_since"] = FormatIso8601(st.live_since);
+    out.goal = goals::View(*g);
+  out.start = def->start;
+  out.end = def->end;
+  if (st.live_since) out.live_since = st.live_since;
   return out;
 }
 

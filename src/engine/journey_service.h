@@ -52,8 +52,9 @@ class JourneyService {
  public:
   // What the runtime needs from the services after it in the data flow (the engine wires them).
   struct Hooks {
-    // The environment the runtime reads profiles through (live); called once, at Open.
-    std::function<std::unique_ptr<journeys::Environment>()> environment;
+    // The environment the runtime reads profiles through (live), reading the journeys' state
+    // through the service given; called once, at Open.
+    std::function<std::unique_ptr<journeys::Environment>(const JourneyService&)> environment;
     // What a journey definition refers to, checked against the stored definitions.
     std::function<journeys::References()> references;
     // Records the goal credits of `profiles` (`Goal Attained`); called with mu() held.
@@ -90,12 +91,19 @@ class JourneyService {
   // ---- definitions and lifecycle --------------------------------------------------------------
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
   Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<nlohmann::json> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
+  // See Engine::SetJourneyState.
+  Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
+  // What a journey definition may refer to, checked against the stored definitions (the hook).
+  journeys::References References() const { return hooks_.references(); }
+  // The global frequency cap (messages per profile per day; 0 = none) of the stored `kind:
+  // settings` definition.
+  int FrequencyCap() const;
 
   // ---- views --------------------------------------------------------------------------------
-  // Every journey's row without its goal tile (Engine::Journeys adds it).
-  Result<nlohmann::json> List() const EXCLUDES(mu_);
-  Result<nlohmann::json> Get(const JourneyId& id) const EXCLUDES(mu_);
+  // Every journey's row without its goal report (Engine::Journeys adds it).
+  Result<JourneyList> List() const EXCLUDES(mu_);
+  // See Engine::Journey.
+  Result<JourneyView> Get(const JourneyId& id) const EXCLUDES(mu_);
   struct Metrics {
     uint64_t queued = 0, committed = 0, cursor = 0, profiles = 0, poison_events = 0;
     std::vector<std::pair<JourneyId, journeys::JourneyStatus>> statuses;

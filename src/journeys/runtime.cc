@@ -513,7 +513,7 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
     pick = static_cast<size_t>(it - available.begin());
   }
   const std::string& to = addresses[pick];
-  m.journey = c.journey->id.value();
+  m.journey = c.journey->id;
   m.version = i.version;
   m.profile = c.profile.value();
   m.entry = i.entry;

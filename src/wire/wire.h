@@ -64,6 +64,29 @@ nlohmann::json ToJson(const SplitReport& report);
 nlohmann::json ToJson(const ChannelStepReport& report);
 nlohmann::json ToJson(const HoldoutLiftReport& report);
 nlohmann::json ToJson(const MoneyReport& report);
+
+// ---- journeys views: list, one journey, state, replay, outbox (journey_views_json.cc) -----------
+// {journeys: [{id, version, name, state, entered, in_progress, (live_version, completed), goal:
+// null | {type, entered, attained, rate, target, target_progress, lift}}]}.
+nlohmann::json ToJson(const JourneyList& list);
+// {id, name, state, version, live_version, versions, entry, exclude, suppress, listening_window
+// (seconds), holdout_percent, steps, totals, goal, (start, end, live_since)}.
+nlohmann::json ToJson(const JourneyView& journey);
+// The step graph: [{id, type, (line), inflow, in_progress, passed_on, exits, next: [{to, label}],
+// (channel, template, (templates, default))}].
+nlohmann::json ToJson(const std::vector<JourneyStepView>& steps);
+// {id, state, version, since}.
+nlohmann::json ToJson(const JourneyStateChange& change);
+// {journey, version, from, to, events_read, events_used, steps, totals, messages: {would_send,
+// by_channel, by_step, sample}, (goal)}.
+nlohmann::json ToJson(const ReplayReport& replay);
+// {key, journey, version, entry, step, channel, template, identity, to, state, attempts,
+// enqueued_at, updated_at, last_error, (next_attempt_at when pending), (permanent when failed)}.
+nlohmann::json ToJson(const OutboxMessageView& message);
+// {messages: [...]}.
+nlohmann::json ToJson(const OutboxView& outbox);
+
+// ---- any report ---------------------------------------------------------------------------------
 // One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
 template <class Report>
 Result<nlohmann::json> ToJson(const Result<Report>& report) {
