@@ -133,7 +133,7 @@ class Engine {
   // entered). kNotFound for an unknown funnel or profile.
   Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
 
-  // ---- segments (engine_segments.cc) -------------------------------------------------------
+  // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.
   Result<SegmentList> ListSegments() const;
   // One segment with its members now (rule segments are evaluated at the clock's now).
