@@ -24,6 +24,7 @@ Engine::~Engine() {
   impl_->journeys.reset();
   impl_->experiments.reset();
   impl_->goals.reset();
+  impl_->channels.reset();
   impl_->delivery.reset();
   impl_->funnels.reset();
   impl_->events.reset();
@@ -50,10 +51,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
-  impl->goals = std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
-                                                      *impl->segments, *impl->clock);
-  impl->experiments = std::make_unique<engine::ExperimentService>(impl->store(), *impl->profiles,
-                                                                  *impl->goals, *impl->clock);
+  impl->channels = std::make_unique<engine::ChannelService>(impl->store(), *impl->profiles);
+  impl->goals =
+      std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
+                                            *impl->segments, *impl->channels, *impl->clock);
+  impl->experiments = std::make_unique<engine::ExperimentService>(
+      impl->store(), *impl->profiles, *impl->goals, *impl->channels, *impl->clock);
   engine::JourneyService::Hooks hooks;
   hooks.environment = [raw] { return MakeEnvironment(*raw); };
   hooks.references = [raw] { return JourneyReferences(*raw); };
@@ -131,21 +134,21 @@ Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
 // ---- experiments
 // ---------------------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::Experiments() const {
+Result<ExperimentList> Engine::Experiments() const {
   return impl_->experiments->List(*impl_->journeys);
 }
-Result<nlohmann::json> Engine::Experiment(std::string_view journey, std::string_view step) const {
+Result<SplitReport> Engine::Experiment(std::string_view journey, std::string_view step) const {
   return impl_->experiments->Report(*impl_->journeys, journey, step);
 }
-Result<nlohmann::json> Engine::ChannelReport(std::string_view journey,
+Result<ChannelStepReport> Engine::ChannelReport(std::string_view journey,
                                              std::string_view step) const {
   return impl_->experiments->ChannelReport(*impl_->journeys, journey, step);
 }
-Result<nlohmann::json> Engine::HoldoutLift(std::string_view journey,
+Result<HoldoutLiftReport> Engine::HoldoutLift(std::string_view journey,
                                            const HoldoutLiftQuery& query) const {
   return impl_->experiments->HoldoutLift(*impl_->journeys, journey, query);
 }
-Result<nlohmann::json> Engine::JourneyMoney(std::string_view journey,
+Result<MoneyReport> Engine::JourneyMoney(std::string_view journey,
                                             const MoneyQuery& query) const {
   return impl_->experiments->Money(*impl_->journeys, journey, query);
 }
