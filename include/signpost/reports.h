@@ -408,6 +408,7 @@ struct MoneyReport {
     std::vector<RevenueGroup> by_group;  // by group name
   } revenue;
   std::vector<std::string> warnings;
+};
 
 // ---- segments -----------------------------------------------------------------------------------
 // The segment views: the list, one segment with its members now, a profile's segments, an import.
