@@ -133,26 +133,26 @@ class Engine {
   // entered). kNotFound for an unknown funnel or profile.
   Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
 
-  // ---- segments (engine_segments.cc) -------------------------------------------------------
+  // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.
-  Result<nlohmann::json> ListSegments() const;
+  Result<SegmentList> ListSegments() const;
   // One segment with its members now (rule segments are evaluated at the clock's now).
-  Result<nlohmann::json> Segment(const SegmentId& segment) const;
-  // The segments one profile is a member of now: {"profile", "segments": [names]}.
-  Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
+  // kNotFound for an unknown segment.
+  Result<SegmentView> Segment(const SegmentId& segment) const;
+  // The segments one profile is a member of now, by name. kNotFound for an unknown profile.
+  Result<ProfileSegments> SegmentsOf(std::string_view profile) const;
   // Stores a new version of static segment `name` from a list of ids, each `user:ID`, `anon:ID` or
   // a bare id (the identity it names now, tried as a userId then an anonymousId; a bare id no
   // profile has is kept as the userId `user:ID`). Surrounding white space is ignored; duplicates
   // are stored once. With `add`, the new version is the current list plus `ids`; else `ids` alone.
   // Ids no profile has yet are kept (they count once such a profile exists) and reported. Journeys
   // that exclude or suppress the segment act on the new list at once (as after SaveFunnelPeople).
-  // Returns {segment, version, mode (replace|add), imported, members (identities in the version),
-  // known, unknown_count, unknown (the first 100), note}. kInvalidArgument naming `ids[i]` for an
-  // empty id, a control character or a bare prefix (`user:`), and naming the segment when it is a
-  // rule segment (`kind: segment`). Thread-safe.
-  Result<nlohmann::json> ImportSegment(const SegmentId& segment,
-                                       const std::vector<std::string>& ids, std::string_view note,
-                                       bool add = false);
+  // Returns the new version with what was imported (SegmentImport: imported, members (identities
+  // in the version), known, unknown_count, unknown (the first 100), note). kInvalidArgument naming
+  // `ids[i]` for an empty id, a control character or a bare prefix (`user:`), and naming the
+  // segment when it is a rule segment (`kind: segment`). Thread-safe.
+  Result<SegmentImport> ImportSegment(const SegmentId& segment, const std::vector<std::string>& ids,
+                                      std::string_view note, bool add = false);
 
   // ---- journeys (engine_journeys.cc) -------------------------------------------------------
   // Every journey: id, name, state, version, entered, in progress, its goal report (the list's

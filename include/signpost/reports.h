@@ -592,4 +592,92 @@ struct OutboxView {
   std::vector<OutboxMessageView> messages;
 };
 
+// ---- segments -----------------------------------------------------------------------------------
+// The segment views: the list, one segment with its members now, a profile's segments, an import.
+
+// A static list (saved funnel people, imported ids) or a rule segment (`kind: segment`).
+enum class SegmentType { kStatic, kRule };
+
+// A rule segment's rule as written (src/segments/README.md), conditions and counts as text.
+struct SegmentRuleView {
+  enum class Kind { kEvent, kTrait, kSegment, kAll, kAny, kNot };
+  Kind kind = Kind::kEvent;
+  std::string event;                      // kEvent: the event name
+  std::vector<std::string> where;         // kEvent: "properties.total > 0", ...
+  std::vector<std::string> count;         // kEvent: ">= 1", ...
+  std::optional<DurationMs> within;       // kEvent: the window; unset = ever
+  std::vector<std::string> traits;        // kTrait: "traits.plan = pro", ...
+  SegmentId segment;                      // kSegment: the segment referred to
+  std::vector<SegmentRuleView> children;  // kAll, kAny; kNot: one
+};
+
+// What can change a rule segment's membership.
+struct SegmentTriggers {
+  std::vector<std::string> events;  // event names (sorted, unique)
+  bool traits = false;              // an identify
+  bool time = false;                // time passing (a `within` window)
+  bool is_static = false;           // a static list it refers to
+};
+
+// One segment of the list. Static lists: version, members, note, at. Rule segments: title,
+// version, rule, triggers, note, at (of the stored definition version).
+struct SegmentSummary {
+  SegmentId name;
+  SegmentType type = SegmentType::kStatic;
+  uint64_t version = 0;
+  std::string note;
+  TimeMs at = 0;         // when this version was stored
+  uint64_t members = 0;  // static: identities in the list
+  std::string title;     // rule: the display name
+  SegmentRuleView rule;
+  SegmentTriggers triggers;
+};
+
+// Every segment, static and rule, by name.
+struct SegmentList {
+  std::vector<SegmentSummary> segments;
+};
+
+// A member of a rule segment with every identity of its profile.
+struct SegmentMember {
+  ProfileId profile;
+  std::vector<std::string> identities;
+};
+
+// One segment now. Static: its identities as stored, `at` of the version. Rule: evaluated at
+// `evaluated_at`, its members and their identities in member order.
+struct SegmentView {
+  SegmentId name;
+  SegmentType type = SegmentType::kStatic;
+  uint64_t version = 0;
+  std::string note;
+  std::vector<std::string> identities;
+  TimeMs at = 0;                       // static
+  std::string title;                   // rule
+  SegmentRuleView rule;                // rule
+  TimeMs evaluated_at = 0;             // rule
+  std::vector<SegmentMember> members;  // rule
+};
+
+// The segments one profile is in now, by name.
+struct ProfileSegments {
+  ProfileId profile;
+  std::string identity;  // the identity asked about, resolved ("user:X" / "anon:X")
+  TimeMs evaluated_at = 0;
+  std::vector<SegmentId> segments;
+};
+
+// A static list stored from ids (Engine::ImportSegment).
+struct SegmentImport {
+  SegmentId segment;
+  uint64_t version = 0;
+  bool add = false;       // added to the current list, else replaced it
+  uint64_t imported = 0;  // distinct identities given
+  uint64_t members = 0;   // identities in the new version
+  uint64_t known = 0;     // of the imported, those a profile has
+  uint64_t unknown_count = 0;
+  std::vector<std::string> unknown;  // the first 100 of those no profile has yet
+  std::string note;
+};
+
 }  // namespace signpost

@@ -4,15 +4,21 @@
 #include <fmt/format.h>
 
 #include "api/routes.h"
+#include "wire/wire.h"
 
 namespace signpost::api {
 
 using nlohmann::json;
 
 void AddSegmentRoutes(Router& r, Engine& eng) {
-  AddAdmin(r, "GET", "/api/segments", [&eng](const Request&) { return eng.ListSegments(); });
-  AddAdmin(r, "GET", "/api/segments/{name}",
-           [&eng](const Request& req) { return eng.Segment(SegmentId(req.captures[0])); });
+  AddAdmin(r, "GET", "/api/segments", [&eng](const Request&) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(SegmentList list, eng.ListSegments());
+    return wire::ToJson(list);
+  });
+  AddAdmin(r, "GET", "/api/segments/{name}", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(SegmentView segment, eng.Segment(SegmentId(req.captures[0])));
+    return wire::ToJson(segment);
+  });
   // Body {"ids": ["user:42", "anon:abc", "u-7", ...], "note": "...", "mode": "replace" | "add"}.
   AddAdmin(r, "POST", "/api/segments/{name}/members", [&eng](const Request& req) -> Result<json> {
     constexpr std::string_view kHint =
@@ -34,11 +40,15 @@ void AddSegmentRoutes(Router& r, Engine& eng) {
     if (mode != "replace" && mode != "add")
       return Status::InvalidArgument(
           "mode: use replace (the list becomes ids) or add (ids join the current list)");
-    return eng.ImportSegment(SegmentId(req.captures[0]), ids, note.get<std::string>(),
-                             mode == "add");
+    SP_ASSIGN_OR_RETURN(
+        SegmentImport import,
+        eng.ImportSegment(SegmentId(req.captures[0]), ids, note.get<std::string>(), mode == "add"));
+    return wire::ToJson(import);
   });
-  AddAdmin(r, "GET", "/api/profiles/{id}/segments",
-           [&eng](const Request& req) { return eng.SegmentsOf(req.captures[0]); });
+  AddAdmin(r, "GET", "/api/profiles/{id}/segments", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(ProfileSegments of, eng.SegmentsOf(req.captures[0]));
+    return wire::ToJson(of);
+  });
 }
 
 }  // namespace signpost::api

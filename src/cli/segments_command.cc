@@ -117,7 +117,8 @@ void RegisterSegments(CLI::App& app, Globals& g) {
       return;
     }
     WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.ImportSegment(SegmentId(args->name), *ids, args->note, args->add),
+      return Show(g,
+                  Written(engine.ImportSegment(SegmentId(args->name), *ids, args->note, args->add)),
                   PrintImport);
     });
   });
@@ -125,9 +126,10 @@ void RegisterSegments(CLI::App& app, Globals& g) {
     if (import_cmd->parsed()) return;  // `segments import` ran its own callback
     // Without the analytics index: evaluation reads profiles from the store.
     WithEngine(g, false, [&](Engine& engine) {
-      if (!profile->empty()) return Show(g, engine.SegmentsOf(*profile), PrintProfileSegments);
-      if (!name->empty()) return Show(g, engine.Segment(SegmentId(*name)), PrintSegment);
-      return Show(g, engine.ListSegments(), PrintSegmentList);
+      if (!profile->empty())
+        return Show(g, Written(engine.SegmentsOf(*profile)), PrintProfileSegments);
+      if (!name->empty()) return Show(g, Written(engine.Segment(SegmentId(*name))), PrintSegment);
+      return Show(g, Written(engine.ListSegments()), PrintSegmentList);
     });
   });
 }

@@ -97,16 +97,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 
 // ---- segments ----------------------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::ListSegments() const { return impl_->segments->List(); }
-Result<nlohmann::json> Engine::Segment(const SegmentId& segment) const {
+Result<SegmentList> Engine::ListSegments() const { return impl_->segments->List(); }
+Result<SegmentView> Engine::Segment(const SegmentId& segment) const {
   return impl_->segments->Get(segment);
 }
-Result<nlohmann::json> Engine::SegmentsOf(std::string_view profile) const {
+Result<ProfileSegments> Engine::SegmentsOf(std::string_view profile) const {
   return impl_->segments->SegmentsOf(profile);
 }
-Result<nlohmann::json> Engine::ImportSegment(const SegmentId& segment,
-                                             const std::vector<std::string>& ids,
-                                             std::string_view note, bool add) {
+Result<SegmentImport> Engine::ImportSegment(const SegmentId& segment,
+                                            const std::vector<std::string>& ids,
+                                            std::string_view note, bool add) {
   return impl_->segments->Import(segment, ids, note, add);
 }
 

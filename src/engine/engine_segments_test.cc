@@ -66,10 +66,10 @@ class SegmentsEngineTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::string> out;
     if (!r.ok()) return out;
-    for (const auto& m : (*r)["members"]) {
-      std::string shown = m["identities"][0];
-      for (const auto& id : m["identities"]) {
-        if (id.get<std::string>().rfind("user:", 0) == 0) shown = id;
+    for (const SegmentMember& m : r->members) {
+      std::string shown = m.identities.at(0);
+      for (const auto& id : m.identities) {
+        if (id.rfind("user:", 0) == 0) shown = id;
       }
       out.push_back(shown);
     }
@@ -79,7 +79,11 @@ class SegmentsEngineTest : public EngineFixture<> {
   std::vector<std::string> SegmentsOf(const std::string& identity) {
     auto r = engine_->SegmentsOf(identity);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? (*r)["segments"].get<std::vector<std::string>>() : std::vector<std::string>{};
+    std::vector<std::string> out;
+    if (r.ok()) {
+      for (const SegmentId& s : r->segments) out.push_back(s.value());
+    }
+    return out;
   }
 };
 
@@ -123,11 +127,12 @@ TEST_P(SegmentScenarioTest, Holds) {
     for (const auto& id : identities) {
       auto of = engine_->SegmentsOf(id);
       ASSERT_TRUE(of.ok()) << of.status().ToString();
-      auto names = (*of)["segments"].get<std::vector<std::string>>();
-      bool listed = std::find(names.begin(), names.end(), name) != names.end();
+      const auto& names = of->segments;
+      bool listed = std::find(names.begin(), names.end(), SegmentId(name)) != names.end();
       bool member = false;
       auto seg = engine_->Segment(SegmentId(name));
-      for (const auto& i : (*seg)["identities"]) member = member || i == id;
+      ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+      for (const auto& i : seg->identities) member = member || i == id;
       EXPECT_EQ(listed, member) << id << " in " << name << " at " << x["at"].Scalar();
     }
   }
@@ -149,13 +154,13 @@ TEST_F(SegmentsEngineTest, RuleSegmentsSurviveReopenWithTheirVersion) {
   Open();
   auto list = engine_->ListSegments();
   ASSERT_TRUE(list.ok());
-  ASSERT_EQ((*list)["segments"].size(), 2u);
-  const json& buyers = (*list)["segments"][0];
-  EXPECT_EQ(buyers["name"], "buyers");
-  EXPECT_EQ(buyers["type"], "rule");
-  EXPECT_EQ(buyers["version"], 2);
-  EXPECT_EQ(buyers["title"], "Buyers");
-  EXPECT_EQ(buyers["rule"]["count"][0], ">= 2");
+  ASSERT_EQ(list->segments.size(), 2u);
+  const SegmentSummary& buyers = list->segments[0];
+  EXPECT_EQ(buyers.name, "buyers");
+  EXPECT_EQ(buyers.type, SegmentType::kRule);
+  EXPECT_EQ(buyers.version, 2u);
+  EXPECT_EQ(buyers.title, "Buyers");
+  EXPECT_EQ(buyers.rule.count.at(0), ">= 2");
   EXPECT_EQ(Members("buyers"), std::vector<std::string>{});
   EXPECT_EQ(Members("not-buyers"), std::vector<std::string>{"user:1"});
   // The reference is still checked after reopening.
@@ -172,16 +177,16 @@ TEST_F(SegmentsEngineTest, ListingShowsBothKindsWithTriggers) {
       "{ trait: { plan: pro } }, { segment: imported } ] }");
   auto list = engine_->ListSegments();
   ASSERT_TRUE(list.ok());
-  ASSERT_EQ((*list)["segments"].size(), 2u);
-  const json& active = (*list)["segments"][0];
-  EXPECT_EQ(active["triggers"]["events"], json::array({"Login"}));
-  EXPECT_EQ(active["triggers"]["traits"], true);
-  EXPECT_EQ(active["triggers"]["time"], true);
-  EXPECT_EQ(active["triggers"]["static"], true);
-  EXPECT_EQ((*list)["segments"][1]["type"], "static");
+  ASSERT_EQ(list->segments.size(), 2u);
+  const SegmentSummary& active = list->segments[0];
+  EXPECT_EQ(active.triggers.events, std::vector<std::string>{"Login"});
+  EXPECT_TRUE(active.triggers.traits);
+  EXPECT_TRUE(active.triggers.time);
+  EXPECT_TRUE(active.triggers.is_static);
+  EXPECT_EQ(list->segments[1].type, SegmentType::kStatic);
   auto one = engine_->Segment(SegmentId("imported"));
   ASSERT_TRUE(one.ok());
-  EXPECT_EQ((*one)["count"], 1);
+  EXPECT_EQ(one->identities.size(), 1u);
   auto missing = engine_->Segment(SegmentId("nope"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
@@ -233,8 +238,8 @@ TEST_F(SegmentsEngineTest, AnImportedListSuppressesAJourneyAtOnceAndKeepsUnknown
   Open();
   auto first = engine_->ImportSegment(SegmentId("do-not-contact"), {"user:nobody"}, "start");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  EXPECT_EQ((*first)["version"], 1);
-  EXPECT_EQ((*first)["unknown"], json::array({"user:nobody"}));
+  EXPECT_EQ(first->version, 1u);
+  EXPECT_EQ(first->unknown, std::vector<std::string>{"user:nobody"});
   Apply(R"(kind: journey
 id: winback
 entry: { event: Cart Abandoned }
@@ -268,21 +273,21 @@ steps:
                                   {" u1 ", "user:u1", "ghost-1", "user:later", "anon:never"},
                                   "support list");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ((*r)["version"], 2);
-  EXPECT_EQ((*r)["mode"], "replace");
-  EXPECT_EQ((*r)["imported"], 4);
-  EXPECT_EQ((*r)["members"], 4);
-  EXPECT_EQ((*r)["known"], 2);
-  EXPECT_EQ((*r)["unknown_count"], 2);
-  EXPECT_EQ((*r)["unknown"], json::array({"user:later", "anon:never"}));
-  EXPECT_EQ((*r)["note"], "support list");
+  EXPECT_EQ(r->version, 2u);
+  EXPECT_FALSE(r->add);  // replace
+  EXPECT_EQ(r->imported, 4u);
+  EXPECT_EQ(r->members, 4u);
+  EXPECT_EQ(r->known, 2u);
+  EXPECT_EQ(r->unknown_count, 2u);
+  EXPECT_EQ(r->unknown, (std::vector<std::string>{"user:later", "anon:never"}));
+  EXPECT_EQ(r->note, "support list");
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   EXPECT_EQ(exits("u1"), std::vector<std::string>{"suppressed"});  // at once, not after the wait
   EXPECT_TRUE(exits("u2").empty());
   auto seg = engine_->Segment(SegmentId("do-not-contact"));
   ASSERT_TRUE(seg.ok());
-  EXPECT_EQ((*seg)["identities"],
-            json::array({"user:u1", "anon:ghost-1", "user:later", "anon:never"}));
+  EXPECT_EQ(seg->identities,
+            (std::vector<std::string>{"user:u1", "anon:ghost-1", "user:later", "anon:never"}));
 
   // An unknown id counts once its profile exists.
   Ingest({Track("later", "Browse", At("11:30"))});
@@ -291,8 +296,8 @@ steps:
   // --add keeps the current list.
   auto added = engine_->ImportSegment(SegmentId("do-not-contact"), {"u2"}, "", /*add=*/true);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
-  EXPECT_EQ((*added)["members"], 5);
-  EXPECT_EQ((*added)["note"], "imported 1 ids");
+  EXPECT_EQ(added->members, 5u);
+  EXPECT_EQ(added->note, "imported 1 ids");
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   EXPECT_EQ(exits("u2"), std::vector<std::string>{"suppressed"});
 

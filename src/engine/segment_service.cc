@@ -23,8 +23,13 @@ using nlohmann::json;
 
 namespace {
 
-json TriggersJson(const segments::Triggers& t) {
-  return {{"events", t.events}, {"traits", t.traits}, {"time", t.time}, {"static", t.is_static}};
+SegmentTriggers TriggersView(const segments::Triggers& t) {
+  SegmentTriggers out;
+  out.events = t.events;
+  out.traits = t.traits;
+  out.time = t.time;
+  out.is_static = t.is_static;
+  return out;
 }
 
 }  // namespace
@@ -284,53 +289,58 @@ Result<std::vector<ProfileId>> SegmentService::Members(const SegmentId& segment)
   return out;
 }
 
-Result<json> SegmentService::List() const {
-  std::map<std::string, json> by_name;
+Result<SegmentList> SegmentService::List() const {
+  std::map<SegmentId, SegmentSummary> by_name;
   SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
   for (const auto& s : statics) {
-    by_name[s.name] = {{"name", s.name},       {"type", "static"},
-                       {"version", s.version}, {"members", s.identities.size()},
-                       {"note", s.note},       {"at", FormatIso8601(s.at)}};
+    SegmentSummary& row = by_name[SegmentId(s.name)];
+    row.name = SegmentId(s.name);
+    row.type = SegmentType::kStatic;
+    row.version = s.version;
+    row.note = s.note;
+    row.at = s.at;
+    row.members = s.identities.size();
   }
   SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kSegment));
   for (const auto& r : records) {
-    auto def = catalog_.Get(SegmentId(r.id));
+    const SegmentId id(r.id);
+    auto def = catalog_.Get(id);
     if (def == nullptr) continue;
-    by_name[r.id] = {{"name", r.id},
-                     {"type", "rule"},
-                     {"title", def->name},
-                     {"version", def->version},
-                     {"rule", segments::RuleJson(def->rule)},
-                     {"triggers", TriggersJson(TriggersOf(SegmentId(r.id)))},
-                     {"note", r.note},
-                     {"at", FormatIso8601(r.at)}};
+    SegmentSummary& row = by_name[id];
+    row = SegmentSummary();
+    row.name = id;
+    row.type = SegmentType::kRule;
+    row.version = def->version;
+    row.note = r.note;
+    row.at = r.at;
+    row.title = def->name;
+    row.rule = segments::RuleView(def->rule);
+    row.triggers = TriggersView(TriggersOf(id));
   }
-  json out = json::array();
-  for (auto& [name, s] : by_name) out.push_back(std::move(s));
-  return json{{"segments", out}};
+  SegmentList out;
+  for (auto& [name, s] : by_name) out.segments.push_back(std::move(s));
+  return out;
 }
 
-Result<json> SegmentService::Get(const SegmentId& segment) const {
+Result<SegmentView> SegmentService::Get(const SegmentId& segment) const {
   if (auto def = catalog_.Get(segment)) {
-    const TimeMs now = clock_.NowMs();
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(segment, now));
-    json people = json::array();
-    std::vector<std::string> identities;
+    SegmentView out;
+    out.name = def->id;
+    out.type = SegmentType::kRule;
+    out.version = def->version;
+    out.note = def->note;
+    out.title = def->name;
+    out.rule = segments::RuleView(def->rule);
+    out.evaluated_at = clock_.NowMs();
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(segment, out.evaluated_at));
     for (ProfileId p : members) {
       std::vector<std::string> ids = profiles_.IdentitiesOf(p);
-      identities.insert(identities.end(), ids.begin(), ids.end());
-      people.push_back({{"profile", p.value()}, {"identities", ids}});
+      out.identities.insert(out.identities.end(), ids.begin(), ids.end());
+      SegmentMember& member = out.members.emplace_back();
+      member.profile = p;
+      member.identities = std::move(ids);
     }
-    return json{{"name", def->id},
-                {"type", "rule"},
-                {"title", def->name},
-                {"version", def->version},
-                {"note", def->note},
-                {"rule", segments::RuleJson(def->rule)},
-                {"evaluated_at", FormatIso8601(now)},
-                {"count", members.size()},
-                {"members", people},
-                {"identities", identities}};
+    return out;
   }
   auto s = store_.segments().Get(segment.value());
   if (!s.ok()) {
@@ -338,17 +348,19 @@ Result<json> SegmentService::Get(const SegmentId& segment) const {
     return Status::NotFound(fmt::format(
         "segment '{}' does not exist; list segments with `signpost segments`", segment));
   }
-  return json{{"name", s->name},
-              {"type", "static"},
-              {"version", s->version},
-              {"note", s->note},
-              {"at", FormatIso8601(s->at)},
-              {"count", s->identities.size()},
-              {"identities", s->identities}};
+  SegmentView out;
+  out.name = SegmentId(s->name);
+  out.type = SegmentType::kStatic;
+  out.version = s->version;
+  out.note = s->note;
+  out.identities = std::move(s->identities);
+  out.at = s->at;
+  return out;
 }
 
-Result<json> SegmentService::Import(const SegmentId& segment, const std::vector<std::string>& ids,
-                                    std::string_view note, bool add) {
+Result<SegmentImport> SegmentService::Import(const SegmentId& segment,
+                                             const std::vector<std::string>& ids,
+                                             std::string_view note, bool add) {
   SP_RETURN_IF_ERROR(CheckId("name", segment.value()));
   std::vector<std::string> identities, unknown;
   std::unordered_set<std::string> seen;
@@ -407,37 +419,35 @@ Result<json> SegmentService::Import(const SegmentId& segment, const std::vector<
                         store_.segments().Put(segment.value(), identities, text, clock_.NowMs()));
   }
   Changed(segment);
-  const size_t unknown_count = unknown.size();
+  SegmentImport out;
+  out.segment = segment;
+  out.version = version;
+  out.add = add;
+  out.imported = imported;
+  out.members = identities.size();
+  out.known = known;
+  out.unknown_count = unknown.size();
   if (unknown.size() > 100) unknown.resize(100);
-  return json{{"segment", segment},
-              {"version", version},
-              {"mode", add ? "add" : "replace"},
-              {"imported", imported},
-              {"members", identities.size()},
-              {"known", known},
-              {"unknown_count", unknown_count},
-              {"unknown", unknown},
-              {"note", text}};
+  out.unknown = std::move(unknown);
+  out.note = std::move(text);
+  return out;
 }
 
-Result<json> SegmentService::SegmentsOf(std::string_view profile) const {
-  SP_ASSIGN_OR_RETURN(std::string identity, profiles_.Resolve(profile));
-  const ProfileId id = profiles_.ProfileOf(identity);
-  const TimeMs now = clock_.NowMs();
-  StoreProfileFacts facts(store_, profiles_, id);
+Result<ProfileSegments> SegmentService::SegmentsOf(std::string_view profile) const {
+  ProfileSegments out;
+  SP_ASSIGN_OR_RETURN(out.identity, profiles_.Resolve(profile));
+  out.profile = profiles_.ProfileOf(out.identity);
+  out.evaluated_at = clock_.NowMs();
+  StoreProfileFacts facts(store_, profiles_, out.profile);
   std::set<SegmentId> names;
   for (const auto& def : catalog_.List()) names.insert(def->id);
   SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
   for (const auto& s : statics) names.insert(SegmentId(s.name));
-  std::vector<SegmentId> in_segments;
   for (const auto& name : names) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, now));
-    if (in) in_segments.push_back(name);
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, out.evaluated_at));
+    if (in) out.segments.push_back(name);
   }
-  return json{{"profile", id.value()},
-              {"identity", identity},
-              {"evaluated_at", FormatIso8601(now)},
-              {"segments", in_segments}};
+  return out;
 }
 
 }  // namespace signpost::engine

@@ -22,6 +22,7 @@
 #include "segments/catalog.h"
 #include "segments/profile_facts.h"
 #include "signpost/clock.h"
+#include "signpost/reports.h"
 #include "store/store.h"
 
 namespace signpost::engine {
@@ -65,13 +66,14 @@ class SegmentService {
   Result<uint64_t> SaveList(const SegmentId& segment, const std::vector<std::string>& identities,
                             std::string_view note) EXCLUDES(apply_mu_);
   // See Engine::ImportSegment.
-  Result<nlohmann::json> Import(const SegmentId& segment, const std::vector<std::string>& ids,
-                                std::string_view note, bool add) EXCLUDES(apply_mu_);
+  Result<SegmentImport> Import(const SegmentId& segment, const std::vector<std::string>& ids,
+                               std::string_view note, bool add) EXCLUDES(apply_mu_);
 
-  // ---- views ------------------------------------------------------------------------------------
-  Result<nlohmann::json> List() const;
-  Result<nlohmann::json> Get(const SegmentId& segment) const;
-  Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
+  // ---- views (typed reports of signpost/reports.h; see Engine::ListSegments and after)
+  // -----------
+  Result<SegmentList> List() const;
+  Result<SegmentView> Get(const SegmentId& segment) const;
+  Result<ProfileSegments> SegmentsOf(std::string_view profile) const;
 
  private:
   class StoreProfileFacts;

@@ -301,37 +301,38 @@ void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out) {
   for (const auto& c : rule.children) ReferencesOf(c, out);
 }
 
-nlohmann::json RuleJson(const Rule& rule) {
-  using nlohmann::json;
+SegmentRuleView RuleView(const Rule& rule) {
+  using Kind = SegmentRuleView::Kind;
+  SegmentRuleView out;
   switch (rule.kind) {
-    case Rule::Kind::kEvent: {
-      json out = {{"event", rule.event}};
-      json where = json::array(), count = json::array();
-      for (const auto& c : rule.where) where.push_back(ConditionText(c));
+    case Rule::Kind::kEvent:
+      out.kind = Kind::kEvent;
+      out.event = rule.event;
+      for (const auto& c : rule.where) out.where.push_back(ConditionText(c));
       for (const auto& c : rule.count)
-        count.push_back(fmt::format("{} {}", rules::OpName(c.op), c.n));
-      if (!where.empty()) out["where"] = where;
-      out["count"] = count;
-      if (rule.within) out["within"] = FormatDuration(*rule.within);
-      return out;
-    }
-    case Rule::Kind::kTrait: {
-      json traits = json::array();
-      for (const auto& c : rule.traits) traits.push_back(ConditionText(c));
-      return {{"trait", traits}};
-    }
+        out.count.push_back(fmt::format("{} {}", rules::OpName(c.op), c.n));
+      out.within = rule.within;
+      break;
+    case Rule::Kind::kTrait:
+      out.kind = Kind::kTrait;
+      for (const auto& c : rule.traits) out.traits.push_back(ConditionText(c));
+      break;
     case Rule::Kind::kSegment:
-      return {{"segment", rule.segment}};
+      out.kind = Kind::kSegment;
+      out.segment = rule.segment;
+      break;
     case Rule::Kind::kNot:
-      return {{"not", RuleJson(rule.children[0])}};
+      out.kind = Kind::kNot;
+      break;
     case Rule::Kind::kAll:
-    case Rule::Kind::kAny: {
-      json list = json::array();
-      for (const auto& c : rule.children) list.push_back(RuleJson(c));
-      return {{rule.kind == Rule::Kind::kAll ? "all" : "any", list}};
-    }
+      out.kind = Kind::kAll;
+      break;
+    case Rule::Kind::kAny:
+      out.kind = Kind::kAny;
+      break;
   }
-  return nullptr;
+  for (const auto& c : rule.children) out.children.push_back(RuleView(c));
+  return out;
 }
 
 }  // namespace signpost::segments

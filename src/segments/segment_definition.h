@@ -3,7 +3,6 @@
 // another segment, combined with all / any / not. The format is documented in README.md here.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +11,7 @@
 #include "rules/condition.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 
 namespace signpost::segments {
@@ -63,8 +63,8 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text);
 // repeat).
 void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out);
 
-// The rule as JSON for listings: {"event", "where": ["properties.total > 0"], "count": [">= 1"],
-// "within": "7d"} / {"trait": [...]} / {"segment"} / {"all"|"any": [...]} / {"not": {...}}.
-nlohmann::json RuleJson(const Rule& rule);
+// The rule as the segment views show it: conditions and counts as text ("properties.total > 0",
+// ">= 1"). Pure.
+SegmentRuleView RuleView(const Rule& rule);
 
 }  // namespace signpost::segments

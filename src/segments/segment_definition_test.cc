@@ -38,7 +38,10 @@ rule:
   EXPECT_EQ(r.count[0].op, rules::Op::kGe);
   EXPECT_EQ(r.count[0].n, 1);
   EXPECT_EQ(r.within, 7 * kDayMs);
-  EXPECT_EQ(RuleJson(r)["within"], "1w");
+  const SegmentRuleView view = RuleView(r);
+  EXPECT_EQ(view.where, std::vector<std::string>{"properties.total > 0"});
+  EXPECT_EQ(view.count, std::vector<std::string>{">= 1"});
+  EXPECT_EQ(view.within, 7 * kDayMs);
 }
 
 TEST(SegmentDefinition, ParsesNestedAllAnyNotTraitAndSegmentRulesFromJson) {

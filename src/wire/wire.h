@@ -94,4 +94,19 @@ Result<nlohmann::json> ToJson(const Result<Report>& report) {
   return ToJson(*report);
 }
 
+// ---- segments (segment_json.cc) -----------------------------------------------------------------
+// {segments: [{name, type: "static", version, members, note, at} | {name, type: "rule", title,
+// version, rule, triggers: {events, traits, time, static}, note, at}]}.
+nlohmann::json ToJson(const SegmentList& list);
+// Static: {name, type, version, note, at, count, identities}; rule: {name, type, title, version,
+// note, rule, evaluated_at, count, members: [{profile, identities}], identities}.
+nlohmann::json ToJson(const SegmentView& segment);
+// {profile, identity, evaluated_at, segments: [names]}.
+nlohmann::json ToJson(const ProfileSegments& of);
+// {segment, version, mode (replace | add), imported, members, known, unknown_count, unknown, note}.
+nlohmann::json ToJson(const SegmentImport& import);
+// {"event", "where": [...], "count": [...], "within": "7d"} / {"trait": [...]} / {"segment"} /
+// {"all" | "any": [...]} / {"not": {...}}.
+nlohmann::json ToJson(const SegmentRuleView& rule);
+
 }  // namespace signpost::wire
