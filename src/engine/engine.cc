@@ -18,6 +18,7 @@ Engine::~Engine() {
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->definitions.reset();
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
@@ -74,6 +75,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                                    *impl->events, *impl->delivery,
                                                                    *impl->clock, std::move(hooks)));
   SP_RETURN_IF_ERROR(impl->journeys->Start());
+  impl->definitions = std::make_unique<engine::DefinitionService>(
+      impl->store(), *impl->funnels, *impl->segments, *impl->delivery, *impl->journeys,
+      [raw] { return JourneyReferences(*raw); });
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "engine/definition_service.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
 #include "engine/experiment_service.h"
@@ -39,6 +40,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::GoalService> goals;
   std::unique_ptr<engine::ExperimentService> experiments;
   std::unique_ptr<engine::JourneyService> journeys;
+  // Applies definitions through the services above (each stores its own kind); opened last,
+  // closed first.
+  std::unique_ptr<engine::DefinitionService> definitions;
 
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }
