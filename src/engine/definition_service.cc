@@ -39,12 +39,18 @@ Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
   return std::make_pair(kind, id);
 }
 
-json DefinitionJson(const store::VersionedRecord& r) {
-  return {{"kind", r.kind},
-          {"id", r.id},
-          {"version", r.version},
-          {"note", r.note},
-          {"at", FormatIso8601(r.at)}};
+// An applied definition from its service's reply: the services' Apply still answer the JSON
+// document {kind, id, version, note, name (segments), state (journeys)}; read here, once.
+Result<AppliedDefinition> Applied(DefinitionKind kind, Result<json> reply) {
+  if (!reply.ok()) return reply.status();
+  AppliedDefinition out;
+  out.kind = kind;
+  out.id = reply->value("id", "");
+  out.version = reply->value("version", uint64_t{0});
+  out.note = reply->value("note", "");
+  if (reply->contains("name")) out.name = (*reply)["name"].get<std::string>();
+  if (reply->contains("state")) out.state = (*reply)["state"].get<std::string>();
+  return out;
 }
 
 }  // namespace
@@ -116,27 +122,27 @@ Status DefinitionService::Check(store::DefinitionKind kind, std::string_view tex
   return Status::Ok();
 }
 
-Result<json> DefinitionService::Store(store::DefinitionKind kind, std::string_view text,
-                                      std::string_view note) {
+Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::string_view text,
+                                                   std::string_view note) {
   switch (kind) {
-    case store::DefinitionKind::kFunnel:
-      return funnels_.Apply(text, note);
-    case store::DefinitionKind::kSegment:
-      return segments_.Apply(text, note);
-    case store::DefinitionKind::kTemplate:
-      return delivery_.ApplyTemplate(text, note);
-    case store::DefinitionKind::kChannel:
-      return delivery_.ApplyChannel(text, note);
-    case store::DefinitionKind::kJourney:
-      return journeys_.Apply(text, note);
-    case store::DefinitionKind::kSettings:
-      return journeys_.ApplySettings(text, note);
+    case DefinitionKind::kFunnel:
+      return Applied(kind, funnels_.Apply(text, note));
+    case DefinitionKind::kSegment:
+      return Applied(kind, segments_.Apply(text, note));
+    case DefinitionKind::kTemplate:
+      return Applied(kind, delivery_.ApplyTemplate(text, note));
+    case DefinitionKind::kChannel:
+      return Applied(kind, delivery_.ApplyChannel(text, note));
+    case DefinitionKind::kJourney:
+      return Applied(kind, journeys_.Apply(text, note));
+    case DefinitionKind::kSettings:
+      return Applied(kind, journeys_.ApplySettings(text, note));
   }
   return Status::Internal("unreachable");
 }
 
-Result<json> DefinitionService::Apply(const std::vector<std::string_view>& docs,
-                                      std::string_view note, size_t* failed) {
+Result<AppliedDefinitions> DefinitionService::Apply(const std::vector<std::string_view>& docs,
+                                                    std::string_view note, size_t* failed) {
   if (docs.empty()) return Status::InvalidArgument("definition: empty; give a `kind` and an `id`");
   auto in_doc = [&](size_t i, const Status& s) {
     if (failed != nullptr) *failed = i;
@@ -163,9 +169,9 @@ Result<json> DefinitionService::Apply(const std::vector<std::string_view>& docs,
     }
     kinds.push_back(*kind);
   }
-  json applied = json::array();
+  AppliedDefinitions applied;
   for (size_t i = 0; i < docs.size(); ++i) {
-    Result<json> r = Store(kinds[i], docs[i], note);
+    Result<AppliedDefinition> r = Store(kinds[i], docs[i], note);
     if (!r.ok()) {
       if (failed != nullptr) *failed = i;
       if (docs.size() == 1) return r.status();
@@ -178,31 +184,31 @@ Result<json> DefinitionService::Apply(const std::vector<std::string_view>& docs,
                     fmt::format("document {} of {}: {} (documents 1 to {} were applied)", i + 1,
                                 docs.size(), r.status().message(), i));
     }
-    if (docs.size() == 1) return r;
-    applied.push_back(std::move(*r));
+    applied.applied.push_back(std::move(*r));
   }
   return applied;
 }
 
-Result<json> DefinitionService::List(std::string_view kind_name) const {
-  auto kind = store::ParseDefinitionKind(kind_name);
-  if (!kind.ok()) return json{{"definitions", json::array()}};  // no such kind: none stored
-  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(*kind));
-  json out = json::array();
+Result<DefinitionList> DefinitionService::List(DefinitionKind kind) const {
+  SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(kind));
+  DefinitionList out;
   for (const auto& r : records) {
-    json d = DefinitionJson(r);
-    if (*kind == store::DefinitionKind::kFunnel) {
+    StoredDefinition d;
+    d.kind = kind;
+    d.id = r.id;
+    d.version = r.version;
+    d.note = r.note;
+    d.at = r.at;
+    if (kind == DefinitionKind::kFunnel) {
       auto def = analytics::ParseFunnelDefinition(r.body);
       if (def.ok()) {
-        d["name"] = def->name;
-        json steps = json::array();
-        for (const auto& s : def->steps) steps.push_back(s.name);
-        d["steps"] = steps;
+        d.funnel.emplace().name = def->name;
+        for (const auto& s : def->steps) d.funnel->steps.push_back(s.name);
       }
     }
-    out.push_back(std::move(d));
+    out.definitions.push_back(std::move(d));
   }
-  return json{{"definitions", out}};
+  return out;
 }
 
 }  // namespace signpost::engine

@@ -20,6 +20,7 @@
 #include "engine/journey_service.h"
 #include "engine/segment_service.h"
 #include "journeys/journey_definition.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 #include "store/definition_kind.h"
 #include "store/store.h"
@@ -35,10 +36,10 @@ class DefinitionService {
                     std::function<journeys::References()> references);
 
   // See Engine::ApplyDocuments (include/signpost/engine.h).
-  Result<nlohmann::json> Apply(const std::vector<std::string_view>& docs, std::string_view note,
-                               size_t* failed);
-  // Every stored definition of `kind` (none when no kind has that name), latest versions.
-  Result<nlohmann::json> List(std::string_view kind) const;
+  Result<AppliedDefinitions> Apply(const std::vector<std::string_view>& docs, std::string_view note,
+                                   size_t* failed);
+  // The latest version of every stored definition of `kind`, by id.
+  Result<DefinitionList> List(DefinitionKind kind) const;
 
  private:
   struct Pending;
@@ -47,8 +48,8 @@ class DefinitionService {
   // `pending`.
   Status Check(store::DefinitionKind kind, std::string_view text, Pending& pending) const;
   // Hands one checked document to the service of its kind.
-  Result<nlohmann::json> Store(store::DefinitionKind kind, std::string_view text,
-                               std::string_view note);
+  Result<AppliedDefinition> Store(DefinitionKind kind, std::string_view text,
+                                  std::string_view note);
 
   const store::Store& store_;
   FunnelService& funnels_;

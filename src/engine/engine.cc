@@ -27,6 +27,7 @@ Engine::~Engine() {
   impl_->goals.reset();
   impl_->delivery.reset();
   impl_->funnels.reset();
+  impl_->profile_reports.reset();
   impl_->events.reset();
 }
 
@@ -44,6 +45,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                *impl->profiles, *impl->clock));
+  impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
   impl->funnels = std::make_unique<engine::FunnelService>(
@@ -101,6 +103,15 @@ Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
                                              const std::vector<std::string>& ids,
                                              std::string_view note, bool add) {
   return impl_->segments->Import(name, ids, note, add);
+}
+
+// ---- profiles ----------------------------------------------------------------------------------
+
+Result<ProfileReport> Engine::Profile(std::string_view id) const {
+  return impl_->profile_reports->Profile(id);
+}
+Result<ProfileEventList> Engine::ProfileEvents(std::string_view id, size_t limit) const {
+  return impl_->profile_reports->Events(id, limit);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -178,24 +189,24 @@ Engine::Impl& ImplOf(Engine& engine) { return *(engine.*EngineImplMember()); }
 // ---- keys -------------------------------------------------------------------------------------
 
 namespace {
-nlohmann::json KeyJson(const store::ApiKey& k) {
-  return {{"token", k.token},
-          {"kind", k.kind},
-          {"name", k.name},
-          {"created_at", k.created_at},
-          {"revoked", k.revoked}};
+ApiKeyInfo KeyInfo(const store::ApiKey& k) {
+  return {.token = k.token,
+          .kind = k.kind,
+          .name = k.name,
+          .created_at = k.created_at,
+          .revoked = k.revoked};
 }
 }  // namespace
 
-Result<nlohmann::json> Engine::CreateKey(std::string_view kind, std::string_view name) {
+Result<ApiKeyInfo> Engine::CreateKey(std::string_view kind, std::string_view name) {
   SP_ASSIGN_OR_RETURN(store::ApiKey k,
                       impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
-  return KeyJson(k);
+  return KeyInfo(k);
 }
 
-Result<nlohmann::json> Engine::ListKeys() const {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& k : impl_->store().keys().List()) out.push_back(KeyJson(k));
+Result<std::vector<ApiKeyInfo>> Engine::ListKeys() const {
+  std::vector<ApiKeyInfo> out;
+  for (const auto& k : impl_->store().keys().List()) out.push_back(KeyInfo(k));
   return out;
 }
 
@@ -237,20 +248,21 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
   return impl_->events->ReimportDeadLetters(ids);
 }
 
-Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
+Result<DeadLetterList> Engine::ListDeadLetters(size_t limit) const {
   SP_ASSIGN_OR_RETURN(auto letters, impl_->store().dead_letters().List(0, limit));
-  nlohmann::json out = nlohmann::json::array();
+  DeadLetterList out;
   for (const auto& d : letters) {
-    out.push_back({{"id", d.id},
-                   {"source", d.source},
-                   {"at", d.at},
-                   {"location", d.rejection.location},
-                   {"field", ingest::ToValidUtf8(d.rejection.field)},
-                   {"reason", ingest::ToValidUtf8(d.rejection.reason)},
-                   // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
-                   {"raw", ingest::ToValidUtf8(d.rejection.raw)}});
+    // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
+    out.dead_letters.push_back({.id = d.id,
+                                .source = d.source,
+                                .at = d.at,
+                                .rejection = {.location = d.rejection.location,
+                                              .field = ingest::ToValidUtf8(d.rejection.field),
+                                              .reason = ingest::ToValidUtf8(d.rejection.reason),
+                                              .raw = ingest::ToValidUtf8(d.rejection.raw)}});
   }
-  return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
+  out.total = impl_->store().dead_letters().count();
+  return out;
 }
 
 std::string Engine::MetricsText() const {

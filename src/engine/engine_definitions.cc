@@ -4,8 +4,6 @@
 
 namespace signpost {
 
-using nlohmann::json;
-
 std::vector<std::string_view> DefinitionDocuments(std::string_view text) {
   std::vector<std::string_view> docs;
   size_t doc_start = 0, line_start = 0;
@@ -29,20 +27,16 @@ std::vector<std::string_view> DefinitionDocuments(std::string_view text) {
   return docs;
 }
 
-Result<json> Engine::Apply(std::string_view text, std::string_view note) {
-  std::vector<std::string_view> docs = DefinitionDocuments(text);
-  if (docs.empty()) return Status::InvalidArgument("definition: empty; give a `kind` and an `id`");
-  if (docs.size() == 1) return ApplyDocuments(docs, note);
-  SP_ASSIGN_OR_RETURN(json applied, ApplyDocuments(docs, note));
-  return json{{"applied", std::move(applied)}};
+Result<AppliedDefinitions> Engine::Apply(std::string_view text, std::string_view note) {
+  return impl_->definitions->Apply(DefinitionDocuments(text), note, nullptr);
 }
 
-Result<json> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
-                                    std::string_view note, size_t* failed) {
+Result<AppliedDefinitions> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
+                                                  std::string_view note, size_t* failed) {
   return impl_->definitions->Apply(docs, note, failed);
 }
 
-Result<json> Engine::ListDefinitions(std::string_view kind) const {
+Result<DefinitionList> Engine::ListDefinitions(DefinitionKind kind) const {
   return impl_->definitions->List(kind);
 }
 

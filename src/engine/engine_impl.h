@@ -11,6 +11,7 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/profile_service.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
 #include "signpost/engine.h"
@@ -31,6 +32,8 @@ struct Engine::Impl {
   std::unique_ptr<identity::ProfileStore> profiles;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
+  // Profiles as the admin API shows them, read from `profiles`.
+  std::unique_ptr<engine::ProfileService> profile_reports;
 
   // The services after the write path, in data-flow order: opened in this order by Engine::Open
   // (segments, funnels, delivery, goals, experiments, then journeys), closed in reverse by ~Engine.

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 
-#include "engine/event_json.h"
 #include "engine/event_service.h"
 #include "ingest/json_scan.h"
 

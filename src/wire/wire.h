@@ -56,4 +56,32 @@ Result<MoneyQuery> ParseMoneyQuery(const nlohmann::json& query);
 // Fields: journey, from, to (ISO 8601 strings; to after from).
 Result<ReplayRequest> ParseReplayRequest(const nlohmann::json& request);
 
+// ---- definitions, profiles, keys, dead letters (catalog_json.cc) -------------------------------
+// {kind, id, version, note, (name: segments), (state: journeys)}.
+nlohmann::json ToJson(const AppliedDefinition& applied);
+// One document: its AppliedDefinition; several: {applied: [one per document]}.
+nlohmann::json ToJson(const AppliedDefinitions& applied);
+// {kind, id, version, note, at (ISO 8601), (name, steps: funnels)}.
+nlohmann::json ToJson(const StoredDefinition& definition);
+// {definitions: [StoredDefinition]}.
+nlohmann::json ToJson(const DefinitionList& list);
+// An event with Segment's field names: type, messageId, userId, anonymousId, event (track) or name,
+// previousId, groupId, timestamp, receivedAt, sentAt, originalTimestamp, properties, traits,
+// context (the user's own objects), and signpost's `seq`. Empty fields are left out.
+nlohmann::json ToJson(const Event& event);
+// {id, identities, traits, trait_history, consent: {email, sms, push (null: never set)},
+// event_count, (first_seen, last_seen), refused_merges, last_events}.
+nlohmann::json ToJson(const ProfileReport& profile);
+// {profile, identity, events}.
+nlohmann::json ToJson(const ProfileEventList& list);
+// {token, kind, name, created_at, revoked}: the whole token (a created key, the command line).
+nlohmann::json ToJson(const ApiKeyInfo& key);
+// {keys: [{prefix, kind, name, created_at, revoked}]}: the token cut to a 12-character prefix
+// (enough to revoke it by), never whole (GET /api/keys).
+nlohmann::json KeyListJson(const std::vector<ApiKeyInfo>& keys);
+// {id, source, at, location, field, reason, raw}.
+nlohmann::json ToJson(const DeadLetterInfo& letter);
+// {dead_letters: [DeadLetterInfo], total}.
+nlohmann::json ToJson(const DeadLetterList& list);
+
 }  // namespace signpost::wire
