@@ -4,7 +4,6 @@
 
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
-#include "ingest/json_scan.h"
 
 namespace signpost {
 
@@ -249,20 +248,7 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
 }
 
 Result<DeadLetterList> Engine::ListDeadLetters(size_t limit) const {
-  SP_ASSIGN_OR_RETURN(auto letters, impl_->store().dead_letters().List(0, limit));
-  DeadLetterList out;
-  for (const auto& d : letters) {
-    // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
-    out.dead_letters.push_back({.id = d.id,
-                                .source = d.source,
-                                .at = d.at,
-                                .rejection = {.location = d.rejection.location,
-                                              .field = ingest::ToValidUtf8(d.rejection.field),
-                                              .reason = ingest::ToValidUtf8(d.rejection.reason),
-                                              .raw = ingest::ToValidUtf8(d.rejection.raw)}});
-  }
-  out.total = impl_->store().dead_letters().count();
-  return out;
+  return impl_->events->DeadLetters(limit);
 }
 
 std::string Engine::MetricsText() const {
