@@ -132,17 +132,16 @@ class Engine {
   Result<signpost::FunnelPeople> FunnelPeople(const FunnelPeopleQuery& query) const;
   // Saves the people of FunnelPeople as a new version of static segment `segment`.
   Result<SavedFunnelPeople> SaveFunnelPeople(const FunnelPeopleQuery& query,
-                                             std::string_view segment);
+                                             const SegmentId& segment);
   // The last completed step of one profile in a stored funnel (last_step 0 when it never
   // entered). kNotFound for an unknown funnel or profile.
-  Result<FunnelLastStep> LastCompletedStep(std::string_view funnel_id,
-                                           std::string_view profile) const;
+  Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
 
   // ---- segments (engine_segments.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.
   Result<nlohmann::json> ListSegments() const;
   // One segment with its members now (rule segments are evaluated at the clock's now).
-  Result<nlohmann::json> Segment(std::string_view name) const;
+  Result<nlohmann::json> Segment(const SegmentId& segment) const;
   // The segments one profile is a member of now: {"profile", "segments": [names]}.
   Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
   // Stores a new version of static segment `name` from a list of ids, each `user:ID`, `anon:ID` or
@@ -155,8 +154,9 @@ class Engine {
   // known, unknown_count, unknown (the first 100), note}. kInvalidArgument naming `ids[i]` for an
   // empty id, a control character or a bare prefix (`user:`), and naming the segment when it is a
   // rule segment (`kind: segment`). Thread-safe.
-  Result<nlohmann::json> ImportSegment(std::string_view name, const std::vector<std::string>& ids,
-                                       std::string_view note, bool add = false);
+  Result<nlohmann::json> ImportSegment(const SegmentId& segment,
+                                       const std::vector<std::string>& ids, std::string_view note,
+                                       bool add = false);
 
   // ---- journeys (engine_journeys.cc) -------------------------------------------------------
   // Every journey: id, name, state (draft|live|stopped|completed), version, entered, goal tile.
@@ -199,7 +199,7 @@ class Engine {
   Result<signpost::GoalPeople> GoalPeople(std::string_view journey,
                                           const GoalReportQuery& query) const;
 
-  // ---- experiments (engine_experiments.cc) --------------------------------------------------
+  // ---- experiments (typed reports; the shapes below are the JSON src/wire writes) -----------
   // Every split step of every journey: {"experiments": [{journey, step, metric, state (running |
   // winner | no_winner | ended), winner, assign_to, default, started_at, decided_at, variants:
   // [{id, weight, entered, converted, rate, interval, prob_best, lift, difference_interval,
@@ -209,9 +209,9 @@ class Engine {
   // The decision is fixed at the first daily look since the first assignment that ended the test.
   // Cost: one pass over the stored events of every entered profile of journeys with splits.
   // Also {"channels": [ChannelReport of every `channel: auto` step]}.
-  Result<nlohmann::json> Experiments() const;
+  Result<ExperimentList> Experiments() const;
   // One split step's report, as one item of Experiments(). kNotFound naming the journey or step.
-  Result<nlohmann::json> Experiment(std::string_view journey, std::string_view step) const;
+  Result<SplitReport> Experiment(std::string_view journey, std::string_view step) const;
   // The channel report of a `channel: auto` message step, from the stored events of the journey's
   // entered profiles: {journey, step, default, control_share, optimize_by_segment, channels:
   // [{channel, template, default, sent, converted, rate, interval}], control and optimized: {sent,
@@ -220,14 +220,15 @@ class Engine {
   // true; it converted when the profile's `Goal Attained` of the journey is at or after it.
   // Experiments() lists every auto step's report under "channels". kNotFound naming the journey or
   // step (a step that is not an auto message).
-  Result<nlohmann::json> ChannelReport(std::string_view journey, std::string_view step) const;
+  Result<ChannelStepReport> ChannelReport(std::string_view journey, std::string_view step) const;
   // Treated against holdout on the goal and, with query.funnel = a stored funnel id, on each of
   // its steps reached in order after the profile's first entry: {journey, funnel, level, treated,
   // holdout: {entered, attained}, goal: lift, steps: [{step, name, treated_reached,
   // holdout_reached, ...lift}], warnings}; a lift is {treated_rate, holdout_rate, absolute,
   // absolute_interval, relative (null when the holdout rate is 0), relative_interval, significant}.
   // kNotFound for an unknown journey or funnel; kInvalidArgument for a funnel with status steps.
-  Result<nlohmann::json> HoldoutLift(std::string_view journey, const HoldoutLiftQuery& query) const;
+  Result<HoldoutLiftReport> HoldoutLift(std::string_view journey,
+                                        const HoldoutLiftQuery& query) const;
   // Money of the treated profiles. Cost per message of a channel: query.costs, else the
   // `cost_per_message` of its `kind: channel` definition (a channel the journey sent on without
   // either: kInvalidArgument naming `cost.<channel>` and `cost_per_message`). query.revenue = the
@@ -241,7 +242,7 @@ class Engine {
   // without one); its lifetime revenue is the property summed over all its goal-trigger events
   // from its first entry to now; ltv = lifetime revenue per profile. Groups are the last funnel
   // step completed ("0. none", "2. Paid"), or "attained" / "not attained" without a funnel.
-  Result<nlohmann::json> JourneyMoney(std::string_view journey, const MoneyQuery& query) const;
+  Result<MoneyReport> JourneyMoney(std::string_view journey, const MoneyQuery& query) const;
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 
 namespace signpost {
@@ -45,7 +46,7 @@ Result<BreakdownAttribution> ParseBreakdownAttribution(std::string_view text);
 // A funnel report: a stored funnel (`id`, at `version`) or an ad-hoc one (`steps`, else
 // `definition`), with overrides of its window, order and entry, and how to report it.
 struct FunnelQuery {
-  std::string id;          // a stored funnel; "" for an ad-hoc one
+  FunnelId id;             // a stored funnel; empty for an ad-hoc one
   uint64_t version = 0;    // of the stored funnel; 0: the latest
   std::string steps;       // ad hoc: "Signed Up>Email Verified>Order Completed"
   std::string definition;  // ad hoc, when `steps` is empty: a funnel definition (JSON or YAML text)
@@ -55,7 +56,7 @@ struct FunnelQuery {
   std::optional<FunnelEntry> entry;
   // Only attempts whose step-1 event is in [from, to). Default: all time.
   std::optional<TimeMs> from, to;
-  std::string segment;    // only the members of this segment; default everyone
+  SegmentId segment;      // only the members of this segment; default (empty) everyone
   std::string breakdown;  // "traits.x", "properties.x" or "context.x.y"; default none
   std::optional<BreakdownAttribution> breakdown_attribution;  // default first
   std::optional<int> top;  // breakdown rows kept (the rest summed into "other"); default 10

@@ -70,7 +70,7 @@ struct FunnelBreakdownRow {
 };
 
 struct FunnelReport {
-  std::string definition_id;  // "" for an ad-hoc funnel without an id
+  FunnelId definition_id;  // empty for an ad-hoc funnel without an id
   int64_t definition_version = 0;
   std::string name;               // the definition's name
   std::string unit = "profiles";  // "attempts" for each_attempt
@@ -104,7 +104,7 @@ struct FunnelPerson {
 
 // The people of a funnel (FunnelPeopleQuery), one per profile, sorted by profile id.
 struct FunnelPeople {
-  std::string funnel;  // the definition id, "" for an ad-hoc funnel without one
+  FunnelId funnel;  // the definition id, empty for an ad-hoc funnel without one
   int64_t version = 0;
   int completed = 0, dropped_at = 0;  // as asked
   std::vector<FunnelPerson> people;
@@ -112,7 +112,7 @@ struct FunnelPeople {
 
 // The last completed step of one profile in a stored funnel.
 struct FunnelLastStep {
-  std::string funnel;
+  FunnelId funnel;
   int64_t version = 0;
   std::string identity;  // the identity asked about, resolved ("user:X" / "anon:X")
   FunnelPerson person;   // last_step 0 when the profile never entered
@@ -120,7 +120,7 @@ struct FunnelLastStep {
 
 // People of a funnel saved as a static segment.
 struct SavedFunnelPeople {
-  std::string segment;
+  SegmentId segment;
   uint64_t version = 0;  // of the segment
   uint64_t members = 0;  // people saved
   std::string note;      // what the version holds, e.g. "people of funnel f v2: completed step 3"
@@ -235,6 +235,183 @@ struct GoalPerson {
 struct GoalPeople {
   std::string journey;
   std::vector<GoalPerson> people;
+};
+
+// ---- experiments, lift, money -------------------------------------------------------------------
+// Engine::Experiments, Experiment, ChannelReport, HoldoutLift and JourneyMoney. The statistics of
+// src/experiments return these same types (it names them with aliases: stats::Interval, Lift,
+// VariantReport, ArmCounts, CostReport, GroupRevenue).
+
+// The lift of a treated rate over a holdout (or control) rate.
+struct RateLift {
+  double treated_rate = 0, holdout_rate = 0;  // converted / profiles, 0 for an empty group
+  double absolute = 0;                        // treated_rate - holdout_rate
+  RateInterval absolute_interval;             // Newcombe
+  std::optional<double> relative;             // treated_rate / holdout_rate - 1; none when the
+                                              // holdout rate is 0 (no finite ratio)
+  RateInterval relative_interval;             // Katz
+};
+
+// Where a split test stands (src/base/report_names.h names them).
+enum class ExperimentDecision {
+  kRunning,   // keep splitting
+  kWinner,    // `winner` is significantly better than the rest it was compared with
+  kNoWinner,  // no_winner_after passed without a winner: the default variant takes everyone
+  kEnded,     // ends_at passed without a winner: the default variant takes everyone
+};
+
+// One variant's statistics on the split's metric.
+struct SplitVariantReport {
+  std::string id;
+  uint64_t entered = 0, converted = 0;
+  double rate = 0;              // converted / entered (0 when entered == 0)
+  RateInterval interval;        // Wilson, at 1 - alpha
+  double probability_best = 0;  // P(this variant's true rate is the highest)
+  // Against the default variant (zero-width {0, 0} and p_value 1 for the default itself):
+  RateInterval difference;     // rate - default rate, Newcombe, at 1 - alpha
+  RateInterval relative_lift;  // rate / default rate - 1, Katz, at 1 - alpha
+  double p_value = 1;          // always-valid mSPRT p-value of the comparison
+  bool significant = false;    // p_value <= alpha / comparisons, minimum sample met
+};
+
+// One split step's report (Engine::Experiment).
+struct SplitReport {
+  struct Variant {
+    SplitVariantReport result;
+    double weight = 0;  // percent, as defined
+    double lift = 0;    // rate - the default variant's rate
+  };
+  JourneyId journey;
+  std::string step;
+  std::string metric;  // "goal" | "opens" | "clicks"
+  ExperimentDecision state = ExperimentDecision::kRunning;
+  std::optional<std::string> winner, assign_to;  // variant ids
+  std::string default_variant;                   // the first variant
+  std::optional<TimeMs> started_at, decided_at, ends_at;
+  bool minimum_sample_met = false;
+  double alpha_per_comparison = 0;
+  std::vector<Variant> variants;  // as defined
+  std::vector<std::string> warnings;
+};
+
+// Sends of a channel (or a group of sends) and how many of them converted.
+struct ArmCounts {
+  uint64_t sent = 0;
+  uint64_t converted = 0;
+};
+
+// Sends, conversions, their rate (0 when nothing was sent) and its Wilson interval.
+struct ArmRate {
+  ArmCounts counts;
+  double rate = 0;
+  RateInterval interval;
+};
+
+// The rates of one `channel: auto` step over a set of sends.
+struct ChannelBreakdown {
+  struct Channel {
+    std::string channel;
+    ArmRate rate;
+    // A candidate of the step: its template, and whether it is the default. None for a channel
+    // only an older version sent on.
+    std::optional<std::string> template_id;
+    bool is_default = false;
+  };
+  std::vector<Channel> channels;  // the candidates as written, then any other channel sent on
+  ArmRate control, optimized;
+  RateLift lift;  // optimized (treated) over control (holdout)
+};
+
+// The channel report of a `channel: auto` step (Engine::ChannelReport).
+struct ChannelStepReport {
+  JourneyId journey;
+  std::string step;
+  std::string default_channel;
+  double control_share = 0;
+  std::vector<SegmentId> optimize_by_segment;
+  ChannelBreakdown all;
+  struct Segment {
+    SegmentId segment;
+    ChannelBreakdown breakdown;
+  };
+  std::vector<Segment> segments;  // the segments sends were learnt in, sorted
+  std::vector<std::string> warnings;
+};
+
+// Every split step and every `channel: auto` step of every journey (Engine::Experiments).
+struct ExperimentList {
+  std::vector<SplitReport> experiments;
+  std::vector<ChannelStepReport> channels;
+};
+
+// Treated against holdout on a journey's goal and funnel steps (Engine::HoldoutLift).
+struct HoldoutLiftReport {
+  struct Step {
+    int step = 0;  // 1-based
+    std::string name;
+    uint64_t treated_reached = 0, holdout_reached = 0;
+    RateLift lift;
+  };
+  JourneyId journey;
+  std::optional<FunnelId> funnel;
+  double level = 0.95;
+  GoalCounts treated, holdout;
+  RateLift goal;
+  std::vector<Step> steps;
+  std::vector<std::string> warnings;
+};
+
+// What messages cost per profile that progressed.
+struct MoneyCost {
+  double total_cost = 0;                      // Σ messages × cost per message of the channel
+  uint64_t progressed = 0;                    // the profiles that progressed
+  std::optional<double> cost_per_progressed;  // total_cost / progressed; none when progressed == 0
+};
+
+// Revenue of one group of profiles.
+struct RevenueGroup {
+  std::string group;
+  uint64_t profiles = 0;
+  double revenue = 0;      // compensated sum of the credited revenue over the group
+  double per_profile = 0;  // revenue / profiles
+  double lifetime = 0;     // compensated sum of the lifetime revenue over the group
+  double ltv = 0;          // lifetime / profiles
+};
+
+// Costs and revenue of a journey's treated profiles (Engine::JourneyMoney).
+struct MoneyReport {
+  enum class CostSource { kQuery, kChannel };  // a `cost.<channel>` field, or the channel's own
+  struct Messages {
+    std::string channel;
+    uint64_t messages = 0;
+    double cost_per_message = 0;
+    CostSource cost_source = CostSource::kQuery;
+    double cost = 0;  // messages × cost_per_message
+  };
+  struct Step {
+    int step = 0;  // 1-based
+    std::string name;
+    MoneyCost cost;
+  };
+  JourneyId journey;
+  std::optional<FunnelId> funnel;
+  std::map<std::string, double> costs;  // per message, by channel
+  std::map<std::string, CostSource> cost_sources;
+  std::vector<Messages> messages;  // by channel
+  double total_cost = 0;
+  uint64_t treated = 0;
+  MoneyCost goal;
+  std::vector<Step> steps;
+  struct Revenue {
+    std::string property;  // the property path read, e.g. "properties.revenue"
+    double total = 0;
+    uint64_t profiles = 0;
+    double revenue_per_profile = 0;
+    double lifetime_total = 0;
+    double ltv = 0;
+    std::vector<RevenueGroup> by_group;  // by group name
+  } revenue;
+  std::vector<std::string> warnings;
 };
 
 // ---- definitions, profiles, keys, dead letters ----------------------------------------------

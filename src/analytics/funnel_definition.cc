@@ -116,7 +116,8 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
       return Bad("kind", "is '" + kind + "'; a funnel definition has kind: funnel");
   }
   if (root["id"]) {
-    SP_ASSIGN_OR_RETURN(def.id, ScalarAt(root["id"], "id"));
+    SP_ASSIGN_OR_RETURN(std::string id, ScalarAt(root["id"], "id"));
+    def.id = FunnelId(std::move(id));
   }
   if (root["name"]) {
     SP_ASSIGN_OR_RETURN(def.name, ScalarAt(root["name"], "name"));
@@ -254,7 +255,7 @@ Result<FunnelDefinition> ParseAdHocFunnel(std::string_view steps) {
     if (gt == std::string_view::npos) break;
     start = gt + 1;
   }
-  def.id = std::string(steps);
+  def.id = FunnelId(steps);
   SP_RETURN_IF_ERROR(ValidateFunnel(def));
   return def;
 }

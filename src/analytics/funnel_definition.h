@@ -10,6 +10,7 @@
 #include "rules/condition.h"
 #include "rules/event_matcher.h"
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/queries.h"
 #include "signpost/status.h"
 
@@ -48,7 +49,7 @@ struct Exclusion {
 };
 
 struct FunnelDefinition {
-  std::string id;
+  FunnelId id;  // the ad-hoc steps text for a funnel of ParseAdHocFunnel
   std::string name;
   std::string note;
   DurationMs window = 7 * kDayMs;  // from step 1, inclusive

@@ -160,7 +160,7 @@ World RandomWorld(std::mt19937_64& rng) {
 FunnelDefinition RandomFunnel(std::mt19937_64& rng, OrderMode order, EntryMode entry) {
   const char* names[] = {"A", "B", "C", "D", "E"};
   FunnelDefinition def;
-  def.id = "random";
+  def.id = FunnelId("random");
   def.order = order;
   def.entry = entry;
   const DurationMs windows[] = {30 * kMinuteMs, 2 * kHourMs, 5 * kHourMs, kDayMs};

@@ -56,7 +56,7 @@ TEST(FunnelQuery, ReportCarriesDefinitionAndVersion) {
   EventIndex index;
   index.Add(ProfileId(1), TrackEvent(1, 0, "A"));
   FunnelDefinition def = Steps("A>B");
-  def.id = "trial";
+  def.id = FunnelId("trial");
   FunnelOptions options;
   options.definition_version = 3;
   auto r = RunFunnel(index, def, options, nullptr);

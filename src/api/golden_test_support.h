@@ -92,7 +92,8 @@ class GoldenRoutesTest : public EngineFixture<> {
     for (const std::string& id : MoreLiveJourneys()) {
       ASSERT_TRUE(engine_->SetJourneyState(id, "live").ok()) << id;
     }
-    ASSERT_TRUE(engine_->ImportSegment("vip", {"u1", "u3", "u5", "u7", "u9"}, "vip").ok());
+    ASSERT_TRUE(
+        engine_->ImportSegment(SegmentId("vip"), {"u1", "u3", "u5", "u7", "u9"}, "vip").ok());
     const std::string key = WriteKey();
     // Twelve people over four days: everyone signs up, most view pricing, some order.
     nlohmann::json batch = nlohmann::json::array();

@@ -149,13 +149,13 @@ void AddCoreRoutes(Router& r, Engine& eng) {
                return Status::InvalidArgument("name: missing; pass ?name=NEW_SEGMENT");
              SP_ASSIGN_OR_RETURN(FunnelPeopleQuery query,
                                  wire::ParseFunnelPeopleQuery(req.captures[0], q));
-             SP_ASSIGN_OR_RETURN(SavedFunnelPeople saved, eng.SaveFunnelPeople(query, name));
+             SP_ASSIGN_OR_RETURN(auto saved, eng.SaveFunnelPeople(query, SegmentId(name)));
              return wire::ToJson(saved);
            });
   AddAdmin(r, "GET", "/api/profiles/{id}/funnels/{funnel}/last-step",
            [&eng](const Request& req) -> Result<json> {
              SP_ASSIGN_OR_RETURN(FunnelLastStep last,
-                                 eng.LastCompletedStep(req.captures[1], req.captures[0]));
+                                 eng.LastCompletedStep(FunnelId(req.captures[1]), req.captures[0]));
              return wire::ToJson(last);
            });
 

@@ -12,7 +12,7 @@ using nlohmann::json;
 void AddSegmentRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "GET", "/api/segments", [&eng](const Request&) { return eng.ListSegments(); });
   AddAdmin(r, "GET", "/api/segments/{name}",
-           [&eng](const Request& req) { return eng.Segment(req.captures[0]); });
+           [&eng](const Request& req) { return eng.Segment(SegmentId(req.captures[0])); });
   // Body {"ids": ["user:42", "anon:abc", "u-7", ...], "note": "...", "mode": "replace" | "add"}.
   AddAdmin(r, "POST", "/api/segments/{name}/members", [&eng](const Request& req) -> Result<json> {
     constexpr std::string_view kHint =
@@ -34,7 +34,8 @@ void AddSegmentRoutes(Router& r, Engine& eng) {
     if (mode != "replace" && mode != "add")
       return Status::InvalidArgument(
           "mode: use replace (the list becomes ids) or add (ids join the current list)");
-    return eng.ImportSegment(req.captures[0], ids, note.get<std::string>(), mode == "add");
+    return eng.ImportSegment(SegmentId(req.captures[0]), ids, note.get<std::string>(),
+                             mode == "add");
   });
   AddAdmin(r, "GET", "/api/profiles/{id}/segments",
            [&eng](const Request& req) { return eng.SegmentsOf(req.captures[0]); });

@@ -96,7 +96,7 @@ Result<json> Channels(Engine& e, const std::string& journey, const std::string& 
   }
   json out = json::array();
   for (const auto& s : steps) {
-    SP_ASSIGN_OR_RETURN(json r, e.ChannelReport(journey, s));
+    SP_ASSIGN_OR_RETURN(json r, wire::ToJson(e.ChannelReport(journey, s)));
     out.push_back(std::move(r));
   }
   return json{{"journey", journey}, {"channels", out}};
@@ -209,10 +209,11 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
       return;
     }
     WithEngine(g, false, [&](Engine& e) {
-      if (a->lift) return Show(g, e.HoldoutLift(a->journey, *lift), PrintLift);
-      if (a->money) return Show(g, e.JourneyMoney(a->journey, *money), PrintMoney);
+      if (a->lift) return Show(g, wire::ToJson(e.HoldoutLift(a->journey, *lift)), PrintLift);
+      if (a->money) return Show(g, wire::ToJson(e.JourneyMoney(a->journey, *money)), PrintMoney);
       if (a->channels) return Show(g, Channels(e, a->journey, a->step), PrintChannels);
-      return Show(g, e.Experiments(), [&](const json& doc) { PrintExperiments(doc, a->journey); });
+      return Show(g, wire::ToJson(e.Experiments()),
+                  [&](const json& doc) { PrintExperiments(doc, a->journey); });
     });
   });
 }

@@ -84,12 +84,12 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
     Result<nlohmann::json> r = nlohmann::json();
     void (*text)(const nlohmann::json&) = PrintFunnel;
     if (!a->profile.empty()) {
-      r = Written(e.LastCompletedStep(a->id, a->profile));
+      r = Written(e.LastCompletedStep(FunnelId(a->id), a->profile));
       text = PrintJson;
     } else if (auto query = wire::ParseFunnelPeopleQuery(a->id, q); !query.ok()) {
       r = query.status();
     } else if (!a->save_segment.empty()) {
-      r = Written(e.SaveFunnelPeople(*query, a->save_segment));
+      r = Written(e.SaveFunnelPeople(*query, SegmentId(a->save_segment)));
       text = PrintJson;
     } else if (a->people || a->completed > 0 || a->dropped_at > 0) {
       r = Written(e.FunnelPeople(*query));

@@ -117,7 +117,8 @@ void RegisterSegments(CLI::App& app, Globals& g) {
       return;
     }
     WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.ImportSegment(args->name, *ids, args->note, args->add), PrintImport);
+      return Show(g, engine.ImportSegment(SegmentId(args->name), *ids, args->note, args->add),
+                  PrintImport);
     });
   });
   cmd->callback([&g, name, profile, import_cmd] {
@@ -125,7 +126,7 @@ void RegisterSegments(CLI::App& app, Globals& g) {
     // Without the analytics index: evaluation reads profiles from the store.
     WithEngine(g, false, [&](Engine& engine) {
       if (!profile->empty()) return Show(g, engine.SegmentsOf(*profile), PrintProfileSegments);
-      if (!name->empty()) return Show(g, engine.Segment(*name), PrintSegment);
+      if (!name->empty()) return Show(g, engine.Segment(SegmentId(*name)), PrintSegment);
       return Show(g, engine.ListSegments(), PrintSegmentList);
     });
   });

@@ -7,11 +7,12 @@
 //     once;
 //   - a send converted when its profile has a `Goal Attained` of that journey at or after the send
 //     (the goal's hit time >= the send's time). Until then it counts as sent and not converted.
-// The live engine keeps one ChannelBandits in the JourneyService (guarded by the journeys mutex):
-// it is loaded from the store on the first `channel: auto` choice after Open, counts each choice as
-// a send when it is made (the runtime records its `Message Sent` in the same batch) and each goal
-// credit when it is recorded (RecordGoalCredits). Reports and replays build their own from the
-// stored events. See src/experiments/README.md ("bandit wiring").
+// The live engine keeps one ChannelBandits in the ChannelService (engine_channels.h, guarded by its
+// mutex): it is loaded from the store on the first `channel: auto` choice after Open, counts each
+// choice as a send when it is made (the runtime records its `Message Sent` in the same batch) and
+// each goal credit when it is recorded (GoalService::RecordCredits). Reports and replays build
+// their own from the stored events (ChannelService::Stored). See src/experiments/README.md
+// ("bandit wiring").
 #pragma once
 
 #include <cstdint>
@@ -41,7 +42,7 @@ struct AutoSend {
   bool converted = false;
 };
 
-// Not thread-safe: the owner serializes every call (live: the journeys mutex).
+// Not thread-safe: the owner serializes every call (live: the ChannelService's mutex).
 class ChannelBandits {
  public:
   // Counts one send under its outbox key; a key already counted changes nothing.
@@ -58,14 +59,15 @@ class ChannelBandits {
   // A choice for `q` from the (journey, step) bandit (a fresh one when nothing was sent yet), its
   // draws from a generator seeded by q.seed. Does not count it: see RecordSend.
   journeys::ChannelChoice Choose(const journeys::ChannelQuestion& q) const;
+  // Choose(q), the choice counted at once as a send under `key` (RecordSend).
+  journeys::ChannelChoice ChooseAndCount(const journeys::ChannelQuestion& q,
+                                         const std::string& key);
   // Per channel, control and optimized, of every send of (journey, step) (`segment` "" = all of
   // them, whatever their segment; else the sends learnt in that segment).
   experiments::BanditReport Report(const JourneyId& journey, std::string_view step,
                                    const SegmentId& segment = SegmentId()) const;
   // The segments sends of (journey, step) were learnt in ("" excluded), sorted.
   std::vector<SegmentId> Segments(const JourneyId& journey, std::string_view step) const;
-
-  bool loaded = false;  // live: filled from the store yet
 
  private:
   static std::string StepKey(const JourneyId& journey, std::string_view step);
@@ -79,8 +81,5 @@ class ChannelBandits {
       bandits_;  // by StepKey: what choices learn from
   std::map<std::string, std::vector<std::string>> step_sends_;  // by StepKey: outbox keys
 };
-
-// True when some step of `def` is a `channel: auto` message.
-bool HasAutoStep(const journeys::JourneyDefinition& def);
 
 }  // namespace signpost

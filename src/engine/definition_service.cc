@@ -77,10 +77,10 @@ Status DefinitionService::Check(store::DefinitionKind kind, std::string_view tex
                                 Pending& pending) const {
   if (kind == store::DefinitionKind::kFunnel) {
     SP_ASSIGN_OR_RETURN(auto def, analytics::ParseFunnelDefinition(text));
-    pending.funnels.insert(def.id);
+    pending.funnels.insert(def.id.value());
   } else if (kind == store::DefinitionKind::kSegment) {
     SP_ASSIGN_OR_RETURN(auto def, segments::ParseSegmentDefinition(text));
-    pending.segments.insert(def.id);
+    pending.segments.insert(def.id.value());
   } else if (kind == store::DefinitionKind::kChannel) {
     SP_ASSIGN_OR_RETURN(auto def, delivery::ParseChannel(text));
     pending.channels[def.id] = def.type;

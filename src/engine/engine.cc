@@ -24,6 +24,7 @@ Engine::~Engine() {
   impl_->journeys.reset();
   impl_->experiments.reset();
   impl_->goals.reset();
+  impl_->channels.reset();
   impl_->delivery.reset();
   impl_->funnels.reset();
   impl_->profile_reports.reset();
@@ -52,10 +53,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
-  impl->goals = std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
-                                                      *impl->segments, *impl->clock);
-  impl->experiments = std::make_unique<engine::ExperimentService>(impl->store(), *impl->profiles,
-                                                                  *impl->goals, *impl->clock);
+  impl->channels = std::make_unique<engine::ChannelService>(impl->store(), *impl->profiles);
+  impl->goals =
+      std::make_unique<engine::GoalService>(impl->store(), *impl->profiles, *impl->events,
+                                            *impl->segments, *impl->channels, *impl->clock);
+  impl->experiments = std::make_unique<engine::ExperimentService>(
+      impl->store(), *impl->profiles, *impl->goals, *impl->channels, *impl->clock);
   engine::JourneyService::Hooks hooks;
   hooks.environment = [raw] { return MakeEnvironment(*raw); };
   hooks.references = [raw] { return JourneyReferences(*raw); };
@@ -92,16 +95,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 // ---- segments ----------------------------------------------------------------------------------
 
 Result<nlohmann::json> Engine::ListSegments() const { return impl_->segments->List(); }
-Result<nlohmann::json> Engine::Segment(std::string_view name) const {
-  return impl_->segments->Get(name);
+Result<nlohmann::json> Engine::Segment(const SegmentId& segment) const {
+  return impl_->segments->Get(segment);
 }
 Result<nlohmann::json> Engine::SegmentsOf(std::string_view profile) const {
   return impl_->segments->SegmentsOf(profile);
 }
-Result<nlohmann::json> Engine::ImportSegment(std::string_view name,
+Result<nlohmann::json> Engine::ImportSegment(const SegmentId& segment,
                                              const std::vector<std::string>& ids,
                                              std::string_view note, bool add) {
-  return impl_->segments->Import(name, ids, note, add);
+  return impl_->segments->Import(segment, ids, note, add);
 }
 
 // ---- profiles ----------------------------------------------------------------------------------
@@ -122,12 +125,12 @@ Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const 
   return impl_->funnels->People(query);
 }
 Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
-                                                   std::string_view segment) {
+                                                   const SegmentId& segment) {
   return impl_->funnels->SavePeople(query, segment);
 }
-Result<FunnelLastStep> Engine::LastCompletedStep(std::string_view funnel_id,
+Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
                                                  std::string_view profile) const {
-  return impl_->funnels->LastStep(funnel_id, profile);
+  return impl_->funnels->LastStep(funnel, profile);
 }
 
 // ---- goals
@@ -145,22 +148,21 @@ Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
 // ---- experiments
 // ---------------------------------------------------------------------------------
 
-Result<nlohmann::json> Engine::Experiments() const {
+Result<ExperimentList> Engine::Experiments() const {
   return impl_->experiments->List(*impl_->journeys);
 }
-Result<nlohmann::json> Engine::Experiment(std::string_view journey, std::string_view step) const {
+Result<SplitReport> Engine::Experiment(std::string_view journey, std::string_view step) const {
   return impl_->experiments->Report(*impl_->journeys, journey, step);
 }
-Result<nlohmann::json> Engine::ChannelReport(std::string_view journey,
-                                             std::string_view step) const {
+Result<ChannelStepReport> Engine::ChannelReport(std::string_view journey,
+                                                std::string_view step) const {
   return impl_->experiments->ChannelReport(*impl_->journeys, journey, step);
 }
-Result<nlohmann::json> Engine::HoldoutLift(std::string_view journey,
-                                           const HoldoutLiftQuery& query) const {
+Result<HoldoutLiftReport> Engine::HoldoutLift(std::string_view journey,
+                                              const HoldoutLiftQuery& query) const {
   return impl_->experiments->HoldoutLift(*impl_->journeys, journey, query);
 }
-Result<nlohmann::json> Engine::JourneyMoney(std::string_view journey,
-                                            const MoneyQuery& query) const {
+Result<MoneyReport> Engine::JourneyMoney(std::string_view journey, const MoneyQuery& query) const {
   return impl_->experiments->Money(*impl_->journeys, journey, query);
 }
 

@@ -1,15 +1,15 @@
-// Engine: channel optimization. The per-(journey, step) bandits of `channel: auto` steps, derived
-// from stored `Message Sent` (auto: true) and `Goal Attained` events (see engine_channels.h).
+// Channel optimization: the per-(journey, step) bandits of `channel: auto` steps, derived from
+// stored `Message Sent` (auto: true) and `Goal Attained` events (channel_bandits.h), and the
+// ChannelService that keeps the live ones (engine_channels.h).
 #include "engine/engine_channels.h"
 
-#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <random>
 #include <set>
 
 #include "base/system_events.h"
-#include "engine/engine_journeys.h"
 
 namespace signpost {
 
@@ -123,18 +123,29 @@ std::vector<SegmentId> ChannelBandits::Segments(const JourneyId& journey,
   return {out.begin(), out.end()};
 }
 
-bool HasAutoStep(const journeys::JourneyDefinition& def) {
+journeys::ChannelChoice ChannelBandits::ChooseAndCount(const journeys::ChannelQuestion& q,
+                                                       const std::string& key) {
+  journeys::ChannelChoice choice = Choose(q);
+  RecordSend(key, {q.journey, q.step, choice.channel, q.segment, choice.control, q.at,
+                   q.profile.value(), false});
+  return choice;
+}
+
+namespace engine {
+
+ChannelService::ChannelService(const store::Store& store, const identity::ProfileStore& profiles)
+    : store_(store), profiles_(profiles) {}
+
+bool ChannelService::HasAutoStep(const journeys::JourneyDefinition& def) {
   return std::any_of(def.steps.begin(), def.steps.end(), [](const journeys::Step& s) {
     return s.kind == journeys::StepKind::kMessage && s.channel == journeys::kAutoChannel;
   });
 }
 
-Status LoadChannelSends(const store::Store& store, const identity::ProfileStore& profiles_store,
-                        const std::vector<ProfileId>& profiles, TimeMs before,
-                        ChannelBandits* out) {
+Status ChannelService::FeedStored(const std::vector<ProfileId>& profiles, TimeMs before,
+                                  ChannelBandits* out) const {
   for (ProfileId p : profiles) {
-    SP_ASSIGN_OR_RETURN(std::vector<Event> events,
-                        store.EventsOf(profiles_store.IdentitiesOf(p), 0));
+    SP_ASSIGN_OR_RETURN(std::vector<Event> events, store_.EventsOf(profiles_.IdentitiesOf(p), 0));
     for (const Event& e : events) {
       if (e.timestamp < before) out->Feed(e, p.value());
     }
@@ -142,24 +153,56 @@ Status LoadChannelSends(const store::Store& store, const identity::ProfileStore&
   return Status::Ok();
 }
 
-Status EnsureChannelsLoaded(const Engine::Impl& m) {
-  if (m.journeys->channels().loaded) return Status::Ok();
+Result<ChannelBandits> ChannelService::Stored(const std::vector<ProfileId>& profiles,
+                                              TimeMs before) const {
+  ChannelBandits out;
+  SP_RETURN_IF_ERROR(FeedStored(profiles, before, &out));
+  return out;
+}
+
+Status ChannelService::EnsureLoaded(const JourneyService& journeys) const {
+  if (loaded_) return Status::Ok();
   std::set<ProfileId> profiles;
-  for (const JourneyId& id : m.journeys->runtime().JourneyIds()) {
-    SP_ASSIGN_OR_RETURN(
-        auto history, m.store().definitions().History(store::DefinitionKind::kJourney, id.value()));
+  for (const JourneyId& id : journeys.runtime().JourneyIds()) {
+    SP_ASSIGN_OR_RETURN(auto history,
+                        store_.definitions().History(store::DefinitionKind::kJourney, id.value()));
     bool automatic = false;
     for (const auto& v : history) {
-      auto def = m.journeys->runtime().Definition(id, v.version);
+      auto def = journeys.runtime().Definition(id, v.version);
       automatic = automatic || (def && HasAutoStep(*def));
     }
     if (!automatic) continue;
-    for (ProfileId p : m.journeys->runtime().ProfilesIn(id)) profiles.insert(p);
+    for (ProfileId p : journeys.runtime().ProfilesIn(id)) profiles.insert(p);
   }
-  SP_RETURN_IF_ERROR(LoadChannelSends(m.store(), *m.profiles, {profiles.begin(), profiles.end()},
-                                      INT64_MAX, &m.journeys->channels()));
-  m.journeys->channels().loaded = true;
+  // Into the live bandits: a choice counted before a failed load is kept (each send once anyway).
+  SP_RETURN_IF_ERROR(FeedStored({profiles.begin(), profiles.end()}, INT64_MAX, &live_));
+  loaded_ = true;
   return Status::Ok();
 }
 
+journeys::ChannelChoice ChannelService::ChooseLive(const JourneyService& journeys,
+                                                   const journeys::ChannelQuestion& q) {
+  MutexLock lock(mu_);
+  if (Status s = EnsureLoaded(journeys); !s.ok())
+    spdlog::warn("journeys: channel counts not loaded ({}); choosing on what is known",
+                 s.ToString());
+  if (const AutoSend* sent = live_.SendOf(q.key)) return {sent->channel, sent->control};
+  return live_.ChooseAndCount(q, q.key);
+}
+
+void ChannelService::RecordGoal(const JourneyId& journey, uint64_t profile, TimeMs at) {
+  MutexLock lock(mu_);
+  if (loaded_) live_.RecordGoal(journey, profile, at);
+}
+
+Result<experiments::BanditReport> ChannelService::LiveReport(const JourneyService& journeys,
+                                                             const JourneyId& journey,
+                                                             std::string_view step) const {
+  MutexLock journeys_lock(journeys.mu());
+  MutexLock lock(mu_);
+  SP_RETURN_IF_ERROR(EnsureLoaded(journeys));
+  return live_.Report(journey, step);
+}
+
+}  // namespace engine
 }  // namespace signpost

@@ -18,6 +18,7 @@
 #include "engine/engine_journeys.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
+#include "wire/wire.h"
 
 namespace signpost {
 namespace {
@@ -147,7 +148,7 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
     ++c.first, ++g.first;
     if (converted_[i]) ++c.second, ++g.second;
   }
-  auto r = engine_->ChannelReport("cart", "nudge");
+  auto r = wire::ToJson(engine_->ChannelReport("cart", "nudge"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& rep = *r;
   EXPECT_EQ(rep["default"], "email");
@@ -177,7 +178,7 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
   EXPECT_GT(tr, cr);  // optimizing pays: the control is stuck on email's 5%
 
   // /api/experiments lists it; a step that is not auto is refused.
-  auto all = engine_->Experiments();
+  auto all = wire::ToJson(engine_->Experiments());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ((*all)["channels"].size(), 1u);
   EXPECT_EQ((*all)["channels"][0], rep);
@@ -188,9 +189,9 @@ TEST_F(EngineChannelsTest, ConvergesToTheBetterChannelKeepsTheControlShareAndRep
   // conversion once), before and after a restart, which rebuilds it from the store.
   auto live_counts = [this] {
     Engine::Impl& m = ImplOf(*engine_);
-    MutexLock lock(m.journeys->mu());
-    EXPECT_TRUE(EnsureChannelsLoaded(m).ok());
-    return m.journeys->channels().Report(JourneyId("cart"), "nudge");
+    auto r = m.channels->LiveReport(*m.journeys, JourneyId("cart"), "nudge");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : experiments::BanditReport();
   };
   auto same = [&rep](const experiments::BanditReport& b) {
     ASSERT_EQ(b.channels.size(), 3u);

@@ -69,7 +69,7 @@ TEST_F(DefinitionsTest, IdsFollowOneRule) {
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
     EXPECT_EQ(r.status().message().rfind("id: ", 0), 0u) << r.status().message().substr(0, 200);
   }
-  auto saved = engine_->ImportSegment("../etc", {"user:a"}, "");
+  auto saved = engine_->ImportSegment(SegmentId("../etc"), {"user:a"}, "");
   ASSERT_FALSE(saved.ok());
   EXPECT_EQ(saved.status().message().rfind("name: ", 0), 0u) << saved.status().message();
   EXPECT_EQ(Stored("funnel"), 0u);

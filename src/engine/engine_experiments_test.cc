@@ -20,6 +20,7 @@
 #include "engine/experiment_service.h"
 #include "engine/test_support.h"
 #include "signpost/engine.h"
+#include "wire/wire.h"
 
 namespace signpost {
 namespace {
@@ -144,7 +145,7 @@ TEST_F(EngineExperimentsTest, SplitReportCountsAssignedNonHoldoutProfilesAndThei
   ASSERT_GT(want["A"].first, 50u);
   ASSERT_GT(want["B"].first, 50u);
 
-  auto all = engine_->Experiments();
+  auto all = wire::ToJson(engine_->Experiments());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ((*all)["experiments"].size(), 1u);
   const json e = (*all)["experiments"][0];
@@ -170,7 +171,7 @@ TEST_F(EngineExperimentsTest, SplitReportCountsAssignedNonHoldoutProfilesAndThei
   EXPECT_NEAR(prob_sum, 1.0, 1e-9);
   EXPECT_EQ(e["warnings"].size(), 2u) << e["warnings"].dump();  // both variants under 1,000
 
-  auto one = engine_->Experiment("onboarding", "ab");
+  auto one = wire::ToJson(engine_->Experiment("onboarding", "ab"));
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   EXPECT_EQ(*one, e);
   EXPECT_EQ(engine_->Experiment("onboarding", "mail-a").status().code(), Code::kNotFound);
@@ -190,7 +191,7 @@ TEST_F(EngineExperimentsTest, NoWinnerAfterThirtyDaysFallsBackToTheDefaultVarian
 
   clock_.Set(t0_ + 40 * kDayMs);
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
-  auto over = engine_->Experiment("onboarding", "ab");
+  auto over = wire::ToJson(engine_->Experiment("onboarding", "ab"));
   ASSERT_TRUE(over.ok()) << over.status().ToString();
   EXPECT_EQ((*over)["state"], "no_winner");
   EXPECT_TRUE((*over)["winner"].is_null());
@@ -210,7 +211,7 @@ TEST_F(EngineExperimentsTest, AClearWinnerIsDecidedAtTheFirstDailyLookAndIsWhatS
   ASSERT_NO_FATAL_FAILURE(
       Run(3000, [](int i, const Treatment& t) { return i % 10 < (t.variant == "B" ? 3 : 1); }));
   clock_.Set(t0_ + 3 * kDayMs);
-  auto r = engine_->Experiment("onboarding", "ab");
+  auto r = wire::ToJson(engine_->Experiment("onboarding", "ab"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE((*r)["minimum_sample_met"].get<bool>()) << r->dump();
   EXPECT_EQ((*r)["state"], "winner");
@@ -254,7 +255,7 @@ steps:
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
   clock_.Set(t0_ + 3 * kDayMs);
-  auto before = engine_->Experiment("timed", "ab");
+  auto before = wire::ToJson(engine_->Experiment("timed", "ab"));
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_EQ((*before)["state"], "running");
   EXPECT_EQ((*before)["ends_at"], "2026-11-05T12:00:00.000Z");
@@ -262,7 +263,7 @@ steps:
 
   // Decided at the end date itself (not at the next daily look), long before the 30 days.
   clock_.Set(t0_ + 10 * kDayMs);
-  auto after = engine_->Experiment("timed", "ab");
+  auto after = wire::ToJson(engine_->Experiment("timed", "ab"));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ((*after)["state"], "ended");
   EXPECT_TRUE((*after)["winner"].is_null());
@@ -285,7 +286,7 @@ TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAn
     if (views_[i]) ++viewed[g];  // every converter viewed pricing first
   }
   ASSERT_GT(entered[1], 20u);
-  auto r = engine_->HoldoutLift("onboarding", {.funnel = "purchase-path"});
+  auto r = wire::ToJson(engine_->HoldoutLift("onboarding", {.funnel = "purchase-path"}));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& l = *r;
   EXPECT_EQ(l["treated"]["entered"], entered[0]);
@@ -309,7 +310,7 @@ TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAn
 
   EXPECT_EQ(engine_->HoldoutLift("onboarding", {.funnel = "nope"}).status().code(),
             Code::kNotFound);
-  auto no_funnel = engine_->HoldoutLift("onboarding", {});
+  auto no_funnel = wire::ToJson(engine_->HoldoutLift("onboarding", {}));
   ASSERT_TRUE(no_funnel.ok());
   EXPECT_TRUE((*no_funnel)["steps"].empty());
   EXPECT_EQ((*no_funnel)["goal"], l["goal"]);
@@ -345,12 +346,12 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
             std::string::npos);
   // A cost below 0 is refused where the query is read (src/wire/wire_test.cc).
 
-  auto r = engine_->JourneyMoney("onboarding", [] {
+  auto r = wire::ToJson(engine_->JourneyMoney("onboarding", [] {
     MoneyQuery q;
     q.funnel = "purchase-path";
     q.costs = {{"email", 0.01}};
     return q;
-  }());
+  }()));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& m = *r;
   const double total = 0.01 * static_cast<double>(emails);
@@ -430,7 +431,7 @@ steps:
   clock_.Set(t0_ + 2 * kDayMs);
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
-  auto r = engine_->JourneyMoney("shop", {});
+  auto r = wire::ToJson(engine_->JourneyMoney("shop", {}));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& m = *r;
   EXPECT_EQ(m["costs"], (json{{"email", 0.002}, {"letters", 0.5}}));
@@ -461,12 +462,12 @@ steps:
   EXPECT_DOUBLE_EQ(rev["by_group"][1]["ltv"].get<double>(), 0);
 
   // A query cost overrides the channel's; a bare revenue name is a property.
-  auto q = engine_->JourneyMoney("shop", [] {
+  auto q = wire::ToJson(engine_->JourneyMoney("shop", [] {
     MoneyQuery q;
     q.costs = {{"letters", 0.25}};
     q.revenue = "amount";
     return q;
-  }());
+  }()));
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ((*q)["cost_sources"], (json{{"email", "channel"}, {"letters", "query"}}));
   EXPECT_DOUBLE_EQ((*q)["total_cost"].get<double>(), 1.008);
@@ -476,7 +477,7 @@ steps:
   // A channel without a configured cost needs the parameter; the error says both ways.
   ASSERT_TRUE(
       engine_->Apply("kind: channel\nid: letters\ntype: file\npath: letters.ndjson\n", "t").ok());
-  auto missing = engine_->JourneyMoney("shop", {});
+  auto missing = wire::ToJson(engine_->JourneyMoney("shop", {}));
   ASSERT_EQ(missing.status().code(), Code::kInvalidArgument);
   EXPECT_NE(missing.status().message().find("cost_per_message"), std::string::npos);
   EXPECT_NE(missing.status().message().find("cost.letters="), std::string::npos);
@@ -529,7 +530,7 @@ TEST_F(EngineExperimentsTest, SplitWinnerReadsNoStoredEventsAndEvaluatesOnlyWhen
   EXPECT_EQ(ask()->value_or(""), "A");
   EXPECT_EQ(evaluations(), decided);
   EXPECT_EQ(reads(), read);
-  auto report = engine_->Experiment("onboarding", "ab");
+  auto report = wire::ToJson(engine_->Experiment("onboarding", "ab"));
   ASSERT_TRUE(report.ok());
   EXPECT_EQ((*report)["assign_to"], "A");
   MutexLock lock(m.journeys->mu());
@@ -554,7 +555,7 @@ TEST_F(EngineExperimentsTest, LiveSplitCountsDecideAsTheReportAtEveryLookIncludi
       EXPECT_TRUE(w.ok()) << w.status().ToString();
       if (w.ok()) live = *w;
     }
-    auto report = engine_->Experiment("onboarding", "ab");
+    auto report = wire::ToJson(engine_->Experiment("onboarding", "ab"));
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     if (!report.ok()) return json();
     EXPECT_EQ(live ? json(*live) : json(nullptr), (*report)["assign_to"]) << report->dump();
@@ -648,7 +649,7 @@ steps:
   ASSERT_TRUE(ImplOf(*engine_).events->RecordSystemEvents(std::move(tracking)).ok());
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
 
-  auto r = engine_->Experiment("news", "subject-test");
+  auto r = wire::ToJson(engine_->Experiment("news", "subject-test"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["metric"], "opens");
   ASSERT_EQ((*r)["variants"].size(), 2u);

@@ -6,6 +6,7 @@
 
 #include "engine/definition_service.h"
 #include "engine/delivery_service.h"
+#include "engine/engine_channels.h"
 #include "engine/event_service.h"
 #include "engine/experiment_service.h"
 #include "engine/funnel_service.h"
@@ -36,10 +37,12 @@ struct Engine::Impl {
   std::unique_ptr<engine::ProfileService> profile_reports;
 
   // The services after the write path, in data-flow order: opened in this order by Engine::Open
-  // (segments, funnels, delivery, goals, experiments, then journeys), closed in reverse by ~Engine.
+  // (segments, funnels, delivery, channels, goals, experiments, then journeys), closed in reverse
+  // by ~Engine.
   std::unique_ptr<engine::SegmentService> segments;
   std::unique_ptr<engine::FunnelService> funnels;
   std::unique_ptr<engine::DeliveryService> delivery;
+  std::unique_ptr<engine::ChannelService> channels;
   std::unique_ptr<engine::GoalService> goals;
   std::unique_ptr<engine::ExperimentService> experiments;
   std::unique_ptr<engine::JourneyService> journeys;

@@ -68,7 +68,7 @@ class EngineScope final : public journeys::ProfileScope {
   }
 
   Result<int> LastCompletedStep(const FunnelId& funnel) override {
-    return m_.funnels->LastStepOf(funnel.value(), p_, m_.clock->NowMs());
+    return m_.funnels->LastStepOf(funnel, p_, m_.clock->NowMs());
   }
 
  private:
@@ -139,20 +139,8 @@ class EngineEnvironment final : public journeys::Environment {
   // see through the runtime's virtual call).
   journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q)
       NO_THREAD_SAFETY_ANALYSIS override {
-    ChannelBandits* b = channels_;
-    std::string key = "replay/" + q.key;
-    if (b == nullptr) {
-      if (Status s = EnsureChannelsLoaded(m_); !s.ok())
-        spdlog::warn("journeys: channel counts not loaded ({}); choosing on what is known",
-                     s.ToString());
-      b = &m_.journeys->channels();
-      if (const AutoSend* sent = b->SendOf(q.key)) return {sent->channel, sent->control};
-      key = q.key;
-    }
-    journeys::ChannelChoice choice = b->Choose(q);
-    b->RecordSend(key, {q.journey, q.step, choice.channel, q.segment, choice.control, q.at,
-                        q.profile.value(), false});
-    return choice;
+    if (channels_ == nullptr) return m_.channels->ChooseLive(*m_.journeys, q);
+    return channels_->ChooseAndCount(q, "replay/" + q.key);
   }
   // Today's members that were members at `at` (a replay starts a segment journey at the start of
   // its window, before some of today's members joined; a profile that has left since is missed).

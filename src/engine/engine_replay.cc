@@ -36,10 +36,8 @@ Result<json> Engine::Replay(const ReplayRequest& request) const {
   // and goal credits before it) and count the replay's own sends as they go; the replay records no
   // goal credits, so nothing converts during the window.
   ChannelBandits channels;
-  if (HasAutoStep(*def)) {
-    std::vector<ProfileId> profiles;
-    profiles = m.journeys->ProfilesIn(id);
-    SP_RETURN_IF_ERROR(LoadChannelSends(m.store(), *m.profiles, profiles, from, &channels));
+  if (engine::ChannelService::HasAutoStep(*def)) {
+    SP_ASSIGN_OR_RETURN(channels, m.channels->Stored(m.journeys->ProfilesIn(id), from));
   }
   auto env = MakeEnvironment(m, &channels);
   journeys::RuntimeOptions options;

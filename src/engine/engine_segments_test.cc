@@ -62,7 +62,7 @@ class SegmentsEngineTest : public EngineFixture<> {
   }
   // Members of `name` now, each named by its user: identity (else its first).
   std::vector<std::string> Members(const std::string& name) {
-    auto r = engine_->Segment(name);
+    auto r = engine_->Segment(SegmentId(name));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::string> out;
     if (!r.ok()) return out;
@@ -126,7 +126,7 @@ TEST_P(SegmentScenarioTest, Holds) {
       auto names = (*of)["segments"].get<std::vector<std::string>>();
       bool listed = std::find(names.begin(), names.end(), name) != names.end();
       bool member = false;
-      auto seg = engine_->Segment(name);
+      auto seg = engine_->Segment(SegmentId(name));
       for (const auto& i : (*seg)["identities"]) member = member || i == id;
       EXPECT_EQ(listed, member) << id << " in " << name << " at " << x["at"].Scalar();
     }
@@ -179,10 +179,10 @@ TEST_F(SegmentsEngineTest, ListingShowsBothKindsWithTriggers) {
   EXPECT_EQ(active["triggers"]["time"], true);
   EXPECT_EQ(active["triggers"]["static"], true);
   EXPECT_EQ((*list)["segments"][1]["type"], "static");
-  auto one = engine_->Segment("imported");
+  auto one = engine_->Segment(SegmentId("imported"));
   ASSERT_TRUE(one.ok());
   EXPECT_EQ((*one)["count"], 1);
-  auto missing = engine_->Segment("nope");
+  auto missing = engine_->Segment(SegmentId("nope"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   // A rule may not take a static list's name.
@@ -205,7 +205,7 @@ TEST_F(SegmentsEngineTest, FunnelSegmentFilterAcceptsARuleSegment) {
   FunnelQuery q;
   q.steps = "A>B";
   auto all = engine_->Funnel(q);
-  q.segment = "pros";
+  q.segment = SegmentId("pros");
   auto pros = engine_->Funnel(q);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_TRUE(pros.ok()) << pros.status().ToString();
@@ -231,7 +231,7 @@ TEST_F(SegmentsEngineTest, SegmentsOfAnUnknownProfileIsNotFound) {
 
 TEST_F(SegmentsEngineTest, AnImportedListSuppressesAJourneyAtOnceAndKeepsUnknownIds) {
   Open();
-  auto first = engine_->ImportSegment("do-not-contact", {"user:nobody"}, "start");
+  auto first = engine_->ImportSegment(SegmentId("do-not-contact"), {"user:nobody"}, "start");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ((*first)["version"], 1);
   EXPECT_EQ((*first)["unknown"], json::array({"user:nobody"}));
@@ -264,8 +264,9 @@ steps:
 
   // u1 (a bare userId), a known anonymous id, and two ids no profile has yet; duplicates once.
   clock_.Set(At("11:00"));
-  auto r = engine_->ImportSegment(
-      "do-not-contact", {" u1 ", "user:u1", "ghost-1", "user:later", "anon:never"}, "support list");
+  auto r = engine_->ImportSegment(SegmentId("do-not-contact"),
+                                  {" u1 ", "user:u1", "ghost-1", "user:later", "anon:never"},
+                                  "support list");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)["version"], 2);
   EXPECT_EQ((*r)["mode"], "replace");
@@ -278,7 +279,7 @@ steps:
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   EXPECT_EQ(exits("u1"), std::vector<std::string>{"suppressed"});  // at once, not after the wait
   EXPECT_TRUE(exits("u2").empty());
-  auto seg = engine_->Segment("do-not-contact");
+  auto seg = engine_->Segment(SegmentId("do-not-contact"));
   ASSERT_TRUE(seg.ok());
   EXPECT_EQ((*seg)["identities"],
             json::array({"user:u1", "anon:ghost-1", "user:later", "anon:never"}));
@@ -288,7 +289,7 @@ steps:
   EXPECT_EQ(SegmentsOf("later"), std::vector<std::string>{"do-not-contact"});
 
   // --add keeps the current list.
-  auto added = engine_->ImportSegment("do-not-contact", {"u2"}, "", /*add=*/true);
+  auto added = engine_->ImportSegment(SegmentId("do-not-contact"), {"u2"}, "", /*add=*/true);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ((*added)["members"], 5);
   EXPECT_EQ((*added)["note"], "imported 1 ids");
@@ -297,13 +298,13 @@ steps:
 
   // Refused: a rule segment's name, an id that names no one.
   Apply("kind: segment\nid: buyers\nrule: { event: Buy }");
-  auto rule = engine_->ImportSegment("buyers", {"u1"}, "");
+  auto rule = engine_->ImportSegment(SegmentId("buyers"), {"u1"}, "");
   ASSERT_EQ(rule.status().code(), Code::kInvalidArgument);
   EXPECT_THAT(rule.status().message(), HasSubstr("'buyers' is a rule segment"));
-  auto bad = engine_->ImportSegment("x", {"u1", "user:"}, "");
+  auto bad = engine_->ImportSegment(SegmentId("x"), {"u1", "user:"}, "");
   ASSERT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("ids[1]"));
-  EXPECT_EQ(engine_->Segment("x").status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_->Segment(SegmentId("x")).status().code(), Code::kNotFound);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
   EXPECT_EQ(engine_->Apply(def, "one")->applied.at(0).version, 1u);
   EXPECT_EQ(engine_->Apply(def, "two")->applied.at(0).version, 2u);
   FunnelQuery q;
-  q.id = "f";
+  q.id = FunnelId("f");
   EXPECT_EQ(engine_->Funnel(q)->definition_version, 2);
   q.version = 1;
   EXPECT_EQ(engine_->Funnel(q)->definition_version, 1);

@@ -4,8 +4,10 @@
 // is computed from each entered profile's stored events (its journey system events and its own
 // track events), goal credits through AttributeStored, so the live engine and a replay count by the
 // same rules. The facade's experiment methods (include/signpost/engine.h, "experiments") delegate
-// here; the journey service (definitions, entered profiles, goals, channel bandits, live split
-// counts) is passed in: this service is opened before it, since the live split counts it keeps read
+// here. It reads the store and the profile store, credits goals through the GoalService and reads
+// the stored sends of `channel: auto` steps through the ChannelService (its constructor's
+// dependencies); the journey service (definitions, entered profiles, goals, live split counts) is
+// passed in: this service is opened before it, since the live split counts it keeps read
 // SplitEntriesOf from its hooks.
 //
 // Thread-safety: no state of its own besides references; every method may be called from any
@@ -30,7 +32,7 @@
 //   policy's `ends_at`: there is one more look at that time, and without a winner by then the
 //   test is `ended` and the default takes everyone.
 // - Channel reports (`channel: auto` steps) count the stored `Message Sent` events with auto: true
-//   of the step and the `Goal Attained` of the journey at or after each (engine_channels.h): per
+//   of the step and the `Goal Attained` of the journey at or after each (channel_bandits.h): per
 //   channel sent, converted, rate, Wilson interval; control against optimized with the lift.
 // - Holdout lift and money take each profile's group from its first entry (holdout is stable per
 //   profile and journey) and its goal steps from a stored funnel matched in order by its own
@@ -38,21 +40,24 @@
 //   nothing).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analytics/funnel_definition.h"
 #include "base/mutex.h"
+#include "engine/engine_channels.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
 #include "experiments/split_tally.h"
 #include "goals/attribution.h"
 #include "identity/profile_store.h"
 #include "journeys/journey_definition.h"
+#include "rules/json_match.h"
 #include "signpost/clock.h"
 #include "signpost/queries.h"
+#include "signpost/reports.h"
 #include "store/store.h"
 
 namespace signpost::engine {
@@ -61,7 +66,7 @@ class ExperimentService {
  public:
   // Every reference outlives the service.
   ExperimentService(const store::Store& store, const identity::ProfileStore& profiles,
-                    const GoalService& goals, const Clock& clock);
+                    const GoalService& goals, const ChannelService& channels, const Clock& clock);
 
   // One profile's entry in each of `splits` (split steps of `journey`'s latest version, in that
   // order) by the rules above — nullopt where it is not counted — read from its stored events and
@@ -88,23 +93,55 @@ class ExperimentService {
       REQUIRES(journeys.mu());
 
   // See Engine::Experiments, Experiment, ChannelReport, HoldoutLift and JourneyMoney.
-  Result<nlohmann::json> List(const JourneyService& journeys) const EXCLUDES(journeys.mu());
-  Result<nlohmann::json> Report(const JourneyService& journeys, std::string_view journey,
-                                std::string_view step) const EXCLUDES(journeys.mu());
-  Result<nlohmann::json> ChannelReport(const JourneyService& journeys, std::string_view journey,
-                                       std::string_view step) const EXCLUDES(journeys.mu());
-  Result<nlohmann::json> HoldoutLift(const JourneyService& journeys, std::string_view journey,
-                                     const HoldoutLiftQuery& query) const EXCLUDES(journeys.mu());
-  Result<nlohmann::json> Money(const JourneyService& journeys, std::string_view journey,
-                               const MoneyQuery& query) const EXCLUDES(journeys.mu());
+  Result<ExperimentList> List(const JourneyService& journeys) const EXCLUDES(journeys.mu());
+  Result<SplitReport> Report(const JourneyService& journeys, std::string_view journey,
+                             std::string_view step) const EXCLUDES(journeys.mu());
+  Result<ChannelStepReport> ChannelReport(const JourneyService& journeys, std::string_view journey,
+                                          std::string_view step) const EXCLUDES(journeys.mu());
+  Result<HoldoutLiftReport> HoldoutLift(const JourneyService& journeys, std::string_view journey,
+                                        const HoldoutLiftQuery& query) const
+      EXCLUDES(journeys.mu());
+  Result<MoneyReport> Money(const JourneyService& journeys, std::string_view journey,
+                            const MoneyQuery& query) const EXCLUDES(journeys.mu());
 
   // The clock's now (the live split counts decide as of it).
   TimeMs Now() const { return clock_.NowMs(); }
 
  private:
+  struct JourneySnapshot;  // a journey as the reports need it, copied under the journeys mutex
+  struct ProfileFacts;     // one entered profile's track events, entries and goal credit
+
+  // The journey's latest definition, goals and entered profiles; kNotFound naming the journey.
+  static Result<JourneySnapshot> Snapshot(const JourneyService& journeys, std::string_view journey)
+      EXCLUDES(journeys.mu());
+  // The facts of one profile in `journey`, credited over `goals`; nullopt when it has no entry
+  // there (merged away: its entries live on the surviving profile).
+  Result<std::optional<ProfileFacts>> FactsOf(ProfileId p, std::string_view journey,
+                                              const std::vector<goals::JourneyGoal>& goals) const;
+  // The facts of every entered profile of the snapshot.
+  Result<std::vector<ProfileFacts>> Gather(std::string_view journey,
+                                           const JourneySnapshot& s) const;
+  // The profile's assignment at split `step` by the rules above; nullopt when it has none.
+  static std::optional<experiments::SplitEntry> AssignmentOf(const ProfileFacts& f,
+                                                             std::string_view journey,
+                                                             const journeys::Step& step);
+  // The split's report at the clock's now, the decision fixed at the first deciding daily look.
+  Result<SplitReport> SplitReportOf(std::string_view journey, const journeys::Step& step,
+                                    const std::vector<ProfileFacts>& facts, bool has_goal) const;
+  // A stored funnel of event steps (kNotFound / kInvalidArgument naming `funnel`); QueryFunnel:
+  // none for an empty id.
+  Result<analytics::FunnelDefinition> LoadFunnel(std::string_view id) const;
+  Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const std::string& id) const;
+  // The funnel steps the profile reached in order after its first entry.
+  static int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f,
+                          rules::JsonMatcher& jm);
+  // The `cost_per_message` of channel `id`'s latest definition; nullopt when it has none.
+  Result<std::optional<double>> ConfiguredCost(std::string_view id) const;
+
   const store::Store& store_;
   const identity::ProfileStore& profiles_;
   const GoalService& goals_;
+  const ChannelService& channels_;
   const Clock& clock_;
 };
 

@@ -55,17 +55,18 @@ FunnelService::FunnelService(const EngineOptions& options, store::Store& store,
 
 Result<nlohmann::json> FunnelService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
-  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kFunnel, def.id, text,
-                         note.empty() ? def.note : note);
+  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kFunnel, def.id.value(),
+                         text, note.empty() ? def.note : note);
 }
 
 Result<FunnelService::Resolved> FunnelService::Resolve(const FunnelQuery& q) const {
   Resolved r;
   if (!q.id.empty()) {
-    SP_ASSIGN_OR_RETURN(store::VersionedRecord rec,
-                        store_.definitions().Get(store::DefinitionKind::kFunnel, q.id, q.version));
+    SP_ASSIGN_OR_RETURN(
+        store::VersionedRecord rec,
+        store_.definitions().Get(store::DefinitionKind::kFunnel, q.id.value(), q.version));
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseFunnelDefinition(rec.body));
-    r.def.id = rec.id;
+    r.def.id = FunnelId(rec.id);
     r.options.definition_version = static_cast<int64_t>(rec.version);
   } else if (!q.steps.empty()) {
     SP_ASSIGN_OR_RETURN(r.def, analytics::ParseAdHocFunnel(q.steps));
@@ -79,7 +80,7 @@ Result<FunnelService::Resolved> FunnelService::Resolve(const FunnelQuery& q) con
   SP_RETURN_IF_ERROR(analytics::ValidateFunnel(r.def));
   r.options.threads = query_threads_;
   if (!q.segment.empty()) {
-    SP_ASSIGN_OR_RETURN(r.options.segment, segments_.Members(SegmentId(q.segment)));
+    SP_ASSIGN_OR_RETURN(r.options.segment, segments_.Members(q.segment));
   }
   return r;
 }
@@ -115,17 +116,17 @@ Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const
 }
 
 Result<SavedFunnelPeople> FunnelService::SavePeople(const FunnelPeopleQuery& query,
-                                                    std::string_view segment) {
-  SP_RETURN_IF_ERROR(CheckId("name", segment));
+                                                    const SegmentId& segment) {
+  SP_RETURN_IF_ERROR(CheckId("name", segment.value()));
   SP_ASSIGN_OR_RETURN(FunnelPeople people, People(query));
   std::vector<std::string> identities;
   for (const FunnelPerson& p : people.people)
     identities.insert(identities.end(), p.identities.begin(), p.identities.end());
   SavedFunnelPeople saved;
-  saved.segment = std::string(segment);
+  saved.segment = segment;
   saved.members = people.people.size();
   saved.note = fmt::format("people of funnel {} v{}: {}",
-                           people.funnel.empty() ? "ad-hoc" : people.funnel, people.version,
+                           people.funnel.empty() ? "ad-hoc" : people.funnel.value(), people.version,
                            people.dropped_at > 0
                                ? fmt::format("reached step {} but not the next", people.dropped_at)
                                : fmt::format("completed step {}", people.completed));
@@ -133,10 +134,10 @@ Result<SavedFunnelPeople> FunnelService::SavePeople(const FunnelPeopleQuery& que
   return saved;
 }
 
-Result<int> FunnelService::LastStepOf(std::string_view funnel, ProfileId pid, TimeMs now) const {
+Result<int> FunnelService::LastStepOf(const FunnelId& funnel, ProfileId pid, TimeMs now) const {
   SP_RETURN_IF_ERROR(events_.RequireIndex());
   FunnelQuery q;
-  q.id = std::string(funnel);
+  q.id = funnel;
   SP_ASSIGN_OR_RETURN(Resolved f, Resolve(q));
   auto person = events_.ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
@@ -147,11 +148,11 @@ Result<int> FunnelService::LastStepOf(std::string_view funnel, ProfileId pid, Ti
   return person.status();
 }
 
-Result<FunnelLastStep> FunnelService::LastStep(std::string_view funnel_id,
+Result<FunnelLastStep> FunnelService::LastStep(const FunnelId& funnel,
                                                std::string_view profile) const {
   SP_RETURN_IF_ERROR(events_.RequireIndex());
   FunnelQuery q;
-  q.id = std::string(funnel_id);
+  q.id = funnel;
   SP_ASSIGN_OR_RETURN(Resolved f, Resolve(q));
   FunnelLastStep out;
   SP_ASSIGN_OR_RETURN(out.identity, profiles_.Resolve(profile));

@@ -40,10 +40,10 @@ class FunnelService {
   // engine.h): kFailedPrecondition without the analytics index.
   Result<FunnelReport> Report(const FunnelQuery& query) const;
   Result<FunnelPeople> People(const FunnelPeopleQuery& query) const;
-  Result<SavedFunnelPeople> SavePeople(const FunnelPeopleQuery& query, std::string_view segment);
-  Result<FunnelLastStep> LastStep(std::string_view funnel, std::string_view profile) const;
+  Result<SavedFunnelPeople> SavePeople(const FunnelPeopleQuery& query, const SegmentId& segment);
+  Result<FunnelLastStep> LastStep(const FunnelId& funnel, std::string_view profile) const;
   // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
-  Result<int> LastStepOf(std::string_view funnel, ProfileId profile, TimeMs now) const;
+  Result<int> LastStepOf(const FunnelId& funnel, ProfileId profile, TimeMs now) const;
 
  private:
   struct Resolved;

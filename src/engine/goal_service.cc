@@ -18,8 +18,14 @@ using nlohmann::json;
 namespace se = system_events;
 
 GoalService::GoalService(const store::Store& store, const identity::ProfileStore& profiles,
-                         EventService& events, const SegmentService& segments, const Clock& clock)
-    : store_(store), profiles_(profiles), events_(events), segments_(segments), clock_(clock) {}
+                         EventService& events, const SegmentService& segments,
+                         ChannelService& channels, const Clock& clock)
+    : store_(store),
+      profiles_(profiles),
+      events_(events),
+      segments_(segments),
+      channels_(channels),
+      clock_(clock) {}
 
 std::string GoalService::PrimaryIdentityOf(ProfileId p) const {
   std::string identity;
@@ -100,10 +106,7 @@ Status GoalService::RecordCredits(const JourneyService& j,
   if (credits.empty()) return Status::Ok();
   SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(credits)).status());
   // Recorded: the channel bandits count the conversions (once; unloaded, they read them later).
-  if (j.channels().loaded) {
-    for (const auto& [journey, pid, at] : goals)
-      j.channels().RecordGoal(JourneyId(journey), pid, at);
-  }
+  for (const auto& [journey, pid, at] : goals) channels_.RecordGoal(JourneyId(journey), pid, at);
   return Status::Ok();
 }
 

@@ -2,9 +2,10 @@
 // journey and profile) and the goal reports — both computed by src/goals from each profile's
 // stored events (AttributeStored), so the live engine, the split reports and replay count by the
 // same rules. It reads profiles and events from the store, segments through the SegmentService,
-// records credits through the EventService; what a journey's goal is, who entered and the channel
-// bandits belong to the JourneyService, which a caller passes in (the goal service is opened
-// before it: the journey service's credit hook calls RecordCredits with its mutex held).
+// records credits through the EventService and counts them in the ChannelService's bandits; what a
+// journey's goal is and who entered belong to the JourneyService, which a caller passes in (the
+// goal service is opened before it: the journey service's credit hook calls RecordCredits with its
+// mutex held).
 //
 // Thread-safety: no state of its own besides references; every method may be called from any
 // thread. RecordCredits REQUIRES the journey service's mutex (its caller, the runtime's hook,
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "base/mutex.h"
+#include "engine/engine_channels.h"
 #include "engine/event_service.h"
 #include "engine/journey_service.h"
 #include "engine/segment_service.h"
@@ -43,7 +45,8 @@ class GoalService {
  public:
   // Every reference outlives the service.
   GoalService(const store::Store& store, const identity::ProfileStore& profiles,
-              EventService& events, const SegmentService& segments, const Clock& clock);
+              EventService& events, const SegmentService& segments, ChannelService& channels,
+              const Clock& clock);
 
   // ---- the journey service's calls ---------------------------------------------------------
   // Attributes the goal hits of `profiles` against the goals of `journeys` and records `Goal
@@ -87,6 +90,7 @@ class GoalService {
   const identity::ProfileStore& profiles_;
   EventService& events_;
   const SegmentService& segments_;
+  ChannelService& channels_;  // counts each recorded credit as a conversion
   const Clock& clock_;
 };
 

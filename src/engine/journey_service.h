@@ -1,7 +1,6 @@
 // JourneyService: the live journey runtime — its input queue from the commit thread, its thread,
 // its durable state (profile states, journey counters, the cursor) — journey definitions and their
-// lifecycle, and the journeys' goals, channel bandits and split decisions that the runtime's
-// callbacks read.
+// lifecycle, and the journeys' goals and split decisions that the runtime's callbacks read.
 //
 // Durability: the runtime's decisions are made durable in this order: (1) its system events
 // (deterministic message ids, so a repeat stores nothing), then (2) one atomic write of the changed
@@ -31,7 +30,6 @@
 #include <vector>
 
 #include "base/mutex.h"
-#include "engine/channel_bandits.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
 #include "engine/split_counters.h"
@@ -111,8 +109,6 @@ class JourneyService {
   const std::map<JourneyId, goals::JourneyGoal, std::less<>>& goals() const REQUIRES(mu_) {
     return goals_;
   }
-  // The bandits of `channel: auto` steps (engine_channels.h), loaded on first use.
-  ChannelBandits& channels() const REQUIRES(mu_) { return channels_; }
   // The live counts of split steps SplitWinner decides from (split_counters.h). Touch is
   // thread-safe on its own (the commit thread calls it); everything else needs mu().
   SplitCounters& splits() const REQUIRES(mu_) { return splits_; }
@@ -157,7 +153,6 @@ class JourneyService {
   uint64_t merges_applied_ GUARDED_BY(mu_) = 0;  // identity merges applied (persisted)
   std::map<JourneyId, goals::JourneyGoal, std::less<>> goals_ GUARDED_BY(mu_);
   std::unordered_set<std::string> goal_events_ GUARDED_BY(mu_);  // names some goal is met by
-  mutable ChannelBandits channels_ GUARDED_BY(mu_);
   mutable SplitCounters splits_;  // GUARDED_BY(mu_) except Touch/active (their own mutex)
   std::function<void(const journeys::InputEvent&)> fault_for_testing_ GUARDED_BY(mu_);
 

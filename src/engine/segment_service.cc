@@ -64,17 +64,16 @@ class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
     return Status::Ok();
   }
 
-  bool InStaticSegment(std::string_view name) const override {
-    std::string key(name);
-    if (auto it = statics_.find(key); it != statics_.end()) return it->second;
+  bool InStaticSegment(const SegmentId& segment) const override {
+    if (auto it = statics_.find(segment); it != statics_.end()) return it->second;
     bool in = false;
-    auto seg = store_.segments().Get(name);
+    auto seg = store_.segments().Get(segment.value());
     if (seg.ok()) {
       for (const auto& id : seg->identities) {
         if (std::binary_search(identities_.begin(), identities_.end(), id)) in = true;
       }
     }
-    statics_.emplace(std::move(key), in);
+    statics_.emplace(segment, in);
     return in;
   }
 
@@ -124,7 +123,7 @@ class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
   mutable Status events_error_;
   mutable std::unordered_map<std::string, std::vector<Occurrence>> events_;
   mutable std::unordered_map<std::string, std::vector<TraitValue>> traits_;
-  mutable std::unordered_map<std::string, bool> statics_;
+  mutable std::unordered_map<SegmentId, bool, StringIdHash, std::equal_to<>> statics_;
 };
 
 SegmentService::SegmentService(store::Store& store, const identity::ProfileStore& profiles,
@@ -133,10 +132,10 @@ SegmentService::SegmentService(store::Store& store, const identity::ProfileStore
       profiles_(profiles),
       events_(events),
       clock_(clock),
-      catalog_([this](std::string_view name) { return StaticExists(name); }) {}
+      catalog_([this](const SegmentId& segment) { return StaticExists(segment); }) {}
 
-bool SegmentService::StaticExists(std::string_view name) const {
-  return store_.segments().Get(name).ok();
+bool SegmentService::StaticExists(const SegmentId& segment) const {
+  return store_.segments().Get(segment.value()).ok();
 }
 
 // Every profile with at least one event: from the index when loaded, else by scanning the events.
@@ -174,7 +173,7 @@ Result<std::vector<ProfileId>> SegmentService::RuleMembers(const SegmentId& segm
 }
 
 bool SegmentService::Exists(const SegmentId& segment) const {
-  return catalog_.IsRule(segment.value()) || StaticExists(segment.value());
+  return catalog_.IsRule(segment) || StaticExists(segment);
 }
 
 std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
@@ -183,12 +182,11 @@ std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profil
 
 Result<bool> SegmentService::InSegment(const SegmentId& segment,
                                        const segments::ProfileFacts& facts, TimeMs at) const {
-  const std::string& name = segment.value();
-  if (catalog_.IsRule(name)) return catalog_.IsMember(name, facts, at);
-  if (facts.InStaticSegment(name)) return true;
-  if (StaticExists(name)) return false;
+  if (catalog_.IsRule(segment)) return catalog_.IsMember(segment, facts, at);
+  if (facts.InStaticSegment(segment)) return true;
+  if (StaticExists(segment)) return false;
   return Status::NotFound(
-      fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
+      fmt::format("segment '{}' does not exist; list segments with `signpost segments`", segment));
 }
 
 Result<bool> SegmentService::InSegment(const SegmentId& segment, ProfileId profile,
@@ -198,10 +196,9 @@ Result<bool> SegmentService::InSegment(const SegmentId& segment, ProfileId profi
 }
 
 segments::Triggers SegmentService::TriggersOf(const SegmentId& segment) const {
-  const std::string& name = segment.value();
-  if (catalog_.IsRule(name)) return catalog_.TriggersOf(name);
+  if (catalog_.IsRule(segment)) return catalog_.TriggersOf(segment);
   segments::Triggers t;
-  t.is_static = StaticExists(name);
+  t.is_static = StaticExists(segment);
   return t;
 }
 
@@ -243,39 +240,39 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
         "id: '{}' is already a static segment (a saved list); give the rule segment another id",
         def.id));
   }
-  const std::string id = def.id;
+  const SegmentId id = def.id;
   json out;
   {
     // Check, store and add as one step, so two applies cannot together make a cycle.
     MutexLock lock(apply_mu_);
     SP_RETURN_IF_ERROR(catalog_.Check(def));
-    SP_ASSIGN_OR_RETURN(
-        out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment, def.id, text,
-                             note.empty() ? def.note : note));
+    SP_ASSIGN_OR_RETURN(out,
+                        StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment,
+                                        def.id.value(), text, note.empty() ? def.note : note));
     def.version = out["version"].get<uint64_t>();
     out["name"] = def.name;
     SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));
   }
-  Changed(SegmentId(id));
+  Changed(id);
   return out;
 }
 
-Result<uint64_t> SegmentService::SaveList(std::string_view name,
+Result<uint64_t> SegmentService::SaveList(const SegmentId& segment,
                                           const std::vector<std::string>& identities,
                                           std::string_view note) {
   uint64_t version = 0;
   {
     MutexLock lock(apply_mu_);
-    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, note, clock_.NowMs()));
+    SP_ASSIGN_OR_RETURN(version,
+                        store_.segments().Put(segment.value(), identities, note, clock_.NowMs()));
   }
-  Changed(SegmentId(name));
+  Changed(segment);
   return version;
 }
 
 Result<std::vector<ProfileId>> SegmentService::Members(const SegmentId& segment) const {
-  const std::string& name = segment.value();
-  if (catalog_.IsRule(name)) return RuleMembers(segment, clock_.NowMs());
-  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store_.segments().Get(name));
+  if (catalog_.IsRule(segment)) return RuleMembers(segment, clock_.NowMs());
+  SP_ASSIGN_OR_RETURN(store::StaticSegment seg, store_.segments().Get(segment.value()));
   std::vector<ProfileId> out;
   out.reserve(seg.identities.size());
   for (const auto& identity : seg.identities) {
@@ -297,7 +294,7 @@ Result<json> SegmentService::List() const {
   }
   SP_ASSIGN_OR_RETURN(auto records, store_.definitions().List(store::DefinitionKind::kSegment));
   for (const auto& r : records) {
-    auto def = catalog_.Get(r.id);
+    auto def = catalog_.Get(SegmentId(r.id));
     if (def == nullptr) continue;
     by_name[r.id] = {{"name", r.id},
                      {"type", "rule"},
@@ -313,10 +310,10 @@ Result<json> SegmentService::List() const {
   return json{{"segments", out}};
 }
 
-Result<json> SegmentService::Get(std::string_view name) const {
-  if (auto def = catalog_.Get(name)) {
+Result<json> SegmentService::Get(const SegmentId& segment) const {
+  if (auto def = catalog_.Get(segment)) {
     const TimeMs now = clock_.NowMs();
-    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(SegmentId(name), now));
+    SP_ASSIGN_OR_RETURN(std::vector<ProfileId> members, RuleMembers(segment, now));
     json people = json::array();
     std::vector<std::string> identities;
     for (ProfileId p : members) {
@@ -335,11 +332,11 @@ Result<json> SegmentService::Get(std::string_view name) const {
                 {"members", people},
                 {"identities", identities}};
   }
-  auto s = store_.segments().Get(name);
+  auto s = store_.segments().Get(segment.value());
   if (!s.ok()) {
     if (s.status().code() != Code::kNotFound) return s.status();
-    return Status::NotFound(
-        fmt::format("segment '{}' does not exist; list segments with `signpost segments`", name));
+    return Status::NotFound(fmt::format(
+        "segment '{}' does not exist; list segments with `signpost segments`", segment));
   }
   return json{{"name", s->name},
               {"type", "static"},
@@ -350,9 +347,9 @@ Result<json> SegmentService::Get(std::string_view name) const {
               {"identities", s->identities}};
 }
 
-Result<json> SegmentService::Import(std::string_view name, const std::vector<std::string>& ids,
+Result<json> SegmentService::Import(const SegmentId& segment, const std::vector<std::string>& ids,
                                     std::string_view note, bool add) {
-  SP_RETURN_IF_ERROR(CheckId("name", name));
+  SP_RETURN_IF_ERROR(CheckId("name", segment.value()));
   std::vector<std::string> identities, unknown;
   std::unordered_set<std::string> seen;
   size_t known = 0;
@@ -389,13 +386,13 @@ Result<json> SegmentService::Import(std::string_view name, const std::vector<std
   {
     // Checked and stored as one step, so a rule segment of the same name cannot appear between.
     MutexLock lock(apply_mu_);
-    if (catalog_.IsRule(name))
+    if (catalog_.IsRule(segment))
       return Status::InvalidArgument(fmt::format(
           "segment '{}' is a rule segment (`kind: segment`), whose members follow its rule; import "
           "the list under another name",
-          name));
+          segment));
     if (add) {
-      auto current = store_.segments().Get(name);
+      auto current = store_.segments().Get(segment.value());
       if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
       if (current.ok()) {
         std::vector<std::string> merged = current->identities;
@@ -406,12 +403,13 @@ Result<json> SegmentService::Import(std::string_view name, const std::vector<std
         identities = std::move(merged);
       }
     }
-    SP_ASSIGN_OR_RETURN(version, store_.segments().Put(name, identities, text, clock_.NowMs()));
+    SP_ASSIGN_OR_RETURN(version,
+                        store_.segments().Put(segment.value(), identities, text, clock_.NowMs()));
   }
-  Changed(SegmentId(name));
+  Changed(segment);
   const size_t unknown_count = unknown.size();
   if (unknown.size() > 100) unknown.resize(100);
-  return json{{"segment", name},
+  return json{{"segment", segment},
               {"version", version},
               {"mode", add ? "add" : "replace"},
               {"imported", imported},
@@ -427,13 +425,13 @@ Result<json> SegmentService::SegmentsOf(std::string_view profile) const {
   const ProfileId id = profiles_.ProfileOf(identity);
   const TimeMs now = clock_.NowMs();
   StoreProfileFacts facts(store_, profiles_, id);
-  std::set<std::string> names;
+  std::set<SegmentId> names;
   for (const auto& def : catalog_.List()) names.insert(def->id);
   SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());
-  for (const auto& s : statics) names.insert(s.name);
-  std::vector<std::string> in_segments;
+  for (const auto& s : statics) names.insert(SegmentId(s.name));
+  std::vector<SegmentId> in_segments;
   for (const auto& name : names) {
-    SP_ASSIGN_OR_RETURN(bool in, InSegment(SegmentId(name), facts, now));
+    SP_ASSIGN_OR_RETURN(bool in, InSegment(name, facts, now));
     if (in) in_segments.push_back(name);
   }
   return json{{"profile", id.value()},

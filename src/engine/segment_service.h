@@ -61,23 +61,23 @@ class SegmentService {
   // ---- changes --------------------------------------------------------------------------------
   // Validates and stores a `kind: segment` definition (no cycles, not the name of a static list).
   Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(apply_mu_);
-  // Stores `identities` as the next version of static list `name` and tells the observer.
-  Result<uint64_t> SaveList(std::string_view name, const std::vector<std::string>& identities,
+  // Stores `identities` as the next version of static list `segment` and tells the observer.
+  Result<uint64_t> SaveList(const SegmentId& segment, const std::vector<std::string>& identities,
                             std::string_view note) EXCLUDES(apply_mu_);
   // See Engine::ImportSegment.
-  Result<nlohmann::json> Import(std::string_view name, const std::vector<std::string>& ids,
+  Result<nlohmann::json> Import(const SegmentId& segment, const std::vector<std::string>& ids,
                                 std::string_view note, bool add) EXCLUDES(apply_mu_);
 
   // ---- views ------------------------------------------------------------------------------------
   Result<nlohmann::json> List() const;
-  Result<nlohmann::json> Get(std::string_view name) const;
+  Result<nlohmann::json> Get(const SegmentId& segment) const;
   Result<nlohmann::json> SegmentsOf(std::string_view profile) const;
 
  private:
   class StoreProfileFacts;
   SegmentService(store::Store& store, const identity::ProfileStore& profiles,
                  const EventService& events, const Clock& clock);
-  bool StaticExists(std::string_view name) const;
+  bool StaticExists(const SegmentId& segment) const;
   // Every profile with at least one event: from the index when loaded, else by a scan.
   Result<std::vector<ProfileId>> AllProfiles() const;
   Result<std::vector<ProfileId>> RuleMembers(const SegmentId& segment, TimeMs at) const;

@@ -22,11 +22,9 @@ struct BanditOptions {
   double control_share = 0.10;  // share of choices sent through the default channel as control
 };
 
-// Profiles sent through a channel (or a group) and how many of them reached the goal.
-struct ArmCounts {
-  uint64_t sent = 0;
-  uint64_t converted = 0;
-};
+// Profiles sent through a channel (or a group) and how many of them reached the goal
+// (signpost/reports.h).
+using ArmCounts = ::signpost::ArmCounts;
 
 struct BanditChoice {
   std::string channel;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "base/report_names.h"
 #include "experiments/experiment_sampling.h"
 
 namespace signpost::experiments {
@@ -76,17 +77,7 @@ std::vector<double> ProbabilityBest(const std::vector<VariantCounts>& variants, 
 }  // namespace
 
 std::string_view DecisionName(ExperimentDecision decision) {
-  switch (decision) {
-    case ExperimentDecision::kRunning:
-      return "running";
-    case ExperimentDecision::kWinner:
-      return "winner";
-    case ExperimentDecision::kNoWinner:
-      return "no_winner";
-    case ExperimentDecision::kEnded:
-      return "ended";
-  }
-  return "running";
+  return NameIn(kExperimentDecisionNames, decision);
 }
 
 double AlwaysValidPValue(uint64_t control_converted, uint64_t control_entered,

@@ -39,27 +39,12 @@ struct ExperimentPolicy {
   uint64_t seed = 1;                         // seeds those draws: same counts → same report
 };
 
-enum class ExperimentDecision {
-  kRunning,   // keep splitting
-  kWinner,    // `winner` is significantly better than the rest it was compared with
-  kNoWinner,  // no_winner_after passed without a winner: the default variant takes everyone
-  kEnded,     // ends_at passed without a winner: the default variant takes everyone
-};
+using ExperimentDecision = ::signpost::ExperimentDecision;  // signpost/reports.h
 // "running", "winner", "no_winner", "ended".
 std::string_view DecisionName(ExperimentDecision decision);
 
-struct VariantReport {
-  std::string id;
-  uint64_t entered = 0, converted = 0;
-  double rate = 0;              // converted / entered (0 when entered == 0)
-  stats::Interval interval;     // Wilson, at 1 - policy.alpha
-  double probability_best = 0;  // P(this variant's true rate is the highest)
-  // Against the default variant (zero-width {0, 0} and p_value 1 for the default itself):
-  stats::Interval difference;     // rate - default rate, Newcombe, at 1 - alpha
-  stats::Interval relative_lift;  // rate / default rate - 1, Katz, at 1 - alpha
-  double p_value = 1;             // always-valid mSPRT p-value of the comparison
-  bool significant = false;       // p_value <= alpha / comparisons, minimum sample met
-};
+// One variant's statistics (signpost/reports.h).
+using VariantReport = ::signpost::SplitVariantReport;
 
 struct ExperimentReport {
   ExperimentDecision decision = ExperimentDecision::kRunning;

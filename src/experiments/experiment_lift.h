@@ -18,14 +18,8 @@ struct GroupCounts {
   uint64_t converted = 0;  // <= profiles
 };
 
-struct Lift {
-  double treated_rate = 0, holdout_rate = 0;  // converted / profiles, 0 for an empty group
-  double absolute = 0;                        // treated_rate - holdout_rate
-  stats::Interval absolute_interval;          // stats::NewcombeDifference
-  std::optional<double> relative;             // treated_rate / holdout_rate - 1; unset when
-                                              // holdout_rate is 0 (no finite ratio)
-  stats::Interval relative_interval;          // stats::RelativeLift
-};
+// The lift of treated over holdout (signpost/reports.h).
+using Lift = ::signpost::RateLift;
 
 // The lift of `treated` over `holdout` at confidence `level`. kInvalidArgument naming
 // `treated.converted` or `holdout.converted` when a group converts more than it has.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "signpost/reports.h"
 #include "signpost/status.h"
 
 namespace signpost::experiments {
@@ -19,11 +20,8 @@ struct ChannelMessages {
   uint64_t messages = 0;
 };
 
-struct CostReport {
-  double total_cost = 0;                      // Σ messages × cost per message of the channel
-  uint64_t progressed = 0;                    // the profiles that progressed
-  std::optional<double> cost_per_progressed;  // total_cost / progressed; unset when progressed == 0
-};
+// Cost per progressed profile (signpost/reports.h).
+using CostReport = ::signpost::MoneyCost;
 
 // Cost per progressed profile. kInvalidArgument naming `costs.<channel>` when a channel with
 // messages has no cost, or a cost is negative or not finite.
@@ -44,14 +42,8 @@ struct ProfileRevenue {
   double lifetime = 0;
 };
 
-struct GroupRevenue {
-  std::string group;
-  uint64_t profiles = 0;
-  double revenue = 0;      // compensated sum of `revenue` over the group
-  double per_profile = 0;  // revenue / profiles
-  double lifetime = 0;     // compensated sum of `lifetime` over the group
-  double ltv = 0;          // lifetime / profiles
-};
+// Revenue of one group (signpost/reports.h).
+using GroupRevenue = ::signpost::RevenueGroup;
 
 // Revenue and LTV per group, groups in order of first appearance. A profile with no revenue still
 // counts (with 0), so the per-profile figures are per profile of the group, not per buyer.

@@ -4,12 +4,12 @@
 
 #include <cstdint>
 
+#include "signpost/reports.h"
+
 namespace signpost::experiments::stats {
 
-// A two-sided confidence interval [low, high].
-struct Interval {
-  double low = 0, high = 0;
-};
+// A two-sided confidence interval [low, high] (signpost/reports.h).
+using Interval = ::signpost::RateInterval;
 
 // The inverse of the standard normal CDF: the z with P(Z <= z) = p. Returns -inf at p = 0, +inf at
 // p = 1 and NaN outside [0, 1]. Accurate to about 1e-15 (Acklam's rational approximation refined

@@ -21,24 +21,24 @@ void RefRules(const Rule& rule, std::vector<const Rule*>* out) {
 
 }  // namespace
 
-SegmentCatalog::SegmentCatalog(std::function<bool(std::string_view)> is_static)
+SegmentCatalog::SegmentCatalog(std::function<bool(const SegmentId&)> is_static)
     : is_static_(std::move(is_static)) {}
 
 Status SegmentCatalog::CheckLocked(const SegmentDefinition& def) const {
   // The rule segments as they would be after adding `def`: `def` replaces its old version.
-  auto refs_of = [&](std::string_view name) {
-    std::vector<std::string> refs;
-    if (name == def.id) {
+  auto refs_of = [&](const SegmentId& segment) {
+    std::vector<SegmentId> refs;
+    if (segment == def.id) {
       ReferencesOf(def.rule, &refs);
-    } else if (auto it = rules_.find(name); it != rules_.end()) {
+    } else if (auto it = rules_.find(segment); it != rules_.end()) {
       ReferencesOf(it->second->rule, &refs);
     }
     return refs;
   };
   // A path from `from` back to def.id, when one exists (depth-first; `seen` stops revisits).
-  std::set<std::string, std::less<>> seen;
-  std::function<bool(const std::string&, std::vector<std::string>*)> reaches =
-      [&](const std::string& from, std::vector<std::string>* path) {
+  std::set<SegmentId> seen;
+  std::function<bool(const SegmentId&, std::vector<SegmentId>*)> reaches =
+      [&](const SegmentId& from, std::vector<SegmentId>* path) {
         path->push_back(from);
         if (from == def.id) return true;
         if (seen.insert(from).second) {
@@ -60,10 +60,10 @@ Status SegmentCatalog::CheckLocked(const SegmentDefinition& def) const {
           "save a static segment of that name",
           where, r->segment));
     }
-    std::vector<std::string> path = {def.id};
+    std::vector<SegmentId> path = {def.id};
     if (is_rule && reaches(r->segment, &path)) {
       std::string cycle;
-      for (const auto& p : path) cycle += (cycle.empty() ? "" : " -> ") + p;
+      for (const auto& p : path) cycle += (cycle.empty() ? "" : " -> ") + p.value();
       return Status::InvalidArgument(fmt::format(
           "{}: segment '{}' refers back to '{}' ({}); segments may not refer to each other in a "
           "cycle: remove one of these references",
@@ -81,7 +81,7 @@ Status SegmentCatalog::Check(const SegmentDefinition& def) const {
 Status SegmentCatalog::Put(SegmentDefinition def) {
   std::unique_lock lock(mu_);
   SP_RETURN_IF_ERROR(CheckLocked(def));
-  std::string id = def.id;
+  SegmentId id = def.id;
   rules_[id] = std::make_shared<const SegmentDefinition>(std::move(def));
   return Status::Ok();
 }
@@ -89,19 +89,19 @@ Status SegmentCatalog::Put(SegmentDefinition def) {
 void SegmentCatalog::Load(std::vector<SegmentDefinition> defs) {
   std::unique_lock lock(mu_);
   for (auto& d : defs) {
-    std::string id = d.id;
+    SegmentId id = d.id;
     rules_[id] = std::make_shared<const SegmentDefinition>(std::move(d));
   }
 }
 
-bool SegmentCatalog::IsRule(std::string_view name) const {
+bool SegmentCatalog::IsRule(const SegmentId& segment) const {
   std::shared_lock lock(mu_);
-  return rules_.find(name) != rules_.end();
+  return rules_.find(segment) != rules_.end();
 }
 
-std::shared_ptr<const SegmentDefinition> SegmentCatalog::Get(std::string_view name) const {
+std::shared_ptr<const SegmentDefinition> SegmentCatalog::Get(const SegmentId& segment) const {
   std::shared_lock lock(mu_);
-  auto it = rules_.find(name);
+  auto it = rules_.find(segment);
   return it == rules_.end() ? nullptr : it->second;
 }
 
@@ -113,25 +113,26 @@ std::vector<std::shared_ptr<const SegmentDefinition>> SegmentCatalog::List() con
   return out;
 }
 
-Result<bool> SegmentCatalog::IsMember(std::string_view name, const ProfileFacts& facts,
+Result<bool> SegmentCatalog::IsMember(const SegmentId& segment, const ProfileFacts& facts,
                                       TimeMs at) const {
   std::shared_lock lock(mu_);
-  if (rules_.find(name) == rules_.end()) {
-    return Status::NotFound(fmt::format("segment '{}' is not a rule segment", name));
+  if (rules_.find(segment) == rules_.end()) {
+    return Status::NotFound(fmt::format("segment '{}' is not a rule segment", segment));
   }
   RuleEvaluator eval(
-      [this](std::string_view n) -> const Rule* {
+      [this](const SegmentId& n) -> const Rule* {
         auto it = rules_.find(n);
         return it == rules_.end() ? nullptr : &it->second->rule;
       },
       facts, at);
-  return eval.InSegment(name);
+  return eval.InSegment(segment);
 }
 
-Triggers SegmentCatalog::TriggersOf(std::string_view name) const {
+Triggers SegmentCatalog::TriggersOf(const SegmentId& segment) const {
   std::shared_lock lock(mu_);
   Triggers t;
-  std::set<std::string, std::less<>> seen, events;
+  std::set<SegmentId> seen;
+  std::set<std::string, std::less<>> events;
   std::function<void(const Rule&)> visit = [&](const Rule& r) {
     switch (r.kind) {
       case Rule::Kind::kEvent:
@@ -154,8 +155,8 @@ Triggers SegmentCatalog::TriggersOf(std::string_view name) const {
     }
     for (const auto& c : r.children) visit(c);
   };
-  if (auto it = rules_.find(name); it != rules_.end()) {
-    seen.insert(std::string(name));
+  if (auto it = rules_.find(segment); it != rules_.end()) {
+    seen.insert(segment);
     visit(it->second->rule);
   }
   t.events.assign(events.begin(), events.end());

@@ -27,9 +27,9 @@ struct Triggers {
 // reader-writer lock; Put and Load are exclusive).
 class SegmentCatalog {
  public:
-  // `is_static(name)` says whether a static segment `name` exists (used by Put to accept
+  // `is_static(segment)` says whether a static segment of that name exists (used by Put to accept
   // references to static lists); when empty, no static segment exists. It must be thread-safe.
-  explicit SegmentCatalog(std::function<bool(std::string_view)> is_static = {});
+  explicit SegmentCatalog(std::function<bool(const SegmentId&)> is_static = {});
 
   // Validates `def` against the segments already known (refs exist, no cycle) and adds/replaces it.
   // kInvalidArgument naming the field, the unknown name or the cycle, and the fix.
@@ -40,25 +40,26 @@ class SegmentCatalog {
   // list deleted since then reads as empty). Used when opening the engine.
   void Load(std::vector<SegmentDefinition> defs);
 
-  bool IsRule(std::string_view name) const;
-  // The definition of rule segment `name`; nullptr when unknown. Shared: valid after a later Put.
-  std::shared_ptr<const SegmentDefinition> Get(std::string_view name) const;
+  bool IsRule(const SegmentId& segment) const;
+  // The definition of rule segment `segment`; nullptr when unknown. Shared: valid after a later
+  // Put.
+  std::shared_ptr<const SegmentDefinition> Get(const SegmentId& segment) const;
   // Every rule segment, by id.
   std::vector<std::shared_ptr<const SegmentDefinition>> List() const;
 
-  // Whether the profile is a member of rule segment `name` at time `at`. Static names referenced
+  // Whether the profile is a member of rule segment `segment` at time `at`. Static names referenced
   // inside rules are answered by facts.InStaticSegment. kNotFound for an unknown name; a storage
   // error of facts.ForEachEvent as is.
-  Result<bool> IsMember(std::string_view name, const ProfileFacts& facts, TimeMs at) const;
-  // What can change membership of `name` (empty for an unknown name; {is_static} is not set for
-  // an unknown name either: ask the caller's static store).
-  Triggers TriggersOf(std::string_view name) const;
+  Result<bool> IsMember(const SegmentId& segment, const ProfileFacts& facts, TimeMs at) const;
+  // What can change membership of `segment` (empty for an unknown one; {is_static} is not set
+  // for an unknown one either: ask the caller's static store).
+  Triggers TriggersOf(const SegmentId& segment) const;
 
  private:
-  using Map = std::map<std::string, std::shared_ptr<const SegmentDefinition>, std::less<>>;
+  using Map = std::map<SegmentId, std::shared_ptr<const SegmentDefinition>, std::less<>>;
   Status CheckLocked(const SegmentDefinition& def) const;
 
-  std::function<bool(std::string_view)> is_static_;
+  std::function<bool(const SegmentId&)> is_static_;
   mutable std::shared_mutex mu_;
   Map rules_;
 };

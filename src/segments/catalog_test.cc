@@ -43,7 +43,9 @@ class MemoryFacts final : public ProfileFacts {
     }
     return Status::Ok();
   }
-  bool InStaticSegment(std::string_view name) const override { return statics.count(name) != 0; }
+  bool InStaticSegment(const SegmentId& segment) const override {
+    return statics.count(segment.value()) != 0;
+  }
 };
 
 SegmentDefinition Def(std::string_view text) {
@@ -54,13 +56,13 @@ SegmentDefinition Def(std::string_view text) {
 
 class CatalogTest : public ::testing::Test {
  protected:
-  CatalogTest() : catalog_([](std::string_view n) { return n == "vip-list"; }) {}
+  CatalogTest() : catalog_([](const SegmentId& s) { return s == "vip-list"; }) {}
   void Put(std::string_view text) {
     Status s = catalog_.Put(Def(text));
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   bool In(std::string_view name, TimeMs at) {
-    auto r = catalog_.IsMember(name, facts_, at);
+    auto r = catalog_.IsMember(SegmentId(name), facts_, at);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() && *r;
   }
@@ -126,7 +128,7 @@ TEST_F(CatalogTest, UnknownReferencesAreRejectedWithTheField) {
   Status s = catalog_.Put(Def("kind: segment\nid: a\nrule:\n  any:\n    - segment: nope\n"));
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("rule.any[0].segment (line 5): unknown segment 'nope'"));
-  EXPECT_FALSE(catalog_.IsRule("a"));
+  EXPECT_FALSE(catalog_.IsRule(SegmentId("a")));
   EXPECT_TRUE(catalog_.Put(Def("kind: segment\nid: b\nrule: { segment: vip-list }")).ok());
 }
 
@@ -139,11 +141,11 @@ TEST_F(CatalogTest, CyclesAreRejectedAndNamed) {
   EXPECT_THAT(s.message(), HasSubstr("a -> c -> b -> a"));
   Status self = catalog_.Put(Def("kind: segment\nid: d\nrule: { segment: d }"));
   EXPECT_THAT(self.message(), HasSubstr("d -> d"));
-  EXPECT_EQ(catalog_.Get("a")->rule.kind, Rule::Kind::kEvent);  // unchanged
+  EXPECT_EQ(catalog_.Get(SegmentId("a"))->rule.kind, Rule::Kind::kEvent);  // unchanged
 }
 
 TEST_F(CatalogTest, UnknownNameIsNotFound) {
-  auto r = catalog_.IsMember("nope", facts_, 0);
+  auto r = catalog_.IsMember(SegmentId("nope"), facts_, 0);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kNotFound);
 }
@@ -152,15 +154,15 @@ TEST_F(CatalogTest, TriggersFollowReferences) {
   Put("kind: segment\nid: a\nrule: { event: Buy, within: 7d }");
   Put("kind: segment\nid: b\nrule: { all: [ { segment: a }, { trait: { plan: pro } }, "
       "{ event: Login }, { segment: vip-list } ] }");
-  Triggers t = catalog_.TriggersOf("b");
+  Triggers t = catalog_.TriggersOf(SegmentId("b"));
   EXPECT_THAT(t.events, ElementsAre("Buy", "Login"));
   EXPECT_TRUE(t.traits);
   EXPECT_TRUE(t.time);
   EXPECT_TRUE(t.is_static);
-  Triggers ta = catalog_.TriggersOf("a");
+  Triggers ta = catalog_.TriggersOf(SegmentId("a"));
   EXPECT_FALSE(ta.traits);
   EXPECT_FALSE(ta.is_static);
-  EXPECT_TRUE(catalog_.TriggersOf("nope").events.empty());
+  EXPECT_TRUE(catalog_.TriggersOf(SegmentId("nope")).events.empty());
 }
 
 TEST_F(CatalogTest, TraitValuesOfEveryKindCompare) {

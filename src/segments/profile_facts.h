@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 
 namespace signpost::segments {
@@ -25,8 +26,8 @@ class ProfileFacts {
   // fn(timestamp, properties JSON text); stops when fn returns false.
   virtual Status ForEachEvent(std::string_view event, TimeMs from, TimeMs to,
                               const std::function<bool(TimeMs, std::string_view)>& fn) const = 0;
-  // Whether one of the profile's identities is in static segment `name` (latest version).
-  virtual bool InStaticSegment(std::string_view name) const = 0;
+  // Whether one of the profile's identities is in static segment `segment` (latest version).
+  virtual bool InStaticSegment(const SegmentId& segment) const = 0;
 };
 
 }  // namespace signpost::segments

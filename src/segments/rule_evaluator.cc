@@ -6,20 +6,20 @@
 
 namespace signpost::segments {
 
-RuleEvaluator::RuleEvaluator(std::function<const Rule*(std::string_view)> rule_of,
+RuleEvaluator::RuleEvaluator(std::function<const Rule*(const SegmentId&)> rule_of,
                              const ProfileFacts& facts, TimeMs at)
     : rule_of_(std::move(rule_of)), facts_(facts), at_(at) {}
 
-Result<bool> RuleEvaluator::InSegment(std::string_view name) {
-  if (auto it = memo_.find(name); it != memo_.end()) return it->second;
-  const Rule* rule = rule_of_(name);
+Result<bool> RuleEvaluator::InSegment(const SegmentId& segment) {
+  if (auto it = memo_.find(segment); it != memo_.end()) return it->second;
+  const Rule* rule = rule_of_(segment);
   bool in = false;
   if (rule != nullptr) {
     SP_ASSIGN_OR_RETURN(in, Holds(*rule));
   } else {
-    in = facts_.InStaticSegment(name);
+    in = facts_.InStaticSegment(segment);
   }
-  memo_.emplace(std::string(name), in);
+  memo_.emplace(segment, in);
   return in;
 }
 

@@ -15,14 +15,14 @@ namespace signpost::segments {
 
 class RuleEvaluator {
  public:
-  // `rule_of(name)` returns the rule of rule segment `name` or nullptr when `name` is not a rule
+  // `rule_of(segment)` returns the rule of rule segment `segment` or nullptr when it is not a rule
   // segment (then it is answered as a static list by facts.InStaticSegment). The rules, `facts`
   // must outlive this. Not thread-safe: one per evaluation.
-  RuleEvaluator(std::function<const Rule*(std::string_view)> rule_of, const ProfileFacts& facts,
+  RuleEvaluator(std::function<const Rule*(const SegmentId&)> rule_of, const ProfileFacts& facts,
                 TimeMs at);
 
-  // Membership in segment `name` (rule or static), memoized for this evaluator.
-  Result<bool> InSegment(std::string_view name);
+  // Membership in segment `segment` (rule or static), memoized for this evaluator.
+  Result<bool> InSegment(const SegmentId& segment);
   // Whether `rule` holds. Errors are the storage errors of facts.ForEachEvent.
   Result<bool> Holds(const Rule& rule);
 
@@ -30,11 +30,11 @@ class RuleEvaluator {
   Result<bool> EventHolds(const Rule& rule);
   bool TraitsHold(const Rule& rule);
 
-  std::function<const Rule*(std::string_view)> rule_of_;
+  std::function<const Rule*(const SegmentId&)> rule_of_;
   const ProfileFacts& facts_;
   TimeMs at_;
   rules::JsonMatcher matcher_;
-  std::map<std::string, bool, std::less<>> memo_;
+  std::map<SegmentId, bool, std::less<>> memo_;
 };
 
 // A condition's value from JSON text ("\"pro\"", "3", "true", "null", "[1,2]"): strings as their

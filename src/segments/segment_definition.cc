@@ -207,7 +207,7 @@ Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int dep
     if (!s.IsScalar() || s.Scalar().empty()) {
       return Bad(r.field, s, "expected the name of a segment, e.g. `segment: churned`");
     }
-    r.segment = s.Scalar();
+    r.segment = SegmentId(s.Scalar());
     return r;
   }
   SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"not"}));
@@ -272,14 +272,14 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text) {
     return Bad("id", root["id"] ? root["id"] : root,
                "missing; give the segment an id, e.g. `id: purchased-last-7d`");
   }
-  def.id = root["id"].Scalar();
-  if (def.id.find_first_of("/?#% \t") != std::string::npos) {
+  def.id = SegmentId(root["id"].Scalar());
+  if (def.id.value().find_first_of("/?#% \t") != std::string::npos) {
     return Bad("id", root["id"],
-               "'" + def.id +
+               "'" + def.id.value() +
                    "' has a space or one of / ? # %; use letters, "
                    "digits, - and _ (the id appears in URLs)");
   }
-  def.name = def.id;
+  def.name = def.id.value();
   if (root["name"]) {
     if (!root["name"].IsScalar()) return Bad("name", root["name"], "expected text");
     def.name = root["name"].Scalar();
@@ -296,7 +296,7 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text) {
   return def;
 }
 
-void ReferencesOf(const Rule& rule, std::vector<std::string>* out) {
+void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out) {
   if (rule.kind == Rule::Kind::kSegment) out->push_back(rule.segment);
   for (const auto& c : rule.children) ReferencesOf(c, out);
 }

@@ -11,6 +11,7 @@
 
 #include "rules/condition.h"
 #include "signpost/clock.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 
 namespace signpost::segments {
@@ -39,14 +40,14 @@ struct Rule {
   // kTrait: every condition holds on the profile's traits as of `at` (paths are traits.<name>).
   std::vector<rules::Condition> traits;
   // kSegment: membership in another segment (rule or static).
-  std::string segment;
+  SegmentId segment;
   // kAll / kAny: every / some child holds (all of none is true, any of none is false);
   // kNot: the single child does not hold.
   std::vector<Rule> children;
 };
 
 struct SegmentDefinition {
-  std::string id;
+  SegmentId id;
   std::string name;  // display name; the id when not given
   std::string note;
   Rule rule;
@@ -60,7 +61,7 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text);
 
 // The segment names `rule` refers to directly or through its children, in order written (may
 // repeat).
-void ReferencesOf(const Rule& rule, std::vector<std::string>* out);
+void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out);
 
 // The rule as JSON for listings: {"event", "where": ["properties.total > 0"], "count": [">= 1"],
 // "within": "7d"} / {"trait": [...]} / {"segment"} / {"all"|"any": [...]} / {"not": {...}}.

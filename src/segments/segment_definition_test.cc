@@ -61,9 +61,9 @@ TEST(SegmentDefinition, ParsesNestedAllAnyNotTraitAndSegmentRulesFromJson) {
   ASSERT_EQ(b.count.size(), 2u);
   EXPECT_TRUE(b.count[0].Holds(2));
   EXPECT_FALSE(b.count[1].Holds(4));
-  std::vector<std::string> refs;
+  std::vector<SegmentId> refs;
   ReferencesOf(def->rule, &refs);
-  EXPECT_EQ(refs, std::vector<std::string>{"churned"});
+  EXPECT_EQ(refs, std::vector<SegmentId>{SegmentId("churned")});
 }
 
 TEST(SegmentDefinition, EveryFunnelOperatorIsAccepted) {

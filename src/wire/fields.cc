@@ -1,5 +1,7 @@
 #include "wire/fields.h"
 
+#include <cmath>
+
 #include "base/duration.h"
 #include "base/time.h"
 
@@ -45,6 +47,14 @@ Result<DurationMs> DurationField(const std::string& text, const std::string& fie
   auto d = ParseDuration(text);
   if (!d.ok()) return Bad(field, d.status().message());
   return *d;
+}
+
+nlohmann::json Finite(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json IntervalJson(const RateInterval& i) {
+  return nlohmann::json::array({Finite(i.low), Finite(i.high)});
 }
 
 }  // namespace signpost::wire

@@ -1,13 +1,16 @@
 // The readers of query fields that every wire parser shares: text, whole numbers, times and
-// durations, each refusing a bad value with a message naming the field. Internal to src/wire.
+// durations, each refusing a bad value with a message naming the field; and the few writers every
+// report writer shares. Internal to src/wire.
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "signpost/clock.h"
+#include "signpost/reports.h"
 #include "signpost/status.h"
 
 namespace signpost::wire {
@@ -25,5 +28,14 @@ Result<int> IntField(const nlohmann::json& v, const std::string& field);
 Result<TimeMs> TimeField(const nlohmann::json& v, const std::string& field);
 // A duration such as "7d".
 Result<DurationMs> DurationField(const std::string& text, const std::string& field);
+
+// The writers the report writers share: a number that may be infinite (null then), an interval
+// [low, high] (a side is infinite when nothing is known), an optional value (null when none).
+nlohmann::json Finite(double v);
+nlohmann::json IntervalJson(const RateInterval& i);
+template <class T>
+nlohmann::json OrNull(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 }  // namespace signpost::wire

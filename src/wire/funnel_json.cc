@@ -96,14 +96,14 @@ Status ReadReportFields(const json& q, FunnelQuery* f) {
 
 json TimeJson(TimeMs t) { return {{"ms", t}, {"iso", FormatIso8601(t)}}; }
 
-json FunnelName(const std::string& id) { return id.empty() ? "ad-hoc" : id; }
+json FunnelName(const FunnelId& id) { return id.empty() ? json("ad-hoc") : json(id); }
 
 }  // namespace
 
 Result<FunnelPeopleQuery> ParseFunnelPeopleQuery(std::string_view id, const json& q) {
   FunnelPeopleQuery out;
   FunnelQuery& f = out.funnel;
-  f.id = std::string(id);
+  f.id = FunnelId(id);
   if (!id.empty()) {
     if (std::string t = TextOf(q, "version"); !t.empty()) {
       int64_t version = 0;
@@ -129,7 +129,7 @@ Result<FunnelPeopleQuery> ParseFunnelPeopleQuery(std::string_view id, const json
   if (q.contains("dropped_at")) {
     SP_ASSIGN_OR_RETURN(out.dropped_at, IntField(q["dropped_at"], "dropped_at"));
   }
-  f.segment = TextOf(q, "segment");
+  f.segment = SegmentId(TextOf(q, "segment"));
   return out;
 }
 

@@ -11,16 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-// A finite number, or null (an interval side can be infinite when nothing is known).
-json Finite(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-json IntervalJson(const RateInterval& i) { return json::array({Finite(i.low), Finite(i.high)}); }
-
-template <class T>
-json OrNull(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 json TargetJson(const GoalView& g) {
   switch (g.target) {
     case GoalView::TargetKind::kNone:

@@ -56,6 +56,21 @@ Result<MoneyQuery> ParseMoneyQuery(const nlohmann::json& query);
 // Fields: journey, from, to (ISO 8601 strings; to after from).
 Result<ReplayRequest> ParseReplayRequest(const nlohmann::json& request);
 
+// ---- experiments, lift, money (experiment_json.cc) ---------------------------------------------
+// The documents include/signpost/engine.h describes for Engine::Experiments, Experiment,
+// ChannelReport, HoldoutLift and JourneyMoney.
+nlohmann::json ToJson(const ExperimentList& list);
+nlohmann::json ToJson(const SplitReport& report);
+nlohmann::json ToJson(const ChannelStepReport& report);
+nlohmann::json ToJson(const HoldoutLiftReport& report);
+nlohmann::json ToJson(const MoneyReport& report);
+// One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
+template <class Report>
+Result<nlohmann::json> ToJson(const Result<Report>& report) {
+  if (!report.ok()) return report.status();
+  return ToJson(*report);
+}
+
 // ---- definitions, profiles, keys, dead letters (catalog_json.cc) -------------------------------
 // {kind, id, version, note, (name: segments), (state: journeys)}.
 nlohmann::json ToJson(const AppliedDefinition& applied);
