@@ -63,10 +63,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // ---- keys -------------------------------------------------------------------------------
-  // Creates a write key (kind "write") or an admin token (kind "admin"); returns
-  // {"token","kind","name",...}.
-  Result<nlohmann::json> CreateKey(std::string_view kind, std::string_view name);
-  Result<nlohmann::json> ListKeys() const;
+  // Creates a write key (kind "write") or an admin token (kind "admin") named `name`; returns it
+  // with its token. kInvalidArgument for another kind.
+  Result<ApiKeyInfo> CreateKey(std::string_view kind, std::string_view name);
+  // Every key, revoked ones too, with their tokens.
+  Result<std::vector<ApiKeyInfo>> ListKeys() const;
   Status RevokeKey(std::string_view token_or_prefix);
   // True when `token` is a live key of `kind`.
   bool CheckKey(std::string_view token, std::string_view kind) const;
@@ -87,36 +88,39 @@ class Engine {
   Result<IngestOutcome> IngestEvents(std::vector<Event> events);
 
   // ---- dead letters -----------------------------------------------------------------------
-  Result<nlohmann::json> ListDeadLetters(size_t limit) const;
+  // The first `limit` dead letters by id, and how many are stored.
+  Result<DeadLetterList> ListDeadLetters(size_t limit) const;
   // Re-ingests the dead letters with these ids (all when empty) through the parser again; those
   // that now parse are stored and removed from the dead-letter store; the rest stay.
   Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);
 
   // ---- profiles ---------------------------------------------------------------------------
-  // `id`: "user:X", "anon:X", or a bare userId / anonymousId.
-  Result<nlohmann::json> Profile(std::string_view id) const;
-  Result<nlohmann::json> ProfileEvents(std::string_view id, size_t limit) const;
+  // `id`: "user:X", "anon:X", or a bare userId / anonymousId. kNotFound when no profile has it.
+  // The profile with its latest ten events.
+  Result<ProfileReport> Profile(std::string_view id) const;
+  // The profile's latest `limit` events (0: all), by (timestamp, seq).
+  Result<ProfileEventList> ProfileEvents(std::string_view id, size_t limit) const;
   // Total stored events.
   uint64_t EventCount() const;
 
   // ---- definitions and funnels ------------------------------------------------------------
-  // Validates and stores a definition (YAML or JSON text with a `kind`); returns
-  // {"kind","id","version","note"}. Errors name the field and the fix. A text of several
-  // documents (separated by lines that are exactly `---`) is ApplyDocuments: all or nothing, and
-  // the reply is {"applied": [one result per document]}.
-  Result<nlohmann::json> Apply(std::string_view text, std::string_view note);
+  // Validates and stores a definition (YAML or JSON text with a `kind`); returns what was stored
+  // (kind, id, version, note). Errors name the field and the fix. A text of several documents
+  // (separated by lines that are exactly `---`) is ApplyDocuments: all or nothing.
+  Result<AppliedDefinitions> Apply(std::string_view text, std::string_view note);
   // Applies several definitions as one: every document is read and checked first (a later one may
   // refer to an earlier one: a template to its channel, a journey to its segments, templates,
   // channels and funnels), and none is stored unless all pass; then each is stored in order.
-  // Returns the result of the one document, or the array of results of several. On error the
+  // Returns one result per document, in order. On error the
   // message starts "document N of M:" (several), or, when `failed` is not null, `failed` gets
   // N-1 and the caller names the document. Only a
   // conflict with stored definitions that the text cannot show (a segment cycle through stored
   // segments, a channel type that no longer fits a stored template) can stop the storing half
   // way; the message then says which documents were applied.
-  Result<nlohmann::json> ApplyDocuments(const std::vector<std::string_view>& docs,
-                                        std::string_view note, size_t* failed = nullptr);
-  Result<nlohmann::json> ListDefinitions(std::string_view kind) const;
+  Result<AppliedDefinitions> ApplyDocuments(const std::vector<std::string_view>& docs,
+                                            std::string_view note, size_t* failed = nullptr);
+  // The latest version of every stored definition of `kind`, by id.
+  Result<DefinitionList> ListDefinitions(DefinitionKind kind) const;
   // Runs a stored funnel (query.id, at query.version; 0 the latest) or an ad-hoc one (query.steps
   // "A>B>C", else query.definition), with the query's overrides and report options.
   // kNotFound for an unknown funnel, version or segment; kInvalidArgument naming the field for

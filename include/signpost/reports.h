@@ -1,6 +1,8 @@
 // Typed reports the Engine returns: the funnel report, a funnel's people, the last completed step
 // of a profile, people saved as a segment, a journey's goal report and goal people, the journeys
 // (list, one journey's step analytics, a change of state, a replay) and the outbox. src/wire
+// of a profile, people saved as a segment, a journey's goal report and goal people, and the
+// catalog: applied and stored definitions, profiles and their events, keys, dead letters. src/wire
 // writes each as the JSON document docs/openapi.yaml describes (the HTTP API and `--json`); the
 // command line may print from the fields directly.
 //
@@ -15,7 +17,10 @@
 #include <vector>
 
 #include "signpost/clock.h"
+#include "signpost/definition_kind.h"
+#include "signpost/event.h"
 #include "signpost/ids.h"
+#include "signpost/rejection.h"
 
 namespace signpost {
 
@@ -678,6 +683,107 @@ struct SegmentImport {
   uint64_t unknown_count = 0;
   std::vector<std::string> unknown;  // the first 100 of those no profile has yet
   std::string note;
+};
+
+// ---- definitions, profiles, keys, dead letters -------------------------------------------------
+
+// One definition stored as a new version by an apply.
+struct AppliedDefinition {
+  DefinitionKind kind = DefinitionKind::kFunnel;
+  std::string id;
+  uint64_t version = 0;
+  std::string note;                  // the apply's note, else the definition's `note`
+  std::optional<std::string> name;   // segments: the segment's name
+  std::optional<std::string> state;  // journeys: the lifecycle state (draft | live | ...)
+};
+
+// The definitions one apply stored, one per document, in order.
+struct AppliedDefinitions {
+  std::vector<AppliedDefinition> applied;
+};
+
+// The latest version of one stored definition.
+struct StoredDefinition {
+  DefinitionKind kind = DefinitionKind::kFunnel;
+  std::string id;
+  uint64_t version = 0;
+  std::string note;
+  TimeMs at = 0;  // when the version was stored
+  // Funnels (whose stored text parses): the funnel's name and its steps' names.
+  struct Funnel {
+    std::string name;
+    std::vector<std::string> steps;
+  };
+  std::optional<Funnel> funnel;
+};
+
+// The stored definitions of one kind, by id.
+struct DefinitionList {
+  std::vector<StoredDefinition> definitions;
+};
+
+// One trait set by one identify.
+struct ProfileTraitChange {
+  std::string trait;       // dotted, e.g. "consent.email"
+  std::string value_json;  // the value as the user sent it, as JSON text ("true", "\"pro\"")
+  TimeMs timestamp = 0;
+  uint64_t seq = 0;
+};
+
+// A link refused because both sides already had different userIds.
+struct ProfileRefusedMerge {
+  std::string identity, other;   // the two identities the event tried to link
+  std::string user, other_user;  // the userId held by each side's profile
+  std::string message_id;        // the event that asked for the link
+  std::string event_type;        // "identify" or "alias"
+  TimeMs at = 0;                 // the event's timestamp
+};
+
+// Everything known about one profile.
+struct ProfileReport {
+  ProfileId id;
+  std::vector<std::string> identities;  // "user:..", "anon:..", sorted
+  // Current traits: dotted name -> the value as JSON text (as the user sent it).
+  std::map<std::string, std::string> traits;
+  std::vector<ProfileTraitChange> trait_history;  // by (timestamp, seq, name)
+  struct Consent {
+    std::optional<bool> email, sms, push;  // none when never set
+  } consent;
+  uint64_t event_count = 0;
+  std::optional<TimeMs> first_seen, last_seen;  // event timestamps; none without events
+  std::vector<ProfileRefusedMerge> refused_merges;
+  std::vector<Event> last_events;  // the latest ten, by (timestamp, seq)
+};
+
+// The latest events of one profile, by (timestamp, seq).
+struct ProfileEventList {
+  ProfileId profile;
+  std::string identity;  // the identity asked about, resolved ("user:X" / "anon:X")
+  std::vector<Event> events;
+};
+
+// A write key or an admin token.
+struct ApiKeyInfo {
+  std::string token;
+  std::string kind;  // "write" | "admin"
+  std::string name;  // what the operator called it
+  TimeMs created_at = 0;
+  bool revoked = false;
+};
+
+// One rejected input item kept in the dead-letter store; the rejection's texts are valid UTF-8
+// (refused bytes shown as U+FFFD).
+struct DeadLetterInfo {
+  uint64_t id = 0;
+  std::string source;  // "http:batch", "import:<file>", ...
+  TimeMs at = 0;       // when it was rejected
+  Rejection rejection;
+};
+
+// The first dead letters (by id) and how many are stored.
+struct DeadLetterList {
+  std::vector<DeadLetterInfo> dead_letters;
+  uint64_t total = 0;
 };
 
 }  // namespace signpost

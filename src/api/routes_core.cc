@@ -17,15 +17,6 @@ json RejectionJson(const Rejection& r) {
   return {{"location", r.location}, {"field", r.field}, {"reason", r.reason}};
 }
 
-// A key as GET /api/keys shows it: the token cut to a prefix (enough to revoke it by), never whole.
-json KeyView(const json& key) {
-  json out = key;
-  const std::string token = key.value("token", "");
-  out.erase("token");
-  out["prefix"] = token.substr(0, std::min<size_t>(token.size(), 12));
-  return out;
-}
-
 // A funnel query (report, people) from the request's parameters: every parameter as text, except
 // the integers, which QueryInt checks here (bad → 400 naming the parameter) and passes as numbers.
 // The engine checks what depends on the funnel (a step number past its last step).
@@ -89,28 +80,39 @@ void AddCoreRoutes(Router& r, Engine& eng) {
       Runs::kInline);
 
   // ---- admin API: needs an admin token -------------------------------------------------------
-  AddAdmin(r, "GET", "/api/profiles/{id}",
-           [&eng](const Request& req) { return eng.Profile(req.captures[0]); });
+  AddAdmin(r, "GET", "/api/profiles/{id}", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(ProfileReport profile, eng.Profile(req.captures[0]));
+    return wire::ToJson(profile);
+  });
   AddAdmin(r, "GET", "/api/profiles/{id}/events", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(uint64_t limit, QueryInt(req, "limit", 1000, 1, 1000000));
-    return eng.ProfileEvents(req.captures[0], limit);
+    SP_ASSIGN_OR_RETURN(ProfileEventList events, eng.ProfileEvents(req.captures[0], limit));
+    return wire::ToJson(events);
   });
   AddAdmin(r, "GET", "/api/deadletters", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(uint64_t limit, QueryInt(req, "limit", 100, 1, 1000000));
-    return eng.ListDeadLetters(limit);
+    SP_ASSIGN_OR_RETURN(DeadLetterList letters, eng.ListDeadLetters(limit));
+    return wire::ToJson(letters);
   });
-  AddAdmin(r, "POST", "/api/definitions",
-           [&eng](const Request& req) { return eng.Apply(req.body, req.param("note")); });
+  AddAdmin(r, "POST", "/api/definitions", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(AppliedDefinitions applied, eng.Apply(req.body, req.param("note")));
+    return wire::ToJson(applied);
+  });
   AddAdmin(r, "GET", "/api/definitions/{kind}", [&eng](const Request& req) -> Result<json> {
-    const std::string& kind = req.captures[0];
-    for (char c : kind)
+    const std::string& name = req.captures[0];
+    for (char c : name)
       if (c < 'a' || c > 'z')
         return Status::NotFound(fmt::format(
-            "no definitions of kind '{}': kinds are lowercase words", kind.substr(0, 40)));
-    return eng.ListDefinitions(kind);
+            "no definitions of kind '{}': kinds are lowercase words", name.substr(0, 40)));
+    const std::optional<DefinitionKind> kind = DefinitionKindNamed(name);
+    if (!kind) return wire::ToJson(DefinitionList());  // no such kind: none stored
+    SP_ASSIGN_OR_RETURN(DefinitionList list, eng.ListDefinitions(*kind));
+    return wire::ToJson(list);
   });
-  AddAdmin(r, "GET", "/api/funnels",
-           [&eng](const Request&) { return eng.ListDefinitions("funnel"); });
+  AddAdmin(r, "GET", "/api/funnels", [&eng](const Request&) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(DefinitionList list, eng.ListDefinitions(DefinitionKind::kFunnel));
+    return wire::ToJson(list);
+  });
   AddAdmin(r, "POST", "/api/funnels/query", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(
         json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
@@ -159,10 +161,8 @@ void AddCoreRoutes(Router& r, Engine& eng) {
 
   // ---- keys: revoking a leaked key needs no restart (CheckKey sees the change at once) --------
   AddAdmin(r, "GET", "/api/keys", [&eng](const Request&) -> Result<json> {
-    SP_ASSIGN_OR_RETURN(json keys, eng.ListKeys());
-    json out = json::array();
-    for (const auto& k : keys) out.push_back(KeyView(k));
-    return json{{"keys", out}};
+    SP_ASSIGN_OR_RETURN(std::vector<ApiKeyInfo> keys, eng.ListKeys());
+    return wire::KeyListJson(keys);
   });
   AddAdmin(r, "POST", "/api/keys", [&eng](const Request& req) -> Result<json> {
     constexpr std::string_view kHint =
@@ -173,7 +173,9 @@ void AddCoreRoutes(Router& r, Engine& eng) {
     if (!kind.is_string() || (kind != "write" && kind != "admin"))
       return Status::InvalidArgument("kind: use \"write\" (ingest) or \"admin\" (the admin API)");
     if (!name.is_string()) return Status::InvalidArgument("name: expected a string");
-    return eng.CreateKey(kind.get<std::string>(), name.get<std::string>());
+    SP_ASSIGN_OR_RETURN(ApiKeyInfo key,
+                        eng.CreateKey(kind.get<std::string>(), name.get<std::string>()));
+    return wire::ToJson(key);
   });
   AddAdmin(r, "DELETE", "/api/keys/{token}", [&eng](const Request& req) -> Result<json> {
     SP_RETURN_IF_ERROR(eng.RevokeKey(req.captures[0]));

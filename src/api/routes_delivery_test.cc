@@ -72,7 +72,7 @@ class TrackingRoutesTest : public EngineFixture<> {
     auto r = engine_->ProfileEvents("user:ada", 1000);
     std::vector<json> out;
     if (!r.ok()) return out;
-    for (const auto& e : (*r)["events"])
+    for (const auto& e : EventsJson(*r))
       if (e.value("event", "") == name) out.push_back(e);
     return out;
   }

@@ -115,8 +115,8 @@ class ServerTest : public ::testing::Test {
     auto e = Engine::Open(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
-    write_ = (*engine_->CreateKey("write", "t"))["token"];
-    admin_ = (*engine_->CreateKey("admin", "t"))["token"];
+    write_ = engine_->CreateKey("write", "t")->token;
+    admin_ = engine_->CreateKey("admin", "t")->token;
   }
   void Start(ServerOptions so = {}) {
     so.port = 0;

@@ -101,9 +101,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
         auto write = engine.CreateKey("write", "default");
         auto admin = engine.CreateKey("admin", "default");
         if (write.ok() && admin.ok()) {
-          std::cout << "first start: created write key " << (*write)["token"].get<std::string>()
-                    << " and admin token " << (*admin)["token"].get<std::string>()
-                    << " (list them with `signpost keys list`)\n";
+          std::cout << "first start: created write key " << write->token << " and admin token "
+                    << admin->token << " (list them with `signpost keys list`)\n";
         }
       }
       if (opts->web_root.empty()) opts->web_root = FindDashboard();
@@ -166,7 +165,7 @@ void RegisterProfile(CLI::App& app, Globals& g) {
   cmd->add_option("id", *id, "userId, anonymousId, or user:/anon: identity")->required();
   cmd->callback([&g, id] {
     WithEngine(g, false,
-               [&](Engine& engine) { return Show(g, engine.Profile(*id), PrintProfile); });
+               [&](Engine& engine) { return Show(g, Written(engine.Profile(*id)), PrintProfile); });
   });
 }
 
@@ -184,7 +183,7 @@ void RegisterEvents(CLI::App& app, Globals& g) {
         json doc = {{"count", engine.EventCount()}};
         return Show(g, doc, [](const json& d) { std::cout << d["count"] << " events\n"; });
       }
-      return Show(g, engine.ProfileEvents(*profile, *limit), PrintEvents);
+      return Show(g, Written(engine.ProfileEvents(*profile, *limit)), PrintEvents);
     });
   });
 }
@@ -213,7 +212,7 @@ void RegisterDeadLetters(CLI::App& app, Globals& g) {
   cmd->callback([&g, limit, cmd] {
     if (cmd->got_subcommand("reimport")) return;
     WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.ListDeadLetters(*limit), PrintDeadLetters);
+      return Show(g, Written(engine.ListDeadLetters(*limit)), PrintDeadLetters);
     });
   });
 }
@@ -228,12 +227,18 @@ void RegisterKeys(CLI::App& app, Globals& g) {
   create->add_option("--name", *name, "A label for the key");
   create->callback([&g, kind, name] {
     WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, engine.CreateKey(*kind, *name),
+      return Show(g, Written(engine.CreateKey(*kind, *name)),
                   [](const json& d) { std::cout << d["token"].get<std::string>() << "\n"; });
     });
   });
   cmd->add_subcommand("list", "List keys")->callback([&g] {
-    WithEngine(g, false, [&](Engine& engine) { return Show(g, engine.ListKeys(), PrintKeys); });
+    WithEngine(g, false, [&](Engine& engine) {
+      auto keys = engine.ListKeys();
+      if (!keys.ok()) return PrintError(keys.status());
+      json doc = json::array();
+      for (const ApiKeyInfo& k : *keys) doc.push_back(wire::ToJson(k));
+      return Show(g, doc, PrintKeys);
+    });
   });
   auto* revoke = cmd->add_subcommand("revoke", "Revoke a key");
   auto token = std::make_shared<std::string>();
@@ -291,13 +296,14 @@ void RegisterApply(CLI::App& app, Globals& g) {
       auto r = engine.ApplyDocuments(docs, *note, &failed);
       if (!r.ok())
         return PrintError(Status(r.status().code(), where[failed] + ": " + r.status().message()));
-      json applied = r->is_array() ? *r : json::array({*r});
       if (g.json) {
+        json applied = json::array();
+        for (const AppliedDefinition& a : r->applied) applied.push_back(wire::ToJson(a));
         PrintJson(applied.size() == 1 ? applied[0] : applied);
       } else {
-        for (const auto& a : applied)
-          std::cout << "applied " << a["kind"].get<std::string>() << " "
-                    << a["id"].get<std::string>() << " version " << a["version"] << "\n";
+        for (const AppliedDefinition& a : r->applied)
+          std::cout << "applied " << DefinitionKindName(a.kind) << " " << a.id << " version "
+                    << a.version << "\n";
       }
       return 0;
     });

@@ -5,7 +5,6 @@
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
-#include "ingest/json_scan.h"
 
 namespace signpost {
 
@@ -19,6 +18,7 @@ Engine::~Engine() {
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->definitions.reset();
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
@@ -28,6 +28,7 @@ Engine::~Engine() {
   impl_->channels.reset();
   impl_->delivery.reset();
   impl_->funnels.reset();
+  impl_->profile_reports.reset();
   impl_->events.reset();
 }
 
@@ -45,6 +46,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                *impl->profiles, *impl->clock));
+  impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
   impl->funnels = std::make_unique<engine::FunnelService>(
@@ -85,6 +87,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                                                                    *impl->clock, std::move(hooks)));
   impl->replay = std::make_unique<engine::ReplayService>(readers, *impl->journeys);
   SP_RETURN_IF_ERROR(impl->journeys->Start());
+  impl->definitions = std::make_unique<engine::DefinitionService>(
+      impl->store(), *impl->funnels, *impl->segments, *impl->delivery, *impl->journeys,
+      [raw] { return raw->journeys->References(); });
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();
@@ -108,6 +113,15 @@ Result<SegmentImport> Engine::ImportSegment(const SegmentId& segment,
                                             const std::vector<std::string>& ids,
                                             std::string_view note, bool add) {
   return impl_->segments->Import(segment, ids, note, add);
+}
+
+// ---- profiles ----------------------------------------------------------------------------------
+
+Result<ProfileReport> Engine::Profile(std::string_view id) const {
+  return impl_->profile_reports->Profile(id);
+}
+Result<ProfileEventList> Engine::ProfileEvents(std::string_view id, size_t limit) const {
+  return impl_->profile_reports->Events(id, limit);
 }
 
 // ---- funnels ------------------------------------------------------------------------------------
@@ -184,24 +198,24 @@ Engine::Impl& ImplOf(Engine& engine) { return *(engine.*EngineImplMember()); }
 // ---- keys -------------------------------------------------------------------------------------
 
 namespace {
-nlohmann::json KeyJson(const store::ApiKey& k) {
-  return {{"token", k.token},
-          {"kind", k.kind},
-          {"name", k.name},
-          {"created_at", k.created_at},
-          {"revoked", k.revoked}};
+ApiKeyInfo KeyInfo(const store::ApiKey& k) {
+  return {.token = k.token,
+          .kind = k.kind,
+          .name = k.name,
+          .created_at = k.created_at,
+          .revoked = k.revoked};
 }
 }  // namespace
 
-Result<nlohmann::json> Engine::CreateKey(std::string_view kind, std::string_view name) {
+Result<ApiKeyInfo> Engine::CreateKey(std::string_view kind, std::string_view name) {
   SP_ASSIGN_OR_RETURN(store::ApiKey k,
                       impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
-  return KeyJson(k);
+  return KeyInfo(k);
 }
 
-Result<nlohmann::json> Engine::ListKeys() const {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& k : impl_->store().keys().List()) out.push_back(KeyJson(k));
+Result<std::vector<ApiKeyInfo>> Engine::ListKeys() const {
+  std::vector<ApiKeyInfo> out;
+  for (const auto& k : impl_->store().keys().List()) out.push_back(KeyInfo(k));
   return out;
 }
 
@@ -243,20 +257,8 @@ Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& i
   return impl_->events->ReimportDeadLetters(ids);
 }
 
-Result<nlohmann::json> Engine::ListDeadLetters(size_t limit) const {
-  SP_ASSIGN_OR_RETURN(auto letters, impl_->store().dead_letters().List(0, limit));
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& d : letters) {
-    out.push_back({{"id", d.id},
-                   {"source", d.source},
-                   {"at", d.at},
-                   {"location", d.rejection.location},
-                   {"field", ingest::ToValidUtf8(d.rejection.field)},
-                   {"reason", ingest::ToValidUtf8(d.rejection.reason)},
-                   // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
-                   {"raw", ingest::ToValidUtf8(d.rejection.raw)}});
-  }
-  return nlohmann::json{{"dead_letters", out}, {"total", impl_->store().dead_letters().count()}};
+Result<DeadLetterList> Engine::ListDeadLetters(size_t limit) const {
+  return impl_->events->DeadLetters(limit);
 }
 
 std::string Engine::MetricsText() const {

@@ -64,7 +64,7 @@ class EngineChannelsTest : public EngineFixture<> {
     Sent s;
     auto r = engine_->ProfileEvents(User(i), 0);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    for (const auto& e : (*r)["events"]) {
+    for (const auto& e : EventsJson(*r)) {
       const json p = e.value("properties", json::object());
       if (e.value("event", "") != se::kMessageSent) continue;
       EXPECT_TRUE(p.value("auto", false)) << p.dump();

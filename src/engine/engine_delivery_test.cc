@@ -84,7 +84,7 @@ class DeliveryTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<json> out;
     if (!r.ok()) return out;
-    for (const auto& e : (*r)["events"])
+    for (const auto& e : EventsJson(*r))
       if (e.value("event", "") == name) out.push_back(e);
     return out;
   }

@@ -79,7 +79,7 @@ class EngineExperimentsTest : public EngineFixture<> {
     Treatment t;
     auto r = engine_->ProfileEvents(User(i), 0);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    for (const auto& e : (*r)["events"]) {
+    for (const auto& e : EventsJson(*r)) {
       const json p = e.value("properties", json::object());
       if (e.value("event", "") == se::kJourneyEntered) t.holdout = p.value("holdout", false);
       if (e.value("event", "") == se::kExperimentAssigned) t.variant = p.value("variant", "");
@@ -622,7 +622,7 @@ steps:
     ASSERT_TRUE(r.ok());
     std::string variant;
     json sent;
-    for (const auto& e : (*r)["events"]) {
+    for (const auto& e : EventsJson(*r)) {
       const json p = e.value("properties", json::object());
       if (e.value("event", "") == se::kExperimentAssigned) variant = p.value("variant", "");
       if (e.value("event", "") == se::kMessageSent) sent = p;

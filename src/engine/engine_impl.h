@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "engine/definition_service.h"
 #include "engine/delivery_service.h"
 #include "engine/engine_channels.h"
 #include "engine/event_service.h"
@@ -11,6 +12,7 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/profile_service.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
 #include "signpost/engine.h"
@@ -35,6 +37,8 @@ struct Engine::Impl {
   std::unique_ptr<identity::ProfileStore> profiles;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
+  // Profiles as the admin API shows them, read from `profiles`.
+  std::unique_ptr<engine::ProfileService> profile_reports;
 
   // The services after the write path, in data-flow order: opened in this order by Engine::Open
   // (segments, funnels, delivery, channels, goals, experiments, then journeys), closed in reverse
@@ -48,6 +52,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::JourneyService> journeys;
   // Back-tests of journeys (engine_journeys.h), over the services above; opened after them.
   std::unique_ptr<engine::ReplayService> replay;
+  // Applies definitions through the services above (each stores its own kind); opened last,
+  // closed first.
+  std::unique_ptr<engine::DefinitionService> definitions;
 
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }

@@ -21,7 +21,7 @@ class EngineIngestTest : public EngineFixture<> {
     EngineFixture::SetUp();
     key_ = WriteKey();
   }
-  json DeadLetters() { return *engine_->ListDeadLetters(100); }
+  json DeadLetters() { return wire::ToJson(*engine_->ListDeadLetters(100)); }
 
   std::string key_;
 };
@@ -175,9 +175,10 @@ TEST_F(EngineIngestTest, ASquattedSystemIdNoLongerSuppressesTheRealSystemEvent) 
     ASSERT_TRUE(engine.RunJourneysUntilIdle().ok());
   };
   auto entered_id = [](Engine& engine) {
-    json events = (*engine.ProfileEvents("victim", 10))["events"];
-    for (const auto& e : events) {
-      if (e.value("event", "") == "Journey Entered") return e["messageId"].get<std::string>();
+    auto list = engine.ProfileEvents("victim", 10);
+    if (!list.ok()) return std::string();
+    for (const Event& e : list->events) {
+      if (e.event == "Journey Entered") return e.message_id;
     }
     return std::string();
   };
@@ -190,7 +191,7 @@ TEST_F(EngineIngestTest, ASquattedSystemIdNoLongerSuppressesTheRealSystemEvent) 
   // second folder's id: it differs from the first's.
   std::unique_ptr<Engine> second = OpenAt(NewFolder());
   ASSERT_NE(second, nullptr);
-  const std::string key = (*second->CreateKey("write", "attacker"))["token"];
+  const std::string key = second->CreateKey("write", "attacker")->token;
   run(*second, key, id);
   const std::string second_id = entered_id(*second);
   EXPECT_FALSE(second_id.empty()) << "the victim's Journey Entered is recorded";
@@ -208,7 +209,7 @@ TEST_F(EngineIngestTest, TheFutureSkewIsAnOption) {
   std::unique_ptr<Engine> tight =
       OpenAt(NewFolder(), [](EngineOptions& o) { o.max_future_skew_ms = 10 * kMinuteMs; });
   ASSERT_NE(tight, nullptr);
-  const std::string key = (*tight->CreateKey("write", "k"))["token"];
+  const std::string key = tight->CreateKey("write", "k")->token;
   auto t = late(*tight, key);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->accepted, 0u);

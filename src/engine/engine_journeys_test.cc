@@ -47,16 +47,16 @@ class JourneysEngineTest : public EngineFixture<> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::string> out;
     if (!r.ok()) return out;
-    for (const auto& e : (*r)["events"])
-      if (e.value("event", "") == name) out.push_back(e["messageId"]);
+    for (const Event& e : r->events)
+      if (e.event == name) out.push_back(e.message_id);
     return out;
   }
   std::vector<json> JourneyDeadLetters() {
     auto r = engine_->ListDeadLetters(100);
     EXPECT_TRUE(r.ok());
     std::vector<json> out;
-    for (const auto& d : (*r)["dead_letters"])
-      if (d["source"] == engine::kJourneysDeadLetterSource) out.push_back(d);
+    for (const DeadLetterInfo& d : r->dead_letters)
+      if (d.source == engine::kJourneysDeadLetterSource) out.push_back(wire::ToJson(d));
     return out;
   }
   std::string Metric(const std::string& name) {
@@ -156,8 +156,7 @@ TEST_F(JourneysEngineTest, SystemMessageIdsAreKeyedPerDataFolderAndStableAcrossR
 
   auto profile = engine_->ProfileEvents("user:ada", 1);
   ASSERT_TRUE(profile.ok());
-  const std::string name =
-      "hello/1/" + std::to_string((*profile)["profile"].get<uint64_t>()) + "/1/entered";
+  const std::string name = "hello/1/" + std::to_string(profile->profile.value()) + "/1/entered";
   auto key = store::JourneyRecords(&ImplOf(*engine_).store().db()).GetOrCreateSystemIdKey();
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(first, journeys::SystemMessageId(*key, name));

@@ -259,7 +259,7 @@ steps:
     auto r = engine_->ProfileEvents(user, 0);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return out;
-    for (const auto& e : (*r)["events"]) {
+    for (const auto& e : EventsJson(*r)) {
       if (e.value("event", "") == "Journey Exited")
         out.push_back(e["properties"].value("reason", ""));
     }

@@ -49,8 +49,9 @@ TEST_F(EngineTest, ReceivedAtAndSkewCorrectionComeFromTheInjectedClock) {
                     "originalTimestamp":"2027-11-24T11:59:50Z","sentAt":"2027-11-24T12:00:00Z"})");
   auto events = engine_->ProfileEvents("u", 10);
   ASSERT_TRUE(events.ok());
-  EXPECT_EQ((*events)["events"][0]["receivedAt"], "2026-11-24T12:00:00.000Z");
-  EXPECT_EQ((*events)["events"][0]["timestamp"], "2026-11-24T11:59:50.000Z");
+  ASSERT_FALSE(events->events.empty());
+  EXPECT_EQ(events->events[0].received_at, *ParseIso8601("2026-11-24T12:00:00Z"));
+  EXPECT_EQ(events->events[0].timestamp, *ParseIso8601("2026-11-24T11:59:50Z"));
 }
 
 TEST_F(EngineTest, AJourneyStartedOnAPhoneAndFinishedOnALaptopIsOnePerson) {
@@ -85,8 +86,8 @@ TEST_F(EngineTest, DuplicatesAreCountedOnceInTheIndex) {
 
 TEST_F(EngineTest, EveryApplyIsANewVersionAndReportsNameIt) {
   const char* def = "kind: funnel\nid: f\nsteps: [{event: A}, {event: B}]\n";
-  EXPECT_EQ((*engine_->Apply(def, "one"))["version"], 1);
-  EXPECT_EQ((*engine_->Apply(def, "two"))["version"], 2);
+  EXPECT_EQ(engine_->Apply(def, "one")->applied.at(0).version, 1u);
+  EXPECT_EQ(engine_->Apply(def, "two")->applied.at(0).version, 2u);
   FunnelQuery q;
   q.id = FunnelId("f");
   EXPECT_EQ(engine_->Funnel(q)->definition_version, 2);
@@ -108,11 +109,11 @@ TEST_F(EngineTest, RejectedItemsAreKeptAndReimportedWhenTheyBecomeValid) {
   EXPECT_EQ(r.rejections[0].location, "batch[1]");
   auto letters = engine_->ListDeadLetters(10);
   ASSERT_TRUE(letters.ok());
-  EXPECT_EQ((*letters)["dead_letters"].size(), 1u);
+  EXPECT_EQ(letters->dead_letters.size(), 1u);
   auto again = engine_->ReimportDeadLetters({});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->rejections.size(), 1u);  // still invalid: kept
-  EXPECT_EQ((*engine_->ListDeadLetters(10))["dead_letters"].size(), 1u);
+  EXPECT_EQ(engine_->ListDeadLetters(10)->dead_letters.size(), 1u);
 }
 
 TEST_F(EngineTest, TheIndexRebuiltAtOpenGivesTheSameReportAsTheLiveOne) {

@@ -65,6 +65,8 @@ class EventService {
   // Already-parsed events from outside (tests, tooling), dead-lettered under source "api".
   Result<IngestOutcome> IngestEvents(std::vector<Event> events);
   Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);
+  // See Engine::ListDeadLetters: the first `limit` by id, and how many are stored.
+  Result<DeadLetterList> DeadLetters(size_t limit) const;
   // The engine's own events (src/base/system_events.h): straight to the commit queue, never
   // through a parser (they carry names every outside path refuses). Durable on return. Must not
   // be called from the commit thread (the observer).

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 
-#include "engine/event_json.h"
 #include "engine/event_service.h"
 #include "ingest/json_scan.h"
 
@@ -161,6 +160,23 @@ Result<ImportSummary> EventService::Import(
 }
 
 // ---- dead letters -------------------------------------------------------------------------------
+
+Result<DeadLetterList> EventService::DeadLetters(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(auto letters, store_.dead_letters().List(0, limit));
+  DeadLetterList out;
+  for (const auto& d : letters) {
+    // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
+    out.dead_letters.push_back({.id = d.id,
+                                .source = d.source,
+                                .at = d.at,
+                                .rejection = {.location = d.rejection.location,
+                                              .field = ingest::ToValidUtf8(d.rejection.field),
+                                              .reason = ingest::ToValidUtf8(d.rejection.reason),
+                                              .raw = ingest::ToValidUtf8(d.rejection.raw)}});
+  }
+  out.total = store_.dead_letters().count();
+  return out;
+}
 
 Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
   std::vector<store::DeadLetter> letters;

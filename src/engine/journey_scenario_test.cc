@@ -160,7 +160,7 @@ TEST_P(JourneyScenarioTest, Runs) {
     auto r = engine_->ProfileEvents(user, 0);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::string> got;
-    for (const auto& e : (*r)["events"]) {
+    for (const auto& e : EventsJson(*r)) {
       if (e.value("type", "") == "track" && system_events::IsReserved(e.value("event", ""))) {
         if (e.value("event", "") == system_events::kMessageDelivered) continue;
         got.push_back(Describe(e));

@@ -22,6 +22,7 @@
 #include "base/time.h"
 #include "signpost/engine.h"
 #include "signpost/event.h"
+#include "wire/wire.h"
 
 namespace signpost {
 
@@ -67,6 +68,14 @@ inline nlohmann::json SegmentBody(const Event& e) {
   if (e.properties != "{}") body["properties"] = nlohmann::json::parse(e.properties);
   if (e.traits != "{}") body["traits"] = nlohmann::json::parse(e.traits);
   return body;
+}
+
+// The events of a profile as the HTTP API writes them (src/wire), for tests that read their
+// properties.
+inline std::vector<nlohmann::json> EventsJson(const ProfileEventList& list) {
+  std::vector<nlohmann::json> out;
+  for (const Event& e : list.events) out.push_back(wire::ToJson(e));
+  return out;
 }
 
 template <class Base = ::testing::Test>
@@ -159,7 +168,7 @@ class EngineFixture : public Base {
   std::string WriteKey() {
     auto k = engine_->CreateKey("write", "test");
     EXPECT_TRUE(k.ok()) << k.status().ToString();
-    return k.ok() ? (*k)["token"].template get<std::string>() : "";
+    return k.ok() ? k->token : "";
   }
 
   std::filesystem::path dir_;

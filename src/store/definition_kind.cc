@@ -5,7 +5,7 @@
 namespace signpost::store {
 
 Result<DefinitionKind> ParseDefinitionKind(std::string_view name) {
-  if (std::optional<DefinitionKind> kind = ValueIn(kDefinitionKinds, name)) return *kind;
+  if (std::optional<DefinitionKind> kind = DefinitionKindNamed(name)) return *kind;
   return Status::InvalidArgument(
       fmt::format("kind: '{}' is not a kind signpost applies; use funnel, segment, journey, "
                   "template, channel or settings",

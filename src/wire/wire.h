@@ -86,14 +86,6 @@ nlohmann::json ToJson(const OutboxMessageView& message);
 // {messages: [...]}.
 nlohmann::json ToJson(const OutboxView& outbox);
 
-// ---- any report ---------------------------------------------------------------------------------
-// One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
-template <class Report>
-Result<nlohmann::json> ToJson(const Result<Report>& report) {
-  if (!report.ok()) return report.status();
-  return ToJson(*report);
-}
-
 // ---- segments (segment_json.cc) -----------------------------------------------------------------
 // {segments: [{name, type: "static", version, members, note, at} | {name, type: "rule", title,
 // version, rule, triggers: {events, traits, time, static}, note, at}]}.
@@ -108,5 +100,40 @@ nlohmann::json ToJson(const SegmentImport& import);
 // {"event", "where": [...], "count": [...], "within": "7d"} / {"trait": [...]} / {"segment"} /
 // {"all" | "any": [...]} / {"not": {...}}.
 nlohmann::json ToJson(const SegmentRuleView& rule);
+// ---- definitions, profiles, keys, dead letters (catalog_json.cc) -------------------------------
+// {kind, id, version, note, (name: segments), (state: journeys)}.
+nlohmann::json ToJson(const AppliedDefinition& applied);
+// One document: its AppliedDefinition; several: {applied: [one per document]}.
+nlohmann::json ToJson(const AppliedDefinitions& applied);
+// {kind, id, version, note, at (ISO 8601), (name, steps: funnels)}.
+nlohmann::json ToJson(const StoredDefinition& definition);
+// {definitions: [StoredDefinition]}.
+nlohmann::json ToJson(const DefinitionList& list);
+// An event with Segment's field names: type, messageId, userId, anonymousId, event (track) or name,
+// previousId, groupId, timestamp, receivedAt, sentAt, originalTimestamp, properties, traits,
+// context (the user's own objects), and signpost's `seq`. Empty fields are left out.
+nlohmann::json ToJson(const Event& event);
+// {id, identities, traits, trait_history, consent: {email, sms, push (null: never set)},
+// event_count, (first_seen, last_seen), refused_merges, last_events}.
+nlohmann::json ToJson(const ProfileReport& profile);
+// {profile, identity, events}.
+nlohmann::json ToJson(const ProfileEventList& list);
+// {token, kind, name, created_at, revoked}: the whole token (a created key, the command line).
+nlohmann::json ToJson(const ApiKeyInfo& key);
+// {keys: [{prefix, kind, name, created_at, revoked}]}: the token cut to a 12-character prefix
+// (enough to revoke it by), never whole (GET /api/keys).
+nlohmann::json KeyListJson(const std::vector<ApiKeyInfo>& keys);
+// {id, source, at, location, field, reason, raw}.
+nlohmann::json ToJson(const DeadLetterInfo& letter);
+// {dead_letters: [DeadLetterInfo], total}.
+nlohmann::json ToJson(const DeadLetterList& list);
+
+// ---- any report ---------------------------------------------------------------------------------
+// One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
+template <class Report>
+Result<nlohmann::json> ToJson(const Result<Report>& report) {
+  if (!report.ok()) return report.status();
+  return ToJson(*report);
+}
 
 }  // namespace signpost::wire

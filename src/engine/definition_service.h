@@ -1,0 +1,62 @@
+// DefinitionService: applying definitions (YAML or JSON documents with a `kind`) and listing the
+// stored versions of each kind. Apply reads each document's kind and id, checks several documents
+// as one (a later one may refer to an earlier one) before any is stored, then hands each to the
+// service that owns its kind (funnels, segments, delivery's templates and channels, journeys and
+// the settings), which validates it completely and stores a new version (definition_records.h).
+//
+// Thread-safety: no state of its own besides references; every method may be called from any
+// thread. Applies are not serialized here: each kind's service serializes its own (a segment cycle
+// or a channel type that no longer fits a stored template is refused by that service), so the
+// checks of a multi-document apply see the stored definitions as of the check.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "engine/delivery_service.h"
+#include "engine/funnel_service.h"
+#include "engine/journey_service.h"
+#include "engine/segment_service.h"
+#include "journeys/journey_definition.h"
+#include "signpost/reports.h"
+#include "signpost/status.h"
+#include "store/definition_kind.h"
+#include "store/store.h"
+
+namespace signpost::engine {
+
+class DefinitionService {
+ public:
+  // Every reference outlives the service. `references` says what a journey definition may refer
+  // to among the stored definitions (segments, channels, templates, funnels).
+  DefinitionService(const store::Store& store, FunnelService& funnels, SegmentService& segments,
+                    DeliveryService& delivery, JourneyService& journeys,
+                    std::function<journeys::References()> references);
+
+  // See Engine::ApplyDocuments (include/signpost/engine.h).
+  Result<AppliedDefinitions> Apply(const std::vector<std::string_view>& docs, std::string_view note,
+                                   size_t* failed);
+  // The latest version of every stored definition of `kind`, by id.
+  Result<DefinitionList> List(DefinitionKind kind) const;
+
+ private:
+  struct Pending;
+  // Validates one document of a multi-document apply completely, as its kind's service would,
+  // except that it refers to the definitions of `pending` as if they were stored; then adds it to
+  // `pending`.
+  Status Check(store::DefinitionKind kind, std::string_view text, Pending& pending) const;
+  // Hands one checked document to the service of its kind.
+  Result<AppliedDefinition> Store(DefinitionKind kind, std::string_view text,
+                                  std::string_view note);
+
+  const store::Store& store_;
+  FunnelService& funnels_;
+  SegmentService& segments_;
+  DeliveryService& delivery_;
+  JourneyService& journeys_;
+  const std::function<journeys::References()> references_;
+};
+
+}  // namespace signpost::engine
