@@ -4,15 +4,14 @@
 //
 // Thread-safety: every method may be called from any thread concurrently unless it says otherwise;
 // writes are serialized inside, reports run concurrently with each other.
-// Reports take typed queries (queries.h). Funnel and goal reports are typed (reports.h; src/wire
-// writes them as JSON); the other views are returned as JSON documents (nlohmann::json). Shapes are
-// documented in docs/openapi.yaml; the HTTP API returns exactly these documents.
+// Reports take typed queries (queries.h) and every view and report is a typed value (reports.h);
+// src/wire writes them as the JSON documents of docs/openapi.yaml, the same bytes for the HTTP API
+// and the CLI's --json. The engine reads and writes no JSON view.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -15,8 +15,6 @@
 
 namespace signpost::engine {
 
-using nlohmann::json;
-
 namespace {
 
 // The `kind` and `id` of a YAML or JSON definition (JSON is YAML).
@@ -37,20 +35,6 @@ Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
   std::string kind = root["kind"].as<std::string>();
   std::string id = root["id"] && root["id"].IsScalar() ? root["id"].as<std::string>() : "";
   return std::make_pair(kind, id);
-}
-
-// An applied definition from its service's reply: the services' Apply still answer the JSON
-// document {kind, id, version, note, name (segments), state (journeys)}; read here, once.
-Result<AppliedDefinition> Applied(DefinitionKind kind, Result<json> reply) {
-  if (!reply.ok()) return reply.status();
-  AppliedDefinition out;
-  out.kind = kind;
-  out.id = reply->value("id", "");
-  out.version = reply->value("version", uint64_t{0});
-  out.note = reply->value("note", "");
-  if (reply->contains("name")) out.name = (*reply)["name"].get<std::string>();
-  if (reply->contains("state")) out.state = (*reply)["state"].get<std::string>();
-  return out;
 }
 
 }  // namespace
@@ -126,17 +110,17 @@ Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::str
                                                    std::string_view note) {
   switch (kind) {
     case DefinitionKind::kFunnel:
-      return Applied(kind, funnels_.Apply(text, note));
+      return funnels_.Apply(text, note);
     case DefinitionKind::kSegment:
-      return Applied(kind, segments_.Apply(text, note));
+      return segments_.Apply(text, note);
     case DefinitionKind::kTemplate:
-      return Applied(kind, delivery_.ApplyTemplate(text, note));
+      return delivery_.ApplyTemplate(text, note);
     case DefinitionKind::kChannel:
-      return Applied(kind, delivery_.ApplyChannel(text, note));
+      return delivery_.ApplyChannel(text, note);
     case DefinitionKind::kJourney:
-      return Applied(kind, journeys_.Apply(text, note));
+      return journeys_.Apply(text, note);
     case DefinitionKind::kSettings:
-      return Applied(kind, journeys_.ApplySettings(text, note));
+      return journeys_.ApplySettings(text, note);
   }
   return Status::Internal("unreachable");
 }

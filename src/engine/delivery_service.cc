@@ -385,7 +385,8 @@ DeliveryService::~DeliveryService() {
 
 // ---- definitions -----------------------------------------------------------------------------
 
-Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> DeliveryService::ApplyTemplate(std::string_view text,
+                                                         std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::TemplateDef t, delivery::ParseTemplate(text));
   auto channel = LoadChannel(t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
@@ -394,7 +395,8 @@ Result<json> DeliveryService::ApplyTemplate(std::string_view text, std::string_v
                          note);
 }
 
-Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> DeliveryService::ApplyChannel(std::string_view text,
+                                                        std::string_view note) {
   SP_ASSIGN_OR_RETURN(delivery::ChannelDef c, delivery::ParseChannel(text));
   // A channel whose type changes must still fit every template sent through it.
   SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List(store::DefinitionKind::kTemplate));
@@ -407,8 +409,9 @@ Result<json> DeliveryService::ApplyChannel(std::string_view text, std::string_vi
           "type: a {} channel cannot send template '{}' ({}); change the template first",
           delivery::ChannelTypeName(c.type), t->id, fits.message()));
   }
-  SP_ASSIGN_OR_RETURN(json out, StoreDefinition(store_, clock_.NowMs(),
-                                                store::DefinitionKind::kChannel, c.id, text, note));
+  SP_ASSIGN_OR_RETURN(
+      AppliedDefinition out,
+      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kChannel, c.id, text, note));
   ++channel_generation_;  // the journeys' cached consent kinds are stale
   return out;
 }

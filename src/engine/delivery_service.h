@@ -64,8 +64,8 @@ class DeliveryService {
   uint64_t channel_generation() const { return channel_generation_.load(); }
   // Validates and stores a `kind: template` (it must fit its channel) / `kind: channel` (every
   // template sent through it must still fit); returns {"kind","id","version","note"}.
-  Result<nlohmann::json> ApplyTemplate(std::string_view text, std::string_view note);
-  Result<nlohmann::json> ApplyChannel(std::string_view text, std::string_view note);
+  Result<AppliedDefinition> ApplyTemplate(std::string_view text, std::string_view note);
+  Result<AppliedDefinition> ApplyChannel(std::string_view text, std::string_view note);
 
   // ---- the outbox and tracking ---------------------------------------------------------------
   // Messages waiting in the outbox (and recent outcomes), newest first.

@@ -53,7 +53,7 @@ FunnelService::FunnelService(const EngineOptions& options, store::Store& store,
       segments_(segments),
       clock_(clock) {}
 
-Result<nlohmann::json> FunnelService::Apply(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> FunnelService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
   return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kFunnel, def.id.value(),
                          text, note.empty() ? def.note : note);

@@ -34,7 +34,7 @@ class FunnelService {
                 SegmentService& segments, const Clock& clock);
 
   // Validates a `kind: funnel` definition and stores it as a new version.
-  Result<nlohmann::json> Apply(std::string_view text, std::string_view note);
+  Result<AppliedDefinition> Apply(std::string_view text, std::string_view note);
 
   // See Engine::Funnel, FunnelPeople, SaveFunnelPeople, LastCompletedStep (include/signpost/
   // engine.h): kFailedPrecondition without the analytics index.

@@ -471,14 +471,14 @@ int JourneyService::FrequencyCap() const {
 // ---- definitions and lifecycle
 // ------------------------------------------------------------------------
 
-Result<json> JourneyService::Apply(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> JourneyService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                       journeys::ParseJourneyDefinition(text, hooks_.references()));
   MutexLock lock(mu_);
-  SP_ASSIGN_OR_RETURN(json out,
+  SP_ASSIGN_OR_RETURN(AppliedDefinition out,
                       StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kJourney,
                                       def.id.value(), text, note.empty() ? def.note : note));
-  const uint64_t version = out["version"].get<uint64_t>();
+  const uint64_t version = out.version;
   const JourneyId id = def.id;
   KeepGoal(def);
   runtime_->AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), version);
@@ -488,16 +488,17 @@ Result<json> JourneyService::Apply(std::string_view text, std::string_view note)
   SP_RETURN_IF_ERROR(Persist(fx, 0));
   RefreshFilter();
   const journeys::JourneyStatus* st = runtime_->StatusOf(id);
-  out["state"] = st ? st->state : journeys::Lifecycle::kDraft;
+  out.state = std::string(JourneyLifecycleName(st ? st->state : journeys::Lifecycle::kDraft));
   return out;
 }
 
-Result<json> JourneyService::ApplySettings(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> JourneyService::ApplySettings(std::string_view text,
+                                                        std::string_view note) {
   SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
   json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
-  SP_ASSIGN_OR_RETURN(
-      json out, StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings, "global",
-                                body.dump(), note));
+  SP_ASSIGN_OR_RETURN(AppliedDefinition out,
+                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings,
+                                      "global", body.dump(), note));
   MutexLock lock(mu_);
   runtime_->SetFrequencyCap(cap);
   return out;

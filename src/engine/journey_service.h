@@ -89,8 +89,9 @@ class JourneyService {
   Status RunUntilIdle() EXCLUDES(mu_);
 
   // ---- definitions and lifecycle --------------------------------------------------------------
-  Result<nlohmann::json> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<nlohmann::json> ApplySettings(std::string_view text, std::string_view note) EXCLUDES(mu_);
+  Result<AppliedDefinition> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
+  Result<AppliedDefinition> ApplySettings(std::string_view text, std::string_view note)
+      EXCLUDES(mu_);
   // See Engine::SetJourneyState.
   Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
   // What a journey definition may refer to, checked against the stored definitions (the hook).

@@ -238,7 +238,7 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Open(store::Store& store
   return service;
 }
 
-Result<json> SegmentService::Apply(std::string_view text, std::string_view note) {
+Result<AppliedDefinition> SegmentService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(segments::SegmentDefinition def, segments::ParseSegmentDefinition(text));
   if (StaticExists(def.id)) {
     return Status::InvalidArgument(fmt::format(
@@ -246,7 +246,7 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
         def.id));
   }
   const SegmentId id = def.id;
-  json out;
+  AppliedDefinition out;
   {
     // Check, store and add as one step, so two applies cannot together make a cycle.
     MutexLock lock(apply_mu_);
@@ -254,8 +254,8 @@ Result<json> SegmentService::Apply(std::string_view text, std::string_view note)
     SP_ASSIGN_OR_RETURN(out,
                         StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSegment,
                                         def.id.value(), text, note.empty() ? def.note : note));
-    def.version = out["version"].get<uint64_t>();
-    out["name"] = def.name;
+    def.version = out.version;
+    out.name = def.name;
     SP_RETURN_IF_ERROR(catalog_.Put(std::move(def)));
   }
   Changed(id);
