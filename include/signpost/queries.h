@@ -76,17 +76,17 @@ struct FunnelPeopleQuery {
 struct GoalReportQuery {
   std::optional<TimeMs> from, to;      // only entries with entered_at in [from, to); default all
   TrendUnit trend = TrendUnit::kNone;  // attained over time by day (kNone: day) or week
-  std::vector<std::string> segments;   // by_segment rows, in this order; default none
+  std::vector<SegmentId> segments;     // by_segment rows, in this order; default none
 };
 
 // A journey's holdout lift: on the goal and, with `funnel` (a stored funnel id), on its steps.
 struct HoldoutLiftQuery {
-  std::string funnel;  // default none
+  FunnelId funnel;  // a stored funnel; empty: none
 };
 
 // A journey's money report.
 struct MoneyQuery {
-  std::string funnel;                   // the goal steps (a stored funnel id); default none
+  FunnelId funnel;                      // the goal steps (a stored funnel); empty: none
   std::map<std::string, double> costs;  // cost of one message per channel, overriding the
                                         // channels' `cost_per_message`; each >= 0
   std::string revenue;                  // the goal event's revenue property; "" = revenue

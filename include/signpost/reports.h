@@ -203,7 +203,7 @@ struct GoalReport {
   };
   std::vector<Channel> by_channel;
   struct Segment {
-    std::string segment;
+    SegmentId segment;
     uint64_t entered = 0, attained = 0;
     double rate = 0;
   };

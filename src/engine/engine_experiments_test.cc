@@ -286,7 +286,7 @@ TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAn
     if (views_[i]) ++viewed[g];  // every converter viewed pricing first
   }
   ASSERT_GT(entered[1], 20u);
-  auto r = wire::ToJson(engine_->HoldoutLift("onboarding", {.funnel = "purchase-path"}));
+  auto r = wire::ToJson(engine_->HoldoutLift("onboarding", {.funnel = FunnelId("purchase-path")}));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const json& l = *r;
   EXPECT_EQ(l["treated"]["entered"], entered[0]);
@@ -308,7 +308,7 @@ TEST_F(EngineExperimentsTest, HoldoutLiftComparesGoalAndGoalStepRatesOfTreatedAn
   EXPECT_NEAR(l["steps"][0]["treated_rate"].get<double>(),
               static_cast<double>(viewed[0]) / entered[0], 1e-12);
 
-  EXPECT_EQ(engine_->HoldoutLift("onboarding", {.funnel = "nope"}).status().code(),
+  EXPECT_EQ(engine_->HoldoutLift("onboarding", {.funnel = FunnelId("nope")}).status().code(),
             Code::kNotFound);
   auto no_funnel = wire::ToJson(engine_->HoldoutLift("onboarding", {}));
   ASSERT_TRUE(no_funnel.ok());
@@ -348,7 +348,7 @@ TEST_F(EngineExperimentsTest, MoneyCostsTheMessagesSentPerProgressedProfileAndGr
 
   auto r = wire::ToJson(engine_->JourneyMoney("onboarding", [] {
     MoneyQuery q;
-    q.funnel = "purchase-path";
+    q.funnel = FunnelId("purchase-path");
     q.costs = {{"email", 0.01}};
     return q;
   }()));

@@ -326,8 +326,8 @@ Result<SplitReport> ExperimentService::SplitReportOf(std::string_view journey,
 
 // A stored funnel whose steps are events (status steps need trait history the stored events of a
 // journey report do not replay). kNotFound / kInvalidArgument naming `funnel`.
-Result<analytics::FunnelDefinition> ExperimentService::LoadFunnel(std::string_view id) const {
-  auto rec = store_.definitions().Get(store::DefinitionKind::kFunnel, id, 0);
+Result<analytics::FunnelDefinition> ExperimentService::LoadFunnel(const FunnelId& id) const {
+  auto rec = store_.definitions().Get(store::DefinitionKind::kFunnel, id.value(), 0);
   if (!rec.ok())
     return Status::NotFound(
         fmt::format("funnel: no funnel named '{}'; apply a `kind: funnel`", id));
@@ -356,7 +356,7 @@ int ExperimentService::StepsReached(const analytics::FunnelDefinition& funnel,
 }
 
 Result<std::optional<analytics::FunnelDefinition>> ExperimentService::QueryFunnel(
-    const std::string& id) const {
+    const FunnelId& id) const {
   if (id.empty()) return std::optional<analytics::FunnelDefinition>();
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, LoadFunnel(id));
   return std::optional<analytics::FunnelDefinition>(std::move(def));

@@ -130,8 +130,8 @@ class ExperimentService {
                                     const std::vector<ProfileFacts>& facts, bool has_goal) const;
   // A stored funnel of event steps (kNotFound / kInvalidArgument naming `funnel`); QueryFunnel:
   // none for an empty id.
-  Result<analytics::FunnelDefinition> LoadFunnel(std::string_view id) const;
-  Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const std::string& id) const;
+  Result<analytics::FunnelDefinition> LoadFunnel(const FunnelId& id) const;
+  Result<std::optional<analytics::FunnelDefinition>> QueryFunnel(const FunnelId& id) const;
   // The funnel steps the profile reached in order after its first entry.
   static int StepsReached(const analytics::FunnelDefinition& funnel, const ProfileFacts& f,
                           rules::JsonMatcher& jm);

@@ -143,8 +143,8 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
   options.to = query.to;
   options.over_time = query.trend == TrendUnit::kWeek ? goals::GoalReportOptions::Bucket::kWeek
                                                       : goals::GoalReportOptions::Bucket::kDay;
-  for (const std::string& s : query.segments) {
-    if (!segments_.Exists(SegmentId(s)))
+  for (const SegmentId& s : query.segments) {
+    if (!segments_.Exists(s))
       return Status::NotFound(fmt::format("segment: no segment named '{}'", s));
     options.segments.push_back(s);
   }
@@ -156,8 +156,8 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
     for (const auto& c : a.credits) {
       if (c.journey == journey) credit = &c;
     }
-    auto in_segment = [this, p, now](std::string_view s) {
-      auto r = segments_.InSegment(SegmentId(s), p, now);
+    auto in_segment = [this, p, now](const SegmentId& s) {
+      auto r = segments_.InSegment(s, p, now);
       return r.ok() && *r;
     };
     builder.AddProfile(PrimaryIdentityOf(p), a.entries, credit, in_segment);

@@ -81,7 +81,7 @@ GoalReportBuilder::GoalReportBuilder(JourneyGoal journey, uint64_t version,
 
 void GoalReportBuilder::AddProfile(
     std::string_view profile, std::span<const EntryRecord> entries, const Credit* credit,
-    const std::function<bool(std::string_view segment)>& in_segment) {
+    const std::function<bool(const SegmentId& segment)>& in_segment) {
   auto in_range = [&](TimeMs t) {
     return (!options_.from || t >= *options_.from) && (!options_.to || t < *options_.to);
   };

@@ -21,9 +21,9 @@ namespace signpost::goals {
 struct GoalReportOptions {
   std::optional<TimeMs> from, to;  // only entries with entered_at in [from, to); default: all
   enum class Bucket { kDay, kWeek };
-  Bucket over_time = Bucket::kDay;    // UTC days, or weeks starting on Monday
-  std::vector<std::string> segments;  // by_segment rows, in this order; default none
-  double level = 0.95;                // confidence level of the intervals
+  Bucket over_time = Bucket::kDay;  // UTC days, or weeks starting on Monday
+  std::vector<SegmentId> segments;  // by_segment rows, in this order; default none
+  double level = 0.95;              // confidence level of the intervals
 };
 
 // One profile that attained the goal (signpost/reports.h).
@@ -42,7 +42,7 @@ class GoalReportBuilder {
   // the [from, to) range adds nothing. Each profile must be added once, to one builder.
   void AddProfile(std::string_view profile, std::span<const EntryRecord> entries,
                   const Credit* credit,
-                  const std::function<bool(std::string_view segment)>& in_segment = {});
+                  const std::function<bool(const SegmentId& segment)>& in_segment = {});
 
   // Adds the counts of `other` (built with the same journey and options over other profiles).
   void Merge(const GoalReportBuilder& other);

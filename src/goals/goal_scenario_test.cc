@@ -141,7 +141,7 @@ TEST_P(GoalScenarioTest, Holds) {
       if (q["over_time"] && q["over_time"].Scalar() == "week")
         options.over_time = GoalReportOptions::Bucket::kWeek;
       for (const auto& s : q["segments"]) {
-        options.segments.push_back(s.first.Scalar());
+        options.segments.emplace_back(s.first.Scalar());
         for (const auto& m : s.second) members[s.first.Scalar()].insert(m.Scalar());
       }
     }
@@ -154,9 +154,7 @@ TEST_P(GoalScenarioTest, Holds) {
       for (const auto& c : credits[name]) {
         if (c.journey == id) credit = &c;
       }
-      auto in_segment = [&](std::string_view s) {
-        return members[std::string(s)].count(name) != 0;
-      };
+      auto in_segment = [&](const SegmentId& s) { return members[s.value()].count(name) != 0; };
       (i++ % 2 == 0 ? whole : part).AddProfile(name, Entries(p.events), credit, in_segment);
     }
     whole.Merge(part);

@@ -45,7 +45,7 @@ Result<GoalReportQuery> ParseGoalReportQuery(const json& query) {
   for (size_t start = 0; start < segments.size();) {
     size_t comma = segments.find(',', start);
     if (comma == std::string::npos) comma = segments.size();
-    if (comma > start) out.segments.push_back(segments.substr(start, comma - start));
+    if (comma > start) out.segments.emplace_back(segments.substr(start, comma - start));
     start = comma + 1;
   }
   return out;

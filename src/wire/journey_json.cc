@@ -28,13 +28,13 @@ Result<TimeMs> ReplayTime(const json& request, const char* key) {
 
 Result<HoldoutLiftQuery> ParseHoldoutLiftQuery(const json& query) {
   HoldoutLiftQuery out;
-  out.funnel = TextOf(query, "funnel");
+  out.funnel = FunnelId(TextOf(query, "funnel"));
   return out;
 }
 
 Result<MoneyQuery> ParseMoneyQuery(const json& query) {
   MoneyQuery out;
-  out.funnel = TextOf(query, "funnel");
+  out.funnel = FunnelId(TextOf(query, "funnel"));
   out.revenue = TextOf(query, "revenue");
   if (!query.is_object()) return out;
   for (const auto& [key, value] : query.items()) {

@@ -89,7 +89,7 @@ TEST(GoalQueryJson, ReadsRangeTrendAndSegments) {
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_TRUE(q->from && q->to);
   EXPECT_EQ(q->trend, TrendUnit::kWeek);
-  EXPECT_EQ(q->segments, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(q->segments, (std::vector<SegmentId>{SegmentId("a"), SegmentId("b")}));
   EXPECT_EQ(ParseGoalReportQuery({{"trend", "month"}}).status().message(),
             "trend: use day or week");
   EXPECT_EQ(ParseGoalReportQuery({{"from", "x"}}).status().code(), Code::kInvalidArgument);
