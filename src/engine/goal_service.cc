@@ -10,7 +10,6 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "goals/goal_attained.h"
-#include "wire/wire.h"
 
 namespace signpost::engine {
 
