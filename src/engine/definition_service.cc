@@ -48,13 +48,14 @@ struct DefinitionService::Pending {
 
 DefinitionService::DefinitionService(const store::Store& store, FunnelService& funnels,
                                      SegmentService& segments, DeliveryService& delivery,
-                                     JourneyService& journeys,
+                                     JourneyService& journeys, SettingsService& settings,
                                      std::function<journeys::References()> references)
     : store_(store),
       funnels_(funnels),
       segments_(segments),
       delivery_(delivery),
       journeys_(journeys),
+      settings_(settings),
       references_(std::move(references)) {}
 
 Status DefinitionService::Check(store::DefinitionKind kind, std::string_view text,
@@ -101,7 +102,7 @@ Status DefinitionService::Check(store::DefinitionKind kind, std::string_view tex
     };
     SP_RETURN_IF_ERROR(journeys::ParseJourneyDefinition(text, refs).status());
   } else if (kind == store::DefinitionKind::kSettings) {
-    SP_RETURN_IF_ERROR(ParseSettingsCap(text).status());
+    SP_RETURN_IF_ERROR(ParseSettings(text).status());
   }
   return Status::Ok();
 }
@@ -120,7 +121,7 @@ Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::str
     case DefinitionKind::kJourney:
       return journeys_.Apply(text, note);
     case DefinitionKind::kSettings:
-      return journeys_.ApplySettings(text, note);
+      return settings_.Apply(text, note);
   }
   return Status::Internal("unreachable");
 }

@@ -19,6 +19,7 @@
 #include "engine/funnel_service.h"
 #include "engine/journey_service.h"
 #include "engine/segment_service.h"
+#include "engine/settings.h"
 #include "journeys/journey_definition.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
@@ -32,7 +33,7 @@ class DefinitionService {
   // Every reference outlives the service. `references` says what a journey definition may refer
   // to among the stored definitions (segments, channels, templates, funnels).
   DefinitionService(const store::Store& store, FunnelService& funnels, SegmentService& segments,
-                    DeliveryService& delivery, JourneyService& journeys,
+                    DeliveryService& delivery, JourneyService& journeys, SettingsService& settings,
                     std::function<journeys::References()> references);
 
   // See Engine::ApplyDocuments (include/signpost/engine.h).
@@ -56,6 +57,7 @@ class DefinitionService {
   SegmentService& segments_;
   DeliveryService& delivery_;
   JourneyService& journeys_;
+  SettingsService& settings_;
   const std::function<journeys::References()> references_;
 };
 

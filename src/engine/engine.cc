@@ -43,6 +43,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   so.sync = options.sync;
   SP_ASSIGN_OR_RETURN(impl->storage, store::Store::Open(so));
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
+  SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                *impl->profiles, *impl->clock));
@@ -82,14 +83,18 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     return raw->journeys->splits().Update(*raw->experiments,
                                           *raw->journeys);  // with the journeys mutex held
   };
-  SP_ASSIGN_OR_RETURN(impl->journeys, engine::JourneyService::Open(impl->store(), *impl->profiles,
-                                                                   *impl->events, *impl->delivery,
-                                                                   *impl->clock, std::move(hooks)));
+  SP_ASSIGN_OR_RETURN(
+      impl->journeys,
+      engine::JourneyService::Open(impl->store(), *impl->profiles, *impl->events, *impl->delivery,
+                                   *impl->settings, *impl->clock, std::move(hooks)));
+  impl->settings->AddObserver([journeys = impl->journeys.get()](const engine::Settings& settings) {
+    journeys->OnSettings(settings);
+  });
   impl->replay = std::make_unique<engine::ReplayService>(readers, *impl->journeys);
   SP_RETURN_IF_ERROR(impl->journeys->Start());
   impl->definitions = std::make_unique<engine::DefinitionService>(
       impl->store(), *impl->funnels, *impl->segments, *impl->delivery, *impl->journeys,
-      [raw] { return raw->journeys->References(); });
+      *impl->settings, [raw] { return raw->journeys->References(); });
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();

@@ -35,6 +35,8 @@ struct Engine::Impl {
   // through it (declared before it, so destroyed after it).
   std::unique_ptr<store::Store> storage;
   std::unique_ptr<identity::ProfileStore> profiles;
+  // The `kind: settings` in force; opened before the services that read them.
+  std::unique_ptr<engine::SettingsService> settings;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
   // Profiles as the admin API shows them, read from `profiles`.

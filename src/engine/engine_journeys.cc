@@ -195,40 +195,6 @@ journeys::InputEvent InputOf(const Event& e, ProfileId profile) {
   return in;
 }
 
-Result<int> ParseSettingsCap(std::string_view text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(
-        fmt::format("settings: not valid YAML or JSON (line {})", e.mark.line + 1));
-  }
-  std::string id = root["id"] ? root["id"].Scalar() : "";
-  if (id != "global")
-    return Status::InvalidArgument("id: settings have one id, `global`; write `id: global`");
-  int cap = 0;
-  for (const auto& kv : root) {
-    std::string key = kv.first.Scalar();
-    if (key == "kind" || key == "id" || key == "note") continue;
-    if (key != "frequency_cap")
-      return Status::InvalidArgument(
-          fmt::format("settings.{}: unknown setting; use frequency_cap", key));
-    const YAML::Node& fc = kv.second;
-    if (!fc.IsMap() || !fc["per_day"])
-      return Status::InvalidArgument("settings.frequency_cap: expected { per_day: <messages> }");
-    try {
-      cap = fc["per_day"].as<int>();
-    } catch (const YAML::Exception&) {
-      cap = -1;
-    }
-    if (cap < 0) {
-      return Status::InvalidArgument(
-          "settings.frequency_cap.per_day: expected a whole number of messages (0 = no cap)");
-    }
-  }
-  return cap;
-}
-
 // ---- step analytics
 // ---------------------------------------------------------------------------------------------
 

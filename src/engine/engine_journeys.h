@@ -113,8 +113,6 @@ class ReplayService {
 
 namespace signpost {
 
-// The daily frequency cap of a `kind: settings` text (0 = none); kInvalidArgument naming the field.
-Result<int> ParseSettingsCap(std::string_view text);
 // The runtime's view of a stored event of `profile`.
 journeys::InputEvent InputOf(const Event& e, ProfileId profile);
 // Step analytics of a journey: the entry node, then each step of `def` with inflow, in progress,

@@ -263,22 +263,21 @@ void JourneyService::ThreadLoop() {
 }
 
 JourneyService::JourneyService(store::Store& store, const identity::ProfileStore& profiles,
-                               EventService& events, DeliveryService& delivery, const Clock& clock,
-                               Hooks hooks)
+                               EventService& events, DeliveryService& delivery,
+                               const SettingsService& settings, const Clock& clock, Hooks hooks)
     : store_(store),
       profiles_(profiles),
       events_(events),
       delivery_(delivery),
+      settings_(settings),
       clock_(clock),
       hooks_(std::move(hooks)) {}
 
-Result<std::unique_ptr<JourneyService>> JourneyService::Open(store::Store& store,
-                                                             const identity::ProfileStore& profiles,
-                                                             EventService& events,
-                                                             DeliveryService& delivery,
-                                                             const Clock& clock, Hooks hooks) {
+Result<std::unique_ptr<JourneyService>> JourneyService::Open(
+    store::Store& store, const identity::ProfileStore& profiles, EventService& events,
+    DeliveryService& delivery, const SettingsService& settings, const Clock& clock, Hooks hooks) {
   std::unique_ptr<JourneyService> j(
-      new JourneyService(store, profiles, events, delivery, clock, std::move(hooks)));
+      new JourneyService(store, profiles, events, delivery, settings, clock, std::move(hooks)));
   SP_RETURN_IF_ERROR(j->Load());
   return j;
 }
@@ -460,13 +459,7 @@ JourneyService::Metrics JourneyService::metrics() const {
   return out;
 }
 
-int JourneyService::FrequencyCap() const {
-  auto s = store_.definitions().Get(store::DefinitionKind::kSettings, "global");
-  if (!s.ok()) return 0;
-  json j = json::parse(s->body, nullptr, false);
-  if (!j.is_object() || !j.contains("frequency_cap")) return 0;
-  return j["frequency_cap"].value("per_day", 0);
-}
+int JourneyService::FrequencyCap() const { return settings_.Current().frequency_cap_per_day; }
 
 // ---- definitions and lifecycle
 // ------------------------------------------------------------------------
@@ -492,16 +485,9 @@ Result<AppliedDefinition> JourneyService::Apply(std::string_view text, std::stri
   return out;
 }
 
-Result<AppliedDefinition> JourneyService::ApplySettings(std::string_view text,
-                                                        std::string_view note) {
-  SP_ASSIGN_OR_RETURN(int cap, ParseSettingsCap(text));
-  json body = {{"kind", "settings"}, {"id", "global"}, {"frequency_cap", {{"per_day", cap}}}};
-  SP_ASSIGN_OR_RETURN(AppliedDefinition out,
-                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings,
-                                      "global", body.dump(), note));
+void JourneyService::OnSettings(const Settings& settings) {
   MutexLock lock(mu_);
-  runtime_->SetFrequencyCap(cap);
-  return out;
+  runtime_->SetFrequencyCap(settings.frequency_cap_per_day);
 }
 
 Result<JourneyStateChange> JourneyService::SetState(const JourneyId& id, std::string_view state) {

@@ -32,6 +32,7 @@
 #include "base/mutex.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
+#include "engine/settings.h"
 #include "engine/split_counters.h"
 #include "goals/attribution.h"
 #include "identity/records.h"
@@ -67,11 +68,9 @@ class JourneyService {
 
   // Loads every version of every journey and the durable state and queues what was committed after
   // the cursor. Every reference outlives the service. Start() begins the work.
-  static Result<std::unique_ptr<JourneyService>> Open(store::Store& store,
-                                                      const identity::ProfileStore& profiles,
-                                                      EventService& events,
-                                                      DeliveryService& delivery, const Clock& clock,
-                                                      Hooks hooks);
+  static Result<std::unique_ptr<JourneyService>> Open(
+      store::Store& store, const identity::ProfileStore& profiles, EventService& events,
+      DeliveryService& delivery, const SettingsService& settings, const Clock& clock, Hooks hooks);
   // Loads the split counts (the hooks may now reach this service), then starts the journey thread.
   Status Start() EXCLUDES(mu_);
   // Stops the journey thread (the engine's hooks reach this service until it has stopped). Once.
@@ -90,14 +89,13 @@ class JourneyService {
 
   // ---- definitions and lifecycle --------------------------------------------------------------
   Result<AppliedDefinition> Apply(std::string_view text, std::string_view note) EXCLUDES(mu_);
-  Result<AppliedDefinition> ApplySettings(std::string_view text, std::string_view note)
-      EXCLUDES(mu_);
+  // New settings (the settings service's observer): the runtime takes the frequency cap.
+  void OnSettings(const Settings& settings) EXCLUDES(mu_);
   // See Engine::SetJourneyState.
   Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
   // What a journey definition may refer to, checked against the stored definitions (the hook).
   journeys::References References() const { return hooks_.references(); }
-  // The global frequency cap (messages per profile per day; 0 = none) of the stored `kind:
-  // settings` definition.
+  // The global frequency cap (messages per profile per day; 0 = none) of the settings in force.
   int FrequencyCap() const;
 
   // ---- views --------------------------------------------------------------------------------
@@ -130,7 +128,8 @@ class JourneyService {
 
  private:
   JourneyService(store::Store& store, const identity::ProfileStore& profiles, EventService& events,
-                 DeliveryService& delivery, const Clock& clock, Hooks hooks);
+                 DeliveryService& delivery, const SettingsService& settings, const Clock& clock,
+                 Hooks hooks);
   Status Load() EXCLUDES(mu_, queue_mu_);
   void ThreadLoop() EXCLUDES(mu_, queue_mu_);
   // Handles everything queued and every timer due at or before `timers_through` (at most `now`),
@@ -152,6 +151,7 @@ class JourneyService {
   const identity::ProfileStore& profiles_;
   EventService& events_;
   DeliveryService& delivery_;
+  const SettingsService& settings_;
   const Clock& clock_;
   const Hooks hooks_;
   std::unique_ptr<journeys::Environment> env_;

@@ -1,0 +1,129 @@
+#include "engine/settings.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/definition_records.h"
+#include "store/store.h"
+
+namespace signpost::engine {
+
+namespace {
+
+using nlohmann::json;
+
+// ---- journeys: frequency_cap -------------------------------------------------------------------
+
+Status ParseFrequencyCap(const YAML::Node& node, Settings& out) {
+  if (!node.IsMap() || !node["per_day"])
+    return Status::InvalidArgument("settings.frequency_cap: expected { per_day: <messages> }");
+  int cap = -1;
+  try {
+    cap = node["per_day"].as<int>();
+  } catch (const YAML::Exception&) {
+    cap = -1;
+  }
+  if (cap < 0) {
+    return Status::InvalidArgument(
+        "settings.frequency_cap.per_day: expected a whole number of messages (0 = no cap)");
+  }
+  out.frequency_cap_per_day = cap;
+  return Status::Ok();
+}
+
+// ---- the sections ------------------------------------------------------------------------------
+
+struct Section {
+  std::string_view name;
+  Status (*parse)(const YAML::Node& node, Settings& out);
+};
+
+// Every section of a settings document, in the order the error for an unknown one lists them.
+constexpr Section kSections[] = {
+    {"frequency_cap", ParseFrequencyCap},
+};
+
+std::string SectionNames() {
+  std::string names;
+  for (const Section& s : kSections) {
+    if (!names.empty()) names += ", ";
+    names += s.name;
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<Settings> ParseSettings(std::string_view text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(
+        fmt::format("settings: not valid YAML or JSON (line {})", e.mark.line + 1));
+  }
+  if (!root.IsMap()) return Status::InvalidArgument("settings: expected a mapping");
+  std::string id = root["id"] && root["id"].IsScalar() ? root["id"].Scalar() : "";
+  if (id != "global")
+    return Status::InvalidArgument("id: settings have one id, `global`; write `id: global`");
+  Settings out;
+  for (const auto& kv : root) {
+    std::string key = kv.first.Scalar();
+    if (key == "kind" || key == "id" || key == "note") continue;
+    const Section* section = nullptr;
+    for (const Section& s : kSections) {
+      if (s.name == key) section = &s;
+    }
+    if (section == nullptr) {
+      return Status::InvalidArgument(
+          fmt::format("settings.{}: unknown setting; use one of {}", key, SectionNames()));
+    }
+    SP_RETURN_IF_ERROR(section->parse(kv.second, out));
+  }
+  return out;
+}
+
+std::string SettingsBody(const Settings& settings) {
+  json body = {{"kind", "settings"},
+               {"id", "global"},
+               {"frequency_cap", {{"per_day", settings.frequency_cap_per_day}}}};
+  return body.dump();
+}
+
+Result<std::unique_ptr<SettingsService>> SettingsService::Open(store::Store& store,
+                                                               const Clock& clock) {
+  std::unique_ptr<SettingsService> service(new SettingsService(store, clock));
+  auto stored = store.definitions().Get(store::DefinitionKind::kSettings, "global");
+  if (stored.ok()) {
+    SP_ASSIGN_OR_RETURN(Settings settings, ParseSettings(stored->body));
+    MutexLock lock(service->mu_);
+    service->current_ = std::move(settings);
+  } else if (stored.status().code() != Code::kNotFound) {
+    return stored.status();
+  }
+  return service;
+}
+
+Settings SettingsService::Current() const {
+  MutexLock lock(mu_);
+  return current_;
+}
+
+Result<AppliedDefinition> SettingsService::Apply(std::string_view text, std::string_view note) {
+  SP_ASSIGN_OR_RETURN(Settings settings, ParseSettings(text));
+  SP_ASSIGN_OR_RETURN(AppliedDefinition out,
+                      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kSettings,
+                                      "global", SettingsBody(settings), note));
+  {
+    MutexLock lock(mu_);
+    current_ = settings;
+  }
+  for (const Observer& observer : observers_) observer(settings);
+  return out;
+}
+
+void SettingsService::AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }
+
+}  // namespace signpost::engine
