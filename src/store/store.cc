@@ -16,6 +16,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   SP_ASSIGN_OR_RETURN(store->events_, EventLog::Load(store->db_.get(), options.index_flush_events));
   SP_ASSIGN_OR_RETURN(store->dead_letters_, DeadLetters::Load(store->db_.get()));
   SP_ASSIGN_OR_RETURN(store->keys_, ApiKeys::Load(store->db_.get()));
+  SP_ASSIGN_OR_RETURN(store->audit_, AuditLog::Load(store->db_.get()));
   return store;
 }
 

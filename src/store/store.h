@@ -17,6 +17,7 @@
 #include "signpost/event.h"
 #include "signpost/status.h"
 #include "store/api_keys.h"
+#include "store/audit_log.h"
 #include "store/db.h"
 #include "store/dead_letters.h"
 #include "store/definitions.h"
@@ -82,6 +83,8 @@ class Store {
   const DeadLetters& dead_letters() const { return *dead_letters_; }
   ApiKeys& keys() { return *keys_; }
   const ApiKeys& keys() const { return *keys_; }
+  AuditLog& audit() { return *audit_; }
+  const AuditLog& audit() const { return *audit_; }
   // Definitions: kind (funnel, journey, ...) + id -> versioned body (JSON text) with a note.
   Definitions& definitions() { return definitions_; }
   const Definitions& definitions() const { return definitions_; }
@@ -98,6 +101,7 @@ class Store {
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<DeadLetters> dead_letters_;
   std::unique_ptr<ApiKeys> keys_;
+  std::unique_ptr<AuditLog> audit_;
   Definitions definitions_;
   StaticSegments segments_;
   std::mutex append_mu_;
