@@ -98,4 +98,13 @@ struct ReplayRequest {
   TimeMs from = 0, to = 0;
 };
 
+// ---- audit log ---------------------------------------------------------------------------------
+// Entries after `after` (a seq), oldest first, at most `limit` (with after = 0: the last `limit`),
+// of one `action` when it is set.
+struct AuditQuery {
+  uint64_t after = 0;
+  size_t limit = 100;
+  std::string action;
+};
+
 }  // namespace signpost

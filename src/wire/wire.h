@@ -128,6 +128,13 @@ nlohmann::json ToJson(const DeadLetterInfo& letter);
 // {dead_letters: [DeadLetterInfo], total}.
 nlohmann::json ToJson(const DeadLetterList& list);
 
+// ---- audit log (audit_json.cc) -----------------------------------------------------------------
+// Query parameters after, limit (1..1000, default 100) and action.
+Result<AuditQuery> ParseAuditQuery(const nlohmann::json& query);
+// {entries: [{seq, at (epoch ms), actor, action, target, detail (an object, or null), outcome}],
+// last_seq}.
+nlohmann::json ToJson(const AuditTrail& trail);
+
 // ---- any report ---------------------------------------------------------------------------------
 // One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
 template <class Report>
