@@ -35,6 +35,19 @@ Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook&
   return result;
 }
 
+Status Store::EraseEvents(std::span<const uint64_t> seqs, const EraseHook& hook, uint64_t* erased) {
+  std::lock_guard lock(append_mu_);
+  if (erased != nullptr) *erased = 0;
+  Batch batch = db_->NewBatch();
+  SP_ASSIGN_OR_RETURN(auto staged, events_->StageErase(seqs, batch));
+  if (staged.erased.empty()) return Status::Ok();
+  if (hook) SP_RETURN_IF_ERROR(hook(staged.erased, batch));
+  SP_RETURN_IF_ERROR(db_->Write(batch));
+  events_->CommitErase(staged);
+  if (erased != nullptr) *erased = staged.erased.size();
+  return Status::Ok();
+}
+
 Status Store::ScanEvents(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
   return events_->Scan(after_seq, fn);
 }
