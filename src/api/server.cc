@@ -409,6 +409,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddDeliveryRoutes(r, engine);
   AddJourneyRoutes(r, engine);
   AddExperimentRoutes(r, engine);
+  AddExportRoutes(r, engine);  // privacy: export
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";
     res.body = impl->engine.MetricsText();

@@ -62,5 +62,6 @@ void RegisterGoals(CLI::App& app, Globals& g);     // goals_command.cc
 void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc
 void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbox
 void RegisterExperiments(CLI::App& app,
-                         Globals& g);  // experiments_command.cc: splits, --lift, --money
+                         Globals& g);            // experiments_command.cc: splits, --lift, --money
+void RegisterExport(CLI::App& app, Globals& g);  // privacy_export_command.cc: export ID
 }  // namespace signpost::cli

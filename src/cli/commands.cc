@@ -359,6 +359,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterReplay(app, g);
   RegisterDelivery(app, g);
   RegisterExperiments(app, g);
+  RegisterExport(app, g);
 }
 
 }  // namespace signpost::cli

@@ -308,7 +308,8 @@ JourneyTotals TotalsOf(const journeys::JourneyStatus& st) {
                   .entries = st.entries,
                   .in_progress = st.in_progress,
                   .completed = st.completed,
-                  .exited = 0};
+                  .exited = 0,
+                  .erased = st.erased};
   for (const auto& [id, c] : st.steps) {
     if (id == "entry") continue;
     for (const auto& [r, n] : c.exits) t.exited += n;

@@ -21,6 +21,7 @@
 #include "analytics/event_index.h"
 #include "base/mutex.h"
 #include "engine/commit_queue.h"
+#include "engine/person.h"
 #include "identity/profile_store.h"
 #include "ingest/ingest.h"
 #include "signpost/clock.h"
@@ -39,6 +40,9 @@ class StorePropertySource final : public analytics::PropertySource {
  private:
   const store::Store& store_;
 };
+
+// A stored dead letter as the reports show it (its texts made valid UTF-8).
+DeadLetterInfo DeadLetterInfoOf(const store::DeadLetter& d);
 
 class EventService {
  public:
@@ -91,6 +95,15 @@ class EventService {
   void SetCommitObserver(CommitObserver observer) EXCLUDES(observer_mu_);
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;
+
+  // ---- privacy: one person (event_service_privacy.cc) ----------------------------------------
+  // The dead letters that carry `person`: their raw ids (after `user:` / `anon:`) or any email
+  // they ever had as a trait, as a whole value (a JSON string value when the raw text parses,
+  // else a token not continued by an id character) in the raw text, location, field or reason;
+  // and the journeys' set-aside events of their profile. One pass over the dead letters.
+  Result<std::vector<DeadLetterInfo>> DeadLettersOf(const Person& person) const;
+  // Deletes those dead letters (an erasure). Fills dead_letters; idempotent.
+  Result<PersonForgotten> ForgetDeadLetters(const Person& person);
 
   // ---- the index -------------------------------------------------------------------------
   // True when this process loaded the index (options.load_index).

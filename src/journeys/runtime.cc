@@ -26,17 +26,19 @@ json ToJson(const JourneyStatus& s) {
   for (const auto& [id, c] : s.steps) {
     steps[id] = {{"inflow", c.inflow}, {"passed_on", c.passed_on}, {"exits", c.exits}};
   }
-  return {{"state", s.state},
-          {"live_version", s.live_version},
-          {"live_since", s.live_since},
-          {"ended_at", s.ended_at},
-          {"entered", s.entered},
-          {"entered_holdout", s.entered_holdout},
-          {"entries", s.entries},
-          {"in_progress", s.in_progress},
-          {"completed", s.completed},
-          {"members_pending", s.members_pending},
-          {"steps", steps}};
+  json out = {{"state", s.state},
+              {"live_version", s.live_version},
+              {"live_since", s.live_since},
+              {"ended_at", s.ended_at},
+              {"entered", s.entered},
+              {"entered_holdout", s.entered_holdout},
+              {"entries", s.entries},
+              {"in_progress", s.in_progress},
+              {"completed", s.completed},
+              {"members_pending", s.members_pending},
+              {"steps", steps}};
+  if (s.erased != 0) out["erased"] = s.erased;  // only folders that saw an erasure have it
+  return out;
 }
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
@@ -52,6 +54,7 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
   s.entries = j.value("entries", uint64_t{0});
   s.in_progress = j.value("in_progress", uint64_t{0});
   s.completed = j.value("completed", uint64_t{0});
+  s.erased = j.value("erased", uint64_t{0});
   s.members_pending = j.value("members_pending", false);
   if (j.contains("steps")) {
     for (const auto& [id, c] : j["steps"].items()) {
@@ -184,6 +187,13 @@ std::vector<JourneyId> Runtime::JourneyIds() const {
   std::vector<JourneyId> out;
   for (const auto& j : journeys_) out.push_back(j->id);
   return out;
+}
+
+std::string Runtime::StepId(const JourneyId& id, const Instance& i) const {
+  const Journey* j = Find(id);
+  const JourneyDefinition* def = j ? j->Version(i.version) : nullptr;
+  if (!def || i.step < 0 || static_cast<size_t>(i.step) >= def->steps.size()) return "";
+  return def->steps[static_cast<size_t>(i.step)].id;
 }
 
 std::shared_ptr<const JourneyDefinition> Runtime::Definition(const JourneyId& id,
@@ -1032,6 +1042,28 @@ void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
   std::sort(dst.sends.begin(), dst.sends.end());
   fx->dirty_profiles.insert(from.value());
   fx->dirty_profiles.insert(into.value());
+}
+
+std::vector<ForgottenEntry> Runtime::Forget(ProfileId profile, Effects* fx) {
+  std::vector<ForgottenEntry> out;
+  auto it = profiles_.find(profile.value());
+  if (it == profiles_.end()) return out;
+  for (auto& [jid, js] : it->second.journeys) {
+    Journey* j = Find(jid);
+    if (!j) continue;
+    ++j->status.erased;
+    fx->dirty_journeys.insert(j->id);
+    if (!js.active) continue;
+    const Instance& i = *js.active;
+    std::string step = StepId(jid, i);
+    ++j->status.steps[step].exits[std::string(se::kExitErased)];
+    if (j->status.in_progress > 0) --j->status.in_progress;
+    if (i.due != 0) timers_.erase({i.due, profile.value(), j->index});
+    out.push_back({jid, i.version, i.entry, std::move(step)});
+  }
+  profiles_.erase(it);
+  fx->dirty_profiles.insert(profile.value());
+  return out;
 }
 
 }  // namespace signpost::journeys

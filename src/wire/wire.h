@@ -135,6 +135,19 @@ Result<AuditQuery> ParseAuditQuery(const nlohmann::json& query);
 // last_seq}.
 nlohmann::json ToJson(const AuditTrail& trail);
 
+// ---- privacy: export (export_json.cc) -----------------------------------------------------------
+// {requested, exported_at, profile (ProfileReport without last_events), events: [Event],
+// event_count, event_limit, events_truncated, (events_note), journeys: [{journey, entries,
+// last_entered, last_exited, active: null | {entry, version, step, entered_at, step_since, due,
+// holdout, entry_event, entry_properties, variant, last_message_key, last_opened, last_clicked},
+// exits: [{entry, reason, step, at}]}], recent_sends, experiments: [{journey, entry, step,
+// variant, at}], messages: [OutboxMessageView], static_lists: [{name, versions, latest,
+// identities}], segments: {evaluated_at, names}, dead_letters: [DeadLetterInfo]}. Times ISO 8601.
+nlohmann::json ToJson(const PersonExport& person);
+// {journey_exits, journey_states, queued_inputs, outbox_cancelled, outbox_deleted, static_lists,
+// static_versions, dead_letters, bandits_reloaded}: counts only.
+nlohmann::json ToJson(const PersonForgotten& forgotten);
+
 // ---- any report ---------------------------------------------------------------------------------
 // One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
 template <class Report>
