@@ -63,4 +63,5 @@ void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc
 void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbox
 void RegisterExperiments(CLI::App& app,
                          Globals& g);  // experiments_command.cc: splits, --lift, --money
+void RegisterRetention(CLI::App& app, Globals& g);  // retention_command.cc (privacy: retention)
 }  // namespace signpost::cli
