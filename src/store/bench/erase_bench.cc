@@ -1,5 +1,5 @@
-// Erase and purge cost of the store: appends `events` small track events (users = events / 100,
-// so ~100 events a user, spread over the whole log), then
+// Erase and purge cost of the store: appends `events` small track events of max(events / 100,
+// 10 * batch_users) users, round robin (so a user's events are spread over the whole log), then
 //   1. erases one user's events (EraseEvents; time to acknowledged) and purges (time to gone);
 //   2. erases `batch_users` more users' events in one EraseEvents call, then purges.
 // Prints wall and CPU seconds (getrusage, all threads) and the folder size.
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const size_t events = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000;
   const size_t batch_users = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 10000;
-  const size_t users = std::max<size_t>(events / 100, batch_users + 1);
+  const size_t users = std::max<size_t>(events / 100, batch_users * 10);
   if (std::filesystem::exists(dir)) {
     std::fprintf(stderr, "%s exists; pass a new folder\n", dir.c_str());
     return 2;
