@@ -269,6 +269,16 @@ class Engine {
   // step completed ("0. none", "2. Paid"), or "attained" / "not attained" without a funnel.
   Result<MoneyReport> JourneyMoney(std::string_view journey, const MoneyQuery& query) const;
 
+  // ---- privacy: retention ------------------------------------------------------------------
+  // Removes every event older than its retention period (`kind: settings`, section retention;
+  // src/engine/retention_service.h) now, then purges the store so their bytes leave the data
+  // folder before this returns. The report: events removed, the oldest event kept, the periods.
+  // Ok with nothing removed when no retention is set. kIoError / kCorruption from the store.
+  Result<RetentionReport> EnforceRetention();
+  // A retention sweep when one is due on the engine clock (hourly), and a purge when due (daily);
+  // what the `serve` thread runs (EngineOptions::retention_thread). Tests on a ManualClock.
+  Status RunRetentionDue();
+
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.
   std::string MetricsText() const;

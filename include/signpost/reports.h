@@ -24,6 +24,26 @@
 
 namespace signpost {
 
+// ---- privacy: retention -------------------------------------------------------------------------
+
+// Carried by a funnel or goal report whose window starts before the retention horizon: events
+// with a timestamp before `events_before` may have been removed by `settings.retention`, so the
+// counts of that part of the window are incomplete.
+struct RetentionNote {
+  TimeMs events_before = 0;  // now minus the shortest retention period in force
+  std::string note;
+};
+
+// What a retention sweep did (Engine::EnforceRetention).
+struct RetentionReport {
+  TimeMs at = 0;                               // the clock when it ran
+  DurationMs events = 0;                       // the global period in force (0 = forever)
+  std::map<std::string, DurationMs> by_event;  // the per-name periods in force
+  uint64_t events_removed = 0;                 // by this sweep
+  std::optional<TimeMs> oldest_kept;           // timestamp of the oldest event left; none when none
+  bool purged = false;                         // the store was purged (the bytes left the folder)
+};
+
 // ---- funnels ------------------------------------------------------------------------------------
 
 // Time between two steps over the attempts that made it: nearest-rank median and p90, and mean.
@@ -93,6 +113,7 @@ struct FunnelReport {
   std::string breakdown_by;  // "" when no breakdown
   std::string attribution;   // "first", "last" or "step:N"
   std::vector<FunnelBreakdownRow> breakdown;
+  std::optional<RetentionNote> retention;  // privacy: retention; none when the window is covered
 };
 
 // A person in a funnel's people list.
@@ -220,6 +241,7 @@ struct GoalReport {
     std::optional<DurationMs> median_ms, p90_ms;  // none without samples
     std::optional<double> mean_ms;
   } time_to_goal;
+  std::optional<RetentionNote> retention;  // privacy: retention; none when the window is covered
 };
 
 // One profile that attained a journey's goal.

@@ -19,6 +19,7 @@ Engine::~Engine() {
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
   impl_->definitions.reset();
+  impl_->retention.reset();  // privacy: retention (its thread removes events through `events`)
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
@@ -49,6 +50,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                *impl->profiles, *impl->clock));
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
+  {  // ---- privacy: retention
+    engine::RetentionService::Options retention;
+    retention.thread = options.retention_thread;
+    impl->retention = std::make_unique<engine::RetentionService>(
+        *impl->events, impl->store(), *impl->settings, *impl->clock, retention);
+  }
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
   impl->funnels = std::make_unique<engine::FunnelService>(
@@ -137,7 +144,9 @@ Result<ProfileEventList> Engine::ProfileEvents(std::string_view id, size_t limit
 // ---- funnels ------------------------------------------------------------------------------------
 
 Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
-  return impl_->funnels->Report(query);
+  SP_ASSIGN_OR_RETURN(FunnelReport report, impl_->funnels->Report(query));
+  report.retention = impl_->retention->NoteFor(report.from);  // privacy: retention
+  return report;
 }
 Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
   return impl_->funnels->People(query);
@@ -160,8 +169,20 @@ Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
 
 Result<GoalReport> Engine::GoalReport(std::string_view journey,
                                       const GoalReportQuery& query) const {
-  return impl_->goals->Report(*impl_->journeys, journey, query);
+  SP_ASSIGN_OR_RETURN(signpost::GoalReport report,
+                      impl_->goals->Report(*impl_->journeys, journey, query));
+  report.retention = impl_->retention->NoteFor(report.from);  // privacy: retention
+  return report;
 }
+
+// ---- privacy: retention
+// --------------------------------------------------------------------------
+
+Result<RetentionReport> Engine::EnforceRetention() {
+  // audit: retention run by an operator (the sweep logs its own audit line)
+  return impl_->retention->Enforce(/*purge=*/true);
+}
+Status Engine::RunRetentionDue() { return impl_->retention->RunDue(); }
 Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
                                       const GoalReportQuery& query) const {
   return impl_->goals->People(*impl_->journeys, journey, query);

@@ -203,6 +203,7 @@ json ToJson(const FunnelReport& r) {
       r.breakdown_by.empty()
           ? json(nullptr)
           : json{{"by", r.breakdown_by}, {"attribution", r.attribution}, {"rows", std::move(rows)}};
+  if (r.retention) j["retention"] = ToJson(*r.retention);
   return j;
 }
 

@@ -156,4 +156,12 @@ Result<nlohmann::json> ToJson(const Result<Report>& report) {
   return ToJson(*report);
 }
 
+// ---- privacy: retention (retention_json.cc) -------------------------------------------------
+// {events_before: {ms, iso}, note}: added to a funnel or goal report (as `retention`) whose window
+// starts before the retention horizon; absent otherwise.
+nlohmann::json ToJson(const RetentionNote& note);
+// {at, events, by_event: {name: duration}, events_removed, oldest_kept ({ms, iso} or null),
+// purged}; durations as "400d".
+nlohmann::json ToJson(const RetentionReport& report);
+
 }  // namespace signpost::wire
