@@ -45,8 +45,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
-  SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
-                                                               *impl->profiles, *impl->clock));
+  SP_ASSIGN_OR_RETURN(impl->events,
+                      engine::EventService::Open(options, impl->store(), *impl->profiles,
+                                                 *impl->settings, *impl->clock));
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));

@@ -43,6 +43,9 @@ struct Section {
 // Every section of a settings document, in the order the error for an unknown one lists them.
 constexpr Section kSections[] = {
     {"frequency_cap", ParseFrequencyCap},
+    // ---- privacy: minimisation and tracking consent (privacy_settings.cc)
+    {"privacy", [](const YAML::Node& n, Settings& s) { return ParsePrivacySection(n, s.privacy); }},
+    {"consent", [](const YAML::Node& n, Settings& s) { return ParseConsentSection(n, s.consent); }},
 };
 
 std::string SectionNames() {
@@ -89,6 +92,9 @@ std::string SettingsBody(const Settings& settings) {
   json body = {{"kind", "settings"},
                {"id", "global"},
                {"frequency_cap", {{"per_day", settings.frequency_cap_per_day}}}};
+  // ---- privacy
+  body["privacy"] = PrivacySectionBody(settings.privacy);
+  body["consent"] = ConsentSectionBody(settings.consent);
   return body.dump();
 }
 

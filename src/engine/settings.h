@@ -14,6 +14,7 @@
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
+#include "engine/privacy_settings.h"
 #include "signpost/clock.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
@@ -27,6 +28,9 @@ namespace signpost::engine {
 struct Settings {
   // ---- journeys: a cap on messages per profile over the last 24 hours across journeys (0 = none)
   int frequency_cap_per_day = 0;
+  // ---- privacy: minimisation (`privacy`) and tracking consent (`consent`), privacy_settings.h
+  PrivacySettings privacy;
+  ConsentSettings consent;
 };
 
 // Reads a settings document (YAML or JSON, `kind: settings`, `id: global`); an unknown section or
