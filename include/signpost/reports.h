@@ -93,6 +93,10 @@ struct FunnelReport {
   std::string breakdown_by;  // "" when no breakdown
   std::string attribution;   // "first", "last" or "step:N"
   std::vector<FunnelBreakdownRow> breakdown;
+
+  // ---- privacy: tracking consent (the funnel's `consent`: categories a person needs)
+  std::vector<std::string> consent;
+  uint64_t without_consent = 0;  // profiles with events left out for lack of it
 };
 
 // A person in a funnel's people list.

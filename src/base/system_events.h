@@ -64,6 +64,9 @@ inline constexpr std::string_view kExitFrequencyCap = "frequency_cap";
 inline constexpr std::string_view kExitSendFailed = "send_failed";
 inline constexpr std::string_view kExitMerged = "merged";  // two profiles in the journey merged
 
+// ---- privacy: the journey requires a tracking-consent category the person withdrew
+inline constexpr std::string_view kExitTrackingConsent = "consent";
+
 // Keys of the properties above.
 inline constexpr std::string_view kPropJourney = "journey";
 inline constexpr std::string_view kPropVersion = "version";

@@ -51,8 +51,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
-  impl->funnels = std::make_unique<engine::FunnelService>(
-      options, impl->store(), *impl->profiles, *impl->events, *impl->segments, *impl->clock);
+  impl->funnels = std::make_unique<engine::FunnelService>(options, impl->store(), *impl->profiles,
+                                                          *impl->events, *impl->segments,
+                                                          *impl->clock, impl->settings.get());
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
