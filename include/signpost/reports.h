@@ -114,6 +114,10 @@ struct FunnelReport {
   std::string attribution;   // "first", "last" or "step:N"
   std::vector<FunnelBreakdownRow> breakdown;
   std::optional<RetentionNote> retention;  // privacy: retention; none when the window is covered
+
+  // ---- privacy: tracking consent (the funnel's `consent`: categories a person needs)
+  std::vector<std::string> consent;
+  uint64_t without_consent = 0;  // profiles with events left out for lack of it
 };
 
 // A person in a funnel's people list.

@@ -67,6 +67,9 @@ inline constexpr std::string_view kExitMerged = "merged";  // two profiles in th
 // Exited` event is recorded for it (the person's events are being removed).
 inline constexpr std::string_view kExitErased = "erased";
 
+// ---- privacy: the journey requires a tracking-consent category the person withdrew
+inline constexpr std::string_view kExitTrackingConsent = "consent";
+
 // Keys of the properties above.
 inline constexpr std::string_view kPropJourney = "journey";
 inline constexpr std::string_view kPropVersion = "version";

@@ -47,8 +47,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->audit = std::make_unique<engine::AuditService>(*impl->storage, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
-  SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
-                                                               *impl->profiles, *impl->clock));
+  SP_ASSIGN_OR_RETURN(impl->events,
+                      engine::EventService::Open(options, impl->store(), *impl->profiles,
+                                                 *impl->settings, *impl->clock));
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   {  // ---- privacy: retention
     engine::RetentionService::Options retention;
@@ -58,8 +59,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   }
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
-  impl->funnels = std::make_unique<engine::FunnelService>(
-      options, impl->store(), *impl->profiles, *impl->events, *impl->segments, *impl->clock);
+  impl->funnels = std::make_unique<engine::FunnelService>(options, impl->store(), *impl->profiles,
+                                                          *impl->events, *impl->segments,
+                                                          *impl->clock, impl->settings.get());
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));

@@ -121,6 +121,10 @@ std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& jour
   return w;
 }
 
+bool JourneyEnvironment::TrackingConsentDefault(std::string_view category) {
+  return journeys_.TrackingConsentDefaults().DefaultFor(std::string(category));
+}
+
 std::string JourneyEnvironment::ConsentKind(std::string_view channel) {
   const uint64_t generation = r_.delivery.channel_generation();
   if (generation != consent_generation_) {

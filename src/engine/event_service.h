@@ -22,6 +22,8 @@
 #include "base/mutex.h"
 #include "engine/commit_queue.h"
 #include "engine/person.h"
+#include "engine/minimise.h"
+#include "engine/settings.h"
 #include "identity/profile_store.h"
 #include "ingest/ingest.h"
 #include "signpost/clock.h"
@@ -50,11 +52,12 @@ class EventService {
   using CommitObserver = std::function<void(const std::vector<Event>&)>;
 
   // Loads the index from the store when options.load_index, then starts the commit thread.
-  // `store`, `profiles` (identity over that store) and `clock` outlive the service.
+  // `store`, `profiles` (identity over that store), `settings` and `clock` outlive the service;
+  // the `privacy` settings apply to every event from outside (Minimiser) from the next commit on.
   static Result<std::unique_ptr<EventService>> Open(const EngineOptions& options,
                                                     store::Store& store,
                                                     identity::ProfileStore& profiles,
-                                                    const Clock& clock);
+                                                    SettingsService& settings, const Clock& clock);
   // Commits what is pending, then stops the commit thread.
   ~EventService();
 
@@ -158,6 +161,9 @@ class EventService {
 
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0}, refused_merges_{0};
   std::atomic<uint64_t> unauthenticated_{0}, refused_requests_{0};
+
+  // ---- privacy: minimisation (set at Open, before the commit thread starts)
+  std::unique_ptr<Minimiser> minimise_;
 
   std::unique_ptr<CommitQueue> commits_;  // last: its thread stops first
 };

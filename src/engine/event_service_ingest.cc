@@ -173,14 +173,21 @@ DeadLetterInfo DeadLetterInfoOf(const store::DeadLetter& d) {
 }
 
 Result<DeadLetterList> EventService::DeadLetters(size_t limit) const {
+  const TimeMs now = clock_.NowMs();
+  SP_RETURN_IF_ERROR(minimise_->SweepDeadLetters(now));
   SP_ASSIGN_OR_RETURN(auto letters, store_.dead_letters().List(0, limit));
   DeadLetterList out;
-  for (const auto& d : letters) out.dead_letters.push_back(DeadLetterInfoOf(d));
+  for (auto& d : letters) {
+    if (minimise_->RawBodyExpired(d.at, now)) d.rejection.raw.clear();  // privacy: never shown
+    out.dead_letters.push_back(DeadLetterInfoOf(d));
+  }
   out.total = store_.dead_letters().count();
   return out;
 }
 
 Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
+  // privacy: bodies past their period are gone before anything is parsed again.
+  SP_RETURN_IF_ERROR(minimise_->SweepDeadLetters(clock_.NowMs(), /*force=*/true));
   std::vector<store::DeadLetter> letters;
   if (ids.empty()) {
     uint64_t after = 0;

@@ -96,6 +96,8 @@ class JourneyService {
   Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
   // What a journey definition may refer to, checked against the stored definitions (the hook).
   journeys::References References() const { return hooks_.references(); }
+  // privacy: the tracking-consent defaults (`consent` settings) in force.
+  ConsentSettings TrackingConsentDefaults() const { return settings_.Current().consent; }
   // The global frequency cap (messages per profile per day; 0 = none) of the settings in force.
   int FrequencyCap() const;
 

@@ -112,6 +112,9 @@ struct Section {
 constexpr Section kSections[] = {
     {"frequency_cap", ParseFrequencyCap},
     {"retention", ParseRetention},
+    // ---- privacy: minimisation and tracking consent (privacy_settings.cc)
+    {"privacy", [](const YAML::Node& n, Settings& s) { return ParsePrivacySection(n, s.privacy); }},
+    {"consent", [](const YAML::Node& n, Settings& s) { return ParseConsentSection(n, s.consent); }},
 };
 
 std::string SectionNames() {
@@ -161,6 +164,9 @@ std::string SettingsBody(const Settings& settings) {
   // Absent when not set, so bodies stored before the section existed read the same.
   if (settings.retention != RetentionSettings{})
     body["retention"] = RetentionBody(settings.retention);
+  // ---- privacy
+  body["privacy"] = PrivacySectionBody(settings.privacy);
+  body["consent"] = ConsentSectionBody(settings.consent);
   return body.dump();
 }
 

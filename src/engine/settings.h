@@ -15,6 +15,7 @@
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
+#include "engine/privacy_settings.h"
 #include "signpost/clock.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
@@ -42,6 +43,9 @@ struct Settings {
   int frequency_cap_per_day = 0;
   // ---- privacy: retention
   RetentionSettings retention;
+  // ---- privacy: minimisation (`privacy`) and tracking consent (`consent`), privacy_settings.h
+  PrivacySettings privacy;
+  ConsentSettings consent;
 };
 
 // Reads a settings document (YAML or JSON, `kind: settings`, `id: global`); an unknown section or

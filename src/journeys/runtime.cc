@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/consent_category.h"
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
@@ -385,6 +386,10 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
       return;
     }
   }
+  if (!def->consent.empty() && !TrackingConsented(*def, scope.get(), t)) {  // privacy
+    ++entry.exits[std::string(se::kExitTrackingConsent)];
+    return;
+  }
   JourneyState& js = st.journeys[j.id];
   ++js.entries;
   js.last_entered = t;
@@ -450,6 +455,12 @@ void Runtime::Exit(Ctx& c, std::string_view reason, TimeMs t) {
 
 bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   Instance& i = c.inst();
+  // privacy: no message once the person withdrew a category the journey requires (holdout
+  // members exit too, so both groups stay comparable).
+  if (!c.def->consent.empty() && !TrackingConsented(*c.def, c.scope->get(), t)) {
+    Exit(c, se::kExitTrackingConsent, t);
+    return false;
+  }
   if (i.holdout) return true;  // holdout members walk the journey but receive nothing
   ProfileScope& scope = c.scope->get();
   const bool automatic = s.channel == kAutoChannel;
@@ -735,6 +746,17 @@ bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
   return false;
 }
 
+bool Runtime::TrackingConsented(const JourneyDefinition& def, ProfileScope& scope, TimeMs t) {
+  for (const std::string& category : def.consent) {
+    const std::optional<std::string> stated = scope.TraitAt(TrackingConsentTrait(category), t);
+    const bool granted = stated && (*stated == "true" || *stated == "false")
+                             ? *stated == "true"
+                             : env_->TrackingConsentDefault(category);
+    if (!granted) return false;
+  }
+  return true;
+}
+
 void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
   const Step& s = c.step();
   Instance& i = c.inst();
@@ -778,6 +800,10 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       handling_ = &j->id;
       Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
       if (!c.def) continue;
+      if (!c.def->consent.empty() && !TrackingConsented(*c.def, scope.get(), t)) {  // privacy
+        Exit(c, se::kExitTrackingConsent, std::max(t, c.inst().step_since));
+        continue;
+      }
       if (feedback && e.type == EventType::kTrack) {
         rules::JsonScopes scopes{e.properties};
         rules::PropertyPath journey_path{rules::PropertyScope::kProperties, {"journey"}, ""};

@@ -195,6 +195,9 @@ class Runtime {
   void Complete(Ctx& c, TimeMs t);
   void HandleWaitingEvent(Ctx& c, const InputEvent& e);
   bool CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e);
+  // privacy: whether the profile has every tracking-consent category `def` requires at `t` (its
+  // latest preference as of `t`, else the settings' default).
+  bool TrackingConsented(const JourneyDefinition& def, ProfileScope& scope, TimeMs t);
   void Arm(ProfileId p, Journey& j, const Instance& i);
   Event SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
                     JsonObjectText properties);
