@@ -464,6 +464,8 @@ Status DeliveryService::Record(const std::string& identity, std::string_view nam
 Status DeliveryService::TrackOpen(std::string_view token) {
   SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
   if (c.click) return Status::InvalidArgument("not a valid tracking token");
+  SP_ASSIGN_OR_RETURN(bool erased, Erased(c.key));
+  if (erased) return Status::Ok();
   json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version},
                 {se::kPropEntry, c.entry},     {"step", c.step},
                 {"channel", c.channel},        {"key", c.key}};
@@ -475,6 +477,8 @@ Status DeliveryService::TrackOpen(std::string_view token) {
 Result<std::string> DeliveryService::TrackClick(std::string_view token) {
   SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
   if (!c.click) return Status::InvalidArgument("not a valid tracking token");
+  SP_ASSIGN_OR_RETURN(bool erased, Erased(c.key));
+  if (erased) return c.url;
   json props = {{se::kPropJourney, c.journey},
                 {se::kPropVersion, c.version},
                 {se::kPropEntry, c.entry},
@@ -498,6 +502,11 @@ Result<std::vector<delivery::OutboxItem>> DeliveryService::ItemsOf(const Person&
     return item.message.profile == person.profile.value() ||
            identities.count(item.message.identity) != 0;
   });
+}
+
+Result<bool> DeliveryService::Erased(const std::string& key) const {
+  SP_ASSIGN_OR_RETURN(auto item, outbox_->Get(key));
+  return !item.has_value();
 }
 
 Result<std::vector<OutboxMessageView>> DeliveryService::ExportPerson(const Person& person) const {

@@ -102,6 +102,10 @@ class DeliveryService {
             FileAppends& files) const REQUIRES(send_mu_);
   // Records the outcomes of `group`, then writes every item's new state in one write.
   Status SettleGroup(std::vector<Attempt>& group) REQUIRES(send_mu_);
+  // Whether the message of `key` was erased: a tracked message always has its outbox item (the
+  // record stays after sending), so none means ForgetPerson removed it. An open or click of it
+  // then records nothing (the click still redirects), so an old email cannot bring the person back.
+  Result<bool> Erased(const std::string& key) const;
   // The outbox items of `person`.
   Result<std::vector<delivery::OutboxItem>> ItemsOf(const Person& person) const;
   Status Record(const std::string& identity, std::string_view name, const nlohmann::json& props,

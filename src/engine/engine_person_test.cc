@@ -78,6 +78,11 @@ class PersonTest : public EngineFixture<> {
             .ok());
   }
 
+  EngineOptions Options() const override {
+    EngineOptions o = EngineFixture::Options();
+    o.public_url = "http://track.test";  // tracked links and an open pixel in the emails
+    return o;
+  }
   Engine::Impl& impl() { return ImplOf(*engine_); }
 
   engine::Person Ada() {
@@ -210,6 +215,29 @@ TEST_F(PersonTest, ForgottenPersonExitsErasedMessageNeverSentNothingLeft) {
   Reopen();
   EXPECT_EQ(Step("wait").exits[std::string(system_events::kExitErased)], 1u);
   EXPECT_EQ(StoredStates().size(), 1u);
+}
+
+// A message sent before the erasure still carries its tracking links: an open or click of it
+// afterwards records nothing, so the person does not come back through an old email.
+TEST_F(PersonTest, AnOldEmailOfAForgottenPersonRecordsNoOpenOrClick) {
+  ASSERT_TRUE(engine_->DeliverDue().ok());
+  const std::string sent = FileText("email.ndjson");
+  std::vector<std::string> pixels;
+  for (size_t at = sent.find("/t/o/"); at != std::string::npos; at = sent.find("/t/o/", at + 1))
+    pixels.push_back(sent.substr(at + 5, sent.find(".gif", at) - at - 5));
+  ASSERT_EQ(pixels.size(), 2u);  // ada's and bob's
+  Forget();
+  for (const std::string& token : pixels) ASSERT_TRUE(engine_->TrackOpen(token).ok());
+  auto opened = [&](const std::string& who) {
+    auto events = engine_->ProfileEvents(who, 0);
+    EXPECT_TRUE(events.ok());
+    int n = 0;
+    for (const Event& e : events.ok() ? events->events : std::vector<Event>{})
+      n += e.event == system_events::kMessageOpened ? 1 : 0;
+    return n;
+  };
+  EXPECT_EQ(opened(std::string("user:") + kAda), 0);
+  EXPECT_EQ(opened(std::string("user:") + kBob), 1);
 }
 
 }  // namespace

@@ -172,6 +172,40 @@ TEST_F(RuntimeTest, AbandonedCartWaitsSendsAndEndsOnTheCorrelatedPurchase) {
   EXPECT_EQ(runtime_->StatusOf(JourneyId("cart"))->in_progress, 0u);
 }
 
+TEST_F(RuntimeTest, AForgottenProfileExitsErasedWithoutAnEventAndItsTimerNeverFires) {
+  Apply(kCart);
+  Start("cart");
+  Consent(world_, 1);
+  Consent(world_, 2);
+  Send(1, "Cart Abandoned", kT0, R"({"value": 50, "cart_id": "c1"})");
+  Send(2, "Cart Abandoned", kT0, R"({"value": 50, "cart_id": "c2"})");
+  Effects forget;
+  const std::vector<ForgottenEntry> gone = runtime_->Forget(ProfileId(1), &forget);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].journey, JourneyId("cart"));
+  EXPECT_EQ(gone[0].step, "wait-1h");
+  EXPECT_EQ(gone[0].entry, 1u);
+  EXPECT_TRUE(forget.events.empty());  // no event of the person is recorded
+  EXPECT_EQ(forget.dirty_profiles, std::unordered_set<uint64_t>{1});
+  EXPECT_EQ(forget.dirty_journeys, std::set<JourneyId>{JourneyId("cart")});
+  EXPECT_EQ(runtime_->State(ProfileId(1)), nullptr);
+  EXPECT_EQ(Step("cart", "wait-1h").exits.at(std::string(system_events::kExitErased)), 1u);
+  const JourneyStatus& st = *runtime_->StatusOf(JourneyId("cart"));
+  EXPECT_EQ(st.in_progress, 1u);
+  EXPECT_EQ(st.erased, 1u);
+  EXPECT_EQ(st.entered, 2u);  // a count without the person in it
+  // The profile's timer is gone: an hour on, only profile 2 gets its reminder.
+  runtime_->AdvanceTo(kT0 + 2 * kHour, &fx_);
+  ASSERT_EQ(fx_.messages.size(), 1u);
+  EXPECT_EQ(fx_.messages[0].profile, 2u);
+  EXPECT_EQ(Recorded(1), std::vector<std::string>{"Journey Entered"});  // from before, only
+  // A repeat finds nothing; the status survives its JSON round trip with the count.
+  Effects again;
+  EXPECT_TRUE(runtime_->Forget(ProfileId(1), &again).empty());
+  EXPECT_TRUE(again.empty());
+  EXPECT_EQ(JourneyStatusFromJson(ToJson(st)).erased, 1u);
+}
+
 TEST_F(RuntimeTest, ACorrelatedWaitTimesOutIntoTheSmsNudgeAndTheBoundIsInclusive) {
   Apply(kCart);
   Start("cart");
