@@ -98,6 +98,22 @@ TEST(FunnelDefinition, ErrorsNameTheFieldAndTheFix) {
   EXPECT_EQ(ErrorOf(many + "]"), "steps: has 65 steps; a funnel has 1 to 64");
 }
 
+// Issue 13 (tracking consent): `consent:` is a category or a list, kept in lower case, sorted,
+// without repeats; a bad name is refused naming the entry.
+TEST(FunnelDefinition, ConsentCategoriesAreReadInLowerCase) {
+  auto one = ParseFunnelDefinition("id: f\nconsent: Analytics\nsteps: [A, B]");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->consent, std::vector<std::string>{"analytics"});
+  auto many = ParseFunnelDefinition("id: f\nconsent: [marketing, Ads, ads]\nsteps: [A, B]");
+  ASSERT_TRUE(many.ok()) << many.status().ToString();
+  EXPECT_EQ(many->consent, (std::vector<std::string>{"ads", "marketing"}));
+  EXPECT_EQ(ErrorOf("consent: [analytics, '']\nsteps: [A]"),
+            "consent[1]: a consent category is 1 to 64 characters, e.g. marketing or analytics");
+  EXPECT_EQ(
+      ErrorOf("consent: { a: 1 }\nsteps: [A]").rfind("consent: expected a consent category", 0),
+      0u);
+}
+
 TEST(FunnelDefinition, AdHocStepsFromAString) {
   auto def = ParseAdHocFunnel(" Signed Up > Email Verified>Order Completed ");
   ASSERT_TRUE(def.ok());

@@ -116,7 +116,8 @@ class CatalogJsonTest : public GoldenRoutesTest {
     GoldenRoutesTest::SetUp();
     if (HasFatalFailure()) return;
     // An anonymous visitor who becomes u1, another who stays anonymous, a link refused (a1 is
-    // u1's, u2 asks for it), and two items refused whole (kept as dead letters).
+    // u1's, u2 asks for it), and two items refused whole (kept as dead letters). The page's
+    // context.ip is stored truncated to its /24 (issue 13: minimisation's default).
     clock_.Set(*ParseIso8601("2026-11-08T12:00:00Z"));
     const nlohmann::json batch = {
         {{"type", "page"},

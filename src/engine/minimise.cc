@@ -64,6 +64,7 @@ class EventScopes {
     return objects_[i] ? &*objects_[i] : nullptr;
   }
   void Changed(PropertyScope scope) { dirty_[static_cast<size_t>(scope)] = true; }
+  bool Parsed(PropertyScope scope) const { return parsed_[static_cast<size_t>(scope)]; }
   // Whether the scope's text may hold `path` (its last key appears as a JSON key), before parsing.
   bool MayHold(const PropertyPath& path) {
     if (path.keys.empty()) return false;
@@ -85,6 +86,52 @@ class EventScopes {
   std::array<bool, 3> parsed_{}, dirty_{};
   std::array<std::optional<Json>, 3> objects_;
 };
+
+// The text of top-level key `key`'s value in the JSON object `json` when it is a string without
+// escapes, quotes included, as [begin, end); {npos, npos} otherwise (absent, another type, or text
+// this scan does not follow, such as spaces around ':'). One pass, no allocation: the fast path of
+// the default IP truncation, which would otherwise parse every event's context.
+std::pair<size_t, size_t> TopLevelString(std::string_view json, std::string_view key) {
+  constexpr std::pair<size_t, size_t> kNone{std::string_view::npos, std::string_view::npos};
+  auto string_end = [&](size_t open) {  // the closing quote of the string opened at `open`
+    size_t j = open + 1;
+    while (j < json.size() && json[j] != '"') j += json[j] == '\\' ? 2 : 1;
+    return j < json.size() ? j : std::string_view::npos;
+  };
+  int depth = 0;
+  bool at_key = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') {
+      const size_t end = string_end(i);
+      if (end == std::string_view::npos) return kNone;
+      if (depth == 1 && at_key) {
+        at_key = false;
+        if (end + 1 >= json.size() || json[end + 1] != ':') return kNone;
+        if (json.substr(i + 1, end - i - 1) == key) {
+          const size_t v = end + 2;
+          if (v >= json.size() || json[v] != '"') return kNone;
+          const size_t v_end = string_end(v);
+          if (v_end == std::string_view::npos ||
+              json.substr(v, v_end - v).find('\\') != std::string_view::npos)
+            return kNone;
+          return {v, v_end + 1};
+        }
+        i = end + 1;  // the ':'
+        continue;
+      }
+      i = end;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      at_key = c == '{' && depth == 1;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == ',' && depth == 1) {
+      at_key = true;
+    }
+  }
+  return kNone;
+}
 
 Json* FindAt(Json& root, const std::vector<std::string>& keys) {
   Json* node = &root;
@@ -276,6 +323,20 @@ void Minimiser::Apply(std::vector<Event>& events) const {
     }
     // 3. context.ip.
     if (rules->ip != IpPolicy::kKeep && scopes.MayHold({PropertyScope::kContext, {"ip"}, ""})) {
+      if (rules->ip == IpPolicy::kTruncate && !scopes.Parsed(PropertyScope::kContext)) {
+        // Fast path: the address rewritten in the text, when it is a plain top-level string.
+        std::string& text = scopes.Text(PropertyScope::kContext);
+        const auto [begin, end] = TopLevelString(text, "ip");
+        if (begin != std::string::npos) {
+          const std::string truncated =
+              TruncateIp(std::string_view(text).substr(begin + 1, end - begin - 2));
+          if (!truncated.empty()) {
+            text.replace(begin, end - begin, "\"" + truncated + "\"");
+            scopes.Flush();
+            continue;
+          }
+        }
+      }
       Json* context = scopes.Object(PropertyScope::kContext);
       Json* ip = context ? FindAt(*context, {"ip"}) : nullptr;
       if (ip != nullptr) {

@@ -105,14 +105,12 @@ Status ParseSensitiveList(const YAML::Node& node, PrivacySettings& out) {
       s.path = one.front();
       const std::string action =
           item["action"] && item["action"].IsScalar() ? item["action"].Scalar() : "hash";
-      if (action == "hash") {
-        s.action = SensitiveAction::kHash;
-      } else if (action == "drop") {
-        s.action = SensitiveAction::kDrop;
-      } else {
+      const auto parsed = ValueIn(kSensitiveActionNames, action);
+      if (!parsed) {
         return PrivacyError(field + ".action",
                             "use hash (stored as a keyed hash) or drop (not stored at all)");
       }
+      s.action = *parsed;
     } else {
       return PrivacyError(field, "expected { path: traits.email, action: hash | drop }");
     }
@@ -142,18 +140,6 @@ Status ParseDeadLetterPolicy(const YAML::Node& node, PrivacySettings& out) {
   return Status::Ok();
 }
 
-std::string_view IpPolicyName(IpPolicy p) {
-  switch (p) {
-    case IpPolicy::kKeep:
-      return "keep";
-    case IpPolicy::kDrop:
-      return "drop";
-    case IpPolicy::kTruncate:
-      break;
-  }
-  return "truncate";
-}
-
 Result<bool> ParseGranted(const YAML::Node& node, const std::string& field) {
   const std::string v = node.IsScalar() ? node.Scalar() : std::string();
   if (v == "granted" || v == "true") return true;
@@ -174,17 +160,12 @@ Status ParsePrivacySection(const YAML::Node& node, PrivacySettings& out) {
   if (node["sources"]) SP_RETURN_IF_ERROR(ParseSourceRules(node["sources"], p));
   if (node["sensitive"]) SP_RETURN_IF_ERROR(ParseSensitiveList(node["sensitive"], p));
   if (node["ip"]) {
-    const std::string ip = node["ip"].IsScalar() ? node["ip"].Scalar() : std::string();
-    if (ip == "truncate") {
-      p.ip = IpPolicy::kTruncate;
-    } else if (ip == "keep") {
-      p.ip = IpPolicy::kKeep;
-    } else if (ip == "drop") {
-      p.ip = IpPolicy::kDrop;
-    } else {
+    const auto ip = ValueIn(kIpPolicyNames, node["ip"].IsScalar() ? node["ip"].Scalar() : "");
+    if (!ip) {
       return PrivacyError("privacy.ip",
                           "use truncate (IPv4 to /24, IPv6 to /48; the default), keep or drop");
     }
+    p.ip = *ip;
   }
   if (node["dead_letters"]) SP_RETURN_IF_ERROR(ParseDeadLetterPolicy(node["dead_letters"], p));
   out = std::move(p);
@@ -222,12 +203,11 @@ nlohmann::json PrivacySectionBody(const PrivacySettings& p) {
   }
   json sensitive = json::array();
   for (const SensitiveProperty& s : p.sensitive) {
-    sensitive.push_back(
-        {{"path", s.path}, {"action", s.action == SensitiveAction::kDrop ? "drop" : "hash"}});
+    sensitive.push_back({{"path", s.path}, {"action", NameIn(kSensitiveActionNames, s.action)}});
   }
   return {{"sources", std::move(sources)},
           {"sensitive", std::move(sensitive)},
-          {"ip", IpPolicyName(p.ip)},
+          {"ip", NameIn(kIpPolicyNames, p.ip)},
           {"dead_letters",
            {{"raw_body_for", p.dead_letter_raw_body_for == 0
                                  ? std::string("forever")

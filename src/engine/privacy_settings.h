@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names.h"
 #include "signpost/clock.h"
 #include "signpost/status.h"
 
@@ -33,6 +34,8 @@ struct SourceRule {
 };
 
 enum class SensitiveAction : uint8_t { kHash = 0, kDrop };
+inline constexpr EnumName<SensitiveAction> kSensitiveActionNames[] = {
+    {SensitiveAction::kHash, "hash"}, {SensitiveAction::kDrop, "drop"}};
 
 // A property stored hashed (`hash`: "hmac:<32 hex>", a keyed HMAC-SHA256 under a secret of the
 // data folder, the same for the same value) or not at all (`drop`).
@@ -44,6 +47,8 @@ struct SensitiveProperty {
 
 // `context.ip`: truncated (IPv4 to /24, IPv6 to /48; the default), kept as sent, or dropped.
 enum class IpPolicy : uint8_t { kTruncate = 0, kKeep, kDrop };
+inline constexpr EnumName<IpPolicy> kIpPolicyNames[] = {
+    {IpPolicy::kTruncate, "truncate"}, {IpPolicy::kKeep, "keep"}, {IpPolicy::kDrop, "drop"}};
 
 struct PrivacySettings {
   std::vector<SourceRule> sources;  // every rule whose source matches applies, in order
