@@ -64,6 +64,5 @@ void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbo
 void RegisterExperiments(CLI::App& app,
                          Globals& g);            // experiments_command.cc: splits, --lift, --money
 void RegisterExport(CLI::App& app, Globals& g);  // privacy_export_command.cc: export ID
-                         Globals& g);  // experiments_command.cc: splits, --lift, --money
 void RegisterRetention(CLI::App& app, Globals& g);  // retention_command.cc (privacy: retention)
 }  // namespace signpost::cli
