@@ -55,7 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     engine::RetentionService::Options retention;
     retention.thread = options.retention_thread;
     impl->retention = std::make_unique<engine::RetentionService>(
-        *impl->events, impl->store(), *impl->settings, *impl->clock, retention);
+        *impl->events, impl->store(), *impl->settings, *impl->audit, *impl->clock, retention);
   }
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
@@ -181,8 +181,11 @@ Result<GoalReport> Engine::GoalReport(std::string_view journey,
 // --------------------------------------------------------------------------
 
 Result<RetentionReport> Engine::EnforceRetention() {
-  // audit: retention run by an operator (the sweep logs its own audit line)
-  return impl_->retention->Enforce(/*purge=*/true);
+  // The sweep records what it removed ("retention.sweep"); this records that an operator ran it.
+  return impl_->audit->Recorded(
+      "retention.run", "", impl_->retention->Enforce(/*purge=*/true), [](const RetentionReport& r) {
+        return nlohmann::json{{"events_removed", r.events_removed}, {"purged", r.purged}};
+      });
 }
 Status Engine::RunRetentionDue() { return impl_->retention->RunDue(); }
 Result<GoalPeople> Engine::GoalPeople(std::string_view journey,

@@ -72,7 +72,9 @@ Result<PersonExport> Engine::ExportPerson(std::string_view id, size_t event_limi
   engine::Person person;
   person.profile = m.profiles->ProfileOf(identity);
   person.identities = m.profiles->IdentitiesOf(person.profile);
-  // audit: an export of one profile (its id, never its data) — wired when the audit log lands
+  // Audited by the profile's internal number, never by the id asked for (personal data).
+  impl_->audit->Record("export", fmt::format("profile #{}", person.profile.value()),
+                       nlohmann::json(), Status::Ok());
 
   PersonExport out;
   out.requested = std::string(id);

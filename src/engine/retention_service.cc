@@ -26,9 +26,14 @@ TimeMs Cutoff(DurationMs period, TimeMs now) {
 }  // namespace
 
 RetentionService::RetentionService(EventService& events, store::Store& store,
-                                   const SettingsService& settings, const Clock& clock,
-                                   Options options)
-    : events_(events), store_(store), settings_(settings), clock_(clock), options_(options) {
+                                   const SettingsService& settings, AuditService& audit,
+                                   const Clock& clock, Options options)
+    : events_(events),
+      store_(store),
+      settings_(settings),
+      audit_(audit),
+      clock_(clock),
+      options_(options) {
   if (options_.thread) thread_ = std::thread([this] { Loop(); });
 }
 
@@ -126,9 +131,9 @@ Result<RetentionReport> RetentionService::Sweep(bool purge) {
     report.events_removed += removed;
     if (removed > 0) unpurged_ = true;
   }
-  // audit: retention sweep (report.events_removed events, periods in report) — the lead wires
-  // the audit log here.
   if (report.events_removed > 0) {
+    audit_.Record("retention.sweep", fmt::format("{} events", report.events_removed),
+                  nlohmann::json{{"events_removed", report.events_removed}}, Status::Ok());
     spdlog::info("retention: removed {} events older than their retention period",
                  report.events_removed);
   }

@@ -23,6 +23,7 @@
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
+#include "engine/audit_service.h"
 #include "engine/event_service.h"
 #include "engine/settings.h"
 #include "signpost/clock.h"
@@ -44,7 +45,7 @@ class RetentionService {
   // `events`, `store`, `settings` and `clock` outlive the service. Starts the thread when
   // options.thread.
   RetentionService(EventService& events, store::Store& store, const SettingsService& settings,
-                   const Clock& clock, Options options);
+                   AuditService& audit, const Clock& clock, Options options);
   // Stops the thread (a sweep in progress finishes first).
   ~RetentionService();
   RetentionService(const RetentionService&) = delete;
@@ -73,6 +74,7 @@ class RetentionService {
   EventService& events_;
   store::Store& store_;
   const SettingsService& settings_;
+  AuditService& audit_;
   const Clock& clock_;
   const Options options_;
 
