@@ -19,6 +19,7 @@ Engine::~Engine() {
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
   impl_->definitions.reset();
+  impl_->privacy.reset();
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
@@ -45,8 +46,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
+  SP_ASSIGN_OR_RETURN(impl->regulations, engine::Regulations::Open(impl->store()));
   SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
                                                                *impl->profiles, *impl->clock));
+  impl->events->SetRegulations(impl->regulations.get());
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
@@ -102,6 +105,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
   impl->segments->SetChangeObserver(
       [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
+  impl->privacy = engine::OpenPrivacy(*impl);
+  SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -285,6 +290,16 @@ std::string Engine::MetricsText() const {
   metric("signpost_identity_merges_refused_total", "counter",
          "Identity links refused because they would merge two userIds.", c.refused_merges);
   metric("signpost_events_stored", "gauge", "Events in the store.", m.store().EventCount());
+  // ---- privacy
+  metric("signpost_events_refused_erased_total", "counter",
+         "Events refused because an identity was erased (at or before its erase time).",
+         m.regulations->refused_erased());
+  metric("signpost_events_refused_suppressed_total", "counter",
+         "Events refused because an identity is suppressed.", m.regulations->refused_suppressed());
+  metric("signpost_identities_suppressed", "gauge", "Identities suppressed now.",
+         m.regulations->suppressed_count());
+  metric("signpost_identities_tombstoned", "gauge", "Erased identities (keyed hashes) kept.",
+         m.regulations->tombstone_count());
   metric("signpost_dead_letters", "gauge", "Dead letters in the store.",
          m.store().dead_letters().count());
   m.events->ReadIndex([&](const analytics::EventIndex& index, const analytics::PropertySource*) {

@@ -12,7 +12,9 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/privacy_service.h"
 #include "engine/profile_service.h"
+#include "engine/regulations.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
 #include "signpost/engine.h"
@@ -35,6 +37,8 @@ struct Engine::Impl {
   // through it (declared before it, so destroyed after it).
   std::unique_ptr<store::Store> storage;
   std::unique_ptr<identity::ProfileStore> profiles;
+  // Tombstones and suppressions every commit checks (privacy); opened before the write path.
+  std::unique_ptr<engine::Regulations> regulations;
   // The `kind: settings` in force; opened before the services that read them.
   std::unique_ptr<engine::SettingsService> settings;
   // The write path and the analytics index.
@@ -54,6 +58,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::JourneyService> journeys;
   // Back-tests of journeys (engine_journeys.h), over the services above; opened after them.
   std::unique_ptr<engine::ReplayService> replay;
+  // Privacy regulations (erase, suppress) over every service above; opened after them, its
+  // interrupted regulations completed at the end of Engine::Open.
+  std::unique_ptr<engine::PrivacyService> privacy;
   // Applies definitions through the services above (each stores its own kind); opened last,
   // closed first.
   std::unique_ptr<engine::DefinitionService> definitions;
@@ -61,6 +68,12 @@ struct Engine::Impl {
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }
 };
+
+namespace engine {
+// The privacy service over `impl`'s services (engine_privacy.cc): the services told to forget an
+// erased person, in order, the event removal and the purge. Called by Engine::Open.
+std::unique_ptr<PrivacyService> OpenPrivacy(Engine::Impl& impl);
+}  // namespace engine
 
 // The Impl of `engine`, for tests (src/engine, src/api) that play a service's part (e.g. the
 // runtime's, through DeliveryService::Enqueue). The reference lives as long as the engine.

@@ -71,7 +71,8 @@ Status EventService::LoadIndex() {
 }
 
 Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
-  SP_ASSIGN_OR_RETURN(store::AppendResult r, profiles_.Append(events));
+  SP_ASSIGN_OR_RETURN(store::AppendResult r,
+                      AppendAdmitted(regulations_.load(), profiles_, events));
   accepted_ += r.accepted;
   duplicates_ += r.duplicates;
   refused_merges_ += r.refused_merges.size();
