@@ -404,6 +404,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddDeliveryRoutes(r, engine);
   AddJourneyRoutes(r, engine);
   AddExperimentRoutes(r, engine);
+  AddPrivacyRoutes(r, engine);
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";
     res.body = impl->engine.MetricsText();

@@ -105,7 +105,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
   impl->segments->SetChangeObserver(
       [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
-  impl->privacy = engine::OpenPrivacy(*impl);
+  // ---- privacy: the services told to forget an erased person, in order (one line each), the
+  // event removal and the purge.
+  engine::PrivacyService::Hooks privacy;
+  privacy.forget = {};
+  impl->privacy = std::make_unique<engine::PrivacyService>(
+      impl->store(), *impl->profiles, *impl->regulations, *impl->clock, std::move(privacy));
   SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }

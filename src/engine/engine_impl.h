@@ -69,12 +69,6 @@ struct Engine::Impl {
   const store::Store& store() const { return *storage; }
 };
 
-namespace engine {
-// The privacy service over `impl`'s services (engine_privacy.cc): the services told to forget an
-// erased person, in order, the event removal and the purge. Called by Engine::Open.
-std::unique_ptr<PrivacyService> OpenPrivacy(Engine::Impl& impl);
-}  // namespace engine
-
 // The Impl of `engine`, for tests (src/engine, src/api) that play a service's part (e.g. the
 // runtime's, through DeliveryService::Enqueue). The reference lives as long as the engine.
 Engine::Impl& ImplOf(Engine& engine);

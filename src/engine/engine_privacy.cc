@@ -1,19 +1,7 @@
-// Engine: privacy regulations, and the privacy service wired to the services that forget.
+// Engine: privacy regulations (the privacy service; engine.cc wires it to the services).
 #include "engine/engine_impl.h"
 
 namespace signpost {
-
-namespace engine {
-
-std::unique_ptr<PrivacyService> OpenPrivacy(Engine::Impl& impl) {
-  PrivacyService::Hooks hooks;
-  // The services told about each erased person, in order (each forgets what it holds).
-  hooks.forget = {};
-  return std::make_unique<PrivacyService>(impl.store(), *impl.profiles, *impl.regulations,
-                                          *impl.clock, std::move(hooks));
-}
-
-}  // namespace engine
 
 Result<RegulationReport> Engine::Regulate(
     const RegulationRequest& request,
