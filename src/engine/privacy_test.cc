@@ -167,9 +167,13 @@ TEST_F(PrivacyTest, SuppressRefusesEveryLaterEventOfAnyIdentityUntilUnsuppress) 
 TEST_F(PrivacyTest, SuppressWithDeleteErasesAndRefusesLaterEventsToo) {
   const TimeMs t0 = Now() - 10 * kHour;
   AddPerson("gone-user", "gone-anon", t0);
-  RegulationReport r = Regulate(RegulationType::kSuppressWithDelete, {"gone-user"});
+  RegulationReport r = Regulate(RegulationType::kSuppressWithDelete, {"user:gone-user"});
   EXPECT_EQ(r.profiles_erased, 1u);
   EXPECT_EQ(r.identities_suppressed, 2u);
+  // A bare id is suppressed read both ways (as a userId and as an anonymousId).
+  RegulationReport bare = Regulate(RegulationType::kSuppress, {"never-seen"});
+  EXPECT_EQ(bare.identities_suppressed, 2u);
+  EXPECT_EQ(bare.not_found, std::vector<std::string>{"never-seen"});
   clock_.Advance(kHour);
   auto later = engine_->IngestEvents({TrackEvent("anon:gone-anon", "Signed Up", Now(), {}, "g1")});
   ASSERT_TRUE(later.ok());
