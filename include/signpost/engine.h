@@ -71,6 +71,14 @@ class Engine {
   // True when `token` is a live key of `kind`.
   bool CheckKey(std::string_view token, std::string_view kind) const;
 
+  // ---- audit log (audit_service.h) ------------------------------------------------------------
+  // Admin actions recorded by the engine (apply, journey state, keys, imports, dead-letter
+  // re-imports, segment lists, privacy requests) with the actor of the calling thread
+  // (signpost/acting_as.h): the entries `query` names, oldest first.
+  Result<AuditTrail> Audit(const AuditQuery& query) const;
+  // The actor an admin token acts as: "admin:<name> (<token prefix>)".
+  std::string AdminActor(std::string_view token) const;
+
   // ---- ingest -----------------------------------------------------------------------------
   // Parses and stores the body of POST /v1/<endpoint>. `auth_key` is the Basic-auth username
   // ("" when absent); a `writeKey` in the body is used when auth_key is empty.

@@ -98,8 +98,7 @@ struct ReplayRequest {
   TimeMs from = 0, to = 0;
 };
 
-// ---- privacy
-// -------------------------------------------------------------------------------------
+// ---- privacy ------------------------------------------------------------------------------------
 // Regulations, as Segment's regulation API names them (docs/CONTRACT.md, privacy): DELETE erases
 // the person; SUPPRESS refuses their later events; SUPPRESS_WITH_DELETE does both; UNSUPPRESS lifts
 // a suppression.
@@ -125,6 +124,15 @@ struct RegulationRequest {
   RegulationType type = RegulationType::kDelete;
   SubjectType subject = SubjectType::kIdentity;
   std::vector<std::string> ids;  // 1 to kMaxRegulationIds, each 1 to kMaxRegulationIdBytes bytes
+};
+
+// ---- audit log ---------------------------------------------------------------------------------
+// Entries after `after` (a seq), oldest first, at most `limit` (with after = 0: the last `limit`),
+// of one `action` when it is set.
+struct AuditQuery {
+  uint64_t after = 0;
+  size_t limit = 100;
+  std::string action;
 };
 
 }  // namespace signpost

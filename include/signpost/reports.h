@@ -787,8 +787,7 @@ struct DeadLetterList {
   uint64_t total = 0;
 };
 
-// ---- privacy
-// -------------------------------------------------------------------------------------
+// ---- privacy ------------------------------------------------------------------------------------
 
 // What one regulation did (RegulationRequest). Counts only: the ids themselves are not kept once
 // the work is done (GET /api/regulations/{id} reads this record back).
@@ -817,6 +816,25 @@ struct RegulationReport {
 // Progress of a running regulation: ids done of total.
 struct RegulationProgress {
   uint64_t done = 0, total = 0;
+};
+
+// ---- audit log ---------------------------------------------------------------------------------
+// One admin action: who (the token's name and prefix, "cli:<user>", or "engine"), when, what, on
+// what, and its outcome. Never personal data: a person is named by a keyed hash.
+struct AuditEntry {
+  uint64_t seq = 0;
+  TimeMs at = 0;
+  std::string actor;
+  std::string action;   // "apply", "journey.state", "keys.create", "keys.revoke", "import", ...
+  std::string target;   // "journey/welcome@3", "admin key ops", ...
+  std::string detail;   // a JSON object with what the action reported, or ""
+  std::string outcome;  // "ok", or "<code>: <message>"
+};
+
+// Entries oldest first; `last_seq` is the newest entry's seq in the log (for paging with `after`).
+struct AuditTrail {
+  std::vector<AuditEntry> entries;
+  uint64_t last_seq = 0;
 };
 
 }  // namespace signpost

@@ -329,6 +329,74 @@ void EventIndex::Seal() {
   auto_seal_rows_ = 0;
 }
 
+size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs) {
+  if (seqs.empty() || event_count_ == 0) return 0;
+  std::vector<uint64_t> gone(seqs.begin(), seqs.end());
+  std::sort(gone.begin(), gone.end());
+  gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+  auto removed = [&](uint64_t seq) {
+    return seq >= gone.front() && seq <= gone.back() &&
+           std::binary_search(gone.begin(), gone.end(), seq);
+  };
+  Seal();
+  size_t count = 0;
+  for (uint64_t seq : seq_) count += removed(seq) ? 1 : 0;
+  if (count == 0) return 0;
+
+  const size_t slots = offsets_.size() - 1;
+  const size_t n = ts_.size() - count;
+  std::vector<uint64_t> offsets(slots + 1, 0);
+  std::vector<TimeMs> ts;
+  std::vector<uint64_t> seq;
+  std::vector<uint32_t> name;
+  std::vector<uint8_t> type;
+  std::vector<int64_t> refs;  // new position -> old position, for the property columns
+  ts.reserve(n);
+  seq.reserve(n);
+  name.reserve(n);
+  type.reserve(n);
+  refs.reserve(n);
+  for (size_t s = 0; s < slots; ++s) {
+    for (uint64_t pos = offsets_[s]; pos < offsets_[s + 1]; ++pos) {
+      if (removed(seq_[pos])) continue;
+      ts.push_back(ts_[pos]);
+      seq.push_back(seq_[pos]);
+      name.push_back(name_[pos]);
+      type.push_back(type_[pos]);
+      refs.push_back(static_cast<int64_t>(pos));
+    }
+    offsets[s + 1] = ts.size();
+  }
+  ts_ = std::move(ts);
+  seq_ = std::move(seq);
+  name_ = std::move(name);
+  type_ = std::move(type);
+  offsets_ = std::move(offsets);
+  {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    for (auto& [text, column] : columns_) column->Gather(refs);
+  }
+  event_count_ -= count;
+  return count;
+}
+
+std::vector<uint64_t> EventIndex::SeqsWhere(
+    const std::function<bool(TimeMs, uint32_t, uint8_t)>& match) const {
+  std::vector<uint64_t> out;
+  // Sealed rows of slots not merged away, then every delta row (a merge copies the moved
+  // sealed rows into the delta, so each event is visited once).
+  for (size_t s = 0; s + 1 < offsets_.size(); ++s) {
+    if (moved_[s]) continue;
+    for (uint64_t pos = offsets_[s]; pos < offsets_[s + 1]; ++pos) {
+      if (match(ts_[pos], name_[pos], type_[pos])) out.push_back(seq_[pos]);
+    }
+  }
+  for (const DeltaRow& d : delta_) {
+    if (match(d.ts, d.name, d.type)) out.push_back(d.seq);
+  }
+  return out;
+}
+
 uint64_t EventIndex::ProfileCount() const {
   if (!delta_.empty()) EnsureGrouped();
   uint64_t n = 0;

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,6 +88,15 @@ class EventIndex {
   // Moves every event of `from` to `into` (an identity merge). `from` then has no events.
   // Returns kNotFound when `from` has never been added; ok (no-op) when from == into.
   Status MergeProfiles(ProfileId from, ProfileId into);
+  // Removes the events with these seqs (erased or expired in the store); unknown seqs are
+  // skipped. Seals first, then rewrites the sealed columns and the cached property columns
+  // without them: O(events in the index). A profile left without events has an empty view and
+  // no longer counts in ProfileCount. Returns how many were removed.
+  size_t RemoveEvents(std::span<const uint64_t> seqs);
+  // Seqs of the events for which `match(timestamp, name id, type)` is true, in no particular
+  // order; `match` is called once for every event.
+  std::vector<uint64_t> SeqsWhere(
+      const std::function<bool(TimeMs timestamp, uint32_t name, uint8_t type)>& match) const;
   // Reserves room for `events` more added events (a bulk load knows roughly how many) and holds
   // the automatic Seal() back until that many are in; call Seal() at the end of the load.
   void Reserve(size_t events);

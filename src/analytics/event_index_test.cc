@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "analytics/test_support.h"
@@ -96,6 +97,60 @@ TEST(EventIndex, PropertyColumnsLoadOnceAndFollowWrites) {
   // Missing without a source: a clear error.
   auto other = rules::ParsePropertyPath("properties.other");
   EXPECT_EQ(index.Column(*other, nullptr).status().code(), Code::kFailedPrecondition);
+}
+
+TEST(EventIndex, RemoveEventsFromSealedDeltaAndMergedRowsKeepsColumnsInStep) {
+  std::vector<Event> stored = {
+      TrackEvent(1, 10, "A", R"({"plan":"a"})"), TrackEvent(2, 20, "B", R"({"plan":"b"})"),
+      TrackEvent(3, 30, "C", R"({"plan":"c"})"), TrackEvent(4, 40, "D", R"({"plan":"d"})")};
+  VectorPropertySource source(&stored);
+  EventIndex index;
+  index.Add(ProfileId(1), stored[0]);
+  index.Add(ProfileId(2), stored[1]);
+  index.Add(ProfileId(3), stored[2]);
+  index.Seal();
+  auto path = rules::ParsePropertyPath("properties.plan");
+  ASSERT_TRUE(path.ok());
+  ASSERT_TRUE(index.Column(*path, &source).ok());
+  index.Add(ProfileId(1), stored[3]);                                 // a delta row
+  ASSERT_TRUE(index.MergeProfiles(ProfileId(3), ProfileId(1)).ok());  // moved sealed rows
+  EXPECT_EQ(index.ProfileCount(), 2u);
+
+  const std::vector<uint64_t> gone = {2, 3, 99};  // all of profile 2; a merged row; unknown
+  EXPECT_EQ(index.RemoveEvents(gone), 2u);
+  EXPECT_EQ(index.RemoveEvents(gone), 0u);  // idempotent
+  EXPECT_EQ(index.EventCount(), 2u);
+  EXPECT_EQ(index.ProfileCount(), 1u);
+  ViewScratch scratch;
+  EXPECT_EQ(index.View(static_cast<uint32_t>(index.SlotOf(ProfileId(2))), &scratch).size, 0u);
+  EXPECT_EQ(Names(index, ProfileId(1)), (std::vector<std::string>{"A", "D"}));
+  auto col = index.Column(*path, nullptr);
+  ASSERT_TRUE(col.ok());
+  ProfileView v = index.View(static_cast<uint32_t>(index.SlotOf(ProfileId(1))), &scratch);
+  EXPECT_EQ((*col)->Get(v.RefAt(0)).text, "a");
+  EXPECT_EQ((*col)->Get(v.RefAt(1)).text, "d");
+  // Later writes still land in the right rows.
+  index.Add(ProfileId(2), TrackEvent(5, 5, "E", R"({"plan":"e"})"));
+  EXPECT_EQ(index.ProfileCount(), 2u);
+  v = index.View(static_cast<uint32_t>(index.SlotOf(ProfileId(2))), &scratch);
+  ASSERT_EQ(v.size, 1u);
+  EXPECT_EQ((*col)->Get(v.RefAt(0)).text, "e");
+}
+
+TEST(EventIndex, SeqsWhereVisitsEveryEventOnce) {
+  EventIndex index;
+  index.Add(ProfileId(1), TrackEvent(1, 10, "A"));
+  index.Add(ProfileId(2), TrackEvent(2, 20, "B"));
+  index.Seal();
+  index.Add(ProfileId(2), TrackEvent(3, 5, "A"));
+  ASSERT_TRUE(index.MergeProfiles(ProfileId(1), ProfileId(2)).ok());
+  const uint32_t a = index.NameId("A");
+  auto seqs = index.SeqsWhere([&](TimeMs, uint32_t name, uint8_t) { return name == a; });
+  std::sort(seqs.begin(), seqs.end());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 3}));
+  size_t visits = 0;
+  index.SeqsWhere([&](TimeMs, uint32_t, uint8_t) { return ++visits, false; });
+  EXPECT_EQ(visits, 3u);
 }
 
 TEST(EventIndex, NestedContextPathsAndTypes) {

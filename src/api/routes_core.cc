@@ -181,6 +181,12 @@ void AddCoreRoutes(Router& r, Engine& eng) {
     SP_RETURN_IF_ERROR(eng.RevokeKey(req.captures[0]));
     return json{{"revoked", true}};
   });
+
+  // ---- the audit log of admin actions ----------------------------------------------------------
+  AddAdmin(r, "GET", "/api/audit", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(AuditQuery query, wire::ParseAuditQuery(QueryJson(req)));
+    return wire::ToJson(eng.Audit(query));
+  });
 }
 
 }  // namespace signpost::api

@@ -23,6 +23,7 @@
 #include "api/credentials.h"
 #include "api/routes.h"
 #include "api/static_files.h"
+#include "signpost/acting_as.h"
 
 namespace signpost::api {
 
@@ -270,6 +271,10 @@ class Session : public std::enable_shared_from_this<Session> {
         req_.body = std::move(decoded);
       }
       if (route_) {
+        // The audit log records admin actions as the token's; other routes act as the engine.
+        ActingAs acting(route_->access == Access::kAdmin
+                            ? srv_.engine.AdminActor(BearerToken(req_.authorization))
+                            : std::string());
         route_->handler(req_, res_);
       } else if (req_.method == "GET" && !opt().web_root.empty()) {
         ServeStatic(opt().web_root, req_, res_);

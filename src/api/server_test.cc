@@ -350,6 +350,35 @@ TEST_F(ServerTest, KeysAreCreatedListedAndRevokedWhileServing) {
   EXPECT_EQ(bad->status, 400);
 }
 
+TEST_F(ServerTest, AdminActionsAreAuditedAsTheTokensAndListedPageByPage) {
+  Start();
+  auto c = Client();
+  auto made = c.Post("/api/keys", Admin(), R"({"kind":"write","name":"shop"})", "application/json");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 200) << made->body;
+  auto page = c.Get("/api/audit?limit=1", Admin());
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  json doc = json::parse(page->body);
+  ASSERT_EQ(doc["entries"].size(), 1u);
+  const json& e = doc["entries"][0];
+  EXPECT_EQ(e["action"], "keys.create");
+  EXPECT_EQ(e["target"], "write key shop");
+  EXPECT_EQ(e["actor"], engine_->AdminActor(admin_));
+  EXPECT_EQ(e["actor"].get<std::string>().rfind("admin:", 0), 0u);
+  EXPECT_EQ(e["outcome"], "ok");
+  EXPECT_EQ(e["detail"]["prefix"],
+            json::parse(made->body)["token"].get<std::string>().substr(0, 12));
+  EXPECT_EQ(e["seq"], doc["last_seq"]);
+  auto bad = c.Get("/api/audit?limit=0", Admin());
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("query.limit"), std::string::npos) << bad->body;
+  auto anonymous = c.Get("/api/audit");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
 TEST_F(ServerTest, ProbesAndMetrics) {
   Start();
   auto c = Client();

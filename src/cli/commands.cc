@@ -15,6 +15,7 @@
 
 #include "api/server.h"
 #include "base/duration.h"
+#include "base/time.h"
 #include "cli/command_support.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
@@ -253,6 +254,32 @@ void RegisterKeys(CLI::App& app, Globals& g) {
   });
 }
 
+void RegisterAudit(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand(
+      "audit", "The audit log of admin actions: who applied, started, erased what, and when");
+  auto query = std::make_shared<AuditQuery>();
+  cmd->add_option("--limit", query->limit, "Entries to show (the last ones unless --after)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--after", query->after, "Entries after this seq, oldest first");
+  cmd->add_option("--action", query->action, "Only this action (apply, journey.state, erase, ...)");
+  cmd->callback([&g, query] {
+    WithEngine(g, false, [&](Engine& engine) {
+      return Show(g, Written(engine.Audit(*query)), [](const json& d) {
+        std::vector<std::vector<std::string>> rows = {
+            {"SEQ", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME"}};
+        for (const json& e : d["entries"]) {
+          rows.push_back({std::to_string(e["seq"].get<uint64_t>()),
+                          FormatIso8601(e["at"].get<TimeMs>()), e["actor"].get<std::string>(),
+                          e["action"].get<std::string>(), e["target"].get<std::string>(),
+                          e["outcome"].get<std::string>()});
+        }
+        PrintTable(rows);
+      });
+    });
+  });
+}
+
 void RegisterApply(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand(
       "apply",
@@ -323,6 +350,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterEvents(app, g);
   RegisterDeadLetters(app, g);
   RegisterKeys(app, g);
+  RegisterAudit(app, g);
   RegisterApply(app, g);
   RegisterFunnel(app, g);
   RegisterSegments(app, g);

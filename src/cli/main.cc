@@ -6,15 +6,20 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "signpost/acting_as.h"
 
 int main(int argc, char** argv) {
   // Logs go to stderr: stdout carries the command's output (JSON with --json). Only warnings
   // and errors, except for `serve`, which logs what it does.
   spdlog::set_default_logger(spdlog::stderr_color_mt("signpost"));
   spdlog::set_level(spdlog::level::warn);
+  // The audit log records what this command changes as the local user's.
+  const char* user = std::getenv("USER");
+  signpost::ActingAs acting(std::string("cli:") + (user != nullptr && *user ? user : "local"));
   signpost::cli::Globals globals;
   CLI::App app{"signpost: customer journeys, goals and goal-step funnels, self-hosted"};
   app.require_subcommand(1);

@@ -44,6 +44,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   so.sync = options.sync;
   SP_ASSIGN_OR_RETURN(impl->storage, store::Store::Open(so));
   SP_ASSIGN_OR_RETURN(impl->profiles, identity::ProfileStore::Open(*impl->storage));
+  impl->audit = std::make_unique<engine::AuditService>(*impl->storage, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->regulations, engine::Regulations::Open(impl->store()));
@@ -109,6 +110,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // event removal and the purge.
   engine::PrivacyService::Hooks privacy;
   privacy.forget = {};
+  privacy.remove_events = [events = impl->events.get()](std::vector<uint64_t> seqs) {
+    return events->RemoveEvents(std::move(seqs));
+  };
+  privacy.purge = [store = impl->storage.get()] { return store->Purge(); };
   impl->privacy = std::make_unique<engine::PrivacyService>(
       impl->store(), *impl->profiles, *impl->regulations, *impl->clock, std::move(privacy));
   SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
@@ -127,7 +132,11 @@ Result<ProfileSegments> Engine::SegmentsOf(std::string_view profile) const {
 Result<SegmentImport> Engine::ImportSegment(const SegmentId& segment,
                                             const std::vector<std::string>& ids,
                                             std::string_view note, bool add) {
-  return impl_->segments->Import(segment, ids, note, add);
+  return impl_->audit->Recorded(
+      "segment.import", "segment/" + segment.value(),
+      impl_->segments->Import(segment, ids, note, add), [](const SegmentImport& r) {
+        return nlohmann::json{{"version", r.version}, {"add", r.add}, {"members", r.members}};
+      });
 }
 
 // ---- profiles ----------------------------------------------------------------------------------
@@ -149,7 +158,11 @@ Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const 
 }
 Result<SavedFunnelPeople> Engine::SaveFunnelPeople(const FunnelPeopleQuery& query,
                                                    const SegmentId& segment) {
-  return impl_->funnels->SavePeople(query, segment);
+  return impl_->audit->Recorded(
+      "funnel.save_people", "segment/" + segment.value(),
+      impl_->funnels->SavePeople(query, segment), [](const SavedFunnelPeople& r) {
+        return nlohmann::json{{"version", r.version}, {"members", r.members}, {"note", r.note}};
+      });
 }
 Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
                                                  std::string_view profile) const {
@@ -223,9 +236,13 @@ ApiKeyInfo KeyInfo(const store::ApiKey& k) {
 }  // namespace
 
 Result<ApiKeyInfo> Engine::CreateKey(std::string_view kind, std::string_view name) {
-  SP_ASSIGN_OR_RETURN(store::ApiKey k,
-                      impl_->store().keys().Create(kind, name, impl_->clock->NowMs()));
-  return KeyInfo(k);
+  auto created = impl_->store().keys().Create(kind, name, impl_->clock->NowMs());
+  Result<ApiKeyInfo> out =
+      created.ok() ? Result<ApiKeyInfo>(KeyInfo(*created)) : Result<ApiKeyInfo>(created.status());
+  return impl_->audit->Recorded(
+      "keys.create", fmt::format("{} key {}", kind, name), out, [](const ApiKeyInfo& k) {
+        return nlohmann::json{{"prefix", k.token.substr(0, std::min<size_t>(k.token.size(), 12))}};
+      });
 }
 
 Result<std::vector<ApiKeyInfo>> Engine::ListKeys() const {
@@ -235,7 +252,13 @@ Result<std::vector<ApiKeyInfo>> Engine::ListKeys() const {
 }
 
 Status Engine::RevokeKey(std::string_view token_or_prefix) {
-  return impl_->store().keys().Revoke(token_or_prefix, impl_->clock->NowMs()).status();
+  auto revoked = impl_->store().keys().Revoke(token_or_prefix, impl_->clock->NowMs());
+  // The target is the prefix only: a whole token must not be kept beside the keys.
+  const std::string prefix(token_or_prefix.substr(0, std::min<size_t>(token_or_prefix.size(), 12)));
+  impl_->audit->Record(
+      "keys.revoke", revoked.ok() ? revoked->kind + " key " + revoked->name : prefix,
+      revoked.ok() ? nlohmann::json{{"prefix", prefix}} : nlohmann::json(), revoked.status());
+  return revoked.status();
 }
 
 bool Engine::CheckKey(std::string_view token, std::string_view kind) const {
@@ -261,7 +284,13 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
 
 Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat format,
                                      const std::function<void(const ImportProgress&)>& progress) {
-  return impl_->events->Import(path, format, progress);
+  return impl_->audit->Recorded("import", "file " + path,
+                                impl_->events->Import(path, format, progress),
+                                [](const ImportSummary& s) {
+                                  return nlohmann::json{{"accepted", s.outcome.accepted},
+                                                        {"duplicates", s.outcome.duplicates},
+                                                        {"rejected", s.outcome.rejections.size()}};
+                                });
 }
 
 Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {
@@ -269,7 +298,21 @@ Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {
 }
 
 Result<IngestOutcome> Engine::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
-  return impl_->events->ReimportDeadLetters(ids);
+  return impl_->audit->Recorded(
+      "deadletters.reimport", ids.empty() ? std::string("all") : fmt::format("{} ids", ids.size()),
+      impl_->events->ReimportDeadLetters(ids), [](const IngestOutcome& o) {
+        return nlohmann::json{{"accepted", o.accepted},
+                              {"duplicates", o.duplicates},
+                              {"rejected", o.rejections.size()}};
+      });
+}
+
+Result<AuditTrail> Engine::Audit(const AuditQuery& query) const {
+  return impl_->audit->List(query);
+}
+
+std::string Engine::AdminActor(std::string_view token) const {
+  return impl_->audit->AdminActor(token);
 }
 
 Result<DeadLetterList> Engine::ListDeadLetters(size_t limit) const {

@@ -1,5 +1,7 @@
 // Engine: definitions. Splitting a text into documents here; applying and listing them is the
 // DefinitionService's (definition_service.h).
+#include <fmt/format.h>
+
 #include "engine/engine_impl.h"
 
 namespace signpost {
@@ -27,13 +29,31 @@ std::vector<std::string_view> DefinitionDocuments(std::string_view text) {
   return docs;
 }
 
+namespace {
+
+// "journey/welcome@3, segment/vip@2" of what an apply stored.
+std::string AppliedTargets(const AppliedDefinitions& applied) {
+  std::string out;
+  for (const AppliedDefinition& d : applied.applied) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}/{}@{}", DefinitionKindName(d.kind), d.id, d.version);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<AppliedDefinitions> Engine::Apply(std::string_view text, std::string_view note) {
-  return impl_->definitions->Apply(DefinitionDocuments(text), note, nullptr);
+  return ApplyDocuments(DefinitionDocuments(text), note, nullptr);
 }
 
 Result<AppliedDefinitions> Engine::ApplyDocuments(const std::vector<std::string_view>& docs,
                                                   std::string_view note, size_t* failed) {
-  return impl_->definitions->Apply(docs, note, failed);
+  Result<AppliedDefinitions> r = impl_->definitions->Apply(docs, note, failed);
+  impl_->audit->Record(
+      "apply", r.ok() ? AppliedTargets(*r) : fmt::format("{} documents", docs.size()),
+      note.empty() ? nlohmann::json() : nlohmann::json{{"note", note}}, r.status());
+  return r;
 }
 
 Result<DefinitionList> Engine::ListDefinitions(DefinitionKind kind) const {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "engine/audit_service.h"
 #include "engine/definition_service.h"
 #include "engine/delivery_service.h"
 #include "engine/engine_channels.h"
@@ -39,6 +40,8 @@ struct Engine::Impl {
   std::unique_ptr<identity::ProfileStore> profiles;
   // Tombstones and suppressions every commit checks (privacy); opened before the write path.
   std::unique_ptr<engine::Regulations> regulations;
+  // The audit log of admin actions (the facade records each one).
+  std::unique_ptr<engine::AuditService> audit;
   // The `kind: settings` in force; opened before the services that read them.
   std::unique_ptr<engine::SettingsService> settings;
   // The write path and the analytics index.

@@ -331,7 +331,11 @@ Result<JourneyView> Engine::Journey(std::string_view id) const {
 }
 
 Result<JourneyStateChange> Engine::SetJourneyState(std::string_view id, std::string_view state) {
-  return impl_->journeys->SetState(JourneyId(id), state);
+  return impl_->audit->Recorded(
+      "journey.state", fmt::format("journey/{}", id),
+      impl_->journeys->SetState(JourneyId(id), state), [](const JourneyStateChange& c) {
+        return nlohmann::json{{"state", JourneyLifecycleName(c.state)}, {"version", c.version}};
+      });
 }
 
 Result<ReplayReport> Engine::Replay(const ReplayRequest& request) const {

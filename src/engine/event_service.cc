@@ -71,15 +71,18 @@ Status EventService::LoadIndex() {
 }
 
 Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
-  SP_ASSIGN_OR_RETURN(store::AppendResult r,
-                      AppendAdmitted(regulations_.load(), profiles_, events));
-  accepted_ += r.accepted;
-  duplicates_ += r.duplicates;
-  refused_merges_ += r.refused_merges.size();
-  for (auto& line : r.refused_merges) refused.push_back(std::move(line));
-  if (index_loaded_) {
-    WriterLock lock(index_mu_);
-    SP_RETURN_IF_ERROR(UpdateIndex(events));
+  {
+    MutexLock write(write_mu_);
+    SP_ASSIGN_OR_RETURN(store::AppendResult r,
+                        AppendAdmitted(regulations_.load(), profiles_, events));
+    accepted_ += r.accepted;
+    duplicates_ += r.duplicates;
+    refused_merges_ += r.refused_merges.size();
+    for (auto& line : r.refused_merges) refused.push_back(std::move(line));
+    if (index_loaded_) {
+      WriterLock lock(index_mu_);
+      SP_RETURN_IF_ERROR(UpdateIndex(events));
+    }
   }
   // Called under observer_mu_, so clearing the observer (the engine closing) waits for a call in
   // progress: the observer is never called after it is cleared.
@@ -97,6 +100,18 @@ Status EventService::UpdateIndex(const std::vector<Event>& events) {
   }
   for (const Event& e : events) {
     if (e.seq != 0) index_.Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
+  }
+  return Status::Ok();
+}
+
+Status EventService::RemoveEvents(std::vector<uint64_t> seqs, const store::EraseHook& hook,
+                                  uint64_t* removed) {
+  MutexLock write(write_mu_);
+  SP_RETURN_IF_ERROR(store_.EraseEvents(seqs, hook, removed));
+  if (index_loaded_) {
+    WriterLock lock(index_mu_);
+    // Every given seq, also those the store had erased before: the index follows the store.
+    index_.RemoveEvents(seqs);
   }
   return Status::Ok();
 }

@@ -72,6 +72,19 @@ class EventService {
   // through a parser (they carry names every outside path refuses). Durable on return. Must not
   // be called from the commit thread (the observer).
   Result<IngestOutcome> RecordSystemEvents(std::vector<Event> events);
+  // ---- privacy: removing events (erasure, retention) ----------------------------------------
+  // Erases the events with these seqs from the store (holes, one atomic write, durable on return;
+  // store::Store::EraseEvents; `hook` adds the caller's records to that write) and then from the
+  // index. Serialized with the commit function, so no commit interleaves: an event being
+  // committed is either removed from both or from neither. Between the two steps a reader may
+  // still see the events in the index while the store no longer returns them (never the reverse).
+  // Unknown and already-erased seqs are skipped (idempotent); `removed` (may be null) gets the
+  // number of events erased from the store now. The bytes leave the folder at store Purge().
+  // Must not be called from the commit thread (the observer). kIoError / kCorruption when the
+  // store write fails (nothing removed).
+  Status RemoveEvents(std::vector<uint64_t> seqs, const store::EraseHook& hook = {},
+                      uint64_t* removed = nullptr) EXCLUDES(write_mu_, index_mu_);
+
   // Counts `rejections` and keeps them in the dead-letter store under `source`.
   Status KeepRejections(const std::vector<Rejection>& rejections, std::string_view source);
   // Sets (or, with nullptr, clears) the observer; once this returns, the previous one is not
@@ -110,7 +123,7 @@ class EventService {
   Status LoadIndex() EXCLUDES(index_mu_);
   // The commit function of the queue (commit thread).
   Status Commit(std::vector<Event>& events, std::vector<std::string>& refused)
-      EXCLUDES(index_mu_, observer_mu_);
+      EXCLUDES(write_mu_, index_mu_, observer_mu_);
   // Merges recorded since the last call, then the accepted events, into the index.
   Status UpdateIndex(const std::vector<Event>& events) REQUIRES(index_mu_);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
@@ -123,6 +136,9 @@ class EventService {
   ingest::Limits limits_;
   StorePropertySource properties_;
 
+  // Held by the commit function (store append + index update) and by RemoveEvents, in that
+  // order before index_mu_.
+  Mutex write_mu_;
   mutable SharedMutex index_mu_;
   analytics::EventIndex index_ GUARDED_BY(index_mu_);
   bool index_loaded_ = false;                          // set once at Open

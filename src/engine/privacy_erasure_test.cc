@@ -119,6 +119,8 @@ TEST_F(ErasureProofTest, ReimportingTheOriginalFileAddsNothingForTheErasedPerson
                                      PersonLines("stays", "stays-anon", "s@example.test", t0));
   ASSERT_TRUE(engine_->Import(file, ImportFormat::kNdjson, {}).ok());
   ASSERT_EQ(engine_->EventCount(), 8u);
+  Apply("kind: segment\nid: signed-up\nrule: { event: Signed Up, within: 30d }\n");
+  ASSERT_EQ(engine_->Segment(SegmentId("signed-up"))->members.size(), 2u);
   const std::string funnel =
       "kind: funnel\nid: signup\nsteps:\n  - Signed Up\n  - Email Verified\n";
   Apply(funnel);
@@ -135,7 +137,48 @@ TEST_F(ErasureProofTest, ReimportingTheOriginalFileAddsNothingForTheErasedPerson
   EXPECT_EQ(engine_->EventCount(), 4u);
   EXPECT_FALSE(engine_->Profile("reimport-me").ok());
   EXPECT_EQ(engine_->Funnel(q)->steps[0].count, 1u);
+  EXPECT_EQ(engine_->Segment(SegmentId("signed-up"))->members.size(), 1u);
   EXPECT_EQ(engine_->ListDeadLetters(10)->total, 0u);  // refused events are kept nowhere
+}
+
+TEST_F(ErasureProofTest, GoalsFunnelsAndSegmentsNoLongerCountTheErasedPerson) {
+  Apply(R"(kind: journey
+id: cart
+entry: { event: Cart Abandoned, reentry: once }
+goal: { type: drive_purchase, met_when: { event: Order Completed } }
+steps:
+  - { id: wait, wait: { for: 1h } }
+)");
+  Live("cart");
+  Apply("kind: funnel\nid: buy\nsteps:\n  - Cart Abandoned\n  - Order Completed\n");
+  Apply("kind: segment\nid: buyers\nrule: { event: Order Completed, within: 30d }\n");
+  for (const std::string user : {"goal-erased", "goal-kept"}) {
+    Ingest({Track(user, "Cart Abandoned", clock_.NowMs()),
+            Track(user, "Order Completed", clock_.NowMs() + 1000)});
+  }
+  clock_.Advance(2 * kErasureHour);
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  FunnelQuery q;
+  q.id = FunnelId("buy");
+  ASSERT_EQ(engine_->Funnel(q)->steps[1].count, 2u);
+  ASSERT_EQ(engine_->GoalReport("cart", {})->attained, 2u);
+  ASSERT_EQ(engine_->Segment(SegmentId("buyers"))->members.size(), 2u);
+
+  RegulationReport r = Erase({"goal-erased"});
+  EXPECT_EQ(r.profiles_erased, 1u);
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  auto goal = engine_->GoalReport("cart", {});
+  ASSERT_TRUE(goal.ok());
+  EXPECT_EQ(goal->entered, 1u);
+  EXPECT_EQ(goal->attained, 1u);
+  EXPECT_EQ(engine_->Funnel(q)->steps[0].count, 1u);
+  EXPECT_EQ(engine_->Funnel(q)->steps[1].count, 1u);
+  auto buyers = engine_->Segment(SegmentId("buyers"));
+  ASSERT_TRUE(buyers.ok());
+  ASSERT_EQ(buyers->members.size(), 1u);
+  // Nothing of the person is served any more.
+  EXPECT_FALSE(engine_->ProfileEvents("goal-erased", 0).ok());
+  EXPECT_TRUE(engine_->ProfileEvents("goal-kept", 0).ok());
 }
 
 // ---- kill -9 during a batch erase

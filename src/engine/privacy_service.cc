@@ -159,8 +159,7 @@ Result<RegulationReport> PrivacyService::Run(
   batch.Put(store::Cf::kPrivacy, PrivacyKey(kRecordPrefix, job.report.id), record);
   batch.Put(store::Cf::kPrivacy, PrivacyKey(kJobPrefix, job.report.id), job.Encode());
   SP_RETURN_IF_ERROR(store_.db().Write(batch, /*sync=*/true));
-  // audit: regulation accepted (job.report.id, RegulationTypeName(request.type), ids count; never
-  // the ids themselves).
+  // (Engine::Regulate records it in the audit log, counts only: engine_privacy.cc.)
   return Execute(job, progress);
 }
 
@@ -290,7 +289,6 @@ Status PrivacyService::ExecuteChunk(Job& job, size_t begin, size_t end) {
   if (type == RegulationType::kUnsuppress) {
     SP_ASSIGN_OR_RETURN(size_t lifted, regulations_.Unsuppress(forms));
     job.report.identities_unsuppressed += lifted;
-    // audit: unsuppress accepted (regulation id, count).
     return Status::Ok();
   }
   if (Suppresses(type)) {

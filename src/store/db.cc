@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kMagicKey = "signpost.magic";
 constexpr std::string_view kMagicValue = "signpost";
 constexpr std::string_view kVersionKey = "signpost.format_version";
+constexpr std::string_view kPurgeKey = "signpost.purged";  // rewritten by each Purge
 
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
@@ -32,6 +33,19 @@ rocksdb::DBOptions MakeDbOptions() {
   options.max_total_wal_size = 512 << 20;
   options.bytes_per_sync = 1 << 20;
   options.keep_log_file_num = 4;
+  // Privacy (Purge): RocksDB's info log names the key range of a manual compaction that stops
+  // early, and keys hold identities; warnings and errors still go to LOG.
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // Purge: every manifest write starts a new MANIFEST that lists the live files only, so the
+  // boundary keys (identities, in some families) of compacted-away SSTs leave with the old one.
+  // RocksDB rolls when the current manifest is bigger than this, before writing the edit. A roll
+  // writes one record per live file (a few KiB to tens of KiB) and renames CURRENT, once per
+  // flush or compaction: noise next to the SSTs those write.
+  options.max_manifest_file_size = 1;
+  // No WAL recycling or archiving (the defaults; Purge relies on obsolete WALs being deleted).
+  options.recycle_log_file_num = 0;
+  options.WAL_ttl_seconds = 0;
+  options.WAL_size_limit_MB = 0;
   return options;
 }
 
@@ -238,6 +252,34 @@ Status Db::OpenOrCreate() {
   batch.Put(Cf::kMeta, kMagicKey, kMagicValue);
   batch.Put(Cf::kMeta, kVersionKey, std::to_string(kFormatVersion));
   return Write(batch, /*sync=*/true);
+}
+
+Status Db::Purge() {
+  const std::string what = fmt::format("purge of data folder '{}' failed", dir_);
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (auto* h : handles_) {
+    if (h != nullptr) all.push_back(h);
+  }
+  // 1. Every memtable to an SST: the WALs holding the old writes become obsolete.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  SP_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, all), what));
+  // 2. Every family compacted over its full range into its last level: overwritten values and
+  // deletion tombstones are dropped (no snapshot is ever taken, so nothing keeps them).
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* h : all) {
+    SP_RETURN_IF_ERROR(FromRocks(db_->CompactRange(compact, h, nullptr, nullptr), what));
+  }
+  // 3. One more manifest write: the manifest is past max_manifest_file_size, so this write
+  // starts a new one from the live files only.
+  Batch batch = NewBatch();
+  batch.Put(Cf::kMeta, kPurgeKey, "1");
+  SP_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  SP_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handle(Cf::kMeta)), what));
+  // 4. Delete every obsolete file (old WALs, SSTs, manifests, info logs) now, in this thread.
+  SP_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), what));
+  return FromRocks(db_->EnableFileDeletions(/*force=*/true), what);
 }
 
 Batch Db::NewBatch() const { return Batch(this); }

@@ -94,6 +94,15 @@ class Db {
   Result<std::optional<std::pair<std::string, std::string>>> Last(Cf cf,
                                                                   std::string_view prefix) const;
 
+  // Makes what was deleted or overwritten before the call leave every file of the folder: flushes
+  // every column family (the WALs holding the old writes become obsolete), compacts each over its
+  // full range into its last level (old values and tombstones dropped), writes once more so the
+  // MANIFEST rolls over to one that lists only live files, and deletes the obsolete files before
+  // returning. Takes about as long as rewriting the folder. Runs concurrently with reads and
+  // writes (a write that races with it may stay in the new WAL); a long-lived iterator would pin
+  // old files, and none outlives a Db call. kIoError on failure. Thread-safe.
+  Status Purge();
+
   const std::string& dir() const { return dir_; }
   bool sync() const { return sync_; }
 

@@ -14,6 +14,11 @@ void ChunkWriter::Add(const Event& event) {
   ++count_;
 }
 
+void ChunkWriter::AddRecord(std::string_view record) {
+  PutLengthPrefixed(records_, record);
+  ++count_;
+}
+
 bool SplitChunk(std::string_view value, std::vector<std::string_view>& records) {
   records.clear();
   if (value.empty()) return false;  // a chunk holds at least one event

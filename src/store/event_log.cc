@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -51,8 +52,31 @@ void AddPending(const Event& e, uint64_t chunk, std::vector<PendingEntry>& entri
 
 // Index record: key = length-prefixed identity + first seq of the record (u64 BE); value = per
 // entry, in seq order: zig-zag varint timestamp, varint (seq - first seq), varint (seq - chunk).
-Status ScanIdentity(const Db& db, const std::string& identity,
-                    const std::function<void(const IndexEntry&)>& fn) {
+void PutIndexEntry(std::string& value, uint64_t first, const IndexEntry& e) {
+  PutSignedVarint64(value, e.timestamp);
+  PutVarint64(value, e.seq - first);
+  PutVarint64(value, e.seq - e.chunk);
+}
+
+// Decodes the entries of one index record (`first` from its key). False when malformed.
+bool DecodeIndexRecord(uint64_t first, std::string_view value,
+                       const std::function<void(const IndexEntry&)>& fn) {
+  while (!value.empty()) {
+    int64_t t = 0;
+    uint64_t delta = 0, offset = 0;
+    if (!GetSignedVarint64(value, t) || !GetVarint64(value, delta) || !GetVarint64(value, offset) ||
+        offset > first + delta) {
+      return false;
+    }
+    fn(IndexEntry{t, first + delta, first + delta - offset});
+  }
+  return true;
+}
+
+// Calls fn(key, first seq, value) for each index record of `identity`.
+Status ScanIdentityRecords(
+    const Db& db, const std::string& identity,
+    const std::function<Status(std::string_view, uint64_t, std::string_view)>& fn) {
   const std::string prefix = IdentityIndexPrefix(identity);
   Status bad;
   SP_RETURN_IF_ERROR(db.Scan(Cf::kEventsByIdentity, prefix, prefix,
@@ -61,21 +85,25 @@ Status ScanIdentity(const Db& db, const std::string& identity,
                                  bad = Status::Corruption("bad identity index key");
                                  return false;
                                }
-                               const uint64_t first = DecodeFixed64BE(key.data() + prefix.size());
-                               while (!value.empty()) {
-                                 int64_t t = 0;
-                                 uint64_t delta = 0, offset = 0;
-                                 if (!GetSignedVarint64(value, t) || !GetVarint64(value, delta) ||
-                                     !GetVarint64(value, offset) || offset > first + delta) {
-                                   bad = Status::Corruption("bad identity index record");
-                                   return false;
-                                 }
-                                 fn(IndexEntry{t, first + delta, first + delta - offset});
-                               }
-                               return true;
+                               bad = fn(key, DecodeFixed64BE(key.data() + prefix.size()), value);
+                               return bad.ok();
                              }));
   return bad;
 }
+
+Status ScanIdentity(const Db& db, const std::string& identity,
+                    const std::function<void(const IndexEntry&)>& fn) {
+  return ScanIdentityRecords(db, identity,
+                             [&](std::string_view, uint64_t first, std::string_view value) {
+                               return DecodeIndexRecord(first, value, fn)
+                                          ? Status::Ok()
+                                          : Status::Corruption("bad identity index record");
+                             });
+}
+
+// Number of erased events (holes) in all chunks (u64 BE), kept so that open can count the stored
+// events from the hash logs alone.
+constexpr std::string_view kErasedKey = "events.erased";
 
 }  // namespace
 
@@ -115,8 +143,15 @@ Status EventLog::LoadState() {
       },
       /*bulk=*/true));
   SP_RETURN_IF_ERROR(bad);
+  SP_ASSIGN_OR_RETURN(auto erased, db_->Get(Cf::kMeta, kErasedKey));
+  if (erased) {
+    if (erased->size() != 8 || DecodeFixed64BE(erased->data()) > count) {
+      return Status::Corruption("bad erased-event count");
+    }
+    erased_ = DecodeFixed64BE(erased->data());
+  }
   next_seq_ = next_seq;
-  count_ = count;
+  count_ = count - erased_;
 
   // Re-index the events written after the last index records.
   SP_ASSIGN_OR_RETURN(auto through, db_->Get(Cf::kMeta, kIndexedThroughKey));
@@ -185,6 +220,7 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
       const uint64_t chunk = ChunkOf(seq);
       const auto& recs = records[chunk_slot[chunk]];
       std::string_view stored;
+      if (seq - chunk < recs.size() && IsHole(recs[seq - chunk])) continue;  // erased: not a dup
       if (seq - chunk >= recs.size() || !DecodeMessageId(recs[seq - chunk], stored)) {
         return Status::Corruption(fmt::format("event {} cannot be read", seq));
       }
@@ -270,12 +306,7 @@ void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
     std::string key = IdentityIndexPrefix(refs[i].name);
     PutFixed64BE(key, first);
     std::string value;
-    for (size_t k = i; k < end; ++k) {
-      const IndexEntry& e = *refs[k].entry;
-      PutSignedVarint64(value, e.timestamp);
-      PutVarint64(value, e.seq - first);
-      PutVarint64(value, e.seq - e.chunk);
-    }
+    for (size_t k = i; k < end; ++k) PutIndexEntry(value, first, *refs[k].entry);
     records.emplace_back(std::move(key), std::move(value));
     i = end;
   }
@@ -308,6 +339,114 @@ void EventLog::Commit(Staged& staged) {
   next_seq_.store(staged.next_seq, std::memory_order_release);
 }
 
+Result<EventLog::StagedErase> EventLog::StageErase(std::span<const uint64_t> seqs,
+                                                   Batch& batch) const {
+  StagedErase staged;
+  const uint64_t last = next_seq_.load(std::memory_order_relaxed) - 1;
+  std::vector<uint64_t> wanted;
+  for (uint64_t seq : seqs) {
+    if (seq != 0 && seq <= last) wanted.push_back(seq);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (wanted.empty()) return staged;
+
+  std::vector<std::string> keys;
+  for (uint64_t seq : wanted) {
+    const std::string key = U64Key(ChunkOf(seq));
+    if (keys.empty() || keys.back() != key) keys.push_back(key);
+  }
+  SP_ASSIGN_OR_RETURN(auto chunks, db_->MultiGet(Cf::kEvents, keys));
+  SP_ASSIGN_OR_RETURN(auto logs, db_->MultiGet(Cf::kMessageIds, keys));
+  std::map<std::string, std::vector<uint64_t>> by_identity;  // identity -> its erased seqs
+  std::vector<std::string_view> records;
+  std::vector<HashLogEntry> entries;
+  std::vector<uint8_t> erase;
+  ChunkWriter writer;
+  size_t w = 0;
+  for (size_t c = 0; c < keys.size(); ++c) {
+    const uint64_t start = DecodeFixed64BE(keys[c].data());
+    uint64_t n = 0;
+    if (!chunks[c] || !SplitChunk(*chunks[c], records) || !logs[c] ||
+        !DecodeHashLog(*logs[c], n, entries) || n != records.size()) {
+      return Status::Corruption(fmt::format("event chunk {} cannot be read", start));
+    }
+    erase.assign(records.size(), 0);
+    bool changed = false;
+    for (; w < wanted.size() && wanted[w] < start + records.size(); ++w) {
+      const uint64_t pos = wanted[w] - start;
+      if (IsHole(records[pos])) continue;  // erased before
+      Event& e = staged.erased.emplace_back();
+      if (!DecodeEvent(records[pos], e)) {
+        return Status::Corruption(fmt::format("event record {} cannot be decoded", wanted[w]));
+      }
+      e.seq = wanted[w];
+      by_identity[e.PrimaryIdentity()].push_back(e.seq);
+      staged.seqs.push_back(e.seq);
+      erase[pos] = 1;
+      changed = true;
+    }
+    if (!changed) continue;
+    writer.Clear();
+    for (size_t i = 0; i < records.size(); ++i) writer.AddRecord(erase[i] ? "" : records[i]);
+    batch.Put(Cf::kEvents, keys[c], writer.value());
+    std::string log;
+    PutVarint64(log, n);
+    for (const HashLogEntry& e : entries) {
+      if (erase[e.offset]) {
+        staged.ids.emplace_back(e.hash, start + e.offset);
+        continue;
+      }
+      PutVarint64(log, e.offset);
+      PutFixed64BE(log, e.hash);
+    }
+    batch.Put(Cf::kMessageIds, keys[c], log);
+  }
+  if (staged.erased.empty()) return staged;
+
+  // The stored index records that list an erased event: rewritten without it (same key: the
+  // deltas stay relative to its first seq), deleted when nothing is left. Entries still in memory
+  // are dropped by CommitErase.
+  for (const auto& [identity, gone] : by_identity) {
+    SP_RETURN_IF_ERROR(ScanIdentityRecords(
+        *db_, identity, [&](std::string_view key, uint64_t first, std::string_view value) {
+          std::string kept;
+          bool dropped = false;
+          if (!DecodeIndexRecord(first, value, [&](const IndexEntry& e) {
+                if (std::binary_search(gone.begin(), gone.end(), e.seq)) {
+                  dropped = true;
+                } else {
+                  PutIndexEntry(kept, first, e);
+                }
+              })) {
+            return Status::Corruption("bad identity index record");
+          }
+          if (!dropped) return Status::Ok();
+          if (kept.empty()) {
+            batch.Delete(Cf::kEventsByIdentity, key);
+          } else {
+            batch.Put(Cf::kEventsByIdentity, key, kept);
+          }
+          return Status::Ok();
+        }));
+  }
+  batch.Put(Cf::kMeta, kErasedKey, U64Key(erased_ + staged.erased.size()));
+  return staged;
+}
+
+void EventLog::CommitErase(const StagedErase& staged) {
+  if (staged.erased.empty()) return;
+  for (const auto& [hash, seq] : staged.ids) ids_.Remove(hash, seq);
+  {
+    std::unique_lock lock(pending_mu_);
+    std::erase_if(pending_, [&](const PendingEntry& p) {
+      return std::binary_search(staged.seqs.begin(), staged.seqs.end(), p.entry.seq);
+    });
+  }
+  erased_ += staged.erased.size();
+  count_.fetch_sub(staged.erased.size(), std::memory_order_acq_rel);
+}
+
 Status EventLog::WriteIndex() {
   if (pending_.empty()) return Status::Ok();
   Staged staged;
@@ -334,7 +473,7 @@ Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)
         }
         const uint64_t start = DecodeFixed64BE(key.data());
         for (size_t i = 0; i < records.size(); ++i) {
-          if (start + i <= after_seq) continue;
+          if (start + i <= after_seq || IsHole(records[i])) continue;
           if (!DecodeEvent(records[i], event)) {
             bad = Status::Corruption(fmt::format("event record {} cannot be decoded", start + i));
             return false;
@@ -398,15 +537,18 @@ Result<std::vector<Event>> EventLog::EventsOf(const std::vector<std::string>& id
                                             DecodeFixed64BE(keys[c].data())));
     }
   }
-  std::vector<Event> events(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const auto& recs = records[chunk_slot[entries[i].chunk]];
-    const uint64_t offset = entries[i].seq - entries[i].chunk;
-    if (offset >= recs.size() || !DecodeEvent(recs[offset], events[i])) {
-      return Status::Corruption(
-          fmt::format("event {} is indexed but cannot be read", entries[i].seq));
+  std::vector<Event> events;
+  events.reserve(entries.size());
+  for (const IndexEntry& entry : entries) {
+    const auto& recs = records[chunk_slot[entry.chunk]];
+    const uint64_t offset = entry.seq - entry.chunk;
+    // A hole: erased after the index entries were read (the erase removes them too).
+    if (offset < recs.size() && IsHole(recs[offset])) continue;
+    Event& e = events.emplace_back();
+    if (offset >= recs.size() || !DecodeEvent(recs[offset], e)) {
+      return Status::Corruption(fmt::format("event {} is indexed but cannot be read", entry.seq));
     }
-    events[i].seq = entries[i].seq;
+    e.seq = entry.seq;
   }
   return events;
 }

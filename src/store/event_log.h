@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,6 +80,22 @@ class EventLog {
   // Publishes a staged write after its batch was written.
   void Commit(Staged& staged);
 
+  // What StageErase() decided, to pass to CommitErase() once the batch is durable.
+  struct StagedErase {
+    std::vector<Event> erased;  // the events turned into holes now (seq set), in seq order
+    std::vector<std::pair<uint64_t, uint64_t>> ids;  // (message-id hash, seq) to forget
+    std::vector<uint64_t> seqs;                      // seqs of `erased`, ascending
+  };
+  // Puts into `batch` the rewrite of every chunk holding one of `seqs` with those events as holes
+  // (event_chunk.h), their hash-log records without them, their per-identity index records
+  // without them (deleted when emptied) and the new erased count. Seqs that are 0, not given yet or
+  // already holes are skipped (erasing twice is a no-op). Serialized with Stage/Commit by the
+  // caller. Fails only when the store cannot be read (kIoError, kCorruption).
+  Result<StagedErase> StageErase(std::span<const uint64_t> seqs, Batch& batch) const;
+  // Publishes a staged erase after its batch was written: the message ids and pending index
+  // entries are forgotten and count() drops.
+  void CommitErase(const StagedErase& staged);
+
   // Writes the in-memory index entries (as an append's flush does), so the next open need not
   // re-index. Serialized with Stage/Commit by the caller. kIoError when the write fails (the
   // entries stay in memory and are re-indexed at the next open).
@@ -99,7 +116,7 @@ class EventLog {
   // Count and time span of the events stored under any of `identities`.
   Result<Summary> SummaryOf(const std::vector<std::string>& identities) const;
 
-  // Events stored so far.
+  // Events stored so far (erased ones not counted).
   uint64_t count() const { return count_.load(std::memory_order_acquire); }
   // The highest seq given so far (0 when empty).
   uint64_t last_seq() const { return next_seq_.load(std::memory_order_acquire) - 1; }
@@ -132,6 +149,7 @@ class EventLog {
   std::vector<uint64_t> chunk_starts_;  // first seq of every chunk, ascending; writer-only
   std::atomic<uint64_t> next_seq_{1};
   std::atomic<uint64_t> count_{0};
+  uint64_t erased_ = 0;  // holes in all chunks (persisted as kErasedKey); writer-only
 };
 
 }  // namespace signpost::store

@@ -27,6 +27,27 @@ void MessageIdIndex::Insert(uint64_t hash, uint64_t seq) {
   }
 }
 
+void MessageIdIndex::Remove(uint64_t hash, uint64_t seq) {
+  if (slots_.empty()) return;
+  const size_t mask = slots_.size() - 1;
+  size_t i = Home(hash, mask);
+  for (;; i = (i + 1) & mask) {
+    if (slots_[i].seq == 0) return;
+    if (slots_[i].hash == hash && slots_[i].seq == seq) break;
+  }
+  // Move later entries of the probe run back into the gap when their home allows it.
+  for (size_t j = (i + 1) & mask; slots_[j].seq != 0; j = (j + 1) & mask) {
+    const size_t home = Home(slots_[j].hash, mask);
+    // The entry at j may fill the gap at i unless its home lies in (i, j] (cyclically).
+    const bool home_in_between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+    if (home_in_between) continue;
+    slots_[i] = slots_[j];
+    i = j;
+  }
+  slots_[i] = Slot{};
+  --size_;
+}
+
 void MessageIdIndex::Reserve(size_t n) {
   if ((size_ + n) * 10 > slots_.size() * 7) Grow(size_ + n);
 }

@@ -31,6 +31,9 @@ class MessageIdIndex {
   bool Contains(uint64_t hash) const;
   // Adds (hash, seq); seq must be > 0. No effect when that exact pair is present.
   void Insert(uint64_t hash, uint64_t seq);
+  // Removes (hash, seq) (an erased event); no effect when absent. Backward-shift deletion, so
+  // lookups stay correct without tombstones.
+  void Remove(uint64_t hash, uint64_t seq);
   size_t size() const { return size_; }
   // Makes room for `n` more entries without rehashing on the way.
   void Reserve(size_t n);

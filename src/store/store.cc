@@ -16,6 +16,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   SP_ASSIGN_OR_RETURN(store->events_, EventLog::Load(store->db_.get(), options.index_flush_events));
   SP_ASSIGN_OR_RETURN(store->dead_letters_, DeadLetters::Load(store->db_.get()));
   SP_ASSIGN_OR_RETURN(store->keys_, ApiKeys::Load(store->db_.get()));
+  SP_ASSIGN_OR_RETURN(store->audit_, AuditLog::Load(store->db_.get()));
   return store;
 }
 
@@ -32,6 +33,19 @@ Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook&
   if (batch.Count() > 0) SP_RETURN_IF_ERROR(db_->Write(batch));
   events_->Commit(staged);
   return result;
+}
+
+Status Store::EraseEvents(std::span<const uint64_t> seqs, const EraseHook& hook, uint64_t* erased) {
+  std::lock_guard lock(append_mu_);
+  if (erased != nullptr) *erased = 0;
+  Batch batch = db_->NewBatch();
+  SP_ASSIGN_OR_RETURN(auto staged, events_->StageErase(seqs, batch));
+  if (staged.erased.empty()) return Status::Ok();
+  if (hook) SP_RETURN_IF_ERROR(hook(staged.erased, batch));
+  SP_RETURN_IF_ERROR(db_->Write(batch));
+  events_->CommitErase(staged);
+  if (erased != nullptr) *erased = staged.erased.size();
+  return Status::Ok();
 }
 
 Status Store::ScanEvents(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {

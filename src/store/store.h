@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "signpost/event.h"
 #include "signpost/status.h"
 #include "store/api_keys.h"
+#include "store/audit_log.h"
 #include "store/db.h"
 #include "store/dead_letters.h"
 #include "store/definitions.h"
@@ -39,6 +41,12 @@ struct AppendResult {
 using AppendHook =
     std::function<Status(const std::vector<Event>& events, Batch& batch, AppendResult& result)>;
 
+// Called by EraseEvents after it read the events to erase, before the write: `erased` are the
+// events that become holes now (seq set; ones erased before are not listed); the hook adds its
+// own records to `batch`. A non-ok Status aborts the erase (nothing is written). Runs with the
+// append lock held.
+using EraseHook = std::function<Status(const std::vector<Event>& erased, Batch& batch)>;
+
 class Store {
  public:
   // Opens or creates the store in options.dir and loads what must be in memory (message-id hashes,
@@ -54,6 +62,20 @@ class Store {
   // `hook` (may be empty) adds records to the same write. On failure nothing is stored and the
   // seqs of `events` are meaningless. Thread-safe: appends are serialized.
   Result<AppendResult> Append(std::vector<Event>& events, const AppendHook& hook = {});
+
+  // Erases the events with these seqs in one atomic write (durable on return like Append): each
+  // becomes a hole in its chunk (event_chunk.h), leaves the message-id dedup (a later event with
+  // its message id is accepted again) and the per-identity index, and stops being counted; no
+  // reader returns it afterwards. Seqs that are 0, unknown or already erased are skipped, so a
+  // repeated call is a no-op. `hook` (may be empty) adds records to the same write; `erased`
+  // (may be null) gets the number of events erased now. The bytes stay in the folder's files
+  // until Purge(). Thread-safe: serialized with appends. kIoError / kCorruption on failure
+  // (nothing erased).
+  Status EraseEvents(std::span<const uint64_t> seqs, const EraseHook& hook = {},
+                     uint64_t* erased = nullptr);
+  // Makes every erased event, and anything else deleted or overwritten before the call, leave
+  // every file of the data folder before it returns (Db::Purge). Thread-safe.
+  Status Purge() { return db_->Purge(); }
 
   // Every stored event with seq > after_seq, in seq order, until fn returns false. The Event
   // reference is valid only during the call. Thread-safe; runs concurrently with appends.
@@ -82,6 +104,8 @@ class Store {
   const DeadLetters& dead_letters() const { return *dead_letters_; }
   ApiKeys& keys() { return *keys_; }
   const ApiKeys& keys() const { return *keys_; }
+  AuditLog& audit() { return *audit_; }
+  const AuditLog& audit() const { return *audit_; }
   // Definitions: kind (funnel, journey, ...) + id -> versioned body (JSON text) with a note.
   Definitions& definitions() { return definitions_; }
   const Definitions& definitions() const { return definitions_; }
@@ -98,6 +122,7 @@ class Store {
   std::unique_ptr<EventLog> events_;
   std::unique_ptr<DeadLetters> dead_letters_;
   std::unique_ptr<ApiKeys> keys_;
+  std::unique_ptr<AuditLog> audit_;
   Definitions definitions_;
   StaticSegments segments_;
   std::mutex append_mu_;

@@ -140,6 +140,13 @@ Result<RegulationRequest> ParseRegulationRequest(const nlohmann::json& body);
 // refusedEvents, services, purged}.
 nlohmann::json ToJson(const RegulationReport& report);
 
+// ---- audit log (audit_json.cc) -----------------------------------------------------------------
+// Query parameters after, limit (1..1000, default 100) and action.
+Result<AuditQuery> ParseAuditQuery(const nlohmann::json& query);
+// {entries: [{seq, at (epoch ms), actor, action, target, detail (an object, or null), outcome}],
+// last_seq}.
+nlohmann::json ToJson(const AuditTrail& trail);
+
 // ---- any report ---------------------------------------------------------------------------------
 // One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
 template <class Report>
