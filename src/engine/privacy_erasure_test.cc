@@ -81,14 +81,20 @@ TEST_F(ErasureProofTest, NoByteOfTheErasedPersonIsLeftInAnyFileOfTheDataFolder) 
     lines += PersonLines("keep-" + std::to_string(i), "keep-anon-" + std::to_string(i),
                          "keep" + std::to_string(i) + "@example.test", t0 + i * 1000);
   }
-  const std::string user = "ZqUserErase7731", anon = "ZqAnonErase7731",
-                    email = "zq.erase.7731@mail.example";
+  // High-entropy strings that share no 4 bytes with anything else stored (their first letters too:
+  // the others' ids and emails start with "keep"): RocksDB compresses SST blocks with LZ4, which
+  // writes the first occurrence of such a string in a block as raw bytes, so a byte scan sees it
+  // (checked before the erase) and would see any copy left after it.
+  const std::string user = "Ux4Rn8Kq2Vt6Zm1Jp", anon = "Ay3Lw7Hc5Nd9Bf2Qs",
+                    email = "Qk9Tq4Wz7Rm2Xv8Np@h3Jd6Fs1Lc5By0Gw.zq";
   lines += PersonLines(user, anon, email, t0 + 5000);
   const std::string file = WriteFile("people.ndjson", lines);
   ASSERT_TRUE(engine_->Import(file, ImportFormat::kNdjson, {}).ok());
   // Put the person into SST files as well as the WAL and memtables.
   Reopen();
-  ASSERT_FALSE(FilesContaining(dir_, email).empty()) << "the test data did not reach the folder";
+  for (const std::string& s : {user, anon, email}) {
+    ASSERT_FALSE(FilesContaining(dir_, s).empty()) << s << " did not reach the folder";
+  }
   const uint64_t before = engine_->EventCount();
 
   RegulationReport r = Erase({user});
