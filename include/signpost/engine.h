@@ -110,6 +110,20 @@ class Engine {
   // Total stored events.
   uint64_t EventCount() const;
 
+  // ---- privacy: export (src/engine/export_person.cc) ------------------------------------------
+  // The most events one export holds unless asked for more, and the most it may be asked for.
+  static constexpr size_t kExportEventLimit = 100'000;
+  static constexpr size_t kExportEventLimitMax = 1'000'000;
+  // Everything signpost holds about the person `id` names (as Profile resolves it; the whole
+  // profile: every linked identity): identities, traits and their history (consent included),
+  // their events in full — all of them when there are at most `event_limit` (1 ..
+  // kExportEventLimitMax), else the latest `event_limit`, said so in the report — their journey
+  // states and exits, experiment arms, outbox messages, static lists (every version holding them)
+  // and the segments they are in now, and the dead letters carrying their ids. kNotFound when no
+  // profile has `id`; kInvalidArgument for an event_limit out of range.
+  Result<PersonExport> ExportPerson(std::string_view id,
+                                    size_t event_limit = kExportEventLimit) const;
+
   // ---- definitions and funnels ------------------------------------------------------------
   // Validates and stores a definition (YAML or JSON text with a `kind`); returns what was stored
   // (kind, id, version, note). Errors name the field and the fix. A text of several documents
@@ -269,6 +283,15 @@ class Engine {
       const std::function<void(const RegulationProgress&)>& progress = {});
   // The record of regulation `id`: its counts and state, never the ids. kNotFound when unknown.
   Result<RegulationReport> Regulation(uint64_t id) const;
+  // ---- privacy: retention ------------------------------------------------------------------
+  // Removes every event older than its retention period (`kind: settings`, section retention;
+  // src/engine/retention_service.h) now, then purges the store so their bytes leave the data
+  // folder before this returns. The report: events removed, the oldest event kept, the periods.
+  // Ok with nothing removed when no retention is set. kIoError / kCorruption from the store.
+  Result<RetentionReport> EnforceRetention();
+  // A retention sweep when one is due on the engine clock (hourly), and a purge when due (daily);
+  // what the `serve` thread runs (EngineOptions::retention_thread). Tests on a ManualClock.
+  Status RunRetentionDue();
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -41,6 +41,10 @@ struct EngineOptions {
   // Run the background thread that sends due outbox messages. Default false: only `serve` turns
   // it on; short commands and tests on a ManualClock send with Engine::DeliverDue.
   bool delivery_thread = false;
+  // privacy: run the thread that enforces `settings.retention` (a sweep each hour of engine time,
+  // a purge each day; src/engine/retention_service.h). Default false: only `serve` turns it on;
+  // commands and tests call Engine::EnforceRetention / RunRetentionDue.
+  bool retention_thread = false;
   // Attempts before a transient send failure becomes permanent. Default 6.
   uint32_t delivery_max_attempts = 6;
   // Wait before the first retry, doubled for each further attempt up to delivery_retry_max_ms, with

@@ -25,6 +25,26 @@
 
 namespace signpost {
 
+// ---- privacy: retention -------------------------------------------------------------------------
+
+// Carried by a funnel or goal report whose window starts before the retention horizon: events
+// with a timestamp before `events_before` may have been removed by `settings.retention`, so the
+// counts of that part of the window are incomplete.
+struct RetentionNote {
+  TimeMs events_before = 0;  // now minus the shortest retention period in force
+  std::string note;
+};
+
+// What a retention sweep did (Engine::EnforceRetention).
+struct RetentionReport {
+  TimeMs at = 0;                               // the clock when it ran
+  DurationMs events = 0;                       // the global period in force (0 = forever)
+  std::map<std::string, DurationMs> by_event;  // the per-name periods in force
+  uint64_t events_removed = 0;                 // by this sweep
+  std::optional<TimeMs> oldest_kept;           // timestamp of the oldest event left; none when none
+  bool purged = false;                         // the store was purged (the bytes left the folder)
+};
+
 // ---- funnels ------------------------------------------------------------------------------------
 
 // Time between two steps over the attempts that made it: nearest-rank median and p90, and mean.
@@ -94,6 +114,11 @@ struct FunnelReport {
   std::string breakdown_by;  // "" when no breakdown
   std::string attribution;   // "first", "last" or "step:N"
   std::vector<FunnelBreakdownRow> breakdown;
+  std::optional<RetentionNote> retention;  // privacy: retention; none when the window is covered
+
+  // ---- privacy: tracking consent (the funnel's `consent`: categories a person needs)
+  std::vector<std::string> consent;
+  uint64_t without_consent = 0;  // profiles with events left out for lack of it
 };
 
 // A person in a funnel's people list.
@@ -221,6 +246,7 @@ struct GoalReport {
     std::optional<DurationMs> median_ms, p90_ms;  // none without samples
     std::optional<double> mean_ms;
   } time_to_goal;
+  std::optional<RetentionNote> retention;  // privacy: retention; none when the window is covered
 };
 
 // One profile that attained a journey's goal.
@@ -482,6 +508,10 @@ struct JourneyStepView {
 struct JourneyTotals {
   uint64_t entered = 0, entered_holdout = 0, entries = 0, in_progress = 0, completed = 0,
            exited = 0;
+  // People who had entered and were erased since (a privacy request): still counted in entered
+  // and entries (counts without the person), their exits from inside under reason `erased`, and
+  // left out of the goal, experiment and channel reports (which read the people entered now).
+  uint64_t erased = 0;
 };
 
 // A row of the journeys list.
@@ -787,6 +817,54 @@ struct DeadLetterList {
   uint64_t total = 0;
 };
 
+// ---- audit log ---------------------------------------------------------------------------------
+// One admin action: who (the token's name and prefix, "cli:<user>", or "engine"), when, what, on
+// what, and its outcome. Never personal data: a person is named by a keyed hash.
+struct AuditEntry {
+  uint64_t seq = 0;
+  TimeMs at = 0;
+  std::string actor;
+  std::string action;   // "apply", "journey.state", "keys.create", "keys.revoke", "import", ...
+  std::string target;   // "journey/welcome@3", "admin key ops", ...
+  std::string detail;   // a JSON object with what the action reported, or ""
+  std::string outcome;  // "ok", or "<code>: <message>"
+};
+
+// Entries oldest first; `last_seq` is the newest entry's seq in the log (for paging with `after`).
+struct AuditTrail {
+  std::vector<AuditEntry> entries;
+  uint64_t last_seq = 0;
+};
+
+// ---- privacy: what the services forgot ---------------------------------------------------------
+
+// What the services removed of one person for an erasure: each service's ForgetPerson fills its
+// own fields (src/engine/person_data.cc), the erasure adds them up (operator+=). Counts only,
+// never the person's data.
+struct PersonForgotten {
+  uint64_t journey_exits = 0;     // journeys the person was inside, exited with reason `erased`
+  uint64_t journey_states = 0;    // per-profile journey state records deleted
+  uint64_t queued_inputs = 0;     // their events the journeys had not handled yet, dropped
+  uint64_t outbox_cancelled = 0;  // pending messages cancelled (never sent)
+  uint64_t outbox_deleted = 0;    // outbox items deleted (pending, sent or failed)
+  uint64_t static_lists = 0;      // static lists that held them
+  uint64_t static_versions = 0;   // versions of those lists rewritten without them
+  uint64_t dead_letters = 0;      // dead letters carrying their ids, deleted
+  bool bandits_reloaded = false;  // the live channel bandits dropped, rebuilt from stored events
+  PersonForgotten& operator+=(const PersonForgotten& o) {
+    journey_exits += o.journey_exits;
+    journey_states += o.journey_states;
+    queued_inputs += o.queued_inputs;
+    outbox_cancelled += o.outbox_cancelled;
+    outbox_deleted += o.outbox_deleted;
+    static_lists += o.static_lists;
+    static_versions += o.static_versions;
+    dead_letters += o.dead_letters;
+    bandits_reloaded = bandits_reloaded || o.bandits_reloaded;
+    return *this;
+  }
+};
+
 // ---- privacy ------------------------------------------------------------------------------------
 
 // What one regulation did (RegulationRequest). Counts only: the ids themselves are not kept once
@@ -805,8 +883,10 @@ struct RegulationReport {
   uint64_t identities_unsuppressed = 0;
   // Events refused since this process opened under this suppression (SUPPRESS*).
   uint64_t refused_events = 0;
-  // The services told to forget each erased person, in order (journeys, delivery, ...).
+  // The services told to forget each erased person, in order (journeys, delivery, ...), and what
+  // they removed or adjusted, summed over the people.
   std::vector<std::string> services;
+  PersonForgotten forgotten;
   // True once the erased bytes left every file of the data folder (Store::Purge ran).
   bool purged = false;
   // The ids of the request that named no profile (in this answer only; never stored).
@@ -818,23 +898,78 @@ struct RegulationProgress {
   uint64_t done = 0, total = 0;
 };
 
-// ---- audit log ---------------------------------------------------------------------------------
-// One admin action: who (the token's name and prefix, "cli:<user>", or "engine"), when, what, on
-// what, and its outcome. Never personal data: a person is named by a keyed hash.
-struct AuditEntry {
-  uint64_t seq = 0;
-  TimeMs at = 0;
-  std::string actor;
-  std::string action;   // "apply", "journey.state", "keys.create", "keys.revoke", "import", ...
-  std::string target;   // "journey/welcome@3", "admin key ops", ...
-  std::string detail;   // a JSON object with what the action reported, or ""
-  std::string outcome;  // "ok", or "<code>: <message>"
+// ---- privacy: export ----------------------------------------------------------------------------
+// Everything signpost holds about one person (Engine::ExportPerson: an access or portability
+// request), gathered from each service that holds something about them.
+
+// One journey the person entered, as the journey runtime keeps it, with their exits from it (read
+// from their `Journey Exited` events).
+struct PersonJourney {
+  JourneyId journey;
+  uint32_t entries = 0;  // times entered
+  TimeMs last_entered = 0;
+  TimeMs last_exited = 0;  // 0 when never exited
+  // The entry in progress, when inside the journey now.
+  struct Active {
+    uint32_t entry = 0;
+    uint64_t version = 0;
+    std::string step;  // the step it is at
+    TimeMs entered_at = 0, step_since = 0;
+    TimeMs due = 0;  // when its timer fires; 0 = none
+    bool holdout = false;
+    std::string entry_event;              // "" for a segment entry
+    std::string entry_properties = "{}";  // JSON text
+    std::string variant;                  // the last split variant assigned
+    std::string last_message_key;         // "" when none sent yet
+    bool last_opened = false, last_clicked = false;
+  };
+  std::optional<Active> active;
+  struct Exit {
+    uint32_t entry = 0;
+    std::string reason, step;
+    TimeMs at = 0;
+  };
+  std::vector<Exit> exits;
 };
 
-// Entries oldest first; `last_seq` is the newest entry's seq in the log (for paging with `after`).
-struct AuditTrail {
-  std::vector<AuditEntry> entries;
-  uint64_t last_seq = 0;
+// A split variant or holdout the person was assigned (from their `Experiment Assigned` and
+// `Journey Entered` events).
+struct PersonExperimentArm {
+  JourneyId journey;
+  uint32_t entry = 0;
+  std::string step;     // the split step; "" for a journey holdout
+  std::string variant;  // the variant id, or "holdout"
+  TimeMs at = 0;
+};
+
+// A static list that holds one of the person's identities in some version.
+struct PersonStaticList {
+  SegmentId name;
+  std::vector<uint64_t> versions;       // the versions that hold them, oldest first
+  bool latest = false;                  // the latest version holds them (a member now)
+  std::vector<std::string> identities;  // which of their identities it holds
+};
+
+struct PersonExport {
+  std::string requested;  // the id asked about, as given
+  TimeMs exported_at = 0;
+  // Identities, current traits, trait history (consent changes included), consent, refused
+  // links, event count and first/last seen (its last_events left empty: see `events`).
+  ProfileReport profile;
+  // Their events, every field, by (timestamp, seq): all of them up to `event_limit`, else the
+  // latest `event_limit` (events_truncated, with events_note saying how to get more).
+  std::vector<Event> events;
+  uint64_t event_limit = 0;
+  bool events_truncated = false;
+  std::string events_note;  // "" when complete
+  std::vector<PersonJourney> journeys;
+  std::vector<TimeMs> recent_sends;  // message times the frequency cap counts
+  std::vector<PersonExperimentArm> experiments;
+  std::vector<OutboxMessageView> messages;  // outbox items and their delivery state
+  std::vector<PersonStaticList> static_lists;
+  std::vector<SegmentId> segments;  // every segment (rule or static) they are in now
+  TimeMs segments_evaluated_at = 0;
+  std::vector<DeadLetterInfo> dead_letters;  // rejected input that carries their ids
 };
 
 }  // namespace signpost

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/duration.h"
+#include "rules/consent_rule.h"
 #include "rules/where.h"
 
 namespace signpost::analytics {
@@ -107,7 +108,7 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
   if (!root.IsMap()) return Bad("(document)", "expected a map with kind: funnel and steps");
   SP_RETURN_IF_ERROR(KeysAllowed(root, "(document)",
                                  {"kind", "id", "name", "note", "window", "order", "entry",
-                                  "hold_constant", "steps", "exclusions", "version"},
+                                  "hold_constant", "steps", "exclusions", "version", "consent"},
                                  false));
   FunnelDefinition def;
   if (root["kind"]) {
@@ -166,6 +167,9 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
   for (size_t i = 0; i < steps.size(); ++i) {
     SP_ASSIGN_OR_RETURN(FunnelStep s, ParseStep(steps[i], "steps[" + std::to_string(i) + "]"));
     def.steps.push_back(std::move(s));
+  }
+  if (root["consent"]) {  // privacy: tracking consent
+    SP_ASSIGN_OR_RETURN(def.consent, rules::ParseConsentRequirement(root["consent"], "consent"));
   }
   if (root["exclusions"]) {
     const YAML::Node& ex = root["exclusions"];

@@ -58,6 +58,9 @@ struct FunnelDefinition {
   std::vector<rules::PropertyPath> hold_constant;
   std::vector<FunnelStep> steps;
   std::vector<Exclusion> exclusions;
+  // privacy: tracking-consent categories a person needs to be counted (`consent: analytics`),
+  // lower case; see analytics/tracking_consent.h.
+  std::vector<std::string> consent;
 };
 
 // Parses and validates a funnel definition from YAML or JSON text. On failure returns

@@ -410,6 +410,8 @@ Server::Server(Engine& engine, ServerOptions options)
   AddJourneyRoutes(r, engine);
   AddExperimentRoutes(r, engine);
   AddPrivacyRoutes(r, engine);
+  AddExportRoutes(r, engine);  // privacy: export
+  AddRetentionRoutes(r, engine);  // privacy: retention
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";
     res.body = impl->engine.MetricsText();

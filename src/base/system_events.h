@@ -63,6 +63,12 @@ inline constexpr std::string_view kExitNoAddress = "no_address";
 inline constexpr std::string_view kExitFrequencyCap = "frequency_cap";
 inline constexpr std::string_view kExitSendFailed = "send_failed";
 inline constexpr std::string_view kExitMerged = "merged";  // two profiles in the journey merged
+// The person was erased (a privacy request): counted in the step analytics, but no `Journey
+// Exited` event is recorded for it (the person's events are being removed).
+inline constexpr std::string_view kExitErased = "erased";
+
+// ---- privacy: the journey requires a tracking-consent category the person withdrew
+inline constexpr std::string_view kExitTrackingConsent = "consent";
 
 // Keys of the properties above.
 inline constexpr std::string_view kPropJourney = "journey";

@@ -83,6 +83,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
     engine_options.data_dir = g.data_dir;
     engine_options.public_url = *public_url;
     engine_options.delivery_thread = true;
+    engine_options.retention_thread = true;  // privacy: retention
     Result<DurationMs> skew = ParseDuration(*future_skew);
     if (!skew.ok()) {
       g.exit_code =
@@ -360,6 +361,8 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterPrivacy(app, g);
   RegisterDelivery(app, g);
   RegisterExperiments(app, g);
+  RegisterExport(app, g);
+  RegisterRetention(app, g);  // privacy: retention
 }
 
 }  // namespace signpost::cli

@@ -103,7 +103,8 @@ void Outbox::Update(store::Batch& batch, const OutboxItem& item, TimeMs previous
   records_.PutItem(batch, item.message.key, Record(item));
 }
 
-Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
+Result<std::vector<OutboxItem>> Outbox::Select(
+    const std::function<bool(const OutboxItem&)>& keep) const {
   std::vector<OutboxItem> items;
   Status bad = Status::Ok();
   Status s = records_.ScanItems([&](std::string_view v) {
@@ -112,11 +113,23 @@ Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
       bad = item.status();
       return false;
     }
-    items.push_back(std::move(item).value());
+    if (keep(*item)) items.push_back(std::move(item).value());
     return true;
   });
   SP_RETURN_IF_ERROR(s);
   SP_RETURN_IF_ERROR(bad);
+  return items;
+}
+
+void Outbox::Remove(store::Batch& batch, const OutboxItem& item) const {
+  if (item.state == OutboxState::kPending)
+    records_.DeleteDue(batch, item.next_attempt_at, item.message.key);
+  records_.DeleteItem(batch, item.message.key);
+}
+
+Result<std::vector<OutboxItem>> Outbox::List(size_t limit) const {
+  SP_ASSIGN_OR_RETURN(std::vector<OutboxItem> items,
+                      Select([](const OutboxItem&) { return true; }));
   std::stable_sort(items.begin(), items.end(), [](const OutboxItem& a, const OutboxItem& b) {
     return a.updated_at > b.updated_at;
   });

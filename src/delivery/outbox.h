@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ class Outbox {
   void Update(store::Batch& batch, const OutboxItem& item, TimeMs previous_due) const;
   // Every item, most recently updated first, at most `limit` (0 = all).
   Result<std::vector<OutboxItem>> List(size_t limit) const;
+  // Every item for which `keep` is true, in key order (one pass over the items).
+  Result<std::vector<OutboxItem>> Select(const std::function<bool(const OutboxItem&)>& keep) const;
+  // Adds to `batch` the removal of `item` and of its pending index entry (a privacy erasure: the
+  // record no longer guards its key, so only remove items whose entry cannot send again).
+  void Remove(store::Batch& batch, const OutboxItem& item) const;
   // The tracking secret of this data folder, created (random, durable) on the first call.
   // kIoError when the system has no randomness. Not thread-safe against itself (call at open).
   Result<std::string> TrackingSecret();

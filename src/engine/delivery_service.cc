@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <unordered_set>
 
 #include "base/system_events.h"
 #include "delivery/channels.h"
@@ -418,28 +419,34 @@ Result<AppliedDefinition> DeliveryService::ApplyChannel(std::string_view text,
 
 // ---- outbox ----------------------------------------------------------------------------------
 
+namespace {
+
+OutboxMessageView OutboxViewOf(const delivery::OutboxItem& item) {
+  const delivery::Message& m = item.message;
+  return {.key = m.key,
+          .journey = m.journey,
+          .version = m.version,
+          .entry = m.entry,
+          .step = m.step,
+          .channel = m.channel,
+          .template_id = m.template_id,
+          .identity = m.identity,
+          .to = m.to,
+          .state = item.state,
+          .attempts = item.attempts,
+          .enqueued_at = item.enqueued_at,
+          .next_attempt_at = item.next_attempt_at,
+          .updated_at = item.updated_at,
+          .last_error = item.last_error,
+          .permanent = item.permanent};
+}
+
+}  // namespace
+
 Result<OutboxView> DeliveryService::Outbox(size_t limit) const {
   SP_ASSIGN_OR_RETURN(auto items, outbox_->List(limit));
   OutboxView out;
-  for (const auto& item : items) {
-    const delivery::Message& m = item.message;
-    out.messages.push_back({.key = m.key,
-                            .journey = m.journey,
-                            .version = m.version,
-                            .entry = m.entry,
-                            .step = m.step,
-                            .channel = m.channel,
-                            .template_id = m.template_id,
-                            .identity = m.identity,
-                            .to = m.to,
-                            .state = item.state,
-                            .attempts = item.attempts,
-                            .enqueued_at = item.enqueued_at,
-                            .next_attempt_at = item.next_attempt_at,
-                            .updated_at = item.updated_at,
-                            .last_error = item.last_error,
-                            .permanent = item.permanent});
-  }
+  for (const auto& item : items) out.messages.push_back(OutboxViewOf(item));
   return out;
 }
 
@@ -480,6 +487,39 @@ Result<std::string> DeliveryService::TrackClick(std::string_view token) {
                             fmt::format("{}{}/clicked/{}", se::kSystemMessageIdPrefix, c.key,
                                         delivery::Hex(delivery::Sha256(c.url)).substr(0, 16))));
   return c.url;
+}
+
+// ---- privacy: one person ---------------------------------------------------------------------
+
+Result<std::vector<delivery::OutboxItem>> DeliveryService::ItemsOf(const Person& person) const {
+  const std::unordered_set<std::string_view> identities(person.identities.begin(),
+                                                        person.identities.end());
+  return outbox_->Select([&](const delivery::OutboxItem& item) {
+    return item.message.profile == person.profile.value() ||
+           identities.count(item.message.identity) != 0;
+  });
+}
+
+Result<std::vector<OutboxMessageView>> DeliveryService::ExportPerson(const Person& person) const {
+  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(person));
+  std::vector<OutboxMessageView> out;
+  for (const auto& item : items) out.push_back(OutboxViewOf(item));
+  return out;
+}
+
+Result<PersonForgotten> DeliveryService::ForgetPerson(const Person& person) {
+  MutexLock lock(send_mu_);  // no send of theirs in flight; the next pass no longer finds them
+  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(person));
+  PersonForgotten out;
+  if (items.empty()) return out;
+  store::Batch batch = store_.db().NewBatch();
+  for (const auto& item : items) {
+    if (item.state == delivery::OutboxState::kPending) ++out.outbox_cancelled;
+    outbox_->Remove(batch, item);
+    ++out.outbox_deleted;
+  }
+  SP_RETURN_IF_ERROR(store_.db().Write(batch));
+  return out;
 }
 
 }  // namespace signpost::engine

@@ -22,6 +22,7 @@
 #include "delivery/outbox.h"
 #include "delivery/retry.h"
 #include "engine/event_service.h"
+#include "engine/person.h"
 #include "identity/profile_store.h"
 #include "signpost/clock.h"
 #include "signpost/options.h"
@@ -78,6 +79,16 @@ class DeliveryService {
   // A click on a rewritten link: verifies the token, records `Message Clicked`, returns the URL.
   Result<std::string> TrackClick(std::string_view token);
 
+  // ---- privacy: one person -------------------------------------------------------------------
+  // The outbox items of `person` (their profile id or one of their identities), oldest key first:
+  // one pass over the outbox. Opens and clicks are events (Message Opened / Clicked), not records.
+  Result<std::vector<OutboxMessageView>> ExportPerson(const Person& person) const;
+  // Forgets `person` (an erasure): with no send in flight (send_mu_), their pending items are
+  // cancelled (never sent) and every item of theirs — pending, sent or failed — is deleted with
+  // its pending index entry, in one write. Fills outbox_cancelled and outbox_deleted; idempotent.
+  // Call it after the journey service's ForgetPerson (which stops the runtime enqueueing more).
+  Result<PersonForgotten> ForgetPerson(const Person& person) EXCLUDES(send_mu_);
+
  private:
   struct Attempt;
   struct FileAppends;
@@ -91,6 +102,8 @@ class DeliveryService {
             FileAppends& files) const REQUIRES(send_mu_);
   // Records the outcomes of `group`, then writes every item's new state in one write.
   Status SettleGroup(std::vector<Attempt>& group) REQUIRES(send_mu_);
+  // The outbox items of `person`.
+  Result<std::vector<delivery::OutboxItem>> ItemsOf(const Person& person) const;
   Status Record(const std::string& identity, std::string_view name, const nlohmann::json& props,
                 std::string message_id);
   void Loop() EXCLUDES(wake_mu_, send_mu_);

@@ -20,6 +20,7 @@ Engine::~Engine() {
   // Nothing reaches the journey runtime once it stops: the observers go first.
   impl_->definitions.reset();
   impl_->privacy.reset();
+  impl_->retention.reset();  // privacy: retention (its thread removes events through `events`)
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
   impl_->journeys->Stop();  // before reset(): the hooks reach the service through impl_->journeys
@@ -48,14 +49,22 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
   SP_ASSIGN_OR_RETURN(impl->regulations, engine::Regulations::Open(impl->store()));
-  SP_ASSIGN_OR_RETURN(impl->events, engine::EventService::Open(options, impl->store(),
-                                                               *impl->profiles, *impl->clock));
+  SP_ASSIGN_OR_RETURN(impl->events,
+                      engine::EventService::Open(options, impl->store(), *impl->profiles,
+                                                 *impl->settings, *impl->clock));
   impl->events->SetRegulations(impl->regulations.get());
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
+  {  // ---- privacy: retention
+    engine::RetentionService::Options retention;
+    retention.thread = options.retention_thread;
+    impl->retention = std::make_unique<engine::RetentionService>(
+        *impl->events, impl->store(), *impl->settings, *impl->clock, retention);
+  }
   SP_ASSIGN_OR_RETURN(impl->segments, engine::SegmentService::Open(impl->store(), *impl->profiles,
                                                                    *impl->events, *impl->clock));
-  impl->funnels = std::make_unique<engine::FunnelService>(
-      options, impl->store(), *impl->profiles, *impl->events, *impl->segments, *impl->clock);
+  impl->funnels = std::make_unique<engine::FunnelService>(options, impl->store(), *impl->profiles,
+                                                          *impl->events, *impl->segments,
+                                                          *impl->clock, impl->settings.get());
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
@@ -109,7 +118,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // ---- privacy: the services told to forget an erased person, in order (one line each), the
   // event removal and the purge.
   engine::PrivacyService::Hooks privacy;
-  privacy.forget = {};
+  using Forgotten = Result<PersonForgotten>;
+  using engine::Person;
+  privacy.forget = {
+      {"journeys", [raw](const Person& p) { return raw->journeys->ForgetPerson(p); }},
+      {"delivery", [raw](const Person& p) { return raw->delivery->ForgetPerson(p); }},
+      {"segments", [raw](const Person& p) { return raw->segments->ForgetPerson(p); }},
+      {"dead_letters", [raw](const Person& p) { return raw->events->ForgetDeadLetters(p); }},
+      {"channels", [raw](const Person& p) { return Forgotten(raw->channels->ForgetPerson(p)); }},
+  };
   privacy.remove_events = [events = impl->events.get()](std::vector<uint64_t> seqs) {
     return events->RemoveEvents(std::move(seqs));
   };
@@ -151,7 +168,9 @@ Result<ProfileEventList> Engine::ProfileEvents(std::string_view id, size_t limit
 // ---- funnels ------------------------------------------------------------------------------------
 
 Result<FunnelReport> Engine::Funnel(const FunnelQuery& query) const {
-  return impl_->funnels->Report(query);
+  SP_ASSIGN_OR_RETURN(FunnelReport report, impl_->funnels->Report(query));
+  report.retention = impl_->retention->NoteFor(report.from);  // privacy: retention
+  return report;
 }
 Result<FunnelPeople> Engine::FunnelPeople(const FunnelPeopleQuery& query) const {
   return impl_->funnels->People(query);
@@ -174,8 +193,20 @@ Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
 
 Result<GoalReport> Engine::GoalReport(std::string_view journey,
                                       const GoalReportQuery& query) const {
-  return impl_->goals->Report(*impl_->journeys, journey, query);
+  SP_ASSIGN_OR_RETURN(signpost::GoalReport report,
+                      impl_->goals->Report(*impl_->journeys, journey, query));
+  report.retention = impl_->retention->NoteFor(report.from);  // privacy: retention
+  return report;
 }
+
+// ---- privacy: retention
+// --------------------------------------------------------------------------
+
+Result<RetentionReport> Engine::EnforceRetention() {
+  // audit: retention run by an operator (the sweep logs its own audit line)
+  return impl_->retention->Enforce(/*purge=*/true);
+}
+Status Engine::RunRetentionDue() { return impl_->retention->RunDue(); }
 Result<GoalPeople> Engine::GoalPeople(std::string_view journey,
                                       const GoalReportQuery& query) const {
   return impl_->goals->People(*impl_->journeys, journey, query);

@@ -204,5 +204,14 @@ Result<experiments::BanditReport> ChannelService::LiveReport(const JourneyServic
   return live_.Report(journey, step);
 }
 
+PersonForgotten ChannelService::ForgetPerson(const Person& /*person*/) {
+  MutexLock lock(mu_);
+  PersonForgotten out;
+  out.bandits_reloaded = loaded_;
+  live_ = ChannelBandits();
+  loaded_ = false;
+  return out;
+}
+
 }  // namespace engine
 }  // namespace signpost

@@ -17,6 +17,7 @@
 #include "base/mutex.h"
 #include "engine/channel_bandits.h"
 #include "engine/journey_service.h"
+#include "engine/person.h"
 #include "experiments/bandit.h"
 #include "identity/profile_store.h"
 #include "journeys/environment.h"
@@ -53,6 +54,12 @@ class ChannelService {
                                                const JourneyId& journey,
                                                std::string_view step) const
       EXCLUDES(mu_, journeys.mu());
+
+  // Forgets `person` (an erasure): the live bandits are dropped and rebuilt from the stored events
+  // on the next choice, from the profiles the journeys still know — so call it after the journey
+  // service's ForgetPerson, and their sends and conversions are no longer counted whether or not
+  // their events are gone yet. Sets bandits_reloaded when they were loaded; idempotent.
+  PersonForgotten ForgetPerson(const Person& person) EXCLUDES(mu_);
 
   // True when some step of `def` is a `channel: auto` message.
   static bool HasAutoStep(const journeys::JourneyDefinition& def);

@@ -16,6 +16,7 @@
 #include "engine/privacy_service.h"
 #include "engine/profile_service.h"
 #include "engine/regulations.h"
+#include "engine/retention_service.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
 #include "signpost/engine.h"
@@ -46,6 +47,8 @@ struct Engine::Impl {
   std::unique_ptr<engine::SettingsService> settings;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
+  // ---- privacy: retention: enforces settings.retention through `events` (retention_service.h)
+  std::unique_ptr<engine::RetentionService> retention;
   // Profiles as the admin API shows them, read from `profiles`.
   std::unique_ptr<engine::ProfileService> profile_reports;
 

@@ -121,6 +121,10 @@ std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& jour
   return w;
 }
 
+bool JourneyEnvironment::TrackingConsentDefault(std::string_view category) {
+  return journeys_.TrackingConsentDefaults().DefaultFor(std::string(category));
+}
+
 std::string JourneyEnvironment::ConsentKind(std::string_view channel) {
   const uint64_t generation = r_.delivery.channel_generation();
   if (generation != consent_generation_) {
@@ -308,7 +312,8 @@ JourneyTotals TotalsOf(const journeys::JourneyStatus& st) {
                   .entries = st.entries,
                   .in_progress = st.in_progress,
                   .completed = st.completed,
-                  .exited = 0};
+                  .exited = 0,
+                  .erased = st.erased};
   for (const auto& [id, c] : st.steps) {
     if (id == "entry") continue;
     for (const auto& [r, n] : c.exits) t.exited += n;

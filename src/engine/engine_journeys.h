@@ -60,6 +60,8 @@ class JourneyEnvironment final : public journeys::Environment {
                                          TimeMs at) NO_THREAD_SAFETY_ANALYSIS override;
   // From the channel's definition, kept until a channel is applied again.
   std::string ConsentKind(std::string_view channel) override;
+  // privacy: the `consent` settings in force.
+  bool TrackingConsentDefault(std::string_view category) override;
   // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
   // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once. Live
   // (no replay channels): called by the runtime with the journeys mutex held (the analysis cannot

@@ -41,9 +41,15 @@ EventService::~EventService() { commits_.reset(); }
 Result<std::unique_ptr<EventService>> EventService::Open(const EngineOptions& options,
                                                          store::Store& store,
                                                          identity::ProfileStore& profiles,
+                                                         SettingsService& settings,
                                                          const Clock& clock) {
   std::unique_ptr<EventService> s(new EventService(options, store, profiles, clock));
   if (options.load_index) SP_RETURN_IF_ERROR(s->LoadIndex());
+  // ---- privacy: minimisation
+  SP_ASSIGN_OR_RETURN(s->minimise_, Minimiser::Open(store, settings.Current().privacy));
+  settings.AddObserver(
+      [m = s->minimise_.get()](const Settings& now) { m->Configure(now.privacy); });
+  SP_RETURN_IF_ERROR(s->minimise_->SweepDeadLetters(clock.NowMs(), /*force=*/true));
   EventService* raw = s.get();
   s->commits_ = std::make_unique<CommitQueue>(
       [raw](std::vector<Event>& events, std::vector<std::string>& refused) {
@@ -71,6 +77,7 @@ Status EventService::LoadIndex() {
 }
 
 Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>& refused) {
+  minimise_->Apply(events);  // privacy: before anything is stored
   {
     MutexLock write(write_mu_);
     SP_ASSIGN_OR_RETURN(store::AppendResult r,
@@ -148,7 +155,8 @@ Status EventService::KeepRejections(const std::vector<Rejection>& rejections,
                                     std::string_view source) {
   if (rejections.empty()) return Status::Ok();
   rejected_ += rejections.size();
-  return store_.AddDeadLetters(rejections, source, clock_.NowMs()).status();
+  SP_RETURN_IF_ERROR(store_.AddDeadLetters(rejections, source, clock_.NowMs()).status());
+  return minimise_->SweepDeadLetters(clock_.NowMs());  // privacy: at most once an hour
 }
 
 Result<IngestOutcome> EventService::Submit(ingest::ParsedEvents parsed, std::string_view source) {

@@ -22,6 +22,9 @@
 #include "base/mutex.h"
 #include "engine/commit_queue.h"
 #include "engine/regulations.h"
+#include "engine/person.h"
+#include "engine/minimise.h"
+#include "engine/settings.h"
 #include "identity/profile_store.h"
 #include "ingest/ingest.h"
 #include "signpost/clock.h"
@@ -41,17 +44,21 @@ class StorePropertySource final : public analytics::PropertySource {
   const store::Store& store_;
 };
 
+// A stored dead letter as the reports show it (its texts made valid UTF-8).
+DeadLetterInfo DeadLetterInfoOf(const store::DeadLetter& d);
+
 class EventService {
  public:
   // Called on the commit thread after each commit with its events (accepted ones have seq != 0).
   using CommitObserver = std::function<void(const std::vector<Event>&)>;
 
   // Loads the index from the store when options.load_index, then starts the commit thread.
-  // `store`, `profiles` (identity over that store) and `clock` outlive the service.
+  // `store`, `profiles` (identity over that store), `settings` and `clock` outlive the service;
+  // the `privacy` settings apply to every event from outside (Minimiser) from the next commit on.
   static Result<std::unique_ptr<EventService>> Open(const EngineOptions& options,
                                                     store::Store& store,
                                                     identity::ProfileStore& profiles,
-                                                    const Clock& clock);
+                                                    SettingsService& settings, const Clock& clock);
   // Commits what is pending, then stops the commit thread.
   ~EventService();
 
@@ -95,6 +102,15 @@ class EventService {
   void SetRegulations(Regulations* regulations) { regulations_.store(regulations); }
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;
+
+  // ---- privacy: one person (event_service_privacy.cc) ----------------------------------------
+  // The dead letters that carry `person`: their raw ids (after `user:` / `anon:`) or any email
+  // they ever had as a trait, as a whole value (a JSON string value when the raw text parses,
+  // else a token not continued by an id character) in the raw text, location, field or reason;
+  // and the journeys' set-aside events of their profile. One pass over the dead letters.
+  Result<std::vector<DeadLetterInfo>> DeadLettersOf(const Person& person) const;
+  // Deletes those dead letters (an erasure). Fills dead_letters; idempotent.
+  Result<PersonForgotten> ForgetDeadLetters(const Person& person);
 
   // ---- the index -------------------------------------------------------------------------
   // True when this process loaded the index (options.load_index).
@@ -150,6 +166,9 @@ class EventService {
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0}, refused_merges_{0};
   std::atomic<uint64_t> unauthenticated_{0}, refused_requests_{0};
   std::atomic<Regulations*> regulations_{nullptr};
+
+  // ---- privacy: minimisation (set at Open, before the commit thread starts)
+  std::unique_ptr<Minimiser> minimise_;
 
   std::unique_ptr<CommitQueue> commits_;  // last: its thread stops first
 };

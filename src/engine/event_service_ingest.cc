@@ -161,24 +161,33 @@ Result<ImportSummary> EventService::Import(
 
 // ---- dead letters -------------------------------------------------------------------------------
 
+DeadLetterInfo DeadLetterInfoOf(const store::DeadLetter& d) {
+  // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
+  return {.id = d.id,
+          .source = d.source,
+          .at = d.at,
+          .rejection = {.location = d.rejection.location,
+                        .field = ingest::ToValidUtf8(d.rejection.field),
+                        .reason = ingest::ToValidUtf8(d.rejection.reason),
+                        .raw = ingest::ToValidUtf8(d.rejection.raw)}};
+}
+
 Result<DeadLetterList> EventService::DeadLetters(size_t limit) const {
+  const TimeMs now = clock_.NowMs();
+  SP_RETURN_IF_ERROR(minimise_->SweepDeadLetters(now));
   SP_ASSIGN_OR_RETURN(auto letters, store_.dead_letters().List(0, limit));
   DeadLetterList out;
-  for (const auto& d : letters) {
-    // Kept as received: refused bytes (invalid UTF-8) are shown as U+FFFD.
-    out.dead_letters.push_back({.id = d.id,
-                                .source = d.source,
-                                .at = d.at,
-                                .rejection = {.location = d.rejection.location,
-                                              .field = ingest::ToValidUtf8(d.rejection.field),
-                                              .reason = ingest::ToValidUtf8(d.rejection.reason),
-                                              .raw = ingest::ToValidUtf8(d.rejection.raw)}});
+  for (auto& d : letters) {
+    if (minimise_->RawBodyExpired(d.at, now)) d.rejection.raw.clear();  // privacy: never shown
+    out.dead_letters.push_back(DeadLetterInfoOf(d));
   }
   out.total = store_.dead_letters().count();
   return out;
 }
 
 Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64_t>& ids) {
+  // privacy: bodies past their period are gone before anything is parsed again.
+  SP_RETURN_IF_ERROR(minimise_->SweepDeadLetters(clock_.NowMs(), /*force=*/true));
   std::vector<store::DeadLetter> letters;
   if (ids.empty()) {
     uint64_t after = 0;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "analytics/funnel_query.h"
+#include "analytics/tracking_consent.h"
 #include "base/id_rule.h"
 #include "engine/definition_records.h"
 #include "rules/property_path.h"
@@ -45,13 +46,15 @@ struct FunnelService::Resolved {
 
 FunnelService::FunnelService(const EngineOptions& options, store::Store& store,
                              const identity::ProfileStore& profiles, const EventService& events,
-                             SegmentService& segments, const Clock& clock)
+                             SegmentService& segments, const Clock& clock,
+                             const SettingsService* settings)
     : query_threads_(options.query_threads),
       store_(store),
       profiles_(profiles),
       events_(events),
       segments_(segments),
-      clock_(clock) {}
+      clock_(clock),
+      settings_(settings) {}
 
 Result<AppliedDefinition> FunnelService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, analytics::ParseFunnelDefinition(text));
@@ -88,10 +91,58 @@ Result<FunnelService::Resolved> FunnelService::Resolve(const FunnelQuery& q) con
 Result<FunnelReport> FunnelService::Report(const FunnelQuery& query) const {
   SP_RETURN_IF_ERROR(events_.RequireIndex());
   SP_ASSIGN_OR_RETURN(Resolved f, Resolve(query));
-  return events_.ReadIndex(
-      [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
-        return analytics::RunFunnel(index, f.def, f.options, properties);
-      });
+  return events_.ReadIndex([&](const analytics::EventIndex& index,
+                               const analytics::PropertySource* properties)
+                               -> Result<FunnelReport> {
+    const bool segment = f.options.segment.has_value();
+    const uint64_t segment_size = segment ? f.options.segment->size() : 0;
+    SP_ASSIGN_OR_RETURN(uint64_t without, NarrowToConsent(index, properties, f,
+                                                          f.options.to.value_or(clock_.NowMs())));
+    SP_ASSIGN_OR_RETURN(FunnelReport r, analytics::RunFunnel(index, f.def, f.options, properties));
+    if (!f.def.consent.empty()) {  // privacy: the segment the report names is the query's
+      r.segment = segment;
+      r.segment_size = segment_size;
+      r.consent = f.def.consent;
+      r.without_consent = without;
+    }
+    return r;
+  });
+}
+
+Result<uint64_t> FunnelService::NarrowToConsent(const analytics::EventIndex& index,
+                                                const analytics::PropertySource* properties,
+                                                Resolved& f, TimeMs as_of) const {
+  if (f.def.consent.empty()) return uint64_t{0};
+  analytics::ConsentRequirement need;
+  need.categories = f.def.consent;
+  if (settings_ != nullptr) {
+    const ConsentSettings defaults = settings_->Current().consent;
+    need.defaults = defaults.categories;
+    need.granted_by_default = defaults.granted_by_default;
+  }
+  SP_ASSIGN_OR_RETURN(std::vector<uint8_t> mask,
+                      analytics::ConsentMask(index, need, as_of, properties));
+  std::vector<uint8_t> in_segment;
+  if (f.options.segment) {
+    in_segment.assign(mask.size(), 0);
+    for (ProfileId p : *f.options.segment) {
+      const int64_t slot = index.SlotOf(p);
+      if (slot >= 0) in_segment[static_cast<size_t>(slot)] = 1;
+    }
+  }
+  std::vector<ProfileId> counted;
+  uint64_t without = 0;
+  analytics::ViewScratch scratch;
+  for (uint32_t slot = 0; slot < mask.size(); ++slot) {
+    if (!in_segment.empty() && !in_segment[slot]) continue;
+    if (mask[slot]) {
+      counted.push_back(index.SlotProfile(slot));
+    } else if (index.View(slot, &scratch).size > 0) {
+      ++without;
+    }
+  }
+  f.options.segment = std::move(counted);
+  return without;
 }
 
 Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const {
@@ -106,11 +157,14 @@ Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const
   out.version = f.options.definition_version;
   out.completed = pq.completed;
   out.dropped_at = pq.dropped_at;
-  SP_ASSIGN_OR_RETURN(out.people,
-                      events_.ReadIndex([&](const analytics::EventIndex& index,
-                                            const analytics::PropertySource* properties) {
-                        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
-                      }));
+  SP_ASSIGN_OR_RETURN(out.people, events_.ReadIndex([&](const analytics::EventIndex& index,
+                                                        const analytics::PropertySource* properties)
+                                                        -> Result<std::vector<FunnelPerson>> {
+    // privacy: only the people who count (as of the range's end, else now)
+    SP_RETURN_IF_ERROR(
+        NarrowToConsent(index, properties, f, f.options.to.value_or(pq.now)).status());
+    return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
+  }));
   for (FunnelPerson& p : out.people) p.identities = profiles_.IdentitiesOf(p.profile);
   return out;
 }

@@ -16,6 +16,7 @@
 
 #include "engine/event_service.h"
 #include "engine/segment_service.h"
+#include "engine/settings.h"
 #include "identity/profile_store.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
@@ -28,10 +29,12 @@ namespace signpost::engine {
 
 class FunnelService {
  public:
-  // Every reference outlives the service.
+  // Every reference outlives the service, and so does `settings` (its `consent` defaults; null:
+  // granted).
   FunnelService(const EngineOptions& options, store::Store& store,
                 const identity::ProfileStore& profiles, const EventService& events,
-                SegmentService& segments, const Clock& clock);
+                SegmentService& segments, const Clock& clock,
+                const SettingsService* settings = nullptr);
 
   // Validates a `kind: funnel` definition and stores it as a new version.
   Result<AppliedDefinition> Apply(std::string_view text, std::string_view note);
@@ -49,6 +52,11 @@ class FunnelService {
   struct Resolved;
   // The definition (stored or ad hoc) with the query's overrides, and the run options.
   Result<Resolved> Resolve(const FunnelQuery& query) const;
+  // privacy: with a `consent` requirement, narrows f.options.segment to the people who count as of
+  // `as_of` (under the index lock held by the caller) and returns how many were left out.
+  Result<uint64_t> NarrowToConsent(const analytics::EventIndex& index,
+                                   const analytics::PropertySource* properties, Resolved& f,
+                                   TimeMs as_of) const;
 
   const int query_threads_;
   store::Store& store_;
@@ -56,6 +64,7 @@ class FunnelService {
   const EventService& events_;
   SegmentService& segments_;
   const Clock& clock_;
+  const SettingsService* settings_;
 };
 
 }  // namespace signpost::engine

@@ -66,11 +66,20 @@ json StepsById(const json& steps) {
 class JourneyScenarioTest : public EngineFixture<::testing::TestWithParam<std::string>> {
  protected:
   bool OpenAtSetUp() const override { return false; }
+  // Runs the file GetParam() of tests/scenarios/<folder>/.
+  void Run(const std::string& folder);
 };
 
-TEST_P(JourneyScenarioTest, Runs) {
-  const YAML::Node doc = scenario::Load("journeys", GetParam());
-  const std::string file = "journeys/" + GetParam();
+// The privacy scenarios (tests/scenarios/privacy/): the same format, plus `expect.funnels` and
+// `expect.trait_history`.
+class PrivacyScenarioTest : public JourneyScenarioTest {};
+
+TEST_P(JourneyScenarioTest, Runs) { Run("journeys"); }
+TEST_P(PrivacyScenarioTest, Runs) { Run("privacy"); }
+
+void JourneyScenarioTest::Run(const std::string& folder) {
+  const YAML::Node doc = scenario::Load(folder, GetParam());
+  const std::string file = folder + "/" + GetParam();
   auto start_or = scenario::BaseOf(doc, "start");
   ASSERT_TRUE(doc["start"] && start_or.ok()) << file << ": `start` must be a time";
   clock_.Set(*start_or);
@@ -168,6 +177,24 @@ TEST_P(JourneyScenarioTest, Runs) {
     }
     EXPECT_EQ(want.get<std::vector<std::string>>(), got) << "events of " << user;
   }
+  // privacy: funnel reports (`consent:` funnels) and trait histories ("name=value@time").
+  const json want_funnels = expect.value("funnels", json::object());
+  const json want_traits = expect.value("trait_history", json::object());
+  for (const auto& [id, want] : want_funnels.items()) {
+    FunnelQuery q;
+    q.id = FunnelId(id);
+    auto r = engine_->Funnel(q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    scenario::ExpectSubset(want, wire::ToJson(*r), "funnels." + id, scenario::Lists::kExact);
+  }
+  for (const auto& [user, want] : want_traits.items()) {
+    auto r = engine_->Profile(user);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> got;
+    for (const ProfileTraitChange& c : r->trait_history)
+      got.push_back(c.trait + "=" + c.value_json + "@" + FormatIso8601(c.timestamp));
+    EXPECT_EQ(want.get<std::vector<std::string>>(), got) << "trait history of " << user;
+  }
   json live_goals = json::object();
   for (const auto& [id, want] : want_goals.items()) {
     auto r = engine_->GoalReport(id, {});
@@ -196,6 +223,7 @@ TEST_P(JourneyScenarioTest, Runs) {
 }
 
 SIGNPOST_SCENARIO_FILES(JourneyScenarioTest, "journeys", 40);
+SIGNPOST_SCENARIO_FILES(PrivacyScenarioTest, "privacy", 3);
 
 }  // namespace
 }  // namespace signpost

@@ -579,4 +579,57 @@ Result<JourneyView> JourneyService::Get(const JourneyId& id) const {
   return out;
 }
 
+// ---- privacy: one person ---------------------------------------------------------------------
+
+Result<PersonForgotten> JourneyService::ForgetPerson(const Person& person) {
+  PersonForgotten out;
+  MutexLock lock(mu_);  // the journey thread is between rounds: the queue is all it has not seen
+  {
+    MutexLock queue_lock(queue_mu_);
+    const auto before = queue_.size();
+    std::erase_if(queue_, [&](const JourneyInput& item) {
+      return !item.merge && item.segment_changed.empty() && item.event.profile == person.profile;
+    });
+    out.queued_inputs = before - queue_.size();
+  }
+  journeys::Effects fx;
+  const bool had_state = runtime_->State(person.profile) != nullptr;
+  out.journey_exits = runtime_->Forget(person.profile, &fx).size();
+  out.journey_states = had_state ? 1 : 0;
+  splits_.Forget(person.profile);
+  if (!fx.empty()) SP_RETURN_IF_ERROR(Persist(fx, 0));
+  return out;
+}
+
+void JourneyService::ExportPerson(const Person& person, PersonExport* out) const {
+  MutexLock lock(mu_);
+  const journeys::ProfileState* st = runtime_->State(person.profile);
+  if (st == nullptr) return;
+  for (const auto& [id, js] : st->journeys) {
+    PersonJourney pj;
+    pj.journey = id;
+    pj.entries = js.entries;
+    pj.last_entered = js.last_entered;
+    pj.last_exited = js.last_exited;
+    if (js.active) {
+      const journeys::Instance& i = *js.active;
+      pj.active = PersonJourney::Active{.entry = i.entry,
+                                        .version = i.version,
+                                        .step = runtime_->StepId(id, i),
+                                        .entered_at = i.entered_at,
+                                        .step_since = i.step_since,
+                                        .due = i.due,
+                                        .holdout = i.holdout,
+                                        .entry_event = i.entry_event,
+                                        .entry_properties = i.entry_properties,
+                                        .variant = i.variant,
+                                        .last_message_key = i.last_message_key,
+                                        .last_opened = i.last_opened,
+                                        .last_clicked = i.last_clicked};
+    }
+    out->journeys.push_back(std::move(pj));
+  }
+  out->recent_sends = st->sends;
+}
+
 }  // namespace signpost::engine

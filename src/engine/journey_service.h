@@ -32,6 +32,7 @@
 #include "base/mutex.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
+#include "engine/person.h"
 #include "engine/settings.h"
 #include "engine/split_counters.h"
 #include "goals/attribution.h"
@@ -95,6 +96,8 @@ class JourneyService {
   Result<JourneyStateChange> SetState(const JourneyId& id, std::string_view state) EXCLUDES(mu_);
   // What a journey definition may refer to, checked against the stored definitions (the hook).
   journeys::References References() const { return hooks_.references(); }
+  // privacy: the tracking-consent defaults (`consent` settings) in force.
+  ConsentSettings TrackingConsentDefaults() const { return settings_.Current().consent; }
   // The global frequency cap (messages per profile per day; 0 = none) of the settings in force.
   int FrequencyCap() const;
 
@@ -108,6 +111,16 @@ class JourneyService {
     std::vector<std::pair<JourneyId, journeys::JourneyStatus>> statuses;
   };
   Metrics metrics() const EXCLUDES(mu_, queue_mu_);
+
+  // ---- privacy: one person (person_data.cc) -------------------------------------------------
+  // Forgets `person` (an erasure): their events still queued for the runtime are dropped, each
+  // journey they are inside counts an exit with reason `erased` (Runtime::Forget: no event), their
+  // journey state record is deleted with the journeys' new counters in one write, and they leave
+  // the live split counts. Idempotent. Fills journey_exits, journey_states, queued_inputs.
+  Result<PersonForgotten> ForgetPerson(const Person& person) EXCLUDES(mu_, queue_mu_);
+  // Fills `out->journeys` (their state in each journey they entered; exits are the caller's, from
+  // their events) and `out->recent_sends`.
+  void ExportPerson(const Person& person, PersonExport* out) const EXCLUDES(mu_);
 
   // ---- the runtime's state, for the goal, experiment and replay code -------------------------
   Mutex& mu() const RETURN_CAPABILITY(mu_) { return mu_; }

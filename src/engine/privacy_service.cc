@@ -38,6 +38,12 @@ void EncodeReport(const RegulationReport& r, std::string& out) {
   }
   store::PutVarint64(out, r.services.size());
   for (const auto& s : r.services) store::PutLengthPrefixed(out, s);
+  const PersonForgotten& f = r.forgotten;
+  for (uint64_t v :
+       {f.journey_exits, f.journey_states, f.queued_inputs, f.outbox_cancelled, f.outbox_deleted,
+        f.static_lists, f.static_versions, f.dead_letters, uint64_t{f.bandits_reloaded}}) {
+    store::PutVarint64(out, v);
+  }
 }
 
 bool DecodeReport(std::string_view& in, RegulationReport& r) {
@@ -59,6 +65,14 @@ bool DecodeReport(std::string_view& in, RegulationReport& r) {
     if (!store::GetLengthPrefixed(in, s)) return false;
     r.services.emplace_back(s);
   }
+  PersonForgotten& f = r.forgotten;
+  uint64_t bandits = 0;
+  for (uint64_t* v :
+       {&f.journey_exits, &f.journey_states, &f.queued_inputs, &f.outbox_cancelled,
+        &f.outbox_deleted, &f.static_lists, &f.static_versions, &f.dead_letters, &bandits}) {
+    if (!store::GetVarint64(in, *v)) return false;
+  }
+  f.bandits_reloaded = bandits != 0;
   r.type = static_cast<RegulationType>(type);
   r.state = state;
   r.purged = purged != 0;
@@ -300,11 +314,13 @@ Status PrivacyService::ExecuteChunk(Job& job, size_t begin, size_t end) {
   SP_RETURN_IF_ERROR(regulations_.Tombstone(forms, job.report.created_at));
   for (const Person& p : people) {
     for (const auto& f : hooks_.forget) {
-      Status s = f.forget(p);
-      if (!s.ok()) {
+      auto forgotten = f.forget(p);
+      if (!forgotten.ok()) {
+        const Status& s = forgotten.status();
         return Status(s.code(), fmt::format("{} could not forget profile {}: {}", f.service,
                                             p.profile.value(), s.message()));
       }
+      job.report.forgotten += *forgotten;
     }
   }
   std::vector<std::string> identities;

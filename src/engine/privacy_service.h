@@ -38,7 +38,8 @@ class PrivacyService {
   // A service that holds something about people, told to forget each erased one.
   struct Forgetter {
     std::string service;  // its name in the report ("journeys", "delivery", ...)
-    std::function<Status(const Person&)> forget;
+    // Idempotent; returns what it removed (PersonForgotten), added up in the report.
+    std::function<Result<PersonForgotten>(const Person&)> forget;
   };
   struct Hooks {
     // Told in order about each erased person, before their events and identity records go.

@@ -450,4 +450,42 @@ Result<ProfileSegments> SegmentService::SegmentsOf(std::string_view profile) con
   return out;
 }
 
+// ---- privacy: one person ---------------------------------------------------------------------
+
+Status SegmentService::ExportPerson(const Person& person, PersonExport* out) const {
+  SP_ASSIGN_OR_RETURN(auto versions, store_.segments().Holding(person.identities));
+  SP_ASSIGN_OR_RETURN(auto latest, store_.segments().List());
+  for (const auto& v : versions) {
+    if (out->static_lists.empty() || out->static_lists.back().name.value() != v.name)
+      out->static_lists.push_back({.name = SegmentId(v.name), .versions = {}, .identities = {}});
+    PersonStaticList& list = out->static_lists.back();
+    list.versions.push_back(v.version);
+    for (const auto& identity : v.identities) {
+      if (std::find(person.identities.begin(), person.identities.end(), identity) !=
+              person.identities.end() &&
+          std::find(list.identities.begin(), list.identities.end(), identity) ==
+              list.identities.end())
+        list.identities.push_back(identity);
+    }
+    for (const auto& l : latest)
+      if (l.name == v.name && l.version == v.version) list.latest = true;
+  }
+  if (person.identities.empty()) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(ProfileSegments now, SegmentsOf(person.identities.front()));
+  out->segments = std::move(now.segments);
+  out->segments_evaluated_at = now.evaluated_at;
+  return Status::Ok();
+}
+
+Result<PersonForgotten> SegmentService::ForgetPerson(const Person& person) {
+  MutexLock lock(apply_mu_);
+  SP_ASSIGN_OR_RETURN(auto rewritten, store_.segments().Forget(person.identities));
+  PersonForgotten out;
+  out.static_versions = rewritten.size();
+  std::set<std::string> lists;
+  for (const auto& v : rewritten) lists.insert(v.name);
+  out.static_lists = lists.size();
+  return out;
+}
+
 }  // namespace signpost::engine

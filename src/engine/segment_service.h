@@ -18,6 +18,7 @@
 
 #include "base/mutex.h"
 #include "engine/event_service.h"
+#include "engine/person.h"
 #include "identity/profile_store.h"
 #include "segments/catalog.h"
 #include "segments/profile_facts.h"
@@ -74,6 +75,16 @@ class SegmentService {
   Result<SegmentList> List() const;
   Result<SegmentView> Get(const SegmentId& segment) const;
   Result<ProfileSegments> SegmentsOf(std::string_view profile) const;
+
+  // ---- privacy: one person (the end of segment_service.cc) ---------------------------------
+  // Fills `out->static_lists` (every version of every list holding one of their identities) and
+  // `out->segments` (every segment, rule or static, they are in now, evaluated at the clock's now).
+  Status ExportPerson(const Person& person, PersonExport* out) const;
+  // Forgets `person` (an erasure): every version of every static list that holds one of their
+  // identities is rewritten without them (serialized with saves and imports). Rule segments hold
+  // nothing: they are evaluated from the events on demand, and no membership is cached beyond one
+  // call's ProfileFacts. Fills static_lists and static_versions; idempotent.
+  Result<PersonForgotten> ForgetPerson(const Person& person) EXCLUDES(apply_mu_);
 
  private:
   class StoreProfileFacts;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/duration.h"
 #include "engine/definition_records.h"
 #include "store/store.h"
 
@@ -33,6 +34,73 @@ Status ParseFrequencyCap(const YAML::Node& node, Settings& out) {
   return Status::Ok();
 }
 
+// ---- privacy: retention -----------------------------------------------------------------------
+
+constexpr std::string_view kRetentionForm =
+    "expected { events: <duration>, by_event: { \"<event name>\": <duration>, ... } } with "
+    "durations like 400d, 30d, 12w (0s = keep forever)";
+
+Result<DurationMs> ParseRetentionPeriod(const YAML::Node& node, std::string_view field) {
+  if (!node.IsScalar()) {
+    return Status::InvalidArgument(
+        fmt::format("settings.retention.{}: expected a duration like 400d or 12w", field));
+  }
+  auto d = ParseDuration(node.Scalar());
+  if (!d.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("settings.retention.{}: {}", field, d.status().message()));
+  }
+  if (*d != 0 && *d < kDayMs) {
+    return Status::InvalidArgument(fmt::format(
+        "settings.retention.{}: {} is shorter than a day; keep events at least 1d (0s = forever)",
+        field, node.Scalar()));
+  }
+  return *d;
+}
+
+Status ParseRetention(const YAML::Node& node, Settings& out) {
+  if (!node.IsMap())
+    return Status::InvalidArgument(fmt::format("settings.retention: {}", kRetentionForm));
+  RetentionSettings r;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    if (key == "events") {
+      SP_ASSIGN_OR_RETURN(r.events, ParseRetentionPeriod(kv.second, "events"));
+    } else if (key == "by_event") {
+      if (!kv.second.IsMap()) {
+        return Status::InvalidArgument(
+            "settings.retention.by_event: expected a mapping of event name to duration, like { "
+            "\"Page Viewed\": 30d }");
+      }
+      for (const auto& e : kv.second) {
+        const std::string name = e.first.IsScalar() ? e.first.Scalar() : "";
+        if (name.empty() || name.size() > 200) {
+          return Status::InvalidArgument(
+              "settings.retention.by_event: an event name must be 1 to 200 characters");
+        }
+        if (r.by_event.size() >= 1000) {
+          return Status::InvalidArgument(
+              "settings.retention.by_event: at most 1000 event names; use retention.events for "
+              "the rest");
+        }
+        SP_ASSIGN_OR_RETURN(r.by_event[name],
+                            ParseRetentionPeriod(e.second, fmt::format("by_event.{}", name)));
+      }
+    } else {
+      return Status::InvalidArgument(
+          fmt::format("settings.retention.{}: unknown field; {}", key, kRetentionForm));
+    }
+  }
+  out.retention = std::move(r);
+  return Status::Ok();
+}
+
+json RetentionBody(const RetentionSettings& r) {
+  json by_event = json::object();
+  for (const auto& [name, period] : r.by_event) by_event[name] = FormatDuration(period);
+  return {{"events", FormatDuration(r.events)}, {"by_event", by_event}};
+}
+
 // ---- the sections ------------------------------------------------------------------------------
 
 struct Section {
@@ -43,6 +111,10 @@ struct Section {
 // Every section of a settings document, in the order the error for an unknown one lists them.
 constexpr Section kSections[] = {
     {"frequency_cap", ParseFrequencyCap},
+    {"retention", ParseRetention},
+    // ---- privacy: minimisation and tracking consent (privacy_settings.cc)
+    {"privacy", [](const YAML::Node& n, Settings& s) { return ParsePrivacySection(n, s.privacy); }},
+    {"consent", [](const YAML::Node& n, Settings& s) { return ParseConsentSection(n, s.consent); }},
 };
 
 std::string SectionNames() {
@@ -89,7 +161,26 @@ std::string SettingsBody(const Settings& settings) {
   json body = {{"kind", "settings"},
                {"id", "global"},
                {"frequency_cap", {{"per_day", settings.frequency_cap_per_day}}}};
+  // Absent when not set, so bodies stored before the section existed read the same.
+  if (settings.retention != RetentionSettings{})
+    body["retention"] = RetentionBody(settings.retention);
+  // ---- privacy
+  body["privacy"] = PrivacySectionBody(settings.privacy);
+  body["consent"] = ConsentSectionBody(settings.consent);
   return body.dump();
+}
+
+bool RetentionSettings::any() const {
+  if (events > 0) return true;
+  for (const auto& [name, period] : by_event) {
+    if (period > 0) return true;
+  }
+  return false;
+}
+
+DurationMs RetentionSettings::PeriodOf(std::string_view name) const {
+  auto it = by_event.find(std::string(name));
+  return it != by_event.end() ? it->second : events;
 }
 
 Result<std::unique_ptr<SettingsService>> SettingsService::Open(store::Store& store,

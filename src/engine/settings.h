@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
+#include "engine/privacy_settings.h"
 #include "signpost/clock.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
@@ -24,9 +26,26 @@ class Store;
 
 namespace signpost::engine {
 
+// ---- privacy: retention (src/engine/retention_service.h enforces it)
+// How long stored events are kept, by event time: an event whose timestamp is older than now minus
+// its period is removed. 0 = kept forever.
+struct RetentionSettings {
+  DurationMs events = 0;                       // every event (`retention.events`)
+  std::map<std::string, DurationMs> by_event;  // by event name (track, page, screen); 0 = forever
+  bool operator==(const RetentionSettings&) const = default;
+  bool any() const;
+  // The period of an event named `name` ("" for identify, alias, group).
+  DurationMs PeriodOf(std::string_view name) const;
+};
+
 struct Settings {
   // ---- journeys: a cap on messages per profile over the last 24 hours across journeys (0 = none)
   int frequency_cap_per_day = 0;
+  // ---- privacy: retention
+  RetentionSettings retention;
+  // ---- privacy: minimisation (`privacy`) and tracking consent (`consent`), privacy_settings.h
+  PrivacySettings privacy;
+  ConsentSettings consent;
 };
 
 // Reads a settings document (YAML or JSON, `kind: settings`, `id: global`); an unknown section or

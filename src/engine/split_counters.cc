@@ -117,6 +117,21 @@ Status SplitCounters::Update(const engine::ExperimentService& x,
   return Status::Ok();
 }
 
+void SplitCounters::Forget(ProfileId profile) {
+  {
+    std::lock_guard lock(touched_mu_);
+    touched_.erase(profile.value());
+  }
+  for (auto& [id, journey] : journeys_) {
+    for (Split& s : journey.splits) {
+      auto old = s.entries.find(profile.value());
+      if (old == s.entries.end()) continue;
+      s.tally.Remove(old->second);
+      s.entries.erase(old);
+    }
+  }
+}
+
 Result<std::optional<std::string>> SplitCounters::Winner(
     const engine::ExperimentService& x, const engine::JourneyService& jj, const JourneyId& journey,
     const std::shared_ptr<const journeys::JourneyDefinition>& def,

@@ -58,6 +58,9 @@ class SplitCounters {
   Status LoadAll(const engine::ExperimentService& x, const engine::JourneyService& j);
   // Re-derives the profiles touched since the last call. Journeys mutex held.
   Status Update(const engine::ExperimentService& x, const engine::JourneyService& j);
+  // Takes `profile` out of every split's counts (a privacy erasure: its events are being removed,
+  // so re-deriving it could still read them). Journeys mutex held.
+  void Forget(ProfileId profile);
   // The variant new profiles of split `step` of `journey` (latest version `def`) get once its test
   // is over, nullopt while it runs — after Update, and after loading the journey when it is new or
   // its definition changed. A decided answer is kept for that definition (the test is over).

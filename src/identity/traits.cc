@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "identity/tracking_consent.h"
 #include "store/coding.h"
 #include "store/db.h"
 
@@ -98,13 +99,16 @@ std::string TraitKeyPrefix(std::string_view identity) {
 
 void PutTraitRecords(const std::vector<Event>& events, store::Batch& batch) {
   for (const Event& e : events) {
-    if (e.seq == 0 || e.type != EventType::kIdentify || e.traits == "{}" || e.traits.empty()) {
-      continue;
-    }
+    if (e.seq == 0) continue;
+    const bool traits = e.type == EventType::kIdentify && e.traits != "{}" && !e.traits.empty();
+    // privacy: tracking consent (context.consent.categoryPreferences) of any event, as traits.
+    const std::string consent = TrackingConsentTraits(e.context);
+    if (!traits && consent.empty()) continue;
     std::string key = TraitKeyPrefix(e.PrimaryIdentity());
     store::PutOrderedTime(key, e.timestamp);
     store::PutFixed64BE(key, e.seq);
-    batch.Put(store::Cf::kTraits, key, e.traits);
+    batch.Put(store::Cf::kTraits, key,
+              consent.empty() ? e.traits : (traits ? MergeTraits(e.traits, consent) : consent));
   }
 }
 

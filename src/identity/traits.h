@@ -53,7 +53,8 @@ Consent ConsentOf(const std::map<std::string, std::string>& current);
 // Key prefix of an identity's trait records, and the put of one identify's traits.
 std::string TraitKeyPrefix(std::string_view identity);
 // Adds the traits of the accepted identify events of `events` to `batch`, under each event's
-// primary identity. Events with empty traits ("{}") are skipped.
+// primary identity. Events with empty traits ("{}") are skipped. The tracking consent any
+// accepted event states (tracking_consent.h) is recorded with it, as `consent.tracking.*` traits.
 void PutTraitRecords(const std::vector<Event>& events, store::Batch& batch);
 // Decodes a trait record (key from TraitKeyPrefix(identity) on) into changes appended to `out`.
 // Returns false when the key is malformed.

@@ -82,6 +82,9 @@ class Environment {
   virtual std::string ConsentKind(std::string_view channel) {
     return channel == "email" || channel == "sms" || channel == "push" ? std::string(channel) : "";
   }
+  // privacy: whether a person who never stated a tracking-consent preference for `category` (lower
+  // case) counts as granted (the `consent` settings). Default: granted.
+  virtual bool TrackingConsentDefault(std::string_view category) { return true; }
   // The channel of one `channel: auto` send. The runtime sends through it at once (a `Message
   // Sent` with auto: true follows), so an implementation that learns may count the send here. A
   // channel outside `available` is ignored (the default rule applies). Default: the default channel

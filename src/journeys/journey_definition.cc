@@ -15,6 +15,7 @@
 #include "delivery/template_text.h"
 #include "goals/goal_definition.h"
 #include "journeys/local_time.h"
+#include "rules/consent_rule.h"
 #include "rules/where.h"
 
 namespace signpost::journeys {
@@ -576,10 +577,11 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
   // Before anything else: `goals:`, a repeated `goal:` key (yaml-cpp keeps both and `root["goal"]`
   // would read the first without a word) or a goal list — "one goal per journey".
   SP_RETURN_IF_ERROR(goals::CheckOneGoal(root));
-  SP_RETURN_IF_ERROR(KeysAllowed(root, "journey",
-                                 {"kind", "id", "name", "note", "entry", "start", "end", "exclude",
-                                  "suppress", "listening_window", "settings", "steps", "goal"},
-                                 false));
+  SP_RETURN_IF_ERROR(
+      KeysAllowed(root, "journey",
+                  {"kind", "id", "name", "note", "entry", "start", "end", "exclude", "suppress",
+                   "listening_window", "settings", "steps", "goal", "consent"},
+                  false));
   JourneyDefinition def;
   if (!root["id"]) return Bad("id", root, "missing; give the journey an `id`");
   SP_ASSIGN_OR_RETURN(std::string id, ScalarAt(root["id"], "id"));
@@ -663,6 +665,9 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
       if (!err.empty()) return Bad(fmt::format("{}[{}]", key, i), root[key], err);
     }
     (std::string(key) == "exclude" ? def.exclude : def.suppress) = std::move(names);
+  }
+  if (root["consent"]) {  // privacy: tracking consent
+    SP_ASSIGN_OR_RETURN(def.consent, rules::ParseConsentRequirement(root["consent"], "consent"));
   }
   if (root["listening_window"]) {
     SP_ASSIGN_OR_RETURN(def.listening_window,

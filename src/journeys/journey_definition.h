@@ -133,6 +133,9 @@ struct JourneyDefinition {
   std::string timezone = "UTC";  // used when the profile has no `timezone` trait
   double holdout_percent = 0;
   bool frequency_capped = true;  // subject to the global frequency cap
+  // privacy: tracking-consent categories a person needs (`consent: marketing`), lower case; a
+  // person without one is not entered, and exits with reason `consent` on withdrawing it inside.
+  std::vector<std::string> consent;
   std::vector<Step> steps;
   // The goal block as written (JSON), parsed by src/goals; null when the journey has none.
   nlohmann::json goal;

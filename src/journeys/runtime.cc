@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/consent_category.h"
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
@@ -26,17 +27,19 @@ json ToJson(const JourneyStatus& s) {
   for (const auto& [id, c] : s.steps) {
     steps[id] = {{"inflow", c.inflow}, {"passed_on", c.passed_on}, {"exits", c.exits}};
   }
-  return {{"state", s.state},
-          {"live_version", s.live_version},
-          {"live_since", s.live_since},
-          {"ended_at", s.ended_at},
-          {"entered", s.entered},
-          {"entered_holdout", s.entered_holdout},
-          {"entries", s.entries},
-          {"in_progress", s.in_progress},
-          {"completed", s.completed},
-          {"members_pending", s.members_pending},
-          {"steps", steps}};
+  json out = {{"state", s.state},
+              {"live_version", s.live_version},
+              {"live_since", s.live_since},
+              {"ended_at", s.ended_at},
+              {"entered", s.entered},
+              {"entered_holdout", s.entered_holdout},
+              {"entries", s.entries},
+              {"in_progress", s.in_progress},
+              {"completed", s.completed},
+              {"members_pending", s.members_pending},
+              {"steps", steps}};
+  if (s.erased != 0) out["erased"] = s.erased;  // only folders that saw an erasure have it
+  return out;
 }
 
 JourneyStatus JourneyStatusFromJson(const json& j) {
@@ -52,6 +55,7 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
   s.entries = j.value("entries", uint64_t{0});
   s.in_progress = j.value("in_progress", uint64_t{0});
   s.completed = j.value("completed", uint64_t{0});
+  s.erased = j.value("erased", uint64_t{0});
   s.members_pending = j.value("members_pending", false);
   if (j.contains("steps")) {
     for (const auto& [id, c] : j["steps"].items()) {
@@ -184,6 +188,13 @@ std::vector<JourneyId> Runtime::JourneyIds() const {
   std::vector<JourneyId> out;
   for (const auto& j : journeys_) out.push_back(j->id);
   return out;
+}
+
+std::string Runtime::StepId(const JourneyId& id, const Instance& i) const {
+  const Journey* j = Find(id);
+  const JourneyDefinition* def = j ? j->Version(i.version) : nullptr;
+  if (!def || i.step < 0 || static_cast<size_t>(i.step) >= def->steps.size()) return "";
+  return def->steps[static_cast<size_t>(i.step)].id;
 }
 
 std::shared_ptr<const JourneyDefinition> Runtime::Definition(const JourneyId& id,
@@ -375,6 +386,10 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
       return;
     }
   }
+  if (!def->consent.empty() && !TrackingConsented(*def, scope.get(), t)) {  // privacy
+    ++entry.exits[std::string(se::kExitTrackingConsent)];
+    return;
+  }
   JourneyState& js = st.journeys[j.id];
   ++js.entries;
   js.last_entered = t;
@@ -440,6 +455,12 @@ void Runtime::Exit(Ctx& c, std::string_view reason, TimeMs t) {
 
 bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   Instance& i = c.inst();
+  // privacy: no message once the person withdrew a category the journey requires (holdout
+  // members exit too, so both groups stay comparable).
+  if (!c.def->consent.empty() && !TrackingConsented(*c.def, c.scope->get(), t)) {
+    Exit(c, se::kExitTrackingConsent, t);
+    return false;
+  }
   if (i.holdout) return true;  // holdout members walk the journey but receive nothing
   ProfileScope& scope = c.scope->get();
   const bool automatic = s.channel == kAutoChannel;
@@ -725,6 +746,17 @@ bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
   return false;
 }
 
+bool Runtime::TrackingConsented(const JourneyDefinition& def, ProfileScope& scope, TimeMs t) {
+  for (const std::string& category : def.consent) {
+    const std::optional<std::string> stated = scope.TraitAt(TrackingConsentTrait(category), t);
+    const bool granted = stated && (*stated == "true" || *stated == "false")
+                             ? *stated == "true"
+                             : env_->TrackingConsentDefault(category);
+    if (!granted) return false;
+  }
+  return true;
+}
+
 void Runtime::HandleWaitingEvent(Ctx& c, const InputEvent& e) {
   const Step& s = c.step();
   Instance& i = c.inst();
@@ -768,6 +800,10 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       handling_ = &j->id;
       Ctx c{e.profile, &st, j, &js, j->Version(js.active->version), &scope, fx};
       if (!c.def) continue;
+      if (!c.def->consent.empty() && !TrackingConsented(*c.def, scope.get(), t)) {  // privacy
+        Exit(c, se::kExitTrackingConsent, std::max(t, c.inst().step_since));
+        continue;
+      }
       if (feedback && e.type == EventType::kTrack) {
         rules::JsonScopes scopes{e.properties};
         rules::PropertyPath journey_path{rules::PropertyScope::kProperties, {"journey"}, ""};
@@ -1032,6 +1068,28 @@ void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
   std::sort(dst.sends.begin(), dst.sends.end());
   fx->dirty_profiles.insert(from.value());
   fx->dirty_profiles.insert(into.value());
+}
+
+std::vector<ForgottenEntry> Runtime::Forget(ProfileId profile, Effects* fx) {
+  std::vector<ForgottenEntry> out;
+  auto it = profiles_.find(profile.value());
+  if (it == profiles_.end()) return out;
+  for (auto& [jid, js] : it->second.journeys) {
+    Journey* j = Find(jid);
+    if (!j) continue;
+    ++j->status.erased;
+    fx->dirty_journeys.insert(j->id);
+    if (!js.active) continue;
+    const Instance& i = *js.active;
+    std::string step = StepId(jid, i);
+    ++j->status.steps[step].exits[std::string(se::kExitErased)];
+    if (j->status.in_progress > 0) --j->status.in_progress;
+    if (i.due != 0) timers_.erase({i.due, profile.value(), j->index});
+    out.push_back({jid, i.version, i.entry, std::move(step)});
+  }
+  profiles_.erase(it);
+  fx->dirty_profiles.insert(profile.value());
+  return out;
 }
 
 }  // namespace signpost::journeys

@@ -90,11 +90,20 @@ struct JourneyStatus {
   uint64_t entries = 0;          // every entry, re-entries included
   uint64_t in_progress = 0;
   uint64_t completed = 0;
+  uint64_t erased = 0;  // profiles that had entered, forgotten by a privacy erasure (Forget)
   std::map<std::string, StepCounters> steps;  // by step id ("entry" for the entry), all versions
 };
 
 nlohmann::json ToJson(const JourneyStatus& s);
 JourneyStatus JourneyStatusFromJson(const nlohmann::json& j);
+
+// One entry a forgotten profile was inside when it was forgotten (Runtime::Forget).
+struct ForgottenEntry {
+  JourneyId journey;
+  uint64_t version = 0;
+  uint32_t entry = 0;
+  std::string step;  // the step it exited at
+};
 
 class Runtime {
  public:
@@ -117,6 +126,8 @@ class Runtime {
   const JourneyStatus* StatusOf(const JourneyId& id) const;
   std::vector<JourneyId> JourneyIds() const;
   std::shared_ptr<const JourneyDefinition> Definition(const JourneyId& id, uint64_t version) const;
+  // The id of the step entry `i` of journey `id` is at ("" when its version is unknown).
+  std::string StepId(const JourneyId& id, const Instance& i) const;
 
   // ---- processing ----------------------------------------------------------------------------
   // Handles one event of one profile at its event time.
@@ -155,6 +166,13 @@ class Runtime {
   // Moves `from`'s journeys to `into` after an identity merge; where both are inside the same
   // journey, `from`'s entry exits with reason merged.
   void Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx);
+  // Forgets `profile` (a privacy erasure): each journey it is inside counts an exit with reason
+  // `erased` at its current step (step analytics, in progress) without a `Journey Exited` event
+  // (the person's events are being removed), then its state and timers are dropped. Every journey
+  // it ever entered counts it in `erased`; the other counters (entered, entries, completed) are
+  // aggregates without the person and stay. Returns
+  // the entries it exited; none when the profile has no state (so a repeat changes nothing).
+  std::vector<ForgottenEntry> Forget(ProfileId profile, Effects* fx);
   size_t ProfileCount() const { return profiles_.size(); }
   // Profiles that ever entered journey `id`.
   std::vector<ProfileId> ProfilesIn(const JourneyId& id) const;
@@ -177,6 +195,9 @@ class Runtime {
   void Complete(Ctx& c, TimeMs t);
   void HandleWaitingEvent(Ctx& c, const InputEvent& e);
   bool CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e);
+  // privacy: whether the profile has every tracking-consent category `def` requires at `t` (its
+  // latest preference as of `t`, else the settings' default).
+  bool TrackingConsented(const JourneyDefinition& def, ProfileScope& scope, TimeMs t);
   void Arm(ProfileId p, Journey& j, const Instance& i);
   Event SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
                     JsonObjectText properties);

@@ -99,8 +99,9 @@ class Db {
   // full range into its last level (old values and tombstones dropped), writes once more so the
   // MANIFEST rolls over to one that lists only live files, and deletes the obsolete files before
   // returning. Takes about as long as rewriting the folder. Runs concurrently with reads and
-  // writes (a write that races with it may stay in the new WAL); a long-lived iterator would pin
-  // old files, and none outlives a Db call. kIoError on failure. Thread-safe.
+  // writes (a write that races with it may stay in the new WAL). A Scan running at the same time
+  // keeps the SSTs it reads until it ends; they are deleted then (RocksDB purges obsolete files
+  // when the last iterator on them goes). kIoError on failure. Thread-safe.
   Status Purge();
 
   const std::string& dir() const { return dir_; }

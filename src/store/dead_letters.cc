@@ -187,4 +187,40 @@ Result<size_t> DeadLetters::Delete(const std::vector<uint64_t>& ids) {
   return deleted;
 }
 
+// ---- privacy: minimisation
+
+Result<size_t> DeadLetters::RemoveRawBodies(const std::vector<uint64_t>& ids) {
+  std::lock_guard lock(write_mu_);
+  std::vector<std::string> keys;
+  for (uint64_t id : ids) keys.push_back(U64Key(id));
+  SP_ASSIGN_OR_RETURN(auto found, db_->MultiGet(Cf::kDeadLetters, keys));
+  Batch batch = db_->NewBatch();
+  // (old content hash, emptied letter); an emptied letter is no longer what a new item matches.
+  std::vector<std::pair<uint64_t, DeadLetter>> changed;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) continue;
+    DeadLetter d;
+    if (!DecodeLetter(keys[i], *found[i], d)) {
+      return Status::Corruption(fmt::format("dead letter {} is unreadable", ids[i]));
+    }
+    if (d.rejection.raw.empty()) continue;
+    const uint64_t old_hash = ContentHash(d.source, d.rejection);
+    d.rejection.raw.clear();
+    batch.Put(Cf::kDeadLetters, keys[i], EncodeLetter(d));
+    changed.emplace_back(old_hash, std::move(d));
+  }
+  if (changed.empty()) return size_t{0};
+  SP_RETURN_IF_ERROR(db_->Write(batch));
+  for (const auto& [old_hash, d] : changed) {
+    auto [begin, end] = by_content_.equal_range(old_hash);
+    for (auto it = begin; it != end; ++it) {
+      if (it->second == d.id) {
+        by_content_.erase(it);
+        break;
+      }
+    }
+  }
+  return changed.size();
+}
+
 }  // namespace signpost::store

@@ -46,6 +46,11 @@ class DeadLetters {
   // Deletes the dead letters in `ids` in one write; ids that do not exist are ignored.
   // Returns how many were deleted.
   Result<size_t> Delete(const std::vector<uint64_t>& ids);
+  // ---- privacy: minimisation
+  // Empties the raw text of the dead letters in `ids` (source, time, location, field and reason
+  // stay), in one write; ids that do not exist or are already empty are skipped. Returns how many
+  // were emptied. The old bytes leave the files when RocksDB compacts them.
+  Result<size_t> RemoveRawBodies(const std::vector<uint64_t>& ids);
   // Dead letters currently stored.
   uint64_t count() const { return count_.load(std::memory_order_acquire); }
 

@@ -17,7 +17,7 @@ namespace {
 using testing::TempDir;
 using testing::Track;
 
-std::unique_ptr<Store> OpenStore(const std::string& dir, size_t index_flush_events = 1 << 18) {
+std::unique_ptr<Store> OpenErasable(const std::string& dir, size_t index_flush_events = 1 << 18) {
   auto store = Store::Open({dir, true, index_flush_events});
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
@@ -36,7 +36,7 @@ std::vector<uint64_t> Seqs(const Store& store) {
 }
 
 // Seqs of the events of userId `user`.
-std::vector<uint64_t> SeqsOf(const Store& store, const std::string& user) {
+std::vector<uint64_t> UserSeqs(const Store& store, const std::string& user) {
   auto events = store.EventsOf({"user:" + user}, 0);
   EXPECT_TRUE(events.ok()) << events.status().ToString();
   std::vector<uint64_t> out;
@@ -61,7 +61,7 @@ std::vector<std::string> FilesContaining(const std::string& dir, const std::stri
 TEST(EraseEvents, HolesKeepSeqsAndEveryReaderSkipsThem) {
   for (size_t flush : {size_t{1}, size_t{1} << 18}) {  // index records stored / kept in memory
     TempDir dir;
-    auto store = OpenStore(dir.path(), flush);
+    auto store = OpenErasable(dir.path(), flush);
     std::vector<Event> batch;
     for (int i = 1; i <= 600; ++i) {  // three chunks: 256, 256, 88
       batch.push_back(Track("m" + std::to_string(i), i % 2 ? "odd" : "even", "", 1000 + i));
@@ -77,8 +77,8 @@ TEST(EraseEvents, HolesKeepSeqsAndEveryReaderSkipsThem) {
     EXPECT_EQ(seqs.size(), 595u);
     EXPECT_EQ(seqs.front(), 2u);
     EXPECT_EQ(seqs.back(), 598u);
-    EXPECT_EQ(SeqsOf(*store, "odd").size(), 300u - 4);   // 1, 3, 257, 599
-    EXPECT_EQ(SeqsOf(*store, "even").size(), 300u - 1);  // 600
+    EXPECT_EQ(UserSeqs(*store, "odd").size(), 300u - 4);   // 1, 3, 257, 599
+    EXPECT_EQ(UserSeqs(*store, "even").size(), 300u - 1);  // 600
     auto summary = store->SummaryOf({"user:even"});
     ASSERT_TRUE(summary.ok());
     EXPECT_EQ(summary->count, 299u);
@@ -100,11 +100,11 @@ TEST(EraseEvents, HolesKeepSeqsAndEveryReaderSkipsThem) {
 
     // The same after a reopen (count, dedup, index rebuilt from the stored records).
     store.reset();
-    store = OpenStore(dir.path(), flush);
+    store = OpenErasable(dir.path(), flush);
     EXPECT_EQ(store->EventCount(), 596u);
     EXPECT_EQ(store->LastSeq(), 601u);
     EXPECT_EQ(Seqs(*store).size(), 596u);
-    EXPECT_EQ(SeqsOf(*store, "odd").size(), 297u);
+    EXPECT_EQ(UserSeqs(*store, "odd").size(), 297u);
     std::vector<Event> dup = {Track("m3", "odd", "", 5002), Track("m4", "even", "", 5003)};
     r = store->Append(dup);
     ASSERT_TRUE(r.ok());
@@ -115,24 +115,24 @@ TEST(EraseEvents, HolesKeepSeqsAndEveryReaderSkipsThem) {
 
 TEST(EraseEvents, AWholeChunkAndAllOfAnIdentity) {
   TempDir dir;
-  auto store = OpenStore(dir.path(), 1);
+  auto store = OpenErasable(dir.path(), 1);
   std::vector<Event> first = {Track("a", "gone", "", 1), Track("b", "gone", "", 2)};
   std::vector<Event> second = {Track("c", "kept", "", 3)};
   ASSERT_TRUE(store->Append(first).ok());
   ASSERT_TRUE(store->Append(second).ok());
   ASSERT_TRUE(store->EraseEvents(std::vector<uint64_t>{1, 2}).ok());
-  EXPECT_TRUE(SeqsOf(*store, "gone").empty());
+  EXPECT_TRUE(UserSeqs(*store, "gone").empty());
   EXPECT_EQ(store->EventCount(), 1u);
   store.reset();
-  store = OpenStore(dir.path(), 1);
+  store = OpenErasable(dir.path(), 1);
   EXPECT_EQ(Seqs(*store), std::vector<uint64_t>{3});
   EXPECT_EQ(store->LastSeq(), 3u);  // the emptied chunk still holds its seqs
-  EXPECT_TRUE(SeqsOf(*store, "gone").empty());
+  EXPECT_TRUE(UserSeqs(*store, "gone").empty());
 }
 
 TEST(EraseEvents, AHookAddsToTheSameWriteAndCanAbortIt) {
   TempDir dir;
-  auto store = OpenStore(dir.path());
+  auto store = OpenErasable(dir.path());
   std::vector<Event> batch = {Track("a", "u", "", 1), Track("b", "u", "", 2)};
   ASSERT_TRUE(store->Append(batch).ok());
   auto refuse = [](const std::vector<Event>&, Batch&) { return Status::Internal("no"); };
@@ -156,7 +156,7 @@ TEST(EraseEvents, PurgeLeavesNoByteOfTheErasedEventsInAnyFile) {
   const std::string secret = "zq-secret-person-7f3a9c";
   const std::string secret_prop = "zq-secret-prop-41b2e8";
   {
-    auto store = OpenStore(dir.path(), 64);
+    auto store = OpenErasable(dir.path(), 64);
     // Several appends and flushes, so the secret lands in WALs, SSTs of several levels and stored
     // index records; the other events surround it.
     for (int round = 0; round < 4; ++round) {
@@ -175,7 +175,7 @@ TEST(EraseEvents, PurgeLeavesNoByteOfTheErasedEventsInAnyFile) {
       ASSERT_TRUE(store->Purge().ok());  // also pushes the data into SSTs
     }
     ASSERT_FALSE(FilesContaining(dir.path(), secret).empty());
-    std::vector<uint64_t> gone = SeqsOf(*store, secret);
+    std::vector<uint64_t> gone = UserSeqs(*store, secret);
     ASSERT_EQ(gone.size(), 24u);
     ASSERT_TRUE(store->EraseEvents(gone).ok());
     ASSERT_TRUE(store->Purge().ok());
@@ -184,14 +184,14 @@ TEST(EraseEvents, PurgeLeavesNoByteOfTheErasedEventsInAnyFile) {
     EXPECT_EQ(store->EventCount(), 1200u - 24);
   }
   // Everything else intact after a reopen; and the folder is still clean after the close.
-  auto store = OpenStore(dir.path(), 64);
+  auto store = OpenErasable(dir.path(), 64);
   EXPECT_EQ(store->EventCount(), 1176u);
   auto seqs = Seqs(*store);
   EXPECT_EQ(seqs.size(), 1176u);
   size_t other3 = 0;  // events of other-3: i % 17 == 3 and not one of the secret's
   for (int i = 0; i < 300; ++i) other3 += (i % 17 == 3 && i % 50 != 7) ? 4 : 0;
-  EXPECT_EQ(SeqsOf(*store, "other-3").size(), other3);
-  EXPECT_TRUE(SeqsOf(*store, secret).empty());
+  EXPECT_EQ(UserSeqs(*store, "other-3").size(), other3);
+  EXPECT_TRUE(UserSeqs(*store, secret).empty());
   store.reset();
   EXPECT_EQ(FilesContaining(dir.path(), secret), std::vector<std::string>{});
 }

@@ -34,6 +34,10 @@ void OutboxRecords::PutItem(Batch& batch, std::string_view key, std::string_view
   batch.Put(Cf::kOutbox, ItemKey(key), bytes);
 }
 
+void OutboxRecords::DeleteItem(Batch& batch, std::string_view key) const {
+  batch.Delete(Cf::kOutbox, ItemKey(key));
+}
+
 Status OutboxRecords::ScanItems(const std::function<bool(std::string_view bytes)>& fn) const {
   return db_->Scan(Cf::kOutbox, kItemPrefix, kItemPrefix,
                    [&](std::string_view, std::string_view v) { return fn(v); });

@@ -27,6 +27,8 @@ class OutboxRecords {
   // The item stored under `key`; nullopt when there is none. Read errors as the Db reports them.
   Result<std::optional<std::string>> GetItem(std::string_view key) const;
   void PutItem(Batch& batch, std::string_view key, std::string_view bytes) const;
+  // Removes the item of `key` (a privacy erasure; its pending index entry is the caller's).
+  void DeleteItem(Batch& batch, std::string_view key) const;
   // Every item, by key, until fn returns false.
   Status ScanItems(const std::function<bool(std::string_view bytes)>& fn) const;
 

@@ -39,6 +39,13 @@ class StaticSegments {
   // Deletes every version of `name`; kNotFound when it does not exist.
   Status Delete(std::string_view name);
 
+  // Every version of every list that holds one of `identities`, oldest first per list (a
+  // person's export). One pass over the lists' histories.
+  Result<std::vector<StaticSegment>> Holding(const std::vector<std::string>& identities) const;
+  // Rewrites each version that holds one of `identities` without them, keeping its number, note
+  // and time (a privacy erasure: old versions too). Returns the versions rewritten.
+  Result<std::vector<StaticSegment>> Forget(const std::vector<std::string>& identities);
+
  private:
   VersionedRecords records_;
 };

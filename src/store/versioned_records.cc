@@ -137,6 +137,20 @@ Result<std::vector<VersionedRecord>> VersionedRecords::History(std::string_view 
   return out;
 }
 
+Status VersionedRecords::ReplaceBody(std::string_view kind, std::string_view id, uint64_t version,
+                                     std::string_view body) {
+  std::lock_guard lock(write_mu_);
+  std::string key = IdPrefix(kind, id);
+  PutFixed64BE(key, version);
+  SP_ASSIGN_OR_RETURN(auto value, db_->Get(cf_, key));
+  if (!value) return Status::NotFound(fmt::format("no version {} of {} '{}'", version, kind, id));
+  VersionedRecord r;
+  if (!Decode(key, *value, r)) return Unreadable(kind, id);
+  Batch batch = db_->NewBatch();
+  batch.Put(cf_, key, EncodeValue(body, r.note, r.at));
+  return db_->Write(batch, /*sync=*/true);
+}
+
 Status VersionedRecords::Delete(std::string_view kind, std::string_view id) {
   std::lock_guard lock(write_mu_);
   const std::string prefix = IdPrefix(kind, id);

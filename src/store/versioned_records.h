@@ -42,6 +42,11 @@ class VersionedRecords {
   Result<std::vector<VersionedRecord>> List(std::string_view kind) const;
   // Every version of (kind, id), oldest first (empty when unknown).
   Result<std::vector<VersionedRecord>> History(std::string_view kind, std::string_view id) const;
+  // Overwrites the body of the stored version `version` of (kind, id), keeping its note and time:
+  // only for a privacy erasure, which must take a person out of old versions too. Durable on
+  // return. kNotFound when that version does not exist.
+  Status ReplaceBody(std::string_view kind, std::string_view id, uint64_t version,
+                     std::string_view body);
   // Removes every version of (kind, id). kNotFound when it has none.
   Status Delete(std::string_view kind, std::string_view id);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/time.h"
+#include "wire/fields.h"
 #include "wire/wire.h"
 
 namespace signpost::wire {
@@ -15,12 +16,6 @@ namespace {
 json ObjectOrEmpty(const std::string& text) {
   json v = json::parse(text, nullptr, false);
   return v.is_discarded() ? json::object() : v;
-}
-
-// A trait's value as JSON; a value stored as plain text (not JSON) is written as a string.
-json TraitValue(const std::string& value_json) {
-  json v = json::parse(value_json, nullptr, false);
-  return v.is_discarded() ? json(value_json) : v;
 }
 
 json Optional(const std::optional<bool>& v) { return v ? json(*v) : json(nullptr); }
@@ -99,11 +94,11 @@ json ToJson(const Event& e) {
 
 json ToJson(const ProfileReport& p) {
   json traits = json::object();
-  for (const auto& [name, value] : p.traits) traits[name] = TraitValue(value);
+  for (const auto& [name, value] : p.traits) traits[name] = JsonTextValue(value);
   json history = json::array();
   for (const ProfileTraitChange& c : p.trait_history) {
     history.push_back({{"trait", c.trait},
-                       {"value", TraitValue(c.value_json)},
+                       {"value", JsonTextValue(c.value_json)},
                        {"timestamp", FormatIso8601(c.timestamp)},
                        {"seq", c.seq}});
   }

@@ -49,9 +49,12 @@ Result<DurationMs> DurationField(const std::string& text, const std::string& fie
   return *d;
 }
 
-nlohmann::json Finite(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+nlohmann::json JsonTextValue(const std::string& text) {
+  nlohmann::json v = nlohmann::json::parse(text, nullptr, false);
+  return v.is_discarded() ? nlohmann::json(text) : v;
 }
+
+json Finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json IntervalJson(const RateInterval& i) {
   return nlohmann::json::array({Finite(i.low), Finite(i.high)});

@@ -32,6 +32,9 @@ Result<DurationMs> DurationField(const std::string& text, const std::string& fie
 // The writers the report writers share: a number that may be infinite (null then), an interval
 // [low, high] (a side is infinite when nothing is known), an optional value (null when none).
 nlohmann::json Finite(double v);
+// JSON text as the value it holds; text that is not JSON (a value stored as plain text) as a
+// string.
+nlohmann::json JsonTextValue(const std::string& text);
 nlohmann::json IntervalJson(const RateInterval& i);
 template <class T>
 nlohmann::json OrNull(const std::optional<T>& v) {

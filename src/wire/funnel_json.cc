@@ -151,6 +151,9 @@ json ToJson(const FunnelReport& r) {
   j["from"] = r.from ? TimeJson(*r.from) : json(nullptr);
   j["to"] = r.to ? TimeJson(*r.to) : json(nullptr);
   j["segment"] = r.segment ? json{{"profiles", r.segment_size}} : json(nullptr);
+  if (!r.consent.empty()) {  // privacy: tracking consent
+    j["consent"] = json{{"categories", r.consent}, {"without_consent", r.without_consent}};
+  }
   j["entered"] = r.entered;
   j["completed"] = r.completed;
   j["conversion"] = r.conversion;
@@ -203,6 +206,7 @@ json ToJson(const FunnelReport& r) {
       r.breakdown_by.empty()
           ? json(nullptr)
           : json{{"by", r.breakdown_by}, {"attribution", r.attribution}, {"rows", std::move(rows)}};
+  if (r.retention) j["retention"] = ToJson(*r.retention);
   return j;
 }
 

@@ -145,6 +145,7 @@ json ToJson(const GoalReport& r) {
                        {"median_ms", OrNull(r.time_to_goal.median_ms)},
                        {"p90_ms", OrNull(r.time_to_goal.p90_ms)},
                        {"mean_ms", OrNull(r.time_to_goal.mean_ms)}};
+  if (r.retention) j["retention"] = ToJson(*r.retention);
   return j;
 }
 

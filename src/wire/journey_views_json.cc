@@ -40,9 +40,11 @@ json StepJson(const JourneyStepView& s) {
 }
 
 json TotalsJson(const JourneyTotals& t) {
-  return {{"entered", t.entered},     {"entered_holdout", t.entered_holdout},
-          {"entries", t.entries},     {"in_progress", t.in_progress},
-          {"completed", t.completed}, {"exited", t.exited}};
+  json out = {{"entered", t.entered},     {"entered_holdout", t.entered_holdout},
+              {"entries", t.entries},     {"in_progress", t.in_progress},
+              {"completed", t.completed}, {"exited", t.exited}};
+  if (t.erased != 0) out["erased"] = t.erased;  // people erased since they entered (privacy)
+  return out;
 }
 
 // The headline of a goal report, as the journeys list shows it.

@@ -80,6 +80,16 @@ json ToJson(const RegulationReport& r) {
               {"identitiesUnsuppressed", r.identities_unsuppressed},
               {"refusedEvents", r.refused_events},
               {"services", r.services},
+              {"forgotten",
+               {{"journeyExits", r.forgotten.journey_exits},
+                {"journeyStates", r.forgotten.journey_states},
+                {"queuedInputs", r.forgotten.queued_inputs},
+                {"outboxCancelled", r.forgotten.outbox_cancelled},
+                {"outboxDeleted", r.forgotten.outbox_deleted},
+                {"staticLists", r.forgotten.static_lists},
+                {"staticVersions", r.forgotten.static_versions},
+                {"deadLetters", r.forgotten.dead_letters},
+                {"banditsReloaded", r.forgotten.bandits_reloaded}}},
               {"purged", r.purged}};
 }
 

@@ -137,7 +137,8 @@ Result<RegulationRequest> ParseRegulationRequest(const nlohmann::json& body);
 // {regulationId, regulationType, state, createdAt, finishedAt (null while running), subjects,
 // found, notFound (the request's ids no profile had; only in the answer to the request),
 // profilesErased, identitiesErased, eventsErased, identitiesSuppressed, identitiesUnsuppressed,
-// refusedEvents, services, purged}.
+// refusedEvents, services, forgotten: {journeyExits, journeyStates, queuedInputs, outboxCancelled,
+// outboxDeleted, staticLists, staticVersions, deadLetters, banditsReloaded}, purged}.
 nlohmann::json ToJson(const RegulationReport& report);
 
 // ---- audit log (audit_json.cc) -----------------------------------------------------------------
@@ -147,6 +148,19 @@ Result<AuditQuery> ParseAuditQuery(const nlohmann::json& query);
 // last_seq}.
 nlohmann::json ToJson(const AuditTrail& trail);
 
+// ---- privacy: export (export_json.cc) -----------------------------------------------------------
+// {requested, exported_at, profile (ProfileReport without last_events), events: [Event],
+// event_count, event_limit, events_truncated, (events_note), journeys: [{journey, entries,
+// last_entered, last_exited, active: null | {entry, version, step, entered_at, step_since, due,
+// holdout, entry_event, entry_properties, variant, last_message_key, last_opened, last_clicked},
+// exits: [{entry, reason, step, at}]}], recent_sends, experiments: [{journey, entry, step,
+// variant, at}], messages: [OutboxMessageView], static_lists: [{name, versions, latest,
+// identities}], segments: {evaluated_at, names}, dead_letters: [DeadLetterInfo]}. Times ISO 8601.
+nlohmann::json ToJson(const PersonExport& person);
+// {journey_exits, journey_states, queued_inputs, outbox_cancelled, outbox_deleted, static_lists,
+// static_versions, dead_letters, bandits_reloaded}: counts only.
+nlohmann::json ToJson(const PersonForgotten& forgotten);
+
 // ---- any report ---------------------------------------------------------------------------------
 // One of the reports above as JSON, or its error (the routes' and the CLI's one-liner).
 template <class Report>
@@ -154,5 +168,13 @@ Result<nlohmann::json> ToJson(const Result<Report>& report) {
   if (!report.ok()) return report.status();
   return ToJson(*report);
 }
+
+// ---- privacy: retention (retention_json.cc) -------------------------------------------------
+// {events_before: {ms, iso}, note}: added to a funnel or goal report (as `retention`) whose window
+// starts before the retention horizon; absent otherwise.
+nlohmann::json ToJson(const RetentionNote& note);
+// {at, events, by_event: {name: duration}, events_removed, oldest_kept ({ms, iso} or null),
+// purged}; durations as "400d".
+nlohmann::json ToJson(const RetentionReport& report);
 
 }  // namespace signpost::wire

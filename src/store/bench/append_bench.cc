@@ -7,7 +7,6 @@
 //
 // DIR must not exist (it is created and left behind for inspection).
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -15,24 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "store/bench/timing.h"
 #include "store/store.h"
 
 namespace {
 
 using signpost::Event;
-using Clock = std::chrono::steady_clock;
-
-// CPU seconds used by the whole process so far (all threads, user + system): on a shared machine
-// this is the load-independent figure.
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
+using signpost::store::bench::Clock;
+using signpost::store::bench::CpuSeconds;
+using signpost::store::bench::Seconds;
 
 std::vector<Event> MakeBatch(size_t first, size_t n) {
   std::vector<Event> batch(n);
