@@ -65,6 +65,5 @@ void RegisterPrivacy(CLI::App& app, Globals& g);   // privacy_command.cc: erase,
 void RegisterExperiments(CLI::App& app,
                          Globals& g);            // experiments_command.cc: splits, --lift, --money
 void RegisterExport(CLI::App& app, Globals& g);  // privacy_export_command.cc: export ID
-                         Globals& g);  // experiments_command.cc: splits, --lift, --money
 void RegisterRetention(CLI::App& app, Globals& g);  // retention_command.cc (privacy: retention)
 }  // namespace signpost::cli

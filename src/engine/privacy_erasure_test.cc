@@ -170,9 +170,20 @@ steps:
   ASSERT_EQ(engine_->GoalReport("cart", {})->attained, 2u);
   ASSERT_EQ(engine_->Segment(SegmentId("buyers"))->members.size(), 2u);
 
-  RegulationReport r = Erase({"goal-erased"});
-  EXPECT_EQ(r.profiles_erased, 1u);
+  // Someone inside the journey (waiting) when erased leaves it with reason `erased`.
+  Ingest({Track("goal-waiting", "Cart Abandoned", clock_.NowMs())});
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  ASSERT_EQ(engine_->Journey("cart")->totals.in_progress, 1u);
+
+  RegulationReport r = Erase({"goal-erased", "goal-waiting"});
+  EXPECT_EQ(r.profiles_erased, 2u);
+  EXPECT_EQ(r.forgotten.journey_exits, 1u);
+  EXPECT_EQ(r.services.front(), "journeys");
+  ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
+  auto journey = engine_->Journey("cart");
+  ASSERT_TRUE(journey.ok());
+  EXPECT_EQ(journey->totals.in_progress, 0u);
+  EXPECT_EQ(journey->totals.erased, 2u);
   auto goal = engine_->GoalReport("cart", {});
   ASSERT_TRUE(goal.ok());
   EXPECT_EQ(goal->entered, 1u);
