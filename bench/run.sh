@@ -11,6 +11,9 @@
 # 4. Journeys (no peer): bench/journeys_bench, 100 live journeys on the runtime (events/s), goal
 #    attribution (goal events/s, added latency) and a live Engine's event-to-send latency at half the
 #    runtime's rate; its table goes to stdout, its JSON to bench/results/journeys.json.
+# 5. Erasure (no peer): bench/erase_bench, erasing 1 person and then BENCH_ERASE_BATCH people in one
+#    regulation from a store of BENCH_ERASE_SIZE events: time until erased (acknowledged) and until
+#    purged (physically gone); its JSON to bench/results/erase.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs).
 #
 # Environment (defaults):
@@ -21,6 +24,7 @@
 #   BENCH_ONLY="funnel import http journeys"                    which parts to run
 #   BENCH_JOURNEYS_SIZE=5000000:1000000 BENCH_JOURNEYS_LATENCY_SECONDS=10   events:profiles, paced seconds
 #   BENCH_JOURNEYS_EXTRA_RATES=500                     more event rates (events/s) to measure latency at
+#   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -33,7 +37,9 @@ import_size=${BENCH_IMPORT_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys}
+only=${BENCH_ONLY:-funnel import http journeys erase}
+erase_size=${BENCH_ERASE_SIZE:-10000000:1000000}
+erase_batch=${BENCH_ERASE_BATCH:-10000}
 journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
 journeys_latency_seconds=${BENCH_JOURNEYS_LATENCY_SECONDS:-10}
 journeys_extra_rates=${BENCH_JOURNEYS_EXTRA_RATES:-500}
@@ -53,6 +59,7 @@ say() { echo "bench: $*" >&2; }
 # The programs this needs; build whichever is missing (make bench has built everything already).
 need=(gen_events signpost_funnel http_load)
 wants journeys && need+=(journeys_bench)
+wants erase && need+=(erase_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -169,6 +176,29 @@ fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
 ' "$run/journeys-signpost.json" "$run/machine.json" "$root/bench/results/journeys.json" || journeys_status=1
 fi
 
+erase_status=0
+if wants erase; then
+  events=${erase_size%%:*}; profiles=${erase_size##*:}
+  say "erase: $events events, $profiles profiles; 1 person, then $erase_batch people in one regulation"
+  "$build/bench/erase_bench" --events "$events" --profiles "$profiles" --batch "$erase_batch" \
+    --seed "$seed" > "$run/erase-signpost.json" || erase_status=1
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
+  console.log("\nErasure: FAILED: no result from erase_bench"); process.exit(1);
+}
+console.log(`\nErasure: ${r.events.toLocaleString("en")} events, ${r.profiles.toLocaleString("en")} profiles (no peer)`);
+console.log(`${"erase".padEnd(30)}${"acknowledged".padStart(14)}${"physically gone".padStart(18)}  events erased`);
+for (const [name, x] of [["1 person", r.one], [`${r.batch.people} people, one batch`, r.batch]])
+  console.log(`${name.padEnd(30)}${(x.acknowledged_seconds.toFixed(3) + " s").padStart(14)}${(x.gone_seconds.toFixed(3) + " s").padStart(18)}  ${x.events_erased}`);
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
+' "$run/erase-signpost.json" "$run/machine.json" "$root/bench/results/erase.json" || erase_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -176,5 +206,6 @@ if wants funnel || wants import || wants http; then
   status=$?
 fi
 [ "$journeys_status" = 0 ] || status=1
+[ "$erase_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

@@ -269,6 +269,20 @@ class Engine {
   // step completed ("0. none", "2. Paid"), or "attained" / "not attained" without a funnel.
   Result<MoneyReport> JourneyMoney(std::string_view journey, const MoneyQuery& query) const;
 
+  // ---- privacy (engine_privacy.cc) --------------------------------------------------------
+  // Carries out a privacy regulation (docs/CONTRACT.md, privacy): DELETE erases each person the
+  // ids name (the profile and every linked identity) from every service, the events and the
+  // identity layer, then purges the store so the bytes leave every file; SUPPRESS refuses their
+  // later events (counted, stored nowhere) until UNSUPPRESS; SUPPRESS_WITH_DELETE does both.
+  // Recorded durably before any work: killed half way, it completes at the next Open. An id no
+  // profile has is reported in `not_found` (and still tombstoned or suppressed). `progress` (may be
+  // empty) is called on this thread after each chunk of ids. kInvalidArgument naming `ids` or
+  // `ids[i]`; kIoError when the store fails. Regulations run one at a time.
+  Result<RegulationReport> Regulate(
+      const RegulationRequest& request,
+      const std::function<void(const RegulationProgress&)>& progress = {});
+  // The record of regulation `id`: its counts and state, never the ids. kNotFound when unknown.
+  Result<RegulationReport> Regulation(uint64_t id) const;
   // ---- privacy: retention ------------------------------------------------------------------
   // Removes every event older than its retention period (`kind: settings`, section retention;
   // src/engine/retention_service.h) now, then purges the store so their bytes leave the data

@@ -98,6 +98,34 @@ struct ReplayRequest {
   TimeMs from = 0, to = 0;
 };
 
+// ---- privacy ------------------------------------------------------------------------------------
+// Regulations, as Segment's regulation API names them (docs/CONTRACT.md, privacy): DELETE erases
+// the person; SUPPRESS refuses their later events; SUPPRESS_WITH_DELETE does both; UNSUPPRESS lifts
+// a suppression.
+enum class RegulationType { kDelete, kSuppress, kSuppressWithDelete, kUnsuppress };
+// How the ids of a regulation name people: as userIds, as anonymousIds, or as any identity
+// ("user:X", "anon:X", or a bare id tried as a userId, then as an anonymousId).
+enum class SubjectType { kUserId, kAnonymousId, kIdentity };
+
+// "DELETE" | "SUPPRESS" | "SUPPRESS_WITH_DELETE" | "UNSUPPRESS"; kInvalidArgument naming the
+// choices otherwise.
+Result<RegulationType> ParseRegulationType(std::string_view text);
+const char* RegulationTypeName(RegulationType type);
+// "userId" | "anonymousId" | "identity"; kInvalidArgument naming the choices otherwise.
+Result<SubjectType> ParseSubjectType(std::string_view text);
+const char* SubjectTypeName(SubjectType type);
+
+// Bounds of one regulation request: ids per request, bytes per id.
+inline constexpr size_t kMaxRegulationIds = 100000;
+inline constexpr size_t kMaxRegulationIdBytes = 1024;
+
+// One regulation: what to do to the people `ids` name.
+struct RegulationRequest {
+  RegulationType type = RegulationType::kDelete;
+  SubjectType subject = SubjectType::kIdentity;
+  std::vector<std::string> ids;  // 1 to kMaxRegulationIds, each 1 to kMaxRegulationIdBytes bytes
+};
+
 // ---- audit log ---------------------------------------------------------------------------------
 // Entries after `after` (a seq), oldest first, at most `limit` (with after = 0: the last `limit`),
 // of one `action` when it is set.

@@ -20,6 +20,7 @@
 #include "signpost/definition_kind.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
+#include "signpost/queries.h"
 #include "signpost/rejection.h"
 
 namespace signpost {
@@ -862,6 +863,39 @@ struct PersonForgotten {
     bandits_reloaded = bandits_reloaded || o.bandits_reloaded;
     return *this;
   }
+};
+
+// ---- privacy ------------------------------------------------------------------------------------
+
+// What one regulation did (RegulationRequest). Counts only: the ids themselves are not kept once
+// the work is done (GET /api/regulations/{id} reads this record back).
+struct RegulationReport {
+  uint64_t id = 0;  // the regulation id
+  RegulationType type = RegulationType::kDelete;
+  std::string state;  // "running" (resumed at the next open after a crash) | "done"
+  TimeMs created_at = 0, finished_at = 0;  // finished_at 0 while running
+  uint64_t subjects = 0;                   // ids asked about
+  uint64_t found = 0;                      // of them, ids that named a profile
+  uint64_t profiles_erased = 0;
+  uint64_t identities_erased = 0;  // identities removed (and tombstoned)
+  uint64_t events_erased = 0;
+  uint64_t identities_suppressed = 0;
+  uint64_t identities_unsuppressed = 0;
+  // Events refused since this process opened under this suppression (SUPPRESS*).
+  uint64_t refused_events = 0;
+  // The services told to forget each erased person, in order (journeys, delivery, ...), and what
+  // they removed or adjusted, summed over the people.
+  std::vector<std::string> services;
+  PersonForgotten forgotten;
+  // True once the erased bytes left every file of the data folder (Store::Purge ran).
+  bool purged = false;
+  // The ids of the request that named no profile (in this answer only; never stored).
+  std::vector<std::string> not_found;
+};
+
+// Progress of a running regulation: ids done of total.
+struct RegulationProgress {
+  uint64_t done = 0, total = 0;
 };
 
 // ---- privacy: export ----------------------------------------------------------------------------

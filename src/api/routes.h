@@ -34,6 +34,7 @@ void AddSegmentRoutes(Router& router, Engine& eng);     // rule segments, member
 void AddDeliveryRoutes(Router& router, Engine& eng);    // tracking pixel and links, outbox
 void AddJourneyRoutes(Router& router, Engine& eng);     // journeys, replay, goals, clock
 void AddExperimentRoutes(Router& router, Engine& eng);  // splits, holdout lift, money
+void AddPrivacyRoutes(Router& router, Engine& eng);     // regulations: erase, suppress
 void AddExportRoutes(Router& router, Engine& eng);      // privacy: a person's export
 void AddRetentionRoutes(Router& router, Engine& eng);   // privacy: retention run
 

@@ -409,6 +409,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddDeliveryRoutes(r, engine);
   AddJourneyRoutes(r, engine);
   AddExperimentRoutes(r, engine);
+  AddPrivacyRoutes(r, engine);
   AddExportRoutes(r, engine);  // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {

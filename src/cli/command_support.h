@@ -61,6 +61,7 @@ void RegisterJourneys(CLI::App& app, Globals& g);  // journeys_command.cc: journ
 void RegisterGoals(CLI::App& app, Globals& g);     // goals_command.cc
 void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc
 void RegisterDelivery(CLI::App& app, Globals& g);  // delivery_command.cc: outbox
+void RegisterPrivacy(CLI::App& app, Globals& g);   // privacy_command.cc: erase, (un)suppress
 void RegisterExperiments(CLI::App& app,
                          Globals& g);            // experiments_command.cc: splits, --lift, --money
 void RegisterExport(CLI::App& app, Globals& g);  // privacy_export_command.cc: export ID

@@ -358,6 +358,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterJourneys(app, g);
   RegisterGoals(app, g);
   RegisterReplay(app, g);
+  RegisterPrivacy(app, g);
   RegisterDelivery(app, g);
   RegisterExperiments(app, g);
   RegisterExport(app, g);

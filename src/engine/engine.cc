@@ -19,6 +19,7 @@ Engine::~Engine() {
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
   impl_->definitions.reset();
+  impl_->privacy.reset();
   impl_->retention.reset();  // privacy: retention (its thread removes events through `events`)
   impl_->events->SetCommitObserver(nullptr);
   impl_->segments->SetChangeObserver(nullptr);
@@ -47,9 +48,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->audit = std::make_unique<engine::AuditService>(*impl->storage, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->settings, engine::SettingsService::Open(*impl->storage, *impl->clock));
   Impl* raw = impl.get();
+  SP_ASSIGN_OR_RETURN(impl->regulations, engine::Regulations::Open(impl->store()));
   SP_ASSIGN_OR_RETURN(impl->events,
                       engine::EventService::Open(options, impl->store(), *impl->profiles,
                                                  *impl->settings, *impl->clock));
+  impl->events->SetRegulations(impl->regulations.get());
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   {  // ---- privacy: retention
     engine::RetentionService::Options retention;
@@ -112,6 +115,25 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
       [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
   impl->segments->SetChangeObserver(
       [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
+  // ---- privacy: the services told to forget an erased person, in order (one line each), the
+  // event removal and the purge.
+  engine::PrivacyService::Hooks privacy;
+  using Forgotten = Result<PersonForgotten>;
+  using engine::Person;
+  privacy.forget = {
+      {"journeys", [raw](const Person& p) { return raw->journeys->ForgetPerson(p); }},
+      {"delivery", [raw](const Person& p) { return raw->delivery->ForgetPerson(p); }},
+      {"segments", [raw](const Person& p) { return raw->segments->ForgetPerson(p); }},
+      {"dead_letters", [raw](const Person& p) { return raw->events->ForgetDeadLetters(p); }},
+      {"channels", [raw](const Person& p) { return Forgotten(raw->channels->ForgetPerson(p)); }},
+  };
+  privacy.remove_events = [events = impl->events.get()](std::vector<uint64_t> seqs) {
+    return events->RemoveEvents(std::move(seqs));
+  };
+  privacy.purge = [store = impl->storage.get()] { return store->Purge(); };
+  impl->privacy = std::make_unique<engine::PrivacyService>(
+      impl->store(), *impl->profiles, *impl->regulations, *impl->clock, std::move(privacy));
+  SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -350,6 +372,16 @@ std::string Engine::MetricsText() const {
   metric("signpost_identity_merges_refused_total", "counter",
          "Identity links refused because they would merge two userIds.", c.refused_merges);
   metric("signpost_events_stored", "gauge", "Events in the store.", m.store().EventCount());
+  // ---- privacy
+  metric("signpost_events_refused_erased_total", "counter",
+         "Events refused because an identity was erased (at or before its erase time).",
+         m.regulations->refused_erased());
+  metric("signpost_events_refused_suppressed_total", "counter",
+         "Events refused because an identity is suppressed.", m.regulations->refused_suppressed());
+  metric("signpost_identities_suppressed", "gauge", "Identities suppressed now.",
+         m.regulations->suppressed_count());
+  metric("signpost_identities_tombstoned", "gauge", "Erased identities (keyed hashes) kept.",
+         m.regulations->tombstone_count());
   metric("signpost_dead_letters", "gauge", "Dead letters in the store.",
          m.store().dead_letters().count());
   m.events->ReadIndex([&](const analytics::EventIndex& index, const analytics::PropertySource*) {

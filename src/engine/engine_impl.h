@@ -13,7 +13,9 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/privacy_service.h"
 #include "engine/profile_service.h"
+#include "engine/regulations.h"
 #include "engine/retention_service.h"
 #include "engine/segment_service.h"
 #include "identity/profile_store.h"
@@ -37,6 +39,8 @@ struct Engine::Impl {
   // through it (declared before it, so destroyed after it).
   std::unique_ptr<store::Store> storage;
   std::unique_ptr<identity::ProfileStore> profiles;
+  // Tombstones and suppressions every commit checks (privacy); opened before the write path.
+  std::unique_ptr<engine::Regulations> regulations;
   // The audit log of admin actions (the facade records each one).
   std::unique_ptr<engine::AuditService> audit;
   // The `kind: settings` in force; opened before the services that read them.
@@ -60,6 +64,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::JourneyService> journeys;
   // Back-tests of journeys (engine_journeys.h), over the services above; opened after them.
   std::unique_ptr<engine::ReplayService> replay;
+  // Privacy regulations (erase, suppress) over every service above; opened after them, its
+  // interrupted regulations completed at the end of Engine::Open.
+  std::unique_ptr<engine::PrivacyService> privacy;
   // Applies definitions through the services above (each stores its own kind); opened last,
   // closed first.
   std::unique_ptr<engine::DefinitionService> definitions;

@@ -80,7 +80,8 @@ Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>
   minimise_->Apply(events);  // privacy: before anything is stored
   {
     MutexLock write(write_mu_);
-    SP_ASSIGN_OR_RETURN(store::AppendResult r, profiles_.Append(events));
+    SP_ASSIGN_OR_RETURN(store::AppendResult r,
+                        AppendAdmitted(regulations_.load(), profiles_, events));
     accepted_ += r.accepted;
     duplicates_ += r.duplicates;
     refused_merges_ += r.refused_merges.size();

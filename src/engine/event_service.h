@@ -21,6 +21,7 @@
 #include "analytics/event_index.h"
 #include "base/mutex.h"
 #include "engine/commit_queue.h"
+#include "engine/regulations.h"
 #include "engine/person.h"
 #include "engine/minimise.h"
 #include "engine/settings.h"
@@ -96,6 +97,9 @@ class EventService {
   // Sets (or, with nullptr, clears) the observer; once this returns, the previous one is not
   // running and is never called again.
   void SetCommitObserver(CommitObserver observer) EXCLUDES(observer_mu_);
+  // Sets the regulations every commit checks first (engine/regulations.h; not owned, outlives the
+  // service); set by Engine::Open right after Open, before anything is ingested.
+  void SetRegulations(Regulations* regulations) { regulations_.store(regulations); }
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;
 
@@ -161,6 +165,7 @@ class EventService {
 
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_{0}, refused_merges_{0};
   std::atomic<uint64_t> unauthenticated_{0}, refused_requests_{0};
+  std::atomic<Regulations*> regulations_{nullptr};
 
   // ---- privacy: minimisation (set at Open, before the commit thread starts)
   std::unique_ptr<Minimiser> minimise_;

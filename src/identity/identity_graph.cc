@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "store/coding.h"
 
@@ -188,6 +189,53 @@ void IdentityGraph::Merge(uint64_t from, uint64_t to, const Event& event, store:
   MergeRecord m{merges_.size() + 1, ProfileId(from), ProfileId(to), event.seq, event.timestamp};
   batch.Put(store::Cf::kMerges, store::U64Key(m.ordinal), EncodeMerge(m));
   merges_.push_back(m);
+}
+
+std::vector<std::string> IdentityGraph::Erase(ProfileId profile, store::Batch& batch) {
+  std::unique_lock lock(mu_);
+  auto it = profiles_.find(profile.value());
+  if (it == profiles_.end()) return {};
+  std::vector<std::string> erased = std::move(it->second.identities);
+  profiles_.erase(it);
+  std::sort(erased.begin(), erased.end());
+  for (const auto& identity : erased) {
+    profile_of_.erase(identity);
+    batch.Delete(store::Cf::kIdentities, identity);
+  }
+  // Every profile folded into this one, newest merge first (a merge into a profile that was itself
+  // folded later comes before that later merge).
+  std::unordered_set<uint64_t> folded{profile.value()};
+  for (auto m = merges_.rbegin(); m != merges_.rend(); ++m) {
+    if (!folded.contains(m->to.value())) continue;
+    folded.insert(m->from.value());
+    if (m->seq == 0 && m->at == 0) continue;
+    m->seq = 0;
+    m->at = 0;
+    batch.Put(store::Cf::kMerges, store::U64Key(m->ordinal), EncodeMerge(*m));
+  }
+  auto is_erased = [&](const std::string& identity) {
+    return std::binary_search(erased.begin(), erased.end(), identity);
+  };
+  auto is_erased_user = [&](const std::string& user_id) {
+    return !user_id.empty() && is_erased(std::string(kUserPrefix) + user_id);
+  };
+  for (RefusedMerge& r : refused_) {
+    const bool mine = is_erased(r.identity) || is_erased_user(r.user);
+    const bool other = is_erased(r.other) || is_erased_user(r.other_user);
+    if (!mine && !other) continue;
+    if (mine) {
+      r.identity = kErasedIdentity;
+      r.user = kErasedIdentity;
+    }
+    if (other) {
+      r.other = kErasedIdentity;
+      r.other_user = kErasedIdentity;
+    }
+    r.message_id = kErasedIdentity;
+    r.seq = 0;
+    batch.Put(store::Cf::kRefusedMerges, store::U64Key(r.ordinal), EncodeRefused(r));
+  }
+  return erased;
 }
 
 ProfileId IdentityGraph::ProfileOf(std::string_view identity) const {

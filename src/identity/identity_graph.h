@@ -34,6 +34,9 @@
 
 namespace signpost::identity {
 
+// What an erased identity becomes in the records that must keep their place (refused merges).
+inline constexpr std::string_view kErasedIdentity = "(erased)";
+
 class IdentityGraph {
  public:
   // Loads the graph from `db` (read only here; not kept). kCorruption when a record is unreadable.
@@ -48,6 +51,15 @@ class IdentityGraph {
   // logged (spdlog warn) and its line appended to `refused`.
   void Apply(const std::vector<Event>& events, store::Batch& batch,
              std::vector<std::string>& refused);
+
+  // Erases `profile` from the graph (a privacy erasure), writing every change into `batch`: each
+  // identity's record is deleted; the merges of every profile folded into it keep their profile
+  // ids and ordinal but lose the event that caused them (seq and time cleared); a refused merge
+  // that names one of its identities keeps its ordinal, the other side's identity and userId, and
+  // has this side's identity, userId and the event's message id replaced by kErasedIdentity.
+  // Returns the identities removed, sorted (empty when the profile is unknown). Serialized with
+  // Apply by the caller.
+  std::vector<std::string> Erase(ProfileId profile, store::Batch& batch);
 
   // The current profile of `identity` (canonical form), or ProfileId(0) when unknown.
   ProfileId ProfileOf(std::string_view identity) const;

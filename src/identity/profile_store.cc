@@ -15,6 +15,15 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+// The first key after every key that begins with `prefix` (the end of a DeleteRange over them);
+// "" past the last key when the prefix is all 0xFF bytes (never the case for a length-prefixed
+// identity).
+std::string KeysAfterPrefix(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
 }  // namespace
 
 ProfileStore::ProfileStore(store::Store& store, std::unique_ptr<IdentityGraph> graph)
@@ -42,6 +51,29 @@ Result<store::AppendResult> ProfileStore::Append(std::vector<Event>& events) {
     }
   }
   return result;
+}
+
+Result<std::vector<std::string>> ProfileStore::Erase(const std::vector<ProfileId>& profiles) {
+  std::lock_guard lock(append_mu_);
+  store::Batch batch = store_.db().NewBatch();
+  std::vector<std::string> erased;
+  for (ProfileId profile : profiles) {
+    for (auto& identity : graph_->Erase(profile, batch)) erased.push_back(std::move(identity));
+  }
+  if (erased.empty()) return erased;
+  for (const auto& identity : erased) {
+    const std::string prefix = TraitKeyPrefix(identity);
+    batch.DeleteRange(store::Cf::kTraits, prefix, KeysAfterPrefix(prefix));
+  }
+  Status written = store_.db().Write(batch, /*sync=*/true);
+  if (!written.ok()) {
+    Status reloaded = graph_->Reload(store_.db());
+    if (!reloaded.ok()) {
+      spdlog::error("identity graph reload after a failed erase failed: {}", reloaded.ToString());
+    }
+    return written;
+  }
+  return erased;
 }
 
 Result<std::string> ProfileStore::Resolve(std::string_view identity) const {

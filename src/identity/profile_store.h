@@ -40,6 +40,14 @@ class ProfileStore {
   // is stored and the in-memory identity graph is reloaded from disk.
   Result<store::AppendResult> Append(std::vector<Event>& events);
 
+  // Erases `profiles` from the identity layer in one atomic write, durable on return (a privacy
+  // erasure): their identities and links, the event of every merge into it and its side of refused
+  // merges (IdentityGraph::Erase), and the trait history of each of their identities. Their events
+  // are not touched (the engine removes them first, through the event service). Returns the
+  // identities erased (unknown profiles add none). Serialized with appends; on failure nothing is
+  // erased (the in-memory graph is reloaded from disk).
+  Result<std::vector<std::string>> Erase(const std::vector<ProfileId>& profiles);
+
   // The canonical identity that `identity` names: "user:X" / "anon:X" as given when known; a bare
   // string is tried as a userId, then as an anonymousId. kNotFound when no profile has it.
   Result<std::string> Resolve(std::string_view identity) const;

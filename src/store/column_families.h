@@ -25,16 +25,17 @@ enum class Cf : uint8_t {
   kJourneys,          // journey runtime state, timers and cursor (src/journeys/README.md)
   kOutbox,            // delivery outbox (src/delivery/README.md)
   kAudit,             // audit entry seq (u64 BE) -> JSON record of one admin action (audit_log.h)
+  kPrivacy,  // regulations: keyed-hash tombstones and suppressions, jobs (engine/regulations.h)
 };
 
-constexpr size_t kCfCount = 15;
+constexpr size_t kCfCount = 16;
 
 // The on-disk name of each column family, indexed by Cf.
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
     "default",      "events", "message_ids",    "events_by_identity",
     "identities",   "merges", "refused_merges", "traits",
     "dead_letters", "keys",   "definitions",    "segments",
-    "journeys",     "outbox", "audit"};
+    "journeys",     "outbox", "audit",          "privacy"};
 
 constexpr size_t CfIndex(Cf cf) { return static_cast<size_t>(cf); }
 

@@ -128,6 +128,19 @@ nlohmann::json ToJson(const DeadLetterInfo& letter);
 // {dead_letters: [DeadLetterInfo], total}.
 nlohmann::json ToJson(const DeadLetterList& list);
 
+// ---- privacy (privacy_json.cc) ------------------------------------------------------------------
+// A regulation as Segment's regulation API sends it: {regulationType: "DELETE" | "SUPPRESS" |
+// "SUPPRESS_WITH_DELETE" | "UNSUPPRESS", subject: {type: "userId" | "anonymousId" | "identity",
+// ids: [1 to kMaxRegulationIds non-empty strings of at most kMaxRegulationIdBytes bytes]}}.
+// kInvalidArgument naming the field (`regulationType`, `subject.type`, `subject.ids[3]`).
+Result<RegulationRequest> ParseRegulationRequest(const nlohmann::json& body);
+// {regulationId, regulationType, state, createdAt, finishedAt (null while running), subjects,
+// found, notFound (the request's ids no profile had; only in the answer to the request),
+// profilesErased, identitiesErased, eventsErased, identitiesSuppressed, identitiesUnsuppressed,
+// refusedEvents, services, forgotten: {journeyExits, journeyStates, queuedInputs, outboxCancelled,
+// outboxDeleted, staticLists, staticVersions, deadLetters, banditsReloaded}, purged}.
+nlohmann::json ToJson(const RegulationReport& report);
+
 // ---- audit log (audit_json.cc) -----------------------------------------------------------------
 // Query parameters after, limit (1..1000, default 100) and action.
 Result<AuditQuery> ParseAuditQuery(const nlohmann::json& query);
