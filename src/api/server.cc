@@ -410,7 +410,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddJourneyRoutes(r, engine);
   AddExperimentRoutes(r, engine);
   AddPrivacyRoutes(r, engine);
-  AddExportRoutes(r, engine);  // privacy: export
+  AddExportRoutes(r, engine);     // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";

@@ -41,7 +41,9 @@ Result<std::unique_ptr<Regulations>> Regulations::Open(store::Store& store) {
   SP_ASSIGN_OR_RETURN(std::string secret,
                       store::GetOrCreateSecret(store.db(), store::Cf::kPrivacy, kSecretKey));
   std::unique_ptr<Regulations> r(new Regulations(store, std::move(secret)));
-  MutexLock lock(r->mu_);
+  // Read into locals (the scans' callbacks are not seen to hold the mutex), then moved in.
+  decltype(r->tombstones_) tombstones;
+  decltype(r->suppressed_) suppressed;
   Status bad;
   SP_RETURN_IF_ERROR(
       store.db().Scan(store::Cf::kPrivacy, kTombstonePrefix, kTombstonePrefix,
@@ -51,7 +53,7 @@ Result<std::unique_ptr<Regulations>> Regulations::Open(store::Store& store) {
                           bad = Status::Corruption("an erasure tombstone is unreadable");
                           return false;
                         }
-                        r->tombstones_[std::string(key.substr(kTombstonePrefix.size()))] = at;
+                        tombstones[std::string(key.substr(kTombstonePrefix.size()))] = at;
                         return true;
                       }));
   SP_RETURN_IF_ERROR(bad);
@@ -63,10 +65,13 @@ Result<std::unique_ptr<Regulations>> Regulations::Open(store::Store& store) {
           bad = Status::Corruption("a suppression record is unreadable");
           return false;
         }
-        r->suppressed_[std::string(key.substr(kSuppressionPrefix.size()))] = s;
+        suppressed[std::string(key.substr(kSuppressionPrefix.size()))] = s;
         return true;
       }));
   SP_RETURN_IF_ERROR(bad);
+  MutexLock lock(r->mu_);
+  r->tombstones_ = std::move(tombstones);
+  r->suppressed_ = std::move(suppressed);
   r->any_ = !r->tombstones_.empty() || !r->suppressed_.empty();
   return r;
 }
