@@ -379,6 +379,42 @@ TEST_F(ServerTest, AdminActionsAreAuditedAsTheTokensAndListedPageByPage) {
   EXPECT_EQ(anonymous->status, 401);
 }
 
+TEST_F(ServerTest, DeletingAProfileErasesThePersonAndAnswersTheReceipt) {
+  Start();
+  auto c = Client();
+  // A visitor browses anonymously, then signs in: one person with two identities.
+  auto page = c.Post("/v1/track", {{"Authorization", Basic(write_)}},
+                     R"({"event":"Viewed Pricing","anonymousId":"gone-anon"})", "application/json");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  auto identify = c.Post("/v1/identify", {{"Authorization", Basic(write_)}},
+                         R"({"userId":"gone-1","anonymousId":"gone-anon"})", "application/json");
+  ASSERT_TRUE(identify);
+  ASSERT_EQ(identify->status, 200) << identify->body;
+  auto before = c.Get("/api/profiles/gone-anon", Admin());
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
+  auto anonymous = c.Delete("/v1/profiles/gone-1");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401) << "erasing needs the admin token";
+  auto erased = c.Delete("/api/profiles/gone-1", Admin());
+  ASSERT_TRUE(erased);
+  ASSERT_EQ(erased->status, 200) << erased->body;
+  json receipt = json::parse(erased->body);
+  EXPECT_EQ(receipt["regulationType"], "DELETE");
+  EXPECT_EQ(receipt["profilesErased"], 1);
+  EXPECT_EQ(receipt["identitiesErased"], 2) << erased->body;
+  EXPECT_EQ(receipt["eventsErased"], 2);
+  EXPECT_EQ(receipt["purged"], true);
+  auto gone = c.Get("/api/profiles/gone-anon", Admin());
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 404) << gone->body;
+  auto again = c.Delete("/v1/profiles/gone-1", Admin());  // idempotent: nothing left to find
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(json::parse(again->body)["found"], 0);
+}
+
 TEST_F(ServerTest, ProbesAndMetrics) {
   Start();
   auto c = Client();
