@@ -54,7 +54,9 @@ nlohmann::json JsonTextValue(const std::string& text) {
   return v.is_discarded() ? nlohmann::json(text) : v;
 }
 
-json Finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json Finite(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json IntervalJson(const RateInterval& i) {
   return nlohmann::json::array({Finite(i.low), Finite(i.high)});
