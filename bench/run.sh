@@ -14,7 +14,8 @@
 # 5. Erasure (no peer): bench/erase_bench, erasing 1 person and then BENCH_ERASE_BATCH people in one
 #    regulation from a store of BENCH_ERASE_SIZE events: time until erased (acknowledged) and until
 #    purged (physically gone); its JSON to bench/results/erase.json.
-# Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs).
+# Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
+# performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
 # Environment (defaults):
 #   BENCH_SIZES="10000000:1000000 100000000:10000000"  funnel sizes, events:profiles
@@ -205,6 +206,8 @@ if wants funnel || wants import || wants http; then
   node "$root/bench/report.mjs" "$run" "$root/bench/results/latest.json"
   status=$?
 fi
+# The issue-18 table: every workload with the peer's figure from this run and the ratio.
+node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$journeys_status" = 0 ] || status=1
 [ "$erase_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
