@@ -8,13 +8,13 @@
 // distance from its home slot (7 bits) and a fingerprint of the hash (17 bits): the home slot is
 // the hash's top k bits, so a slot only keeps the 16 hash bits that follow them, plus a marker bit
 // after the last bit it knows. Doubling the table moves one known bit into the home, so an entry
-// knows one bit less after each doubling since it was inserted (the rebuild at open starts them
-// all afresh); one that knows none is kept under both homes it may have. Lookups compare the known
+// knows one bit less after each doubling since it was inserted (the rebuild at open grows the
+// same way); one that knows none is kept under both homes it may have. Lookups compare the known
 // bits of the entries with the same home only, so a lookup of a new id meets a false candidate
-// about once in 70,000 (dedup_bench measures it). An entry that would sit more than 127 slots from
-// its home (only when very many hashes share their top bits) goes to a small overflow map instead.
-// Seqs must be below 2^40.
-// Not thread-safe: the owner serializes access.
+// about 90 times per million at 10M ids grown from empty (dedup_bench). An entry that would sit
+// more than 127 slots from its home (only when very many hashes share their top bits) goes to a
+// small overflow map instead. Seqs must be below 2^40. Not thread-safe: the owner serializes
+// access.
 #pragma once
 
 #include <cstddef>
@@ -54,7 +54,8 @@ class MessageIdIndex {
   // Adds (hash, seq); 0 < seq <= kMaxSeq. No effect when that exact pair is present.
   void Insert(uint64_t hash, uint64_t seq);
   // Removes (hash, seq) (an erased event); no effect when absent. Backward-shift deletion, so
-  // lookups stay correct without tombstones.
+  // lookups stay correct without tombstones. Of an entry kept under two homes, the copy under the
+  // other home stays, a candidate pointing at an erased event (which callers skip).
   void Remove(uint64_t hash, uint64_t seq);
   // Entries held (an entry kept under two homes counts twice).
   size_t size() const { return size_; }
