@@ -14,6 +14,9 @@
 # 5. Erasure (no peer): bench/erase_bench, erasing 1 person and then BENCH_ERASE_BATCH people in one
 #    regulation from a store of BENCH_ERASE_SIZE events: time until erased (acknowledged) and until
 #    purged (physically gone); its JSON to bench/results/erase.json.
+# 6. Dedup table (no peer): bench/dedup_bench, the message-id table with BENCH_DEDUP_IDS ids: bytes
+#    per id, inserts, lookups (hits, misses) and the rebuild at open per CPU-second; its JSON to
+#    bench/results/dedup.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -26,6 +29,7 @@
 #   BENCH_JOURNEYS_SIZE=5000000:1000000 BENCH_JOURNEYS_LATENCY_SECONDS=10   events:profiles, paced seconds
 #   BENCH_JOURNEYS_EXTRA_RATES=500                     more event rates (events/s) to measure latency at
 #   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
+#   BENCH_DEDUP_IDS=10000000                           message ids in the dedup table
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -38,7 +42,8 @@ import_size=${BENCH_IMPORT_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup}
+dedup_ids=${BENCH_DEDUP_IDS:-10000000}
 erase_size=${BENCH_ERASE_SIZE:-10000000:1000000}
 erase_batch=${BENCH_ERASE_BATCH:-10000}
 journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
@@ -61,6 +66,7 @@ say() { echo "bench: $*" >&2; }
 need=(gen_events signpost_funnel http_load)
 wants journeys && need+=(journeys_bench)
 wants erase && need+=(erase_bench)
+wants dedup && need+=(dedup_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -200,6 +206,27 @@ fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
 ' "$run/erase-signpost.json" "$run/machine.json" "$root/bench/results/erase.json" || erase_status=1
 fi
 
+dedup_status=0
+if wants dedup; then
+  say "dedup: $dedup_ids message ids"
+  "$build/bench/dedup_bench" --ids "$dedup_ids" --seed "$seed" > "$run/dedup-signpost.json" ||
+    dedup_status=1
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
+  console.log("\nDedup table: FAILED: no result from dedup_bench"); process.exit(1);
+}
+const m = (x) => (x / 1e6).toFixed(2) + "M";
+console.log(`\nDedup table: ${r.ids.toLocaleString("en")} message ids (no peer; rates per CPU-second)`);
+console.log(`bytes per id ${r.bytes_per_id.toFixed(2)} (${r.slot_bytes}-byte slots), insert ${m(r.insert_per_cpu_s)}/s, lookup hit ${m(r.hit_lookup_per_cpu_s)}/s, miss ${m(r.miss_lookup_per_cpu_s)}/s, rebuild ${r.rebuild_cpu_seconds.toFixed(3)} CPU-s, false candidates ${r.false_candidates_per_million_misses.toFixed(0)} per million misses`);
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
+' "$run/dedup-signpost.json" "$run/machine.json" "$root/bench/results/dedup.json" || dedup_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -210,5 +237,6 @@ fi
 node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$journeys_status" = 0 ] || status=1
 [ "$erase_status" = 0 ] || status=1
+[ "$dedup_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

@@ -24,6 +24,20 @@ struct SortRow {
   bool operator<(const SortRow& o) const { return ts != o.ts ? ts < o.ts : seq < o.seq; }
 };
 
+// Removes the rows at positions `at` (ascending, unique, in range) from `column`, keeping the
+// order of the others: one move per run of kept rows.
+template <typename T>
+void EraseRowsAt(std::vector<T>& column, const std::vector<uint64_t>& at) {
+  size_t out = at.front();
+  for (size_t k = 0; k < at.size(); ++k) {
+    const size_t from = at[k] + 1;
+    const size_t to = k + 1 < at.size() ? at[k + 1] : column.size();
+    std::move(column.begin() + from, column.begin() + to, column.begin() + out);
+    out += to - from;
+  }
+  column.resize(out);
+}
+
 }  // namespace
 
 EventIndex::EventIndex() = default;
@@ -329,7 +343,10 @@ void EventIndex::Seal() {
   auto_seal_rows_ = 0;
 }
 
-size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs) {
+size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs) { return RemoveEvents(seqs, {}); }
+
+size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs,
+                                std::span<const ProfileId> profiles) {
   if (seqs.empty() || event_count_ == 0) return 0;
   std::vector<uint64_t> gone(seqs.begin(), seqs.end());
   std::sort(gone.begin(), gone.end());
@@ -339,45 +356,59 @@ size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs) {
            std::binary_search(gone.begin(), gone.end(), seq);
   };
   Seal();
-  size_t count = 0;
-  for (uint64_t seq : seq_) count += removed(seq) ? 1 : 0;
-  if (count == 0) return 0;
-
+  // The positions of the removed rows, ascending: looked for in the profiles' slots first, in
+  // every row when some seq is not there.
+  std::vector<uint64_t> at;
   const size_t slots = offsets_.size() - 1;
-  const size_t n = ts_.size() - count;
-  std::vector<uint64_t> offsets(slots + 1, 0);
-  std::vector<TimeMs> ts;
-  std::vector<uint64_t> seq;
-  std::vector<uint32_t> name;
-  std::vector<uint8_t> type;
-  std::vector<int64_t> refs;  // new position -> old position, for the property columns
-  ts.reserve(n);
-  seq.reserve(n);
-  name.reserve(n);
-  type.reserve(n);
-  refs.reserve(n);
-  for (size_t s = 0; s < slots; ++s) {
-    for (uint64_t pos = offsets_[s]; pos < offsets_[s + 1]; ++pos) {
-      if (removed(seq_[pos])) continue;
-      ts.push_back(ts_[pos]);
-      seq.push_back(seq_[pos]);
-      name.push_back(name_[pos]);
-      type.push_back(type_[pos]);
-      refs.push_back(static_cast<int64_t>(pos));
+  for (ProfileId profile : profiles) {
+    const int64_t slot = SlotOf(profile);
+    if (slot < 0 || static_cast<size_t>(slot) >= slots) continue;
+    for (uint64_t pos = offsets_[slot]; pos < offsets_[slot + 1]; ++pos) {
+      if (removed(seq_[pos])) at.push_back(pos);
     }
-    offsets[s + 1] = ts.size();
   }
-  ts_ = std::move(ts);
-  seq_ = std::move(seq);
-  name_ = std::move(name);
-  type_ = std::move(type);
-  offsets_ = std::move(offsets);
+  std::sort(at.begin(), at.end());
+  at.erase(std::unique(at.begin(), at.end()), at.end());
+  if (at.size() < gone.size()) {
+    at.clear();
+    for (uint64_t pos = 0; pos < seq_.size(); ++pos) {
+      if (removed(seq_[pos])) at.push_back(pos);
+    }
+  }
+  if (at.empty()) return 0;
+
+  // The property columns take new position -> old position; the core columns close the gaps in
+  // place.
+  std::vector<int64_t> refs;
+  {
+    std::lock_guard<std::mutex> lock(columns_mu_);
+    if (!columns_.empty()) {
+      refs.reserve(seq_.size() - at.size());
+      size_t k = 0;
+      for (uint64_t pos = 0; pos < seq_.size(); ++pos) {
+        if (k < at.size() && at[k] == pos) {
+          ++k;
+        } else {
+          refs.push_back(static_cast<int64_t>(pos));
+        }
+      }
+    }
+  }
+  EraseRowsAt(ts_, at);
+  EraseRowsAt(seq_, at);
+  EraseRowsAt(name_, at);
+  EraseRowsAt(type_, at);
+  size_t k = 0;
+  for (size_t s = 1; s <= slots; ++s) {
+    while (k < at.size() && at[k] < offsets_[s]) ++k;
+    offsets_[s] -= k;
+  }
   {
     std::lock_guard<std::mutex> lock(columns_mu_);
     for (auto& [text, column] : columns_) column->Gather(refs);
   }
-  event_count_ -= count;
-  return count;
+  event_count_ -= at.size();
+  return at.size();
 }
 
 std::vector<uint64_t> EventIndex::SeqsWhere(

@@ -89,10 +89,14 @@ class EventIndex {
   // Returns kNotFound when `from` has never been added; ok (no-op) when from == into.
   Status MergeProfiles(ProfileId from, ProfileId into);
   // Removes the events with these seqs (erased or expired in the store); unknown seqs are
-  // skipped. Seals first, then rewrites the sealed columns and the cached property columns
-  // without them: O(events in the index). A profile left without events has an empty view and
-  // no longer counts in ProfileCount. Returns how many were removed.
+  // skipped. Seals first, finds the rows (one pass over the seq column), then closes the gaps in
+  // the sealed columns in place and rewrites the cached property columns without them. A profile
+  // left without events has an empty view and no longer counts in ProfileCount. Returns how many
+  // were removed.
   size_t RemoveEvents(std::span<const uint64_t> seqs);
+  // The same when the seqs are (mostly) events of `profiles` (erasing people): the rows are looked
+  // for in those profiles' events, and in every row only when some seq is not found there.
+  size_t RemoveEvents(std::span<const uint64_t> seqs, std::span<const ProfileId> profiles);
   // Seqs of the events for which `match(timestamp, name id, type)` is true, in no particular
   // order; `match` is called once for every event.
   std::vector<uint64_t> SeqsWhere(

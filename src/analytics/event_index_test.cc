@@ -137,6 +137,72 @@ TEST(EventIndex, RemoveEventsFromSealedDeltaAndMergedRowsKeepsColumnsInStep) {
   EXPECT_EQ((*col)->Get(v.RefAt(0)).text, "e");
 }
 
+// Removing the events of some profiles through the profiles (erasing people) leaves the same index
+// as the scan over every row, also when some seqs are elsewhere (then it scans every row too).
+TEST(EventIndex, RemoveEventsOfProfilesMatchesTheFullScan) {
+  std::vector<Event> stored;
+  std::vector<uint64_t> owner;  // profile of each stored event
+  std::mt19937_64 rng(7);
+  for (uint64_t seq = 1; seq <= 3000; ++seq) {
+    owner.push_back(1 + rng() % 60);
+    stored.push_back(TrackEvent(seq, static_cast<TimeMs>(rng() % 1000),
+                                std::string(1, static_cast<char>('A' + rng() % 5)),
+                                "{\"n\":" + std::to_string(seq) + "}"));
+  }
+  VectorPropertySource source(&stored);
+  auto path = rules::ParsePropertyPath("properties.n");
+  ASSERT_TRUE(path.ok());
+  auto build = [&](EventIndex& index) {
+    for (size_t i = 0; i < 2500; ++i) index.Add(ProfileId(owner[i]), stored[i]);
+    index.Seal();
+    ASSERT_TRUE(index.Column(*path, &source).ok());
+    for (size_t i = 2500; i < stored.size(); ++i) index.Add(ProfileId(owner[i]), stored[i]);
+  };
+  auto same = [&](const EventIndex& a, const EventIndex& b) {
+    ASSERT_EQ(a.EventCount(), b.EventCount());
+    ASSERT_EQ(a.ProfileCount(), b.ProfileCount());
+    auto ca = a.Column(*path, nullptr), cb = b.Column(*path, nullptr);
+    ASSERT_TRUE(ca.ok() && cb.ok());
+    ViewScratch sa, sb;
+    for (uint64_t p = 1; p <= 60; ++p) {
+      ProfileView va = a.View(static_cast<uint32_t>(a.SlotOf(ProfileId(p))), &sa);
+      ProfileView vb = b.View(static_cast<uint32_t>(b.SlotOf(ProfileId(p))), &sb);
+      ASSERT_EQ(va.size, vb.size) << p;
+      for (size_t i = 0; i < va.size; ++i) {
+        ASSERT_EQ(va.seq[i], vb.seq[i]);
+        ASSERT_EQ(va.ts[i], vb.ts[i]);
+        ASSERT_EQ(va.name[i], vb.name[i]);
+        ASSERT_EQ((*ca)->Get(va.RefAt(i)).number, (*cb)->Get(vb.RefAt(i)).number);
+        ASSERT_EQ((*ca)->Get(va.RefAt(i)).number, static_cast<double>(va.seq[i]));
+      }
+    }
+  };
+  EventIndex by_profiles, by_scan;
+  build(by_profiles);
+  build(by_scan);
+  // Every event of profiles 3, 17 and 42.
+  const std::vector<ProfileId> people = {ProfileId(3), ProfileId(17), ProfileId(42)};
+  std::vector<uint64_t> gone;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (owner[i] == 3 || owner[i] == 17 || owner[i] == 42) gone.push_back(stored[i].seq);
+  }
+  ASSERT_FALSE(gone.empty());
+  EXPECT_EQ(by_profiles.RemoveEvents(gone, people), gone.size());
+  EXPECT_EQ(by_scan.RemoveEvents(gone), gone.size());
+  same(by_profiles, by_scan);
+  EXPECT_EQ(by_profiles.RemoveEvents(gone, people), 0u);  // idempotent
+  // Seqs of other profiles and unknown seqs: found by the scan over every row.
+  std::vector<uint64_t> mixed;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (owner[i] == 5 || (owner[i] == 6 && i % 2 == 0)) mixed.push_back(stored[i].seq);
+  }
+  mixed.push_back(99999);
+  const size_t expected = mixed.size() - 1;
+  EXPECT_EQ(by_profiles.RemoveEvents(mixed, std::vector<ProfileId>{ProfileId(5)}), expected);
+  EXPECT_EQ(by_scan.RemoveEvents(mixed), expected);
+  same(by_profiles, by_scan);
+}
+
 TEST(EventIndex, SeqsWhereVisitsEveryEventOnce) {
   EventIndex index;
   index.Add(ProfileId(1), TrackEvent(1, 10, "A"));

@@ -495,11 +495,16 @@ Result<std::string> DeliveryService::TrackClick(std::string_view token) {
 
 // ---- privacy: one person ---------------------------------------------------------------------
 
-Result<std::vector<delivery::OutboxItem>> DeliveryService::ItemsOf(const Person& person) const {
-  const std::unordered_set<std::string_view> identities(person.identities.begin(),
-                                                        person.identities.end());
+Result<std::vector<delivery::OutboxItem>> DeliveryService::ItemsOf(
+    std::span<const Person> people) const {
+  std::unordered_set<uint64_t> profiles;
+  std::unordered_set<std::string_view> identities;
+  for (const Person& person : people) {
+    profiles.insert(person.profile.value());
+    identities.insert(person.identities.begin(), person.identities.end());
+  }
   return outbox_->Select([&](const delivery::OutboxItem& item) {
-    return item.message.profile == person.profile.value() ||
+    return profiles.count(item.message.profile) != 0 ||
            identities.count(item.message.identity) != 0;
   });
 }
@@ -510,15 +515,19 @@ Result<bool> DeliveryService::Erased(const std::string& key) const {
 }
 
 Result<std::vector<OutboxMessageView>> DeliveryService::ExportPerson(const Person& person) const {
-  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(person));
+  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(std::span<const Person>(&person, 1)));
   std::vector<OutboxMessageView> out;
   for (const auto& item : items) out.push_back(OutboxViewOf(item));
   return out;
 }
 
 Result<PersonForgotten> DeliveryService::ForgetPerson(const Person& person) {
+  return ForgetPeople(std::span<const Person>(&person, 1));
+}
+
+Result<PersonForgotten> DeliveryService::ForgetPeople(std::span<const Person> people) {
   MutexLock lock(send_mu_);  // no send of theirs in flight; the next pass no longer finds them
-  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(person));
+  SP_ASSIGN_OR_RETURN(auto items, ItemsOf(people));
   PersonForgotten out;
   if (items.empty()) return out;
   store::Batch batch = store_.db().NewBatch();

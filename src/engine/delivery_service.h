@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -88,6 +89,8 @@ class DeliveryService {
   // its pending index entry, in one write. Fills outbox_cancelled and outbox_deleted; idempotent.
   // Call it after the journey service's ForgetPerson (which stops the runtime enqueueing more).
   Result<PersonForgotten> ForgetPerson(const Person& person) EXCLUDES(send_mu_);
+  // The same for several people (a regulation's chunk): one pass over the outbox for them all.
+  Result<PersonForgotten> ForgetPeople(std::span<const Person> people) EXCLUDES(send_mu_);
 
  private:
   struct Attempt;
@@ -106,8 +109,8 @@ class DeliveryService {
   // record stays after sending), so none means ForgetPerson removed it. An open or click of it
   // then records nothing (the click still redirects), so an old email cannot bring the person back.
   Result<bool> Erased(const std::string& key) const;
-  // The outbox items of `person`.
-  Result<std::vector<delivery::OutboxItem>> ItemsOf(const Person& person) const;
+  // The outbox items of `people` (one pass over the outbox).
+  Result<std::vector<delivery::OutboxItem>> ItemsOf(std::span<const Person> people) const;
   Status Record(const std::string& identity, std::string_view name, const nlohmann::json& props,
                 std::string message_id);
   void Loop() EXCLUDES(wake_mu_, send_mu_);

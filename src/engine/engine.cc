@@ -121,14 +121,23 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   using Forgotten = Result<PersonForgotten>;
   using engine::Person;
   privacy.forget = {
-      {"journeys", [raw](const Person& p) { return raw->journeys->ForgetPerson(p); }},
-      {"delivery", [raw](const Person& p) { return raw->delivery->ForgetPerson(p); }},
-      {"segments", [raw](const Person& p) { return raw->segments->ForgetPerson(p); }},
-      {"dead_letters", [raw](const Person& p) { return raw->events->ForgetDeadLetters(p); }},
-      {"channels", [raw](const Person& p) { return Forgotten(raw->channels->ForgetPerson(p)); }},
+      {"journeys", [raw](const Person& p) { return raw->journeys->ForgetPerson(p); }, {}},
+      {"delivery",
+       {},
+       [raw](std::span<const Person> ps) { return raw->delivery->ForgetPeople(ps); }},
+      {"segments",
+       {},
+       [raw](std::span<const Person> ps) { return raw->segments->ForgetPeople(ps); }},
+      {"dead_letters",
+       {},
+       [raw](std::span<const Person> ps) { return raw->events->ForgetDeadLetters(ps); }},
+      {"channels",
+       [raw](const Person& p) { return Forgotten(raw->channels->ForgetPerson(p)); },
+       {}},
   };
-  privacy.remove_events = [events = impl->events.get()](std::vector<uint64_t> seqs) {
-    return events->RemoveEvents(std::move(seqs));
+  privacy.remove_events = [events = impl->events.get()](std::vector<uint64_t> seqs,
+                                                        std::span<const ProfileId> profiles) {
+    return events->RemoveEventsOf(std::move(seqs), profiles);
   };
   privacy.purge = [store = impl->storage.get()] { return store->Purge(); };
   impl->privacy = std::make_unique<engine::PrivacyService>(

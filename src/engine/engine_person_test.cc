@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <span>
 #include <sstream>
 
 #include "base/system_events.h"
@@ -215,6 +217,61 @@ TEST_F(PersonTest, ForgottenPersonExitsErasedMessageNeverSentNothingLeft) {
   Reopen();
   EXPECT_EQ(Step("wait").exits[std::string(system_events::kExitErased)], 1u);
   EXPECT_EQ(StoredStates().size(), 1u);
+}
+
+// A regulation forgets a chunk of people at once (one pass over the outbox, the static lists and
+// the dead letters): the counts are those of forgetting them one by one, and nothing of either is
+// left.
+TEST_F(PersonTest, ForgettingTwoPeopleAtOnceCountsAsOneByOne) {
+  const engine::Person ada = Ada();
+  const ProfileId bob_profile = impl().profiles->ProfileOf(std::string("user:") + kBob);
+  const engine::Person bob{bob_profile, impl().profiles->IdentitiesOf(bob_profile)};
+  const std::vector<engine::Person> both = {ada, bob};
+  // What each holds, read before.
+  size_t outbox = 0, versions = 0, lists = 0;
+  std::set<uint64_t> letters;
+  for (const engine::Person& p : both) {
+    auto items = impl().delivery->ExportPerson(p);
+    ASSERT_TRUE(items.ok());
+    outbox += items->size();
+    auto holding = impl().store().segments().Holding(p.identities);
+    ASSERT_TRUE(holding.ok());
+    versions += holding->size();
+    std::set<std::string> names;
+    for (const auto& v : *holding) names.insert(v.name);
+    lists += names.size();
+    auto dead = impl().events->DeadLettersOf(p);
+    ASSERT_TRUE(dead.ok());
+    for (const auto& d : *dead) letters.insert(d.id);
+  }
+  ASSERT_EQ(outbox, 2u);
+  ASSERT_GE(versions, 3u);
+  ASSERT_FALSE(letters.empty());
+
+  for (const engine::Person& p : both) ASSERT_TRUE(impl().journeys->ForgetPerson(p).ok());
+  auto d = impl().delivery->ForgetPeople(both);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->outbox_deleted, outbox);
+  EXPECT_EQ(d->outbox_cancelled, outbox);
+  auto s = impl().segments->ForgetPeople(both);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->static_versions, versions);
+  EXPECT_EQ(s->static_lists, lists);
+  auto l = impl().events->ForgetDeadLetters(std::span<const engine::Person>(both));
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ(l->dead_letters, letters.size());
+
+  EXPECT_TRUE(OutboxIdentities().empty());
+  auto vip = engine_->Segment(SegmentId("vip"));
+  ASSERT_TRUE(vip.ok());
+  EXPECT_TRUE(vip->identities.empty());
+  const std::string text = DeadLetterText();
+  EXPECT_EQ(text.find(kAda), std::string::npos);
+  EXPECT_EQ(text.find(kBob), std::string::npos);
+  // Idempotent.
+  auto again = impl().segments->ForgetPeople(both);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->static_versions, 0u);
 }
 
 // A message sent before the erasure still carries its tracking links: an open or click of it

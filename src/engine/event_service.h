@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,7 +104,7 @@ class EventService {
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;
 
-  // ---- privacy: one person (event_service_privacy.cc) ----------------------------------------
+  // ---- privacy: people (event_service_privacy.cc) ----------------------------------------
   // The dead letters that carry `person`: their raw ids (after `user:` / `anon:`) or any email
   // they ever had as a trait, as a whole value (a JSON string value when the raw text parses,
   // else a token not continued by an id character) in the raw text, location, field or reason;
@@ -111,6 +112,13 @@ class EventService {
   Result<std::vector<DeadLetterInfo>> DeadLettersOf(const Person& person) const;
   // Deletes those dead letters (an erasure). Fills dead_letters; idempotent.
   Result<PersonForgotten> ForgetDeadLetters(const Person& person);
+  // The same for several people (a regulation's chunk): one pass over the dead letters.
+  Result<std::vector<DeadLetterInfo>> DeadLettersOf(std::span<const Person> people) const;
+  Result<PersonForgotten> ForgetDeadLetters(std::span<const Person> people);
+  // RemoveEvents for the events of erased people: the index looks for them in `profiles`' events
+  // (analytics::EventIndex::RemoveEvents), not in every event.
+  Status RemoveEventsOf(std::vector<uint64_t> seqs, std::span<const ProfileId> profiles)
+      EXCLUDES(write_mu_, index_mu_);
 
   // ---- the index -------------------------------------------------------------------------
   // True when this process loaded the index (options.load_index).

@@ -1,6 +1,8 @@
-// EventService: the dead letters that carry one person, for their export and their erasure.
+// EventService: the dead letters that carry people, for their export and their erasure; the
+// events of erased people removed from the store and the index.
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <unordered_set>
 
 #include "engine/event_service.h"
@@ -16,26 +18,28 @@ namespace {
 // Dead letters read per page while looking for a person.
 constexpr size_t kDeadLetterPage = 1000;
 
-// What names the person in rejected input: their raw ids and every email they had as a trait.
+// What names the people in rejected input: their raw ids and every email they had as a trait.
 struct PersonTerms {
   std::unordered_set<std::string> values;
-  ProfileId profile;
+  std::unordered_set<uint64_t> profiles;
 };
 
-PersonTerms PersonTermsOf(const Person& person, const identity::ProfileStore& profiles) {
+PersonTerms PersonTermsOf(std::span<const Person> people, const identity::ProfileStore& profiles) {
   PersonTerms t;
-  t.profile = person.profile;
-  for (const std::string& identity : person.identities) {
-    const size_t colon = identity.find(':');
-    std::string raw = colon == std::string::npos ? identity : identity.substr(colon + 1);
-    if (!raw.empty()) t.values.insert(std::move(raw));
-  }
-  auto history = profiles.TraitHistory(person.profile);
-  if (history.ok()) {
-    for (const identity::TraitChange& c : *history) {
-      if (c.name != "email") continue;
-      json v = json::parse(c.value, nullptr, false);
-      if (v.is_string() && !v.get<std::string>().empty()) t.values.insert(v.get<std::string>());
+  for (const Person& person : people) {
+    t.profiles.insert(person.profile.value());
+    for (const std::string& identity : person.identities) {
+      const size_t colon = identity.find(':');
+      std::string raw = colon == std::string::npos ? identity : identity.substr(colon + 1);
+      if (!raw.empty()) t.values.insert(std::move(raw));
+    }
+    auto history = profiles.TraitHistory(person.profile);
+    if (history.ok()) {
+      for (const identity::TraitChange& c : *history) {
+        if (c.name != "email") continue;
+        json v = json::parse(c.value, nullptr, false);
+        if (v.is_string() && !v.get<std::string>().empty()) t.values.insert(v.get<std::string>());
+      }
     }
   }
   return t;
@@ -71,7 +75,7 @@ bool CarriesPerson(const store::DeadLetter& d, const PersonTerms& t) {
   const Rejection& r = d.rejection;
   const json raw = json::parse(r.raw, nullptr, false);
   if (d.source == kJourneysDeadLetterSource && raw.is_object() &&
-      raw.value("profile", uint64_t{0}) == t.profile.value())
+      t.profiles.count(raw.value("profile", uint64_t{0})) != 0)
     return true;
   if (!raw.is_discarded() && HoldsValue(raw, t.values)) return true;
   for (const std::string& term : t.values) {
@@ -85,7 +89,12 @@ bool CarriesPerson(const store::DeadLetter& d, const PersonTerms& t) {
 }  // namespace
 
 Result<std::vector<DeadLetterInfo>> EventService::DeadLettersOf(const Person& person) const {
-  const PersonTerms terms = PersonTermsOf(person, profiles_);
+  return DeadLettersOf(std::span<const Person>(&person, 1));
+}
+
+Result<std::vector<DeadLetterInfo>> EventService::DeadLettersOf(
+    std::span<const Person> people) const {
+  const PersonTerms terms = PersonTermsOf(people, profiles_);
   std::vector<DeadLetterInfo> out;
   uint64_t after = 0;
   for (;;) {
@@ -100,12 +109,27 @@ Result<std::vector<DeadLetterInfo>> EventService::DeadLettersOf(const Person& pe
 }
 
 Result<PersonForgotten> EventService::ForgetDeadLetters(const Person& person) {
-  SP_ASSIGN_OR_RETURN(auto letters, DeadLettersOf(person));
+  return ForgetDeadLetters(std::span<const Person>(&person, 1));
+}
+
+Result<PersonForgotten> EventService::ForgetDeadLetters(std::span<const Person> people) {
+  SP_ASSIGN_OR_RETURN(auto letters, DeadLettersOf(people));
   std::vector<uint64_t> ids;
   for (const DeadLetterInfo& d : letters) ids.push_back(d.id);
   PersonForgotten out;
   SP_ASSIGN_OR_RETURN(out.dead_letters, store_.dead_letters().Delete(ids));
   return out;
+}
+
+Status EventService::RemoveEventsOf(std::vector<uint64_t> seqs,
+                                    std::span<const ProfileId> profiles) {
+  MutexLock write(write_mu_);  // as RemoveEvents: no commit interleaves
+  SP_RETURN_IF_ERROR(store_.EraseEvents(seqs, {}, nullptr));
+  if (index_loaded_) {
+    WriterLock lock(index_mu_);
+    index_.RemoveEvents(seqs, profiles);
+  }
+  return Status::Ok();
 }
 
 }  // namespace signpost::engine

@@ -312,8 +312,21 @@ Status PrivacyService::ExecuteChunk(Job& job, size_t begin, size_t end) {
   if (!Deletes(type)) return Status::Ok();
   // From here no event at or before the request's time is stored for them, whatever arrives.
   SP_RETURN_IF_ERROR(regulations_.Tombstone(forms, job.report.created_at));
-  for (const Person& p : people) {
-    for (const auto& f : hooks_.forget) {
+  // Service by service, in order (each person is still forgotten by the earlier services first).
+  for (const auto& f : hooks_.forget) {
+    if (f.forget_all) {
+      if (people.empty()) continue;
+      auto forgotten = f.forget_all(people);
+      if (!forgotten.ok()) {
+        const Status& s = forgotten.status();
+        return Status(s.code(),
+                      fmt::format("{} could not forget {} profiles (from {}): {}", f.service,
+                                  people.size(), people.front().profile.value(), s.message()));
+      }
+      job.report.forgotten += *forgotten;
+      continue;
+    }
+    for (const Person& p : people) {
       auto forgotten = f.forget(p);
       if (!forgotten.ok()) {
         const Status& s = forgotten.status();
@@ -336,7 +349,7 @@ Status PrivacyService::ExecuteChunk(Job& job, size_t begin, size_t end) {
     for (const Event& e : events) seqs.push_back(e.seq);
     std::sort(seqs.begin(), seqs.end());
     job.report.events_erased += seqs.size();
-    if (!seqs.empty()) SP_RETURN_IF_ERROR(hooks_.remove_events(std::move(seqs)));
+    if (!seqs.empty()) SP_RETURN_IF_ERROR(hooks_.remove_events(std::move(seqs), profiles));
   }
   SP_ASSIGN_OR_RETURN(auto erased, profiles_.Erase(profiles));
   job.report.profiles_erased += people.size();

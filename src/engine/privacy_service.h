@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,12 +41,16 @@ class PrivacyService {
     std::string service;  // its name in the report ("journeys", "delivery", ...)
     // Idempotent; returns what it removed (PersonForgotten), added up in the report.
     std::function<Result<PersonForgotten>(const Person&)> forget;
+    // When set, used instead of `forget`: forgets every person of a chunk at once (one pass over
+    // what the service holds), returning the same counts as `forget` one by one.
+    std::function<Result<PersonForgotten>(std::span<const Person>)> forget_all;
   };
   struct Hooks {
     // Told in order about each erased person, before their events and identity records go.
     std::vector<Forgetter> forget;
-    // Removes the events of these seqs from the store and the analytics index.
-    std::function<Status(std::vector<uint64_t>)> remove_events;
+    // Removes the events of these seqs, which belong to these profiles, from the store and the
+    // analytics index.
+    std::function<Status(std::vector<uint64_t>, std::span<const ProfileId>)> remove_events;
     // Makes removed bytes leave every file (flush, forced compaction, new WAL and manifest).
     std::function<Status()> purge;
   };

@@ -478,13 +478,34 @@ Status SegmentService::ExportPerson(const Person& person, PersonExport* out) con
 }
 
 Result<PersonForgotten> SegmentService::ForgetPerson(const Person& person) {
+  return ForgetPeople(std::span<const Person>(&person, 1));
+}
+
+Result<PersonForgotten> SegmentService::ForgetPeople(std::span<const Person> people) {
   MutexLock lock(apply_mu_);
-  SP_ASSIGN_OR_RETURN(auto rewritten, store_.segments().Forget(person.identities));
+  std::vector<std::string> identities;
+  std::unordered_map<std::string_view, size_t> person_of;  // identity -> index in people
+  for (size_t p = 0; p < people.size(); ++p) {
+    for (const std::string& identity : people[p].identities) {
+      identities.push_back(identity);
+      person_of.emplace(identity, p);
+    }
+  }
+  SP_ASSIGN_OR_RETURN(auto holding, store_.segments().Holding(identities));
+  // Per person: the versions and the lists that hold them.
+  std::vector<std::set<std::string>> lists(people.size());
   PersonForgotten out;
-  out.static_versions = rewritten.size();
-  std::set<std::string> lists;
-  for (const auto& v : rewritten) lists.insert(v.name);
-  out.static_lists = lists.size();
+  for (const auto& v : holding) {
+    std::set<size_t> held;
+    for (const std::string& identity : v.identities) {
+      auto it = person_of.find(identity);
+      if (it != person_of.end()) held.insert(it->second);
+    }
+    out.static_versions += held.size();
+    for (size_t p : held) lists[p].insert(v.name);
+  }
+  for (const auto& l : lists) out.static_lists += l.size();
+  SP_RETURN_IF_ERROR(store_.segments().Forget(identities).status());
   return out;
 }
 

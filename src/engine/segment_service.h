@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ class SegmentService {
   // nothing: they are evaluated from the events on demand, and no membership is cached beyond one
   // call's ProfileFacts. Fills static_lists and static_versions; idempotent.
   Result<PersonForgotten> ForgetPerson(const Person& person) EXCLUDES(apply_mu_);
+  // The same for several people (a regulation's chunk): one pass over the static lists for them
+  // all; the counts are those of forgetting them one by one (a version holding two of them
+  // counts twice).
+  Result<PersonForgotten> ForgetPeople(std::span<const Person> people) EXCLUDES(apply_mu_);
 
  private:
   class StoreProfileFacts;
