@@ -276,39 +276,44 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
 
 void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
   struct Ref {
+    uint64_t hash;
     std::string_view name;
     const IndexEntry* entry;
   };
   std::vector<Ref> refs;
   refs.reserve(pending_.size() + staged.index.size());
   for (const auto& p : pending_) {
-    refs.push_back(Ref{std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
+    refs.push_back(
+        Ref{p.hash, std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
   }
   for (const auto& p : staged.index) {
-    refs.push_back(Ref{std::string_view(staged.names).substr(p.offset, p.size), &p.entry});
+    refs.push_back(Ref{p.hash, std::string_view(staged.names).substr(p.offset, p.size), &p.entry});
   }
-  // One sort groups each identity's entries, in seq order, and puts the groups in about their
-  // keys' order (a key starts with the identity's length, then its bytes; exact for names under
-  // 128 bytes), so the memtable inserts each record next to the previous one. Each record is
-  // built in reused buffers and copied once, into the batch.
+  // Group by identity (hash first: cheap; the name only decides between equal hashes), each
+  // group in seq order.
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
-    if (a.name.size() != b.name.size()) return a.name.size() < b.name.size();
-    if (const int c = a.name.compare(b.name); c != 0) return c < 0;
+    if (a.hash != b.hash) return a.hash < b.hash;
+    if (a.name != b.name) return a.name < b.name;
     return a.entry->seq < b.entry->seq;
   });
-  std::string key, value;
+  std::vector<std::pair<std::string, std::string>> records;
   for (size_t i = 0; i < refs.size();) {
     size_t end = i + 1;
-    while (end < refs.size() && refs[end].name == refs[i].name) ++end;
+    while (end < refs.size() && refs[end].hash == refs[i].hash && refs[end].name == refs[i].name) {
+      ++end;
+    }
     const uint64_t first = refs[i].entry->seq;
-    key.clear();
-    PutLengthPrefixed(key, refs[i].name);
+    std::string key = IdentityIndexPrefix(refs[i].name);
     PutFixed64BE(key, first);
-    value.clear();
+    std::string value;
     for (size_t k = i; k < end; ++k) PutIndexEntry(value, first, *refs[k].entry);
-    batch.Put(Cf::kEventsByIdentity, key, value);
+    records.emplace_back(std::move(key), std::move(value));
     i = end;
   }
+  // Put in key order: the memtable then inserts each next to the previous one.
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : records) batch.Put(Cf::kEventsByIdentity, key, value);
   batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(staged.next_seq - 1));
 }
 
