@@ -5,8 +5,10 @@
 #    then bench/signpost_funnel, DuckDB (bench/peers/duckdb_funnel.mjs) and ClickHouse via chdb
 #    (bench/peers/clickhouse_funnel.mjs): one warm-up and BENCH_RUNS timed runs each. The step counts
 #    must be identical, else the run fails loudly.
-# 2. Bulk import: the same generator's NDJSON into a fresh data folder (`signpost import --json`)
-#    against DuckDB read_json into a table.
+# 2. Bulk import: the same generator's NDJSON into a fresh data folder (`signpost import --json`,
+#    durable) against DuckDB read_json into a table of a FILE database with CHECKPOINT inside the
+#    timing (durable too: its `seconds`/`events_per_second`, also `duckdb_durable_events_per_second`),
+#    and into memory, not durable (`duckdb_memory_events_per_second`), printed beside it.
 # 3. HTTP ingest: `signpost serve` on a fresh folder, bench/http_load posting /v1/batch.
 # 4. Journeys (no peer): bench/journeys_bench, 100 live journeys on the runtime (events/s), goal
 #    attribution (goal events/s, added latency) and a live Engine's event-to-send latency at half the
@@ -56,7 +58,7 @@ mkdir -p "$data" "$run"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$run/import-data" "$run/http-data"
+  rm -rf "$run/import-data" "$run/http-data" "$run/duckdb-import"
 }
 trap cleanup EXIT
 wants() { [[ " $only " == *" $1 "* ]]; }
@@ -114,7 +116,8 @@ if wants import; then
   events=${import_size%%:*}; profiles=${import_size##*:}
   ndjson=$(gen ndjson "$events" "$profiles") || exit 1
   say "import of $events events: duckdb"
-  node "$root/bench/peers/duckdb_import.mjs" --data "$ndjson" --threads "$threads" > "$run/import-duckdb.json"
+  node "$root/bench/peers/duckdb_import.mjs" --data "$ndjson" --threads "$threads" \
+    --dir "$run/duckdb-import" > "$run/import-duckdb.json"
   say "import of $events events: signpost"
   rm -rf "$run/import-data"
   "$build/signpost" import --data "$run/import-data" "$ndjson" --json > "$run/import-signpost.json"

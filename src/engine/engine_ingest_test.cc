@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/test_support.h"
+#include "ingest/ndjson_parser.h"
 
 namespace signpost {
 namespace {
@@ -148,6 +149,57 @@ TEST_F(EngineIngestTest, ReservedNamesAreRefusedOnImportAndReimport) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->accepted, 0u);
   EXPECT_EQ(DeadLetters()["total"], 2u);
+}
+
+// Import parses each chunk's lines on several threads (issue 18): whatever the chunk size, lines
+// that span chunks, blank lines, CRLF, a BOM, bad and over-limit lines give the same events and
+// the same rejections, naming the same lines, in the same order as one parser over the file.
+TEST_F(EngineIngestTest, ImportInChunksOnSeveralThreadsMatchesOneParserOverTheFile) {
+  std::string text = "\xEF\xBB\xBF";
+  for (int i = 0; i < 300; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 37 == 5) text += "\n";
+    if (i % 41 == 7) text += "not json " + n + "\n";
+    if (i % 53 == 9) text += R"({"type":"track","userId":"u)" + n + R"("})" + "\n";  // no event
+    if (i == 150) {
+      text += R"({"type":"track","userId":"big","event":"E","properties":{"p":")" +
+              std::string(40 * 1024, 'x') + "\"}}\n";
+    }
+    text += R"({"type":"track","userId":"u)" + n + R"(","event":"E)" + n + R"(","messageId":"m)" +
+            n + "\"}" + (i % 3 == 0 ? "\r\n" : "\n");
+  }
+  text += R"({"type":"track","userId":"last","event":"L","messageId":"last"})";  // no line end
+  const fs::path file = dir_ / "chunks.ndjson";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+  }
+  ingest::ParsedEvents expected;
+  ingest::NdjsonParser one(*ParseIso8601(StartAt()), ingest::Limits{});
+  one.Feed(text, expected);
+  one.Finish(expected);
+  ASSERT_EQ(expected.events.size(), 301u);
+  ASSERT_GT(expected.rejections.size(), 10u);
+
+  for (size_t chunk : {size_t{300}, size_t{1} << 20}) {
+    SCOPED_TRACE(chunk);
+    Open([&](EngineOptions& o) {
+      o.import_chunk_bytes = chunk;
+      o.data_dir = NewFolder().string();
+    });
+    auto s = engine_->Import(file.string(), ImportFormat::kAuto, nullptr);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(s->outcome.accepted, expected.events.size());
+    ASSERT_EQ(s->outcome.rejections.size(), expected.rejections.size());
+    for (size_t i = 0; i < expected.rejections.size(); ++i) {
+      EXPECT_EQ(s->outcome.rejections[i].location, expected.rejections[i].location);
+      EXPECT_EQ(s->outcome.rejections[i].reason, expected.rejections[i].reason);
+    }
+    auto events = engine_->ProfileEvents("u299", 0);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    ASSERT_EQ(events->events.size(), 1u);
+    EXPECT_EQ(events->events[0].event, "E299");
+  }
 }
 
 // The issue's attack: system ids are predictable, so a write key squatted the id of a victim's

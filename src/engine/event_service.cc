@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace signpost::engine {
 
 Status StorePropertySource::Scan(
@@ -88,7 +90,7 @@ Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>
     for (auto& line : r.refused_merges) refused.push_back(std::move(line));
     if (index_loaded_) {
       WriterLock lock(index_mu_);
-      SP_RETURN_IF_ERROR(UpdateIndex(events));
+      SP_RETURN_IF_ERROR(UpdateIndex(events, r.profiles));
     }
   }
   // Called under observer_mu_, so clearing the observer (the engine closing) waits for a call in
@@ -98,12 +100,22 @@ Status EventService::Commit(std::vector<Event>& events, std::vector<std::string>
   return Status::Ok();
 }
 
-Status EventService::UpdateIndex(const std::vector<Event>& events) {
+Status EventService::UpdateIndex(const std::vector<Event>& events,
+                                 const std::vector<ProfileId>& profiles) {
   for (const identity::MergeRecord& merge : profiles_.MergesAfter(merges_applied_)) {
     Status s = index_.MergeProfiles(merge.from, merge.to);
     // A profile that never had events is not in the index: nothing to move.
     if (!s.ok() && s.code() != Code::kNotFound) return s;
     merges_applied_ = merge.ordinal;
+  }
+  const size_t accepted = static_cast<size_t>(
+      std::count_if(events.begin(), events.end(), [](const Event& e) { return e.seq != 0; }));
+  if (profiles.size() == accepted) {  // resolved by the append: no second lookup per event
+    size_t next = 0;
+    for (const Event& e : events) {
+      if (e.seq != 0) index_.Add(profiles[next++], e);
+    }
+    return Status::Ok();
   }
   for (const Event& e : events) {
     if (e.seq != 0) index_.Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);

@@ -148,8 +148,11 @@ class EventService {
   // The commit function of the queue (commit thread).
   Status Commit(std::vector<Event>& events, std::vector<std::string>& refused)
       EXCLUDES(write_mu_, index_mu_, observer_mu_);
-  // Merges recorded since the last call, then the accepted events, into the index.
-  Status UpdateIndex(const std::vector<Event>& events) REQUIRES(index_mu_);
+  // Merges recorded since the last call, then the accepted events, into the index. `profiles`:
+  // each accepted event's profile, in order, as the append resolved it (store::AppendResult);
+  // when it does not line up, each event is resolved again.
+  Status UpdateIndex(const std::vector<Event>& events, const std::vector<ProfileId>& profiles)
+      REQUIRES(index_mu_);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
   Result<IngestOutcome> Submit(ingest::ParsedEvents parsed, std::string_view source);
 

@@ -1,8 +1,12 @@
 // EventService: ingest over HTTP, bulk import, dead letters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "engine/event_service.h"
 #include "ingest/json_scan.h"
@@ -32,6 +36,107 @@ void Accumulate(IngestOutcome& total, IngestOutcome&& part) {
   for (auto& r : part.rejections) total.rejections.push_back(std::move(r));
   for (auto& m : part.refused_merges) total.refused_merges.push_back(std::move(m));
 }
+
+// Lines (line ends) in `text`.
+uint64_t CountLines(std::string_view text) {
+  uint64_t n = 0;
+  for (const char *p = text.data(), *end = text.data() + text.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))); ++p) {
+    ++n;
+  }
+  return n;
+}
+
+// An NDJSON file parsed on several threads, chunk by chunk: a chunk's complete lines are cut at
+// line ends into one part per thread, each part parsed by its own NdjsonParser numbered from the
+// lines before it (so rejections name the same lines as one parser would). A line that spans two
+// chunks is parsed alone, by a parser that keeps at most max_event_bytes of it, as one parser
+// would. Events and rejections come out in file order. Not thread-safe (one import).
+class ParallelNdjson {
+ public:
+  ParallelNdjson(TimeMs received_at, const ingest::Limits& limits, size_t threads)
+      : spanning_(received_at, limits), parts_(std::max<size_t>(threads, 1)) {
+    for (size_t i = 0; i < parts_.size(); ++i) parsers_.emplace_back(received_at, limits);
+  }
+
+  // Appends the events and rejections of the lines `chunk` completes to `out`.
+  void Feed(std::string_view chunk, ingest::ParsedEvents& out) {
+    if (open_line_) {  // the end of the line the last chunk left open
+      const void* nl = std::memchr(chunk.data(), '\n', chunk.size());
+      if (nl == nullptr) return spanning_.Feed(chunk, out);
+      const size_t len = static_cast<size_t>(static_cast<const char*>(nl) - chunk.data()) + 1;
+      spanning_.Feed(chunk.substr(0, len), out);
+      lines_ = spanning_.lines();
+      open_line_ = false;
+      chunk.remove_prefix(len);
+    }
+    const size_t complete = chunk.rfind('\n') + 1;  // 0 when there is no line end
+    const std::string_view whole = chunk.substr(0, complete), rest = chunk.substr(complete);
+    // Cut at the first line end at or after each 1/n of the bytes.
+    const size_t n = parsers_.size();
+    std::vector<std::string_view> parts;
+    std::vector<uint64_t> before;
+    uint64_t lines = lines_;
+    for (size_t k = 0, at = 0; k < n && at < whole.size(); ++k) {
+      size_t cut = whole.size();
+      const size_t target = whole.size() / n * (k + 1);
+      if (k + 1 < n && target > at) {
+        cut = static_cast<size_t>(static_cast<const char*>(std::memchr(
+                                      whole.data() + target - 1, '\n', whole.size() - target + 1)) -
+                                  whole.data()) +
+              1;
+      } else if (k + 1 < n) {
+        continue;  // this part would be empty
+      }
+      parts.push_back(whole.substr(at, cut - at));
+      before.push_back(lines);
+      if (cut < whole.size()) lines += CountLines(parts.back());
+      at = cut;
+    }
+    std::vector<std::future<void>> running;
+    for (size_t k = 1; k < parts.size(); ++k) {
+      running.push_back(std::async(std::launch::async, [this, k, &parts, &before] {
+        parsers_[k].SetLinesBefore(before[k]);
+        parsers_[k].Feed(parts[k], parts_[k]);
+      }));
+    }
+    if (!parts.empty()) {
+      parsers_[0].SetLinesBefore(before[0]);
+      parsers_[0].Feed(parts[0], out);
+    }
+    for (auto& r : running) r.get();
+    for (size_t k = 1; k < parts.size(); ++k) {
+      ingest::ParsedEvents& part = parts_[k];
+      out.events.insert(out.events.end(), std::make_move_iterator(part.events.begin()),
+                        std::make_move_iterator(part.events.end()));
+      out.rejections.insert(out.rejections.end(), std::make_move_iterator(part.rejections.begin()),
+                            std::make_move_iterator(part.rejections.end()));
+      part.events.clear();
+      part.rejections.clear();
+    }
+    if (!parts.empty()) lines_ = parsers_[parts.size() - 1].lines();
+    if (!rest.empty()) {
+      spanning_.SetLinesBefore(lines_);
+      spanning_.Feed(rest, out);  // keeps it: no line end
+      open_line_ = true;
+    }
+  }
+
+  // The last line when the file does not end with a line end.
+  void Finish(ingest::ParsedEvents& out) {
+    if (!open_line_) return;
+    spanning_.Finish(out);
+    lines_ = spanning_.lines();
+    open_line_ = false;
+  }
+
+ private:
+  ingest::NdjsonParser spanning_;
+  std::vector<ingest::NdjsonParser> parsers_;  // one per part
+  std::vector<ingest::ParsedEvents> parts_;    // what parts 1.. produce, before they join `out`
+  bool open_line_ = false;                     // the last chunk ended inside a line
+  uint64_t lines_ = 0;                         // lines before the next chunk's first complete one
+};
 
 }  // namespace
 
@@ -87,7 +192,8 @@ Result<ImportSummary> EventService::Import(
 
   const ImportFormat format = FormatOf(path, requested);
   const TimeMs received_at = clock_.NowMs();
-  ingest::NdjsonParser ndjson(received_at, limits_);
+  ParallelNdjson ndjson(received_at, limits_,
+                        std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16));
   ingest::CsvParser csv(received_at, limits_);
   std::string csv_header;  // prefixed to CSV dead letters so they can be parsed again
   const std::string source =

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "store/coding.h"
@@ -83,22 +84,41 @@ Status IdentityGraph::Reload(const store::Db& db) {
 }
 
 void IdentityGraph::Apply(const std::vector<Event>& events, store::Batch& batch,
-                          std::vector<std::string>& refused) {
+                          std::vector<std::string>& refused, std::vector<ProfileId>* profiles) {
   std::unique_lock lock(mu_);
   const uint64_t profiles_before = next_profile_;
+  const size_t merges_before = merges_.size();
+  const size_t first_out = profiles ? profiles->size() : 0;
   for (const Event& e : events) {
     if (e.seq == 0) continue;
     const std::string primary = e.PrimaryIdentity();
+    uint64_t profile = 0;
     if (e.type == EventType::kIdentify && !e.user_id.empty() && !e.anonymous_id.empty()) {
       Link(primary, AnonymousIdentity(e.anonymous_id), e, batch, refused);
+      if (profiles) profile = profile_of_.find(primary)->second;
     } else if (e.type == EventType::kAlias && !e.user_id.empty() && !e.previous_id.empty()) {
       std::string previous = UserIdentity(e.previous_id);
       if (profile_of_.find(previous) == profile_of_.end()) {
         previous = AnonymousIdentity(e.previous_id);
       }
       Link(primary, previous, e, batch, refused);
+      if (profiles) profile = profile_of_.find(primary)->second;
     } else {
-      Ensure(primary, batch);
+      profile = Ensure(primary, batch);
+    }
+    if (profiles) profiles->push_back(ProfileId(profile));
+  }
+  if (profiles && merges_.size() != merges_before) {
+    // A profile merged later in this call: its events now belong to where it went (profile ids are
+    // never reused, so following the merges from any id taken above ends at today's profile).
+    std::unordered_map<uint64_t, uint64_t> moved;
+    for (size_t m = merges_before; m < merges_.size(); ++m) {
+      moved[merges_[m].from.value()] = merges_[m].to.value();
+    }
+    for (size_t i = first_out; i < profiles->size(); ++i) {
+      uint64_t p = (*profiles)[i].value();
+      for (auto it = moved.find(p); it != moved.end(); it = moved.find(p)) p = it->second;
+      (*profiles)[i] = ProfileId(p);
     }
   }
   if (next_profile_ != profiles_before) {

@@ -48,9 +48,12 @@ class IdentityGraph {
 
   // Registers the identities of the accepted events of `events` (seq != 0; duplicates are skipped)
   // and applies their links, in order, writing every change into `batch`. Each refused link is
-  // logged (spdlog warn) and its line appended to `refused`.
+  // logged (spdlog warn) and its line appended to `refused`. When `profiles` is not null, it gets
+  // the profile of each accepted event's primary identity once every link is applied (what
+  // ProfileOf answers after the call), in event order: the commit hands them to the analytics
+  // index instead of resolving each event again.
   void Apply(const std::vector<Event>& events, store::Batch& batch,
-             std::vector<std::string>& refused);
+             std::vector<std::string>& refused, std::vector<ProfileId>* profiles = nullptr);
 
   // Erases `profile` from the graph (a privacy erasure), writing every change into `batch`: each
   // identity's record is deleted; the merges of every profile folded into it keep their profile

@@ -59,5 +59,41 @@ TEST(IdentityGraph, ReloadDropsChangesWhoseBatchWasNeverWritten) {
   EXPECT_EQ(g.ProfileOf("user:u3").value(), 3u);
 }
 
+// The profiles Apply hands out (to the analytics index, instead of resolving each event again) are
+// what ProfileOf answers after the call, also for events whose profile was merged later in the same
+// call; duplicates (seq 0) get none.
+TEST(IdentityGraph, ApplyGivesEachAcceptedEventItsProfileAfterTheCallsMerges) {
+  TempDir tmp;
+  auto st = store::Store::Open({tmp.path(), true});
+  ASSERT_TRUE(st.ok());
+  store::Db& db = (*st)->db();
+  auto graph = IdentityGraph::Load(db);
+  ASSERT_TRUE(graph.ok());
+  IdentityGraph& g = **graph;
+
+  // a1's and a3's profiles are the oldest; u2's profile is new and, on a tie, goes into a3's.
+  std::vector<Event> events = {
+      Track("t0", "", "a3", 0),      Track("t1", "", "a1", 1),      Track("t2", "", "a2", 2),
+      Track("dup", "", "a9", 3),     Identify("i1", "u1", "a1", 4), Track("t3", "u1", "", 5),
+      Identify("i2", "u1", "a2", 6), Track("t4", "", "a2", 7),      Track("t5", "u2", "", 8),
+      Identify("i3", "u2", "a3", 9), Track("t6", "", "a3", 10)};
+  uint64_t seq = 0;
+  for (auto& e : events) e.seq = e.message_id == "dup" ? 0 : ++seq;
+  std::vector<std::string> refused;
+  std::vector<ProfileId> profiles;
+  store::Batch b = db.NewBatch();
+  g.Apply(events, b, refused, &profiles);
+  ASSERT_GE(g.merge_count(), 2u);
+  ASSERT_EQ(profiles.size(), events.size() - 1);
+  size_t next = 0;
+  for (const Event& e : events) {
+    if (e.seq == 0) continue;
+    SCOPED_TRACE(e.message_id);
+    EXPECT_EQ(profiles[next++], g.ProfileOf(e.PrimaryIdentity()));
+  }
+  EXPECT_EQ(profiles[2], g.ProfileOf("user:u1"));  // a2's event, before a2 joined u1's profile
+  EXPECT_EQ(profiles[7], g.ProfileOf("anon:a3"));  // u2's event, before u2's profile went into a3's
+}
+
 }  // namespace
 }  // namespace signpost::identity

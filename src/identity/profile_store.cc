@@ -40,7 +40,8 @@ Result<store::AppendResult> ProfileStore::Append(std::vector<Event>& events) {
   auto result = store_.Append(
       events, [&](const std::vector<Event>& staged, store::Batch& batch, store::AppendResult& r) {
         graph_changed = true;
-        graph_->Apply(staged, batch, r.refused_merges);
+        r.profiles.reserve(r.accepted);
+        graph_->Apply(staged, batch, r.refused_merges, &r.profiles);
         PutTraitRecords(staged, batch);
         return Status::Ok();
       });

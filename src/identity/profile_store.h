@@ -36,8 +36,9 @@ class ProfileStore {
   // Appends `events` in one atomic write, durable on return (see store::Store::Append: dedup by
   // message id, seq per accepted event, duplicates get seq 0). In the same write: identity links
   // from identify (userId + anonymousId) and alias (previousId -> userId), and trait history from
-  // identify traits. Refused userId merges are logged and listed in the result. On failure nothing
-  // is stored and the in-memory identity graph is reloaded from disk.
+  // identify traits. Refused userId merges are logged and listed in the result, and each accepted
+  // event's profile (after the write's merges) is in result.profiles. On failure nothing is stored
+  // and the in-memory identity graph is reloaded from disk.
   Result<store::AppendResult> Append(std::vector<Event>& events);
 
   // Erases `profiles` from the identity layer in one atomic write, durable on return (a privacy

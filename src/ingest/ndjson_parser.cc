@@ -117,4 +117,10 @@ void NdjsonParser::Finish(ParsedEvents& out) {
 
 uint64_t NdjsonParser::lines() const { return state_->line; }
 
+void NdjsonParser::SetLinesBefore(uint64_t n) {
+  state_->line = n;
+  state_->pending.clear();
+  state_->pending_size = 0;
+}
+
 }  // namespace signpost::ingest

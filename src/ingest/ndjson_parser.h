@@ -30,6 +30,10 @@ class NdjsonParser {
   void Finish(ParsedEvents& out);
   // Lines seen so far (complete ones).
   uint64_t lines() const;
+  // Numbers the next line n + 1: for a parser given a part of a file that starts at a line start
+  // after n lines (an importer parsing the parts of a chunk on several threads). Drops a line not
+  // yet ended.
+  void SetLinesBefore(uint64_t n);
 
  private:
   struct State;

@@ -222,5 +222,20 @@ TEST(NdjsonParser, SystemNamesIdsAndFutureTimesAreRefused) {
   EXPECT_EQ(out.rejections[3].field, "receivedAt");
 }
 
+// A parser given the part of a file after its first 41 lines names lines from 42 on (an importer
+// parsing a chunk's parts on several threads), and drops a line left unfinished.
+TEST(NdjsonParserTest, SetLinesBeforeNumbersTheNextLine) {
+  NdjsonParser parser(kImportTime);
+  ParsedEvents out;
+  parser.Feed("{\"type\":\"track\",\"userId\":\"u\",\"ev", out);  // unfinished
+  parser.SetLinesBefore(41);
+  parser.Feed("not json\n{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}\n[]\n", out);
+  EXPECT_EQ(parser.lines(), 44u);
+  ASSERT_EQ(out.events.size(), 1u);
+  ASSERT_EQ(out.rejections.size(), 2u);
+  EXPECT_EQ(out.rejections[0].location, "line 42");
+  EXPECT_EQ(out.rejections[1].location, "line 44");
+}
+
 }  // namespace
 }  // namespace signpost::ingest

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "signpost/event.h"
+#include "signpost/ids.h"
 #include "signpost/status.h"
 #include "store/api_keys.h"
 #include "store/audit_log.h"
@@ -32,6 +33,9 @@ namespace signpost::store {
 struct AppendResult {
   size_t accepted = 0, duplicates = 0;
   std::vector<std::string> refused_merges;  // human-readable lines, one per refused userId merge
+  // The profile of each accepted event (seq != 0), in event order, as resolved by the hook that
+  // wrote the identity links (identity::ProfileStore); empty when no hook filled it.
+  std::vector<ProfileId> profiles;
 };
 
 // Called by Append after dedup and seq assignment, before the write: `events` are the caller's
