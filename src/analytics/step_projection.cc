@@ -60,7 +60,7 @@ void ProjectSlots(const EventIndex& index, const uint64_t* table, uint32_t begin
 }
 
 template <class T>
-void Append(std::vector<T>& to, const std::vector<T>& from) {
+void AppendAll(std::vector<T>& to, const std::vector<T>& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
 
@@ -114,12 +114,12 @@ std::shared_ptr<const StepProjection> StepProjection::Build(const EventIndex& in
   ReserveHuge(p->mask_, kept_events + 1);
   p->chunk_offset_.reserve(kept_profiles / kChunk + 2);
   for (const ProjectionPart& x : part) {
-    Append(p->slot_, x.slot);
-    Append(p->base_, x.base);
-    Append(p->count_, x.count);
-    Append(p->dt_, x.dt);
-    Append(p->mask_, x.mask);
-    Append(p->wide_, x.wide);
+    AppendAll(p->slot_, x.slot);
+    AppendAll(p->base_, x.base);
+    AppendAll(p->count_, x.count);
+    AppendAll(p->dt_, x.dt);
+    AppendAll(p->mask_, x.mask);
+    AppendAll(p->wide_, x.wide);
   }
   const uint32_t n = p->ProfileCount();
   uint64_t events = 0;
