@@ -4,7 +4,8 @@
 # 1. Funnels: for each size (events:profiles), the CSV from gen_events (cached under bench/data/),
 #    then bench/signpost_funnel, DuckDB (bench/peers/duckdb_funnel.mjs) and ClickHouse via chdb
 #    (bench/peers/clickhouse_funnel.mjs): one warm-up and BENCH_RUNS timed runs each. The step counts
-#    must be identical, else the run fails loudly.
+#    must be identical, else the run fails loudly. At BENCH_REBUILD_SIZE, signpost_funnel also times
+#    the index rebuilt from a store (a data folder imported once from the NDJSON, kept in bench/data).
 # 2. Bulk import: the same generator's NDJSON into a fresh data folder (`signpost import --json`,
 #    durable) against DuckDB read_json into a table of a FILE database with CHECKPOINT inside the
 #    timing (durable too: its `seconds`/`events_per_second`, also `duckdb_durable_events_per_second`),
@@ -26,6 +27,8 @@
 #   BENCH_SIZES="10000000:1000000 100000000:10000000"  funnel sizes, events:profiles
 #   BENCH_RUNS=5 BENCH_THREADS=2 BENCH_SEED=42 BENCH_WINDOW_MS=604800000
 #   BENCH_IMPORT_SIZE=10000000:1000000                 import size, events:profiles
+#   BENCH_REBUILD_SIZE=10000000:1000000                the funnel size whose index rebuild from a
+#                                                      store is also timed (signpost_funnel --rebuild-data)
 #   BENCH_HTTP_SECONDS=10 BENCH_HTTP_THREADS=4 BENCH_HTTP_BATCH=100
 #   BENCH_ONLY="funnel import http journeys"                    which parts to run
 #   BENCH_JOURNEYS_SIZE=5000000:1000000 BENCH_JOURNEYS_LATENCY_SECONDS=10   events:profiles, paced seconds
@@ -41,6 +44,7 @@ threads=${BENCH_THREADS:-2}
 seed=${BENCH_SEED:-42}
 window=${BENCH_WINDOW_MS:-604800000}
 import_size=${BENCH_IMPORT_SIZE:-10000000:1000000}
+rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
@@ -101,9 +105,23 @@ if wants funnel; then
   for size in $sizes; do
     events=${size%%:*}; profiles=${size##*:}
     csv=$(gen csv "$events" "$profiles") || exit 1
+    # The index rebuilt from a store (as Engine::Open does) is timed on the size of rebuild_size:
+    # a data folder `signpost import` made from the same generator's NDJSON, kept under bench/data.
+    rebuild=()
+    if [ "$size" = "$rebuild_size" ]; then
+      store_dir="$data/store-$events-$profiles-s$seed"
+      if [ ! -f "$store_dir/.imported" ]; then
+        ndjson=$(gen ndjson "$events" "$profiles") || exit 1
+        say "importing $events events for the index rebuild"
+        rm -rf "$store_dir"
+        "$build/signpost" import --data "$store_dir" "$ndjson" --json > /dev/null &&
+          touch "$store_dir/.imported" || say "import for the index rebuild failed"
+      fi
+      [ -f "$store_dir/.imported" ] && rebuild=(--rebuild-data "$store_dir")
+    fi
     say "funnel on $events events: signpost"
     "$build/bench/signpost_funnel" --data "$csv" --steps "$steps" --window-ms "$window" \
-      --threads "$threads" --runs "$runs" > "$run/funnel-$events-signpost.json"
+      --threads "$threads" --runs "$runs" "${rebuild[@]}" > "$run/funnel-$events-signpost.json"
     for peer in duckdb clickhouse; do
       say "funnel on $events events: $peer"
       node "$root/bench/peers/${peer}_funnel.mjs" --data "$csv" --steps "$steps" --window-ms "$window" \

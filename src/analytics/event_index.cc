@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "analytics/step_projection.h"
+
 namespace signpost::analytics {
 
 namespace {
@@ -114,6 +116,10 @@ void EventIndex::EnsureGrouped() const {
   std::vector<uint64_t> fill(group_start_.begin(), group_start_.end() - 1);
   for (size_t i = 0; i < delta_.size(); ++i)
     group_rows_[fill[resolved[i]]++] = static_cast<uint32_t>(i);
+  delta_slots_.clear();
+  for (size_t s = 0; s < slots; ++s) {
+    if (group_start_[s + 1] > group_start_[s]) delta_slots_.push_back(static_cast<uint32_t>(s));
+  }
   grouped_.store(true, std::memory_order_release);
 }
 
@@ -195,6 +201,15 @@ Status EventIndex::MergeProfiles(ProfileId from, ProfileId into) {
   slot_profile_[fs] = into.value();
   MaybeSeal();
   return Status::Ok();
+}
+
+const std::vector<uint32_t>& EventIndex::DeltaSlots() const {
+  if (delta_.empty()) {
+    static const std::vector<uint32_t> none;
+    return none;
+  }
+  EnsureGrouped();
+  return delta_slots_;
 }
 
 ProfileView EventIndex::View(uint32_t slot, ViewScratch* scratch) const {
@@ -338,7 +353,9 @@ void EventIndex::Seal() {
   std::vector<uint32_t>().swap(redirect_);
   std::vector<uint64_t>().swap(group_start_);
   std::vector<uint32_t>().swap(group_rows_);
+  std::vector<uint32_t>().swap(delta_slots_);
   grouped_.store(true, std::memory_order_relaxed);
+  DropProjections();
   new_events_ = 0;
   auto_seal_rows_ = 0;
 }
@@ -407,6 +424,7 @@ size_t EventIndex::RemoveEvents(std::span<const uint64_t> seqs,
     std::lock_guard<std::mutex> lock(columns_mu_);
     for (auto& [text, column] : columns_) column->Gather(refs);
   }
+  DropProjections();
   event_count_ -= at.size();
   return at.size();
 }

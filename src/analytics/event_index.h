@@ -33,6 +33,9 @@
 
 namespace signpost::analytics {
 
+class BulkRows;
+class StepProjection;
+
 // Implemented by the engine: gives the nested JSON objects of stored events.
 // Thread-safety: Scan may be called from any query thread while the index is shared-locked.
 class PropertySource {
@@ -106,6 +109,11 @@ class EventIndex {
   void Reserve(size_t events);
   // Folds the delta into the sorted columns. Cheap when there is no delta.
   void Seal();
+  // Loads every row of `parts` (bulk_load.h) straight into the sealed columns on `threads`
+  // threads; the parts are emptied. Rows may come in any order; slots are given in order of first
+  // appearance (parts in order), as Add would. kFailedPrecondition unless the index is empty (no
+  // event, no profile, no cached column).
+  Status BulkLoad(std::vector<BulkRows>& parts, int threads);
 
   // Counts.
   uint64_t EventCount() const { return event_count_; }
@@ -139,6 +147,24 @@ class EventIndex {
   const uint64_t* SealedOffsets() const { return offsets_.data(); }
   const TimeMs* SealedTimestamps() const { return ts_.data(); }
   const uint32_t* SealedNames() const { return name_.data(); }
+  // Changes whenever the sealed columns do (Seal with a delta, RemoveEvents).
+  uint64_t Generation() const { return generation_; }
+  // The slots that have delta rows (after merges), in slot order. Builds the grouping when stale.
+  const std::vector<uint32_t>& DeltaSlots() const;
+  // True when the sealed rows of `slot` are not its whole story: it has delta rows, was merged
+  // away, or is newer than the sealed part. Call DeltaSlots() first (it groups the delta).
+  bool SlotTouched(uint32_t slot) const {
+    return slot + 1 >= offsets_.size() || moved_[slot] != 0 ||
+           (!delta_.empty() && group_start_[slot + 1] > group_start_[slot]);
+  }
+
+  // The step projection (step_projection.h) of the sealed columns for `name_steps`, built on
+  // `threads` threads on first use and cached (a few per index, most recently used kept) until
+  // the sealed columns change. Safe to call concurrently.
+  std::shared_ptr<const StepProjection> StepProjectionFor(std::span<const uint64_t> name_steps,
+                                                          int threads) const;
+  // Bytes held by cached step projections.
+  size_t ProjectionMemoryBytes() const;
 
   // The column for `path`, built through `source` on first use and cached. Returns
   // kFailedPrecondition when it is not cached and `source` is null, or the source's error.
@@ -166,6 +192,8 @@ class EventIndex {
   void EnsureGrouped() const;
   void PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name, uint8_t type);
   void MaybeSeal();
+  // The sealed columns changed: a new generation, cached projections dropped.
+  void DropProjections();
   static const char* ScopeObject(const Event& e, rules::PropertyScope scope);
 
   // Sealed columns: slot s owns positions [offsets_[s], offsets_[s+1]) for s < sealed_slots.
@@ -194,9 +222,14 @@ class EventIndex {
   mutable std::atomic<bool> grouped_{true};
   mutable std::vector<uint64_t> group_start_;  // per slot + 1 (empty when there is no delta)
   mutable std::vector<uint32_t> group_rows_;
+  mutable std::vector<uint32_t> delta_slots_;  // slots with delta rows, in slot order
   size_t auto_seal_rows_ = 0;  // 0: the default rule; else the delta size that triggers a Seal
   int64_t new_events_ = 0;     // events added since the last Seal
   uint64_t event_count_ = 0;
+
+  uint64_t generation_ = 0;
+  mutable std::mutex projections_mu_;
+  mutable std::vector<std::shared_ptr<const StepProjection>> projections_;
 
   mutable std::mutex columns_mu_;
   mutable std::map<std::string, std::unique_ptr<PropertyColumn>> columns_;

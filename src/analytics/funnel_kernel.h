@@ -12,6 +12,8 @@
 
 namespace signpost::analytics {
 
+class StepProjection;
+
 // A matcher with conditions, evaluated per event (name-only matchers live in the tables).
 struct CompiledMatcher {
   uint64_t bit = 0;  // the step (or exclusion) it fills
@@ -111,6 +113,54 @@ inline int BestLevel(const FunnelPlan& plan, const TimeMs* ts, const uint32_t* n
   }
   return level;
 }
+
+// BestLevel over a step projection (step_projection.h): `dt` are times relative to `base`, `mask`
+// the steps each event's name fills. The same rules, step for step, as BestLevel.
+inline int BestLevelNarrow(const FunnelPlan& plan, TimeMs base, const uint32_t* dt,
+                           const uint8_t* mask, size_t n) {
+  int64_t start[kMaxSteps];
+  int level = 0;
+  const int64_t window = plan.window;
+  const int steps = plan.steps;
+  // The date range relative to base (saturated: the times are in [0, 2^32)).
+  int64_t from, to;
+  if (__builtin_sub_overflow(plan.from, base, &from))
+    from = plan.from < base ? INT64_MIN : INT64_MAX;
+  if (__builtin_sub_overflow(plan.to, base, &to)) to = plan.to < base ? INT64_MIN : INT64_MAX;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t m = mask[i] & 0x7f & ((uint32_t{2} << level) - 1);  // bit 7 flags a profile start
+    const int64_t t = dt[i];
+    while (m != 0) {
+      const int k = 31 - std::countl_zero(m);
+      m &= ~(uint32_t{1} << k);
+      if (k == 0) {
+        if (t >= from && t < to) {
+          start[0] = t;
+          if (level == 0) level = 1;
+        }
+      } else if (t - start[k - 1] <= window) {
+        if (k == level) {
+          start[k] = start[k - 1];
+          level = k + 1;
+        } else if (start[k - 1] > start[k]) {
+          start[k] = start[k - 1];
+        }
+      }
+    }
+    if (level == steps) break;
+  }
+  return level;
+}
+
+// Adds to reach[k] (k < StepProjection::kMaxSteps) the number of profiles of projection chunk `c`
+// whose best chain (BestLevel's rules) reached step k + 1, leaving out profile p when skip[p]
+// (skip may be null). AVX-512 where the CPU has it (the chunk's events as two interleaved
+// streams, no branch per event), else BestLevelNarrow per profile. Requires plan.window < 2^60.
+void ReachInChunk(const FunnelPlan& plan, const StepProjection& proj, uint32_t c,
+                  const uint8_t* skip, uint64_t* reach);
+// Tests: false makes ReachInChunk take the scalar path on every CPU (so both paths are tested on a
+// machine with AVX-512); true (the default) lets it use the vector kernel where the CPU has it.
+void AllowVectorKernelForTesting(bool allowed);
 
 // One attempt: the start event and which steps it filled with which events.
 struct Attempt {

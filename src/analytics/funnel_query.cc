@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/step_projection.h"
 
 namespace signpost::analytics {
 
@@ -173,39 +174,101 @@ void ForEachProfile(const EventIndex& index, const FunnelPlan& plan,
   });
 }
 
+// Calls fn(thread, begin, end) for chunks [begin, end) of 0..items-1, `chunk` items each, handed
+// out to `threads` threads as they finish (one thread when there is a single chunk).
+template <class Fn>
+void ForEachChunk(uint64_t items, uint64_t chunk, int threads, Fn&& fn) {
+  std::atomic<uint64_t> next{0};
+  auto work = [&](int t) {
+    while (true) {
+      uint64_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
+      if (begin >= items) break;
+      fn(t, begin, std::min(items, begin + chunk));
+    }
+  };
+  threads = std::max(1, threads);
+  if (threads == 1 || items <= chunk) {
+    work(0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+}
+
+// Per-thread counts, each on its own cache lines: reach[k] = profiles whose best chain reached
+// step k + 1; hist[l] = profiles at level l (the paths that compute levels).
+struct alignas(64) LevelHist {
+  uint64_t reach[StepProjection::kMaxSteps + 1] = {};
+  uint64_t hist[StepProjection::kMaxSteps + 1] = {};
+};
+
+// Whether the step projection can count this plan (BestLevel's rules, at most 7 steps).
+bool Projectable(const FunnelPlan& plan) {
+  return plan.steps <= StepProjection::kMaxSteps && plan.window < (int64_t{1} << 60);
+}
+
+// Level counts by the one-pass kernel over the step projection (see Projectable): the
+// projection's profiles whose sealed rows are whole (ReachInChunk), the wide ones on the sealed
+// columns, and the profiles with delta rows (or merged) through their merged views.
+Counts ProjectedLevelCounts(const EventIndex& index, const FunnelPlan& plan,
+                            const std::vector<uint8_t>& segment, int threads) {
+  std::shared_ptr<const StepProjection> proj = index.StepProjectionFor(plan.name_steps, threads);
+  const bool touched = index.HasDelta();
+  const std::vector<uint32_t>& delta_slots = index.DeltaSlots();  // groups the delta first
+  const bool filter = touched || !segment.empty();
+  auto skip = [&](uint32_t slot) {
+    return (!segment.empty() && !segment[slot]) || (touched && index.SlotTouched(slot));
+  };
+  std::vector<LevelHist> hist(std::max(1, threads));
+  const uint32_t* slots = proj->Slots();
+  const uint32_t profiles = proj->ProfileCount();
+  ForEachChunk(proj->ChunkCount(), 1, threads, [&](int t, uint64_t c, uint64_t) {
+    uint8_t skipped[StepProjection::kChunk];
+    if (filter) {
+      const uint32_t p0 = static_cast<uint32_t>(c) * StepProjection::kChunk;
+      const uint32_t p1 = std::min(profiles, p0 + StepProjection::kChunk);
+      for (uint32_t p = p0; p < p1; ++p) skipped[p - p0] = skip(slots[p]) ? 1 : 0;
+    }
+    ReachInChunk(plan, *proj, static_cast<uint32_t>(c), filter ? skipped : nullptr, hist[t].reach);
+  });
+  const uint64_t* off = index.SealedOffsets();
+  const TimeMs* ts = index.SealedTimestamps();
+  const uint32_t* name = index.SealedNames();
+  for (uint32_t s : proj->wide()) {
+    if (!filter || !skip(s))
+      ++hist[0].hist[BestLevel(plan, ts + off[s], name + off[s], off[s + 1] - off[s])];
+  }
+  if (!delta_slots.empty()) {
+    std::vector<ViewScratch> scratch(hist.size());
+    ForEachChunk(delta_slots.size(), kChunkSlots, threads, [&](int t, uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; ++i) {
+        const uint32_t s = delta_slots[i];
+        if (!segment.empty() && !segment[s]) continue;
+        ProfileView v = index.View(s, &scratch[t]);
+        ++hist[t].hist[BestLevel(plan, v.ts, v.name, v.size)];
+      }
+    });
+  }
+  Counts out;
+  out.Init(plan);
+  for (const LevelHist& h : hist) {
+    for (int l = 1; l <= plan.required; ++l)
+      out.level_hist[l] += h.hist[l] + h.reach[l - 1] - h.reach[l];
+  }
+  return out;
+}
+
 // Level counts by the one-pass kernel (see CountsByBestLevel).
 Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan,
                        const std::vector<uint8_t>& segment, int threads) {
+  if (Projectable(plan)) return ProjectedLevelCounts(index, plan, segment, threads);
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
-  if (!index.HasDelta()) {
-    // Straight over the sealed columns, no per-profile view.
-    const uint64_t* off = index.SealedOffsets();
-    const TimeMs* ts = index.SealedTimestamps();
-    const uint32_t* name = index.SealedNames();
-    const uint32_t slots = index.SealedSlots();
-    std::atomic<uint32_t> next{0};
-    auto work = [&](int t) {
-      uint64_t* hist = partial[t].level_hist.data();
-      while (true) {
-        uint32_t begin = next.fetch_add(kChunkSlots * 8, std::memory_order_relaxed);
-        if (begin >= slots) break;
-        uint32_t end = std::min(slots, begin + kChunkSlots * 8);
-        for (uint32_t s = begin; s < end; ++s) {
-          if (!segment.empty() && !segment[s]) continue;
-          ++hist[BestLevel(plan, ts + off[s], name + off[s], off[s + 1] - off[s])];
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < static_cast<int>(partial.size()); ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
-  } else {
-    ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
-      ++partial[t].level_hist[BestLevel(plan, v.ts, v.name, v.size)];
-    });
-  }
+  ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
+    ++partial[t].level_hist[BestLevel(plan, v.ts, v.name, v.size)];
+  });
   for (size_t t = 1; t < partial.size(); ++t) partial[0].Merge(partial[t]);
   partial[0].level_hist[0] = 0;
   return partial[0];

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "engine/index_rebuild.h"
+
 namespace signpost::engine {
 
 Status StorePropertySource::Scan(
@@ -63,13 +65,7 @@ Result<std::unique_ptr<EventService>> EventService::Open(const EngineOptions& op
 Status EventService::LoadIndex() {
   WriterLock lock(index_mu_);
   merges_applied_ = profiles_.merge_count();
-  analytics::EventIndex* index = &index_;  // the scan's callback runs under this lock
-  Status s = store_.ScanEvents(0, [&](const Event& e) {
-    index->Add(profiles_.ProfileOf(e.PrimaryIdentity()), e);
-    return true;
-  });
-  SP_RETURN_IF_ERROR(s);
-  index_.Seal();
+  SP_RETURN_IF_ERROR(RebuildIndex(store_, profiles_, index_));  // engine/index_rebuild.h
   index_loaded_ = true;
   spdlog::info(
       "analytics index: {} events, {} profiles, {:.1f} bytes/event", index_.EventCount(),
