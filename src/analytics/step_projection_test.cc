@@ -9,6 +9,7 @@
 #include <random>
 
 #include "analytics/bulk_load.h"
+#include "analytics/funnel_kernel.h"
 #include "analytics/funnel_query.h"
 #include "analytics/test_support.h"
 
