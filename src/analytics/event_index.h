@@ -163,6 +163,12 @@ class EventIndex {
   // the sealed columns change. Safe to call concurrently.
   std::shared_ptr<const StepProjection> StepProjectionFor(std::span<const uint64_t> name_steps,
                                                           int threads) const;
+  // StepProjectionFor, but only for a step set asked for before since the sealed columns last
+  // changed: the first ask is noted and answered nullptr (the caller counts on the full columns,
+  // as fast as building the projection would be), so a one-off funnel never pays for a projection
+  // and a repeated one (a dashboard, a report re-run) gets it from its second run on.
+  std::shared_ptr<const StepProjection> StepProjectionIfRepeated(
+      std::span<const uint64_t> name_steps, int threads) const;
   // Bytes held by cached step projections.
   size_t ProjectionMemoryBytes() const;
 
@@ -229,6 +235,8 @@ class EventIndex {
 
   uint64_t generation_ = 0;
   mutable std::mutex projections_mu_;
+  // Step sets asked for once (StepProjectionIfRepeated) since the sealed columns last changed.
+  mutable std::vector<std::vector<uint64_t>> asked_once_;
   mutable std::vector<std::shared_ptr<const StepProjection>> projections_;
 
   mutable std::mutex columns_mu_;

@@ -212,9 +212,9 @@ bool Projectable(const FunnelPlan& plan) {
 // Level counts by the one-pass kernel over the step projection (see Projectable): the
 // projection's profiles whose sealed rows are whole (ReachInChunk), the wide ones on the sealed
 // columns, and the profiles with delta rows (or merged) through their merged views.
-Counts ProjectedLevelCounts(const EventIndex& index, const FunnelPlan& plan,
-                            const std::vector<uint8_t>& segment, int threads) {
-  std::shared_ptr<const StepProjection> proj = index.StepProjectionFor(plan.name_steps, threads);
+Counts ProjectedLevelCounts(const EventIndex& index, const StepProjection* proj,
+                            const FunnelPlan& plan, const std::vector<uint8_t>& segment,
+                            int threads) {
   const bool touched = index.HasDelta();
   const std::vector<uint32_t>& delta_slots = index.DeltaSlots();  // groups the delta first
   const bool filter = touched || !segment.empty();
@@ -263,7 +263,11 @@ Counts ProjectedLevelCounts(const EventIndex& index, const FunnelPlan& plan,
 // Level counts by the one-pass kernel (see CountsByBestLevel).
 Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan,
                        const std::vector<uint8_t>& segment, int threads) {
-  if (Projectable(plan)) return ProjectedLevelCounts(index, plan, segment, threads);
+  if (Projectable(plan)) {
+    // From the second run of a step set on: the first counts on the full columns below.
+    if (auto proj = index.StepProjectionIfRepeated(plan.name_steps, threads))
+      return ProjectedLevelCounts(index, proj.get(), plan, segment, threads);
+  }
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
   ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {

@@ -174,6 +174,31 @@ std::shared_ptr<const StepProjection> EventIndex::StepProjectionFor(
   return built;
 }
 
+std::shared_ptr<const StepProjection> EventIndex::StepProjectionIfRepeated(
+    std::span<const uint64_t> name_steps, int threads) const {
+  {
+    std::span<const uint64_t> key = Trimmed(name_steps);
+    auto same = [&](std::span<const uint64_t> have) {
+      have = Trimmed(have);
+      return std::equal(have.begin(), have.end(), key.begin(), key.end());
+    };
+    std::lock_guard<std::mutex> lock(projections_mu_);
+    const bool cached = std::any_of(projections_.begin(), projections_.end(),
+                                    [&](const auto& p) { return same(p->name_steps()); });
+    if (!cached) {
+      auto it = std::find_if(asked_once_.begin(), asked_once_.end(),
+                             [&](const std::vector<uint64_t>& k) { return same(k); });
+      if (it == asked_once_.end()) {
+        if (asked_once_.size() >= 4 * kMaxCachedProjections) asked_once_.erase(asked_once_.begin());
+        asked_once_.emplace_back(key.begin(), key.end());
+        return nullptr;
+      }
+      asked_once_.erase(it);
+    }
+  }
+  return StepProjectionFor(name_steps, threads);
+}
+
 size_t EventIndex::ProjectionMemoryBytes() const {
   std::lock_guard<std::mutex> lock(projections_mu_);
   size_t bytes = 0;
@@ -185,6 +210,7 @@ void EventIndex::DropProjections() {
   ++generation_;
   std::lock_guard<std::mutex> lock(projections_mu_);
   projections_.clear();
+  asked_once_.clear();
 }
 
 }  // namespace signpost::analytics
