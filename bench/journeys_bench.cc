@@ -17,11 +17,14 @@
 // 3. latency: a real Engine on a temp folder (file channel, delivery thread, fsync on), 100 live
 //    journeys whose first step is an email, events ingested through Engine::IngestEvents at a paced
 //    rate; per trigger the time from the start of the ingest call to its line in the channel file.
+//    The rate is half the maximum live ingest, measured first in the same run (the same engine
+//    setup, unpaced); the journeys' backlog (queue, lag) is sampled from /metrics and its maximum
+//    reported (max_journey_queue, max_journey_lag_events).
 //
 // Prints human-readable lines on stderr and one JSON line on stdout.
 // Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--partitions 0 (cores)]
-// [--latency-rate R (0 = half of 1)]
-//        [--latency-seconds 10] [--skip-latency] [--seed 42]
+//        [--latency-rate R (0 = half the maximum live ingest, measured first in the run)]
+//        [--max-ingest-seconds 5] [--latency-seconds 10] [--skip-latency] [--seed 42]
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -555,7 +558,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   // 2% of events are triggers, each right after an identify giving its (new) profile consent and an
   // address; the rest are events of other names from `profiles` existing-or-new profiles.
   const uint64_t total = static_cast<uint64_t>(rate * seconds);
-  const uint64_t max_triggers = total / 50 + 2;
+  // (unpaced, `rate` is huge: the run ends after `seconds`, with at most 1M triggers)
+  const uint64_t max_triggers = std::min<uint64_t>(total / 50 + 2, 1'000'000);
   std::vector<std::atomic<int64_t>> started(max_triggers);
   std::vector<TimeMs> started_wall_ms(max_triggers, 0);  // the same moment on the engine's clock
   std::vector<int64_t> seen_first(max_triggers, 0), seen_last(max_triggers, 0);
@@ -566,6 +570,23 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   };
   std::atomic<bool> done{false};
   std::atomic<int64_t> done_at_us{0};
+  // The backlog, sampled from /metrics every 20 ms: the journeys' queue and their lag (the
+  // partition furthest behind), the largest seen.
+  std::atomic<uint64_t> max_queue{0}, max_lag{0};
+  std::thread sampler([&] {
+    auto value = [](const std::string& text, std::string_view name) -> uint64_t {
+      const std::string line = "\n" + std::string(name) + " ";
+      size_t at = text.find(line);
+      return at == std::string::npos ? 0
+                                     : std::strtoull(text.c_str() + at + line.size(), nullptr, 10);
+    };
+    while (!done.load()) {
+      const std::string text = engine->MetricsText();
+      max_queue = std::max<uint64_t>(max_queue.load(), value(text, "signpost_journey_queue"));
+      max_lag = std::max<uint64_t>(max_lag.load(), value(text, "signpost_journey_lag_events"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   constexpr int64_t kMaxDrainUs =
       60'000'000;  // after the last ingest, wait at most this long for sends
   std::thread tail([&] {
@@ -615,7 +636,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   uint64_t sent = 0, triggers = 0, calls = 0;
   std::vector<double> call_ms;
   auto t0 = Clock::now();
-  while (sent < total) {
+  while (sent < total && Since(t0) < seconds) {
     double elapsed = Since(t0);
     uint64_t due = std::min<uint64_t>(total, static_cast<uint64_t>(elapsed * rate));
     if (due <= sent) {
@@ -664,6 +685,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
     if (!r.ok()) {
       done = true;
       tail.join();
+      sampler.join();
       return r.status();
     }
   }
@@ -671,6 +693,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   done_at_us = now_us();
   done = true;
   tail.join();
+  sampler.join();
   // A trigger still unsent when the wait ended counts with the time waited so far (a lower bound).
   const int64_t tail_end = now_us();
   uint64_t unsent = 0;
@@ -717,6 +740,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
       {"triggers_with_a_send", triggers - unsent},
       {"triggers_unsent_when_the_wait_ended", unsent},
       {"ingest_calls", calls},
+      {"max_journey_queue", max_queue.load()},
+      {"max_journey_lag_events", max_lag.load()},
       {"ingest_call_ms", {{"p50", pct(call_ms, 0.5)}, {"p99", pct(call_ms, 0.99)}}},
       {"first_send_ms",
        {{"p50", pct(first, 0.5)}, {"p99", pct(first, 0.99)}, {"max", pct(first, 1.0)}}},
@@ -732,12 +757,13 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
       "ms, p99 {:.2f} ms);"
       " event -> first send in the channel file p50 {:.2f} ms, p99 {:.2f} ms, max {:.1f} ms; -> "
       "second send "
-      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; event -> in the outbox "
+      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; backlog at most {} queued, "
+      "{} seqs behind; event -> in the outbox "
       "(journey thread "
       "done; 1 ms resolution) p50 {:.0f} ms, p99 {:.0f} ms\n",
       rate, static_cast<double>(sent) / wall, calls, pct(call_ms, 0.5), pct(call_ms, 0.99),
       pct(first, 0.5), pct(first, 0.99), pct(first, 1.0), pct(last, 0.5), pct(last, 0.99), complete,
-      triggers, pct(decided, 0.5), pct(decided, 0.99));
+      triggers, max_queue.load(), max_lag.load(), pct(decided, 0.5), pct(decided, 0.99));
   engine.reset();
   std::filesystem::remove_all(dir);
   return out;
@@ -750,7 +776,7 @@ int main(int argc, char** argv) {
       "signpost journeys benchmark: runtime events/s, goal attribution, event-to-send latency"};
   uint64_t profiles = 1'000'000, events = 5'000'000, seed = 42;
   uint32_t partitions = 0;
-  double latency_rate = 0, latency_seconds = 10;
+  double latency_rate = 0, latency_seconds = 10, max_ingest_seconds = 5;
   bool skip_latency = false;
   std::vector<double> extra_rates;
   app.add_option("--profiles", profiles, "Profiles (default 1000000)");
@@ -759,10 +785,13 @@ int main(int argc, char** argv) {
   app.add_option("--partitions", partitions,
                  "Runtime partitions (threads) of part 1's second run (default 0 = cores)");
   app.add_option("--latency-rate", latency_rate,
-                 "Events/s offered to the live engine (default: half of the runtime's)");
+                 "Events/s offered to the live engine (default: half the maximum live ingest, "
+                 "measured first)");
   app.add_option("--latency-extra-rates", extra_rates,
                  "More rates to measure latency at (events/s)");
   app.add_option("--latency-seconds", latency_seconds, "Seconds of paced ingest (default 10)");
+  app.add_option("--max-ingest-seconds", max_ingest_seconds,
+                 "Seconds of unpaced ingest measuring the maximum (default 5)");
   app.add_flag("--skip-latency", skip_latency, "Skip the live-engine latency part");
   CLI11_PARSE(app, argc, argv);
 
@@ -777,7 +806,22 @@ int main(int argc, char** argv) {
   }
   json out = {{"engine", "signpost"}, {"runtime", rt->out}, {"goals", goals_json}};
   if (!skip_latency) {
-    std::vector<double> rates = {latency_rate > 0 ? latency_rate : rt->events_per_second / 2};
+    // The maximum the live engine ingests (unpaced, the same journeys and mix), measured first in
+    // this run unless --latency-rate is given; the latency is measured at half of it.
+    double max_ingest = 0;
+    if (latency_rate <= 0) {
+      auto max = RunLatency(1e9, max_ingest_seconds, profiles, seed);
+      if (!max.ok()) {
+        std::cerr << "journeys_bench: maximum ingest: " << max.status().ToString() << "\n";
+        return 1;
+      }
+      max_ingest = (*max)["achieved_events_per_second"].get<double>();
+      out["max_ingest"] = *max;
+      std::cerr << fmt::format("  maximum live ingest: {:.0f} events/s; latency at half of it\n",
+                               max_ingest);
+    }
+    out["max_ingest_events_per_second"] = max_ingest;
+    std::vector<double> rates = {latency_rate > 0 ? latency_rate : max_ingest / 2};
     rates.insert(rates.end(), extra_rates.begin(), extra_rates.end());
     json points = json::array();
     for (double rate : rates) {
