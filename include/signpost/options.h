@@ -42,8 +42,9 @@ struct EngineOptions {
   // it on; short commands and tests on a ManualClock send with Engine::DeliverDue.
   bool delivery_thread = false;
   // The journeys runtime's partitions by profile, one thread each (src/journeys/README.md,
-  // "Partitions"). 0 (default): the number the data folder was written with, else the hardware's
-  // cores. A folder written with another number is caught up and re-homed at open.
+  // "Partitions"). 0 (default): the number the data folder was written with, else 1 (so a library
+  // user or a short command keeps the folder's; `serve` asks for the cores). A folder written with
+  // another number is caught up and re-homed at open.
   uint32_t journey_partitions = 0;
   // Per journey partition: past this many queued events with their payload, further queued events
   // keep only their seq (read back from the store when their turn comes). Default 100000.

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -77,10 +78,11 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--max-future-skew", *future_skew,
                   "Refuse events timed more than this ahead of their receipt (e.g. 1h, 1d)")
       ->capture_default_str();
-  auto journey_partitions = std::make_shared<uint32_t>(0);
+  auto journey_partitions =
+      std::make_shared<uint32_t>(std::max(1u, std::thread::hardware_concurrency()));
   cmd->add_option("--journey-partitions", *journey_partitions,
-                  "Journey runtime partitions by profile, one thread each (0 = as the data folder "
-                  "was written, else the cores)")
+                  "Journey runtime partitions by profile, one thread each (default: the cores; 0 = "
+                  "as the data folder was written)")
       ->capture_default_str();
   cmd->callback([&g, opts, public_url, future_skew, journey_partitions] {
     spdlog::set_level(spdlog::level::info);

@@ -127,9 +127,9 @@ class JourneyPartitionsTest : public EngineFixture<> {
     EXPECT_TRUE(records.Load(v).ok());
     return found;
   }
-  // Waits (at most 10 s) until partition `k` has nothing queued.
+  // Waits (at most 30 s) until partition `k` has nothing queued.
   void WaitIdle(uint32_t k) {
-    for (int i = 0; i < 1000; ++i) {
+    for (int i = 0; i < 3000; ++i) {
       const auto m = Journeys().metrics();
       if (m.partitions[k].queued == 0 && m.partitions[k].lag_events == 0) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -167,6 +167,8 @@ TEST_F(JourneyPartitionsTest, StopBetweenTheTwoSidesOfAMergeHandsTheStateOverAtO
   // The survivor's partition handles nothing; the exporter's thread writes past the merge.
   Journeys().HoldPartitionForTesting(survivor_, true);
   ASSERT_NO_FATAL_FAILURE(Merge());
+  for (int i = 0; i < 1000 && Journeys().metrics().partitions[survivor_].queued == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_NO_FATAL_FAILURE(WaitIdle(exporter_));
   const auto m = Journeys().metrics();
   EXPECT_GT(m.partitions[survivor_].queued, 0u) << "the survivor has not seen the merge";
@@ -185,6 +187,9 @@ TEST_F(JourneyPartitionsTest, TheSurvivorWaitsForTheHandoffAndShowsItsLag) {
   ASSERT_NO_FATAL_FAILURE(Merge());
   // The survivor's thread reaches the merge and waits there: the merge stays queued, its cursor
   // stays before it, and /metrics shows the lag.
+  // (The commit thread routes the merge after the ingest call returns: wait for it to arrive.)
+  for (int i = 0; i < 1000 && Journeys().metrics().partitions[exporter_].queued == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto m = Journeys().metrics();
   EXPECT_GT(m.partitions[survivor_].queued, 0u);

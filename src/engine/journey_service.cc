@@ -651,9 +651,7 @@ Result<std::unique_ptr<JourneyService>> JourneyService::Open(
   j->tuning_ = tuning;
   // Stored state is read by the number of partitions that wrote it (Start re-homes it).
   SP_ASSIGN_OR_RETURN(uint32_t stored, store::JourneyRecords(&store.db()).Partitions());
-  j->wanted_partitions_ = partitions != 0 ? partitions
-                          : stored != 0   ? stored
-                                          : std::max(1u, std::thread::hardware_concurrency());
+  j->wanted_partitions_ = partitions != 0 ? partitions : stored != 0 ? stored : 1;
   SP_RETURN_IF_ERROR(j->Load(std::max(stored, 1u)));
   return j;
 }

@@ -95,7 +95,7 @@ class JourneyCatalog {
 
 // How the JourneyService runs its partitions (JourneyService::Open).
 struct JourneyTuning {
-  uint32_t partitions = 1;  // 0: as the folder was written, else the cores
+  uint32_t partitions = 1;  // 0: as the folder was written, else 1
   // Per partition: past this many queued events with their payload, a queued event keeps only
   // its seq and profile (re-read from the store when its round comes), so a partition far behind
   // holds a bounded amount of event data.
@@ -124,9 +124,9 @@ class JourneyService {
   };
 
   // Loads every version of every journey and the durable state and queues what was committed after
-  // the cursors, into `partitions` partitions (0 = the number the folder was written with, else the
-  // hardware's cores). Stored state written by another number of partitions is read by that
-  // number, caught up and re-homed at Start. Every
+  // the cursors, into `partitions` partitions (0 = the number the folder was written with, else 1).
+  // Stored state written by another number of partitions is read by that number, caught up and
+  // re-homed at Start. Every
   // reference outlives the service. Start() begins the work.
   using Tuning = JourneyTuning;
   static Result<std::unique_ptr<JourneyService>> Open(

@@ -16,7 +16,7 @@
 #     acknowledged.
 # Environment: JCRASH_SECONDS (client duration, default 25), JCRASH_PROFILES (default 24),
 # CRASH_SEED (kill moments; default the PID, printed), KEEP=1 keeps the work folder,
-# JCRASH_PARTITIONS (serve --journey-partitions; default 0, the cores), JCRASH_MERGES=1 (each
+# JCRASH_PARTITIONS (serve --journey-partitions; default serve's, the cores), JCRASH_MERGES=1 (each
 # person first signs in on a laptop, signs up on a phone as an anonymous visitor, and the phone
 # signs in a moment later: an identity merge mid-journey, across partitions for most of them;
 # tests/crash/journeys_partitions_kill9.sh).
@@ -28,7 +28,7 @@ bin="$build/signpost"
 seconds=${JCRASH_SECONDS:-25}
 people=${JCRASH_PROFILES:-24}
 seed=${CRASH_SEED:-$$}
-partitions=${JCRASH_PARTITIONS:-0}
+partitions=${JCRASH_PARTITIONS:-}  # empty: serve's default (the cores)
 merges=${JCRASH_MERGES:-0}
 RANDOM=$seed
 work=$(mktemp -d "${TMPDIR:-/tmp}/signpost-jkill9.XXXXXX")
@@ -131,7 +131,7 @@ client > "$work/client.log" 2>&1 &
 client_pid=$!
 
 start_server() {
-  "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" --journey-partitions "$partitions" \
+  "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" ${partitions:+--journey-partitions "$partitions"} \
     > "$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do   # up to 10 s to come up
