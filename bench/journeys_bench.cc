@@ -6,17 +6,25 @@
 //    in time order (about 8% triggers, 7% awaited/goal events, the rest irrelevant) driven through
 //    journeys::Runtime as replay drives it (AdvanceTo before each event, Process when Interested),
 //    with an in-memory Environment (consent and address traits, two segments). Reports events/s
-//    over all events, entries, messages, timers fired, peak memory.
+//    over all events, entries, messages, timers fired, peak memory. Then the same stream over
+//    --partitions runtimes on as many threads (default: the cores), each event routed to the
+//    partition of its profile (journeys::PartitionOf) as the engine routes them, each partition
+//    with its own Environment: events_per_second_1 and events_per_second_n, and a check that the
+//    partitions decided exactly what the one runtime did.
 // 2. goals: goals::AttributeProfile over the event histories (own events + the runtime's system
 //    events) of every 10th profile, once per goal event of that profile, with the 100 journeys'
 //    goals (10 shared goal events): what the live engine does per goal event.
 // 3. latency: a real Engine on a temp folder (file channel, delivery thread, fsync on), 100 live
 //    journeys whose first step is an email, events ingested through Engine::IngestEvents at a paced
 //    rate; per trigger the time from the start of the ingest call to its line in the channel file.
+//    The rate is half the maximum live ingest, measured first in the same run (the same engine
+//    setup, unpaced); the journeys' backlog (queue, lag) is sampled from /metrics and its maximum
+//    reported (max_journey_queue, max_journey_lag_events).
 //
 // Prints human-readable lines on stderr and one JSON line on stdout.
-// Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--latency-rate R (0 = half of 1)]
-//        [--latency-seconds 10] [--skip-latency] [--seed 42]
+// Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--partitions 0 (cores)]
+//        [--latency-rate R (0 = half the maximum live ingest, measured first in the run)]
+//        [--max-ingest-seconds 5] [--latency-seconds 10] [--skip-latency] [--seed 42]
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -41,6 +49,7 @@
 #include "base/time.h"
 #include "goals/attribution.h"
 #include "goals/goal_definition.h"
+#include "journeys/partition.h"
 #include "journeys/runtime.h"
 #include "signpost/engine.h"
 #include "signpost/options.h"
@@ -302,22 +311,106 @@ json RunGoals(const std::vector<goals::JourneyGoal>& goal_list,
   return g;
 }
 
-Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed,
-                                  json* goals_out) {
-  BenchEnv env;
-  journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000, ""});
-  std::vector<goals::JourneyGoal> goal_list;
+// 100 live journeys started at kT0 in `rt`; their goals into `goal_list` when given.
+Status AddJourneys(journeys::Runtime& rt, std::vector<goals::JourneyGoal>* goal_list) {
   journeys::Effects fx;
   for (int k = 0; k < kJourneys; ++k) {
     SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
                         journeys::ParseJourneyDefinition(JourneyYaml(k, false), {}));
     SP_ASSIGN_OR_RETURN(goals::GoalDefinition g, goals::ParseGoalJson(def.goal, "goal"));
-    goal_list.push_back({def.id, g, def.listening_window});
+    if (goal_list) goal_list->push_back({def.id, g, def.listening_window});
     JourneyId id = def.id;
     rt.AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), 1);
     SP_RETURN_IF_ERROR(rt.Start(id, kT0, &fx));
   }
   rt.Refresh();
+  return Status::Ok();
+}
+
+// What one partition's run produced (the sums must agree between 1 and N partitions).
+struct PartitionRun {
+  uint64_t relevant = 0, messages = 0, system_events = 0, entered = 0, profiles_with_state = 0;
+};
+
+// Drives one runtime over `stream` as the live engine drives a partition: timers due before each
+// event first, then the event when the runtime is interested. `sink` sees each round's effects.
+template <class Sink>
+PartitionRun DrivePartition(journeys::Runtime& rt, const std::vector<journeys::InputEvent>& stream,
+                            TimeMs end, Sink&& sink) {
+  PartitionRun r;
+  journeys::Effects fx;
+  auto drain = [&] {
+    r.messages += fx.messages.size();
+    r.system_events += fx.events.size();
+    for (const Event& e : fx.events) r.entered += e.event == system_events::kJourneyEntered;
+    sink(fx);
+    fx = journeys::Effects{};
+  };
+  uint64_t n = 0;
+  for (const journeys::InputEvent& e : stream) {
+    rt.AdvanceTo(e.timestamp - 1, &fx);
+    if (rt.Interested(e.type, e.name)) {
+      ++r.relevant;
+      rt.Process(e, &fx);
+    }
+    if ((++n & 4095) == 0) drain();
+  }
+  rt.AdvanceTo(end, &fx);
+  drain();
+  r.profiles_with_state = rt.ProfileCount();
+  return r;
+}
+
+// The same stream over `partitions` runtimes on as many threads, each event routed to the
+// partition of its profile (journeys::PartitionOf), as the live engine routes them. The routing
+// (splitting the stream) is outside the timing: in the engine the commit thread does it.
+struct PartitionedFigures {
+  double seconds = 0, cpu_seconds = 0;
+  PartitionRun sum;
+};
+Result<PartitionedFigures> RunPartitioned(std::vector<journeys::InputEvent> stream,
+                                          uint32_t partitions, TimeMs end) {
+  std::vector<std::vector<journeys::InputEvent>> parts(partitions);
+  for (journeys::InputEvent& e : stream)
+    parts[journeys::PartitionOf(e.profile, partitions)].push_back(std::move(e));
+  stream = {};
+  std::vector<std::unique_ptr<BenchEnv>> envs;
+  std::vector<std::unique_ptr<journeys::Runtime>> runtimes;
+  for (uint32_t i = 0; i < partitions; ++i) {
+    envs.push_back(std::make_unique<BenchEnv>());
+    runtimes.push_back(std::make_unique<journeys::Runtime>(envs.back().get(),
+                                                           journeys::RuntimeOptions{3, 1000, ""}));
+    SP_RETURN_IF_ERROR(AddJourneys(*runtimes.back(), nullptr));
+  }
+  std::vector<PartitionRun> runs(partitions);
+  auto t0 = Clock::now();
+  const double cpu0 = CpuSeconds();
+  std::vector<std::thread> threads;
+  for (uint32_t i = 0; i < partitions; ++i) {
+    threads.emplace_back([&, i] {
+      runs[i] = DrivePartition(*runtimes[i], parts[i], end, [](journeys::Effects&) {});
+    });
+  }
+  for (auto& t : threads) t.join();
+  PartitionedFigures f;
+  f.seconds = Since(t0);
+  f.cpu_seconds = CpuSeconds() - cpu0;
+  for (const PartitionRun& r : runs) {
+    f.sum.relevant += r.relevant;
+    f.sum.messages += r.messages;
+    f.sum.system_events += r.system_events;
+    f.sum.entered += r.entered;
+    f.sum.profiles_with_state += r.profiles_with_state;
+  }
+  return f;
+}
+
+Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t seed,
+                                  uint32_t partitions, json* goals_out) {
+  BenchEnv env;
+  journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000, ""});
+  std::vector<goals::JourneyGoal> goal_list;
+  SP_RETURN_IF_ERROR(AddJourneys(rt, &goal_list));
   const DurationMs span = 3 * kDayMs;
   long rss_before_stream = RssMb();
   auto g0 = Clock::now();
@@ -330,34 +423,19 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
 
   // Every 10th profile's own events and system events, for the goal benchmark.
   std::unordered_map<uint64_t, std::vector<Event>> histories;
-  uint64_t relevant = 0, messages = 0, system_events = 0, entered = 0;
   std::map<std::string, uint64_t> exits;
-  auto drain = [&] {
-    messages += fx.messages.size();
-    system_events += fx.events.size();
+  auto t0 = Clock::now();
+  const double cpu0 = CpuSeconds();
+  PartitionRun one = DrivePartition(rt, stream, kT0 + span, [&](journeys::Effects& fx) {
     for (Event& e : fx.events) {
-      if (e.event == system_events::kJourneyEntered) ++entered;
       uint64_t pid = std::strtoull(e.user_id.c_str(), nullptr, 10);
       if (pid % 10 == 0) histories[pid].push_back(std::move(e));
     }
-    fx = journeys::Effects{};
-  };
-  drain();
-  auto t0 = Clock::now();
-  const double cpu0 = CpuSeconds();
-  uint64_t n = 0;
-  for (const journeys::InputEvent& e : stream) {
-    rt.AdvanceTo(e.timestamp - 1, &fx);
-    if (rt.Interested(e.type, e.name)) {
-      ++relevant;
-      rt.Process(e, &fx);
-    }
-    if ((++n & 4095) == 0) drain();
-  }
-  rt.AdvanceTo(kT0 + span, &fx);
-  drain();
+  });
   double seconds = Since(t0);
   const double cpu_seconds = CpuSeconds() - cpu0;
+  const uint64_t relevant = one.relevant, messages = one.messages,
+                 system_events = one.system_events, entered = one.entered;
 
   // Timers fired: every wait step passed on by its timer (a `for` wait always; an event wait by its
   // timeout, as the event arrival exits: `on_event: exit` counts as completed, not passed on).
@@ -416,7 +494,27 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
       static_cast<double>(events) / cpu_seconds / 1e6, relevant,
       static_cast<double>(relevant) / seconds / 1e3, entered, messages, timers, system_events,
       rt.ProfileCount(), rss_before, RssMb(), peak, rss_before - rss_before_stream);
-  stream = {};
+
+  // The same stream over N partitions on N threads (the stream moves into the partitions' parts).
+  SP_ASSIGN_OR_RETURN(PartitionedFigures pn,
+                      RunPartitioned(std::move(stream), partitions, kT0 + span));
+  const double eps_n = static_cast<double>(events) / pn.seconds;
+  // The partitions must decide what one runtime decides (each profile's work is its own).
+  const bool agree = pn.sum.relevant == relevant && pn.sum.messages == messages &&
+                     pn.sum.system_events == system_events && pn.sum.entered == entered &&
+                     pn.sum.profiles_with_state == rt.ProfileCount();
+  f.out["partitions"] = partitions;
+  f.out["events_per_second_1"] = f.events_per_second;
+  f.out["events_per_second_n"] = eps_n;
+  f.out["seconds_n"] = pn.seconds;
+  f.out["cpu_seconds_n"] = pn.cpu_seconds;
+  f.out["partitions_agree"] = agree;
+  std::cerr << fmt::format(
+      "  ours, {} partitions on {} threads: {:.2f}M events/s ({:.2f}s wall, {:.2f}s CPU; x{:.2f} "
+      "one partition); same decisions as one runtime: {}\n",
+      partitions, partitions, eps_n / 1e6, pn.seconds, pn.cpu_seconds, eps_n / f.events_per_second,
+      agree ? "yes" : "NO");
+  if (!agree) return Status::Internal("the partitioned runtimes decided differently");
   // The sampled profiles' own track events join their system events.
   std::vector<journeys::InputEvent> replay = Stream(events, profiles, span, seed);
   for (const auto& e : replay) {
@@ -460,7 +558,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   // 2% of events are triggers, each right after an identify giving its (new) profile consent and an
   // address; the rest are events of other names from `profiles` existing-or-new profiles.
   const uint64_t total = static_cast<uint64_t>(rate * seconds);
-  const uint64_t max_triggers = total / 50 + 2;
+  // (unpaced, `rate` is huge: the run ends after `seconds`, with at most 1M triggers)
+  const uint64_t max_triggers = std::min<uint64_t>(total / 50 + 2, 1'000'000);
   std::vector<std::atomic<int64_t>> started(max_triggers);
   std::vector<TimeMs> started_wall_ms(max_triggers, 0);  // the same moment on the engine's clock
   std::vector<int64_t> seen_first(max_triggers, 0), seen_last(max_triggers, 0);
@@ -471,6 +570,23 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   };
   std::atomic<bool> done{false};
   std::atomic<int64_t> done_at_us{0};
+  // The backlog, sampled from /metrics every 20 ms: the journeys' queue and their lag (the
+  // partition furthest behind), the largest seen.
+  std::atomic<uint64_t> max_queue{0}, max_lag{0};
+  std::thread sampler([&] {
+    auto value = [](const std::string& text, std::string_view name) -> uint64_t {
+      const std::string line = "\n" + std::string(name) + " ";
+      size_t at = text.find(line);
+      return at == std::string::npos ? 0
+                                     : std::strtoull(text.c_str() + at + line.size(), nullptr, 10);
+    };
+    while (!done.load()) {
+      const std::string text = engine->MetricsText();
+      max_queue = std::max<uint64_t>(max_queue.load(), value(text, "signpost_journey_queue"));
+      max_lag = std::max<uint64_t>(max_lag.load(), value(text, "signpost_journey_lag_events"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   constexpr int64_t kMaxDrainUs =
       60'000'000;  // after the last ingest, wait at most this long for sends
   std::thread tail([&] {
@@ -520,7 +636,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   uint64_t sent = 0, triggers = 0, calls = 0;
   std::vector<double> call_ms;
   auto t0 = Clock::now();
-  while (sent < total) {
+  while (sent < total && Since(t0) < seconds) {
     double elapsed = Since(t0);
     uint64_t due = std::min<uint64_t>(total, static_cast<uint64_t>(elapsed * rate));
     if (due <= sent) {
@@ -569,6 +685,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
     if (!r.ok()) {
       done = true;
       tail.join();
+      sampler.join();
       return r.status();
     }
   }
@@ -576,6 +693,7 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
   done_at_us = now_us();
   done = true;
   tail.join();
+  sampler.join();
   // A trigger still unsent when the wait ended counts with the time waited so far (a lower bound).
   const int64_t tail_end = now_us();
   uint64_t unsent = 0;
@@ -622,6 +740,8 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
       {"triggers_with_a_send", triggers - unsent},
       {"triggers_unsent_when_the_wait_ended", unsent},
       {"ingest_calls", calls},
+      {"max_journey_queue", max_queue.load()},
+      {"max_journey_lag_events", max_lag.load()},
       {"ingest_call_ms", {{"p50", pct(call_ms, 0.5)}, {"p99", pct(call_ms, 0.99)}}},
       {"first_send_ms",
        {{"p50", pct(first, 0.5)}, {"p99", pct(first, 0.99)}, {"max", pct(first, 1.0)}}},
@@ -637,12 +757,13 @@ Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t
       "ms, p99 {:.2f} ms);"
       " event -> first send in the channel file p50 {:.2f} ms, p99 {:.2f} ms, max {:.1f} ms; -> "
       "second send "
-      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; event -> in the outbox "
+      "p50 {:.2f} ms, p99 {:.2f} ms; {} of {} triggers got both sends; backlog at most {} queued, "
+      "{} seqs behind; event -> in the outbox "
       "(journey thread "
       "done; 1 ms resolution) p50 {:.0f} ms, p99 {:.0f} ms\n",
       rate, static_cast<double>(sent) / wall, calls, pct(call_ms, 0.5), pct(call_ms, 0.99),
       pct(first, 0.5), pct(first, 0.99), pct(first, 1.0), pct(last, 0.5), pct(last, 0.99), complete,
-      triggers, pct(decided, 0.5), pct(decided, 0.99));
+      triggers, max_queue.load(), max_lag.load(), pct(decided, 0.5), pct(decided, 0.99));
   engine.reset();
   std::filesystem::remove_all(dir);
   return out;
@@ -654,31 +775,53 @@ int main(int argc, char** argv) {
   CLI::App app{
       "signpost journeys benchmark: runtime events/s, goal attribution, event-to-send latency"};
   uint64_t profiles = 1'000'000, events = 5'000'000, seed = 42;
-  double latency_rate = 0, latency_seconds = 10;
+  uint32_t partitions = 0;
+  double latency_rate = 0, latency_seconds = 10, max_ingest_seconds = 5;
   bool skip_latency = false;
   std::vector<double> extra_rates;
   app.add_option("--profiles", profiles, "Profiles (default 1000000)");
   app.add_option("--events", events, "Events in the generated stream (default 5000000)");
   app.add_option("--seed", seed, "PRNG seed (default 42)");
+  app.add_option("--partitions", partitions,
+                 "Runtime partitions (threads) of part 1's second run (default 0 = cores)");
   app.add_option("--latency-rate", latency_rate,
-                 "Events/s offered to the live engine (default: half of the runtime's)");
+                 "Events/s offered to the live engine (default: half the maximum live ingest, "
+                 "measured first)");
   app.add_option("--latency-extra-rates", extra_rates,
                  "More rates to measure latency at (events/s)");
   app.add_option("--latency-seconds", latency_seconds, "Seconds of paced ingest (default 10)");
+  app.add_option("--max-ingest-seconds", max_ingest_seconds,
+                 "Seconds of unpaced ingest measuring the maximum (default 5)");
   app.add_flag("--skip-latency", skip_latency, "Skip the live-engine latency part");
   CLI11_PARSE(app, argc, argv);
 
   std::cerr << "journeys: no peer (nothing comparable runs journeys locally); figures are "
                "signpost's only\n";
   json goals_json;
-  auto rt = RunRuntime(profiles, events, seed, &goals_json);
+  if (partitions == 0) partitions = std::max(1u, std::thread::hardware_concurrency());
+  auto rt = RunRuntime(profiles, events, seed, partitions, &goals_json);
   if (!rt.ok()) {
     std::cerr << "journeys_bench: " << rt.status().ToString() << "\n";
     return 1;
   }
   json out = {{"engine", "signpost"}, {"runtime", rt->out}, {"goals", goals_json}};
   if (!skip_latency) {
-    std::vector<double> rates = {latency_rate > 0 ? latency_rate : rt->events_per_second / 2};
+    // The maximum the live engine ingests (unpaced, the same journeys and mix), measured first in
+    // this run unless --latency-rate is given; the latency is measured at half of it.
+    double max_ingest = 0;
+    if (latency_rate <= 0) {
+      auto max = RunLatency(1e9, max_ingest_seconds, profiles, seed);
+      if (!max.ok()) {
+        std::cerr << "journeys_bench: maximum ingest: " << max.status().ToString() << "\n";
+        return 1;
+      }
+      max_ingest = (*max)["achieved_events_per_second"].get<double>();
+      out["max_ingest"] = *max;
+      std::cerr << fmt::format("  maximum live ingest: {:.0f} events/s; latency at half of it\n",
+                               max_ingest);
+    }
+    out["max_ingest_events_per_second"] = max_ingest;
+    std::vector<double> rates = {latency_rate > 0 ? latency_rate : max_ingest / 2};
     rates.insert(rates.end(), extra_rates.begin(), extra_rates.end());
     json points = json::array();
     for (double rate : rates) {

@@ -42,6 +42,9 @@ if [ -x tests/crash/kill9.sh ]; then
   step "kill -9 crash test" env CRASH_SECONDS="${CRASH_SECONDS:-25}" bash tests/crash/kill9.sh "$build"
 fi
 [ -x tests/crash/journeys_kill9.sh ] && step "journeys kill -9 crash test" bash tests/crash/journeys_kill9.sh "$build"
+[ -x tests/crash/journeys_partitions_kill9.sh ] &&
+  step "journeys kill -9 crash test, 4 partitions, merges across them" \
+    bash tests/crash/journeys_partitions_kill9.sh "$build"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   step "dashboard in a browser (chromium)" env SIGNPOST_BIN="$root/$build/signpost" \
     timeout 180 node --test tests/browser/

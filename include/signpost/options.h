@@ -41,6 +41,17 @@ struct EngineOptions {
   // Run the background thread that sends due outbox messages. Default false: only `serve` turns
   // it on; short commands and tests on a ManualClock send with Engine::DeliverDue.
   bool delivery_thread = false;
+  // The journeys runtime's partitions by profile, one thread each (src/journeys/README.md,
+  // "Partitions"). 0 (default): the number the data folder was written with, else 1 (so a library
+  // user or a short command keeps the folder's; `serve` asks for the cores). A folder written with
+  // another number is caught up and re-homed at open.
+  uint32_t journey_partitions = 0;
+  // Per journey partition: past this many queued events with their payload, further queued events
+  // keep only their seq (read back from the store when their turn comes). Default 100000.
+  uint32_t journey_queue_payloads = 100'000;
+  // /readyz answers 503 while a journey partition's oldest queued input has waited longer than
+  // this (ms). Default 30000.
+  int64_t journey_ready_lag_ms = 30'000;
   // privacy: run the thread that enforces `settings.retention` (a sweep each hour of engine time,
   // a purge each day; src/engine/retention_service.h). Default false: only `serve` turns it on;
   // commands and tests call Engine::EnforceRetention / RunRetentionDue.

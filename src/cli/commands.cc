@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -77,13 +78,20 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--max-future-skew", *future_skew,
                   "Refuse events timed more than this ahead of their receipt (e.g. 1h, 1d)")
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url, future_skew] {
+  auto journey_partitions =
+      std::make_shared<uint32_t>(std::max(1u, std::thread::hardware_concurrency()));
+  cmd->add_option("--journey-partitions", *journey_partitions,
+                  "Journey runtime partitions by profile, one thread each (default: the cores; 0 = "
+                  "as the data folder was written)")
+      ->capture_default_str();
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions] {
     spdlog::set_level(spdlog::level::info);
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
     engine_options.public_url = *public_url;
     engine_options.delivery_thread = true;
     engine_options.retention_thread = true;  // privacy: retention
+    engine_options.journey_partitions = *journey_partitions;
     Result<DurationMs> skew = ParseDuration(*future_skew);
     if (!skew.ok()) {
       g.exit_code =

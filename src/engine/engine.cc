@@ -99,7 +99,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   SP_ASSIGN_OR_RETURN(
       impl->journeys,
       engine::JourneyService::Open(impl->store(), *impl->profiles, *impl->events, *impl->delivery,
-                                   *impl->settings, *impl->clock, std::move(hooks)));
+                                   *impl->settings, *impl->clock, std::move(hooks),
+                                   {.partitions = options.journey_partitions,
+                                    .queue_payloads = options.journey_queue_payloads}));
+  impl->journey_ready_lag_ms = options.journey_ready_lag_ms;
   impl->settings->AddObserver([journeys = impl->journeys.get()](const engine::Settings& settings) {
     journeys->OnSettings(settings);
   });
@@ -314,7 +317,18 @@ const Clock& Engine::clock() const { return *impl_->clock; }
 
 Status Engine::Ready() const {
   if (!impl_->events) return Status::FailedPrecondition("the store is closed");
-  return impl_->events->LastWriteError();
+  SP_RETURN_IF_ERROR(impl_->events->LastWriteError());
+  if (impl_->journeys) {
+    // Back-pressure made visible: journeys further behind than the bound.
+    const engine::JourneyService::Backlog b = impl_->journeys->backlog();
+    if (b.oldest_ms > impl_->journey_ready_lag_ms) {
+      return Status::FailedPrecondition(fmt::format(
+          "journeys are behind: partition {} has {} inputs waiting, the oldest for {} ms (more "
+          "than {} ms)",
+          b.partition, b.queued, b.oldest_ms, impl_->journey_ready_lag_ms));
+    }
+  }
+  return Status::Ok();
 }
 
 // ---- ingest and dead letters ------------------------------------------------------------------
@@ -412,9 +426,13 @@ std::string Engine::MetricsText() const {
     metric("signpost_journey_profiles_known", "gauge", "Profiles with journey state.", jm.profiles);
     metric("signpost_journey_queue", "gauge", "Committed events waiting for the journey runtime.",
            jm.queued);
+    uint64_t lag = 0;
+    for (const auto& pm : jm.partitions) lag = std::max(lag, pm.lag_events);
     metric("signpost_journey_lag_events", "gauge",
-           "Committed sequence numbers the journey runtime has not yet made durable.",
-           jm.committed > jm.cursor ? jm.committed - jm.cursor : 0);
+           "Committed sequence numbers the journey runtime has not yet made durable (the "
+           "partition furthest behind).",
+           lag);
+    out += engine::JourneyPartitionMetricsText(jm);
     metric("signpost_journey_poison_events_total", "counter",
            "Events the journey runtime could not handle and set aside (dead letters with source "
            "journeys), and failed timers, merges or segment changes; alert when it rises.",

@@ -163,16 +163,16 @@ Result<ChannelBandits> ChannelService::Stored(const std::vector<ProfileId>& prof
 Status ChannelService::EnsureLoaded(const JourneyService& journeys) const {
   if (loaded_) return Status::Ok();
   std::set<ProfileId> profiles;
-  for (const JourneyId& id : journeys.runtime().JourneyIds()) {
+  for (const JourneyId& id : journeys.catalog().JourneyIds()) {
     SP_ASSIGN_OR_RETURN(auto history,
                         store_.definitions().History(store::DefinitionKind::kJourney, id.value()));
     bool automatic = false;
     for (const auto& v : history) {
-      auto def = journeys.runtime().Definition(id, v.version);
+      auto def = journeys.catalog().Definition(id, v.version);
       automatic = automatic || (def && HasAutoStep(*def));
     }
     if (!automatic) continue;
-    for (ProfileId p : journeys.runtime().ProfilesIn(id)) profiles.insert(p);
+    for (ProfileId p : journeys.catalog().ProfilesIn(id)) profiles.insert(p);
   }
   // Into the live bandits: a choice counted before a failed load is kept (each send once anyway).
   SP_RETURN_IF_ERROR(FeedStored({profiles.begin(), profiles.end()}, INT64_MAX, &live_));

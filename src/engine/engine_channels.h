@@ -31,7 +31,8 @@ class ChannelService {
   // Every reference outlives the service.
   ChannelService(const store::Store& store, const identity::ProfileStore& profiles);
 
-  // The live choice for `q` (the runtime's, with the journeys mutex held): a send already counted
+  // The live choice for `q` (a partition's runtime's, through its environment, which takes the
+  // journeys' shared mutex): a send already counted
   // under q.key (a re-processing after a crash) keeps its choice; otherwise Thompson sampling on
   // the step's bandit, the choice counted as a send at once. Loads the live bandits first when
   // they are not loaded yet, from the profiles `journeys` says entered a journey with a `channel:

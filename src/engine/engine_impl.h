@@ -62,6 +62,7 @@ struct Engine::Impl {
   std::unique_ptr<engine::GoalService> goals;
   std::unique_ptr<engine::ExperimentService> experiments;
   std::unique_ptr<engine::JourneyService> journeys;
+  int64_t journey_ready_lag_ms = 30'000;  // /readyz: journeys further behind are not ready
   // Back-tests of journeys (engine_journeys.h), over the services above; opened after them.
   std::unique_ptr<engine::ReplayService> replay;
   // Privacy regulations (erase, suppress) over every service above; opened after them, its

@@ -113,8 +113,7 @@ std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& jour
   auto it = winners_.find(key);
   if (it != winners_.end() && (it->second.second || at - it->second.first < 60'000))
     return it->second.second;
-  std::optional<MutexLock> replay_lock;
-  if (channels_ != nullptr) replay_lock.emplace(journeys_.mu());
+  MutexLock lock(journeys_.mu());
   auto r = r_.experiments.SplitWinner(journeys_, journey.value(), step);
   std::optional<std::string> w = r.ok() ? *r : std::nullopt;
   winners_[key] = {at, w};
@@ -138,7 +137,10 @@ std::string JourneyEnvironment::ConsentKind(std::string_view channel) {
 }
 
 journeys::ChannelChoice JourneyEnvironment::ChooseChannel(const journeys::ChannelQuestion& q) {
-  if (channels_ == nullptr) return r_.channels.ChooseLive(journeys_, q);
+  if (channels_ == nullptr) {
+    MutexLock lock(journeys_.mu());
+    return r_.channels.ChooseLive(journeys_, q);
+  }
   return channels_->ChooseAndCount(q, "replay/" + q.key);
 }
 

@@ -4,9 +4,10 @@
 // analytics views.
 //
 // Thread-safety: JourneyReferences and ReplayService may be called from any thread (they keep no
-// state; replay takes the journeys mutex for what it reads of the live journeys). A
-// JourneyEnvironment belongs to one runtime and is called as that runtime is: the live one with
-// the journeys mutex held, a replay's from the replaying thread.
+// state; replay takes the journeys' shared mutex for what it reads of the live journeys). A
+// JourneyEnvironment belongs to one runtime and is called as that runtime is: a live partition's
+// with that partition's lock held, a replay's from the replaying thread; it takes the journeys'
+// shared mutex (JourneyService::mu()) for what it reads of the goals and splits.
 #pragma once
 
 #include <functional>
@@ -54,20 +55,18 @@ class JourneyEnvironment final : public journeys::Environment {
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override;
   journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override;
   // The decided winner of a split, asked again at most once a minute of journey time while the
-  // test runs (deciding reads the journey's events); a decision is final and kept. The live runtime
-  // calls this with the journeys mutex held; a replay's runtime does not, so it takes it here.
+  // test runs (deciding reads the journey's events); a decision is final and kept. Takes the
+  // journeys' shared mutex.
   std::optional<std::string> SplitWinner(const JourneyId& journey, std::string_view step,
-                                         TimeMs at) NO_THREAD_SAFETY_ANALYSIS override;
+                                         TimeMs at) override;
   // From the channel's definition, kept until a channel is applied again.
   std::string ConsentKind(std::string_view channel) override;
   // privacy: the `consent` settings in force.
   bool TrackingConsentDefault(std::string_view category) override;
   // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
   // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once. Live
-  // (no replay channels): called by the runtime with the journeys mutex held (the analysis cannot
-  // see through the runtime's virtual call).
-  journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q)
-      NO_THREAD_SAFETY_ANALYSIS override;
+  // (no replay channels): takes the journeys' shared mutex.
+  journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q) override;
   // Today's members that were members at `at` (a replay starts a segment journey at the start of
   // its window, before some of today's members joined; a profile that has left since is missed).
   Result<std::vector<ProfileId>> Members(const SegmentId& segment, TimeMs at) override;

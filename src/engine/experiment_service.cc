@@ -169,7 +169,7 @@ Result<ExperimentService::JourneySnapshot> ExperimentService::Snapshot(const Jou
   MutexLock lock(j.mu());
   const JourneyId id(journey);
   JourneySnapshot s;
-  s.def = j.runtime().Definition(id, 0);
+  s.def = j.catalog().Definition(id, 0);
   if (!s.def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", id));
@@ -177,7 +177,7 @@ Result<ExperimentService::JourneySnapshot> ExperimentService::Snapshot(const Jou
     s.goals.push_back(g);
     if (gid == id) s.goal = g.goal;
   }
-  s.profiles = j.runtime().ProfilesIn(id);
+  s.profiles = j.catalog().ProfilesIn(id);
   return s;
 }
 
@@ -397,7 +397,7 @@ Result<std::optional<std::string>> ExperimentService::SplitWinner(const JourneyS
                                                                   std::string_view journey,
                                                                   std::string_view step) const {
   std::shared_ptr<const journeys::JourneyDefinition> def =
-      j.runtime().Definition(JourneyId(journey), 0);
+      j.catalog().Definition(JourneyId(journey), 0);
   if (!def)
     return Status::NotFound(
         fmt::format("journey '{}' does not exist; apply a `kind: journey` first", journey));

@@ -115,12 +115,14 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
   std::vector<ProfileId> entered;
   std::vector<goals::JourneyGoal> goal_list;
   goals::JourneyGoal goal;
-  uint64_t version = 0;
+  // The lifecycle from the partitions, before the shared lock (they come first in the lock order).
+  const std::optional<journeys::JourneyStatus> status = j.StatusOf(JourneyId(journey));
+  uint64_t version = status ? status->live_version : 0;
   {
     MutexLock lock(j.mu());
     auto it = j.goals().find(std::string(journey));
     if (it == j.goals().end()) {
-      if (!j.runtime().Definition(JourneyId(journey), 0))
+      if (!j.catalog().Definition(JourneyId(journey), 0))
         return Status::NotFound(fmt::format("journey '{}' does not exist", journey));
       return Status::NotFound(fmt::format(
           "journey '{}' has no goal; add a `goal:` block (type, met_when, target) and apply it",
@@ -128,14 +130,7 @@ Result<goals::GoalReportBuilder> GoalService::BuildReport(const JourneyService& 
     }
     goal = it->second;
     goal_list = GoalList(j);
-    entered = j.runtime().ProfilesIn(JourneyId(journey));
-    if (const journeys::JourneyStatus* st = j.runtime().StatusOf(JourneyId(journey)))
-      version = st->live_version;
-    if (version == 0) {
-      auto def = j.runtime().Definition(JourneyId(journey), 0);
-      version = 0;
-      (void)def;
-    }
+    entered = j.catalog().ProfilesIn(JourneyId(journey));
   }
   goals::GoalReportOptions options;
   options.from = query.from;

@@ -62,20 +62,40 @@ json StepsById(const json& steps) {
   return out;
 }
 
-// The clock starts at the file's `start`, so the engine opens once the file is read.
+// The clock starts at the file's `start`, so the engine opens once the file is read. Every file
+// runs with the journeys runtime in 1, 2 and 8 partitions (src/journeys/README.md, "Partitions"):
+// the answers must not depend on it.
 class JourneyScenarioTest : public EngineFixture<::testing::TestWithParam<std::string>> {
  protected:
   bool OpenAtSetUp() const override { return false; }
+  virtual uint32_t Partitions() const { return 1; }
+  EngineOptions Options() const override {
+    EngineOptions o = EngineFixture::Options();
+    o.journey_partitions = Partitions();
+    return o;
+  }
   // Runs the file GetParam() of tests/scenarios/<folder>/.
   void Run(const std::string& folder);
+};
+class JourneyScenario2Test : public JourneyScenarioTest {
+  uint32_t Partitions() const override { return 2; }
+};
+class JourneyScenario8Test : public JourneyScenarioTest {
+  uint32_t Partitions() const override { return 8; }
 };
 
 // The privacy scenarios (tests/scenarios/privacy/): the same format, plus `expect.funnels` and
 // `expect.trait_history`.
 class PrivacyScenarioTest : public JourneyScenarioTest {};
+class PrivacyScenario8Test : public JourneyScenarioTest {
+  uint32_t Partitions() const override { return 8; }
+};
 
 TEST_P(JourneyScenarioTest, Runs) { Run("journeys"); }
+TEST_P(JourneyScenario2Test, Runs) { Run("journeys"); }
+TEST_P(JourneyScenario8Test, Runs) { Run("journeys"); }
 TEST_P(PrivacyScenarioTest, Runs) { Run("privacy"); }
+TEST_P(PrivacyScenario8Test, Runs) { Run("privacy"); }
 
 void JourneyScenarioTest::Run(const std::string& folder) {
   const YAML::Node doc = scenario::Load(folder, GetParam());
@@ -223,7 +243,10 @@ void JourneyScenarioTest::Run(const std::string& folder) {
 }
 
 SIGNPOST_SCENARIO_FILES(JourneyScenarioTest, "journeys", 40);
+SIGNPOST_SCENARIO_FILES(JourneyScenario2Test, "journeys", 40);
+SIGNPOST_SCENARIO_FILES(JourneyScenario8Test, "journeys", 40);
 SIGNPOST_SCENARIO_FILES(PrivacyScenarioTest, "privacy", 3);
+SIGNPOST_SCENARIO_FILES(PrivacyScenario8Test, "privacy", 3);
 
 }  // namespace
 }  // namespace signpost

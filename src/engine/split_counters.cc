@@ -61,14 +61,14 @@ Status SplitCounters::Load(
     for (const auto& v : s.variants) variants.push_back(v.id);
     j.splits.push_back({&s, experiments::SplitTally(std::move(variants), s.split_end), {}, {}});
   }
-  for (ProfileId p : jj.runtime().ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(x, jj, id, j, p));
+  for (ProfileId p : jj.catalog().ProfilesIn(id)) SP_RETURN_IF_ERROR(Rederive(x, jj, id, j, p));
   return Status::Ok();
 }
 
 Status SplitCounters::LoadAll(const engine::ExperimentService& x,
                               const engine::JourneyService& jj) NO_THREAD_SAFETY_ANALYSIS {
-  for (const JourneyId& id : jj.runtime().JourneyIds()) {
-    auto def = jj.runtime().Definition(id, 0);
+  for (const JourneyId& id : jj.catalog().JourneyIds()) {
+    auto def = jj.catalog().Definition(id, 0);
     if (def && HasSplit(*def)) SP_RETURN_IF_ERROR(Load(x, jj, id, std::move(def)));
   }
   return Status::Ok();
@@ -106,10 +106,9 @@ Status SplitCounters::Update(const engine::ExperimentService& x,
   }
   if (journeys_.empty()) return Status::Ok();
   for (const auto& [pid, merged] : touched) {
-    const journeys::ProfileState* st = jj.runtime().State(ProfileId(pid));
     for (auto& [id, journey] : journeys_) {
       // Only the profiles in the journey (or counted in it, or just merged) can move in it.
-      bool in = merged || (st && st->journeys.count(id) != 0);
+      bool in = merged || jj.catalog().In(ProfileId(pid), id);
       for (const Split& s : journey.splits) in = in || s.entries.count(pid) != 0;
       if (in) SP_RETURN_IF_ERROR(Rederive(x, jj, id, journey, ProfileId(pid)));
     }

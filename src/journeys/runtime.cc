@@ -1070,6 +1070,31 @@ void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
   fx->dirty_profiles.insert(into.value());
 }
 
+std::optional<ProfileState> Runtime::Export(ProfileId from, Effects* fx) {
+  auto it = profiles_.find(from.value());
+  if (it == profiles_.end()) return std::nullopt;
+  ProfileState out = std::move(it->second);
+  profiles_.erase(it);
+  for (const auto& [jid, js] : out.journeys) {
+    Journey* j = Find(jid);
+    if (!j || !js.active) continue;
+    if (j->status.in_progress > 0) --j->status.in_progress;
+    if (js.active->due != 0) timers_.erase({js.active->due, from.value(), j->index});
+    fx->dirty_journeys.insert(j->id);
+  }
+  return out;
+}
+
+void Runtime::Adopt(ProfileId from, ProfileState state, Effects* fx) {
+  for (const auto& [jid, js] : state.journeys) {
+    Journey* j = Find(jid);
+    if (!j || !js.active) continue;
+    ++j->status.in_progress;
+    fx->dirty_journeys.insert(j->id);
+  }
+  RestoreState(from, std::move(state));
+}
+
 std::vector<ForgottenEntry> Runtime::Forget(ProfileId profile, Effects* fx) {
   std::vector<ForgottenEntry> out;
   auto it = profiles_.find(profile.value());

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -166,6 +167,13 @@ class Runtime {
   // Moves `from`'s journeys to `into` after an identity merge; where both are inside the same
   // journey, `from`'s entry exits with reason merged.
   void Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx);
+  // Partitions (src/journeys/partition.h): an identity merge across two partitions. The partition
+  // of `from` takes its state out (Export: its timers are dropped and the journeys it is inside
+  // stop counting it in progress here; its stored record is left to the importer, so `fx` marks
+  // only those journeys dirty); the partition of the surviving profile adopts it (Adopt: counted
+  // in progress there, timers re-armed) and then calls Merge. nullopt when it has no state.
+  std::optional<ProfileState> Export(ProfileId from, Effects* fx);
+  void Adopt(ProfileId from, ProfileState state, Effects* fx);
   // Forgets `profile` (a privacy erasure): each journey it is inside counts an exit with reason
   // `erased` at its current step (step analytics, in progress) without a `Journey Exited` event
   // (the person's events are being removed), then its state and timers are dropped. Every journey

@@ -31,20 +31,33 @@ std::map<std::string, std::string> RawRecords(const Db& db) {
 }
 
 struct Loaded {
-  uint64_t cursor = 0, merges = 0;
-  std::vector<std::pair<std::string, std::string>> statuses;
+  uint64_t cursor = 0, merges = 0;                            // partition 0's
+  std::vector<std::pair<std::string, std::string>> statuses;  // partition 0's
   std::vector<std::pair<uint64_t, std::string>> states;
+  uint32_t partitions = 0;
+  std::map<uint32_t, uint64_t> cursors, merge_ordinals;                // by partition
+  std::map<uint32_t, std::vector<std::string>> statuses_by_partition;  // "id=bytes"
 };
 
 Loaded Load(const JourneyRecords& records) {
   Loaded out;
   Status s = records.Load({
-      .cursor = [&](uint64_t seq) { out.cursor = seq; },
-      .journey_status =
-          [&](const JourneyId& id, std::string_view bytes) {
-            out.statuses.emplace_back(id.value(), bytes);
+      .cursor =
+          [&](uint32_t k, uint64_t seq) {
+            out.cursors[k] = seq;
+            if (k == 0) out.cursor = seq;
           },
-      .merges = [&](uint64_t ordinal) { out.merges = ordinal; },
+      .journey_status =
+          [&](uint32_t k, const JourneyId& id, std::string_view bytes) {
+            out.statuses_by_partition[k].push_back(id.value() + "=" + std::string(bytes));
+            if (k == 0) out.statuses.emplace_back(id.value(), bytes);
+          },
+      .merges =
+          [&](uint32_t k, uint64_t ordinal) {
+            out.merge_ordinals[k] = ordinal;
+            if (k == 0) out.merges = ordinal;
+          },
+      .partitions = [&](uint32_t n) { out.partitions = n; },
       .profile_state = [&](ProfileId p,
                            std::string_view bytes) { out.states.emplace_back(p.value(), bytes); },
   });
@@ -81,6 +94,48 @@ TEST(JourneyRecords, EncodingIsPinned) {
       {"system_id_key", *key},
   };
   EXPECT_EQ(RawRecords(*db), expected);
+}
+
+// Partitions 1.. of the journeys runtime: their own cursor, merges and counters under keys of their
+// own; partition 0 keeps the single runtime's keys. Pinned like the rest.
+TEST(JourneyRecords, PartitionKeysArePinned) {
+  TempDir tmp;
+  auto db = OpenDb(tmp);
+  ASSERT_TRUE(db);
+  JourneyRecords records(db.get());
+  EXPECT_EQ(*records.Partitions(), 0u);  // never written
+  Batch batch = db->NewBatch();
+  records.PutJourneyStatus(batch, JourneyId("welcome"), "status-0", 0);
+  records.PutJourneyStatus(batch, JourneyId("welcome"), "status-2", 2);
+  records.PutJourneyStatus(batch, JourneyId("gone"), "x", 3);
+  records.DeleteJourneyStatus(batch, JourneyId("gone"), 3);
+  records.PutCursor(batch, 10, 0);
+  records.PutCursor(batch, 12, 2);
+  records.PutCursor(batch, 1, 3);
+  records.DeleteCursor(batch, 3);
+  records.PutMerges(batch, 4, 2);
+  records.PutMerges(batch, 1, 3);
+  records.DeleteMerges(batch, 3);
+  records.PutPartitions(batch, 4);
+  ASSERT_TRUE(db->Write(batch).ok());
+  const std::map<std::string, std::string> expected = {
+      {std::string("J\0\0\0\x02welcome", 12), "status-2"},
+      {"cursor", "10"},
+      {"cursor/2", "12"},
+      {"jwelcome", "status-0"},
+      {"merges/2", "4"},
+      {"partitions", "4"},
+  };
+  EXPECT_EQ(RawRecords(*db), expected);
+  EXPECT_EQ(*records.Partitions(), 4u);
+  Loaded loaded = Load(records);
+  EXPECT_EQ(loaded.partitions, 4u);
+  EXPECT_EQ(loaded.cursors, (std::map<uint32_t, uint64_t>{{0, 10}, {2, 12}}));
+  EXPECT_EQ(loaded.merge_ordinals, (std::map<uint32_t, uint64_t>{{2, 4}}));
+  EXPECT_EQ(loaded.statuses_by_partition,
+            (std::map<uint32_t, std::vector<std::string>>{{0, {"welcome=status-0"}},
+                                                          {2, {"welcome=status-2"}}}));
+  EXPECT_TRUE(loaded.states.empty());  // "partitions" is not a profile's record
 }
 
 // Records written raw, as the engine wrote them before, load through Load.

@@ -15,7 +15,11 @@
 #   - at most one `Goal Attained` per person, and exactly one for those whose Order Completed was
 #     acknowledged.
 # Environment: JCRASH_SECONDS (client duration, default 25), JCRASH_PROFILES (default 24),
-# CRASH_SEED (kill moments; default the PID, printed), KEEP=1 keeps the work folder.
+# CRASH_SEED (kill moments; default the PID, printed), KEEP=1 keeps the work folder,
+# JCRASH_PARTITIONS (serve --journey-partitions; default serve's, the cores), JCRASH_MERGES=1 (each
+# person first signs in on a laptop, signs up on a phone as an anonymous visitor, and the phone
+# signs in a moment later: an identity merge mid-journey, across partitions for most of them;
+# tests/crash/journeys_partitions_kill9.sh).
 # Exit code 0 when every check holds, else 1. Needs bash, curl, node.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +28,8 @@ bin="$build/signpost"
 seconds=${JCRASH_SECONDS:-25}
 people=${JCRASH_PROFILES:-24}
 seed=${CRASH_SEED:-$$}
+partitions=${JCRASH_PARTITIONS:-}  # empty: serve's default (the cores)
+merges=${JCRASH_MERGES:-0}
 RANDOM=$seed
 work=$(mktemp -d "${TMPDIR:-/tmp}/signpost-jkill9.XXXXXX")
 server_pid=""; client_pid=""
@@ -39,7 +45,7 @@ rand_ms() { echo $(( $1 + (RANDOM * 32768 + RANDOM) % ($2 - $1) )); }
 sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 
 [ -x "$bin" ] || cmake --build "$build" --target signpost -j 2 >/dev/null || fail "could not build signpost"
-say "seed $seed (CRASH_SEED=$seed reproduces the kill moments), work folder $work"
+say "seed $seed (CRASH_SEED=$seed reproduces the kill moments), work folder $work, journey partitions $partitions, merges $merges"
 
 data="$work/data"
 cat > "$work/defs.yaml" <<'YAML'
@@ -99,8 +105,17 @@ client() {
     return 1
   }
   for i in $(seq 1 "$people"); do
-    body=$(printf '{"batch":[{"type":"identify","userId":"jk%d","messageId":"jk-id-%d","traits":{"first_name":"P%d","email":"jk%d@x.test","consent":{"email":true}}},{"type":"track","userId":"jk%d","messageId":"jk-su-%d","event":"Signed Up"}]}' "$i" "$i" "$i" "$i" "$i" "$i")
-    post "$body" "$work/acked-signup.txt" "jk$i" || echo "jk$i" >> "$work/unacked.txt"
+    if [ "$merges" = 1 ]; then
+      # Laptop (user jk<i>), then the phone (anonymous ja<i>) signs up; the link comes below.
+      body=$(printf '{"batch":[{"type":"identify","userId":"jk%d","messageId":"jk-id-%d","traits":{"first_name":"P%d","email":"jk%d@x.test","consent":{"email":true}}},{"type":"identify","anonymousId":"ja%d","messageId":"ja-id-%d","traits":{"first_name":"P%d","email":"jk%d@x.test","consent":{"email":true}}},{"type":"track","anonymousId":"ja%d","messageId":"jk-su-%d","event":"Signed Up"}]}' "$i" "$i" "$i" "$i" "$i" "$i" "$i" "$i" "$i" "$i")
+      post "$body" "$work/acked-signup.txt" "jk$i" || echo "jk$i" >> "$work/unacked.txt"
+      sleep_ms $(( per_ms / 4 ))
+      body=$(printf '{"batch":[{"type":"identify","userId":"jk%d","anonymousId":"ja%d","messageId":"jk-link-%d"}]}' "$i" "$i" "$i")
+      post "$body" "$work/acked-link.txt" "jk$i" || echo "jk$i" >> "$work/unacked.txt"
+    else
+      body=$(printf '{"batch":[{"type":"identify","userId":"jk%d","messageId":"jk-id-%d","traits":{"first_name":"P%d","email":"jk%d@x.test","consent":{"email":true}}},{"type":"track","userId":"jk%d","messageId":"jk-su-%d","event":"Signed Up"}]}' "$i" "$i" "$i" "$i" "$i" "$i")
+      post "$body" "$work/acked-signup.txt" "jk$i" || echo "jk$i" >> "$work/unacked.txt"
+    fi
     if (( i % 2 == 0 )); then
       sleep_ms $(( per_ms / 2 ))
       body=$(printf '{"batch":[{"type":"track","userId":"jk%d","messageId":"jk-oc-%d","event":"Order Completed","properties":{"total":10}}]}' "$i" "$i")
@@ -116,7 +131,8 @@ client > "$work/client.log" 2>&1 &
 client_pid=$!
 
 start_server() {
-  "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" > "$work/serve.log" 2>&1 &
+  "$bin" serve --data "$data" --host 127.0.0.1 --port "$port" ${partitions:+--journey-partitions "$partitions"} \
+    > "$work/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 200); do   # up to 10 s to come up
     grep -q 'listening on' "$work/serve.log" && return 0
