@@ -69,7 +69,9 @@ if (jr?.runtime) {
   if (half) {
     const p99 = half.first_send_ms.p99;
     add(`event -> send @ ${rate(half.offered_events_per_second)}`, `p99 ${p99.toFixed(1)} ms`,
-      half.max_backlog != null ? `backlog max ${half.max_backlog}` : '-', '-',
+      half.max_journey_lag_events != null
+        ? `max ingest ${rate(jr.max_ingest_events_per_second)}; backlog max ${half.max_journey_lag_events} events`
+        : '-', '-',
       'p99 < 100 ms at half the maximum ingest', p99 < 100);
   }
 } else if (jr) {
@@ -88,7 +90,13 @@ for (const events of sizes) {
   }
   const vsCh = ch?.best_seconds ? ch.best_seconds / ours.best_seconds : null;
   const vsDk = dk?.best_seconds ? dk.best_seconds / ours.best_seconds : null;
-  add(`5-step funnel, ${label} events`, secs(ours.best_seconds),
+  if (ours.first_query_seconds != null) {
+    const vsChFirst = ch?.best_seconds ? ch.best_seconds / ours.first_query_seconds : null;
+    add(`5-step funnel, ${label} events, first run of the steps`, secs(ours.first_query_seconds),
+      `ClickHouse ${secs(ch?.best_seconds)}`, times(vsChFirst),
+      `(2nd run builds the step projection: ${secs(ours.projection_build_query_seconds)})`, null);
+  }
+  add(`5-step funnel, ${label} events${ours.first_query_seconds != null ? ', repeated' : ''}`, secs(ours.best_seconds),
     `ClickHouse ${secs(ch?.best_seconds)}, DuckDB ${secs(dk?.best_seconds)}`,
     `${times(vsCh)} / ${times(vsDk)}`, '>= 50x ClickHouse', vsCh != null && vsCh >= 50);
   const peerLoad = Math.min(...[dk?.load_seconds, ch?.load_seconds].filter((x) => x > 0));
