@@ -124,7 +124,7 @@ if (dd?.bytes_per_id != null) {
 
 if (rows.length) {
   const w = [52, 27, 52, 17, 38];
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i])).join('').trimEnd();
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(Math.max(w[i], String(c).length + 2))).join('').trimEnd();
   console.log('\nPerformance (issue 18): ours, the peer in the same run, ratio (> 1x = we are ahead)');
   console.log(line(['workload', 'signpost', 'peer', 'ratio', 'goal']));
   for (const r of rows) {
