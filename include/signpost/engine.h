@@ -50,6 +50,9 @@ enum class ImportFormat { kAuto, kNdjson, kCsv };
 // The documents of a YAML stream of definitions: `text` split on lines that are exactly `---`
 // (a trailing \r ignored); blank documents are left out. Views into `text`.
 std::vector<std::string_view> DefinitionDocuments(std::string_view text);
+// The `kind` and `id` of one document (JSON is YAML; `id` "" when it has none). kInvalidArgument
+// naming the field and the fix when the document is not a mapping or has no known kind.
+Result<std::pair<DefinitionKind, std::string>> DefinitionKindAndId(std::string_view doc);
 
 class Engine {
  public:
@@ -140,8 +143,27 @@ class Engine {
   // way; the message then says which documents were applied.
   Result<AppliedDefinitions> ApplyDocuments(const std::vector<std::string_view>& docs,
                                             std::string_view note, size_t* failed = nullptr);
+  // What ApplyDocuments would do with `docs`, storing nothing: every document is read and checked
+  // as a multi-document apply checks it (validated, its references resolved against the stored
+  // definitions and the earlier documents), and each gets the action it would take and the
+  // version it would have. Errors as ApplyDocuments. (An apply stores no new version of a
+  // document that is the same definition as the latest version: see ApplyAction.)
+  Result<AppliedDefinitions> PlanDocuments(const std::vector<std::string_view>& docs,
+                                           size_t* failed = nullptr) const;
   // The latest version of every stored definition of `kind`, by id.
   Result<DefinitionList> ListDefinitions(DefinitionKind kind) const;
+  // Version `version` (0 = the latest) of definition (kind, id), with its text. kNotFound naming
+  // what is missing.
+  Result<DefinitionText> GetDefinition(DefinitionKind kind, std::string_view id,
+                                       uint64_t version = 0) const;
+  // Deletes every version of a funnel, segment, template or channel definition. Refused
+  // (kFailedPrecondition naming them) while a stored definition refers to it: a journey (any
+  // version: people may still be inside an old one), a template (its channel), a segment (in its
+  // rule). Journeys and the settings cannot be deleted (kInvalidArgument saying what to do
+  // instead): a journey keeps its versions for the people inside and its reports. kNotFound for
+  // an unknown id. With `dry_run`, only the checks: nothing is removed.
+  Result<DeletedDefinition> DeleteDefinition(DefinitionKind kind, std::string_view id,
+                                             bool dry_run);
   // Runs a stored funnel (query.id, at query.version; 0 the latest) or an ad-hoc one (query.steps
   // "A>B>C", else query.definition), with the query's overrides and report options.
   // kNotFound for an unknown funnel, version or segment; kInvalidArgument naming the field for

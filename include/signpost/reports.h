@@ -718,11 +718,17 @@ struct SegmentImport {
 
 // ---- definitions, profiles, keys, dead letters -------------------------------------------------
 
-// One definition stored as a new version by an apply.
+// What an apply did, or in a dry run would do, with one document: a new id (created), a new
+// version of a stored one (configured), or nothing, because the document is the same definition
+// as the latest version (unchanged: no new version is stored).
+enum class ApplyAction { kCreated, kConfigured, kUnchanged };
+
+// One definition stored as a new version by an apply (or, unchanged, the latest version).
 struct AppliedDefinition {
   DefinitionKind kind = DefinitionKind::kFunnel;
   std::string id;
-  uint64_t version = 0;
+  uint64_t version = 0;  // the version stored (dry run: the one it would be)
+  ApplyAction action = ApplyAction::kCreated;
   std::string note;                  // the apply's note, else the definition's `note`
   std::optional<std::string> name;   // segments: the segment's name
   std::optional<std::string> state;  // journeys: the lifecycle state (draft | live | ...)
@@ -731,6 +737,25 @@ struct AppliedDefinition {
 // The definitions one apply stored, one per document, in order.
 struct AppliedDefinitions {
   std::vector<AppliedDefinition> applied;
+  bool dry_run = false;  // nothing was stored: what an apply would do
+};
+
+// One stored version of a definition with its text (what `signpost diff` compares with).
+struct DefinitionText {
+  DefinitionKind kind = DefinitionKind::kFunnel;
+  std::string id;
+  uint64_t version = 0;
+  std::string note;
+  TimeMs at = 0;
+  std::string body;  // the text as applied (settings: their normalized JSON)
+};
+
+// A definition deleted (every version), or in a dry run one that could be.
+struct DeletedDefinition {
+  DefinitionKind kind = DefinitionKind::kFunnel;
+  std::string id;
+  uint64_t versions = 0;  // how many versions were (would be) removed
+  bool dry_run = false;
 };
 
 // The latest version of one stored definition.

@@ -61,6 +61,25 @@ const Call kCatalogCalls[] = {
     {"GET", "/api/definitions/journey"},
     {"GET", "/api/definitions/settings"},
     {"GET", "/api/funnels"},
+    // Like kubectl (issue 14): the same definition again is unchanged (no new version); a dry run
+    // says what would change and stores nothing; one version read back with its text; deletes.
+    {"POST", "/api/definitions",
+     "# the same trial funnel\n{\"kind\": \"funnel\", \"id\": \"trial\", \"name\": \"Trial\", "
+     "\"steps\": [{\"event\": \"Signed Up\"}, {\"event\": \"Paid\"}]}"},
+    {"POST", "/api/definitions?dry_run=true",
+     "kind: funnel\nid: trial\nsteps: [{event: Paid}]\n---\nkind: funnel\nid: fresh\nsteps: "
+     "[{event: A}]\n---\nkind: segment\nid: pros\nname: Pros\nnote: pro plan\nrule: { trait: "
+     "{ plan: pro } }\n"},
+    {"POST", "/api/definitions?dry_run=maybe", "kind: funnel\nid: fresh\nsteps: [{event: A}]\n"},
+    {"GET", "/api/definitions/funnel/fresh"},
+    {"GET", "/api/definitions/funnel/trial"},
+    {"GET", "/api/definitions/funnel/trial?version=2"},
+    {"GET", "/api/definitions/widget/trial"},
+    {"DELETE", "/api/definitions/channel/hook"},
+    {"DELETE", "/api/definitions/journey/nudge"},
+    {"DELETE", "/api/definitions/funnel/json?dry_run=true"},
+    {"DELETE", "/api/definitions/funnel/json"},
+    {"DELETE", "/api/definitions/funnel/json"},
     // Errors: each names the field (and, of several documents, which one).
     {"POST", "/api/definitions", ""},
     {"POST", "/api/definitions", "\n---\n\n"},

@@ -21,6 +21,15 @@ Result<uint64_t> QueryInt(const Request& req, std::string_view name, uint64_t fa
   return v;
 }
 
+Result<bool> QueryBool(const Request& req, std::string_view name) {
+  if (!req.has_param(name)) return false;
+  const std::string value = req.param(name);
+  if (value.empty() || value == "true" || value == "1") return true;
+  if (value == "false" || value == "0") return false;
+  return Status::InvalidArgument(
+      fmt::format("{}: expected true or false, got '{}'", name, value.substr(0, 40)));
+}
+
 Result<nlohmann::json> ParseJsonBody(std::string_view body) {
   // The parser itself is iterative; what recursed on deep input was everything after it (dump(),
   // the engine's walks of the document). Refusing deep input here keeps all of them bounded.

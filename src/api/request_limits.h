@@ -24,6 +24,10 @@ inline constexpr int kMaxJsonDepth = 64;
 Result<uint64_t> QueryInt(const Request& req, std::string_view name, uint64_t fallback,
                           uint64_t min, uint64_t max);
 
+// The query parameter `name` as a flag: absent → false; `true`, `1` or empty (`?dry_run`) →
+// true; `false` or `0` → false; anything else is kInvalidArgument naming the parameter.
+Result<bool> QueryBool(const Request& req, std::string_view name);
+
 // Parses a JSON body with nesting at most kMaxJsonDepth. Errors (kInvalidArgument): malformed
 // JSON (with the byte offset), or nesting deeper than the limit (naming it).
 Result<nlohmann::json> ParseJsonBody(std::string_view body);

@@ -13,6 +13,17 @@ using nlohmann::json;
 
 namespace {
 
+// The kind named in a definitions path: kNotFound naming the kinds for anything else.
+Result<DefinitionKind> KindOf(std::string_view name) {
+  const std::optional<DefinitionKind> kind = DefinitionKindNamed(name);
+  if (!kind)
+    return Status::NotFound(fmt::format(
+        "no definitions of kind '{}': the kinds are funnel, segment, journey, template, channel "
+        "and settings",
+        name.substr(0, 40)));
+  return *kind;
+}
+
 json RejectionJson(const Rejection& r) {
   return {{"location", r.location}, {"field", r.field}, {"reason", r.reason}};
 }
@@ -94,9 +105,29 @@ void AddCoreRoutes(Router& r, Engine& eng) {
     SP_ASSIGN_OR_RETURN(DeadLetterList letters, eng.ListDeadLetters(limit));
     return wire::ToJson(letters);
   });
+  // ?dry_run=true: what the apply would do (created, configured, unchanged), nothing stored.
   AddAdmin(r, "POST", "/api/definitions", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(bool dry_run, QueryBool(req, "dry_run"));
+    if (dry_run) {
+      SP_ASSIGN_OR_RETURN(AppliedDefinitions plan,
+                          eng.PlanDocuments(DefinitionDocuments(req.body)));
+      return wire::ToJson(plan);
+    }
     SP_ASSIGN_OR_RETURN(AppliedDefinitions applied, eng.Apply(req.body, req.param("note")));
     return wire::ToJson(applied);
+  });
+  AddAdmin(r, "GET", "/api/definitions/{kind}/{id}", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(DefinitionKind kind, KindOf(req.captures[0]));
+    SP_ASSIGN_OR_RETURN(uint64_t version, QueryInt(req, "version", 0, 0, 1'000'000'000));
+    SP_ASSIGN_OR_RETURN(DefinitionText text, eng.GetDefinition(kind, req.captures[1], version));
+    return wire::ToJson(text);
+  });
+  AddAdmin(r, "DELETE", "/api/definitions/{kind}/{id}", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(DefinitionKind kind, KindOf(req.captures[0]));
+    SP_ASSIGN_OR_RETURN(bool dry_run, QueryBool(req, "dry_run"));
+    SP_ASSIGN_OR_RETURN(DeletedDefinition deleted,
+                        eng.DeleteDefinition(kind, req.captures[1], dry_run));
+    return wire::ToJson(deleted);
   });
   AddAdmin(r, "GET", "/api/definitions/{kind}", [&eng](const Request& req) -> Result<json> {
     const std::string& name = req.captures[0];

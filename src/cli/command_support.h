@@ -55,8 +55,9 @@ inline int ShowJson(const Globals& g, const Result<nlohmann::json>& r) {
 }
 
 // One per command file.
-void RegisterFunnel(CLI::App& app, Globals& g);    // funnel_command.cc
-void RegisterSegments(CLI::App& app, Globals& g);  // segments_command.cc: segments, --profile
+void RegisterDefinitions(CLI::App& app, Globals& g);  // apply_command.cc: apply, diff, delete
+void RegisterFunnel(CLI::App& app, Globals& g);       // funnel_command.cc
+void RegisterSegments(CLI::App& app, Globals& g);     // segments_command.cc: segments, --profile
 void RegisterJourneys(CLI::App& app, Globals& g);  // journeys_command.cc: journeys, journey state
 void RegisterGoals(CLI::App& app, Globals& g);     // goals_command.cc
 void RegisterReplay(CLI::App& app, Globals& g);    // replay_command.cc

@@ -289,63 +289,6 @@ void RegisterAudit(CLI::App& app, Globals& g) {
   });
 }
 
-void RegisterApply(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand(
-      "apply",
-      "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
-  auto files = std::make_shared<std::vector<std::string>>();
-  auto note = std::make_shared<std::string>();
-  cmd->add_option("-f,--file", *files,
-                  "YAML or JSON definitions (repeat -f; `---` separates documents)")
-      ->required();
-  cmd->add_option("--note", *note, "Change note (else the definition's `note`)");
-  cmd->callback([&g, files, note] {
-    // Every document of every file is applied as one: all or nothing.
-    std::vector<std::string> texts;
-    std::vector<std::string_view> docs;
-    std::vector<std::string> where;
-    texts.reserve(files->size());
-    for (const auto& file : *files) {
-      std::ifstream in(file);
-      if (!in) {
-        g.exit_code = PrintError(Status::NotFound(file + ": cannot read the file"));
-        return;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      texts.push_back(text.str());
-    }
-    for (size_t f = 0; f < texts.size(); ++f) {
-      auto parts = DefinitionDocuments(texts[f]);
-      for (size_t i = 0; i < parts.size(); ++i) {
-        docs.push_back(parts[i]);
-        where.push_back(parts.size() > 1 ? fmt::format("{} (document {})", (*files)[f], i + 1)
-                                         : (*files)[f]);
-      }
-    }
-    if (docs.empty()) {
-      g.exit_code = PrintError(Status::InvalidArgument("no definitions in the files given"));
-      return;
-    }
-    WithEngine(g, false, [&](Engine& engine) {
-      size_t failed = 0;
-      auto r = engine.ApplyDocuments(docs, *note, &failed);
-      if (!r.ok())
-        return PrintError(Status(r.status().code(), where[failed] + ": " + r.status().message()));
-      if (g.json) {
-        json applied = json::array();
-        for (const AppliedDefinition& a : r->applied) applied.push_back(wire::ToJson(a));
-        PrintJson(applied.size() == 1 ? applied[0] : applied);
-      } else {
-        for (const AppliedDefinition& a : r->applied)
-          std::cout << "applied " << DefinitionKindName(a.kind) << " " << a.id << " version "
-                    << a.version << "\n";
-      }
-      return 0;
-    });
-  });
-}
-
 }  // namespace
 
 void RegisterCommands(CLI::App& app, Globals& g) {
@@ -360,7 +303,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterDeadLetters(app, g);
   RegisterKeys(app, g);
   RegisterAudit(app, g);
-  RegisterApply(app, g);
+  RegisterDefinitions(app, g);  // apply, diff, delete
   RegisterFunnel(app, g);
   RegisterSegments(app, g);
   RegisterJourneys(app, g);

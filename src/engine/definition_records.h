@@ -1,4 +1,5 @@
-// Storing a validated definition as a new version: the one step every apply ends with.
+// Storing a validated definition as a new version: the one step every apply ends with; and
+// whether a document is the same definition as a stored version.
 #pragma once
 
 #include <string_view>
@@ -17,5 +18,11 @@ namespace signpost::engine {
 Result<AppliedDefinition> StoreDefinition(store::Store& store, TimeMs now,
                                           store::DefinitionKind kind, std::string_view id,
                                           std::string_view text, std::string_view note);
+
+// Whether document `text` is the same definition of `kind` as the stored `body`: the same YAML
+// (or JSON) tree, whatever the formatting, comments and key order (settings: the same settings
+// once normalized). kInvalidArgument when `text` does not parse (then it is not the same).
+Result<bool> SameDefinition(store::DefinitionKind kind, std::string_view body,
+                            std::string_view text);
 
 }  // namespace signpost::engine

@@ -12,29 +12,23 @@
 #include "delivery/definitions.h"
 #include "engine/engine_journeys.h"
 #include "segments/segment_definition.h"
+#include "signpost/engine.h"
 
 namespace signpost::engine {
 
 namespace {
 
-// The `kind` and `id` of a YAML or JSON definition (JSON is YAML).
-Result<std::pair<std::string, std::string>> KindAndId(std::string_view text) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(
-        fmt::format("definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
-                    e.mark.column + 1, e.msg));
+// The segment's name (segments) or the journey's lifecycle (journeys) that an apply reports, for
+// a document that stored nothing (unchanged).
+void Describe(std::string_view text, const JourneyService& journeys, AppliedDefinition& out) {
+  if (out.kind == DefinitionKind::kSegment) {
+    auto def = segments::ParseSegmentDefinition(text);
+    if (def.ok()) out.name = def->name;
+  } else if (out.kind == DefinitionKind::kJourney) {
+    auto status = journeys.StatusOf(JourneyId(out.id));
+    out.state =
+        std::string(JourneyLifecycleName(status ? status->state : journeys::Lifecycle::kDraft));
   }
-  if (!root.IsMap())
-    return Status::InvalidArgument("definition: expected a mapping with `kind` and `id`");
-  if (!root["kind"] || !root["kind"].IsScalar())
-    return Status::InvalidArgument(
-        "kind: missing; add one of `kind: funnel|segment|journey|template|channel|settings`");
-  std::string kind = root["kind"].as<std::string>();
-  std::string id = root["id"] && root["id"].IsScalar() ? root["id"].as<std::string>() : "";
-  return std::make_pair(kind, id);
 }
 
 }  // namespace
@@ -46,7 +40,7 @@ struct DefinitionService::Pending {
   std::set<std::string, std::less<>> segments, funnels;
 };
 
-DefinitionService::DefinitionService(const store::Store& store, FunnelService& funnels,
+DefinitionService::DefinitionService(store::Store& store, FunnelService& funnels,
                                      SegmentService& segments, DeliveryService& delivery,
                                      JourneyService& journeys, SettingsService& settings,
                                      std::function<journeys::References()> references)
@@ -126,8 +120,17 @@ Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::str
   return Status::Internal("unreachable");
 }
 
-Result<AppliedDefinitions> DefinitionService::Apply(const std::vector<std::string_view>& docs,
-                                                    std::string_view note, size_t* failed) {
+// One document of an apply: its kind, id and what storing it would do.
+struct DefinitionService::Document {
+  store::DefinitionKind kind = store::DefinitionKind::kFunnel;
+  std::string id;
+  ApplyAction action = ApplyAction::kCreated;
+  uint64_t version = 0;  // the stored latest version (0: none)
+  std::string stored_note;
+};
+
+Result<std::vector<DefinitionService::Document>> DefinitionService::Read(
+    const std::vector<std::string_view>& docs, size_t* failed, bool check_all) const {
   if (docs.empty()) return Status::InvalidArgument("definition: empty; give a `kind` and an `id`");
   auto in_doc = [&](size_t i, const Status& s) {
     if (failed != nullptr) *failed = i;
@@ -138,25 +141,81 @@ Result<AppliedDefinitions> DefinitionService::Apply(const std::vector<std::strin
                                         docs.size(), s.message()));
   };
   // Every document is read and checked before any is stored: all or nothing.
-  std::vector<store::DefinitionKind> kinds;
+  std::vector<Document> out;
   Pending pending;
   for (size_t i = 0; i < docs.size(); ++i) {
-    auto kind_id = KindAndId(docs[i]);
+    auto kind_id = DefinitionKindAndId(docs[i]);
     if (!kind_id.ok()) return in_doc(i, kind_id.status());
-    const auto& [kind_name, id] = *kind_id;
-    auto kind = store::ParseDefinitionKind(kind_name);
-    if (!kind.ok()) return in_doc(i, kind.status());
+    auto& [kind, id] = *kind_id;
     Status id_ok = CheckId("id", id);
     if (!id_ok.ok()) return in_doc(i, id_ok);
-    if (docs.size() > 1) {
-      Status checked = Check(*kind, docs[i], pending);
+    if (docs.size() > 1 || check_all) {
+      Status checked = Check(kind, docs[i], pending);
       if (!checked.ok()) return in_doc(i, checked);
     }
-    kinds.push_back(*kind);
+    Document doc;
+    doc.kind = kind;
+    doc.id = std::move(id);
+    auto stored = store_.definitions().Get(doc.kind, doc.id);
+    if (stored.ok()) {
+      doc.version = stored->version;
+      doc.stored_note = stored->note;
+      auto same = SameDefinition(doc.kind, stored->body, docs[i]);
+      doc.action = same.ok() && *same ? ApplyAction::kUnchanged : ApplyAction::kConfigured;
+    } else if (stored.status().code() != Code::kNotFound) {
+      return stored.status();
+    }
+    out.push_back(std::move(doc));
   }
+  return out;
+}
+
+Result<AppliedDefinitions> DefinitionService::Plan(const std::vector<std::string_view>& docs,
+                                                   size_t* failed) const {
+  SP_ASSIGN_OR_RETURN(std::vector<Document> read, Read(docs, failed, /*check_all=*/true));
+  AppliedDefinitions plan;
+  plan.dry_run = true;
+  std::map<std::pair<store::DefinitionKind, std::string>, uint64_t> versions;  // repeated ids
+  for (size_t i = 0; i < read.size(); ++i) {
+    const Document& d = read[i];
+    uint64_t& version = versions.try_emplace({d.kind, d.id}, d.version).first->second;
+    AppliedDefinition a;
+    a.kind = d.kind;
+    a.id = d.id;
+    a.action = d.action;
+    if (d.action == ApplyAction::kUnchanged) {
+      a.note = d.stored_note;
+    } else {
+      a.action = version == 0 ? ApplyAction::kCreated : ApplyAction::kConfigured;
+      ++version;
+    }
+    a.version = version;
+    Describe(docs[i], journeys_, a);
+    plan.applied.push_back(std::move(a));
+  }
+  return plan;
+}
+
+Result<AppliedDefinitions> DefinitionService::Apply(const std::vector<std::string_view>& docs,
+                                                    std::string_view note, size_t* failed) {
+  MutexLock lock(change_mu_);
+  SP_ASSIGN_OR_RETURN(std::vector<Document> read, Read(docs, failed, /*check_all=*/false));
   AppliedDefinitions applied;
   for (size_t i = 0; i < docs.size(); ++i) {
-    Result<AppliedDefinition> r = Store(kinds[i], docs[i], note);
+    if (read[i].action == ApplyAction::kUnchanged) {
+      // The same definition as the latest version: nothing to store (an apply of a folder that
+      // did not change stores nothing, like kubectl's `unchanged`).
+      AppliedDefinition same;
+      same.kind = read[i].kind;
+      same.id = read[i].id;
+      same.version = read[i].version;
+      same.note = read[i].stored_note;
+      same.action = ApplyAction::kUnchanged;
+      Describe(docs[i], journeys_, same);
+      applied.applied.push_back(std::move(same));
+      continue;
+    }
+    Result<AppliedDefinition> r = Store(read[i].kind, docs[i], note);
     if (!r.ok()) {
       if (failed != nullptr) *failed = i;
       if (docs.size() == 1) return r.status();
@@ -169,6 +228,7 @@ Result<AppliedDefinitions> DefinitionService::Apply(const std::vector<std::strin
                     fmt::format("document {} of {}: {} (documents 1 to {} were applied)", i + 1,
                                 docs.size(), r.status().message(), i));
     }
+    r->action = r->version == 1 ? ApplyAction::kCreated : ApplyAction::kConfigured;
     applied.applied.push_back(std::move(*r));
   }
   return applied;
@@ -192,6 +252,126 @@ Result<DefinitionList> DefinitionService::List(DefinitionKind kind) const {
       }
     }
     out.definitions.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<DefinitionText> DefinitionService::Get(DefinitionKind kind, std::string_view id,
+                                              uint64_t version) const {
+  auto rec = store_.definitions().Get(kind, id, version);
+  if (!rec.ok()) {
+    if (rec.status().code() != Code::kNotFound) return rec.status();
+    return Status::NotFound(
+        version == 0
+            ? fmt::format("{} '{}' does not exist", DefinitionKindName(kind), id)
+            : fmt::format("{} '{}' has no version {}", DefinitionKindName(kind), id, version));
+  }
+  DefinitionText out;
+  out.kind = kind;
+  out.id = rec->id;
+  out.version = rec->version;
+  out.note = rec->note;
+  out.at = rec->at;
+  out.body = std::move(rec->body);
+  return out;
+}
+
+Result<std::vector<std::string>> DefinitionService::Referrers(DefinitionKind kind,
+                                                              std::string_view id) const {
+  std::vector<std::string> out;
+  // Journeys, every version: people may still be inside an old one. Each is read again with
+  // references that note what it asks for.
+  {
+    const journeys::References stored = references_();
+    journeys::References noting;
+    bool uses = false;
+    noting.segment = [&](std::string_view s) {
+      uses |= kind == DefinitionKind::kSegment && s == id;
+      return std::string();
+    };
+    noting.channel = [&](std::string_view c) {
+      uses |= kind == DefinitionKind::kChannel && c == id;
+      return std::string();
+    };
+    noting.funnel = [&](std::string_view f) {
+      uses |= kind == DefinitionKind::kFunnel && f == id;
+      return std::string();
+    };
+    noting.template_channel = [&](std::string_view t, std::string* channel) {
+      uses |= kind == DefinitionKind::kTemplate && t == id;
+      std::string message = stored.template_channel(t, channel);
+      uses |= kind == DefinitionKind::kChannel && message.empty() && *channel == id;
+      return std::string();
+    };
+    SP_ASSIGN_OR_RETURN(auto journeys, store_.definitions().List(DefinitionKind::kJourney));
+    for (const auto& j : journeys) {
+      SP_ASSIGN_OR_RETURN(auto versions,
+                          store_.definitions().History(DefinitionKind::kJourney, j.id));
+      for (const auto& v : versions) {
+        uses = false;
+        (void)journeys::ParseJourneyDefinition(v.body, noting);
+        if (uses) out.push_back(fmt::format("journey/{}@{}", v.id, v.version));
+      }
+    }
+  }
+  if (kind == DefinitionKind::kChannel) {
+    SP_ASSIGN_OR_RETURN(auto templates, store_.definitions().List(DefinitionKind::kTemplate));
+    for (const auto& t : templates) {
+      auto def = delivery::ParseTemplate(t.body);
+      if (def.ok() && def->channel == id) out.push_back(fmt::format("template/{}", t.id));
+    }
+  }
+  if (kind == DefinitionKind::kSegment) {
+    SP_ASSIGN_OR_RETURN(auto segments, store_.definitions().List(DefinitionKind::kSegment));
+    for (const auto& seg : segments) {
+      auto def = segments::ParseSegmentDefinition(seg.body);
+      if (!def.ok() || seg.id == id) continue;
+      std::vector<SegmentId> refs;
+      segments::ReferencesOf(def->rule, &refs);
+      for (const SegmentId& r : refs) {
+        if (r.value() != id) continue;
+        out.push_back(fmt::format("segment/{}", seg.id));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+Result<DeletedDefinition> DefinitionService::Delete(DefinitionKind kind, std::string_view id,
+                                                    bool dry_run) {
+  if (kind == DefinitionKind::kJourney)
+    return Status::InvalidArgument(fmt::format(
+        "journey '{}' cannot be deleted: a journey keeps its versions for the people inside and "
+        "for its reports; stop it instead (`signpost journeys {} --state stopped`)",
+        id, id));
+  if (kind == DefinitionKind::kSettings)
+    return Status::InvalidArgument(
+        "settings cannot be deleted; apply new settings (a section left out takes its defaults)");
+  MutexLock lock(change_mu_);  // no apply can add a reference between the check and the delete
+  SP_ASSIGN_OR_RETURN(auto history, store_.definitions().History(kind, id));
+  if (history.empty())
+    return Status::NotFound(fmt::format("{} '{}' does not exist", DefinitionKindName(kind), id));
+  SP_ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(kind, id));
+  if (!referrers.empty()) {
+    const size_t shown = std::min<size_t>(referrers.size(), 5);
+    std::string list;
+    for (size_t i = 0; i < shown; ++i) list += (i ? ", " : "") + referrers[i];
+    if (referrers.size() > shown) list += fmt::format(" and {} more", referrers.size() - shown);
+    return Status::FailedPrecondition(fmt::format(
+        "{} '{}' is used by {}; change or delete those first", DefinitionKindName(kind), id, list));
+  }
+  DeletedDefinition out;
+  out.kind = kind;
+  out.id = std::string(id);
+  out.versions = history.size();
+  out.dry_run = dry_run;
+  if (dry_run) return out;
+  if (kind == DefinitionKind::kSegment) {
+    SP_RETURN_IF_ERROR(segments_.Remove(SegmentId(std::string(id))));
+  } else {
+    SP_RETURN_IF_ERROR(store_.definitions().Delete(kind, id));
+    if (kind == DefinitionKind::kChannel) delivery_.ChannelsChanged();
   }
   return out;
 }

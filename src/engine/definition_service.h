@@ -4,10 +4,10 @@
 // service that owns its kind (funnels, segments, delivery's templates and channels, journeys and
 // the settings), which validates it completely and stores a new version (definition_records.h).
 //
-// Thread-safety: no state of its own besides references; every method may be called from any
-// thread. Applies are not serialized here: each kind's service serializes its own (a segment cycle
-// or a channel type that no longer fits a stored template is refused by that service), so the
-// checks of a multi-document apply see the stored definitions as of the check.
+// Thread-safety: every method may be called from any thread. Applies and deletes are serialized
+// here (change_mu_), so a delete's check that nothing refers to a definition holds until it is
+// removed; each kind's service also serializes its own (a segment cycle or a channel type that no
+// longer fits a stored template is refused by that service). Plan and the reads take no lock.
 #pragma once
 
 #include <functional>
@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/mutex.h"
 #include "engine/delivery_service.h"
 #include "engine/funnel_service.h"
 #include "engine/journey_service.h"
@@ -32,18 +33,33 @@ class DefinitionService {
  public:
   // Every reference outlives the service. `references` says what a journey definition may refer
   // to among the stored definitions (segments, channels, templates, funnels).
-  DefinitionService(const store::Store& store, FunnelService& funnels, SegmentService& segments,
+  DefinitionService(store::Store& store, FunnelService& funnels, SegmentService& segments,
                     DeliveryService& delivery, JourneyService& journeys, SettingsService& settings,
                     std::function<journeys::References()> references);
 
   // See Engine::ApplyDocuments (include/signpost/engine.h).
   Result<AppliedDefinitions> Apply(const std::vector<std::string_view>& docs, std::string_view note,
-                                   size_t* failed);
+                                   size_t* failed) EXCLUDES(change_mu_);
+  // See Engine::PlanDocuments.
+  Result<AppliedDefinitions> Plan(const std::vector<std::string_view>& docs, size_t* failed) const;
   // The latest version of every stored definition of `kind`, by id.
   Result<DefinitionList> List(DefinitionKind kind) const;
+  // See Engine::GetDefinition and Engine::DeleteDefinition.
+  Result<DefinitionText> Get(DefinitionKind kind, std::string_view id, uint64_t version) const;
+  Result<DeletedDefinition> Delete(DefinitionKind kind, std::string_view id, bool dry_run)
+      EXCLUDES(change_mu_);
 
  private:
   struct Pending;
+  struct Document;
+  // Reads every document's kind and id and what storing it would do (created, configured or
+  // unchanged against the stored latest version); with `check_all`, also checks every document
+  // as a multi-document apply does (a single-document apply leaves that to its kind's service).
+  // Errors name the document as Apply describes.
+  Result<std::vector<Document>> Read(const std::vector<std::string_view>& docs, size_t* failed,
+                                     bool check_all) const;
+  // The stored definitions that refer to (kind, id), as "journey/welcome@3" (at most a few).
+  Result<std::vector<std::string>> Referrers(DefinitionKind kind, std::string_view id) const;
   // Validates one document of a multi-document apply completely, as its kind's service would,
   // except that it refers to the definitions of `pending` as if they were stored; then adds it to
   // `pending`.
@@ -52,13 +68,16 @@ class DefinitionService {
   Result<AppliedDefinition> Store(DefinitionKind kind, std::string_view text,
                                   std::string_view note);
 
-  const store::Store& store_;
+  store::Store& store_;
   FunnelService& funnels_;
   SegmentService& segments_;
   DeliveryService& delivery_;
   JourneyService& journeys_;
   SettingsService& settings_;
   const std::function<journeys::References()> references_;
+  // Applies and deletes, one at a time: a delete's check that nothing refers to the definition
+  // holds until it is removed.
+  Mutex change_mu_;
 };
 
 }  // namespace signpost::engine

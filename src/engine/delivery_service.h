@@ -64,6 +64,8 @@ class DeliveryService {
   std::string ChannelConsent(std::string_view id) const;
   // Bumped by every channel apply: readers cache what they derive from channel definitions.
   uint64_t channel_generation() const { return channel_generation_.load(); }
+  // A channel definition was deleted: readers drop what they cached.
+  void ChannelsChanged() { ++channel_generation_; }
   // Validates and stores a `kind: template` (it must fit its channel) / `kind: channel` (every
   // template sent through it must still fit); returns {"kind","id","version","note"}.
   Result<AppliedDefinition> ApplyTemplate(std::string_view text, std::string_view note);

@@ -1,6 +1,7 @@
 // Engine: definitions. Splitting a text into documents here; applying and listing them is the
 // DefinitionService's (definition_service.h).
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "engine/engine_impl.h"
 
@@ -27,6 +28,26 @@ std::vector<std::string_view> DefinitionDocuments(std::string_view text) {
   }
   flush(text.size());
   return docs;
+}
+
+Result<std::pair<DefinitionKind, std::string>> DefinitionKindAndId(std::string_view doc) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(doc));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(
+        fmt::format("definition: not valid YAML or JSON (line {}, column {}: {})", e.mark.line + 1,
+                    e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap())
+    return Status::InvalidArgument("definition: expected a mapping with `kind` and `id`");
+  if (!root["kind"] || !root["kind"].IsScalar())
+    return Status::InvalidArgument(
+        "kind: missing; add one of `kind: funnel|segment|journey|template|channel|settings`");
+  SP_ASSIGN_OR_RETURN(store::DefinitionKind kind,
+                      store::ParseDefinitionKind(root["kind"].as<std::string>()));
+  std::string id = root["id"] && root["id"].IsScalar() ? root["id"].as<std::string>() : "";
+  return std::make_pair(kind, std::move(id));
 }
 
 namespace {
@@ -58,6 +79,25 @@ Result<AppliedDefinitions> Engine::ApplyDocuments(const std::vector<std::string_
 
 Result<DefinitionList> Engine::ListDefinitions(DefinitionKind kind) const {
   return impl_->definitions->List(kind);
+}
+
+Result<AppliedDefinitions> Engine::PlanDocuments(const std::vector<std::string_view>& docs,
+                                                 size_t* failed) const {
+  return impl_->definitions->Plan(docs, failed);
+}
+
+Result<DefinitionText> Engine::GetDefinition(DefinitionKind kind, std::string_view id,
+                                             uint64_t version) const {
+  return impl_->definitions->Get(kind, id, version);
+}
+
+Result<DeletedDefinition> Engine::DeleteDefinition(DefinitionKind kind, std::string_view id,
+                                                   bool dry_run) {
+  Result<DeletedDefinition> r = impl_->definitions->Delete(kind, id, dry_run);
+  if (!dry_run)
+    impl_->audit->Record("delete", fmt::format("{}/{}", DefinitionKindName(kind), id),
+                         nlohmann::json(), r.status());
+  return r;
 }
 
 }  // namespace signpost

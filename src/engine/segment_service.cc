@@ -262,6 +262,17 @@ Result<AppliedDefinition> SegmentService::Apply(std::string_view text, std::stri
   return out;
 }
 
+Status SegmentService::Remove(const SegmentId& segment) {
+  {
+    MutexLock lock(apply_mu_);
+    SP_RETURN_IF_ERROR(
+        store_.definitions().Delete(store::DefinitionKind::kSegment, segment.value()));
+    catalog_.Remove(segment);
+  }
+  Changed(segment);
+  return Status::Ok();
+}
+
 Result<uint64_t> SegmentService::SaveList(const SegmentId& segment,
                                           const std::vector<std::string>& identities,
                                           std::string_view note) {

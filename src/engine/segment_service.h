@@ -64,6 +64,9 @@ class SegmentService {
   // ---- changes --------------------------------------------------------------------------------
   // Validates and stores a `kind: segment` definition (no cycles, not the name of a static list).
   Result<AppliedDefinition> Apply(std::string_view text, std::string_view note) EXCLUDES(apply_mu_);
+  // Deletes rule segment `segment` (every version) and tells the observer; the caller
+  // (DefinitionService::Delete) made sure nothing refers to it.
+  Status Remove(const SegmentId& segment) EXCLUDES(apply_mu_);
   // Stores `identities` as the next version of static list `segment` and tells the observer.
   Result<uint64_t> SaveList(const SegmentId& segment, const std::vector<std::string>& identities,
                             std::string_view note) EXCLUDES(apply_mu_);

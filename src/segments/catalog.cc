@@ -86,6 +86,11 @@ Status SegmentCatalog::Put(SegmentDefinition def) {
   return Status::Ok();
 }
 
+void SegmentCatalog::Remove(const SegmentId& segment) {
+  std::unique_lock lock(mu_);
+  rules_.erase(segment);
+}
+
 void SegmentCatalog::Load(std::vector<SegmentDefinition> defs) {
   std::unique_lock lock(mu_);
   for (auto& d : defs) {

@@ -24,7 +24,7 @@ struct Triggers {
 };
 
 // Thread-safety: const methods may run concurrently with each other and with Put/Load (an internal
-// reader-writer lock; Put and Load are exclusive).
+// reader-writer lock; Put, Remove and Load are exclusive).
 class SegmentCatalog {
  public:
   // `is_static(segment)` says whether a static segment of that name exists (used by Put to accept
@@ -36,6 +36,9 @@ class SegmentCatalog {
   Status Put(SegmentDefinition def);
   // The same checks as Put without adding.
   Status Check(const SegmentDefinition& def) const;
+  // Forgets rule segment `segment` (deleted). Nothing else is checked: the caller made sure no
+  // segment refers to it.
+  void Remove(const SegmentId& segment);
   // Adds stored definitions without checking references (they were checked when applied; a static
   // list deleted since then reads as empty). Used when opening the engine.
   void Load(std::vector<SegmentDefinition> defs);

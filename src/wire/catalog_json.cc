@@ -34,21 +34,58 @@ json EventsJson(const std::vector<Event>& events) {
 
 }  // namespace
 
+std::string_view ApplyActionName(ApplyAction action) {
+  switch (action) {
+    case ApplyAction::kCreated:
+      return "created";
+    case ApplyAction::kConfigured:
+      return "configured";
+    case ApplyAction::kUnchanged:
+      return "unchanged";
+  }
+  return "unknown";
+}
+
 json ToJson(const AppliedDefinition& applied) {
   json out = {{"kind", DefinitionKindName(applied.kind)},
               {"id", applied.id},
               {"version", applied.version},
-              {"note", applied.note}};
+              {"note", applied.note},
+              {"action", ApplyActionName(applied.action)}};
   if (applied.name) out["name"] = *applied.name;
   if (applied.state) out["state"] = *applied.state;
   return out;
 }
 
 json ToJson(const AppliedDefinitions& applied) {
-  if (applied.applied.size() == 1) return ToJson(applied.applied.front());
-  json list = json::array();
-  for (const AppliedDefinition& a : applied.applied) list.push_back(ToJson(a));
-  return {{"applied", std::move(list)}};
+  json out;
+  if (applied.applied.size() == 1) {
+    out = ToJson(applied.applied.front());
+  } else {
+    json list = json::array();
+    for (const AppliedDefinition& a : applied.applied) list.push_back(ToJson(a));
+    out = {{"applied", std::move(list)}};
+  }
+  if (applied.dry_run) out["dry_run"] = true;
+  return out;
+}
+
+json ToJson(const DefinitionText& d) {
+  return {{"kind", DefinitionKindName(d.kind)},
+          {"id", d.id},
+          {"version", d.version},
+          {"note", d.note},
+          {"at", FormatIso8601(d.at)},
+          {"body", d.body}};
+}
+
+json ToJson(const DeletedDefinition& d) {
+  json out = {{"kind", DefinitionKindName(d.kind)},
+              {"id", d.id},
+              {"versions", d.versions},
+              {"deleted", !d.dry_run}};
+  if (d.dry_run) out["dry_run"] = true;
+  return out;
 }
 
 json ToJson(const StoredDefinition& d) {

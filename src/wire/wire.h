@@ -101,10 +101,16 @@ nlohmann::json ToJson(const SegmentImport& import);
 // {"all" | "any": [...]} / {"not": {...}}.
 nlohmann::json ToJson(const SegmentRuleView& rule);
 // ---- definitions, profiles, keys, dead letters (catalog_json.cc) -------------------------------
-// {kind, id, version, note, (name: segments), (state: journeys)}.
+// {kind, id, version, note, action, (name: segments), (state: journeys)}.
 nlohmann::json ToJson(const AppliedDefinition& applied);
 // One document: its AppliedDefinition; several: {applied: [one per document]}.
-nlohmann::json ToJson(const AppliedDefinitions& applied);
+nlohmann::json ToJson(const AppliedDefinitions& applied);  // a dry run adds "dry_run": true
+// "created" | "configured" | "unchanged".
+std::string_view ApplyActionName(ApplyAction action);
+// One stored version with its text: {kind, id, version, note, at, body}.
+nlohmann::json ToJson(const DefinitionText& definition);
+// {kind, id, versions, deleted} (a dry run: deleted false, dry_run true).
+nlohmann::json ToJson(const DeletedDefinition& deleted);
 // {kind, id, version, note, at (ISO 8601), (name, steps: funnels)}.
 nlohmann::json ToJson(const StoredDefinition& definition);
 // {definitions: [StoredDefinition]}.

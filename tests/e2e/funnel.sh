@@ -28,7 +28,9 @@ steps:
   - { name: Ordered, event: Order Completed }
 YAML
 check "apply gives version 1" "$(sp apply -f "$WORK/onboarding.yaml" --json | json version)" "1"
-check "apply again gives version 2" "$(sp apply -f "$WORK/onboarding.yaml" --note 'second' --json | json version)" "2"
+check "the same definition again is unchanged" "$(sp apply -f "$WORK/onboarding.yaml" --note 'second' --json | json action)" "unchanged"
+sed -i 's/^note: first version/note: second version/' "$WORK/onboarding.yaml"
+check "a changed one gives version 2" "$(sp apply -f "$WORK/onboarding.yaml" --json | json version)" "2"
 report=$(sp funnel onboarding --json)
 check "report names its version" "$(echo "$report" | json version)" "2"
 check "step 1 reached by 4" "$(echo "$report" | json steps.0.count)" "4"
