@@ -19,6 +19,7 @@
 #include "base/time.h"
 #include "cli/command_support.h"
 #include "cli/output.h"
+#include "cli/remote_config.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
 
@@ -351,7 +352,8 @@ void RegisterApply(CLI::App& app, Globals& g) {
 void RegisterCommands(CLI::App& app, Globals& g) {
   app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable JSON output");
-  // --data and --json are accepted after the subcommand too.
+  RegisterRemoteOptions(app, g);  // --server, --token, ... (remote_config.h)
+  // --data, --json and the remote options are accepted after the subcommand too.
   app.fallthrough();
   RegisterServe(app, g);
   RegisterImport(app, g);
