@@ -88,10 +88,10 @@ Status RemoteError(long http_status, std::string_view body, std::string_view url
                          doc["error"].contains("message") && doc["error"]["message"].is_string();
   if (http_status == 401) {
     return Status::Unauthenticated(fmt::format(
-        "{} refused the admin token{}: give a live one with --token, SIGNPOST_TOKEN or `token:` in "
+        "{} refused the admin token: give a live one with --token, SIGNPOST_TOKEN or `token:` in "
         "the config file (the server prints one on its first start; `signpost keys create --kind "
         "admin` makes more)",
-        url, api_error ? " (" + doc["error"]["message"].get<std::string>() + ")" : ""));
+        url));
   }
   if (api_error) {
     const json& e = doc["error"];
