@@ -94,6 +94,11 @@ class Engine {
   // each chunk. Accepted events are durable chunk by chunk.
   Result<ImportSummary> Import(const std::string& path, ImportFormat format,
                                const std::function<void(const ImportProgress&)>& progress);
+  // As Import, for a file the server received (the admin API's uploads, `signpost --server ...
+  // import`): `name`, the client's name for it, stands for `path` in the dead letters' source, the
+  // format by extension (kAuto) and the audit log.
+  Result<ImportSummary> ImportUpload(const std::string& path, const std::string& name,
+                                     ImportFormat format);
   // Stores already-parsed events (tests, replay tooling). Durable on return.
   Result<IngestOutcome> IngestEvents(std::vector<Event> events);
 

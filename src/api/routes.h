@@ -37,5 +37,8 @@ void AddExperimentRoutes(Router& router, Engine& eng);  // splits, holdout lift,
 void AddPrivacyRoutes(Router& router, Engine& eng);     // regulations: erase, suppress
 void AddExportRoutes(Router& router, Engine& eng);      // privacy: a person's export
 void AddRetentionRoutes(Router& router, Engine& eng);   // privacy: retention run
+// The store as the command line's remote mode uses it: event count, dead-letter reimport, file
+// uploads and their import; uploads are spooled in `upload_dir` (routes_import.cc).
+void AddImportRoutes(Router& router, Engine& eng, const std::string& upload_dir);
 
 }  // namespace signpost::api

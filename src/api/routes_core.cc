@@ -151,6 +151,28 @@ void AddCoreRoutes(Router& r, Engine& eng) {
     SP_ASSIGN_OR_RETURN(FunnelReport report, eng.Funnel(query));
     return wire::ToJson(report);
   });
+  // An ad-hoc funnel's people, and saving them as a static segment (`name` in the body): the
+  // query is the body, as for /api/funnels/query (the command line's remote mode).
+  AddAdmin(r, "POST", "/api/funnels/people", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(
+        json q, ParseJsonObject(req.body, "body: expected a JSON object with the funnel query"));
+    SP_ASSIGN_OR_RETURN(FunnelPeopleQuery query, wire::ParseFunnelPeopleQuery("", q));
+    SP_ASSIGN_OR_RETURN(FunnelPeople people, eng.FunnelPeople(query));
+    return wire::ToJson(people);
+  });
+  AddAdmin(r, "POST", "/api/funnels/people/segment", [&eng](const Request& req) -> Result<json> {
+    SP_ASSIGN_OR_RETURN(json q, ParseJsonObject(req.body,
+                                                "body: expected a JSON object with the "
+                                                "funnel query and the segment's name"));
+    const json name = q.value("name", json(""));
+    if (!name.is_string() || name.get<std::string>().empty())
+      return Status::InvalidArgument("name: missing; send the new segment's name in the body");
+    q.erase("name");
+    SP_ASSIGN_OR_RETURN(FunnelPeopleQuery query, wire::ParseFunnelPeopleQuery("", q));
+    SP_ASSIGN_OR_RETURN(auto saved,
+                        eng.SaveFunnelPeople(query, SegmentId(name.get<std::string>())));
+    return wire::ToJson(saved);
+  });
   AddAdmin(r, "GET", "/api/funnels/{id}/report", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(json q, FunnelQueryJson(req));
     SP_ASSIGN_OR_RETURN(FunnelQuery query, wire::ParseFunnelQuery(req.captures[0], q));

@@ -412,6 +412,8 @@ Server::Server(Engine& engine, ServerOptions options)
   AddPrivacyRoutes(r, engine);
   AddExportRoutes(r, engine);     // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
+  // The command line's remote mode: uploads and their import, reimport, event count.
+  AddImportRoutes(r, engine, impl_->options.upload_dir);
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";
     res.body = impl->engine.MetricsText();

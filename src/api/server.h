@@ -45,6 +45,9 @@ struct ServerOptions {
   // length (chunked: of max_body_bytes). Defaults 10 s and 64 KiB/s.
   int body_timeout_ms = 10000;
   size_t body_min_rate = 64 * 1024;
+  // Where uploaded files wait for their import (routes_import.cc); "" = <temp
+  // dir>/signpost-uploads. `serve` puts them in the data folder's `uploads/`.
+  std::string upload_dir;
 };
 
 class Server {

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/command_support.h"
+#include "cli/remote.h"
 
 namespace signpost::cli {
 
@@ -134,13 +135,32 @@ Status NameDocument(const Status& s, const Sources& src, std::optional<size_t> f
   return Status(s.code(), src.where[*failed] + ": " + message);
 }
 
-// Applies (or plans) the documents on the engine; the result as the API's JSON.
-Result<json> ApplyOrPlan(Globals& g, const Sources& src, std::string_view note, bool dry_run) {
-  auto engine = OpenEngine(g, false);
-  if (!engine.ok()) return engine.status();
+// The documents joined into one text of several documents, as the HTTP API takes them.
+std::string Joined(const Sources& src) {
+  std::string body;
+  for (std::string_view d : src.docs) {
+    if (!body.empty()) body += body.back() == '\n' ? "---\n" : "\n---\n";
+    body += d;
+  }
+  return body;
+}
+
+// Applies (or plans) the documents on `engine`, or on the server when it is null (remote mode);
+// the result as the API's JSON.
+Result<json> ApplyOrPlan(Globals& g, Engine* engine, const Sources& src, std::string_view note,
+                         bool dry_run) {
+  if (engine == nullptr) {
+    json params = json::object();
+    if (!note.empty()) params["note"] = note;
+    if (dry_run) params["dry_run"] = "true";
+    auto r = RemoteCall(g, "POST", "/api/definitions" + QueryString(params), Joined(src),
+                        "application/yaml");
+    if (!r.ok()) return NameDocument(r.status(), src, std::nullopt);
+    return r;
+  }
   size_t failed = 0;
-  Result<AppliedDefinitions> r = dry_run ? (*engine)->PlanDocuments(src.docs, &failed)
-                                         : (*engine)->ApplyDocuments(src.docs, note, &failed);
+  Result<AppliedDefinitions> r = dry_run ? engine->PlanDocuments(src.docs, &failed)
+                                         : engine->ApplyDocuments(src.docs, note, &failed);
   if (!r.ok()) return NameDocument(r.status(), src, failed);
   return wire::ToJson(*r);
 }
@@ -210,7 +230,12 @@ void RegisterApply(CLI::App& app, Globals& g) {
       g.exit_code = PrintError(src.status());
       return;
     }
-    g.exit_code = Show(g, ApplyOrPlan(g, *src, *note, *dry_run), PrintApplied);
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          return Show(g, ApplyOrPlan(g, &engine, *src, *note, *dry_run), PrintApplied);
+        },
+        [&] { return Show(g, ApplyOrPlan(g, nullptr, *src, *note, *dry_run), PrintApplied); });
   });
 }
 
@@ -227,33 +252,45 @@ void RegisterDiff(CLI::App& app, Globals& g) {
     auto fail = [&](const Status& s) { g.exit_code = PrintError(s) == 0 ? 0 : 2; };
     auto src = ReadSources(*files, *recursive);
     if (!src.ok()) return fail(src.status());
-    auto engine = OpenEngine(g, false);
-    if (!engine.ok()) return fail(engine.status());
-    size_t failed = 0;
-    auto plan = (*engine)->PlanDocuments(src->docs, &failed);
-    if (!plan.ok()) return fail(NameDocument(plan.status(), *src, failed));
+    // The plan and the stored texts: from the engine, or from the server in remote mode.
+    std::unique_ptr<Engine> engine;
+    if (!IsRemote(g)) {
+      auto opened = OpenEngine(g, false);
+      if (!opened.ok()) return fail(opened.status());
+      engine = std::move(*opened);
+    }
+    auto plan = ApplyOrPlan(g, engine.get(), *src, "", /*dry_run=*/true);
+    if (!plan.ok()) return fail(plan.status());
+    auto stored_text = [&](const std::string& kind, const std::string& id) -> Result<json> {
+      if (engine) return Written(engine->GetDefinition(*DefinitionKindNamed(kind), id));
+      return RemoteCall(g, "GET",
+                        fmt::format("/api/definitions/{}/{}", UrlEncode(kind), UrlEncode(id)));
+    };
     json changes = json::array();
     std::string text;
-    for (size_t i = 0; i < plan->applied.size(); ++i) {
-      const AppliedDefinition& a = plan->applied[i];
-      if (a.action == ApplyAction::kUnchanged) continue;
+    const std::vector<json> planned = ListOf(*plan, "applied");
+    for (size_t i = 0; i < planned.size() && i < src->docs.size(); ++i) {
+      const std::string action = planned[i]["action"].get<std::string>();
+      if (action == "unchanged") continue;
+      const std::string kind = planned[i]["kind"].get<std::string>();
+      const std::string id = planned[i]["id"].get<std::string>();
       std::string stored;
       uint64_t stored_version = 0;
-      if (a.action == ApplyAction::kConfigured) {
-        auto current = (*engine)->GetDefinition(a.kind, a.id);
+      if (action == "configured") {
+        auto current = stored_text(kind, id);
         if (!current.ok()) return fail(current.status());
-        stored = current->body;
-        stored_version = current->version;
+        stored = (*current)["body"].get<std::string>();
+        stored_version = (*current)["version"].get<uint64_t>();
       }
-      const std::string name = fmt::format("{}/{}", DefinitionKindName(a.kind), a.id);
+      const std::string name = fmt::format("{}/{}", kind, id);
       const std::string diff = UnifiedDiff(
           stored, src->docs[i],
           stored_version ? fmt::format("{} (version {})", name, stored_version) : "/dev/null",
           fmt::format("{} ({})", name, src->where[i]));
       text += diff;
-      changes.push_back({{"kind", DefinitionKindName(a.kind)},
-                         {"id", a.id},
-                         {"action", wire::ApplyActionName(a.action)},
+      changes.push_back({{"kind", kind},
+                         {"id", id},
+                         {"action", action},
                          {"stored_version", stored_version},
                          {"diff", diff}});
     }
@@ -313,12 +350,13 @@ void RegisterDelete(CLI::App& app, Globals& g) {
         targets.push_back(std::move(*kind_id));
       }
     }
-    WithEngine(g, false, [&](Engine& engine) {
+    // Each target through `remove` (the engine's delete, or the server's), then one answer.
+    auto run = [&](auto remove) {
       json deleted = json::array();
       for (const auto& [kind, target] : targets) {
-        auto r = engine.DeleteDefinition(kind, target, *dry_run);
+        Result<json> r = remove(kind, target);
         if (!r.ok()) return PrintError(r.status());
-        deleted.push_back(wire::ToJson(*r));
+        deleted.push_back(std::move(*r));
       }
       return Show(g, deleted.size() == 1 ? deleted[0] : json{{"deleted", deleted}},
                   [](const json& doc) {
@@ -327,7 +365,21 @@ void RegisterDelete(CLI::App& app, Globals& g) {
                                 << " deleted (" << d["versions"].get<uint64_t>() << " versions)"
                                 << (d.value("dry_run", false) ? " (dry run)" : "") << "\n";
                   });
-    });
+    };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          return run([&](DefinitionKind kind, const std::string& target) {
+            return Written(engine.DeleteDefinition(kind, target, *dry_run));
+          });
+        },
+        [&] {
+          return run([&](DefinitionKind kind, const std::string& target) {
+            return RemoteCall(g, "DELETE",
+                              fmt::format("/api/definitions/{}/{}{}", DefinitionKindName(kind),
+                                          UrlEncode(target), *dry_run ? "?dry_run=true" : ""));
+          });
+        });
   });
 }
 

@@ -1,6 +1,6 @@
-// What every subcommand file shares: opening the engine for a command, and printing a JSON result
-// (as JSON with --json, as text otherwise). Also declares the Register* function of each command
-// file, so commands.cc can add them all.
+// What every subcommand file shares: opening the engine for a command (or, in remote mode, calling
+// the server instead), and printing a JSON result (as JSON with --json, as text otherwise). Also
+// declares the Register* function of each command file, so commands.cc can add them all.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/remote.h"
 #include "signpost/engine.h"
 #include "wire/wire.h"
 
@@ -29,6 +30,17 @@ void WithEngine(Globals& g, bool load_index, F body) {
     return;
   }
   g.exit_code = body(**engine);
+}
+
+// Runs `remote()` in remote mode (remote.h), else `local` against an opened engine; records the
+// exit code the one that ran returns. Both print the same output for the same question.
+template <class Local, class Remote>
+void LocalOrRemote(Globals& g, bool load_index, Local local, Remote remote) {
+  if (IsRemote(g)) {
+    g.exit_code = remote();
+    return;
+  }
+  WithEngine(g, load_index, local);
 }
 
 // Prints a JSON result with --json, or through `text` otherwise; returns the exit code.
@@ -53,6 +65,12 @@ Result<nlohmann::json> Written(const Result<T>& r) {
 inline int ShowJson(const Globals& g, const Result<nlohmann::json>& r) {
   return Show(g, r, [](const nlohmann::json& doc) { PrintJson(doc); });
 }
+
+// Prints the summaries of `import` (one document for one file, else the list); returns 0.
+int PrintImportSummaries(const Globals& g, const nlohmann::json& summaries);
+// `import` in remote mode: uploads each file and prints the server's summaries (remote_import.cc).
+int RemoteImport(const Globals& g, const std::vector<std::string>& files,
+                 const std::string& format);
 
 // One per command file.
 void RegisterDefinitions(CLI::App& app, Globals& g);  // apply_command.cc: apply, diff, delete

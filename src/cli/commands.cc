@@ -14,11 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "api/import_json.h"
 #include "api/server.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "cli/command_support.h"
 #include "cli/output.h"
+#include "cli/remote_config.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
 
@@ -116,6 +118,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
         }
       }
       if (opts->web_root.empty()) opts->web_root = FindDashboard();
+      if (opts->upload_dir.empty()) opts->upload_dir = g.data_dir + "/uploads";  // remote import
       if (opts->web_root.empty())
         spdlog::warn(
             "no dashboard found (build it with `make web`, or pass --web DIR); serving the API "
@@ -141,6 +144,10 @@ void RegisterImport(CLI::App& app, Globals& g) {
   cmd->add_option("--format", *format, "ndjson | csv | auto (by extension)")
       ->check(CLI::IsMember({"auto", "ndjson", "csv"}));
   cmd->callback([&g, files, format] {
+    if (IsRemote(g)) {
+      g.exit_code = RemoteImport(g, *files, *format);
+      return;
+    }
     WithEngine(g, false, [&](Engine& engine) {
       ImportFormat f = *format == "csv"      ? ImportFormat::kCsv
                        : *format == "ndjson" ? ImportFormat::kNdjson
@@ -157,14 +164,9 @@ void RegisterImport(CLI::App& app, Globals& g) {
         auto summary = engine.Import(path, f, progress);
         if (bar) std::cerr << "\n";
         if (!summary.ok()) return PrintError(summary.status());
-        summaries.push_back(ImportSummaryJson(path, *summary));
+        summaries.push_back(api::ImportSummaryJson(path, *summary));
       }
-      if (g.json) {
-        PrintJson(summaries.size() == 1 ? summaries[0] : summaries);
-      } else {
-        for (const auto& s : summaries) PrintImportSummary(s);
-      }
-      return 0;
+      return PrintImportSummaries(g, summaries);
     });
   });
 }
@@ -174,8 +176,12 @@ void RegisterProfile(CLI::App& app, Globals& g) {
   auto id = std::make_shared<std::string>();
   cmd->add_option("id", *id, "userId, anonymousId, or user:/anon: identity")->required();
   cmd->callback([&g, id] {
-    WithEngine(g, false,
-               [&](Engine& engine) { return Show(g, Written(engine.Profile(*id)), PrintProfile); });
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) { return Show(g, Written(engine.Profile(*id)), PrintProfile); },
+        [&] {
+          return Show(g, RemoteCall(g, "GET", "/api/profiles/" + UrlEncode(*id)), PrintProfile);
+        });
   });
 }
 
@@ -185,45 +191,70 @@ void RegisterEvents(CLI::App& app, Globals& g) {
   auto limit = std::make_shared<size_t>(100);
   auto count = std::make_shared<bool>(false);
   cmd->add_option("--profile", *profile, "The profile (any of its identities)");
-  cmd->add_option("--limit", *limit, "At most this many events")->capture_default_str();
+  cmd->add_option("--limit", *limit, "At most this many events")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
+      ->capture_default_str();
   cmd->add_flag("--count", *count, "Print the number of stored events");
   cmd->callback([&g, profile, limit, count] {
-    WithEngine(g, false, [&](Engine& engine) {
-      if (*count || profile->empty()) {
-        json doc = {{"count", engine.EventCount()}};
-        return Show(g, doc, [](const json& d) { std::cout << d["count"] << " events\n"; });
-      }
-      return Show(g, Written(engine.ProfileEvents(*profile, *limit)), PrintEvents);
-    });
+    auto print_count = [](const json& d) { std::cout << d["count"] << " events\n"; };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          if (*count || profile->empty())
+            return Show(g, json{{"count", engine.EventCount()}}, print_count);
+          return Show(g, Written(engine.ProfileEvents(*profile, *limit)), PrintEvents);
+        },
+        [&] {
+          if (*count || profile->empty())
+            return Show(g, RemoteCall(g, "GET", "/api/events/count"), print_count);
+          return Show(g,
+                      RemoteCall(g, "GET",
+                                 fmt::format("/api/profiles/{}/events?limit={}",
+                                             UrlEncode(*profile), *limit)),
+                      PrintEvents);
+        });
   });
 }
 
 void RegisterDeadLetters(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("deadletters", "List rejected input, or re-import it");
   auto limit = std::make_shared<size_t>(100);
-  cmd->add_option("--limit", *limit, "At most this many")->capture_default_str();
+  cmd->add_option("--limit", *limit, "At most this many")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
+      ->capture_default_str();
   auto* reimport =
       cmd->add_subcommand("reimport", "Parse dead letters again; store those now valid");
   auto ids = std::make_shared<std::vector<uint64_t>>();
   reimport->add_option("ids", *ids, "Dead-letter ids (default: all)");
   reimport->callback([&g, ids] {
-    WithEngine(g, false, [&](Engine& engine) {
-      auto outcome = engine.ReimportDeadLetters(*ids);
-      if (!outcome.ok()) return PrintError(outcome.status());
-      json doc = {{"accepted", outcome->accepted},
-                  {"duplicates", outcome->duplicates},
-                  {"still_rejected", outcome->rejections.size()}};
-      return Show(g, doc, [](const json& d) {
-        std::cout << d["accepted"] << " re-imported, " << d["duplicates"] << " duplicates, "
-                  << d["still_rejected"] << " still rejected\n";
-      });
-    });
+    auto text = [](const json& d) {
+      std::cout << d["accepted"] << " re-imported, " << d["duplicates"] << " duplicates, "
+                << d["still_rejected"] << " still rejected\n";
+    };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          auto outcome = engine.ReimportDeadLetters(*ids);
+          if (!outcome.ok()) return PrintError(outcome.status());
+          return Show(g, api::ReimportJson(*outcome), text);
+        },
+        [&] {
+          return Show(
+              g, RemoteCall(g, "POST", "/api/deadletters/reimport", json{{"ids", *ids}}.dump()),
+              text);
+        });
   });
   cmd->callback([&g, limit, cmd] {
     if (cmd->got_subcommand("reimport")) return;
-    WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, Written(engine.ListDeadLetters(*limit)), PrintDeadLetters);
-    });
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          return Show(g, Written(engine.ListDeadLetters(*limit)), PrintDeadLetters);
+        },
+        [&] {
+          return Show(g, RemoteCall(g, "GET", fmt::format("/api/deadletters?limit={}", *limit)),
+                      PrintDeadLetters);
+        });
   });
 }
 
@@ -236,30 +267,41 @@ void RegisterKeys(CLI::App& app, Globals& g) {
   create->add_option("--kind", *kind, "write | admin")->check(CLI::IsMember({"write", "admin"}));
   create->add_option("--name", *name, "A label for the key");
   create->callback([&g, kind, name] {
-    WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, Written(engine.CreateKey(*kind, *name)),
-                  [](const json& d) { std::cout << d["token"].get<std::string>() << "\n"; });
-    });
+    auto text = [](const json& d) { std::cout << d["token"].get<std::string>() << "\n"; };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) { return Show(g, Written(engine.CreateKey(*kind, *name)), text); },
+        [&] {
+          return Show(
+              g, RemoteCall(g, "POST", "/api/keys", json{{"kind", *kind}, {"name", *name}}.dump()),
+              text);
+        });
   });
   cmd->add_subcommand("list", "List keys")->callback([&g] {
-    WithEngine(g, false, [&](Engine& engine) {
-      auto keys = engine.ListKeys();
-      if (!keys.ok()) return PrintError(keys.status());
-      json doc = json::array();
-      for (const ApiKeyInfo& k : *keys) doc.push_back(wire::ToJson(k));
-      return Show(g, doc, PrintKeys);
-    });
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          auto keys = engine.ListKeys();
+          if (!keys.ok()) return PrintError(keys.status());
+          json doc = json::array();
+          for (const ApiKeyInfo& k : *keys) doc.push_back(wire::ToJson(k));
+          return Show(g, doc, PrintKeys);
+        },
+        // The server never sends whole tokens: its list has each key's prefix instead.
+        [&] { return Show(g, RemoteCall(g, "GET", "/api/keys"), PrintKeys); });
   });
   auto* revoke = cmd->add_subcommand("revoke", "Revoke a key");
   auto token = std::make_shared<std::string>();
   revoke->add_option("token", *token, "The key, or a unique prefix of it")->required();
   revoke->callback([&g, token] {
-    WithEngine(g, false, [&](Engine& engine) {
-      Status s = engine.RevokeKey(*token);
+    auto done = [&g](const Status& s) {
       if (!s.ok()) return PrintError(s);
       if (!g.json) std::cout << "revoked\n";
       return 0;
-    });
+    };
+    LocalOrRemote(
+        g, false, [&](Engine& engine) { return done(engine.RevokeKey(*token)); },
+        [&] { return done(RemoteCall(g, "DELETE", "/api/keys/" + UrlEncode(*token)).status()); });
   });
 }
 
@@ -273,19 +315,25 @@ void RegisterAudit(CLI::App& app, Globals& g) {
   cmd->add_option("--after", query->after, "Entries after this seq, oldest first");
   cmd->add_option("--action", query->action, "Only this action (apply, journey.state, erase, ...)");
   cmd->callback([&g, query] {
-    WithEngine(g, false, [&](Engine& engine) {
-      return Show(g, Written(engine.Audit(*query)), [](const json& d) {
-        std::vector<std::vector<std::string>> rows = {
-            {"SEQ", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME"}};
-        for (const json& e : d["entries"]) {
-          rows.push_back({std::to_string(e["seq"].get<uint64_t>()),
-                          FormatIso8601(e["at"].get<TimeMs>()), e["actor"].get<std::string>(),
-                          e["action"].get<std::string>(), e["target"].get<std::string>(),
-                          e["outcome"].get<std::string>()});
-        }
-        PrintTable(rows);
-      });
-    });
+    auto text = [](const json& d) {
+      std::vector<std::vector<std::string>> rows = {
+          {"SEQ", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME"}};
+      for (const json& e : d["entries"]) {
+        rows.push_back({std::to_string(e["seq"].get<uint64_t>()),
+                        FormatIso8601(e["at"].get<TimeMs>()), e["actor"].get<std::string>(),
+                        e["action"].get<std::string>(), e["target"].get<std::string>(),
+                        e["outcome"].get<std::string>()});
+      }
+      PrintTable(rows);
+    };
+    LocalOrRemote(
+        g, false, [&](Engine& engine) { return Show(g, Written(engine.Audit(*query)), text); },
+        [&] {
+          json q = {{"limit", query->limit}};
+          if (query->after > 0) q["after"] = query->after;
+          if (!query->action.empty()) q["action"] = query->action;
+          return Show(g, RemoteCall(g, "GET", "/api/audit" + QueryString(q)), text);
+        });
   });
 }
 
@@ -294,7 +342,8 @@ void RegisterAudit(CLI::App& app, Globals& g) {
 void RegisterCommands(CLI::App& app, Globals& g) {
   app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable JSON output");
-  // --data and --json are accepted after the subcommand too.
+  RegisterRemoteOptions(app, g);  // --server, --token, ... (remote_config.h)
+  // --data, --json and the remote options are accepted after the subcommand too.
   app.fallthrough();
   RegisterServe(app, g);
   RegisterImport(app, g);

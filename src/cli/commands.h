@@ -10,6 +10,14 @@ namespace signpost::cli {
 struct Globals {
   std::string data_dir = "./signpost-data";  // --data
   bool json = false;                         // --json: machine-readable output
+  // Remote mode (remote.h): the command calls a running server's admin API instead of opening
+  // --data. Set from the flags, then SIGNPOST_SERVER / SIGNPOST_TOKEN, then the config file
+  // (remote_config.h) before any command runs.
+  std::string server;      // --server URL (http:// or https://); "" = local mode
+  std::string token;       // --token: an admin token (`signpost keys create --kind admin`)
+  std::string cacert;      // --cacert FILE: trust this CA (PEM) for an https server
+  bool insecure = false;   // --insecure: do not verify the server's certificate
+  double timeout_s = 300;  // --timeout: seconds a request may take, connection included
   int exit_code = 0;
 };
 

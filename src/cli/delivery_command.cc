@@ -16,24 +16,34 @@ void RegisterDelivery(CLI::App& app, Globals& g) {
       ->capture_default_str();
   cmd->add_flag("--deliver", *deliver, "First attempt every message due now once");
   cmd->callback([&g, limit, deliver] {
-    WithEngine(g, false, [&](Engine& engine) {
-      if (*deliver) {
-        Status s = engine.DeliverDue();
-        if (!s.ok()) return PrintError(s);
+    auto text = [](const nlohmann::json& doc) {
+      const auto& messages = doc["messages"];
+      if (messages.empty()) std::cout << "the outbox is empty\n";
+      for (const auto& m : messages) {
+        std::cout << fmt::format("{:<8} {:<9} attempts {}  {}  {} -> {}\n",
+                                 m["state"].get<std::string>(), m["channel"].get<std::string>(),
+                                 m["attempts"].get<int>(), m["key"].get<std::string>(),
+                                 m["template"].get<std::string>(), m["to"].get<std::string>());
+        const std::string err = m["last_error"];
+        if (!err.empty()) std::cout << "         " << err << "\n";
       }
-      return Show(g, Written(engine.Outbox(*limit)), [](const nlohmann::json& doc) {
-        const auto& messages = doc["messages"];
-        if (messages.empty()) std::cout << "the outbox is empty\n";
-        for (const auto& m : messages) {
-          std::cout << fmt::format("{:<8} {:<9} attempts {}  {}  {} -> {}\n",
-                                   m["state"].get<std::string>(), m["channel"].get<std::string>(),
-                                   m["attempts"].get<int>(), m["key"].get<std::string>(),
-                                   m["template"].get<std::string>(), m["to"].get<std::string>());
-          const std::string err = m["last_error"];
-          if (!err.empty()) std::cout << "         " << err << "\n";
-        }
-      });
-    });
+    };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          if (*deliver) {
+            Status s = engine.DeliverDue();
+            if (!s.ok()) return PrintError(s);
+          }
+          return Show(g, Written(engine.Outbox(*limit)), text);
+        },
+        [&] {
+          if (*deliver) {
+            Status s = RemoteCall(g, "POST", "/api/outbox/deliver").status();
+            if (!s.ok()) return PrintError(s);
+          }
+          return Show(g, RemoteCall(g, "GET", fmt::format("/api/outbox?limit={}", *limit)), text);
+        });
   });
 }
 

@@ -83,20 +83,23 @@ void PrintChannels(const json& doc) {
   }
 }
 
-// The channel reports of every `channel: auto` step of `journey`, or of `step` only.
-Result<json> Channels(Engine& e, const std::string& journey, const std::string& step) {
+// The channel reports of every `channel: auto` step of `journey`, or of `step` only: the journey's
+// JSON from `journey_doc`, each step's report from `report` (the engine's, or the server's).
+template <class JourneyDoc, class Report>
+Result<json> Channels(const std::string& journey, const std::string& step, JourneyDoc journey_doc,
+                      Report report) {
   std::vector<std::string> steps;
   if (!step.empty()) {
     steps.push_back(step);
   } else {
-    SP_ASSIGN_OR_RETURN(JourneyView j, e.Journey(journey));
-    for (const JourneyStepView& s : j.steps) {
-      if (s.channel == "auto") steps.push_back(s.id);
+    SP_ASSIGN_OR_RETURN(json j, journey_doc());
+    for (const json& s : j["steps"]) {
+      if (s.value("channel", "") == "auto") steps.push_back(s["id"].get<std::string>());
     }
   }
   json out = json::array();
   for (const auto& s : steps) {
-    SP_ASSIGN_OR_RETURN(json r, wire::ToJson(e.ChannelReport(journey, s)));
+    SP_ASSIGN_OR_RETURN(json r, report(s));
     out.push_back(std::move(r));
   }
   return json{{"journey", journey}, {"channels", out}};
@@ -208,13 +211,43 @@ void RegisterExperiments(CLI::App& app, Globals& g) {
       g.exit_code = PrintError(money.status());
       return;
     }
-    WithEngine(g, false, [&](Engine& e) {
-      if (a->lift) return Show(g, wire::ToJson(e.HoldoutLift(a->journey, *lift)), PrintLift);
-      if (a->money) return Show(g, wire::ToJson(e.JourneyMoney(a->journey, *money)), PrintMoney);
-      if (a->channels) return Show(g, Channels(e, a->journey, a->step), PrintChannels);
-      return Show(g, wire::ToJson(e.Experiments()),
-                  [&](const json& doc) { PrintExperiments(doc, a->journey); });
-    });
+    if (a->lift && !lift.ok()) {
+      g.exit_code = PrintError(lift.status());
+      return;
+    }
+    auto experiments = [&](const json& doc) { PrintExperiments(doc, a->journey); };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& e) {
+          if (a->lift) return Show(g, wire::ToJson(e.HoldoutLift(a->journey, *lift)), PrintLift);
+          if (a->money)
+            return Show(g, wire::ToJson(e.JourneyMoney(a->journey, *money)), PrintMoney);
+          if (a->channels)
+            return Show(g,
+                        Channels(
+                            a->journey, a->step, [&] { return Written(e.Journey(a->journey)); },
+                            [&](const std::string& s) {
+                              return wire::ToJson(e.ChannelReport(a->journey, s));
+                            }),
+                        PrintChannels);
+          return Show(g, wire::ToJson(e.Experiments()), experiments);
+        },
+        [&] {
+          const std::string path = "/api/journeys/" + UrlEncode(a->journey);
+          if (a->lift)
+            return Show(g, RemoteCall(g, "GET", path + "/lift" + QueryString(q)), PrintLift);
+          if (a->money)
+            return Show(g, RemoteCall(g, "GET", path + "/money" + QueryString(q)), PrintMoney);
+          if (a->channels)
+            return Show(g,
+                        Channels(
+                            a->journey, a->step, [&] { return RemoteCall(g, "GET", path); },
+                            [&](const std::string& s) {
+                              return RemoteCall(g, "GET", path + "/channels/" + UrlEncode(s));
+                            }),
+                        PrintChannels);
+          return Show(g, RemoteCall(g, "GET", "/api/experiments"), experiments);
+        });
   });
 }
 

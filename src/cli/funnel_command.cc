@@ -41,6 +41,28 @@ nlohmann::json QueryOf(const FunnelArgs& a) {
   return q;
 }
 
+// The same answer from the server: the stored funnel's routes, or the ad-hoc ones (POST with the
+// query as the body) when there is no id.
+Result<nlohmann::json> RemoteFunnel(const Globals& g, const FunnelArgs& a,
+                                    const nlohmann::json& q) {
+  const std::string id = UrlEncode(a.id);
+  if (!a.profile.empty())
+    return RemoteCall(g, "GET",
+                      "/api/profiles/" + UrlEncode(a.profile) + "/funnels/" + id + "/last-step");
+  if (!a.save_segment.empty()) {
+    nlohmann::json with_name = q;
+    with_name["name"] = a.save_segment;
+    if (a.id.empty()) return RemoteCall(g, "POST", "/api/funnels/people/segment", with_name.dump());
+    return RemoteCall(g, "POST", "/api/funnels/" + id + "/people/segment" + QueryString(with_name));
+  }
+  if (a.people || a.completed > 0 || a.dropped_at > 0) {
+    if (a.id.empty()) return RemoteCall(g, "POST", "/api/funnels/people", q.dump());
+    return RemoteCall(g, "GET", "/api/funnels/" + id + "/people" + QueryString(q));
+  }
+  if (a.id.empty()) return RemoteCall(g, "POST", "/api/funnels/query", q.dump());
+  return RemoteCall(g, "GET", "/api/funnels/" + id + "/report" + QueryString(q));
+}
+
 }  // namespace
 
 void RegisterFunnel(CLI::App& app, Globals& g) {
@@ -70,32 +92,42 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
           "funnel: give a stored funnel id, or ad-hoc steps with --steps 'A>B>C'"));
       return;
     }
-    EngineOptions options;
-    options.data_dir = g.data_dir;
-    auto engine = Engine::Open(options);
-    if (!engine.ok()) {
-      g.exit_code = PrintError(engine.status());
-      return;
-    }
-    Engine& e = **engine;
     // The flags are read as the HTTP API reads its query (src/wire), so both refuse the same
     // values with the same messages; results are printed from their one JSON form.
     const nlohmann::json q = QueryOf(*a);
-    Result<nlohmann::json> r = nlohmann::json();
     void (*text)(const nlohmann::json&) = PrintFunnel;
-    if (!a->profile.empty()) {
-      r = Written(e.LastCompletedStep(FunnelId(a->id), a->profile));
-      text = PrintJson;
-    } else if (auto query = wire::ParseFunnelPeopleQuery(a->id, q); !query.ok()) {
-      r = query.status();
-    } else if (!a->save_segment.empty()) {
-      r = Written(e.SaveFunnelPeople(*query, SegmentId(a->save_segment)));
+    if (!a->profile.empty() || !a->save_segment.empty()) {
       text = PrintJson;
     } else if (a->people || a->completed > 0 || a->dropped_at > 0) {
-      r = Written(e.FunnelPeople(*query));
       text = PrintPeople;
+    }
+    Result<nlohmann::json> r = nlohmann::json();
+    if (!a->profile.empty() && a->id.empty()) {
+      r = Status::InvalidArgument(
+          "--profile: name a stored funnel (signpost funnel ID --profile P)");
+    } else if (auto query = wire::ParseFunnelPeopleQuery(a->id, q);
+               !query.ok() && a->profile.empty()) {
+      r = query.status();
+    } else if (IsRemote(g)) {
+      r = RemoteFunnel(g, *a, q);
     } else {
-      r = Written(e.Funnel(query->funnel));
+      EngineOptions options;
+      options.data_dir = g.data_dir;
+      auto engine = Engine::Open(options);
+      if (!engine.ok()) {
+        g.exit_code = PrintError(engine.status());
+        return;
+      }
+      Engine& e = **engine;
+      if (!a->profile.empty()) {
+        r = Written(e.LastCompletedStep(FunnelId(a->id), a->profile));
+      } else if (!a->save_segment.empty()) {
+        r = Written(e.SaveFunnelPeople(*query, SegmentId(a->save_segment)));
+      } else if (text == PrintPeople) {
+        r = Written(e.FunnelPeople(*query));
+      } else {
+        r = Written(e.Funnel(query->funnel));
+      }
     }
     if (!r.ok()) {
       g.exit_code = PrintError(r.status());

@@ -34,21 +34,28 @@ void RegisterGoals(CLI::App& app, Globals& g) {
       g.exit_code = PrintError(query.status());
       return;
     }
-    WithEngine(g, false, [&](Engine& e) {
-      if (a->people) {
-        return Show(g, Written(e.GoalPeople(a->journey, *query)), [](const nlohmann::json& doc) {
-          std::vector<std::vector<std::string>> rows = {
-              {"profile", "attained at", "entry", "hit", "channel"}};
-          for (const auto& p : doc["people"]) {
-            rows.push_back({p.value("profile", ""), p.value("attained_at", ""), p["entry"].dump(),
-                            p.value("hit_event", ""), p.value("channel", "")});
-          }
-          PrintTable(rows);
-        });
+    auto people = [](const nlohmann::json& doc) {
+      std::vector<std::vector<std::string>> rows = {
+          {"profile", "attained at", "entry", "hit", "channel"}};
+      for (const auto& p : doc["people"]) {
+        rows.push_back({p.value("profile", ""), p.value("attained_at", ""), p["entry"].dump(),
+                        p.value("hit_event", ""), p.value("channel", "")});
       }
-      return Show(g, Written(e.GoalReport(a->journey, *query)),
-                  [](const nlohmann::json& r) { PrintGoalSummary(r); });
-    });
+      PrintTable(rows);
+    };
+    auto report = [](const nlohmann::json& r) { PrintGoalSummary(r); };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& e) {
+          if (a->people) return Show(g, Written(e.GoalPeople(a->journey, *query)), people);
+          return Show(g, Written(e.GoalReport(a->journey, *query)), report);
+        },
+        [&] {
+          const std::string path = "/api/journeys/" + UrlEncode(a->journey) + "/goal";
+          if (a->people)
+            return Show(g, RemoteCall(g, "GET", path + "/people" + QueryString(q)), people);
+          return Show(g, RemoteCall(g, "GET", path + QueryString(q)), report);
+        });
   });
 }
 

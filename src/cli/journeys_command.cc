@@ -63,32 +63,43 @@ void RegisterJourneys(CLI::App& app, Globals& g) {
   cmd->add_option("id", *id, "A journey to show");
   cmd->add_option("--state", *state, "Move the journey to live or stopped");
   cmd->callback([&g, id, state] {
-    WithEngine(g, false, [&](Engine& e) {
-      if (!state->empty()) {
-        if (id->empty()) return PrintError(Status::InvalidArgument("--state: name the journey"));
-        return ShowJson(g, Written(e.SetJourneyState(*id, *state)));
+    auto list = [](const json& doc) {
+      std::vector<std::vector<std::string>> rows = {
+          {"journey", "state", "version", "entered", "in progress", "goal attained", "rate"}};
+      for (const auto& j : doc["journeys"]) {
+        const json& goal = j["goal"];
+        rows.push_back({j.value("id", ""), j.value("state", ""), Num(j["version"]),
+                        Num(j["entered"]), Num(j["in_progress"]),
+                        goal.is_null() ? "—" : Num(goal["attained"]),
+                        goal.is_null() ? "—" : Num(goal["rate"])});
       }
-      if (id->empty()) {
-        return Show(g, Written(e.Journeys()), [](const json& doc) {
-          std::vector<std::vector<std::string>> rows = {
-              {"journey", "state", "version", "entered", "in progress", "goal attained", "rate"}};
-          for (const auto& j : doc["journeys"]) {
-            const json& goal = j["goal"];
-            rows.push_back({j.value("id", ""), j.value("state", ""), Num(j["version"]),
-                            Num(j["entered"]), Num(j["in_progress"]),
-                            goal.is_null() ? "—" : Num(goal["attained"]),
-                            goal.is_null() ? "—" : Num(goal["rate"])});
-          }
-          PrintTable(rows);
+      PrintTable(rows);
+    };
+    auto one = [](const json& j) {
+      std::cout << fmt::format("{} ({}): {}, version {}\n", j.value("name", ""), j.value("id", ""),
+                               j.value("state", ""), Num(j["version"]));
+      PrintSteps(j["steps"]);
+      std::cout << "totals: " << j["totals"].dump() << "\n";
+    };
+    if (!state->empty() && id->empty()) {
+      g.exit_code = PrintError(Status::InvalidArgument("--state: name the journey"));
+      return;
+    }
+    LocalOrRemote(
+        g, false,
+        [&](Engine& e) {
+          if (!state->empty()) return ShowJson(g, Written(e.SetJourneyState(*id, *state)));
+          if (id->empty()) return Show(g, Written(e.Journeys()), list);
+          return Show(g, Written(e.Journey(*id)), one);
+        },
+        [&] {
+          const std::string path = "/api/journeys/" + UrlEncode(*id);
+          if (!state->empty())
+            return ShowJson(g,
+                            RemoteCall(g, "POST", path + "/state", json{{"state", *state}}.dump()));
+          if (id->empty()) return Show(g, RemoteCall(g, "GET", "/api/journeys"), list);
+          return Show(g, RemoteCall(g, "GET", path), one);
         });
-      }
-      return Show(g, Written(e.Journey(*id)), [](const json& j) {
-        std::cout << fmt::format("{} ({}): {}, version {}\n", j.value("name", ""),
-                                 j.value("id", ""), j.value("state", ""), Num(j["version"]));
-        PrintSteps(j["steps"]);
-        std::cout << "totals: " << j["totals"].dump() << "\n";
-      });
-    });
   });
 }
 

@@ -45,6 +45,26 @@ Status ReadIdFile(const std::string& path, std::vector<std::string>& ids) {
   return Status::Ok();
 }
 
+// Where each regulation of `ids` ends: at most kMaxRegulationIds ids and kMaxRegulationBodyBytes
+// of ids each, so every one fits in one request to a server too (remote mode).
+constexpr size_t kMaxRegulationBodyBytes = size_t{6} << 20;
+std::vector<size_t> RegulationEnds(const std::vector<std::string>& ids) {
+  std::vector<size_t> ends;
+  size_t count = 0, bytes = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const size_t size = ids[i].size() + 8;  // quotes, comma, escapes of a usual id
+    if (count == kMaxRegulationIds || (count > 0 && bytes + size > kMaxRegulationBodyBytes)) {
+      ends.push_back(i);
+      count = 0;
+      bytes = 0;
+    }
+    ++count;
+    bytes += size;
+  }
+  if (count > 0) ends.push_back(ids.size());
+  return ends;
+}
+
 void DrawRegulationProgress(std::string_view verb, const RegulationProgress& p, bool bar,
                             double seconds) {
   if (bar) {
@@ -112,23 +132,27 @@ void AddRegulationCommand(CLI::App& app, Globals& g, const char* name, const cha
       g.exit_code = PrintError(Status::InvalidArgument("ids: none; give ids or --file FILE"));
       return;
     }
-    WithEngine(g, false, [&](Engine& engine) {
-      const bool bar = !g.json && StderrIsTerminal();
-      const auto start = std::chrono::steady_clock::now();
-      // More ids than one regulation takes become several regulations, one after the other.
+    const bool bar = !g.json && StderrIsTerminal();
+    const auto start = std::chrono::steady_clock::now();
+    // More ids than one regulation takes become several regulations, one after the other.
+    const std::vector<std::string> all = std::move(request.ids);
+    const std::vector<size_t> ends = RegulationEnds(all);
+    auto progress = [&](size_t done) {
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      DrawRegulationProgress(name, {done, all.size()}, bar, s);
+    };
+    // Runs one regulation of ids [at, end) and returns its report.
+    auto each = [&](auto&& regulate) {
       nlohmann::json reports = nlohmann::json::array();
-      const std::vector<std::string> all = std::move(request.ids);
-      for (size_t at = 0; at < all.size(); at += kMaxRegulationIds) {
-        const size_t end = std::min(all.size(), at + kMaxRegulationIds);
+      size_t at = 0;
+      for (size_t end : ends) {
         request.ids.assign(all.begin() + long(at), all.begin() + long(end));
-        auto report = engine.Regulate(request, [&](const RegulationProgress& p) {
-          const double s =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          DrawRegulationProgress(name, {at + p.done, all.size()}, bar, s);
-        });
+        Result<nlohmann::json> report = regulate(at);
         if (bar) std::cerr << "\n";
         if (!report.ok()) return PrintError(report.status());
-        reports.push_back(wire::ToJson(*report));
+        reports.push_back(std::move(report).value());
+        at = end;
       }
       if (g.json) {
         PrintJson(reports.size() == 1 ? reports[0] : reports);
@@ -136,7 +160,25 @@ void AddRegulationCommand(CLI::App& app, Globals& g, const char* name, const cha
         for (const auto& r : reports) PrintRegulation(r);
       }
       return 0;
-    });
+    };
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          return each([&](size_t at) {
+            return Written(engine.Regulate(
+                request, [&](const RegulationProgress& p) { progress(at + p.done); }));
+          });
+        },
+        [&] {
+          return each([&](size_t at) {
+            const nlohmann::json body = {
+                {"regulationType", RegulationTypeName(request.type)},
+                {"subject", {{"type", SubjectTypeName(request.subject)}, {"ids", request.ids}}}};
+            Result<nlohmann::json> report = RemoteCall(g, "POST", "/api/regulations", body.dump());
+            if (report.ok()) progress(at + request.ids.size());
+            return report;
+          });
+        });
   });
 }
 

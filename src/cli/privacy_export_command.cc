@@ -1,6 +1,8 @@
 // `signpost export ID`: everything signpost holds about one person, as JSON (an access or
 // portability request; Engine::ExportPerson). Always JSON: the export is for the person, not a
 // screen.
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -21,8 +23,7 @@ void RegisterExport(CLI::App& app, Globals& g) {
       ->check(CLI::Range(size_t{1}, Engine::kExportEventLimitMax));
   cmd->add_option("-o,--out", *out, "Write the JSON to this file instead of stdout");
   cmd->callback([&g, id, limit, out] {
-    WithEngine(g, false, [&](Engine& engine) {
-      Result<nlohmann::json> doc = Written(engine.ExportPerson(*id, *limit));
+    auto write = [&](const Result<nlohmann::json>& doc) {
       if (!doc.ok()) return PrintError(doc.status());
       if (out->empty()) {
         PrintJson(*doc);
@@ -34,7 +35,14 @@ void RegisterExport(CLI::App& app, Globals& g) {
       if (!file) return PrintError(Status::IoError("--out " + *out + ": cannot be written"));
       std::cerr << "signpost: exported " << *id << " to " << *out << "\n";
       return 0;
-    });
+    };
+    LocalOrRemote(
+        g, false, [&](Engine& engine) { return write(Written(engine.ExportPerson(*id, *limit))); },
+        [&] {
+          return write(RemoteCall(
+              g, "GET",
+              fmt::format("/api/profiles/{}/export?event_limit={}", UrlEncode(*id), *limit)));
+        });
   });
 }
 

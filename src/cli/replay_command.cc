@@ -21,21 +21,24 @@ void RegisterReplay(CLI::App& app, Globals& g) {
   cmd->add_option("--from", a->from, "Start of the window (ISO 8601)")->required();
   cmd->add_option("--to", a->to, "End of the window (ISO 8601)")->required();
   cmd->callback([&g, a] {
-    WithEngine(g, true, [&](Engine& e) {
-      auto req = wire::ParseReplayRequest(
-          nlohmann::json{{"journey", a->journey}, {"from", a->from}, {"to", a->to}});
-      if (!req.ok()) return PrintError(req.status());
-      return Show(g, Written(e.Replay(*req)), [](const nlohmann::json& r) {
-        std::cout << fmt::format("replay of {} v{} from {} to {}: {} events used of {}\n",
-                                 r.value("journey", ""), r["version"].dump(), r.value("from", ""),
-                                 r.value("to", ""), r["events_used"].dump(),
-                                 r["events_read"].dump());
-        PrintSteps(r["steps"]);
-        std::cout << "would send: " << r["messages"]["would_send"].dump() << " by channel "
-                  << r["messages"]["by_channel"].dump() << "\n";
-        if (r.contains("goal")) PrintGoalSummary(r["goal"]);
-      });
-    });
+    const nlohmann::json body = {{"journey", a->journey}, {"from", a->from}, {"to", a->to}};
+    auto req = wire::ParseReplayRequest(body);
+    if (!req.ok()) {
+      g.exit_code = PrintError(req.status());
+      return;
+    }
+    auto text = [](const nlohmann::json& r) {
+      std::cout << fmt::format("replay of {} v{} from {} to {}: {} events used of {}\n",
+                               r.value("journey", ""), r["version"].dump(), r.value("from", ""),
+                               r.value("to", ""), r["events_used"].dump(), r["events_read"].dump());
+      PrintSteps(r["steps"]);
+      std::cout << "would send: " << r["messages"]["would_send"].dump() << " by channel "
+                << r["messages"]["by_channel"].dump() << "\n";
+      if (r.contains("goal")) PrintGoalSummary(r["goal"]);
+    };
+    LocalOrRemote(
+        g, true, [&](Engine& e) { return Show(g, Written(e.Replay(*req)), text); },
+        [&] { return Show(g, RemoteCall(g, "POST", "/api/replay", body.dump()), text); });
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/command_support.h"
 #include "cli/output.h"
 
 namespace signpost::cli {
@@ -33,23 +34,6 @@ std::string Seconds(const json& v) {
 
 }  // namespace
 
-json ImportSummaryJson(const std::string& path, const ImportSummary& s) {
-  json rejected = json::array();
-  for (size_t i = 0; i < s.outcome.rejections.size() && i < 20; ++i) {
-    const auto& r = s.outcome.rejections[i];
-    rejected.push_back({{"location", r.location}, {"field", r.field}, {"reason", r.reason}});
-  }
-  const size_t total = s.outcome.accepted + s.outcome.duplicates + s.outcome.rejections.size();
-  return {{"file", path},
-          {"accepted", s.outcome.accepted},
-          {"duplicates", s.outcome.duplicates},
-          {"rejected", s.outcome.rejections.size()},
-          {"rejections", rejected},
-          {"refused_merges", s.outcome.refused_merges.size()},
-          {"seconds", s.seconds},
-          {"events_per_second", s.seconds > 0 ? double(total) / s.seconds : 0.0}};
-}
-
 void PrintImportSummary(const json& s) {
   std::cout << fmt::format(
       "{}: {} accepted, {} duplicates, {} rejected in {:.2f}s ({:.0f} events/s)\n",
@@ -63,6 +47,15 @@ void PrintImportSummary(const json& s) {
   if (s["rejected"].get<size_t>() > 0)
     std::cout << "  rejected input is kept: `signpost deadletters` lists it, "
                  "`signpost deadletters reimport` retries it\n";
+}
+
+int PrintImportSummaries(const Globals& g, const json& summaries) {
+  if (g.json) {
+    PrintJson(summaries.size() == 1 ? summaries[0] : summaries);
+  } else {
+    for (const auto& s : summaries) PrintImportSummary(s);
+  }
+  return 0;
 }
 
 void PrintProfile(const json& p) {
@@ -105,8 +98,11 @@ void PrintDeadLetters(const json& doc) {
 
 void PrintKeys(const json& doc) {
   std::vector<std::vector<std::string>> rows = {{"token", "kind", "name", "revoked"}};
-  for (const auto& k : doc) {
-    rows.push_back({Text(k["token"]), Text(k["kind"]), Text(k["name"]), Text(k["revoked"])});
+  // Locally the list of keys with their tokens; a server's {"keys": [...]} has each token's
+  // prefix only (it never sends a whole token after creating it).
+  for (const auto& k : doc.is_array() ? doc : doc.value("keys", json::array())) {
+    const std::string token = k.contains("token") ? Text(k["token"]) : Text(k["prefix"]) + "...";
+    rows.push_back({token, Text(k["kind"]), Text(k["name"]), Text(k["revoked"])});
   }
   PrintTable(rows);
 }

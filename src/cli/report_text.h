@@ -8,7 +8,6 @@
 
 namespace signpost::cli {
 
-nlohmann::json ImportSummaryJson(const std::string& path, const ImportSummary& summary);
 void PrintImportSummary(const nlohmann::json& summary);
 void PrintProfile(const nlohmann::json& profile);
 void PrintEvents(const nlohmann::json& events);

@@ -116,21 +116,43 @@ void RegisterSegments(CLI::App& app, Globals& g) {
       g.exit_code = PrintError(ids.status());
       return;
     }
-    WithEngine(g, false, [&](Engine& engine) {
-      return Show(g,
-                  Written(engine.ImportSegment(SegmentId(args->name), *ids, args->note, args->add)),
-                  PrintImport);
-    });
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          return Show(
+              g, Written(engine.ImportSegment(SegmentId(args->name), *ids, args->note, args->add)),
+              PrintImport);
+        },
+        [&] {
+          const json body = {
+              {"ids", *ids}, {"note", args->note}, {"mode", args->add ? "add" : "replace"}};
+          return Show(g,
+                      RemoteCall(g, "POST", "/api/segments/" + UrlEncode(args->name) + "/members",
+                                 body.dump()),
+                      PrintImport);
+        });
   });
   cmd->callback([&g, name, profile, import_cmd] {
     if (import_cmd->parsed()) return;  // `segments import` ran its own callback
     // Without the analytics index: evaluation reads profiles from the store.
-    WithEngine(g, false, [&](Engine& engine) {
-      if (!profile->empty())
-        return Show(g, Written(engine.SegmentsOf(*profile)), PrintProfileSegments);
-      if (!name->empty()) return Show(g, Written(engine.Segment(SegmentId(*name))), PrintSegment);
-      return Show(g, Written(engine.ListSegments()), PrintSegmentList);
-    });
+    LocalOrRemote(
+        g, false,
+        [&](Engine& engine) {
+          if (!profile->empty())
+            return Show(g, Written(engine.SegmentsOf(*profile)), PrintProfileSegments);
+          if (!name->empty())
+            return Show(g, Written(engine.Segment(SegmentId(*name))), PrintSegment);
+          return Show(g, Written(engine.ListSegments()), PrintSegmentList);
+        },
+        [&] {
+          if (!profile->empty())
+            return Show(g,
+                        RemoteCall(g, "GET", "/api/profiles/" + UrlEncode(*profile) + "/segments"),
+                        PrintProfileSegments);
+          if (!name->empty())
+            return Show(g, RemoteCall(g, "GET", "/api/segments/" + UrlEncode(*name)), PrintSegment);
+          return Show(g, RemoteCall(g, "GET", "/api/segments"), PrintSegmentList);
+        });
   });
 }
 

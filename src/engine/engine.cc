@@ -339,15 +339,24 @@ Result<IngestOutcome> Engine::IngestHttp(std::string_view endpoint, std::string_
                                    [this](std::string_view key) { return CheckKey(key, "write"); });
 }
 
+// What the audit log keeps of an import.
+static nlohmann::json ImportAuditDetail(const ImportSummary& s) {
+  return nlohmann::json{{"accepted", s.outcome.accepted},
+                        {"duplicates", s.outcome.duplicates},
+                        {"rejected", s.outcome.rejections.size()}};
+}
+
 Result<ImportSummary> Engine::Import(const std::string& path, ImportFormat format,
                                      const std::function<void(const ImportProgress&)>& progress) {
   return impl_->audit->Recorded("import", "file " + path,
-                                impl_->events->Import(path, format, progress),
-                                [](const ImportSummary& s) {
-                                  return nlohmann::json{{"accepted", s.outcome.accepted},
-                                                        {"duplicates", s.outcome.duplicates},
-                                                        {"rejected", s.outcome.rejections.size()}};
-                                });
+                                impl_->events->Import(path, format, progress), ImportAuditDetail);
+}
+
+Result<ImportSummary> Engine::ImportUpload(const std::string& path, const std::string& name,
+                                           ImportFormat format) {
+  return impl_->audit->Recorded("import", "file " + name,
+                                impl_->events->Import(path, format, nullptr, name),
+                                ImportAuditDetail);
 }
 
 Result<IngestOutcome> Engine::IngestEvents(std::vector<Event> events) {

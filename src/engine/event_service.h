@@ -69,8 +69,10 @@ class EventService {
   Result<IngestOutcome> IngestHttp(std::string_view endpoint, std::string_view body,
                                    std::string_view auth_key,
                                    const std::function<bool(std::string_view)>& write_key_ok);
+  // `name` (default: `path`) names the file in the dead letters' source and picks kAuto's format.
   Result<ImportSummary> Import(const std::string& path, ImportFormat format,
-                               const std::function<void(const ImportProgress&)>& progress);
+                               const std::function<void(const ImportProgress&)>& progress,
+                               const std::string& name = {});
   // Already-parsed events from outside (tests, tooling), dead-lettered under source "api".
   Result<IngestOutcome> IngestEvents(std::vector<Event> events);
   Result<IngestOutcome> ReimportDeadLetters(const std::vector<uint64_t>& ids);

@@ -181,7 +181,8 @@ Result<IngestOutcome> EventService::IngestEvents(std::vector<Event> events) {
 
 Result<ImportSummary> EventService::Import(
     const std::string& path, ImportFormat requested,
-    const std::function<void(const ImportProgress&)>& progress) {
+    const std::function<void(const ImportProgress&)>& progress, const std::string& name) {
+  const std::string& shown = name.empty() ? path : name;
   const auto start = std::chrono::steady_clock::now();
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open the file; check the path and permissions");
@@ -190,14 +191,14 @@ Result<ImportSummary> EventService::Import(
   p.bytes_total = static_cast<uint64_t>(in.tellg());
   in.seekg(0);
 
-  const ImportFormat format = FormatOf(path, requested);
+  const ImportFormat format = FormatOf(shown, requested);
   const TimeMs received_at = clock_.NowMs();
   ParallelNdjson ndjson(received_at, limits_,
                         std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16));
   ingest::CsvParser csv(received_at, limits_);
   std::string csv_header;  // prefixed to CSV dead letters so they can be parsed again
   const std::string source =
-      fmt::format("{}{}", format == ImportFormat::kCsv ? kCsvSource : kNdjsonSource, path);
+      fmt::format("{}{}", format == ImportFormat::kCsv ? kCsvSource : kNdjsonSource, shown);
 
   ImportSummary summary;
   std::future<Result<IngestOutcome>> in_flight;  // the previous chunk, committing while we parse
