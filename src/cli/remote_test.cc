@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 namespace signpost::cli {
@@ -162,6 +164,47 @@ TEST(RemoteTest, AnUnknownHostIsNamed) {
                 "cannot reach the signpost server at http://no-such-host.invalid", 0),
             0u)
       << r.status().message();
+}
+
+// TLS: a server with a self-signed certificate is refused unless its CA is given (--cacert) or the
+// check is turned off (--insecure).
+TEST(RemoteTest, TlsIsVerifiedAgainstTheGivenCa) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("signpost-remote-tls-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " +
+                           cert +
+                           " -days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 "
+                           ">/dev/null 2>&1";
+  if (std::system(make.c_str()) != 0) GTEST_SKIP() << "no openssl command to make a certificate";
+  httplib::SSLServer server(cert.c_str(), key.c_str());
+  ASSERT_TRUE(server.is_valid());
+  server.Get("/api/ok", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"tls": true})", "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&server] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Globals g;
+  g.server = "https://127.0.0.1:" + std::to_string(port);
+  g.timeout_s = 10;
+  auto refused = RemoteCall(g, "GET", "/api/ok");
+  EXPECT_EQ(refused.status().code(), Code::kIoError);
+  EXPECT_NE(refused.status().message().find("give its CA with --cacert FILE (or --insecure)"),
+            std::string::npos)
+      << refused.status().message();
+  g.cacert = cert;
+  auto trusted = RemoteCall(g, "GET", "/api/ok");
+  ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
+  EXPECT_EQ((*trusted)["tls"], true);
+  g.cacert.clear();
+  g.insecure = true;
+  EXPECT_TRUE(RemoteCall(g, "GET", "/api/ok").ok());
+  server.stop();
+  serving.join();
+  fs::remove_all(dir);
 }
 
 }  // namespace
