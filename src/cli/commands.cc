@@ -16,6 +16,7 @@
 
 #include "api/cors.h"
 #include "api/server.h"
+#include "api/tls.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "cli/command_support.h"
@@ -115,6 +116,11 @@ void RegisterServe(CLI::App& app, Globals& g) {
       return;
     }
     opts->cors_origins = std::move(origins).value();
+    // The TLS files are checked before the data folder is opened (Bind() loads them again).
+    if (auto tls = api::MakeTlsContext(opts->tls_cert_file, opts->tls_key_file); !tls.ok()) {
+      g.exit_code = PrintError(tls.status());
+      return;
+    }
     auto opened = Engine::Open(engine_options);
     if (!opened.ok()) {
       g.exit_code = PrintError(opened.status());
