@@ -590,11 +590,9 @@ TEST_F(ServerTest, CorsAllowsTheListedOriginsOnTheIngestRoutesOnly) {
       port_, "OPTIONS /v1/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + shop + preflight);
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 204") << reply;
   EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "https://shop.example.com");
-  EXPECT_EQ(HeaderOf(reply, "Vary"), "Origin");
-  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Methods"), "POST, OPTIONS");
-  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Headers"),
-            "Content-Type, Authorization, X-Retry-Count");
-  EXPECT_EQ(HeaderOf(reply, "Access-Control-Max-Age"), "86400");
+  // The rest of the preflight's headers are CorsPolicy's (cors_test.cc).
+  EXPECT_NE(HeaderOf(reply, "Access-Control-Allow-Headers").find("Authorization"),
+            std::string::npos);
   reply = Exchange(port_,
                    "OPTIONS /v1/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + evil + preflight);
   EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 403") << reply;
