@@ -73,6 +73,29 @@ void AddCoreRoutes(Router& r, Engine& eng) {
                    {"rejected", rejected}});
           });
   }
+  // The one-letter paths Segment's browser SDK (analytics.js) posts to: each is its long name's
+  // route (the same handler, credentials, limits and replies).
+  for (const auto& [letter, name] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"t", "track"},
+                                                                  {"i", "identify"},
+                                                                  {"a", "alias"},
+                                                                  {"p", "page"},
+                                                                  {"s", "screen"},
+                                                                  {"g", "group"},
+                                                                  {"b", "batch"}}) {
+    std::vector<std::string> captures;
+    const Route* route = r.Find("POST", {"v1", name}, captures);
+    r.Add("POST", std::string("/v1/") + letter, route->access, route->handler, route->runs);
+  }
+  // analytics.js's own telemetry (counters of its retries and errors, meant for Segment, sent to
+  // the same host): accepted and dropped, so a page's SDK logs no error. A public route, so its
+  // body is read under the small bound (server.cc).
+  r.Add(
+      "POST", "/v1/m", Access::kPublic,
+      [](const Request&, Response& res) {
+        Reply(res, 200, {{"success", true}});
+      },
+      Runs::kInline);
 
   // ---- probes: answered on the I/O thread, never queued behind reports -------------------------
   r.Add(

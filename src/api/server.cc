@@ -1,9 +1,11 @@
 // The connection state machine (one Session per TCP connection, all on the I/O threads):
+//   [TLS: detect and handshake, one deadline for both] →
 //   wait for a first byte (idle deadline) → read the header (one deadline for all of it) →
 //   check limits, route and credentials → [100 Continue] → read the body (deadline by size) →
 //   handler on the worker pool → write the reply on the connection's strand → next request.
 // Any refusal before the body is read closes the connection after the reply, so an unread body
-// is never parsed as a next request.
+// is never parsed as a next request. The Session is a template over its stream (plain TCP or TLS
+// over it): one implementation, the stream-specific steps in `if constexpr (kTls)` blocks.
 #include "api/server.h"
 
 #include <fmt/format.h>
@@ -11,8 +13,11 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <limits>
 #include <optional>
@@ -20,9 +25,11 @@
 #include <vector>
 
 #include "api/body_decoder.h"
+#include "api/cors.h"
 #include "api/credentials.h"
 #include "api/routes.h"
 #include "api/static_files.h"
+#include "api/tls.h"
 #include "signpost/acting_as.h"
 
 namespace signpost::api {
@@ -32,13 +39,19 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 using std::chrono::milliseconds;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 struct Server::Impl {
   Impl(Engine& e, ServerOptions o)
-      : engine(e), options(std::move(o)), workers(std::max(1, options.threads)) {}
+      : engine(e),
+        options(std::move(o)),
+        cors(options.cors_origins),
+        workers(std::max(1, options.threads)) {}
 
   Engine& engine;
   ServerOptions options;
+  CorsPolicy cors;                         // who may call /v1/* from a browser page
+  std::unique_ptr<net::ssl::context> tls;  // set by Bind() with --tls-cert: HTTPS only
   Router router;
   std::atomic<size_t> open_connections{0};
   std::atomic<uint64_t> body_bytes_in_flight{0};  // reserved by the bodies being read or handled
@@ -66,10 +79,14 @@ bool IsQuietClose(const beast::error_code& ec) {
          ec == net::error::eof || ec == http::error::partial_message;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Server::Impl& srv)
-      : stream_(std::move(socket)), srv_(srv), buffer_(kBufferLimit) {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session>::shared_from_this;
+
+  Session(Stream stream, Server::Impl& srv)
+      : stream_(std::move(stream)), srv_(srv), buffer_(kBufferLimit) {
     srv_.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() {
@@ -78,18 +95,60 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls)
+        self->Handshake();
+      else
+        self->WaitForRequest();
+    });
+  }
+
+  // Answers `s` with `status` at once, without reading a request, then closes.
+  void RefuseNow(int status, Status s) {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), status, s = std::move(s)] {
+      self->Refuse(status, s);
+    });
   }
 
  private:
   const ServerOptions& opt() const { return srv_.options; }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // TLS: the first bytes must be a TLS handshake (a plain HTTP request gets a plain 400 saying to
+  // use https), then the handshake; both within tls_handshake_timeout_ms, so a client that never
+  // finishes it holds its connection slot no longer than that.
+  void Handshake() {
+    lowest().expires_after(milliseconds(opt().tls_handshake_timeout_ms));
+    beast::async_detect_ssl(
+        lowest(), buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+          if (ec) return self->CloseAfterHandshake(ec);
+          if (!tls) {
+            auto plain =
+                std::make_shared<Session<beast::tcp_stream>>(std::move(self->lowest()), self->srv_);
+            return plain->RefuseNow(
+                400,
+                Status::InvalidArgument("this port speaks HTTPS only: use https:// in the URL"));
+          }
+          self->stream_.async_handshake(net::ssl::stream_base::server, self->buffer_.data(),
+                                        [self](beast::error_code ec, size_t used) {
+                                          if (ec) return self->CloseAfterHandshake(ec);
+                                          self->buffer_.consume(used);
+                                          self->WaitForRequest();
+                                        });
+        });
+  }
+  // A handshake past its deadline counts as refused (as a slow header does).
+  void CloseAfterHandshake(beast::error_code ec) {
+    if (ec == beast::error::timeout) srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+    Close();
+  }
 
   // Keep-alive: the connection may sit idle for idle_timeout_ms before a request starts.
   void WaitForRequest() {
     header_.reset();
     body_.reset();
     if (buffer_.size() > 0) return ReadHeader();
-    stream_.expires_after(milliseconds(opt().idle_timeout_ms));
+    lowest().expires_after(milliseconds(opt().idle_timeout_ms));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();
@@ -100,11 +159,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     header_.emplace();
+    cors_origin_.clear();
     header_->header_limit(static_cast<uint32_t>(opt().max_header_bytes));
     // Checked after the credentials, per route. (Not boost::none: Boost 1.74 then refuses every
     // Content-Length, comparing it with an empty optional.)
     header_->body_limit(std::numeric_limits<uint64_t>::max());
-    stream_.expires_after(milliseconds(opt().header_timeout_ms));
+    lowest().expires_after(milliseconds(opt().header_timeout_ms));
     http::async_read_header(
         stream_, buffer_, *header_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -147,11 +207,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
     limit_ = opt().max_body_bytes;
     key_in_body_ = false;
+    if (CorsPolicy::Covers(req_.path)) cors_origin_ = std::string(h[http::field::origin]);
+    if (AnsweredCors()) return;
     if (!route_) {
       if (!header_->is_done())
         return Refuse(404, Status::NotFound("no such endpoint: " + req_.path.substr(0, 200)));
       return Dispatch();  // static files or 404
     }
+    // No credential vouches for a public route's body: it is read under the small bound.
+    if (route_->access == Access::kPublic) limit_ = opt().unauthenticated_body_bytes;
     // Credentials before a single byte of the body.
     if (route_->access == Access::kAdmin &&
         !srv_.engine.CheckKey(BearerToken(req_.authorization), "admin")) {
@@ -188,6 +252,22 @@ class Session : public std::enable_shared_from_this<Session> {
     ReadBody();
   }
 
+  // CORS on /v1/* (cors.h): answers a preflight, and refuses (before the body) a request whose
+  // Origin the policy does not allow. Returns true when it answered.
+  bool AnsweredCors() {
+    if (cors_origin_.empty()) return false;
+    if (req_.method == "OPTIONS") {
+      srv_.cors.AnswerPreflight(cors_origin_, res_);
+      if (res_.status != 204) srv_.refused_requests.fetch_add(1, std::memory_order_relaxed);
+      close_ = !header_->is_done();  // a preflight has no body; an unread one ends the connection
+      Write();
+      return true;
+    }
+    if (!srv_.cors.enabled() || srv_.cors.Allows(cors_origin_)) return false;
+    Refuse(CorsPolicy::kRefusedStatus, srv_.cors.Refusal());
+    return true;
+  }
+
   // The body is over what this request may send: 401 when only the key could have allowed more,
   // 413 otherwise.
   void RefuseBody() {
@@ -197,6 +277,11 @@ class Session : public std::enable_shared_from_this<Session> {
                              "the write key as the HTTP Basic auth username (a `writeKey` inside "
                              "the body is read only from smaller bodies)",
                              opt().unauthenticated_body_bytes)));
+    if (route_ && route_->access == Access::kPublic)
+      return Refuse(413, Status::ResourceExhausted(fmt::format(
+                             "the request body is over the limit unauthenticated_body_bytes = {} "
+                             "bytes of a route that takes no credentials",
+                             limit_)));
     Refuse(413, Status::ResourceExhausted(fmt::format(
                     "the request body is over the limit max_body_bytes = {} bytes ({} MiB): send "
                     "smaller batches",
@@ -226,8 +311,9 @@ class Session : public std::enable_shared_from_this<Session> {
     body_.emplace(std::move(*header_));
     header_.reset();
     body_->body_limit(limit_);
-    stream_.expires_after(milliseconds(opt().body_timeout_ms) +
-                          milliseconds(declared * 1000 / std::max<size_t>(1, opt().body_min_rate)));
+    lowest().expires_after(
+        milliseconds(opt().body_timeout_ms) +
+        milliseconds(declared * 1000 / std::max<size_t>(1, opt().body_min_rate)));
     http::async_read(
         stream_, buffer_, *body_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
@@ -248,7 +334,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Runs the handler: inline for the probes, else on the worker pool; the reply is written back on
   // this connection's strand.
   void Dispatch() {
-    stream_.expires_never();
+    lowest().expires_never();
     if (route_ && route_->runs == Runs::kInline) {
       Handle();
       return Write();
@@ -315,11 +401,12 @@ class Session : public std::enable_shared_from_this<Session> {
     reply_.version(version_ ? version_ : 11);
     reply_.result(static_cast<unsigned>(res_.status));
     reply_.set(http::field::content_type, res_.content_type);
+    if (!cors_origin_.empty()) srv_.cors.AddReplyHeaders(cors_origin_, res_);  // errors too
     for (const auto& [name, value] : res_.headers) reply_.set(name, value);
     reply_.body() = std::move(res_.body);
     reply_.keep_alive(keep_alive_ && !close_);
     reply_.prepare_payload();
-    stream_.expires_after(milliseconds(kWriteTimeoutMs));
+    lowest().expires_after(milliseconds(kWriteTimeoutMs));
     http::async_write(stream_, reply_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->OnWrite(ec);
     });
@@ -335,9 +422,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Stops sending, then discards what the client still sends for a moment (at most kDrainBytes),
   // so it reads the reply instead of a connection reset.
   void Drain() {
+    if constexpr (kTls) return ShutdownTls();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(milliseconds(kDrainTimeoutMs));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(milliseconds(kDrainTimeoutMs));
     buffer_.clear();
     DrainSome();
   }
@@ -352,13 +440,21 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+  // TLS: close_notify, and the client's, for at most kDrainTimeoutMs.
+  void ShutdownTls() {
+    if constexpr (kTls) {
+      lowest().expires_after(milliseconds(kDrainTimeoutMs));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->Close(); });
+    }
   }
 
-  beast::tcp_stream stream_;
+  void Close() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
+  }
+
+  Stream stream_;
   Server::Impl& srv_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> header_;
@@ -368,6 +464,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response res_;
   const Route* route_ = nullptr;
   std::string encoding_;
+  std::string cors_origin_;  // the Origin header of a request under /v1/ ("" otherwise)
   size_t limit_ = 0;
   bool key_in_body_ = false;
   bool keep_alive_ = false;
@@ -394,7 +491,11 @@ void Server::Impl::Accept() {
     } else {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);  // replies go out at once (no Nagle wait)
-      std::make_shared<Session>(std::move(socket), *this)->Start();
+      if (tls)
+        std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls), *this)->Start();
+      else
+        std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this)
+            ->Start();
     }
     Accept();
   });
@@ -439,6 +540,9 @@ Server::~Server() { Stop(); }
 
 Status Server::Bind() {
   if (port_ != 0) return Status::Ok();
+  auto tls = MakeTlsContext(impl_->options.tls_cert_file, impl_->options.tls_key_file);
+  if (!tls.ok()) return tls.status();
+  impl_->tls = std::move(tls).value();
   auto fail = [this] {
     return Status::IoError(fmt::format(
         "cannot listen on {}:{}: the port is in use or the address is not local; pick another "

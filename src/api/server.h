@@ -4,6 +4,8 @@
 // body for every framing (Content-Length or chunked), the decompressed size, how long a header and
 // a body may take (deadlines that do not restart per byte), idle keep-alive time, and the number
 // of connections. Credentials are checked after the header and before the body is read.
+// Optionally HTTPS only (TLS, the handshake under its own deadline) and CORS on /v1/* for the
+// browser SDK.
 //
 // Threads: a few I/O threads run every connection (a slow client holds none of them); handlers
 // that call the engine run on a bounded worker pool and their reply is written back on the
@@ -14,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "signpost/engine.h"
 #include "signpost/status.h"
@@ -48,6 +51,15 @@ struct ServerOptions {
   // Where uploaded files wait for their import (routes_import.cc); "" = <temp
   // dir>/signpost-uploads. `serve` puts them in the data folder's `uploads/`.
   std::string upload_dir;
+  // TLS (src/api/tls.h): PEM files of the certificate chain and its private key, both or neither,
+  // read by Bind(). Set, the port speaks only HTTPS; "" = plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // TLS: the first bytes and the whole handshake, from the accept (not reset per byte).
+  int tls_handshake_timeout_ms = 10000;
+  // Web origins whose pages may call /v1/* from a browser (src/api/cors.h), as
+  // CorsPolicy::ParseOrigins returns them: exact origins, or {"*"}. Empty = no CORS headers.
+  std::vector<std::string> cors_origins;
 };
 
 class Server {
@@ -57,9 +69,10 @@ class Server {
   ~Server();
 
   // Binds and serves until Stop() is called from another thread. Returns an error when the
-  // address cannot be bound; ok after a Stop().
+  // address cannot be bound or the TLS files cannot be used; ok after a Stop().
   Status Run();
-  // Binds now (so port() is known) without serving; Run() then serves. Idempotent.
+  // Binds now (so port() is known) without serving, after loading the TLS files when set (errors
+  // name the flag and the file); Run() then serves. Idempotent.
   Status Bind();
   // Stops serving; safe from any thread and from signal-handling threads (not from a handler).
   void Stop();

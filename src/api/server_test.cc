@@ -5,20 +5,25 @@
 #include "api/server.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
 
 #include "api/base64.h"
+#include "api/cors.h"
+#include "api/test_certificate.h"
 
 namespace signpost::api {
 namespace {
@@ -492,6 +497,272 @@ TEST_F(ServerTest, ConnectionsOverTheLimitAreClosedAtOnce) {
   auto h = Client().Get("/healthz");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->status, 200);
+}
+
+// ---- the browser SDK (analytics.js): one-letter routes, text/plain bodies, CORS -----------------
+
+std::string HeaderOf(const std::string& reply, std::string_view name) {
+  const std::string key = "\r\n" + std::string(name) + ": ";
+  const size_t at = reply.find(key);
+  if (at == std::string::npos) return "";
+  const size_t from = at + key.size();
+  return reply.substr(from, reply.find("\r\n", from) - from);
+}
+
+std::string Post(std::string_view path, std::string_view headers, std::string_view body) {
+  return fmt::format(
+      "POST {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{}Content-Length: {}\r\n\r\n{}", path,
+      headers, body.size(), body);
+}
+
+TEST_F(ServerTest, TheBrowserSdksShortRoutesAreTheLongOnesWithTextPlainBodies) {
+  Start();
+  auto c = Client();
+  const std::pair<const char*, json> kCalls[] = {
+      {"/v1/t", {{"event", "Signed Up"}, {"anonymousId", "anon-1"}}},
+      {"/v1/p", {{"name", "Pricing"}, {"anonymousId", "anon-1"}}},
+      {"/v1/s", {{"name", "Home"}, {"anonymousId", "anon-1"}}},
+      {"/v1/i", {{"userId", "ada"}, {"anonymousId", "anon-1"}, {"traits", {{"plan", "pro"}}}}},
+      {"/v1/g", {{"userId", "ada"}, {"groupId", "acme"}}},
+      {"/v1/a", {{"userId", "ada"}, {"previousId", "anon-2"}}},
+      {"/v1/b", {{"batch", {{{"type", "track"}, {"event", "B"}, {"userId", "ada"}}}}}},
+  };
+  int n = 0;
+  for (const auto& [path, call] : kCalls) {
+    json body = call;
+    body["writeKey"] = write_;  // as analytics.js sends it, beside its Basic auth header
+    body["messageId"] = fmt::format("m-{}", n);
+    const char* type = ++n % 2 ? "text/plain" : "text/plain;charset=UTF-8";
+    auto r = c.Post(path, body.dump(), type);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path << " " << r->body;
+    EXPECT_EQ(json::parse(r->body)["accepted"], 1) << path;
+  }
+  EXPECT_EQ(engine_->EventCount(), 7u);
+  EXPECT_EQ(engine_->Profile("anon-1")->id, engine_->Profile("ada")->id);
+
+  // The same refusals and limits as the long routes, byte for byte.
+  for (const auto& [body, headers] : std::initializer_list<std::pair<std::string, std::string>>{
+           {R"({"event":"A","userId":"u"})", ""},                       // no key: 401
+           {R"({"event":"A","userId":"u","writeKey":"wk_nope"})", ""},  // unknown key: 401
+           {std::string(70000, ' '), ""},                               // over 64 KiB unkeyed
+           {R"({"userId":"u"})", "Authorization: " + Basic(write_) + "\r\n"},  // no event: 400
+       }) {
+    const std::string long_reply = Exchange(port_, Post("/v1/track", headers, body));
+    const std::string short_reply = Exchange(port_, Post("/v1/t", headers, body));
+    EXPECT_EQ(short_reply.substr(0, 12), long_reply.substr(0, 12)) << short_reply;
+    EXPECT_EQ(short_reply.substr(short_reply.find("\r\n\r\n")),
+              long_reply.substr(long_reply.find("\r\n\r\n")));
+  }
+  EXPECT_EQ(engine_->EventCount(), 7u);
+}
+
+// analytics.js posts its own telemetry to /v1/m: accepted and dropped, under the small bound of a
+// route that takes no credentials.
+TEST_F(ServerTest, TheBrowserSdksMetricsAreAcceptedAndDroppedUnderASmallBound) {
+  Start();
+  auto c = Client();
+  auto r = c.Post("/v1/m",
+                  R"({"series":[{"type":"Counter","metric":"analytics_js.invoke","value":1,)"
+                  R"("tags":{"library":"analytics.js"}}]})",
+                  "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  std::string reply = Exchange(port_, "POST /v1/m HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                          std::to_string(64 * 1024 + 1) + "\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply;
+  EXPECT_NE(reply.find("unauthenticated_body_bytes = 65536"), std::string::npos) << reply;
+  EXPECT_EQ(engine_->EventCount(), 0u);
+}
+
+TEST_F(ServerTest, CorsAllowsTheListedOriginsOnTheIngestRoutesOnly) {
+  ServerOptions so;
+  so.cors_origins = *CorsPolicy::ParseOrigins("https://shop.example.com");
+  Start(so);
+  const std::string shop = "Origin: https://shop.example.com\r\n";
+  const std::string evil = "Origin: https://evil.example\r\n";
+  const std::string preflight =
+      "Access-Control-Request-Method: POST\r\n"
+      "Access-Control-Request-Headers: authorization,content-type\r\n\r\n";
+
+  // The preflight of analytics.js (it sends the write key as Basic auth, so it needs one).
+  std::string reply = Exchange(
+      port_, "OPTIONS /v1/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + shop + preflight);
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 204") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "https://shop.example.com");
+  // The rest of the preflight's headers are CorsPolicy's (cors_test.cc).
+  EXPECT_NE(HeaderOf(reply, "Access-Control-Allow-Headers").find("Authorization"),
+            std::string::npos);
+  reply = Exchange(port_,
+                   "OPTIONS /v1/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + evil + preflight);
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 403") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "");
+
+  // Actual requests: the allowed origin can read every reply, errors included.
+  auto event = [this](int id) {
+    return fmt::format(R"({{"event":"A","userId":"u","messageId":"m{}","writeKey":"{}"}})", id,
+                       write_);
+  };
+  reply = Exchange(port_, Post("/v1/t", shop, event(1)));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 200") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "https://shop.example.com");
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Expose-Headers"), "Retry-After");
+  reply = Exchange(port_,
+                   Post("/v1/t", shop + "Authorization: " + Basic("wk_nope") + "\r\n", event(2)));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "https://shop.example.com");
+  reply = Exchange(port_, Post("/v1/t", shop, R"({"userId":"u","writeKey":")" + write_ + "\"}"));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 400") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "https://shop.example.com");
+  // Another origin is refused before its body: a text/plain POST needs no preflight, so a
+  // browser would send it, and only the server can keep it out.
+  reply = Exchange(port_, Post("/v1/t", evil, event(3)));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 403") << reply;
+  EXPECT_NE(reply.find("--cors-origins"), std::string::npos) << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "");
+  // No Origin (a server-side SDK): no CORS headers, served as always.
+  reply = Exchange(port_, Post("/v1/track", "", event(4)));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 200") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "");
+  // Outside /v1/ CORS does not apply: the admin API is never callable from another origin.
+  reply = Exchange(port_, "GET /api/keys HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + shop +
+                              "Authorization: Bearer " + admin_ + "\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 200") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "");
+  EXPECT_EQ(engine_->EventCount(), 2u);
+}
+
+TEST_F(ServerTest, WithoutCorsOriginsNoCorsHeaderIsSentAndAPreflightSaysHowToEnableIt) {
+  Start();
+  const std::string shop = "Origin: https://shop.example.com\r\n";
+  std::string reply = Exchange(port_, "OPTIONS /v1/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                                          shop + "Access-Control-Request-Method: POST\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 403") << reply;
+  EXPECT_NE(reply.find("start serve with --cors-origins"), std::string::npos) << reply;
+  reply = Exchange(
+      port_, Post("/v1/t", shop, R"({"event":"A","userId":"u","writeKey":")" + write_ + "\"}"));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 200") << reply;
+  EXPECT_EQ(HeaderOf(reply, "Access-Control-Allow-Origin"), "");
+}
+
+// ---- TLS: `serve --tls-cert --tls-key` --------------------------------------------------------
+
+// Sends `request` over TLS on a new connection (no certificate check: this tests the server's
+// edge) and returns what comes back before the close; "" when the handshake fails.
+std::string TlsExchange(int port, std::string_view request) {
+  int fd = Connect(port);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  std::string out;
+  if (SSL_connect(ssl) == 1) {
+    while (!request.empty()) {
+      const int n = SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+      if (n <= 0) break;
+      request.remove_prefix(n);
+    }
+    char buf[4096];
+    for (int n; (n = SSL_read(ssl, buf, sizeof buf)) > 0;) out.append(buf, n);
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
+  return out;
+}
+
+class TlsServerTest : public ServerTest {
+ protected:
+  void StartTls(ServerOptions so = {}) {
+    // OpenSSL writes with write(): a connection the server closes must not kill the test binary.
+    std::signal(SIGPIPE, SIG_IGN);
+    cert_ = (dir_ / "cert.pem").string();
+    ASSERT_TRUE(WriteTestCertificate(cert_, (dir_ / "key.pem").string()));
+    so.tls_cert_file = cert_;
+    so.tls_key_file = (dir_ / "key.pem").string();
+    Start(so);
+  }
+  // An HTTPS client that checks the server's certificate against the test's.
+  std::unique_ptr<httplib::SSLClient> Https() {
+    auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
+    c->set_ca_cert_path(cert_.c_str());
+    c->enable_server_certificate_verification(true);
+    c->set_read_timeout(10);
+    return c;
+  }
+  std::string cert_;
+};
+
+TEST_F(TlsServerTest, ServesHttpsAndAnswersPlainHttpWithA400) {
+  StartTls();
+  auto c = Https();
+  auto h = c->Get("/healthz");
+  ASSERT_TRUE(h) << httplib::to_string(h.error());
+  EXPECT_EQ(h->status, 200);
+  for (int i = 0; i < 3; ++i) {  // keep-alive over the one TLS connection
+    auto r = c->Post("/v1/t", {{"Authorization", Basic(write_)}},
+                     fmt::format(R"({{"event":"A","userId":"ada","messageId":"tls-{}"}})", i),
+                     "text/plain");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  EXPECT_EQ(engine_->EventCount(), 3u);
+  std::string reply = Exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 400") << reply;
+  EXPECT_NE(reply.find("this port speaks HTTPS only"), std::string::npos) << reply;
+}
+
+TEST_F(TlsServerTest, TheEdgeLimitsHoldOverTls) {
+  StartTls();
+  const std::string auth = "Authorization: " + Basic(write_) + "\r\n";
+  std::string reply = TlsExchange(
+      port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Length: 9000000\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 413") << reply;
+  reply = TlsExchange(port_,
+                      "POST /api/definitions HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Length: 300000000\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+  reply = TlsExchange(
+      port_, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 431") << reply;
+  // A body refused while the client is still sending it: the reply is still read.
+  reply =
+      TlsExchange(port_, "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                             std::string(100000, 'x'));
+  EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 401") << reply;
+  EXPECT_EQ(engine_->EventCount(), 0u);
+}
+
+// A client that opens a connection and never finishes the TLS handshake holds its slot only
+// until the handshake deadline, not forever.
+TEST_F(TlsServerTest, AHandshakeThatNeverEndsIsCutAtItsDeadline) {
+  ServerOptions so;
+  so.tls_handshake_timeout_ms = 300;
+  so.max_connections = 2;
+  StartTls(so);
+  const auto start = std::chrono::steady_clock::now();
+  int silent = Connect(port_);   // sends nothing
+  int partial = Connect(port_);  // starts a handshake record and stops
+  SendAll(partial, std::string("\x16\x03\x01\x02\x00\x01", 6));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(Https()->Get("/healthz"));  // both slots held: a third connection is closed at once
+  EXPECT_EQ(ReadToClose(silent), "");
+  EXPECT_EQ(ReadToClose(partial), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  ::close(silent);
+  ::close(partial);
+  auto h = Https()->Get("/healthz");  // the slots are free again
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+}
+
+TEST_F(TlsServerTest, ASlowHeaderAfterTheHandshakeIsCutAtTheHeaderDeadline) {
+  ServerOptions so;
+  so.header_timeout_ms = 300;
+  StartTls(so);
+  const auto start = std::chrono::steady_clock::now();
+  // The handshake, then one header byte: the header deadline closes the connection.
+  EXPECT_EQ(TlsExchange(port_, "G"), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 }  // namespace

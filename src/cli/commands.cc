@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "api/import_json.h"
+#include "api/cors.h"
 #include "api/server.h"
+#include "api/tls.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "cli/command_support.h"
@@ -86,7 +88,16 @@ void RegisterServe(CLI::App& app, Globals& g) {
                   "Journey runtime partitions by profile, one thread each (default: the cores; 0 = "
                   "as the data folder was written)")
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url, future_skew, journey_partitions] {
+  cmd->add_option("--tls-cert", opts->tls_cert_file,
+                  "PEM certificate chain (the server's first): serve HTTPS only; needs --tls-key");
+  cmd->add_option("--tls-key", opts->tls_key_file,
+                  "PEM private key (unencrypted) of the --tls-cert certificate");
+  auto cors_origins = std::make_shared<std::string>();
+  cmd->add_option("--cors-origins", *cors_origins,
+                  "Web origins whose pages may send to /v1/* from a browser (analytics.js): "
+                  "comma-separated exact origins (https://shop.example.com), or * for any; "
+                  "default none");
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, cors_origins] {
     spdlog::set_level(spdlog::level::info);
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
@@ -101,6 +112,17 @@ void RegisterServe(CLI::App& app, Globals& g) {
       return;
     }
     engine_options.max_future_skew_ms = *skew;
+    Result<std::vector<std::string>> origins = api::CorsPolicy::ParseOrigins(*cors_origins);
+    if (!origins.ok()) {
+      g.exit_code = PrintError(origins.status());
+      return;
+    }
+    opts->cors_origins = std::move(origins).value();
+    // The TLS files are checked before the data folder is opened (Bind() loads them again).
+    if (auto tls = api::MakeTlsContext(opts->tls_cert_file, opts->tls_key_file); !tls.ok()) {
+      g.exit_code = PrintError(tls.status());
+      return;
+    }
     auto opened = Engine::Open(engine_options);
     if (!opened.ok()) {
       g.exit_code = PrintError(opened.status());
@@ -127,7 +149,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
       Status bound = server.Bind();
       if (!bound.ok()) return PrintError(bound);
       std::thread stopper = StopOnSignal(server);
-      std::cout << "listening on http://" << opts->host << ":" << server.port() << std::endl;
+      std::cout << "listening on " << (opts->tls_cert_file.empty() ? "http" : "https") << "://"
+                << opts->host << ":" << server.port() << std::endl;
       Status s = server.Run();
       pthread_kill(stopper.native_handle(), SIGTERM);
       stopper.join();

@@ -15,13 +15,14 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 // Seeds a demo store in a temp folder (`demo: false`: an empty store with only an admin token, as
 // `SIGNPOST_DEMO=0 make run` starts), runs each CLI command of `setup` on it (arrays of arguments
-// after `--data DIR`), and starts `signpost serve --web web/dist` on it.
-// Returns { url, token, stop() }. Throws with the fix when the binary or web/dist is missing, and
+// after `--data DIR`), and starts `signpost serve --web web/dist` on it (`web: false`: without
+// the dashboard), with `serveArgs` appended.
+// Returns { url, token, stop() }; `url` is https:// when serveArgs hold --tls-cert. Throws with the fix when the binary or web/dist is missing, and
 // with the seeding's output when any seeding step failed.
-export async function startServer({ profiles = 800, setup = [], demo = true } = {}) {
+export async function startServer({ profiles = 800, setup = [], demo = true, web = true, serveArgs = [] } = {}) {
   const bin = resolve(ROOT, process.env.SIGNPOST_BIN || 'build/signpost');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it (make build-server) or set SIGNPOST_BIN`);
-  if (!existsSync(join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `make web`');
+  if (web && !existsSync(join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `make web`');
   const work = mkdtempSync(join(tmpdir(), 'signpost-browser-'));
   const data = join(work, 'data');
   let seeded = '';
@@ -39,14 +40,14 @@ export async function startServer({ profiles = 800, setup = [], demo = true } = 
   const keys = JSON.parse(execFileSync(bin, ['--data', data, 'keys', 'list', '--json'], { encoding: 'utf8' }));
   const admin = keys.find((k) => k.kind === 'admin' && !k.revoked);
   if (!admin) throw new Error(`the demo seeding made no admin token:\n${seeded}`);
-  const proc = spawn(bin, ['serve', '--data', data, '--port', '0', '--web', join(ROOT, 'web/dist')],
+  const proc = spawn(bin, ['serve', '--data', data, '--port', '0', ...(web ? ['--web', join(ROOT, 'web/dist')] : []), ...serveArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`signpost serve did not start in 20s:\n${log}`)), 20000);
     const on = (chunk) => {
       log += chunk;
-      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      const m = log.match(/listening on (https?:\/\/[0-9.:]+)/);
       if (m) { clearTimeout(timer); ok(m[1]); }
     };
     proc.stdout.on('data', on);
