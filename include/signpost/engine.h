@@ -51,6 +51,14 @@ enum class ImportFormat { kAuto, kNdjson, kCsv };
 // (a trailing \r ignored); blank documents are left out. Views into `text`.
 std::vector<std::string_view> DefinitionDocuments(std::string_view text);
 
+// One check of the readiness probe (/readyz): its name ("store_open", "durable_writes",
+// "journeys_caught_up"), whether it passes, and what it found, in words.
+struct ReadinessCheck {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+
 class Engine {
  public:
   // Opens (or creates) the data folder in options.data_dir, loads the analytics index.
@@ -299,6 +307,10 @@ class Engine {
   // Readiness (/readyz): ok when the store is open and the last durable write succeeded;
   // otherwise the last write's error (kIoError "... disk full ..."), until a write succeeds again.
   Status Ready() const;
+  // The same, check by check (each is evaluated even when one before it fails, except that a
+  // closed store ends the list): the store is open, the last durable write succeeded, the journey
+  // runtime is caught up (no partition's oldest input waits longer than the bound).
+  std::vector<ReadinessCheck> Readiness() const;
   const Clock& clock() const;
 
   struct Impl;  // internal to src/engine

@@ -20,6 +20,8 @@
 
 namespace signpost::api {
 
+class AccessLog;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";       // interface to bind; default loopback only
   int port = 8080;                      // 0 = any free port (see Server::port())
@@ -45,6 +47,8 @@ struct ServerOptions {
   // length (chunked: of max_body_bytes). Defaults 10 s and 64 KiB/s.
   int body_timeout_ms = 10000;
   size_t body_min_rate = 64 * 1024;
+  // One line per answered request (src/api/access_log.h); null = no access log.
+  std::shared_ptr<AccessLog> access_log;
 };
 
 class Server {

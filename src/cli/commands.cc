@@ -14,10 +14,14 @@
 #include <thread>
 #include <vector>
 
+#include "api/access_log.h"
+#include "api/logging.h"
 #include "api/server.h"
+#include "base/build_info.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "cli/command_support.h"
+#include "cli/env_names.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
@@ -27,16 +31,17 @@ namespace {
 
 using nlohmann::json;
 
-// Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
-// The built dashboard when --web is not given: beside the binary (`<bin>/web`, an install), or the
-// source tree's `web/dist` seen from a build folder (`<bin>/../web/dist`), or from the current
-// folder. "" when none has an index.html.
+// The built dashboard when --web is not given: an install's `<prefix>/share/signpost/web` seen
+// from `<prefix>/bin/signpost`, or beside the binary (`<bin>/web`), or the source tree's
+// `web/dist` seen from a build folder (`<bin>/../web/dist`), or from the current folder. "" when
+// none has an index.html.
 std::string FindDashboard() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   std::vector<fs::path> candidates;
   if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "signpost" / "web");
     candidates.push_back(exe.parent_path() / "web");
     candidates.push_back(exe.parent_path().parent_path() / "web" / "dist");
   }
@@ -47,6 +52,7 @@ std::string FindDashboard() {
   return "";
 }
 
+// Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
 std::thread StopOnSignal(api::Server& server) {
   sigset_t set;
   sigemptyset(&set);
@@ -56,10 +62,32 @@ std::thread StopOnSignal(api::Server& server) {
   return std::thread([set, &server] {
     int sig = 0;
     sigwait(&set, &sig);
-    std::cerr << "signpost: stopping (signal " << sig << ")\n";
+    spdlog::info("stopping (signal {})", sig);  // through the log, in its format
     server.Stop();
   });
 }
+
+// serve's log flags: the application log (stderr) and the access log (stdout by default, as
+// nginx's container images do: requests and the server's own messages are separate streams, and
+// a service manager or `docker logs` keeps both; `--access-log FILE` or `off` otherwise).
+struct ServeLogFlags {
+  std::string access_log = "-";
+  std::string format = "text";
+  std::string level = "info";
+
+  // Installs the application log and opens the access log into `server` (none for "off").
+  Result<std::unique_ptr<api::ApplicationLog>> Open(api::ServerOptions& server) const {
+    SP_ASSIGN_OR_RETURN(api::LogFormat log_format, api::ParseLogFormat(format));
+    SP_ASSIGN_OR_RETURN(spdlog::level::level_enum log_level, api::ParseLogLevel(level));
+    if (access_log != "off") {
+      auto opened = api::AccessLog::Open(access_log, log_format);
+      if (!opened.ok())
+        return Status::InvalidArgument("--access-log: " + opened.status().message());
+      server.access_log = std::move(*opened);
+    }
+    return std::make_unique<api::ApplicationLog>(log_level, log_format);
+  }
+};
 
 void RegisterServe(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API, ingest and the dashboard");
@@ -84,8 +112,24 @@ void RegisterServe(CLI::App& app, Globals& g) {
                   "Journey runtime partitions by profile, one thread each (default: the cores; 0 = "
                   "as the data folder was written)")
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url, future_skew, journey_partitions] {
-    spdlog::set_level(spdlog::level::info);
+  // ---- operations: logs (src/api/logging.h, access_log.h)
+  auto logs = std::make_shared<ServeLogFlags>();
+  cmd->add_option("--access-log", logs->access_log,
+                  "Access log, one line per request: a file (appended to), - for stdout, or off")
+      ->capture_default_str();
+  cmd->add_option("--log-format", logs->format, "Format of both logs: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--log-level", logs->level,
+                  "Application log level (stderr): trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, logs] {
+    Result<std::unique_ptr<api::ApplicationLog>> app_log = logs->Open(*opts);
+    if (!app_log.ok()) {
+      g.exit_code = PrintError(app_log.status());
+      return;
+    }
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
     engine_options.public_url = *public_url;
@@ -130,7 +174,10 @@ void RegisterServe(CLI::App& app, Globals& g) {
       stopper.join();
       return s.ok() ? 0 : PrintError(s);
     }(**opened);
+    opts->access_log.reset();  // the server is gone: its last lines are written now
   });
+  // Last: every serve option, whoever added it, gets its SIGNPOST_* variable (env_names.h).
+  AddEnvNames(*cmd);
 }
 
 void RegisterImport(CLI::App& app, Globals& g) {
@@ -346,10 +393,30 @@ void RegisterApply(CLI::App& app, Globals& g) {
   });
 }
 
+// `signpost version` (and `--version`): what this binary is (base/build_info.h).
+void RegisterVersion(CLI::App& app, Globals& g) {
+  app.set_version_flag("--version", BuildInfoLine(),
+                       "Print the version, git commit, build type and compiler, and exit");
+  auto* cmd = app.add_subcommand("version", "The version, git commit, build type and compiler");
+  cmd->callback([&g] {
+    const BuildInfo& b = GetBuildInfo();
+    if (g.json) {
+      PrintJson({{"version", b.version},
+                 {"commit", b.commit},
+                 {"build_type", b.build_type},
+                 {"compiler", b.compiler}});
+    } else {
+      std::cout << BuildInfoLine() << "\n";
+    }
+  });
+}
+
 }  // namespace
 
 void RegisterCommands(CLI::App& app, Globals& g) {
-  app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
+  app.add_option("--data", g.data_dir, "The data folder")
+      ->envname(EnvNameOf("data"))
+      ->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable JSON output");
   // --data and --json are accepted after the subcommand too.
   app.fallthrough();
@@ -371,6 +438,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterExperiments(app, g);
   RegisterExport(app, g);
   RegisterRetention(app, g);  // privacy: retention
+  RegisterVersion(app, g);    // operations: --version
 }
 
 }  // namespace signpost::cli
