@@ -2,8 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace signpost::api {
@@ -32,6 +35,7 @@ LogWriter::~LogWriter() {
     MutexLock lock(mu_);
     stop_ = true;
   }
+  stopping_.store(true);
   work_cv_.NotifyOne();
   thread_.join();
   if (owned_) ::close(fd_);
@@ -64,11 +68,26 @@ uint64_t LogWriter::dropped() const {
   return dropped_;
 }
 
-bool LogWriter::WriteAll(const std::string& bytes) const {
+bool LogWriter::WriteAll(const std::string& bytes) {
+  constexpr int kPollMs = 100;
+  int waited_stopping_ms = 0;
   size_t at = 0;
   while (at < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + at, bytes.size() - at);
-    if (n < 0 && errno == EINTR) continue;
+    pollfd p{fd_, POLLOUT, 0};
+    const int ready = ::poll(&p, 1, kPollMs);
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready <= 0) {
+      if (abandoned_) return false;
+      if (stopping_.load() && (waited_stopping_ms += kPollMs) >= kStopGraceMs) {
+        abandoned_ = true;  // the rest is dropped at once
+        return false;
+      }
+      continue;
+    }
+    if (p.revents & (POLLERR | POLLNVAL)) return false;
+    const size_t piece = std::min<size_t>(bytes.size() - at, PIPE_BUF);
+    const ssize_t n = ::write(fd_, bytes.data() + at, piece);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) return false;
     at += static_cast<size_t>(n);
   }

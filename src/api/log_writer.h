@@ -6,9 +6,11 @@
 // Used by the access log (access_log.h) and the application log (logging.h).
 //
 // Thread-safety: Write, Flush and dropped may be called from any thread; destroy it after the
-// last Write (the destructor writes what is buffered, then joins the thread).
+// last Write (the destructor writes what is buffered, then joins the thread; a destination that
+// takes nothing for kStopGraceMs after that gets the rest dropped, so a stop never hangs on it).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,6 +26,7 @@ namespace signpost::api {
 class LogWriter {
  public:
   static constexpr size_t kDefaultMaxBuffered = 8 << 20;
+  static constexpr int kStopGraceMs = 2000;
 
   // Appends to file `path` (created 0640 when missing; opened O_APPEND, so `logrotate
   // copytruncate` and concurrent appenders work), or to stdout for "-". kIoError naming the path
@@ -45,8 +48,10 @@ class LogWriter {
  private:
   LogWriter(int fd, bool owned, size_t max_buffered);
   void Loop() EXCLUDES(mu_);
-  // Writes `bytes` whole (retrying short writes); false when the destination fails.
-  bool WriteAll(const std::string& bytes) const;
+  // Writes `bytes` whole, in pieces of at most PIPE_BUF once the destination can take them
+  // (poll), so a full pipe or socket holds this thread only while it waits; false when the
+  // destination fails, or takes nothing for kStopGraceMs once the writer is stopping.
+  bool WriteAll(const std::string& bytes);
 
   const int fd_;
   const bool owned_;
@@ -59,6 +64,8 @@ class LogWriter {
   uint64_t lines_out_ GUARDED_BY(mu_) = 0;  // lines the thread has written (or lost)
   uint64_t dropped_ GUARDED_BY(mu_) = 0;
   bool stop_ GUARDED_BY(mu_) = false;
+  std::atomic<bool> stopping_{false};  // stop_, readable by WriteAll without the lock
+  bool abandoned_ = false;  // the writer thread's: the destination took nothing in the grace time
   std::thread thread_;
 };
 

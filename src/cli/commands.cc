@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -52,20 +53,51 @@ std::string FindDashboard() {
   return "";
 }
 
-// Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
-std::thread StopOnSignal(api::Server& server) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return std::thread([set, &server] {
+// SIGINT/SIGTERM for `serve`: blocked in the calling thread and so in every thread it starts after
+// (construct it first, before any thread exists: a thread started earlier would take the signal
+// and die of it, skipping the clean stop), and waited for on a thread of its own. While a server is
+// set, a signal stops it; before that (opening the store) the process ends as the signal would
+// have ended it.
+class StopSignals {
+ public:
+  StopSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this] { Wait(); });
+  }
+  ~StopSignals() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes the waiter if it still waits
+    thread_.join();
+  }
+  // The server a signal stops (nullptr: none, it has stopped).
+  void Serving(api::Server* server) {
+    std::lock_guard<std::mutex> lock(mu_);
+    server_ = server;
+  }
+
+ private:
+  void Wait() {
     int sig = 0;
-    sigwait(&set, &sig);
+    sigwait(&set_, &sig);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (done_) return;
     spdlog::info("stopping (signal {})", sig);  // through the log, in its format
-    server.Stop();
-  });
-}
+    if (server_ == nullptr) std::_Exit(128 + sig);
+    server_->Stop();
+  }
+
+  sigset_t set_;
+  std::mutex mu_;
+  api::Server* server_ = nullptr;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 // serve's log flags: the application log (stderr) and the access log (stdout by default, as
 // nginx's container images do: requests and the server's own messages are separate streams, and
@@ -125,6 +157,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   cmd->callback([&g, opts, public_url, future_skew, journey_partitions, logs] {
+    StopSignals stop_signals;  // first, before any thread starts
     Result<std::unique_ptr<api::ApplicationLog>> app_log = logs->Open(*opts);
     if (!app_log.ok()) {
       g.exit_code = PrintError(app_log.status());
@@ -167,11 +200,10 @@ void RegisterServe(CLI::App& app, Globals& g) {
       api::Server server(engine, *opts);
       Status bound = server.Bind();
       if (!bound.ok()) return PrintError(bound);
-      std::thread stopper = StopOnSignal(server);
+      stop_signals.Serving(&server);
       std::cout << "listening on http://" << opts->host << ":" << server.port() << std::endl;
       Status s = server.Run();
-      pthread_kill(stopper.native_handle(), SIGTERM);
-      stopper.join();
+      stop_signals.Serving(nullptr);
       return s.ok() ? 0 : PrintError(s);
     }(**opened);
     opts->access_log.reset();  // the server is gone: its last lines are written now
