@@ -8,11 +8,25 @@
 set(SIGNPOST_COMMIT "unknown")
 find_program(GIT_EXECUTABLE git)
 if(GIT_EXECUTABLE)
+  # Only the source tree's own repository: a tarball unpacked inside another checkout is "unknown".
   execute_process(
-    COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse --short=12 HEAD
-    OUTPUT_VARIABLE commit
+    COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse --show-toplevel
+    OUTPUT_VARIABLE toplevel
     RESULT_VARIABLE failed
     OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(NOT failed)
+    file(REAL_PATH "${toplevel}" toplevel)
+    file(REAL_PATH "${SOURCE_DIR}" source)
+  endif()
+  if(NOT failed AND toplevel STREQUAL source)
+    execute_process(
+      COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse --short=12 HEAD
+      OUTPUT_VARIABLE commit
+      RESULT_VARIABLE failed
+      OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  else()
+    set(failed 1)
+  endif()
   if(NOT failed AND commit)
     set(SIGNPOST_COMMIT ${commit})
     # Tracked files changed since that commit: the binary is not exactly the commit.

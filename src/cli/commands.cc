@@ -129,7 +129,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
   cmd->add_option(
       "--web", opts->web_root,
-      "Folder of the built dashboard (default: found beside the binary or in web/dist)");
+      "Folder of the built dashboard (default: <prefix>/share/signpost/web of an install, "
+      "else beside the binary or web/dist)");
   auto public_url = std::make_shared<std::string>(EngineOptions().public_url);
   cmd->add_option("--public-url", *public_url,
                   "Base URL mail clients reach this server at (tracking pixels and links)")
