@@ -54,6 +54,14 @@ std::vector<std::string_view> DefinitionDocuments(std::string_view text);
 // naming the field and the fix when the document is not a mapping or has no known kind.
 Result<std::pair<DefinitionKind, std::string>> DefinitionKindAndId(std::string_view doc);
 
+// One check of the readiness probe (/readyz): its name ("store_open", "durable_writes",
+// "journeys_caught_up"), whether it passes, and what it found, in words.
+struct ReadinessCheck {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+
 class Engine {
  public:
   // Opens (or creates) the data folder in options.data_dir, loads the analytics index.
@@ -326,6 +334,10 @@ class Engine {
   // Readiness (/readyz): ok when the store is open and the last durable write succeeded;
   // otherwise the last write's error (kIoError "... disk full ..."), until a write succeeds again.
   Status Ready() const;
+  // The same, check by check (each is evaluated even when one before it fails, except that a
+  // closed store ends the list): the store is open, the last durable write succeeded, the journey
+  // runtime is caught up (no partition's oldest input waits longer than the bound).
+  std::vector<ReadinessCheck> Readiness() const;
   const Clock& clock() const;
 
   struct Impl;  // internal to src/engine

@@ -55,6 +55,8 @@ class Router {
   // captures appended to `captures`; nullptr when none matches.
   const Route* Find(std::string_view method, const std::vector<std::string>& segments,
                     std::vector<std::string>& captures) const;
+  // Every route added, in the order added (Find returns pointers into it).
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

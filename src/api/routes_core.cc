@@ -107,9 +107,15 @@ void AddCoreRoutes(Router& r, Engine& eng) {
   r.Add(
       "GET", "/readyz", Access::kPublic,
       [&eng](const Request&, Response& res) {
-        Status s = eng.Ready();
-        if (s.ok()) return Reply(res, 200, {{"status", "ready"}});
-        Reply(res, 503, {{"status", "not ready"}, {"reason", s.message()}});
+        // Every check by name, so a probe's log says which one failed (src/api/README.md).
+        json checks = json::array();
+        std::string reason;
+        for (const ReadinessCheck& c : eng.Readiness()) {
+          checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+          if (!c.ok && reason.empty()) reason = c.detail;
+        }
+        if (reason.empty()) return Reply(res, 200, {{"status", "ready"}, {"checks", checks}});
+        Reply(res, 503, {{"status", "not ready"}, {"reason", reason}, {"checks", checks}});
       },
       Runs::kInline);
 

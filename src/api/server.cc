@@ -27,6 +27,7 @@
 #include "api/body_decoder.h"
 #include "api/cors.h"
 #include "api/credentials.h"
+#include "api/request_telemetry.h"
 #include "api/routes.h"
 #include "api/static_files.h"
 #include "api/tls.h"
@@ -53,9 +54,10 @@ struct Server::Impl {
   CorsPolicy cors;                         // who may call /v1/* from a browser page
   std::unique_ptr<net::ssl::context> tls;  // set by Bind() with --tls-cert: HTTPS only
   Router router;
+  RequestTelemetry telemetry{options.access_log};  // metrics and access log of every reply
   std::atomic<size_t> open_connections{0};
   std::atomic<uint64_t> body_bytes_in_flight{0};  // reserved by the bodies being read or handled
-  std::atomic<uint64_t> requests{0}, refused_connections{0}, refused_requests{0};
+  std::atomic<uint64_t> refused_connections{0}, refused_requests{0};
   std::atomic<bool> stopped{false};
   net::io_context ioc{std::max(1, options.io_threads)};
   tcp::acceptor acceptor{ioc};
@@ -88,6 +90,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Session(Stream stream, Server::Impl& srv)
       : stream_(std::move(stream)), srv_(srv), buffer_(kBufferLimit) {
     srv_.open_connections.fetch_add(1, std::memory_order_relaxed);
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) trace_.remote = remote.address().to_string();
   }
   ~Session() {
     ReleaseBudget();
@@ -158,6 +163,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void ReadHeader() {
+    RequestTelemetry::Begin(trace_);
+    req_ = Request{};
+    route_ = nullptr;
     header_.emplace();
     cors_origin_.clear();
     header_->header_limit(static_cast<uint32_t>(opt().max_header_bytes));
@@ -202,6 +210,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Status target = ParseTarget(std::string_view(raw_target.data(), raw_target.size()), req_);
     if (!target.ok()) return Refuse(400, target);
     req_.authorization = std::string(h[http::field::authorization]);
+    trace_.user_agent = std::string(h[http::field::user_agent].substr(0, 200));
     encoding_ = std::string(h[http::field::content_encoding]);
     route_ = srv_.router.Find(req_.method, req_.segments, req_.captures);
 
@@ -326,6 +335,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Refuse(
           400, Status::InvalidArgument("the request body is not valid HTTP/1.1: " + ec.message()));
     }
+    trace_.bytes_in = body_->get().body().size();
     req_.body = std::move(body_->get().body());
     body_.reset();
     Dispatch();
@@ -396,7 +406,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Write() {
     ReleaseBudget();  // the request's body and its decoded copy are gone by now
-    srv_.requests.fetch_add(1, std::memory_order_relaxed);
     reply_ = {};
     reply_.version(version_ ? version_ : 11);
     reply_.result(static_cast<unsigned>(res_.status));
@@ -413,6 +422,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnWrite(beast::error_code ec) {
+    srv_.telemetry.Finish(trace_, req_, route_, reply_.result_int(), reply_.body().size());
     if (ec) return Close();
     reply_ = {};
     if (close_ || !keep_alive_) return Drain();
@@ -463,6 +473,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Request req_;
   Response res_;
   const Route* route_ = nullptr;
+  RequestTrace trace_;  // what the access log and the metrics note of the request
   std::string encoding_;
   std::string cors_origin_;  // the Origin header of a request under /v1/ ("" otherwise)
   size_t limit_ = 0;
@@ -518,9 +529,8 @@ Server::Server(Engine& engine, ServerOptions options)
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4";
     res.body = impl->engine.MetricsText();
+    impl->telemetry.AppendMetrics(res.body);
     res.body += fmt::format(
-        "# HELP signpost_http_requests_total HTTP requests answered (refused ones included).\n"
-        "# TYPE signpost_http_requests_total counter\nsignpost_http_requests_total {}\n"
         "# HELP signpost_http_refused_requests_total Requests refused at the edge (limits, "
         "credentials, deadlines).\n"
         "# TYPE signpost_http_refused_requests_total counter\nsignpost_http_refused_requests_total "
@@ -531,7 +541,7 @@ Server::Server(Engine& engine, ServerOptions options)
         "limit).\n"
         "# TYPE signpost_http_refused_connections_total "
         "counter\nsignpost_http_refused_connections_total {}\n",
-        impl->requests.load(), impl->refused_requests.load(), impl->open_connections.load(),
+        impl->refused_requests.load(), impl->open_connections.load(),
         impl->refused_connections.load());
   });
 }
@@ -569,6 +579,7 @@ Status Server::Bind() {
 Status Server::Run() {
   SP_RETURN_IF_ERROR(Bind());
   if (impl_->stopped.load()) return Status::Ok();
+  impl_->telemetry.Prepare(impl_->router);  // every route is added by now
   impl_->Accept();
   std::vector<std::thread> extra;
   for (int i = 1; i < impl_->options.io_threads; ++i)

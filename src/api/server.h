@@ -23,6 +23,8 @@
 
 namespace signpost::api {
 
+class AccessLog;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";       // interface to bind; default loopback only
   int port = 8080;                      // 0 = any free port (see Server::port())
@@ -60,6 +62,8 @@ struct ServerOptions {
   // Web origins whose pages may call /v1/* from a browser (src/api/cors.h), as
   // CorsPolicy::ParseOrigins returns them: exact origins, or {"*"}. Empty = no CORS headers.
   std::vector<std::string> cors_origins;
+  // One line per answered request (src/api/access_log.h); null = no access log.
+  std::shared_ptr<AccessLog> access_log;
 };
 
 class Server {

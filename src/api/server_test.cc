@@ -19,11 +19,15 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
+#include "api/access_log.h"
 #include "api/base64.h"
 #include "api/cors.h"
 #include "api/test_certificate.h"
+#include "api/http_metrics.h"
 
 namespace signpost::api {
 namespace {
@@ -429,9 +433,129 @@ TEST_F(ServerTest, ProbesAndMetrics) {
   auto ready = c.Get("/readyz");
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_EQ(json::parse(ready->body)["checks"].size(), 3u) << ready->body;
   auto m = c.Get("/metrics");
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("signpost_http_requests_total"), std::string::npos);
+}
+
+// /readyz names each check (docs/openapi.yaml).
+TEST_F(ServerTest, ReadyzNamesEachCheck) {
+  Start();
+  auto c = Client();
+  auto ready = c.Get("/readyz");
+  ASSERT_TRUE(ready);
+  ASSERT_EQ(ready->status, 200) << ready->body;
+  const json body = json::parse(ready->body);
+  EXPECT_EQ(body["status"], "ready");
+  std::vector<std::string> names;
+  for (const json& check : body["checks"]) {
+    names.push_back(check["name"]);
+    EXPECT_EQ(check["ok"], true) << check.dump();
+    EXPECT_FALSE(check["detail"].get<std::string>().empty());
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"store_open", "durable_writes", "journeys_caught_up"}));
+}
+
+// After a mix of requests, every line of /metrics is a comment or a sample of the exposition
+// format, the counters carry route patterns (never a raw path), and the histogram is consistent.
+TEST_F(ServerTest, MetricsParseAndCountRequestsByRoutePattern) {
+  Start();
+  auto c = Client();
+  ASSERT_TRUE(c.Get("/healthz"));
+  ASSERT_TRUE(c.Get("/healthz"));
+  ASSERT_TRUE(c.Get("/api/profiles/nobody-42", Admin()));  // 404 from the route
+  ASSERT_TRUE(c.Get("/api/profiles/nobody-42"));           // 401
+  ASSERT_TRUE(c.Get("/no/such/path"));                     // static: 404, route other
+  ASSERT_TRUE(c.Post("/v1/track", {{"Authorization", Basic(write_)}},
+                     R"({"userId":"u1","event":"E"})", "application/json"));
+  auto m = c.Get("/metrics");
+  ASSERT_TRUE(m);
+  const std::string& text = m->body;
+  // name{label="value",...} value  (values escaped: \\, \", \n)
+  const std::regex sample(
+      R"re(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*\})? -?([0-9.e+-]+|\+Inf|NaN)$)re");
+  const std::regex comment(
+      R"re(^# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))$)re");
+  std::istringstream lines(text);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    EXPECT_TRUE(std::regex_match(line, sample) || std::regex_match(line, comment)) << line;
+  }
+  EXPECT_GT(n, 50u);
+  auto has = [&](const std::string& s) { return text.find(s) != std::string::npos; };
+  EXPECT_TRUE(
+      has("signpost_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"200\"} 2\n"))
+      << text;
+  EXPECT_TRUE(
+      has("signpost_http_requests_total{route=\"/api/profiles/{id}\",method=\"GET\",code=\"404\"} "
+          "1\n"));
+  EXPECT_TRUE(
+      has("signpost_http_requests_total{route=\"/api/profiles/{id}\",method=\"GET\",code=\"401\"} "
+          "1\n"));
+  EXPECT_TRUE(has("signpost_http_requests_total{route=\"other\",method=\"GET\",code=\"404\"} 1\n"));
+  EXPECT_TRUE(
+      has("signpost_http_requests_total{route=\"/v1/track\",method=\"POST\",code=\"200\"} 1\n"));
+  EXPECT_FALSE(has("nobody-42")) << "a raw path became a label";
+  EXPECT_TRUE(
+      has("signpost_http_request_duration_seconds_bucket{route=\"/"
+          "healthz\",method=\"GET\",le=\"+Inf\"} 2\n"));
+  EXPECT_TRUE(
+      has("signpost_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"} 2\n"));
+  EXPECT_TRUE(has("signpost_build_info{version=\""));
+}
+
+// The access log: one JSON line per request with its route, status and sizes; the query string
+// and the secret path segments (a key's token) never written.
+TEST_F(ServerTest, AccessLogWritesOneLinePerRequestAndNoSecret) {
+  const fs::path log_path = dir_ / "access.log";
+  auto log = AccessLog::Open(log_path.string(), LogFormat::kJson);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ServerOptions so;
+  so.access_log = std::move(*log);
+  Start(so);
+  auto c = Client();
+  c.set_default_headers({{"User-Agent", "test-agent/1.0"}});
+  ASSERT_TRUE(c.Post("/v1/track", {{"Authorization", Basic(write_)}},
+                     R"({"userId":"u1","event":"E"})", "application/json"));
+  auto revoked = c.Delete("/api/keys/" + write_ + "?token=" + admin_, Admin());
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 200) << revoked->body;
+  ASSERT_TRUE(c.Get("/healthz"));
+  server_->Stop();
+  serving_.join();
+  server_.reset();  // the server's share of the log; the test's goes next, writing what is left
+  so.access_log.reset();
+  std::ifstream in(log_path);
+  std::stringstream all;
+  all << in.rdbuf();
+  const std::string text = all.str();
+  EXPECT_EQ(text.find(write_), std::string::npos) << text;
+  EXPECT_EQ(text.find(admin_), std::string::npos) << text;
+  std::istringstream lines(text);
+  std::vector<json> entries;
+  std::string line;
+  while (std::getline(lines, line)) entries.push_back(json::parse(line));
+  ASSERT_EQ(entries.size(), 3u) << text;
+  EXPECT_EQ(entries[0]["method"], "POST");
+  EXPECT_EQ(entries[0]["path"], "/v1/track");
+  EXPECT_EQ(entries[0]["route"], "/v1/track");
+  EXPECT_EQ(entries[0]["status"], 200);
+  EXPECT_EQ(entries[0]["bytes_in"], 27);
+  EXPECT_GT(entries[0]["bytes_out"].get<int>(), 0);
+  EXPECT_EQ(entries[0]["remote"], "127.0.0.1");
+  EXPECT_EQ(entries[0]["user_agent"], "test-agent/1.0");
+  EXPECT_EQ(entries[0]["logger"], "access");
+  EXPECT_EQ(entries[1]["method"], "DELETE");
+  EXPECT_EQ(entries[1]["path"], "/api/keys/{token}");
+  EXPECT_EQ(entries[2]["path"], "/healthz");
+  for (const json& e : entries) {
+    EXPECT_GE(e["duration_ms"].get<double>(), 0.0);
+    EXPECT_TRUE(e["time"].get<std::string>().ends_with("Z"));
+  }
 }
 
 TEST_F(ServerTest, StaticFilesStayInsideTheWebRoot) {

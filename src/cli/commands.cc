@@ -10,17 +10,22 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
 
-#include "api/import_json.h"
+#include "api/access_log.h"
 #include "api/cors.h"
+#include "api/import_json.h"
+#include "api/logging.h"
 #include "api/server.h"
 #include "api/tls.h"
+#include "base/build_info.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "cli/command_support.h"
+#include "cli/env_names.h"
 #include "cli/output.h"
 #include "cli/remote_config.h"
 #include "cli/report_text.h"
@@ -31,16 +36,17 @@ namespace {
 
 using nlohmann::json;
 
-// Blocks SIGINT/SIGTERM in every thread and stops the server from a thread that waits for them.
-// The built dashboard when --web is not given: beside the binary (`<bin>/web`, an install), or the
-// source tree's `web/dist` seen from a build folder (`<bin>/../web/dist`), or from the current
-// folder. "" when none has an index.html.
+// The built dashboard when --web is not given: an install's `<prefix>/share/signpost/web` seen
+// from `<prefix>/bin/signpost`, or beside the binary (`<bin>/web`), or the source tree's
+// `web/dist` seen from a build folder (`<bin>/../web/dist`), or from the current folder. "" when
+// none has an index.html.
 std::string FindDashboard() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   std::vector<fs::path> candidates;
   if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "signpost" / "web");
     candidates.push_back(exe.parent_path() / "web");
     candidates.push_back(exe.parent_path().parent_path() / "web" / "dist");
   }
@@ -51,19 +57,73 @@ std::string FindDashboard() {
   return "";
 }
 
-std::thread StopOnSignal(api::Server& server) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return std::thread([set, &server] {
+// SIGINT/SIGTERM for `serve`: blocked in the calling thread and so in every thread it starts after
+// (construct it first, before any thread exists: a thread started earlier would take the signal
+// and die of it, skipping the clean stop), and waited for on a thread of its own. While a server is
+// set, a signal stops it; before that (opening the store) the process ends as the signal would
+// have ended it.
+class StopSignals {
+ public:
+  StopSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this] { Wait(); });
+  }
+  ~StopSignals() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes the waiter if it still waits
+    thread_.join();
+  }
+  // The server a signal stops (nullptr: none, it has stopped).
+  void Serving(api::Server* server) {
+    std::lock_guard<std::mutex> lock(mu_);
+    server_ = server;
+  }
+
+ private:
+  void Wait() {
     int sig = 0;
-    sigwait(&set, &sig);
-    std::cerr << "signpost: stopping (signal " << sig << ")\n";
-    server.Stop();
-  });
-}
+    sigwait(&set_, &sig);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (done_) return;
+    spdlog::info("stopping (signal {})", sig);  // through the log, in its format
+    if (server_ == nullptr) std::_Exit(128 + sig);
+    server_->Stop();
+  }
+
+  sigset_t set_;
+  std::mutex mu_;
+  api::Server* server_ = nullptr;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+// serve's log flags: the application log (stderr) and the access log (stdout by default, as
+// nginx's container images do: requests and the server's own messages are separate streams, and
+// a service manager or `docker logs` keeps both; `--access-log FILE` or `off` otherwise).
+struct ServeLogFlags {
+  std::string access_log = "-";
+  std::string format = "text";
+  std::string level = "info";
+
+  // Installs the application log and opens the access log into `server` (none for "off").
+  Result<std::unique_ptr<api::ApplicationLog>> Open(api::ServerOptions& server) const {
+    SP_ASSIGN_OR_RETURN(api::LogFormat log_format, api::ParseLogFormat(format));
+    SP_ASSIGN_OR_RETURN(spdlog::level::level_enum log_level, api::ParseLogLevel(level));
+    if (access_log != "off") {
+      auto opened = api::AccessLog::Open(access_log, log_format);
+      if (!opened.ok())
+        return Status::InvalidArgument("--access-log: " + opened.status().message());
+      server.access_log = std::move(*opened);
+    }
+    return std::make_unique<api::ApplicationLog>(log_level, log_format);
+  }
+};
 
 void RegisterServe(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API, ingest and the dashboard");
@@ -73,7 +133,8 @@ void RegisterServe(CLI::App& app, Globals& g) {
   cmd->add_option("--threads", opts->threads, "HTTP worker threads")->capture_default_str();
   cmd->add_option(
       "--web", opts->web_root,
-      "Folder of the built dashboard (default: found beside the binary or in web/dist)");
+      "Folder of the built dashboard (default: <prefix>/share/signpost/web of an install, "
+      "else beside the binary or web/dist)");
   auto public_url = std::make_shared<std::string>(EngineOptions().public_url);
   cmd->add_option("--public-url", *public_url,
                   "Base URL mail clients reach this server at (tracking pixels and links)")
@@ -97,8 +158,25 @@ void RegisterServe(CLI::App& app, Globals& g) {
                   "Web origins whose pages may send to /v1/* from a browser (analytics.js): "
                   "comma-separated exact origins (https://shop.example.com), or * for any; "
                   "default none");
-  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, cors_origins] {
-    spdlog::set_level(spdlog::level::info);
+  // ---- operations: logs (src/api/logging.h, access_log.h)
+  auto logs = std::make_shared<ServeLogFlags>();
+  cmd->add_option("--access-log", logs->access_log,
+                  "Access log, one line per request: a file (appended to), - for stdout, or off")
+      ->capture_default_str();
+  cmd->add_option("--log-format", logs->format, "Format of both logs: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--log-level", logs->level,
+                  "Application log level (stderr): trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, cors_origins, logs] {
+    StopSignals stop_signals;  // first, before any thread starts
+    Result<std::unique_ptr<api::ApplicationLog>> app_log = logs->Open(*opts);
+    if (!app_log.ok()) {
+      g.exit_code = PrintError(app_log.status());
+      return;
+    }
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
     engine_options.public_url = *public_url;
@@ -148,15 +226,17 @@ void RegisterServe(CLI::App& app, Globals& g) {
       api::Server server(engine, *opts);
       Status bound = server.Bind();
       if (!bound.ok()) return PrintError(bound);
-      std::thread stopper = StopOnSignal(server);
+      stop_signals.Serving(&server);
       std::cout << "listening on " << (opts->tls_cert_file.empty() ? "http" : "https") << "://"
                 << opts->host << ":" << server.port() << std::endl;
       Status s = server.Run();
-      pthread_kill(stopper.native_handle(), SIGTERM);
-      stopper.join();
+      stop_signals.Serving(nullptr);
       return s.ok() ? 0 : PrintError(s);
     }(**opened);
+    opts->access_log.reset();  // the server is gone: its last lines are written now
   });
+  // Last: every serve option, whoever added it, gets its SIGNPOST_* variable (env_names.h).
+  AddEnvNames(*cmd);
 }
 
 void RegisterImport(CLI::App& app, Globals& g) {
@@ -360,10 +440,30 @@ void RegisterAudit(CLI::App& app, Globals& g) {
   });
 }
 
+// `signpost version` (and `--version`): what this binary is (base/build_info.h).
+void RegisterVersion(CLI::App& app, Globals& g) {
+  app.set_version_flag("--version", BuildInfoLine(),
+                       "Print the version, git commit, build type and compiler, and exit");
+  auto* cmd = app.add_subcommand("version", "The version, git commit, build type and compiler");
+  cmd->callback([&g] {
+    const BuildInfo& b = GetBuildInfo();
+    if (g.json) {
+      PrintJson({{"version", b.version},
+                 {"commit", b.commit},
+                 {"build_type", b.build_type},
+                 {"compiler", b.compiler}});
+    } else {
+      std::cout << BuildInfoLine() << "\n";
+    }
+  });
+}
+
 }  // namespace
 
 void RegisterCommands(CLI::App& app, Globals& g) {
-  app.add_option("--data", g.data_dir, "The data folder")->capture_default_str();
+  app.add_option("--data", g.data_dir, "The data folder")
+      ->envname(EnvNameOf("data"))
+      ->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable JSON output");
   RegisterRemoteOptions(app, g);  // --server, --token, ... (remote_config.h)
   // --data, --json and the remote options are accepted after the subcommand too.
@@ -386,6 +486,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterExperiments(app, g);
   RegisterExport(app, g);
   RegisterRetention(app, g);  // privacy: retention
+  RegisterVersion(app, g);    // operations: --version
 }
 
 }  // namespace signpost::cli

@@ -238,6 +238,7 @@ Status DeliveryService::SettleGroup(std::vector<Attempt>& group) {
       spdlog::warn("delivery: {} failed: {}", msg.key, item.last_error);
     }
     outbox_->Update(batch, item, a.previous_due);
+    counters_.Count(msg.channel, item.state);
   }
   SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(events)).status());
   return store_.db().Write(batch);

@@ -19,6 +19,7 @@
 
 #include "base/mutex.h"
 #include "delivery/definitions.h"
+#include "delivery/delivery_counters.h"
 #include "delivery/message.h"
 #include "delivery/outbox.h"
 #include "delivery/retry.h"
@@ -94,6 +95,9 @@ class DeliveryService {
   // The same for several people (a regulation's chunk): one pass over the outbox for them all.
   Result<PersonForgotten> ForgetPeople(std::span<const Person> people) EXCLUDES(send_mu_);
 
+  // Sent, failed and retried attempts per channel since start (/metrics).
+  const delivery::DeliveryCounters& counters() const { return counters_; }
+
  private:
   struct Attempt;
   struct FileAppends;
@@ -126,6 +130,7 @@ class DeliveryService {
   std::string tracking_secret_;  // 32 bytes, per data folder; set at Open
   delivery::RetryPolicy retry_;
   std::atomic<uint64_t> channel_generation_{0};
+  delivery::DeliveryCounters counters_;
 
   Mutex send_mu_;  // one sender at a time (the delivery thread or DeliverDue)
   std::mt19937_64 rng_ GUARDED_BY(send_mu_) = std::mt19937_64(std::random_device{}());

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "base/prometheus_text.h"
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
@@ -315,20 +316,44 @@ uint64_t Engine::EventCount() const { return impl_->store().EventCount(); }
 
 const Clock& Engine::clock() const { return *impl_->clock; }
 
+namespace {
+
+// Whether the journey runtime keeps up: FailedPrecondition naming the partition furthest behind
+// when its oldest input waits longer than the bound (back-pressure made visible); ok otherwise.
+Status JourneysCaughtUp(const Engine::Impl& impl) {
+  if (!impl.journeys) return Status::Ok();
+  const engine::JourneyService::Backlog b = impl.journeys->backlog();
+  if (b.oldest_ms > impl.journey_ready_lag_ms) {
+    return Status::FailedPrecondition(fmt::format(
+        "journeys are behind: partition {} has {} inputs waiting, the oldest for {} ms (more "
+        "than {} ms)",
+        b.partition, b.queued, b.oldest_ms, impl.journey_ready_lag_ms));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Engine::Ready() const {
   if (!impl_->events) return Status::FailedPrecondition("the store is closed");
   SP_RETURN_IF_ERROR(impl_->events->LastWriteError());
-  if (impl_->journeys) {
-    // Back-pressure made visible: journeys further behind than the bound.
-    const engine::JourneyService::Backlog b = impl_->journeys->backlog();
-    if (b.oldest_ms > impl_->journey_ready_lag_ms) {
-      return Status::FailedPrecondition(fmt::format(
-          "journeys are behind: partition {} has {} inputs waiting, the oldest for {} ms (more "
-          "than {} ms)",
-          b.partition, b.queued, b.oldest_ms, impl_->journey_ready_lag_ms));
-    }
-  }
-  return Status::Ok();
+  return JourneysCaughtUp(*impl_);
+}
+
+std::vector<ReadinessCheck> Engine::Readiness() const {
+  std::vector<ReadinessCheck> out;
+  const bool open = impl_->events != nullptr;
+  out.push_back({"store_open", open, open ? "the store is open" : "the store is closed"});
+  if (!open) return out;
+  const Status write = impl_->events->LastWriteError();
+  out.push_back({"durable_writes", write.ok(),
+                 write.ok() ? "the last durable write succeeded" : write.message()});
+  const Status journeys = JourneysCaughtUp(*impl_);
+  out.push_back({"journeys_caught_up", journeys.ok(),
+                 journeys.ok() ? fmt::format("no journey input waits longer than {} ms",
+                                             impl_->journey_ready_lag_ms)
+                               : journeys.message()});
+  return out;
 }
 
 // ---- ingest and dead letters ------------------------------------------------------------------
@@ -421,6 +446,7 @@ std::string Engine::MetricsText() const {
     metric("signpost_index_bytes", "gauge", "Bytes held by the analytics index core columns.",
            index.MemoryBytes());
   });
+  if (m.delivery) out += m.delivery->counters().MetricsText();
   if (m.journeys) {
     const engine::JourneyService::Metrics jm = m.journeys->metrics();
     const auto& statuses = jm.statuses;
@@ -450,13 +476,14 @@ std::string Engine::MetricsText() const {
         "# HELP signpost_journey_entries_total Entries into each journey, re-entries included.\n"
         "# TYPE signpost_journey_entries_total counter\n";
     for (const auto& [id, st] : statuses)
-      out += fmt::format("signpost_journey_entries_total{{journey=\"{}\"}} {}\n", id, st.entries);
+      out += fmt::format("signpost_journey_entries_total{{journey=\"{}\"}} {}\n",
+                         PromLabelValue(id.value()), st.entries);
     out +=
         "# HELP signpost_journey_completed_total Profiles that completed each journey.\n"
         "# TYPE signpost_journey_completed_total counter\n";
     for (const auto& [id, st] : statuses)
-      out +=
-          fmt::format("signpost_journey_completed_total{{journey=\"{}\"}} {}\n", id, st.completed);
+      out += fmt::format("signpost_journey_completed_total{{journey=\"{}\"}} {}\n",
+                         PromLabelValue(id.value()), st.completed);
   }
   return out;
 }

@@ -230,6 +230,15 @@ TEST_F(DeliveryTest, A500IsRetriedWithBackoffThenDelivered) {
   EXPECT_EQ(OutboxItem(m.key)["state"], "sent");
   EXPECT_EQ(Events("Message Delivered").size(), 1u);
   EXPECT_EQ(Events("Message Failed").size(), 0u);
+  // /metrics: two attempts retried, one sent, on the message's channel.
+  const std::string metrics = engine_->MetricsText();
+  EXPECT_NE(metrics.find("signpost_delivery_messages_retried_total{channel=\"sms\"} 2\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("signpost_delivery_messages_sent_total{channel=\"sms\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("signpost_delivery_messages_failed_total{channel=\"sms\"} 0\n"),
+            std::string::npos);
 }
 
 TEST_F(DeliveryTest, A400IsPermanentAndRecordedOnceAsMessageFailed) {

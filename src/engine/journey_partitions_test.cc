@@ -278,6 +278,16 @@ TEST_F(JourneyPartitionsTest, APartitionFarBehindSpillsShowsItsLagAndCatchesUpIn
   EXPECT_NE(ready.message().find("journeys are behind: partition 0 has 24 inputs waiting"),
             std::string::npos)
       << ready.message();
+  // /readyz names each check: the store is fine, the journeys are not.
+  const std::vector<ReadinessCheck> checks = engine_->Readiness();
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[0].name, "store_open");
+  EXPECT_TRUE(checks[0].ok);
+  EXPECT_EQ(checks[1].name, "durable_writes");
+  EXPECT_TRUE(checks[1].ok);
+  EXPECT_EQ(checks[2].name, "journeys_caught_up");
+  EXPECT_FALSE(checks[2].ok);
+  EXPECT_EQ(checks[2].detail, ready.message());
   const std::string text = engine_->MetricsText();
   EXPECT_NE(text.find("signpost_journey_partition_oldest_ms{partition=\"0\"} 1500"),
             std::string::npos);
@@ -287,6 +297,7 @@ TEST_F(JourneyPartitionsTest, APartitionFarBehindSpillsShowsItsLagAndCatchesUpIn
   // order.
   ASSERT_TRUE(engine_->RunJourneysUntilIdle().ok());
   EXPECT_TRUE(engine_->Ready().ok());
+  for (const ReadinessCheck& c : engine_->Readiness()) EXPECT_TRUE(c.ok) << c.name << c.detail;
   auto j = engine_->Journey("cart");
   ASSERT_TRUE(j.ok());
   EXPECT_EQ(j->totals.entered, 23u);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/json_text.h"
+#include "base/prometheus_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "engine/definition_records.h"
@@ -1059,7 +1060,8 @@ std::string JourneyPartitionMetricsText(const JourneyService::Metrics& m) {
   auto family = [&](std::string_view name, std::string_view help, auto value) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
     for (size_t k = 0; k < m.partitions.size(); ++k)
-      out += fmt::format("{}{{partition=\"{}\"}} {}\n", name, k, value(m.partitions[k]));
+      out += fmt::format("{}{{partition=\"{}\"}} {}\n", name, PromLabelValue(std::to_string(k)),
+                         value(m.partitions[k]));
   };
   family("signpost_journey_partition_queue", "Inputs waiting in each journey partition's queue.",
          [](const JourneyService::PartitionMetrics& p) { return p.queued; });
@@ -1071,8 +1073,8 @@ std::string JourneyPartitionMetricsText(const JourneyService::Metrics& m) {
       "partition past its bound; read back from the store by seq).\n"
       "# TYPE signpost_journey_partition_spilled_total counter\n");
   for (size_t k = 0; k < m.partitions.size(); ++k)
-    out += fmt::format("signpost_journey_partition_spilled_total{{partition=\"{}\"}} {}\n", k,
-                       m.partitions[k].spilled);
+    out += fmt::format("signpost_journey_partition_spilled_total{{partition=\"{}\"}} {}\n",
+                       PromLabelValue(std::to_string(k)), m.partitions[k].spilled);
   family("signpost_journey_partition_oldest_ms",
          "Age in ms of the oldest input waiting in each journey partition's queue.",
          [](const JourneyService::PartitionMetrics& p) { return p.oldest_ms; });
