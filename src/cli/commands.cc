@@ -84,7 +84,12 @@ void RegisterServe(CLI::App& app, Globals& g) {
                   "Journey runtime partitions by profile, one thread each (default: the cores; 0 = "
                   "as the data folder was written)")
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url, future_skew, journey_partitions] {
+  auto delivery_workers = std::make_shared<uint32_t>(EngineOptions().delivery_workers);
+  cmd->add_option("--delivery-workers", *delivery_workers,
+                  "Outbox messages sent at once (each channel's rate_limit still holds)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, delivery_workers] {
     spdlog::set_level(spdlog::level::info);
     EngineOptions engine_options;
     engine_options.data_dir = g.data_dir;
@@ -92,6 +97,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
     engine_options.delivery_thread = true;
     engine_options.retention_thread = true;  // privacy: retention
     engine_options.journey_partitions = *journey_partitions;
+    engine_options.delivery_workers = *delivery_workers;
     Result<DurationMs> skew = ParseDuration(*future_skew);
     if (!skew.ok()) {
       g.exit_code =
