@@ -236,6 +236,7 @@ class WebhookSink {
       res.set_content(res.status == 200 ? "ok" : "refused", "text/plain");
     });
     server_.set_keep_alive_max_count(1);
+    server_.set_tcp_nodelay(true);  // as real HTTP servers do: no Nagle wait on kept connections
     server_.set_keep_alive_timeout(1);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
