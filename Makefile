@@ -37,7 +37,7 @@ build-asan: deps
 # `make bench` fails `make test`).
 build-test: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target signpost unit_tests http_load gen_events signpost_funnel journeys_bench experiments_sim erase_bench dedup_bench
+	@cmake --build $(BUILD) -j $(JOBS) --target signpost unit_tests http_load gen_events signpost_funnel journeys_bench experiments_sim erase_bench dedup_bench delivery_bench
 
 build-server: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null

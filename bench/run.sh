@@ -20,6 +20,11 @@
 # 6. Dedup table (no peer): bench/dedup_bench, the message-id table with BENCH_DEDUP_IDS ids: bytes
 #    per id, inserts, lookups (hits, misses) and the rebuild at open per CPU-second; its JSON to
 #    bench/results/dedup.json.
+# 7. Delivery (no peer): bench/delivery_bench, BENCH_DELIVERY_MESSAGES messages through a real Engine's
+#    outbox to a local SMTP sink and a webhook sink (loopback, answering at once and after
+#    BENCH_DELIVERY_LATENCY_MS): messages/s with a new connection per message (before) and connections
+#    kept per channel, each with 1 and BENCH_DELIVERY_WORKERS workers; its JSON to
+#    bench/results/delivery.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -35,6 +40,7 @@
 #   BENCH_JOURNEYS_EXTRA_RATES=500                     more event rates (events/s) to measure latency at
 #   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
 #   BENCH_DEDUP_IDS=10000000                           message ids in the dedup table
+#   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -48,8 +54,11 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery}
 dedup_ids=${BENCH_DEDUP_IDS:-10000000}
+delivery_messages=${BENCH_DELIVERY_MESSAGES:-4000}
+delivery_workers=${BENCH_DELIVERY_WORKERS:-4}
+delivery_latency_ms=${BENCH_DELIVERY_LATENCY_MS:-5}
 erase_size=${BENCH_ERASE_SIZE:-10000000:1000000}
 erase_batch=${BENCH_ERASE_BATCH:-10000}
 journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
@@ -73,6 +82,7 @@ need=(gen_events signpost_funnel http_load)
 wants journeys && need+=(journeys_bench)
 wants erase && need+=(erase_bench)
 wants dedup && need+=(dedup_bench)
+wants delivery && need+=(delivery_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -248,6 +258,28 @@ fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
 ' "$run/dedup-signpost.json" "$run/machine.json" "$root/bench/results/dedup.json" || dedup_status=1
 fi
 
+delivery_status=0
+if wants delivery; then
+  say "delivery: $delivery_messages messages a run, $delivery_workers workers, ${delivery_latency_ms} ms provider latency"
+  "$build/bench/delivery_bench" --messages "$delivery_messages" --workers "$delivery_workers" \
+    --latency-ms "$delivery_latency_ms" > "$run/delivery-signpost.json" 2>"$run/delivery.log" ||
+    delivery_status=1
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let rows = [];
+try { rows = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)); } catch {}
+if (!rows.length) { console.log("\nDelivery: FAILED: no result from delivery_bench"); process.exit(1); }
+console.log(`\nDelivery: ${rows[0].messages.toLocaleString("en")} messages a run to local sinks (no peer)`);
+console.log(`${"channel".padEnd(9)}${"latency".padStart(8)}  ${"mode".padEnd(16)}${"workers".padStart(8)}${"messages/s".padStart(12)}`);
+for (const r of rows)
+  console.log(`${r.channel.padEnd(9)}${(r.latency_ms + " ms").padStart(8)}  ${r.mode.padEnd(16)}${String(r.workers).padStart(8)}${r.messages_per_s.toFixed(0).padStart(12)}`);
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n");
+' "$run/delivery-signpost.json" "$run/machine.json" "$root/bench/results/delivery.json" || delivery_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -259,5 +291,6 @@ node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$journeys_status" = 0 ] || status=1
 [ "$erase_status" = 0 ] || status=1
 [ "$dedup_status" = 0 ] || status=1
+[ "$delivery_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

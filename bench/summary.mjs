@@ -122,6 +122,27 @@ if (dd?.bytes_per_id != null) {
     dd.bytes_per_id <= 8);
 }
 
+// Delivery (bench/delivery_bench, issue 14): connections kept per channel and N workers against a new
+// connection per message and one worker (how delivery worked before), per channel and provider latency.
+const deliveryFile = path.join(runDir, 'delivery-signpost.json');
+if (fs.existsSync(deliveryFile)) {
+  const results = fs.readFileSync(deliveryFile, 'utf8').split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  for (const channel of ['smtp', 'webhook']) {
+    for (const latency of [...new Set(results.map((r) => r.latency_ms))]) {
+      const pick = (mode, parallel) => results.find((r) => r.channel === channel && r.latency_ms === latency &&
+        r.mode === mode && (parallel ? r.workers > 1 : r.workers === 1));
+      const before = pick('new-connection', false);
+      const after = pick('reuse', true);
+      if (!before || !after) continue;
+      add(`delivery ${channel}, provider ${latency} ms: kept conns, ${after.workers} workers`,
+        `${after.messages_per_s.toFixed(0)} msg/s`, `before: ${before.messages_per_s.toFixed(0)} msg/s`,
+        times(after.messages_per_s / before.messages_per_s), 'faster than one connection per message',
+        after.messages_per_s > before.messages_per_s);
+    }
+  }
+}
+
 if (rows.length) {
   const w = [52, 27, 52, 17, 38];
   const line = (cells) => cells.map((c, i) => String(c).padEnd(Math.max(w[i], String(c).length + 2))).join('').trimEnd();

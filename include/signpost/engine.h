@@ -247,6 +247,16 @@ class Engine {
   // A click on a rewritten link: verifies the token, records `Message Clicked`, returns the URL
   // to redirect to.
   Result<std::string> TrackClick(std::string_view token);
+  // One-click unsubscribe (RFC 8058; src/delivery/README.md "Unsubscribe"): verifies the signed
+  // token of a message's List-Unsubscribe URL and withdraws the consent it names (`consent.email`
+  // etc. set to false by an identify of the message's identity, durable on return), with an audit
+  // entry. Returns true when this call changed the profile, false when the consent was withdrawn
+  // already (idempotent). kInvalidArgument for a token that is not a valid unsubscribe token
+  // (nothing recorded).
+  Result<bool> Unsubscribe(std::string_view token);
+  // Verifies an unsubscribe token and records nothing (the page a GET of the URL shows): the
+  // consent it would withdraw ("email", "sms" or "push"). kInvalidArgument as Unsubscribe.
+  Result<std::string> CheckUnsubscribe(std::string_view token);
 
   // ---- goals (engine_goals.cc) ---------------------------------------------------------------
   // The goal report of a journey: entered, attained, rate, target, target_progress, holdout and

@@ -62,6 +62,13 @@ struct EngineOptions {
   // ±20% jitter. Defaults 30 s and 1 h.
   DurationMs delivery_retry_base_ms = 30 * kSecondMs;
   DurationMs delivery_retry_max_ms = kHourMs;
+  // Delivery workers: how many messages are sent at once (each worker takes a share of the due
+  // messages, all of one profile in due order; src/delivery/README.md "Workers"). Default 4;
+  // `serve --delivery-workers`. 0 counts as 1.
+  uint32_t delivery_workers = 4;
+  // Keep SMTP connections and webhook clients open between messages, per channel. Default true;
+  // false opens a connection per message (what the delivery benchmark compares against).
+  bool delivery_reuse_connections = true;
 };
 
 }  // namespace signpost

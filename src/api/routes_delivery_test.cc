@@ -167,5 +167,83 @@ html: "<body><a href=\"https://shop.test/start?x=1&amp;y=2\">Start</a></body>"
   EXPECT_EQ(Events("Message Clicked").size(), 1u);
 }
 
+TEST_F(TrackingRoutesTest, OneClickUnsubscribeIsAPostAGetOnlyShowsTheButton) {
+  delivery::testing::SmtpSink smtp;
+  ASSERT_TRUE(engine_
+                  ->IngestEvents({IdentifyEvent("ada", /*at=*/0, {{"consent", {{"email", true}}}},
+                                                "identify-ada")})
+                  .ok());
+  ASSERT_TRUE(engine_
+                  ->Apply("kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" +
+                              std::to_string(smtp.port()) + "\nfrom: shop@example.test\n",
+                          "")
+                  .ok());
+  ASSERT_TRUE(
+      engine_->Apply("kind: template\nid: news\nchannel: email\nsubject: News\ntext: Hi\n", "")
+          .ok());
+  delivery::Message m;
+  m.key = "news/1/1/1/send";
+  m.journey = JourneyId("news");
+  m.version = 1;
+  m.entry = 1;
+  m.step = "send";
+  m.channel = "email";
+  m.template_id = "news";
+  m.identity = "user:ada";
+  m.to = "ada@x.test";
+  Engine::Impl& impl = ImplOf(*engine_);
+  store::Batch batch = impl.store().db().NewBatch();
+  impl.delivery->Enqueue(batch, m);
+  ASSERT_TRUE(impl.store().db().Write(batch).ok());
+  ASSERT_TRUE(engine_->DeliverDue().ok());
+  auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port_);
+  const std::string header = delivery::testing::MimeHeader(mails[0].data, "List-Unsubscribe");
+  std::string url = Extract(header, base + "/t/u/", '>');
+  ASSERT_FALSE(url.empty()) << header;
+  const std::string path = url.substr(base.size());
+  auto consent = [&] { return engine_->Profile("user:ada")->consent.email; };
+
+  httplib::Client client("127.0.0.1", port_);
+  // A mail scanner's prefetch (GET) unsubscribes nobody: it gets a page with a button that POSTs.
+  auto page = client.Get(path);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<form method=\"post\">"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("name=\"List-Unsubscribe\" value=\"One-Click\""), std::string::npos);
+  EXPECT_EQ(consent(), true);
+
+  const std::string one_click = "List-Unsubscribe=One-Click";
+  const std::string form = "application/x-www-form-urlencoded";
+  std::string tampered = path;
+  tampered[10] = tampered[10] == 'A' ? 'B' : 'A';  // inside the token (after "/t/u/")
+  auto bad = client.Post(tampered, one_click, form);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(bad->body, "bad request");
+  auto no_body = client.Post(path, "", form);
+  ASSERT_TRUE(no_body);
+  EXPECT_EQ(no_body->status, 400) << "RFC 8058: the POST says List-Unsubscribe=One-Click";
+  auto big = client.Post(path, one_click + std::string(8000, 'x'), form);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 400);
+  EXPECT_EQ(consent(), true) << "nothing recorded so far";
+
+  // The one-click POST an inbox provider sends: no cookies, no auth.
+  auto done = client.Post(path, one_click, form);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(consent(), false);
+  auto again = client.Post(path, one_click, form);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << "idempotent";
+  EXPECT_EQ(consent(), false);
+  AuditQuery q;
+  q.action = "delivery.unsubscribe";
+  EXPECT_EQ(engine_->Audit(q)->entries.size(), 1u);
+}
+
 }  // namespace
 }  // namespace signpost::api

@@ -170,7 +170,13 @@ void RegisterServe(CLI::App& app, Globals& g) {
                   "Application log level (stderr): trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
-  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, cors_origins, logs] {
+  auto delivery_workers = std::make_shared<uint32_t>(EngineOptions().delivery_workers);
+  cmd->add_option("--delivery-workers", *delivery_workers,
+                  "Outbox messages sent at once (each channel's rate_limit still holds)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
+  cmd->callback([&g, opts, public_url, future_skew, journey_partitions, cors_origins, logs,
+                 delivery_workers] {
     StopSignals stop_signals;  // first, before any thread starts
     Result<std::unique_ptr<api::ApplicationLog>> app_log = logs->Open(*opts);
     if (!app_log.ok()) {
@@ -183,6 +189,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
     engine_options.delivery_thread = true;
     engine_options.retention_thread = true;  // privacy: retention
     engine_options.journey_partitions = *journey_partitions;
+    engine_options.delivery_workers = *delivery_workers;
     Result<DurationMs> skew = ParseDuration(*future_skew);
     if (!skew.ok()) {
       g.exit_code =

@@ -122,6 +122,43 @@ Status CheckLeaves(const nlohmann::json& v, const std::string& field) {
   return Status::Ok();
 }
 
+// A number in (0, max] at `node`, or an error naming `field` and `fix`.
+Result<double> PositiveNumber(const YAML::Node& node, std::string_view field, double max,
+                              std::string_view fix) {
+  const std::string t = node.IsScalar() ? node.Scalar() : "";
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v <= 0 || v > max)
+    return Bad(node, field,
+               fmt::format("{} is not a number above 0 and at most {}; {}",
+                           node.IsScalar() ? "'" + t + "'" : "a list or mapping", max, fix));
+  return v;
+}
+
+// `rate_limit: { per_second: N, burst: M }`.
+Status ParseRateLimit(const YAML::Node& n, ChannelDef& c) {
+  constexpr std::string_view kFix =
+      "write e.g. rate_limit: { per_second: 50 } or rate_limit: { per_second: 0.5, burst: 10 }";
+  if (!n.IsMap()) return Bad(n, "rate_limit", fmt::format("expected a mapping; {}", kFix));
+  for (const auto& kv : n) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+    if (key != "per_second" && key != "burst")
+      return Bad(kv.first, "rate_limit." + key,
+                 fmt::format("not a field of rate_limit (per_second, burst); {}", kFix));
+  }
+  if (!n["per_second"]) return Bad(n, "rate_limit.per_second", fmt::format("missing; {}", kFix));
+  SP_ASSIGN_OR_RETURN(c.rate_per_second,
+                      PositiveNumber(n["per_second"], "rate_limit.per_second", 1e6, kFix));
+  c.rate_burst = std::max(1.0, c.rate_per_second);
+  if (n["burst"]) {
+    SP_ASSIGN_OR_RETURN(c.rate_burst, PositiveNumber(n["burst"], "rate_limit.burst", 1e6, kFix));
+    if (c.rate_burst < 1 || c.rate_burst != std::floor(c.rate_burst))
+      return Bad(n["burst"], "rate_limit.burst",
+                 fmt::format("expected a whole number of messages, at least 1; {}", kFix));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view ChannelTypeName(ChannelType type) {
@@ -145,11 +182,12 @@ Status CheckPayload(const nlohmann::json& payload, const std::string& field) {
 
 Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_ASSIGN_OR_RETURN(YAML::Node root, LoadMap(text, "channel"));
-  SP_RETURN_IF_ERROR(OnlyKeys(
-      root,
-      {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload", "path",
-       "timeout", "consent", "cost_per_message", "link_hosts", "name", "description"},
-      "channel"));
+  SP_RETURN_IF_ERROR(
+      OnlyKeys(root,
+               {"kind", "id", "type", "url", "username", "password", "from", "secret", "payload",
+                "path", "timeout", "consent", "cost_per_message", "link_hosts",
+                "unsubscribe_mailto", "rate_limit", "name", "description"},
+               "channel"));
   ChannelDef c;
   SP_ASSIGN_OR_RETURN(c.id, Required(root, "id", "give the channel an `id`, e.g. id: email"));
   SP_ASSIGN_OR_RETURN(std::string type, Required(root, "type", "use type: smtp, webhook or file"));
@@ -181,6 +219,14 @@ Result<ChannelDef> ParseChannel(std::string_view text) {
   SP_RETURN_IF_ERROR(only_for("secret", ChannelType::kWebhook, "remove it"));
   SP_RETURN_IF_ERROR(only_for("payload", ChannelType::kWebhook, "remove it"));
   SP_RETURN_IF_ERROR(only_for("path", ChannelType::kFile, "remove it"));
+  SP_RETURN_IF_ERROR(only_for("unsubscribe_mailto", ChannelType::kSmtp, "remove it"));
+  SP_ASSIGN_OR_RETURN(c.unsubscribe_mailto, Text(root, "unsubscribe_mailto"));
+  if (!c.unsubscribe_mailto.empty() &&
+      (c.unsubscribe_mailto.find('@') == std::string::npos ||
+       c.unsubscribe_mailto.find_first_of(" \t\r\n<>,;?&%\"") != std::string::npos))
+    return Bad(root["unsubscribe_mailto"], "unsubscribe_mailto",
+               "expected a bare address, e.g. unsubscribe_mailto: unsubscribe@example.com");
+  if (root["rate_limit"]) SP_RETURN_IF_ERROR(ParseRateLimit(root["rate_limit"], c));
   if (c.type == ChannelType::kFile) {
     if (root["url"]) return Bad(root["url"], "url", "a file channel writes to `path`, not a url");
     if (c.path.empty()) c.path = c.id + ".ndjson";

@@ -42,6 +42,14 @@ struct ChannelDef {
   // `link_hosts`: hosts whose links are tracked even when a placeholder wrote them (beside the
   // hosts the template's html writes itself; see delivery::TemplateLinkHosts). Lower case.
   std::vector<std::string> link_hosts;
+  // smtp: `unsubscribe_mailto`, an address whose mailto: URL List-Unsubscribe names beside the
+  // one-click URL ("" = the one-click URL alone).
+  std::string unsubscribe_mailto;
+  // `rate_limit: { per_second: 50, burst: 100 }`: at most `burst` messages at once and
+  // `per_second` on average through this channel (a token bucket shared by the delivery workers).
+  // 0 = no limit. burst defaults to max(1, per_second).
+  double rate_per_second = 0;
+  double rate_burst = 0;
 };
 
 struct TemplateDef {

@@ -55,9 +55,20 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
   SP_ASSIGN_OR_RETURN(r.text, RenderField(t.text, "text", vars, Escape::kNone));
   SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
   SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
+  TrackingClaims base{false,     m.key,   m.identity, m.journey.value(),
+                      m.version, m.entry, m.step,     m.channel,
+                      "",        false,   ""};
+  if (tracking != nullptr && !tracking->consent.empty()) {
+    TrackingClaims unsubscribe = base;
+    unsubscribe.unsubscribe = true;
+    unsubscribe.consent = tracking->consent;
+    const std::string token = SignToken(unsubscribe, tracking->secret);
+    r.unsubscribe_url = tracking->public_url + "/t/u/" + token;
+    if (!tracking->unsubscribe_mailto.empty())
+      r.unsubscribe_mailto =
+          "mailto:" + tracking->unsubscribe_mailto + "?subject=unsubscribe%20" + token;
+  }
   if (tracking != nullptr && !r.html.empty()) {
-    TrackingClaims base{false,  m.key,     m.identity, m.journey.value(), m.version, m.entry,
-                        m.step, m.channel, ""};
     std::vector<std::string> hosts = TemplateLinkHosts(t.html);
     hosts.insert(hosts.end(), tracking->link_hosts.begin(), tracking->link_hosts.end());
     r.html = AddTracking(r.html, base, tracking->public_url, tracking->secret, hosts);
@@ -84,6 +95,7 @@ json RenderedJson(const Message& m, const Rendered& r) {
   if (!r.body.empty()) out["body"] = r.body;
   if (!r.text.empty()) out["text"] = r.text;
   if (!r.html.empty()) out["html"] = r.html;
+  if (!r.unsubscribe_url.empty()) out["unsubscribe_url"] = r.unsubscribe_url;
   return out;
 }
 

@@ -15,6 +15,11 @@ namespace signpost::delivery {
 
 struct Rendered {
   std::string subject, text, html, body;  // "" when the template has no such field
+  // The signed one-click unsubscribe URL (<public_url>/t/u/<token>) when the channel needs consent
+  // and tracking is set up; "" otherwise. Email: List-Unsubscribe / List-Unsubscribe-Post headers.
+  std::string unsubscribe_url;
+  // "mailto:<address>?subject=unsubscribe%20<token>" with the channel's `unsubscribe_mailto`.
+  std::string unsubscribe_mailto;
 };
 
 // Where tracked links point: the public base URL and the signing secret.
@@ -24,6 +29,11 @@ struct TrackingSetup {
   // The channel's `link_hosts`: hosts a placeholder may choose for a tracked link, beside those
   // the template's html writes out itself (TemplateLinkHosts).
   std::vector<std::string> link_hosts;
+  // The consent trait a send through the channel needs ("email", "sms", "push"; "" = none): a
+  // message that needs one gets an unsubscribe URL whose token names it.
+  std::string consent;
+  // The channel's `unsubscribe_mailto` address ("" = none).
+  std::string unsubscribe_mailto;
 };
 
 // The values placeholders read: the message's vars plus "to".
@@ -36,7 +46,8 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
 // The JSON body a webhook channel sends: its payload template rendered (string leaves), or the
 // default body with every message field and the rendered texts.
 nlohmann::json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r);
-// MessageSummaryJson plus the rendered subject, body, text and html that are not empty.
+// MessageSummaryJson plus the rendered subject, body, text, html and unsubscribe_url that are not
+// empty.
 nlohmann::json RenderedJson(const Message& m, const Rendered& r);
 
 }  // namespace signpost::delivery

@@ -51,7 +51,7 @@ TEST(RenderTest, APlaceholderCannotChooseTheHostOfATrackedLink) {
                 ""};
   Message m = Sample();
   m.vars = {{"traits", {{"site", "https://evil.test/phish"}, {"path", "c?id=1"}}}};
-  TrackingSetup tracking{"https://sp.test", "0123456789abcdef0123456789abcdef", {}};
+  TrackingSetup tracking{"https://sp.test", "0123456789abcdef0123456789abcdef", {}, "", ""};
   auto r = RenderMessage(t, m, &tracking);
   ASSERT_TRUE(r.ok());
   EXPECT_NE(r->html.find("href=\"https://evil.test/phish\""), std::string::npos)

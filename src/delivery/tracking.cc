@@ -110,10 +110,18 @@ std::vector<std::string> TemplateLinkHosts(std::string_view html_template) {
 }
 
 std::string SignToken(const TrackingClaims& c, std::string_view secret) {
-  nlohmann::json j = {
-      {"t", c.click ? "c" : "o"}, {"k", c.key},   {"i", c.identity}, {"j", c.journey},
-      {"v", c.version},           {"e", c.entry}, {"s", c.step},     {"c", c.channel}};
+  nlohmann::json j = {{"t", c.unsubscribe ? "u"
+                            : c.click     ? "c"
+                                          : "o"},
+                      {"k", c.key},
+                      {"i", c.identity},
+                      {"j", c.journey},
+                      {"v", c.version},
+                      {"e", c.entry},
+                      {"s", c.step},
+                      {"c", c.channel}};
   if (c.click) j["u"] = c.url;
+  if (c.unsubscribe) j["n"] = c.consent;
   std::string payload = Base64Url(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return payload + "." + Base64Url(HmacSha256(secret, payload));
 }
@@ -132,7 +140,9 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
   if (!j.is_object()) return invalid;
   try {
     TrackingClaims c;
-    c.click = j.at("t").get<std::string>() == "c";
+    const std::string type = j.at("t").get<std::string>();
+    c.click = type == "c";
+    c.unsubscribe = type == "u";
     c.key = j.at("k").get<std::string>();
     c.identity = j.at("i").get<std::string>();
     c.journey = j.at("j").get<std::string>();
@@ -141,6 +151,7 @@ Result<TrackingClaims> VerifyToken(std::string_view token, std::string_view secr
     c.step = j.at("s").get<std::string>();
     c.channel = j.at("c").get<std::string>();
     if (c.click) c.url = j.at("u").get<std::string>();
+    if (c.unsubscribe) c.consent = j.at("n").get<std::string>();
     return c;
   } catch (const nlohmann::json::exception&) {
     return invalid;

@@ -1,8 +1,10 @@
-// Open and click tracking: signed tokens and the rewriting of HTML email bodies.
+// Open and click tracking and one-click unsubscribe: signed tokens and the rewriting of HTML
+// email bodies.
 //
 // Token: base64url(JSON claims) + "." + base64url(HMAC-SHA256(secret, first part)), no padding.
 // The claims say which message (key, identity, journey, version, entry, step, channel), whether it
-// is an open ("t":"o") or a click ("t":"c"), and for a click the target URL. The secret is 32
+// is an open ("t":"o"), a click ("t":"c") or an unsubscribe ("t":"u"), for a click the target
+// URL, for an unsubscribe the consent trait it withdraws ("n": email|sms|push). The secret is 32
 // random bytes generated once per data folder (the engine keeps it in the outbox column family),
 // so a token cannot be forged or altered, and carries no secret itself.
 // Pure functions: any thread.
@@ -26,7 +28,9 @@ struct TrackingClaims {
   uint32_t entry = 0;
   std::string step;
   std::string channel;
-  std::string url;  // clicks: where to redirect
+  std::string url;           // clicks: where to redirect
+  bool unsubscribe = false;  // "t": "u" (then `click` is false)
+  std::string consent;       // unsubscribes: the consent trait withdrawn ("email", "sms", "push")
 };
 
 // The signed token of `claims`.

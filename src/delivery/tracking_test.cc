@@ -12,7 +12,9 @@ namespace {
 
 const std::string kSecret = std::string(32, 'k');
 
-TrackingClaims Claims() { return {false, "j/1/7/2/s1", "user:ada", "j", 1, 2, "s1", "email", ""}; }
+TrackingClaims Claims() {
+  return {false, "j/1/7/2/s1", "user:ada", "j", 1, 2, "s1", "email", "", false, ""};
+}
 
 TEST(TrackingTest, ATokenCarriesItsClaimsAndVerifiesOnlyWithItsSecret) {
   TrackingClaims c = Claims();
@@ -136,6 +138,20 @@ TEST(TrackingTest, Base64RoundTrips) {
   EXPECT_EQ(Base64("fo"), "Zm8=");
   EXPECT_EQ(Hex(HmacSha256("key", "The quick brown fox jumps over the lazy dog")),
             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+}
+
+TEST(TrackingTest, AnUnsubscribeTokenNamesTheConsentAndIsNoOpenOrClick) {
+  TrackingClaims c = Claims();
+  c.unsubscribe = true;
+  c.consent = "email";
+  auto back = VerifyToken(SignToken(c, kSecret), kSecret);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->unsubscribe);
+  EXPECT_FALSE(back->click);
+  EXPECT_EQ(back->consent, "email");
+  EXPECT_EQ(back->identity, "user:ada");
+  EXPECT_FALSE(VerifyToken(SignToken(Claims(), kSecret), kSecret)->unsubscribe)
+      << "an open token is not an unsubscribe token";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <thread>
 #include <unordered_set>
 
 #include "base/system_events.h"
@@ -135,6 +136,9 @@ struct DeliveryService::Attempt {
   delivery::OutboxItem item;
   TimeMs previous_due = 0;
   delivery::SendOutcome outcome;
+  // Not attempted: its channel had no rate-limit token. Due again at retry_at, attempts unchanged.
+  bool deferred = false;
+  TimeMs retry_at = 0;
 };
 
 // Lines for the file channels, one text per file, and the attempts waiting on each.
@@ -164,7 +168,8 @@ void DeliveryService::Send(DefinitionCache& defs, std::vector<Attempt>& group, s
     a.outcome = {SendStatus::kPermanent, "no consent"};
     return;
   }
-  delivery::TrackingSetup tracking{options_.public_url, tracking_secret_, channel->link_hosts};
+  delivery::TrackingSetup tracking{options_.public_url, tracking_secret_, channel->link_hosts,
+                                   channel->consent, channel->unsubscribe_mailto};
   while (!tracking.public_url.empty() && tracking.public_url.back() == '/')
     tracking.public_url.pop_back();
   // Personalization reads the traits as of the message's time (the runtime leaves them out).
@@ -180,13 +185,15 @@ void DeliveryService::Send(DefinitionCache& defs, std::vector<Attempt>& group, s
     a.outcome = {SendStatus::kPermanent, rendered.status().message()};
     return;
   }
+  if (channel->rate_per_second > 0 && !TakeToken(*channel, &a.retry_at)) {
+    a.deferred = true;
+    return;
+  }
   const TimeMs now = clock_.NowMs();
   switch (channel->type) {
     case delivery::ChannelType::kSmtp:
-      a.outcome = delivery::SendSmtp(*channel, *to_render, *rendered, now);
-      return;
     case delivery::ChannelType::kWebhook:
-      a.outcome = delivery::SendWebhook(*channel, *to_render, *rendered);
+      a.outcome = connections_.Send(*channel, *to_render, *rendered, now);
       return;
     case delivery::ChannelType::kFile: {
       auto& [text, waiting] = files.by_path[delivery::FilePath(*channel, options_.data_dir)];
@@ -198,6 +205,67 @@ void DeliveryService::Send(DefinitionCache& defs, std::vector<Attempt>& group, s
   a.outcome = {SendStatus::kPermanent, "unknown channel type"};
 }
 
+bool DeliveryService::TakeToken(const delivery::ChannelDef& c, TimeMs* retry_at) const {
+  const TimeMs now = clock_.NowMs();
+  MutexLock lock(rate_mu_);
+  auto it = buckets_.find(c.id);
+  if (it == buckets_.end() || it->second.per_second() != c.rate_per_second ||
+      it->second.burst() != c.rate_burst) {
+    buckets_.erase(c.id);
+    it = buckets_.emplace(c.id, delivery::TokenBucket(c.rate_per_second, c.rate_burst, now)).first;
+  }
+  return it->second.Take(now, retry_at);
+}
+
+// The workers of a group: each sends the attempts of its share in order. A share is every attempt
+// of some profiles (by profile id, or by identity when the message names no profile), so two
+// messages of one profile are never sent at once or out of their due order, and each attempt
+// belongs to exactly one worker: no message is sent twice.
+void DeliveryService::SendGroup(DefinitionCache& defs, std::vector<Attempt>& group) {
+  // Definitions are read here, once, so the workers only look them up.
+  for (const Attempt& a : group) {
+    (void)defs.Channel(a.item.message.channel);
+    (void)defs.Template(a.item.message.template_id);
+  }
+  const size_t workers =
+      std::clamp<size_t>(options_.delivery_workers, 1, std::max<size_t>(1, group.size()));
+  std::vector<std::vector<size_t>> shares(workers);
+  for (size_t i = 0; i < group.size(); ++i) {
+    const delivery::Message& m = group[i].item.message;
+    const uint64_t who = m.profile != 0 ? m.profile : std::hash<std::string>{}(m.identity);
+    shares[who % workers].push_back(i);
+  }
+  std::vector<FileAppends> files(workers);
+  auto work = [&](size_t w) {
+    for (size_t index : shares[w]) {
+      if (closing_) {  // stopping: the rest stays pending, not an attempt
+        group[index].deferred = true;
+        group[index].retry_at = group[index].previous_due;
+        continue;
+      }
+      Send(defs, group, index, files[w]);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w)
+    if (!shares[w].empty()) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
+  // One append (one fsync) per file for the whole group.
+  std::map<std::string, std::pair<std::string, std::vector<size_t>>> by_path;
+  for (FileAppends& f : files) {
+    for (auto& [path, lines] : f.by_path) {
+      auto& [text, waiting] = by_path[path];
+      text += lines.first;
+      waiting.insert(waiting.end(), lines.second.begin(), lines.second.end());
+    }
+  }
+  for (auto& [path, lines] : by_path) {
+    delivery::SendOutcome outcome = delivery::AppendLines(path, lines.first);
+    for (size_t index : lines.second) group[index].outcome = outcome;
+  }
+}
+
 // Settles the attempts of `group` (see kGroup). Caller holds send_mu.
 Status DeliveryService::SettleGroup(std::vector<Attempt>& group) {
   std::vector<Event> events;
@@ -206,6 +274,11 @@ Status DeliveryService::SettleGroup(std::vector<Attempt>& group) {
   for (Attempt& a : group) {
     delivery::OutboxItem& item = a.item;
     const delivery::Message& msg = item.message;
+    if (a.deferred) {  // rate-limited: not an attempt, only a later due time
+      item.next_attempt_at = a.retry_at;
+      outbox_->Update(batch, item, a.previous_due);
+      continue;
+    }
     ++item.attempts;
     item.updated_at = now;
     item.last_error = a.outcome.error;
@@ -257,7 +330,6 @@ Status DeliveryService::DeliverDue() {
     const size_t end = std::min(entries.size(), begin + kGroup);
     std::vector<Attempt> group;
     group.reserve(end - begin);
-    FileAppends files;
     for (size_t i = begin; i < end && !closing_; ++i) {
       auto found = outbox_->Get(entries[i].key);
       if (!found.ok()) {
@@ -269,12 +341,8 @@ Status DeliveryService::DeliverDue() {
         continue;
       }
       group.push_back({std::move(**found), entries[i].due, {}});
-      Send(defs, group, group.size() - 1, files);
     }
-    for (auto& [path, lines] : files.by_path) {
-      delivery::SendOutcome outcome = delivery::AppendLines(path, lines.first);
-      for (size_t index : lines.second) group[index].outcome = outcome;
-    }
+    SendGroup(defs, group);
     keep(SettleGroup(group));
   }
   return first;
@@ -356,7 +424,12 @@ std::string DeliveryService::ChannelConsent(std::string_view id) const {
 DeliveryService::DeliveryService(const EngineOptions& options, store::Store& store,
                                  const identity::ProfileStore& profiles, EventService& events,
                                  const Clock& clock)
-    : options_(options), store_(store), profiles_(profiles), events_(events), clock_(clock) {}
+    : options_(options),
+      store_(store),
+      profiles_(profiles),
+      events_(events),
+      clock_(clock),
+      connections_(options.delivery_reuse_connections) {}
 
 Result<std::unique_ptr<DeliveryService>> DeliveryService::Open(
     const EngineOptions& options, store::Store& store, const identity::ProfileStore& profiles,
@@ -464,7 +537,7 @@ Status DeliveryService::Record(const std::string& identity, std::string_view nam
 
 Status DeliveryService::TrackOpen(std::string_view token) {
   SP_ASSIGN_OR_RETURN(delivery::TrackingClaims c, delivery::VerifyToken(token, tracking_secret_));
-  if (c.click) return Status::InvalidArgument("not a valid tracking token");
+  if (c.click || c.unsubscribe) return Status::InvalidArgument("not a valid tracking token");
   SP_ASSIGN_OR_RETURN(bool erased, Erased(c.key));
   if (erased) return Status::Ok();
   json props = {{se::kPropJourney, c.journey}, {se::kPropVersion, c.version},
@@ -492,6 +565,35 @@ Result<std::string> DeliveryService::TrackClick(std::string_view token) {
                             fmt::format("{}{}/clicked/{}", se::kSystemMessageIdPrefix, c.key,
                                         delivery::Hex(delivery::Sha256(c.url)).substr(0, 16))));
   return c.url;
+}
+
+Result<Unsubscribe> DeliveryService::Unsubscribe(std::string_view token, bool record) {
+  const Status invalid = Status::InvalidArgument("not a valid unsubscribe token");
+  auto verified = delivery::VerifyToken(token, tracking_secret_);
+  if (!verified.ok() || !verified->unsubscribe) return invalid;
+  const delivery::TrackingClaims& c = *verified;
+  if (c.consent != "email" && c.consent != "sms" && c.consent != "push") return invalid;
+  engine::Unsubscribe out{c.journey, c.step, c.channel, c.consent, false};
+  if (!record) return out;
+  SP_ASSIGN_OR_RETURN(bool erased, Erased(c.key));
+  if (erased) return out;  // an old email cannot bring an erased person back
+  std::vector<identity::TraitChange> history = HistoryOf(profiles_, c.identity);
+  const auto current = identity::CurrentTraits(history);
+  auto it = current.find("consent." + c.consent);
+  if (it != current.end() && it->second == "false") return out;  // withdrawn already
+  const TimeMs now = clock_.NowMs();
+  SP_ASSIGN_OR_RETURN(Event e, SystemEvent(c.identity, "", json::object(),
+                                           fmt::format("{}{}/unsubscribed/{}",
+                                                       se::kSystemMessageIdPrefix, c.key, now),
+                                           now));
+  e.type = EventType::kIdentify;
+  e.properties = "{}";
+  e.traits = json{{"consent", {{c.consent, false}}}}.dump();
+  std::vector<Event> events;
+  events.push_back(std::move(e));
+  SP_RETURN_IF_ERROR(events_.RecordSystemEvents(std::move(events)).status());
+  out.changed = true;
+  return out;
 }
 
 // ---- privacy: one person ---------------------------------------------------------------------

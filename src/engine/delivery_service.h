@@ -4,11 +4,16 @@
 // write (Enqueue) and wakes it (Notify); outcomes (`Message Delivered` / `Message Failed`) and
 // opens and clicks are recorded through the EventService.
 //
-// Thread-safety: every public method may be called from any thread. One sender at a time (the
-// delivery thread or DeliverDue) holds send_mu_; the definitions are read from the store.
+// Thread-safety: every public method may be called from any thread. One pass at a time (the
+// delivery thread or DeliverDue) holds send_mu_; inside it up to options.delivery_workers threads
+// send at once, each its own share of a group of due items (a profile's items all go to one
+// worker, in due order), so no item is sent twice. The pooled connections (delivery::Connections)
+// and the rate-limit buckets (rate_mu_) are shared by the workers; the definitions are read from
+// the store.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -18,10 +23,12 @@
 #include <thread>
 
 #include "base/mutex.h"
+#include "delivery/connections.h"
 #include "delivery/definitions.h"
 #include "delivery/delivery_counters.h"
 #include "delivery/message.h"
 #include "delivery/outbox.h"
+#include "delivery/rate_limit.h"
 #include "delivery/retry.h"
 #include "engine/event_service.h"
 #include "engine/person.h"
@@ -32,6 +39,13 @@
 #include "store/store.h"
 
 namespace signpost::engine {
+
+// What a one-click unsubscribe token names, and whether recording it changed the profile.
+struct Unsubscribe {
+  std::string journey, step, channel;
+  std::string consent;   // the consent trait withdrawn: "email", "sms" or "push"
+  bool changed = false;  // false when it was withdrawn already (or the person was erased)
+};
 
 class DeliveryService {
  public:
@@ -82,6 +96,13 @@ class DeliveryService {
   Status TrackOpen(std::string_view token);
   // A click on a rewritten link: verifies the token, records `Message Clicked`, returns the URL.
   Result<std::string> TrackClick(std::string_view token);
+  // One-click unsubscribe (RFC 8058): verifies the token (kInvalidArgument "not a valid
+  // unsubscribe token", nothing recorded, when it is not one). With `record`, withdraws the consent
+  // it names: an identify of the message's identity with traits {"consent": {<kind>: false}} at
+  // the clock's now, through the commit queue (durable on return), unless the profile's current
+  // value is false already or the message was erased (then nothing is written: idempotent).
+  // Without `record` it only verifies (the confirmation page a GET shows).
+  Result<engine::Unsubscribe> Unsubscribe(std::string_view token, bool record);
 
   // ---- privacy: one person -------------------------------------------------------------------
   // The outbox items of `person` (their profile id or one of their identities), oldest key first:
@@ -106,9 +127,15 @@ class DeliveryService {
                   const identity::ProfileStore& profiles, EventService& events, const Clock& clock);
   Result<delivery::TemplateDef> LoadTemplate(std::string_view id) const;
   // Calls the provider for attempt `index` of `group`, or, for a file channel, adds its line to
-  // `files` (its outcome is set when the file is written).
+  // `files` (its outcome is set when the file is written); a channel out of rate-limit tokens
+  // defers it instead. Runs on the workers of a pass (`defs` is read only: SendGroup loads it).
   void Send(DefinitionCache& defs, std::vector<Attempt>& group, size_t index,
-            FileAppends& files) const REQUIRES(send_mu_);
+            FileAppends& files) const;
+  // Sends every attempt of `group` on up to options_.delivery_workers threads, then appends the
+  // file channels' lines.
+  void SendGroup(DefinitionCache& defs, std::vector<Attempt>& group) REQUIRES(send_mu_);
+  // Whether channel `c` has a rate-limit token at the clock's now; else false with `*retry_at`.
+  bool TakeToken(const delivery::ChannelDef& c, TimeMs* retry_at) const EXCLUDES(rate_mu_);
   // Records the outcomes of `group`, then writes every item's new state in one write.
   Status SettleGroup(std::vector<Attempt>& group) REQUIRES(send_mu_);
   // Whether the message of `key` was erased: a tracked message always has its outbox item (the
@@ -132,7 +159,13 @@ class DeliveryService {
   std::atomic<uint64_t> channel_generation_{0};
   delivery::DeliveryCounters counters_;
 
-  Mutex send_mu_;  // one sender at a time (the delivery thread or DeliverDue)
+  // Provider connections kept open between messages, per channel (thread-safe).
+  mutable delivery::Connections connections_;
+  // The channels' rate-limit buckets, by channel id (rebuilt when the limit changes).
+  mutable Mutex rate_mu_;
+  mutable std::map<std::string, delivery::TokenBucket> buckets_ GUARDED_BY(rate_mu_);
+
+  Mutex send_mu_;  // one pass at a time (the delivery thread or DeliverDue)
   std::mt19937_64 rng_ GUARDED_BY(send_mu_) = std::mt19937_64(std::random_device{}());
 
   // The delivery thread sleeps until woken (Notify), the next item is due, or stop.

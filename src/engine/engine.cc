@@ -6,6 +6,7 @@
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
+#include "signpost/acting_as.h"
 
 namespace signpost {
 
@@ -256,6 +257,30 @@ Status Engine::DeliverDue() { return impl_->delivery->DeliverDue(); }
 Status Engine::TrackOpen(std::string_view token) { return impl_->delivery->TrackOpen(token); }
 Result<std::string> Engine::TrackClick(std::string_view token) {
   return impl_->delivery->TrackClick(token);
+}
+Result<bool> Engine::Unsubscribe(std::string_view token) {
+  ActingAs actor("recipient (one-click unsubscribe)");
+  auto r = impl_->delivery->Unsubscribe(token, /*record=*/true);
+  // A bad token, or a repeat that changed nothing, leaves no entry (a link cannot fill the log).
+  if (r.status().code() == Code::kInvalidArgument) return r.status();
+  if (r.ok() && !r->changed) return false;
+  // The journey, step and channel only: the audit log holds no personal data.
+  nlohmann::json detail;
+  if (r.ok())
+    detail = {{"journey", r->journey},
+              {"step", r->step},
+              {"channel", r->channel},
+              {"consent", r->consent},
+              {"changed", r->changed}};
+  impl_->audit->Record("delivery.unsubscribe",
+                       r.ok() ? fmt::format("journey/{}", r->journey) : "unsubscribe", detail,
+                       r.status());
+  if (!r.ok()) return r.status();
+  return r->changed;
+}
+Result<std::string> Engine::CheckUnsubscribe(std::string_view token) {
+  SP_ASSIGN_OR_RETURN(engine::Unsubscribe u, impl_->delivery->Unsubscribe(token, false));
+  return u.consent;
 }
 
 // engine.h keeps Engine::impl_ private and has no test hook; an explicit instantiation may name a

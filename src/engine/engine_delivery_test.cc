@@ -426,5 +426,213 @@ TEST_F(DeliveryTest, DefinitionsAreValidatedAtApplyWithTheFieldAndTheFix) {
   EXPECT_FALSE(impl().delivery->ChannelConfigured("push"));
 }
 
+// The token of the one-click unsubscribe URL in a received email's List-Unsubscribe header.
+std::string UnsubscribeToken(const std::string& mime) {
+  const std::string header = MimeHeader(mime, "List-Unsubscribe");
+  const std::string prefix = "<http://track.test/t/u/";
+  size_t at = header.find(prefix);
+  if (at == std::string::npos) return "";
+  at += prefix.size();
+  return header.substr(at, header.find('>', at) - at);
+}
+
+TEST_F(DeliveryTest, OneClickUnsubscribeWithdrawsConsentOnceAndALaterSendIsSuppressed) {
+  SmtpSink smtp;
+  ApplyEmail(smtp.port());
+  Enqueue(Message("remind", "email", "cart-reminder"));
+  Deliver();
+  ASSERT_EQ(smtp.mails().size(), 1u);
+  const std::string mime = smtp.mails()[0].data;
+  EXPECT_EQ(MimeHeader(mime, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+  const std::string token = UnsubscribeToken(mime);
+  ASSERT_FALSE(token.empty()) << MimeHeader(mime, "List-Unsubscribe");
+
+  // Verifying (what a GET shows) changes nothing.
+  auto check = engine_->CheckUnsubscribe(token);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(*check, "email");
+  EXPECT_EQ(engine_->Profile("user:ada")->consent.email, true);
+
+  // A tampered token records nothing.
+  std::string tampered = token;
+  tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(engine_->Unsubscribe(tampered).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(engine_->CheckUnsubscribe(tampered).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(engine_->Profile("user:ada")->consent.email, true);
+
+  auto first = engine_->Unsubscribe(token);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(*first);
+  auto profile = engine_->Profile("user:ada");
+  ASSERT_TRUE(profile.ok());
+  EXPECT_EQ(profile->consent.email, false) << "recorded as the consent trait";
+  EXPECT_EQ(profile->consent.sms, true) << "only the channel's kind";
+  auto again = engine_->Unsubscribe(token);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again) << "a second POST changes nothing";
+  size_t identifies = 0;
+  for (const auto& e : EventsJson(*engine_->ProfileEvents("user:ada", 0)))
+    if (e.value("type", "") == "identify" && e["traits"].contains("consent") &&
+        e["traits"]["consent"].contains("email") && e["traits"]["consent"]["email"] == false)
+      ++identifies;
+  EXPECT_EQ(identifies, 1u) << "one trait change";
+  AuditQuery q;
+  q.action = "delivery.unsubscribe";
+  auto audit = engine_->Audit(q);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->entries.size(), 1u);
+  EXPECT_EQ(audit->entries[0].target, "journey/cart");
+  EXPECT_EQ(audit->entries[0].outcome, "ok");
+  EXPECT_EQ(audit->entries[0].actor, "recipient (one-click unsubscribe)");
+  EXPECT_EQ(json::parse(audit->entries[0].detail)["consent"], "email");
+
+  // The consent rules now hold the next email back.
+  delivery::Message next = Message("second", "email", "cart-reminder");
+  Enqueue(next);
+  Deliver();
+  EXPECT_EQ(smtp.mails().size(), 1u) << "suppressed";
+  EXPECT_EQ(OutboxItem(next.key)["state"], "failed");
+  EXPECT_EQ(OutboxItem(next.key)["last_error"], "no consent");
+}
+
+TEST_F(DeliveryTest, AChannelWithoutConsentSendsNoListUnsubscribeAndAMailtoComesFromItsOption) {
+  SmtpSink smtp;
+  Apply("kind: channel\nid: receipts\ntype: smtp\nurl: smtp://127.0.0.1:" +
+        std::to_string(smtp.port()) + "\nfrom: shop@example.test\nconsent: none\n");
+  Apply("kind: template\nid: receipt\nchannel: receipts\nsubject: Receipt\ntext: Thanks\n");
+  delivery::Message receipt = Message("r", "receipts", "receipt");
+  receipt.to = "ada@x.test";
+  Enqueue(receipt);
+  Apply(
+      "kind: channel\nid: email\ntype: smtp\nurl: smtp://127.0.0.1:" + std::to_string(smtp.port()) +
+      "\nfrom: shop@example.test\nunsubscribe_mailto: unsub@example.test\n");
+  Apply("kind: template\nid: news\nchannel: email\nsubject: News\ntext: Hello\n");
+  Enqueue(Message("n", "email", "news"));
+  Deliver();
+  auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 2u);
+  for (const auto& mail : mails) {
+    const std::string list = MimeHeader(mail.data, "List-Unsubscribe");
+    if (MimeHeader(mail.data, "Subject") == "Receipt") {
+      EXPECT_EQ(list, "") << "transactional (consent: none): no unsubscribe";
+    } else {
+      EXPECT_EQ(list.rfind("<mailto:unsub@example.test?subject=unsubscribe%20", 0), 0u) << list;
+      EXPECT_NE(list.find(", <http://track.test/t/u/"), std::string::npos) << list;
+    }
+  }
+}
+
+TEST_F(DeliveryTest, SmtpConnectionsAreReusedAndAConnectionTheServerClosedIsReplaced) {
+  SmtpSink smtp;
+  ApplyEmail(smtp.port());
+  for (int i = 0; i < 8; ++i) Enqueue(Message("a" + std::to_string(i), "email", "cart-reminder"));
+  Deliver();
+  EXPECT_EQ(smtp.mails().size(), 8u);
+  EXPECT_EQ(smtp.connections(), 1) << "one connection for all eight";
+  // The server now closes each connection after one message (an idle timeout does the same to a
+  // kept one): every message still goes out exactly once, each on a new connection.
+  smtp.set_one_message_per_connection(true);
+  for (int i = 0; i < 4; ++i) Enqueue(Message("b" + std::to_string(i), "email", "cart-reminder"));
+  Deliver();
+  auto mails = smtp.mails();
+  ASSERT_EQ(mails.size(), 12u);
+  std::set<std::string> keys;
+  for (const auto& m : mails) keys.insert(MimeHeader(m.data, "X-Signpost-Key"));
+  EXPECT_EQ(keys.size(), 12u) << "each once";
+  EXPECT_EQ(smtp.connections(), 5);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(OutboxItem("cart/1/1/1/b" + std::to_string(i))["attempts"], 1) << "no retry needed";
+}
+
+TEST_F(DeliveryTest, WebhookClientsKeepTheirConnectionUntilTheServerClosesIt) {
+  WebhookSink hook;
+  hook.set_requests_per_connection(3);
+  ApplySms(hook.url());
+  for (int i = 0; i < 7; ++i) Enqueue(Message("s" + std::to_string(i), "sms", "sms-reminder"));
+  Deliver();
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), 7u);
+  std::set<int> ports;
+  for (const auto& h : hooks) ports.insert(h.remote_port);
+  EXPECT_EQ(ports.size(), 3u) << "3 + 3 + 1 requests: the server closed after every third";
+  for (int i = 0; i < 7; ++i)
+    EXPECT_EQ(OutboxItem("cart/1/1/1/s" + std::to_string(i))["state"], "sent");
+}
+
+TEST_F(DeliveryTest, FourWorkersSendEveryMessageExactlyOnceAndEachProfilesInOrder) {
+  WebhookSink hook;
+  hook.set_delay_ms(2);
+  ApplySms(hook.url());
+  constexpr int kProfiles = 24, kSteps = 8;
+  for (int p = 1; p <= kProfiles; ++p) {
+    for (int s = 0; s < kSteps; ++s) {
+      delivery::Message m = Message("s" + std::to_string(s), "sms", "sms-reminder");
+      m.profile = uint64_t(p);
+      m.key = "cart/1/" + std::to_string(p) + "/1/s" + std::to_string(s);
+      Enqueue(m);
+    }
+  }
+  Deliver();
+  Deliver();  // nothing is due again
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), size_t(kProfiles * kSteps));
+  std::map<std::string, std::vector<std::string>> by_profile;
+  std::set<std::string> keys;
+  for (const auto& h : hooks) {
+    const std::string key = h.Header("Idempotency-Key");
+    keys.insert(key);
+    by_profile[key.substr(0, key.rfind("/1/s"))].push_back(key.substr(key.rfind('/') + 1));
+  }
+  EXPECT_EQ(keys.size(), size_t(kProfiles * kSteps)) << "each message exactly once";
+  for (const auto& [profile, steps] : by_profile)
+    EXPECT_EQ(steps, (std::vector<std::string>{"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"}))
+        << profile << ": one profile's messages in due order";
+  EXPECT_GT(hook.max_in_flight(), 1) << "sent in parallel";
+  EXPECT_LE(hook.max_in_flight(), 4) << "by at most the four workers";
+  EXPECT_EQ(Events("Message Delivered").size(), size_t(kProfiles * kSteps));
+}
+
+TEST_F(DeliveryTest, AChannelRateLimitHoldsOnTheEngineClock) {
+  WebhookSink hook;
+  ApplySms(hook.url());
+  Apply("kind: channel\nid: sms\ntype: webhook\nurl: " + hook.url() +
+        "\nrate_limit: { per_second: 10 }\n");
+  constexpr int kMessages = 35;
+  for (int i = 0; i < kMessages; ++i) {
+    delivery::Message m = Message("s" + std::to_string(i), "sms", "sms-reminder");
+    m.profile = uint64_t(i + 1);  // spread over the workers
+    m.key = "cart/1/" + std::to_string(i + 1) + "/1/s";
+    Enqueue(m);
+  }
+  const TimeMs start = clock_.NowMs();
+  Deliver();
+  EXPECT_EQ(hook.hooks().size(), 10u) << "the burst: a second's worth";
+  Deliver();
+  EXPECT_EQ(hook.hooks().size(), 10u) << "no token left at the same instant";
+  size_t pending = 0;
+  for (int i = 0; i < kMessages; ++i) {
+    json item = OutboxItem("cart/1/" + std::to_string(i + 1) + "/1/s");
+    if (item["state"] == "pending") {
+      ++pending;
+      EXPECT_EQ(item["attempts"], 0) << "a deferral is not an attempt";
+    }
+  }
+  EXPECT_EQ(pending, 25u);
+  while (clock_.NowMs() - start < 4 * kSecondMs) {
+    clock_.Advance(100);
+    Deliver();
+    const DurationMs elapsed = clock_.NowMs() - start;
+    // Never more than the burst plus the rate times the time gone by.
+    ASSERT_LE(double(hook.hooks().size()), 10 + 10 * double(elapsed) / 1000)
+        << "at +" << elapsed << " ms";
+  }
+  auto hooks = hook.hooks();
+  ASSERT_EQ(hooks.size(), size_t(kMessages)) << "all sent in the end";
+  std::set<std::string> keys;
+  for (const auto& h : hooks) keys.insert(h.Header("Idempotency-Key"));
+  EXPECT_EQ(keys.size(), size_t(kMessages));
+  EXPECT_EQ(Events("Message Failed").size(), 0u);
+}
+
 }  // namespace
 }  // namespace signpost

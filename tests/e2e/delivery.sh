@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End to end: a live journey's email goes through the outbox to the `file` channel with tracking;
 # its open pixel and rewritten link, fetched over HTTP as a mail client would, become
-# `Message Opened` / `Message Clicked` events of the profile; a tampered token is refused.
+# `Message Opened` / `Message Clicked` events of the profile; a tampered token is refused. Its
+# one-click unsubscribe URL: a GET only shows a button, the RFC 8058 POST withdraws consent.email
+# (idempotent), a tampered token records nothing.
 source "$(dirname "$0")/lib.sh"
 
 cat >"$WORK/defs.yaml" <<'YAML'
@@ -69,5 +71,19 @@ done
 outbox=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/outbox")
 check "the outbox item is sent" "$(echo "$outbox" | json messages.0.state)" "sent"
 check "tracking needs no auth but the outbox does" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/outbox")" "401"
+
+unsub=$(echo "$line" | json unsubscribe_url)
+check_contains "the message carries a one-click unsubscribe URL" "$unsub" "$URL/t/u/"
+consent() { curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/profiles/user:ann" | json consent.email; }
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+check "a GET (a mail scanner's prefetch) shows the confirmation page" "$(code "$unsub")" "200"
+check "and unsubscribes nobody" "$(consent)" "true"
+token=${unsub##*/}
+c=${token:12:1}; [ "$c" == "A" ] && r=B || r=A
+check "a tampered unsubscribe token is refused" \
+  "$(code -d 'List-Unsubscribe=One-Click' "$URL/t/u/${token:0:12}$r${token:13}")" "400"
+check "the one-click POST unsubscribes" "$(code -d 'List-Unsubscribe=One-Click' "$unsub")" "200"
+check "consent.email is now false" "$(consent)" "false"
+check "a second POST is still 200" "$(code -d 'List-Unsubscribe=One-Click' "$unsub")" "200"
 stop_server
 finish
