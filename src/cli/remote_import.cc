@@ -3,6 +3,7 @@
 // as a local import would (POST /api/uploads/{id}/import), whose summary is printed as locally.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -49,7 +50,12 @@ Result<nlohmann::json> UploadAndImport(const Globals& g, const std::string& path
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } while (in);
   if (bar) std::cerr << "\n";
-  return RemoteCall(g, "POST",
+  // The server answers once the whole file is imported: a large file may take longer than
+  // --timeout, so this call waits at least a minute plus a second per MiB (imports run at several
+  // MiB/s).
+  Globals waiting = g;
+  waiting.timeout_s = std::max(g.timeout_s, 60.0 + double(progress.bytes_total >> 20));
+  return RemoteCall(waiting, "POST",
                     fmt::format("/api/uploads/{}/import{}", id,
                                 QueryString({{"name", path}, {"format", format}})));
 }
