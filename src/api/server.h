@@ -38,7 +38,9 @@ struct ServerOptions {
   // bodies up to it reach the engine, whose named limits (500 KiB a batch) answer first.
   size_t max_body_bytes = 8 << 20;
   // A /v1/* request without an Authorization header may carry its write key inside the body; such
-  // a body is read only up to this size (default 64 KiB), larger ones get 401 unread.
+  // a body is read only up to this size (default 64 KiB), larger ones get 401 unread. A route that
+  // takes no credentials (analytics.js's /v1/m, the probes) reads its body under the same bound
+  // (over → 413).
   size_t unauthenticated_body_bytes = 64 * 1024;
   // All bodies being read or handled at once, as declared (chunked: max_body_bytes) plus
   // max_body_bytes for a compressed one's decoded copy; a body over it gets 503 + Retry-After.
