@@ -11,6 +11,7 @@
 
 #include "api/log_writer.h"
 #include "api/logging.h"
+#include "api/request_telemetry.h"
 
 namespace signpost::api {
 namespace {
@@ -199,6 +200,51 @@ TEST(ApplicationLogFormat, LevelsAndFormatsByName) {
   EXPECT_EQ(LogLevelName(spdlog::level::err), "error");
   EXPECT_EQ(*ParseLogFormat("json"), LogFormat::kJson);
   EXPECT_FALSE(ParseLogFormat("xml").ok());
+}
+
+}  // namespace
+}  // namespace signpost::api
+
+namespace signpost::api {
+namespace {
+
+// What one answered request costs the thread that writes its reply: the metrics alone, and the
+// metrics plus a JSON access log line to /dev/null (formatted and buffered; the writer thread
+// writes). Run by hand: api_test --gtest_also_run_disabled_tests --gtest_filter='*MeasureFinish*'
+TEST(RequestTelemetryMeasure, DISABLED_MeasureFinishCost) {
+  Router router;
+  router.Add("POST", "/v1/track", Access::kWrite, nullptr);
+  Request req;
+  req.method = "POST";
+  ASSERT_TRUE(ParseTarget("/v1/track", req).ok());
+  std::vector<std::string> captures;
+  const Route* route = router.Find("POST", req.segments, captures);
+  RequestTrace trace;
+  trace.remote = "127.0.0.1";
+  trace.user_agent = "analytics-node-next/latest";
+  trace.bytes_in = 120;
+  constexpr int kRequests = 1'000'000;
+  for (bool with_log : {false, true}) {
+    std::shared_ptr<AccessLog> log;
+    if (with_log) {
+      auto opened = AccessLog::Open("/dev/null", LogFormat::kJson);
+      ASSERT_TRUE(opened.ok());
+      log = std::move(opened).value();
+    }
+    RequestTelemetry telemetry(log);
+    telemetry.Prepare(router);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRequests; ++i) {
+      RequestTelemetry::Begin(trace);
+      telemetry.Finish(trace, req, route, 200, 60);
+    }
+    const double ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
+        kRequests;
+    std::printf("%s: %.0f ns per request (dropped %llu)\n",
+                with_log ? "metrics + JSON access log" : "metrics only", ns,
+                static_cast<unsigned long long>(log ? log->dropped() : 0));
+  }
 }
 
 }  // namespace
