@@ -13,6 +13,7 @@
 // Usage: delivery_bench [--messages 4000] [--workers 4] [--latency-ms 5]
 #include <fmt/format.h>
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -146,6 +147,7 @@ int main(int argc, char** argv) {
                  "A provider's answer time for the second round (0 = skip it)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::warn);  // stdout is for the JSON lines
   const std::vector<Mode> modes = {{"new-connection", false, 1},
                                    {"new-connection", false, workers},
                                    {"reuse", true, 1},

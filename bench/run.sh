@@ -268,7 +268,7 @@ if wants delivery; then
 const fs = require("fs");
 const [file, machineFile, out] = process.argv.slice(1);
 let rows = [];
-try { rows = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)); } catch {}
+try { rows = fs.readFileSync(file, "utf8").trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)); } catch {}
 if (!rows.length) { console.log("\nDelivery: FAILED: no result from delivery_bench"); process.exit(1); }
 console.log(`\nDelivery: ${rows[0].messages.toLocaleString("en")} messages a run to local sinks (no peer)`);
 console.log(`${"channel".padEnd(9)}${"latency".padStart(8)}  ${"mode".padEnd(16)}${"workers".padStart(8)}${"messages/s".padStart(12)}`);
