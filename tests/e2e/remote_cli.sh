@@ -171,14 +171,19 @@ run_all() {
   echo "$n"
 }
 
+# The two modes run at once, each on its own copy of the folder (the local commands in the
+# background keep the first copy's path): the test takes the longer of the two, not their sum.
 set +e
 started=$(date +%s.%N)
-count=$(run_all local)
-local_done=$(date +%s.%N)
+run_all local >"$WORK/local.count" &
+local_pid=$!
 DATA=$WORK/remote-data
 start_server
 run_all remote >/dev/null
 remote_done=$(date +%s.%N)
+wait "$local_pid"
+local_done=$(date +%s.%N)
+count=$(cat "$WORK/local.count")
 set -e
 
 normalize_all "$WORK"/local/*.out "$WORK"/remote/*.out
@@ -198,7 +203,7 @@ check_contains "the import's summary came back" "$(cat "$WORK"/remote/*.out)" \
 check_contains "the CSV import's summary came back" "$(cat "$WORK"/remote/*.out)" \
   "more.csv: 1 accepted, 0 duplicates, 1 rejected"
 awk -v n="$count" -v a="$started" -v b="$local_done" -v c="$remote_done" \
-  'BEGIN { printf "%d commands: local %.1f s, remote %.1f s (server start included)\n", n, b - a, c - b }'
+  'BEGIN { printf "%d commands at once: local %.1f s, remote %.1f s (server start included)\n", n, b - a, c - a }'
 
 # ---- where the server and the token come from -------------------------------------------------
 CONF=$WORK/conf/config.yaml
