@@ -26,8 +26,8 @@
 #include "api/access_log.h"
 #include "api/base64.h"
 #include "api/cors.h"
-#include "api/test_certificate.h"
 #include "api/http_metrics.h"
+#include "api/test_certificate.h"
 
 namespace signpost::api {
 namespace {
