@@ -468,8 +468,11 @@ void RegisterVersion(CLI::App& app, Globals& g) {
 }  // namespace
 
 void RegisterCommands(CLI::App& app, Globals& g) {
-  app.add_option("--data", g.data_dir, "The data folder")
-      ->envname(EnvNameOf("data"))
+  // SIGNPOST_DATA is read in RegisterRemoteOptions' parse callback, where it can tell a folder
+  // from the environment from one on the command line (remote_config.cc).
+  app.add_option("--data", g.data_dir,
+                 "The data folder (env SIGNPOST_DATA, which a server named by --server or "
+                 "SIGNPOST_SERVER overrides)")
       ->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable JSON output");
   RegisterRemoteOptions(app, g);  // --server, --token, ... (remote_config.h)

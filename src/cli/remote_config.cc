@@ -191,8 +191,17 @@ void RegisterRemoteOptions(CLI::App& app, Globals& g) {
       ->group(group);
   app.parse_complete_callback([&app, &g] {
     RemoteContext context;
-    context.data_flag = app.get_option("--data")->count() > 0;
+    context.data_flag = app.get_option("--data")->count() > 0;  // the command line's
     for (const CLI::App* sub : app.get_subcommands()) context.serving |= sub->get_name() == "serve";
+    // SIGNPOST_DATA counts as --data unless a server is named by --server or SIGNPOST_SERVER
+    // (both more specific to this command than a folder set for the shell or the service).
+    const char* data_env = std::getenv("SIGNPOST_DATA");
+    const char* server_env = std::getenv("SIGNPOST_SERVER");
+    if (!context.data_flag && data_env != nullptr && *data_env != '\0' &&
+        (context.serving || (g.server.empty() && (server_env == nullptr || *server_env == '\0')))) {
+      g.data_dir = data_env;
+      context.data_flag = true;
+    }
     Status s = ResolveRemote(g, context, [](const char* name) { return std::getenv(name); });
     if (!s.ok()) {
       std::cerr << "error: " << s.message() << "\n";

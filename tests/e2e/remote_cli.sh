@@ -228,4 +228,7 @@ check "a token readable by others is refused" "$(rsp events --count 2>&1)" \
 check "--data with --server names both" "$(rsp --data "$WORK/x" --server "$URL" events --count 2>&1)" \
   "error: --data and --server: give one; --data DIR opens a data folder on this machine, --server URL calls a running server"
 check "--data alone is local, whatever the config says" "$(rsp --data "$WORK/empty" events --count 2>&1)" "0 events"
+check "SIGNPOST_DATA alone is local too" "$(SIGNPOST_DATA="$WORK/empty2" rsp events --count 2>&1)" "0 events"
+check "SIGNPOST_SERVER wins over SIGNPOST_DATA" \
+  "$(SIGNPOST_DATA="$WORK/empty3" SIGNPOST_SERVER=$URL SIGNPOST_TOKEN=$TOKEN "$BIN" events --count)" "$count_now"
 finish
