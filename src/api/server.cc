@@ -91,7 +91,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       : stream_(std::move(stream)), srv_(srv), buffer_(kBufferLimit) {
     srv_.open_connections.fetch_add(1, std::memory_order_relaxed);
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) trace_.remote = remote.address().to_string();
   }
   ~Session() {
