@@ -10,6 +10,7 @@
 #include "base/id_rule.h"
 #include "base/time.h"
 #include "delivery/definitions.h"
+#include "engine/definition_records.h"
 #include "engine/engine_journeys.h"
 #include "segments/segment_definition.h"
 #include "signpost/engine.h"
