@@ -16,7 +16,7 @@ for (let i = 0; i < Number(profiles); i++) {
   const user = `${prefix}${i}`;
   let events = [];
   try {
-    events = run('events', '--profile', user, '--limit', '1000000000').events;
+    events = run('events', '--profile', user, '--limit', '1000000').events;
   } catch (e) {
     if (!String(e.stderr ?? e).match(/no profile|not found|no such|unknown/i)) throw e;  // a profile never written
   }
