@@ -155,7 +155,8 @@ wait "$client_pid"; client_pid=""
 [ "$kills" -ge 3 ] || fail "only $kills kills in ${seconds}s: raise JCRASH_SECONDS"
 [ -s "$work/unacked.txt" ] && fail "some people were never acknowledged: $(tr '\n' ' ' < "$work/unacked.txt")"
 
-# The last run: until nobody is inside the journey and the outbox has nothing waiting.
+# The last run: until nobody is inside the journey, the outbox has nothing waiting and the runtime
+# is caught up.
 start_server
 api() { curl -s --max-time 5 -H "Authorization: Bearer $admin_key" "$url$1"; }
 settled=""
@@ -168,7 +169,10 @@ for _ in $(seq 1 60); do
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       try { console.log(JSON.parse(s).messages.filter((m) => m.state !== "sent" && m.state !== "failed").length); } catch { console.log("?"); }
     });')
-  if [ "${state#* }" = 0 ] && [ "${state% *}" != "?" ] && [ "$waiting" = 0 ]; then settled=yes; break; fi
+  # ... and every partition has handled every committed event (an Order Completed acknowledged
+  # last may still be queued for the runtime when nobody is inside any more).
+  behind=$(curl -s --max-time 5 "$url/metrics" | awk '/^signpost_journey_partition_(queue|lag_events)\{/ { n += $NF } END { print n + 0 }')
+  if [ "${state#* }" = 0 ] && [ "${state% *}" != "?" ] && [ "$waiting" = 0 ] && [ "$behind" = 0 ]; then settled=yes; break; fi
   sleep 0.5
 done
 [ -n "$settled" ] || fail "the journey did not settle after the last restart (entered/in progress: $state, outbox waiting: $waiting)"
