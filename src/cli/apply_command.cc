@@ -249,7 +249,10 @@ void RegisterDiff(CLI::App& app, Globals& g) {
   cmd->add_option("-f,--filename,--file", *files, "As for apply: files, folders or -")->required();
   cmd->add_flag("-R,--recursive", *recursive, "Read the folders given to -f and their subfolders");
   cmd->callback([&g, files, recursive] {
-    auto fail = [&](const Status& s) { g.exit_code = PrintError(s) == 0 ? 0 : 2; };
+    auto fail = [&](const Status& s) {  // exit code 2, as kubectl diff on an error
+      PrintError(s);
+      g.exit_code = 2;
+    };
     auto src = ReadSources(*files, *recursive);
     if (!src.ok()) return fail(src.status());
     // The plan and the stored texts: from the engine, or from the server in remote mode.
