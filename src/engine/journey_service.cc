@@ -621,6 +621,12 @@ void JourneyService::ThreadLoop(Partition& p) {
       if (p.held) continue;
     }
     MutexLock lock(p.mu);
+    {
+      // A hold set while this thread waited for mu (HoldPartitionForTesting takes mu first, so
+      // once it returns no round of this thread runs until the hold is lifted).
+      MutexLock queue_lock(p.queue_mu);
+      if (p.held) continue;
+    }
     const TimeMs now = clock_.NowMs();
     Status s = Drain(p, now, now - 1, &blocked);
     drained_at = now;
@@ -981,6 +987,7 @@ void JourneyService::SetFaultForTesting(std::function<void(const journeys::Input
 void JourneyService::HoldPartitionForTesting(uint32_t partition, bool held) {
   Partition& p = *parts_.at(partition);
   {
+    MutexLock runtime_lock(p.mu);  // a round in progress ends first
     MutexLock lock(p.queue_mu);
     p.held = held;
   }
