@@ -27,7 +27,7 @@ step "unit and scenario tests under ASan/UBSan" \
   env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$asan" --output-on-failure -j 2 "${asan_labels[@]}"
 if [ -x fuzz/run.sh ]; then
-  step "fuzzing every parser (bounded)" bash fuzz/run.sh "$fuzz" "${FUZZ_SECONDS:-10}"
+  step "fuzzing every parser (bounded)" bash fuzz/run.sh "$fuzz" "${FUZZ_SECONDS:-6}"
 fi
 for t in tests/e2e/*.sh; do
   [ "$(basename "$t")" = lib.sh ] && continue  # helpers, sourced by the tests
@@ -38,10 +38,14 @@ if [ -d tests/sdk ] && ls tests/sdk/*.test.mjs >/dev/null 2>&1; then
     node --test tests/sdk/
 fi
 if [ -x tests/crash/kill9.sh ]; then
-  # 25 s of kills in `make test` (about 15 of them); CRASH_SECONDS=120 for a longer soak.
-  step "kill -9 crash test" env CRASH_SECONDS="${CRASH_SECONDS:-25}" bash tests/crash/kill9.sh "$build"
+  # 15 s of kills in `make test` (about 10 of them) and a 100k-event import killed mid-file;
+  # CRASH_SECONDS=120 CRASH_IMPORT_EVENTS=1000000 for a longer soak.
+  step "kill -9 crash test" env CRASH_SECONDS="${CRASH_SECONDS:-15}" \
+    CRASH_IMPORT_EVENTS="${CRASH_IMPORT_EVENTS:-100000}" bash tests/crash/kill9.sh "$build"
 fi
-[ -x tests/crash/journeys_kill9.sh ] && step "journeys kill -9 crash test" bash tests/crash/journeys_kill9.sh "$build"
+# 15 s of client in `make test` (JCRASH_SECONDS=60 for a longer soak).
+[ -x tests/crash/journeys_kill9.sh ] && step "journeys kill -9 crash test" \
+  env JCRASH_SECONDS="${JCRASH_SECONDS:-15}" bash tests/crash/journeys_kill9.sh "$build"
 [ -x tests/crash/journeys_partitions_kill9.sh ] &&
   step "journeys kill -9 crash test, 4 partitions, merges across them" \
     bash tests/crash/journeys_partitions_kill9.sh "$build"
