@@ -74,6 +74,7 @@ Status CheckTemplateFits(const TemplateDef& t, ChannelType type);
 Status CheckPayload(const nlohmann::json& payload, const std::string& field);
 // The roots a webhook payload template may use.
 inline const std::vector<std::string_view> kPayloadRoots = {
-    "traits", "event", "entry", "journey", "to", "body", "subject", "key", "channel", "step"};
+    "traits", "event",   "entry", "journey",        "to", "body", "subject",
+    "key",    "channel", "step",  "unsubscribe_url"};
 
 }  // namespace signpost::delivery

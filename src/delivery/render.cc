@@ -48,16 +48,12 @@ json MessageVars(const Message& m) {
 
 Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
                                const TrackingSetup* tracking) {
-  const json vars = MessageVars(m);
+  json vars = MessageVars(m);
   Rendered r;
-  SP_ASSIGN_OR_RETURN(r.subject, RenderField(m.subject.empty() ? t.subject : m.subject, "subject",
-                                             vars, Escape::kNone));
-  SP_ASSIGN_OR_RETURN(r.text, RenderField(t.text, "text", vars, Escape::kNone));
-  SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
-  SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
   TrackingClaims base{false,     m.key,   m.identity, m.journey.value(),
                       m.version, m.entry, m.step,     m.channel,
                       "",        false,   ""};
+  // The unsubscribe link first: a template may place it in the body ({{unsubscribe_url}}).
   if (tracking != nullptr && !tracking->consent.empty()) {
     TrackingClaims unsubscribe = base;
     unsubscribe.unsubscribe = true;
@@ -68,6 +64,12 @@ Result<Rendered> RenderMessage(const TemplateDef& t, const Message& m,
       r.unsubscribe_mailto =
           "mailto:" + tracking->unsubscribe_mailto + "?subject=unsubscribe%20" + token;
   }
+  vars["unsubscribe_url"] = r.unsubscribe_url;
+  SP_ASSIGN_OR_RETURN(r.subject, RenderField(m.subject.empty() ? t.subject : m.subject, "subject",
+                                             vars, Escape::kNone));
+  SP_ASSIGN_OR_RETURN(r.text, RenderField(t.text, "text", vars, Escape::kNone));
+  SP_ASSIGN_OR_RETURN(r.html, RenderField(t.html, "html", vars, Escape::kHtml));
+  SP_ASSIGN_OR_RETURN(r.body, RenderField(t.body, "body", vars, Escape::kNone));
   if (tracking != nullptr && !r.html.empty()) {
     std::vector<std::string> hosts = TemplateLinkHosts(t.html);
     hosts.insert(hosts.end(), tracking->link_hosts.begin(), tracking->link_hosts.end());
@@ -84,6 +86,7 @@ json WebhookBody(const ChannelDef& c, const Message& m, const Rendered& r) {
     vars["key"] = m.key;
     vars["channel"] = m.channel;
     vars["step"] = m.step;
+    vars["unsubscribe_url"] = r.unsubscribe_url;
     return RenderLeaves(c.payload, vars);
   }
   return RenderedJson(m, r);

@@ -73,6 +73,43 @@ TEST(RenderTest, APlaceholderCannotChooseTheHostOfATrackedLink) {
   EXPECT_EQ(r->html.find("evil.test"), std::string::npos) << r->html;
 }
 
+// A visible unsubscribe link in the body (CAN-SPAM, and inboxes that ignore List-Unsubscribe): the
+// same signed one-click URL as the header, never rewritten into a tracked click; "" (so the
+// default) through a channel that needs no consent.
+TEST(RenderTest, TheUnsubscribeUrlIsAValueTheBodyCanPlace) {
+  TemplateDef t{"t",
+                "email",
+                "",
+                "<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>",
+                "Stop: {{unsubscribe_url | default: \"reply STOP\"}}",
+                ""};
+  TrackingSetup tracking{"https://sp.test", "0123456789abcdef0123456789abcdef", {}, "email", ""};
+  auto r = RenderMessage(t, Sample(), &tracking);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->unsubscribe_url.rfind("https://sp.test/t/u/", 0), 0u) << r->unsubscribe_url;
+  EXPECT_EQ(r->text, "Stop: " + r->unsubscribe_url);
+  EXPECT_NE(r->html.find("href=\"" + r->unsubscribe_url + "\""), std::string::npos) << r->html;
+  EXPECT_EQ(r->html.find("/t/c/"), std::string::npos) << "not a tracked click: " << r->html;
+  auto claims = VerifyToken(r->unsubscribe_url.substr(std::string("https://sp.test/t/u/").size()),
+                            tracking.secret);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_TRUE(claims->unsubscribe);
+  EXPECT_EQ(claims->consent, "email");
+
+  tracking.consent = "";
+  r = RenderMessage(t, Sample(), &tracking);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->text, "Stop: reply STOP");
+
+  ChannelDef c;
+  c.type = ChannelType::kWebhook;
+  c.payload = {{"text", "{{body}} {{unsubscribe_url}}"}};
+  Rendered sms;
+  sms.body = "hi";
+  sms.unsubscribe_url = "https://sp.test/t/u/x";
+  EXPECT_EQ(WebhookBody(c, Sample(), sms), (json{{"text", "hi https://sp.test/t/u/x"}}));
+}
+
 TEST(RenderTest, WebhookBodyIsThePayloadTemplateOrTheWholeMessage) {
   Message m = Sample();
   m.channel = "sms";

@@ -22,9 +22,10 @@
 
 namespace signpost::delivery {
 
-// The roots a message template's placeholders may start with.
-inline const std::vector<std::string_view> kMessageRoots = {"traits", "event", "entry", "journey",
-                                                            "to"};
+// The roots a message template's placeholders may start with. `unsubscribe_url` is the message's
+// signed one-click unsubscribe link ("" when its channel needs no consent).
+inline const std::vector<std::string_view> kMessageRoots = {"traits",  "event", "entry",
+                                                            "journey", "to",    "unsubscribe_url"};
 
 enum class Escape {
   kNone,  // values inserted as they are (plain text, subjects, JSON string leaves)
