@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
