@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/prometheus_text.h"
+#include "engine/catalog_service.h"
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
@@ -34,6 +35,7 @@ Engine::~Engine() {
   impl_->funnels.reset();
   impl_->profile_reports.reset();
   impl_->events.reset();
+  impl_->catalog.reset();  // after events: its observer and screen
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
@@ -55,6 +57,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                       engine::EventService::Open(options, impl->store(), *impl->profiles,
                                                  *impl->settings, *impl->clock));
   impl->events->SetRegulations(impl->regulations.get());
+  // The event catalog (catalog_service.h): observes every commit (set with the journeys below).
+  SP_ASSIGN_OR_RETURN(impl->catalog, engine::CatalogService::Open(impl->store(), *impl->settings,
+                                                                  *impl->clock, {}));
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   {  // ---- privacy: retention
     engine::RetentionService::Options retention;
@@ -117,7 +122,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();
   impl->events->SetCommitObserver(
-      [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
+      [journeys, catalog = impl->catalog.get()](const std::vector<Event>& committed) {
+        catalog->OnCommitted(committed);
+        journeys->OnCommitted(committed);
+      });
   impl->segments->SetChangeObserver(
       [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
   // ---- privacy: the services told to forget an erased person, in order (one line each), the
