@@ -7,12 +7,17 @@
 namespace signpost::engine {
 
 CatalogService::CatalogService(store::Store& store, const Clock& clock, Options options)
-    : store_(store), clock_(clock), options_(options), catalog_(options.limits) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      catalog_(options.limits),
+      plans_(std::make_shared<const Plans>()) {}
 
 Result<std::unique_ptr<CatalogService>> CatalogService::Open(store::Store& store,
                                                              SettingsService& settings,
                                                              const Clock& clock, Options options) {
   std::unique_ptr<CatalogService> s(new CatalogService(store, clock, options));
+  SP_RETURN_IF_ERROR(s->LoadPlans());
   s->SetSensitive(settings.Current());
   settings.AddObserver([raw = s.get()](const Settings& now) { raw->SetSensitive(now); });
   return s;
@@ -64,8 +69,14 @@ Status CatalogService::Backfill() {
 
 Result<EventCatalogReport> CatalogService::Report(const CatalogQuery& query) {
   SP_RETURN_IF_ERROR(Backfill());
-  MutexLock lock(mu_);
-  return catalog_.Report(clock_.NowMs(), query, {});
+  const auto planned = PlannedNames();
+  EventCatalogReport out;
+  {
+    MutexLock lock(mu_);
+    out = catalog_.Report(clock_.NowMs(), query, planned);
+  }
+  out.plans = PlansInForce();
+  return out;
 }
 
 Result<DriftReport> CatalogService::Drift() {

@@ -1,4 +1,4 @@
-// The event catalog and drift through the Engine (catalog_service.h).
+// The event catalog, tracking plans and drift through the Engine (catalog_service.h).
 #include "engine/catalog_service.h"
 
 #include "engine/test_support.h"
@@ -11,6 +11,69 @@ class CatalogServiceTest : public EngineFixture<> {
  protected:
   std::string StartAt() const override { return "2026-11-01T00:00:00Z"; }
 };
+
+constexpr const char* kBlockPlan = R"(
+kind: tracking_plan
+id: web
+mode: block
+events:
+  - event: Order Completed
+    required: [order_id]
+    properties:
+      order_id: { type: string }
+      total: { type: number }
+)";
+
+TEST_F(CatalogServiceTest, PlanInBlockModeSendsTheBadItemToDeadLettersWithTheRule) {
+  Apply(kBlockPlan);
+  const TimeMs now = clock_.NowMs();
+  auto r = engine_->IngestEvents(
+      {Track("u1", "Order Completed", now, {{"order_id", "o1"}, {"total", 3}}),
+       Track("u2", "Order Completed", now, {{"order_id", "o2"}, {"total", "3"}})});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->accepted, 1u);
+  ASSERT_EQ(r->rejections.size(), 1u);
+  EXPECT_EQ(r->rejections[0].field, "properties.total");
+  EXPECT_NE(r->rejections[0].reason.find("tracking plan 'web' (version 1, mode block)"),
+            std::string::npos);
+  EXPECT_NE(r->rejections[0].reason.find("properties.total: expected number, got string"),
+            std::string::npos)
+      << r->rejections[0].reason;
+  // Never silently dropped: a dead letter naming the rule, the item kept as JSON.
+  auto letters = engine_->ListDeadLetters(10);
+  ASSERT_TRUE(letters.ok());
+  ASSERT_EQ(letters->dead_letters.size(), 1u);
+  const DeadLetterInfo& d = letters->dead_letters[0];
+  EXPECT_EQ(d.source, "tracking_plan");
+  EXPECT_NE(d.rejection.reason.find("rule: type"), std::string::npos);
+  EXPECT_NE(d.rejection.raw.find("\"messageId\":\"m2\""), std::string::npos);
+  // The catalog counts the committed event and the violation.
+  auto catalog = EventCatalogOf(*engine_, {});
+  ASSERT_TRUE(catalog.ok());
+  ASSERT_EQ(catalog->events.size(), 1u);
+  EXPECT_EQ(catalog->events[0].count, 1u);
+  EXPECT_EQ(catalog->events[0].plans, std::vector<std::string>{"web"});
+  ASSERT_EQ(catalog->events[0].violations.size(), 1u);
+  EXPECT_EQ(catalog->events[0].violations[0].property, "properties.total");
+  EXPECT_EQ(catalog->events[0].violations[0].blocked, 1u);
+  EXPECT_EQ(catalog->plans, std::vector<std::string>{"web@1 (block)"});
+  // Re-imported while the plan still refuses it: it stays.
+  auto again = engine_->ReimportDeadLetters({d.id});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->accepted, 0u);
+  EXPECT_EQ(engine_->ListDeadLetters(10)->dead_letters.size(), 1u);
+  // Version 2 flags instead: the re-import is accepted and the letter goes.
+  std::string flag = kBlockPlan;
+  flag.replace(flag.find("mode: block"), 11, "mode: flag");
+  Apply(flag);
+  again = engine_->ReimportDeadLetters({d.id});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->accepted, 1u);
+  EXPECT_TRUE(engine_->ListDeadLetters(10)->dead_letters.empty());
+  catalog = EventCatalogOf(*engine_, {});
+  EXPECT_EQ(catalog->events[0].count, 2u);
+  EXPECT_EQ(catalog->events[0].violations[0].count, 3u);  // blocked twice, flagged once
+}
 
 TEST_F(CatalogServiceTest, RenameNamesTheFunnelStepAndSurvivesARestart) {
   Apply(R"(
