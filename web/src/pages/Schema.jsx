@@ -62,7 +62,7 @@ function EventCard({ e }) {
         <strong>{label}</strong>
       </button>{' '}
       <span class="muted small">{e.type} · {num(e.count)} events · {date(e.first_seen, true)} – {date(e.last_seen, true)}
-        {(e.properties || []).length > 0 && ` · ${e.properties.length} properties`}
+        {(e.properties || []).length > 0 && ` · ${e.properties.length} ${e.properties.length === 1 ? 'property' : 'properties'}`}
         {(e.plans || []).length > 0 && ` · plan ${e.plans.join(', ')}`}
       </span>
       {violations.length > 0 && (
