@@ -213,7 +213,8 @@ std::vector<DriftFinding> EvaluateDrift(const EventCatalog& catalog, TimeMs now,
   }
 
   // Properties: type changes and missing properties, from the daily rings.
-  for (const auto& [key, s] : events) {
+  for (const auto& entry : events) {
+    const CatalogEventStats& s = entry.second;
     if (s.profiled_by_day.empty()) continue;
     const bool today_only = s.profiled_by_day.Get(today) >= o.min_recent;
     const Window recent{today_only ? today : today - 1, today};

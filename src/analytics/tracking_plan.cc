@@ -356,7 +356,8 @@ void PlanCheckObject(const PropertySchema& schema, simdjson::dom::object object,
     PlanCheckValue(p, v, path, out);
   }
   if (!schema.additional) {
-    for (auto [key, value] : object) {
+    for (auto field : object) {
+      const std::string_view key = field.key;
       const bool listed = std::any_of(schema.properties.begin(), schema.properties.end(),
                                       [&](const PropertySchema& p) { return p.name == key; });
       if (!listed) {
