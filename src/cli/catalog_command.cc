@@ -14,6 +14,9 @@ namespace signpost::cli {
 
 namespace {
 
+// An ISO time of the document, or "-" (null when unknown).
+std::string TimeText(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : "-"; }
+
 void PrintCatalog(const nlohmann::json& doc) {
   const auto& events = doc["events"];
   if (events.empty()) std::cout << "no events in the catalog\n";
@@ -21,8 +24,8 @@ void PrintCatalog(const nlohmann::json& doc) {
     const std::string name = e["name"].get<std::string>();
     std::cout << fmt::format("{} {}  {} events  first {}  last {}\n", e["type"].get<std::string>(),
                              name.empty() ? "(no name)" : "'" + name + "'",
-                             e["count"].get<uint64_t>(), e["first_seen"].dump(),
-                             e["last_seen"].dump());
+                             e["count"].get<uint64_t>(), TimeText(e["first_seen"]),
+                             TimeText(e["last_seen"]));
     for (const auto& p : e["properties"]) {
       std::string types;
       for (const auto& t : p["types"]) {
