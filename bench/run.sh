@@ -25,6 +25,9 @@
 #    BENCH_DELIVERY_LATENCY_MS): messages/s with a new connection per message (before) and connections
 #    kept per channel, each with 1 and BENCH_DELIVERY_WORKERS workers; its JSON to
 #    bench/results/delivery.json.
+# 8. Event catalog cost (no peer): bench/catalog_bench imports the NDJSON of BENCH_CATALOG_SIZE into a
+#    fresh folder with the catalog on and off, alternating, BENCH_RUNS times each: the best events/s
+#    of each and the cost in percent (goal: under 5%); its JSON to bench/results/catalog.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -41,6 +44,7 @@
 #   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
 #   BENCH_DEDUP_IDS=10000000                           message ids in the dedup table
 #   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
+#   BENCH_CATALOG_SIZE=1000000:100000                  catalog cost: import size, events:profiles
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -54,13 +58,14 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog}
 dedup_ids=${BENCH_DEDUP_IDS:-10000000}
 delivery_messages=${BENCH_DELIVERY_MESSAGES:-4000}
 delivery_workers=${BENCH_DELIVERY_WORKERS:-4}
 delivery_latency_ms=${BENCH_DELIVERY_LATENCY_MS:-5}
 erase_size=${BENCH_ERASE_SIZE:-10000000:1000000}
 erase_batch=${BENCH_ERASE_BATCH:-10000}
+catalog_size=${BENCH_CATALOG_SIZE:-1000000:100000}
 journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
 journeys_latency_seconds=${BENCH_JOURNEYS_LATENCY_SECONDS:-10}
 journeys_extra_rates=${BENCH_JOURNEYS_EXTRA_RATES:-500}
@@ -83,6 +88,7 @@ wants journeys && need+=(journeys_bench)
 wants erase && need+=(erase_bench)
 wants dedup && need+=(dedup_bench)
 wants delivery && need+=(delivery_bench)
+wants catalog && need+=(catalog_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -280,6 +286,27 @@ fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n"
 ' "$run/delivery-signpost.json" "$run/machine.json" "$root/bench/results/delivery.json" || delivery_status=1
 fi
 
+catalog_status=0
+if wants catalog; then
+  events=${catalog_size%%:*}; profiles=${catalog_size##*:}
+  ndjson=$(gen ndjson "$events" "$profiles") || exit 1
+  say "event catalog cost: import of $events events with the catalog on and off, $runs runs each"
+  if "$build/bench/catalog_bench" --file "$ndjson" --runs "$runs" --dir "$run/catalog" \
+      > "$run/catalog-signpost.json"; then
+    node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+const r = JSON.parse(fs.readFileSync(file, "utf8"));
+console.log(`\nEvent catalog on import (${r.events} events, best of ${r.runs}): on ${r.on_events_per_second} events/s, off ${r.off_events_per_second} events/s, cost ${r.cost_percent}% (goal: under 5%)`);
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, result: r }, null, 2) + "\n");
+' "$run/catalog-signpost.json" "$run/machine.json" "$root/bench/results/catalog.json" || catalog_status=1
+  else
+    catalog_status=1
+  fi
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -292,5 +319,6 @@ node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$erase_status" = 0 ] || status=1
 [ "$dedup_status" = 0 ] || status=1
 [ "$delivery_status" = 0 ] || status=1
+[ "$catalog_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

@@ -12,21 +12,26 @@
 namespace signpost {
 
 enum class DefinitionKind {
-  kFunnel,    // analytics: the steps of a funnel
-  kSegment,   // segments: a rule segment
-  kJourney,   // journeys: entry, steps, goal
-  kTemplate,  // delivery: a message template
-  kChannel,   // delivery: where messages go (smtp, webhook, file)
-  kSettings,  // the folder's settings (one, id "global")
+  kFunnel,        // analytics: the steps of a funnel
+  kSegment,       // segments: a rule segment
+  kJourney,       // journeys: entry, steps, goal
+  kTemplate,      // delivery: a message template
+  kChannel,       // delivery: where messages go (smtp, webhook, file)
+  kSettings,      // the folder's settings (one, id "global")
+  kTrackingPlan,  // the catalog: the events expected and their property schemas
 };
 
 // Every kind with its name, in the order messages list them.
 inline constexpr std::pair<DefinitionKind, std::string_view> kDefinitionKinds[] = {
-    {DefinitionKind::kFunnel, "funnel"},   {DefinitionKind::kSegment, "segment"},
-    {DefinitionKind::kJourney, "journey"}, {DefinitionKind::kTemplate, "template"},
-    {DefinitionKind::kChannel, "channel"}, {DefinitionKind::kSettings, "settings"}};
+    {DefinitionKind::kFunnel, "funnel"},
+    {DefinitionKind::kSegment, "segment"},
+    {DefinitionKind::kJourney, "journey"},
+    {DefinitionKind::kTemplate, "template"},
+    {DefinitionKind::kChannel, "channel"},
+    {DefinitionKind::kSettings, "settings"},
+    {DefinitionKind::kTrackingPlan, "tracking_plan"}};
 
-// "funnel", "segment", "journey", "template", "channel" or "settings".
+// "funnel", "segment", "journey", "template", "channel", "settings" or "tracking_plan".
 constexpr std::string_view DefinitionKindName(DefinitionKind kind) {
   for (const auto& [k, name] : kDefinitionKinds) {
     if (k == kind) return name;

@@ -29,6 +29,7 @@
 #include "api/credentials.h"
 #include "api/request_telemetry.h"
 #include "api/routes.h"
+#include "api/routes_catalog.h"
 #include "api/static_files.h"
 #include "api/tls.h"
 #include "signpost/acting_as.h"
@@ -524,6 +525,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddPrivacyRoutes(r, engine);
   AddExportRoutes(r, engine);     // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
+  AddCatalogRoutes(r, engine);    // the event catalog, schema drift (routes_catalog.h)
   // The command line's remote mode: uploads and their import, reimport, event count.
   AddImportRoutes(r, engine, impl_->options.upload_dir);
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {

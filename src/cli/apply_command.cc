@@ -208,9 +208,9 @@ std::string UnifiedDiff(std::string_view before, std::string_view after, const s
 }
 
 void RegisterApply(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand(
-      "apply",
-      "Validate and store definitions (funnel, segment, journey, template, channel, settings)");
+  auto* cmd = app.add_subcommand("apply",
+                                 "Validate and store definitions (funnel, segment, journey, "
+                                 "template, channel, settings, tracking_plan)");
   auto files = std::make_shared<std::vector<std::string>>();
   auto note = std::make_shared<std::string>();
   auto recursive = std::make_shared<bool>(false);

@@ -24,6 +24,7 @@
 #include "base/build_info.h"
 #include "base/duration.h"
 #include "base/time.h"
+#include "cli/catalog_command.h"
 #include "cli/command_support.h"
 #include "cli/env_names.h"
 #include "cli/output.h"
@@ -496,6 +497,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterExperiments(app, g);
   RegisterExport(app, g);
   RegisterRetention(app, g);  // privacy: retention
+  RegisterCatalog(app, g);    // the event catalog, schema drift
   RegisterVersion(app, g);    // operations: --version
 }
 

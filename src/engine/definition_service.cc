@@ -98,6 +98,8 @@ Status DefinitionService::Check(store::DefinitionKind kind, std::string_view tex
     SP_RETURN_IF_ERROR(journeys::ParseJourneyDefinition(text, refs).status());
   } else if (kind == store::DefinitionKind::kSettings) {
     SP_RETURN_IF_ERROR(ParseSettings(text).status());
+  } else if (auto it = kinds_.find(kind); it != kinds_.end()) {
+    SP_RETURN_IF_ERROR(it->second.check(text));
   }
   return Status::Ok();
 }
@@ -117,7 +119,10 @@ Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::str
       return journeys_.Apply(text, note);
     case DefinitionKind::kSettings:
       return settings_.Apply(text, note);
+    case DefinitionKind::kTrackingPlan:
+      break;
   }
+  if (auto it = kinds_.find(kind); it != kinds_.end()) return it->second.apply(text, note);
   return Status::Internal("unreachable");
 }
 
@@ -373,6 +378,7 @@ Result<DeletedDefinition> DefinitionService::Delete(DefinitionKind kind, std::st
   } else {
     SP_RETURN_IF_ERROR(store_.definitions().Delete(kind, id));
     if (kind == DefinitionKind::kChannel) delivery_.ChannelsChanged();
+    if (auto it = kinds_.find(kind); it != kinds_.end()) it->second.removed(id);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,16 @@ class DefinitionService {
   Result<DeletedDefinition> Delete(DefinitionKind kind, std::string_view id, bool dry_run)
       EXCLUDES(change_mu_);
 
+  // A kind whose service is not one of the constructor's (tracking plans: the catalog service):
+  // how to check a document, store it as a new version, and take a deleted one out of force. Set
+  // by Engine::Open before anything is applied; nothing refers to such a kind.
+  struct KindHandler {
+    std::function<Status(std::string_view text)> check;
+    std::function<Result<AppliedDefinition>(std::string_view text, std::string_view note)> apply;
+    std::function<void(std::string_view id)> removed;
+  };
+  void AddKind(DefinitionKind kind, KindHandler handler) { kinds_[kind] = std::move(handler); }
+
  private:
   struct Pending;
   struct Document;
@@ -78,6 +89,7 @@ class DefinitionService {
   // Applies and deletes, one at a time: a delete's check that nothing refers to the definition
   // holds until it is removed.
   Mutex change_mu_;
+  std::map<DefinitionKind, KindHandler> kinds_;  // set before anything is applied (AddKind)
 };
 
 }  // namespace signpost::engine

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/prometheus_text.h"
+#include "engine/catalog_service.h"
 #include "engine/engine_channels.h"
 #include "engine/engine_impl.h"
 #include "engine/engine_journeys.h"
@@ -34,6 +35,7 @@ Engine::~Engine() {
   impl_->funnels.reset();
   impl_->profile_reports.reset();
   impl_->events.reset();
+  impl_->catalog.reset();  // after events: its observer and screen
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
@@ -55,6 +57,14 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
                       engine::EventService::Open(options, impl->store(), *impl->profiles,
                                                  *impl->settings, *impl->clock));
   impl->events->SetRegulations(impl->regulations.get());
+  // The event catalog (catalog_service.h): observes every commit (set with the journeys below);
+  // its tracking plans screen every item from outside before it is committed.
+  SP_ASSIGN_OR_RETURN(impl->catalog, engine::CatalogService::Open(impl->store(), *impl->settings,
+                                                                  *impl->clock, {}));
+  impl->events->SetScreen(
+      [c = impl->catalog.get()](std::vector<Event>& events, std::string_view source) {
+        return c->Screen(events, source);
+      });
   impl->profile_reports = std::make_unique<engine::ProfileService>(*impl->profiles);
   {  // ---- privacy: retention
     engine::RetentionService::Options retention;
@@ -113,11 +123,21 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->definitions = std::make_unique<engine::DefinitionService>(
       impl->store(), *impl->funnels, *impl->segments, *impl->delivery, *impl->journeys,
       *impl->settings, [raw] { return raw->journeys->References(); });
+  impl->definitions->AddKind(  // tracking plans: the catalog service's kind
+      DefinitionKind::kTrackingPlan,
+      {.check = &engine::CatalogService::CheckPlan,
+       .apply = [c = impl->catalog.get()](
+                    std::string_view text,
+                    std::string_view note) { return c->ApplyPlan(text, note); },
+       .removed = [c = impl->catalog.get()](std::string_view id) { c->PlanRemoved(id); }});
   // From now on commits and segment changes reach the runtime (what was committed before is
   // caught up from the cursor by Open).
   engine::JourneyService* journeys = impl->journeys.get();
   impl->events->SetCommitObserver(
-      [journeys](const std::vector<Event>& committed) { journeys->OnCommitted(committed); });
+      [journeys, catalog = impl->catalog.get()](const std::vector<Event>& committed) {
+        catalog->OnCommitted(committed);
+        journeys->OnCommitted(committed);
+      });
   impl->segments->SetChangeObserver(
       [journeys](const SegmentId& segment) { journeys->OnSegmentChanged(segment); });
   // ---- privacy: the services told to forget an erased person, in order (one line each), the

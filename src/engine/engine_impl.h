@@ -25,6 +25,7 @@
 namespace signpost {
 
 namespace engine {
+class CatalogService;  // catalog_service.h
 class ReplayService;
 }  // namespace engine
 
@@ -47,6 +48,9 @@ struct Engine::Impl {
   std::unique_ptr<engine::SettingsService> settings;
   // The write path and the analytics index.
   std::unique_ptr<engine::EventService> events;
+  // The event catalog, tracking plans and drift (catalog_service.h): observes `events`' commits
+  // and screens its items; reset after `events`.
+  std::unique_ptr<engine::CatalogService> catalog;
   // ---- privacy: retention: enforces settings.retention through `events` (retention_service.h)
   std::unique_ptr<engine::RetentionService> retention;
   // Profiles as the admin API shows them, read from `profiles`.

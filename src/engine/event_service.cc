@@ -167,8 +167,21 @@ Status EventService::KeepRejections(const std::vector<Rejection>& rejections,
   return minimise_->SweepDeadLetters(clock_.NowMs());  // privacy: at most once an hour
 }
 
+Status EventService::ScreenEvents(std::vector<Event>& events, std::string_view source,
+                                  std::vector<Rejection>& rejections) {
+  if (!screen_ || events.empty()) return Status::Ok();
+  std::vector<Rejection> refused = screen_(events, source);
+  if (refused.empty()) return Status::Ok();
+  SP_RETURN_IF_ERROR(KeepRejections(refused, "tracking_plan"));
+  for (auto& r : refused) rejections.push_back(std::move(r));
+  return Status::Ok();
+}
+
 Result<IngestOutcome> EventService::Submit(ingest::ParsedEvents parsed, std::string_view source) {
   SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
+  std::vector<Rejection> refused;  // tracking plans: kept under their own source
+  SP_RETURN_IF_ERROR(ScreenEvents(parsed.events, source, refused));
+  for (auto& r : refused) parsed.rejections.push_back(std::move(r));
   IngestOutcome out;
   if (!parsed.events.empty()) {
     SP_ASSIGN_OR_RETURN(out, commits_->Submit(std::move(parsed.events)).get());

@@ -103,6 +103,13 @@ class EventService {
   // Sets the regulations every commit checks first (engine/regulations.h; not owned, outlives the
   // service); set by Engine::Open right after Open, before anything is ingested.
   void SetRegulations(Regulations* regulations) { regulations_.store(regulations); }
+  // Tracking plans: checks the items from outside (HTTP, import, re-imported dead letters) before
+  // they are submitted; removes the ones refused and returns them as rejections, which are kept
+  // as dead letters under source "tracking_plan" (engine/catalog_service.h). `source` names where
+  // they came from. Set once by Engine::Open before anything is ingested; empty: none checked.
+  using Screen =
+      std::function<std::vector<Rejection>(std::vector<Event>&, std::string_view source)>;
+  void SetScreen(Screen screen) { screen_ = std::move(screen); }
   // Ok, or the last commit's error until a commit succeeds again (readiness).
   Status LastWriteError() const;
 
@@ -155,6 +162,10 @@ class EventService {
   // when it does not line up, each event is resolved again.
   Status UpdateIndex(const std::vector<Event>& events, const std::vector<ProfileId>& profiles)
       REQUIRES(index_mu_);
+  // The screen (SetScreen) on `events`: the refused ones kept as dead letters and appended to
+  // `rejections`.
+  Status ScreenEvents(std::vector<Event>& events, std::string_view source,
+                      std::vector<Rejection>& rejections);
   // Stores `parsed`'s rejections as dead letters from `source` and submits its events.
   Result<IngestOutcome> Submit(ingest::ParsedEvents parsed, std::string_view source);
 
@@ -183,7 +194,8 @@ class EventService {
   // ---- privacy: minimisation (set at Open, before the commit thread starts)
   std::unique_ptr<Minimiser> minimise_;
 
-  std::unique_ptr<CommitQueue> commits_;  // last: its thread stops first
+  std::unique_ptr<CommitQueue> commits_;  // its thread stops first (the destructor resets it)
+  Screen screen_;                         // tracking plans: set once at Open (SetScreen)
 };
 
 }  // namespace signpost::engine

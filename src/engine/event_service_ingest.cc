@@ -218,6 +218,7 @@ Result<ImportSummary> EventService::Import(
       }
     }
     SP_RETURN_IF_ERROR(KeepRejections(parsed.rejections, source));
+    SP_RETURN_IF_ERROR(ScreenEvents(parsed.events, source, parsed.rejections));  // plans
     p.rejected += parsed.rejections.size();
     for (auto& r : parsed.rejections) summary.outcome.rejections.push_back(std::move(r));
     SP_RETURN_IF_ERROR(finish_in_flight());
@@ -345,6 +346,15 @@ Result<IngestOutcome> EventService::ReimportDeadLetters(const std::vector<uint64
       if (!parsed.rejections.empty()) still = parsed.rejections.front();
       total.rejections.push_back(std::move(still));
       continue;
+    }
+    if (screen_) {  // tracking plans: still refused, the letter stays (with today's reason)
+      std::vector<Rejection> refused = screen_(parsed.events, src);
+      if (!refused.empty()) {
+        Rejection still = d.rejection;
+        still.reason = std::move(refused.front().reason);
+        total.rejections.push_back(std::move(still));
+        continue;
+      }
     }
     SP_ASSIGN_OR_RETURN(IngestOutcome o, commits_->Submit(std::move(parsed.events)).get());
     Accumulate(total, std::move(o));

@@ -10,6 +10,7 @@ import { JourneyPage } from './pages/Journey.jsx';
 import { ExperimentsPage } from './pages/Experiments.jsx';
 import { ChannelsPage } from './pages/Channels.jsx';
 import { LaterPage } from './pages/Later.jsx';
+import { SchemaPage } from './pages/Schema.jsx';
 import './styles.css';
 
 const NAV = [
@@ -76,7 +77,7 @@ function Page({ parts, query }) {
     case 'alerts':
       return <LaterPage title="Alerts">Alerts will list funnel steps whose volume or conversion dropped beyond a threshold against the same weekday, and schema drift, as they are sent to your webhook.</LaterPage>;
     case 'schema':
-      return <LaterPage title="Schema">Schema will show every event and property signpost has seen, with types, volumes and when each first and last appeared.</LaterPage>;
+      return <SchemaPage query={query} />;
     default:
       return <JourneysPage />;
   }
