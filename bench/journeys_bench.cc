@@ -188,7 +188,9 @@ class BenchScope final : public journeys::ProfileScope {
     return Status::NotFound(name.value());
   }
   Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
-  Result<int> LastCompletedStep(const FunnelId&) override { return 0; }
+  Result<journeys::FunnelStepState> FunnelStepAt(const FunnelId&, TimeMs) override {
+    return journeys::FunnelStepState{};
+  }
 
  private:
   uint64_t p_;

@@ -231,6 +231,18 @@ class Engine {
   // that would have gone out, and the goal report.
   // kInvalidArgument when to <= from; kNotFound for an unknown journey.
   Result<ReplayReport> Replay(const ReplayRequest& request) const;
+  // Back-tests several journeys together (or every defined one) on the stored events of
+  // [from, to]: one runtime runs them all, so the frequency cap counts the sends of every journey
+  // of the programme, a trait one journey's `update` sets is what the others read (and can move a
+  // profile into a suppression or entry segment), and the goals are attributed with the same-goal
+  // rule between them (docs/CONTRACT.md §4). What those journeys recorded live (their system
+  // events and updates) is left out: the replay makes its own. Nothing is written or sent.
+  // kInvalidArgument when to <= from or no journey is named; kNotFound for an unknown journey.
+  Result<ProgrammeReplayReport> ReplayProgramme(const ProgrammeReplayRequest& request) const;
+  // A what-if: versions a and b of one journey each replayed (ReplayProgramme, with the
+  // `with` journeys beside it) over the same history; both reports and the difference in goal rate
+  // with its interval. kNotFound for an unknown journey or version.
+  Result<ReplayComparison> CompareReplays(const ReplayComparisonRequest& request) const;
   // Processes every committed event not yet seen by the journey runtime and fires every timer due
   // at the clock's now; returns when nothing is left to do. The live engine does this on its own
   // thread; tests on a ManualClock call it after advancing the clock.

@@ -98,6 +98,24 @@ struct ReplayRequest {
   TimeMs from = 0, to = 0;
 };
 
+// A programme of journeys back-tested together (Engine::ReplayProgramme): one runtime runs them
+// all, so every rule between journeys the live engine applies holds between them.
+struct ProgrammeReplayRequest {
+  std::vector<std::string> journeys;  // in this order; empty with `all`
+  bool all = false;                   // every defined journey, by id
+  TimeMs from = 0, to = 0;
+};
+
+// A what-if (Engine::CompareReplays): two versions of one journey replayed over the same history,
+// each in the same programme (`with`: the other journeys replayed beside it; none by default).
+struct ReplayComparisonRequest {
+  std::string journey;
+  uint64_t version_a = 0, version_b = 0;  // both stored versions of `journey`
+  std::vector<std::string> with;
+  bool with_all = false;  // every other defined journey
+  TimeMs from = 0, to = 0;
+};
+
 // ---- privacy ------------------------------------------------------------------------------------
 // Regulations, as Segment's regulation API names them (docs/CONTRACT.md, privacy): DELETE erases
 // the person; SUPPRESS refuses their later events; SUPPRESS_WITH_DELETE does both; UNSUPPRESS lifts

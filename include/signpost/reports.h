@@ -590,6 +590,28 @@ struct ReplayReport {
   std::optional<GoalReport> goal;     // none without a goal
 };
 
+// Journeys back-tested together (Engine::ReplayProgramme): one report per journey, each as
+// Engine::Replay's, the goals attributed with the same-goal rule between them.
+struct ProgrammeReplayReport {
+  TimeMs from = 0, to = 0;
+  uint64_t events_read = 0;  // stored events in the window
+  uint64_t events_used = 0;  // those some journey of the programme reacts to
+  uint64_t would_send = 0;   // messages of every journey
+  std::vector<ReplayReport> journeys;
+};
+
+// Two versions of one journey replayed over the same history (Engine::CompareReplays).
+struct ReplayComparison {
+  JourneyId journey;
+  TimeMs from = 0, to = 0;
+  ReplayReport a, b;  // version_a's replay, version_b's
+  // b's goal rate minus a's (attained / entered, holdout excluded), with its 95% interval
+  // (Newcombe's hybrid score method for two independent proportions); none when the journey has
+  // no goal.
+  std::optional<double> rate_difference;
+  std::optional<RateInterval> difference_interval;
+};
+
 // ---- outbox ------------------------------------------------------------------------------------
 
 enum class OutboxState { kPending, kSent, kFailed };
@@ -636,7 +658,7 @@ enum class SegmentType { kStatic, kRule };
 
 // A rule segment's rule as written (src/segments/README.md), conditions and counts as text.
 struct SegmentRuleView {
-  enum class Kind { kEvent, kTrait, kSegment, kAll, kAny, kNot };
+  enum class Kind { kEvent, kTrait, kSegment, kAll, kAny, kNot, kFunnel };
   Kind kind = Kind::kEvent;
   std::string event;                      // kEvent: the event name
   std::vector<std::string> where;         // kEvent: "properties.total > 0", ...
@@ -644,6 +666,8 @@ struct SegmentRuleView {
   std::optional<DurationMs> within;       // kEvent: the window; unset = ever
   std::vector<std::string> traits;        // kTrait: "traits.plan = pro", ...
   SegmentId segment;                      // kSegment: the segment referred to
+  FunnelId funnel;                        // kFunnel: the funnel
+  std::vector<std::string> funnel_tests;  // kFunnel: "reached 2", "stuck_for > 2d", ...
   std::vector<SegmentRuleView> children;  // kAll, kAny; kNot: one
 };
 

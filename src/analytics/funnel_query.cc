@@ -578,4 +578,34 @@ Result<FunnelPerson> LastCompletedStep(const EventIndex& index, const FunnelDefi
   return person;
 }
 
+Result<FunnelPosition> PositionAsOf(const EventIndex& index, const FunnelDefinition& def,
+                                    const FunnelOptions& options, ProfileId profile, TimeMs at,
+                                    const PropertySource* source) {
+  FunnelPosition pos;
+  SP_ASSIGN_OR_RETURN(FunnelPlan plan, CompilePlan(index, def, source));
+  SP_RETURN_IF_ERROR(ApplyRange(options, &plan));
+  if (const int64_t slot = index.SlotOf(profile); slot >= 0) {
+    ViewScratch scratch;
+    ProfileView view = index.View(static_cast<uint32_t>(slot), &scratch);
+    // The view is ordered by (timestamp, arrival): keep the events up to `at` (inclusive).
+    view.size = static_cast<size_t>(std::upper_bound(view.ts, view.ts + view.size, at) - view.ts);
+    PreparedProfile prepared;
+    PrepareProfile(plan, view, &prepared);
+    Attempt a, b;
+    ForEachCountedAttempt(plan, prepared, true, &a, &b, [&](const Attempt& best) {
+      const FunnelPerson person = PersonOf(plan, def, prepared, best, profile, at);
+      pos.last_step = person.last_step;
+      pos.last_step_name = person.last_step_name;
+      pos.last_step_at = person.last_step_at;
+    });
+  }
+  for (size_t i = static_cast<size_t>(pos.last_step); i < def.steps.size(); ++i) {
+    if (def.steps[i].optional) continue;
+    pos.next_step = static_cast<int>(i) + 1;
+    pos.next_step_name = def.steps[i].name;
+    break;
+  }
+  return pos;
+}
+
 }  // namespace signpost::analytics

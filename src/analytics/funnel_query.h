@@ -81,4 +81,22 @@ Result<FunnelPerson> LastCompletedStep(const EventIndex& index, const FunnelDefi
                                        const FunnelOptions& options, ProfileId profile, TimeMs now,
                                        const PropertySource* source);
 
+// Where one profile stands in a funnel at one moment (journeys' `funnel:` branches, step-aware
+// template values, step segments).
+struct FunnelPosition {
+  int last_step = 0;  // 1-based index of the last required step reached; 0 none
+  std::string last_step_name;
+  TimeMs last_step_at = 0;  // when it was reached (0 when none)
+  int next_step = 0;        // the next required step (1-based); 0 when the funnel is complete
+  std::string next_step_name;
+};
+
+// The position of `profile` in `def` as of `at`: its best attempt (as LastCompletedStep chooses
+// it) over its events with timestamp <= at only — an event after `at` is never read, so a replay
+// cannot see the future and a late-arriving event cannot change a past answer. An unknown profile
+// (no events) is at step 0 with step 1 next. Thread-safe for concurrent readers of `index`.
+Result<FunnelPosition> PositionAsOf(const EventIndex& index, const FunnelDefinition& def,
+                                    const FunnelOptions& options, ProfileId profile, TimeMs at,
+                                    const PropertySource* source);
+
 }  // namespace signpost::analytics

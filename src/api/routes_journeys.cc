@@ -38,6 +38,18 @@ void AddJourneyRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "POST", "/api/replay", [&eng](const Request& req) -> Result<json> {
     SP_ASSIGN_OR_RETURN(
         json body, ParseJsonObject(req.body, "body: send {\"journey\", \"from\", \"to\"} as JSON"));
+    // A what-if names two versions; a programme names journeys (or all); else one journey.
+    if (body.contains("versions")) {
+      SP_ASSIGN_OR_RETURN(ReplayComparisonRequest request,
+                          wire::ParseReplayComparisonRequest(body));
+      SP_ASSIGN_OR_RETURN(ReplayComparison comparison, eng.CompareReplays(request));
+      return wire::ToJson(comparison);
+    }
+    if (body.contains("journeys") || body.contains("all")) {
+      SP_ASSIGN_OR_RETURN(ProgrammeReplayRequest request, wire::ParseProgrammeReplayRequest(body));
+      SP_ASSIGN_OR_RETURN(ProgrammeReplayReport report, eng.ReplayProgramme(request));
+      return wire::ToJson(report);
+    }
     SP_ASSIGN_OR_RETURN(ReplayRequest request, wire::ParseReplayRequest(body));
     SP_ASSIGN_OR_RETURN(ReplayReport report, eng.Replay(request));
     return wire::ToJson(report);

@@ -135,6 +135,13 @@ Result<TemplateText> TemplateText::Parse(std::string_view text, std::string_view
       return bad(open, fmt::format("unknown value `{}`; a placeholder starts with one of {}",
                                    part.path[0], list));
     }
+    if (part.path[0] == "funnel" &&
+        (part.path.size() != 3 || std::find(kFunnelFields.begin(), kFunnelFields.end(),
+                                            part.path[2]) == kFunnelFields.end()))
+      return bad(open, fmt::format("`{}` is not a funnel value; write funnel.<funnel id>.<field>, "
+                                   "the field one of last_step, last_step_name, next_step, "
+                                   "next_step_name, e.g. {{{{funnel.onboarding.next_step_name}}}}",
+                                   expr));
     if (!filter.empty()) {
       constexpr std::string_view kDefault = "default:";
       if (filter.substr(0, kDefault.size()) != kDefault)
@@ -167,6 +174,22 @@ std::string TemplateText::Render(const nlohmann::json& vars, Escape escape) cons
     out += escape == Escape::kHtml ? EscapeHtml(value) : value;
   }
   return out;
+}
+
+std::vector<std::string> TemplateText::FunnelIds() const {
+  std::vector<std::string> out;
+  for (const Part& p : parts_) {
+    if (p.path.size() == 3 && p.path[0] == "funnel" &&
+        std::find(out.begin(), out.end(), p.path[1]) == out.end())
+      out.push_back(p.path[1]);
+  }
+  return out;
+}
+
+std::vector<std::string> FunnelRefs(std::string_view text) {
+  if (text.find("{{") == std::string_view::npos) return {};
+  auto t = TemplateText::Parse(text, "text");
+  return t.ok() ? t->FunnelIds() : std::vector<std::string>{};
 }
 
 bool TemplateText::IsLiteral() const {

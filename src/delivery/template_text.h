@@ -3,8 +3,8 @@
 //
 // Syntax: literal text with placeholders `{{ path }}` or `{{ path | default: "fallback" }}`.
 // A path is dot-separated names whose first name is one of the allowed roots (for message templates
-// traits, event, entry, journey, to). A stray `}}` outside a placeholder is literal text; a `{{`
-// without its `}}` is an error. Rendering: strings as they are, numbers and booleans as JSON
+// traits, event, entry, journey, to, funnel). A stray `}}` outside a placeholder is literal text; a
+// `{{` without its `}}` is an error. Rendering: strings as they are, numbers and booleans as JSON
 // writes them, objects and arrays as JSON; a missing value, null or "" renders the fallback, or ""
 // when there is none. A path finds nested objects (traits.address.city in {"address":{"city":..}})
 // and flat dotted keys ({"address.city": ..}) alike, as profiles store traits flattened.
@@ -23,9 +23,14 @@
 namespace signpost::delivery {
 
 // The roots a message template's placeholders may start with. `unsubscribe_url` is the message's
-// signed one-click unsubscribe link ("" when its channel needs no consent).
-inline const std::vector<std::string_view> kMessageRoots = {"traits",  "event", "entry",
-                                                            "journey", "to",    "unsubscribe_url"};
+// signed one-click unsubscribe link ("" when its channel needs no consent). `funnel` values are
+// step-aware: `{{funnel.<funnel id>.<field>}}` with a field of kFunnelFields, the profile's
+// position in that funnel when the message was sent (the journey runtime fills them,
+// src/journeys/README.md).
+inline const std::vector<std::string_view> kMessageRoots = {
+    "traits", "event", "entry", "journey", "to", "unsubscribe_url", "funnel"};
+inline const std::vector<std::string_view> kFunnelFields = {"last_step", "last_step_name",
+                                                            "next_step", "next_step_name"};
 
 enum class Escape {
   kNone,  // values inserted as they are (plain text, subjects, JSON string leaves)
@@ -44,6 +49,8 @@ class TemplateText {
   std::string Render(const nlohmann::json& vars, Escape escape) const;
   // True when the text has no placeholder.
   bool IsLiteral() const;
+  // The funnel ids its `{{funnel.<id>.<field>}}` placeholders name, distinct, in order.
+  std::vector<std::string> FunnelIds() const;
 
  private:
   struct Part {
@@ -53,6 +60,10 @@ class TemplateText {
   };
   std::vector<Part> parts_;
 };
+
+// The funnel ids the placeholders of `text` name (TemplateText::FunnelIds); none when it has no
+// placeholder or does not parse.
+std::vector<std::string> FunnelRefs(std::string_view text);
 
 // HTML-escapes `text` (& < > " ').
 std::string EscapeHtml(std::string_view text);

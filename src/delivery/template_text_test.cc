@@ -89,5 +89,28 @@ TEST(TemplateTextTest, AnyInputParsesOrFailsCleanly) {
   }
 }
 
+// Step-aware values (issue 16): funnel.<id>.<field>, the field one of four; the funnels named are
+// listed for the runtime, which fills them as of the send.
+TEST(TemplateTextTest, FunnelValuesNameAFunnelAndOneOfItsFields) {
+  auto t = TemplateText::Parse(
+      "At {{funnel.onboarding.last_step_name}} ({{funnel.onboarding.last_step}}), next "
+      "{{ funnel.onboarding.next_step_name | default: \"nothing\" }}; {{funnel.billing.next_step}}",
+      "subject");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->FunnelIds(), (std::vector<std::string>{"onboarding", "billing"}));
+  json vars = {{"funnel",
+                {{"onboarding",
+                  {{"last_step", 2}, {"last_step_name", "verify email"}, {"next_step_name", ""}}},
+                 {"billing", {{"next_step", 1}}}}}};
+  EXPECT_EQ(t->Render(vars, Escape::kNone), "At verify email (2), next nothing; 1");
+  EXPECT_THAT(Error("{{funnel.onboarding}}"),
+              HasSubstr("`funnel.onboarding` is not a funnel value"));
+  EXPECT_THAT(Error("{{funnel.onboarding.stuck_for}}"), HasSubstr("is not a funnel value"));
+  EXPECT_EQ(FunnelRefs("Hi {{traits.name}} at {{funnel.f.last_step}}"),
+            std::vector<std::string>{"f"});
+  EXPECT_TRUE(FunnelRefs("no placeholders").empty());
+  EXPECT_TRUE(FunnelRefs("{{ unclosed").empty());
+}
+
 }  // namespace
 }  // namespace signpost::delivery

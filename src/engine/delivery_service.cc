@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 #include <unordered_set>
@@ -15,6 +16,7 @@
 #include "delivery/definitions.h"
 #include "delivery/render.h"
 #include "delivery/signing.h"
+#include "delivery/template_text.h"
 #include "delivery/tracking.h"
 #include "engine/definition_records.h"
 #include "identity/traits.h"
@@ -466,8 +468,23 @@ Result<AppliedDefinition> DeliveryService::ApplyTemplate(std::string_view text,
   auto channel = LoadChannel(t.channel);
   if (!channel.ok()) return Status::InvalidArgument("channel: " + channel.status().message());
   SP_RETURN_IF_ERROR(delivery::CheckTemplateFits(t, channel->type));
-  return StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text,
-                         note);
+  SP_ASSIGN_OR_RETURN(
+      AppliedDefinition out,
+      StoreDefinition(store_, clock_.NowMs(), store::DefinitionKind::kTemplate, t.id, text, note));
+  ++channel_generation_;  // the journeys' cached template funnels are stale
+  return out;
+}
+
+std::vector<std::string> DeliveryService::TemplateFunnels(std::string_view id) const {
+  auto t = LoadTemplate(id);
+  if (!t.ok()) return {};
+  std::vector<std::string> out;
+  for (const std::string* field : {&t->subject, &t->html, &t->text, &t->body}) {
+    for (std::string& f : delivery::FunnelRefs(*field)) {
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+    }
+  }
+  return out;
 }
 
 Result<AppliedDefinition> DeliveryService::ApplyChannel(std::string_view text,

@@ -77,7 +77,11 @@ class DeliveryService {
   // The consent trait a send through channel `id` needs ("email", "sms", "push" or "" for none):
   // its definition's `consent`, with the defaults of src/delivery/README.md. "" when unknown.
   std::string ChannelConsent(std::string_view id) const;
-  // Bumped by every channel apply: readers cache what they derive from channel definitions.
+  // The funnel ids template `id`'s placeholders name (`{{funnel.<id>.<field>}}`, any field of
+  // it); none when it names none or is not defined.
+  std::vector<std::string> TemplateFunnels(std::string_view id) const;
+  // Bumped by every channel and template apply: readers cache what they derive from channel and
+  // template definitions.
   uint64_t channel_generation() const { return channel_generation_.load(); }
   // A channel definition was deleted: readers drop what they cached.
   void ChannelsChanged() { ++channel_generation_; }

@@ -9,7 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
 
+#include "analytics/funnel_definition.h"
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
@@ -17,6 +21,7 @@
 #include "goals/goal_definition.h"
 #include "identity/traits.h"
 #include "journeys/journey_definition.h"
+#include "segments/profile_facts.h"
 #include "store/db.h"
 
 namespace signpost {
@@ -31,22 +36,54 @@ namespace engine {
 
 namespace {
 
+// A trait as of `at` in a trait history ordered by (timestamp, seq); nullopt when unset or null.
+std::optional<std::string> TraitIn(const std::vector<identity::TraitChange>& history,
+                                   std::string_view name, TimeMs at) {
+  std::optional<std::string> value;
+  for (const auto& c : history) {
+    if (c.timestamp > at) break;
+    if (c.name == name) value = c.value;
+  }
+  if (value && *value == "null") return std::nullopt;
+  return value;
+}
+
+// A replay's view of one profile's segment facts: the traits from the replay's history
+// (ReplayTraits applied), the events and static lists as stored.
+class ReplayFacts final : public segments::ProfileFacts {
+ public:
+  ReplayFacts(std::unique_ptr<segments::ProfileFacts> stored,
+              const std::vector<identity::TraitChange>& history)
+      : stored_(std::move(stored)), history_(history) {}
+  std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
+    return TraitIn(history_, name, at);
+  }
+  Status ForEachEvent(std::string_view event, TimeMs from, TimeMs to,
+                      const std::function<bool(TimeMs, std::string_view)>& fn) const override {
+    return stored_->ForEachEvent(event, from, to, fn);
+  }
+  bool InStaticSegment(const SegmentId& segment) const override {
+    return stored_->InStaticSegment(segment);
+  }
+  Result<segments::FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const override {
+    return stored_->FunnelAt(funnel, at);
+  }
+
+ private:
+  std::unique_ptr<segments::ProfileFacts> stored_;
+  const std::vector<identity::TraitChange>& history_;
+};
+
 class ServicesScope final : public journeys::ProfileScope {
  public:
-  ServicesScope(const JourneyReaders& r, ProfileId p)
-      : r_(r), p_(p), identity_(r.goals.PrimaryIdentityOf(p)) {}
+  ServicesScope(const JourneyReaders& r, ProfileId p, const ReplayTraits* replay)
+      : r_(r), p_(p), identity_(r.goals.PrimaryIdentityOf(p)), replay_(replay) {}
 
   const std::string& Identity() override { return identity_; }
 
   std::optional<std::string> TraitAt(std::string_view name, TimeMs at) override {
     Load();
-    std::optional<std::string> value;
-    for (const auto& c : view_.trait_history) {
-      if (c.timestamp > at) break;
-      if (c.name == name) value = c.value;
-    }
-    if (value && *value == "null") return std::nullopt;
-    return value;
+    return TraitIn(view_.trait_history, name, at);
   }
 
   json TraitsAt(TimeMs at) override {
@@ -54,13 +91,19 @@ class ServicesScope final : public journeys::ProfileScope {
     return identity::TraitsAsOf(view_.trait_history, at);
   }
 
+  std::optional<TimeMs> SegmentChangesAt(const SegmentId& segment, TimeMs at) override {
+    Facts();
+    auto next = r_.segments.NextTimeChange(segment, *facts_, at);
+    return next.ok() ? *next : std::nullopt;
+  }
+
   Result<bool> InSegment(const SegmentId& segment, TimeMs at) override {
-    if (!facts_) facts_ = r_.segments.FactsOf(p_);
+    Facts();
     return r_.segments.InSegment(segment, *facts_, at);
   }
 
   Result<bool> DidEvent(const rules::EventMatcher& matcher, TimeMs from, TimeMs to) override {
-    if (!facts_) facts_ = r_.segments.FactsOf(p_);
+    Facts();
     bool found = false;
     rules::JsonMatcher json_matcher;
     SP_RETURN_IF_ERROR(
@@ -71,11 +114,22 @@ class ServicesScope final : public journeys::ProfileScope {
     return found;
   }
 
-  Result<int> LastCompletedStep(const FunnelId& funnel) override {
-    return r_.funnels.LastStepOf(funnel, p_, r_.clock.NowMs());
+  Result<journeys::FunnelStepState> FunnelStepAt(const FunnelId& funnel, TimeMs at) override {
+    SP_ASSIGN_OR_RETURN(analytics::FunnelPosition pos, r_.funnels.PositionOf(funnel, p_, at));
+    return journeys::FunnelStepState{pos.last_step, std::move(pos.last_step_name), pos.last_step_at,
+                                     pos.next_step, std::move(pos.next_step_name)};
   }
 
  private:
+  void Facts() {
+    if (facts_) return;
+    facts_ = r_.segments.FactsOf(p_);
+    if (replay_ != nullptr) {  // the traits as the replay has them
+      Load();
+      facts_ = std::make_unique<ReplayFacts>(std::move(facts_), view_.trait_history);
+    }
+  }
+
   void Load() {
     if (loaded_) return;
     loaded_ = true;
@@ -86,6 +140,20 @@ class ServicesScope final : public journeys::ProfileScope {
       spdlog::warn("journeys: the traits of profile {} are unreadable ({}); read as none",
                    p_.value(), h.status().ToString());
     }
+    if (replay_ != nullptr) {
+      auto& history = view_.trait_history;
+      if (!replay_->dropped_seqs.empty()) {
+        std::erase_if(history, [this](const identity::TraitChange& c) {
+          return replay_->dropped_seqs.count(c.seq) != 0;
+        });
+      }
+      if (auto it = replay_->added.find(p_.value()); it != replay_->added.end()) {
+        history.insert(history.end(), it->second.begin(), it->second.end());
+        std::stable_sort(history.begin(), history.end(), [](const auto& a, const auto& b) {
+          return a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.seq < b.seq;
+        });
+      }
+    }
   }
 
   const JourneyReaders& r_;
@@ -94,17 +162,18 @@ class ServicesScope final : public journeys::ProfileScope {
   bool loaded_ = false;
   identity::ProfileView view_;
   std::unique_ptr<segments::ProfileFacts> facts_;
+  const ReplayTraits* replay_;
 };
 
 }  // namespace
 
 std::unique_ptr<journeys::ProfileScope> JourneyEnvironment::Open(ProfileId p) {
-  return std::make_unique<ServicesScope>(r_, p);
+  return std::make_unique<ServicesScope>(r_, p, replay_traits_);
 }
 
 journeys::SegmentDependencies JourneyEnvironment::DependenciesOf(const SegmentId& segment) {
   segments::Triggers t = r_.segments.TriggersOf(segment);
-  return {t.events, t.traits};
+  return {t.events, t.traits, t.time};
 }
 
 std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& journey,
@@ -118,6 +187,32 @@ std::optional<std::string> JourneyEnvironment::SplitWinner(const JourneyId& jour
   std::optional<std::string> w = r.ok() ? *r : std::nullopt;
   winners_[key] = {at, w};
   return w;
+}
+
+std::vector<std::string> JourneyEnvironment::TemplateFunnels(std::string_view template_id) {
+  const uint64_t generation = r_.delivery.channel_generation();
+  if (generation != funnels_generation_) {
+    template_funnels_.clear();
+    funnels_generation_ = generation;
+  }
+  auto it = template_funnels_.find(template_id);
+  if (it == template_funnels_.end())
+    it = template_funnels_
+             .emplace(std::string(template_id), r_.delivery.TemplateFunnels(template_id))
+             .first;
+  return it->second;
+}
+
+std::vector<std::string> JourneyEnvironment::FunnelEvents(const FunnelId& funnel) {
+  std::vector<std::string> out;
+  auto record = r_.store.definitions().Get(store::DefinitionKind::kFunnel, funnel.value());
+  if (!record.ok()) return out;
+  auto def = analytics::ParseFunnelDefinition(record->body);
+  if (!def.ok()) return out;
+  for (const auto& step : def->steps) {
+    for (const auto& m : step.any_of) out.push_back(m.event);
+  }
+  return out;
 }
 
 bool JourneyEnvironment::TrackingConsentDefault(std::string_view category) {
@@ -347,6 +442,14 @@ Result<JourneyStateChange> Engine::SetJourneyState(std::string_view id, std::str
 
 Result<ReplayReport> Engine::Replay(const ReplayRequest& request) const {
   return impl_->replay->Replay(request);
+}
+
+Result<ProgrammeReplayReport> Engine::ReplayProgramme(const ProgrammeReplayRequest& request) const {
+  return impl_->replay->ReplayProgramme(request);
+}
+
+Result<ReplayComparison> Engine::CompareReplays(const ReplayComparisonRequest& request) const {
+  return impl_->replay->CompareReplays(request);
 }
 
 Status Engine::RunJourneysUntilIdle() { return impl_->journeys->RunUntilIdle(); }

@@ -15,6 +15,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "engine/channel_bandits.h"
 #include "engine/delivery_service.h"
@@ -24,6 +27,7 @@
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
 #include "engine/segment_service.h"
+#include "identity/traits.h"
 #include "journeys/runtime.h"
 #include "signpost/reports.h"
 
@@ -43,14 +47,27 @@ struct JourneyReaders {
   ChannelService& channels;  // the live `channel: auto` choices
 };
 
+// What a replay changes in the traits it reads (ReplayService): the stored trait changes of the
+// live updates it re-simulates are left out, and its own updates' changes are added, so the
+// journeys of a programme read the traits they set themselves (and the segments those move a
+// profile into). Built and read on the replaying thread only.
+struct ReplayTraits {
+  std::unordered_set<uint64_t> dropped_seqs;  // stored events whose trait changes are left out
+  std::unordered_map<uint64_t, std::vector<identity::TraitChange>> added;  // by profile id
+};
+
 // The environment a runtime reads profiles through (live and replay). With `replay_channels`, its
 // `channel: auto` choices come from (and are counted in) that ChannelBandits, under keys of their
 // own, never reusing a stored choice (a replay); without, from the live one of `journeys`.
 class JourneyEnvironment final : public journeys::Environment {
  public:
   JourneyEnvironment(const JourneyReaders& readers, const JourneyService& journeys,
-                     ChannelBandits* replay_channels = nullptr)
-      : r_(readers), journeys_(journeys), channels_(replay_channels) {}
+                     ChannelBandits* replay_channels = nullptr,
+                     const ReplayTraits* replay_traits = nullptr)
+      : r_(readers),
+        journeys_(journeys),
+        channels_(replay_channels),
+        replay_traits_(replay_traits) {}
 
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override;
   journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override;
@@ -63,6 +80,10 @@ class JourneyEnvironment final : public journeys::Environment {
   std::string ConsentKind(std::string_view channel) override;
   // privacy: the `consent` settings in force.
   bool TrackingConsentDefault(std::string_view category) override;
+  // From the template's definition, kept until a template or channel is applied again.
+  std::vector<std::string> TemplateFunnels(std::string_view template_id) override;
+  // The step event names of the funnel's latest stored version (none when it does not exist).
+  std::vector<std::string> FunnelEvents(const FunnelId& funnel) override;
   // Live: a send already recorded under this key (a re-processing after a crash) keeps its choice;
   // otherwise Thompson sampling on the step's bandit, the choice counted as a send at once. Live
   // (no replay channels): takes the journeys' shared mutex.
@@ -74,10 +95,13 @@ class JourneyEnvironment final : public journeys::Environment {
  private:
   const JourneyReaders r_;
   const JourneyService& journeys_;
-  ChannelBandits* channels_;  // a replay's; nullptr = the live one
+  ChannelBandits* channels_;           // a replay's; nullptr = the live one
+  const ReplayTraits* replay_traits_;  // a replay's; nullptr = the stored traits as they are
   std::map<std::string, std::pair<TimeMs, std::optional<std::string>>> winners_;
   std::map<std::string, std::string, std::less<>> consent_kinds_;
   uint64_t consent_generation_ = 0;
+  std::map<std::string, std::vector<std::string>, std::less<>> template_funnels_;
+  uint64_t funnels_generation_ = 0;
 };
 
 // What a journey definition may refer to (segments, templates, channels, funnels, its goal),
@@ -102,10 +126,22 @@ class ReplayService {
  public:
   ReplayService(JourneyReaders readers, const JourneyService& journeys)
       : r_(std::move(readers)), journeys_(journeys) {}
-  // See Engine::Replay.
+  // See Engine::Replay, ReplayProgramme, CompareReplays.
   Result<ReplayReport> Replay(const ReplayRequest& request) const EXCLUDES(journeys_.mu());
+  Result<ProgrammeReplayReport> ReplayProgramme(const ProgrammeReplayRequest& request) const
+      EXCLUDES(journeys_.mu());
+  Result<ReplayComparison> CompareReplays(const ReplayComparisonRequest& request) const
+      EXCLUDES(journeys_.mu());
 
  private:
+  // One journey of a programme: its id and stored version (0 = the latest).
+  struct Member {
+    JourneyId id;
+    uint64_t version = 0;
+  };
+  Result<ProgrammeReplayReport> Run(const std::vector<Member>& members, TimeMs from,
+                                    TimeMs to) const EXCLUDES(journeys_.mu());
+
   const JourneyReaders r_;
   const JourneyService& journeys_;
 };

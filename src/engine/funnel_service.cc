@@ -188,18 +188,16 @@ Result<SavedFunnelPeople> FunnelService::SavePeople(const FunnelPeopleQuery& que
   return saved;
 }
 
-Result<int> FunnelService::LastStepOf(const FunnelId& funnel, ProfileId pid, TimeMs now) const {
+Result<analytics::FunnelPosition> FunnelService::PositionOf(const FunnelId& funnel, ProfileId pid,
+                                                            TimeMs at) const {
   SP_RETURN_IF_ERROR(events_.RequireIndex());
   FunnelQuery q;
   q.id = funnel;
   SP_ASSIGN_OR_RETURN(Resolved f, Resolve(q));
-  auto person = events_.ReadIndex(
+  return events_.ReadIndex(
       [&](const analytics::EventIndex& index, const analytics::PropertySource* properties) {
-        return analytics::LastCompletedStep(index, f.def, f.options, pid, now, properties);
+        return analytics::PositionAsOf(index, f.def, f.options, pid, at, properties);
       });
-  if (person.ok()) return person->last_step;
-  if (person.status().code() == Code::kNotFound) return 0;
-  return person.status();
 }
 
 Result<FunnelLastStep> FunnelService::LastStep(const FunnelId& funnel,

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "analytics/funnel_query.h"
 #include "engine/event_service.h"
 #include "engine/segment_service.h"
 #include "engine/settings.h"
@@ -45,8 +46,10 @@ class FunnelService {
   Result<FunnelPeople> People(const FunnelPeopleQuery& query) const;
   Result<SavedFunnelPeople> SavePeople(const FunnelPeopleQuery& query, const SegmentId& segment);
   Result<FunnelLastStep> LastStep(const FunnelId& funnel, std::string_view profile) const;
-  // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
-  Result<int> LastStepOf(const FunnelId& funnel, ProfileId profile, TimeMs now) const;
+  // Where `profile` stands in stored funnel `funnel` (its latest version) as of `at`: its events
+  // with timestamp <= at only (analytics::PositionAsOf). kNotFound for an unknown funnel.
+  Result<analytics::FunnelPosition> PositionOf(const FunnelId& funnel, ProfileId profile,
+                                               TimeMs at) const;
 
  private:
   struct Resolved;

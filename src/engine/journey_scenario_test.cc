@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <fstream>
 #include <sstream>
 
 #include "base/system_events.h"
@@ -215,6 +217,21 @@ void JourneyScenarioTest::Run(const std::string& folder) {
       got.push_back(c.trait + "=" + c.value_json + "@" + FormatIso8601(c.timestamp));
     EXPECT_EQ(want.get<std::vector<std::string>>(), got) << "trait history of " << user;
   }
+  // Step-aware messages: the outbox delivered on the clock's end, each line of a file channel's
+  // file as "to: subject", compared sorted (delivery workers may write profiles in any order).
+  const json want_delivered = expect.value("delivered", json::object());
+  for (const auto& [path, want] : want_delivered.items()) {
+    ASSERT_TRUE(engine_->DeliverDue().ok());
+    std::vector<std::string> got, wanted = want.get<std::vector<std::string>>();
+    std::ifstream in(dir_ / path);
+    for (std::string line; std::getline(in, line);) {
+      json m = json::parse(line, nullptr, false);
+      got.push_back(m.value("to", "") + ": " + m.value("subject", ""));
+    }
+    std::sort(got.begin(), got.end());
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(wanted, got) << "delivered to " << path;
+  }
   json live_goals = json::object();
   for (const auto& [id, want] : want_goals.items()) {
     auto r = engine_->GoalReport(id, {});
@@ -222,7 +239,8 @@ void JourneyScenarioTest::Run(const std::string& folder) {
     live_goals[id] = wire::ToJson(*r);  // the scenario files expect the report as the API writes it
     scenario::ExpectSubset(want, live_goals[id], "goals." + id, scenario::Lists::kExact);
   }
-  if (doc["replay"] && doc["replay"].as<bool>()) {
+  const std::string replay_mode = doc["replay"] ? doc["replay"].Scalar() : "false";
+  if (replay_mode == "true") {
     // The same stored events through replay: the same step counts and goal report.
     for (const auto& [id, want] : want_journeys.items()) {
       auto r = engine_->Replay({.journey = id, .from = start, .to = end});
@@ -237,6 +255,35 @@ void JourneyScenarioTest::Run(const std::string& folder) {
       if (live_goals.contains(id)) {
         for (const char* k : {"entered", "attained", "rate"})
           EXPECT_EQ(live_goals[id][k], replay["goal"][k]) << "replay goal of " << id << " " << k;
+      }
+    }
+  }
+  if (replay_mode == "true" || replay_mode == "programme") {
+    // Every journey the file names replayed together (Engine::ReplayProgramme): the rules between
+    // journeys (frequency cap, same goal, one journey's updates read by another) hold as live.
+    ProgrammeReplayRequest request{.journeys = {}, .all = false, .from = start, .to = end};
+    for (const auto& [id, want] : want_journeys.items()) request.journeys.push_back(id);
+    for (const auto& [id, want] : want_goals.items()) request.journeys.push_back(id);
+    auto r = engine_->ReplayProgramme(request);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (const ReplayReport& report : r->journeys) {
+      const std::string id = report.journey.value();
+      const json replay = wire::ToJson(report);
+      if (live_reports.contains(id)) {
+        json steps = StepsById(replay["steps"]);
+        for (const auto& [step, counts] : live_reports[id]["steps"].items()) {
+          for (const char* k : {"inflow", "passed_on", "in_progress", "exits"})
+            EXPECT_EQ(counts[k], steps[step][k])
+                << "programme replay of " << id << " step " << step << " " << k;
+        }
+        for (const char* k : {"entered", "entries", "completed", "exited"})
+          EXPECT_EQ(live_reports[id]["totals"][k], replay["totals"][k])
+              << "programme replay of " << id << " totals " << k;
+      }
+      if (live_goals.contains(id)) {
+        for (const char* k : {"entered", "attained", "rate"})
+          EXPECT_EQ(live_goals[id][k], replay["goal"][k])
+              << "programme replay goal of " << id << " " << k;
       }
     }
   }

@@ -90,6 +90,12 @@ class PartitionEnvironment final : public journeys::Environment {
   journeys::ChannelChoice ChooseChannel(const journeys::ChannelQuestion& q) override {
     return inner_->ChooseChannel(q);
   }
+  std::vector<std::string> TemplateFunnels(std::string_view template_id) override {
+    return inner_->TemplateFunnels(template_id);
+  }
+  std::vector<std::string> FunnelEvents(const FunnelId& funnel) override {
+    return inner_->FunnelEvents(funnel);
+  }
 
  private:
   std::unique_ptr<journeys::Environment> inner_;

@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analytics/funnel_definition.h"
+#include "analytics/funnel_query.h"
 #include "base/id_rule.h"
 #include "base/time.h"
 #include "engine/definition_records.h"
@@ -22,6 +24,16 @@ namespace signpost::engine {
 using nlohmann::json;
 
 namespace {
+
+// The latest stored version of funnel `funnel`, parsed.
+Result<analytics::FunnelDefinition> StoredFunnel(const store::Store& store,
+                                                 const FunnelId& funnel) {
+  auto record = store.definitions().Get(store::DefinitionKind::kFunnel, funnel.value());
+  if (!record.ok())
+    return Status::NotFound(
+        fmt::format("no funnel '{}'; apply a `kind: funnel` definition first", funnel));
+  return analytics::ParseFunnelDefinition(record->body);
+}
 
 SegmentTriggers TriggersView(const segments::Triggers& t) {
   SegmentTriggers out;
@@ -39,8 +51,28 @@ SegmentTriggers TriggersView(const segments::Triggers& t) {
 class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
  public:
   StoreProfileFacts(const store::Store& store, const identity::ProfileStore& profiles,
-                    ProfileId profile)
-      : store_(store), profiles_(profiles), identities_(profiles.IdentitiesOf(profile)) {}
+                    const EventService& events, ProfileId profile)
+      : store_(store),
+        profiles_(profiles),
+        events_index_(events),
+        profile_(profile),
+        identities_(profiles.IdentitiesOf(profile)) {}
+
+  // From the analytics index, as of `at` (analytics::PositionAsOf: events after `at` unread).
+  Result<segments::FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const override {
+    auto def = funnels_.find(funnel);
+    if (def == funnels_.end()) def = funnels_.emplace(funnel, StoredFunnel(store_, funnel)).first;
+    if (!def->second.ok()) return def->second.status();
+    SP_RETURN_IF_ERROR(events_index_.RequireIndex());
+    SP_ASSIGN_OR_RETURN(analytics::FunnelPosition pos,
+                        events_index_.ReadIndex([&](const analytics::EventIndex& index,
+                                                    const analytics::PropertySource* source) {
+                          return analytics::PositionAsOf(index, *def->second,
+                                                         analytics::FunnelOptions{}, profile_, at,
+                                                         source);
+                        }));
+    return segments::FunnelFact{pos.last_step, pos.last_step_at};
+  }
 
   std::optional<std::string> TraitAt(std::string_view name, TimeMs at) const override {
     if (!traits_loaded_) LoadTraits();
@@ -123,7 +155,10 @@ class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
 
   const store::Store& store_;
   const identity::ProfileStore& profiles_;
+  const EventService& events_index_;
+  const ProfileId profile_;
   const std::vector<std::string> identities_;  // sorted
+  mutable std::map<FunnelId, Result<analytics::FunnelDefinition>, std::less<>> funnels_;
   mutable bool events_loaded_ = false, traits_loaded_ = false;
   mutable Status events_error_;
   mutable std::unordered_map<std::string, std::vector<Occurrence>> events_;
@@ -182,7 +217,7 @@ bool SegmentService::Exists(const SegmentId& segment) const {
 }
 
 std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
-  return std::make_unique<StoreProfileFacts>(store_, profiles_, profile);
+  return std::make_unique<StoreProfileFacts>(store_, profiles_, events_, profile);
 }
 
 Result<bool> SegmentService::InSegment(const SegmentId& segment,
@@ -194,14 +229,35 @@ Result<bool> SegmentService::InSegment(const SegmentId& segment,
       fmt::format("segment '{}' does not exist; list segments with `signpost segments`", segment));
 }
 
+Result<std::optional<TimeMs>> SegmentService::NextTimeChange(const SegmentId& segment,
+                                                             const segments::ProfileFacts& facts,
+                                                             TimeMs at) const {
+  if (!catalog_.IsRule(segment)) return std::optional<TimeMs>();
+  return catalog_.NextTimeChange(segment, facts, at);
+}
+
 Result<bool> SegmentService::InSegment(const SegmentId& segment, ProfileId profile,
                                        TimeMs at) const {
-  StoreProfileFacts facts(store_, profiles_, profile);
+  StoreProfileFacts facts(store_, profiles_, events_, profile);
   return InSegment(segment, facts, at);
 }
 
 segments::Triggers SegmentService::TriggersOf(const SegmentId& segment) const {
-  if (catalog_.IsRule(segment)) return catalog_.TriggersOf(segment);
+  if (catalog_.IsRule(segment)) {
+    segments::Triggers t = catalog_.TriggersOf(segment);
+    // A `funnel:` rule changes with the funnel's step events (and trait changes, for status steps).
+    std::set<std::string> events(t.events.begin(), t.events.end());
+    for (const FunnelId& f : t.funnels) {
+      auto def = StoredFunnel(store_, f);
+      if (!def.ok()) continue;
+      for (const auto& step : def->steps) {
+        for (const auto& m : step.any_of) events.insert(m.event);
+        if (step.status) t.traits = true;
+      }
+    }
+    t.events.assign(events.begin(), events.end());
+    return t;
+  }
   segments::Triggers t;
   t.is_static = StaticExists(segment);
   return t;
@@ -240,6 +296,13 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Open(store::Store& store
 
 Result<AppliedDefinition> SegmentService::Apply(std::string_view text, std::string_view note) {
   SP_ASSIGN_OR_RETURN(segments::SegmentDefinition def, segments::ParseSegmentDefinition(text));
+  std::vector<FunnelId> funnels;
+  segments::FunnelsOf(def.rule, &funnels);
+  for (const FunnelId& f : funnels) {
+    if (!store_.definitions().Get(store::DefinitionKind::kFunnel, f.value()).ok())
+      return Status::InvalidArgument(fmt::format(
+          "rule: funnel: no funnel '{}'; apply its `kind: funnel` definition first", f));
+  }
   if (StaticExists(def.id)) {
     return Status::InvalidArgument(fmt::format(
         "id: '{}' is already a static segment (a saved list); give the rule segment another id",
@@ -449,7 +512,7 @@ Result<ProfileSegments> SegmentService::SegmentsOf(std::string_view profile) con
   SP_ASSIGN_OR_RETURN(out.identity, profiles_.Resolve(profile));
   out.profile = profiles_.ProfileOf(out.identity);
   out.evaluated_at = clock_.NowMs();
-  StoreProfileFacts facts(store_, profiles_, out.profile);
+  StoreProfileFacts facts(store_, profiles_, events_, out.profile);
   std::set<SegmentId> names;
   for (const auto& def : catalog_.List()) names.insert(def->id);
   SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ class SegmentService {
   // static list once), so asking many segments for one profile is cheap. They see the profile's
   // identities as of this call. Must not outlive the service; one thread at a time.
   std::unique_ptr<segments::ProfileFacts> FactsOf(ProfileId profile) const;
+  // The first time after `at` at which time passing alone changes `segment`'s membership for the
+  // profile of `facts` (a `funnel:` rule's `stuck_for`); nullopt when none (or a static list).
+  Result<std::optional<TimeMs>> NextTimeChange(const SegmentId& segment,
+                                               const segments::ProfileFacts& facts,
+                                               TimeMs at) const;
   // InSegment reusing facts from FactsOf.
   Result<bool> InSegment(const SegmentId& segment, const segments::ProfileFacts& facts,
                          TimeMs at) const;

@@ -17,6 +17,16 @@
 
 namespace signpost::journeys {
 
+// One profile's position in a funnel at one moment (ProfileScope::FunnelStepAt): what `funnel:`
+// branches compare and what `{{funnel.<id>.<field>}}` template values show.
+struct FunnelStepState {
+  int last_step = 0;  // 1-based index of the last required step completed; 0 none
+  std::string last_step_name;
+  TimeMs last_step_at = 0;  // when it was completed (0 when none)
+  int next_step = 0;        // the next required step (1-based); 0 when the funnel is complete
+  std::string next_step_name;
+};
+
 // A lazily loaded view of one profile, used while the runtime handles one event or timer of it.
 // Not thread-safe; short-lived.
 class ProfileScope {
@@ -32,14 +42,22 @@ class ProfileScope {
   virtual Result<bool> InSegment(const SegmentId& segment, TimeMs at) = 0;
   // Whether the profile did an event matching `m` with timestamp in [from, to].
   virtual Result<bool> DidEvent(const rules::EventMatcher& m, TimeMs from, TimeMs to) = 0;
-  // The last completed step (1-based, 0 = none) of funnel `id`; kNotFound for an unknown funnel.
-  virtual Result<int> LastCompletedStep(const FunnelId& funnel) = 0;
+  // Where the profile stood in funnel `funnel` at `at`, from its events with timestamp <= at only
+  // (never one after it: live and replay answer alike). kNotFound for an unknown funnel.
+  virtual Result<FunnelStepState> FunnelStepAt(const FunnelId& funnel, TimeMs at) = 0;
+  // The first time after `at` at which time passing alone changes the profile's membership in
+  // `segment` (a funnel rule's `stuck_for`: someone stuck past the bound joins then); nullopt when
+  // none. The runtime re-evaluates the profile at that time. Default: none.
+  virtual std::optional<TimeMs> SegmentChangesAt(const SegmentId& segment, TimeMs at) {
+    return std::nullopt;
+  }
 };
 
 // What can change a segment's membership (see segments::Triggers).
 struct SegmentDependencies {
   std::vector<std::string> events;
   bool traits = false;
+  bool time = false;  // time passing alone can change it (ProfileScope::SegmentChangesAt)
 };
 
 // One send of a `channel: auto` message step to decide (Environment::ChooseChannel).
@@ -85,6 +103,12 @@ class Environment {
   // privacy: whether a person who never stated a tracking-consent preference for `category` (lower
   // case) counts as granted (the `consent` settings). Default: granted.
   virtual bool TrackingConsentDefault(std::string_view category) { return true; }
+  // The funnel ids template `template_id`'s placeholders name (`{{funnel.<id>.<field>}}`), whose
+  // positions a message through it carries (journeys/template_funnels.h). Default: none.
+  virtual std::vector<std::string> TemplateFunnels(std::string_view template_id) { return {}; }
+  // The event names that can fill a step of funnel `funnel` (a `funnel_step:` entry reacts to
+  // them). Default: none.
+  virtual std::vector<std::string> FunnelEvents(const FunnelId& funnel) { return {}; }
   // The channel of one `channel: auto` send. The runtime sends through it at once (a `Message
   // Sent` with auto: true follows), so an implementation that learns may count the send here. A
   // channel outside `available` is ignored (the default rule applies). Default: the default channel

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -601,11 +602,48 @@ Result<JourneyDefinition> ParseNode(const YAML::Node& root, const References& re
   if (!e || !e.IsMap())
     return Bad("entry", root,
                "missing; give { event: <name>, where?, reentry? } or { segment: <name> }");
-  SP_RETURN_IF_ERROR(
-      KeysAllowed(e, "entry", {"event", "where", "segment", "join_later", "reentry"}, false));
-  if ((e["event"] ? 1 : 0) + (e["segment"] ? 1 : 0) != 1)
-    return Bad("entry", e, "give exactly one of `event:` (a trigger) or `segment:`");
-  if (e["event"]) {
+  SP_RETURN_IF_ERROR(KeysAllowed(
+      e, "entry", {"event", "where", "segment", "join_later", "reentry", "funnel_step"}, false));
+  if ((e["event"] ? 1 : 0) + (e["segment"] ? 1 : 0) + (e["funnel_step"] ? 1 : 0) != 1)
+    return Bad("entry", e,
+               "give exactly one of `event:` (a trigger), `segment:` or `funnel_step:`");
+  if (e["funnel_step"]) {
+    const YAML::Node& f = e["funnel_step"];
+    const std::string example =
+        "e.g. `funnel_step: { funnel: onboarding, step: 2, on: stalled, after: 1d }`";
+    if (!f.IsMap()) return Bad("entry.funnel_step", f, "expected a map; " + example);
+    SP_RETURN_IF_ERROR(
+        KeysAllowed(f, "entry.funnel_step", {"funnel", "step", "on", "after"}, false));
+    Entry::FunnelStep fs;
+    SP_ASSIGN_OR_RETURN(std::string funnel, ScalarAt(f["funnel"], "entry.funnel_step.funnel"));
+    fs.funnel = FunnelId(std::move(funnel));
+    if (refs.funnel) {
+      std::string err = refs.funnel(fs.funnel.value());
+      if (!err.empty()) return Bad("entry.funnel_step.funnel", f["funnel"], err);
+    }
+    SP_ASSIGN_OR_RETURN(std::string step, ScalarAt(f["step"], "entry.funnel_step.step"));
+    auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), fs.step);
+    if (ec != std::errc() || end != step.data() + step.size() || fs.step < 1 || fs.step > 64)
+      return Bad("entry.funnel_step.step", f["step"], "expected a step number from 1 to 64");
+    const std::string on = f["on"] ? f["on"].Scalar() : "reached";
+    if (on != "reached" && on != "stalled")
+      return Bad("entry.funnel_step.on", f["on"], "expected reached or stalled");
+    fs.stalled = on == "stalled";
+    if (fs.stalled) {
+      if (!f["after"])
+        return Bad("entry.funnel_step.after", f,
+                   "missing: how long at the step counts as stalled; " + example);
+      auto d = ParseDuration(f["after"].Scalar());
+      if (!d.ok() || *d <= 0)
+        return Bad("entry.funnel_step.after", f["after"],
+                   "expected a duration longer than 0s, e.g. 1d");
+      fs.after = *d;
+    } else if (f["after"]) {
+      return Bad("entry.funnel_step.after", f["after"],
+                 "`after` goes with `on: stalled`; a reached step enters at once");
+    }
+    def.entry.funnel_step = std::move(fs);
+  } else if (e["event"]) {
     YAML::Node m;
     m["event"] = e["event"];
     if (e["where"]) m["where"] = e["where"];

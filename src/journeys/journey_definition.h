@@ -28,6 +28,16 @@ struct Entry {
   // ...or a segment: its members when the journey starts, and with `join_later` those who join.
   SegmentId segment;
   bool join_later = false;
+  // ...or a step of a funnel (goal-step.md: "trigger automations based on step status"): the
+  // profile enters when it completes step `step` of `funnel` (on: reached), or when it is still at
+  // that step `after` later (on: stalled).
+  struct FunnelStep {
+    FunnelId funnel;
+    int step = 0;  // 1-based
+    bool stalled = false;
+    DurationMs after = 0;  // stalled: how long at the step
+  };
+  std::optional<FunnelStep> funnel_step;
   ReentryPolicy reentry = ReentryPolicy::kOnce;
   DurationMs reentry_after = 0;  // kAfter
 };

@@ -10,6 +10,7 @@
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/signing.h"
+#include "delivery/template_text.h"
 #include "experiments/assignment.h"
 #include "journeys/local_time.h"
 #include "journeys/placeholders.h"
@@ -211,6 +212,8 @@ void Runtime::Reindex() {
   interesting_.clear();
   interested_in_identify_ = false;
   join_later_.clear();
+  funnel_step_.clear();
+  funnel_events_.clear();
   boundary_stale_ = true;
   for (std::string_view n : {se::kMessageOpened, se::kMessageClicked, se::kMessageFailed})
     interesting_.insert(std::string(n));
@@ -225,6 +228,13 @@ void Runtime::Reindex() {
         if (def->entry.trigger) {
           by_trigger_[def->entry.trigger->event].push_back(j->index);
           interesting_.insert(def->entry.trigger->event);
+        } else if (def->entry.funnel_step) {
+          auto& names = funnel_events_[j->index];
+          for (std::string& n : env_->FunnelEvents(def->entry.funnel_step->funnel)) {
+            interesting_.insert(n);
+            names.insert(std::move(n));
+          }
+          funnel_step_.push_back(j->index);
         } else if (def->entry.join_later) {
           add_segment(def->entry.segment);
           join_later_.push_back(j->index);
@@ -266,7 +276,7 @@ Status Runtime::Start(const JourneyId& id, TimeMs at, Effects* fx) {
   fx->dirty_journeys.insert(id);
   Reindex();
   const JourneyDefinition* def = j->Live();
-  if (!def->entry.trigger) {
+  if (!def->entry.trigger && !def->entry.funnel_step) {
     if (def->start && *def->start > at) {
       j->status.members_pending = true;  // AdvanceTo enters them at the start time
       boundary_stale_ = true;
@@ -347,6 +357,51 @@ void Runtime::Arm(ProfileId p, Journey& j, const Instance& i) {
   if (i.due != 0) timers_.emplace(i.due, p.value(), j.index);
 }
 
+void Runtime::Watch(ProfileId p, Journey& j, ProfileScope& scope, const SegmentId& segment,
+                    TimeMs t) {
+  if (!env_->DependenciesOf(segment).time) return;
+  if (std::optional<TimeMs> next = scope.SegmentChangesAt(segment, t); next && *next > t)
+    watches_.emplace(*next, p.value(), j.index);
+}
+
+void Runtime::FireWatch(uint64_t pid, Journey& j, TimeMs due, Effects* fx) {
+  handling_ = &j.id;
+  auto pit = profiles_.find(pid);
+  LazyScope scope(env_, ProfileId(pid));
+  if (pit != profiles_.end()) {
+    auto jit = pit->second.journeys.find(j.id);
+    if (jit != pit->second.journeys.end() && jit->second.active) {  // inside: suppression
+      Ctx c{ProfileId(pid),
+            &pit->second,
+            &j,
+            &jit->second,
+            j.Version(jit->second.active->version),
+            &scope,
+            fx};
+      if (c.def) CheckSuppression(c, due, nullptr);
+      return;
+    }
+    if (jit != pit->second.journeys.end() && !(j.Live() && j.Live()->entry.funnel_step))
+      return;  // entered before: join-later enters once
+  }
+  const JourneyDefinition* def = j.Live();
+  if (def && j.live() && def->entry.funnel_step && def->entry.funnel_step->stalled) {
+    // Still at the step `after` since completing it: stalled.
+    const auto& fs = *def->entry.funnel_step;
+    auto pos = scope.get().FunnelStepAt(fs.funnel, due);
+    if (pos.ok() && pos->last_step == fs.step && due - pos->last_step_at >= fs.after)
+      TryEnter(j, ProfileId(pid), nullptr, due, fx);
+    return;
+  }
+  if (!def || !j.live() || def->entry.trigger || !def->entry.join_later) return;
+  auto member = scope.get().InSegment(def->entry.segment, due);
+  if (member.ok() && *member) {
+    TryEnter(j, ProfileId(pid), nullptr, due, fx);
+  } else {
+    Watch(ProfileId(pid), j, scope.get(), def->entry.segment, due);
+  }
+}
+
 void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeMs t, Effects* fx) {
   handling_ = &j.id;
   const JourneyDefinition* def = j.Live();
@@ -385,6 +440,7 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
       ++entry.exits[std::string(se::kExitSuppressed)];
       return;
     }
+    if (member.ok()) Watch(p, j, scope.get(), seg, t);
   }
   if (!def->consent.empty() && !TrackingConsented(*def, scope.get(), t)) {  // privacy
     ++entry.exits[std::string(se::kExitTrackingConsent)];
@@ -414,7 +470,11 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
       std::move(
           JsonObjectText()
               .Add("holdout", c.inst().holdout)
-              .Add("trigger", trigger ? trigger->name : "segment:" + def->entry.segment.value()))));
+              .Add("trigger", trigger ? trigger->name
+                              : def->entry.funnel_step
+                                  ? fmt::format("funnel_step:{}/{}", def->entry.funnel_step->funnel,
+                                                def->entry.funnel_step->step)
+                                  : "segment:" + def->entry.segment.value()))));
   Arrive(c, 0, t);
   Run(c, t, true);
 }
@@ -552,6 +612,21 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
   m.entry_event = i.entry_event;
   m.entry_properties = i.entry_properties;
   m.entered_at = i.entered_at;
+  // Step-aware values ({{funnel.<id>.last_step_name}}, ...): the funnels the template and the
+  // subject name, each as of the send's time (the decision's), so a replay shows what live sent.
+  std::vector<std::string> funnels = env_->TemplateFunnels(m.template_id);
+  if (!s.subject.empty()) {
+    for (std::string& f : delivery::FunnelRefs(s.subject)) funnels.push_back(std::move(f));
+  }
+  for (const std::string& f : funnels) {
+    if (m.vars.contains("funnel") && m.vars["funnel"].contains(f)) continue;
+    auto pos = scope.FunnelStepAt(FunnelId(f), t);
+    if (!pos.ok()) continue;  // a funnel deleted since: its values render their fallback
+    m.vars["funnel"][f] = {{"last_step", pos->last_step},
+                           {"last_step_name", pos->last_step_name},
+                           {"next_step", pos->next_step},
+                           {"next_step_name", pos->next_step_name}};
+  }
   sends.push_back(t);
   i.last_message_key = m.key;
   i.last_opened = i.last_clicked = false;
@@ -589,11 +664,12 @@ bool Runtime::Branch(Ctx& c, const BranchCondition& cond, TimeMs t) {
     if (!did.ok() || !*did) return false;
   }
   if (!cond.funnel.empty()) {
-    auto step = scope.LastCompletedStep(cond.funnel);
+    // As of the decision's time: the funnel never reads an event after `t`.
+    auto step = scope.FunnelStepAt(cond.funnel, t);
     if (!step.ok()) return false;
     rules::ValueRef v;
     v.kind = rules::ValueKind::kNumber;
-    v.number = *step;
+    v.number = step->last_step;
     if (!cond.funnel_step->Matches(v)) return false;
   }
   return true;
@@ -742,6 +818,7 @@ bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
       Exit(c, se::kExitSuppressed, t);
       return true;
     }
+    if (member.ok()) Watch(c.profile, *c.journey, c.scope->get(), seg, t);
   }
   return false;
 }
@@ -843,7 +920,15 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
       }
     }
   }
-  // 3. Entries of segment journeys that admit people who join later.
+  // 3. Entries on a funnel step (reached now, or a watch until it counts as stalled).
+  if (e.type == EventType::kTrack) {
+    for (size_t idx : funnel_step_) {
+      auto names = funnel_events_.find(idx);
+      if (names == funnel_events_.end() || names->second.count(e.name) == 0) continue;
+      FunnelStepEntry(*journeys_[idx], e, scope, fx);
+    }
+  }
+  // 4. Entries of segment journeys that admit people who join later.
   for (size_t idx : join_later_) {
     Journey& j = *journeys_[idx];
     const JourneyDefinition* def = j.Live();
@@ -855,7 +940,26 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
                      std::find(d.events.begin(), d.events.end(), e.name) != d.events.end());
     if (!relevant) continue;
     auto member = scope.get().InSegment(def->entry.segment, t);
-    if (member.ok() && *member) TryEnter(j, e.profile, nullptr, t, fx);
+    if (member.ok() && *member) {
+      TryEnter(j, e.profile, nullptr, t, fx);
+    } else if (member.ok()) {
+      Watch(e.profile, j, scope.get(), def->entry.segment, t);
+    }
+  }
+}
+
+void Runtime::FunnelStepEntry(Journey& j, const InputEvent& e, LazyScope& scope, Effects* fx) {
+  const JourneyDefinition* def = j.Live();
+  if (!def || !j.live() || !def->entry.funnel_step) return;
+  handling_ = &j.id;
+  const auto& fs = *def->entry.funnel_step;
+  // As of the event: did this event complete the step? (One event fills at most one step.)
+  auto pos = scope.get().FunnelStepAt(fs.funnel, e.timestamp);
+  if (!pos.ok() || pos->last_step != fs.step || pos->last_step_at != e.timestamp) return;
+  if (fs.stalled) {
+    watches_.emplace(e.timestamp + fs.after, e.profile.value(), j.index);
+  } else {
+    TryEnter(j, e.profile, &e, e.timestamp, fx);
   }
 }
 
@@ -880,6 +984,7 @@ Status Runtime::TryProcess(const InputEvent& e, Effects* fx, JourneyId* journey)
     for (size_t idx : bt->second) keep(journeys_[idx].get());
   }
   for (size_t idx : join_later_) keep(journeys_[idx].get());
+  for (size_t idx : funnel_step_) keep(journeys_[idx].get());
   const size_t events = fx->events.size(), messages = fx->messages.size();
   handling_ = nullptr;
   std::string what;
@@ -913,6 +1018,8 @@ Status Runtime::TryProcess(const InputEvent& e, Effects* fx, JourneyId* journey)
 
 TimeMs Runtime::NextDue() const {
   TimeMs next = timers_.empty() ? 0 : std::get<0>(*timers_.begin());
+  if (!watches_.empty() && (next == 0 || std::get<0>(*watches_.begin()) < next))
+    next = std::get<0>(*watches_.begin());
   for (const auto& j : journeys_) {
     const JourneyDefinition* def = j->Live();
     if (!j->live() || !def) continue;
@@ -958,7 +1065,18 @@ void Runtime::AdvanceTo(TimeMs now, Effects* fx) {
     }
     if (starting && (!ending || start_at <= end_at)) ending = nullptr;
     const TimeMs limit = starting ? start_at : ending ? end_at : now;
-    while (!timers_.empty() && std::get<0>(*timers_.begin()) <= limit) {
+    for (;;) {
+      const bool timer = !timers_.empty() && std::get<0>(*timers_.begin()) <= limit;
+      const bool watch = !watches_.empty() && std::get<0>(*watches_.begin()) <= limit;
+      if (!timer && !watch) break;
+      // A segment watch due before the next timer (or at its time) goes first.
+      if (watch && (!timer || std::get<0>(*watches_.begin()) <= std::get<0>(*timers_.begin()))) {
+        auto [due, pid, jidx] = *watches_.begin();
+        watches_.erase(watches_.begin());
+        FireWatch(pid, *journeys_[jidx], due, fx);
+        handling_ = nullptr;
+        continue;
+      }
       auto [due, pid, jidx] = *timers_.begin();
       timers_.erase(timers_.begin());
       Journey& j = *journeys_[jidx];

@@ -106,6 +106,8 @@ struct ForgottenEntry {
   std::string step;  // the step it exited at
 };
 
+class LazyScope;  // runtime.cc: a profile's scope, opened on first use
+
 class Runtime {
  public:
   // `env` is not owned and must outlive the runtime.
@@ -207,6 +209,14 @@ class Runtime {
   // latest preference as of `t`, else the settings' default).
   bool TrackingConsented(const JourneyDefinition& def, ProfileScope& scope, TimeMs t);
   void Arm(ProfileId p, Journey& j, const Instance& i);
+  // Watches `segment` for `p` on behalf of journey `j`: when time alone will change the
+  // membership (SegmentChangesAt), the runtime looks again then (a suppression exit or a
+  // join-later entry at that instant).
+  void Watch(ProfileId p, Journey& j, ProfileScope& scope, const SegmentId& segment, TimeMs t);
+  // Fires one watch of journey `j` for profile `pid` at `due`.
+  void FireWatch(uint64_t pid, Journey& j, TimeMs due, Effects* fx);
+  // A `funnel_step:` entry for `e`'s profile: reached → enter now; stalled → watch until `after`.
+  void FunnelStepEntry(Journey& j, const InputEvent& e, LazyScope& scope, Effects* fx);
   Event SystemEvent(Ctx& c, std::string_view name, std::string_view id_suffix, TimeMs t,
                     JsonObjectText properties);
 
@@ -219,12 +229,18 @@ class Runtime {
   std::unordered_set<std::string> interesting_;
   bool interested_in_identify_ = false;
   std::vector<size_t> join_later_;  // live segment journeys that admit those who join later
+  // live `funnel_step:` entry journeys, and the event names that can fill their funnel's steps
+  std::vector<size_t> funnel_step_;
+  std::unordered_map<size_t, std::unordered_set<std::string>> funnel_events_;
   // The earliest end or pending segment start of a live journey (0 = none); recomputed when stale.
   TimeMs boundary_ = 0;
   bool boundary_stale_ = true;
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
+  // (due, profile, journey index): a segment watch (Watch); not persisted — after a restart the
+  // profile's next event or timer arms it again.
+  std::set<std::tuple<TimeMs, uint64_t, size_t>> watches_;
   rules::JsonMatcher matcher_;
   // The journey the current event is being handled for (TryProcess names it); nullptr outside.
   const JourneyId* handling_ = nullptr;

@@ -46,7 +46,9 @@ class FakeScope : public ProfileScope {
     return w_->segments[name.value()].count(p_.value()) != 0;
   }
   Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
-  Result<int> LastCompletedStep(const FunnelId&) override { return 0; }
+  Result<journeys::FunnelStepState> FunnelStepAt(const FunnelId&, TimeMs) override {
+    return journeys::FunnelStepState{};
+  }
 
  private:
   FakeWorld* w_;

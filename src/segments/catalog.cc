@@ -6,6 +6,7 @@
 #include <limits>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "segments/rule_evaluator.h"
 
@@ -133,6 +134,37 @@ Result<bool> SegmentCatalog::IsMember(const SegmentId& segment, const ProfileFac
   return eval.InSegment(segment);
 }
 
+Result<std::optional<TimeMs>> SegmentCatalog::NextTimeChange(const SegmentId& segment,
+                                                             const ProfileFacts& facts,
+                                                             TimeMs at) const {
+  std::shared_lock lock(mu_);
+  std::optional<TimeMs> next;
+  std::set<SegmentId> seen;
+  // Depth-first over the rule tree and the rule segments it refers to (each once): bounded by the
+  // catalog's rules, and rules nest at most kMaxDepth levels.
+  std::vector<const Rule*> stack;
+  if (auto it = rules_.find(segment); it != rules_.end()) {
+    seen.insert(segment);
+    stack.push_back(&it->second->rule);
+  }
+  while (!stack.empty()) {
+    const Rule& r = *stack.back();
+    stack.pop_back();
+    if (r.kind == Rule::Kind::kFunnel && !r.stuck_for.empty()) {
+      SP_ASSIGN_OR_RETURN(FunnelFact f, facts.FunnelAt(r.funnel, at));
+      if (f.last_step > 0) {
+        std::optional<TimeMs> flip = StuckFlip(r, f.last_step_at, at);
+        if (flip && (!next || *flip < *next)) next = flip;
+      }
+    }
+    if (r.kind == Rule::Kind::kSegment && seen.insert(r.segment).second) {
+      if (auto it = rules_.find(r.segment); it != rules_.end()) stack.push_back(&it->second->rule);
+    }
+    for (const auto& c : r.children) stack.push_back(&c);
+  }
+  return next;
+}
+
 Triggers SegmentCatalog::TriggersOf(const SegmentId& segment) const {
   std::shared_lock lock(mu_);
   Triggers t;
@@ -146,6 +178,11 @@ Triggers SegmentCatalog::TriggersOf(const SegmentId& segment) const {
         break;
       case Rule::Kind::kTrait:
         t.traits = true;
+        break;
+      case Rule::Kind::kFunnel:
+        if (std::find(t.funnels.begin(), t.funnels.end(), r.funnel) == t.funnels.end())
+          t.funnels.push_back(r.funnel);
+        if (!r.stuck_for.empty()) t.time = true;  // being stuck begins (or ends) by time alone
         break;
       case Rule::Kind::kSegment:
         if (!seen.insert(r.segment).second) break;

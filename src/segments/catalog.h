@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct Triggers {
   bool traits = false;              // an identify (trait change) can change it
   bool time = false;                // time passing alone can change it (a `within` window)
   bool is_static = false;           // depends on a static list
+  // Funnels whose step events (and, for status steps, trait changes) can change it; the engine,
+  // which knows the funnels' definitions, adds those to `events` and `traits`.
+  std::vector<FunnelId> funnels;
 };
 
 // Thread-safety: const methods may run concurrently with each other and with Put/Load (an internal
@@ -57,6 +61,12 @@ class SegmentCatalog {
   // What can change membership of `segment` (empty for an unknown one; {is_static} is not set
   // for an unknown one either: ask the caller's static store).
   Triggers TriggersOf(const SegmentId& segment) const;
+  // The first time after `at` at which time passing alone can change the membership of `segment`
+  // for this profile through a `funnel:` rule's `stuck_for` (read through referenced rule
+  // segments); nullopt when none (or for an unknown segment). The journey runtime re-evaluates
+  // the profile then, so someone stuck past the bound joins (or leaves) at that instant.
+  Result<std::optional<TimeMs>> NextTimeChange(const SegmentId& segment, const ProfileFacts& facts,
+                                               TimeMs at) const;
 
  private:
   using Map = std::map<SegmentId, std::shared_ptr<const SegmentDefinition>, std::less<>>;

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 namespace signpost::segments {
 namespace {
@@ -45,6 +48,17 @@ class MemoryFacts final : public ProfileFacts {
   }
   bool InStaticSegment(const SegmentId& segment) const override {
     return statics.count(segment.value()) != 0;
+  }
+  // A funnel's completed steps: (time, step), in time order; the position as of `at` is the last
+  // one at or before it.
+  std::vector<std::pair<TimeMs, int>> steps;
+  Result<FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const override {
+    if (funnel != "onboarding") return Status::NotFound("no funnel");
+    FunnelFact f;
+    for (const auto& [t, step] : steps) {
+      if (t <= at) f = {step, t};
+    }
+    return f;
   }
 };
 
@@ -171,6 +185,44 @@ TEST_F(CatalogTest, TraitValuesOfEveryKindCompare) {
   facts_.traits = {
       {0, "flag", "true"}, {0, "n", "2.5"}, {0, "tags", R"(["a","b"])"}, {0, "gone", "null"}};
   EXPECT_TRUE(In("t", 0));
+}
+
+// Step segments (issue 16): reached 2, not 3, stuck more than 2 days — as of a time, and the
+// instant time alone changes it (NextTimeChange), for the journey runtime's watch.
+TEST_F(CatalogTest, AFunnelRuleIsItsPositionAsOfATime) {
+  Put("kind: segment\nid: stuck\nrule: { funnel: { id: onboarding, reached: 2, not_reached: 3, "
+      "stuck_for: { gt: 2d } } }");
+  Put("kind: segment\nid: wrapped\nrule: { all: [ { segment: stuck } ] }");
+  facts_.steps = {{0, 1}, {kHourMs, 2}, {5 * kDayMs, 3}};
+  EXPECT_FALSE(In("stuck", kHourMs));
+  EXPECT_FALSE(In("stuck", kHourMs + 2 * kDayMs));     // exactly 2 days: not more
+  EXPECT_TRUE(In("stuck", kHourMs + 2 * kDayMs + 1));  // 1 ms later
+  EXPECT_TRUE(In("stuck", 5 * kDayMs - 1));
+  EXPECT_FALSE(In("stuck", 5 * kDayMs));  // reached step 3: out
+  auto next = catalog_.NextTimeChange(SegmentId("wrapped"), facts_, kHourMs);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, kHourMs + 2 * kDayMs + 1);
+  next = catalog_.NextTimeChange(SegmentId("stuck"), facts_, kHourMs + 2 * kDayMs + 1);
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(next->has_value());  // nothing more changes by time alone
+  Triggers t = catalog_.TriggersOf(SegmentId("wrapped"));
+  EXPECT_TRUE(t.time);
+  EXPECT_THAT(t.funnels, ElementsAre(FunnelId("onboarding")));
+}
+
+TEST_F(CatalogTest, AFunnelRuleNamesItsFieldWhenBad) {
+  for (const auto& [text, want] : std::vector<std::pair<std::string, std::string>>{
+           {"{ funnel: { reached: 2 } }", "rule.funnel.id"},
+           {"{ funnel: { id: f } }", "give at least one of reached, not_reached, stuck_for"},
+           {"{ funnel: { id: f, reached: 0 } }", "rule.funnel.reached"},
+           {"{ funnel: { id: f, reached: 3, not_reached: 3 } }", "rule.funnel.not_reached"},
+           {"{ funnel: { id: f, stuck_for: { gt: soon } } }", "rule.funnel.stuck_for.gt"},
+           {"{ funnel: { id: f, stuck_for: { eq: 2d } } }", "expected gt, gte, lt or lte"},
+           {"{ funnel: { id: f, reached: 1, steps: 2 } }", "steps"}}) {
+    auto d = ParseSegmentDefinition("kind: segment\nid: s\nrule: " + text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_THAT(d.status().message(), HasSubstr(want)) << text;
+  }
 }
 
 }  // namespace

@@ -15,6 +15,12 @@
 
 namespace signpost::segments {
 
+// Where a profile stands in a stored funnel at one time (a `funnel:` rule).
+struct FunnelFact {
+  int last_step = 0;        // 1-based index of the last required step completed; 0 none
+  TimeMs last_step_at = 0;  // when it was completed (0 when none)
+};
+
 class ProfileFacts {
  public:
   virtual ~ProfileFacts() = default;
@@ -28,6 +34,11 @@ class ProfileFacts {
                               const std::function<bool(TimeMs, std::string_view)>& fn) const = 0;
   // Whether one of the profile's identities is in static segment `segment` (latest version).
   virtual bool InStaticSegment(const SegmentId& segment) const = 0;
+  // The profile's position in stored funnel `funnel` as of `at`, from its events with timestamp
+  // <= at only. kNotFound for an unknown funnel. Default: kNotFound (facts that know no funnels).
+  virtual Result<FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const {
+    return Status::NotFound("no funnel '" + funnel.value() + "'");
+  }
 };
 
 }  // namespace signpost::segments

@@ -31,6 +31,8 @@ Result<bool> RuleEvaluator::Holds(const Rule& rule) {
       return TraitsHold(rule);
     case Rule::Kind::kSegment:
       return InSegment(rule.segment);
+    case Rule::Kind::kFunnel:
+      return FunnelHolds(rule);
     case Rule::Kind::kNot: {
       SP_ASSIGN_OR_RETURN(bool in, Holds(rule.children[0]));
       return !in;
@@ -63,6 +65,32 @@ Result<bool> RuleEvaluator::EventHolds(const Rule& rule) {
       }));
   return std::all_of(rule.count.begin(), rule.count.end(),
                      [count](const CountTest& c) { return c.Holds(count); });
+}
+
+Result<bool> RuleEvaluator::FunnelHolds(const Rule& rule) {
+  SP_ASSIGN_OR_RETURN(FunnelFact f, facts_.FunnelAt(rule.funnel, at_));
+  if (rule.reached > 0 && f.last_step < rule.reached) return false;
+  if (rule.not_reached > 0 && f.last_step >= rule.not_reached) return false;
+  for (const auto& [op, d] : rule.stuck_for) {
+    if (f.last_step == 0) return false;  // stuck needs a step completed
+    const DurationMs stuck = at_ - f.last_step_at;
+    const bool holds = op == rules::Op::kGt   ? stuck > d
+                       : op == rules::Op::kGe ? stuck >= d
+                       : op == rules::Op::kLt ? stuck < d
+                                              : stuck <= d;
+    if (!holds) return false;
+  }
+  return true;
+}
+
+std::optional<TimeMs> StuckFlip(const Rule& rule, TimeMs last_step_at, TimeMs at) {
+  std::optional<TimeMs> next;
+  for (const auto& [op, d] : rule.stuck_for) {
+    // stuck = t - last_step_at crosses d at t = last_step_at + d: > and <= flip just after it.
+    const TimeMs flip = last_step_at + d + (op == rules::Op::kGt || op == rules::Op::kLe ? 1 : 0);
+    if (flip > at && (!next || flip < *next)) next = flip;
+  }
+  return next;
 }
 
 bool RuleEvaluator::TraitsHold(const Rule& rule) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,7 @@ class RuleEvaluator {
 
  private:
   Result<bool> EventHolds(const Rule& rule);
+  Result<bool> FunnelHolds(const Rule& rule);
   bool TraitsHold(const Rule& rule);
 
   std::function<const Rule*(const SegmentId&)> rule_of_;
@@ -36,6 +38,10 @@ class RuleEvaluator {
   rules::JsonMatcher matcher_;
   std::map<SegmentId, bool, std::less<>> memo_;
 };
+
+// The first time after `at` at which a `stuck_for` test of `rule` flips for a profile whose last
+// completed step was at `last_step_at` (nullopt when none flips later). Pure.
+std::optional<TimeMs> StuckFlip(const Rule& rule, TimeMs last_step_at, TimeMs at);
 
 // A condition's value from JSON text ("\"pro\"", "3", "true", "null", "[1,2]"): strings as their
 // text (held in `scratch`), numbers, booleans as 0/1, null, objects and arrays as their minified

@@ -143,6 +143,67 @@ Result<Rule> ParseEventRule(const YAML::Node& node, const std::string& field) {
   return r;
 }
 
+// A whole step number 1..64 of a funnel rule (`reached: 2`).
+Result<int> ParseStepNumber(const YAML::Node& node, const std::string& field) {
+  const std::string t = node.IsScalar() ? node.Scalar() : "";
+  int n = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || n < 1 || n > 64)
+    return Bad(field, node, "expected a step number from 1 to 64, e.g. 2");
+  return n;
+}
+
+// `funnel: { id: onboarding, reached: 2, not_reached: 3, stuck_for: { gt: 2d } }`.
+Result<Rule> ParseFunnelRule(const YAML::Node& node, const std::string& field) {
+  Rule r;
+  r.kind = Rule::Kind::kFunnel;
+  r.field = field + ".funnel";
+  r.line = node.Mark().line + 1;
+  SP_RETURN_IF_ERROR(AllowedKeys(node, field, {"funnel"}));
+  const YAML::Node& f = node["funnel"];
+  const std::string example =
+      "e.g. `funnel: { id: onboarding, reached: 2, not_reached: 3, stuck_for: { gt: 2d } }`";
+  if (!f.IsMap()) return Bad(r.field, f, "expected a map; " + example);
+  SP_RETURN_IF_ERROR(AllowedKeys(f, r.field, {"id", "reached", "not_reached", "stuck_for"}));
+  if (!IsText(f["id"]) || f["id"].Scalar().empty())
+    return Bad(r.field + ".id", f["id"] ? f["id"] : f, "expected the id of a funnel; " + example);
+  r.funnel = FunnelId(f["id"].Scalar());
+  if (f["reached"]) {
+    SP_ASSIGN_OR_RETURN(r.reached, ParseStepNumber(f["reached"], r.field + ".reached"));
+  }
+  if (f["not_reached"]) {
+    SP_ASSIGN_OR_RETURN(r.not_reached, ParseStepNumber(f["not_reached"], r.field + ".not_reached"));
+    if (r.not_reached <= r.reached)
+      return Bad(r.field + ".not_reached", f["not_reached"],
+                 "must be a later step than `reached` (no one could be in the segment)");
+  }
+  if (f["stuck_for"]) {
+    const YAML::Node& s = f["stuck_for"];
+    if (!s.IsMap() || s.size() == 0)
+      return Bad(r.field + ".stuck_for", s, "expected e.g. `stuck_for: { gt: 2d }`");
+    for (const auto& kv : s) {
+      const std::string name = kv.first.Scalar();
+      std::optional<rules::Op> op;
+      if (name == "gt" || name == ">") op = rules::Op::kGt;
+      if (name == "gte" || name == ">=") op = rules::Op::kGe;
+      if (name == "lt" || name == "<") op = rules::Op::kLt;
+      if (name == "lte" || name == "<=") op = rules::Op::kLe;
+      if (!op)
+        return Bad(r.field + ".stuck_for." + name, kv.first,
+                   "expected gt, gte, lt or lte, e.g. `stuck_for: { gt: 2d }`");
+      auto d = kv.second.IsScalar() ? ParseDuration(kv.second.Scalar())
+                                    : Result<DurationMs>(Status::InvalidArgument("not a duration"));
+      if (!d.ok() || *d < 0)
+        return Bad(r.field + ".stuck_for." + name, kv.second,
+                   "expected a duration such as 2d, 12h or 30m");
+      r.stuck_for.emplace_back(*op, *d);
+    }
+  }
+  if (r.reached == 0 && r.not_reached == 0 && r.stuck_for.empty())
+    return Bad(r.field, f, "give at least one of reached, not_reached, stuck_for; " + example);
+  return r;
+}
+
 Result<Rule> ParseList(const YAML::Node& node, Rule::Kind kind, const std::string& key,
                        const std::string& field, int depth) {
   Rule r;
@@ -171,11 +232,11 @@ Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int dep
                            kMaxDepth));
   }
   const std::string forms =
-      "write one of `event: <name>`, `trait: {...}`, `segment: <name>`, "
+      "write one of `event: <name>`, `trait: {...}`, `segment: <name>`, `funnel: {...}`, "
       "`all: [...]`, `any: [...]` or `not: {...}`";
   if (!node.IsMap()) return Bad(field, node, "expected a rule; " + forms);
   int forms_used = 0;
-  for (const char* k : {"event", "trait", "segment", "all", "any", "not"})
+  for (const char* k : {"event", "trait", "segment", "all", "any", "not", "funnel"})
     forms_used += node[k] ? 1 : 0;
   if (forms_used != 1) {
     return Bad(field, node,
@@ -184,6 +245,7 @@ Result<Rule> ParseRule(const YAML::Node& node, const std::string& field, int dep
                                  "or `any:` lists");
   }
   if (node["event"]) return ParseEventRule(node, field);
+  if (node["funnel"]) return ParseFunnelRule(node, field);
   Rule r;
   r.line = node.Mark().line + 1;
   if (node["all"] || node["any"]) {
@@ -301,6 +363,11 @@ void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out) {
   for (const auto& c : rule.children) ReferencesOf(c, out);
 }
 
+void FunnelsOf(const Rule& rule, std::vector<FunnelId>* out) {
+  if (rule.kind == Rule::Kind::kFunnel) out->push_back(rule.funnel);
+  for (const auto& c : rule.children) FunnelsOf(c, out);
+}
+
 SegmentRuleView RuleView(const Rule& rule) {
   using Kind = SegmentRuleView::Kind;
   SegmentRuleView out;
@@ -329,6 +396,16 @@ SegmentRuleView RuleView(const Rule& rule) {
       break;
     case Rule::Kind::kAny:
       out.kind = Kind::kAny;
+      break;
+    case Rule::Kind::kFunnel:
+      out.kind = Kind::kFunnel;
+      out.funnel = rule.funnel;
+      if (rule.reached > 0) out.funnel_tests.push_back(fmt::format("reached {}", rule.reached));
+      if (rule.not_reached > 0)
+        out.funnel_tests.push_back(fmt::format("not_reached {}", rule.not_reached));
+      for (const auto& [op, d] : rule.stuck_for)
+        out.funnel_tests.push_back(
+            fmt::format("stuck_for {} {}", rules::OpName(op), FormatDuration(d)));
       break;
   }
   for (const auto& c : rule.children) out.children.push_back(RuleView(c));

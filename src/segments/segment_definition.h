@@ -26,7 +26,7 @@ struct CountTest {
 };
 
 struct Rule {
-  enum class Kind { kEvent, kTrait, kSegment, kAll, kAny, kNot };
+  enum class Kind { kEvent, kTrait, kSegment, kAll, kAny, kNot, kFunnel };
   Kind kind = Kind::kEvent;
   std::string field;  // where it was written, e.g. "rule.all[1].not", for messages
   int line = 0;       // its YAML line (1-based), for messages
@@ -41,6 +41,12 @@ struct Rule {
   std::vector<rules::Condition> traits;
   // kSegment: membership in another segment (rule or static).
   SegmentId segment;
+  // kFunnel: the profile's position in stored funnel `funnel` as of `at`: its last completed
+  // required step is >= `reached` (0: no bound) and < `not_reached` (0: no bound), and, for each
+  // `stuck_for` test, a step was completed and the time since it (at - last_step_at) passes it.
+  FunnelId funnel;
+  int reached = 0, not_reached = 0;
+  std::vector<std::pair<rules::Op, DurationMs>> stuck_for;  // op: > >= < <=
   // kAll / kAny: every / some child holds (all of none is true, any of none is false);
   // kNot: the single child does not hold.
   std::vector<Rule> children;
@@ -62,6 +68,8 @@ Result<SegmentDefinition> ParseSegmentDefinition(std::string_view text);
 // The segment names `rule` refers to directly or through its children, in order written (may
 // repeat).
 void ReferencesOf(const Rule& rule, std::vector<SegmentId>* out);
+// The funnels `rule` reads (its `funnel:` rules, not through other segments), in order written.
+void FunnelsOf(const Rule& rule, std::vector<FunnelId>* out);
 
 // The rule as the segment views show it: conditions and counts as text ("properties.total > 0",
 // ">= 1"). Pure.

@@ -33,6 +33,8 @@ json ToJson(const SegmentRuleView& rule) {
       return {{"trait", rule.traits}};
     case Kind::kSegment:
       return {{"segment", rule.segment}};
+    case Kind::kFunnel:
+      return {{"funnel", {{"id", rule.funnel}, {"tests", rule.funnel_tests}}}};
     case Kind::kNot:
       return {{"not", ToJson(rule.children.at(0))}};
     case Kind::kAll:

@@ -56,6 +56,17 @@ Result<MoneyQuery> ParseMoneyQuery(const nlohmann::json& query);
 // Fields: journey, from, to (ISO 8601 strings; to after from).
 Result<ReplayRequest> ParseReplayRequest(const nlohmann::json& request);
 
+// ---- programme replays and what-ifs (replay_json.cc) --------------------------------------------
+// Fields: journeys (a list of ids) and/or all (true), from, to.
+Result<ProgrammeReplayRequest> ParseProgrammeReplayRequest(const nlohmann::json& request);
+// Fields: journey, versions ([a, b]), with (a list of ids), with_all, from, to.
+Result<ReplayComparisonRequest> ParseReplayComparisonRequest(const nlohmann::json& request);
+// {from, to, events_read, events_used, would_send, journeys: [replay report, ...]}.
+nlohmann::json ToJson(const ProgrammeReplayReport& replay);
+// {journey, from, to, a: replay report, b: replay report, rate_difference (b - a; null without a
+// goal), difference_interval: [low, high] | null}.
+nlohmann::json ToJson(const ReplayComparison& comparison);
+
 // ---- experiments, lift, money (experiment_json.cc) ---------------------------------------------
 // The documents include/signpost/engine.h describes for Engine::Experiments, Experiment,
 // ChannelReport, HoldoutLift and JourneyMoney.
