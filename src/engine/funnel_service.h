@@ -14,12 +14,14 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "analytics/funnel_query.h"
 #include "engine/event_service.h"
 #include "engine/segment_service.h"
 #include "engine/settings.h"
 #include "identity/profile_store.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
+#include "signpost/insights.h"
 #include "signpost/options.h"
 #include "signpost/queries.h"
 #include "signpost/reports.h"
@@ -47,9 +49,17 @@ class FunnelService {
   Result<FunnelLastStep> LastStep(const FunnelId& funnel, std::string_view profile) const;
   // The last completed step (1-based; 0 none) of `profile` in stored funnel `funnel` at `now`.
   Result<int> LastStepOf(const FunnelId& funnel, ProfileId profile, TimeMs now) const;
+  // Step drivers (funnel_insights.cc): see Engine::FunnelDrivers.
+  Result<StepDriversReport> Drivers(const StepDriversQuery& query) const;
+  // Step importance (funnel_insights.cc): see Engine::FunnelImportance.
+  Result<StepImportanceReport> Importance(const StepImportanceQuery& query) const;
 
  private:
-  struct Resolved;
+  // A query's definition (stored or ad hoc) with its overrides, and the run options.
+  struct Resolved {
+    analytics::FunnelDefinition def;
+    analytics::FunnelOptions options;
+  };
   // The definition (stored or ad hoc) with the query's overrides, and the run options.
   Result<Resolved> Resolve(const FunnelQuery& query) const;
   // privacy: with a `consent` requirement, narrows f.options.segment to the people who count as of
