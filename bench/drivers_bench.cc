@@ -170,9 +170,9 @@ int main(int argc, char** argv) {
       "\"pro_power\":%.4f,\"pro_coverage\":%.4f,\"message_power\":%.4f,\"message_coverage\":%.4f,"
       "\"cost_events\":%llu,\"cost_profiles\":%llu,\"threads\":%d,\"best_seconds\":%.4f,"
       "\"median_seconds\":%.4f,\"cpu_seconds\":%.4f}\n",
-      seeds, static_cast<unsigned long long>(people), o.fdr, fdr, std::max(0.0, fdr - 1.96 * fdr_se),
-      fdr + 1.96 * fdr_se, rate(pro_found), rate(pro_covered), rate(message_found),
-      rate(message_covered), static_cast<unsigned long long>(cost_events),
+      seeds, static_cast<unsigned long long>(people), o.fdr, fdr,
+      std::max(0.0, fdr - 1.96 * fdr_se), fdr + 1.96 * fdr_se, rate(pro_found), rate(pro_covered),
+      rate(message_found), rate(message_covered), static_cast<unsigned long long>(cost_events),
       static_cast<unsigned long long>(cost_profiles), threads, best, median, cpu_per_run);
   return 0;
 }

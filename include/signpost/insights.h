@@ -42,7 +42,7 @@ struct StepDriversQuery {
 
 // One candidate's two-by-two table and statistics.
 struct StepDriver {
-  std::string kind;  // "event" | "property" | "trait" | "segment" | "message"
+  std::string kind;   // "event" | "property" | "trait" | "segment" | "message"
   std::string event;  // event name (event, property); journey/step (message)
   std::string path;   // property or trait path; empty otherwise
   std::string value;  // property or trait value as text; the segment's name
@@ -75,7 +75,7 @@ struct StepDriversReport {
   uint64_t candidates = 0;  // seen in the population
   uint64_t tested = 0;      // passed the minimum-count rule
   uint64_t significant = 0;
-  uint64_t values_dropped = 0;  // property/trait values beyond max_values, not candidates
+  uint64_t values_dropped = 0;      // property/trait values beyond max_values, not candidates
   std::vector<StepDriver> drivers;  // significant first, then by q value, then |log OR|
 };
 
@@ -107,7 +107,7 @@ struct StepImportanceGroup {
   std::vector<StepImportanceRow> steps;  // by coefficient, largest first
   double intercept = 0;
   bool converged = false;
-  uint64_t train_people = 0, test_people = 0;  // the held-out fifth: a hash of the profile id
+  uint64_t train_people = 0, test_people = 0;       // the held-out fifth: a hash of the profile id
   double accuracy = 0, baseline = 0, log_loss = 0;  // on the held-out people
 };
 

@@ -157,66 +157,69 @@ Result<StepDriverCounts> CountStepDrivers(const EventIndex& index, const FunnelD
     PrepareProfile(plan, view, &prepared[t]);
     const PreparedProfile& p = prepared[t];
     DriverPartial& out = part[t];
-    ForEachCountedAttempt(plan, p, true, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt&
-                                                                                       a) {
-      if (a.level < rank + 1) return;
-      const bool converted = a.level >= target + 1;
-      ++out.reached;
-      out.converted += converted ? 1 : 0;
-      const size_t begin = static_cast<size_t>(a.start);
-      size_t end = view.size;
-      if (converted) {
-        end = static_cast<size_t>(a.level_pos[target]);
-      } else {
-        const TimeMs last = view.ts[begin] + plan.window;
-        end = static_cast<size_t>(std::upper_bound(view.ts + begin, view.ts + view.size, last) -
-                                  view.ts);
-      }
-      auto count = [&](const DriverKey& key, const rules::ValueRef& v1, const rules::ValueRef& v2) {
-        DriverTally& tally = out.other[key];
-        if (tally.stamp == slot) return;
-        if (tally.stamp == UINT32_MAX) {
-          tally.first = v1;
-          tally.second = v2;
-        }
-        tally.stamp = slot;
-        ++(converted ? tally.converted : tally.dropped);
-      };
-      for (size_t i = begin; i < end; ++i) {
-        const uint32_t nm = view.name[i];
-        if (out.name_stamp[nm] != slot) {
-          out.name_stamp[nm] = slot;
-          ++(converted ? out.name_converted[nm] : out.name_dropped[nm]);
-        }
-        if (!props.empty() || nm == delivered) {
-          const int64_t ref = view.RefAt(i);
-          for (uint32_t c = 0; c < props.size(); ++c) {
-            const rules::ValueRef v = props[c]->Get(ref);
+    ForEachCountedAttempt(
+        plan, p, true, &scratch[2 * t], &scratch[2 * t + 1], [&](const Attempt& a) {
+          if (a.level < rank + 1) return;
+          const bool converted = a.level >= target + 1;
+          ++out.reached;
+          out.converted += converted ? 1 : 0;
+          const size_t begin = static_cast<size_t>(a.start);
+          size_t end = view.size;
+          if (converted) {
+            end = static_cast<size_t>(a.level_pos[target]);
+          } else {
+            const TimeMs last = view.ts[begin] + plan.window;
+            end = static_cast<size_t>(std::upper_bound(view.ts + begin, view.ts + view.size, last) -
+                                      view.ts);
+          }
+          auto count = [&](const DriverKey& key, const rules::ValueRef& v1,
+                           const rules::ValueRef& v2) {
+            DriverTally& tally = out.other[key];
+            if (tally.stamp == slot) return;
+            if (tally.stamp == UINT32_MAX) {
+              tally.first = v1;
+              tally.second = v2;
+            }
+            tally.stamp = slot;
+            ++(converted ? tally.converted : tally.dropped);
+          };
+          for (size_t i = begin; i < end; ++i) {
+            const uint32_t nm = view.name[i];
+            if (out.name_stamp[nm] != slot) {
+              out.name_stamp[nm] = slot;
+              ++(converted ? out.name_converted[nm] : out.name_dropped[nm]);
+            }
+            if (!props.empty() || nm == delivered) {
+              const int64_t ref = view.RefAt(i);
+              for (uint32_t c = 0; c < props.size(); ++c) {
+                const rules::ValueRef v = props[c]->Get(ref);
+                if (v.kind == rules::ValueKind::kMissing) continue;
+                count({DriverKind::kProperty, static_cast<uint8_t>(v.kind), 0, nm, c, PayloadOf(v),
+                       0},
+                      v, {});
+              }
+              if (nm == delivered) {
+                const rules::ValueRef j = journey_col->Get(ref), s = step_col->Get(ref);
+                count({DriverKind::kMessage, static_cast<uint8_t>(j.kind),
+                       static_cast<uint8_t>(s.kind), 0, 0, PayloadOf(j), PayloadOf(s)},
+                      j, s);
+              }
+            }
+          }
+          const int at = a.level_pos[rank];
+          for (uint32_t c = 0; c < traits.size(); ++c) {
+            rules::ValueRef v;
+            for (int i = at; i >= 0 && v.kind == rules::ValueKind::kMissing; --i)
+              v = traits[c]->Get(view.RefAt(static_cast<size_t>(i)));
             if (v.kind == rules::ValueKind::kMissing) continue;
-            count({DriverKind::kProperty, static_cast<uint8_t>(v.kind), 0, nm, c, PayloadOf(v), 0},
-                  v, {});
+            count({DriverKind::kTrait, static_cast<uint8_t>(v.kind), 0, 0, c, PayloadOf(v), 0}, v,
+                  {});
           }
-          if (nm == delivered) {
-            const rules::ValueRef j = journey_col->Get(ref), s = step_col->Get(ref);
-            count({DriverKind::kMessage, static_cast<uint8_t>(j.kind), static_cast<uint8_t>(s.kind),
-                   0, 0, PayloadOf(j), PayloadOf(s)},
-                  j, s);
+          for (uint32_t c = 0; c < cand.segments.size(); ++c) {
+            const auto& m = cand.segments[c].slots;
+            if (slot < m.size() && m[slot]) count({DriverKind::kSegment, 0, 0, 0, c, 0, 0}, {}, {});
           }
-        }
-      }
-      const int at = a.level_pos[rank];
-      for (uint32_t c = 0; c < traits.size(); ++c) {
-        rules::ValueRef v;
-        for (int i = at; i >= 0 && v.kind == rules::ValueKind::kMissing; --i)
-          v = traits[c]->Get(view.RefAt(static_cast<size_t>(i)));
-        if (v.kind == rules::ValueKind::kMissing) continue;
-        count({DriverKind::kTrait, static_cast<uint8_t>(v.kind), 0, 0, c, PayloadOf(v), 0}, v, {});
-      }
-      for (uint32_t c = 0; c < cand.segments.size(); ++c) {
-        const auto& m = cand.segments[c].slots;
-        if (slot < m.size() && m[slot]) count({DriverKind::kSegment, 0, 0, 0, c, 0, 0}, {}, {});
-      }
-    });
+        });
   });
 
   StepDriverCounts r;

@@ -49,7 +49,8 @@ class StepDriversTest : public ::testing::Test {
     Add(3, Event(TrackEvent(++s, 2500, "Message Delivered", R"({"journey":"j","step":"s1"})")));
     Add(4, Identify(++s, 500, R"({"tier":"gold"})"));
     Add(4, TrackEvent(++s, 1000, "A", R"({"plan":"free"})"));
-    Add(4, Identify(++s, 1500, R"({"tier":"silver"})"));  // after step 1: the value as of it is gold
+    Add(4,
+        Identify(++s, 1500, R"({"tier":"silver"})"));  // after step 1: the value as of it is gold
     Add(5, TrackEvent(++s, 1000, "A"));
     Add(5, TrackEvent(++s, 1000 + 8 * day, "Help"));
     Add(6, TrackEvent(++s, 1000, "Help"));
@@ -111,8 +112,10 @@ TEST_F(StepDriversTest, SegmentRestrictsThePopulationAndStepsAreChecked) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->reached, 2u);
   EXPECT_EQ(r->converted, 1u);
-  EXPECT_FALSE(CountStepDrivers(index_, *ParseAdHocFunnel("A>B"), {}, 2, false, cand, nullptr).ok());
-  EXPECT_FALSE(CountStepDrivers(index_, *ParseAdHocFunnel("A>B"), {}, 0, false, cand, nullptr).ok());
+  EXPECT_FALSE(
+      CountStepDrivers(index_, *ParseAdHocFunnel("A>B"), {}, 2, false, cand, nullptr).ok());
+  EXPECT_FALSE(
+      CountStepDrivers(index_, *ParseAdHocFunnel("A>B"), {}, 0, false, cand, nullptr).ok());
 }
 
 TEST_F(StepDriversTest, ToGoalAndMaxValues) {

@@ -1,5 +1,5 @@
-// Routes: the funnel insights — step drivers and step importance of a stored funnel (GET, query parameters) or of an
-// ad-hoc one (POST, the query as the body, as /api/funnels/query takes it).
+// Routes: the funnel insights — step drivers and step importance of a stored funnel (GET, query
+// parameters) or of an ad-hoc one (POST, the query as the body, as /api/funnels/query takes it).
 #include "api/routes.h"
 #include "wire/insights.h"
 

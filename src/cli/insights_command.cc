@@ -35,9 +35,9 @@ void PrintDrivers(const json& r) {
                            r.value("step", 0), r.value("step_name", ""), r.value("target_step", 0),
                            r.value("target_name", ""), r.value("funnel", json("")).dump(),
                            r.value("version", 0));
-  std::cout << fmt::format(
-      "population: {}: {} people, {} converted ({:.1f}%)\n", r.value("population", ""),
-      r.value("reached", 0), r.value("converted", 0), 100 * r.value("rate", 0.0));
+  std::cout << fmt::format("population: {}: {} people, {} converted ({:.1f}%)\n",
+                           r.value("population", ""), r.value("reached", 0),
+                           r.value("converted", 0), 100 * r.value("rate", 0.0));
   std::cout << fmt::format(
       "{} candidates, {} tested (at least {} people with and without), {} significant at "
       "FDR {}\n",
@@ -136,11 +136,11 @@ void RunDrivers(Globals& g, const std::string& id, const json& funnel_query, con
         return Show(g, wire::ToJson(*r), PrintDrivers);
       },
       [&] {
-        if (id.empty()) return Show(g, RemoteCall(g, "POST", "/api/funnels/drivers", q.dump()),
-                                    PrintDrivers);
-        return Show(g, RemoteCall(g, "GET", "/api/funnels/" + UrlEncode(id) + "/drivers" +
-                                                QueryString(q)),
-                    PrintDrivers);
+        if (id.empty())
+          return Show(g, RemoteCall(g, "POST", "/api/funnels/drivers", q.dump()), PrintDrivers);
+        return Show(
+            g, RemoteCall(g, "GET", "/api/funnels/" + UrlEncode(id) + "/drivers" + QueryString(q)),
+            PrintDrivers);
       });
 }
 
@@ -168,10 +168,10 @@ void RunImportance(Globals& g, const std::string& id, const json& funnel_query,
         if (id.empty())
           return Show(g, RemoteCall(g, "POST", "/api/funnels/importance", q.dump()),
                       PrintImportance);
-        return Show(g,
-                    RemoteCall(g, "GET",
-                               "/api/funnels/" + UrlEncode(id) + "/importance" + QueryString(q)),
-                    PrintImportance);
+        return Show(
+            g,
+            RemoteCall(g, "GET", "/api/funnels/" + UrlEncode(id) + "/importance" + QueryString(q)),
+            PrintImportance);
       });
 }
 

@@ -1,5 +1,5 @@
-// `signpost funnel F --drivers K` and `--importance`: the funnel insights' flags, their query and their text output.
-// The funnel command (funnel_command.cc) adds the flags and hands the run here.
+// `signpost funnel F --drivers K` and `--importance`: the funnel insights' flags, their query and
+// their text output. The funnel command (funnel_command.cc) adds the flags and hands the run here.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -60,8 +60,8 @@ DriverSimulationResult SimulateDrivers(const DriverSimulationOptions& o) {
     const TimeMs t = t0 + static_cast<TimeMs>(p) * 1000;
     const bool pro = u(rng) < o.pro_share;
     const int color = static_cast<int>(u(rng) * o.null_colors);
-    add(p, t, "Signed Up", fmt::format(R"({{"plan":"{}","color":"c{}"}})", pro ? "pro" : "basic",
-                                       color));
+    add(p, t, "Signed Up",
+        fmt::format(R"({{"plan":"{}","color":"c{}"}})", pro ? "pro" : "basic", color));
     const bool in_trial = u(rng) < o.trial_share;
     const bool message = in_trial && u(rng) < o.message_share;
     if (in_trial) trial.push_back(ProfileId(p));
@@ -119,9 +119,8 @@ DriverSimulationResult SimulateDrivers(const DriverSimulationOptions& o) {
       out.null_discoveries += (null && d.significant) ? 1 : 0;
     }
   }
-  out.false_discovery_proportion =
-      static_cast<double>(out.null_discoveries) /
-      static_cast<double>(std::max<uint64_t>(1, out.discoveries));
+  out.false_discovery_proportion = static_cast<double>(out.null_discoveries) /
+                                   static_cast<double>(std::max<uint64_t>(1, out.discoveries));
   for (const StepDriver& d : out.all.drivers)
     if (d.kind == "property" && d.path == "properties.plan" && d.value == "pro") out.pro = d;
   for (const StepDriver& d : out.trial.drivers)

@@ -20,13 +20,15 @@ class EngineInsightsTest : public EngineFixture<> {
     for (int i = 0; i < 200; ++i) {
       const std::string who = "u" + std::to_string(i);
       const TimeMs t = t0 + i * 1000;
-      events.push_back(IdentifyEvent(who, t - 10, {{"plan", i % 2 == 0 ? "pro" : "free"}},
-                                     "id-" + who));
+      events.push_back(
+          IdentifyEvent(who, t - 10, {{"plan", i % 2 == 0 ? "pro" : "free"}}, "id-" + who));
       events.push_back(TrackEvent(who, "A", t, nlohmann::json::object(), "a-" + who));
       const bool tip = i < 100;
-      if (tip) events.push_back(TrackEvent(who, "Tip", t + 1, nlohmann::json::object(), "t-" + who));
+      if (tip)
+        events.push_back(TrackEvent(who, "Tip", t + 1, nlohmann::json::object(), "t-" + who));
       const bool converts = tip ? i % 10 < 8 : i % 10 < 2;
-      if (converts) events.push_back(TrackEvent(who, "B", t + 2, nlohmann::json::object(), "b-" + who));
+      if (converts)
+        events.push_back(TrackEvent(who, "B", t + 2, nlohmann::json::object(), "b-" + who));
       if (i % 2 == 0) evens.push_back("user:" + who);
     }
     Ingest(std::move(events));
@@ -98,10 +100,12 @@ TEST_F(EngineInsightsTest, StepImportanceRanksTheMilestoneThatPredictsTheGoal) {
     const std::string who = "p" + std::to_string(i);
     const TimeMs t = t0 + i * 1000;
     events.push_back(TrackEvent(who, "A", t, nlohmann::json::object(), "a-" + who));
-    if (i % 2 == 0) events.push_back(TrackEvent(who, "B", t + 1, nlohmann::json::object(), "b-" + who));
+    if (i % 2 == 0)
+      events.push_back(TrackEvent(who, "B", t + 1, nlohmann::json::object(), "b-" + who));
     const bool c = (i / 2) % 2 == 0;
     if (c) events.push_back(TrackEvent(who, "C", t + 2, nlohmann::json::object(), "c-" + who));
-    if (c ? i % 10 < 8 : i % 10 < 2) events.push_back(TrackEvent(who, "Goal", t + 3, nlohmann::json::object(), "g-" + who));
+    if (c ? i % 10 < 8 : i % 10 < 2)
+      events.push_back(TrackEvent(who, "Goal", t + 3, nlohmann::json::object(), "g-" + who));
   }
   Ingest(std::move(events));
   auto q = wire::ParseStepImportanceQuery("g", {{"l2", "0.5"}});

@@ -79,8 +79,8 @@ Result<StepDriversReport> FunnelService::Drivers(const StepDriversQuery& query) 
         }
         SP_RETURN_IF_ERROR(
             NarrowToConsent(index, properties, f, f.options.to.value_or(clock_.NowMs())).status());
-        return analytics::CountStepDrivers(index, f.def, f.options, query.step, query.to_goal,
-                                           cand, properties);
+        return analytics::CountStepDrivers(index, f.def, f.options, query.step, query.to_goal, cand,
+                                           properties);
       }));
   StepDriversReport r;
   r.funnel = f.def.id;
@@ -95,15 +95,14 @@ Result<StepDriversReport> FunnelService::Drivers(const StepDriversQuery& query) 
   if (!f.def.consent.empty()) r.population += " with tracking consent";
   r.reached = counts.reached;
   r.converted = counts.converted;
-  r.rate = counts.reached == 0 ? 0.0
-                               : static_cast<double>(counts.converted) /
-                                     static_cast<double>(counts.reached);
+  r.rate = counts.reached == 0
+               ? 0.0
+               : static_cast<double>(counts.converted) / static_cast<double>(counts.reached);
   r.min_count = query.min_count;
   r.fdr = query.fdr;
   r.candidates = counts.candidates.size();
   r.values_dropped = counts.values_dropped;
-  experiments::RankDrivers(std::move(counts.candidates), query.min_count, query.fdr, query.top,
-                           &r);
+  experiments::RankDrivers(std::move(counts.candidates), query.min_count, query.fdr, query.top, &r);
   return r;
 }
 
@@ -115,9 +114,8 @@ StepImportanceGroup ImportanceOf(const analytics::FunnelDefinition& def,
   StepImportanceGroup g;
   g.entered = c.entered;
   g.reached_goal = c.reached_goal;
-  g.goal_rate = c.entered == 0 ? 0.0
-                               : static_cast<double>(c.reached_goal) /
-                                     static_cast<double>(c.entered);
+  g.goal_rate =
+      c.entered == 0 ? 0.0 : static_cast<double>(c.reached_goal) / static_cast<double>(c.entered);
   std::vector<experiments::BinaryPattern> train, test;
   for (const analytics::MilestonePattern& p : c.patterns) {
     (p.held_out ? test : train).push_back({p.milestones, p.goal, p.no_goal});
@@ -179,8 +177,7 @@ Result<StepImportanceReport> FunnelService::Importance(const StepImportanceQuery
   r.version = f.options.definition_version;
   r.l2 = query.l2;
   SP_RETURN_IF_ERROR(events_.ReadIndex([&](const analytics::EventIndex& index,
-                                           const analytics::PropertySource* properties)
-                                           -> Status {
+                                           const analytics::PropertySource* properties) -> Status {
     SP_RETURN_IF_ERROR(
         NarrowToConsent(index, properties, f, f.options.to.value_or(clock_.NowMs())).status());
     for (size_t g = 0; g <= members.size(); ++g) {

@@ -116,7 +116,8 @@ std::vector<double> BenjaminiHochberg(std::span<const double> p_values) {
   std::vector<double> q(m, 1.0);
   double running = 1.0;
   for (size_t i = m; i-- > 0;) {
-    const double adjusted = p_values[order[i]] * static_cast<double>(m) / static_cast<double>(i + 1);
+    const double adjusted =
+        p_values[order[i]] * static_cast<double>(m) / static_cast<double>(i + 1);
     running = std::min(running, adjusted);
     q[order[i]] = std::min(1.0, running);
   }
@@ -134,8 +135,8 @@ void AssessDriver(StepDriver* d) {
   d->difference = d->rate_with - d->rate_without;
   d->difference_interval =
       stats::NewcombeDifference(d->converted_with, n_with, d->converted_without, n_without);
-  const OddsRatio odds = WoolfOddsRatio(d->converted_with, d->dropped_with, d->converted_without,
-                                        d->dropped_without);
+  const OddsRatio odds =
+      WoolfOddsRatio(d->converted_with, d->dropped_with, d->converted_without, d->dropped_without);
   d->odds_ratio = odds.estimate;
   d->odds_ratio_interval = odds.interval;
   d->p_value = FisherExactTwoSided(d->converted_with, d->dropped_with, d->converted_without,

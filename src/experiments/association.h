@@ -18,9 +18,9 @@
 namespace signpost::experiments {
 
 struct OddsRatio {
-  double estimate = 0;    // (a·d)/(b·c)
+  double estimate = 0;       // (a·d)/(b·c)
   stats::Interval interval;  // Woolf's log interval at `level`
-  bool corrected = false;  // a cell was 0: every cell got +0.5 (Haldane-Anscombe)
+  bool corrected = false;    // a cell was 0: every cell got +0.5 (Haldane-Anscombe)
 };
 
 // The odds ratio (a·d)/(b·c) with Woolf's (1955) log interval

@@ -35,8 +35,8 @@ TEST(Logistic, PenalisedScoreIsZeroAtTheFit) {
     double z = m.intercept;
     for (int j = 0; j < 3; ++j) z += ((q.features >> j) & 1) * m.coefficients[j];
     const double prob = 1 / (1 + std::exp(-z));
-    const double r = static_cast<double>(q.positives) -
-                     static_cast<double>(q.positives + q.negatives) * prob;
+    const double r =
+        static_cast<double>(q.positives) - static_cast<double>(q.positives + q.negatives) * prob;
     score[0] += r;
     for (int j = 0; j < 3; ++j) score[j + 1] += ((q.features >> j) & 1) * r;
   }
@@ -57,8 +57,8 @@ TEST(Logistic, ScoreByHand) {
   EXPECT_EQ(s.people, 40u);
   EXPECT_NEAR(s.accuracy, (15.0 + 12.0) / 40.0, 1e-12);
   EXPECT_NEAR(s.baseline, 23.0 / 40.0, 1e-12);  // 23 negatives
-  const double loss = -(5 * std::log(0.2) + 15 * std::log(0.8) + 12 * std::log(0.6) +
-                        8 * std::log(0.4)) / 40.0;
+  const double loss =
+      -(5 * std::log(0.2) + 15 * std::log(0.8) + 12 * std::log(0.6) + 8 * std::log(0.4)) / 40.0;
   EXPECT_NEAR(s.log_loss, loss, 1e-9);
 }
 
