@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Num(const json& v, const char* fmt_spec) {
+std::string FormatNum(const json& v, const char* fmt_spec) {
   return v.is_number() ? fmt::format(fmt::runtime(fmt_spec), v.get<double>()) : "-";
 }
 
@@ -47,15 +47,16 @@ void PrintDrivers(const json& r) {
       {"candidate", "with", "rate with", "without", "odds ratio (95%)", "q", ""}};
   for (const json& d : r.value("drivers", json::array())) {
     const json ci = d.value("odds_ratio_interval", json::array());
-    rows.push_back({Candidate(d), std::to_string(d.value("people_with", 0)),
-                    Num(json(100 * d.value("rate_with", 0.0)), "{:.1f}%"),
-                    Num(json(100 * d.value("rate_without", 0.0)), "{:.1f}%"),
-                    Num(d.value("odds_ratio", json()), "{:.2f}") + " [" +
-                        (ci.size() == 2 ? Num(ci[0], "{:.2f}") + ", " + Num(ci[1], "{:.2f}")
-                                        : std::string("-")) +
-                        "]",
-                    Num(d.value("q_value", json()), "{:.2g}"),
-                    d.value("significant", false) ? "*" : ""});
+    rows.push_back(
+        {Candidate(d), std::to_string(d.value("people_with", 0)),
+         FormatNum(json(100 * d.value("rate_with", 0.0)), "{:.1f}%"),
+         FormatNum(json(100 * d.value("rate_without", 0.0)), "{:.1f}%"),
+         FormatNum(d.value("odds_ratio", json()), "{:.2f}") + " [" +
+             (ci.size() == 2 ? FormatNum(ci[0], "{:.2f}") + ", " + FormatNum(ci[1], "{:.2f}")
+                             : std::string("-")) +
+             "]",
+         FormatNum(d.value("q_value", json()), "{:.2g}"),
+         d.value("significant", false) ? "*" : ""});
   }
   PrintTable(rows);
 }
@@ -78,10 +79,10 @@ void PrintImportance(const json& r) {
     for (const json& s : g.value("steps", json::array())) {
       rows.push_back({std::to_string(s.value("step", 0)), s.value("name", ""),
                       std::to_string(s.value("with", 0)),
-                      Num(json(100 * s.value("rate_with", 0.0)), "{:.1f}%"),
-                      Num(json(100 * s.value("rate_without", 0.0)), "{:.1f}%"),
-                      Num(json(100 * s.value("difference", 0.0)), "{:+.1f} pts"),
-                      Num(s.value("coefficient", json()), "{:+.2f}")});
+                      FormatNum(json(100 * s.value("rate_with", 0.0)), "{:.1f}%"),
+                      FormatNum(json(100 * s.value("rate_without", 0.0)), "{:.1f}%"),
+                      FormatNum(json(100 * s.value("difference", 0.0)), "{:+.1f} pts"),
+                      FormatNum(s.value("coefficient", json()), "{:+.2f}")});
     }
     PrintTable(rows);
   }
