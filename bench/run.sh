@@ -28,6 +28,10 @@
 # 8. Event catalog cost (no peer): bench/catalog_bench imports the NDJSON of BENCH_CATALOG_SIZE into a
 #    fresh folder with the catalog on and off, alternating, BENCH_RUNS times each: the best events/s
 #    of each and the cost in percent (goal: under 5%); its JSON to bench/results/catalog.json.
+# 9. Step drivers (no peer): bench/drivers_bench, BENCH_DRIVERS_SEEDS seeded populations (planted
+#    drivers among null candidates: power, coverage of the true effect, false-discovery rate) and
+#    the cost of drivers for one step over an in-memory index of BENCH_DRIVERS_SIZE; its JSON to
+#    bench/results/drivers.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -43,6 +47,7 @@
 #   BENCH_JOURNEYS_EXTRA_RATES=500                     more event rates (events/s) to measure latency at
 #   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
 #   BENCH_DEDUP_IDS=10000000                           message ids in the dedup table
+#   BENCH_DRIVERS_SEEDS=200 BENCH_DRIVERS_SIZE=10000000:1000000   seeds, cost events:profiles
 #   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
 #   BENCH_CATALOG_SIZE=1000000:100000                  catalog cost: import size, events:profiles
 set -uo pipefail
@@ -58,7 +63,9 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog drivers}
+drivers_seeds=${BENCH_DRIVERS_SEEDS:-200}
+drivers_size=${BENCH_DRIVERS_SIZE:-10000000:1000000}
 dedup_ids=${BENCH_DEDUP_IDS:-10000000}
 delivery_messages=${BENCH_DELIVERY_MESSAGES:-4000}
 delivery_workers=${BENCH_DELIVERY_WORKERS:-4}
@@ -89,6 +96,7 @@ wants erase && need+=(erase_bench)
 wants dedup && need+=(dedup_bench)
 wants delivery && need+=(delivery_bench)
 wants catalog && need+=(catalog_bench)
+wants drivers && need+=(drivers_bench)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -307,6 +315,26 @@ fs.writeFileSync(out, JSON.stringify({ machine, result: r }, null, 2) + "\n");
   fi
 fi
 
+drivers_status=0
+if wants drivers; then
+  say "drivers: $drivers_seeds seeds, cost at $drivers_size"
+  "$build/bench/drivers_bench" --seeds "$drivers_seeds" --cost-events "${drivers_size%%:*}" \
+    --cost-profiles "${drivers_size##*:}" --threads "${BENCH_THREADS:-2}" --seed "$seed" \
+    > "$run/drivers-signpost.json" 2>"$run/drivers.log" || drivers_status=1
+  cat "$run/drivers.log"
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
+  console.log("\nStep drivers: FAILED: no result from drivers_bench"); process.exit(1);
+}
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
+' "$run/drivers-signpost.json" "$run/machine.json" "$root/bench/results/drivers.json" || drivers_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -320,5 +348,6 @@ node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$dedup_status" = 0 ] || status=1
 [ "$delivery_status" = 0 ] || status=1
 [ "$catalog_status" = 0 ] || status=1
+[ "$drivers_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

@@ -18,6 +18,7 @@
 
 #include "signpost/clock.h"
 #include "signpost/event.h"
+#include "signpost/insights.h"
 #include "signpost/options.h"
 #include "signpost/queries.h"
 #include "signpost/rejection.h"
@@ -192,6 +193,19 @@ class Engine {
   // The last completed step of one profile in a stored funnel (last_step 0 when it never
   // entered). kNotFound for an unknown funnel or profile.
   Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
+  // Step drivers (engine_insights.cc): among the people who reached query.step of the funnel,
+  // which events, event property values, traits, segments and received messages go with
+  // converting to the next required step (or the goal): each candidate's two-by-two counts, rates
+  // and their Newcombe difference, odds ratio (Woolf interval), Fisher p-value and
+  // Benjamini-Hochberg q-value, ranked. Errors as Funnel, and kInvalidArgument for a step that is
+  // not a required step before the last one or a bad candidate path or bound.
+  Result<StepDriversReport> FunnelDrivers(const StepDriversQuery& query) const;
+  // Step importance (engine_insights.cc): the funnel's steps as milestones towards its goal (the
+  // last required step): per milestone the goal rate with and without it (Newcombe interval) and
+  // the log-odds of an L2-regularised logistic regression fitted on four people in five, with its
+  // accuracy on the fifth held out; for everyone and for each of query.segments. Errors as Funnel,
+  // and kInvalidArgument for a funnel with no goal after step 1 or a negative l2.
+  Result<StepImportanceReport> FunnelImportance(const StepImportanceQuery& query) const;
 
   // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.

@@ -526,6 +526,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddExportRoutes(r, engine);     // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
   AddCatalogRoutes(r, engine);    // the event catalog, schema drift (routes_catalog.h)
+  AddInsightRoutes(r, engine);    // funnel insights
   // The command line's remote mode: uploads and their import, reimport, event count.
   AddImportRoutes(r, engine, impl_->options.upload_dir);
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {

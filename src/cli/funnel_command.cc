@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/command_support.h"
+#include "cli/insights_command.h"
 #include "cli/output.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
@@ -16,6 +17,7 @@ struct FunnelArgs {
   int top = 0;
   int completed = 0, dropped_at = 0;
   bool people = false;
+  DriverArgs drivers;  // --drivers K (insights_command.h)
 };
 
 // The query document of the flags that were given, as the HTTP API would get it.
@@ -86,6 +88,7 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
   cmd->add_option("--dropped-at", a->dropped_at, "People: those who reached step K but not K+1");
   cmd->add_option("--save-segment", a->save_segment, "Save the people as a static segment");
   cmd->add_option("--profile", a->profile, "The last completed step of this profile");
+  AddDriverFlags(cmd, a->drivers);
   cmd->callback([&g, a] {
     if (a->id.empty() && a->steps.empty()) {
       g.exit_code = PrintError(Status::InvalidArgument(
@@ -95,6 +98,14 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
     // The flags are read as the HTTP API reads its query (src/wire), so both refuse the same
     // values with the same messages; results are printed from their one JSON form.
     const nlohmann::json q = QueryOf(*a);
+    if (a->drivers.step != 0) {
+      RunDrivers(g, a->id, q, a->drivers);
+      return;
+    }
+    if (a->drivers.importance) {
+      RunImportance(g, a->id, q, a->drivers);
+      return;
+    }
     void (*text)(const nlohmann::json&) = PrintFunnel;
     if (!a->profile.empty() || !a->save_segment.empty()) {
       text = PrintJson;

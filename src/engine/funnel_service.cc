@@ -39,11 +39,6 @@ Status ApplyQuery(const FunnelQuery& q, analytics::FunnelDefinition* def,
 
 }  // namespace
 
-struct FunnelService::Resolved {
-  analytics::FunnelDefinition def;
-  analytics::FunnelOptions options;
-};
-
 FunnelService::FunnelService(const EngineOptions& options, store::Store& store,
                              const identity::ProfileStore& profiles, const EventService& events,
                              SegmentService& segments, const Clock& clock,

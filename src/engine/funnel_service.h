@@ -21,6 +21,7 @@
 #include "identity/profile_store.h"
 #include "signpost/clock.h"
 #include "signpost/ids.h"
+#include "signpost/insights.h"
 #include "signpost/options.h"
 #include "signpost/queries.h"
 #include "signpost/reports.h"
@@ -50,9 +51,17 @@ class FunnelService {
   // with timestamp <= at only (analytics::PositionAsOf). kNotFound for an unknown funnel.
   Result<analytics::FunnelPosition> PositionOf(const FunnelId& funnel, ProfileId profile,
                                                TimeMs at) const;
+  // Step drivers (funnel_insights.cc): see Engine::FunnelDrivers.
+  Result<StepDriversReport> Drivers(const StepDriversQuery& query) const;
+  // Step importance (funnel_insights.cc): see Engine::FunnelImportance.
+  Result<StepImportanceReport> Importance(const StepImportanceQuery& query) const;
 
  private:
-  struct Resolved;
+  // A query's definition (stored or ad hoc) with its overrides, and the run options.
+  struct Resolved {
+    analytics::FunnelDefinition def;
+    analytics::FunnelOptions options;
+  };
   // The definition (stored or ad hoc) with the query's overrides, and the run options.
   Result<Resolved> Resolve(const FunnelQuery& query) const;
   // privacy: with a `consent` requirement, narrows f.options.segment to the people who count as of

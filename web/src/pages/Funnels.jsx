@@ -8,6 +8,7 @@ import { list, num, pct, shortDur, text } from '../format.js';
 import { route, setQuery } from '../router.js';
 import { FunnelControls } from './FunnelControls.jsx';
 import { StepBars } from './StepBars.jsx';
+import { Drivers } from './Drivers.jsx';
 import { reportQuery } from './funnelQuery.js';
 
 export function FunnelsPage({ id, query }) {
@@ -121,6 +122,7 @@ function ReportBody({ r, reportKey, funnelId, query, stale, onSaved }) {
           </div>
           <Trend trend={r.trend} />
           <Breakdown b={r.breakdown} steps={steps} />
+          <Drivers key={funnelId} funnelId={funnelId} steps={steps} query={query} />
         </>
       )}
     </div>

@@ -1,0 +1,34 @@
+// `signpost funnel F --drivers K` and `--importance`: the funnel insights' flags, their query and
+// their text output. The funnel command (funnel_command.cc) adds the flags and hands the run here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace signpost::cli {
+
+struct DriverArgs {
+  int step = 0;  // --drivers K; 0: not asked
+  std::string target, properties, traits, segments, fdr;
+  int min_count = 0, max_values = 0, top = 0;
+  bool importance = false;  // --importance
+  std::string l2;
+};
+
+// Adds --drivers and its flags to the funnel command.
+void AddDriverFlags(CLI::App* funnel, DriverArgs& args);
+
+// Runs the drivers query (`funnel_query`: the funnel flags as the API's query document; `id`: the
+// stored funnel, empty for ad-hoc steps) locally or against the server, prints it (text or
+// --json) and sets g.exit_code.
+void RunDrivers(Globals& g, const std::string& id, const nlohmann::json& funnel_query,
+                const DriverArgs& args);
+// The same for --importance (with --segments and --l2).
+void RunImportance(Globals& g, const std::string& id, const nlohmann::json& funnel_query,
+                   const DriverArgs& args);
+
+}  // namespace signpost::cli
