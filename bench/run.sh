@@ -25,6 +25,10 @@
 #    BENCH_DELIVERY_LATENCY_MS): messages/s with a new connection per message (before) and connections
 #    kept per channel, each with 1 and BENCH_DELIVERY_WORKERS workers; its JSON to
 #    bench/results/delivery.json.
+# 8. Step health (no peer): bench/step_health_sim, the seeded simulation of src/analytics/step_health.h
+#    (BENCH_HEALTH_STEPS steps x 8 weeks with weekly seasonality and noise): false alerts per step per
+#    30 days at each sensitivity and the detection latency of 30%, 50% and 100% drops; its JSON to
+#    bench/results/step_health.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -41,6 +45,7 @@
 #   BENCH_ERASE_SIZE=10000000:1000000 BENCH_ERASE_BATCH=10000   events:profiles, people per batch
 #   BENCH_DEDUP_IDS=10000000                           message ids in the dedup table
 #   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
+#   BENCH_HEALTH_STEPS=500                             simulated funnel steps (step health)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -54,7 +59,8 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery health}
+health_steps=${BENCH_HEALTH_STEPS:-500}
 dedup_ids=${BENCH_DEDUP_IDS:-10000000}
 delivery_messages=${BENCH_DELIVERY_MESSAGES:-4000}
 delivery_workers=${BENCH_DELIVERY_WORKERS:-4}
@@ -83,6 +89,7 @@ wants journeys && need+=(journeys_bench)
 wants erase && need+=(erase_bench)
 wants dedup && need+=(dedup_bench)
 wants delivery && need+=(delivery_bench)
+wants health && need+=(step_health_sim)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -280,6 +287,26 @@ fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n"
 ' "$run/delivery-signpost.json" "$run/machine.json" "$root/bench/results/delivery.json" || delivery_status=1
 fi
 
+health_status=0
+if wants health; then
+  say "step health: $health_steps simulated steps x 8 weeks"
+  : > "$run/step-health.json"
+  for level in medium high low; do
+    "$build/bench/step_health_sim" --steps "$health_steps" --seed "$seed" --sensitivity "$level" ||
+      health_status=1
+    "$build/bench/step_health_sim" --steps "$health_steps" --seed "$seed" --sensitivity "$level" \
+      --json >> "$run/step-health.json" || health_status=1
+  done
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+const rows = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n");
+' "$run/step-health.json" "$run/machine.json" "$root/bench/results/step_health.json" || health_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -292,5 +319,6 @@ node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$erase_status" = 0 ] || status=1
 [ "$dedup_status" = 0 ] || status=1
 [ "$delivery_status" = 0 ] || status=1
+[ "$health_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status
