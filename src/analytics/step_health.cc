@@ -13,6 +13,13 @@ struct HealthWindow {
   bool complete = false;  // every hour in it is at or after `since` and has a baseline
 };
 
+// The first hour with an event: the weeks before it are not a baseline (nothing was tracked yet).
+size_t FirstData(std::span<const double> counts) {
+  size_t i = 0;
+  while (i < counts.size() && counts[i] == 0) ++i;
+  return i;
+}
+
 HealthCheck Decide(const std::vector<HealthWindow>& windows, const HealthThresholds& t) {
   HealthCheck out;
   // The current level: the shortest complete window expecting enough.
@@ -131,15 +138,16 @@ HealthCheck CheckVolume(std::span<const double> counts, size_t since, const Heal
   std::vector<HealthWindow> windows(std::size(kHealthWindows));
   std::vector<double> totals;
   const size_t n = counts.size();
+  const size_t data = FirstData(counts);
   for (size_t w = 0; w < windows.size(); ++w) {
     const size_t hours = kHealthWindows[w];
     HealthWindow& win = windows[w];
-    if (hours > n || n - hours < since || n - hours < kHoursPerWeek) continue;
+    if (hours > n || n - hours < since || n - hours < data + kHoursPerWeek) continue;
     const size_t first = n - hours;
     for (size_t i = first; i < n; ++i) win.observed += counts[i];
     // The same hours of the week in each baseline week.
     totals.clear();
-    for (size_t k = 1; k <= t.weeks && k * kHoursPerWeek <= first; ++k) {
+    for (size_t k = 1; k <= t.weeks && data + k * kHoursPerWeek <= first; ++k) {
       double total = 0;
       for (size_t i = first; i < n; ++i) total += counts[i - k * kHoursPerWeek];
       totals.push_back(total);
@@ -161,6 +169,8 @@ HealthCheck CheckConversion(std::span<const double> from, std::span<const double
                             const HealthThresholds& t) {
   std::vector<HealthWindow> windows(std::size(kHealthWindows));
   const size_t n = std::min(from.size(), to.size());
+  const size_t data = FirstData(from.first(n));
+  size_t weeks = t.weeks;
   size_t hours = 0;
   bool complete = true;
   double obs = 0, base_from = 0, obs_from = 0, base_to = 0;
@@ -168,15 +178,17 @@ HealthCheck CheckConversion(std::span<const double> from, std::span<const double
   while (w < windows.size()) {
     if (hours < n) {
       const size_t i = n - 1 - hours;
-      if (i < since || i < kHoursPerWeek) {
+      if (i < since || i < data + kHoursPerWeek) {
         complete = false;
       } else {
         obs += to[i];
         obs_from += from[i];
-        for (size_t k = 1; k <= t.weeks && k * kHoursPerWeek <= i; ++k) {
+        size_t used = 0;
+        for (size_t k = 1; k <= t.weeks && data + k * kHoursPerWeek <= i; ++k, ++used) {
           base_from += from[i - k * kHoursPerWeek];
           base_to += to[i - k * kHoursPerWeek];
         }
+        weeks = std::min(weeks, used);
       }
     } else {
       complete = false;
@@ -185,7 +197,8 @@ HealthCheck CheckConversion(std::span<const double> from, std::span<const double
     while (w < windows.size() && kHealthWindows[w] == hours) {
       const double ratio = base_from > 0 ? base_to / base_from : 0;
       const double expected = obs_from * ratio;
-      windows[w] = {obs, expected, expected + std::pow(t.overdispersion * expected, 2),
+      const double margin = weeks >= 3 ? t.overdispersion : 3 * t.overdispersion;
+      windows[w] = {obs, expected, expected + std::pow(margin * expected, 2),
                     complete && base_from > 0};
       ++w;
     }

@@ -15,6 +15,7 @@
 //    deviation around the median", J. Exp. Soc. Psychology 49(4), 2013; the same-hour-of-week
 //    reference is the seasonal baseline of Twitter's S-H-ESD, Hochenbaum et al.,
 //    arXiv:1704.07706, 2017, without its decomposition).
+//    Weeks before the series' first event are no baseline (nothing was tracked yet).
 //  - Test: a count test with robust overdispersion: variance V = max(E, spread^2) (Poisson at
 //    least; the weeks' spread when larger) + (margin x E)^2, margin = `overdispersion` with three
 //    or more baseline weeks and three times it with fewer; z = (O - E) / sqrt(V). A window is a

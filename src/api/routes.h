@@ -37,6 +37,7 @@ void AddExperimentRoutes(Router& router, Engine& eng);  // splits, holdout lift,
 void AddPrivacyRoutes(Router& router, Engine& eng);     // regulations: erase, suppress
 void AddExportRoutes(Router& router, Engine& eng);      // privacy: a person's export
 void AddRetentionRoutes(Router& router, Engine& eng);   // privacy: retention run
+void AddAlertRoutes(Router& router, Engine& eng);       // alerts: incidents, ack, resolve, mute
 // The store as the command line's remote mode uses it: event count, dead-letter reimport, file
 // uploads and their import; uploads are spooled in `upload_dir` (routes_import.cc).
 void AddImportRoutes(Router& router, Engine& eng, const std::string& upload_dir);

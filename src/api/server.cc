@@ -524,6 +524,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddPrivacyRoutes(r, engine);
   AddExportRoutes(r, engine);     // privacy: export
   AddRetentionRoutes(r, engine);  // privacy: retention
+  AddAlertRoutes(r, engine);      // alerts
   // The command line's remote mode: uploads and their import, reimport, event count.
   AddImportRoutes(r, engine, impl_->options.upload_dir);
   r.Add("GET", "/metrics", Access::kPublic, [impl](const Request&, Response& res) {

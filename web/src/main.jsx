@@ -10,6 +10,7 @@ import { JourneyPage } from './pages/Journey.jsx';
 import { ExperimentsPage } from './pages/Experiments.jsx';
 import { ChannelsPage } from './pages/Channels.jsx';
 import { LaterPage } from './pages/Later.jsx';
+import { AlertsPage } from './pages/Alerts.jsx';
 import './styles.css';
 
 const NAV = [
@@ -74,7 +75,7 @@ function Page({ parts, query }) {
     case 'experiments':
       return <ExperimentsPage />;
     case 'alerts':
-      return <LaterPage title="Alerts">Alerts will list funnel steps whose volume or conversion dropped beyond a threshold against the same weekday, and schema drift, as they are sent to your webhook.</LaterPage>;
+      return <AlertsPage />;
     case 'schema':
       return <LaterPage title="Schema">Schema will show every event and property signpost has seen, with types, volumes and when each first and last appeared.</LaterPage>;
     default:
