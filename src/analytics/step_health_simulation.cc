@@ -43,8 +43,8 @@ std::vector<double> Sample(const std::vector<double>& rates, std::mt19937_64& rn
 // Evaluates hours [from, to) as the service does; calls `opened(hour)` for each incident opened.
 // Returns when `opened` returns true.
 template <typename Opened>
-void Evaluate(const std::vector<double>& counts, size_t from, size_t to, const HealthThresholds& t,
-              Opened opened) {
+void EvaluateSeries(const std::vector<double>& counts, size_t from, size_t to,
+                    const HealthThresholds& t, Opened opened) {
   bool open = false;
   size_t since = 0;
   for (size_t h = from; h < to; ++h) {
@@ -87,7 +87,7 @@ StepHealthOutcome SimulateStepHealth(const StepHealthScenario& s, std::span<cons
     step.rates = StepRates(base, hours, s.daily_noise, rng);
     step.counts = Sample(step.rates, rng);
     uint64_t alerts = 0;
-    Evaluate(step.counts, first, hours, t, [&](size_t) {
+    EvaluateSeries(step.counts, first, hours, t, [&](size_t) {
       ++alerts;
       return false;
     });
@@ -113,7 +113,7 @@ StepHealthOutcome SimulateStepHealth(const StepHealthScenario& s, std::span<cons
       }
       ++lat.injected;
       const size_t end = std::min(hours, start + s.latency_limit_hours);
-      Evaluate(counts, start, end, t, [&](size_t h) {
+      EvaluateSeries(counts, start, end, t, [&](size_t h) {
         detected.push_back(static_cast<double>(h - start + 1));  // hours of data until the alert
         return true;
       });

@@ -102,7 +102,7 @@ Result<AlertIncident> IncidentFromRecord(std::string_view text) {
   }
 }
 
-bool Matches(const AlertIncident& a, const AlertQuery& q) {
+bool IncidentMatches(const AlertIncident& a, const AlertQuery& q) {
   if (q.state == "open") {
     if (a.state == AlertState::kResolved) return false;
   } else if (q.state != "all" && q.state != AlertStateName(a.state)) {
@@ -352,7 +352,7 @@ AlertList AlertService::List(const AlertQuery& query) const {
     const AlertIncident& a = it->second;
     out.open += a.state == AlertState::kOpen;
     out.acknowledged += a.state == AlertState::kAcknowledged;
-    if (out.incidents.size() < query.limit && Matches(a, query)) out.incidents.push_back(a);
+    if (out.incidents.size() < query.limit && IncidentMatches(a, query)) out.incidents.push_back(a);
   }
   return out;
 }
