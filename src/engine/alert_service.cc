@@ -153,7 +153,8 @@ void AlertService::Loop() {
 }
 
 Status AlertService::Load() {
-  MutexLock lock(mu_);
+  // Read first (the scan's callback is a lambda the lock analysis cannot follow), then index.
+  std::vector<AlertIncident> loaded;
   Status parse = Status::Ok();
   SP_RETURN_IF_ERROR(store_.db().Scan(store::Cf::kMeta, kIncidentPrefix, kIncidentPrefix,
                                       [&](std::string_view, std::string_view value) {
@@ -162,17 +163,22 @@ Status AlertService::Load() {
                                           parse = a.status();
                                           return false;
                                         }
-                                        next_id_ = std::max(next_id_, a->id + 1);
-                                        if (a->state == AlertState::kResolved) {
-                                          TimeMs& at = resolved_at_by_key_[a->finding.key];
-                                          at = std::max(at, a->resolved_at.value_or(0));
-                                        } else {
-                                          open_by_key_[a->finding.key] = a->id;
-                                        }
-                                        incidents_[a->id] = std::move(*a);
+                                        loaded.push_back(std::move(*a));
                                         return true;
                                       }));
   SP_RETURN_IF_ERROR(parse);
+  MutexLock lock(mu_);
+  for (AlertIncident& a : loaded) {
+    next_id_ = std::max(next_id_, a.id + 1);
+    if (a.state == AlertState::kResolved) {
+      TimeMs& at = resolved_at_by_key_[a.finding.key];
+      at = std::max(at, a.resolved_at.value_or(0));
+    } else {
+      open_by_key_[a.finding.key] = a.id;
+    }
+    const uint64_t id = a.id;
+    incidents_[id] = std::move(a);
+  }
   SP_ASSIGN_OR_RETURN(auto state, store_.db().Get(store::Cf::kMeta, kAlertStateKey));
   if (state) {
     json j = json::parse(*state, nullptr, false);
