@@ -32,6 +32,10 @@
 #    drivers among null candidates: power, coverage of the true effect, false-discovery rate) and
 #    the cost of drivers for one step over an in-memory index of BENCH_DRIVERS_SIZE; its JSON to
 #    bench/results/drivers.json.
+# 10. Step health (no peer): bench/step_health_sim, the seeded simulation of src/analytics/step_health.h
+#    (BENCH_HEALTH_STEPS steps x 8 weeks with weekly seasonality and noise): false alerts per step per
+#    30 days at each sensitivity and the detection latency of 30%, 50% and 100% drops; its JSON to
+#    bench/results/step_health.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -50,6 +54,7 @@
 #   BENCH_DRIVERS_SEEDS=200 BENCH_DRIVERS_SIZE=10000000:1000000   seeds, cost events:profiles
 #   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
 #   BENCH_CATALOG_SIZE=1000000:100000                  catalog cost: import size, events:profiles
+#   BENCH_HEALTH_STEPS=500                             simulated funnel steps (step health)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -63,9 +68,10 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog drivers}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog drivers health}
 drivers_seeds=${BENCH_DRIVERS_SEEDS:-200}
 drivers_size=${BENCH_DRIVERS_SIZE:-10000000:1000000}
+health_steps=${BENCH_HEALTH_STEPS:-500}
 dedup_ids=${BENCH_DEDUP_IDS:-10000000}
 delivery_messages=${BENCH_DELIVERY_MESSAGES:-4000}
 delivery_workers=${BENCH_DELIVERY_WORKERS:-4}
@@ -97,6 +103,7 @@ wants dedup && need+=(dedup_bench)
 wants delivery && need+=(delivery_bench)
 wants catalog && need+=(catalog_bench)
 wants drivers && need+=(drivers_bench)
+wants health && need+=(step_health_sim)
 missing=()
 for t in "${need[@]}"; do [ -x "$build/bench/$t" ] || missing+=("$t"); done
 [ -x "$build/signpost" ] || missing+=(signpost)
@@ -335,6 +342,26 @@ fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
 ' "$run/drivers-signpost.json" "$run/machine.json" "$root/bench/results/drivers.json" || drivers_status=1
 fi
 
+health_status=0
+if wants health; then
+  say "step health: $health_steps simulated steps x 8 weeks"
+  : > "$run/step-health.json"
+  for level in medium high low; do
+    "$build/bench/step_health_sim" --steps "$health_steps" --seed "$seed" --sensitivity "$level" ||
+      health_status=1
+    "$build/bench/step_health_sim" --steps "$health_steps" --seed "$seed" --sensitivity "$level" \
+      --json >> "$run/step-health.json" || health_status=1
+  done
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+const rows = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n");
+' "$run/step-health.json" "$run/machine.json" "$root/bench/results/step_health.json" || health_status=1
+fi
+
 status=0
 # latest.json holds the funnel, import and HTTP parts; a journeys-only run leaves it alone.
 if wants funnel || wants import || wants http; then
@@ -349,5 +376,6 @@ node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$delivery_status" = 0 ] || status=1
 [ "$catalog_status" = 0 ] || status=1
 [ "$drivers_status" = 0 ] || status=1
+[ "$health_status" = 0 ] || status=1
 rm -rf "$data/last-run" && mv "$run" "$data/last-run"   # the raw JSON lines, kept until the next run
 exit $status

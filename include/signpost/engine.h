@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "signpost/alerts.h"
 #include "signpost/clock.h"
 #include "signpost/event.h"
 #include "signpost/insights.h"
@@ -363,6 +364,27 @@ class Engine {
   // A retention sweep when one is due on the engine clock (hourly), and a purge when due (daily);
   // what the `serve` thread runs (EngineOptions::retention_thread). Tests on a ManualClock.
   Status RunRetentionDue();
+
+  // ---- alerts (engine_alerts.cc; src/engine/alert_service.h) --------------------------------
+  // Incidents matching `query`, newest first, with the open and acknowledged totals.
+  AlertList Alerts(const AlertQuery& query) const;
+  // One incident; kNotFound for an unknown id.
+  Result<AlertIncident> Alert(uint64_t id) const;
+  // open → acknowledged (by the calling thread's actor); resolved by hand; muted until `until`
+  // (no notifications before then; a time not after now unmutes). kNotFound for an unknown id,
+  // kFailedPrecondition to acknowledge or mute a resolved incident. Recorded in the audit log.
+  Result<AlertIncident> AcknowledgeAlert(uint64_t id);
+  Result<AlertIncident> ResolveAlert(uint64_t id);
+  Result<AlertIncident> MuteAlert(uint64_t id, TimeMs until);
+  // The detectors' interface for a detector outside the engine's own (see alert_service.h):
+  // opens the incident of finding.key, or updates the open one; resolves it. At the clock's now.
+  Result<uint64_t> RaiseAlert(const AlertFinding& finding);
+  Status ClearAlert(std::string_view key);
+  // Runs the detectors (step health, journey sends and pacing) now, then sends pending
+  // notifications. RunAlertsDue does so when an hour of engine time passed since the last
+  // evaluation (what the `serve` thread runs: EngineOptions::alerts_thread).
+  Status EvaluateAlerts();
+  Status RunAlertsDue();
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -56,6 +56,10 @@ struct EngineOptions {
   // a purge each day; src/engine/retention_service.h). Default false: only `serve` turns it on;
   // commands and tests call Engine::EnforceRetention / RunRetentionDue.
   bool retention_thread = false;
+  // alerts: run the thread that evaluates step health each hour of engine time and sends alert
+  // notifications (src/engine/alert_service.h). Default false: only `serve` turns it on; tests
+  // call Engine::EvaluateAlerts / RunAlertsDue.
+  bool alerts_thread = false;
   // Attempts before a transient send failure becomes permanent. Default 6.
   uint32_t delivery_max_attempts = 6;
   // Wait before the first retry, doubled for each further attempt up to delivery_retry_max_ms, with

@@ -85,4 +85,5 @@ void RegisterExperiments(CLI::App& app,
                          Globals& g);            // experiments_command.cc: splits, --lift, --money
 void RegisterExport(CLI::App& app, Globals& g);  // privacy_export_command.cc: export ID
 void RegisterRetention(CLI::App& app, Globals& g);  // retention_command.cc (privacy: retention)
+void RegisterAlerts(CLI::App& app, Globals& g);     // alerts_command.cc
 }  // namespace signpost::cli

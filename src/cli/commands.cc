@@ -189,6 +189,7 @@ void RegisterServe(CLI::App& app, Globals& g) {
     engine_options.public_url = *public_url;
     engine_options.delivery_thread = true;
     engine_options.retention_thread = true;  // privacy: retention
+    engine_options.alerts_thread = true;     // alerts: step health each hour, notifications
     engine_options.journey_partitions = *journey_partitions;
     engine_options.delivery_workers = *delivery_workers;
     Result<DurationMs> skew = ParseDuration(*future_skew);
@@ -498,6 +499,7 @@ void RegisterCommands(CLI::App& app, Globals& g) {
   RegisterExport(app, g);
   RegisterRetention(app, g);  // privacy: retention
   RegisterCatalog(app, g);    // the event catalog, schema drift
+  RegisterAlerts(app, g);     // alerts
   RegisterVersion(app, g);    // operations: --version
 }
 

@@ -21,6 +21,7 @@ Engine::~Engine() {
   // The journeys and delivery threads record events through the commit queue: stop them first,
   // then drain pending commits before the store closes.
   // Nothing reaches the journey runtime once it stops: the observers go first.
+  impl_->alerts.reset();  // alerts: its thread reads every service below
   impl_->definitions.reset();
   impl_->privacy.reset();
   impl_->retention.reset();  // privacy: retention (its thread removes events through `events`)
@@ -168,6 +169,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->privacy = std::make_unique<engine::PrivacyService>(
       impl->store(), *impl->profiles, *impl->regulations, *impl->clock, std::move(privacy));
   SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
+  SP_RETURN_IF_ERROR(OpenAlerts(*impl));          // alerts: incidents and step health
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -492,6 +494,7 @@ std::string Engine::MetricsText() const {
            index.MemoryBytes());
   });
   if (m.delivery) out += m.delivery->counters().MetricsText();
+  if (m.alerts) out += m.alerts->MetricsText();  // alerts: open incidents by kind
   if (m.journeys) {
     const engine::JourneyService::Metrics jm = m.journeys->metrics();
     const auto& statuses = jm.statuses;

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "engine/alert_service.h"
 #include "engine/audit_service.h"
 #include "engine/definition_service.h"
 #include "engine/delivery_service.h"
@@ -75,6 +76,9 @@ struct Engine::Impl {
   // Applies definitions through the services above (each stores its own kind); opened last,
   // closed first.
   std::unique_ptr<engine::DefinitionService> definitions;
+  // Alert incidents and their detectors (engine_alerts.cc); opened after `definitions` (it reads
+  // the funnels and journeys), closed before it.
+  std::unique_ptr<engine::AlertService> alerts;
 
   store::Store& store() { return *storage; }
   const store::Store& store() const { return *storage; }
@@ -83,5 +87,8 @@ struct Engine::Impl {
 // The Impl of `engine`, for tests (src/engine, src/api) that play a service's part (e.g. the
 // runtime's, through DeliveryService::Enqueue). The reference lives as long as the engine.
 Engine::Impl& ImplOf(Engine& engine);
+
+// Opens impl.alerts over the services above (engine_alerts.cc).
+Status OpenAlerts(Engine::Impl& impl);
 
 }  // namespace signpost

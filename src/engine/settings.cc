@@ -115,6 +115,8 @@ constexpr Section kSections[] = {
     // ---- privacy: minimisation and tracking consent (privacy_settings.cc)
     {"privacy", [](const YAML::Node& n, Settings& s) { return ParsePrivacySection(n, s.privacy); }},
     {"consent", [](const YAML::Node& n, Settings& s) { return ParseConsentSection(n, s.consent); }},
+    // ---- alerts (alert_settings.cc)
+    {"alerts", [](const YAML::Node& n, Settings& s) { return ParseAlertsSection(n, s.alerts); }},
 };
 
 std::string SectionNames() {
@@ -167,6 +169,8 @@ std::string SettingsBody(const Settings& settings) {
   // ---- privacy
   body["privacy"] = PrivacySectionBody(settings.privacy);
   body["consent"] = ConsentSectionBody(settings.consent);
+  // ---- alerts: absent when default, so bodies stored before the section existed read the same
+  if (settings.alerts != AlertSettings{}) body["alerts"] = AlertsSectionBody(settings.alerts);
   return body.dump();
 }
 

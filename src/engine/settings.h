@@ -15,6 +15,7 @@
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
+#include "engine/alert_settings.h"
 #include "engine/privacy_settings.h"
 #include "signpost/clock.h"
 #include "signpost/reports.h"
@@ -46,6 +47,8 @@ struct Settings {
   // ---- privacy: minimisation (`privacy`) and tracking consent (`consent`), privacy_settings.h
   PrivacySettings privacy;
   ConsentSettings consent;
+  // ---- alerts: step health sensitivity and where alerts go (alert_settings.h)
+  AlertSettings alerts;
 };
 
 // Reads a settings document (YAML or JSON, `kind: settings`, `id: global`); an unknown section or

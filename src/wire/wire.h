@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "signpost/alerts.h"
 #include "signpost/queries.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
@@ -193,5 +194,18 @@ nlohmann::json ToJson(const RetentionNote& note);
 // {at, events, by_event: {name: duration}, events_removed, oldest_kept ({ms, iso} or null),
 // purged}; durations as "400d".
 nlohmann::json ToJson(const RetentionReport& report);
+
+// ---- alerts (alert_json.cc) -----------------------------------------------------------------
+// {id, key, kind, severity, state, title, detail, affected, observed, expected, window_hours,
+// opened_at, last_seen_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
+// muted_until, muted (at `now`), raised, notifications: [{channel, transition, at, ok, attempts,
+// error}]}; times as {ms, iso} or null.
+nlohmann::json ToJson(const AlertIncident& incident, TimeMs now);
+// {incidents: [...], open, acknowledged, now, last_evaluated_at}.
+nlohmann::json ToJson(const AlertList& list);
+// Query fields: state (open | acknowledged | resolved | all), kind, subject, limit (1..1000).
+Result<AlertQuery> ParseAlertQuery(const nlohmann::json& query);
+// A mute body: {"until": time} or {"for": "4h"} (from `now`).
+Result<TimeMs> ParseMuteUntil(const nlohmann::json& body, TimeMs now);
 
 }  // namespace signpost::wire

@@ -11,6 +11,7 @@ import { ExperimentsPage } from './pages/Experiments.jsx';
 import { ChannelsPage } from './pages/Channels.jsx';
 import { LaterPage } from './pages/Later.jsx';
 import { SchemaPage } from './pages/Schema.jsx';
+import { AlertsPage } from './pages/Alerts.jsx';
 import './styles.css';
 
 const NAV = [
@@ -75,7 +76,7 @@ function Page({ parts, query }) {
     case 'experiments':
       return <ExperimentsPage />;
     case 'alerts':
-      return <LaterPage title="Alerts">Alerts will list funnel steps whose volume or conversion dropped beyond a threshold against the same weekday, and schema drift, as they are sent to your webhook.</LaterPage>;
+      return <AlertsPage />;
     case 'schema':
       return <SchemaPage query={query} />;
     default:
