@@ -2,6 +2,7 @@
 #include "engine/catalog_service.h"
 
 #include "engine/test_support.h"
+#include "signpost/alerts.h"
 #include "signpost/event_catalog.h"
 
 namespace signpost {
@@ -125,6 +126,20 @@ steps:
   // A restart: the catalog is read back from the stored events, the findings are the same.
   Reopen();
   check();
+  // The rename is an alert (engine_alerts.cc): one incident naming the step and the new name. The
+  // type change is not: nothing reads properties.plan.
+  ASSERT_TRUE(engine_->EvaluateAlerts().ok());
+  AlertQuery drift_alerts;
+  drift_alerts.kind = "schema_drift";
+  AlertList alerts = engine_->Alerts(drift_alerts);
+  ASSERT_EQ(alerts.incidents.size(), 1u);
+  const AlertFinding& f = alerts.incidents[0].finding;
+  EXPECT_EQ(f.key, "drift:rename:Email Verified");
+  EXPECT_EQ(f.severity, AlertSeverity::kCritical);
+  EXPECT_EQ(f.affected, std::vector<std::string>{"funnel/signup#step 2 'Verified'"});
+  EXPECT_NE(f.detail.find("`email_verified`"), std::string::npos) << f.detail;
+  ASSERT_TRUE(engine_->EvaluateAlerts().ok());
+  EXPECT_EQ(engine_->Alerts(drift_alerts).incidents.size(), 1u) << "deduplicated by key";
 }
 
 }  // namespace

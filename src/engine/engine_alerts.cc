@@ -1,14 +1,18 @@
 // Engine: alerts (alert_service.h) and the step-health detector wired to the services: what is
 // watched (every stored funnel's event steps, every live journey's goal, sends and pacing), the
 // hourly counts read from the analytics index, and notifications through `kind: channel`
-// definitions (settings.alerts.notify).
+// definitions (settings.alerts.notify). Schema drift (catalog_service.h) is a detector too: each
+// likely rename, type change and property gone missing that a stored definition reads is an
+// incident (kind `schema_drift`), resolved when the finding no longer holds.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "analytics/funnel_definition.h"
 #include "delivery/channels.h"
+#include "engine/catalog_service.h"
 #include "engine/engine_impl.h"
 #include "engine/step_health_monitor.h"
 #include "signpost/acting_as.h"
@@ -163,6 +167,42 @@ engine::AlertService::SendResult SendAlert(Engine::Impl& m,
           outcome.status == delivery::SendStatus::kPermanent, outcome.error};
 }
 
+// Schema drift as alerts: the findings that can break a definition today — a likely rename, a
+// type change, a property gone missing — each an incident while it holds, naming what reads it
+// ("funnel/signup#step 2 'Email Verified'"). Findings nothing reads stay on the Schema page only,
+// as do new events; an event that stopped is step health's to judge (it knows the hour of the
+// week), so one problem is one incident. Incidents of findings that no longer hold are resolved.
+Status RaiseDriftAlerts(Engine::Impl& impl, engine::AlertService& alerts, TimeMs now) {
+  if (impl.catalog == nullptr) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(DriftReport drift, impl.catalog->Drift());
+  std::set<std::string> holding;
+  for (const DriftFinding& d : drift.findings) {
+    if (d.affected.empty()) continue;
+    if (d.kind != DriftKind::kLikelyRename && d.kind != DriftKind::kTypeChange &&
+        d.kind != DriftKind::kPropertyMissing)
+      continue;
+    AlertFinding f;
+    f.key = d.key;
+    f.kind = "schema_drift";
+    f.severity =
+        d.kind == DriftKind::kLikelyRename ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+    f.title = d.title;
+    f.detail = d.detail;
+    if (!d.suggestion.empty()) f.detail += fmt::format(" Suggested new name: `{}`.", d.suggestion);
+    for (const DriftAffected& a : d.affected)
+      f.affected.push_back(a.where.empty() ? a.kind + "/" + a.id
+                                           : a.kind + "/" + a.id + "#" + a.where);
+    SP_RETURN_IF_ERROR(alerts.Raise(f, now).status());
+    holding.insert(d.key);
+  }
+  AlertQuery open;
+  open.kind = "schema_drift";
+  open.limit = 10000;
+  for (const AlertIncident& a : alerts.List(open).incidents)
+    if (!holding.count(a.finding.key)) SP_RETURN_IF_ERROR(alerts.Clear(a.finding.key, now));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status OpenAlerts(Engine::Impl& impl) {
@@ -191,7 +231,7 @@ Status OpenAlerts(Engine::Impl& impl) {
       next[h.journey] = h;
     }
     *previous = std::move(next);
-    return Status::Ok();
+    return RaiseDriftAlerts(*raw, alerts, now);
   };
   hooks.targets = [raw] {
     std::vector<std::pair<std::string, std::string>> out;
