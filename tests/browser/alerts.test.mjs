@@ -85,4 +85,13 @@ describe('alerts page', () => {
     assert.ok(muted.muted_until.ms > Date.now() + 3 * HOUR, 'muted for about four hours');
     await screenshot(page, '41-alerts-muted');
   });
+
+  test("the funnel page shows the funnel's alerts; a journey without any says so", async () => {
+    const { body } = await api('/api/alerts?state=all&subject=funnel/signup');
+    assert.equal(body.incidents.length, 1);
+    await page.evaluate(() => { location.hash = '#/funnels/signup'; });
+    const card = page.locator(`[data-testid="funnel-alerts"] [data-testid="alert"][data-id="${body.incidents[0].id}"]`);
+    await card.waitFor();
+    assert.equal((await card.locator('[data-testid="alert-title"]').textContent()).trim(), body.incidents[0].title);
+  });
 });

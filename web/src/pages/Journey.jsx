@@ -1,6 +1,7 @@
 // One journey: totals, the goal (attained over time, holdout and lift, by variant and channel),
 // and the step graph with per-step analytics (GET /api/journeys/{id} and /api/journeys/{id}/goal);
 // a `channel: auto` message step links to its channel optimization (pages/Channels.jsx).
+import { AlertList } from './Alerts.jsx';
 import { useMemo } from 'preact/hooks';
 import { useApi } from '../components/useApi.js';
 import { Empty, ErrorBox, Loading, Stat } from '../components/States.jsx';
@@ -141,6 +142,11 @@ export function JourneyPage({ id }) {
                 </tbody>
               </table>
             </div>
+          </section>
+          <section class="card" aria-labelledby="journey-alerts-title" data-testid="journey-alerts">
+            <h2 id="journey-alerts-title">Alerts</h2>
+            <AlertList state="all" subject={`journey/${j.id}`}
+              onEmpty={<p class="muted">No alerts on this journey: its goal's volume, sends and pacing look as usual.</p>} />
           </section>
         </>
       )}
