@@ -86,7 +86,7 @@ describe('alerts page', () => {
     await screenshot(page, '41-alerts-muted');
   });
 
-  test("the funnel page shows the funnel's alerts; a journey without any says so", async () => {
+  test("the funnel page shows the funnel's alerts", async () => {
     const { body } = await api('/api/alerts?state=all&subject=funnel/signup');
     assert.equal(body.incidents.length, 1);
     await page.evaluate(() => { location.hash = '#/funnels/signup'; });

@@ -124,13 +124,13 @@ function ReportBody({ r, reportKey, funnelId, query, stale, onSaved }) {
           <Trend trend={r.trend} />
           <Breakdown b={r.breakdown} steps={steps} />
           <Drivers key={funnelId} funnelId={funnelId} steps={steps} query={query} />
-          <section class="card" aria-labelledby="funnel-alerts-title" data-testid="funnel-alerts">
-            <h2 id="funnel-alerts-title">Alerts</h2>
-            <AlertList state="all" subject={`funnel/${funnelId}`}
-              onEmpty={<p class="muted">No alerts on this funnel: its steps' volumes and conversions look as usual.</p>} />
-          </section>
         </>
       )}
+      <section class="card" aria-labelledby="funnel-alerts-title" data-testid="funnel-alerts">
+        <h2 id="funnel-alerts-title">Alerts</h2>
+        <AlertList state="all" subject={`funnel/${funnelId}`}
+          onEmpty={<p class="muted">No alerts on this funnel: its steps' volumes and conversions look as usual.</p>} />
+      </section>
     </div>
   );
 }
