@@ -171,7 +171,8 @@ engine::AlertService::SendResult SendAlert(Engine::Impl& m,
 // type change, a property gone missing — each an incident while it holds, naming what reads it
 // ("funnel/signup#step 2 'Email Verified'"). Findings nothing reads stay on the Schema page only,
 // as do new events; an event that stopped is step health's to judge (it knows the hour of the
-// week), so one problem is one incident. Incidents of findings that no longer hold are resolved.
+// week), so one problem is one incident. Incidents of the catalog's findings (keys `drift:...`)
+// that no longer hold are resolved; findings raised by others (Engine::RaiseAlert) are theirs.
 Status RaiseDriftAlerts(Engine::Impl& impl, engine::AlertService& alerts, TimeMs now) {
   if (impl.catalog == nullptr) return Status::Ok();
   SP_ASSIGN_OR_RETURN(DriftReport drift, impl.catalog->Drift());
@@ -199,7 +200,8 @@ Status RaiseDriftAlerts(Engine::Impl& impl, engine::AlertService& alerts, TimeMs
   open.kind = "schema_drift";
   open.limit = 10000;
   for (const AlertIncident& a : alerts.List(open).incidents)
-    if (!holding.count(a.finding.key)) SP_RETURN_IF_ERROR(alerts.Clear(a.finding.key, now));
+    if (a.finding.key.rfind("drift:", 0) == 0 && !holding.count(a.finding.key))
+      SP_RETURN_IF_ERROR(alerts.Clear(a.finding.key, now));
   return Status::Ok();
 }
 
