@@ -169,7 +169,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->privacy = std::make_unique<engine::PrivacyService>(
       impl->store(), *impl->profiles, *impl->regulations, *impl->clock, std::move(privacy));
   SP_RETURN_IF_ERROR(impl->privacy->Resume());  // regulations a crash interrupted complete here
-  SP_RETURN_IF_ERROR(OpenAlerts(*impl));          // alerts: incidents and step health
+  SP_RETURN_IF_ERROR(OpenAlerts(*impl));        // alerts: incidents and step health
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
