@@ -12,8 +12,8 @@ using testing::TrackEvent;
 constexpr TimeMs kDriftDay0 = 1'780'000'000'000 / kDayMs * kDayMs;  // a UTC midnight in 2026
 
 // `per_hour` events of `name` every hour of days [from, to).
-void Steady(EventCatalog& c, uint64_t& seq, const std::string& name, int from, int to, int per_hour,
-            const std::string& props = "{}") {
+void SteadyEvents(EventCatalog& c, uint64_t& seq, const std::string& name, int from, int to,
+                  int per_hour, const std::string& props = "{}") {
   for (int d = from; d < to; ++d) {
     for (int h = 0; h < 24; ++h) {
       for (int i = 0; i < per_hour; ++i) {
@@ -39,8 +39,8 @@ const std::vector<DefinitionRead> kReads = {
 TEST(SchemaDrift, RenameSuggestsTheNewNameAndNamesTheFunnelStep) {
   EventCatalog c;
   uint64_t seq = 0;
-  Steady(c, seq, "Email Verified", 0, 10, 4, R"({"method":"link"})");
-  Steady(c, seq, "email_verified", 10, 11, 4, R"({"method":"link"})");
+  SteadyEvents(c, seq, "Email Verified", 0, 10, 4, R"({"method":"link"})");
+  SteadyEvents(c, seq, "email_verified", 10, 11, 4, R"({"method":"link"})");
   const TimeMs now = kDriftDay0 + 10 * kDayMs + 20 * kHourMs;
   const auto findings = EvaluateDrift(c, now, kReads);
   ASSERT_EQ(findings.size(), 1u) << findings[0].title;
@@ -62,8 +62,8 @@ TEST(SchemaDrift, RenameSuggestsTheNewNameAndNamesTheFunnelStep) {
 TEST(SchemaDrift, StopsAreReportedAfterTenExpectedEventsOnly) {
   EventCatalog c;
   uint64_t seq = 0;
-  Steady(c, seq, "Order Completed", 0, 10, 2);
-  Steady(c, seq, "Page Viewed", 0, 12, 2);
+  SteadyEvents(c, seq, "Order Completed", 0, 10, 2);
+  SteadyEvents(c, seq, "Page Viewed", 0, 12, 2);
   const TimeMs last = kDriftDay0 + 10 * kDayMs - kHourMs + 1000;  // the last Order Completed
   // 2 an hour: 10 expected after 5 hours.
   EXPECT_EQ(Kind(EvaluateDrift(c, last + 4 * kHourMs, kReads), DriftKind::kEventStopped), nullptr);
@@ -79,8 +79,8 @@ TEST(SchemaDrift, StopsAreReportedAfterTenExpectedEventsOnly) {
 TEST(SchemaDrift, TypeChangeNamesThePropertyAndItsReaders) {
   EventCatalog c;
   uint64_t seq = 0;
-  Steady(c, seq, "Order Completed", 0, 10, 2, R"({"plan":"pro"})");
-  Steady(c, seq, "Order Completed", 10, 11, 2, R"({"plan":3})");
+  SteadyEvents(c, seq, "Order Completed", 0, 10, 2, R"({"plan":"pro"})");
+  SteadyEvents(c, seq, "Order Completed", 10, 11, 2, R"({"plan":3})");
   const auto f = EvaluateDrift(c, kDriftDay0 + 10 * kDayMs + 23 * kHourMs, kReads);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].kind, DriftKind::kTypeChange);
@@ -95,9 +95,9 @@ TEST(SchemaDrift, TypeChangeNamesThePropertyAndItsReaders) {
 TEST(SchemaDrift, MissingPropertyAndNewEvent) {
   EventCatalog c;
   uint64_t seq = 0;
-  Steady(c, seq, "Order Completed", 0, 10, 2, R"({"plan":"pro","total":3})");
-  Steady(c, seq, "Order Completed", 10, 11, 2, R"({"total":3})");
-  Steady(c, seq, "Coupon Applied", 10, 11, 1);
+  SteadyEvents(c, seq, "Order Completed", 0, 10, 2, R"({"plan":"pro","total":3})");
+  SteadyEvents(c, seq, "Order Completed", 10, 11, 2, R"({"total":3})");
+  SteadyEvents(c, seq, "Coupon Applied", 10, 11, 1);
   const auto f = EvaluateDrift(c, kDriftDay0 + 10 * kDayMs + 23 * kHourMs, kReads);
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].kind, DriftKind::kNewEvent);

@@ -9,8 +9,8 @@ namespace {
 
 using testing::TrackEvent;
 
-const StepDriver* Find(const StepDriverCounts& r, const std::string& kind, const std::string& event,
-                       const std::string& value = "") {
+const StepDriver* FindDriver(const StepDriverCounts& r, const std::string& kind,
+                             const std::string& event, const std::string& value = "") {
   for (const StepDriver& d : r.candidates)
     if (d.kind == kind && d.event == event && d.value == value) return &d;
   return nullptr;
@@ -72,31 +72,31 @@ TEST_F(StepDriversTest, CountsOnlyTheExposureBeforeConversionOrWithinTheWindow) 
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->reached, 5u);
   EXPECT_EQ(r->converted, 2u);
-  const StepDriver* help = Find(*r, "event", "Help");
+  const StepDriver* help = FindDriver(*r, "event", "Help");
   ASSERT_NE(help, nullptr);
   EXPECT_EQ(help->converted_with, 1u);     // person 1 (person 2's Help came after B)
   EXPECT_EQ(help->dropped_with, 1u);       // person 3 (person 5's came after the window)
   EXPECT_EQ(help->converted_without, 1u);  // person 2
   EXPECT_EQ(help->dropped_without, 2u);    // persons 4, 5
   // The target step's event is never inside a converter's exposure.
-  EXPECT_EQ(Find(*r, "event", "B"), nullptr);
-  const StepDriver* pro = Find(*r, "property", "A", "pro");
+  EXPECT_EQ(FindDriver(*r, "event", "B"), nullptr);
+  const StepDriver* pro = FindDriver(*r, "property", "A", "pro");
   ASSERT_NE(pro, nullptr);
   EXPECT_EQ(pro->path, "properties.plan");
   EXPECT_EQ(pro->converted_with, 2u);
   EXPECT_EQ(pro->dropped_with, 0u);
-  const StepDriver* free = Find(*r, "property", "A", "free");
+  const StepDriver* free = FindDriver(*r, "property", "A", "free");
   ASSERT_NE(free, nullptr);
   EXPECT_EQ(free->dropped_with, 2u);
-  const StepDriver* gold = Find(*r, "trait", "", "gold");
+  const StepDriver* gold = FindDriver(*r, "trait", "", "gold");
   ASSERT_NE(gold, nullptr);  // persons 2 and 4, as of their step-1 event
   EXPECT_EQ(gold->converted_with, 1u);
   EXPECT_EQ(gold->dropped_with, 1u);
-  EXPECT_EQ(Find(*r, "trait", "", "silver"), nullptr);
-  const StepDriver* message = Find(*r, "message", "j/s1");
+  EXPECT_EQ(FindDriver(*r, "trait", "", "silver"), nullptr);
+  const StepDriver* message = FindDriver(*r, "message", "j/s1");
   ASSERT_NE(message, nullptr);
   EXPECT_EQ(message->dropped_with, 1u);
-  const StepDriver* odd = Find(*r, "segment", "", "odd");
+  const StepDriver* odd = FindDriver(*r, "segment", "", "odd");
   ASSERT_NE(odd, nullptr);
   EXPECT_EQ(odd->converted_with, 1u);
   EXPECT_EQ(odd->dropped_with, 2u);
@@ -140,7 +140,7 @@ TEST_F(StepDriversTest, ToGoalAndMaxValues) {
   for (const StepDriver& d : r->candidates) plans += d.kind == "property" ? 1 : 0;
   EXPECT_EQ(plans, 10);
   // B happens before C for everyone: present in every exposure.
-  const StepDriver* b = Find(*r, "event", "B");
+  const StepDriver* b = FindDriver(*r, "event", "B");
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->converted_with + b->dropped_with, 40u);
 }
