@@ -9,7 +9,6 @@ import { JourneysPage } from './pages/Journeys.jsx';
 import { JourneyPage } from './pages/Journey.jsx';
 import { ExperimentsPage } from './pages/Experiments.jsx';
 import { ChannelsPage } from './pages/Channels.jsx';
-import { LaterPage } from './pages/Later.jsx';
 import { SchemaPage } from './pages/Schema.jsx';
 import { AlertsPage } from './pages/Alerts.jsx';
 import './styles.css';
