@@ -82,9 +82,9 @@ if (jr?.runtime) {
 const st = read('steps-signpost.json');
 if (st?.step_segments) {
   const r = st.step_segments;
-  add(`journey runtime + ${r.funnels} step segments, ${(r.events ?? 0).toLocaleString('en')} events`,
-    rate(r.events_per_second_with), `without: ${rate(r.events_per_second_without)}`,
-    times(r.events_per_second_with / r.events_per_second_without), `cost ${r.cost_percent.toFixed(1)}%`, null);
+  add(`journey runtime + ${r.funnels} step segments, ${(r.events ?? 0).toLocaleString('en')} events, per CPU second`,
+    rate(r.events_per_cpu_second_with), `without: ${rate(r.events_per_cpu_second_without)}`,
+    times(r.events_per_cpu_second_with / r.events_per_cpu_second_without), `cost ${r.cost_percent.toFixed(1)}%`, null);
 } else if (st) {
   add('journey runtime + step segments', 'FAILED', '-', '-', '-', false);
 }

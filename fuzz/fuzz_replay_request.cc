@@ -17,7 +17,7 @@ namespace {
 template <class T>
 bool Failed(const signpost::Result<T>& r) {
   if (r.ok()) return false;
-  fuzz::Check(!r.status().message().empty(), "an error without a message");
+  signpost::fuzz::Check(!r.status().message().empty(), "an error without a message");
   return true;
 }
 
