@@ -122,6 +122,16 @@ TEST(ReplayRequestJson, NeedsAJourneyAndAWindow) {
             "to: must be after from");
 }
 
+TEST(JourneyViewJson, AFunnelStepEntryIsWritten) {
+  JourneyView j;
+  j.id = JourneyId("unstick");
+  j.entry.reentry = "once";
+  j.entry.funnel_step = JourneyView::Entry::FunnelStep{FunnelId("onboarding"), 2, true, kDayMs};
+  json entry = ToJson(j)["entry"];
+  EXPECT_EQ(entry, json::parse(R"({"reentry": "once", "funnel_step": {"funnel": "onboarding",
+      "step": 2, "on": "stalled", "after": "1d", "after_ms": 86400000}})"));
+}
+
 TEST(FunnelStuckJson, StepAndTimeBoundedAndTheRuleWritten) {
   auto q = ParseFunnelStuckQuery("onboarding", {{"step", "2"}});
   ASSERT_TRUE(q.ok()) << q.status().ToString();

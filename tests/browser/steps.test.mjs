@@ -6,8 +6,9 @@
 // - Funnel page: the "stuck at a step" line of each step shows the server's count (GET
 //   /api/funnels/{id}/stuck), follows the "stuck for" choice, and "Make this a live segment"
 //   applies a rule segment whose members now are the people counted, and links to it.
-// - Journey page: the replay panel shows POST /api/replay's numbers for the journey (entries, goal
-//   attained, per-step inflow), and a what-if of its two versions shows the goal-rate difference.
+// - Journey page: the entry is said ("stalls at step 2 of funnel onboarding"); the replay panel
+//   shows POST /api/replay's numbers for the journey (entries, goal attained, per-step inflow), and
+//   a what-if of its two versions shows the goal-rate difference.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,7 +111,7 @@ describe('step segments and replay', () => {
     assert.equal(count(await line2.locator('[data-testid="stuck-count"]').textContent()), 0);
   });
 
-  test('the journey page replays the journey (alone and as a what-if of its versions)', async () => {
+  test('the journey page says its funnel-step entry and replays it (alone and as a what-if)', async () => {
     const from = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
     const to = new Date(Date.now() + DAY).toISOString().slice(0, 10);
     const alone = await replay({ journeys: ['unstick'], from, to });
@@ -119,6 +120,10 @@ describe('step segments and replay', () => {
     const whatif = await replay({ journey: 'unstick', versions: [1, 2], from, to });
 
     await page.evaluate(() => { location.hash = '#/journeys/unstick'; });
+    const entry = page.locator('[data-testid="journey-entry"]');
+    await entry.waitFor();
+    assert.match(await entry.textContent(), /stalls at step 2 of funnel onboarding: still there 1d after reaching it/);
+
     await page.click('[data-testid="replay-run"]');
     await page.locator('[data-testid="replay-result"]').waitFor();
     assert.equal(count(await page.locator('[data-testid="replay-entered"]').textContent()), mine.totals.entered);
