@@ -1,4 +1,4 @@
-// Step segments on the funnel page: per step k (before the last), how many people reached step k,
+// Step segments on the funnel page: per required step k (before the last), how many people reached step k,
 // not step k+1, and are stuck there for more than a chosen time, counted by the server now
 // (GET /api/funnels/{id}/stuck); "Make this a live segment" applies a `kind: segment` definition
 // with that `funnel:` rule (POST /api/definitions), which journeys can enter on or suppress, and
@@ -73,9 +73,9 @@ export function StepSegments({ funnelId, steps }) {
         {STUCK_FOR.map((d) => <option value={d}>{d}</option>)}
       </select>
       <ul class="stuck-lines">
-        {steps.slice(0, -1).map((_, i) => (
+        {steps.slice(0, -1).map((s, i) => (s && s.optional ? null : (
           <StuckLine key={`${i + 1}-${stuckFor}`} funnelId={funnelId} step={i + 1} steps={steps} stuckFor={stuckFor} />
-        ))}
+        )))}
       </ul>
     </section>
   );
