@@ -22,6 +22,10 @@
 //    reported (max_journey_queue, max_journey_lag_events).
 //
 // Prints human-readable lines on stderr and one JSON line on stdout.
+// 4. step segments (--only-step-segments): part 1's runtime over the same stream without and with
+//    --step-segments live step segments (funnel rules kept current by events and by time, each
+//    entering a join-later journey): the cost on events/s (RunStepSegments).
+//
 // Usage: journeys_bench [--profiles 1000000] [--events 5000000] [--partitions 0 (cores)]
 //        [--latency-rate R (0 = half the maximum live ingest, measured first in the run)]
 //        [--max-ingest-seconds 5] [--latency-seconds 10] [--skip-latency] [--seed 42]
@@ -45,12 +49,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/event_index.h"
+#include "analytics/funnel_definition.h"
+#include "analytics/funnel_query.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "goals/attribution.h"
 #include "goals/goal_definition.h"
 #include "journeys/partition.h"
 #include "journeys/runtime.h"
+#include "segments/catalog.h"
+#include "segments/profile_facts.h"
+#include "segments/segment_definition.h"
 #include "signpost/engine.h"
 #include "signpost/options.h"
 #include "synthetic.h"
@@ -160,10 +170,65 @@ struct World {
   static bool Buyer(uint64_t p) { return (Mix(p * 31 + 7) >> 40) % 100 < 3; }
 };
 
+// Part 4 (--step-segments N): N funnels over the stream's events, each with a live step segment
+// (`funnel: {id: fK, reached: 2, not_reached: 3, stuck_for: {gt: 1d}}`) that a join-later
+// journey enters on, evaluated as the engine does: the segment catalog's rule over each profile's
+// position in the funnel as of the time asked (analytics::PositionAsOf on an EventIndex of the
+// whole stream, which reads no event after that time).
+std::string StepFunnelYaml(int k) {
+  return fmt::format("kind: funnel\nid: f{}\nsteps: [\"{}\", \"{}\", \"{}\"]\n", k,
+                     TriggerName((2 * k) % kTriggers), TriggerName((2 * k + 1) % kTriggers),
+                     kGoalEvents[k % 10]);
+}
+std::string StepSegmentYaml(int k) {
+  return fmt::format(
+      "kind: segment\nid: stuck-{0}\nrule: {{ funnel: {{ id: f{0}, reached: 2, not_reached: 3, "
+      "stuck_for: {{ gt: 1d }} }} }}\n",
+      k);
+}
+std::string StepJourneyYaml(int k) {
+  return fmt::format(
+      "kind: journey\nid: stuck-{0}\nentry: {{ segment: stuck-{0}, join_later: true }}\n"
+      "steps:\n  - {{ id: w1, wait: {{ for: 1h }} }}\n",
+      k);
+}
+
+struct StepWorld {
+  analytics::EventIndex index;
+  std::map<FunnelId, analytics::FunnelDefinition, std::less<>> funnels;
+  std::map<SegmentId, std::vector<std::string>, std::less<>> events;  // a segment's step events
+  segments::SegmentCatalog catalog;
+};
+
+class StepFacts final : public segments::ProfileFacts {
+ public:
+  StepFacts(const StepWorld& w, ProfileId p) : w_(w), p_(p) {}
+  std::optional<std::string> TraitAt(std::string_view, TimeMs) const override {
+    return std::nullopt;
+  }
+  Status ForEachEvent(std::string_view, TimeMs, TimeMs,
+                      const std::function<bool(TimeMs, std::string_view)>&) const override {
+    return Status::Ok();
+  }
+  bool InStaticSegment(const SegmentId&) const override { return false; }
+  Result<segments::FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const override {
+    auto it = w_.funnels.find(funnel);
+    if (it == w_.funnels.end()) return Status::NotFound(funnel.value());
+    SP_ASSIGN_OR_RETURN(
+        analytics::FunnelPosition pos,
+        analytics::PositionAsOf(w_.index, it->second, analytics::FunnelOptions{}, p_, at, nullptr));
+    return segments::FunnelFact{pos.last_step, pos.last_step_at};
+  }
+
+ private:
+  const StepWorld& w_;
+  ProfileId p_;
+};
+
 class BenchScope final : public journeys::ProfileScope {
  public:
-  explicit BenchScope(ProfileId p)
-      : p_(p.value()), identity_("user:" + std::to_string(p.value())) {}
+  explicit BenchScope(ProfileId p, const StepWorld* steps = nullptr)
+      : p_(p.value()), identity_("user:" + std::to_string(p.value())), steps_(steps) {}
   const std::string& Identity() override { return identity_; }
   std::optional<std::string> TraitAt(std::string_view name, TimeMs) override {
     if (name.rfind("consent.", 0) == 0)
@@ -182,10 +247,17 @@ class BenchScope final : public journeys::ProfileScope {
               {"sms", World::Consent(p_, "sms")},
               {"push", World::Consent(p_, "push")}}}};
   }
-  Result<bool> InSegment(const SegmentId& name, TimeMs) override {
+  Result<bool> InSegment(const SegmentId& name, TimeMs at) override {
     if (name == "vip") return World::Vip(p_);
     if (name == "buyers") return World::Buyer(p_);
+    if (steps_ != nullptr && steps_->catalog.IsRule(name))
+      return steps_->catalog.IsMember(name, Facts(), at);
     return Status::NotFound(name.value());
+  }
+  std::optional<TimeMs> SegmentChangesAt(const SegmentId& name, TimeMs at) override {
+    if (steps_ == nullptr || !steps_->catalog.IsRule(name)) return std::nullopt;
+    auto next = steps_->catalog.NextTimeChange(name, Facts(), at);
+    return next.ok() ? *next : std::nullopt;
   }
   Result<bool> DidEvent(const rules::EventMatcher&, TimeMs, TimeMs) override { return false; }
   Result<journeys::FunnelStepState> FunnelStepAt(const FunnelId&, TimeMs) override {
@@ -193,19 +265,35 @@ class BenchScope final : public journeys::ProfileScope {
   }
 
  private:
+  const StepFacts& Facts() {
+    if (!facts_) facts_.emplace(*steps_, ProfileId(p_));
+    return *facts_;
+  }
   uint64_t p_;
   std::string identity_;
+  const StepWorld* steps_;
+  std::optional<StepFacts> facts_;
 };
 
 class BenchEnv final : public journeys::Environment {
  public:
+  explicit BenchEnv(const StepWorld* steps = nullptr) : steps_(steps) {}
   std::unique_ptr<journeys::ProfileScope> Open(ProfileId p) override {
-    return std::make_unique<BenchScope>(p);
+    return std::make_unique<BenchScope>(p, steps_);
   }
   journeys::SegmentDependencies DependenciesOf(const SegmentId& segment) override {
     if (segment == "buyers") return {{"Order Completed"}, false};
+    if (steps_ != nullptr) {
+      if (auto it = steps_->events.find(segment); it != steps_->events.end())
+        return {it->second, false, true};  // the funnel's step events, and time (stuck_for)
+    }
     return {};
   }
+
+ private:
+  const StepWorld* steps_;
+
+ public:
   Result<std::vector<ProfileId>> Members(const SegmentId&, TimeMs) override {
     return std::vector<ProfileId>{};
   }
@@ -536,6 +624,91 @@ Result<RuntimeFigures> RunRuntime(uint64_t profiles, uint64_t events, uint64_t s
   return f;
 }
 
+// ---- 4: keeping step segments current ----------------------------------------------------------
+
+// The runtime's events/s over the same stream with the 100 journeys alone, then with `funnels`
+// step segments and their join-later journeys besides (one runtime, as part 1's first run). The
+// EventIndex of the stream is built outside the timing (the live engine indexes at ingest for its
+// funnels anyway); what is timed is what keeping the segments current adds to the runtime: each
+// step event of a funnel re-evaluates that segment for its profile (PositionAsOf), and each stuck
+// profile's watch fires at its instant. `runs` runs of each, alternating (without, with, ...); the
+// figures are each one's best, in CPU seconds of the (single-threaded) run, so a loaded machine
+// does not count its waits.
+Result<json> RunStepSegments(uint64_t profiles, uint64_t events, uint64_t seed, int funnels,
+                             int runs) {
+  const DurationMs span = 3 * kDayMs;
+  std::vector<journeys::InputEvent> stream = Stream(events, profiles, span, seed);
+  auto run = [&](const StepWorld* steps) -> Result<std::pair<double, PartitionRun>> {
+    BenchEnv env(steps);
+    journeys::Runtime rt(&env, journeys::RuntimeOptions{3, 1000, ""});
+    SP_RETURN_IF_ERROR(AddJourneys(rt, nullptr));
+    if (steps != nullptr) {
+      journeys::Effects fx;
+      for (int k = 0; k < funnels; ++k) {
+        SP_ASSIGN_OR_RETURN(journeys::JourneyDefinition def,
+                            journeys::ParseJourneyDefinition(StepJourneyYaml(k), {}));
+        JourneyId id = def.id;
+        rt.AddVersion(std::make_shared<journeys::JourneyDefinition>(std::move(def)), 1);
+        SP_RETURN_IF_ERROR(rt.Start(id, kT0, &fx));
+      }
+      rt.Refresh();
+    }
+    const double cpu0 = CpuSeconds();
+    PartitionRun r = DrivePartition(rt, stream, kT0 + span, [](journeys::Effects&) {});
+    return std::make_pair(CpuSeconds() - cpu0, r);
+  };
+
+  StepWorld world;
+  auto i0 = Clock::now();
+  world.index.Reserve(stream.size());
+  for (const journeys::InputEvent& e : stream)
+    world.index.AddTrack(e.profile, e.timestamp, e.seq, e.name);
+  world.index.Seal();
+  const double index_seconds = Since(i0);
+  for (int k = 0; k < funnels; ++k) {
+    SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition f,
+                        analytics::ParseFunnelDefinition(StepFunnelYaml(k)));
+    SP_ASSIGN_OR_RETURN(segments::SegmentDefinition s,
+                        segments::ParseSegmentDefinition(StepSegmentYaml(k)));
+    std::vector<std::string> names;
+    for (const auto& step : f.steps)
+      for (const auto& m : step.any_of) names.push_back(m.event);
+    world.events[s.id] = std::move(names);
+    world.funnels.emplace(FunnelId(fmt::format("f{}", k)), std::move(f));
+    SP_RETURN_IF_ERROR(world.catalog.Put(std::move(s)));
+  }
+  std::pair<double, PartitionRun> without{1e300, {}}, with{1e300, {}};
+  for (int i = 0; i < std::max(1, runs); ++i) {
+    SP_ASSIGN_OR_RETURN(auto a, run(nullptr));
+    SP_ASSIGN_OR_RETURN(auto b, run(&world));
+    if (a.first < without.first) without = a;
+    if (b.first < with.first) with = b;
+  }
+  const double eps_without = static_cast<double>(events) / without.first;
+  const double eps_with = static_cast<double>(events) / with.first;
+  json out = {{"funnels", funnels},
+              {"profiles", profiles},
+              {"events", events},
+              {"runs", std::max(1, runs)},
+              {"cpu_seconds_without", without.first},
+              {"cpu_seconds_with", with.first},
+              {"events_per_cpu_second_without", eps_without},
+              {"events_per_cpu_second_with", eps_with},
+              {"cost_percent", 100.0 * (1.0 - eps_with / eps_without)},
+              {"relevant_events_without", without.second.relevant},
+              {"relevant_events_with", with.second.relevant},
+              {"step_segment_entries", with.second.entered - without.second.entered},
+              {"index_seconds", index_seconds}};
+  std::cerr << fmt::format(
+      "step segments: {} funnels, {} events of {} profiles, best of {}: {:.2f}M events per CPU "
+      "second without, {:.2f}M with ({:.1f}% cost); {} step-segment journey entries; {} events "
+      "reached the runtime (was {}); index built in {:.1f}s outside the timing\n",
+      funnels, events, profiles, std::max(1, runs), eps_without / 1e6, eps_with / 1e6,
+      100.0 * (1.0 - eps_with / eps_without), with.second.entered - without.second.entered,
+      with.second.relevant, without.second.relevant, index_seconds);
+  return out;
+}
+
 // ---- 3: latency through the live engine ---------------------------------------------------------
 
 Result<json> RunLatency(double rate, double seconds, uint64_t profiles, uint64_t seed) {
@@ -779,7 +952,8 @@ int main(int argc, char** argv) {
   uint64_t profiles = 1'000'000, events = 5'000'000, seed = 42;
   uint32_t partitions = 0;
   double latency_rate = 0, latency_seconds = 10, max_ingest_seconds = 5;
-  bool skip_latency = false;
+  bool skip_latency = false, only_step_segments = false;
+  int step_segments = 10, step_runs = 3;
   std::vector<double> extra_rates;
   app.add_option("--profiles", profiles, "Profiles (default 1000000)");
   app.add_option("--events", events, "Events in the generated stream (default 5000000)");
@@ -795,7 +969,22 @@ int main(int argc, char** argv) {
   app.add_option("--max-ingest-seconds", max_ingest_seconds,
                  "Seconds of unpaced ingest measuring the maximum (default 5)");
   app.add_flag("--skip-latency", skip_latency, "Skip the live-engine latency part");
+  app.add_option("--step-segments", step_segments,
+                 "Funnels with a live step segment in part 4 (default 10)");
+  app.add_option("--step-runs", step_runs,
+                 "Runs of part 4 without and with the step segments, alternating (default 3)");
+  app.add_flag("--only-step-segments", only_step_segments,
+               "Run only part 4: the runtime's events/s without and with the step segments");
   CLI11_PARSE(app, argc, argv);
+  if (only_step_segments) {
+    auto steps = RunStepSegments(profiles, events, seed, step_segments, step_runs);
+    if (!steps.ok()) {
+      std::cerr << "journeys_bench: step segments: " << steps.status().ToString() << "\n";
+      return 1;
+    }
+    std::cout << json{{"engine", "signpost"}, {"step_segments", *steps}}.dump() << std::endl;
+    return 0;
+  }
 
   std::cerr << "journeys: no peer (nothing comparable runs journeys locally); figures are "
                "signpost's only\n";

@@ -36,6 +36,10 @@
 #    (BENCH_HEALTH_STEPS steps x 8 weeks with weekly seasonality and noise): false alerts per step per
 #    30 days at each sensitivity and the detection latency of 30%, 50% and 100% drops; its JSON to
 #    bench/results/step_health.json.
+# 11. Step segments (no peer): bench/journeys_bench --only-step-segments, the journeys part's runtime
+#    over BENCH_STEPS_SIZE events without and with BENCH_STEPS_FUNNELS live step segments (funnel
+#    rules kept current by events and by time, each entering a join-later journey): events/s of both
+#    and the cost in percent; its JSON to bench/results/step_segments.json.
 # Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
 # performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
@@ -55,6 +59,7 @@
 #   BENCH_DELIVERY_MESSAGES=4000 BENCH_DELIVERY_WORKERS=4 BENCH_DELIVERY_LATENCY_MS=5
 #   BENCH_CATALOG_SIZE=1000000:100000                  catalog cost: import size, events:profiles
 #   BENCH_HEALTH_STEPS=500                             simulated funnel steps (step health)
+#   BENCH_STEPS_SIZE=5000000:1000000 BENCH_STEPS_FUNNELS=10   step segments: events:profiles, funnels
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench: no build folder '${1:-build}'" >&2; exit 1; }
@@ -68,7 +73,7 @@ rebuild_size=${BENCH_REBUILD_SIZE:-10000000:1000000}
 http_seconds=${BENCH_HTTP_SECONDS:-10}
 http_threads=${BENCH_HTTP_THREADS:-4}
 http_batch=${BENCH_HTTP_BATCH:-100}
-only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog drivers health}
+only=${BENCH_ONLY:-funnel import http journeys erase dedup delivery catalog drivers health steps}
 drivers_seeds=${BENCH_DRIVERS_SEEDS:-200}
 drivers_size=${BENCH_DRIVERS_SIZE:-10000000:1000000}
 health_steps=${BENCH_HEALTH_STEPS:-500}
@@ -82,6 +87,8 @@ catalog_size=${BENCH_CATALOG_SIZE:-1000000:100000}
 journeys_size=${BENCH_JOURNEYS_SIZE:-5000000:1000000}
 journeys_latency_seconds=${BENCH_JOURNEYS_LATENCY_SECONDS:-10}
 journeys_extra_rates=${BENCH_JOURNEYS_EXTRA_RATES:-500}
+steps_size=${BENCH_STEPS_SIZE:-5000000:1000000}
+steps_funnels=${BENCH_STEPS_FUNNELS:-10}
 steps='Signed Up,Email Verified,Project Created,Teammate Invited,Order Completed'
 data="$root/bench/data"
 run="$data/run-$$"
@@ -98,6 +105,7 @@ say() { echo "bench: $*" >&2; }
 # The programs this needs; build whichever is missing (make bench has built everything already).
 need=(gen_events signpost_funnel http_load)
 wants journeys && need+=(journeys_bench)
+wants steps && need+=(journeys_bench)
 wants erase && need+=(erase_bench)
 wants dedup && need+=(dedup_bench)
 wants delivery && need+=(delivery_bench)
@@ -233,6 +241,30 @@ let machine = null;
 try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
 fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
 ' "$run/journeys-signpost.json" "$run/machine.json" "$root/bench/results/journeys.json" || journeys_status=1
+fi
+
+steps_status=0
+if wants steps; then
+  events=${steps_size%%:*}; profiles=${steps_size##*:}
+  say "step segments: $events events, $profiles profiles, 100 live journeys, $steps_funnels step segments"
+  "$build/bench/journeys_bench" --events "$events" --profiles "$profiles" --seed "$seed" \
+    --step-segments "$steps_funnels" --only-step-segments > "$run/steps-signpost.json" || steps_status=1
+  node -e '
+const fs = require("fs");
+const [file, machineFile, out] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()).step_segments; } catch (e) {
+  console.log("\nStep segments: FAILED: no result from journeys_bench --only-step-segments"); process.exit(1);
+}
+const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+console.log(`\nStep segments: ${r.funnels} funnels with a live step segment (stuck at step 2 > 1d) on the journeys runtime, ${r.profiles.toLocaleString("en")} profiles, ${r.events.toLocaleString("en")} events (no peer)`);
+console.log(`${"part".padEnd(30)}${"ours".padStart(14)}  detail`);
+console.log(`${"events per CPU s, without".padEnd(30)}${rate(r.events_per_cpu_second_without).padStart(14)}  100 live journeys (best of ${r.runs} runs, alternating)`);
+console.log(`${"events per CPU s, with".padEnd(30)}${rate(r.events_per_cpu_second_with).padStart(14)}  + ${r.funnels} step segments: ${r.step_segment_entries} entries at their instants; cost ${r.cost_percent.toFixed(1)}%`);
+let machine = null;
+try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
+fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
+' "$run/steps-signpost.json" "$run/machine.json" "$root/bench/results/step_segments.json" || steps_status=1
 fi
 
 erase_status=0
@@ -371,6 +403,7 @@ fi
 # The issue-18 table: every workload with the peer's figure from this run and the ratio.
 node "$root/bench/summary.mjs" "$run" "$root/bench/results/summary.json"
 [ "$journeys_status" = 0 ] || status=1
+[ "$steps_status" = 0 ] || status=1
 [ "$erase_status" = 0 ] || status=1
 [ "$dedup_status" = 0 ] || status=1
 [ "$delivery_status" = 0 ] || status=1

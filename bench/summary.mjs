@@ -78,6 +78,17 @@ if (jr?.runtime) {
   add('journey runtime', 'FAILED', '-', '-', '> 1M/s', false);
 }
 
+// Step segments: the journeys runtime without and with live step segments (the cost on events/s).
+const st = read('steps-signpost.json');
+if (st?.step_segments) {
+  const r = st.step_segments;
+  add(`journey runtime + ${r.funnels} step segments, ${(r.events ?? 0).toLocaleString('en')} events, per CPU second`,
+    rate(r.events_per_cpu_second_with), `without: ${rate(r.events_per_cpu_second_without)}`,
+    times(r.events_per_cpu_second_with / r.events_per_cpu_second_without), `cost ${r.cost_percent.toFixed(1)}%`, null);
+} else if (st) {
+  add('journey runtime + step segments', 'FAILED', '-', '-', '-', false);
+}
+
 // Funnels, index build and rebuild: per size.
 const sizes = [...new Set(fs.readdirSync(runDir).map((f) => f.match(/^funnel-(\d+)-/)?.[1]).filter(Boolean))]
   .map(Number).sort((a, b) => a - b);

@@ -37,7 +37,7 @@ failed=0
 running=0
 for target in fuzz_http_body fuzz_ndjson fuzz_csv fuzz_time fuzz_funnel_definition \
     fuzz_journey_definition fuzz_segment_definition fuzz_funnel_query fuzz_delivery_definitions \
-    fuzz_http_target fuzz_tracking_plan; do
+    fuzz_http_target fuzz_tracking_plan fuzz_replay_request; do
   if [ "$running" -ge "$lanes" ]; then
     wait -n || failed=1
     running=$((running - 1))

@@ -550,6 +550,15 @@ struct JourneyView {
     std::optional<std::string> event;  // an event entry: the trigger
     SegmentId segment;                 // else a segment entry
     bool join_later = false;
+    // else a funnel step entry: when a person reaches step `step` of `funnel` (stalled: is still
+    // at it `after` later)
+    struct FunnelStep {
+      FunnelId funnel;
+      int step = 0;
+      bool stalled = false;
+      DurationMs after = 0;
+    };
+    std::optional<FunnelStep> funnel_step;
   } entry;
   std::vector<SegmentId> exclude, suppress;
   DurationMs listening_window = 0;

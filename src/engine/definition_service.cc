@@ -107,8 +107,11 @@ Status DefinitionService::Check(store::DefinitionKind kind, std::string_view tex
 Result<AppliedDefinition> DefinitionService::Store(DefinitionKind kind, std::string_view text,
                                                    std::string_view note) {
   switch (kind) {
-    case DefinitionKind::kFunnel:
-      return funnels_.Apply(text, note);
+    case DefinitionKind::kFunnel: {
+      auto applied = funnels_.Apply(text, note);
+      segments_.FunnelsChanged();  // step segments read the new version from now on
+      return applied;
+    }
     case DefinitionKind::kSegment:
       return segments_.Apply(text, note);
     case DefinitionKind::kTemplate:
@@ -378,6 +381,7 @@ Result<DeletedDefinition> DefinitionService::Delete(DefinitionKind kind, std::st
   } else {
     SP_RETURN_IF_ERROR(store_.definitions().Delete(kind, id));
     if (kind == DefinitionKind::kChannel) delivery_.ChannelsChanged();
+    if (kind == DefinitionKind::kFunnel) segments_.FunnelsChanged();
     if (auto it = kinds_.find(kind); it != kinds_.end()) it->second.removed(id);
   }
   return out;

@@ -1225,6 +1225,9 @@ Result<JourneyView> JourneyService::Get(const JourneyId& id) const {
   out.entry.reentry = journeys::ReentryText(def->entry);
   if (def->entry.trigger) {
     out.entry.event = def->entry.trigger->event;
+  } else if (const auto& fs = def->entry.funnel_step) {
+    out.entry.funnel_step =
+        JourneyView::Entry::FunnelStep{fs->funnel, fs->step, fs->stalled, fs->after};
   } else {
     out.entry.segment = def->entry.segment;
     out.entry.join_later = def->entry.join_later;

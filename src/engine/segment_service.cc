@@ -50,9 +50,11 @@ SegmentTriggers TriggersView(const segments::Triggers& t) {
 // read once on first use; static lists read once per name.
 class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
  public:
-  StoreProfileFacts(const store::Store& store, const identity::ProfileStore& profiles,
-                    const EventService& events, ProfileId profile)
-      : store_(store),
+  StoreProfileFacts(const SegmentService& service, const store::Store& store,
+                    const identity::ProfileStore& profiles, const EventService& events,
+                    ProfileId profile)
+      : service_(service),
+        store_(store),
         profiles_(profiles),
         events_index_(events),
         profile_(profile),
@@ -61,13 +63,13 @@ class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
   // From the analytics index, as of `at` (analytics::PositionAsOf: events after `at` unread).
   Result<segments::FunnelFact> FunnelAt(const FunnelId& funnel, TimeMs at) const override {
     auto def = funnels_.find(funnel);
-    if (def == funnels_.end()) def = funnels_.emplace(funnel, StoredFunnel(store_, funnel)).first;
+    if (def == funnels_.end()) def = funnels_.emplace(funnel, service_.Funnel(funnel)).first;
     if (!def->second.ok()) return def->second.status();
     SP_RETURN_IF_ERROR(events_index_.RequireIndex());
     SP_ASSIGN_OR_RETURN(analytics::FunnelPosition pos,
                         events_index_.ReadIndex([&](const analytics::EventIndex& index,
                                                     const analytics::PropertySource* source) {
-                          return analytics::PositionAsOf(index, *def->second,
+                          return analytics::PositionAsOf(index, **def->second,
                                                          analytics::FunnelOptions{}, profile_, at,
                                                          source);
                         }));
@@ -153,12 +155,16 @@ class SegmentService::StoreProfileFacts final : public segments::ProfileFacts {
     }
   }
 
+  const SegmentService& service_;
   const store::Store& store_;
   const identity::ProfileStore& profiles_;
   const EventService& events_index_;
   const ProfileId profile_;
   const std::vector<std::string> identities_;  // sorted
-  mutable std::map<FunnelId, Result<analytics::FunnelDefinition>, std::less<>> funnels_;
+  // this profile's reads of the service's parsed funnels (one lookup under its lock per funnel)
+  mutable std::map<FunnelId, Result<std::shared_ptr<const analytics::FunnelDefinition>>,
+                   std::less<>>
+      funnels_;
   mutable bool events_loaded_ = false, traits_loaded_ = false;
   mutable Status events_error_;
   mutable std::unordered_map<std::string, std::vector<Occurrence>> events_;
@@ -217,7 +223,7 @@ bool SegmentService::Exists(const SegmentId& segment) const {
 }
 
 std::unique_ptr<segments::ProfileFacts> SegmentService::FactsOf(ProfileId profile) const {
-  return std::make_unique<StoreProfileFacts>(store_, profiles_, events_, profile);
+  return std::make_unique<StoreProfileFacts>(*this, store_, profiles_, events_, profile);
 }
 
 Result<bool> SegmentService::InSegment(const SegmentId& segment,
@@ -229,6 +235,23 @@ Result<bool> SegmentService::InSegment(const SegmentId& segment,
       fmt::format("segment '{}' does not exist; list segments with `signpost segments`", segment));
 }
 
+Result<std::shared_ptr<const analytics::FunnelDefinition>> SegmentService::Funnel(
+    const FunnelId& funnel) const {
+  {
+    MutexLock lock(funnels_mu_);
+    if (auto it = funnels_.find(funnel); it != funnels_.end()) return it->second;
+  }
+  SP_ASSIGN_OR_RETURN(analytics::FunnelDefinition def, StoredFunnel(store_, funnel));
+  auto parsed = std::make_shared<const analytics::FunnelDefinition>(std::move(def));
+  MutexLock lock(funnels_mu_);
+  return funnels_.emplace(funnel, std::move(parsed)).first->second;
+}
+
+void SegmentService::FunnelsChanged() {
+  MutexLock lock(funnels_mu_);
+  funnels_.clear();
+}
+
 Result<std::optional<TimeMs>> SegmentService::NextTimeChange(const SegmentId& segment,
                                                              const segments::ProfileFacts& facts,
                                                              TimeMs at) const {
@@ -238,7 +261,7 @@ Result<std::optional<TimeMs>> SegmentService::NextTimeChange(const SegmentId& se
 
 Result<bool> SegmentService::InSegment(const SegmentId& segment, ProfileId profile,
                                        TimeMs at) const {
-  StoreProfileFacts facts(store_, profiles_, events_, profile);
+  StoreProfileFacts facts(*this, store_, profiles_, events_, profile);
   return InSegment(segment, facts, at);
 }
 
@@ -248,9 +271,9 @@ segments::Triggers SegmentService::TriggersOf(const SegmentId& segment) const {
     // A `funnel:` rule changes with the funnel's step events (and trait changes, for status steps).
     std::set<std::string> events(t.events.begin(), t.events.end());
     for (const FunnelId& f : t.funnels) {
-      auto def = StoredFunnel(store_, f);
+      auto def = Funnel(f);
       if (!def.ok()) continue;
-      for (const auto& step : def->steps) {
+      for (const auto& step : (*def)->steps) {
         for (const auto& m : step.any_of) events.insert(m.event);
         if (step.status) t.traits = true;
       }
@@ -512,7 +535,7 @@ Result<ProfileSegments> SegmentService::SegmentsOf(std::string_view profile) con
   SP_ASSIGN_OR_RETURN(out.identity, profiles_.Resolve(profile));
   out.profile = profiles_.ProfileOf(out.identity);
   out.evaluated_at = clock_.NowMs();
-  StoreProfileFacts facts(store_, profiles_, events_, out.profile);
+  StoreProfileFacts facts(*this, store_, profiles_, events_, out.profile);
   std::set<SegmentId> names;
   for (const auto& def : catalog_.List()) names.insert(def->id);
   SP_ASSIGN_OR_RETURN(auto statics, store_.segments().List());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/funnel_definition.h"
 #include "base/mutex.h"
 #include "engine/event_service.h"
 #include "engine/person.h"
@@ -80,6 +82,10 @@ class SegmentService {
   Result<SegmentImport> Import(const SegmentId& segment, const std::vector<std::string>& ids,
                                std::string_view note, bool add) EXCLUDES(apply_mu_);
 
+  // Forgets the parsed funnel definitions that step segments (`funnel:` rules) read: a funnel was
+  // applied or deleted (DefinitionService). Any thread.
+  void FunnelsChanged() EXCLUDES(funnels_mu_);
+
   // ---- views (typed reports of signpost/reports.h; see Engine::ListSegments and after)
   // -----------
   Result<SegmentList> List() const;
@@ -109,6 +115,11 @@ class SegmentService {
   Result<std::vector<ProfileId>> AllProfiles() const;
   Result<std::vector<ProfileId>> RuleMembers(const SegmentId& segment, TimeMs at) const;
   void Changed(const SegmentId& segment) EXCLUDES(observer_mu_);
+  // The latest stored version of funnel `funnel`, parsed once and kept until FunnelsChanged (a
+  // missing or unparsable funnel is not kept): what `funnel:` rules and their triggers read on
+  // every event of a journey's segment check. kNotFound for an unknown funnel.
+  Result<std::shared_ptr<const analytics::FunnelDefinition>> Funnel(const FunnelId& funnel) const
+      EXCLUDES(funnels_mu_);
 
   store::Store& store_;
   const identity::ProfileStore& profiles_;
@@ -118,6 +129,9 @@ class SegmentService {
   Mutex apply_mu_;  // Apply, SaveList, Import: check, store and add as one step
   Mutex observer_mu_;
   ChangeObserver observer_ GUARDED_BY(observer_mu_);
+  mutable Mutex funnels_mu_;
+  mutable std::map<FunnelId, std::shared_ptr<const analytics::FunnelDefinition>, std::less<>>
+      funnels_ GUARDED_BY(funnels_mu_);
 };
 
 }  // namespace signpost::engine

@@ -110,6 +110,59 @@ steps:
   EXPECT_EQ(j->totals.exited, 1u);
 }
 
+// Regression (issue 16): segment watches lived only in memory, so after a restart a person stuck
+// at a step joined only at their next event or timer. A watch is now kept with the profile's
+// journey state: after a reopen, the stall entry (1 day) and the segment join (2 days) still
+// happen at their own instants, with no event of the person in between.
+TEST_F(StepSegmentsTest, AWatchArmedBeforeARestartFiresAtItsInstantAfterIt) {
+  const TimeMs t0 = clock_.NowMs();
+  Apply(R"(kind: funnel
+id: onboarding
+steps: [Account Created, Email Verified, Integration Connected])");
+  Apply(R"(kind: segment
+id: stuck-at-2
+rule: { funnel: { id: onboarding, reached: 2, not_reached: 3, stuck_for: { gt: 2d } } })");
+  Apply(R"(kind: journey
+id: unstick
+entry: { segment: stuck-at-2, join_later: true }
+steps:
+  - { id: wait, wait: { for: 5d } })");
+  Apply(R"(kind: journey
+id: stalled
+entry: { funnel_step: { funnel: onboarding, step: 2, on: stalled, after: 1d } }
+steps:
+  - { id: wait, wait: { for: 5d } })");
+  Live("unstick");
+  Live("stalled");
+  const TimeMs verified = t0 + kHourMs;
+  Ingest({Track("u1", "Account Created", t0), Track("u1", "Email Verified", verified)});
+  At(verified);
+  Reopen();
+  At(verified + 3 * kDayMs);
+  std::vector<TimeMs> entered = Times("u1", system_events::kJourneyEntered);
+  std::sort(entered.begin(), entered.end());
+  EXPECT_EQ(entered, (std::vector<TimeMs>{verified + kDayMs, verified + 2 * kDayMs + 1}));
+}
+
+// The parsed funnel a step segment reads is kept between checks and dropped when the funnel is
+// applied again: the segment follows the new steps at once.
+TEST_F(StepSegmentsTest, AStepSegmentReadsTheFunnelAppliedSince) {
+  const TimeMs t0 = clock_.NowMs();
+  Apply(R"(kind: funnel
+id: onboarding
+steps: [Account Created, Email Verified])");
+  Apply(R"(kind: segment
+id: at-2
+rule: { funnel: { id: onboarding, reached: 2 } })");
+  Ingest({Track("u1", "Account Created", t0), Track("u1", "Email Verified", t0 + 1)});
+  At(t0 + 2);
+  EXPECT_TRUE(In("u1", "at-2"));
+  Apply(R"(kind: funnel
+id: onboarding
+steps: [Account Created, Integration Connected])");
+  EXPECT_FALSE(In("u1", "at-2"));
+}
+
 TEST_F(StepSegmentsTest, ARuleOnAnUnknownFunnelIsRefused) {
   auto r = engine_->Apply(R"(kind: segment
 id: stuck

@@ -31,12 +31,24 @@ nlohmann::json ToJson(const ProfileState& s) {
     }
     journeys[id.value()] = std::move(j);
   }
-  return {{"j", journeys}, {"s", s.sends}};
+  json out = {{"j", journeys}, {"s", s.sends}};
+  if (!s.watches.empty()) {
+    json w = json::array();
+    for (const auto& [id, due] : s.watches) w.push_back({id.value(), due});
+    out["w"] = std::move(w);
+  }
+  return out;
 }
 
 ProfileState ProfileStateFromJson(const nlohmann::json& j) {
   ProfileState s;
   if (j.contains("s")) s.sends = j["s"].get<std::vector<TimeMs>>();
+  if (j.contains("w") && j["w"].is_array()) {
+    for (const auto& w : j["w"]) {
+      if (w.is_array() && w.size() == 2 && w[0].is_string() && w[1].is_number_integer())
+        s.watches.emplace_back(JourneyId(w[0].get<std::string>()), w[1].get<TimeMs>());
+    }
+  }
   if (!j.contains("j")) return s;
   for (const auto& [id, v] : j["j"].items()) {
     JourneyState js;

@@ -46,6 +46,11 @@ struct JourneyState {
 struct ProfileState {
   std::map<JourneyId, JourneyState, std::less<>> journeys;  // by journey id
   std::vector<TimeMs> sends;  // message times within the frequency-cap window
+  // The segment watches armed for this profile (Runtime::Watch: a join-later segment, a
+  // suppression, a `funnel_step:` stall), (journey, due) sorted: stored with the state, so after a
+  // restart each still fires at its own instant.
+  std::vector<std::pair<JourneyId, TimeMs>> watches;
+  bool empty() const { return journeys.empty() && sends.empty() && watches.empty(); }
 };
 
 nlohmann::json ToJson(const ProfileState& s);

@@ -358,14 +358,36 @@ void Runtime::Arm(ProfileId p, Journey& j, const Instance& i) {
 }
 
 void Runtime::Watch(ProfileId p, Journey& j, ProfileScope& scope, const SegmentId& segment,
-                    TimeMs t) {
+                    TimeMs t, Effects* fx) {
   if (!env_->DependenciesOf(segment).time) return;
   if (std::optional<TimeMs> next = scope.SegmentChangesAt(segment, t); next && *next > t)
-    watches_.emplace(*next, p.value(), j.index);
+    AddWatch(p, j, *next, fx);
+}
+
+void Runtime::AddWatch(ProfileId p, Journey& j, TimeMs due, Effects* fx) {
+  watches_.emplace(due, p.value(), j.index);
+  auto& w = profiles_[p.value()].watches;
+  std::pair<JourneyId, TimeMs> item{j.id, due};
+  auto it = std::lower_bound(w.begin(), w.end(), item);
+  if (it != w.end() && *it == item) return;
+  w.insert(it, std::move(item));
+  fx->dirty_profiles.insert(p.value());
+}
+
+void Runtime::DropWatch(uint64_t pid, const JourneyId& id, TimeMs due, Effects* fx) {
+  auto pit = profiles_.find(pid);
+  if (pit == profiles_.end()) return;
+  auto& w = pit->second.watches;
+  auto it = std::find(w.begin(), w.end(), std::pair<JourneyId, TimeMs>{id, due});
+  if (it == w.end()) return;
+  w.erase(it);
+  fx->dirty_profiles.insert(pid);
+  if (pit->second.empty()) profiles_.erase(pit);  // only a watch kept it
 }
 
 void Runtime::FireWatch(uint64_t pid, Journey& j, TimeMs due, Effects* fx) {
   handling_ = &j.id;
+  DropWatch(pid, j.id, due, fx);
   auto pit = profiles_.find(pid);
   LazyScope scope(env_, ProfileId(pid));
   if (pit != profiles_.end()) {
@@ -398,7 +420,7 @@ void Runtime::FireWatch(uint64_t pid, Journey& j, TimeMs due, Effects* fx) {
   if (member.ok() && *member) {
     TryEnter(j, ProfileId(pid), nullptr, due, fx);
   } else {
-    Watch(ProfileId(pid), j, scope.get(), def->entry.segment, due);
+    Watch(ProfileId(pid), j, scope.get(), def->entry.segment, due, fx);
   }
 }
 
@@ -440,7 +462,7 @@ void Runtime::TryEnter(Journey& j, ProfileId p, const InputEvent* trigger, TimeM
       ++entry.exits[std::string(se::kExitSuppressed)];
       return;
     }
-    if (member.ok()) Watch(p, j, scope.get(), seg, t);
+    if (member.ok()) Watch(p, j, scope.get(), seg, t, fx);
   }
   if (!def->consent.empty() && !TrackingConsented(*def, scope.get(), t)) {  // privacy
     ++entry.exits[std::string(se::kExitTrackingConsent)];
@@ -818,7 +840,7 @@ bool Runtime::CheckSuppression(Ctx& c, TimeMs t, const InputEvent* e) {
       Exit(c, se::kExitSuppressed, t);
       return true;
     }
-    if (member.ok()) Watch(c.profile, *c.journey, c.scope->get(), seg, t);
+    if (member.ok()) Watch(c.profile, *c.journey, c.scope->get(), seg, t, c.fx);
   }
   return false;
 }
@@ -943,7 +965,7 @@ void Runtime::Process(const InputEvent& e, Effects* fx) {
     if (member.ok() && *member) {
       TryEnter(j, e.profile, nullptr, t, fx);
     } else if (member.ok()) {
-      Watch(e.profile, j, scope.get(), def->entry.segment, t);
+      Watch(e.profile, j, scope.get(), def->entry.segment, t, fx);
     }
   }
 }
@@ -957,7 +979,7 @@ void Runtime::FunnelStepEntry(Journey& j, const InputEvent& e, LazyScope& scope,
   auto pos = scope.get().FunnelStepAt(fs.funnel, e.timestamp);
   if (!pos.ok() || pos->last_step != fs.step || pos->last_step_at != e.timestamp) return;
   if (fs.stalled) {
-    watches_.emplace(e.timestamp + fs.after, e.profile.value(), j.index);
+    AddWatch(e.profile, j, e.timestamp + fs.after, fx);
   } else {
     TryEnter(j, e.profile, &e, e.timestamp, fx);
   }
@@ -1157,6 +1179,9 @@ void Runtime::RestoreState(ProfileId profile, ProfileState state) {
     Journey* j = Find(jid);
     if (j && js.active) Arm(profile, *j, *js.active);
   }
+  for (const auto& [jid, due] : st.watches) {
+    if (Journey* j = Find(jid)) watches_.emplace(due, profile.value(), j->index);
+  }
 }
 
 void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
@@ -1184,6 +1209,12 @@ void Runtime::Merge(ProfileId from, ProfileId into, TimeMs at, Effects* fx) {
   }
   dst.sends.insert(dst.sends.end(), moved.sends.begin(), moved.sends.end());
   std::sort(dst.sends.begin(), dst.sends.end());
+  for (const auto& [jid, due] : moved.watches) {  // the survivor's now
+    if (Journey* j = Find(jid)) {
+      watches_.erase({due, from.value(), j->index});
+      AddWatch(into, *j, due, fx);
+    }
+  }
   fx->dirty_profiles.insert(from.value());
   fx->dirty_profiles.insert(into.value());
 }
@@ -1199,6 +1230,9 @@ std::optional<ProfileState> Runtime::Export(ProfileId from, Effects* fx) {
     if (j->status.in_progress > 0) --j->status.in_progress;
     if (js.active->due != 0) timers_.erase({js.active->due, from.value(), j->index});
     fx->dirty_journeys.insert(j->id);
+  }
+  for (const auto& [jid, due] : out.watches) {  // Adopt re-arms them in the other partition
+    if (Journey* j = Find(jid)) watches_.erase({due, from.value(), j->index});
   }
   return out;
 }
@@ -1229,6 +1263,9 @@ std::vector<ForgottenEntry> Runtime::Forget(ProfileId profile, Effects* fx) {
     if (j->status.in_progress > 0) --j->status.in_progress;
     if (i.due != 0) timers_.erase({i.due, profile.value(), j->index});
     out.push_back({jid, i.version, i.entry, std::move(step)});
+  }
+  for (const auto& [jid, due] : it->second.watches) {
+    if (Journey* j = Find(jid)) watches_.erase({due, profile.value(), j->index});
   }
   profiles_.erase(it);
   fx->dirty_profiles.insert(profile.value());

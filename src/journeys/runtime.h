@@ -212,7 +212,13 @@ class Runtime {
   // Watches `segment` for `p` on behalf of journey `j`: when time alone will change the
   // membership (SegmentChangesAt), the runtime looks again then (a suppression exit or a
   // join-later entry at that instant).
-  void Watch(ProfileId p, Journey& j, ProfileScope& scope, const SegmentId& segment, TimeMs t);
+  void Watch(ProfileId p, Journey& j, ProfileScope& scope, const SegmentId& segment, TimeMs t,
+             Effects* fx);
+  // Arms the watch (due, p, j) and keeps it in p's state (persisted: RestoreState re-arms it).
+  void AddWatch(ProfileId p, Journey& j, TimeMs due, Effects* fx);
+  // Takes the fired watch (journey `id`, `due`) out of profile `pid`'s state (a state left with
+  // nothing is dropped).
+  void DropWatch(uint64_t pid, const JourneyId& id, TimeMs due, Effects* fx);
   // Fires one watch of journey `j` for profile `pid` at `due`.
   void FireWatch(uint64_t pid, Journey& j, TimeMs due, Effects* fx);
   // A `funnel_step:` entry for `e`'s profile: reached → enter now; stalled → watch until `after`.
@@ -238,8 +244,8 @@ class Runtime {
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;
-  // (due, profile, journey index): a segment watch (Watch); not persisted — after a restart the
-  // profile's next event or timer arms it again.
+  // (due, profile, journey index): a segment watch (Watch); each is also in its profile's state
+  // (ProfileState::watches), so it is persisted and re-armed at load.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> watches_;
   rules::JsonMatcher matcher_;
   // The journey the current event is being handled for (TryProcess names it); nullptr outside.

@@ -1,5 +1,6 @@
 // The journeys' typed views written as JSON: the journeys list (with each goal's tile), one
 // journey with its step analytics, a change of state, a replay, and the outbox.
+#include "base/duration.h"
 #include "base/time.h"
 #include "wire/wire.h"
 
@@ -89,6 +90,12 @@ json ToJson(const JourneyView& j) {
   json entry = {{"reentry", j.entry.reentry}};
   if (j.entry.event) {
     entry["event"] = *j.entry.event;
+  } else if (const auto& fs = j.entry.funnel_step) {
+    entry["funnel_step"] = {{"funnel", fs->funnel},
+                            {"step", fs->step},
+                            {"on", fs->stalled ? "stalled" : "reached"},
+                            {"after", FormatDuration(fs->after)},
+                            {"after_ms", fs->after}};
   } else {
     entry["segment"] = j.entry.segment;
     entry["join_later"] = j.entry.join_later;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "wire/step_json.h"
+
 namespace signpost::wire {
 namespace {
 
@@ -118,6 +120,39 @@ TEST(ReplayRequestJson, NeedsAJourneyAndAWindow) {
                 .status()
                 .message(),
             "to: must be after from");
+}
+
+TEST(JourneyViewJson, AFunnelStepEntryIsWritten) {
+  JourneyView j;
+  j.id = JourneyId("unstick");
+  j.entry.reentry = "once";
+  j.entry.funnel_step = JourneyView::Entry::FunnelStep{FunnelId("onboarding"), 2, true, kDayMs};
+  json entry = ToJson(j)["entry"];
+  EXPECT_EQ(entry, json::parse(R"({"reentry": "once", "funnel_step": {"funnel": "onboarding",
+      "step": 2, "on": "stalled", "after": "1d", "after_ms": 86400000}})"));
+}
+
+TEST(FunnelStuckJson, StepAndTimeBoundedAndTheRuleWritten) {
+  auto q = ParseFunnelStuckQuery("onboarding", {{"step", "2"}});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->funnel, FunnelId("onboarding"));
+  EXPECT_EQ(q->step, 2);
+  EXPECT_EQ(q->stuck_for, 2 * kDayMs);  // the default
+  EXPECT_FALSE(ParseFunnelStuckQuery("f", json::object()).ok());
+  EXPECT_FALSE(ParseFunnelStuckQuery("f", {{"step", 0}}).ok());
+  EXPECT_FALSE(ParseFunnelStuckQuery("f", {{"step", 1}, {"for", "366d"}}).ok());
+  EXPECT_FALSE(ParseFunnelStuckQuery("f", {{"step", 1}, {"for", "0s"}}).ok());
+  FunnelStuck s;
+  s.funnel = FunnelId("onboarding");
+  s.step = 2;
+  s.next_step = 3;
+  s.stuck_for = 36 * kHourMs;
+  s.people = 7;
+  json out = ToJson(s);
+  EXPECT_EQ(out["people"], 7);
+  EXPECT_EQ(out["for"], "1d12h");
+  EXPECT_EQ(out["rule"], json::parse(R"({"funnel": {"id": "onboarding", "reached": 2,
+      "not_reached": 3, "stuck_for": {"gt": "1d12h"}}})"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ import { list, num, pct, shortDur, text } from '../format.js';
 import { route, setQuery } from '../router.js';
 import { FunnelControls } from './FunnelControls.jsx';
 import { StepBars } from './StepBars.jsx';
+import { StepSegments } from './StepSegments.jsx';
 import { AlertList } from './Alerts.jsx';
 import { Drivers } from './Drivers.jsx';
 import { reportQuery } from './funnelQuery.js';
@@ -117,6 +118,7 @@ function ReportBody({ r, reportKey, funnelId, query, stale, onSaved }) {
       ) : (
         <>
           <StepBars steps={steps} funnelId={funnelId} query={query} onSaved={onSaved} />
+          <StepSegments funnelId={funnelId} steps={steps} />
           <div class="grid-2">
             <TimeToConvert hist={r.time_to_convert} />
             <Completion rows={list(r.completion)} />

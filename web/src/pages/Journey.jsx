@@ -1,6 +1,7 @@
 // One journey: totals, the goal (attained over time, holdout and lift, by variant and channel),
 // and the step graph with per-step analytics (GET /api/journeys/{id} and /api/journeys/{id}/goal);
-// a `channel: auto` message step links to its channel optimization (pages/Channels.jsx).
+// a `channel: auto` message step links to its channel optimization (pages/Channels.jsx); how it
+// admits people, and a replay panel (pages/JourneyReplay.jsx).
 import { AlertList } from './Alerts.jsx';
 import { useMemo } from 'preact/hooks';
 import { useApi } from '../components/useApi.js';
@@ -11,6 +12,7 @@ import { StepGraph } from '../components/StepGraph.jsx';
 import { isNumber, list, num, pct, text } from '../format.js';
 import { StateBadge } from './Journeys.jsx';
 import { route } from '../router.js';
+import { ReplayPanel, entryText } from './JourneyReplay.jsx';
 
 function ObjectTable({ rows, label }) {
   const items = list(rows).filter((r) => r && typeof r === 'object');
@@ -99,6 +101,7 @@ export function JourneyPage({ id }) {
             <StateBadge state={j.state} />
             <span class="muted">version {text(j.version)}</span>
           </div>
+          {entryText(j.entry) && <p class="journey-entry" data-testid="journey-entry">{entryText(j.entry)}</p>}
           <div class="stats" data-testid="journey-totals">
             <Stat label="People entered" value={num(j.totals && j.totals.entered)} testid="total-entered" />
             <Stat label="Entries (with re-entries)" value={num(j.totals && j.totals.entries)} testid="total-entries" />
@@ -143,6 +146,7 @@ export function JourneyPage({ id }) {
               </table>
             </div>
           </section>
+          <ReplayPanel key={j.id} journey={j} />
           <section class="card" aria-labelledby="journey-alerts-title" data-testid="journey-alerts">
             <h2 id="journey-alerts-title">Alerts</h2>
             <AlertList state="all" subject={`journey/${j.id}`}
