@@ -125,6 +125,16 @@ Status EventLog::LoadState() {
   uint64_t next_seq = 1, count = 0;
   std::vector<HashLogEntry> entries;
   Status bad;
+  // Pre-size the dedup table from the last chunk: at most one id per seq before it ends.
+  SP_ASSIGN_OR_RETURN(auto last, db_->Last(Cf::kMessageIds, ""));
+  if (last) {
+    uint64_t n = 0;
+    if (last->first.size() != 8 || !DecodeHashLog(last->second, n, entries)) {
+      return Status::Corruption("a message-id hash log record cannot be decoded");
+    }
+    const uint64_t end = DecodeFixed64BE(last->first.data()) + n - 1;
+    if (end <= MessageIdIndex::kMaxSeq) ids_.Reserve(static_cast<size_t>(end), end);
+  }
   SP_RETURN_IF_ERROR(db_->Scan(
       Cf::kMessageIds, "", "",
       [&](std::string_view key, std::string_view value) {
@@ -143,6 +153,7 @@ Status EventLog::LoadState() {
       },
       /*bulk=*/true));
   SP_RETURN_IF_ERROR(bad);
+  ids_.ShrinkToFit();  // when many events have no message id, or were erased
   SP_ASSIGN_OR_RETURN(auto erased, db_->Get(Cf::kMeta, kErasedKey));
   if (erased) {
     if (erased->size() != 8 || DecodeFixed64BE(erased->data()) > count) {
