@@ -118,7 +118,9 @@ for (const events of sizes) {
 const dd = read('dedup-signpost.json');
 if (dd?.bytes_per_id != null) {
   add(`dedup table, ${(dd.ids ?? 0).toLocaleString('en')} ids`,
-    `${dd.bytes_per_id.toFixed(1)} B/event (${dd.bytes_per_id_least?.toFixed(1)}-${dd.bytes_per_id_most?.toFixed(1)} over growth, ${dd.slot_bits}-bit slots)`,
+    dd.bytes_per_id_most != null
+      ? `${dd.bytes_per_id.toFixed(1)} B/event (${dd.bytes_per_id_least.toFixed(1)}-${dd.bytes_per_id_most.toFixed(1)} over growth, ${dd.slot_bits}-bit slots)`
+      : `${dd.bytes_per_id.toFixed(1)} B/event (${dd.slot_bytes} B slots)`,
     '-', '-', '<= 8 B/event', dd.bytes_per_id <= 8 && (dd.bytes_per_id_most ?? 0) <= 8);
 }
 
