@@ -194,10 +194,16 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
   std::vector<size_t> in_call(capacity, 0);
   // (event index, stored seq with the same hash): confirmed by reading the stored event.
   std::vector<std::pair<size_t, uint64_t>> candidates;
+  // Hashes first, each prefetching its slot in the dedup table, so the lookups below overlap
+  // their cache misses.
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].message_id.empty()) continue;
+    hash[i] = HashMessageId(events[i].message_id);
+    ids_.Prefetch(hash[i]);
+  }
   for (size_t i = 0; i < events.size(); ++i) {
     const std::string& id = events[i].message_id;
     if (id.empty()) continue;
-    hash[i] = HashMessageId(id);
     for (size_t j = hash[i] & (capacity - 1);; j = (j + 1) & (capacity - 1)) {
       if (in_call[j] == 0) {
         in_call[j] = i + 1;
@@ -344,6 +350,7 @@ void EventLog::Commit(Staged& staged) {
     }
   }
   ids_.Reserve(staged.ids.size());
+  for (const auto& [hash, seq] : staged.ids) ids_.Prefetch(hash);
   for (const auto& [hash, seq] : staged.ids) ids_.Insert(hash, seq);
   chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
   count_.fetch_add(staged.accepted, std::memory_order_acq_rel);
