@@ -125,15 +125,19 @@ Status EventLog::LoadState() {
   uint64_t next_seq = 1, count = 0;
   std::vector<HashLogEntry> entries;
   Status bad;
-  // Pre-size the dedup table from the last chunk: at most one id per seq before it ends.
+  // Pre-size the dedup table from the last chunk: its last seq bounds the ids (one per event at
+  // most), and its share of events with a message id estimates how many of them have one (a low
+  // estimate costs growth on the way, a high one a shrink after the scan).
   SP_ASSIGN_OR_RETURN(auto last, db_->Last(Cf::kMessageIds, ""));
   if (last) {
     uint64_t n = 0;
-    if (last->first.size() != 8 || !DecodeHashLog(last->second, n, entries)) {
+    if (last->first.size() != 8 || !DecodeHashLog(last->second, n, entries) || n == 0) {
       return Status::Corruption("a message-id hash log record cannot be decoded");
     }
     const uint64_t end = DecodeFixed64BE(last->first.data()) + n - 1;
-    if (end <= MessageIdIndex::kMaxSeq) ids_.Reserve(static_cast<size_t>(end), end);
+    const uint64_t share = std::min<uint64_t>(n, entries.size() + n / 8);
+    if (end <= MessageIdIndex::kMaxSeq)
+      ids_.Reserve(static_cast<size_t>((end + n - 1) / n * share), end);
   }
   SP_RETURN_IF_ERROR(db_->Scan(
       Cf::kMessageIds, "", "",
