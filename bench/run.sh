@@ -304,7 +304,7 @@ try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } 
 }
 const m = (x) => (x / 1e6).toFixed(2) + "M";
 console.log(`\nDedup table: ${r.ids.toLocaleString("en")} message ids (no peer; rates per CPU-second)`);
-console.log(`bytes per id ${r.bytes_per_id.toFixed(2)} (${r.slot_bytes}-byte slots), insert ${m(r.insert_per_cpu_s)}/s, lookup hit ${m(r.hit_lookup_per_cpu_s)}/s, miss ${m(r.miss_lookup_per_cpu_s)}/s, rebuild ${r.rebuild_cpu_seconds.toFixed(3)} CPU-s, false candidates ${r.false_candidates_per_million_misses.toFixed(0)} per million misses`);
+console.log(`bytes per id ${r.bytes_per_id.toFixed(2)} (${r.bytes_per_id_least.toFixed(2)}-${r.bytes_per_id_most.toFixed(2)} over growth from 1M ids; ${r.slot_bits}-bit slots, ${r.key_bits}-bit keys), insert ${m(r.insert_per_cpu_s)}/s, lookup hit ${m(r.hit_lookup_per_cpu_s)}/s, miss ${m(r.miss_lookup_per_cpu_s)}/s (prefetching batches: ${m(r.hit_lookup_batched_per_cpu_s)}/s, ${m(r.miss_lookup_batched_per_cpu_s)}/s), rebuild ${r.rebuild_cpu_seconds.toFixed(3)} CPU-s, false candidates ${r.false_candidates_per_million_misses.toFixed(0)} per million misses`);
 let machine = null;
 try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
 fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");

@@ -124,13 +124,15 @@ for (const events of sizes) {
   }
 }
 
-// The dedup table (bench/dedup_bench): memory per stored message id, empty slots included, and the
-// slot's size.
+// The dedup table (bench/dedup_bench): memory per stored message id, empty slots included, its range
+// over growth, and the slot's size in bits.
 const dd = read('dedup-signpost.json');
 if (dd?.bytes_per_id != null) {
   add(`dedup table, ${(dd.ids ?? 0).toLocaleString('en')} ids`,
-    `${dd.bytes_per_id.toFixed(1)} B/event (${dd.slot_bytes} B slots)`, '-', '-', '<= 8 B/event',
-    dd.bytes_per_id <= 8);
+    dd.bytes_per_id_most != null
+      ? `${dd.bytes_per_id.toFixed(1)} B/event (${dd.bytes_per_id_least.toFixed(1)}-${dd.bytes_per_id_most.toFixed(1)} over growth, ${dd.slot_bits}-bit slots)`
+      : `${dd.bytes_per_id.toFixed(1)} B/event (${dd.slot_bytes} B slots)`,
+    '-', '-', '<= 8 B/event', dd.bytes_per_id <= 8 && (dd.bytes_per_id_most ?? 0) <= 8);
 }
 
 // Delivery (bench/delivery_bench, issue 14): connections kept per channel and N workers against a new

@@ -1,6 +1,7 @@
 #include "engine/index_rebuild.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,14 +13,17 @@ namespace signpost::engine {
 
 namespace {
 
-// Identity -> current profile for one rebuild thread: a flat open-addressing table (a lookup is
-// about one cache miss; the identity graph's map is three, and takes a lock), asking the
-// profile store once per distinct identity. Identities of up to 15 bytes are kept in the entry,
-// longer ones in an arena.
+// Identity -> current profile for one rebuild thread: a flat open-addressing table of 32-byte
+// entries (a lookup is about one cache miss; the identity graph's map is three, and takes a lock),
+// asking the profile store once per distinct identity. Identities of up to 13 bytes are kept in
+// the entry, longer ones in an arena. Pre-sized for `expected` identities (growing it was a
+// fifth of the scan: zeroing, page faults, rehashing), on huge pages where the kernel has them.
 class IdentityProfiles {
  public:
-  explicit IdentityProfiles(const identity::ProfileStore& profiles) : profiles_(profiles) {
-    entries_.resize(1 << 16);
+  IdentityProfiles(const identity::ProfileStore& profiles, size_t expected) : profiles_(profiles) {
+    size_t n = size_t{1} << 16;
+    while (n < expected * 2) n <<= 1;
+    Allocate(n);
   }
 
   uint64_t ProfileOf(const store::EventCore& e) {
@@ -38,15 +42,25 @@ class IdentityProfiles {
   struct Entry {
     uint64_t hash = 0;
     uint64_t profile = 0;
-    uint8_t used = 0, user = 0, len = 0;  // len 255: in the arena at offset `at`
+    uint8_t used = 0, user = 0, len = 0;  // len 255: in the arena, `at` and `long_len` in text
     char text[13] = {};
-    uint64_t at = 0;
-    uint64_t long_len = 0;
   };
+  static_assert(sizeof(Entry) == 32);
+  static_assert(sizeof(uint64_t) + sizeof(uint32_t) <= sizeof(Entry::text));
 
   std::string_view Text(const Entry& entry) const {
     if (entry.len != 255) return std::string_view(entry.text, entry.len);
-    return std::string_view(arena_).substr(entry.at, entry.long_len);
+    uint64_t at = 0;
+    uint32_t len = 0;
+    std::memcpy(&at, entry.text, sizeof(at));
+    std::memcpy(&len, entry.text + sizeof(at), sizeof(len));
+    return std::string_view(arena_).substr(at, len);
+  }
+
+  void Allocate(size_t n) {
+    entries_ = std::vector<Entry>();
+    analytics::ReserveHuge(entries_, n);
+    entries_.resize(n);
   }
 
   uint64_t Insert(size_t i, uint64_t hash, bool user, std::string_view id) {
@@ -62,8 +76,10 @@ class IdentityProfiles {
       std::copy(id.begin(), id.end(), entry.text);
     } else {
       entry.len = 255;
-      entry.at = arena_.size();
-      entry.long_len = id.size();
+      const uint64_t at = arena_.size();
+      const auto len = static_cast<uint32_t>(id.size());
+      std::memcpy(entry.text, &at, sizeof(at));
+      std::memcpy(entry.text + sizeof(at), &len, sizeof(len));
       arena_.append(id);
     }
     entries_[i] = entry;
@@ -72,8 +88,8 @@ class IdentityProfiles {
   }
 
   void Grow() {
-    std::vector<Entry> old(entries_.size() * 2);
-    old.swap(entries_);
+    std::vector<Entry> old = std::move(entries_);
+    Allocate(old.size() * 2);
     const size_t mask = entries_.size() - 1;
     for (const Entry& entry : old) {
       if (entry.used == 0) continue;
@@ -102,11 +118,14 @@ Status RebuildIndex(const store::Store& store, const identity::ProfileStore& pro
   for (uint64_t first = 1; first <= last; first += per)
     ranges.emplace_back(first, std::min(last, first + per - 1));
   std::vector<analytics::BulkRows> parts(ranges.size());
+  // Each range meets about every identity: about two per profile (a user id, an anonymous id).
+  const uint64_t expected_ids = 2 * profiles.profile_count();
   std::vector<Status> status(ranges.size(), Status::Ok());
   auto work = [&](size_t r) {
     analytics::BulkRows& out = parts[r];
     out.Reserve(ranges[r].second - ranges[r].first + 1);
-    IdentityProfiles identities(profiles);
+    IdentityProfiles identities(
+        profiles, std::min<uint64_t>(ranges[r].second - ranges[r].first + 1, expected_ids));
     status[r] = store::ScanEventCores(
         store, ranges[r].first, ranges[r].second, [&](const store::EventCore& e) {
           out.Add(identities.ProfileOf(e), e.timestamp, e.seq, e.event, e.type);

@@ -125,6 +125,20 @@ Status EventLog::LoadState() {
   uint64_t next_seq = 1, count = 0;
   std::vector<HashLogEntry> entries;
   Status bad;
+  // Pre-size the dedup table from the last chunk: its last seq bounds the ids (one per event at
+  // most), and its share of events with a message id estimates how many of them have one (a low
+  // estimate costs growth on the way, a high one a shrink after the scan).
+  SP_ASSIGN_OR_RETURN(auto last, db_->Last(Cf::kMessageIds, ""));
+  if (last) {
+    uint64_t n = 0;
+    if (last->first.size() != 8 || !DecodeHashLog(last->second, n, entries) || n == 0) {
+      return Status::Corruption("a message-id hash log record cannot be decoded");
+    }
+    const uint64_t end = DecodeFixed64BE(last->first.data()) + n - 1;
+    const uint64_t share = std::min<uint64_t>(n, entries.size() + n / 8);
+    if (end <= MessageIdIndex::kMaxSeq)
+      ids_.Reserve(static_cast<size_t>((end + n - 1) / n * share), end);
+  }
   SP_RETURN_IF_ERROR(db_->Scan(
       Cf::kMessageIds, "", "",
       [&](std::string_view key, std::string_view value) {
@@ -143,6 +157,7 @@ Status EventLog::LoadState() {
       },
       /*bulk=*/true));
   SP_RETURN_IF_ERROR(bad);
+  ids_.ShrinkToFit();  // when many events have no message id, or were erased
   SP_ASSIGN_OR_RETURN(auto erased, db_->Get(Cf::kMeta, kErasedKey));
   if (erased) {
     if (erased->size() != 8 || DecodeFixed64BE(erased->data()) > count) {
@@ -183,10 +198,16 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
   std::vector<size_t> in_call(capacity, 0);
   // (event index, stored seq with the same hash): confirmed by reading the stored event.
   std::vector<std::pair<size_t, uint64_t>> candidates;
+  // Hashes first, each prefetching its slot in the dedup table, so the lookups below overlap
+  // their cache misses.
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].message_id.empty()) continue;
+    hash[i] = HashMessageId(events[i].message_id);
+    ids_.Prefetch(hash[i]);
+  }
   for (size_t i = 0; i < events.size(); ++i) {
     const std::string& id = events[i].message_id;
     if (id.empty()) continue;
-    hash[i] = HashMessageId(id);
     for (size_t j = hash[i] & (capacity - 1);; j = (j + 1) & (capacity - 1)) {
       if (in_call[j] == 0) {
         in_call[j] = i + 1;
@@ -333,6 +354,7 @@ void EventLog::Commit(Staged& staged) {
     }
   }
   ids_.Reserve(staged.ids.size());
+  for (const auto& [hash, seq] : staged.ids) ids_.Prefetch(hash);
   for (const auto& [hash, seq] : staged.ids) ids_.Insert(hash, seq);
   chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
   count_.fetch_add(staged.accepted, std::memory_order_acq_rel);
