@@ -25,7 +25,7 @@ steps:
   - event: Activated
 )";
 
-std::vector<std::string> Names(std::initializer_list<const char*> names) {
+std::vector<std::string> PathNames(std::initializer_list<const char*> names) {
   return std::vector<std::string>(names.begin(), names.end());
 }
 
@@ -113,15 +113,15 @@ TEST_F(FunnelPathsTest, SequencesAfterStepOneRankedWithOther) {
   // (the identify is skipped, rows 0 fills nothing); [Docs]: 2. Ties at 1 by text.
   EXPECT_EQ(r->distinct, 5u);
   ASSERT_EQ(r->sequences.size(), 3u);
-  EXPECT_EQ(r->sequences[0].events, Names({}));
+  EXPECT_EQ(r->sequences[0].events, PathNames({}));
   EXPECT_EQ(r->sequences[0].people, 4u);
   EXPECT_EQ(r->sequences[0].converted, 3u);
   EXPECT_DOUBLE_EQ(r->sequences[0].share, 4.0 / 9);
   EXPECT_DOUBLE_EQ(r->sequences[0].conversion, 0.75);
-  EXPECT_EQ(r->sequences[1].events, Names({"Browse", "Browse"}));
+  EXPECT_EQ(r->sequences[1].events, PathNames({"Browse", "Browse"}));
   EXPECT_EQ(r->sequences[1].people, 2u);
   EXPECT_EQ(r->sequences[1].converted, 2u);
-  EXPECT_EQ(r->sequences[2].events, Names({"Browse"}));
+  EXPECT_EQ(r->sequences[2].events, PathNames({"Browse"}));
   EXPECT_EQ(r->sequences[2].people, 1u);
   // other: 4 (dropped) and 2 (converted).
   EXPECT_EQ(r->other.people, 2u);
@@ -137,7 +137,7 @@ TEST_F(FunnelPathsTest, CollapsedRepeatsAndTruncation) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   // Browse, Browse reads Browse: 1, 3, 8 all converted; ties with [] (4 people) broken by count.
   ASSERT_GE(r->sequences.size(), 2u);
-  EXPECT_EQ(r->sequences[1].events, Names({"Browse"}));
+  EXPECT_EQ(r->sequences[1].events, PathNames({"Browse"}));
   EXPECT_EQ(r->sequences[1].people, 3u);
   EXPECT_EQ(r->sequences[1].converted, 3u);
 
@@ -148,11 +148,11 @@ TEST_F(FunnelPathsTest, CollapsedRepeatsAndTruncation) {
   // [Browse …] (1, 8), [Browse] exactly (3), [Data Imported …] (4), [Docs] (2), [] (4 people).
   bool saw_more = false, saw_exact = false;
   for (const PathSequence& s : r->sequences) {
-    if (s.events == Names({"Browse"}) && s.more) {
+    if (s.events == PathNames({"Browse"}) && s.more) {
       saw_more = true;
       EXPECT_EQ(s.people, 2u);
     }
-    if (s.events == Names({"Browse"}) && !s.more) {
+    if (s.events == PathNames({"Browse"}) && !s.more) {
       saw_exact = true;
       EXPECT_EQ(s.people, 1u);
     }
@@ -174,10 +174,10 @@ TEST_F(FunnelPathsTest, SequencesAfterStepTwoStopAtTheWindow) {
   EXPECT_EQ(r->next_step, 4);
   // [] : 2, 3, 7, 8 (8's Activated is after the window: not in its sequence); [Invited]: 1, 5, 9.
   ASSERT_EQ(r->sequences.size(), 2u);
-  EXPECT_EQ(r->sequences[0].events, Names({}));
+  EXPECT_EQ(r->sequences[0].events, PathNames({}));
   EXPECT_EQ(r->sequences[0].people, 4u);
   EXPECT_EQ(r->sequences[0].converted, 2u);
-  EXPECT_EQ(r->sequences[1].events, Names({"Invited"}));
+  EXPECT_EQ(r->sequences[1].events, PathNames({"Invited"}));
   EXPECT_EQ(r->sequences[1].people, 3u);
   EXPECT_EQ(r->sequences[1].converted, 2u);
   EXPECT_EQ(r->other.people, 0u);

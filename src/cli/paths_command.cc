@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Percent(double v) { return fmt::format("{:.1f}%", 100 * v); }
+std::string PathPercent(double v) { return fmt::format("{:.1f}%", 100 * v); }
 
 std::string SequenceText(const json& s) {
   std::string out;
@@ -31,7 +31,7 @@ void PrintPaths(const json& r) {
       "paths from step {} ({}) to step {} ({}), funnel {} v{}: {} people, {} converted ({})\n",
       r.value("step", 0), r.value("step_name", ""), r.value("next_step", 0),
       r.value("next_name", ""), r.value("funnel", json("")).dump(), r.value("version", 0),
-      r.value("reached", 0), r.value("converted", 0), Percent(r.value("rate", 0.0)));
+      r.value("reached", 0), r.value("converted", 0), PathPercent(r.value("rate", 0.0)));
   std::cout << fmt::format(
       "the events after step {} up to step {} (or the end of the window), at most {}{}; {} "
       "distinct\n",
@@ -39,8 +39,8 @@ void PrintPaths(const json& r) {
       r.value("collapse_repeats", false) ? ", repeats collapsed" : "", r.value("distinct", 0));
   std::vector<std::vector<std::string>> rows = {{"sequence", "people", "share", "conversion"}};
   auto row = [&rows](const std::string& label, const json& s) {
-    rows.push_back({label, std::to_string(s.value("people", 0)), Percent(s.value("share", 0.0)),
-                    Percent(s.value("conversion", 0.0))});
+    rows.push_back({label, std::to_string(s.value("people", 0)), PathPercent(s.value("share", 0.0)),
+                    PathPercent(s.value("conversion", 0.0))});
   };
   for (const json& s : r.value("sequences", json::array())) row(SequenceText(s), s);
   if (r.contains("other") && r["other"].value("people", 0) > 0) row("(other)", r["other"]);
@@ -54,9 +54,9 @@ void PrintPaths(const json& r) {
          "completed"}};
     for (const json& a : b.value("alternatives", json::array()))
       alt.push_back({a.value("label", ""), std::to_string(a.value("people", 0)),
-                     Percent(a.value("share", 0.0)),
-                     next ? Percent(a.value("conversion", 0.0)) : std::string("-"),
-                     Percent(a.value("completion", 0.0))});
+                     PathPercent(a.value("share", 0.0)),
+                     next ? PathPercent(a.value("conversion", 0.0)) : std::string("-"),
+                     PathPercent(a.value("completion", 0.0))});
     PrintTable(alt);
   }
   const json optional = r.value("optional", json::array());
@@ -69,8 +69,8 @@ void PrintPaths(const json& r) {
       opt.push_back(
           {fmt::format("{}. {} (after {})", e.value("step", 0), e.value("name", ""),
                        e.value("after_name", "")),
-           std::to_string(e.value("with", 0)), Percent(e.value("rate_with", 0.0)),
-           std::to_string(e.value("without", 0)), Percent(e.value("rate_without", 0.0)),
+           std::to_string(e.value("with", 0)), PathPercent(e.value("rate_with", 0.0)),
+           std::to_string(e.value("without", 0)), PathPercent(e.value("rate_without", 0.0)),
            fmt::format("{:+.1f} pts [{:+.1f}, {:+.1f}]", 100 * e.value("difference", 0.0),
                        ci.size() == 2 && ci[0].is_number() ? 100 * ci[0].get<double>() : 0.0,
                        ci.size() == 2 && ci[1].is_number() ? 100 * ci[1].get<double>() : 0.0),
