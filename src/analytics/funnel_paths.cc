@@ -5,7 +5,6 @@
 #include <cstring>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -114,7 +113,7 @@ std::string AlternativeLabel(const rules::EventMatcher& m) {
   return out;
 }
 
-double Ratio(uint64_t k, uint64_t n) {
+double PathRatio(uint64_t k, uint64_t n) {
   return n == 0 ? 0.0 : static_cast<double>(k) / static_cast<double>(n);
 }
 
@@ -307,21 +306,36 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
       cell.converted += tally.converted;
     }
   }
-  r.rate = Ratio(r.converted, r.reached);
+  r.rate = PathRatio(r.converted, r.reached);
   r.distinct = merged.size();
-  // The top sequences by people, ties by the events' text: only the keys with at least the
-  // top-th largest count are rendered and sorted.
-  std::vector<uint64_t> counts;
-  counts.reserve(merged.size());
-  for (const auto& entry : merged) counts.push_back(entry.second.people);
-  uint64_t threshold = 0;
-  if (counts.size() > static_cast<size_t>(po.top)) {
-    std::nth_element(counts.begin(), counts.begin() + (po.top - 1), counts.end(),
-                     std::greater<uint64_t>());
-    threshold = counts[po.top - 1];
+  // The top sequences by people, ties by the events' text. Names compare by their rank in text
+  // order, so keys are ordered without building text, and only the top ones are rendered.
+  std::vector<uint32_t> rank_of_name(index.NameCount());
+  {
+    std::vector<uint32_t> by_text(index.NameCount());
+    for (uint32_t i = 0; i < by_text.size(); ++i) by_text[i] = i;
+    std::sort(by_text.begin(), by_text.end(),
+              [&index](uint32_t a, uint32_t b) { return index.Name(a) < index.Name(b); });
+    for (uint32_t i = 0; i < by_text.size(); ++i) rank_of_name[by_text[i]] = i;
   }
-  for (const auto& [key, tally] : merged) {
-    if (tally.people < threshold) continue;
+  using Entry = std::pair<const std::string, SequenceTally>;
+  std::vector<const Entry*> order;
+  order.reserve(merged.size());
+  for (const Entry& entry : merged) order.push_back(&entry);
+  auto before = [&rank_of_name](const Entry* x, const Entry* y) {
+    if (x->second.people != y->second.people) return x->second.people > y->second.people;
+    const size_t nx = (x->first.size() - 1) / 4, ny = (y->first.size() - 1) / 4;
+    for (size_t i = 0; i < nx && i < ny; ++i) {
+      const uint32_t a = rank_of_name[NameAt(x->first, i)], b = rank_of_name[NameAt(y->first, i)];
+      if (a != b) return a < b;
+    }
+    if (nx != ny) return nx < ny;
+    return x->first.back() < y->first.back();
+  };
+  const size_t kept = std::min(order.size(), static_cast<size_t>(po.top));
+  std::partial_sort(order.begin(), order.begin() + kept, order.end(), before);
+  for (size_t k = 0; k < kept; ++k) {
+    const auto& [key, tally] = *order[k];
     PathSequence s;
     const size_t n = (key.size() - 1) / 4;
     for (size_t i = 0; i < n; ++i) s.events.push_back(index.Name(NameAt(key, i)));
@@ -330,21 +344,16 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
     s.converted = tally.converted;
     r.sequences.push_back(std::move(s));
   }
-  std::sort(r.sequences.begin(), r.sequences.end(),
-            [](const PathSequence& x, const PathSequence& y) {
-              return std::tie(y.people, x.events, x.more) < std::tie(x.people, y.events, y.more);
-            });
-  if (r.sequences.size() > static_cast<size_t>(po.top)) r.sequences.resize(po.top);
   r.other.people = r.reached;
   r.other.converted = r.converted;
   for (PathSequence& s : r.sequences) {
-    s.share = Ratio(s.people, r.reached);
-    s.conversion = Ratio(s.converted, s.people);
+    s.share = PathRatio(s.people, r.reached);
+    s.conversion = PathRatio(s.converted, s.people);
     r.other.people -= s.people;
     r.other.converted -= s.converted;
   }
-  r.other.share = Ratio(r.other.people, r.reached);
-  r.other.conversion = Ratio(r.other.converted, r.other.people);
+  r.other.share = PathRatio(r.other.people, r.reached);
+  r.other.conversion = PathRatio(r.other.converted, r.other.people);
 
   for (size_t x = 0; x < any_of.size(); ++x) {
     const AnyOfPlan& ap = any_of[x];
@@ -367,9 +376,9 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
         alt.converted += p.alternatives[x][m].converted;
         alt.completed += p.alternatives[x][m].completed;
       }
-      alt.share = Ratio(alt.people, b.people);
-      alt.conversion = Ratio(alt.converted, alt.people);
-      alt.completion = Ratio(alt.completed, alt.people);
+      alt.share = PathRatio(alt.people, b.people);
+      alt.conversion = PathRatio(alt.converted, alt.people);
+      alt.completion = PathRatio(alt.completed, alt.people);
       b.alternatives.push_back(std::move(alt));
     }
     r.any_of.push_back(std::move(b));
@@ -386,8 +395,8 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
       e.without += p.optional[o].without;
       e.without_completed += p.optional[o].without_completed;
     }
-    e.rate_with = Ratio(e.with_completed, e.with);
-    e.rate_without = Ratio(e.without_completed, e.without);
+    e.rate_with = PathRatio(e.with_completed, e.with);
+    e.rate_without = PathRatio(e.without_completed, e.without);
     e.difference = e.rate_with - e.rate_without;
     r.optional.push_back(std::move(e));
   }
