@@ -55,7 +55,7 @@ export function Paths({ funnelId, steps, query }) {
           {list(r.any_of).map((b) => (
             <div data-testid="anyof" data-step={b.step}>
               <h3>Step {b.step}. {text(b.name)}: {num(b.people)} people, by the path they took</h3>
-              <table>
+              <div class="table-wrap"><table>
                 <thead><tr><th scope="col">Path</th><th scope="col" class="num">People</th><th scope="col" class="num">Share</th>
                   <th scope="col" class="num">{b.next_step ? `On to ${text(b.next_name)}` : 'On'}</th><th scope="col" class="num">Completed</th></tr></thead>
                 <tbody>
@@ -69,13 +69,13 @@ export function Paths({ funnelId, steps, query }) {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </table></div>
             </div>
           ))}
           {list(r.optional).length > 0 && (
             <div data-testid="optional">
               <h3>Optional steps and completion</h3>
-              <table>
+              <div class="table-wrap"><table>
                 <thead><tr><th scope="col">Optional step</th><th scope="col" class="num">Did it</th><th scope="col" class="num">Completed</th>
                   <th scope="col" class="num">Skipped it</th><th scope="col" class="num">Completed</th><th scope="col">Difference (95%)</th></tr></thead>
                 <tbody>
@@ -90,7 +90,7 @@ export function Paths({ funnelId, steps, query }) {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </table></div>
             </div>
           )}
         </div>
