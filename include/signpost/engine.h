@@ -19,6 +19,7 @@
 #include "signpost/alerts.h"
 #include "signpost/clock.h"
 #include "signpost/event.h"
+#include "signpost/funnel_paths.h"
 #include "signpost/insights.h"
 #include "signpost/options.h"
 #include "signpost/queries.h"
@@ -207,6 +208,13 @@ class Engine {
   // accuracy on the fifth held out; for everyone and for each of query.segments. Errors as Funnel,
   // and kInvalidArgument for a funnel with no goal after step 1 or a negative l2.
   Result<StepImportanceReport> FunnelImportance(const StepImportanceQuery& query) const;
+  // Multi-path reporting (engine_paths.cc): among the people who reached query.step, the top
+  // event sequences up to the next required step (or the end of the window), with the rest in
+  // `other`; per any_of step, the people of each alternative and their conversion onward; per
+  // optional step, completion with and without it (Newcombe interval, Fisher p-value). Errors as
+  // Funnel, and kInvalidArgument for a step that is not a required step before the last one or a
+  // max_length or top out of bounds.
+  Result<FunnelPathsReport> FunnelPaths(const FunnelPathsQuery& query) const;
 
   // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.

@@ -9,12 +9,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analytics/funnel_paths.h"
 #include "analytics/funnel_query.h"
 #include "analytics/test_support.h"
 #include "base/duration.h"
 #include "base/time.h"
 #include "tests/support/scenario.h"
 #include "tests/support/scenario_events.h"
+#include "wire/paths.h"
 #include "wire/wire.h"
 
 namespace signpost::analytics {
@@ -120,6 +122,17 @@ void RunScenario(const std::string& file, int threads, bool seal) {
                       {"stuck_ms", person.stuck_ms}});
     }
     scenario::ExpectSubset(scenario::ToJson(p["expect"]), rows, "people");
+  }
+  // Multi-path reporting: the paths report (as the API writes it) of each `paths` entry.
+  for (const auto& p : doc["paths"]) {
+    PathOptions po;
+    if (p["step"]) po.step = p["step"].as<int>();
+    if (p["max_length"]) po.max_length = p["max_length"].as<int>();
+    if (p["top"]) po.top = p["top"].as<int>();
+    if (p["collapse_repeats"]) po.collapse_repeats = p["collapse_repeats"].as<bool>();
+    auto paths = CountFunnelPaths(index, *def, options, po, &source);
+    ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+    scenario::ExpectSubset(scenario::ToJson(p["expect"]), wire::ToJson(*paths), "paths");
   }
   for (const auto& l : doc["last_step"]) {
     auto person = LastCompletedStep(index, *def, options, ProfileId(l["profile"].as<uint64_t>()),

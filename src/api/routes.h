@@ -38,6 +38,7 @@ void AddPrivacyRoutes(Router& router, Engine& eng);     // regulations: erase, s
 void AddExportRoutes(Router& router, Engine& eng);      // privacy: a person's export
 void AddRetentionRoutes(Router& router, Engine& eng);   // privacy: retention run
 void AddInsightRoutes(Router& router, Engine& eng);     // funnel insights: step drivers
+void AddPathRoutes(Router& router, Engine& eng);        // funnel paths: sequences, any_of, optional
 void AddAlertRoutes(Router& router, Engine& eng);       // alerts: incidents, ack, resolve, mute
 // The store as the command line's remote mode uses it: event count, dead-letter reimport, file
 // uploads and their import; uploads are spooled in `upload_dir` (routes_import.cc).

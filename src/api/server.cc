@@ -58,6 +58,7 @@ Server::Server(Engine& engine, ServerOptions options)
   AddRetentionRoutes(r, engine);  // privacy: retention
   AddCatalogRoutes(r, engine);    // the event catalog, schema drift (routes_catalog.h)
   AddInsightRoutes(r, engine);    // funnel insights
+  AddPathRoutes(r, engine);       // funnel paths
   AddAlertRoutes(r, engine);      // alerts
   // The command line's remote mode: uploads and their import, reimport, event count.
   AddImportRoutes(r, engine, impl_->options.upload_dir);

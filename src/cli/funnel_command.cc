@@ -4,6 +4,7 @@
 #include "cli/command_support.h"
 #include "cli/insights_command.h"
 #include "cli/output.h"
+#include "cli/paths_command.h"
 #include "cli/report_text.h"
 #include "signpost/engine.h"
 
@@ -18,6 +19,7 @@ struct FunnelArgs {
   int completed = 0, dropped_at = 0;
   bool people = false;
   DriverArgs drivers;  // --drivers K (insights_command.h)
+  PathArgs paths;      // --paths K (paths_command.h)
 };
 
 // The query document of the flags that were given, as the HTTP API would get it.
@@ -89,6 +91,7 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
   cmd->add_option("--save-segment", a->save_segment, "Save the people as a static segment");
   cmd->add_option("--profile", a->profile, "The last completed step of this profile");
   AddDriverFlags(cmd, a->drivers);
+  AddPathFlags(cmd, a->paths);
   cmd->callback([&g, a] {
     if (a->id.empty() && a->steps.empty()) {
       g.exit_code = PrintError(Status::InvalidArgument(
@@ -100,6 +103,10 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
     const nlohmann::json q = QueryOf(*a);
     if (a->drivers.step != 0) {
       RunDrivers(g, a->id, q, a->drivers);
+      return;
+    }
+    if (a->paths.step != 0) {
+      RunPaths(g, a->id, q, a->paths);
       return;
     }
     if (a->drivers.importance) {

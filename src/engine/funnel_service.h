@@ -20,6 +20,7 @@
 #include "engine/settings.h"
 #include "identity/profile_store.h"
 #include "signpost/clock.h"
+#include "signpost/funnel_paths.h"
 #include "signpost/ids.h"
 #include "signpost/insights.h"
 #include "signpost/options.h"
@@ -55,6 +56,8 @@ class FunnelService {
   Result<StepDriversReport> Drivers(const StepDriversQuery& query) const;
   // Step importance (funnel_insights.cc): see Engine::FunnelImportance.
   Result<StepImportanceReport> Importance(const StepImportanceQuery& query) const;
+  // Multi-path reporting (funnel_paths.cc): see Engine::FunnelPaths.
+  Result<FunnelPathsReport> Paths(const FunnelPathsQuery& query) const;
 
  private:
   // A query's definition (stored or ad hoc) with its overrides, and the run options.

@@ -11,6 +11,8 @@ import { StepBars } from './StepBars.jsx';
 import { StepSegments } from './StepSegments.jsx';
 import { AlertList } from './Alerts.jsx';
 import { Drivers } from './Drivers.jsx';
+import { Importance } from './Importance.jsx';
+import { Paths } from './Paths.jsx';
 import { reportQuery } from './funnelQuery.js';
 
 export function FunnelsPage({ id, query }) {
@@ -125,7 +127,9 @@ function ReportBody({ r, reportKey, funnelId, query, stale, onSaved }) {
           </div>
           <Trend trend={r.trend} />
           <Breakdown b={r.breakdown} steps={steps} />
+          <Paths key={`paths-${funnelId}`} funnelId={funnelId} steps={steps} query={query} />
           <Drivers key={funnelId} funnelId={funnelId} steps={steps} query={query} />
+          <Importance key={`importance-${funnelId}`} funnelId={funnelId} steps={steps} query={query} />
         </>
       )}
       <section class="card" aria-labelledby="funnel-alerts-title" data-testid="funnel-alerts">
