@@ -207,6 +207,19 @@ class Engine {
   // accuracy on the fifth held out; for everyone and for each of query.segments. Errors as Funnel,
   // and kInvalidArgument for a funnel with no goal after step 1 or a negative l2.
   Result<StepImportanceReport> FunnelImportance(const StepImportanceQuery& query) const;
+  // Next best action (engine_insights.cc; rules in src/engine/next_best_action_service.h): the
+  // journeys and messages ranked by their measured holdout lift on converting from query.step to
+  // the next required step, among the people who entered them at that step — for everyone and
+  // each segment the funnel's next_best_action names (or query.segment's table alone) — from a
+  // snapshot of the stored events kept for an hour of the engine clock (query.refresh: now).
+  // kNotFound for an unknown funnel or segment, kInvalidArgument for a step with no next required
+  // step.
+  Result<NextBestActionReport> FunnelNextBestAction(const NextBestActionQuery& query) const;
+  // One person's next best action in stored funnel `funnel` as of now: their step, their group
+  // (the first of the funnel's segments they are in) and that group's recommendation, or
+  // evidence "none". kNotFound for an unknown funnel or profile.
+  Result<ProfileNextBestAction> NextBestActionFor(std::string_view profile,
+                                                  const FunnelId& funnel) const;
 
   // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.

@@ -89,6 +89,7 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
   cmd->add_option("--save-segment", a->save_segment, "Save the people as a static segment");
   cmd->add_option("--profile", a->profile, "The last completed step of this profile");
   AddDriverFlags(cmd, a->drivers);
+  AddNextBestActionFlags(cmd, a->drivers);
   cmd->callback([&g, a] {
     if (a->id.empty() && a->steps.empty()) {
       g.exit_code = PrintError(Status::InvalidArgument(
@@ -100,6 +101,10 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
     const nlohmann::json q = QueryOf(*a);
     if (a->drivers.step != 0) {
       RunDrivers(g, a->id, q, a->drivers);
+      return;
+    }
+    if (a->drivers.next_best_action != 0 || !a->drivers.next_best_for.empty()) {
+      RunNextBestAction(g, a->id, a->segment, a->drivers);
       return;
     }
     if (a->drivers.importance) {

@@ -55,6 +55,10 @@ class FunnelService {
   Result<StepDriversReport> Drivers(const StepDriversQuery& query) const;
   // Step importance (funnel_insights.cc): see Engine::FunnelImportance.
   Result<StepImportanceReport> Importance(const StepImportanceQuery& query) const;
+  // Next best action (funnel_nba.cc): every table of stored funnel `funnel`'s step `step` (its
+  // latest version) over the events up to the clock's now, computed now (no cache: the
+  // NextBestActionService keeps one). kNotFound for an unknown funnel or segment.
+  Result<NextBestActionReport> NextBestAction(const FunnelId& funnel, int step) const;
 
  private:
   // A query's definition (stored or ad hoc) with its overrides, and the run options.
