@@ -82,8 +82,8 @@ TEST_F(EngineNbaTest, RanksTheJourneyAndRecommendsItPerPerson) {
 
 TEST_F(EngineNbaTest, OneSegmentsTableAndItsErrors) {
   Build();
-  auto r = engine_->FunnelNextBestAction(*wire::ParseNextBestActionQuery(
-      "f", {{"step", "2"}, {"segment", "evens"}}));
+  auto r = engine_->FunnelNextBestAction(
+      *wire::ParseNextBestActionQuery("f", {{"step", "2"}, {"segment", "evens"}}));
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->tables.size(), 1u);
   EXPECT_EQ(r->tables[0].rows[0].treated, 10u);

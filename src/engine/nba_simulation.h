@@ -2,8 +2,9 @@
 // step 2 -> 3 conversion of one segment ("trial") and nothing for the other ("basic"), among
 // people who entered its journey at step 2 with a holdout, beside a null journey that changes
 // nothing; the counts and the ranking are the engine's (analytics/next_best_action.h,
-// nba_tables.h) on an in-memory index. Used by nba_simulation_test (few seeds) and
-// bench/nba_bench (many seeds). Pure: no engine, no store, no clock; equal seeds, equal results.
+// nba_tables.h) on an in-memory index. Used by nba_simulation_test (three seeds; its
+// DISABLED_FiguresOverSeeds test measures many). Pure: no engine, no store, no clock; equal seeds,
+// equal results.
 #pragma once
 
 #include <cstdint>
