@@ -215,6 +215,19 @@ class Engine {
   // Funnel, and kInvalidArgument for a step that is not a required step before the last one or a
   // max_length or top out of bounds.
   Result<FunnelPathsReport> FunnelPaths(const FunnelPathsQuery& query) const;
+  // Next best action (engine_insights.cc; rules in src/engine/next_best_action_service.h): the
+  // journeys and messages ranked by their measured holdout lift on converting from query.step to
+  // the next required step, among the people who entered them at that step — for everyone and
+  // each segment the funnel's next_best_action names (or query.segment's table alone) — from a
+  // snapshot of the stored events kept for an hour of the engine clock (query.refresh: now).
+  // kNotFound for an unknown funnel or segment, kInvalidArgument for a step with no next required
+  // step.
+  Result<NextBestActionReport> FunnelNextBestAction(const NextBestActionQuery& query) const;
+  // One person's next best action in stored funnel `funnel` as of now: their step, their group
+  // (the first of the funnel's segments they are in) and that group's recommendation, or
+  // evidence "none". kNotFound for an unknown funnel or profile.
+  Result<ProfileNextBestAction> NextBestActionFor(std::string_view profile,
+                                                  const FunnelId& funnel) const;
 
   // ---- segments (segment_service.cc) -------------------------------------------------------
   // Every segment: static lists and rule segments (`kind: segment` definitions), by name.

@@ -121,3 +121,68 @@ struct StepImportanceReport {
 };
 
 }  // namespace signpost
+
+namespace signpost {
+
+// ---- next best action (src/engine/next_best_action_service.h states the population rules)
+
+// The journeys and messages that measured the highest holdout lift on converting from required
+// step `step` to the next required step, for the people who were at that step when they entered.
+struct NextBestActionQuery {
+  FunnelId funnel;
+  int step = 0;          // 1-based, a required step before the last required one
+  std::string segment;   // one of the funnel's next_best_action segments; "" = every table
+  bool refresh = false;  // recompute now instead of reading the cached snapshot
+};
+
+// One journey (kind "journey", action = the journey id) or one message step of it (kind
+// "message", action = "<journey>/<step>") and its treated and held-out counts.
+struct NextBestActionRow {
+  std::string kind;
+  std::string action;
+  std::string journey, step;  // step empty for a journey row
+  uint64_t treated = 0, treated_converted = 0;
+  uint64_t holdout = 0, holdout_converted = 0;
+  RateLift lift;          // treated over holdout: the difference with its Newcombe interval
+  bool tested = false;    // both groups have at least min_count people
+  bool positive = false;  // tested and the interval's lower bound is above 0
+};
+
+// The ranking of one population: everyone at the step, or the members of one segment.
+struct NextBestActionTable {
+  std::string segment;   // "" for everyone
+  uint64_t at_step = 0;  // people the table counts (entered a journey while at the step)
+  std::vector<NextBestActionRow> rows;  // positive first, then tested, by lift, then action
+  std::string recommended;              // the action of the first positive row; "" none
+  std::string evidence;                 // "lift" when one is recommended, else "none"
+};
+
+struct NextBestActionReport {
+  FunnelId funnel;
+  int64_t version = 0;
+  int step = 0;  // 1-based
+  std::string step_name;
+  int target_step = 0;
+  std::string target_name;
+  std::string population;  // in words
+  TimeMs as_of = 0;        // the snapshot's time (its events up to then)
+  uint64_t min_count = 0;
+  double level = 0.95;
+  std::vector<NextBestActionTable> tables;  // everyone first, then the funnel's segments
+};
+
+// One person's next best action in a funnel as of a time.
+struct ProfileNextBestAction {
+  FunnelId funnel;
+  std::string profile;
+  TimeMs at = 0;
+  int last_step = 0;        // the last required step completed (0 none)
+  bool stuck = false;       // at a step with a next required step (a table exists for it)
+  std::string segment;      // the first of the funnel's segments the person is in; "" everyone
+  std::string recommended;  // "" when not stuck or no evidence
+  std::string evidence;     // "lift" | "none"
+  std::optional<NextBestActionRow> row;  // the recommended row
+  TimeMs as_of = 0;                      // the snapshot's time
+};
+
+}  // namespace signpost

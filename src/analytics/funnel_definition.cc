@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "base/duration.h"
@@ -106,10 +107,11 @@ Result<FunnelStep> ParseStep(const YAML::Node& node, const std::string& field) {
 
 Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
   if (!root.IsMap()) return Bad("(document)", "expected a map with kind: funnel and steps");
-  SP_RETURN_IF_ERROR(KeysAllowed(root, "(document)",
-                                 {"kind", "id", "name", "note", "window", "order", "entry",
-                                  "hold_constant", "steps", "exclusions", "version", "consent"},
-                                 false));
+  SP_RETURN_IF_ERROR(
+      KeysAllowed(root, "(document)",
+                  {"kind", "id", "name", "note", "window", "order", "entry", "hold_constant",
+                   "steps", "exclusions", "version", "consent", "next_best_action"},
+                  false));
   FunnelDefinition def;
   if (root["kind"]) {
     SP_ASSIGN_OR_RETURN(std::string kind, ScalarAt(root["kind"], "kind"));
@@ -170,6 +172,32 @@ Result<FunnelDefinition> ParseNode(const YAML::Node& root) {
   }
   if (root["consent"]) {  // privacy: tracking consent
     SP_ASSIGN_OR_RETURN(def.consent, rules::ParseConsentRequirement(root["consent"], "consent"));
+  }
+  if (root["next_best_action"]) {
+    const YAML::Node& n = root["next_best_action"];
+    const char* example = "e.g. next_best_action: { segments: [vip, trial], min_count: 30 }";
+    if (!n.IsMap()) return Bad("next_best_action", std::string("expected a map; ") + example);
+    SP_RETURN_IF_ERROR(KeysAllowed(n, "next_best_action", {"segments", "min_count"}, false));
+    if (n["segments"]) {
+      const YAML::Node& segs = n["segments"];
+      if (!segs.IsSequence() || segs.size() > 20)
+        return Bad("next_best_action.segments",
+                   std::string("expected a list of up to 20 segment ids; ") + example);
+      for (size_t i = 0; i < segs.size(); ++i) {
+        const std::string f = "next_best_action.segments[" + std::to_string(i) + "]";
+        SP_ASSIGN_OR_RETURN(std::string id, ScalarAt(segs[i], f));
+        if (id.empty() || id.size() > 200) return Bad(f, "expected a segment id");
+        def.nba_segments.emplace_back(std::move(id));
+      }
+    }
+    if (n["min_count"]) {
+      SP_ASSIGN_OR_RETURN(std::string m, ScalarAt(n["min_count"], "next_best_action.min_count"));
+      char* end = nullptr;
+      const unsigned long long v = std::strtoull(m.c_str(), &end, 10);
+      if (m.empty() || *end != 0 || v < 1 || v > 1000000000ull)
+        return Bad("next_best_action.min_count", "expected a whole number of people from 1");
+      def.nba_min_count = v;
+    }
   }
   if (root["exclusions"]) {
     const YAML::Node& ex = root["exclusions"];

@@ -61,6 +61,10 @@ struct FunnelDefinition {
   // privacy: tracking-consent categories a person needs to be counted (`consent: analytics`),
   // lower case; see analytics/tracking_consent.h.
   std::vector<std::string> consent;
+  // next best action (`next_best_action: { segments: [a, b], min_count: 30 }`): the segments whose
+  // people get a table of their own (besides everyone), and the people each group of a row needs.
+  std::vector<SegmentId> nba_segments;
+  uint64_t nba_min_count = 30;
 };
 
 // Parses and validates a funnel definition from YAML or JSON text. On failure returns

@@ -127,3 +127,28 @@ TEST(FunnelDefinition, AdHocStepsFromAString) {
 
 }  // namespace
 }  // namespace signpost::analytics
+
+namespace signpost::analytics {
+namespace {
+
+TEST(FunnelDefinitionNextBestActionTest, ReadsSegmentsAndMinimumCount) {
+  auto def = ParseFunnelDefinition(R"(kind: funnel
+id: f
+steps: [{ event: A }, { event: B }]
+next_best_action: { segments: [vip, trial], min_count: 50 }
+)");
+  ASSERT_TRUE(def.ok()) << def.status().message();
+  ASSERT_EQ(def->nba_segments.size(), 2u);
+  EXPECT_EQ(def->nba_segments[1].value(), "trial");
+  EXPECT_EQ(def->nba_min_count, 50u);
+  auto bad = ParseFunnelDefinition(
+      "kind: funnel\nid: f\nsteps: [{ event: A }]\nnext_best_action: { min_count: 0 }\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("next_best_action.min_count"), std::string::npos);
+  EXPECT_FALSE(ParseFunnelDefinition(
+                   "kind: funnel\nid: f\nsteps: [{ event: A }]\nnext_best_action: { x: 1 }\n")
+                   .ok());
+}
+
+}  // namespace
+}  // namespace signpost::analytics

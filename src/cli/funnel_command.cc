@@ -92,6 +92,7 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
   cmd->add_option("--profile", a->profile, "The last completed step of this profile");
   AddDriverFlags(cmd, a->drivers);
   AddPathFlags(cmd, a->paths);
+  AddNextBestActionFlags(cmd, a->drivers);
   cmd->callback([&g, a] {
     if (a->id.empty() && a->steps.empty()) {
       g.exit_code = PrintError(Status::InvalidArgument(
@@ -107,6 +108,10 @@ void RegisterFunnel(CLI::App& app, Globals& g) {
     }
     if (a->paths.step != 0) {
       RunPaths(g, a->id, q, a->paths);
+      return;
+    }
+    if (a->drivers.next_best_action != 0 || !a->drivers.next_best_for.empty()) {
+      RunNextBestAction(g, a->id, a->segment, a->drivers);
       return;
     }
     if (a->drivers.importance) {

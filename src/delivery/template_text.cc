@@ -142,6 +142,11 @@ Result<TemplateText> TemplateText::Parse(std::string_view text, std::string_view
                                    "the field one of last_step, last_step_name, next_step, "
                                    "next_step_name, e.g. {{{{funnel.onboarding.next_step_name}}}}",
                                    expr));
+    if (part.path[0] == "next_best_action" && part.path.size() != 2)
+      return bad(open, fmt::format("`{}` is not a next best action value; write "
+                                   "next_best_action.<funnel id>, e.g. "
+                                   "{{{{next_best_action.onboarding}}}}",
+                                   expr));
     if (!filter.empty()) {
       constexpr std::string_view kDefault = "default:";
       if (filter.substr(0, kDefault.size()) != kDefault)
@@ -179,9 +184,12 @@ std::string TemplateText::Render(const nlohmann::json& vars, Escape escape) cons
 std::vector<std::string> TemplateText::FunnelIds() const {
   std::vector<std::string> out;
   for (const Part& p : parts_) {
-    if (p.path.size() == 3 && p.path[0] == "funnel" &&
-        std::find(out.begin(), out.end(), p.path[1]) == out.end())
-      out.push_back(p.path[1]);
+    std::string id;
+    if (p.path.size() == 3 && p.path[0] == "funnel") id = p.path[1];
+    if (p.path.size() == 2 && p.path[0] == "next_best_action")
+      id = std::string(kNextBestActionRef) + p.path[1];
+    if (!id.empty() && std::find(out.begin(), out.end(), id) == out.end())
+      out.push_back(std::move(id));
   }
   return out;
 }

@@ -26,9 +26,14 @@ namespace signpost::delivery {
 // signed one-click unsubscribe link ("" when its channel needs no consent). `funnel` values are
 // step-aware: `{{funnel.<funnel id>.<field>}}` with a field of kFunnelFields, the profile's
 // position in that funnel when the message was sent (the journey runtime fills them,
-// src/journeys/README.md).
+// src/journeys/README.md). `{{next_best_action.<funnel id>}}` is the recommended journey or message
+// ("<journey>/<step>") for the profile's step and segment in that funnel when the message was sent,
+// "" when there is not enough evidence (src/engine/next_best_action_service.h).
 inline const std::vector<std::string_view> kMessageRoots = {
-    "traits", "event", "entry", "journey", "to", "unsubscribe_url", "funnel"};
+    "traits", "event", "entry", "journey", "to", "unsubscribe_url", "funnel", "next_best_action"};
+// How FunnelIds names the funnel of a `{{next_best_action.<funnel id>}}` placeholder: this prefix
+// and the id (an id never holds ':', base/id_rule.h).
+inline constexpr std::string_view kNextBestActionRef = "next_best_action:";
 inline const std::vector<std::string_view> kFunnelFields = {"last_step", "last_step_name",
                                                             "next_step", "next_step_name"};
 
@@ -49,7 +54,8 @@ class TemplateText {
   std::string Render(const nlohmann::json& vars, Escape escape) const;
   // True when the text has no placeholder.
   bool IsLiteral() const;
-  // The funnel ids its `{{funnel.<id>.<field>}}` placeholders name, distinct, in order.
+  // The funnel ids its `{{funnel.<id>.<field>}}` placeholders name, and kNextBestActionRef + the id
+  // for each `{{next_best_action.<id>}}`, distinct, in order.
   std::vector<std::string> FunnelIds() const;
 
  private:

@@ -113,4 +113,18 @@ TEST(TemplateTextTest, FunnelValuesNameAFunnelAndOneOfItsFields) {
 }
 
 }  // namespace
+// Next best action values (issue 17): next_best_action.<funnel id>, listed for the runtime with
+// their prefix, rendered from the value it fills ("" when there is not enough evidence).
+TEST(TemplateTextTest, NextBestActionValuesNameAFunnel) {
+  auto t = TemplateText::Parse(
+      "Try {{next_best_action.onb | default: \"anything\"}} ({{funnel.onb.last_step}})", "subject");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->FunnelIds(), (std::vector<std::string>{"next_best_action:onb", "onb"}));
+  EXPECT_EQ(t->Render({{"next_best_action", {{"onb", "nudge/s1"}}}}, Escape::kNone),
+            "Try nudge/s1 ()");
+  EXPECT_EQ(t->Render({{"next_best_action", {{"onb", ""}}}}, Escape::kNone), "Try anything ()");
+  EXPECT_THAT(Error("{{next_best_action}}"), HasSubstr("is not a next best action value"));
+  EXPECT_THAT(Error("{{next_best_action.onb.x}}"), HasSubstr("is not a next best action value"));
+}
+
 }  // namespace signpost::delivery

@@ -33,6 +33,7 @@ Engine::~Engine() {
   impl_->goals.reset();
   impl_->channels.reset();
   impl_->delivery.reset();
+  impl_->next_best_actions.reset();
   impl_->funnels.reset();
   impl_->profile_reports.reset();
   impl_->events.reset();
@@ -78,6 +79,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->funnels = std::make_unique<engine::FunnelService>(options, impl->store(), *impl->profiles,
                                                           *impl->events, *impl->segments,
                                                           *impl->clock, impl->settings.get());
+  impl->next_best_actions = std::make_unique<engine::NextBestActionService>(
+      *impl->funnels, *impl->segments, *impl->profiles, *impl->clock);
   SP_ASSIGN_OR_RETURN(impl->delivery,
                       engine::DeliveryService::Open(options, impl->store(), *impl->profiles,
                                                     *impl->events, *impl->clock));
@@ -88,9 +91,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   impl->experiments = std::make_unique<engine::ExperimentService>(
       impl->store(), *impl->profiles, *impl->goals, *impl->channels, *impl->clock);
   engine::JourneyService::Hooks hooks;
-  const engine::JourneyReaders readers{*impl->clock,    impl->store(),      *impl->profiles,
-                                       *impl->segments, *impl->funnels,     *impl->delivery,
-                                       *impl->goals,    *impl->experiments, *impl->channels};
+  const engine::JourneyReaders readers{*impl->clock,    impl->store(),
+                                       *impl->profiles, *impl->segments,
+                                       *impl->funnels,  *impl->delivery,
+                                       *impl->goals,    *impl->experiments,
+                                       *impl->channels, impl->next_best_actions.get()};
   hooks.environment = [readers](const engine::JourneyService& journeys) {
     return std::make_unique<engine::JourneyEnvironment>(readers, journeys);
   };

@@ -14,6 +14,7 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/next_best_action_service.h"
 #include "engine/privacy_service.h"
 #include "engine/profile_service.h"
 #include "engine/regulations.h"
@@ -62,6 +63,8 @@ struct Engine::Impl {
   // by ~Engine.
   std::unique_ptr<engine::SegmentService> segments;
   std::unique_ptr<engine::FunnelService> funnels;
+  // Next best action snapshots over `funnels` (next_best_action_service.h).
+  std::unique_ptr<engine::NextBestActionService> next_best_actions;
   std::unique_ptr<engine::DeliveryService> delivery;
   std::unique_ptr<engine::ChannelService> channels;
   std::unique_ptr<engine::GoalService> goals;

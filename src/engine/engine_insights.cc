@@ -14,4 +14,13 @@ Result<StepImportanceReport> Engine::FunnelImportance(const StepImportanceQuery&
   return impl_->funnels->Importance(query);
 }
 
+Result<NextBestActionReport> Engine::FunnelNextBestAction(const NextBestActionQuery& query) const {
+  return impl_->next_best_actions->Report(query);
+}
+
+Result<ProfileNextBestAction> Engine::NextBestActionFor(std::string_view profile,
+                                                        const FunnelId& funnel) const {
+  return impl_->next_best_actions->ForIdentity(funnel, profile);
+}
+
 }  // namespace signpost

@@ -120,6 +120,14 @@ class ServicesScope final : public journeys::ProfileScope {
                                      pos.next_step, std::move(pos.next_step_name)};
   }
 
+  Result<journeys::NextBestActionState> NextBestActionAt(const FunnelId& funnel,
+                                                         TimeMs at) override {
+    if (r_.next_best_actions == nullptr) return Status::NotFound("next best action: not wired");
+    SP_ASSIGN_OR_RETURN(ProfileNextBestAction nba,
+                        r_.next_best_actions->ForProfile(funnel, p_, at));
+    return journeys::NextBestActionState{nba.stuck, std::move(nba.recommended)};
+  }
+
  private:
   void Facts() {
     if (facts_) return;

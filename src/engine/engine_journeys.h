@@ -26,6 +26,7 @@
 #include "engine/funnel_service.h"
 #include "engine/goal_service.h"
 #include "engine/journey_service.h"
+#include "engine/next_best_action_service.h"
 #include "engine/segment_service.h"
 #include "identity/traits.h"
 #include "journeys/runtime.h"
@@ -45,6 +46,8 @@ struct JourneyReaders {
   const GoalService& goals;
   const ExperimentService& experiments;
   ChannelService& channels;  // the live `channel: auto` choices
+  // Next best action snapshots (`next_best_action:` branches and template values); null: none.
+  const NextBestActionService* next_best_actions = nullptr;
 };
 
 // What a replay changes in the traits it reads (ReplayService): the stored trait changes of the

@@ -58,6 +58,10 @@ class FunnelService {
   Result<StepImportanceReport> Importance(const StepImportanceQuery& query) const;
   // Multi-path reporting (funnel_paths.cc): see Engine::FunnelPaths.
   Result<FunnelPathsReport> Paths(const FunnelPathsQuery& query) const;
+  // Next best action (funnel_nba.cc): every table of stored funnel `funnel`'s step `step` (its
+  // latest version) over the events up to the clock's now, computed now (no cache: the
+  // NextBestActionService keeps one). kNotFound for an unknown funnel or segment.
+  Result<NextBestActionReport> NextBestAction(const FunnelId& funnel, int step) const;
 
  private:
   // A query's definition (stored or ad hoc) with its overrides, and the run options.

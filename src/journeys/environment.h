@@ -27,6 +27,13 @@ struct FunnelStepState {
   std::string next_step_name;
 };
 
+// One profile's next best action in a funnel at one moment (ProfileScope::NextBestActionAt): what
+// `next_best_action:` branches compare and `{{next_best_action.<id>}}` template values show.
+struct NextBestActionState {
+  bool stuck = false;       // at a step with a next required step
+  std::string recommended;  // the journey or "<journey>/<step>"; "" when not enough evidence
+};
+
 // A lazily loaded view of one profile, used while the runtime handles one event or timer of it.
 // Not thread-safe; short-lived.
 class ProfileScope {
@@ -45,6 +52,12 @@ class ProfileScope {
   // Where the profile stood in funnel `funnel` at `at`, from its events with timestamp <= at only
   // (never one after it: live and replay answer alike). kNotFound for an unknown funnel.
   virtual Result<FunnelStepState> FunnelStepAt(const FunnelId& funnel, TimeMs at) = 0;
+  // The next best action of the profile in funnel `funnel` as of `at`: its step and segment as of
+  // `at`, the recommendation from the engine's snapshot (engine/next_best_action_service.h).
+  // kNotFound for an unknown funnel. Default: kNotFound (not available).
+  virtual Result<NextBestActionState> NextBestActionAt(const FunnelId& funnel, TimeMs at) {
+    return Status::NotFound("next best action: not available here");
+  }
   // The first time after `at` at which time passing alone changes the profile's membership in
   // `segment` (a funnel rule's `stuck_for`: someone stuck past the bound joins then); nullopt when
   // none. The runtime re-evaluates the profile at that time. Default: none.

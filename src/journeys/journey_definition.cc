@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/duration.h"
+#include "base/id_rule.h"
 #include "base/system_events.h"
 #include "base/time.h"
 #include "delivery/template_text.h"
@@ -337,6 +338,35 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
       std::vector<rules::Condition> conds;
       SP_RETURN_IF_ERROR(rules::ParseWhere(where, f + ".last_step", &conds));
       out.funnel_step = conds.front();
+    } else if (key == "next_best_action") {
+      const char* example =
+          "expected { funnel: <funnel>, is: <journey or journey/step> } or { funnel: <funnel>, "
+          "evidence: none }";
+      if (!v.IsMap() || !v["funnel"] || (v["is"] ? 1 : 0) + (v["evidence"] ? 1 : 0) != 1)
+        return Bad(f, v, example);
+      SP_RETURN_IF_ERROR(KeysAllowed(v, f, {"funnel", "is", "evidence"}, false));
+      SP_ASSIGN_OR_RETURN(std::string funnel, ScalarAt(v["funnel"], f + ".funnel"));
+      out.nba_funnel = FunnelId(std::move(funnel));
+      if (refs.funnel) {
+        std::string err = refs.funnel(out.nba_funnel.value());
+        if (!err.empty()) return Bad(f + ".funnel", v["funnel"], err);
+      }
+      if (v["is"]) {
+        SP_ASSIGN_OR_RETURN(out.nba_is, ScalarAt(v["is"], f + ".is"));
+        const size_t slash = out.nba_is.find('/');
+        const bool ok = slash == std::string::npos
+                            ? CheckId("", out.nba_is).ok()
+                            : CheckId("", out.nba_is.substr(0, slash)).ok() &&
+                                  slash + 1 < out.nba_is.size() && out.nba_is.size() <= 400;
+        if (!ok)
+          return Bad(f + ".is", v["is"],
+                     "expected a journey id or <journey id>/<step id>, e.g. nudge or nudge/email");
+      } else {
+        SP_ASSIGN_OR_RETURN(std::string e, ScalarAt(v["evidence"], f + ".evidence"));
+        if (e != "none" && e != "lift")
+          return Bad(f + ".evidence", v["evidence"], "expected none or lift");
+        out.nba_has_evidence = e == "lift";
+      }
     } else if (key.rfind("traits.", 0) == 0) {
       YAML::Node where;
       where[key] = v;
@@ -344,7 +374,7 @@ Result<BranchCondition> ParseBranchCondition(const YAML::Node& c, const std::str
     } else {
       return Bad(f, kv.first,
                  "unknown condition; use traits.<name>, segment, not_segment, opened_last_message, "
-                 "clicked_last_message, did, funnel");
+                 "clicked_last_message, did, funnel, next_best_action");
     }
   }
   return out;

@@ -61,6 +61,12 @@ struct BranchCondition {
   // The last completed step (1-based; 0 none) of a funnel, compared with `funnel_step`.
   FunnelId funnel;
   std::optional<rules::Condition> funnel_step;  // path unused; value compared as a number
+  // `next_best_action: { funnel: F, is: <journey or journey/step> }`: the profile's recommended
+  // action in F (as of the decision) is that one; `{ funnel: F, evidence: none | lift }`: it has
+  // no recommendation (not stuck, or not enough evidence) / has one.
+  FunnelId nba_funnel;
+  std::string nba_is;                    // "" when `evidence:` is given
+  std::optional<bool> nba_has_evidence;  // evidence: lift (true) / none (false)
 };
 
 struct BranchArm {

@@ -641,6 +641,13 @@ bool Runtime::Send(Ctx& c, const Step& s, TimeMs t) {
     for (std::string& f : delivery::FunnelRefs(s.subject)) funnels.push_back(std::move(f));
   }
   for (const std::string& f : funnels) {
+    if (f.rfind(delivery::kNextBestActionRef, 0) == 0) {  // {{next_best_action.<id>}}
+      const std::string id = f.substr(delivery::kNextBestActionRef.size());
+      if (m.vars.contains("next_best_action") && m.vars["next_best_action"].contains(id)) continue;
+      auto nba = scope.NextBestActionAt(FunnelId(id), t);
+      m.vars["next_best_action"][id] = nba.ok() ? nba->recommended : std::string();
+      continue;
+    }
     if (m.vars.contains("funnel") && m.vars["funnel"].contains(f)) continue;
     auto pos = scope.FunnelStepAt(FunnelId(f), t);
     if (!pos.ok()) continue;  // a funnel deleted since: its values render their fallback
@@ -693,6 +700,13 @@ bool Runtime::Branch(Ctx& c, const BranchCondition& cond, TimeMs t) {
     v.kind = rules::ValueKind::kNumber;
     v.number = step->last_step;
     if (!cond.funnel_step->Matches(v)) return false;
+  }
+  if (!cond.nba_funnel.empty()) {
+    // The person's step and segment as of the decision's time; the engine's snapshot of the lifts.
+    auto nba = scope.NextBestActionAt(cond.nba_funnel, t);
+    if (!nba.ok()) return false;
+    if (!cond.nba_is.empty() && nba->recommended != cond.nba_is) return false;
+    if (cond.nba_has_evidence && *cond.nba_has_evidence == nba->recommended.empty()) return false;
   }
   return true;
 }

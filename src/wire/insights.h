@@ -35,4 +35,18 @@ Result<StepImportanceQuery> ParseStepImportanceQuery(std::string_view id,
 // rate_without, difference, difference_interval, coefficient, odds_ratio}]}]}.
 nlohmann::json ToJson(const StepImportanceReport& report);
 
+// Next best action: step (required), segment, refresh (true/false). kInvalidArgument naming the
+// field.
+Result<NextBestActionQuery> ParseNextBestActionQuery(std::string_view id,
+                                                     const nlohmann::json& query);
+// {funnel, version, step, step_name, target_step, target_name, population, as_of, min_count,
+// level, tables: [{segment (null: everyone), at_step, recommended (null: none), evidence (lift |
+// none), rows: [{kind, action, journey, step, treated, treated_converted, holdout,
+// holdout_converted, treated_rate, holdout_rate, lift, lift_interval, relative_lift,
+// relative_interval, tested, positive}]}]}.
+nlohmann::json ToJson(const NextBestActionReport& report);
+// {funnel, profile, at, last_step, stuck, segment (null: everyone), recommended (null: none),
+// evidence, row (null or a row as above), as_of (null when no snapshot was read)}.
+nlohmann::json ToJson(const ProfileNextBestAction& nba);
+
 }  // namespace signpost::wire
