@@ -26,6 +26,7 @@
 #include "signpost/rejection.h"
 #include "signpost/reports.h"
 #include "signpost/status.h"
+#include "signpost/step_segments.h"
 
 namespace signpost {
 
@@ -195,6 +196,13 @@ class Engine {
   // The last completed step of one profile in a stored funnel (last_step 0 when it never
   // entered). kNotFound for an unknown funnel or profile.
   Result<FunnelLastStep> LastCompletedStep(const FunnelId& funnel, std::string_view profile) const;
+  // How many people are at query.step of stored funnel query.funnel (its latest version; reached
+  // the step, not the next one, each at its best attempt, as of the clock's now) for longer than
+  // query.stuck_for: the members now of the step segment rule `funnel: {id, reached: step,
+  // not_reached: step + 1, stuck_for: {gt: stuck_for}}` (a funnel with `consent:` counts only the
+  // people it counts). Errors as FunnelPeople: kNotFound for an unknown funnel, kInvalidArgument
+  // for a step that is not a required step before the last.
+  Result<signpost::FunnelStuck> FunnelStuck(const FunnelStuckQuery& query) const;
   // Step drivers (engine_insights.cc): among the people who reached query.step of the funnel,
   // which events, event property values, traits, segments and received messages go with
   // converting to the next required step (or the goal): each candidate's two-by-two counts, rates

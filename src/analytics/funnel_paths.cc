@@ -1,15 +1,14 @@
 #include "analytics/funnel_paths.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/profile_scan.h"
 
 namespace signpost::analytics {
 
@@ -61,38 +60,6 @@ struct PathPartial {
   std::vector<std::vector<AlternativeTally>> alternatives;
   std::vector<OptionalTally> optional;
 };
-
-// Calls fn(thread, view) for every profile with events in `mask` (all when empty), slots in
-// chunks handed out to `threads` threads.
-template <class Fn>
-void ForEachPathView(const EventIndex& index, const std::vector<uint8_t>& mask, int threads,
-                     Fn&& fn) {
-  constexpr uint32_t kChunk = 2048;
-  const uint32_t slots = index.SlotCount();
-  std::atomic<uint32_t> next{0};
-  auto work = [&](int t) {
-    ViewScratch scratch;
-    while (true) {
-      const uint32_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
-      if (begin >= slots) break;
-      const uint32_t end = std::min(slots, begin + kChunk);
-      for (uint32_t s = begin; s < end; ++s) {
-        if (!mask.empty() && !mask[s]) continue;
-        ProfileView view = index.View(s, &scratch);
-        if (view.size != 0) fn(t, view);
-      }
-    }
-  };
-  threads = std::max(1, threads);
-  if (threads == 1 || slots <= kChunk) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-}
 
 // "Data Imported where properties.rows > 0 and properties.kind in [a, b]".
 std::string AlternativeLabel(const rules::EventMatcher& m) {
@@ -179,14 +146,7 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
     }
   }
 
-  std::vector<uint8_t> mask;
-  if (options.segment) {
-    mask.assign(index.SlotCount(), 0);
-    for (ProfileId id : *options.segment) {
-      const int64_t slot = index.SlotOf(id);
-      if (slot >= 0) mask[static_cast<size_t>(slot)] = 1;
-    }
-  }
+  const std::vector<uint8_t> mask = SegmentMask(index, options);
   const int threads = std::max(1, options.threads);
   std::vector<PathPartial> part(threads);
   for (PathPartial& p : part) {
@@ -198,7 +158,7 @@ Result<FunnelPathsReport> CountFunnelPaths(const EventIndex& index, const Funnel
   std::vector<Attempt> scratch(2 * threads);
   std::vector<std::string> keys(threads);
   const size_t max_length = static_cast<size_t>(po.max_length);
-  ForEachPathView(index, mask, threads, [&](int t, const ProfileView& view) {
+  ForEachProfileView(index, mask, threads, [&](int t, uint32_t, const ProfileView& view) {
     PrepareProfile(plan, view, &prepared[t]);
     PathPartial& out = part[t];
     ForEachCountedAttempt(

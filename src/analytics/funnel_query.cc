@@ -1,20 +1,17 @@
 #include "analytics/funnel_query.h"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/profile_scan.h"
 #include "analytics/step_projection.h"
 
 namespace signpost::analytics {
 
 namespace {
-
-constexpr uint32_t kChunkSlots = 2048;
 
 // Time-to-convert bucket edges: 0, 1m, 5m, 15m, 1h, 6h, 1d, 3d, 7d, 14d, 30d (and beyond).
 const std::vector<DurationMs>& HistogramEdges() {
@@ -121,80 +118,15 @@ std::string BreakdownValue(const FunnelPlan& plan, const ReportContext& ctx,
   return rules::RenderValue(v);
 }
 
-std::vector<uint8_t> SegmentMask(const EventIndex& index, const FunnelOptions& options) {
-  std::vector<uint8_t> mask;
-  if (!options.segment) return mask;
-  mask.assign(index.SlotCount(), 0);
-  for (ProfileId id : *options.segment) {
-    int64_t slot = index.SlotOf(id);
-    if (slot >= 0) mask[static_cast<size_t>(slot)] = 1;
-  }
-  return mask;
-}
-
-// Calls fn(thread, slot, view) for every profile with events (in the segment when given), on
-// `threads` threads, slots handed out in chunks.
-template <class Fn>
-void ForEachView(const EventIndex& index, const std::vector<uint8_t>& segment, int threads,
-                 Fn&& fn) {
-  const uint32_t slots = index.SlotCount();
-  std::atomic<uint32_t> next{0};
-  auto work = [&](int t) {
-    ViewScratch scratch;
-    while (true) {
-      uint32_t begin = next.fetch_add(kChunkSlots, std::memory_order_relaxed);
-      if (begin >= slots) break;
-      uint32_t end = std::min(slots, begin + kChunkSlots);
-      for (uint32_t s = begin; s < end; ++s) {
-        if (!segment.empty() && !segment[s]) continue;
-        ProfileView view = index.View(s, &scratch);
-        if (view.size != 0) fn(t, s, view);
-      }
-    }
-  };
-  threads = std::max(1, threads);
-  if (threads == 1 || slots <= kChunkSlots) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-}
-
 // Same, with the profile's step masks prepared.
 template <class Fn>
 void ForEachProfile(const EventIndex& index, const FunnelPlan& plan,
                     const std::vector<uint8_t>& segment, int threads, Fn&& fn) {
   std::vector<PreparedProfile> prepared(std::max(1, threads));
-  ForEachView(index, segment, threads, [&](int t, uint32_t slot, const ProfileView& view) {
+  ForEachProfileView(index, segment, threads, [&](int t, uint32_t slot, const ProfileView& view) {
     PrepareProfile(plan, view, &prepared[t]);
     fn(t, slot, prepared[t]);
   });
-}
-
-// Calls fn(thread, begin, end) for chunks [begin, end) of 0..items-1, `chunk` items each, handed
-// out to `threads` threads as they finish (one thread when there is a single chunk).
-template <class Fn>
-void ForEachChunk(uint64_t items, uint64_t chunk, int threads, Fn&& fn) {
-  std::atomic<uint64_t> next{0};
-  auto work = [&](int t) {
-    while (true) {
-      uint64_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
-      if (begin >= items) break;
-      fn(t, begin, std::min(items, begin + chunk));
-    }
-  };
-  threads = std::max(1, threads);
-  if (threads == 1 || items <= chunk) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
 }
 
 // Per-thread counts, each on its own cache lines: reach[k] = profiles whose best chain reached
@@ -242,7 +174,7 @@ Counts ProjectedLevelCounts(const EventIndex& index, const StepProjection* proj,
   }
   if (!delta_slots.empty()) {
     std::vector<ViewScratch> scratch(hist.size());
-    ForEachChunk(delta_slots.size(), kChunkSlots, threads, [&](int t, uint64_t b, uint64_t e) {
+    ForEachChunk(delta_slots.size(), kProfileChunk, threads, [&](int t, uint64_t b, uint64_t e) {
       for (uint64_t i = b; i < e; ++i) {
         const uint32_t s = delta_slots[i];
         if (!segment.empty() && !segment[s]) continue;
@@ -270,7 +202,7 @@ Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan,
   }
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
-  ForEachView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
+  ForEachProfileView(index, segment, threads, [&](int t, uint32_t, const ProfileView& v) {
     ++partial[t].level_hist[BestLevel(plan, v.ts, v.name, v.size)];
   });
   for (size_t t = 1; t < partial.size(); ++t) partial[0].Merge(partial[t]);

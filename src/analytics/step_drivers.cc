@@ -1,15 +1,14 @@
 #include "analytics/step_drivers.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <map>
 #include <set>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/profile_scan.h"
 #include "base/system_events.h"
 
 namespace signpost::analytics {
@@ -65,38 +64,6 @@ struct DriverPartial {
   std::unordered_map<DriverKey, DriverTally, DriverKeyHash> other;
 };
 
-// Calls fn(thread, slot, view) for every profile with events in `mask` (all when empty), slots in
-// chunks handed out to `threads` threads.
-template <class Fn>
-void ForEachDriverView(const EventIndex& index, const std::vector<uint8_t>& mask, int threads,
-                       Fn&& fn) {
-  constexpr uint32_t kChunk = 2048;
-  const uint32_t slots = index.SlotCount();
-  std::atomic<uint32_t> next{0};
-  auto work = [&](int t) {
-    ViewScratch scratch;
-    while (true) {
-      const uint32_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
-      if (begin >= slots) break;
-      const uint32_t end = std::min(slots, begin + kChunk);
-      for (uint32_t s = begin; s < end; ++s) {
-        if (!mask.empty() && !mask[s]) continue;
-        ProfileView view = index.View(s, &scratch);
-        if (view.size != 0) fn(t, s, view);
-      }
-    }
-  };
-  threads = std::max(1, threads);
-  if (threads == 1 || slots <= kChunk) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-}
-
 }  // namespace
 
 Result<StepDriverCounts> CountStepDrivers(const EventIndex& index, const FunnelDefinition& def,
@@ -135,14 +102,7 @@ Result<StepDriverCounts> CountStepDrivers(const EventIndex& index, const FunnelD
     SP_ASSIGN_OR_RETURN(step_col, index.Column(step_path, source));
   }
 
-  std::vector<uint8_t> mask;
-  if (options.segment) {
-    mask.assign(index.SlotCount(), 0);
-    for (ProfileId id : *options.segment) {
-      const int64_t slot = index.SlotOf(id);
-      if (slot >= 0) mask[static_cast<size_t>(slot)] = 1;
-    }
-  }
+  const std::vector<uint8_t> mask = SegmentMask(index, options);
   const int threads = std::max(1, options.threads);
   const uint32_t names = index.NameCount();
   std::vector<DriverPartial> part(threads);
@@ -153,7 +113,7 @@ Result<StepDriverCounts> CountStepDrivers(const EventIndex& index, const FunnelD
   }
   std::vector<PreparedProfile> prepared(threads);
   std::vector<Attempt> scratch(2 * threads);
-  ForEachDriverView(index, mask, threads, [&](int t, uint32_t slot, const ProfileView& view) {
+  ForEachProfileView(index, mask, threads, [&](int t, uint32_t slot, const ProfileView& view) {
     PrepareProfile(plan, view, &prepared[t]);
     const PreparedProfile& p = prepared[t];
     DriverPartial& out = part[t];

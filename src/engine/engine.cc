@@ -228,6 +228,9 @@ Result<FunnelLastStep> Engine::LastCompletedStep(const FunnelId& funnel,
                                                  std::string_view profile) const {
   return impl_->funnels->LastStep(funnel, profile);
 }
+Result<FunnelStuck> Engine::FunnelStuck(const FunnelStuckQuery& query) const {
+  return impl_->funnels->Stuck(query);
+}
 
 // ---- goals
 // ---------------------------------------------------------------------------------------

@@ -140,6 +140,18 @@ Result<uint64_t> FunnelService::NarrowToConsent(const analytics::EventIndex& ind
   return without;
 }
 
+Result<std::vector<FunnelPerson>> FunnelService::PeopleOf(Resolved& f,
+                                                          const analytics::PeopleQuery& pq) const {
+  return events_.ReadIndex(
+      [&](const analytics::EventIndex& index,
+          const analytics::PropertySource* properties) -> Result<std::vector<FunnelPerson>> {
+        // privacy: only the people who count (as of the range's end, else now)
+        SP_RETURN_IF_ERROR(
+            NarrowToConsent(index, properties, f, f.options.to.value_or(pq.now)).status());
+        return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
+      });
+}
+
 Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const {
   SP_RETURN_IF_ERROR(events_.RequireIndex());
   SP_ASSIGN_OR_RETURN(Resolved f, Resolve(query.funnel));
@@ -152,15 +164,36 @@ Result<FunnelPeople> FunnelService::People(const FunnelPeopleQuery& query) const
   out.version = f.options.definition_version;
   out.completed = pq.completed;
   out.dropped_at = pq.dropped_at;
-  SP_ASSIGN_OR_RETURN(out.people, events_.ReadIndex([&](const analytics::EventIndex& index,
-                                                        const analytics::PropertySource* properties)
-                                                        -> Result<std::vector<FunnelPerson>> {
-    // privacy: only the people who count (as of the range's end, else now)
-    SP_RETURN_IF_ERROR(
-        NarrowToConsent(index, properties, f, f.options.to.value_or(pq.now)).status());
-    return analytics::FunnelPeople(index, f.def, f.options, pq, properties);
-  }));
+  SP_ASSIGN_OR_RETURN(out.people, PeopleOf(f, pq));
   for (FunnelPerson& p : out.people) p.identities = profiles_.IdentitiesOf(p.profile);
+  return out;
+}
+
+// The people who dropped at query.step (reached it, not the next step: each at its best attempt
+// over its events, as of now) for longer than query.stuck_for: the members now of the step
+// segment rule `funnel: {id, reached: step, not_reached: step + 1, stuck_for: {gt: stuck_for}}`.
+Result<FunnelStuck> FunnelService::Stuck(const FunnelStuckQuery& query) const {
+  SP_RETURN_IF_ERROR(events_.RequireIndex());
+  FunnelQuery fq;
+  fq.id = query.funnel;
+  SP_ASSIGN_OR_RETURN(Resolved f, Resolve(fq));
+  analytics::PeopleQuery pq;
+  pq.dropped_at = query.step;
+  pq.now = clock_.NowMs();
+  SP_ASSIGN_OR_RETURN(std::vector<FunnelPerson> people, PeopleOf(f, pq));
+  FunnelStuck out;
+  out.funnel = query.funnel;
+  out.version = f.options.definition_version;
+  out.step = query.step;
+  out.next_step = query.step + 1;
+  out.stuck_for = query.stuck_for;
+  out.as_of = pq.now;
+  for (const FunnelPerson& p : people) out.people += p.stuck_ms > query.stuck_for ? 1 : 0;
+  const auto k = static_cast<size_t>(query.step);  // in range: PeopleOf refuses a step after it
+  if (k >= 1 && k < f.def.steps.size()) {
+    out.step_name = f.def.steps[k - 1].name;
+    out.next_step_name = f.def.steps[k].name;
+  }
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <vector>
 
 #include "analytics/funnel_query.h"
 #include "engine/event_service.h"
@@ -26,6 +27,7 @@
 #include "signpost/options.h"
 #include "signpost/queries.h"
 #include "signpost/reports.h"
+#include "signpost/step_segments.h"
 #include "store/store.h"
 
 namespace signpost::engine {
@@ -48,6 +50,8 @@ class FunnelService {
   Result<FunnelPeople> People(const FunnelPeopleQuery& query) const;
   Result<SavedFunnelPeople> SavePeople(const FunnelPeopleQuery& query, const SegmentId& segment);
   Result<FunnelLastStep> LastStep(const FunnelId& funnel, std::string_view profile) const;
+  // See Engine::FunnelStuck.
+  Result<FunnelStuck> Stuck(const FunnelStuckQuery& query) const;
   // Where `profile` stands in stored funnel `funnel` (its latest version) as of `at`: its events
   // with timestamp <= at only (analytics::PositionAsOf). kNotFound for an unknown funnel.
   Result<analytics::FunnelPosition> PositionOf(const FunnelId& funnel, ProfileId profile,
@@ -71,6 +75,8 @@ class FunnelService {
   };
   // The definition (stored or ad hoc) with the query's overrides, and the run options.
   Result<Resolved> Resolve(const FunnelQuery& query) const;
+  // The people of a resolved funnel (People, Stuck), as of `now`, identities not yet filled.
+  Result<std::vector<FunnelPerson>> PeopleOf(Resolved& f, const analytics::PeopleQuery& pq) const;
   // privacy: with a `consent` requirement, narrows f.options.segment to the people who count as of
   // `as_of` (under the index lock held by the caller) and returns how many were left out.
   Result<uint64_t> NarrowToConsent(const analytics::EventIndex& index,
