@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   librocksdb-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev
-  libboost-dev zlib1g-dev libbrotli-dev libre2-dev libcurl4-openssl-dev libxxhash-dev libcpp-httplib-dev libssl-dev libhowardhinnant-date-dev libdtl-dev libeigen3-dev tzdata nodejs npm
+  libboost-dev zlib1g-dev libbrotli-dev libre2-dev libcurl4-openssl-dev libxxhash-dev libjemalloc-dev libcpp-httplib-dev libssl-dev libhowardhinnant-date-dev libdtl-dev libeigen3-dev tzdata nodejs npm
   chromium python3 curl openssl
 )
 

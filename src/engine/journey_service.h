@@ -43,6 +43,7 @@
 #include "base/mutex.h"
 #include "engine/delivery_service.h"
 #include "engine/event_service.h"
+#include "engine/journey_partition.h"
 #include "engine/person.h"
 #include "engine/settings.h"
 #include "engine/split_counters.h"
@@ -52,23 +53,6 @@
 #include "signpost/engine.h"
 
 namespace signpost::engine {
-
-// One item of a partition's input, in commit order: an event, or an identity merge (the runtime
-// moves the merged profile's journeys before it sees the events filed under the surviving profile).
-struct JourneyInput {
-  journeys::InputEvent event;
-  std::optional<identity::MergeRecord> merge;
-  SegmentId segment_changed;  // or: this segment changed (Runtime::SegmentChanged)
-  // The cursor a round that stops before this item persists: every input of the partition
-  // committed up to it was queued before it (an event: its seq - 1; a merge: the committed seq
-  // before the commit that caused it; a segment change: the committed seq when it was queued).
-  uint64_t watermark = 0;
-  // When it was queued (the clock's ms): the age of the oldest queued item, /metrics.
-  TimeMs queued_at = 0;
-  // An event queued past the partition's payload bound (Tuning::queue_payloads): only its seq and
-  // profile are kept; the round that reaches it reads it back from the store by seq.
-  bool spilled = false;
-};
 
 // The definitions of every journey version and who ever entered each journey, across partitions
 // (the runtimes keep their own copies of the definitions; this is what the goal, experiment,
@@ -225,39 +209,9 @@ class JourneyService {
   void HoldPartitionForTesting(uint32_t partition, bool held);
 
  private:
-  // The state of a profile merged away into another partition (merge `ordinal`, `from` into
-  // `into`), handed over once the exporter's round is durable; nullopt: it had none.
-  struct Exported {
-    uint64_t ordinal = 0;
-    ProfileId from, into;
-    std::optional<journeys::ProfileState> state;
-  };
-  // One partition: its runtime, durable cursor, queue and thread.
-  struct Partition {
-    uint32_t index = 0;
-    std::unique_ptr<journeys::Environment> env;  // the runtime's; used under mu
-    mutable Mutex mu;
-    std::unique_ptr<journeys::Runtime> runtime PT_GUARDED_BY(mu);
-    uint64_t cursor GUARDED_BY(mu) = 0;          // the last committed seq seen (persisted)
-    uint64_t merges_applied GUARDED_BY(mu) = 0;  // the last merge ordinal passed (persisted)
-    std::unordered_set<std::string> goal_events GUARDED_BY(mu);  // names some goal is met by
-    std::function<void(const journeys::InputEvent&)> fault GUARDED_BY(mu);
-    // Merges exported this round, published once the round is durable.
-    std::vector<Exported> exported GUARDED_BY(mu);
-    std::atomic<uint64_t> merges_durable{0};  // merges_applied as last written
-
-    mutable Mutex queue_mu;
-    CondVar queue_cv;
-    std::deque<JourneyInput> queue GUARDED_BY(queue_mu);
-    uint64_t committed_seq GUARDED_BY(queue_mu) = 0;  // highest seq routed (to any partition)
-    bool busy GUARDED_BY(queue_mu) = false;           // inside a round
-    bool stop GUARDED_BY(queue_mu) = false;
-    bool held GUARDED_BY(queue_mu) = false;    // HoldPartitionForTesting
-    bool wake GUARDED_BY(queue_mu) = false;    // a merge's state was handed over (Publish)
-    size_t payloads GUARDED_BY(queue_mu) = 0;  // queued events holding their payload
-    std::atomic<uint64_t> spilled{0};          // events queued without it, since open
-    std::thread thread;
-  };
+  // One partition (journey_partition.h) and the state it hands over at a merge.
+  using Partition = JourneyPartition;
+  using Exported = JourneyExported;
   // One partition's effects to make durable (Persist).
   struct PartitionEffects {
     Partition* partition;

@@ -1,9 +1,16 @@
 #include "journeys/runtime.h"
 
 #include <fmt/format.h>
+// SHA256_Init/Update/Final: the state of a keyed hash copied by value (SystemIdHasher).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "base/consent_category.h"
 #include "base/json_text.h"
@@ -77,6 +84,53 @@ std::string SystemMessageId(std::string_view key, std::string_view name) {
 
 // ---- internals
 // -------------------------------------------------------------------------------------
+
+namespace {
+
+// HMAC-SHA256 under one key, its padded key blocks hashed once: SystemMessageId for every system
+// event of the runtime without OpenSSL's one-shot HMAC (which fetches the algorithm, under
+// library-wide locks, on every call). Not thread-safe: one per thread (Runtime::SystemEvent).
+class SystemIdHasher {
+ public:
+  explicit SystemIdHasher(std::string_view key) {
+    unsigned char block[SHA256_CBLOCK] = {};
+    if (key.size() > sizeof block) {
+      SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
+    } else {
+      std::memcpy(block, key.data(), key.size());
+    }
+    unsigned char pad[SHA256_CBLOCK];
+    for (size_t k = 0; k < sizeof pad; ++k) pad[k] = block[k] ^ 0x36;
+    SHA256_Init(&inner_);
+    SHA256_Update(&inner_, pad, sizeof pad);
+    for (size_t k = 0; k < sizeof pad; ++k) pad[k] = block[k] ^ 0x5c;
+    SHA256_Init(&outer_);
+    SHA256_Update(&outer_, pad, sizeof pad);
+  }
+  // == SystemMessageId(key, name).
+  std::string Id(std::string_view name) const {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256_CTX c = inner_;
+    SHA256_Update(&c, name.data(), name.size());
+    SHA256_Final(digest, &c);
+    c = outer_;
+    SHA256_Update(&c, digest, sizeof digest);
+    SHA256_Final(digest, &c);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(se::kSystemMessageIdPrefix);
+    out.reserve(out.size() + 32);
+    for (size_t k = 0; k < 16; ++k) {
+      out += kDigits[digest[k] >> 4];
+      out += kDigits[digest[k] & 15];
+    }
+    return out;
+  }
+
+ private:
+  SHA256_CTX inner_, outer_;
+};
+
+}  // namespace
 
 struct Runtime::Journey {
   JourneyId id;
@@ -341,9 +395,12 @@ Event Runtime::SystemEvent(Ctx& c, std::string_view name, std::string_view id_su
     e.anonymous_id = identity.size() > 5 ? identity.substr(5) : identity;
   }
   const Instance& i = c.inst();
-  e.message_id = SystemMessageId(options_.system_id_key,
-                                 fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version,
-                                             c.profile.value(), i.entry, id_suffix));
+  // The hasher of this thread, for this key (a partition's thread, replay's: one key each).
+  thread_local std::optional<std::pair<std::string, SystemIdHasher>> hasher;
+  if (!hasher || hasher->first != options_.system_id_key)
+    hasher.emplace(options_.system_id_key, SystemIdHasher(options_.system_id_key));
+  e.message_id = hasher->second.Id(fmt::format("{}/{}/{}/{}/{}", c.journey->id, i.version,
+                                               c.profile.value(), i.entry, id_suffix));
   e.timestamp = t;
   e.received_at = t;
   properties.Add(se::kPropJourney, c.journey->id.value())

@@ -741,5 +741,30 @@ TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
   EXPECT_EQ(fx.events[0].message_id, SystemMessageId("k1", "plans/1/8/1/entered"));
 }
 
+// The runtime hashes the key once (its HMAC state reused for every event): the ids are still
+// SystemMessageId's, for keys shorter than, exactly and longer than SHA-256's 64-byte block.
+TEST_F(RuntimeTest, SystemMessageIdsOfTheRuntimeAreTheHmacForEveryKeyLength) {
+  auto def = ParseJourneyDefinition(kPlanBranch, {});
+  ASSERT_TRUE(def.ok());
+  for (const std::string& key : {std::string(), std::string(63, 'a'), std::string(64, 'b'),
+                                 std::string(65, 'c'), std::string(200, 'd')}) {
+    FakeWorld world;
+    FakeEnv env(&world);
+    RuntimeOptions options;
+    options.system_id_key = key;
+    Runtime keyed(&env, options);
+    keyed.AddVersion(std::make_shared<JourneyDefinition>(*def), 1);
+    Effects fx;
+    ASSERT_TRUE(keyed.Start(JourneyId("plans"), kT0, &fx).ok());
+    InputEvent e;
+    e.profile = ProfileId(8);
+    e.name = "Signed Up";
+    e.timestamp = kT0 + 1;
+    keyed.Process(e, &fx);
+    ASSERT_FALSE(fx.events.empty()) << key.size();
+    EXPECT_EQ(fx.events[0].message_id, SystemMessageId(key, "plans/1/8/1/entered")) << key.size();
+  }
+}
+
 }  // namespace
 }  // namespace signpost::journeys
