@@ -108,7 +108,13 @@ class IdentityTable {
 
   void Prefetch(uint64_t hash) const {
     const Sub& sub = subs_[SubOf(hash)];
-    __builtin_prefetch(&sub.entries[hash & sub.mask]);
+    const Entry* entry = sub.entries.data() + (hash & sub.mask);
+#if defined(__x86_64__)
+    // GCC 12 drops __builtin_prefetch here (the loads it would help are in the same loop).
+    asm volatile("prefetcht0 %0" : : "m"(*entry));
+#else
+    __builtin_prefetch(entry);
+#endif
   }
 
   // The profile of the identity, 0 when the graph does not know it.
