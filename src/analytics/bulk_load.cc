@@ -97,9 +97,66 @@ Status EventIndex::BulkLoad(std::vector<BulkRows>& parts, int threads) {
   // Slots in order of first appearance (as Add would give them), and the row count of each.
   size_t n = 0;
   for (const BulkRows& part : parts) n += part.size();
+  // Runs fn(part) for every part, the parts spread over the threads.
+  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(parts.size())));
+  auto each_part = [&](auto&& fn) {
+    OnThreads(workers, [&](int t) {
+      for (size_t p = static_cast<size_t>(t); p < parts.size(); p += static_cast<size_t>(workers))
+        fn(p);
+    });
+  };
+  std::vector<uint64_t> part_max(parts.size(), 0);
+  if (parts.size() > 1 && threads > 1) {
+    each_part([&](size_t p) {
+      for (uint64_t id : parts[p].profile_) part_max[p] = std::max(part_max[p], id);
+    });
+  }
+  const uint64_t max_profile =
+      part_max.empty() ? 0 : *std::max_element(part_max.begin(), part_max.end());
   std::vector<std::vector<uint32_t>> row_slot(parts.size());
   std::vector<uint64_t> counts;
+  if (parts.size() > 1 && threads > 1 && max_profile < 2 * n + (uint64_t{1} << 20)) {
+    // Dense profile ids (the store's): each part lists its profiles in order of first appearance
+    // on its own thread, slots are given from those lists in part order (as many calls as
+    // distinct profiles per part, not one per row), then each part looks its rows' slots up.
+    std::vector<std::vector<uint64_t>> first_seen(parts.size());
+    each_part([&](size_t part) {
+      std::vector<uint8_t> seen(max_profile + 1, 0);
+      for (uint64_t p : parts[part].profile_) {
+        if (seen[p] == 0) {
+          seen[p] = 1;
+          first_seen[part].push_back(p);
+        }
+      }
+    });
+    for (const std::vector<uint64_t>& list : first_seen) {
+      for (uint64_t p : list) SlotFor(ProfileId(p));
+    }
+    std::vector<uint32_t> slot_of(max_profile + 1, kNoRow);
+    for (size_t s = 0; s < slot_profile_.size(); ++s)
+      slot_of[slot_profile_[s]] = static_cast<uint32_t>(s);
+    std::vector<std::vector<uint64_t>> part_counts(parts.size());
+    each_part([&](size_t part) {
+      const std::vector<uint64_t>& prof = parts[part].profile_;
+      std::vector<uint32_t>& out = row_slot[part];
+      std::vector<uint64_t>& c = part_counts[part];
+      c.assign(slot_profile_.size(), 0);
+      ReserveHuge(out, prof.size());
+      out.resize(prof.size());
+      for (size_t i = 0; i < prof.size(); ++i) {
+        const uint32_t s = slot_of[prof[i]];
+        ++c[s];
+        out[i] = s;
+      }
+    });
+    counts.assign(slot_profile_.size(), 0);
+    for (const std::vector<uint64_t>& c : part_counts) {
+      for (size_t s = 0; s < c.size(); ++s) counts[s] += c[s];
+    }
+    for (BulkRows& part : parts) std::vector<uint64_t>().swap(part.profile_);
+  }
   for (size_t p = 0; p < parts.size(); ++p) {
+    if (parts[p].profile_.empty()) continue;  // done above (or an empty part)
     const std::vector<uint64_t>& prof = parts[p].profile_;
     std::vector<uint32_t>& out = row_slot[p];
     ReserveHuge(out, prof.size());

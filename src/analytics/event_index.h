@@ -198,6 +198,10 @@ class EventIndex {
   void EnsureGrouped() const;
   void PushDelta(uint32_t slot, TimeMs ts, uint64_t seq, int64_t ref, uint32_t name, uint8_t type);
   void MaybeSeal();
+  // StepProjectionFor (only_if_repeated false) and StepProjectionIfRepeated (true): one look in
+  // the cache, under projections_mu_.
+  std::shared_ptr<const StepProjection> CachedProjection(std::span<const uint64_t> name_steps,
+                                                         int threads, bool only_if_repeated) const;
   // The sealed columns changed: a new generation, cached projections dropped.
   void DropProjections();
   static const char* ScopeObject(const Event& e, rules::PropertyScope scope);

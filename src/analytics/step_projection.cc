@@ -157,46 +157,44 @@ constexpr size_t kMaxCachedProjections = 4;
 
 std::shared_ptr<const StepProjection> EventIndex::StepProjectionFor(
     std::span<const uint64_t> name_steps, int threads) const {
-  std::span<const uint64_t> key = Trimmed(name_steps);
+  return CachedProjection(name_steps, threads, /*only_if_repeated=*/false);
+}
+
+std::shared_ptr<const StepProjection> EventIndex::StepProjectionIfRepeated(
+    std::span<const uint64_t> name_steps, int threads) const {
+  return CachedProjection(name_steps, threads, /*only_if_repeated=*/true);
+}
+
+std::shared_ptr<const StepProjection> EventIndex::CachedProjection(
+    std::span<const uint64_t> name_steps, int threads, bool only_if_repeated) const {
+  const std::span<const uint64_t> key = Trimmed(name_steps);
+  auto same = [&](std::span<const uint64_t> have) {
+    have = Trimmed(have);
+    return std::equal(have.begin(), have.end(), key.begin(), key.end());
+  };
   std::lock_guard<std::mutex> lock(projections_mu_);
-  for (size_t i = 0; i < projections_.size(); ++i) {
-    std::span<const uint64_t> have = Trimmed(projections_[i]->name_steps());
-    if (std::equal(have.begin(), have.end(), key.begin(), key.end())) {
-      std::shared_ptr<const StepProjection> hit = projections_[i];
-      projections_.erase(projections_.begin() + static_cast<std::ptrdiff_t>(i));
-      projections_.push_back(hit);
-      return hit;
+  const auto hit = std::find_if(projections_.begin(), projections_.end(),
+                                [&](const auto& p) { return same(p->name_steps()); });
+  if (hit != projections_.end()) {  // most recently used goes last
+    std::shared_ptr<const StepProjection> found = *hit;
+    projections_.erase(hit);
+    projections_.push_back(found);
+    return found;
+  }
+  if (only_if_repeated) {
+    const auto asked = std::find_if(asked_once_.begin(), asked_once_.end(),
+                                    [&](const std::vector<uint64_t>& k) { return same(k); });
+    if (asked == asked_once_.end()) {
+      if (asked_once_.size() >= 4 * kMaxCachedProjections) asked_once_.erase(asked_once_.begin());
+      asked_once_.emplace_back(key.begin(), key.end());
+      return nullptr;
     }
+    asked_once_.erase(asked);
   }
   std::shared_ptr<const StepProjection> built = StepProjection::Build(*this, key, threads);
   if (projections_.size() >= kMaxCachedProjections) projections_.erase(projections_.begin());
   projections_.push_back(built);
   return built;
-}
-
-std::shared_ptr<const StepProjection> EventIndex::StepProjectionIfRepeated(
-    std::span<const uint64_t> name_steps, int threads) const {
-  {
-    std::span<const uint64_t> key = Trimmed(name_steps);
-    auto same = [&](std::span<const uint64_t> have) {
-      have = Trimmed(have);
-      return std::equal(have.begin(), have.end(), key.begin(), key.end());
-    };
-    std::lock_guard<std::mutex> lock(projections_mu_);
-    const bool cached = std::any_of(projections_.begin(), projections_.end(),
-                                    [&](const auto& p) { return same(p->name_steps()); });
-    if (!cached) {
-      auto it = std::find_if(asked_once_.begin(), asked_once_.end(),
-                             [&](const std::vector<uint64_t>& k) { return same(k); });
-      if (it == asked_once_.end()) {
-        if (asked_once_.size() >= 4 * kMaxCachedProjections) asked_once_.erase(asked_once_.begin());
-        asked_once_.emplace_back(key.begin(), key.end());
-        return nullptr;
-      }
-      asked_once_.erase(it);
-    }
-  }
-  return StepProjectionFor(name_steps, threads);
 }
 
 size_t EventIndex::ProjectionMemoryBytes() const {

@@ -1,141 +1,215 @@
 #include "engine/index_rebuild.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "analytics/bulk_load.h"
+#include "store/event_chunk.h"
 #include "store/event_core.h"
 
 namespace signpost::engine {
 
 namespace {
 
-// Identity -> current profile for one rebuild thread: a flat open-addressing table of 32-byte
-// entries (a lookup is about one cache miss; the identity graph's map is three, and takes a lock),
-// asking the profile store once per distinct identity. Identities of up to 13 bytes are kept in
-// the entry, longer ones in an arena. Pre-sized for `expected` identities (growing it was a
-// fifth of the scan: zeroing, page faults, rehashing), on huge pages where the kernel has them.
-class IdentityProfiles {
+// Runs fn(t) on `threads` threads (t = 0 on the caller's).
+template <class Fn>
+void OnRebuildThreads(int threads, Fn&& fn) {
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(fn, t);
+  fn(0);
+  for (auto& th : pool) th.join();
+}
+
+// Identity -> current profile, copied once from the identity graph (on every rebuild thread, each
+// a part of the graph's map) and then only read, by every scan thread: flat open-addressing tables
+// of 32-byte entries, so a lookup is one cache line (the graph's map is three, behind a lock), and
+// the scan can prefetch it. The identities are split over 2^k sub-tables by hash bits, so each
+// building thread fills its own. Identities of up to 13 bytes are kept in the entry, longer ones
+// in the building thread's arena.
+class IdentityTable {
  public:
-  IdentityProfiles(const identity::ProfileStore& profiles, size_t expected) : profiles_(profiles) {
-    size_t n = size_t{1} << 16;
-    while (n < expected * 2) n <<= 1;
-    Allocate(n);
+  static uint64_t Hash(bool user, std::string_view id) {
+    return std::hash<std::string_view>{}(id) ^ (user ? 0x9E3779B97F4A7C15ull : 0);
   }
 
-  uint64_t ProfileOf(const store::EventCore& e) {
-    const bool user = !e.user_id.empty();
-    const std::string_view id = user ? e.user_id : e.anonymous_id;
-    const uint64_t hash = std::hash<std::string_view>{}(id) ^ (user ? 0x9E3779B97F4A7C15ull : 0);
-    const size_t mask = entries_.size() - 1;
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      Entry& entry = entries_[i];
-      if (entry.used == 0) return Insert(i, hash, user, id);
-      if (entry.hash == hash && entry.user == user && Text(entry) == id) return entry.profile;
+  void Build(const identity::ProfileStore& profiles, int threads) {
+    size_t subs = 1;
+    while (subs < static_cast<size_t>(threads)) subs <<= 1;
+    subs_.resize(subs);
+    arenas_.resize(static_cast<size_t>(threads));
+    // Pass 1: each thread walks its part of the graph into entries, by destination sub-table.
+    std::vector<std::vector<std::vector<Entry>>> pending(static_cast<size_t>(threads));
+    const size_t guess = profiles.identity_count() / (subs * static_cast<size_t>(threads)) + 16;
+    OnRebuildThreads(threads, [&](int t) {
+      std::vector<std::vector<Entry>>& mine = pending[static_cast<size_t>(t)];
+      mine.resize(subs);
+      for (auto& v : mine) v.reserve(guess + guess / 8);
+      std::string& arena = arenas_[static_cast<size_t>(t)];
+      profiles.ForEachIdentity(
+          static_cast<size_t>(t), static_cast<size_t>(threads),
+          [&](std::string_view identity, ProfileId profile) {
+            bool user;
+            if (identity.starts_with("user:")) {
+              user = true;
+            } else if (identity.starts_with("anon:")) {
+              user = false;
+            } else {
+              return;  // not an event's primary identity (Event::PrimaryIdentity)
+            }
+            const std::string_view id = identity.substr(5);
+            Entry e;
+            e.hash = Hash(user, id);
+            e.profile = profile.value();
+            e.used = 1;
+            e.user = user ? 1 : 0;
+            if (id.size() <= sizeof(e.text)) {
+              e.len = static_cast<uint8_t>(id.size());
+              std::copy(id.begin(), id.end(), e.text);
+            } else {
+              e.len = kLong;
+              const uint64_t at = arena.size();
+              const auto len = static_cast<uint32_t>(id.size());
+              e.text[0] = static_cast<char>(t);
+              std::memcpy(e.text + 1, &at, sizeof(at));
+              std::memcpy(e.text + 1 + sizeof(at), &len, sizeof(len));
+              arena.append(id);
+            }
+            mine[SubOf(e.hash)].push_back(e);
+          });
+    });
+    // Pass 2: each thread fills whole sub-tables.
+    OnRebuildThreads(threads, [&](int t) {
+      for (size_t s = static_cast<size_t>(t); s < subs; s += static_cast<size_t>(threads)) {
+        size_t size = 0;
+        for (const auto& from : pending) size += from[s].size();
+        size_t n = 16;
+        while (n < size * 2) n <<= 1;
+        Sub& sub = subs_[s];
+        analytics::ReserveHuge(sub.entries, n);
+        sub.entries.resize(n);
+        sub.mask = n - 1;
+        for (auto& from : pending) {
+          for (const Entry& e : from[s]) {
+            size_t i = e.hash & sub.mask;
+            while (sub.entries[i].used != 0) i = (i + 1) & sub.mask;
+            sub.entries[i] = e;
+          }
+          std::vector<Entry>().swap(from[s]);
+        }
+      }
+    });
+  }
+
+  void Prefetch(uint64_t hash) const {
+    const Sub& sub = subs_[SubOf(hash)];
+    const Entry* entry = sub.entries.data() + (hash & sub.mask);
+#if defined(__x86_64__)
+    // GCC 12 drops __builtin_prefetch here (the loads it would help are in the same loop).
+    asm volatile("prefetcht0 %0" : : "m"(*entry));
+#else
+    __builtin_prefetch(entry);
+#endif
+  }
+
+  // The profile of the identity, 0 when the graph does not know it.
+  uint64_t Find(uint64_t hash, bool user, std::string_view id) const {
+    const Sub& sub = subs_[SubOf(hash)];
+    for (size_t i = hash & sub.mask;; i = (i + 1) & sub.mask) {
+      const Entry& e = sub.entries[i];
+      if (e.used == 0) return 0;
+      if (e.hash == hash && e.user == (user ? 1 : 0) && Text(e) == id) return e.profile;
     }
   }
 
  private:
+  static constexpr uint8_t kLong = 255;  // the text is in an arena: arena, at, len in `text`
   struct Entry {
     uint64_t hash = 0;
     uint64_t profile = 0;
-    uint8_t used = 0, user = 0, len = 0;  // len 255: in the arena, `at` and `long_len` in text
+    uint8_t used = 0, user = 0, len = 0;
     char text[13] = {};
   };
   static_assert(sizeof(Entry) == 32);
-  static_assert(sizeof(uint64_t) + sizeof(uint32_t) <= sizeof(Entry::text));
+  static_assert(1 + sizeof(uint64_t) + sizeof(uint32_t) <= sizeof(Entry::text));
+  struct Sub {
+    std::vector<Entry> entries;
+    size_t mask = 0;
+  };
 
-  std::string_view Text(const Entry& entry) const {
-    if (entry.len != 255) return std::string_view(entry.text, entry.len);
+  size_t SubOf(uint64_t hash) const { return (hash >> 40) & (subs_.size() - 1); }
+
+  std::string_view Text(const Entry& e) const {
+    if (e.len != kLong) return std::string_view(e.text, e.len);
     uint64_t at = 0;
     uint32_t len = 0;
-    std::memcpy(&at, entry.text, sizeof(at));
-    std::memcpy(&len, entry.text + sizeof(at), sizeof(len));
-    return std::string_view(arena_).substr(at, len);
+    std::memcpy(&at, e.text + 1, sizeof(at));
+    std::memcpy(&len, e.text + 1 + sizeof(at), sizeof(len));
+    return std::string_view(arenas_[static_cast<uint8_t>(e.text[0])]).substr(at, len);
   }
 
-  void Allocate(size_t n) {
-    entries_ = std::vector<Entry>();
-    analytics::ReserveHuge(entries_, n);
-    entries_.resize(n);
-  }
-
-  uint64_t Insert(size_t i, uint64_t hash, bool user, std::string_view id) {
-    identity_.assign(user ? "user:" : "anon:");  // Event::PrimaryIdentity
-    identity_.append(id);
-    Entry entry;
-    entry.hash = hash;
-    entry.profile = profiles_.ProfileOf(identity_).value();
-    entry.used = 1;
-    entry.user = user ? 1 : 0;
-    if (id.size() <= sizeof(entry.text)) {
-      entry.len = static_cast<uint8_t>(id.size());
-      std::copy(id.begin(), id.end(), entry.text);
-    } else {
-      entry.len = 255;
-      const uint64_t at = arena_.size();
-      const auto len = static_cast<uint32_t>(id.size());
-      std::memcpy(entry.text, &at, sizeof(at));
-      std::memcpy(entry.text + sizeof(at), &len, sizeof(len));
-      arena_.append(id);
-    }
-    entries_[i] = entry;
-    if (++size_ * 2 > entries_.size()) Grow();
-    return entry.profile;
-  }
-
-  void Grow() {
-    std::vector<Entry> old = std::move(entries_);
-    Allocate(old.size() * 2);
-    const size_t mask = entries_.size() - 1;
-    for (const Entry& entry : old) {
-      if (entry.used == 0) continue;
-      size_t i = entry.hash & mask;
-      while (entries_[i].used != 0) i = (i + 1) & mask;
-      entries_[i] = entry;
-    }
-  }
-
-  const identity::ProfileStore& profiles_;
-  std::vector<Entry> entries_;
-  size_t size_ = 0;
-  std::string arena_;
-  std::string identity_;
+  std::vector<Sub> subs_;
+  std::vector<std::string> arenas_;  // per building thread
 };
+
+// How far ahead of its use an identity's table entry is prefetched, in events.
+constexpr size_t kPrefetchAhead = 16;
 
 }  // namespace
 
 Status RebuildIndex(const store::Store& store, const identity::ProfileStore& profiles,
                     analytics::EventIndex& index, int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::min(threads, 64);  // an arena's number is one byte of a table entry
   const uint64_t last = store.LastSeq();
   // Seq ranges of about equal size; one thread each (fewer for a small store).
   const uint64_t per = std::max<uint64_t>(last / static_cast<uint64_t>(threads) + 1, 1 << 12);
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (uint64_t first = 1; first <= last; first += per)
     ranges.emplace_back(first, std::min(last, first + per - 1));
+  if (ranges.empty()) {
+    std::vector<analytics::BulkRows> none;
+    return index.BulkLoad(none, threads);
+  }
+  IdentityTable identities;
+  identities.Build(profiles, threads);
   std::vector<analytics::BulkRows> parts(ranges.size());
-  // Each range meets about every identity: about two per profile (a user id, an anonymous id).
-  const uint64_t expected_ids = 2 * profiles.profile_count();
   std::vector<Status> status(ranges.size(), Status::Ok());
-  auto work = [&](size_t r) {
-    analytics::BulkRows& out = parts[r];
-    out.Reserve(ranges[r].second - ranges[r].first + 1);
-    IdentityProfiles identities(
-        profiles, std::min<uint64_t>(ranges[r].second - ranges[r].first + 1, expected_ids));
-    status[r] = store::ScanEventCores(
-        store, ranges[r].first, ranges[r].second, [&](const store::EventCore& e) {
-          out.Add(identities.ProfileOf(e), e.timestamp, e.seq, e.event, e.type);
+  OnRebuildThreads(static_cast<int>(ranges.size()), [&](int r) {
+    analytics::BulkRows& out = parts[static_cast<size_t>(r)];
+    const auto [first, last_seq] = ranges[static_cast<size_t>(r)];
+    out.Reserve(last_seq - first + 1);
+    std::array<uint64_t, store::kChunkEvents> hashes;
+    status[static_cast<size_t>(r)] = store::ScanEventCoreChunks(
+        store, first, last_seq, [&](std::span<const store::EventCore> all) {
+          // In batches (a chunk is one when the store keeps to kChunkEvents): hash every
+          // identity, then file each event with its table entry prefetched a few events ahead.
+          for (size_t b = 0; b < all.size(); b += hashes.size()) {
+            const std::span<const store::EventCore> cores =
+                all.subspan(b, std::min(hashes.size(), all.size() - b));
+            const size_t n = cores.size();
+            for (size_t i = 0; i < n; ++i) {
+              const store::EventCore& e = cores[i];
+              const bool user = !e.user_id.empty();
+              hashes[i] = IdentityTable::Hash(user, user ? e.user_id : e.anonymous_id);
+            }
+            for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i) identities.Prefetch(hashes[i]);
+            for (size_t i = 0; i < n; ++i) {
+              if (i + kPrefetchAhead < n) identities.Prefetch(hashes[i + kPrefetchAhead]);
+              const store::EventCore& e = cores[i];
+              const bool user = !e.user_id.empty();
+              out.Add(identities.Find(hashes[i], user, user ? e.user_id : e.anonymous_id),
+                      e.timestamp, e.seq, e.event, e.type);
+            }
+          }
           return true;
         });
-  };
-  std::vector<std::thread> pool;
-  for (size_t r = 1; r < ranges.size(); ++r) pool.emplace_back(work, r);
-  if (!ranges.empty()) work(0);
-  for (auto& th : pool) th.join();
+  });
   for (const Status& s : status) SP_RETURN_IF_ERROR(s);
   return index.BulkLoad(parts, threads);
 }

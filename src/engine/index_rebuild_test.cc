@@ -5,21 +5,23 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "store/test_util.h"
 
 namespace signpost::engine {
 namespace {
 
-TEST(IndexRebuild, SameIndexAsAddingEveryStoredEvent) {
-  store::testing::TempDir dir;
-  auto st = store::Store::Open({dir.path(), false, 1 << 18});
-  ASSERT_TRUE(st.ok()) << st.status().ToString();
-  auto profiles = identity::ProfileStore::Open(**st);
-  ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
-  std::mt19937_64 rng(3);
-  uint64_t n = 0;
+// Appends random identify and track events (profiles merge now and then), each append's events
+// also handed to `live` as the event service does (its merges, then each event under the profile
+// the append gave it), then erases a few. Returns the number of events appended.
+uint64_t FillStore(store::Store& st, identity::ProfileStore& profiles, analytics::EventIndex& live,
+                   uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  uint64_t n = 0, merges_applied = 0;
   for (int append = 0; append < 20; ++append) {
     std::vector<Event> events;
     const size_t size = 1 + rng() % 900;
@@ -38,9 +40,36 @@ TEST(IndexRebuild, SameIndexAsAddingEveryStoredEvent) {
                                                "E" + std::to_string(rng() % 5)));
       }
     }
-    ASSERT_TRUE((*profiles)->Append(events).ok());
+    auto appended = profiles.Append(events);
+    EXPECT_TRUE(appended.ok());
+    if (!appended.ok()) return n;
+    // EventService::UpdateIndex.
+    for (const identity::MergeRecord& merge : profiles.MergesAfter(merges_applied)) {
+      Status s = live.MergeProfiles(merge.from, merge.to);
+      EXPECT_TRUE(s.ok() || s.code() == Code::kNotFound) << s.ToString();
+      merges_applied = merge.ordinal;
+    }
+    size_t next = 0;
+    for (const Event& e : events) {
+      if (e.seq != 0) live.Add(appended->profiles.at(next++), e);
+    }
   }
-  ASSERT_TRUE((*st)->EraseEvents(std::vector<uint64_t>{3, 4, 500}).ok());
+  const std::vector<uint64_t> erased = {3, 4, 500};
+  EXPECT_TRUE(st.EraseEvents(erased).ok());
+  live.RemoveEvents(erased);
+  live.Seal();
+  return n;
+}
+
+TEST(IndexRebuild, SameIndexAsAddingEveryStoredEvent) {
+  store::testing::TempDir dir;
+  auto st = store::Store::Open({dir.path(), false, 1 << 18});
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  auto profiles = identity::ProfileStore::Open(**st);
+  ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
+  analytics::EventIndex live;
+  FillStore(**st, **profiles, live, 3);
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   analytics::EventIndex want;
   ASSERT_TRUE((*st)
@@ -56,6 +85,17 @@ TEST(IndexRebuild, SameIndexAsAddingEveryStoredEvent) {
     ASSERT_TRUE(RebuildIndex(**st, **profiles, got, threads).ok());
     ASSERT_EQ(got.EventCount(), want.EventCount());
     ASSERT_EQ(got.SlotCount(), want.SlotCount());
+    // Byte for byte: the name dictionary and the sealed columns.
+    ASSERT_EQ(got.NameCount(), want.NameCount());
+    for (uint32_t i = 0; i < want.NameCount(); ++i) ASSERT_EQ(got.Name(i), want.Name(i));
+    ASSERT_FALSE(got.HasDelta());
+    ASSERT_EQ(got.SealedSlots(), want.SealedSlots());
+    const size_t rows = want.EventCount();
+    EXPECT_EQ(0, std::memcmp(got.SealedOffsets(), want.SealedOffsets(),
+                             (want.SealedSlots() + 1) * sizeof(uint64_t)));
+    EXPECT_EQ(0,
+              std::memcmp(got.SealedTimestamps(), want.SealedTimestamps(), rows * sizeof(TimeMs)));
+    EXPECT_EQ(0, std::memcmp(got.SealedNames(), want.SealedNames(), rows * sizeof(uint32_t)));
     analytics::ViewScratch a, b;
     for (uint32_t s = 0; s < want.SlotCount(); ++s) {
       ASSERT_EQ(got.SlotProfile(s), want.SlotProfile(s));
@@ -65,6 +105,41 @@ TEST(IndexRebuild, SameIndexAsAddingEveryStoredEvent) {
         EXPECT_EQ(g.ts[i], w.ts[i]);
         EXPECT_EQ(g.seq[i], w.seq[i]);
         EXPECT_EQ(got.Name(g.name[i]), want.Name(w.name[i]));
+        EXPECT_EQ(g.type[i], w.type[i]);
+      }
+    }
+  }
+}
+
+// The index rebuilt at open holds what the index built live (event by event as appends commit,
+// merges followed) held before the restart: per profile, the same events in the same order.
+TEST(IndexRebuild, SameEventsPerProfileAsTheLiveIndex) {
+  store::testing::TempDir dir;
+  auto st = store::Store::Open({dir.path(), false, 1 << 18});
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  auto profiles = identity::ProfileStore::Open(**st);
+  ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
+  analytics::EventIndex live;
+  FillStore(**st, **profiles, live, 11);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  ASSERT_GT((*profiles)->merge_count(), 0u);  // the live index followed merges
+
+  for (int threads : {1, 2}) {
+    analytics::EventIndex got;
+    ASSERT_TRUE(RebuildIndex(**st, **profiles, got, threads).ok());
+    ASSERT_EQ(got.EventCount(), live.EventCount());
+    ASSERT_EQ(got.ProfileCount(), live.ProfileCount());
+    analytics::ViewScratch a, b;
+    for (uint32_t s = 0; s < got.SlotCount(); ++s) {
+      const ProfileId profile = got.SlotProfile(s);
+      const int64_t ls = live.SlotOf(profile);
+      ASSERT_GE(ls, 0) << profile.value();
+      analytics::ProfileView g = got.View(s, &a), w = live.View(static_cast<uint32_t>(ls), &b);
+      ASSERT_EQ(g.size, w.size) << profile.value();
+      for (size_t i = 0; i < w.size; ++i) {
+        EXPECT_EQ(g.ts[i], w.ts[i]);
+        EXPECT_EQ(g.seq[i], w.seq[i]);
+        EXPECT_EQ(got.Name(g.name[i]), live.Name(w.name[i]));
         EXPECT_EQ(g.type[i], w.type[i]);
       }
     }

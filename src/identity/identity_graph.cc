@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -262,6 +263,20 @@ ProfileId IdentityGraph::ProfileOf(std::string_view identity) const {
   std::shared_lock lock(mu_);
   auto it = profile_of_.find(identity);
   return ProfileId(it == profile_of_.end() ? 0 : it->second);
+}
+
+void IdentityGraph::ForEachIdentity(
+    size_t part, size_t parts,
+    const std::function<void(std::string_view identity, ProfileId profile)>& fn) const {
+  std::shared_lock lock(mu_);
+  // The parts are ranges of hash buckets.
+  const size_t buckets = profile_of_.bucket_count();
+  const size_t begin = buckets * part / parts, end = buckets * (part + 1) / parts;
+  for (size_t b = begin; b < end; ++b) {
+    for (auto it = profile_of_.begin(b); it != profile_of_.end(b); ++it) {
+      fn(it->first, ProfileId(it->second));
+    }
+  }
 }
 
 std::vector<std::string> IdentityGraph::IdentitiesOf(ProfileId profile) const {

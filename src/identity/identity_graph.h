@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -68,6 +69,13 @@ class IdentityGraph {
   ProfileId ProfileOf(std::string_view identity) const;
   // The identities of `profile`, sorted (empty when unknown).
   std::vector<std::string> IdentitiesOf(ProfileId profile) const;
+  // Calls fn(identity, profile) for every known identity in part `part` of `parts` (0 <= part <
+  // parts; the parts together visit each identity once), in no particular order, under the read
+  // lock: parts may be walked on several threads at once. For building a read-only copy of the
+  // map (the index rebuild at open); fn must not call back into the graph.
+  void ForEachIdentity(
+      size_t part, size_t parts,
+      const std::function<void(std::string_view identity, ProfileId profile)>& fn) const;
   // Merges with ordinal > after, in order.
   std::vector<MergeRecord> MergesAfter(uint64_t after) const;
   // Refused merges with ordinal > after, in order.

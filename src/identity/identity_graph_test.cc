@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -93,6 +98,37 @@ TEST(IdentityGraph, ApplyGivesEachAcceptedEventItsProfileAfterTheCallsMerges) {
   }
   EXPECT_EQ(profiles[2], g.ProfileOf("user:u1"));  // a2's event, before a2 joined u1's profile
   EXPECT_EQ(profiles[7], g.ProfileOf("anon:a3"));  // u2's event, before u2's profile went into a3's
+}
+
+// ForEachIdentity's parts together visit every identity once, with what ProfileOf answers.
+TEST(IdentityGraph, ForEachIdentityPartsVisitEveryIdentityOnce) {
+  TempDir tmp;
+  auto st = store::Store::Open({tmp.path(), true});
+  ASSERT_TRUE(st.ok());
+  store::Db& db = (*st)->db();
+  auto graph = IdentityGraph::Load(db);
+  ASSERT_TRUE(graph.ok());
+  IdentityGraph& g = **graph;
+  std::vector<Event> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(i % 3 == 0 ? Identify("m" + std::to_string(i), "u" + std::to_string(i % 50),
+                                           "a" + std::to_string(i), i)
+                                : Track("m" + std::to_string(i), "", "a" + std::to_string(i), i));
+    events.back().seq = static_cast<uint64_t>(i + 1);
+  }
+  std::vector<std::string> refused;
+  store::Batch batch = db.NewBatch();
+  g.Apply(events, batch, refused);
+  for (size_t parts : {1, 2, 3, 7}) {
+    std::map<std::string, ProfileId> seen;
+    for (size_t part = 0; part < parts; ++part) {
+      g.ForEachIdentity(part, parts, [&](std::string_view identity, ProfileId profile) {
+        EXPECT_TRUE(seen.emplace(std::string(identity), profile).second) << identity;
+      });
+    }
+    EXPECT_EQ(seen.size(), g.identity_count());
+    for (const auto& [identity, profile] : seen) EXPECT_EQ(profile, g.ProfileOf(identity));
+  }
 }
 
 }  // namespace

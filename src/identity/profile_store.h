@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,6 +63,13 @@ class ProfileStore {
   Result<std::vector<TraitChange>> TraitHistory(ProfileId profile) const;
   // The current profile of a canonical identity ("user:X" / "anon:X"), ProfileId(0) when unknown.
   ProfileId ProfileOf(std::string_view identity) const { return graph_->ProfileOf(identity); }
+  // Every identity with its current profile, part `part` of `parts`
+  // (IdentityGraph::ForEachIdentity).
+  void ForEachIdentity(
+      size_t part, size_t parts,
+      const std::function<void(std::string_view identity, ProfileId profile)>& fn) const {
+    graph_->ForEachIdentity(part, parts, fn);
+  }
   // The identities of `profile`, sorted ("anon:..." before "user:..."); empty when unknown.
   std::vector<std::string> IdentitiesOf(ProfileId profile) const {
     return graph_->IdentitiesOf(profile);
@@ -78,6 +86,7 @@ class ProfileStore {
   uint64_t merge_count() const { return graph_->merge_count(); }
   uint64_t refused_merge_count() const { return graph_->refused_count(); }
   uint64_t profile_count() const { return graph_->profile_count(); }
+  uint64_t identity_count() const { return graph_->identity_count(); }
 
  private:
   ProfileStore(store::Store& store, std::unique_ptr<IdentityGraph> graph);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "store/coding.h"
 #include "store/column_families.h"
 #include "store/event_chunk.h"
@@ -38,11 +40,12 @@ bool DecodeEventCore(std::string_view in, EventCore& core) {
          GetLengthPrefixed(in, core.anonymous_id) && GetLengthPrefixed(in, core.event);
 }
 
-Status ScanEventCores(const Store& store, uint64_t first, uint64_t last,
-                      const std::function<bool(const EventCore&)>& fn) {
+Status ScanEventCoreChunks(const Store& store, uint64_t first, uint64_t last,
+                           const std::function<bool(std::span<const EventCore>)>& fn) {
   if (first > last) return Status::Ok();
   Status bad = Status::Ok();
-  EventCore core;
+  std::vector<EventCore> cores;
+  cores.reserve(kChunkEvents);
   SP_RETURN_IF_ERROR(store.db().ScanFromFloor(
       Cf::kEvents, U64Key(first),
       [&](std::string_view key, std::string_view value) {
@@ -56,6 +59,8 @@ Status ScanEventCores(const Store& store, uint64_t first, uint64_t last,
           bad = Status::Corruption(fmt::format("event chunk {} cannot be decoded", start));
           return false;
         }
+        cores.clear();
+        bool more = true;
         for (uint64_t seq = start; !value.empty(); ++seq) {
           std::string_view record;
           if (!GetLengthPrefixed(value, record)) {
@@ -63,18 +68,32 @@ Status ScanEventCores(const Store& store, uint64_t first, uint64_t last,
             return false;
           }
           if (seq < first || IsHole(record)) continue;
-          if (seq > last) return false;
+          if (seq > last) {
+            more = false;
+            break;
+          }
+          EventCore& core = cores.emplace_back();
           if (!DecodeEventCore(record, core)) {
             bad = Status::Corruption(fmt::format("event record {} cannot be decoded", seq));
             return false;
           }
           core.seq = seq;
-          if (!fn(core)) return false;
         }
-        return true;
+        if (!cores.empty() && !fn(std::span<const EventCore>(cores))) return false;
+        return more;
       },
       /*bulk=*/true));
   return bad;
+}
+
+Status ScanEventCores(const Store& store, uint64_t first, uint64_t last,
+                      const std::function<bool(const EventCore&)>& fn) {
+  return ScanEventCoreChunks(store, first, last, [&](std::span<const EventCore> cores) {
+    for (const EventCore& core : cores) {
+      if (!fn(core)) return false;
+    }
+    return true;
+  });
 }
 
 }  // namespace signpost::store

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 
 #include "signpost/event.h"
@@ -33,5 +34,12 @@ bool DecodeEventCore(std::string_view record, EventCore& core);
 // until fn returns false. kCorruption when a chunk or record cannot be decoded.
 Status ScanEventCores(const Store& store, uint64_t first, uint64_t last,
                       const std::function<bool(const EventCore&)>& fn);
+
+// The same a stored chunk at a time: fn(cores) with the decoded events of one chunk (at most
+// kChunkEvents, in seq order, holes and seqs outside [first, last] left out; never empty), so a
+// caller can work on a batch (prefetch its lookups) before handling each event. The views are
+// valid only during that call.
+Status ScanEventCoreChunks(const Store& store, uint64_t first, uint64_t last,
+                           const std::function<bool(std::span<const EventCore>)>& fn);
 
 }  // namespace signpost::store

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <vector>
 
+#include "store/event_chunk.h"
 #include "store/event_codec.h"
 #include "store/store.h"
 #include "store/test_util.h"
@@ -91,6 +93,17 @@ TEST(EventCore, ScansRangesInSeqOrderSkippingHoles) {
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(i, want.size()) << first << ".." << last;
+    // A chunk at a time: the same events, in batches of one stored chunk, none empty.
+    std::vector<uint64_t> seqs;
+    st = ScanEventCoreChunks(store, first, last, [&](std::span<const EventCore> cores) {
+      EXPECT_FALSE(cores.empty());
+      EXPECT_LE(cores.size(), kChunkEvents);
+      for (const EventCore& c : cores) seqs.push_back(c.seq);
+      return true;
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_EQ(seqs.size(), want.size()) << first << ".." << last;
+    for (size_t k = 0; k < seqs.size(); ++k) EXPECT_EQ(seqs[k], want[k]->seq);
   }
   // Stopping early.
   int seen = 0;
