@@ -298,26 +298,29 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
 void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
   struct Ref {
     uint64_t hash;
+    uint64_t seq;  // entry->seq, kept here: the sort compares it without reaching the entry
     std::string_view name;
     const IndexEntry* entry;
   };
   std::vector<Ref> refs;
   refs.reserve(pending_.size() + staged.index.size());
   for (const auto& p : pending_) {
-    refs.push_back(
-        Ref{p.hash, std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
+    refs.push_back(Ref{p.hash, p.entry.seq,
+                       std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
   }
   for (const auto& p : staged.index) {
-    refs.push_back(Ref{p.hash, std::string_view(staged.names).substr(p.offset, p.size), &p.entry});
+    refs.push_back(Ref{p.hash, p.entry.seq, std::string_view(staged.names).substr(p.offset, p.size),
+                       &p.entry});
   }
   // Group by identity (hash first: cheap; the name only decides between equal hashes), each
   // group in seq order.
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
     if (a.hash != b.hash) return a.hash < b.hash;
     if (a.name != b.name) return a.name < b.name;
-    return a.entry->seq < b.entry->seq;
+    return a.seq < b.seq;
   });
   std::vector<std::pair<std::string, std::string>> records;
+  records.reserve(refs.size() / 2);  // rough: an identity has a few entries per flush
   for (size_t i = 0; i < refs.size();) {
     size_t end = i + 1;
     while (end < refs.size() && refs[end].hash == refs[i].hash && refs[end].name == refs[i].name) {
@@ -331,10 +334,13 @@ void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
     records.emplace_back(std::move(key), std::move(value));
     i = end;
   }
-  // Put in key order: the memtable then inserts each next to the previous one.
-  std::sort(records.begin(), records.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, value] : records) batch.Put(Cf::kEventsByIdentity, key, value);
+  // Put in key order: the memtable then inserts each next to the previous one. An index is
+  // sorted, not the records (no string moves).
+  std::vector<uint32_t> order(records.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return records[a].first < records[b].first; });
+  for (uint32_t i : order) batch.Put(Cf::kEventsByIdentity, records[i].first, records[i].second);
   batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(staged.next_seq - 1));
 }
 
@@ -353,7 +359,9 @@ void EventLog::Commit(Staged& staged) {
       }
     }
   }
-  ids_.Reserve(staged.ids.size());
+  // One rebuild for the whole group, sized for its entries and its largest seq (growth by the
+  // seq alone would otherwise rebuild the table again inside the inserts below).
+  if (!staged.ids.empty()) ids_.Reserve(staged.ids.size(), staged.ids.back().second);
   for (const auto& [hash, seq] : staged.ids) ids_.Prefetch(hash);
   for (const auto& [hash, seq] : staged.ids) ids_.Insert(hash, seq);
   chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
