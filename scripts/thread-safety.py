@@ -7,7 +7,9 @@ Reads BUILD_DIR/compile_commands.json (the release build), picks every translati
 includes base/mutex.h or base/thread_annotations.h directly or through the project's headers, and
 compiles each with clang++ -fsyntax-only -Wthread-safety -Werror=thread-safety (the build's
 include paths and definitions; its warning flags dropped, since only this analysis is checked
-here). Two at a time. Exit status 1 and clang's diagnostics when a lock rule is broken.
+here). In a unity build (cmake/Unity.cmake) a batch holding such a file is compiled whole, as the
+build compiles it: its headers parsed once for all its files (every file of the batch is then
+checked). Two at a time. Exit status 1 and clang's diagnostics when a lock rule is broken.
 """
 import json
 import os
@@ -49,12 +51,13 @@ def annotated_headers(src):
 
 
 def sources(entries):
-    """The build's entries, each unity batch (cmake/Unity.cmake) expanded into one entry per
-    source it includes, compiled with the batch's command: the analysis runs per source file."""
+    """(source entry, its unity batch's entry or None) for each of the build's sources: a unity
+    batch (cmake/Unity.cmake) expanded into one entry per source it includes, with the batch's
+    command."""
     for e in entries:
         batch = os.path.abspath(os.path.join(e["directory"], e["file"]))
         if os.sep + "Unity" + os.sep not in batch:
-            yield e
+            yield e, None
             continue
         for source in includes(batch):
             one = dict(e, file=source)
@@ -62,7 +65,7 @@ def sources(entries):
                 one["command"] = e["command"].replace(batch, source)
             else:
                 one["arguments"] = [source if a == batch else a for a in e["arguments"]]
-            yield one
+            yield one, e
 
 
 def clang_command(entry):
@@ -92,12 +95,18 @@ def main():
         entries = json.load(f)
     reach = annotated_headers(src)
     chosen = []
-    for e in sources(entries):
+    batches = set()
+    for e, batch in sources(entries):
         path = os.path.abspath(os.path.join(e["directory"], e["file"]))
         if not path.startswith(src + os.sep) or path.endswith("_test.cc"):
             continue
-        if any(i in reach for i in includes(path)):
+        if not any(i in reach for i in includes(path)):
+            continue
+        if batch is None:
             chosen.append((path, e))
+        elif batch["file"] not in batches:
+            batches.add(batch["file"])
+            chosen.append((path, batch))
     if not chosen:
         sys.exit("thread-safety: no source uses the annotations; is BUILD_DIR right?")
 
@@ -112,7 +121,7 @@ def main():
             if code != 0:
                 failed += 1
                 sys.stderr.write(err)
-    print(f"thread-safety: {len(chosen)} files checked, {failed} with errors")
+    print(f"thread-safety: {len(chosen)} translation units checked, {failed} with errors")
     sys.exit(1 if failed else 0)
 
 
