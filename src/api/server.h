@@ -26,12 +26,9 @@ namespace signpost::api {
 class AccessLog;
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // interface to bind; default loopback only
-  int port = 8080;                 // 0 = any free port (see Server::port())
-  int threads = 8;                 // worker threads running handlers that call the engine
-  // Worker threads of the ingest routes (write key, /v1/*): their handlers mostly wait for the
-  // group commit's fsync, so many requests share one; a report never waits behind them.
-  int ingest_threads = 32;
+  std::string host = "127.0.0.1";       // interface to bind; default loopback only
+  int port = 8080;                      // 0 = any free port (see Server::port())
+  int threads = 8;                      // worker threads running handlers that call the engine
   int io_threads = 2;                   // threads running the connections (reads, writes, timers)
   std::string web_root;                 // folder of the built dashboard; "" = no dashboard
   size_t max_connections = 1024;        // beyond this, a new connection is closed at once

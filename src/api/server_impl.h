@@ -1,5 +1,5 @@
 // Server::Impl: what every connection of a Server shares (its options, router, CORS policy,
-// telemetry, counters and budgets, the worker pools) and the accept loop. Internal to src/api:
+// telemetry, counters and budgets, the worker pool) and the accept loop. Internal to src/api:
 // included by server.cc and server_session.h only.
 #pragma once
 
@@ -29,8 +29,7 @@ struct Server::Impl {
       : engine(e),
         options(std::move(o)),
         cors(options.cors_origins),
-        workers(std::max(1, options.threads)),
-        ingest_workers(std::max(1, options.ingest_threads)) {}
+        workers(std::max(1, options.threads)) {}
 
   Engine& engine;
   ServerOptions options;
@@ -47,7 +46,6 @@ struct Server::Impl {
   net::steady_timer accept_retry{ioc};
   // Declared last: destroyed (stopped and joined) first, while the io_context still exists.
   net::thread_pool workers;
-  net::thread_pool ingest_workers;  // the write-key (ingest) routes' handlers
 
   void Accept();
 };

@@ -310,7 +310,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Dispatch();
   }
 
-  // Runs the handler: inline for the probes, else on a worker pool; the reply is written back on
+  // Runs the handler: inline for the probes, else on the worker pool; the reply is written back on
   // this connection's strand.
   void Dispatch() {
     lowest().expires_never();
@@ -318,16 +318,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       Handle();
       return Write();
     }
-    auto run = [self = shared_from_this()] {
+    net::post(srv_.workers, [self = shared_from_this()] {
       self->Handle();
       net::post(self->stream_.get_executor(), [self] { self->Write(); });
-    };
-    // Ingest waits on the group commit: on its own pool, so many batches share one fsync and a
-    // report never queues behind them (nor they behind a report).
-    if (route_ && route_->access == Access::kWrite)
-      net::post(srv_.ingest_workers, std::move(run));
-    else
-      net::post(srv_.workers, std::move(run));
+    });
   }
 
   void Handle() {
