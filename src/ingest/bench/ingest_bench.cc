@@ -25,7 +25,7 @@ namespace {
 using signpost::TimeMs;
 using namespace signpost::ingest;
 
-constexpr TimeMs kNow = 1795237200000;  // 2026-11-24T05:00:00Z
+constexpr TimeMs kNow = 1795910400000;  // 2026-11-29T00:00:00Z: after every generated day (1-28)
 constexpr const char* kEvents[] = {"Product Viewed", "Product Added", "Checkout Started",
                                    "Order Completed", "Signed Up"};
 
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < n; ++i) csv += CsvRow(i);
   std::vector<std::string> batches;
   for (size_t i = 0; i < n; i += 100) {
-    std::string body = R"({"sentAt":"2026-11-24T05:00:00Z","batch":[)";
+    std::string body = R"({"sentAt":"2026-11-29T00:00:00Z","batch":[)";
     for (size_t j = i; j < std::min(n, i + 100); ++j) {
       if (j > i) body += ',';
       body += NdjsonLine(j);
