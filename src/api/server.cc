@@ -122,6 +122,14 @@ Status Server::Run() {
     extra.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : extra) t.join();
+  // Stop() leaves the handlers that were ready uncalled: a reply the client already holds still has
+  // its write's completion queued, which writes its access-log line and metrics. Run those (one at
+  // a time, at most kStopHandlers: a client still sending cannot keep the stop waiting); what they
+  // start is dropped with the io_context.
+  constexpr int kStopHandlers = 1024;
+  impl_->ioc.restart();
+  for (int i = 0; i < kStopHandlers && impl_->ioc.poll_one() > 0; ++i) {
+  }
   return Status::Ok();
 }
 
