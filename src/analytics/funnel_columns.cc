@@ -199,10 +199,15 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(
   uint64_t* bits = scratch->starts.data();
   uint8_t* skipped = scratch->skipped.data();
   size_t ranks = 0;
+  // The word being filled stays in a register (stored each time, never read back: no chain of
+  // read-modify-writes through memory); words no profile starts in stay 0.
+  uint64_t word = 0, at = 0;
   for (uint32_t s = s0; s < s1; ++s) {
     const uint64_t p = off[s] - e0;
     const bool events = off[s + 1] != off[s];
-    bits[p >> 6] |= static_cast<uint64_t>(events) << (p & 63);
+    word = ((p >> 6) == at ? word : 0) | static_cast<uint64_t>(events) << (p & 63);
+    at = p >> 6;
+    bits[at] = word;
     skipped[ranks] = skip != nullptr && skip[s - s0] ? 1 : 0;
     ranks += events ? 1 : 0;
   }
