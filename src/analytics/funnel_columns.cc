@@ -4,11 +4,11 @@
 // With AVX-512 and at most kMaxColumnIds distinct step names, a chunk of slots is counted in three
 // passes, none with a branch per event:
 //  1. the name and time columns, 16 events at a time, the names compared with the step names; the
-//     positions and times of the step events are compressed into a list (about 1 event in 5 in a
-//     typical funnel);
+//     positions, times and step masks of the step events are compressed into a list (about 1
+//     event in 5 in a typical funnel);
 //  2. for each listed event its profile (rank of the profile starts up to it, from a bitmap of the
-//     chunk's profile starts) and its step mask (the date range and the segment folded in) with a
-//     flag on a profile's first listed event;
+//     chunk's profile starts), the date range and the segment folded into its mask, and a flag on
+//     a profile's first listed event;
 //  3. the stream kernel of funnel_narrow.cc on that list, in four interleaved streams: a register
 //     of chain starts per profile, every step updated at once per event.
 // Without AVX-512, or with more step names, or with a timestamp beyond +-2^60 ms in the chunk (the
@@ -71,11 +71,19 @@ __attribute__((target("avx512f"), always_inline)) inline void ColumnStep(ColumnS
 // needed when 1 event in a few is a step event, and the hardware prefetches a stream best.
 __attribute__((target("avx512f"), always_inline)) inline void ListBlock(
     const uint32_t* names, const TimeMs* ts, size_t i, __mmask16 valid, const __m512i* want,
-    int nids, __m512i at, uint32_t* pos, int64_t* times, size_t* kept) {
+    const __m512i* fills, int nids, __m512i at, uint32_t* pos, int64_t* times, uint8_t* masks,
+    size_t* kept) {
   const __m512i v = _mm512_maskz_loadu_epi32(valid, names + i);
   __mmask16 hit = 0;
-  for (int j = 0; j < nids; ++j) hit |= _mm512_mask_cmpeq_epi32_mask(valid, v, want[j]);
+  __m512i m = _mm512_setzero_si512();
+  for (int j = 0; j < nids; ++j) {
+    const __mmask16 eq = _mm512_mask_cmpeq_epi32_mask(valid, v, want[j]);
+    hit |= eq;
+    m = _mm512_mask_mov_epi32(m, eq, fills[j]);
+  }
   _mm512_storeu_si512(pos + *kept, _mm512_maskz_compress_epi32(hit, at));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(masks + *kept),
+                   _mm512_cvtepi32_epi8(_mm512_maskz_compress_epi32(hit, m)));
   const auto lo_hit = static_cast<__mmask8>(hit);
   const auto hi_hit = static_cast<__mmask8>(hit >> 8);
   // Plain loads for a whole block: a load masked by `hit` would wait for the compare.
@@ -91,24 +99,30 @@ __attribute__((target("avx512f"), always_inline)) inline void ListBlock(
   *kept += static_cast<size_t>(std::popcount(static_cast<unsigned>(hit)));
 }
 
-// Pass 1: the positions (relative to `names`) and the times of the n events whose name is one of
-// ids[0..nids), in order. `pos` and `times` have room for n + 16. Returns how many.
+// Pass 1: the positions (relative to `names`), times and step masks (`table`) of the n events
+// whose name is one of ids[0..nids), in order. `pos`, `times` and `masks` have room for n + 16.
+// Returns how many.
 __attribute__((target("avx512f"))) size_t ListStepEvents(const uint32_t* names, const TimeMs* ts,
                                                          size_t n, const uint32_t* ids, int nids,
-                                                         uint32_t* pos, int64_t* times) {
+                                                         const uint8_t* table, uint32_t* pos,
+                                                         int64_t* times, uint8_t* masks) {
   __m512i want[ColumnCounter::kMaxColumnIds];
-  for (int j = 0; j < nids; ++j) want[j] = _mm512_set1_epi32(static_cast<int>(ids[j]));
+  __m512i fills[ColumnCounter::kMaxColumnIds];
+  for (int j = 0; j < nids; ++j) {
+    want[j] = _mm512_set1_epi32(static_cast<int>(ids[j]));
+    fills[j] = _mm512_set1_epi32(table[ids[j]]);
+  }
   const __m512i step = _mm512_set1_epi32(16);
   __m512i at = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   size_t kept = 0;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    ListBlock(names, ts, i, 0xffff, want, nids, at, pos, times, &kept);
+    ListBlock(names, ts, i, 0xffff, want, fills, nids, at, pos, times, masks, &kept);
     at = _mm512_add_epi32(at, step);
   }
   if (i < n) {
     const auto valid = static_cast<__mmask16>((1u << (n - i)) - 1);
-    ListBlock(names, ts, i, valid, want, nids, at, pos, times, &kept);
+    ListBlock(names, ts, i, valid, want, fills, nids, at, pos, times, masks, &kept);
   }
   return kept;
 }
@@ -185,10 +199,11 @@ namespace {
 
 // Passes 2 and 3 for the chunk of slots [s0, s1), after pass 1 listed `kept` step events in
 // scratch. False when a listed time is beyond +-2^60 ms (nothing counted then).
-__attribute__((target("avx512f,popcnt"))) bool CountListed(
-    const uint64_t* off, uint32_t s0, uint32_t s1, const uint32_t* name, const uint8_t* table,
-    const FunnelPlan& plan, const uint8_t* skip, size_t kept, ColumnCounter::Scratch* scratch,
-    uint64_t* reach) {
+__attribute__((target("avx512f,popcnt"))) bool CountListed(const uint64_t* off, uint32_t s0,
+                                                           uint32_t s1, const FunnelPlan& plan,
+                                                           const uint8_t* skip, size_t kept,
+                                                           ColumnCounter::Scratch* scratch,
+                                                           uint64_t* reach) {
   const uint64_t e0 = off[s0];
   const size_t n = off[s1] - e0;
   // Profile starts: bit (off[s] - e0) for each slot with events; rank -> skip flag.
@@ -216,7 +231,6 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(
     scratch->prefix[w] = before;
     before += static_cast<uint32_t>(std::popcount(bits[w]));
   }
-  scratch->mask.resize(kept + 1);
   int64_t* kts = scratch->ts.data();
   uint8_t* km = scratch->mask.data();
   const uint32_t* pos = scratch->pos.data();
@@ -229,7 +243,7 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(
     const uint64_t upto = bits[p >> 6] & (~uint64_t{0} >> (63 - (p & 63)));
     const uint32_t rank = prefix[p >> 6] + static_cast<uint32_t>(std::popcount(upto));
     const TimeMs t = kts[j];
-    uint32_t m = table[name[p]];
+    uint32_t m = km[j];
     m &= 0xfe | static_cast<uint32_t>(t >= from && t < to);
     m &= 0u - static_cast<uint32_t>(skipped[rank - 1] == 0);
     m |= rank != prev_rank ? kColumnFirst : 0u;
@@ -261,10 +275,11 @@ void ColumnCounter::Count(uint32_t s0, uint32_t s1, const uint8_t* skip, Scratch
   const TimeMs* ts = index_.SealedTimestamps() + e0;
   scratch->pos.resize(n + 16);
   scratch->ts.resize(n + 16);
-  const size_t kept =
-      ListStepEvents(name, ts, n, ids_, nids_, scratch->pos.data(), scratch->ts.data());
+  scratch->mask.resize(n + 16);
+  const size_t kept = ListStepEvents(name, ts, n, ids_, nids_, table_.data(), scratch->pos.data(),
+                                     scratch->ts.data(), scratch->mask.data());
   if (kept == 0) return;
-  if (!CountListed(off, s0, s1, name, table_.data(), plan_, skip, kept, scratch, reach))
+  if (!CountListed(off, s0, s1, plan_, skip, kept, scratch, reach))
     CountScalar(s0, s1, skip, reach);
 }
 
