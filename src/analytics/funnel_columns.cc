@@ -199,6 +199,7 @@ namespace {
 
 // Passes 2 and 3 for the chunk of slots [s0, s1), after pass 1 listed `kept` step events in
 // scratch. False when a listed time is beyond +-2^60 ms (nothing counted then).
+template <bool kSkip, bool kRange>
 __attribute__((target("avx512f,popcnt"))) bool CountListed(const uint64_t* off, uint32_t s0,
                                                            uint32_t s1, const FunnelPlan& plan,
                                                            const uint8_t* skip, size_t kept,
@@ -210,7 +211,7 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(const uint64_t* off, 
   const size_t words = n / 64 + 1;
   scratch->starts.assign(words, 0);
   scratch->prefix.resize(words);
-  scratch->skipped.resize(s1 - s0);
+  if constexpr (kSkip) scratch->skipped.resize(s1 - s0);
   uint64_t* bits = scratch->starts.data();
   uint8_t* skipped = scratch->skipped.data();
   size_t ranks = 0;
@@ -223,8 +224,10 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(const uint64_t* off, 
     word = ((p >> 6) == at ? word : 0) | static_cast<uint64_t>(events) << (p & 63);
     at = p >> 6;
     bits[at] = word;
-    skipped[ranks] = skip != nullptr && skip[s - s0] ? 1 : 0;
-    ranks += events ? 1 : 0;
+    if constexpr (kSkip) {
+      skipped[ranks] = skip[s - s0];
+      ranks += events ? 1 : 0;
+    }
   }
   uint32_t before = 0;
   for (size_t w = 0; w < words; ++w) {
@@ -244,8 +247,8 @@ __attribute__((target("avx512f,popcnt"))) bool CountListed(const uint64_t* off, 
     const uint32_t rank = prefix[p >> 6] + static_cast<uint32_t>(std::popcount(upto));
     const TimeMs t = kts[j];
     uint32_t m = km[j];
-    m &= 0xfe | static_cast<uint32_t>(t >= from && t < to);
-    m &= 0u - static_cast<uint32_t>(skipped[rank - 1] == 0);
+    if constexpr (kRange) m &= 0xfe | static_cast<uint32_t>(t >= from && t < to);
+    if constexpr (kSkip) m &= 0u - static_cast<uint32_t>(skipped[rank - 1] == 0);
     m |= rank != prev_rank ? kColumnFirst : 0u;
     prev_rank = rank;
     far |= static_cast<uint64_t>(t) + static_cast<uint64_t>(kColumnTimeLimit) >
@@ -279,8 +282,10 @@ void ColumnCounter::Count(uint32_t s0, uint32_t s1, const uint8_t* skip, Scratch
   const size_t kept = ListStepEvents(name, ts, n, ids_, nids_, table_.data(), scratch->pos.data(),
                                      scratch->ts.data(), scratch->mask.data());
   if (kept == 0) return;
-  if (!CountListed(off, s0, s1, plan_, skip, kept, scratch, reach))
-    CountScalar(s0, s1, skip, reach);
+  const bool range = plan_.from != INT64_MIN || plan_.to != INT64_MAX;
+  auto listed = skip != nullptr ? (range ? CountListed<true, true> : CountListed<true, false>)
+                                : (range ? CountListed<false, true> : CountListed<false, false>);
+  if (!listed(off, s0, s1, plan_, skip, kept, scratch, reach)) CountScalar(s0, s1, skip, reach);
 }
 
 }  // namespace signpost::analytics
