@@ -274,6 +274,7 @@ void ColumnCounter::Count(uint32_t s0, uint32_t s1, const uint8_t* skip, Scratch
   const uint64_t e0 = off[s0];
   const size_t n = off[s1] - e0;
   if (n == 0) return;
+  if (n > UINT32_MAX - 16) return CountScalar(s0, s1, skip, reach);  // positions are 32-bit
   const uint32_t* name = index_.SealedNames() + e0;
   const TimeMs* ts = index_.SealedTimestamps() + e0;
   scratch->pos.resize(n + 16);
