@@ -161,6 +161,48 @@ void ReachInChunk(const FunnelPlan& plan, const StepProjection& proj, uint32_t c
 // Tests: false makes ReachInChunk take the scalar path on every CPU (so both paths are tested on a
 // machine with AVX-512); true (the default) lets it use the vector kernel where the CPU has it.
 void AllowVectorKernelForTesting(bool allowed);
+// False after AllowVectorKernelForTesting(false): the vector kernels stand aside.
+bool VectorKernelAllowed();
+// Tests: false makes the counts-only kernel count on the sealed columns (ColumnCounter) on every
+// run, never on a step projection; true (the default) uses the projection from a step set's second
+// run on (funnel_query.cc).
+void AllowStepProjectionForTesting(bool allowed);
+
+// BestLevel counts over the sealed columns (funnel_columns.cc), what the first query of a step set
+// runs on: with AVX-512 and at most kMaxColumnIds step names, the name column is compared 16 events
+// at a time, only the step events are read further (their profile, mask and time, listed in a
+// scratch per chunk) and run through the stream kernel of ReachInChunk; else BestLevel per profile.
+// Requires CountsByBestLevel(plan), plan.steps <= kMaxSteps and plan.window < 2^60.
+// Thread-safety: Count is const; one Scratch per thread.
+class ColumnCounter {
+ public:
+  static constexpr int kMaxSteps = 7;
+  static constexpr int kMaxColumnIds = 8;
+  struct Scratch {
+    std::vector<uint32_t> pos;
+    std::vector<uint64_t> starts;
+    std::vector<uint32_t> prefix;
+    std::vector<uint8_t> skipped;
+    std::vector<int64_t> ts;
+    std::vector<uint8_t> mask;
+  };
+
+  ColumnCounter(const FunnelPlan& plan, const EventIndex& index);
+  // Adds to reach[k] (k < kMaxSteps) the profiles of sealed slots [s0, s1) (s1 <= SealedSlots())
+  // whose best chain reached step k + 1, leaving out slot s when skip[s - s0] (skip may be null).
+  void Count(uint32_t s0, uint32_t s1, const uint8_t* skip, Scratch* scratch,
+             uint64_t* reach) const;
+
+ private:
+  void CountScalar(uint32_t s0, uint32_t s1, const uint8_t* skip, uint64_t* reach) const;
+
+  const FunnelPlan& plan_;
+  const EventIndex& index_;
+  std::vector<uint8_t> table_;  // name id -> step mask
+  uint32_t ids_[kMaxColumnIds] = {};
+  int nids_ = 0;  // names that fill some step (only the first kMaxColumnIds are in ids_)
+  bool vector_ = false;
+};
 
 // One attempt: the start event and which steps it filled with which events.
 struct Attempt {

@@ -120,10 +120,12 @@ std::atomic<bool> vector_kernel_allowed{true};
 
 bool HasAvx512() {
   static const bool has = __builtin_cpu_supports("avx512f");
-  return has && vector_kernel_allowed.load(std::memory_order_relaxed);
+  return has && VectorKernelAllowed();
 }
 
 }  // namespace
+
+bool VectorKernelAllowed() { return vector_kernel_allowed.load(std::memory_order_relaxed); }
 
 void AllowVectorKernelForTesting(bool allowed) { vector_kernel_allowed.store(allowed); }
 

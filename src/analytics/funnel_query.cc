@@ -1,6 +1,7 @@
 #include "analytics/funnel_query.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <map>
 #include <unordered_map>
@@ -192,13 +193,65 @@ Counts ProjectedLevelCounts(const EventIndex& index, const StepProjection* proj,
   return out;
 }
 
+// Sealed slots handed to a thread at a time by ColumnLevelCounts (about 10k events each).
+constexpr uint32_t kColumnChunk = 1024;
+
+// Level counts by the one-pass kernel on the sealed columns (ColumnCounter, see Projectable): the
+// sealed slots whose rows are whole in chunks, the profiles with delta rows (or merged) through
+// their merged views.
+Counts ColumnLevelCounts(const EventIndex& index, const FunnelPlan& plan,
+                         const std::vector<uint8_t>& segment, int threads) {
+  const bool touched = index.HasDelta();
+  const std::vector<uint32_t>& delta_slots = index.DeltaSlots();  // groups the delta first
+  const bool filter = touched || !segment.empty();
+  std::vector<LevelHist> hist(std::max(1, threads));
+  std::vector<ColumnCounter::Scratch> scratch(hist.size());
+  const ColumnCounter counter(plan, index);
+  ForEachChunk(index.SealedSlots(), kColumnChunk, threads, [&](int t, uint64_t b, uint64_t e) {
+    uint8_t skipped[kColumnChunk];
+    if (filter) {
+      for (uint64_t s = b; s < e; ++s) {
+        const auto slot = static_cast<uint32_t>(s);
+        skipped[s - b] =
+            (!segment.empty() && !segment[slot]) || (touched && index.SlotTouched(slot)) ? 1 : 0;
+      }
+    }
+    counter.Count(static_cast<uint32_t>(b), static_cast<uint32_t>(e), filter ? skipped : nullptr,
+                  &scratch[t], hist[t].reach);
+  });
+  if (!delta_slots.empty()) {
+    std::vector<ViewScratch> views(hist.size());
+    ForEachChunk(delta_slots.size(), kProfileChunk, threads, [&](int t, uint64_t b, uint64_t e) {
+      for (uint64_t i = b; i < e; ++i) {
+        const uint32_t s = delta_slots[i];
+        if (!segment.empty() && !segment[s]) continue;
+        ProfileView v = index.View(s, &views[t]);
+        ++hist[t].hist[BestLevel(plan, v.ts, v.name, v.size)];
+      }
+    });
+  }
+  Counts out;
+  out.Init(plan);
+  for (const LevelHist& h : hist) {
+    for (int l = 1; l <= plan.required; ++l)
+      out.level_hist[l] += h.hist[l] + h.reach[l - 1] - h.reach[l];
+  }
+  return out;
+}
+
+// Test hook: false makes BestLevelCounts count on the sealed columns every time.
+std::atomic<bool> projection_allowed{true};
+
 // Level counts by the one-pass kernel (see CountsByBestLevel).
 Counts BestLevelCounts(const EventIndex& index, const FunnelPlan& plan,
                        const std::vector<uint8_t>& segment, int threads) {
   if (Projectable(plan)) {
-    // From the second run of a step set on: the first counts on the full columns below.
-    if (auto proj = index.StepProjectionIfRepeated(plan.name_steps, threads))
-      return ProjectedLevelCounts(index, proj.get(), plan, segment, threads);
+    // From the second run of a step set on (the projection); the first counts on the columns.
+    if (projection_allowed.load(std::memory_order_relaxed)) {
+      if (auto proj = index.StepProjectionIfRepeated(plan.name_steps, threads))
+        return ProjectedLevelCounts(index, proj.get(), plan, segment, threads);
+    }
+    return ColumnLevelCounts(index, plan, segment, threads);
   }
   std::vector<Counts> partial(std::max(1, threads));
   for (auto& c : partial) c.Init(plan);
@@ -254,6 +307,8 @@ Status ApplyRange(const FunnelOptions& options, FunnelPlan* plan) {
 }
 
 }  // namespace
+
+void AllowStepProjectionForTesting(bool allowed) { projection_allowed.store(allowed); }
 
 Result<FunnelReport> RunFunnel(const EventIndex& index, const FunnelDefinition& def,
                                const FunnelOptions& options, const PropertySource* source) {

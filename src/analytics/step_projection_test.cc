@@ -49,16 +49,22 @@ void ExpectPathsAgree(const EventIndex& index, const FunnelDefinition& def, Funn
   auto general = RunFunnel(index, def, options, nullptr);
   options.timings = false;
   ASSERT_TRUE(general.ok()) << general.status().ToString();
-  // The fast path twice: the vector kernel (where the CPU has AVX-512) and the scalar one.
-  for (bool vector : {true, false}) {
-    AllowVectorKernelForTesting(vector);
-    auto fast = RunFunnel(index, def, options, nullptr);
-    AllowVectorKernelForTesting(true);
-    ASSERT_TRUE(fast.ok()) << fast.status().ToString();
-    ASSERT_EQ(general->steps.size(), fast->steps.size());
-    for (size_t k = 0; k < general->steps.size(); ++k)
-      EXPECT_EQ(fast->steps[k].count, general->steps[k].count)
-          << "step " << k + 1 << (vector ? " (vector kernel)" : " (scalar kernel)");
+  // The fast path on the sealed columns (a step set's first run) and on the projection (from its
+  // second run on), each with the vector kernel (where the CPU has AVX-512) and the scalar one.
+  for (bool projection : {false, true}) {
+    for (bool vector : {true, false}) {
+      AllowStepProjectionForTesting(projection);
+      AllowVectorKernelForTesting(vector);
+      auto fast = RunFunnel(index, def, options, nullptr);
+      AllowVectorKernelForTesting(true);
+      AllowStepProjectionForTesting(true);
+      ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+      ASSERT_EQ(general->steps.size(), fast->steps.size());
+      for (size_t k = 0; k < general->steps.size(); ++k)
+        EXPECT_EQ(fast->steps[k].count, general->steps[k].count)
+            << "step " << k + 1 << (projection ? " (projection" : " (columns")
+            << (vector ? ", vector kernel)" : ", scalar kernel)");
+    }
   }
 }
 
@@ -101,6 +107,44 @@ TEST(StepProjection, FastCountsMatchTheGeneralKernel) {
       std::vector<uint64_t> gone;
       for (int i = 0; i < 200; ++i) gone.push_back(1 + rng() % seq);
       index.RemoveEvents(gone);
+      ExpectPathsAgree(index, def, options);
+    }
+  }
+}
+
+// The column kernel's fallbacks: more step names than it compares at once (each step any of two
+// names, up to 14), and chunks with a timestamp beyond +-2^60 ms, against the general kernel.
+TEST(StepProjection, ColumnCountsWithManyStepNamesAndFarTimesMatchTheGeneralKernel) {
+  const char* const names[] = {"N0", "N1", "N2", "N3", "N4",  "N5",
+                               "N6", "N7", "N8", "N9", "N10", "N11"};
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    EventIndex index;
+    const uint64_t profiles = 2500;
+    for (uint64_t seq = 1; seq <= 15000; ++seq) {
+      TimeMs ts =
+          static_cast<TimeMs>(rng() % 3) * kDayMs + static_cast<TimeMs>(rng() % 600) * kMinuteMs;
+      if (seed % 2 == 0 && rng() % 500 == 0) ts += (rng() % 2 == 0 ? 1 : -1) * (TimeMs{1} << 61);
+      index.Add(ProfileId(1 + rng() % profiles), TrackEvent(seq, ts, names[rng() % 12]));
+    }
+    index.Seal();
+    for (int round = 0; round < 3; ++round) {
+      FunnelDefinition def;
+      def.id = FunnelId("columns");
+      const int n = 2 + static_cast<int>(rng() % 6);
+      const bool two = round != 0;  // one name a step: at most 7 names, the vector kernel
+      for (int i = 0; i < n; ++i) {
+        FunnelStep step;
+        step.name = names[rng() % 12];
+        step.any_of.push_back(rules::EventMatcher{step.name, {}});
+        if (two) step.any_of.push_back(rules::EventMatcher{names[rng() % 12], {}});
+        def.steps.push_back(step);
+      }
+      def.window = (1 + static_cast<DurationMs>(rng() % 48)) * kHourMs;
+      FunnelOptions options;
+      options.threads = 1 + static_cast<int>(rng() % 2);
+      SCOPED_TRACE("round " + std::to_string(round));
       ExpectPathsAgree(index, def, options);
     }
   }
