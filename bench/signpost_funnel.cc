@@ -13,8 +13,10 @@
 // "index_rebuild_best_seconds", "index_rebuild_events_per_second", "index_rebuild_bytes_per_event",
 // "index_rebuild_store_open_seconds", "index_rebuild_cpu_seconds":[...], and the event-by-event
 // path it replaced, once: "index_rebuild_event_by_event_seconds" (and _cpu_seconds).
+// With --only-rebuild (and --rebuild-data), only the rebuild figures, without the CSV, the funnel
+// or the event-by-event path: a quick A/B of the rebuild.
 // Usage: signpost_funnel --data FILE.csv --steps 'e1,e2,e3' --window-ms 604800000
-//        [--threads 2] [--runs 5] [--first-runs 5] [--rebuild-data DIR]
+//        [--threads 2] [--runs 5] [--first-runs 5] [--rebuild-data DIR] [--only-rebuild]
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -170,7 +172,8 @@ std::string LoadCsv(const std::string& path, EventIndex* index, int threads) {
 // Times the index rebuild from the store of a data folder (`signpost import` made it): the store
 // and identity graph opened once, then `runs` rebuilds into fresh indexes (engine/index_rebuild.h,
 // what Engine::Open does). Fills `out` with the figures; returns an error message or "".
-std::string TimeRebuild(const std::string& dir, int runs, int threads, nlohmann::json* out) {
+std::string TimeRebuild(const std::string& dir, int runs, int threads, bool event_by_event,
+                        nlohmann::json* out) {
   auto t0 = std::chrono::steady_clock::now();
   signpost::store::StoreOptions so;
   so.dir = dir;
@@ -197,7 +200,7 @@ std::string TimeRebuild(const std::string& dir, int runs, int threads, nlohmann:
   const double best = *std::min_element(times.begin(), times.end());
   // Before: the event-by-event path Engine::Open took until this rebuild (every event fully
   // decoded, its profile looked up in the identity graph, Add, then Seal), once.
-  {
+  if (event_by_event) {
     EventIndex index;
     auto r0 = std::chrono::steady_clock::now();
     const double rc0 = CpuSeconds();
@@ -227,8 +230,9 @@ int main(int argc, char** argv) {
   std::string data, steps;
   int64_t window_ms = 7 * signpost::kDayMs;
   int threads = 2, runs = 5, first_runs = 5;
-  app.add_option("--data", data, "CSV with header profile_id,ts_ms,event")->required();
-  app.add_option("--steps", steps, "Comma-separated step event names")->required();
+  bool only_rebuild = false;
+  app.add_option("--data", data, "CSV with header profile_id,ts_ms,event");
+  app.add_option("--steps", steps, "Comma-separated step event names");
   app.add_option("--window-ms", window_ms, "Conversion window in ms (default 7 days)");
   app.add_option("--threads", threads, "Query threads (default 2)");
   app.add_option("--runs", runs, "Timed runs after the first two (default 5)");
@@ -238,7 +242,25 @@ int main(int argc, char** argv) {
   std::string rebuild_data;
   app.add_option("--rebuild-data", rebuild_data,
                  "Also time the index rebuild from this data folder's store (signpost import)");
+  app.add_flag("--only-rebuild", only_rebuild,
+               "Only time the rebuild of --rebuild-data (no CSV, funnel or event-by-event path)");
   CLI11_PARSE(app, argc, argv);
+  if (only_rebuild) {
+    nlohmann::json out;
+    const std::string err = rebuild_data.empty()
+                                ? "--only-rebuild needs --rebuild-data"
+                                : TimeRebuild(rebuild_data, runs, threads, false, &out);
+    if (!err.empty()) {
+      std::cerr << "signpost_funnel: rebuild: " << err << "\n";
+      return 1;
+    }
+    std::cout << out.dump() << std::endl;
+    return 0;
+  }
+  if (data.empty() || steps.empty()) {
+    std::cerr << "signpost_funnel: --data and --steps are required\n";
+    return 1;
+  }
 
   EventIndex index;
   auto t0 = std::chrono::steady_clock::now();
@@ -339,7 +361,7 @@ int main(int argc, char** argv) {
       first_cpu.empty() ? 0.0 : *std::min_element(first_cpu.begin(), first_cpu.end());
   out["steps"] = counts;
   if (!rebuild_data.empty()) {
-    err = TimeRebuild(rebuild_data, runs, threads, &out);
+    err = TimeRebuild(rebuild_data, runs, threads, true, &out);
     if (!err.empty()) {
       std::cerr << "signpost_funnel: rebuild: " << err << "\n";
       return 1;

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
+#include <vector>
 
 #include "analytics/event_index.h"
+#include "base/parallel.h"
 
 namespace signpost::analytics {
 
@@ -19,15 +20,6 @@ size_t QuickHash(std::string_view s) {
   std::memcpy(&tail, s.data() + s.size() - n, n);
   uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail + s.size()) * 0xC2B2AE3D27D4EB4Full;
   return static_cast<size_t>(h >> 54);  // 10 bits
-}
-
-// Runs fn(t) on `threads` threads (t = 0 on the caller's).
-template <class Fn>
-void OnThreads(int threads, Fn&& fn) {
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(fn, t);
-  fn(0);
-  for (auto& th : pool) th.join();
 }
 
 struct BulkSortRow {
@@ -100,7 +92,7 @@ Status EventIndex::BulkLoad(std::vector<BulkRows>& parts, int threads) {
   // Runs fn(part) for every part, the parts spread over the threads.
   const int workers = std::max(1, std::min<int>(threads, static_cast<int>(parts.size())));
   auto each_part = [&](auto&& fn) {
-    OnThreads(workers, [&](int t) {
+    ForEachTask(workers, [&](int t) {
       for (size_t p = static_cast<size_t>(t); p < parts.size(); p += static_cast<size_t>(workers))
         fn(p);
     });
@@ -213,7 +205,7 @@ Status EventIndex::BulkLoad(std::vector<BulkRows>& parts, int threads) {
   std::vector<std::vector<uint64_t>> cursor(used);
   if (used > 1) {
     // Per range, rows per slot; then each range's cursor starts after the earlier ranges' rows.
-    OnThreads(used, [&](int t) {
+    ForEachTask(used, [&](int t) {
       std::vector<uint64_t>& c = cursor[t];
       ReserveHuge(c, slots);
       c.assign(slots, 0);
@@ -238,7 +230,7 @@ Status EventIndex::BulkLoad(std::vector<BulkRows>& parts, int threads) {
   seq_.resize(n);
   name_.resize(n);
   type_.resize(n);
-  OnThreads(used, [&](int t) {
+  ForEachTask(used, [&](int t) {
     std::vector<uint64_t>& c = cursor[t];
     for_rows(ranges[t], [&](size_t p, size_t i) {
       const uint64_t at = c[row_slot[p][i]]++;
@@ -249,7 +241,7 @@ Status EventIndex::BulkLoad(std::vector<BulkRows>& parts, int threads) {
     });
   });
   // Within a slot rows are in input order; put them in (timestamp, seq) order where they are not.
-  OnThreads(threads, [&](int t) {
+  ForEachTask(threads, [&](int t) {
     std::vector<BulkSortRow> rows;
     for (size_t s = static_cast<size_t>(t); s < slots; s += static_cast<size_t>(threads)) {
       const uint64_t b = offsets[s], e = offsets[s + 1];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,21 +11,13 @@
 #include <vector>
 
 #include "analytics/bulk_load.h"
+#include "base/parallel.h"
 #include "store/event_chunk.h"
 #include "store/event_core.h"
 
 namespace signpost::engine {
 
 namespace {
-
-// Runs fn(t) on `threads` threads (t = 0 on the caller's).
-template <class Fn>
-void OnRebuildThreads(int threads, Fn&& fn) {
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(fn, t);
-  fn(0);
-  for (auto& th : pool) th.join();
-}
 
 // Identity -> current profile, copied once from the identity graph (on every rebuild thread, each
 // a part of the graph's map) and then only read, by every scan thread: flat open-addressing tables
@@ -46,7 +39,7 @@ class IdentityTable {
     // Pass 1: each thread walks its part of the graph into entries, by destination sub-table.
     std::vector<std::vector<std::vector<Entry>>> pending(static_cast<size_t>(threads));
     const size_t guess = profiles.identity_count() / (subs * static_cast<size_t>(threads)) + 16;
-    OnRebuildThreads(threads, [&](int t) {
+    ForEachTask(threads, [&](int t) {
       std::vector<std::vector<Entry>>& mine = pending[static_cast<size_t>(t)];
       mine.resize(subs);
       for (auto& v : mine) v.reserve(guess + guess / 8);
@@ -84,7 +77,7 @@ class IdentityTable {
           });
     });
     // Pass 2: each thread fills whole sub-tables.
-    OnRebuildThreads(threads, [&](int t) {
+    ForEachTask(threads, [&](int t) {
       for (size_t s = static_cast<size_t>(t); s < subs; s += static_cast<size_t>(threads)) {
         size_t size = 0;
         for (const auto& from : pending) size += from[s].size();
@@ -176,11 +169,13 @@ Status RebuildIndex(const store::Store& store, const identity::ProfileStore& pro
     std::vector<analytics::BulkRows> none;
     return index.BulkLoad(none, threads);
   }
-  IdentityTable identities;
-  identities.Build(profiles, threads);
   std::vector<analytics::BulkRows> parts(ranges.size());
   std::vector<Status> status(ranges.size(), Status::Ok());
-  OnRebuildThreads(static_cast<int>(ranges.size()), [&](int r) {
+  // The table lives for the scan only: its memory is free again (the allocator keeps it, already
+  // faulted in) when the bulk load allocates the index's columns.
+  std::optional<IdentityTable> identities(std::in_place);
+  identities->Build(profiles, threads);
+  ForEachTask(static_cast<int>(ranges.size()), [&](int r) {
     analytics::BulkRows& out = parts[static_cast<size_t>(r)];
     const auto [first, last_seq] = ranges[static_cast<size_t>(r)];
     out.Reserve(last_seq - first + 1);
@@ -198,18 +193,20 @@ Status RebuildIndex(const store::Store& store, const identity::ProfileStore& pro
               const bool user = !e.user_id.empty();
               hashes[i] = IdentityTable::Hash(user, user ? e.user_id : e.anonymous_id);
             }
-            for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i) identities.Prefetch(hashes[i]);
+            for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i)
+              identities->Prefetch(hashes[i]);
             for (size_t i = 0; i < n; ++i) {
-              if (i + kPrefetchAhead < n) identities.Prefetch(hashes[i + kPrefetchAhead]);
+              if (i + kPrefetchAhead < n) identities->Prefetch(hashes[i + kPrefetchAhead]);
               const store::EventCore& e = cores[i];
               const bool user = !e.user_id.empty();
-              out.Add(identities.Find(hashes[i], user, user ? e.user_id : e.anonymous_id),
+              out.Add(identities->Find(hashes[i], user, user ? e.user_id : e.anonymous_id),
                       e.timestamp, e.seq, e.event, e.type);
             }
           }
           return true;
         });
   });
+  identities.reset();
   for (const Status& s : status) SP_RETURN_IF_ERROR(s);
   return index.BulkLoad(parts, threads);
 }

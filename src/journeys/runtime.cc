@@ -16,7 +16,6 @@
 #include "base/json_text.h"
 #include "base/system_events.h"
 #include "base/time.h"
-#include "delivery/signing.h"
 #include "delivery/template_text.h"
 #include "experiments/assignment.h"
 #include "journeys/local_time.h"
@@ -77,19 +76,15 @@ JourneyStatus JourneyStatusFromJson(const json& j) {
   return s;
 }
 
-std::string SystemMessageId(std::string_view key, std::string_view name) {
-  return std::string(se::kSystemMessageIdPrefix) +
-         delivery::Hex(delivery::HmacSha256(key, name).substr(0, 16));
-}
-
 // ---- internals
 // -------------------------------------------------------------------------------------
 
 namespace {
 
-// HMAC-SHA256 under one key, its padded key blocks hashed once: SystemMessageId for every system
-// event of the runtime without OpenSSL's one-shot HMAC (which fetches the algorithm, under
-// library-wide locks, on every call). Not thread-safe: one per thread (Runtime::SystemEvent).
+// HMAC-SHA256 under one key, its padded key blocks hashed once: SystemMessageId (one call) and,
+// kept per thread, the id of every system event of the runtime without OpenSSL's one-shot HMAC
+// (which fetches the algorithm, under library-wide locks, on every call). Not thread-safe: one per
+// thread (Runtime::SystemEvent).
 class SystemIdHasher {
  public:
   explicit SystemIdHasher(std::string_view key) {
@@ -107,7 +102,7 @@ class SystemIdHasher {
     SHA256_Init(&outer_);
     SHA256_Update(&outer_, pad, sizeof pad);
   }
-  // == SystemMessageId(key, name).
+  // The system message id of `name`: the prefix and the first 16 bytes of the HMAC, in hex.
   std::string Id(std::string_view name) const {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256_CTX c = inner_;
@@ -131,6 +126,10 @@ class SystemIdHasher {
 };
 
 }  // namespace
+
+std::string SystemMessageId(std::string_view key, std::string_view name) {
+  return SystemIdHasher(key).Id(name);
+}
 
 struct Runtime::Journey {
   JourneyId id;
@@ -203,7 +202,9 @@ struct Runtime::Ctx {
   const Step& step() { return def->steps[static_cast<size_t>(js->active->step)]; }
 };
 
-Runtime::Runtime(Environment* env, RuntimeOptions options) : env_(env), options_(options) {}
+Runtime::Runtime(Environment* env, RuntimeOptions options) : env_(env), options_(options) {
+  profiles_.max_load_factor(0.25f);
+}
 Runtime::~Runtime() = default;
 
 Runtime::Journey* Runtime::Find(const JourneyId& id) {
@@ -308,7 +309,7 @@ void Runtime::Reindex() {
 bool Runtime::Interested(EventType type, std::string_view name) const {
   if (type == EventType::kIdentify) return interested_in_identify_;
   if (type != EventType::kTrack) return false;
-  return interesting_.count(std::string(name)) != 0;
+  return interesting_.find(name) != interesting_.end();
 }
 
 // ---- lifecycle

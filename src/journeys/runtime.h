@@ -12,12 +12,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -150,7 +152,8 @@ class Runtime {
   bool Interested(EventType type, std::string_view name) const;
   // A copy of what Interested accepts: track event names, and whether identify events matter.
   std::pair<std::unordered_set<std::string>, bool> Interests() const {
-    return {interesting_, interested_in_identify_};
+    return {std::unordered_set<std::string>(interesting_.begin(), interesting_.end()),
+            interested_in_identify_};
   }
   // Recomputes what the runtime reacts to (after segment definitions changed).
   void Refresh() { Reindex(); }
@@ -232,7 +235,12 @@ class Runtime {
   std::unordered_map<JourneyId, size_t> journey_index_;
   // trigger event name -> journeys it enters; event names some journey reacts to.
   std::unordered_map<std::string, std::vector<size_t>> by_trigger_;
-  std::unordered_set<std::string> interesting_;
+  // Looked up with the event's name as a string_view (no string made per event).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, NameHash, std::equal_to<>> interesting_;
   bool interested_in_identify_ = false;
   std::vector<size_t> join_later_;  // live segment journeys that admit those who join later
   // live `funnel_step:` entry journeys, and the event names that can fill their funnel's steps
@@ -241,6 +249,8 @@ class Runtime {
   // The earliest end or pending segment start of a live journey (0 = none); recomputed when stale.
   TimeMs boundary_ = 0;
   bool boundary_stale_ = true;
+  // By profile id; kept at most a quarter full (the constructor), so most lookups of a profile
+  // without state stop at an empty bucket instead of walking a chain of cold nodes (issue 18).
   std::unordered_map<uint64_t, ProfileState> profiles_;
   // (due, profile, journey index): a timer; stale entries are skipped when they fire.
   std::set<std::tuple<TimeMs, uint64_t, size_t>> timers_;

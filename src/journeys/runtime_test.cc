@@ -10,6 +10,7 @@
 
 #include "base/system_events.h"
 #include "base/time.h"
+#include "delivery/signing.h"
 
 namespace signpost::journeys {
 namespace {
@@ -707,9 +708,18 @@ TEST_F(RuntimeTest, AnEventWhoseHandlingThrowsIsSetAsideWithoutHalfItsEffects) {
   EXPECT_EQ(runtime_->StatusOf(JourneyId("plans"))->completed, 1u);
 }
 
+// The reference system message id, computed independently of runtime.cc's hasher: the prefix and
+// the first 16 bytes of OpenSSL's one-shot HMAC-SHA256 (delivery::HmacSha256), in hex.
+std::string ReferenceSystemMessageId(std::string_view key, std::string_view name) {
+  return std::string(system_events::kSystemMessageIdPrefix) +
+         delivery::Hex(delivery::HmacSha256(key, name).substr(0, 16));
+}
+
 // Issue 11 (defect 4): system message ids are an HMAC under the data folder's key: the same for the
 // same key (crash re-processing stores them once), different under another key, not readable.
 TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
+  EXPECT_EQ(SystemMessageId("k1", "plans/1/8/1/entered"),
+            ReferenceSystemMessageId("k1", "plans/1/8/1/entered"));
   EXPECT_EQ(SystemMessageId("k1", "plans/1/8/1/entered"),
             SystemMessageId("k1", "plans/1/8/1/entered"));
   EXPECT_NE(SystemMessageId("k1", "plans/1/8/1/entered"),
@@ -741,8 +751,9 @@ TEST_F(RuntimeTest, SystemMessageIdsAreKeyedAndDeterministic) {
   EXPECT_EQ(fx.events[0].message_id, SystemMessageId("k1", "plans/1/8/1/entered"));
 }
 
-// The runtime hashes the key once (its HMAC state reused for every event): the ids are still
-// SystemMessageId's, for keys shorter than, exactly and longer than SHA-256's 64-byte block.
+// The runtime hashes the key once (its HMAC state reused for every event): its ids and
+// SystemMessageId's are the one-shot HMAC's, for keys shorter than, exactly and longer than
+// SHA-256's 64-byte block.
 TEST_F(RuntimeTest, SystemMessageIdsOfTheRuntimeAreTheHmacForEveryKeyLength) {
   auto def = ParseJourneyDefinition(kPlanBranch, {});
   ASSERT_TRUE(def.ok());
@@ -762,7 +773,11 @@ TEST_F(RuntimeTest, SystemMessageIdsOfTheRuntimeAreTheHmacForEveryKeyLength) {
     e.timestamp = kT0 + 1;
     keyed.Process(e, &fx);
     ASSERT_FALSE(fx.events.empty()) << key.size();
-    EXPECT_EQ(fx.events[0].message_id, SystemMessageId(key, "plans/1/8/1/entered")) << key.size();
+    EXPECT_EQ(fx.events[0].message_id, ReferenceSystemMessageId(key, "plans/1/8/1/entered"))
+        << key.size();
+    EXPECT_EQ(SystemMessageId(key, "plans/1/8/1/entered"),
+              ReferenceSystemMessageId(key, "plans/1/8/1/entered"))
+        << key.size();
   }
 }
 
