@@ -22,7 +22,9 @@ def strip(text):
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r'R"(\w*)\((?:.|\n)*?\)\1"', '""', text)
     text = re.sub(r'"(?:\\.|[^"\\\n])*"', '""', text)
-    return re.sub(r"'(?:\\.|[^'\\\n])*'", "''", text)
+    text = re.sub(r"'(?:\\.|[^'\\\n])*'", "''", text)
+    # GCC attributes (`__attribute__((target("avx512f")))`) before a declaration are not its name.
+    return re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)", "", text)
 
 
 def private_names(path):
