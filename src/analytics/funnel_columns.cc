@@ -9,8 +9,8 @@
 //  2. for each listed event its profile (rank of the profile starts up to it, from a bitmap of the
 //     chunk's profile starts), the date range and the segment folded into its mask, and a flag on
 //     a profile's first listed event;
-//  3. the stream kernel of funnel_narrow.cc on that list, in four interleaved streams: a register
-//     of chain starts per profile, every step updated at once per event.
+//  3. the register kernel (funnel_register.h) on that list, in four interleaved streams: a
+//     register of chain starts per profile, every step updated at once per event.
 // Without AVX-512, or with more step names, or with a timestamp beyond +-2^60 ms in the chunk (the
 // kernel's sentinel arithmetic needs that room), it runs BestLevel per profile.
 #include <immintrin.h>
@@ -19,6 +19,7 @@
 #include <bit>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/funnel_register.h"
 
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
@@ -26,16 +27,9 @@ namespace signpost::analytics {
 
 namespace {
 
-// Below every real start (times are within +-2^60, checked) by more than any window (< 2^60).
-constexpr int64_t kColumnNoStart = INT64_MIN / 4;
 constexpr int64_t kColumnTimeLimit = int64_t{1} << 60;
 // Flags a profile's first listed event in its mask byte.
 constexpr uint8_t kColumnFirst = 0x80;
-
-bool ColumnVectorAllowed() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has && VectorKernelAllowed();
-}
 
 // One stream of listed events [at, end).
 struct ColumnStream {
@@ -49,21 +43,10 @@ __attribute__((target("avx512f"), always_inline)) inline void ColumnStep(ColumnS
                                                                          const int64_t* ts,
                                                                          const uint8_t* mask,
                                                                          int64_t window) {
-  const __m512i none = _mm512_set1_epi64(kColumnNoStart);
-  const __m512i prev = _mm512_set_epi64(6, 5, 4, 3, 2, 1, 0, 0);
   const uint64_t idx = s.at + i < s.end ? s.at + i : pad;  // past its end: the pad (mask 0)
   const uint32_t m = mask[idx];
-  const int64_t t = ts[idx];
-  const __mmask8 first = static_cast<__mmask8>(0 - (m >> 7));
-  // A profile starts here: count the one that ended, start afresh.
-  const __mmask8 count = _mm512_cmpgt_epi64_mask(s.start, none) & first;
-  s.reached = _mm512_mask_add_epi64(s.reached, count, s.reached, _mm512_set1_epi64(1));
-  s.start = _mm512_mask_mov_epi64(s.start, first, none);
-  const __m512i tv = _mm512_set1_epi64(t);
-  const __m512i shifted = _mm512_mask_mov_epi64(_mm512_permutexvar_epi64(prev, s.start), 1, tv);
-  const __mmask8 ok = _mm512_mask_cmpge_epi64_mask(static_cast<__mmask8>(m & 0x7f), shifted,
-                                                   _mm512_set1_epi64(t - window));
-  s.start = _mm512_mask_max_epi64(s.start, ok, s.start, shifted);
+  RegisterStep(s.start, s.reached, static_cast<__mmask8>(0 - (m >> 7)), 0xff,
+               static_cast<__mmask8>(m & 0x7f), ts[idx], window);
 }
 
 // Pass 1, one block of 16 events from `i` (the lanes in `valid`): the step events' positions and
@@ -143,7 +126,7 @@ __attribute__((target("avx512f"))) void RunColumnStreams(const int64_t* ts, cons
     while (m < kept && (mask[m] & kColumnFirst) == 0) ++m;
     cut[q] = m;
   }
-  const __m512i none = _mm512_set1_epi64(kColumnNoStart);
+  const __m512i none = _mm512_set1_epi64(kRegisterNoStart);
   ColumnStream st[kStreams];
   uint64_t len = 0;
   for (int q = 0; q < kStreams; ++q) {
@@ -156,12 +139,9 @@ __attribute__((target("avx512f"))) void RunColumnStreams(const int64_t* ts, cons
     ColumnStep(st[2], i, kept, ts, mask, window);
     ColumnStep(st[3], i, kept, ts, mask, window);
   }
-  const __m512i one = _mm512_set1_epi64(1);
   __m512i total = _mm512_setzero_si512();
-  for (ColumnStream& s : st) {
-    const __mmask8 last = _mm512_cmpgt_epi64_mask(s.start, none);
-    total = _mm512_add_epi64(total, _mm512_mask_add_epi64(s.reached, last, s.reached, one));
-  }
+  for (ColumnStream& s : st)
+    total = _mm512_add_epi64(total, RegisterFinish(s.start, s.reached, 0xff));
   alignas(64) uint64_t lanes[8];
   _mm512_store_si512(lanes, total);
   for (int k = 0; k < ColumnCounter::kMaxSteps; ++k) reach[k] += lanes[k];
@@ -180,7 +160,7 @@ ColumnCounter::ColumnCounter(const FunnelPlan& plan, const EventIndex& index)
     if (nids_ < kMaxColumnIds) ids_[nids_] = id;
     ++nids_;
   }
-  vector_ = nids_ <= kMaxColumnIds && ColumnVectorAllowed();
+  vector_ = nids_ <= kMaxColumnIds && RegisterKernelUsable();
 }
 
 void ColumnCounter::CountScalar(uint32_t s0, uint32_t s1, const uint8_t* skip,

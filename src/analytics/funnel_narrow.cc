@@ -1,17 +1,14 @@
 // ReachInChunk (funnel_kernel.h): BestLevel over a chunk of the step projection. The AVX-512
-// version keeps a profile's chain starts in one register (lane k = the latest start of a chain
-// that reached step k + 1, or kNoStart) and applies an event to every step at once: lane k takes
-// lane k - 1's start when the event's name fills step k and that start is within the window — the
-// same update BestLevel makes step by step from the highest step down (each lane reads the
-// starts from before the event). A profile's level is the number of lanes holding a start. The
-// chunk's events run as two interleaved streams without a branch per event (a profile start,
-// flagged in the mask byte, counts the previous profile and resets the register).
+// version runs the register kernel (funnel_register.h) over the chunk's events as two interleaved
+// streams without a branch per event (a profile start, flagged in the mask byte, counts the
+// previous profile and resets the register).
 #include <immintrin.h>
 
 #include <algorithm>
 #include <atomic>
 
 #include "analytics/funnel_kernel.h"
+#include "analytics/funnel_register.h"
 #include "analytics/step_projection.h"
 
 // GCC 12 reports the intrinsics' own undefined vectors (_mm512_undefined_*) as maybe
@@ -21,9 +18,6 @@
 namespace signpost::analytics {
 
 namespace {
-
-// Below every real start (times are in [0, 2^32)) by more than any window the fast path takes.
-constexpr int64_t kNoStart = INT64_MIN / 4;
 
 void ReachScalar(const FunnelPlan& plan, const StepProjection& proj, uint32_t c,
                  const uint8_t* skip, uint64_t* reach) {
@@ -54,29 +48,21 @@ template <bool kRange, bool kSkip>
 __attribute__((target("avx512f"), always_inline)) inline void NarrowStep(
     NarrowStream& s, uint64_t i, uint64_t pad, const uint32_t* dt, const uint8_t* mask,
     const TimeMs* base, const uint8_t* skip, int64_t from, int64_t to, int64_t window) {
-  const __m512i none = _mm512_set1_epi64(kNoStart);
-  const __m512i prev = _mm512_set_epi64(6, 5, 4, 3, 2, 1, 0, 0);
   const uint64_t idx = s.at + i < s.end ? s.at + i : pad;  // past its end: the pad event (mask 0)
   const uint32_t m = mask[idx];
   const int64_t t = dt[idx];
   const uint32_t first = m >> 7;
-  const __mmask8 first_mask = static_cast<__mmask8>(0 - first);
-  // A profile starts here: count the one that ended, start afresh.
-  __mmask8 count = _mm512_cmpgt_epi64_mask(s.start, none) & first_mask;
-  if constexpr (kSkip) count &= static_cast<__mmask8>(s.skip - 1);  // none when skipped
-  s.reached = _mm512_mask_add_epi64(s.reached, count, s.reached, _mm512_set1_epi64(1));
+  // The profile that ends here is counted unless it was skipped (the flag before the update).
+  __mmask8 count_filter = 0xff;
+  if constexpr (kSkip) count_filter = static_cast<__mmask8>(s.skip - 1);
   s.profile += first;
   if constexpr (kSkip) s.skip = first ? skip[s.profile] : s.skip;
-  s.start = _mm512_mask_mov_epi64(s.start, first_mask, none);
   __mmask8 bits = static_cast<__mmask8>(m & 0x7f);
   if constexpr (kRange) {
     const int64_t when = base[s.profile] + t;  // profile >= 0: a stream starts with a profile
     bits &= static_cast<__mmask8>(0xfe | static_cast<uint32_t>(when >= from && when < to));
   }
-  const __m512i tv = _mm512_set1_epi64(t);
-  const __m512i shifted = _mm512_mask_mov_epi64(_mm512_permutexvar_epi64(prev, s.start), 1, tv);
-  const __mmask8 ok = _mm512_mask_cmpge_epi64_mask(bits, shifted, _mm512_set1_epi64(t - window));
-  s.start = _mm512_mask_max_epi64(s.start, ok, s.start, shifted);
+  RegisterStep(s.start, s.reached, static_cast<__mmask8>(0 - first), count_filter, bits, t, window);
 }
 
 template <bool kRange, bool kSkip>
@@ -90,7 +76,7 @@ __attribute__((target("avx512f"))) void ReachAvx512(const FunnelPlan& plan,
   const uint64_t e0 = proj.ChunkOffsets()[c], e1 = proj.ChunkOffsets()[c + 1];
   uint64_t em = e0;
   for (uint32_t p = p0; p < pm; ++p) em += count[p];
-  const __m512i none = _mm512_set1_epi64(kNoStart);
+  const __m512i none = _mm512_set1_epi64(kRegisterNoStart);
   NarrowStream a{none, _mm512_setzero_si512(), e0, em, -1, 0};
   NarrowStream b{none, _mm512_setzero_si512(), em, e1, static_cast<int64_t>(pm - p0) - 1, 0};
   const TimeMs* base = proj.Bases() + p0;
@@ -102,26 +88,16 @@ __attribute__((target("avx512f"))) void ReachAvx512(const FunnelPlan& plan,
     NarrowStep<kRange, kSkip>(b, i, pad, proj.Times(), proj.Masks(), base, skip, plan.from, plan.to,
                               plan.window);
   }
-  __mmask8 last_a = _mm512_cmpgt_epi64_mask(a.start, none);
-  __mmask8 last_b = _mm512_cmpgt_epi64_mask(b.start, none);
-  if constexpr (kSkip) {
-    last_a &= static_cast<__mmask8>(a.skip - 1);
-    last_b &= static_cast<__mmask8>(b.skip - 1);
-  }
-  const __m512i one = _mm512_set1_epi64(1);
-  a.reached = _mm512_mask_add_epi64(a.reached, last_a, a.reached, one);
-  b.reached = _mm512_mask_add_epi64(b.reached, last_b, b.reached, one);
+  const __mmask8 keep_a = kSkip ? static_cast<__mmask8>(a.skip - 1) : 0xff;
+  const __mmask8 keep_b = kSkip ? static_cast<__mmask8>(b.skip - 1) : 0xff;
+  a.reached = RegisterFinish(a.start, a.reached, keep_a);
+  b.reached = RegisterFinish(b.start, b.reached, keep_b);
   alignas(64) uint64_t lanes[8];
   _mm512_store_si512(lanes, _mm512_add_epi64(a.reached, b.reached));
   for (int k = 0; k < StepProjection::kMaxSteps; ++k) reach[k] += lanes[k];
 }
 
 std::atomic<bool> vector_kernel_allowed{true};
-
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has && VectorKernelAllowed();
-}
 
 }  // namespace
 
@@ -134,7 +110,7 @@ void ReachInChunk(const FunnelPlan& plan, const StepProjection& proj, uint32_t c
   const uint32_t p0 = c * StepProjection::kChunk;
   const uint32_t p1 = std::min(proj.ProfileCount(), p0 + StepProjection::kChunk);
   // The vector kernel needs two non-empty streams (each starts with a profile).
-  if (!HasAvx512() || p1 - p0 < 2) return ReachScalar(plan, proj, c, skip, reach);
+  if (!RegisterKernelUsable() || p1 - p0 < 2) return ReachScalar(plan, proj, c, skip, reach);
   const bool range = plan.from != INT64_MIN || plan.to != INT64_MAX;
   if (range) {
     // The date range is checked on absolute times: relative ones would need the base anyway.

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 
 #include "analytics/bulk_load.h"
+#include "base/parallel.h"
 
 namespace signpost::analytics {
 
@@ -97,11 +97,8 @@ std::shared_ptr<const StepProjection> StepProjection::Build(const EventIndex& in
     part[t].base.reserve((cut[t + 1] - cut[t]) / 3);
     part[t].count.reserve((cut[t + 1] - cut[t]) / 3);
   }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < parts; ++t)
-    pool.emplace_back(ProjectSlots, std::cref(index), table.data(), cut[t], cut[t + 1], &part[t]);
-  ProjectSlots(index, table.data(), cut[0], cut[1], &part[0]);
-  for (auto& th : pool) th.join();
+  ForEachTask(parts,
+              [&](int t) { ProjectSlots(index, table.data(), cut[t], cut[t + 1], &part[t]); });
   size_t kept_profiles = 0, kept_events = 0;
   for (const ProjectionPart& x : part) {
     kept_profiles += x.slot.size();
