@@ -250,6 +250,12 @@ Result<ImportSummary> EventService::Import(
     } else {
       ndjson.Feed(chunk, parsed);
     }
+    if (first_chunk && p.bytes_total > n) {
+      // The dedup table sized once for the rest of the file (at the first chunk's events per
+      // byte) instead of growing step by step under the commits.
+      const double rest = double(p.bytes_total - n) / double(n) * double(parsed.events.size());
+      store_.ReserveEvents(static_cast<size_t>(std::min(rest, double(size_t{1} << 32))));
+    }
     first_chunk = false;
     p.bytes_read += n;
     SP_RETURN_IF_ERROR(submit(parsed));

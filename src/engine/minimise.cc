@@ -70,8 +70,16 @@ class EventScopes {
     if (path.keys.empty()) return false;
     const std::string& key = path.keys.back();
     if (key.find_first_of("\"\\") != std::string::npos) return true;  // escaped in the text
-    const std::string& text = Text(path.scope);
-    return text.size() > 2 && text.find("\"" + key + "\"") != std::string::npos;
+    const std::string_view text = Text(path.scope);
+    if (text.size() <= 2) return false;
+    // The quoted key, without an allocation per event: found where the key is.
+    for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+      if (at > 0 && text[at - 1] == '"' && at + key.size() < text.size() &&
+          text[at + key.size()] == '"') {
+        return true;
+      }
+    }
+    return false;
   }
   void Flush() {
     for (size_t i = 0; i < 3; ++i) {
@@ -265,6 +273,8 @@ std::shared_ptr<const Minimiser::Rules> Minimiser::Snapshot() const {
 }
 
 void Minimiser::Apply(std::vector<Event>& events) const {
+  static const PropertyPath kLibraryPath{PropertyScope::kContext, {"library"}, ""};
+  static const PropertyPath kIpPath{PropertyScope::kContext, {"ip"}, ""};
   const std::shared_ptr<const Rules> rules = Snapshot();
   const bool nothing =
       rules->sources.empty() && rules->sensitive.empty() && rules->ip == IpPolicy::kKeep;
@@ -274,7 +284,7 @@ void Minimiser::Apply(std::vector<Event>& events) const {
     EventScopes scopes(e);
     // 1. The lists of the event's source.
     std::string library;
-    if (rules->by_library && scopes.MayHold({PropertyScope::kContext, {"library"}, ""})) {
+    if (rules->by_library && scopes.MayHold(kLibraryPath)) {
       if (Json* context = scopes.Object(PropertyScope::kContext)) {
         const Json* name = FindAt(*context, {"library", "name"});
         if (name && name->is_string()) library = name->get<std::string>();
@@ -322,7 +332,7 @@ void Minimiser::Apply(std::vector<Event>& events) const {
       scopes.Changed(s.path.scope);
     }
     // 3. context.ip.
-    if (rules->ip != IpPolicy::kKeep && scopes.MayHold({PropertyScope::kContext, {"ip"}, ""})) {
+    if (rules->ip != IpPolicy::kKeep && scopes.MayHold(kIpPath)) {
       if (rules->ip == IpPolicy::kTruncate && !scopes.Parsed(PropertyScope::kContext)) {
         // Fast path: the address rewritten in the text, when it is a plain top-level string.
         std::string& text = scopes.Text(PropertyScope::kContext);

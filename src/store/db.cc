@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -17,6 +18,8 @@ constexpr std::string_view kMagicKey = "signpost.magic";
 constexpr std::string_view kMagicValue = "signpost";
 constexpr std::string_view kVersionKey = "signpost.format_version";
 constexpr std::string_view kPurgeKey = "signpost.purged";  // rewritten by each Purge
+// IngestSorted's files while they are written; one left by a crash is removed at the next open.
+constexpr std::string_view kIngestSuffix = ".ingest.tmp";
 
 rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
@@ -204,6 +207,12 @@ Status Db::OpenOrCreate() {
     return FromRocks(s, fmt::format("cannot open data folder '{}'", dir_));
   }
   db_.reset(raw);
+  // The lock is ours now: a sorted file a crash left half written is of no use (its records are
+  // derived and written again).
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(kIngestSuffix)) fs::remove(entry.path(), ec);
+  }
 
   handles_.assign(kCfCount, nullptr);
   for (size_t i = 0; i < names.size(); ++i) {
@@ -280,6 +289,32 @@ Status Db::Purge() {
   // 4. Delete every obsolete file (old WALs, SSTs, manifests, info logs) now, in this thread.
   SP_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), what));
   return FromRocks(db_->EnableFileDeletions(/*force=*/true), what);
+}
+
+Status Db::IngestSorted(Cf cf, size_t count, const RecordAt& at) {
+  if (count == 0) return Status::Ok();
+  const std::string what = fmt::format("write to data folder '{}' failed", dir_);
+  rocksdb::ColumnFamilyDescriptor family;
+  SP_RETURN_IF_ERROR(FromRocks(handle(cf)->GetDescriptor(&family), what));
+  // The family's own table format and compression, so the file reads like one it flushed.
+  const rocksdb::Options options(db_->GetDBOptions(), family.options);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, handle(cf));
+  const std::string path = fmt::format("{}/{}{}", dir_, ingests_.fetch_add(1) + 1, kIngestSuffix);
+  auto written = [&]() -> rocksdb::Status {
+    rocksdb::Status s = writer.Open(path);
+    for (size_t i = 0; s.ok() && i < count; ++i) {
+      const auto [key, value] = at(i);
+      s = writer.Put(ToSlice(key), ToSlice(value));
+    }
+    if (s.ok()) s = writer.Finish();  // fsyncs the file
+    if (!s.ok()) return s;
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;  // linked into the folder, not copied
+    return db_->IngestExternalFile(handle(cf), {path}, ingest);
+  }();
+  std::error_code ec;
+  std::filesystem::remove(path, ec);  // its link, when ingested; what was written, when not
+  return FromRocks(written, what);
 }
 
 Batch Db::NewBatch() const { return Batch(this); }

@@ -4,6 +4,7 @@
 // can hold events, dedup entries, identity links and trait history together (see Batch).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -94,6 +95,15 @@ class Db {
   Result<std::optional<std::pair<std::string, std::string>>> Last(Cf cf,
                                                                   std::string_view prefix) const;
 
+  // Adds `count` new records to `cf` as one sorted file of their own (RocksDB's external file
+  // ingestion): they skip the WAL and the memtable, and are durable on return (the file and the
+  // MANIFEST are fsynced, whatever options.sync says). at(i) gives record i; the keys must be
+  // strictly ascending. A record under a key the family already holds replaces it, as a Put
+  // would. For derived records written in bulk (the per-identity index). kIoError on failure
+  // (nothing is added). Thread-safe, but meant for one writer at a time.
+  using RecordAt = std::function<std::pair<std::string_view, std::string_view>(size_t i)>;
+  Status IngestSorted(Cf cf, size_t count, const RecordAt& at);
+
   // Makes what was deleted or overwritten before the call leave every file of the folder: flushes
   // every column family (the WALs holding the old writes become obsolete), compacts each over its
   // full range into its last level (old values and tombstones dropped), writes once more so the
@@ -115,6 +125,7 @@ class Db {
 
   std::string dir_;
   bool sync_;
+  std::atomic<uint64_t> ingests_{0};  // numbers IngestSorted's files
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by Cf, then any unknown extra families
 };

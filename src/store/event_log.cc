@@ -288,14 +288,10 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
     AddPending(e, chunk_start, staged.index, staged.names);
   }
   finish_chunk();
-  if (pending_.size() + staged.index.size() >= index_flush_events_) {
-    PutIndexRecords(staged, batch);
-    staged.flushed = true;
-  }
   return staged;
 }
 
-void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
+Status EventLog::IngestIndexRecords() const {
   struct Ref {
     uint64_t hash;
     uint64_t seq;  // entry->seq, kept here: the sort compares it without reaching the entry
@@ -303,14 +299,10 @@ void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
     const IndexEntry* entry;
   };
   std::vector<Ref> refs;
-  refs.reserve(pending_.size() + staged.index.size());
+  refs.reserve(pending_.size());
   for (const auto& p : pending_) {
     refs.push_back(Ref{p.hash, p.entry.seq,
                        std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
-  }
-  for (const auto& p : staged.index) {
-    refs.push_back(Ref{p.hash, p.entry.seq, std::string_view(staged.names).substr(p.offset, p.size),
-                       &p.entry});
   }
   // Group by identity (hash first: cheap; the name only decides between equal hashes), each
   // group in seq order.
@@ -334,29 +326,25 @@ void EventLog::PutIndexRecords(const Staged& staged, Batch& batch) const {
     records.emplace_back(std::move(key), std::move(value));
     i = end;
   }
-  // Put in key order: the memtable then inserts each next to the previous one. An index is
-  // sorted, not the records (no string moves).
+  // The file wants key order. An index is sorted, not the records (no string moves).
   std::vector<uint32_t> order(records.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return records[a].first < records[b].first; });
-  for (uint32_t i : order) batch.Put(Cf::kEventsByIdentity, records[i].first, records[i].second);
-  batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(staged.next_seq - 1));
+  return db_->IngestSorted(Cf::kEventsByIdentity, order.size(), [&](size_t i) {
+    const auto& [key, value] = records[order[i]];
+    return std::pair<std::string_view, std::string_view>(key, value);
+  });
 }
 
 void EventLog::Commit(Staged& staged) {
   {
     std::unique_lock lock(pending_mu_);
-    if (staged.flushed) {
-      pending_.clear();
-      pending_names_.clear();
-    } else {
-      const uint64_t base = pending_names_.size();
-      pending_names_.append(staged.names);
-      for (PendingEntry p : staged.index) {
-        p.offset += base;
-        pending_.push_back(p);
-      }
+    const uint64_t base = pending_names_.size();
+    pending_names_.append(staged.names);
+    for (PendingEntry p : staged.index) {
+      p.offset += base;
+      pending_.push_back(p);
     }
   }
   // One rebuild for the whole group, sized for its entries and its largest seq (growth by the
@@ -367,6 +355,11 @@ void EventLog::Commit(Staged& staged) {
   chunk_starts_.insert(chunk_starts_.end(), staged.chunk_starts.begin(), staged.chunk_starts.end());
   count_.fetch_add(staged.accepted, std::memory_order_acq_rel);
   next_seq_.store(staged.next_seq, std::memory_order_release);
+}
+
+void EventLog::ReserveIds(size_t n) {
+  const uint64_t max_seq = next_seq_.load(std::memory_order_relaxed) + n;
+  if (n > 0 && max_seq <= MessageIdIndex::kMaxSeq) ids_.Reserve(n, max_seq);
 }
 
 Result<EventLog::StagedErase> EventLog::StageErase(std::span<const uint64_t> seqs,
@@ -479,13 +472,17 @@ void EventLog::CommitErase(const StagedErase& staged) {
 
 Status EventLog::WriteIndex() {
   if (pending_.empty()) return Status::Ok();
-  Staged staged;
-  staged.next_seq = next_seq_.load(std::memory_order_relaxed);
+  // The records first, then the "indexed through" seq that lets the next open skip their events.
+  // A crash between the two re-indexes those events at open: readers list an entry found both in
+  // memory and in a record once, and the next write of the same entries goes under the same keys
+  // (identity + first seq), replacing these records.
+  SP_RETURN_IF_ERROR(IngestIndexRecords());
   Batch batch = db_->NewBatch();
-  PutIndexRecords(staged, batch);
+  batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(next_seq_.load(std::memory_order_relaxed) - 1));
   SP_RETURN_IF_ERROR(db_->Write(batch));
-  staged.flushed = true;
-  Commit(staged);
+  std::unique_lock lock(pending_mu_);
+  pending_.clear();
+  pending_names_.clear();
   return Status::Ok();
 }
 

@@ -2,9 +2,9 @@
 // chunks of up to kChunkEvents consecutive events under the chunk's first seq; dedup by message id
 // (an in-memory hash -> seq table, confirmed by reading the stored event, and persisted as one
 // hash-log record per chunk); and the per-identity index. The index entries of the newest events
-// (at most index_flush_events of them) are kept in memory; when that many have gathered, the
-// append that crosses the limit also writes them, one record per identity listing its
-// (timestamp, seq, chunk) entries, and moves the persisted "indexed through" seq. At open, the
+// (at most index_flush_events of them) are kept in memory; once that many have gathered, the next
+// append first writes them (WriteIndex): one record per identity listing its (timestamp, seq,
+// chunk) entries, added as one sorted file, then the persisted "indexed through" seq. At open, the
 // events after that seq are re-indexed from their chunks, so a crash loses no index entry.
 //
 // Writes are two-phase so that one atomic batch can also carry other modules' records: Stage()
@@ -66,19 +66,20 @@ class EventLog {
     size_t duplicates = 0;
     std::vector<std::pair<uint64_t, uint64_t>> ids;  // (message-id hash, seq) of accepted events
     std::vector<uint64_t> chunk_starts;              // first seqs of the new chunks
-    // Index entries of the accepted events (names point into `names`), unless `flushed`: then
-    // these and every pending entry went into the batch.
+    // Index entries of the accepted events (names point into `names`).
     std::vector<PendingEntry> index;
     std::string names;
-    bool flushed = false;
   };
   // Marks each event of `events` a duplicate (seq = 0) when its message id is already stored or
   // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events'
-  // chunks, hash logs and index records into `batch`. Events with an empty message id are never
-  // duplicates. Fails only when the store cannot be read.
+  // chunks and hash logs into `batch` (their index entries stay in memory until WriteIndex). Events
+  // with an empty message id are never duplicates. Fails only when the store cannot be read.
   Result<Staged> Stage(std::vector<Event>& events, Batch& batch) const;
   // Publishes a staged write after its batch was written.
   void Commit(Staged& staged);
+  // Sizes the dedup table for `n` more ids (seqs up to n past the last). Serialized with
+  // Stage/Commit by the caller.
+  void ReserveIds(size_t n);
 
   // What StageErase() decided, to pass to CommitErase() once the batch is durable.
   struct StagedErase {
@@ -96,10 +97,13 @@ class EventLog {
   // entries are forgotten and count() drops.
   void CommitErase(const StagedErase& staged);
 
-  // Writes the in-memory index entries (as an append's flush does), so the next open need not
-  // re-index. Serialized with Stage/Commit by the caller. kIoError when the write fails (the
-  // entries stay in memory and are re-indexed at the next open).
+  // Writes the in-memory index entries, so the next open need not re-index them. Serialized with
+  // Stage/Commit by the caller. kIoError when the write fails (the entries stay in memory and are
+  // re-indexed at the next open).
   Status WriteIndex();
+  // Whether index_flush_events entries are waiting in memory (the next append writes them first).
+  // Writer-only.
+  bool IndexDue() const { return pending_.size() >= index_flush_events_; }
 
   // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns
   // false.
@@ -124,9 +128,9 @@ class EventLog {
  private:
   EventLog(Db* db, size_t index_flush_events) : db_(db), index_flush_events_(index_flush_events) {}
   Status LoadState();
-  // Puts the pending entries and `staged.index` into `batch` as index records, with the new
-  // "indexed through" seq.
-  void PutIndexRecords(const Staged& staged, Batch& batch) const;
+  // Adds the pending entries to the store as index records (one per identity), in one sorted
+  // file (Db::IngestSorted: no WAL, no memtable).
+  Status IngestIndexRecords() const;
   // Every index entry of `identities`, pending and stored, sorted by (timestamp, seq); an entry
   // found in both (while a flush is being published) is listed once.
   Status EntriesOf(const std::vector<std::string>& identities,

@@ -25,6 +25,7 @@ Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook&
   if (!append_batch_) append_batch_.emplace(db_->NewBatch());
   Batch& batch = *append_batch_;
   batch.Clear();
+  if (events_->IndexDue()) SP_RETURN_IF_ERROR(events_->WriteIndex());
   SP_ASSIGN_OR_RETURN(auto staged, events_->Stage(events, batch));
   AppendResult result;
   result.accepted = staged.accepted;
@@ -33,6 +34,11 @@ Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook&
   if (batch.Count() > 0) SP_RETURN_IF_ERROR(db_->Write(batch));
   events_->Commit(staged);
   return result;
+}
+
+void Store::ReserveEvents(size_t n) {
+  std::lock_guard lock(append_mu_);
+  events_->ReserveIds(n);
 }
 
 Status Store::EraseEvents(std::span<const uint64_t> seqs, const EraseHook& hook, uint64_t* erased) {

@@ -66,6 +66,9 @@ class Store {
   // `hook` (may be empty) adds records to the same write. On failure nothing is stored and the
   // seqs of `events` are meaningless. Thread-safe: appends are serialized.
   Result<AppendResult> Append(std::vector<Event>& events, const AppendHook& hook = {});
+  // Makes room in the in-memory dedup table for about `n` more events with a message id (a bulk
+  // import, from its size), so appends do not grow it step by step. Thread-safe.
+  void ReserveEvents(size_t n);
 
   // Erases the events with these seqs in one atomic write (durable on return like Append): each
   // becomes a hole in its chunk (event_chunk.h), leaves the message-id dedup (a later event with
