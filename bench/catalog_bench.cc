@@ -34,14 +34,14 @@ Result<RunResult> ImportOnce(const std::string& file, const std::filesystem::pat
   EngineOptions o;
   o.data_dir = dir.string();
   SP_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(o));
-  SetEventCatalogObserving(*engine, on);
+  engine->SetEventCatalogObserving(on);
   const auto start = std::chrono::steady_clock::now();
   SP_ASSIGN_OR_RETURN(ImportSummary s, engine->Import(file, ImportFormat::kNdjson, {}));
   RunResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.accepted = s.outcome.accepted;
   if (on) {
-    SP_ASSIGN_OR_RETURN(EventCatalogReport catalog, EventCatalogOf(*engine, CatalogQuery{}));
+    SP_ASSIGN_OR_RETURN(EventCatalogReport catalog, engine->EventCatalog(CatalogQuery{}));
     for (const CatalogEvent& e : catalog.events) r.cataloged += e.count;
   }
   engine.reset();

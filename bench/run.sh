@@ -40,8 +40,9 @@
 #    over BENCH_STEPS_SIZE events without and with BENCH_STEPS_FUNNELS live step segments (funnel
 #    rules kept current by events and by time, each entering a join-later journey): events/s of both
 #    and the cost in percent; its JSON to bench/results/step_segments.json.
-# Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs). Last, the
-# performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
+# Tables go to stdout; everything also to bench/results/latest.json (see bench/report.mjs); the parts
+# without a peer (4-11) print theirs and write bench/results/<part>.json with bench/print.mjs. Last,
+# the performance table of every part that ran (bench/summary.mjs, bench/results/summary.json).
 #
 # Environment (defaults):
 #   BENCH_SIZES="10000000:1000000 100000000:10000000"  funnel sizes, events:profiles
@@ -220,27 +221,8 @@ if wants journeys; then
     --latency-seconds "$journeys_latency_seconds" "${rates[@]}" > "$run/journeys-signpost.json" ||
     journeys_status=1
   # The table ("ours" only: journeys have no peer) and bench/results/journeys.json with the machine.
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let r;
-try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
-  console.log("\nJourneys: FAILED: no result from journeys_bench"); process.exit(1);
-}
-const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
-const rt = r.runtime, g = r.goals;
-console.log(`\nJourneys: 100 live journeys, ${rt.profiles.toLocaleString("en")} profiles, ${rt.events.toLocaleString("en")} events (no peer: nothing comparable runs journeys locally)`);
-console.log(`${"part".padEnd(30)}${"ours".padStart(14)}  detail`);
-console.log(`${"runtime events/s".padEnd(30)}${rate(rt.events_per_second).padStart(14)}  ${rate(rt.events_per_cpu_second)} per CPU second; ${rt.entries} entries, ${rt.messages} messages, ${rt.timers_fired} timers, peak RSS ${rt.peak_rss_mb} MB (goal: > 500k/s)`);
-console.log(`${"goal attribution events/s".padEnd(30)}${rate(g.goal_events_per_second).padStart(14)}  goal events; ${rate(g.history_events_per_second)} history events/s; added p50 ${g.added_latency_us.p50.toFixed(1)} us, p99 ${g.added_latency_us.p99.toFixed(1)} us`);
-for (const l of r.latency ?? []) {
-  if (l.error) { console.log(`${"event -> send".padEnd(30)}${"FAILED".padStart(14)}  ${l.error}`); continue; }
-  console.log(`${`event -> send @ ${rate(l.offered_events_per_second)}/s`.padEnd(30)}${`p99 ${l.first_send_ms.p99.toFixed(1)} ms`.padStart(14)}  p50 ${l.first_send_ms.p50.toFixed(1)} ms; achieved ${rate(l.achieved_events_per_second)}/s; ${l.triggers_with_both_sends}/${l.triggers} triggers fully sent; in the outbox (journey thread done) p50 ${l.outbox_ms?.p50} ms, p99 ${l.outbox_ms?.p99} ms (goal: p99 < 10 ms)`);
-}
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
-' "$run/journeys-signpost.json" "$run/machine.json" "$root/bench/results/journeys.json" || journeys_status=1
+  node "$root/bench/print.mjs" journeys "$run/journeys-signpost.json" "$run/machine.json" \
+    "$root/bench/results/journeys.json" || journeys_status=1
 fi
 
 steps_status=0
@@ -249,22 +231,8 @@ if wants steps; then
   say "step segments: $events events, $profiles profiles, 100 live journeys, $steps_funnels step segments"
   "$build/bench/journeys_bench" --events "$events" --profiles "$profiles" --seed "$seed" \
     --step-segments "$steps_funnels" --only-step-segments > "$run/steps-signpost.json" || steps_status=1
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let r;
-try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()).step_segments; } catch (e) {
-  console.log("\nStep segments: FAILED: no result from journeys_bench --only-step-segments"); process.exit(1);
-}
-const rate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
-console.log(`\nStep segments: ${r.funnels} funnels with a live step segment (stuck at step 2 > 1d) on the journeys runtime, ${r.profiles.toLocaleString("en")} profiles, ${r.events.toLocaleString("en")} events (no peer)`);
-console.log(`${"part".padEnd(30)}${"ours".padStart(14)}  detail`);
-console.log(`${"events per CPU s, without".padEnd(30)}${rate(r.events_per_cpu_second_without).padStart(14)}  100 live journeys (best of ${r.runs} runs, alternating)`);
-console.log(`${"events per CPU s, with".padEnd(30)}${rate(r.events_per_cpu_second_with).padStart(14)}  + ${r.funnels} step segments: ${r.step_segment_entries} entries at their instants; cost ${r.cost_percent.toFixed(1)}%`);
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
-' "$run/steps-signpost.json" "$run/machine.json" "$root/bench/results/step_segments.json" || steps_status=1
+  node "$root/bench/print.mjs" steps "$run/steps-signpost.json" "$run/machine.json" \
+    "$root/bench/results/step_segments.json" || steps_status=1
 fi
 
 erase_status=0
@@ -273,21 +241,8 @@ if wants erase; then
   say "erase: $events events, $profiles profiles; 1 person, then $erase_batch people in one regulation"
   "$build/bench/erase_bench" --events "$events" --profiles "$profiles" --batch "$erase_batch" \
     --seed "$seed" > "$run/erase-signpost.json" || erase_status=1
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let r;
-try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
-  console.log("\nErasure: FAILED: no result from erase_bench"); process.exit(1);
-}
-console.log(`\nErasure: ${r.events.toLocaleString("en")} events, ${r.profiles.toLocaleString("en")} profiles (no peer)`);
-console.log(`${"erase".padEnd(30)}${"acknowledged".padStart(14)}${"physically gone".padStart(18)}  events erased`);
-for (const [name, x] of [["1 person", r.one], [`${r.batch.people} people, one batch`, r.batch]])
-  console.log(`${name.padEnd(30)}${(x.acknowledged_seconds.toFixed(3) + " s").padStart(14)}${(x.gone_seconds.toFixed(3) + " s").padStart(18)}  ${x.events_erased}`);
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
-' "$run/erase-signpost.json" "$run/machine.json" "$root/bench/results/erase.json" || erase_status=1
+  node "$root/bench/print.mjs" erase "$run/erase-signpost.json" "$run/machine.json" \
+    "$root/bench/results/erase.json" || erase_status=1
 fi
 
 dedup_status=0
@@ -295,20 +250,8 @@ if wants dedup; then
   say "dedup: $dedup_ids message ids"
   "$build/bench/dedup_bench" --ids "$dedup_ids" --seed "$seed" > "$run/dedup-signpost.json" ||
     dedup_status=1
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let r;
-try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
-  console.log("\nDedup table: FAILED: no result from dedup_bench"); process.exit(1);
-}
-const m = (x) => (x / 1e6).toFixed(2) + "M";
-console.log(`\nDedup table: ${r.ids.toLocaleString("en")} message ids (no peer; rates per CPU-second)`);
-console.log(`bytes per id ${r.bytes_per_id.toFixed(2)} (${r.bytes_per_id_least.toFixed(2)}-${r.bytes_per_id_most.toFixed(2)} over growth from 1M ids; ${r.slot_bits}-bit slots, ${r.key_bits}-bit keys), insert ${m(r.insert_per_cpu_s)}/s, lookup hit ${m(r.hit_lookup_per_cpu_s)}/s, miss ${m(r.miss_lookup_per_cpu_s)}/s (prefetching batches: ${m(r.hit_lookup_batched_per_cpu_s)}/s, ${m(r.miss_lookup_batched_per_cpu_s)}/s), rebuild ${r.rebuild_cpu_seconds.toFixed(3)} CPU-s, false candidates ${r.false_candidates_per_million_misses.toFixed(0)} per million misses`);
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
-' "$run/dedup-signpost.json" "$run/machine.json" "$root/bench/results/dedup.json" || dedup_status=1
+  node "$root/bench/print.mjs" dedup "$run/dedup-signpost.json" "$run/machine.json" \
+    "$root/bench/results/dedup.json" || dedup_status=1
 fi
 
 delivery_status=0
@@ -317,20 +260,8 @@ if wants delivery; then
   "$build/bench/delivery_bench" --messages "$delivery_messages" --workers "$delivery_workers" \
     --latency-ms "$delivery_latency_ms" > "$run/delivery-signpost.json" 2>"$run/delivery.log" ||
     delivery_status=1
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let rows = [];
-try { rows = fs.readFileSync(file, "utf8").trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)); } catch {}
-if (!rows.length) { console.log("\nDelivery: FAILED: no result from delivery_bench"); process.exit(1); }
-console.log(`\nDelivery: ${rows[0].messages.toLocaleString("en")} messages a run to local sinks (no peer)`);
-console.log(`${"channel".padEnd(9)}${"latency".padStart(8)}  ${"mode".padEnd(16)}${"workers".padStart(8)}${"messages/s".padStart(12)}`);
-for (const r of rows)
-  console.log(`${r.channel.padEnd(9)}${(r.latency_ms + " ms").padStart(8)}  ${r.mode.padEnd(16)}${String(r.workers).padStart(8)}${r.messages_per_s.toFixed(0).padStart(12)}`);
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n");
-' "$run/delivery-signpost.json" "$run/machine.json" "$root/bench/results/delivery.json" || delivery_status=1
+  node "$root/bench/print.mjs" delivery "$run/delivery-signpost.json" "$run/machine.json" \
+    "$root/bench/results/delivery.json" || delivery_status=1
 fi
 
 catalog_status=0
@@ -340,15 +271,8 @@ if wants catalog; then
   say "event catalog cost: import of $events events with the catalog on and off, $runs runs each"
   if "$build/bench/catalog_bench" --file "$ndjson" --runs "$runs" --dir "$run/catalog" \
       > "$run/catalog-signpost.json"; then
-    node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-const r = JSON.parse(fs.readFileSync(file, "utf8"));
-console.log(`\nEvent catalog on import (${r.events} events, best of ${r.runs}): on ${r.on_events_per_second} events/s, off ${r.off_events_per_second} events/s, cost ${r.cost_percent}% (goal: under 5%)`);
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, result: r }, null, 2) + "\n");
-' "$run/catalog-signpost.json" "$run/machine.json" "$root/bench/results/catalog.json" || catalog_status=1
+    node "$root/bench/print.mjs" catalog "$run/catalog-signpost.json" "$run/machine.json" \
+      "$root/bench/results/catalog.json" || catalog_status=1
   else
     catalog_status=1
   fi
@@ -361,17 +285,8 @@ if wants drivers; then
     --cost-profiles "${drivers_size##*:}" --threads "${BENCH_THREADS:-2}" --seed "$seed" \
     > "$run/drivers-signpost.json" 2>"$run/drivers.log" || drivers_status=1
   cat "$run/drivers.log"
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-let r;
-try { r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop()); } catch (e) {
-  console.log("\nStep drivers: FAILED: no result from drivers_bench"); process.exit(1);
-}
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, ...r }, null, 2) + "\n");
-' "$run/drivers-signpost.json" "$run/machine.json" "$root/bench/results/drivers.json" || drivers_status=1
+  node "$root/bench/print.mjs" drivers "$run/drivers-signpost.json" "$run/machine.json" \
+    "$root/bench/results/drivers.json" || drivers_status=1
 fi
 
 health_status=0
@@ -384,14 +299,8 @@ if wants health; then
     "$build/bench/step_health_sim" --steps "$health_steps" --seed "$seed" --sensitivity "$level" \
       --json >> "$run/step-health.json" || health_status=1
   done
-  node -e '
-const fs = require("fs");
-const [file, machineFile, out] = process.argv.slice(1);
-const rows = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-let machine = null;
-try { machine = JSON.parse(fs.readFileSync(machineFile, "utf8")); } catch {}
-fs.writeFileSync(out, JSON.stringify({ machine, results: rows }, null, 2) + "\n");
-' "$run/step-health.json" "$run/machine.json" "$root/bench/results/step_health.json" || health_status=1
+  node "$root/bench/print.mjs" health "$run/step-health.json" "$run/machine.json" \
+    "$root/bench/results/step_health.json" || health_status=1
 fi
 
 status=0

@@ -19,6 +19,7 @@
 #include "signpost/alerts.h"
 #include "signpost/clock.h"
 #include "signpost/event.h"
+#include "signpost/event_catalog.h"
 #include "signpost/funnel_paths.h"
 #include "signpost/insights.h"
 #include "signpost/options.h"
@@ -414,6 +415,17 @@ class Engine {
   // evaluation (what the `serve` thread runs: EngineOptions::alerts_thread).
   Status EvaluateAlerts();
   Status RunAlertsDue();
+
+  // ---- event catalog and schema drift (engine_catalog.cc; src/engine/catalog_service.h) --------
+  // Every event name and type committed, with its property paths and JSON types, volumes, sources
+  // and masked examples, as of the clock's now; filtered by `query`. The first call in a process
+  // reads the stored events once (later ones read memory). kIoError from the store.
+  Result<EventCatalogReport> EventCatalog(const CatalogQuery& query) const;
+  // The schema drift findings as of the clock's now (analytics/schema_drift.h has the rules), each
+  // naming the stored definitions that read what drifted. kIoError from the store.
+  Result<DriftReport> SchemaDrift() const;
+  // Whether the catalog counts commits (default on); off only to measure its cost (bench).
+  void SetEventCatalogObserving(bool on);
 
   // ---- operations -------------------------------------------------------------------------
   // Prometheus text exposition of the engine's counters and gauges.

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "signpost/clock.h"
-#include "signpost/status.h"
 
 namespace signpost {
 
@@ -135,21 +134,5 @@ struct DriftReport {
   TimeMs now = 0;
   std::vector<DriftFinding> findings;  // by kind, then key
 };
-
-// ---- the Engine's calls (src/engine/engine_catalog.cc)
-// --------------------------------------------- Free functions over the facade for now (Engine's
-// header is shared by every module; moving these into class Engine is a one-line change each).
-// Thread-safety: any thread, as the Engine's methods.
-class Engine;
-
-// Every event name and type committed, with its property paths and JSON types, volumes, sources
-// and masked examples, as of the engine clock's now; filtered by `query`. The first call in a
-// process reads the stored events once (later ones read memory). kIoError from the store.
-Result<EventCatalogReport> EventCatalogOf(Engine& engine, const CatalogQuery& query);
-// The schema drift findings as of the engine clock's now (analytics/schema_drift.h has the rules),
-// each naming the stored definitions that read what drifted.
-Result<DriftReport> SchemaDriftOf(Engine& engine);
-// Whether the catalog counts commits (default on); off only to measure its cost (bench).
-void SetEventCatalogObserving(Engine& engine, bool on);
 
 }  // namespace signpost

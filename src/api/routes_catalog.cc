@@ -11,11 +11,11 @@ namespace signpost::api {
 void AddCatalogRoutes(Router& r, Engine& eng) {
   AddAdmin(r, "GET", "/api/catalog", [&eng](const Request& req) -> Result<nlohmann::json> {
     SP_ASSIGN_OR_RETURN(CatalogQuery query, wire::ParseCatalogQuery(QueryJson(req)));
-    SP_ASSIGN_OR_RETURN(EventCatalogReport report, EventCatalogOf(eng, query));
+    SP_ASSIGN_OR_RETURN(EventCatalogReport report, eng.EventCatalog(query));
     return wire::ToJson(report);
   });
   AddAdmin(r, "GET", "/api/catalog/drift", [&eng](const Request&) -> Result<nlohmann::json> {
-    SP_ASSIGN_OR_RETURN(DriftReport report, SchemaDriftOf(eng));
+    SP_ASSIGN_OR_RETURN(DriftReport report, eng.SchemaDrift());
     return wire::ToJson(report);
   });
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/remote.h"
+#include "signpost/engine.h"
 #include "signpost/event_catalog.h"
 #include "wire/event_catalog_json.h"
 
@@ -91,7 +92,7 @@ void RegisterCatalog(CLI::App& app, Globals& g) {
     if (flags->drift) {
       LocalOrRemote(
           g, false,
-          [&](Engine& engine) { return Show(g, CatalogJson(SchemaDriftOf(engine)), PrintDrift); },
+          [&](Engine& engine) { return Show(g, CatalogJson(engine.SchemaDrift()), PrintDrift); },
           [&] { return Show(g, RemoteCall(g, "GET", "/api/catalog/drift"), PrintDrift); });
       return;
     }
@@ -102,7 +103,7 @@ void RegisterCatalog(CLI::App& app, Globals& g) {
         [&](Engine& engine) -> int {
           auto q = wire::ParseCatalogQuery(query);
           if (!q.ok()) return PrintError(q.status());
-          return Show(g, CatalogJson(EventCatalogOf(engine, *q)), PrintCatalog);
+          return Show(g, CatalogJson(engine.EventCatalog(*q)), PrintCatalog);
         },
         [&] {
           return Show(g, RemoteCall(g, "GET", "/api/catalog" + QueryString(query)), PrintCatalog);

@@ -38,6 +38,7 @@
 #include "signpost/event_catalog.h"
 #include "signpost/rejection.h"
 #include "signpost/reports.h"
+#include "signpost/status.h"
 #include "store/store.h"
 
 namespace signpost::engine {

@@ -49,7 +49,7 @@ TEST_F(CatalogServiceTest, PlanInBlockModeSendsTheBadItemToDeadLettersWithTheRul
   EXPECT_NE(d.rejection.reason.find("rule: type"), std::string::npos);
   EXPECT_NE(d.rejection.raw.find("\"messageId\":\"m2\""), std::string::npos);
   // The catalog counts the committed event and the violation.
-  auto catalog = EventCatalogOf(*engine_, {});
+  auto catalog = engine_->EventCatalog({});
   ASSERT_TRUE(catalog.ok());
   ASSERT_EQ(catalog->events.size(), 1u);
   EXPECT_EQ(catalog->events[0].count, 1u);
@@ -71,7 +71,7 @@ TEST_F(CatalogServiceTest, PlanInBlockModeSendsTheBadItemToDeadLettersWithTheRul
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->accepted, 1u);
   EXPECT_TRUE(engine_->ListDeadLetters(10)->dead_letters.empty());
-  catalog = EventCatalogOf(*engine_, {});
+  catalog = engine_->EventCatalog({});
   EXPECT_EQ(catalog->events[0].count, 2u);
   EXPECT_EQ(catalog->events[0].violations[0].count, 3u);  // blocked twice, flagged once
 }
@@ -100,7 +100,7 @@ steps:
   }
   clock_.Set(start + 10 * kDayMs + 23 * kHourMs);
   auto check = [&] {
-    auto drift = SchemaDriftOf(*engine_);
+    auto drift = engine_->SchemaDrift();
     ASSERT_TRUE(drift.ok()) << drift.status().ToString();
     std::vector<std::string> keys;
     for (const auto& f : drift->findings) keys.push_back(f.key);
@@ -117,7 +117,7 @@ steps:
     }
   };
   check();
-  auto catalog = EventCatalogOf(*engine_, {.search = "verified", .hours = 0});
+  auto catalog = engine_->EventCatalog({.search = "verified", .hours = 0});
   ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
   ASSERT_EQ(catalog->events.size(), 2u);  // Email Verified and email_verified
   EXPECT_EQ(catalog->events[0].name, "Email Verified");

@@ -1,16 +1,17 @@
-// Engine: the event catalog and schema drift (catalog_service.h; signpost/event_catalog.h).
+// Engine: the event catalog and schema drift (include/signpost/engine.h), answered by the catalog
+// service (catalog_service.h; the report types in signpost/event_catalog.h).
 #include "engine/catalog_service.h"
 #include "engine/engine_impl.h"
-#include "signpost/event_catalog.h"
+#include "signpost/engine.h"
 
 namespace signpost {
 
-Result<EventCatalogReport> EventCatalogOf(Engine& engine, const CatalogQuery& query) {
-  return ImplOf(engine).catalog->Report(query);
+Result<EventCatalogReport> Engine::EventCatalog(const CatalogQuery& query) const {
+  return impl_->catalog->Report(query);
 }
 
-Result<DriftReport> SchemaDriftOf(Engine& engine) { return ImplOf(engine).catalog->Drift(); }
+Result<DriftReport> Engine::SchemaDrift() const { return impl_->catalog->Drift(); }
 
-void SetEventCatalogObserving(Engine& engine, bool on) { ImplOf(engine).catalog->SetObserving(on); }
+void Engine::SetEventCatalogObserving(bool on) { impl_->catalog->SetObserving(on); }
 
 }  // namespace signpost
