@@ -291,7 +291,8 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
   return staged;
 }
 
-Status EventLog::IngestIndexRecords() const {
+Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& pending,
+                                    std::string_view pending_names) const {
   struct Ref {
     uint64_t hash;
     uint64_t seq;  // entry->seq, kept here: the sort compares it without reaching the entry
@@ -299,10 +300,9 @@ Status EventLog::IngestIndexRecords() const {
     const IndexEntry* entry;
   };
   std::vector<Ref> refs;
-  refs.reserve(pending_.size());
-  for (const auto& p : pending_) {
-    refs.push_back(Ref{p.hash, p.entry.seq,
-                       std::string_view(pending_names_).substr(p.offset, p.size), &p.entry});
+  refs.reserve(pending.size());
+  for (const auto& p : pending) {
+    refs.push_back(Ref{p.hash, p.entry.seq, pending_names.substr(p.offset, p.size), &p.entry});
   }
   // Group by identity (hash first: cheap; the name only decides between equal hashes), each
   // group in seq order.
@@ -471,19 +471,65 @@ void EventLog::CommitErase(const StagedErase& staged) {
 }
 
 Status EventLog::WriteIndex() {
+  SP_RETURN_IF_ERROR(FinishIndexFlush());
   if (pending_.empty()) return Status::Ok();
-  // The records first, then the "indexed through" seq that lets the next open skip their events.
-  // A crash between the two re-indexes those events at open: readers list an entry found both in
-  // memory and in a record once, and the next write of the same entries goes under the same keys
-  // (identity + first seq), replacing these records.
-  SP_RETURN_IF_ERROR(IngestIndexRecords());
-  Batch batch = db_->NewBatch();
-  batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(next_seq_.load(std::memory_order_relaxed) - 1));
-  SP_RETURN_IF_ERROR(db_->Write(batch));
+  SP_RETURN_IF_ERROR(WriteIndexRecords(pending_, pending_names_, last_seq()));
   std::unique_lock lock(pending_mu_);
   pending_.clear();
   pending_names_.clear();
   return Status::Ok();
+}
+
+Status EventLog::WriteIndexRecords(const std::vector<PendingEntry>& entries, std::string_view names,
+                                   uint64_t through) const {
+  // The records first, then the "indexed through" seq that lets the next open skip their events.
+  // A crash between the two re-indexes those events at open: readers list an entry found both in
+  // memory and in a record once, and the next write of the same entries goes under the same keys
+  // (identity + first seq), replacing these records.
+  SP_RETURN_IF_ERROR(IngestIndexRecords(entries, names));
+  Batch batch = db_->NewBatch();
+  batch.Put(Cf::kMeta, kIndexedThroughKey, U64Key(through));
+  return db_->Write(batch);
+}
+
+Status EventLog::StartIndexFlush() {
+  SP_RETURN_IF_ERROR(FinishIndexFlush());
+  {
+    std::unique_lock lock(pending_mu_);
+    flushing_.swap(pending_);
+    flushing_names_.swap(pending_names_);
+  }
+  // Only this task changes flushing_ until FinishIndexFlush has its result; readers share it.
+  flush_ = std::async(std::launch::async, [this, through = last_seq()] {
+    Status s = WriteIndexRecords(flushing_, flushing_names_, through);
+    if (s.ok()) {
+      std::unique_lock lock(pending_mu_);
+      flushing_.clear();
+      flushing_names_.clear();
+    }
+    return s;
+  });
+  return Status::Ok();
+}
+
+Status EventLog::FinishIndexFlush() {
+  if (!flush_.valid()) return Status::Ok();
+  Status s = flush_.get();
+  if (s.ok()) return s;
+  // Not written: the entries go back in front of the newer ones, to be written by the next flush
+  // (or re-indexed at the next open).
+  std::unique_lock lock(pending_mu_);
+  const uint64_t base = flushing_names_.size();
+  flushing_names_.append(pending_names_);
+  for (PendingEntry p : pending_) {
+    p.offset += base;
+    flushing_.push_back(p);
+  }
+  pending_.swap(flushing_);
+  pending_names_.swap(flushing_names_);
+  flushing_.clear();
+  flushing_names_.clear();
+  return s;
 }
 
 Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)>& fn) const {
@@ -516,21 +562,24 @@ Status EventLog::Scan(uint64_t after_seq, const std::function<bool(const Event&)
 
 Status EventLog::EntriesOf(const std::vector<std::string>& identities,
                            std::vector<IndexEntry>& entries) const {
-  // Pending first: an entry that leaves pending_ was written before it left, so the stored scan
-  // that follows finds it.
+  // In memory first: an entry that leaves pending_ (or flushing_) was written before it left, so
+  // the stored scan that follows finds it.
   {
     std::vector<uint64_t> hashes;
     for (const auto& identity : identities) hashes.push_back(IdentityHash(identity));
     std::shared_lock lock(pending_mu_);
-    const std::string_view names(pending_names_);
-    for (const auto& p : pending_) {
-      for (size_t k = 0; k < hashes.size(); ++k) {
-        if (p.hash == hashes[k] && names.substr(p.offset, p.size) == identities[k]) {
-          entries.push_back(p.entry);
-          break;
+    auto find = [&](const std::vector<PendingEntry>& list, std::string_view names) {
+      for (const auto& p : list) {
+        for (size_t k = 0; k < hashes.size(); ++k) {
+          if (p.hash == hashes[k] && names.substr(p.offset, p.size) == identities[k]) {
+            entries.push_back(p.entry);
+            break;
+          }
         }
       }
-    }
+    };
+    find(flushing_, flushing_names_);
+    find(pending_, pending_names_);
   }
   for (const auto& identity : identities) {
     SP_RETURN_IF_ERROR(

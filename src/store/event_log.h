@@ -3,9 +3,10 @@
 // (an in-memory hash -> seq table, confirmed by reading the stored event, and persisted as one
 // hash-log record per chunk); and the per-identity index. The index entries of the newest events
 // (at most index_flush_events of them) are kept in memory; once that many have gathered, the next
-// append first writes them (WriteIndex): one record per identity listing its (timestamp, seq,
-// chunk) entries, added as one sorted file, then the persisted "indexed through" seq. At open, the
-// events after that seq are re-indexed from their chunks, so a crash loses no index entry.
+// append hands them to a flush on a thread of its own (StartIndexFlush), which writes one record
+// per identity listing its (timestamp, seq, chunk) entries, added as one sorted file, then the
+// persisted "indexed through" seq. At open, the events after that seq are re-indexed from their
+// chunks, so a crash loses no index entry.
 //
 // Writes are two-phase so that one atomic batch can also carry other modules' records: Stage()
 // fills a Batch, the caller writes it, then Commit() publishes the result in memory.
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <shared_mutex>
 #include <span>
@@ -72,7 +74,7 @@ class EventLog {
   };
   // Marks each event of `events` a duplicate (seq = 0) when its message id is already stored or
   // appeared earlier in `events`, otherwise gives it the next seq; puts the accepted events'
-  // chunks and hash logs into `batch` (their index entries stay in memory until WriteIndex). Events
+  // chunks and hash logs into `batch` (their index entries stay in memory until a flush). Events
   // with an empty message id are never duplicates. Fails only when the store cannot be read.
   Result<Staged> Stage(std::vector<Event>& events, Batch& batch) const;
   // Publishes a staged write after its batch was written.
@@ -97,13 +99,19 @@ class EventLog {
   // entries are forgotten and count() drops.
   void CommitErase(const StagedErase& staged);
 
-  // Writes the in-memory index entries, so the next open need not re-index them. Serialized with
-  // Stage/Commit by the caller. kIoError when the write fails (the entries stay in memory and are
-  // re-indexed at the next open).
+  // Writes the in-memory index entries (after waiting for a flush in the background), so the next
+  // open need not re-index them. Serialized with Stage/Commit by the caller. kIoError when the
+  // write fails (the entries stay in memory and are re-indexed at the next open).
   Status WriteIndex();
-  // Whether index_flush_events entries are waiting in memory (the next append writes them first).
-  // Writer-only.
+  // Whether index_flush_events entries are waiting in memory. Writer-only.
   bool IndexDue() const { return pending_.size() >= index_flush_events_; }
+  // Hands the in-memory entries to a flush on a thread of its own (after waiting for the one
+  // before), so appends go on while it writes; readers see the entries until they are written.
+  // Fails with the previous flush's error (its entries are kept in memory). Writer-only.
+  Status StartIndexFlush();
+  // Waits for the flush in the background, if any; on failure its entries go back in memory and
+  // its error is returned. Writer-only (an erase calls it first: it changes the entries).
+  Status FinishIndexFlush();
 
   // Calls fn(event) for every stored event with seq > after_seq, in seq order, until fn returns
   // false.
@@ -128,9 +136,12 @@ class EventLog {
  private:
   EventLog(Db* db, size_t index_flush_events) : db_(db), index_flush_events_(index_flush_events) {}
   Status LoadState();
-  // Adds the pending entries to the store as index records (one per identity), in one sorted
-  // file (Db::IngestSorted: no WAL, no memtable).
-  Status IngestIndexRecords() const;
+  // Adds `entries` to the store as index records (one per identity), in one sorted file
+  // (Db::IngestSorted: no WAL, no memtable).
+  Status IngestIndexRecords(const std::vector<PendingEntry>& entries, std::string_view names) const;
+  // IngestIndexRecords, then the "indexed through" seq `through`.
+  Status WriteIndexRecords(const std::vector<PendingEntry>& entries, std::string_view names,
+                           uint64_t through) const;
   // Every index entry of `identities`, pending and stored, sorted by (timestamp, seq); an entry
   // found in both (while a flush is being published) is listed once.
   Status EntriesOf(const std::vector<std::string>& identities,
@@ -148,6 +159,12 @@ class EventLog {
   mutable std::shared_mutex pending_mu_;
   std::vector<PendingEntry> pending_;
   std::string pending_names_;
+  // The entries of the flush running in the background (`flush_`; older than every pending one):
+  // filled by StartIndexFlush and cleared by the flush once written, both under the exclusive lock;
+  // the flush reads them without it (nothing else changes them meanwhile).
+  std::vector<PendingEntry> flushing_;
+  std::string flushing_names_;
+  std::future<Status> flush_;  // writer-only
 
   MessageIdIndex ids_;                  // writer-only
   std::vector<uint64_t> chunk_starts_;  // first seq of every chunk, ascending; writer-only

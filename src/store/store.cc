@@ -25,7 +25,7 @@ Result<AppendResult> Store::Append(std::vector<Event>& events, const AppendHook&
   if (!append_batch_) append_batch_.emplace(db_->NewBatch());
   Batch& batch = *append_batch_;
   batch.Clear();
-  if (events_->IndexDue()) SP_RETURN_IF_ERROR(events_->WriteIndex());
+  if (events_->IndexDue()) SP_RETURN_IF_ERROR(events_->StartIndexFlush());
   SP_ASSIGN_OR_RETURN(auto staged, events_->Stage(events, batch));
   AppendResult result;
   result.accepted = staged.accepted;
@@ -44,6 +44,7 @@ void Store::ReserveEvents(size_t n) {
 Status Store::EraseEvents(std::span<const uint64_t> seqs, const EraseHook& hook, uint64_t* erased) {
   std::lock_guard lock(append_mu_);
   if (erased != nullptr) *erased = 0;
+  SP_RETURN_IF_ERROR(events_->FinishIndexFlush());  // the erase changes the entries it writes
   Batch batch = db_->NewBatch();
   SP_ASSIGN_OR_RETURN(auto staged, events_->StageErase(seqs, batch));
   if (staged.erased.empty()) return Status::Ok();

@@ -446,6 +446,19 @@ TEST(Store, IdentityIndexThroughFlushesCrashAndReopen) {
   }
 }
 
+// Appends batch `b`: 100 events at times 1000 * b + i, every fifth by user "me" (their message
+// ids added to `mine`).
+Result<AppendResult> AppendBatch(Store& store, int b, std::vector<std::string>& mine) {
+  std::vector<Event> batch;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = std::to_string(b) + "-" + std::to_string(i);
+    const bool me = i % 5 == 0;
+    if (me) mine.push_back(id);
+    batch.push_back(Track(id, me ? "me" : "o" + std::to_string(i), "", 1000 * b + i));
+  }
+  return store.Append(batch);
+}
+
 // A crash after an index flush's file was added but before its "indexed through" seq was written
 // (simulated by putting an older seq back): the next open re-indexes entries that are also
 // stored, and every reader still lists each event once, through later flushes and reopens. A
@@ -454,14 +467,7 @@ TEST(Store, IndexFileWithoutItsSeqListsEachEventOnce) {
   TempDir tmp;
   std::vector<std::string> expected;
   auto append = [&](Store& store, int b) {
-    std::vector<Event> batch;
-    for (int i = 0; i < 100; ++i) {
-      const std::string id = "c" + std::to_string(b) + "-" + std::to_string(i);
-      const bool mine = i % 5 == 0;
-      if (mine) expected.push_back(id);
-      batch.push_back(Track(id, mine ? "me" : "o" + std::to_string(i), "", 1000 * b + i));
-    }
-    ASSERT_EQ(store.Append(batch)->accepted, 100u);
+    ASSERT_EQ(AppendBatch(store, b, expected)->accepted, 100u);
   };
   {
     auto store = Store::Open({tmp.path(), true, 150});
@@ -485,6 +491,36 @@ TEST(Store, IndexFileWithoutItsSeqListsEachEventOnce) {
     append(**store, 10 + static_cast<int>(flush));
     EXPECT_EQ(MessageIdsOf(**store, "user:me"), expected);
   }
+}
+
+// An index flush that fails (its file cannot be made: a folder holds its name) keeps its entries
+// in memory, fails the append that finds out, and the next flush writes them: every event listed
+// once, before and after a reopen.
+TEST(Store, FailedIndexFlushKeepsItsEntries) {
+  TempDir tmp;
+  std::vector<std::string> expected;
+  auto append = [&](Store& store, int b) { return AppendBatch(store, b, expected); };
+  {
+    auto store = Store::Open({tmp.path(), true, 100});
+    ASSERT_TRUE(store.ok());
+    std::filesystem::create_directories(tmp.path() + "/1.ingest.tmp/in-the-way");
+    ASSERT_TRUE(append(**store, 0).ok());
+    ASSERT_TRUE(append(**store, 1).ok());  // starts the first flush, which fails
+    const size_t kept = expected.size();
+    auto failed = append(**store, 2);  // finds out: refused, nothing of it stored
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().code(), Code::kIoError) << failed.status().ToString();
+    expected.resize(kept);
+    EXPECT_EQ(MessageIdsOf(**store, "user:me"), expected);
+    std::filesystem::remove_all(tmp.path() + "/1.ingest.tmp");
+    ASSERT_TRUE(append(**store, 3).ok());  // the second flush writes the first one's entries too
+    ASSERT_TRUE(append(**store, 4).ok());
+    EXPECT_EQ(MessageIdsOf(**store, "user:me"), expected);
+  }
+  auto reopened = Store::Open({tmp.path(), true, 100});
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(MessageIdsOf(**reopened, "user:me"), expected);
+  EXPECT_EQ((*reopened)->SummaryOf({"user:me"})->count, expected.size());
 }
 
 // Readers running while appends cross index flushes never see an event twice or lose one.
