@@ -40,7 +40,7 @@ Result<std::unique_ptr<IdentityGraph>> IdentityGraph::Load(const store::Db& db) 
           return false;
         }
         const uint64_t profile = store::DecodeFixed64BE(value.data());
-        g->profile_of_.emplace(identity, profile);
+        g->profile_of_.Set(identity, profile);
         Profile& p = g->profiles_[profile];
         p.identities.emplace_back(identity);
         if (IsUser(identity)) p.user = identity;
@@ -96,14 +96,14 @@ void IdentityGraph::Apply(const std::vector<Event>& events, store::Batch& batch,
     uint64_t profile = 0;
     if (e.type == EventType::kIdentify && !e.user_id.empty() && !e.anonymous_id.empty()) {
       Link(primary, AnonymousIdentity(e.anonymous_id), e, batch, refused);
-      if (profiles) profile = profile_of_.find(primary)->second;
+      if (profiles) profile = *profile_of_.Find(primary);
     } else if (e.type == EventType::kAlias && !e.user_id.empty() && !e.previous_id.empty()) {
       std::string previous = UserIdentity(e.previous_id);
-      if (profile_of_.find(previous) == profile_of_.end()) {
+      if (profile_of_.Find(previous) == nullptr) {
         previous = AnonymousIdentity(e.previous_id);
       }
       Link(primary, previous, e, batch, refused);
-      if (profiles) profile = profile_of_.find(primary)->second;
+      if (profiles) profile = *profile_of_.Find(primary);
     } else {
       profile = Ensure(primary, batch);
     }
@@ -128,8 +128,7 @@ void IdentityGraph::Apply(const std::vector<Event>& events, store::Batch& batch,
 }
 
 uint64_t IdentityGraph::Ensure(const std::string& identity, store::Batch& batch) {
-  auto it = profile_of_.find(identity);
-  if (it != profile_of_.end()) return it->second;
+  if (const uint64_t* known = profile_of_.Find(identity)) return *known;
   const uint64_t profile = next_profile_++;
   profiles_[profile];  // created empty; Attach fills it
   Attach(identity, profile, batch);
@@ -137,7 +136,7 @@ uint64_t IdentityGraph::Ensure(const std::string& identity, store::Batch& batch)
 }
 
 void IdentityGraph::Attach(const std::string& identity, uint64_t profile, store::Batch& batch) {
-  profile_of_[identity] = profile;
+  profile_of_.Set(identity, profile);
   Profile& p = profiles_[profile];
   p.identities.push_back(identity);
   if (IsUser(identity)) p.user = identity;
@@ -146,9 +145,9 @@ void IdentityGraph::Attach(const std::string& identity, uint64_t profile, store:
 
 void IdentityGraph::Link(const std::string& identity, const std::string& other, const Event& event,
                          store::Batch& batch, std::vector<std::string>& refused) {
-  auto it_a = profile_of_.find(identity);
-  auto it_b = profile_of_.find(other);
-  const bool known_a = it_a != profile_of_.end(), known_b = it_b != profile_of_.end();
+  const uint64_t* profile_a = profile_of_.Find(identity);
+  const uint64_t* profile_b = profile_of_.Find(other);
+  const bool known_a = profile_a != nullptr, known_b = profile_b != nullptr;
   if (!known_a && !known_b) {
     const uint64_t profile = Ensure(identity, batch);
     if (!(IsUser(other) && IsUser(identity))) {
@@ -158,7 +157,7 @@ void IdentityGraph::Link(const std::string& identity, const std::string& other, 
   } else if (known_a != known_b) {
     // A new identity joins the known one's profile unless it would bring a second userId.
     const std::string& fresh = known_a ? other : identity;
-    const uint64_t profile = known_a ? it_a->second : it_b->second;
+    const uint64_t profile = known_a ? *profile_a : *profile_b;
     if (!IsUser(fresh) || profiles_[profile].user.empty()) {
       Attach(fresh, profile, batch);
       return;
@@ -202,7 +201,7 @@ void IdentityGraph::Merge(uint64_t from, uint64_t to, const Event& event, store:
   profiles_.erase(from);
   Profile& target = profiles_[to];
   for (auto& identity : moved.identities) {
-    profile_of_[identity] = to;
+    profile_of_.Set(identity, to);
     batch.Put(store::Cf::kIdentities, identity, store::U64Key(to));
     target.identities.push_back(std::move(identity));
   }
@@ -220,7 +219,7 @@ std::vector<std::string> IdentityGraph::Erase(ProfileId profile, store::Batch& b
   profiles_.erase(it);
   std::sort(erased.begin(), erased.end());
   for (const auto& identity : erased) {
-    profile_of_.erase(identity);
+    profile_of_.Erase(identity);
     batch.Delete(store::Cf::kIdentities, identity);
   }
   // Every profile folded into this one, newest merge first (a merge into a profile that was itself
@@ -261,22 +260,17 @@ std::vector<std::string> IdentityGraph::Erase(ProfileId profile, store::Batch& b
 
 ProfileId IdentityGraph::ProfileOf(std::string_view identity) const {
   std::shared_lock lock(mu_);
-  auto it = profile_of_.find(identity);
-  return ProfileId(it == profile_of_.end() ? 0 : it->second);
+  const uint64_t* profile = profile_of_.Find(identity);
+  return ProfileId(profile == nullptr ? 0 : *profile);
 }
 
 void IdentityGraph::ForEachIdentity(
     size_t part, size_t parts,
     const std::function<void(std::string_view identity, ProfileId profile)>& fn) const {
   std::shared_lock lock(mu_);
-  // The parts are ranges of hash buckets.
-  const size_t buckets = profile_of_.bucket_count();
-  const size_t begin = buckets * part / parts, end = buckets * (part + 1) / parts;
-  for (size_t b = begin; b < end; ++b) {
-    for (auto it = profile_of_.begin(b); it != profile_of_.end(b); ++it) {
-      fn(it->first, ProfileId(it->second));
-    }
-  }
+  profile_of_.ForEach(part, parts, [&](std::string_view identity, uint64_t profile) {
+    fn(identity, ProfileId(profile));
+  });
 }
 
 std::vector<std::string> IdentityGraph::IdentitiesOf(ProfileId profile) const {
@@ -306,8 +300,8 @@ std::vector<RefusedMerge> IdentityGraph::RefusedInvolving(ProfileId profile) con
   std::shared_lock lock(mu_);
   std::vector<RefusedMerge> out;
   auto profile_of = [&](const std::string& identity) {
-    auto it = profile_of_.find(identity);
-    return it == profile_of_.end() ? 0 : it->second;
+    const uint64_t* known = profile_of_.Find(identity);
+    return known == nullptr ? 0 : *known;
   };
   for (const auto& r : refused_) {
     if (profile_of(r.identity) == profile.value() || profile_of(r.other) == profile.value()) {

@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "identity/identity_table.h"
 #include "identity/records.h"
 #include "signpost/event.h"
 #include "signpost/ids.h"
@@ -93,12 +94,6 @@ class IdentityGraph {
     std::vector<std::string> identities;
     std::string user;  // its "user:<id>" identity, "" when anonymous
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using IdentityMap = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
-
   IdentityGraph() = default;
   // The profile of `identity`, creating a new one-identity profile when unknown.
   uint64_t Ensure(const std::string& identity, store::Batch& batch);
@@ -108,7 +103,7 @@ class IdentityGraph {
   void Merge(uint64_t from, uint64_t to, const Event& event, store::Batch& batch);
 
   mutable std::shared_mutex mu_;
-  IdentityMap profile_of_;
+  IdentityTable profile_of_;
   std::unordered_map<uint64_t, Profile> profiles_;
   std::vector<MergeRecord> merges_;    // ordinal i+1 at index i
   std::vector<RefusedMerge> refused_;  // ordinal i+1 at index i
