@@ -50,6 +50,17 @@ void AddPending(const Event& e, uint64_t chunk, std::vector<PendingEntry>& entri
   names.append(identity);
 }
 
+// Appends `from` (names in `from_names`) to `entries` and `names`.
+void AppendPending(const std::vector<PendingEntry>& from, std::string_view from_names,
+                   std::vector<PendingEntry>& entries, std::string& names) {
+  const uint64_t base = names.size();
+  names.append(from_names);
+  for (PendingEntry p : from) {
+    p.offset += base;
+    entries.push_back(p);
+  }
+}
+
 // Index record: key = length-prefixed identity + first seq of the record (u64 BE); value = per
 // entry, in seq order: zig-zag varint timestamp, varint (seq - first seq), varint (seq - chunk).
 void PutIndexEntry(std::string& value, uint64_t first, const IndexEntry& e) {
@@ -291,8 +302,8 @@ Result<EventLog::Staged> EventLog::Stage(std::vector<Event>& events, Batch& batc
   return staged;
 }
 
-Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& pending,
-                                    std::string_view pending_names) const {
+Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& entries,
+                                    std::string_view names) const {
   struct Ref {
     uint64_t hash;
     uint64_t seq;  // entry->seq, kept here: the sort compares it without reaching the entry
@@ -300,9 +311,9 @@ Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& pending,
     const IndexEntry* entry;
   };
   std::vector<Ref> refs;
-  refs.reserve(pending.size());
-  for (const auto& p : pending) {
-    refs.push_back(Ref{p.hash, p.entry.seq, pending_names.substr(p.offset, p.size), &p.entry});
+  refs.reserve(entries.size());
+  for (const auto& p : entries) {
+    refs.push_back(Ref{p.hash, p.entry.seq, names.substr(p.offset, p.size), &p.entry});
   }
   // Group by identity (hash first: cheap; the name only decides between equal hashes), each
   // group in seq order.
@@ -340,12 +351,7 @@ Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& pending,
 void EventLog::Commit(Staged& staged) {
   {
     std::unique_lock lock(pending_mu_);
-    const uint64_t base = pending_names_.size();
-    pending_names_.append(staged.names);
-    for (PendingEntry p : staged.index) {
-      p.offset += base;
-      pending_.push_back(p);
-    }
+    AppendPending(staged.index, staged.names, pending_, pending_names_);
   }
   // One rebuild for the whole group, sized for its entries and its largest seq (growth by the
   // seq alone would otherwise rebuild the table again inside the inserts below).
@@ -519,12 +525,7 @@ Status EventLog::FinishIndexFlush() {
   // Not written: the entries go back in front of the newer ones, to be written by the next flush
   // (or re-indexed at the next open).
   std::unique_lock lock(pending_mu_);
-  const uint64_t base = flushing_names_.size();
-  flushing_names_.append(pending_names_);
-  for (PendingEntry p : pending_) {
-    p.offset += base;
-    flushing_.push_back(p);
-  }
+  AppendPending(pending_, pending_names_, flushing_, flushing_names_);
   pending_.swap(flushing_);
   pending_names_.swap(flushing_names_);
   flushing_.clear();
