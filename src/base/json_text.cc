@@ -1,5 +1,7 @@
 #include "base/json_text.h"
 
+#include <string.h>
+
 #include <array>
 #include <charconv>
 
@@ -15,6 +17,24 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return table;
 }();
 }  // namespace
+
+bool JsonTextMayHoldKey(std::string_view json, std::string_view key) {
+  for (char c : key) {
+    if (kNeedsEscape[static_cast<uint8_t>(c)]) return true;  // written escaped in the text
+  }
+  const size_t size = key.size() + 2;
+  std::array<char, 130> small;
+  std::string large;
+  char* quoted = small.data();
+  if (size > small.size()) {
+    large.resize(size);
+    quoted = large.data();
+  }
+  quoted[0] = '"';
+  key.copy(quoted + 1, key.size());
+  quoted[size - 1] = '"';
+  return memmem(json.data(), json.size(), quoted, size) != nullptr;
+}
 
 void AppendJsonString(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";

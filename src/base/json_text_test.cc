@@ -22,5 +22,27 @@ TEST(JsonObjectText, WritesMembersInOrderWithEscapedStringsAndRawValues) {
 
 TEST(JsonObjectText, AnEmptyObject) { EXPECT_EQ(JsonObjectText().Finish(), "{}"); }
 
+TEST(JsonTextMayHoldKey, FindsOnlyTheQuotedKey) {
+  const std::string_view json = R"({"context":{"ip":"1.2.3.4","library":{"name":"x"}},"zip":1})";
+  EXPECT_TRUE(JsonTextMayHoldKey(json, "ip"));
+  EXPECT_TRUE(JsonTextMayHoldKey(json, "name"));
+  EXPECT_TRUE(JsonTextMayHoldKey(json, "zip"));
+  EXPECT_FALSE(JsonTextMayHoldKey(json, "i"));      // only inside other keys
+  EXPECT_FALSE(JsonTextMayHoldKey(json, "brary"));  // the end of a key
+  EXPECT_FALSE(JsonTextMayHoldKey(json, "email"));
+  EXPECT_FALSE(JsonTextMayHoldKey("", "ip"));
+  EXPECT_FALSE(JsonTextMayHoldKey("\"ip", "ip"));  // no closing quote
+  // A string value that equals the key counts: a maybe, the caller parses to be sure.
+  EXPECT_TRUE(JsonTextMayHoldKey(R"({"k":"ip"})", "ip"));
+  // Keys written escaped in the text always may.
+  EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\"b"));
+  EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\\b"));
+  EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\nb"));
+  // Past the stack buffer.
+  const std::string long_key(300, 'k');
+  EXPECT_TRUE(JsonTextMayHoldKey("{\"" + long_key + "\":1}", long_key));
+  EXPECT_FALSE(JsonTextMayHoldKey("{\"" + long_key + "k\":1}", long_key));
+}
+
 }  // namespace
 }  // namespace signpost

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "base/json_text.h"
 #include "delivery/signing.h"
 #include "rules/property_path.h"
 #include "store/folder_secret.h"
@@ -68,18 +69,8 @@ class EventScopes {
   // Whether the scope's text may hold `path` (its last key appears as a JSON key), before parsing.
   bool MayHold(const PropertyPath& path) {
     if (path.keys.empty()) return false;
-    const std::string& key = path.keys.back();
-    if (key.find_first_of("\"\\") != std::string::npos) return true;  // escaped in the text
     const std::string_view text = Text(path.scope);
-    if (text.size() <= 2) return false;
-    // The quoted key, without an allocation per event: found where the key is.
-    for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
-      if (at > 0 && text[at - 1] == '"' && at + key.size() < text.size() &&
-          text[at + key.size()] == '"') {
-        return true;
-      }
-    }
-    return false;
+    return text.size() > 2 && JsonTextMayHoldKey(text, path.keys.back());
   }
   void Flush() {
     for (size_t i = 0; i < 3; ++i) {

@@ -3,11 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "base/consent_category.h"
+#include "base/json_text.h"
 
 namespace signpost::identity {
 
 std::string TrackingConsentTraits(std::string_view context_json) {
-  if (context_json.find("categoryPreferences") == std::string_view::npos) return "";
+  if (!JsonTextMayHoldKey(context_json, "categoryPreferences")) return "";
   const nlohmann::json context = nlohmann::json::parse(context_json, nullptr, false);
   if (!context.is_object()) return "";
   auto consent = context.find("consent");

@@ -351,6 +351,14 @@ Status EventLog::IngestIndexRecords(const std::vector<PendingEntry>& entries,
 void EventLog::Commit(Staged& staged) {
   {
     std::unique_lock lock(pending_mu_);
+    // Room for a whole flush's entries at once: no regrowth moving them (the flush's swap hands the
+    // capacity back and forth).
+    const size_t need = pending_.size() + staged.index.size();
+    if (pending_.capacity() < need) {
+      const size_t room = std::max(need, index_flush_events_ + staged.index.size());
+      pending_.reserve(room);
+      pending_names_.reserve(staged.names.size() / std::max<size_t>(staged.index.size(), 1) * room);
+    }
     AppendPending(staged.index, staged.names, pending_, pending_names_);
   }
   // One rebuild for the whole group, sized for its entries and its largest seq (growth by the
