@@ -55,4 +55,10 @@ KeepFreedPages::~KeepFreedPages() {
   mallctl(purge.c_str(), nullptr, nullptr, nullptr, 0);
 }
 
+void ShareArena() {
+  if (mallctl == nullptr) return;
+  unsigned arena = 0;
+  mallctl("thread.arena", nullptr, nullptr, &arena, sizeof(arena));
+}
+
 }  // namespace signpost

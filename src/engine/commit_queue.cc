@@ -1,10 +1,15 @@
 #include "engine/commit_queue.h"
 
+#include "base/allocator.h"
+
 namespace signpost::engine {
 
 CommitQueue::CommitQueue(CommitFn commit, size_t max_group_events)
     : commit_(std::move(commit)), max_group_events_(max_group_events) {
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    ShareArena();  // it frees the events the ingest threads allocated (base/allocator.h)
+    WriterLoop();
+  });
 }
 
 CommitQueue::~CommitQueue() {

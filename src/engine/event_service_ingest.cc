@@ -97,6 +97,7 @@ class ParallelNdjson {
     std::vector<std::future<void>> running;
     for (size_t k = 1; k < parts.size(); ++k) {
       running.push_back(std::async(std::launch::async, [this, k, &parts, &before] {
+        ShareArena();  // its events are freed by the commit thread (base/allocator.h)
         parsers_[k].SetLinesBefore(before[k]);
         parsers_[k].Feed(parts[k], parts_[k]);
       }));
@@ -186,6 +187,7 @@ Result<ImportSummary> EventService::Import(
   const std::string& shown = name.empty() ? path : name;
   const auto start = std::chrono::steady_clock::now();
   const KeepFreedPages keep;  // the chunks' memory reused, not faulted in again (base/allocator.h)
+  ShareArena();               // with the commit thread, which frees the events parsed here
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open the file; check the path and permissions");
   in.seekg(0, std::ios::end);
