@@ -14,8 +14,8 @@ void AppendJsonString(std::string_view text, std::string& out);
 
 // Whether JSON text written without needless escapes (as ingest stores it) may hold `key` as an
 // object key: false only when the quoted key appears nowhere in it, so a caller can skip parsing
-// it. A key with a character JSON escapes (`"`, `\`, control characters) always may. One memmem
-// over the text: no allocation for keys up to 128 bytes.
+// it. A key with a character JSON escapes (`"`, `\`, control characters) always may. No
+// allocation.
 bool JsonTextMayHoldKey(std::string_view json, std::string_view key);
 
 // A JSON object written member by member, in the order added ({"a":1,"b":"x"}). Keys are not

@@ -38,7 +38,9 @@ TEST(JsonTextMayHoldKey, FindsOnlyTheQuotedKey) {
   EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\"b"));
   EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\\b"));
   EXPECT_TRUE(JsonTextMayHoldKey("{}", "a\nb"));
-  // Past the stack buffer.
+  // The empty key; a long one.
+  EXPECT_TRUE(JsonTextMayHoldKey(R"({"":1})", ""));
+  EXPECT_FALSE(JsonTextMayHoldKey(R"({"a":1})", ""));
   const std::string long_key(300, 'k');
   EXPECT_TRUE(JsonTextMayHoldKey("{\"" + long_key + "\":1}", long_key));
   EXPECT_FALSE(JsonTextMayHoldKey("{\"" + long_key + "k\":1}", long_key));
