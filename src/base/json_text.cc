@@ -21,8 +21,9 @@ bool JsonTextMayHoldKey(std::string_view json, std::string_view key) {
     if (kNeedsEscape[static_cast<uint8_t>(c)]) return true;  // written escaped in the text
   }
   if (key.empty()) return json.find("\"\"") != std::string_view::npos;
-  // Each place the key appears, quoted there or not: faster than memmem on the short texts of
-  // events (glibc's memmem sets up a table per call; about 3x slower at 50-250 bytes).
+  // Every place the key appears, then whether quotes surround it: faster than memmem for the
+  // quoted key on the short texts of events (glibc's memmem sets up a table per call; about 3x
+  // slower at 50-250 bytes).
   for (size_t at = json.find(key); at != std::string_view::npos; at = json.find(key, at + 1)) {
     if (at > 0 && json[at - 1] == '"' && at + key.size() < json.size() &&
         json[at + key.size()] == '"') {
