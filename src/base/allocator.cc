@@ -55,6 +55,8 @@ KeepFreedPages::~KeepFreedPages() {
   mallctl(purge.c_str(), nullptr, nullptr, nullptr, 0);
 }
 
+bool JemallocLinked() { return mallctl != nullptr; }
+
 void ShareArena() {
   if (mallctl == nullptr) return;
   unsigned arena = 0;

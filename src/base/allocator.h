@@ -27,4 +27,7 @@ class KeepFreedPages {
 // rest of its life; other threads keep their own. No-op without jemalloc. Thread-safe.
 void ShareArena();
 
+// Whether the program links jemalloc (without it, the two above do nothing).
+bool JemallocLinked();
+
 }  // namespace signpost

@@ -9,9 +9,6 @@
 #include <memory>
 #include <vector>
 
-extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
-    __attribute__((weak));
-
 namespace signpost {
 namespace {
 
@@ -32,7 +29,7 @@ void Churn(size_t mb) {
 }
 
 TEST(KeepFreedPages, KeepsFreedPagesInsideAndReturnsThemAfter) {
-  if (mallctl == nullptr) GTEST_SKIP() << "not linked with jemalloc (sanitizer or fuzz build)";
+  if (!JemallocLinked()) GTEST_SKIP() << "not linked with jemalloc (sanitizer or fuzz build)";
   const size_t before = ResidentMb();
   {
     const KeepFreedPages keep;

@@ -1,5 +1,6 @@
 #include "identity/identity_table.h"
 
+#include <algorithm>
 #include <bit>
 #include <functional>
 
